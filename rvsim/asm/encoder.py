@@ -1,0 +1,459 @@
+"""Table-driven instruction encoders and operand parsing by role.
+
+An :class:`Encoder` is built once per table record from its syntax template (``rd, imm_i(rs1)``): one
+*slot* per written operand, each parsed by the handler registered for the operand kind's role
+(:data:`ROLE_PARSERS`).  Nothing here knows individual mnemonics, so records added to the ISA table (the
+vector and ML extensions) assemble without new code as long as their operand roles have parsers.
+
+Extension point for new operand syntax (e.g. vector): call :func:`register_role` with a parser for the role
+(``vreg``, ``vm``, ``vtypei``...).  A parser receives the operand list and the index of the next operand and
+returns ``(value, next_index)``, so one kind may consume several written operands (``e32, m4, ta, ma``)
+or none (an omitted ``v0.t`` mask).  :func:`register_mnemonic_resolver` lets a module map mnemonics that
+are not table entries (``vlseg4e32.v``) to a record plus preset operand values, the way ``amoadd.w.aq``
+maps to ``amoadd.w`` with aq set.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..isa import BY_MNEMONIC, Instruction
+from ..isa import operands as K
+from ..isa.csrs import CSR_NUMBERS
+from .errors import StatementError
+
+# ------------------------------------------------------------------------------------------------ registers
+
+XREG_ABI = ["zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4",
+            "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4",
+            "t5", "t6"]
+FREG_ABI = ["ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0", "fa1", "fa2",
+            "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9",
+            "fs10", "fs11", "ft8", "ft9", "ft10", "ft11"]
+
+XREGS: dict[str, int] = {f"x{i}": i for i in range(32)}
+XREGS.update({n: i for i, n in enumerate(XREG_ABI)})
+XREGS["fp"] = 8
+FREGS: dict[str, int] = {f"f{i}": i for i in range(32)}
+FREGS.update({n: i for i, n in enumerate(FREG_ABI)})
+# Register files by role; the vector work adds "vreg".
+REGISTER_FILES: dict[str, dict[str, int]] = {K.XREG: XREGS, K.FREG: FREGS}
+REGISTER_FILE_NAMES = {K.XREG: "an integer register", K.FREG: "a floating-point register",
+                       K.VREG: "a vector register"}
+
+ROUNDING_MODES = {"rne": 0, "rtz": 1, "rdn": 2, "rup": 3, "rmm": 4, "dyn": 7}
+
+# Conversions that are exact: GNU as writes rm=rne (0) for them when the operand is omitted.
+EXACT_CONVERSIONS = {"fcvt.d.s", "fcvt.d.w", "fcvt.d.wu", "fcvt.s.h", "fcvt.d.h", "fcvt.s.bf16"}
+
+
+def reg_name(role: str, num: int) -> str:
+    if role == K.XREG:
+        return XREG_ABI[num]
+    if role == K.FREG:
+        return FREG_ABI[num]
+    return f"v{num}"
+
+
+def describe_arg(a) -> str:
+    """Short source-like text of an operand tree for messages."""
+    if isinstance(a, str):
+        return a
+    if type(a) is int:
+        return str(a)
+    if type(a) is tuple:
+        t = a[0]
+        if t == "m":
+            return f"{describe_arg(a[1]) if a[1] is not None else ''}({describe_arg(a[2])})"
+        if t == "r":
+            return f"%{a[1]}({describe_arg(a[2])})"
+        if t == "b":
+            return f"{describe_arg(a[2])}{a[1]}{describe_arg(a[3])}"
+        if t == "u":
+            return f"{a[1]}{describe_arg(a[2])}"
+        if t == "s":
+            return '"' + a[1].decode("latin-1") + '"'
+        if t == "L":
+            return f"{a[1]}{a[2]}"
+        if t == "f":
+            return repr(a[1])
+    return "?"
+
+
+# ------------------------------------------------------------------------------------------------ deferred
+
+class Deferred:
+    """An operand whose value needs symbol addresses: resolved by the linker.
+
+    ``mode`` is 'abs' (plain value), 'pcrel' (branch/jump target), or a relocation operator name
+    ('hi', 'lo', 'pcrel_hi', 'pcrel_lo').
+    """
+
+    __slots__ = ("kind", "expr", "mode", "operand")
+
+    def __init__(self, kind, expr, mode, operand):
+        self.kind = kind
+        self.expr = expr
+        self.mode = mode
+        self.operand = operand
+
+    def __repr__(self):
+        return f"Deferred({self.kind.name}, {self.expr!r}, {self.mode})"
+
+
+RELOC_KINDS = {
+    "hi": ("imm_u",),
+    "lo": ("imm_i", "imm_s"),
+    "pcrel_hi": ("imm_u",),
+    "pcrel_lo": ("imm_i", "imm_s"),
+}
+
+
+# ------------------------------------------------------------------------------------------------ role parsers
+
+def _register(role):
+    regs = REGISTER_FILES[role]
+
+    def parse(ctx, args, i, kind, insn):
+        a = args[i]
+        r = regs.get(a) if isinstance(a, str) else None
+        if r is None:
+            raise StatementError(
+                f"operand {i + 1} of `{insn.mnemonic}` must be {REGISTER_FILE_NAMES[role]}, "
+                f"not `{describe_arg(a)}`", _syntax_hint(insn), i)
+        return check_register(r, kind, insn, i), i + 1
+    return parse
+
+
+def check_register(r: int, kind: K.OperandKind, insn: Instruction, i: int) -> int:
+    if kind.offset:
+        if not kind.offset <= r < kind.offset + (1 << kind.width):
+            raise StatementError(
+                f"`{insn.mnemonic}` can only use {reg_name(kind.role, kind.offset)}..."
+                f"{reg_name(kind.role, kind.offset + (1 << kind.width) - 1)} "
+                f"(x{kind.offset}-x{kind.offset + (1 << kind.width) - 1}) here, not "
+                f"{reg_name(kind.role, r)}",
+                "the 3-bit register fields of compressed instructions name x8..x15 / f8..f15", i)
+    if kind.nonzero and r == 0:
+        raise StatementError(f"`{insn.mnemonic}` cannot use {reg_name(kind.role, 0)} here",
+                             "this register field must be nonzero", i)
+    if kind.not_value is not None and r == kind.not_value:
+        raise StatementError(f"`{insn.mnemonic}` cannot use {reg_name(kind.role, r)} here",
+                             "use c.addi16sp to adjust sp", i)
+    return r
+
+
+def check_immediate(v: int, kind: K.OperandKind, insn: Instruction, i: int, what="immediate") -> int:
+    lo, hi = kind.value_range()
+    if kind.role == K.UIMM and kind.name == "imm_u" and -0x80000 <= v < 0:
+        v &= 0xFFFFF                  # GNU accepts lui a0, -1 as 0xfffff
+    if not lo <= v <= hi:
+        raise StatementError(f"{what} {v} out of range for `{insn.mnemonic}`",
+                             f"allowed range is {lo}..{hi}"
+                             + (f" in steps of {kind.scale}" if kind.scale > 1 else ""), i)
+    if v % kind.scale or (v - kind.offset) & ((1 << min(s[2] for s in kind.slices)) - 1):
+        raise StatementError(f"{what} {v} of `{insn.mnemonic}` must be a multiple of "
+                             f"{max(kind.scale, 1 << min(s[2] for s in kind.slices))}",
+                             f"allowed range is {lo}..{hi}", i)
+    if kind.nonzero and v == 0:
+        raise StatementError(f"{what} of `{insn.mnemonic}` must be nonzero",
+                             f"allowed range is {lo}..{hi}, except 0", i)
+    return v
+
+
+def _immediate(ctx, args, i, kind, insn):
+    a = args[i]
+    if type(a) is int:
+        return check_immediate(a, kind, insn, i), i + 1
+    if type(a) is tuple and a[0] == "r":
+        allowed = RELOC_KINDS.get(a[1])
+        if allowed is None:
+            raise StatementError(f"unsupported relocation operator `%{a[1]}`",
+                                 "supported: %hi %lo %pcrel_hi %pcrel_lo", i)
+        if kind.name not in allowed:
+            raise StatementError(f"`%{a[1]}` cannot be used for this operand of `{insn.mnemonic}`",
+                                 f"%{a[1]} fits {' and '.join(allowed)} operands", i)
+        return Deferred(kind, ctx.bind(a[2]), a[1], i), i + 1
+    if isinstance(a, str) and (a in XREGS or a in FREGS):
+        raise StatementError(f"operand {i + 1} of `{insn.mnemonic}` must be an immediate, "
+                             f"not register `{a}`", _syntax_hint(insn), i)
+    if type(a) is tuple and a[0] in ("m", "s", "f"):
+        raise StatementError(f"operand {i + 1} of `{insn.mnemonic}` must be an immediate, "
+                             f"not `{describe_arg(a)}`", _syntax_hint(insn), i)
+    v = ctx.value(a, i)
+    if type(v) is int:
+        return check_immediate(v, kind, insn, i), i + 1
+    return Deferred(kind, v, "abs", i), i + 1
+
+
+def _pcrel(ctx, args, i, kind, insn):
+    a = args[i]
+    if isinstance(a, str) and (a in XREGS or a in FREGS):
+        raise StatementError(f"operand {i + 1} of `{insn.mnemonic}` must be a branch target, "
+                             f"not register `{a}`", _syntax_hint(insn), i)
+    if type(a) is tuple and a[0] in ("m", "s", "f", "r"):
+        raise StatementError(f"operand {i + 1} of `{insn.mnemonic}` must be a label or address",
+                             _syntax_hint(insn), i)
+    return Deferred(kind, ctx.value(a, i), "pcrel", i), i + 1
+
+
+def _csr(ctx, args, i, kind, insn):
+    a = args[i]
+    if isinstance(a, str):
+        n = CSR_NUMBERS.get(a.lower())
+        if n is not None:
+            return n, i + 1
+        if a in XREGS or a in FREGS:
+            raise StatementError(f"operand {i + 1} of `{insn.mnemonic}` must be a CSR, not register `{a}`",
+                                 _syntax_hint(insn), i)
+    v = ctx.value(a, i)
+    if type(v) is not int:
+        from .errors import did_you_mean
+        hint = did_you_mean(a, CSR_NUMBERS) if isinstance(a, str) else ""
+        raise StatementError(f"unknown CSR `{describe_arg(a)}`",
+                             hint or "use a CSR name (mstatus, fcsr...) or a number 0..4095", i)
+    if not 0 <= v <= 0xFFF:
+        raise StatementError(f"CSR number {v} out of range", "allowed range is 0..4095", i)
+    return v, i + 1
+
+
+def _rounding_mode(ctx, args, i, kind, insn):
+    if i >= len(args):                                   # omitted: the default
+        return (0 if insn.mnemonic in EXACT_CONVERSIONS else 7), i
+    a = args[i]
+    m = ROUNDING_MODES.get(a) if isinstance(a, str) else None
+    if m is None:
+        raise StatementError(f"unknown rounding mode `{describe_arg(a)}`",
+                             "rounding modes: rne rtz rdn rup rmm dyn", i)
+    return m, i + 1
+
+
+def _fence_set(ctx, args, i, kind, insn):
+    a = args[i]
+    if isinstance(a, str) and a and all(c in "iorw" for c in a) and len(set(a)) == len(a):
+        v = 0
+        for c in a:
+            v |= {"i": 8, "o": 4, "r": 2, "w": 1}[c]
+        return v, i + 1
+    raise StatementError(f"operand {i + 1} of `{insn.mnemonic}` must be a fence set such as `rw` or `iorw`",
+                         "fence sets are made of the letters i, o, r, w (in that order)", i)
+
+
+def _unsigned(ctx, args, i, kind, insn):
+    return _immediate(ctx, args, i, kind, insn)
+
+
+ParseFn = Callable[..., tuple]
+
+ROLE_PARSERS: dict[str, ParseFn] = {
+    K.XREG: _register(K.XREG),
+    K.FREG: _register(K.FREG),
+    K.IMM: _immediate,
+    K.UIMM: _unsigned,
+    K.PCREL: _pcrel,
+    K.CSR: _csr,
+    K.RM: _rounding_mode,
+    K.FENCE: _fence_set,
+}
+# Roles whose operand may be left out (the parser then supplies the default and consumes nothing).
+OPTIONAL_ROLES: set[str] = {K.RM}
+
+
+def register_role(role: str, parser: ParseFn, optional: bool = False,
+                  registers: dict[str, int] | None = None, description: str | None = None) -> None:
+    """Teach the assembler a new operand role (see the module docstring)."""
+    ROLE_PARSERS[role] = parser
+    if optional:
+        OPTIONAL_ROLES.add(role)
+    if registers is not None:
+        REGISTER_FILES[role] = registers
+        REGISTER_FILE_NAMES[role] = description or f"a {role} register"
+    _ENCODERS.clear()
+
+
+MNEMONIC_RESOLVERS: list[Callable[[str], tuple[Instruction, dict[str, int]] | None]] = []
+
+
+def register_mnemonic_resolver(fn) -> None:
+    """``fn(mnemonic) -> (record, preset operand values) | None`` for mnemonics not in the table."""
+    MNEMONIC_RESOLVERS.append(fn)
+    _ENCODERS.clear()
+
+
+def _aqrl_suffix(name: str):
+    for suffix, bits in ((".aqrl", 3), (".aq", 2), (".rl", 1)):
+        if name.endswith(suffix):
+            rec = BY_MNEMONIC.get(name[: -len(suffix)])
+            if rec is not None and any(k.role == K.AQRL for k in rec.hidden):
+                aq = next(k for k in rec.hidden if k.role == K.AQRL)
+                return rec, {aq.name: bits}
+    return None
+
+
+MNEMONIC_RESOLVERS.append(_aqrl_suffix)
+
+
+def _syntax_hint(insn: Instruction) -> str:
+    return f"syntax: {insn.mnemonic} {insn.syntax.split(';')[0].strip()}".rstrip()
+
+
+# ------------------------------------------------------------------------------------------------ encoders
+
+class Encoder:
+    """Parses the written operands of one record and builds its instruction word."""
+
+    def __init__(self, insn: Instruction, preset: dict[str, int] | None = None):
+        self.insn = insn
+        self.mnemonic = insn.mnemonic
+        self.preset = preset or {}
+        base = insn.match
+        for k in insn.hidden:
+            if k.name in self.preset:
+                base |= k.insert(self.preset[k.name])
+        self.base = base
+        self.slots = _slots(insn)
+        self.nargs = len(self.slots)
+        self.min_args = sum(1 for s in self.slots if not (s[0] == "kind" and s[1].role in OPTIONAL_ROLES))
+        self.has_pcrel = any(k.role == K.PCREL for k in insn.operands)
+        self.length = insn.length
+        self.inserters = {k.name: _inserter(k) for k in insn.all_operands}
+
+    def count_error(self, n: int) -> StatementError:
+        want = (f"{self.min_args}" if self.min_args == self.nargs else f"{self.min_args} or {self.nargs}")
+        return StatementError(
+            f"`{self.mnemonic}` takes {want} operand{'s' if self.nargs != 1 else ''}, got {n}",
+            _syntax_hint(self.insn), self.nargs if n > self.nargs else None)
+
+    def parse(self, ctx, args) -> tuple[dict, list]:
+        """Operand values by kind name, and the operands that need the linker (Deferred)."""
+        n = len(args)
+        if n > self.nargs or n < self.min_args:
+            raise self.count_error(n)
+        values = dict(self.preset)
+        deferred = []
+        i = 0
+        for slot in self.slots:
+            tag = slot[0]
+            if tag == "kind":
+                kind = slot[1]
+                if i >= n and kind.role not in OPTIONAL_ROLES:
+                    raise self.count_error(n)
+                v, i = ROLE_PARSERS[kind.role](ctx, args, i, kind, self.insn)
+                if type(v) is int:
+                    values[kind.name] = v
+                else:
+                    deferred.append(v)
+            elif tag == "mem":
+                off_kind, base = slot[1], slot[2]
+                a = args[i]
+                if type(a) is not tuple or a[0] != "m":
+                    raise StatementError(
+                        f"operand {i + 1} of `{self.mnemonic}` must be a memory operand "
+                        f"`{'offset' if off_kind else ''}(register)`, not `{describe_arg(a)}`",
+                        _syntax_hint(self.insn), i)
+                self._base_register(ctx, a[2], base, values, i)
+                off = a[1]
+                if off_kind is None:
+                    if off is not None and ctx.value(off, i) != 0:
+                        raise StatementError(f"`{self.mnemonic}` takes no offset here, only (register)",
+                                             _syntax_hint(self.insn), i)
+                else:
+                    v, _ = ROLE_PARSERS[off_kind.role](ctx, [0 if off is None else off], 0, off_kind,
+                                                       self.insn)
+                    if type(v) is int:
+                        values[off_kind.name] = v
+                    else:
+                        v.operand = i
+                        deferred.append(v)
+                i += 1
+            else:                                        # a literal register such as sp
+                a = args[i]
+                if not isinstance(a, str) or XREGS.get(a) != slot[1]:
+                    raise StatementError(f"operand {i + 1} of `{self.mnemonic}` must be "
+                                         f"{XREG_ABI[slot[1]]}, not `{describe_arg(a)}`",
+                                         _syntax_hint(self.insn), i)
+                i += 1
+        if i < n:
+            raise self.count_error(n)
+        return values, deferred
+
+    def _base_register(self, ctx, a, base, values, i):
+        if isinstance(base, int):
+            if not isinstance(a, str) or XREGS.get(a) != base:
+                raise StatementError(f"the base register of `{self.mnemonic}` must be {XREG_ABI[base]}",
+                                     _syntax_hint(self.insn), i)
+            return
+        r = XREGS.get(a) if isinstance(a, str) else None
+        if r is None:
+            raise StatementError(f"the base of operand {i + 1} of `{self.mnemonic}` must be an integer "
+                                 f"register, not `{describe_arg(a)}`", _syntax_hint(self.insn), i)
+        values[base.name] = check_register(r, base, self.insn, i)
+
+    def word(self, values: dict) -> int:
+        w = self.base
+        ins = self.inserters
+        for name, v in values.items():
+            f = ins.get(name)
+            if f is not None:
+                w |= f(v)
+        return w
+
+
+def _inserter(kind: K.OperandKind):
+    if len(kind.slices) == 1 and not kind.offset:
+        hi, lo, vlo = kind.slices[0]
+        if vlo == 0:
+            mask = (1 << (hi - lo + 1)) - 1
+            return lambda v: (v & mask) << lo
+    return kind.insert
+
+
+def _slots(insn: Instruction) -> list[tuple]:
+    """Operand slots of a record's syntax: ('kind', k), ('mem', offset_kind|None, base_kind|regnum),
+    ('lit', regnum)."""
+    groups, cur = [], []
+    for t in insn.tokens:
+        if t == ",":
+            groups.append(cur)
+            cur = []
+        else:
+            cur.append(t)
+    if cur:
+        groups.append(cur)
+    kinds = K.OPERAND_KINDS
+    slots = []
+    for g in groups:
+        if "(" in g:
+            p = g.index("(")
+            off = kinds[g[0]] if p == 1 else None
+            b = g[p + 1]
+            base = kinds[b] if b in kinds else XREGS[b]
+            slots.append(("mem", off, base))
+        elif g[0] in kinds:
+            slots.append(("kind", kinds[g[0]]))
+        else:
+            slots.append(("lit", XREGS[g[0]]))
+    return slots
+
+
+_ENCODERS: dict[str, Encoder | None] = {}
+
+
+def encoder_for(mnemonic: str) -> Encoder | None:
+    """The (cached) encoder for a mnemonic, or None when no record or resolver knows it."""
+    try:
+        return _ENCODERS[mnemonic]
+    except KeyError:
+        pass
+    rec = BY_MNEMONIC.get(mnemonic)
+    enc = None
+    if rec is not None:
+        enc = Encoder(rec)
+    else:
+        for resolve in MNEMONIC_RESOLVERS:
+            r = resolve(mnemonic)
+            if r is not None:
+                enc = Encoder(r[0], r[1])
+                enc.mnemonic = mnemonic
+                break
+    _ENCODERS[mnemonic] = enc
+    return enc
