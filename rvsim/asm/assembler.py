@@ -373,6 +373,9 @@ class FileAssembler:
 
     def record_line(self):
         src = self.cur_src
+        sec = self.section
+        if sec.align < 4 and sec.align < (2 if self.rvc else 4):
+            sec.align = 2 if self.rvc else 4
         self.lines.append((self.section, len(self.section.frags) - 1, len(self.data), src.file, src.line))
 
     def emit_word(self, enc: Encoder, values: dict, deferred: list, compressible=True, allow_nop=True):

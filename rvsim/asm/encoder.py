@@ -144,8 +144,8 @@ def check_register(r: int, kind: K.OperandKind, insn: Instruction, i: int) -> in
 
 def check_immediate(v: int, kind: K.OperandKind, insn: Instruction, i: int, what="immediate") -> int:
     lo, hi = kind.value_range()
-    if kind.role == K.UIMM and kind.name == "imm_u" and -0x80000 <= v < 0:
-        v &= 0xFFFFF                  # GNU accepts lui a0, -1 as 0xfffff
+    if kind.name == "c_nzimm18" and 0xFFFE0 <= v <= 0xFFFFF:
+        v -= 1 << 20                  # c.lui a0, 0xfffff is written like lui's 20-bit field
     if not lo <= v <= hi:
         raise StatementError(f"{what} {v} out of range for `{insn.mnemonic}`",
                              f"allowed range is {lo}..{hi}"
