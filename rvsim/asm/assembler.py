@@ -392,7 +392,8 @@ class FileAssembler:
         self.record_line()
         word = enc.word(values)
         if compressible and self.rvc and enc.length == 4:
-            c = C.compress(enc.insn, values, self.exts, allow_nop)
+            c = C.compress(enc.insn, values, self.exts, allow_nop, compressible == "jump",
+                           compressible if type(compressible) is str and compressible != "jump" else None)
             if c is not None:
                 self.data += c.to_bytes(2, "little")
                 return

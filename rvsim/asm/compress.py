@@ -104,10 +104,10 @@ class _MvFromAddi(Candidate):
 
 
 @lru_cache(maxsize=None)
-def candidates(mnemonic: str) -> tuple[Candidate, ...]:
+def candidates(mnemonic: str, jumps: bool = False) -> tuple[Candidate, ...]:
     out = []
     for c in INSTRUCTIONS:
-        if c.expands_to == mnemonic and c.mnemonic not in NOT_AUTOMATIC:
+        if c.expands_to == mnemonic and (jumps or c.mnemonic not in NOT_AUTOMATIC):
             out.append(_candidate(c))
     if mnemonic == "addi":
         mv = BY_MNEMONIC["c.mv"]
@@ -132,9 +132,13 @@ def base_slots(insn: Instruction, values: dict[str, int]) -> dict[str, int]:
     return slots
 
 
-def compress(insn: Instruction, values: dict[str, int], exts, allow_nop: bool = True) -> int | None:
-    """The 16-bit encoding GNU as would choose for ``insn`` with ``values``, or None."""
-    cands = candidates(insn.mnemonic)
+def compress(insn: Instruction, values: dict[str, int], exts, allow_nop: bool = True,
+             jumps: bool = False, only: str | None = None) -> int | None:
+    """The 16-bit encoding GNU as would choose for ``insn`` with ``values``, or None.
+
+    ``jumps`` admits c.jr/c.jalr (for the jr/jalr/ret pseudo-instructions); ``only`` restricts the
+    choice to one compressed mnemonic (GNU compresses ``mv`` only to c.mv, never to c.li or c.nop)."""
+    cands = candidates(insn.mnemonic, jumps)
     if not cands:
         return None
     slots = base_slots(insn, values)
@@ -143,7 +147,7 @@ def compress(insn: Instruction, values: dict[str, int], exts, allow_nop: bool = 
     for cand in cands:
         if not enabled(cand.c, exts):
             continue
-        if not allow_nop and cand.c.mnemonic == "c.nop":
+        if not allow_nop and cand.c.mnemonic == "c.nop" or only is not None and cand.c.mnemonic != only:
             continue
         w = cand.try_encode(slots)
         if w is None and cand.c.mnemonic in SWAPPABLE and "rs2" in slots:

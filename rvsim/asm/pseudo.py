@@ -231,7 +231,7 @@ def _jalr_like(asm, args, rd, mn, allow_compress):
     enc = encoder_for("jalr")
     from .encoder import check_immediate
     check_immediate(imm, enc.insn.operands[2], enc.insn, 0)
-    asm.emit_word(enc, {"rd": rd, "rs1": rs, "imm_i": imm}, [], compressible=allow_compress)
+    asm.emit_word(enc, {"rd": rd, "rs1": rs, "imm_i": imm}, [], compressible="jump" if allow_compress else False)
 
 
 def p_jr(asm, args, enc):
@@ -240,7 +240,7 @@ def p_jr(asm, args, enc):
 
 def p_ret(asm, args, enc):
     count(args, 0, "ret", "")
-    asm.emit_word(encoder_for("jalr"), {"rd": 0, "rs1": 1, "imm_i": 0}, [])
+    asm.emit_word(encoder_for("jalr"), {"rd": 0, "rs1": 1, "imm_i": 0}, [], compressible="jump")
 
 
 def p_jalr(asm, args, enc):
@@ -261,13 +261,13 @@ def p_jalr(asm, args, enc):
 
 # ------------------------------------------------------------------------------------------------ simple
 
-def _simple(base, pattern, build, syntax):
+def _simple(base, pattern, build, syntax, compressible=True):
     """A pseudo that maps its operands onto one base instruction."""
     def handler(asm, args, enc, _name=None):
         mn = handler.name
         count(args, len(pattern), mn, syntax)
         regs = [(xreg if p == "x" else freg)(args, i, mn) for i, p in enumerate(pattern)]
-        emit(asm, base, build(*regs))
+        emit(asm, base, build(*regs), compressible)
     handler.name = ""
     return handler
 
@@ -420,7 +420,7 @@ PSEUDOS: dict = {
     "li": p_li, "la": p_la, "lla": p_lla, "call": p_call, "tail": p_tail, "jump": p_jump,
     "j": p_j, "jal": p_jal, "jr": p_jr, "jalr": p_jalr, "ret": p_ret, "nop": p_nop,
     "fence": p_fence, "fence.tso": p_fence_tso, "pause": p_pause,
-    "mv": _simple("addi", "xx", lambda d, s: {"rd": d, "rs1": s, "imm_i": 0}, "rd, rs"),
+    "mv": _simple("addi", "xx", lambda d, s: {"rd": d, "rs1": s, "imm_i": 0}, "rd, rs", "c.mv"),
     "not": _simple("xori", "xx", lambda d, s: {"rd": d, "rs1": s, "imm_i": -1}, "rd, rs"),
     "neg": _simple("sub", "xx", lambda d, s: {"rd": d, "rs1": 0, "rs2": s}, "rd, rs"),
     "negw": _simple("subw", "xx", lambda d, s: {"rd": d, "rs1": 0, "rs2": s}, "rd, rs"),
