@@ -391,7 +391,7 @@ class FileAssembler:
             return
         self.record_line()
         word = enc.word(values)
-        if compressible and self.rvc and enc.length == 4:
+        if compressible and self.rvc and enc.compressible:
             c = C.compress(enc.insn, values, self.exts, allow_nop, compressible == "jump",
                            compressible if type(compressible) is str and compressible != "jump" else None)
             if c is not None:
@@ -596,7 +596,7 @@ class FileAssembler:
                               f"`.option arch, +{enc.insn.extensions[-1]}`")
 
     def check_enabled(self, enc: Encoder):
-        if not enabled(enc.insn, self.exts):
+        if not enc.enabled_in(self.exts):
             raise self.not_enabled(enc)
 
     def set_exts(self, exts, rvc=None):

@@ -39,97 +39,130 @@ def _slot(kind: K.OperandKind) -> str | None:
     return None
 
 
-def _fits(kind: K.OperandKind, v: int) -> bool:
+def _limits(kind: K.OperandKind):
+    """(lo, hi, step, nonzero, not_value) of a compressed operand kind's allowed values."""
     if kind.role in (K.XREG, K.FREG):
-        if kind.offset and not kind.offset <= v < kind.offset + (1 << kind.width):
-            return False
-        if not kind.offset and not 0 <= v < 32:
-            return False
-    elif not kind.fits(v):
-        return False
-    if kind.nonzero and v == 0:
-        return False
-    if kind.not_value is not None and v == kind.not_value:
-        return False
-    return True
+        lo = kind.offset
+        hi = kind.offset + (1 << kind.width) - 1 if kind.offset else 31
+        step = 1
+    else:
+        lo, hi = kind.value_range()
+        step = max(kind.scale, 1 << min(sl[2] for sl in kind.slices))
+    return lo, hi, step, kind.nonzero, kind.not_value
+
+
+def _slot_names(base: Instruction) -> dict[str, str] | None:
+    """Base operand kind name by slot, or None when the base has no compressed form (rounding mode)."""
+    out = {}
+    for k in base.operands:
+        s = _slot(k)
+        if s is None:
+            if k.role == K.RM:
+                return None
+            continue
+        out[s] = k.name
+    return out
 
 
 class Candidate:
-    """One compressed form of a base instruction, with how to read its operands from the base slots."""
+    """One compressed form of a base instruction, checked directly on the base's operand values.
 
-    def __init__(self, c: Instruction, fixed: dict[str, int], reads: list[tuple[K.OperandKind, tuple]],
-                 covered: set[str]):
+    ``fixed``: base operands that must have a given value (the expansion's rs1=2, and 0 for every slot
+    the compressed form does not carry); ``checks``: per compressed operand, the base operands holding
+    its value (two when the field is rd = rs1) and its limits.
+    """
+
+    def __init__(self, c: Instruction, fixed, checks, upper=None):
         self.c = c
-        self.fixed = fixed          # slot -> required value (from the expansion, e.g. rs1=2)
-        self.reads = reads          # (compressed kind, base slots that must all hold its value)
-        self.covered = covered      # base slots this form represents
+        self.fixed = tuple(fixed)
+        self.checks = tuple(checks)
+        self.upper = upper              # lui's imm_u: read as a signed 20-bit value
 
-    def try_encode(self, slots: dict[str, int]) -> int | None:
-        for s, v in self.fixed.items():
-            if slots.get(s, 0) != v:
-                return None
-        for s, v in slots.items():
-            if s not in self.covered and v != 0:
+    def try_encode(self, values: dict[str, int]) -> int | None:
+        get = values.get
+        for name, v in self.fixed:
+            if get(name, 0) != v:
                 return None
         word = self.c.match
-        for kind, from_slots in self.reads:
-            v = slots.get(from_slots[0], 0)
-            for s in from_slots[1:]:
-                if slots.get(s, 0) != v:
-                    return None
-            if not _fits(kind, v):
+        upper = self.upper
+        for names, lo, hi, step, nonzero, notv, insert in self.checks:
+            v = get(names[0], 0)
+            if len(names) > 1 and get(names[1], 0) != v:
                 return None
-            word |= kind.insert(v)
+            if names[0] == upper and v >> 19:
+                v -= 1 << 20
+            if v < lo or v > hi or (step > 1 and v % step) or (nonzero and v == 0) or v == notv:
+                return None
+            word |= insert(v)
         return word
 
 
-def _candidate(c: Instruction) -> Candidate:
-    fixed = dict(c.implied)
-    reads = []
-    covered = set(fixed)
+def _candidate(c: Instruction, base: Instruction, slot_map: dict[str, str] | None = None):
+    names = _slot_names(base)
+    if names is None:
+        return None
+    if slot_map:                               # read compressed slot X from base slot slot_map[X]
+        names = {s: names[slot_map.get(s, s)] for s in names if slot_map.get(s, s) in names}
+    fixed = []
+    covered = set()
+    for slot, v in c.implied:
+        if slot in names:
+            fixed.append((names[slot], v))
+        covered.add(slot)
+    checks = []
     for k in c.operands:
-        slots = tuple(s for s in k.slots if s in ("rd", "rs1", "rs2", "imm"))
-        reads.append((k, slots))
+        slots = [s for s in k.slots if s in ("rd", "rs1", "rs2", "imm")]
         covered.update(slots)
-    return Candidate(c, fixed, reads, covered)
-
-
-class _MvFromAddi(Candidate):
-    """``addi rd, rs, 0`` -> ``c.mv rd, rs``."""
-
-    def try_encode(self, slots):
-        if slots.get("imm", 0) != 0:
+        if any(s not in names for s in slots):
             return None
-        return super().try_encode({"rd": slots.get("rd", 0), "rs2": slots.get("rs1", 0)})
+        checks.append((tuple(names[s] for s in slots), *_limits(k), k.insert))
+    for slot, name in names.items():
+        if slot not in covered:
+            fixed.append((name, 0))
+    upper = "imm_u" if any(k.name == "imm_u" for k in base.operands) else None
+    return Candidate(c, fixed, checks, upper)
 
 
 @lru_cache(maxsize=None)
 def candidates(mnemonic: str, jumps: bool = False) -> tuple[Candidate, ...]:
+    base = BY_MNEMONIC.get(mnemonic)
+    if base is None:
+        return ()
     out = []
     for c in INSTRUCTIONS:
         if c.expands_to == mnemonic and (jumps or c.mnemonic not in NOT_AUTOMATIC):
-            out.append(_candidate(c))
-    if mnemonic == "addi":
+            cand = _candidate(c, base)
+            if cand is None:
+                continue
+            out.append(cand)
+            if c.mnemonic in SWAPPABLE:        # rd = rs2: the operands of a commutative op swapped
+                swapped = _candidate(c, base, {"rs1": "rs2", "rs2": "rs1"})
+                if swapped is not None:
+                    out.append(swapped)
+    if mnemonic == "addi":                     # addi rd, rs, 0 -> c.mv rd, rs
         mv = BY_MNEMONIC["c.mv"]
-        out.append(_MvFromAddi(mv, {"rs1": 0}, [(k, tuple(s for s in k.slots if s != "rs1") or ("rd",))
-                                                 for k in mv.operands], {"rd", "rs1", "rs2", "imm"}))
+        rd_k, rs_k = mv.operands
+        out.append(Candidate(mv, [("imm_i", 0)], [(("rd",), *_limits(rd_k), rd_k.insert),
+                                                   (("rs1",), *_limits(rs_k), rs_k.insert)]))
     return tuple(out)
 
 
-def base_slots(insn: Instruction, values: dict[str, int]) -> dict[str, int]:
-    """Operand values of a base instruction by decoded slot (rd, rs1, rs2, imm)."""
-    slots = {}
-    for k in insn.operands:
-        s = _slot(k)
-        if s is None:
-            if k.role == K.RM:
-                return {}                  # instructions with a rounding mode have no compressed form
-            continue
-        v = values.get(k.name, 0)
-        if k.name == "imm_u":              # lui: the 20-bit field read as a signed upper immediate
-            v = v - (1 << 20) if v >> 19 else v
-        slots[s] = v
-    return slots
+_USABLE: dict = {}
+
+
+def _usable(mnemonic: str, jumps: bool, exts, allow_nop: bool, only) -> tuple[Candidate, ...]:
+    key = (mnemonic, jumps, allow_nop, only)
+    r = _USABLE.get(key)
+    if r is None or r[0] is not exts:
+        r = _USABLE[key] = (exts, tuple(
+            c for c in candidates(mnemonic, jumps)
+            if enabled(c.c, exts) and not (not allow_nop and c.c.mnemonic == "c.nop")
+            and (only is None or c.c.mnemonic == only)))
+    return r[1]
+
+
+def has_candidates(mnemonic: str) -> bool:
+    return bool(candidates(mnemonic, True))
 
 
 def compress(insn: Instruction, values: dict[str, int], exts, allow_nop: bool = True,
@@ -138,22 +171,8 @@ def compress(insn: Instruction, values: dict[str, int], exts, allow_nop: bool = 
 
     ``jumps`` admits c.jr/c.jalr (for the jr/jalr/ret pseudo-instructions); ``only`` restricts the
     choice to one compressed mnemonic (GNU compresses ``mv`` only to c.mv, never to c.li or c.nop)."""
-    cands = candidates(insn.mnemonic, jumps)
-    if not cands:
-        return None
-    slots = base_slots(insn, values)
-    if not slots and insn.operands:
-        return None
-    for cand in cands:
-        if not enabled(cand.c, exts):
-            continue
-        if not allow_nop and cand.c.mnemonic == "c.nop" or only is not None and cand.c.mnemonic != only:
-            continue
-        w = cand.try_encode(slots)
-        if w is None and cand.c.mnemonic in SWAPPABLE and "rs2" in slots:
-            swapped = dict(slots)
-            swapped["rs1"], swapped["rs2"] = slots["rs2"], slots["rs1"]
-            w = cand.try_encode(swapped)
+    for cand in _usable(insn.mnemonic, jumps, exts, allow_nop, only):
+        w = cand.try_encode(values)
         if w is not None:
             return w
     return None

@@ -316,6 +316,18 @@ class Encoder:
         self.has_pcrel = any(k.role == K.PCREL for k in insn.operands)
         self.length = insn.length
         self.inserters = {k.name: _inserter(k) for k in insn.all_operands}
+        self.steps = self._make_steps()
+        from .compress import has_candidates
+        self.compressible = insn.length == 4 and has_candidates(insn.mnemonic)
+        self._exts_ok = None
+
+    def enabled_in(self, exts) -> bool:
+        """Whether the record's extensions are all in ``exts`` (cached for the last set asked)."""
+        if self._exts_ok is not None and self._exts_ok[0] is exts:
+            return self._exts_ok[1]
+        ok = all(e in exts for e in self.insn.extensions)
+        self._exts_ok = (exts, ok)
+        return ok
 
     def count_error(self, n: int) -> StatementError:
         want = (f"{self.min_args}" if self.min_args == self.nargs else f"{self.min_args} or {self.nargs}")
@@ -326,55 +338,85 @@ class Encoder:
     def parse(self, ctx, args) -> tuple[dict, list]:
         """Operand values by kind name, and the operands that need the linker (Deferred)."""
         n = len(args)
-        if n > self.nargs or n < self.min_args:
+        if n != self.nargs and (n > self.nargs or n < self.min_args):
             raise self.count_error(n)
-        values = dict(self.preset)
+        values = dict(self.preset) if self.preset else {}
         deferred = []
         i = 0
+        for fast, slow in self.steps:
+            if i < n:
+                j = fast(args[i], values)
+                if j:
+                    i += 1
+                    continue
+            i = slow(ctx, args, i, values, deferred, n)
+        if i < n:
+            raise self.count_error(n)
+        return values, deferred
+
+    def _make_steps(self):
+        steps = []
         for slot in self.slots:
-            tag = slot[0]
-            if tag == "kind":
-                kind = slot[1]
-                if i >= n and kind.role not in OPTIONAL_ROLES:
+            steps.append((_fast_step(slot), self._slow_step(slot)))
+        return tuple(steps)
+
+    def _slow_step(self, slot):
+        tag = slot[0]
+        insn = self.insn
+        if tag == "kind":
+            kind = slot[1]
+            parser = ROLE_PARSERS[kind.role]
+            optional = kind.role in OPTIONAL_ROLES
+            name = kind.name
+
+            def step(ctx, args, i, values, deferred, n):
+                if i >= n and not optional:
                     raise self.count_error(n)
-                v, i = ROLE_PARSERS[kind.role](ctx, args, i, kind, self.insn)
+                v, i = parser(ctx, args, i, kind, insn)
                 if type(v) is int:
-                    values[kind.name] = v
+                    values[name] = v
                 else:
                     deferred.append(v)
-            elif tag == "mem":
-                off_kind, base = slot[1], slot[2]
+                return i
+            return step
+        if tag == "mem":
+            off_kind, base = slot[1], slot[2]
+
+            def step(ctx, args, i, values, deferred, n):
+                if i >= n:
+                    raise self.count_error(n)
                 a = args[i]
                 if type(a) is not tuple or a[0] != "m":
                     raise StatementError(
                         f"operand {i + 1} of `{self.mnemonic}` must be a memory operand "
                         f"`{'offset' if off_kind else ''}(register)`, not `{describe_arg(a)}`",
-                        _syntax_hint(self.insn), i)
+                        _syntax_hint(insn), i)
                 self._base_register(ctx, a[2], base, values, i)
                 off = a[1]
                 if off_kind is None:
                     if off is not None and ctx.value(off, i) != 0:
                         raise StatementError(f"`{self.mnemonic}` takes no offset here, only (register)",
-                                             _syntax_hint(self.insn), i)
+                                             _syntax_hint(insn), i)
                 else:
-                    v, _ = ROLE_PARSERS[off_kind.role](ctx, [0 if off is None else off], 0, off_kind,
-                                                       self.insn)
+                    v, _ = ROLE_PARSERS[off_kind.role](ctx, [0 if off is None else off], 0, off_kind, insn)
                     if type(v) is int:
                         values[off_kind.name] = v
                     else:
                         v.operand = i
                         deferred.append(v)
-                i += 1
-            else:                                        # a literal register such as sp
-                a = args[i]
-                if not isinstance(a, str) or XREGS.get(a) != slot[1]:
-                    raise StatementError(f"operand {i + 1} of `{self.mnemonic}` must be "
-                                         f"{XREG_ABI[slot[1]]}, not `{describe_arg(a)}`",
-                                         _syntax_hint(self.insn), i)
-                i += 1
-        if i < n:
-            raise self.count_error(n)
-        return values, deferred
+                return i + 1
+            return step
+        reg = slot[1]
+
+        def step(ctx, args, i, values, deferred, n):
+            if i >= n:
+                raise self.count_error(n)
+            a = args[i]
+            if not isinstance(a, str) or XREGS.get(a) != reg:
+                raise StatementError(f"operand {i + 1} of `{self.mnemonic}` must be "
+                                     f"{XREG_ABI[reg]}, not `{describe_arg(a)}`", _syntax_hint(insn), i)
+            return i + 1
+        return step
 
     def _base_register(self, ctx, a, base, values, i):
         if isinstance(base, int):
@@ -398,13 +440,84 @@ class Encoder:
         return w
 
 
+def _never(a, values):
+    return False
+
+
+def _limits(kind: K.OperandKind):
+    lo, hi = kind.value_range()
+    step = max(kind.scale, 1 << min(sl[2] for sl in kind.slices))
+    return lo, hi, step
+
+
+def _fast_step(slot):
+    """A check for the common spelling of an operand (plain register, in-range number, imm(reg)) that
+    stores its value and returns True; anything else (including every error) goes to the slow step."""
+    tag = slot[0]
+    if tag == "kind":
+        kind = slot[1]
+        name = kind.name
+        if kind.role in (K.XREG, K.FREG) and not kind.offset and not kind.nonzero and kind.not_value is None:
+            regs = REGISTER_FILES[kind.role]
+
+            def fast(a, values):
+                if type(a) is str:
+                    r = regs.get(a)
+                    if r is not None:
+                        values[name] = r
+                        return True
+                return False
+            return fast
+        if kind.role in (K.IMM, K.UIMM) and not kind.nonzero and kind.name != "c_nzimm18":
+            lo, hi, step = _limits(kind)
+
+            def fast(a, values):
+                if type(a) is int and lo <= a <= hi and (step == 1 or a % step == 0):
+                    values[name] = a
+                    return True
+                return False
+            return fast
+        return _never
+    if tag == "mem":
+        off_kind, base = slot[1], slot[2]
+        if off_kind is None or isinstance(base, int) or base.offset or base.nonzero:
+            return _never
+        lo, hi, step = _limits(off_kind)
+        oname, bname = off_kind.name, base.name
+
+        def fast(a, values):
+            if type(a) is tuple and a[0] == "m":
+                off = a[1]
+                if off is None:
+                    off = 0
+                b = a[2]
+                r = XREGS.get(b) if type(b) is str else None
+                if r is not None and type(off) is int and lo <= off <= hi and (step == 1 or off % step == 0):
+                    values[oname] = off
+                    values[bname] = r
+                    return True
+            return False
+        return fast
+    return _never
+
+
 def _inserter(kind: K.OperandKind):
     if len(kind.slices) == 1 and not kind.offset:
         hi, lo, vlo = kind.slices[0]
         if vlo == 0:
             mask = (1 << (hi - lo + 1)) - 1
             return lambda v: (v & mask) << lo
-    return kind.insert
+    parts = tuple((vlo, (1 << (hi - lo + 1)) - 1, lo) for hi, lo, vlo in kind.slices)
+    off = kind.offset
+    wmask = (1 << kind.width) - 1
+
+    def insert(v):
+        v = (v - off) & wmask
+        w = 0
+        for vlo, m, lo in parts:
+            w |= ((v >> vlo) & m) << lo
+        return w
+    return insert
 
 
 def _slots(insn: Instruction) -> list[tuple]:

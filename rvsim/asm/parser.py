@@ -362,11 +362,6 @@ def parse_lark(lines: list[str]) -> list[list[Stmt]]:
 _NAME = r"[A-Za-z_.$][A-Za-z0-9_.$]*"
 _UINT = r"(?:0[xX][0-9a-fA-F]+|[1-9][0-9]*|0)"
 _INT = "-?" + _UINT
-_FAST_LINE = re.compile(
-    rf"[ \t]*(?:({_NAME}):[ \t]*)?([A-Za-z_.][A-Za-z0-9_.]*)(?:[ \t]+([^;\"'=:\n]*?))?[ \t]*\Z")
-_FAST_LABEL_ONLY = re.compile(rf"[ \t]*({_NAME}):[ \t]*\Z")
-_OP_NAME = re.compile(rf"[ \t]*({_NAME})[ \t]*\Z")
-_OP_INT = re.compile(rf"[ \t]*({_INT})[ \t]*\Z")
 _OP_MEM = re.compile(rf"[ \t]*({_INT})?[ \t]*\([ \t]*({_NAME})[ \t]*\)[ \t]*\Z")
 _OP_RELOC = re.compile(
     rf"[ \t]*%([a-z_0-9]+)\([ \t]*({_NAME})[ \t]*(?:([+-])[ \t]*({_UINT}))?[ \t]*\)"
@@ -381,47 +376,81 @@ def _int(text: str) -> int:
     return wrap64(-v if neg else v)
 
 
+_NAME_RE = re.compile(_NAME + r"\Z")
+_MNEMONIC_RE = re.compile(r"[A-Za-z_.][A-Za-z0-9_.]*\Z")
+_INT_RE = re.compile(_INT + r"\Z")
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.$")
+_INT_START = frozenset("-0123456789")
+
+
+_OPERAND_MEMO: dict = {}
+
+
 def _fast_operand(text: str):
-    m = _OP_NAME.match(text)
-    if m:
-        return m.group(1)
-    m = _OP_INT.match(text)
-    if m:
-        return _int(m.group(1))
-    m = _OP_MEM.match(text)
-    if m:
-        off = m.group(1)
-        return ("m", _int(off) if off is not None else None, m.group(2))
-    m = _OP_RELOC.match(text)
-    if m:
-        rel, sym, sign, num, base = m.groups()
-        e = sym
-        if sign:
-            e = fold_binary(sign, sym, _int(num))
-        r = ("r", rel, e)
-        return ("m", r, base) if base else r
+    """Operand tree of a plainly written operand (memoized: registers and small numbers repeat)."""
+    r = _OPERAND_MEMO.get(text)
+    if r is None:
+        if len(_OPERAND_MEMO) > 200000:
+            _OPERAND_MEMO.clear()
+        r = _OPERAND_MEMO[text] = _fast_operand_uncached(text)
+    return r
+
+
+def _fast_operand_uncached(text: str):
+    p = text.strip()
+    if not p:
+        return None
+    c = p[0]
+    if c in _NAME_START:
+        return p if _NAME_RE.match(p) else None
+    if c in _INT_START:
+        if _INT_RE.match(p):
+            return _int(p)
+        if p[-1] == ")":
+            m = _OP_MEM.match(p)
+            if m:
+                off = m.group(1)
+                return ("m", _int(off) if off is not None else None, m.group(2))
+        return None
+    if c == "(":
+        m = _OP_MEM.match(p)
+        if m:
+            return ("m", None, m.group(2)) if m.group(1) is None else None
+        return None
+    if c == "%":
+        m = _OP_RELOC.match(p)
+        if m:
+            rel, sym, sign, num, base = m.groups()
+            e = sym
+            if sign:
+                e = fold_binary(sign, sym, _int(num))
+            r = ("r", rel, e)
+            return ("m", r, base) if base else r
     return None
-
-
-_NO = object()
 
 
 def parse_fast(text: str):
     """Statements of a plain line (``[label:] name [operands]``), or None when the grammar is needed."""
-    m = _FAST_LINE.match(text)
-    if m is None:
-        if not text or text.isspace():
-            return []
-        m = _FAST_LABEL_ONLY.match(text)
-        if m:
-            return [Stmt([m.group(1)], None, None, None)]
+    if ";" in text or '"' in text or "'" in text or "=" in text:
         return None
-    label, name, ops = m.groups()
+    label = None
+    if ":" in text:
+        head, _, text = text.partition(":")
+        head = head.strip()
+        if not _NAME_RE.match(head) or ":" in text:
+            return None
+        label = head
+    parts = text.split(None, 1)
+    if not parts:
+        return [Stmt([label], None, None, None)] if label else []
+    name = parts[0]
+    if not _MNEMONIC_RE.match(name):
+        return None
     if name[0] != ".":
         name = name.lower()
     args = []
-    if ops:
-        for part in ops.split(","):
+    if len(parts) > 1:
+        for part in parts[1].split(","):
             v = _fast_operand(part)
             if v is None:
                 return None
