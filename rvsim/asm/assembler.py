@@ -941,10 +941,20 @@ class FileAssembler:
                 if targets[fi] is None:
                     f.var.size = 4
                     f.var.can_compress = False
+        addr = 0                                          # first estimate: every branch at its shortest
+        for f in frags:
+            f.addr = addr
+            addr += len(f.data)
+            v = f.var
+            if type(v) is Align:
+                addr += (-addr) % v.boundary
+            elif v is not None:
+                addr += v.size
         for _ in range(100):
             changed = False
             addr = 0
             for fi, f in enumerate(frags):
+                stretch = addr - f.addr          # growth so far in this pass: later labels move too
                 f.addr = addr
                 addr += len(f.data)
                 v = f.var
@@ -961,6 +971,8 @@ class FileAssembler:
                 if t is not None:
                     (_, _, tfi), toff = t
                     disp = frags[tfi].addr + toff - addr
+                    if tfi > fi:
+                        disp += stretch
                     need = self._branch_size(v, disp)
                     if need > v.size:
                         v.size = need
@@ -989,7 +1001,7 @@ class FileAssembler:
                 return 2
             if -4096 <= disp < 4096:
                 return 4
-            return 8
+            return 6 if v.can_compress else 8          # inverted (c.)branch over a jal
         if v.can_compress and -2048 <= disp < 2048:
             return 2
         return 4
@@ -1016,13 +1028,17 @@ class FileAssembler:
                 return c.word({"c_rs1_p": values["rs1"], "c_imm_b": disp}).to_bytes(2, "little")
             c = encoder_for("c.j")
             return c.word({"c_imm_j": disp}).to_bytes(2, "little")
-        if v.size == 8:
-            inv = encoder_for(_INVERSE[mn])
-            vals = dict(values)
-            vals[kindname] = 8
-            first = inv.word(vals).to_bytes(4, "little")
+        if v.size in (6, 8):
+            if v.size == 6:
+                inv = encoder_for("c.bnez" if mn == "beq" else "c.beqz")
+                first = inv.word({"c_rs1_p": values["rs1"], "c_imm_b": 6}).to_bytes(2, "little")
+            else:
+                inv = encoder_for(_INVERSE[mn])
+                vals = dict(values)
+                vals[kindname] = 8
+                first = inv.word(vals).to_bytes(4, "little")
             j = encoder_for("jal")
-            jd = disp - 4
+            jd = disp - len(first)
             if not -(1 << 20) <= jd < (1 << 20):
                 self.error(f"branch target out of range (offset {disp})", "the target is more than 1 MiB away",
                            v.src, v.stmt, v.operand)

@@ -331,7 +331,7 @@ def d_option(asm, args):
     if opt == "rvc":
         asm.set_exts(asm.exts | {"c"}, True)
     elif opt == "norvc":
-        asm.set_exts(asm.exts, False)
+        asm.set_exts(asm.exts - {"c"}, False)    # GNU as then refuses c.* instructions too
     elif opt == "push":
         asm.option_stack.append((asm.exts, asm.rvc))
     elif opt == "pop":
