@@ -172,7 +172,7 @@ def _immediate(ctx, args, i, kind, insn):
         if kind.name not in allowed:
             raise StatementError(f"`%{a[1]}` cannot be used for this operand of `{insn.mnemonic}`",
                                  f"%{a[1]} fits {' and '.join(allowed)} operands", i)
-        return Deferred(kind, ctx.bind(a[2]), a[1], i), i + 1
+        return Deferred(kind, ctx.value(ctx.bind(a[2]), i), a[1], i), i + 1
     if isinstance(a, str) and (a in XREGS or a in FREGS):
         raise StatementError(f"operand {i + 1} of `{insn.mnemonic}` must be an immediate, "
                              f"not register `{a}`", _syntax_hint(insn), i)

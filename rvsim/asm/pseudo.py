@@ -455,6 +455,11 @@ PSEUDOS: dict = {
 for _sfx in ("s", "d", "h"):
     for _k in ("mv", "neg", "abs"):
         PSEUDOS[f"f{_k}.{_sfx}"] = _fp_unary(_k, _sfx)
+    # fgt/fge: flt/fle with the operands swapped
+    PSEUDOS[f"fgt.{_sfx}"] = _simple(f"flt.{_sfx}", "xff", lambda d, a, b: {"rd": d, "fs1": b, "fs2": a},
+                                     "rd, fs1, fs2")
+    PSEUDOS[f"fge.{_sfx}"] = _simple(f"fle.{_sfx}", "xff", lambda d, a, b: {"rd": d, "fs1": b, "fs2": a},
+                                     "rd, fs1, fs2")
 for _mn in ("lb", "lh", "lw", "ld", "lbu", "lhu", "lwu", "sb", "sh", "sw", "sd",
             "flw", "fld", "flh", "fsw", "fsd", "fsh"):
     PSEUDOS[_mn] = load_store
