@@ -156,14 +156,26 @@ class Linker:
         has_data = any(seg != "text" for seg, _, _ in out_list)
         nphdr = 2 + (1 if has_data else 0)            # RISCV_ATTRIBUTES + LOAD text [+ LOAD data]
         self.nphdr = nphdr
-        addr = TEXT_BASE + ELF_HEADER + PHDR * nphdr
-        self.text_start = addr
+        self.text_start = TEXT_BASE + ELF_HEADER + PHDR * nphdr
+        # DATA_SEGMENT_ALIGN: the data segment starts at the same page offset as the end of the text
+        # segment, one page up -- unless starting at the page boundary spans fewer pages.
+        same_offset = self._place_sections(out_list, "offset")
+        at_boundary = self._place_sections(out_list, "page")
+        if _pages(at_boundary) < _pages(same_offset):
+            self._place_sections(out_list, "page")
+        else:
+            self._place_sections(out_list, "offset")
+
+    def _place_sections(self, out_list, data_start):
+        """Assign addresses; returns (data start, data end) for the page count comparison."""
+        addr = self.text_start
+        has_data = any(seg != "text" for seg, _, _ in out_list)
         sections: list[tuple] = []
         first_data = True
         data_begin = sdata_begin = bss_start = None
         for seg, name, secs in out_list:
             if seg != "text" and first_data:
-                addr = _align(addr, PAGE) + (addr & (PAGE - 1))
+                addr = _align(addr, PAGE) + ((addr & (PAGE - 1)) if data_start == "offset" else 0)
                 first_data = False
                 data_begin = addr
             if name == ".data" and data_begin is None:
@@ -198,6 +210,7 @@ class Linker:
             "__executable_start": TEXT_BASE, "_etext": text_end, "etext": text_end, "__etext": text_end,
         })
         self.out_sections = sections
+        return (data_begin, end) if has_data else None
 
     # ------------------------------------------------------------------------------------- fixups
 
@@ -360,6 +373,13 @@ def display_name(name: str) -> str:
 
 def _has_symbols(sec):
     return False
+
+
+def _pages(span) -> int:
+    if span is None:
+        return 0
+    a, b = span
+    return (_align(b, PAGE) - (a & -PAGE)) // PAGE
 
 
 def _align(v, a):
