@@ -590,10 +590,19 @@ class FileAssembler:
 
     def not_enabled(self, enc: Encoder) -> StatementError:
         need = "+".join(enc.insn.extensions)
+        ext = enc.insn.extensions[-1]
+        if "c" in enc.insn.extensions and "c" not in self.exts:
+            if "c" in parse_isa_string(self.march):
+                return StatementError(f"`{enc.mnemonic}` is a compressed instruction, disabled by "
+                                      "`.option norvc`", "write `.option rvc` before it")
+            return StatementError(f"`{enc.mnemonic}` needs the C extension, which is not enabled",
+                                  f"add c to -march (e.g. -march={self.march}c) or write `.option rvc`")
+        if len(ext) == 1:
+            return StatementError(f"`{enc.mnemonic}` needs the {need.upper()} extension, which is not enabled",
+                                  f"add {ext} to the -march string or write `.option arch, +{ext}` before it")
         return StatementError(f"`{enc.mnemonic}` needs the {need.upper()} extension, which is not enabled",
-                              f"add it to -march (e.g. -march={self.march}_{enc.insn.extensions[-1]}"
-                              f" or {self.march}{need if len(need) == 1 else ''}) or use "
-                              f"`.option arch, +{enc.insn.extensions[-1]}`")
+                              f"add it to -march (e.g. -march={self.march}_{ext}) or write "
+                              f"`.option arch, +{ext}` before it")
 
     def check_enabled(self, enc: Encoder):
         if not enc.enabled_in(self.exts):
@@ -1019,6 +1028,10 @@ class FileAssembler:
 
     def _encode_branch(self, sec, fi, f, v: Branch, disp):
         """Bytes of a settled branch; a fixup when the target is elsewhere."""
+        if disp is not None and disp % 2:
+            self.error(f"misaligned branch target (offset {disp} is odd)",
+                       "branch and jump targets must be 2-byte aligned", v.src, v.stmt, v.operand)
+            disp -= 1
         enc, values = v.enc, dict(v.values)
         mn = enc.insn.mnemonic
         kindname = enc.insn.operands[-1].name if v.kind == "b" else None

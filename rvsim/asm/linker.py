@@ -234,7 +234,11 @@ class Linker:
         addr, frag, off = self._place(x)
         if x.kind == "data":
             size, v, operand = x.data
-            value = self.resolve(f, v)
+            try:
+                value = self.resolve(f, v)
+            except StatementError as e:
+                e.operand = operand if e.operand is None else e.operand
+                raise
             if not -(1 << (8 * size - 1)) <= value < (1 << (8 * size)) and size < 8:
                 raise StatementError(f"value {value:#x} does not fit in {size} byte{'s' if size > 1 else ''}",
                                      "", operand)
@@ -244,6 +248,15 @@ class Linker:
             return
         enc, word, deferred = x.data
         for d in deferred:
+            try:
+                word |= self._operand_bits(f, enc, d, addr)
+            except StatementError as e:
+                if e.operand is None:
+                    e.operand = d.operand
+                raise
+        self._patch(frag, x, word.to_bytes(enc.length, "little"))
+
+    def _operand_bits(self, f, enc, d, addr) -> int:
             kind = d.kind
             if d.mode == "pcrel_lo":
                 at = self.resolve(f, d.expr)
@@ -284,9 +297,8 @@ class Linker:
                     if value % kind.scale:
                         raise StatementError(f"immediate {value} of `{enc.mnemonic}` must be a multiple "
                                              f"of {kind.scale}", "", d.operand)
-            word |= kind.insert(value)
             self.relocations.append(Relocation(addr, d.mode, value))
-        self._patch(frag, x, word.to_bytes(enc.length, "little"))
+            return kind.insert(value)
 
     @staticmethod
     def _patch(frag, x, b):
