@@ -168,6 +168,8 @@ class FileAssembler:
         self.march = march
         self.exts = parse_isa_string(march)
         self.rvc = "c" in self.exts
+        # GNU as aligns code sections to 2 when -march has C (whatever .option says later), else 4
+        self.insn_align = 2 if self.rvc else 4
         self.option_stack: list[tuple] = []
         self.sections: dict[str, Section] = {}
         self.section_order: list[Section] = []
@@ -374,8 +376,8 @@ class FileAssembler:
     def record_line(self):
         src = self.cur_src
         sec = self.section
-        if sec.align < 4 and sec.align < (2 if self.rvc else 4):
-            sec.align = 2 if self.rvc else 4
+        if sec.align < self.insn_align:
+            sec.align = self.insn_align
         self.lines.append((self.section, len(self.section.frags) - 1, len(self.data), src.file, src.line))
 
     def emit_word(self, enc: Encoder, values: dict, deferred: list, compressible=True, allow_nop=True):
@@ -908,6 +910,12 @@ class FileAssembler:
         if self.cond_stack:
             self.error("`.if` without `.endif` at the end of the file", "close the conditional block")
         for sec in self.section_order:
+            if "x" in sec.flags and sec.align > 2:
+                # GNU as pads the end of a code section to its alignment with nops
+                cur = self.section
+                self.set_section(sec.name)
+                self.new_frag(Align(sec.align, None, None, True))
+                self.set_section(cur.name)
             self.relax(sec)
 
     def frag_address(self, key):

@@ -453,6 +453,8 @@ def d_insn(asm, args):
     spec, length = _INSN_FORMATS[fmt]
     fields = spec.split()
     ops = args[1:]
+    if fmt == "i" and len(ops) == 4 and type(ops[3]) is tuple and ops[3][0] == "m":
+        ops = ops[:3] + [ops[3][2], 0 if ops[3][1] is None else ops[3][1]]     # .insn i op, f3, rd, imm(rs1)
     if len(ops) != len(fields):
         raise StatementError(f"`.insn {fmt}` takes {len(fields)} operands, got {len(ops)}",
                              f"syntax: .insn {fmt} {', '.join(fields)}")

@@ -350,8 +350,9 @@ class Linker:
                     except StatementError:
                         size = 0
                 symbols.append(ProgramSymbol(s.name, value, secname, s.binding, s.type, size, f.filename))
+        defined = {s.name for f in self.files for s in f.symbols.values() if s.kind is not None}
         for name, value in self.linker_symbols.items():
-            if name not in self.globals:
+            if name not in defined:
                 symbols.append(ProgramSymbol(name, value, None, "global", None, 0, "<linker>"))
         entry = None
         g = self.globals.get("_start")

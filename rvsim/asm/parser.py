@@ -100,17 +100,17 @@ def parse_number(text: str):
     """Value of a NUM token: int, ('L', n, 'b'|'f') for a local label reference, or ('f', float)."""
     t = text
     if t[:2] in ("0x", "0X"):
-        return int(t, 16)
+        return wrap64(int(t, 16))
     if t[:2] in ("0b", "0B") and len(t) > 2:
-        return int(t[2:], 2)
+        return wrap64(int(t[2:], 2))
     last = t[-1]
     if last in "bf" and t[:-1].isdigit():
         return ("L", int(t[:-1]), last)
     if "." in t or "e" in t or "E" in t:
         return ("f", float(t))
     if len(t) > 1 and t[0] == "0":
-        return int(t, 8)
-    return int(t)
+        return wrap64(int(t, 8))
+    return wrap64(int(t))
 
 
 # ------------------------------------------------------------------------------------------------ folding
