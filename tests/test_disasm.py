@@ -12,17 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from golden.corpus import BASE_PC, corpus_files, load, load_all
+from golden.make_corpus import AS, AS_FLAGS, GNU_EXTENSIONS, OBJCOPY, OBJDUMP
 from rvsim.disasm import disassemble, disassemble_range, instruction_length
 from rvsim.isa import BY_MNEMONIC, INSTRUCTIONS
 from rvsim.isa.aliases import ALIASES, kind as alias_kind
 
-# Extensions binutils 2.40 knows (the corpus and the live test are limited to them).
-GNU_EXTENSIONS = frozenset({"i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "priv", "zba", "zbb", "zbs",
-                            "zfh", "zfhmin", "v"})
-GNU_MARCH = "rv64imafdc_zicsr_zifencei_zba_zbb_zbs_zfh_zfhmin"
-AS = "riscv64-unknown-elf-as"
-OBJCOPY = "riscv64-unknown-elf-objcopy"
-OBJDUMP = "riscv64-unknown-elf-objdump"
 
 
 def _texts(data: bytes, pc: int, aliases: bool, exts=None) -> tuple[str, ...]:
@@ -201,8 +195,7 @@ def _objdump_words(tmp_path, words: list[int], pc: int) -> tuple[bytes, list[str
     src = tmp_path / "live.s"
     obj = tmp_path / "live.o"
     src.write_text("".join(f".hword {w:#x}\n" if w & 3 != 3 else f".word {w:#x}\n" for w in words))
-    subprocess.run([AS, f"-march={GNU_MARCH}", "-mpriv-spec=1.12", "-o", str(obj), str(src)], check=True,
-                   capture_output=True)
+    subprocess.run([AS, *AS_FLAGS, "-o", str(obj), str(src)], check=True, capture_output=True)
     subprocess.run([OBJCOPY, "--strip-all", str(obj)], check=True)
     out = []
     for extra in ([], ["-M", "no-aliases"]):
@@ -218,11 +211,41 @@ def _objdump_words(tmp_path, words: list[int], pc: int) -> tuple[bytes, list[str
     return data, out[0], out[1]
 
 
-@pytest.mark.skipif(not HAVE_BINUTILS, reason="riscv64-unknown-elf-as/objcopy/objdump not on PATH; "
-                                              "the golden corpus still checks the disassembler")
+needs_binutils = pytest.mark.skipif(
+    not HAVE_BINUTILS, reason="riscv64-unknown-elf-as/objcopy/objdump not on PATH (live comparison with GNU "
+                              "objdump skipped; the golden corpus still checks the disassembler)")
+
+
+@needs_binutils
 @settings(max_examples=int(os.environ.get("RVSIM_LIVE_EXAMPLES", "30")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(words=words_strategy, pc=st.integers(0, (1 << 40)).map(lambda v: v & ~3))
 def test_live_against_objdump(tmp_path, words, pc):
     data, plain, raw = _objdump_words(tmp_path, words, pc)
     assert list(_texts(data, pc, True, GNU_EXTENSIONS)) == plain
     assert list(_texts(data, pc, False, GNU_EXTENSIONS)) == raw
+
+
+@needs_binutils
+def test_live_every_compressed_word(tmp_path):
+    # The whole 16-bit space, disassembled as one region (so address comments carry over too).
+    words = [w for w in range(0x10000) if w & 3 != 3]
+    data, plain, raw = _objdump_words(tmp_path, words, 0x10000)
+    assert list(_texts(data, 0x10000, True, GNU_EXTENSIONS)) == plain
+    assert list(_texts(data, 0x10000, False, GNU_EXTENSIONS)) == raw
+
+
+@needs_binutils
+def test_live_random_32bit_words(tmp_path):
+    # Arbitrary words in the 32-bit major opcodes the table uses and elsewhere (custom, reserved).
+    rng = random.Random(1234)
+    opcodes = sorted({r.match & 0x7F for r in INSTRUCTIONS if r.length == 4})
+    words = []
+    while len(words) < 8000:
+        w = rng.getrandbits(32) | 3
+        if rng.random() < 0.8:
+            w = (w & ~0x7F) | rng.choice(opcodes)
+        if w & 0x1F != 0x1F:                 # 48-bit and longer formats are not instructions here
+            words.append(w)
+    data, plain, raw = _objdump_words(tmp_path, words, 0x80000000)
+    assert list(_texts(data, 0x80000000, True, GNU_EXTENSIONS)) == plain
+    assert list(_texts(data, 0x80000000, False, GNU_EXTENSIONS)) == raw

@@ -73,8 +73,8 @@ LD = "riscv64-unknown-elf-ld"
 # Table extensions GNU as 2.40 knows ("priv" is not an ISA-string extension but mret/wfi are base
 # privileged instructions every RISC-V assembler knows).  2.40 rejects zfbfmin, zvfh, zvfhmin, zvfbfmin,
 # zvfbfwma and the ML extensions.
-GNU_EXTENSIONS = {"i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "priv", "zba", "zbb", "zbs",
-                  "zfh", "zfhmin", "v"}
+GNU_EXTENSIONS = frozenset({"i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "priv", "zba", "zbb", "zbs",
+                            "zfh", "zfhmin", "v"})
 
 XREG_ABI = ["zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1"] + [f"a{i}" for i in range(8)] + \
     [f"s{i}" for i in range(2, 12)] + [f"t{i}" for i in range(3, 7)]
