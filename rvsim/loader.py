@@ -60,13 +60,20 @@ class LoadedProgram:
     argv: list[bytes] = field(default_factory=list)
 
 
-def read_elf(path) -> LoadedProgram:
-    """Parse and validate an RV64 executable; raises :class:`LoadError` with a clear reason."""
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except OSError as exc:
-        raise LoadError(f"{path}: cannot read: {exc.strerror}") from None
+def read_elf(source, name: str | None = None) -> LoadedProgram:
+    """Parse and validate an RV64 executable (a path, or the file's bytes); raises :class:`LoadError`
+    with a clear reason."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        raw, path = bytes(source), name or "<memory>"
+    else:
+        path = name or str(source)
+        try:
+            with open(source, "rb") as fh:
+                raw = fh.read()
+        except IsADirectoryError:
+            raise LoadError(f"{path}: is a directory") from None
+        except OSError as exc:
+            raise LoadError(f"{path}: cannot read: {exc.strerror}") from None
     if raw[:4] != b"\x7fELF":
         raise LoadError(f"{path}: not an ELF file")
     if len(raw) < 64:
@@ -133,11 +140,13 @@ def _choose_window(prog: LoadedProgram, size: int) -> int:
     return base
 
 
-def load_elf(machine, path, argv=None, envp=None) -> LoadedProgram:
-    """Load ``path`` into ``machine`` (re-creating its memory window to fit) and set up entry state."""
+def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
+    """Load an executable (path or bytes) into ``machine``, re-creating its memory window to fit, and
+    set up the entry state."""
     from .host import HtifEnvironment, LinuxEnvironment
 
-    prog = read_elf(path)
+    prog = read_elf(path, name)
+    path = prog.path
     base = _choose_window(prog, machine.memory_size)
     if prog.bare_metal:
         flags = 0

@@ -255,10 +255,14 @@ class Machine:
 
     # ------------------------------------------------------------------ loading
 
-    def load_elf(self, path, argv=None, envp=None):
-        """Load an RV64 ELF executable and prepare it to run (see :mod:`rvsim.loader`)."""
+    def load_elf(self, path, argv=None, envp=None, name=None):
+        """Load an RV64 ELF executable (a path or its bytes) and prepare it to run.
+
+        Linux programs get argv/envp on their initial stack; bare-metal programs with a ``tohost``
+        symbol start in M-mode (see :mod:`rvsim.loader`).
+        """
         from .loader import load_elf
-        return load_elf(self, path, argv=argv, envp=envp)
+        return load_elf(self, path, argv=argv, envp=envp, name=name)
 
     def load_image(self, data: bytes, addr: int | None = None, entry: int | None = None) -> None:
         """Load a flat binary image at ``addr`` (default: the window base), executable, and set pc."""
