@@ -153,15 +153,15 @@ def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
     else:
         flags = lib.RV_CFG_ECALL_TO_HOST | lib.RV_CFG_EBREAK_TO_HOST | lib.RV_CFG_STOP_ON_TRAP
     machine._reconfigure(base=base, flags=flags)
-    for seg in prog.segments:
-        machine.map(seg.vaddr, seg.memsz, seg.perms)
-    # pages shared by two segments get the union of their permissions
+    # A Linux process gets its segments' permissions (pages shared by two segments get the union).
+    # Bare-metal code runs in M-mode on physical memory, which has no page permissions: all of it is
+    # readable, writable and executable (riscv-tests copy code into data and patch their own text).
     perms_by_page: dict[int, str] = {}
     for seg in prog.segments:
         for page in range(seg.vaddr & ~(PAGE - 1), seg.vaddr + seg.memsz, PAGE):
             perms_by_page[page] = perms_by_page.get(page, "") + seg.perms
     for page, perms in perms_by_page.items():
-        machine.map(page, PAGE, perms)
+        machine.map(page, PAGE, "rwx" if prog.bare_metal else perms)
     for seg in prog.segments:
         machine.write(seg.vaddr, seg.data)
     machine.symbols = dict(prog.symbols)
