@@ -4,6 +4,8 @@
  *   sp+0: argc, sp+8: argv[0..argc-1], NULL, envp[...], NULL, auxv pairs.
  * Registers other than sp carry nothing we rely on.
  */
+    /* A fixed file symbol (not the temporary object's name) keeps builds reproducible. */
+    .file "crt0.S"
     .section .text.start, "ax", @progbits
     .globl _start
     .type _start, @function

@@ -1,6 +1,7 @@
 /* A extension, written out by hand: every AMO in word and doubleword form
  * (word results are sign-extended), ordering bits, LR/SC success and failure,
  * and an LR/SC increment loop. */
+    .file "asm_amo.S"
 #include "asm_rt.inc"
 
     .data

@@ -1,6 +1,7 @@
 /* Misaligned loads and stores of every integer and FP width, at every offset
  * within a doubleword and across a page boundary.  Linux user programs may
  * rely on these working (the kernel emulates them where hardware traps). */
+    .file "asm_misaligned.S"
 #include "asm_rt.inc"
 
     .data

@@ -1,6 +1,7 @@
 /* M extension, written out by hand: every multiply/divide instruction on the
  * corner cases the spec defines (division by zero, signed overflow), the
  * 32-bit W forms with their sign extension, and register aliasing. */
+    .file "asm_muldiv.S"
 #include "asm_rt.inc"
 
     .macro T op, a, b

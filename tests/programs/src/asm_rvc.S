@@ -1,6 +1,7 @@
 /* The C extension, written out with explicit compressed mnemonics so each one
  * really is a 16-bit instruction.  Results are printed; branches and jumps
  * leave a trace value in s1 (x9). */
+    .file "asm_rvc.S"
 #include "asm_rt.inc"
 
     .data

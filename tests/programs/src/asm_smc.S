@@ -2,6 +2,7 @@
  * executable buffer, made visible with fence.i, executed, then overwritten
  * and executed again.  A simulator that caches decoded instructions must
  * notice the stores. */
+    .file "asm_smc.S"
 #include "asm_rt.inc"
 
     /* The buffer starts as "li a0, 1; ret" so the first call has a defined result. */

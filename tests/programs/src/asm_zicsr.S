@@ -2,6 +2,7 @@
  * every CSR instruction form, field masking and aliasing between the three,
  * flags raised by arithmetic, and the counters (cycle, time, instret), which
  * are only checked for moving forward since their values are not portable. */
+    .file "asm_zicsr.S"
 #include "asm_rt.inc"
 
     .text
