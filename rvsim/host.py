@@ -21,6 +21,7 @@ from pathlib import Path
 
 PAGE = 4096
 NANOSECONDS_PER_INSTRUCTION = 1    # deterministic clock: a nominal 1 GHz core at one instruction/cycle
+DETERMINISTIC_EPOCH_NS = 1_700_000_000 * 10**9   # deterministic wall clock starts at 2023-11-14
 
 # RISC-V Linux system call numbers (the asm-generic table)
 SYSCALL_NAMES = {
@@ -111,7 +112,11 @@ class LinuxEnvironment(HostEnvironment):
                 self._warn(f"system call {num} ({name}) is not implemented; returning -ENOSYS")
             x[10] = _neg(errno.ENOSYS)
             return None
-        result = handler(machine, *args)
+        try:
+            result = handler(machine, *args)
+        except ValueError:
+            # a guest pointer outside its memory: the kernel answers EFAULT
+            result = _neg(errno.EFAULT)
         if isinstance(result, _Exit):
             return result.code
         x[10] = result & (2**64 - 1)
@@ -169,15 +174,14 @@ class LinuxEnvironment(HostEnvironment):
 
     # ---------------------------------------------------------------- time
 
-    def _now_ns(self, m) -> int:
+    def _now_ns(self, m, monotonic=False) -> int:
         if self.deterministic:
-            return m.instret * NANOSECONDS_PER_INSTRUCTION
-        return time.time_ns()
+            ns = m.instret * NANOSECONDS_PER_INSTRUCTION
+            return ns if monotonic else DETERMINISTIC_EPOCH_NS + ns
+        return time.monotonic_ns() if monotonic else time.time_ns()
 
     def sys_clock_gettime(self, m, clock, ts, *_):
-        ns = self._now_ns(m)
-        if not self.deterministic and clock in (1, 4, 7):    # monotonic clocks
-            ns = time.monotonic_ns()
+        ns = self._now_ns(m, monotonic=clock in (1, 2, 3, 4, 7))   # monotonic and CPU-time clocks
         m.write(ts, struct.pack("<qq", ns // 1_000_000_000, ns % 1_000_000_000))
         return 0
 

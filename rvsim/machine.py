@@ -218,8 +218,12 @@ class Machine:
 
     def read_cstring(self, addr: int, limit: int = 4096) -> bytes:
         out = bytearray()
+        end = self.memory_base + self.memory_size
         while len(out) < limit:
-            chunk = self.read(addr + len(out), min(256, limit - len(out)))
+            here = addr + len(out)
+            if not self.memory_base <= here < end:
+                raise ValueError(f"string at {addr:#x} runs outside guest memory")
+            chunk = self.read(here, min(256, limit - len(out), end - here))
             nul = chunk.find(b"\0")
             if nul >= 0:
                 return bytes(out + chunk[:nul])
