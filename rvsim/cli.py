@@ -133,6 +133,20 @@ def cmd_run(args, parser) -> int:
     return status
 
 
+def cmd_debug(args, parser) -> int:
+    from .debugger import Debugger
+    from .host import LinuxEnvironment
+    from .machine import Machine
+    try:
+        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen)
+    except ValueError as exc:
+        parser.exit(2, f"rvsim: {exc}\n")
+    machine.env = LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
+    _load(machine, args.program, args, parser)
+    Debugger(machine).interact()
+    return 0
+
+
 def cmd_asm(argv) -> int:
     try:
         from .asm import main_asm
@@ -181,6 +195,7 @@ commands:
   run PROGRAM [ARGS...]   run an RV64 ELF executable or assembly file
   asm SRC... -o OUT       assemble and link into an ELF executable (or -O binary)
   disasm FILE             disassemble an ELF file like objdump -d
+  debug PROGRAM [ARGS...] step through a program interactively (or from a command script)
 
 `rvsim COMMAND --help` describes each command.
 """
@@ -196,6 +211,11 @@ def main(argv=None) -> int:
         parser = build_run_parser()
         args = parser.parse_args(rest)
         return cmd_run(args, parser)
+    if cmd == "debug":
+        parser = build_run_parser()
+        parser.prog = "rvsim debug"
+        args = parser.parse_args(rest)
+        return cmd_debug(args, parser)
     if cmd == "asm":
         return cmd_asm(rest)
     if cmd == "disasm":

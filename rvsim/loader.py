@@ -111,7 +111,9 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
         symtab = elf.get_section_by_name(".symtab")
         if symtab is not None:
             for sym in symtab.iter_symbols():
-                if sym.name and sym["st_shndx"] != "SHN_UNDEF" and sym["st_info"]["type"] != "STT_FILE":
+                # "$x..." / "$d" are mapping symbols (code/data markers), not names anyone looks up
+                if (sym.name and not sym.name.startswith("$") and sym["st_shndx"] != "SHN_UNDEF"
+                        and sym["st_info"]["type"] != "STT_FILE"):
                     symbols.setdefault(sym.name, sym["st_value"])
         entry = elf["e_entry"]
         phnum, phentsize = elf["e_phnum"], elf["e_phentsize"]
