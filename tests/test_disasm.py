@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import subprocess
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from golden.corpus import BASE_PC, corpus_files, load, load_all
-from golden.make_corpus import AS, AS_FLAGS, GNU_EXTENSIONS, OBJCOPY, OBJDUMP
+from tests.conftest import require_tool
+from tests.golden.corpus import BASE_PC, corpus_files, load, load_all
+from tests.golden.make_corpus import AS, AS_FLAGS, GNU_EXTENSIONS, OBJCOPY, OBJDUMP
 from rvsim.disasm import disassemble, disassemble_range, instruction_length
 from rvsim.isa import BY_MNEMONIC, INSTRUCTIONS
 from rvsim.isa.aliases import ALIASES, kind as alias_kind
@@ -171,7 +171,6 @@ def test_alias_rules_are_what_the_disassembler_prints():
 # ---------------------------------------------------------------------------------------------------
 # Live comparison with objdump
 
-HAVE_BINUTILS = all(shutil.which(t) for t in (AS, OBJCOPY, OBJDUMP))
 GNU_RECORDS = [r for r in INSTRUCTIONS if set(r.extensions) <= GNU_EXTENSIONS]
 
 
@@ -211,22 +210,23 @@ def _objdump_words(tmp_path, words: list[int], pc: int) -> tuple[bytes, list[str
     return data, out[0], out[1]
 
 
-needs_binutils = pytest.mark.skipif(
-    not HAVE_BINUTILS, reason="riscv64-unknown-elf-as/objcopy/objdump not on PATH (live comparison with GNU "
-                              "objdump skipped; the golden corpus still checks the disassembler)")
+@pytest.fixture
+def binutils():
+    """Skip (or, under RVSIM_REQUIRE_TOOLS=1, fail) when GNU binutils is missing; the golden corpus
+    checks the disassembler either way."""
+    for tool in (AS, OBJCOPY, OBJDUMP):
+        require_tool(tool)
 
 
-@needs_binutils
 @settings(max_examples=int(os.environ.get("RVSIM_LIVE_EXAMPLES", "30")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(words=words_strategy, pc=st.integers(0, (1 << 40)).map(lambda v: v & ~3))
-def test_live_against_objdump(tmp_path, words, pc):
+def test_live_against_objdump(binutils, tmp_path, words, pc):
     data, plain, raw = _objdump_words(tmp_path, words, pc)
     assert list(_texts(data, pc, True, GNU_EXTENSIONS)) == plain
     assert list(_texts(data, pc, False, GNU_EXTENSIONS)) == raw
 
 
-@needs_binutils
-def test_live_every_compressed_word(tmp_path):
+def test_live_every_compressed_word(binutils, tmp_path):
     # The whole 16-bit space, disassembled as one region (so address comments carry over too).
     words = [w for w in range(0x10000) if w & 3 != 3]
     data, plain, raw = _objdump_words(tmp_path, words, 0x10000)
@@ -234,8 +234,7 @@ def test_live_every_compressed_word(tmp_path):
     assert list(_texts(data, 0x10000, False, GNU_EXTENSIONS)) == raw
 
 
-@needs_binutils
-def test_live_random_32bit_words(tmp_path):
+def test_live_random_32bit_words(binutils, tmp_path):
     # Arbitrary words in the 32-bit major opcodes the table uses and elsewhere (custom, reserved).
     rng = random.Random(1234)
     opcodes = sorted({r.match & 0x7F for r in INSTRUCTIONS if r.length == 4})

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from golden.corpus import corpus_files, load
+from tests.golden.corpus import corpus_files, load
 from rvsim.isa import BY_MNEMONIC, INSTRUCTIONS, decode
 from rvsim.isa.aliases import ALIASES, kind as alias_kind
 
@@ -98,6 +98,7 @@ def test_decode_of_encode_round_trips(rv):
 
 
 def test_generated_c_decoder_is_fresh():
+    # the documented command line (tests/test_generated_files.py calls main() in-process)
     proc = subprocess.run([sys.executable, "-m", "rvsim.isa.gen_c", "--check"], cwd=ROOT,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
