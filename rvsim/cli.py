@@ -158,7 +158,7 @@ def cmd_asm(argv) -> int:
 
 def cmd_disasm(argv) -> int:
     try:
-        from .disasm import main_disasm
+        from .disasm.elf import main_disasm
     except ImportError:
         sys.stderr.write("rvsim: this build has no disassembler\n")
         return 1

@@ -55,6 +55,7 @@ EXTRA_ADDRESS_USES = {
     "c.addiw": (("c_imm6", "c_rd_rs1_n0r", "c_imm6", True, True),),
 }
 _TP = 4
+_GP = 3
 
 
 def instruction_length(parcel: int) -> int:
@@ -174,10 +175,12 @@ def _bucket(word: int, length: int) -> tuple[int, int]:
 class _State:
     """objdump's per-register memory of lui/auipc results (for the address comments)."""
 
-    __slots__ = ("high",)
+    __slots__ = ("high", "symbolize", "gp")
 
-    def __init__(self) -> None:
+    def __init__(self, symbolize=None, gp=None) -> None:
         self.high: dict[int, int] = {}
+        self.symbolize = symbolize      # address -> text (objdump's "10100 <main+0x18>"), or None
+        self.gp = gp                    # the global pointer's value, when the file defines it
 
 
 def _sext32(v: int) -> int:
@@ -185,14 +188,15 @@ def _sext32(v: int) -> int:
     return v - (1 << 32) if v & 0x80000000 else v
 
 
-def _format(k: OperandKind, v: int, pc: int) -> str | None:
+def _format(k: OperandKind, v: int, pc: int, symbolize=None) -> str | None:
     role = k.role
     if role == XREG:
         return XREG_NAMES[v]
     if role == FREG:
         return FREG_NAMES[v]
     if role == PCREL:
-        return f"{(pc + v) & MASK64:#x}"
+        target = (pc + v) & MASK64
+        return symbolize(target) if symbolize else f"{target:#x}"
     if role in (IMM, UIMM):
         if k.name in UPPER_IMMEDIATE_KINDS:
             return f"{v & 0xFFFFF:#x}"
@@ -271,7 +275,7 @@ def _render(word: int, length: int, pc: int, aliases: bool, exts, state: _State 
             parts.append(tok)
             continue
         v = value(tok, chosen.kinds)
-        text = _format(k, v, pc)
+        text = _format(k, v, pc, state.symbolize if state is not None else None)
         if text is None:                    # an optional operand at its default (dyn, unmasked)
             if parts and parts[-1] == ",":
                 parts.pop()
@@ -292,7 +296,8 @@ def _render(word: int, length: int, pc: int, aliases: bool, exts, state: _State 
                 state.high[v] = (pc + hi if pc_relative else hi) & MASK64
     text = mnemonic + ("\t" + "".join(parts) if parts else "")
     if comment is not None:
-        text += f" # {comment:#x}"
+        symbolize = state.symbolize if state is not None else None
+        text += f" # {symbolize(comment) if symbolize else f'{comment:#x}'}"
     return text
 
 
@@ -300,6 +305,8 @@ def _maybe_address(state: _State, base: int, offset: int, wide: bool) -> int | N
     high = state.high.pop(base, None)
     if high is not None:
         addr = (high if base != 0 else 0) + offset
+    elif base == _GP and state.gp is not None:
+        addr = state.gp + offset       # objdump knows gp from __global_pointer$
     elif base in (0, _TP):
         addr = offset
     else:
@@ -349,11 +356,14 @@ def disassemble(word_or_bytes, pc: int = 0, aliases: bool = True, exts=None) -> 
 
 
 def disassemble_range(data: bytes, base_pc: int = 0, aliases: bool = True,
-                      exts=None) -> list[tuple[int, int, int, str]]:
+                      exts=None, symbolize=None, gp=None) -> list[tuple[int, int, int, str]]:
     """Disassemble a code region: a list of (pc, word, length, text), as objdump walks it (including
-    its address comments, which need the instructions before)."""
+    its address comments, which need the instructions before).  ``symbolize`` turns a branch target
+    or commented address into text (objdump on a file with symbols prints ``10100 <main+0x18>``);
+    by default addresses print as ``0x10100``, as objdump does for a stripped object.  ``gp`` is the
+    value of ``__global_pointer$``: offsets from gp then get address comments too."""
     data = bytes(data)
-    state = _State()
+    state = _State(symbolize, gp)
     out = []
     pos = 0
     while pos < len(data):
