@@ -40,6 +40,24 @@ REGISTER_FILES: dict[str, dict[str, int]] = {K.XREG: XREGS, K.FREG: FREGS}
 REGISTER_FILE_NAMES = {K.XREG: "an integer register", K.FREG: "a floating-point register",
                        K.VREG: "a vector register"}
 
+# RV32-only CSR names (the upper halves): GNU as accepts them in any XLEN, rvsim's CSR table lists the
+# RV64 set, so the assembler knows these numbers as well.
+RV32_CSRS: dict[str, int] = {"cycleh": 0xC80, "timeh": 0xC81, "instreth": 0xC82, "mcycleh": 0xB80,
+                             "minstreth": 0xB82, "mstatush": 0x310, "menvcfgh": 0x31A, "mseccfgh": 0x757,
+                             "midelegh": 0x313, "mieh": 0x314, "mvienh": 0x318, "mviph": 0x319,
+                             "miph": 0x354, "sieh": 0x114, "siph": 0x154, "vsieh": 0x214, "vsiph": 0x254,
+                             "hidelegh": 0x613, "htimedeltah": 0x615, "hvienh": 0x618, "henvcfgh": 0x61A,
+                             "hviph": 0x655, "hvipriority1h": 0x657, "hvipriority2h": 0x659,
+                             "stimecmph": 0x15D, "vstimecmph": 0x25D, "mcyclecfgh": 0x721,
+                             "minstretcfgh": 0x722}
+for _i in range(3, 32):
+    RV32_CSRS[f"hpmcounter{_i}h"] = 0xC80 + _i
+    RV32_CSRS[f"mhpmcounter{_i}h"] = 0xB80 + _i
+    RV32_CSRS[f"mhpmevent{_i}h"] = 0x720 + _i
+for _i in range(4):
+    RV32_CSRS[f"mstateen{_i}h"] = 0x31C + _i
+    RV32_CSRS[f"hstateen{_i}h"] = 0x61C + _i
+
 ROUNDING_MODES = {"rne": 0, "rtz": 1, "rdn": 2, "rup": 3, "rmm": 4, "dyn": 7}
 
 # Conversions that are exact: GNU as writes rm=rne (0) for them when the operand is omitted.
@@ -200,6 +218,8 @@ def _csr(ctx, args, i, kind, insn):
     a = args[i]
     if isinstance(a, str):
         n = CSR_NUMBERS.get(a.lower())
+        if n is None:
+            n = RV32_CSRS.get(a.lower())
         if n is not None:
             return n, i + 1
         if a in XREGS or a in FREGS:
@@ -290,6 +310,55 @@ def _aqrl_suffix(name: str):
 
 
 MNEMONIC_RESOLVERS.append(_aqrl_suffix)
+
+
+def _alias_spelling(name: str):
+    """Assembler spellings from rvsim.isa.aliases (fmv.x.s, c.unimp, c.srli64...): the record with the
+    alias's operand syntax and its fixed fields preset."""
+    try:
+        from ..isa import aliases
+    except ImportError:                    # the alias table is optional
+        return None
+    import dataclasses
+    for rules in _alias_index(aliases).get(name, ()):
+        a = rules
+        rec = BY_MNEMONIC.get(a.insn)
+        if rec is None:
+            continue
+        names = [t for t in a.tokens if t not in ",()"]
+        kinds = K.OPERAND_KINDS
+        if any(n not in kinds and n not in XREGS for n in names) or len(set(names)) != len(names):
+            continue
+        if any(c.op != "=" or c.other is not None for c in a.when):
+            continue
+        fixed = a.fixed_values()
+        written = tuple(kinds[n] for n in names if n in kinds)
+        if any(k.name in fixed for k in written):
+            continue
+        if {k.name for k in rec.all_operands} != {k.name for k in written} | set(fixed):
+            continue
+        hidden = tuple(k for k in rec.all_operands if k.name not in {w.name for w in written})
+        spelled = dataclasses.replace(rec, syntax=a.syntax, operands=written, hidden=hidden,
+                                      tokens=tuple(a.tokens))
+        return spelled, fixed
+    return None
+
+
+_ALIAS_INDEX: dict | None = None
+
+
+def _alias_index(aliases):
+    global _ALIAS_INDEX
+    if _ALIAS_INDEX is None:
+        _ALIAS_INDEX = {}
+        for rules in [aliases.rules_for(r.mnemonic) for r in BY_MNEMONIC.values()]:
+            for a in rules:
+                if a.asm and a.mnemonic not in BY_MNEMONIC:
+                    _ALIAS_INDEX.setdefault(a.mnemonic, []).append(a)
+    return _ALIAS_INDEX
+
+
+MNEMONIC_RESOLVERS.append(_alias_spelling)
 
 
 def _syntax_hint(insn: Instruction) -> str:
@@ -567,6 +636,7 @@ def encoder_for(mnemonic: str) -> Encoder | None:
             if r is not None:
                 enc = Encoder(r[0], r[1])
                 enc.mnemonic = mnemonic
+                enc.compressible = False          # an alias spelling is encoded as written
                 break
     _ENCODERS[mnemonic] = enc
     return enc

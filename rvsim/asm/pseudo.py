@@ -230,7 +230,7 @@ def _jalr_like(asm, args, rd, mn, allow_compress):
         count(args, (1, 2), mn, "rs  |  rs, offset  |  offset(rs)")
     enc = encoder_for("jalr")
     from .encoder import check_immediate
-    check_immediate(imm, enc.insn.operands[2], enc.insn, 0)
+    check_immediate(imm, K.OPERAND_KINDS["imm_i"], enc.insn, 0)
     asm.emit_word(enc, {"rd": rd, "rs1": rs, "imm_i": imm}, [], compressible="jump" if allow_compress else False)
 
 
@@ -248,12 +248,10 @@ def p_jalr(asm, args, enc):
         _jalr_like(asm, args, 1, "jalr", True)
         return
     if len(args) == 2:
-        rd = xreg(args, 0, "jalr")
-        a = args[1]
-        if type(a) is tuple and a[0] == "m":
-            _jalr_like(asm, [a], rd, "jalr", False)
-        else:
-            _jalr_like(asm, [a], rd, "jalr", False)
+        _jalr_like(asm, [args[1]], xreg(args, 0, "jalr"), "jalr", False)
+        return
+    if len(args) == 3 and not (type(args[1]) is tuple and args[1][0] == "m"):   # jalr rd, rs1, imm
+        _jalr_like(asm, args[1:], xreg(args, 0, "jalr"), "jalr", False)
         return
     values, deferred = enc.parse(asm, args)
     asm.emit_word(enc, values, deferred, compressible=False)
@@ -406,6 +404,15 @@ def p_fence_tso(asm, args, enc):
     asm.data += (e.word({"pred": 3, "succ": 3}) | (0b1000 << 28)).to_bytes(4, "little")
 
 
+def p_unimp(asm, args, enc):
+    count(args, 0, "unimp", "")
+    asm.record_line()
+    if asm.rvc:
+        asm.data += b"\0\0"                     # c.unimp
+    else:
+        asm.data += (0xC0001073).to_bytes(4, "little")   # csrrw zero, cycle, zero
+
+
 def p_pause(asm, args, enc):
     count(args, 0, "pause", "")
     emit(asm, "fence", {"pred": 1, "succ": 0})
@@ -419,7 +426,7 @@ def _fp_unary(kind, suffix):
 PSEUDOS: dict = {
     "li": p_li, "la": p_la, "lla": p_lla, "call": p_call, "tail": p_tail, "jump": p_jump,
     "j": p_j, "jal": p_jal, "jr": p_jr, "jalr": p_jalr, "ret": p_ret, "nop": p_nop,
-    "fence": p_fence, "fence.tso": p_fence_tso, "pause": p_pause,
+    "fence": p_fence, "fence.tso": p_fence_tso, "pause": p_pause, "unimp": p_unimp,
     "mv": _simple("addi", "xx", lambda d, s: {"rd": d, "rs1": s, "imm_i": 0}, "rd, rs", "c.mv"),
     "not": _simple("xori", "xx", lambda d, s: {"rd": d, "rs1": s, "imm_i": -1}, "rd, rs"),
     "neg": _simple("sub", "xx", lambda d, s: {"rd": d, "rs1": 0, "rs2": s}, "rd, rs"),
