@@ -9,7 +9,7 @@ See docs/assembler.md.  The assembler reads the ISA table (rvsim.isa) and never 
 from __future__ import annotations
 
 from .assembler import AssemblyAbort, FileAssembler
-from .errors import AsmError, Diagnostic
+from .errors import AsmError, Diagnostic, StatementError
 from .linker import Linker
 from .program import Program, ProgramSection, ProgramSymbol, Relocation
 
@@ -34,6 +34,8 @@ def _assemble_one(run, filename, march, defsym, include_dirs=()) -> FileAssemble
         fa.finish()
     except AssemblyAbort:
         pass
+    except StatementError as e:             # e.g. a source file that cannot be read
+        fa.errors.append(Diagnostic(filename, 0, 0, e.message, hint=e.hint))
     except RecursionError:
         fa.errors.append(Diagnostic(filename, 0, 0, "expression or macro nesting too deep"))
     return fa

@@ -507,7 +507,11 @@ class FileAssembler:
                     if w and w.group(1) in self.macros:
                         if not self.cond_stack or self.cond_stack[-1][0]:
                             self.cur_src = src
-                            self.expand_macro(self.macros[w.group(1)], w.group(2), src)
+                            self.cur_stmt = None
+                            try:
+                                self.expand_macro(self.macros[w.group(1)], w.group(2), src)
+                            except StatementError as e:
+                                self.error(e.message, e.hint, src, None)
                         i += 1
                         continue
                 if p is None:
