@@ -24,6 +24,21 @@ def _defsyms(defsym) -> dict[str, int]:
     return out
 
 
+class _NoGC:
+    """The assembler allocates many small objects and frees none of them before it returns: pausing the
+    cyclic garbage collector meanwhile saves about a quarter of the time."""
+
+    def __enter__(self):
+        import gc
+        self.was = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        import gc
+        if self.was:
+            gc.enable()
+
+
 def _assemble_one(run, filename, march, defsym, include_dirs=()) -> FileAssembler:
     try:
         fa = FileAssembler(filename, march, _defsyms(defsym), include_dirs)
@@ -55,18 +70,20 @@ def _link(files: list[FileAssembler]) -> Program:
 def assemble(source: str, filename: str = "<input>", defsym=None, march: str = "rv64gc",
              include_dirs=()) -> Program:
     """Assemble and link one source text.  Raises :class:`AsmError` listing every error."""
-    fa = _assemble_one(lambda a: a.run_text(source), filename, march, defsym, include_dirs)
-    return _link([fa])
+    with _NoGC():
+        fa = _assemble_one(lambda a: a.run_text(source), filename, march, defsym, include_dirs)
+        return _link([fa])
 
 
 def assemble_files(paths, defsym=None, march: str = "rv64gc", include_dirs=()) -> Program:
     """Assemble several files and link them (symbols shared through ``.globl``)."""
     files = []
-    for p in paths:
-        p = str(p)
-        fa = _assemble_one(lambda a, p=p: a.run_file(p), p, march, defsym, include_dirs)
-        files.append(fa)
-    return _link(files)
+    with _NoGC():
+        for p in paths:
+            p = str(p)
+            fa = _assemble_one(lambda a, p=p: a.run_file(p), p, march, defsym, include_dirs)
+            files.append(fa)
+        return _link(files)
 
 
 def main_asm(argv=None) -> int:
