@@ -276,17 +276,26 @@ ROLE_PARSERS: dict[str, ParseFn] = {
 }
 # Roles whose operand may be left out (the parser then supplies the default and consumes nothing).
 OPTIONAL_ROLES: set[str] = {K.RM}
+# Roles whose parser may consume several written operands (vtypei: e32, m4, ta, ma).
+VARIADIC_ROLES: set[str] = set()
 
 
-def register_role(role: str, parser: ParseFn, optional: bool = False,
-                  registers: dict[str, int] | None = None, description: str | None = None) -> None:
-    """Teach the assembler a new operand role (see the module docstring)."""
-    ROLE_PARSERS[role] = parser
-    if optional:
-        OPTIONAL_ROLES.add(role)
+def register_role(role: str, parser: ParseFn | None = None, optional: bool = False,
+                  registers: dict[str, int] | None = None, description: str | None = None,
+                  variadic: bool = False) -> None:
+    """Teach the assembler a new operand role (see the module docstring).
+
+    ``registers`` alone gives a register role with the generic register parser; ``optional`` roles may be
+    omitted (their parser then returns a default and consumes nothing); ``variadic`` roles may consume
+    several written operands."""
     if registers is not None:
         REGISTER_FILES[role] = registers
         REGISTER_FILE_NAMES[role] = description or f"a {role} register"
+    ROLE_PARSERS[role] = parser if parser is not None else _register(role)
+    if optional:
+        OPTIONAL_ROLES.add(role)
+    if variadic:
+        VARIADIC_ROLES.add(role)
     _ENCODERS.clear()
 
 
@@ -382,6 +391,8 @@ class Encoder:
         self.slots = _slots(insn)
         self.nargs = len(self.slots)
         self.min_args = sum(1 for s in self.slots if not (s[0] == "kind" and s[1].role in OPTIONAL_ROLES))
+        if any(s[0] == "kind" and s[1].role in VARIADIC_ROLES for s in self.slots):
+            self.nargs = 1 << 30                       # checked by the parsers instead
         self.has_pcrel = any(k.role == K.PCREL for k in insn.operands)
         self.length = insn.length
         self.inserters = {k.name: _inserter(k) for k in insn.all_operands}
@@ -399,7 +410,10 @@ class Encoder:
         return ok
 
     def count_error(self, n: int) -> StatementError:
-        want = (f"{self.min_args}" if self.min_args == self.nargs else f"{self.min_args} or {self.nargs}")
+        if self.nargs >= 1 << 30:
+            want = f"at least {self.min_args}"
+        else:
+            want = (f"{self.min_args}" if self.min_args == self.nargs else f"{self.min_args} or {self.nargs}")
         return StatementError(
             f"`{self.mnemonic}` takes {want} operand{'s' if self.nargs != 1 else ''}, got {n}",
             _syntax_hint(self.insn), self.nargs if n > self.nargs else None)
@@ -601,7 +615,8 @@ def _slots(insn: Instruction) -> list[tuple]:
             cur.append(t)
     if cur:
         groups.append(cur)
-    kinds = K.OPERAND_KINDS
+    kinds = dict(K.OPERAND_KINDS)
+    kinds.update((k.name, k) for k in insn.all_operands)
     slots = []
     for g in groups:
         if "(" in g:
