@@ -60,7 +60,10 @@ def _load(machine, program: str, args, parser):
         except AsmError as exc:
             sys.stderr.write(f"{exc}\n")
             sys.exit(1)
-        return machine.load_elf(prog.to_elf(), argv=[program] + args.args, name=program)
+        try:
+            return machine.load_elf(prog.to_elf(), argv=[program] + args.args, name=program)
+        except LoadError as exc:
+            parser.exit(EXIT_LOAD_FAILURE, f"rvsim: {exc}\n")
     try:
         return machine.load_elf(program, argv=[program] + args.args)
     except LoadError as exc:

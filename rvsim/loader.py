@@ -97,7 +97,7 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
             if t != "PT_LOAD" or seg["p_memsz"] == 0:
                 continue
             off, filesz = seg["p_offset"], seg["p_filesz"]
-            if off + filesz > len(raw):
+            if filesz and off + filesz > len(raw):
                 raise LoadError(f"{path}: truncated: a segment extends past the end of the file")
             flags = seg["p_flags"]
             perms = ("r" if flags & P_FLAGS.PF_R else "") + ("w" if flags & P_FLAGS.PF_W else "") + \
