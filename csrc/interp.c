@@ -10,8 +10,11 @@
  * L_<OP> after the generated op enum; a missing one is a compile error, so every instruction of the ISA
  * table has semantics).
  *
- * Hooks: a timing model compiles this loop a second time with RV_HOOK_RETIRE defined, rather than
- * testing a flag per instruction.
+ * Hooks: RV_HOOK_RETIRE(e) runs as each instruction retires and RV_HOOK_STORE(addr, size) before each
+ * store to guest memory.  They are empty here.  A timing model (or a bounded undo log for reverse
+ * stepping) compiles this loop a second time with them defined, rather than testing a flag per
+ * instruction; since decode-cache slots hold label addresses of the loop that decoded them, switching
+ * between loop variants flushes the decode cache.
  */
 #include <fenv.h>
 #include <math.h>
@@ -41,14 +44,23 @@ void rv_init_code_page(rv_code_page *page, uint64_t vaddr)
 #ifndef RV_HOOK_RETIRE
 #define RV_HOOK_RETIRE(e) ((void)0)
 #endif
+#ifndef RV_HOOK_STORE
+#define RV_HOOK_STORE(addr, size) ((void)0)
+#endif
 
 int rv_run(rv_machine *m, uint64_t max_instructions)
 {
     static const void *labels[RV_LABEL_COUNT];
+    static const void *labels_compressed[RV_OP_COUNT];
     if (unlikely(!rv_fast_labels)) {
         for (unsigned i = 0; i < RV_LABEL_COUNT; i++)
             labels[i] = &&L_ILLEGAL;
 #define RV_SET_LABEL(name) labels[RV_OP_##name] = &&L_##name;
+        RV_FOR_EACH_EXEC_OP(RV_SET_LABEL)
+#undef RV_SET_LABEL
+        for (unsigned i = 0; i < RV_OP_COUNT; i++)
+            labels_compressed[i] = &&L_ILLEGAL;
+#define RV_SET_LABEL(name) labels_compressed[RV_OP_##name] = &&LC_##name;
         RV_FOR_EACH_EXEC_OP(RV_SET_LABEL)
 #undef RV_SET_LABEL
         labels[RV_LABEL_DECODE] = &&L_DECODE;
@@ -69,8 +81,10 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
     const uint64_t mem_base = m->cfg.mem_base;
     const uint64_t npages = m->npages;
     const uint64_t ext = m->cfg.extensions;
-    /* a misaligned access takes the slow path only when the machine traps on it */
-    const uint64_t misalign_check = (m->cfg.flags & RV_CFG_TRAP_MISALIGNED) ? ~0ull : 0;
+    /* page flags a fast-path load/store needs; a machine that traps on misaligned accesses sends every
+       access to the slow path (which checks alignment) by asking for a flag no page has */
+    const unsigned load_want = (m->cfg.flags & RV_CFG_TRAP_MISALIGNED) ? 0x80u : RV_PERM_R;
+    const unsigned store_want = (m->cfg.flags & RV_CFG_TRAP_MISALIGNED) ? 0x80u : RV_PERM_W;
     /* jump targets must be 4-byte aligned without C */
     const uint64_t target_align = (ext & RV_EXT_C) ? 1 : 3;
     const int64_t budget0 = (int64_t)max_instructions;
@@ -79,6 +93,7 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
     rv_code_page *page;
     rv_insn_t *e;
     uint64_t target, cause = 0, tval = 0;
+    unsigned step = 2;
     int stop = RV_STOP_LIMIT;
 
     feclearexcept(FE_ALL_EXCEPT);   /* host FP flags accrue into fflags until we leave */
@@ -87,7 +102,10 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
 #define SYNC() do { h->pc = PC_OF(e); h->instret = instret0 + (uint64_t)(budget0 - budget); } while (0)
 #define RESYNC_INSTRET() (instret0 = h->instret - (uint64_t)(budget0 - budget))
 #define DISPATCH() goto *e->handler
-#define NEXT() do { RV_HOOK_RETIRE(e); e += e->len >> 1; \
+/* `step` is the current instruction's length in slots.  It lives in a register and is reset to 2 after
+   every instruction; compressed instructions enter through a stub that sets it to 1.  Reading e->len
+   instead would put a load on the critical path from one instruction to the next. */
+#define NEXT() do { RV_HOOK_RETIRE(e); e += step; step = 2; \
         if (unlikely(--budget <= 0)) { goto out_of_budget; } \
         DISPATCH(); } while (0)
 #define TRAP(c, t) do { cause = (c); tval = (t); goto trap; } while (0)
@@ -95,7 +113,7 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
 #define BRANCH(off) do { int64_t off_ = (off); \
         if (unlikely(off_ & 2 & target_align)) TRAP(CAUSE_MISALIGNED_FETCH, PC_OF(e) + off_); \
         uint64_t idx_ = (uint64_t)((e - page->slot) + (off_ >> 1)); \
-        if (likely(idx_ < RV_SLOTS_PER_PAGE)) { RV_HOOK_RETIRE(e); e = page->slot + idx_; \
+        if (likely(idx_ < RV_SLOTS_PER_PAGE)) { RV_HOOK_RETIRE(e); e = page->slot + idx_; step = 2; \
             if (unlikely(--budget <= 0)) { goto out_of_budget; } \
             DISPATCH(); } \
         target = PC_OF(e) + off_; goto retire_and_jump; } while (0)
@@ -117,7 +135,7 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
             ((off_) & (RV_PAGE_SIZE - 1)) <= RV_PAGE_SIZE - (size_)))
 #define LOAD(T, addr_expr, dest) do { \
         uint64_t a_ = (addr_expr), off_ = a_ - mem_base; \
-        if (PAGE_OK(off_, RV_PERM_R, RV_PERM_R, sizeof(T)) && !(a_ & (sizeof(T) - 1) & misalign_check)) { \
+        if (PAGE_OK(off_, RV_PERM_R, load_want, sizeof(T))) { \
             T v_; memcpy(&v_, mem + off_, sizeof(T)); dest = v_; \
         } else { \
             uint64_t v_; SYNC(); \
@@ -127,7 +145,8 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
         } } while (0)
 #define STORE(T, addr_expr, value) do { \
         uint64_t a_ = (addr_expr), off_ = a_ - mem_base; T sv_ = (T)(value); \
-        if (PAGE_OK(off_, RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH, RV_PERM_W, sizeof(T)) && !(a_ & (sizeof(T) - 1) & misalign_check)) { \
+        RV_HOOK_STORE(a_, sizeof(T)); \
+        if (PAGE_OK(off_, RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH, store_want, sizeof(T))) { \
             memcpy(mem + off_, &sv_, sizeof(T)); \
         } else { \
             int htif_ = 0; SYNC(); \
@@ -164,6 +183,7 @@ jump: {
             }
         }
         e = page->slot + ((off & (RV_PAGE_SIZE - 1)) >> 1);
+        step = 2;
         DISPATCH();
     }
 
@@ -190,7 +210,7 @@ L_DECODE: {
         d.exec_op = rv_op_exec[op];
         if (!op)
             d.len = (raw & 3) == 3 ? 4 : 2;
-        d.handler = labels[d.exec_op];
+        d.handler = d.len == 2 ? labels_compressed[d.exec_op] : labels[d.exec_op];
         if (unlikely(m->nbreakpoints) && rv_is_breakpoint(m, pc))
             d.handler = &&L_BREAKPOINT;
         *e = d;
@@ -200,12 +220,17 @@ L_DECODE: {
 L_BREAKPOINT:
     /* a breakpoint at the pc run() started from has been reported already: execute it */
     if (budget == budget0 && PC_OF(e) == h->pc)
-        goto *labels[e->exec_op];
+        goto *(e->len == 2 ? labels_compressed[e->exec_op] : labels[e->exec_op]);
     stop = RV_STOP_BREAKPOINT;
     goto stop_here;
 
 L_ILLEGAL:
     TRAP(CAUSE_ILLEGAL_INSTRUCTION, e->raw);
+
+/* compressed instructions run their expansion's semantics with a step of one slot */
+#define RV_COMPRESSED_ENTRY(name) LC_##name: step = 1; goto L_##name;
+    RV_FOR_EACH_EXEC_OP(RV_COMPRESSED_ENTRY)
+#undef RV_COMPRESSED_ENTRY
 
 #include "exec_i.inc"
 #include "exec_m.inc"

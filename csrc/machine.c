@@ -590,11 +590,12 @@ int rv_csr_instruction(rv_machine *m, unsigned csr, int kind, uint64_t src, int 
         uint64_t n = kind == 1 ? src : kind == 2 ? (cur | src) : (cur & ~src);
         rv_csr_access(m, csr, 1, n, NULL);
         /* zicsr: an explicit write replaces the counter's own update by this instruction, so the
-           next instruction reads the value written.  This instruction's retirement still counts
-           one, so start one lower. */
+           next instruction reads the value written.  Only instruction writes do this (a host write
+           is not followed by a retirement): minstret skips this instruction (CSR_OP), mcycle
+           starts one lower to absorb this instruction's cycle. */
         if (csr == CSR_MINSTRET) {
-            h->instret--;
-            m->cycle_offset++;
+            m->counter_written = 1;
+            m->cycle_offset++;          /* the cycle still passes although instret skips it */
         } else if (csr == CSR_MCYCLE) {
             m->cycle_offset--;
         }

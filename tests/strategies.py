@@ -21,10 +21,10 @@ from functools import lru_cache
 
 from hypothesis import strategies as st
 
-from reference import int_ref
-from reference.int_ref import MASK64, Ops, RefHart, RefMemory
 from rvsim import isa
 from rvsim.machine import Machine, StopReason
+from tests.reference import int_ref
+from tests.reference.int_ref import MASK64, Ops, RefHart, RefMemory
 
 MEM_SIZE = 1 << 20
 CODE = 0x10000

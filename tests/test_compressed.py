@@ -8,19 +8,19 @@ mtval = the 16-bit word.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reference import int_ref
 from rvsim import isa
 from rvsim._core import ffi, lib
 from rvsim.machine import Machine, StopReason
-from strategies import (CODE, CODE_PC, MEM_SIZE, Pair, aim, core_has_fp_loads, enc, encode_drawn,
-                        examples, program)
+from tests.conftest import require_tool
+from tests.reference import int_ref
+from tests.strategies import (CODE, CODE_PC, MEM_SIZE, Pair, aim, core_has_fp_loads, enc, encode_drawn,
+                              examples, program)
 
 C_RECORDS = [r for r in isa.INSTRUCTIONS if r.length == 2]
 HALFWORDS = [w for w in range(1 << 16) if w & 3 != 3]
@@ -180,9 +180,6 @@ def test_32bit_instruction_across_a_page_boundary():
 
 # ------------------------------------------------------------------ the reference itself vs binutils
 
-OBJDUMP = shutil.which("riscv64-unknown-elf-objdump")
-
-
 def _objdump_operands(cmn: str, ops, addr: int) -> list[int]:
     """The numbers objdump -M no-aliases,numeric prints for our decoding of an instruction."""
     if cmn in ("c.lw", "c.ld", "c.fld", "c.lwsp", "c.ldsp", "c.fldsp"):
@@ -210,12 +207,12 @@ def _objdump_operands(cmn: str, ops, addr: int) -> list[int]:
     return []                                              # c.nop, c.ebreak
 
 
-@pytest.mark.skipif(OBJDUMP is None, reason="riscv64-unknown-elf-objdump is not installed")
 def test_reference_expander_agrees_with_binutils(tmp_path):
     """Validates the oracle: GNU objdump's reading of every 16-bit word equals int_ref's."""
+    objdump = require_tool("riscv64-unknown-elf-objdump")
     blob = tmp_path / "c16.bin"
     blob.write_bytes(b"".join(w.to_bytes(2, "little") for w in HALFWORDS))
-    out = subprocess.run([OBJDUMP, "-D", "-b", "binary", "-m", "riscv:rv64", "-M", "no-aliases,numeric",
+    out = subprocess.run([objdump, "-D", "-b", "binary", "-m", "riscv:rv64", "-M", "no-aliases,numeric",
                           str(blob)], capture_output=True, text=True, check=True).stdout
     lines = [ln for ln in out.splitlines() if re.match(r"^\s+[0-9a-f]+:\t", ln)]
     assert len(lines) == len(HALFWORDS)

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reference import int_ref
-from reference.int_ref import MASK64, Ops
 from rvsim import isa
 from rvsim.machine import Machine, StopReason
-from strategies import (CODE, CODE_PC, DATA, DATA_END, HOLE, INT_ISA, MEM_SIZE, RO, XO, Pair, aim,
-                        enc, encode_drawn, examples, program, reg_values, word_bytes)
+from tests.reference import int_ref
+from tests.reference.int_ref import MASK64, Ops
+from tests.strategies import (CODE, CODE_PC, DATA, DATA_END, HOLE, INT_ISA, MEM_SIZE, RO, XO, Pair, aim, enc,
+                              encode_drawn, examples, program, reg_values, word_bytes)
 
 INT_EXTENSIONS = ("i", "m", "a", "zba", "zbb", "zbs")
 INT_RECORDS = [r for r in isa.INSTRUCTIONS if r.extension in INT_EXTENSIONS]

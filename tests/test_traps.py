@@ -10,12 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference import int_ref
-from reference.int_ref import MASK64
 from rvsim import isa
 from rvsim.machine import Machine, StopReason
-from strategies import (CODE, DATA, MEM_SIZE, core_has_fp_loads, enc, examples, program,
-                        reg_values)
+from tests.reference import int_ref
+from tests.reference.int_ref import MASK64
+from tests.strategies import CODE, DATA, MEM_SIZE, core_has_fp_loads, enc, examples, program, reg_values
 
 HANDLER = 0x30000
 USER = 0x40000
@@ -415,6 +414,19 @@ def test_mcycle_write_and_independence_from_minstret():
     m.run(max_instructions=25)
     assert m.x[5] <= m.x[6] <= m.x[5] + 4, "writing minstret must not move mcycle"
     assert (1 << 40) <= m.x[8] <= (1 << 40) + 1
+
+
+def test_host_counter_writes_are_exact_and_do_not_disturb_later_counting():
+    """A host write is not an instruction: nothing retires after it, and a later CSR instruction in
+    the guest counts normally."""
+    m = machine(enc("addi", rd=0, rs1=0, imm_i=0), csrr(5, MINSTRET), csrr(6, MINSTRET), csrr(7, MCYCLE),
+                csrr(8, MCYCLE))
+    m.csr["minstret"] = 100
+    m.csr["mcycle"] = 5000
+    assert (m.csr["minstret"], m.csr["mcycle"]) == (100, 5000)
+    m.run(max_instructions=5)
+    assert (m.x[5], m.x[6]) == (101, 102)
+    assert 5000 + 3 <= m.x[7] < m.x[8] <= 5000 + 8
 
 
 def test_host_csr_access_round_trips():
