@@ -461,7 +461,7 @@ static int set_first(rv_machine *m, const rv_insn_t *e, int kind)
         else bit = kind != 2;
         set_mask_bit(vd_, i, bit);
     }
-    mask_tail_ones(&c, vd_);
+    if (c.vl > 0) mask_tail_ones(&c, vd_);
     EPILOGUE;
 }
 HANDLER(vmsbf_m) { return set_first(m, e, 0); }
