@@ -517,3 +517,114 @@ def execute(st: VState, mnemonic: str, ops: dict) -> None:
     else:
         raise KeyError(f"reference model does not know {mnemonic}")
     st.vstart = 0
+
+
+# ---------------------------------------------------------------- loads and stores
+
+class MemoryFault(Exception):
+    def __init__(self, element: int, addr: int):
+        super().__init__(f"fault at element {element}, address {addr:#x}")
+        self.element, self.addr = element, addr
+
+
+def execute_mem(st: VState, word_fields: dict, ops: dict, mem: bytearray, mem_base: int) -> None:
+    """Execute a vector load/store.  ``word_fields``: nf, mop, lumop (loads: the 24..20 field), width,
+    store (bool).  Memory is ``mem`` at guest address ``mem_base``; any access outside it faults
+    (MemoryFault with vstart set to the element, elements before it done).  Raises Illegal when reserved."""
+    nf, mop, lumop, store = word_fields["nf"], word_fields["mop"], word_fields["lumop"], word_fields["store"]
+    eew = {0: 8, 5: 16, 6: 32, 7: 64}[word_fields["width"]]
+    vd = ops.get("vd", ops.get("vs3"))
+    vm = ops.get("vm", 1)
+    base = st.x[ops["rs1"]]
+
+    def access(addr, nbytes, value=None):
+        off = (addr - mem_base) % (1 << 64)
+        if off + nbytes > len(mem):
+            raise MemoryFault(-1, addr)
+        if value is None:
+            return int.from_bytes(mem[off:off + nbytes], "little")
+        mem[off:off + nbytes] = u(value, 8 * nbytes).to_bytes(nbytes, "little")
+        return None
+
+    if mop == 0 and lumop in (8, 0xb):
+        # whole register (8) or mask (0xb) load/store: byte-granular, unmasked
+        if lumop == 8:
+            if nf not in (1, 2, 4, 8) or vd % nf:
+                raise Illegal("whole-register group")
+            evl = nf * st.vlenb * 8 // eew
+        else:
+            eew, evl = 8, (st.vl + 7) // 8
+        for i in range(st.vstart, evl):
+            addr = (base + i * eew // 8) % (1 << 64)
+            try:
+                if store:
+                    access(addr, eew // 8, st.get(vd, i, eew))
+                else:
+                    st.put(vd, i, eew, access(addr, eew // 8))
+            except MemoryFault as f:
+                st.vstart = i
+                raise MemoryFault(i, f.addr) from None
+        if lumop == 0xb and not store and st.ones and st.vstart < evl:
+            for i in range(evl, st.vlenb):
+                st.put(vd, i, 8, -1)
+        st.vstart = 0
+        return
+
+    indexed = mop in (1, 3)
+    data_eew = st.sew if indexed else eew
+    data_emul = st.lmul if indexed else eew / st.sew * st.lmul
+    if data_emul > 8 or data_emul < 1 / 8:
+        raise Illegal("EMUL out of range")
+    regs = regs_of(data_emul)
+    check_group(vd, data_emul)
+    if nf * regs > 8 or vd + nf * regs > 32:
+        raise Illegal("segment group beyond v31 or over 8 registers")
+    if not store and vm == 0 and vd == 0:
+        raise Illegal("masked load into v0")
+    if indexed:
+        idx_emul = eew / st.sew * st.lmul
+        check_group(ops["vs2"], idx_emul)
+        if not store:
+            for f in range(nf):
+                fd = vd + f * regs
+                if nf > 1:
+                    if overlaps(fd, regs, ops["vs2"], regs_of(idx_emul)):
+                        raise Illegal("segment destination overlaps index")
+                else:
+                    check_overlap(fd, data_emul, data_eew, ops["vs2"], idx_emul, eew)
+    if st.vstart >= st.vl:
+        st.vstart = 0
+        return
+    stride = s(st.x[ops["rs2"]], 64) if mop == 2 else nf * data_eew // 8
+    ff = not store and mop == 0 and lumop == 0x10
+    for i in range(st.vstart, st.vl):
+        if vm == 0 and not st.bit(0, i):
+            if not store and st.ones and st.vma:
+                for f in range(nf):
+                    st.put(vd + f * regs, i, data_eew, -1)
+            continue
+        if indexed:
+            addr = base + st.get(ops["vs2"], i, eew)
+        else:
+            addr = base + i * stride
+        for f in range(nf):
+            fa = (addr + f * data_eew // 8) % (1 << 64)
+            try:
+                if store:
+                    access(fa, data_eew // 8, st.get(vd + f * regs, i, data_eew))
+                else:
+                    st.put(vd + f * regs, i, data_eew, access(fa, data_eew // 8))
+            except MemoryFault:
+                if ff and i > 0:
+                    st.vl = i
+                    break
+                st.vstart = i
+                raise MemoryFault(i, fa) from None
+        else:
+            continue
+        break
+    if not store and st.ones and st.vta:
+        for f in range(nf):
+            for i in range(st.vl, regs * st.vlenb * 8 // data_eew):
+                st.put(vd + f * regs, i, data_eew, -1)
+    st.vstart = 0
