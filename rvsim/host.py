@@ -1,0 +1,400 @@
+"""Host environments: what services a program's requests to the outside world.
+
+* :class:`LinuxEnvironment` — the Linux user-mode system calls that static newlib, picolibc and
+  freestanding programs use.  Unknown calls return ``-ENOSYS`` and are reported once on stderr.
+* :class:`HtifEnvironment` — the HTIF ``tohost``/``fromhost`` protocol of bare-metal test programs
+  (riscv-tests): ``tohost = (code << 1) | 1`` exits; otherwise ``tohost`` points at a system-call block.
+
+Both are deterministic by default: time comes from the retired-instruction count and random bytes
+from a seeded generator, so two runs of a program behave identically.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import random
+import stat as stat_module
+import struct
+import sys
+import time
+from pathlib import Path
+
+PAGE = 4096
+NANOSECONDS_PER_INSTRUCTION = 1    # deterministic clock: a nominal 1 GHz core at one instruction/cycle
+
+# RISC-V Linux system call numbers (the asm-generic table)
+SYSCALL_NAMES = {
+    17: "getcwd", 23: "dup", 24: "dup3", 25: "fcntl", 29: "ioctl", 48: "faccessat", 56: "openat",
+    57: "close", 61: "getdents64", 62: "lseek", 63: "read", 64: "write", 65: "readv", 66: "writev",
+    67: "pread64", 68: "pwrite64", 78: "readlinkat", 79: "newfstatat", 80: "fstat", 93: "exit",
+    94: "exit_group", 96: "set_tid_address", 98: "futex", 99: "set_robust_list", 101: "nanosleep",
+    113: "clock_gettime", 114: "clock_getres", 124: "sched_yield", 129: "kill", 131: "tgkill",
+    134: "rt_sigaction", 135: "rt_sigprocmask", 153: "times", 160: "uname", 163: "getrlimit",
+    165: "getrusage", 169: "gettimeofday", 172: "getpid", 173: "getppid", 174: "getuid",
+    175: "geteuid", 176: "getgid", 177: "getegid", 178: "gettid", 179: "sysinfo", 214: "brk",
+    215: "munmap", 216: "mremap", 222: "mmap", 226: "mprotect", 233: "madvise", 261: "prlimit64",
+    278: "getrandom", 291: "statx",
+}
+
+MAP_ANONYMOUS = 0x20
+MAP_FIXED = 0x10
+PROT_READ, PROT_WRITE, PROT_EXEC = 1, 2, 4
+
+
+def _neg(err: int) -> int:
+    return (-err) & (2**64 - 1)
+
+
+class HostEnvironment:
+    """Base class: a host environment services ``ecall`` and HTIF stops of :meth:`Machine.run`."""
+
+    def ecall(self, machine) -> int | None:
+        """Service an ecall; return an exit code to end the run, or None to continue."""
+        raise NotImplementedError
+
+    def htif(self, machine, value: int) -> int | None:
+        raise NotImplementedError
+
+
+class LinuxEnvironment(HostEnvironment):
+    """Linux user-mode system calls for one process.
+
+    ``stdin``/``stdout``/``stderr`` are binary file objects (default: the host's).  ``allow_dir`` lets
+    the program open files under one host directory (nothing else is reachable).  With
+    ``deterministic=False`` clocks read the host's time and getrandom the host's entropy.
+    """
+
+    def __init__(self, *, stdin=None, stdout=None, stderr=None, allow_dir=None, deterministic=True,
+                 seed: int = 0, warn=None):
+        self.stdin = stdin if stdin is not None else sys.stdin.buffer
+        self.stdout = stdout if stdout is not None else sys.stdout.buffer
+        self.stderr = stderr if stderr is not None else sys.stderr.buffer
+        self.allow_dir = Path(allow_dir).resolve() if allow_dir else None
+        self.deterministic = deterministic
+        self._random = random.Random(seed)
+        self._warned: set[int] = set()
+        self._warn = warn or (lambda msg: print(f"rvsim: {msg}", file=sys.stderr))
+        self.files: dict[int, object] = {}
+        self.brk = self.brk_start = self.brk_limit = 0
+        self.mmap_top = self.mmap_floor = 0
+        self.mappings: dict[int, int] = {}
+        self.start_time_ns = time.time_ns()
+
+    # ---------------------------------------------------------------- setup
+
+    def attach(self, machine, prog) -> None:
+        """Called by the loader: set up the heap and mmap areas of a freshly loaded program."""
+        self.brk = self.brk_start = prog.brk_start
+        stack_bottom = prog.stack_top - (8 << 20)
+        # the heap grows up from the program's end, mmap allocations down from below the stack
+        self.mmap_top = stack_bottom - PAGE
+        self.brk_limit = self.brk_start + (self.mmap_top - self.brk_start) // 2
+        self.mmap_floor = self.brk_limit
+        self.mmap_next = self.mmap_top
+
+    def random_bytes(self, n: int) -> bytes:
+        if self.deterministic:
+            return bytes(self._random.getrandbits(8) for _ in range(n))
+        return os.urandom(n)
+
+    # ---------------------------------------------------------------- dispatch
+
+    def ecall(self, machine) -> int | None:
+        x = machine.x
+        num = int(x[17])
+        args = [int(v) for v in x[10:16]]
+        handler = getattr(self, f"sys_{SYSCALL_NAMES.get(num, '')}", None)
+        if handler is None:
+            if num not in self._warned:
+                self._warned.add(num)
+                name = SYSCALL_NAMES.get(num, "unknown")
+                self._warn(f"system call {num} ({name}) is not implemented; returning -ENOSYS")
+            x[10] = _neg(errno.ENOSYS)
+            return None
+        result = handler(machine, *args)
+        if isinstance(result, _Exit):
+            return result.code
+        x[10] = result & (2**64 - 1)
+        return None
+
+    def htif(self, machine, value: int) -> int | None:
+        raise NotImplementedError("HTIF in a Linux program")
+
+    # ---------------------------------------------------------------- process
+
+    def sys_exit(self, m, code, *_):
+        return _Exit(code & 0xFF)
+
+    sys_exit_group = sys_exit
+
+    def sys_set_tid_address(self, m, *_):
+        return 1000
+
+    def sys_getpid(self, m, *_):
+        return 1000
+
+    sys_gettid = sys_getpid
+
+    def sys_getppid(self, m, *_):
+        return 1
+
+    def sys_getuid(self, m, *_):
+        return 1000
+
+    sys_geteuid = sys_getgid = sys_getegid = sys_getuid
+
+    def sys_set_robust_list(self, m, *_):
+        return 0
+
+    def sys_rt_sigaction(self, m, *_):
+        return 0
+
+    sys_rt_sigprocmask = sys_sched_yield = sys_madvise = sys_rt_sigaction
+
+    def sys_prlimit64(self, m, pid, resource, new, old, *_):
+        if old:
+            m.write(old, struct.pack("<QQ", 8 << 20, 8 << 20) if resource == 3 else
+                    struct.pack("<QQ", 2**64 - 1, 2**64 - 1))
+        return 0
+
+    def sys_uname(self, m, buf, *_):
+        fields = [b"Linux", b"rvsim", b"6.1.0-rvsim", b"#1 rvsim", b"riscv64", b"(none)"]
+        m.write(buf, b"".join(f.ljust(65, b"\0") for f in fields))
+        return 0
+
+    def sys_getrandom(self, m, buf, length, flags, *_):
+        length = min(length, 1 << 20)
+        m.write(buf, self.random_bytes(length))
+        return length
+
+    # ---------------------------------------------------------------- time
+
+    def _now_ns(self, m) -> int:
+        if self.deterministic:
+            return m.instret * NANOSECONDS_PER_INSTRUCTION
+        return time.time_ns()
+
+    def sys_clock_gettime(self, m, clock, ts, *_):
+        ns = self._now_ns(m)
+        if not self.deterministic and clock in (1, 4, 7):    # monotonic clocks
+            ns = time.monotonic_ns()
+        m.write(ts, struct.pack("<qq", ns // 1_000_000_000, ns % 1_000_000_000))
+        return 0
+
+    def sys_clock_getres(self, m, clock, ts, *_):
+        if ts:
+            m.write(ts, struct.pack("<qq", 0, 1))
+        return 0
+
+    def sys_gettimeofday(self, m, tv, tz, *_):
+        ns = self._now_ns(m)
+        if tv:
+            m.write(tv, struct.pack("<qq", ns // 1_000_000_000, (ns // 1000) % 1_000_000))
+        return 0
+
+    def sys_nanosleep(self, m, *_):
+        return 0
+
+    # ---------------------------------------------------------------- memory
+
+    def sys_brk(self, m, addr, *_):
+        if addr <= self.brk_start or addr > self.brk_limit:
+            return self.brk
+        old_page_end = (self.brk + PAGE - 1) & ~(PAGE - 1)
+        new_page_end = (addr + PAGE - 1) & ~(PAGE - 1)
+        if new_page_end > old_page_end:
+            m.map(old_page_end, new_page_end - old_page_end, "rw")
+        self.brk = addr
+        return addr
+
+    def sys_mmap(self, m, addr, length, prot, flags, fd, offset, *_):
+        if not flags & MAP_ANONYMOUS:
+            return _neg(errno.ENODEV)
+        if length == 0:
+            return _neg(errno.EINVAL)
+        size = (length + PAGE - 1) & ~(PAGE - 1)
+        if flags & MAP_FIXED:
+            if addr % PAGE or addr < self.mmap_floor or addr + size > self.mmap_top:
+                return _neg(errno.ENOMEM)
+            start = addr
+        else:
+            start = self.mmap_next - size
+            if start < self.mmap_floor:
+                return _neg(errno.ENOMEM)
+            self.mmap_next = start
+        m.write(start, bytes(size))
+        m.map(start, size, _perms(prot))
+        self.mappings[start] = size
+        return start
+
+    def sys_munmap(self, m, addr, length, *_):
+        if addr % PAGE:
+            return _neg(errno.EINVAL)
+        size = (length + PAGE - 1) & ~(PAGE - 1)
+        if self.mmap_floor <= addr and addr + size <= self.mmap_top:
+            m.map(addr, size, "")
+            self.mappings.pop(addr, None)
+        return 0
+
+    def sys_mprotect(self, m, addr, length, prot, *_):
+        if addr % PAGE:
+            return _neg(errno.EINVAL)
+        if not (self.mmap_floor <= addr < self.mmap_top or self.brk_start <= addr < self.brk):
+            return 0    # program segments keep their ELF permissions
+        m.map(addr, length, _perms(prot))
+        return 0
+
+    # ---------------------------------------------------------------- files
+
+    def _stream(self, fd):
+        return {0: self.stdin, 1: self.stdout, 2: self.stderr}.get(fd) or self.files.get(fd)
+
+    def sys_write(self, m, fd, buf, count, *_):
+        stream = self._stream(fd)
+        if stream is None or fd == 0:
+            return _neg(errno.EBADF)
+        data = m.read(buf, min(count, 1 << 24))
+        stream.write(data)
+        if fd in (1, 2):
+            stream.flush()
+        return len(data)
+
+    def sys_writev(self, m, fd, iov, iovcnt, *_):
+        total = 0
+        for i in range(iovcnt):
+            base, length = struct.unpack("<QQ", m.read(iov + 16 * i, 16))
+            r = self.sys_write(m, fd, base, length)
+            if r >= 2**63:
+                return r
+            total += r
+        return total
+
+    def sys_read(self, m, fd, buf, count, *_):
+        stream = self._stream(fd)
+        if stream is None or fd in (1, 2):
+            return _neg(errno.EBADF)
+        reader = getattr(stream, "read1", stream.read)
+        data = reader(min(count, 1 << 20))
+        m.write(buf, data)
+        return len(data)
+
+    def sys_readv(self, m, fd, iov, iovcnt, *_):
+        total = 0
+        for i in range(iovcnt):
+            base, length = struct.unpack("<QQ", m.read(iov + 16 * i, 16))
+            r = self.sys_read(m, fd, base, length)
+            if r >= 2**63:
+                return r
+            total += r
+            if r < length:
+                break
+        return total
+
+    def sys_close(self, m, fd, *_):
+        f = self.files.pop(fd, None)
+        if f is not None:
+            f.close()
+            return 0
+        return 0 if fd in (0, 1, 2) else _neg(errno.EBADF)
+
+    def sys_ioctl(self, m, fd, request, *_):
+        return _neg(errno.ENOTTY)
+
+    def sys_openat(self, m, dirfd, path_addr, flags, mode, *_):
+        if self.allow_dir is None:
+            return _neg(errno.EACCES)
+        rel = m.read_cstring(path_addr).decode(errors="replace")
+        path = (self.allow_dir / rel).resolve()
+        if self.allow_dir not in path.parents and path != self.allow_dir:
+            return _neg(errno.EACCES)
+        accmode = flags & 3
+        pymode = {0: "rb", 1: "wb", 2: "r+b"}[accmode] if accmode in (0, 1, 2) else "rb"
+        if accmode and not flags & 0o100 and not path.exists():       # O_CREAT
+            return _neg(errno.ENOENT)
+        if flags & 0o2000:                                             # O_APPEND
+            pymode = "ab"
+        try:
+            f = open(path, pymode)
+        except OSError as exc:
+            return _neg(exc.errno or errno.EIO)
+        fd = 3
+        while fd in self.files:
+            fd += 1
+        self.files[fd] = f
+        return fd
+
+    def sys_lseek(self, m, fd, offset, whence, *_):
+        f = self.files.get(fd)
+        if f is None:
+            return _neg(errno.ESPIPE if fd in (0, 1, 2) else errno.EBADF)
+        offset -= (1 << 64) if offset >= 1 << 63 else 0
+        try:
+            return f.seek(offset, whence)
+        except OSError as exc:
+            return _neg(exc.errno or errno.EINVAL)
+
+    def sys_fstat(self, m, fd, buf, *_):
+        f = self.files.get(fd)
+        if fd in (0, 1, 2):
+            mode, size = stat_module.S_IFCHR | 0o620, 0
+        elif f is not None:
+            st = os.fstat(f.fileno())
+            mode, size = st.st_mode, st.st_size
+        else:
+            return _neg(errno.EBADF)
+        m.write(buf, _linux_stat(mode, size))
+        return 0
+
+
+def _linux_stat(mode: int, size: int) -> bytes:
+    """struct stat of the riscv64 (asm-generic) ABI: 128 bytes."""
+    return struct.pack("<QQIIIIQQqiiqqqqqqII", 0, 1, mode, 1, 1000, 1000, 0, 0, size, 4096, 0,
+                       (size + 511) // 512, 0, 0, 0, 0, 0, 0, 0)[:128].ljust(128, b"\0")
+
+
+def _perms(prot: int) -> str:
+    return ("r" if prot & PROT_READ else "") + ("w" if prot & PROT_WRITE else "") + \
+           ("x" if prot & PROT_EXEC else "")
+
+
+class _Exit:
+    def __init__(self, code: int):
+        self.code = code
+
+
+class HtifEnvironment(HostEnvironment):
+    """HTIF: ``tohost`` writes from bare-metal programs (riscv-tests, the Spike/pk convention)."""
+
+    def __init__(self, tohost: int, fromhost: int | None, stdout=None):
+        self.tohost = tohost
+        self.fromhost = fromhost
+        self.stdout = stdout if stdout is not None else sys.stdout.buffer
+
+    def htif(self, machine, value: int) -> int | None:
+        machine.write(self.tohost, bytes(8))
+        device, command = value >> 56, (value >> 48) & 0xFF
+        payload = value & ((1 << 48) - 1)
+        if device == 0 and command == 0:
+            if payload & 1:
+                return payload >> 1
+            # a pointer to a system-call block: [number, arg0, arg1, arg2, ...]
+            which, a0, a1, a2 = struct.unpack("<4Q", machine.read(payload, 32))
+            result = 0
+            if which == 64 and a0 in (1, 2):                 # write(fd, buf, len)
+                self.stdout.write(machine.read(a1, a2))
+                self.stdout.flush()
+                result = a2
+            elif which == 93:                                 # exit(code)
+                return a0 & 0xFF
+            else:
+                result = _neg(errno.ENOSYS)
+            machine.write(payload, result.to_bytes(8, "little"))
+        elif device == 1 and command == 1:                    # console putchar
+            self.stdout.write(bytes([payload & 0xFF]))
+            self.stdout.flush()
+        if self.fromhost is not None:
+            machine.write(self.fromhost, (1).to_bytes(8, "little"))
+        return None
+
+    def ecall(self, machine) -> int | None:
+        return None

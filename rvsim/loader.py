@@ -1,0 +1,217 @@
+"""Loading RV64 ELF executables into a Machine.
+
+Two kinds of program are recognised:
+
+* **Linux user-mode programs** (statically linked; newlib, picolibc, glibc or freestanding): they run
+  in U-mode, their ``ecall``\\ s are Linux system calls serviced by :class:`rvsim.host.LinuxEnvironment`,
+  and they start with the Linux initial stack (argc, argv, envp, auxv) at the top of guest memory.
+* **Bare-metal programs** that define a ``tohost`` symbol (the HTIF convention of riscv-tests and many
+  test benches): they start in M-mode at the entry point and stop when they write ``tohost``.
+"""
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass, field
+
+from elftools.common.exceptions import ELFError
+from elftools.elf.constants import P_FLAGS
+from elftools.elf.elffile import ELFFile
+
+from ._core import lib
+from .errors import LoadError
+
+EM_RISCV = 243
+STACK_SIZE = 8 << 20
+PAGE = 4096
+MSTATUS_FS_INITIAL = 1 << 13
+MSTATUS_VS_INITIAL = 1 << 9
+
+# auxiliary vector keys (Linux include/uapi/linux/auxvec.h)
+AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY = 0, 3, 4, 5, 6, 7, 8, 9
+AT_UID, AT_EUID, AT_GID, AT_EGID, AT_HWCAP, AT_CLKTCK, AT_SECURE, AT_RANDOM = 11, 12, 13, 14, 16, 17, 23, 25
+AT_EXECFN = 31
+
+
+@dataclass
+class Segment:
+    vaddr: int
+    memsz: int
+    data: bytes
+    perms: str
+
+
+@dataclass
+class LoadedProgram:
+    """What :func:`load_elf` found and set up."""
+
+    path: str
+    entry: int
+    segments: list[Segment]
+    symbols: dict[str, int]
+    bare_metal: bool
+    tohost: int | None = None
+    fromhost: int | None = None
+    brk_start: int = 0
+    stack_top: int = 0
+    phdr: int = 0
+    phnum: int = 0
+    phentsize: int = 0
+    argv: list[bytes] = field(default_factory=list)
+
+
+def read_elf(path) -> LoadedProgram:
+    """Parse and validate an RV64 executable; raises :class:`LoadError` with a clear reason."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read: {exc.strerror}") from None
+    if raw[:4] != b"\x7fELF":
+        raise LoadError(f"{path}: not an ELF file")
+    if len(raw) < 64:
+        raise LoadError(f"{path}: truncated ELF header")
+    if raw[4] != 2:
+        raise LoadError(f"{path}: 32-bit ELF; rvsim runs RV64 programs")
+    if raw[5] != 1:
+        raise LoadError(f"{path}: big-endian ELF; RISC-V programs are little-endian")
+    try:
+        elf = ELFFile(io.BytesIO(raw))
+        if elf["e_machine"] not in ("EM_RISCV", EM_RISCV):
+            raise LoadError(f"{path}: ELF for {elf['e_machine']}, not RISC-V")
+        if elf["e_type"] not in ("ET_EXEC", "ET_DYN"):
+            raise LoadError(f"{path}: ELF type {elf['e_type']} is not an executable")
+        segments, phdr = [], 0
+        for seg in elf.iter_segments():
+            t = seg["p_type"]
+            if t in ("PT_INTERP", "PT_DYNAMIC"):
+                raise LoadError(f"{path}: dynamically linked; rvsim runs statically linked programs "
+                                "(link with -static)")
+            if t != "PT_LOAD" or seg["p_memsz"] == 0:
+                continue
+            off, filesz = seg["p_offset"], seg["p_filesz"]
+            if off + filesz > len(raw):
+                raise LoadError(f"{path}: truncated: a segment extends past the end of the file")
+            flags = seg["p_flags"]
+            perms = ("r" if flags & P_FLAGS.PF_R else "") + ("w" if flags & P_FLAGS.PF_W else "") + \
+                    ("x" if flags & P_FLAGS.PF_X else "")
+            segments.append(Segment(seg["p_vaddr"], seg["p_memsz"], raw[off:off + filesz], perms))
+            if off <= elf["e_phoff"] < off + filesz:
+                phdr = seg["p_vaddr"] + elf["e_phoff"] - off
+        if not segments:
+            raise LoadError(f"{path}: no loadable segments")
+        symbols = {}
+        symtab = elf.get_section_by_name(".symtab")
+        if symtab is not None:
+            for sym in symtab.iter_symbols():
+                if sym.name and sym["st_shndx"] != "SHN_UNDEF" and sym["st_info"]["type"] != "STT_FILE":
+                    symbols.setdefault(sym.name, sym["st_value"])
+        entry = elf["e_entry"]
+        phnum, phentsize = elf["e_phnum"], elf["e_phentsize"]
+    except LoadError:
+        raise
+    except (ELFError, ValueError, KeyError, IndexError, AssertionError) as exc:
+        raise LoadError(f"{path}: malformed ELF: {exc}") from None
+    except Exception as exc:  # pyelftools raises assorted errors on corrupt input
+        raise LoadError(f"{path}: malformed ELF: {type(exc).__name__}: {exc}") from None
+    tohost = symbols.get("tohost")
+    return LoadedProgram(str(path), entry, segments, symbols, bare_metal=tohost is not None,
+                         tohost=tohost, fromhost=symbols.get("fromhost"), phdr=phdr, phnum=phnum,
+                         phentsize=phentsize)
+
+
+def _choose_window(prog: LoadedProgram, size: int) -> int:
+    lo = min(s.vaddr for s in prog.segments)
+    hi = max(s.vaddr + s.memsz for s in prog.segments)
+    reserve = 0 if prog.bare_metal else STACK_SIZE * 2
+    if hi + reserve <= size:
+        return 0
+    base = lo & ~((1 << 20) - 1)
+    if hi - base + reserve > size:
+        raise LoadError(f"{prog.path}: segments span {hi - lo:#x} bytes, more than the guest memory "
+                        f"limit of {size:#x} bytes allows (raise it with memory_size / --memory)")
+    return base
+
+
+def load_elf(machine, path, argv=None, envp=None) -> LoadedProgram:
+    """Load ``path`` into ``machine`` (re-creating its memory window to fit) and set up entry state."""
+    from .host import HtifEnvironment, LinuxEnvironment
+
+    prog = read_elf(path)
+    base = _choose_window(prog, machine.memory_size)
+    if prog.bare_metal:
+        flags = 0
+    else:
+        flags = lib.RV_CFG_ECALL_TO_HOST | lib.RV_CFG_EBREAK_TO_HOST | lib.RV_CFG_STOP_ON_TRAP
+    machine._reconfigure(base=base, flags=flags)
+    for seg in prog.segments:
+        machine.map(seg.vaddr, seg.memsz, seg.perms)
+    # pages shared by two segments get the union of their permissions
+    perms_by_page: dict[int, str] = {}
+    for seg in prog.segments:
+        for page in range(seg.vaddr & ~(PAGE - 1), seg.vaddr + seg.memsz, PAGE):
+            perms_by_page[page] = perms_by_page.get(page, "") + seg.perms
+    for page, perms in perms_by_page.items():
+        machine.map(page, PAGE, perms)
+    for seg in prog.segments:
+        machine.write(seg.vaddr, seg.data)
+    machine.symbols = dict(prog.symbols)
+    machine.pc = prog.entry
+    h = machine._hart
+    h.mstatus = int(h.mstatus) | MSTATUS_FS_INITIAL | (MSTATUS_VS_INITIAL if "v" in machine.extensions else 0)
+    if prog.bare_metal:
+        lib.rv_set_tohost(machine._core, prog.tohost)
+        machine.priv = 3
+        if machine.env is None:
+            machine.env = HtifEnvironment(prog.tohost, prog.fromhost)
+    else:
+        machine.priv = 0
+        h.mcounteren = 7                     # user mode may read cycle, time and instret
+        end = max(s.vaddr + s.memsz for s in prog.segments)
+        prog.brk_start = (end + PAGE - 1) & ~(PAGE - 1)
+        prog.stack_top = machine.memory_base + machine.memory_size
+        machine.map(prog.stack_top - STACK_SIZE, STACK_SIZE, "rw")
+        if machine.env is None:
+            machine.env = LinuxEnvironment()
+        if not isinstance(machine.env, LinuxEnvironment):
+            raise LoadError(f"{path}: a Linux program needs a LinuxEnvironment")
+        machine.env.attach(machine, prog)
+        argv = [os.fsencode(a) for a in (argv or [os.path.basename(str(path))])]
+        prog.argv = argv
+        envp = [os.fsencode(e) for e in (envp if envp is not None else [])]
+        machine.x[2] = _build_initial_stack(machine, prog, argv, envp)
+    machine.program = prog
+    return prog
+
+
+def _build_initial_stack(machine, prog: LoadedProgram, argv, envp) -> int:
+    """Lay out argc, argv, envp and auxv below the stack top as the Linux kernel does; return sp."""
+    top = prog.stack_top
+    strings = bytearray()
+    offsets = []
+    for s in argv + envp:
+        offsets.append(len(strings))
+        strings += s + b"\0"
+    random_off = len(strings)
+    strings += machine.env.random_bytes(16)
+    execfn_off = offsets[0] if argv else random_off
+    area = (top - len(strings) - 64) & ~15
+    machine.write(area, bytes(strings))
+    addr = lambda off: area + off  # noqa: E731
+    auxv = [(AT_PHDR, prog.phdr), (AT_PHENT, prog.phentsize), (AT_PHNUM, prog.phnum),
+            (AT_PAGESZ, PAGE), (AT_BASE, 0), (AT_FLAGS, 0), (AT_ENTRY, prog.entry),
+            (AT_UID, 0), (AT_EUID, 0), (AT_GID, 0), (AT_EGID, 0), (AT_HWCAP, _hwcap(machine)),
+            (AT_CLKTCK, 100), (AT_SECURE, 0), (AT_RANDOM, addr(random_off)),
+            (AT_EXECFN, addr(execfn_off)), (AT_NULL, 0)]
+    words = [len(argv)]
+    words += [addr(o) for o in offsets[:len(argv)]] + [0]
+    words += [addr(o) for o in offsets[len(argv):]] + [0]
+    for k, v in auxv:
+        words += [k, v]
+    sp = (area - 8 * len(words)) & ~15
+    machine.write(sp, b"".join(w.to_bytes(8, "little") for w in words))
+    return sp
+
+
+def _hwcap(machine) -> int:
+    return sum(1 << (ord(c) - ord("a")) for c in "imafdcv" if c in machine.extensions)

@@ -1,0 +1,335 @@
+"""The Python face of the simulator: :class:`Machine`.
+
+A Machine owns one hart and its memory in the C core.  Registers, CSRs and memory are numpy views onto
+the core's own buffers, so reading them copies nothing.  ``run()`` executes in C until something needs
+the host (a Linux system call, an HTIF request, a breakpoint, a trap the guest does not handle, the
+instruction limit); the host environment services it and, where the program can go on, resumes.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import isa
+from ._core import ffi, lib
+from .errors import SimulationError
+from .isa.csrs import CSR_NUMBERS, TRAP_CAUSES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .host import HostEnvironment
+
+PAGE = 4096
+DEFAULT_MEMORY = 1 << 30          # guest memory bound: 1 GiB (reserved lazily by the host)
+CHUNK = 1 << 24                   # instructions per C call, so Ctrl-C is noticed within ~50 ms
+
+
+class StopReason(enum.Enum):
+    """Why :meth:`Machine.run` returned."""
+
+    EXIT = "exit"                  # the program exited (exit code in StopInfo.exit_code)
+    LIMIT = "limit"                # max_instructions reached
+    BREAKPOINT = "breakpoint"      # a breakpoint address was reached (not executed)
+    EBREAK = "ebreak"              # ebreak with no guest handler
+    TRAP = "trap"                  # a trap the program cannot handle
+    ECALL = "ecall"                # an ecall with no host environment to service it
+
+
+@dataclass
+class StopInfo:
+    """The result of :meth:`Machine.run` / :meth:`Machine.step`."""
+
+    reason: StopReason
+    pc: int
+    instructions: int                      # retired during this call
+    exit_code: int | None = None
+    cause: int | None = None               # trap cause (mcause encoding) for TRAP
+    tval: int | None = None
+
+    @property
+    def cause_name(self) -> str | None:
+        return None if self.cause is None else TRAP_CAUSES.get(self.cause, f"cause {self.cause}")
+
+
+@dataclass
+class MachineOptions:
+    isa: str = "rv64gc"
+    memory_base: int = 0
+    memory_size: int = DEFAULT_MEMORY
+    vlen: int = 256
+    trap_misaligned: bool = False
+    extensions: frozenset = field(default_factory=frozenset)
+
+
+class _CsrFile:
+    """``m.csr['mstatus']``, ``m.csr[0x300]``: CSRs as the host sees them (no privilege checks)."""
+
+    def __init__(self, machine: "Machine"):
+        self._m = machine
+
+    @staticmethod
+    def _number(key) -> int:
+        if isinstance(key, str):
+            try:
+                return CSR_NUMBERS[key]
+            except KeyError:
+                raise KeyError(f"unknown CSR name {key!r}") from None
+        return int(key)
+
+    def __getitem__(self, key) -> int:
+        num = self._number(key)
+        out = ffi.new("uint64_t *")
+        if lib.rv_csr_read(self._m._core, num, out):
+            raise KeyError(f"CSR {key!r} ({num:#x}) does not exist on this machine")
+        return int(out[0])
+
+    def __setitem__(self, key, value: int) -> None:
+        num = self._number(key)
+        if lib.rv_csr_write(self._m._core, num, int(value) & (2**64 - 1)):
+            raise KeyError(f"CSR {key!r} ({num:#x}) does not exist on this machine")
+
+
+class Machine:
+    """One RV64 hart with memory, executing in C.
+
+    >>> m = Machine("rv64gc")
+    >>> m.load_elf("prog.elf")          # doctest: +SKIP
+    >>> info = m.run()                  # doctest: +SKIP
+    """
+
+    def __init__(self, isa_string: str = "rv64gc", *, memory_base: int = 0,
+                 memory_size: int = DEFAULT_MEMORY, vlen: int = 256, trap_misaligned: bool = False,
+                 env: "HostEnvironment | None" = None):
+        self.extensions = isa.parse_isa_string(isa_string)
+        self.isa_string = isa_string
+        self.trap_misaligned = trap_misaligned
+        self.vlen = vlen
+        self._core = None
+        self._retired_cores: list = []
+        self.env = env
+        self.program = None
+        self.symbols: dict[str, int] = {}
+        self._breakpoints: set[int] = set()
+        self._create(memory_base, memory_size)
+
+    # ------------------------------------------------------------------ construction
+
+    def _create(self, base: int, size: int, flags: int = 0) -> None:
+        if base % PAGE or size % PAGE or size <= 0:
+            raise ValueError("memory_base and memory_size must be positive multiples of 4096")
+        cfg = ffi.new("rv_config *")
+        cfg.extensions = isa.extension_mask(self.extensions)
+        cfg.mem_base = base
+        cfg.mem_size = size
+        cfg.vlen = self.vlen
+        cfg.flags = flags | (lib.RV_CFG_TRAP_MISALIGNED if self.trap_misaligned else 0)
+        err = ffi.new("char[200]")
+        core = lib.rv_create(cfg, err, 200)
+        if core == ffi.NULL:
+            raise ValueError(ffi.string(err).decode())
+        if self._core is not None:
+            # numpy views handed out earlier point into the old core: keep it alive with the Machine
+            self._retired_cores.append(self._core)
+        self._core = ffi.gc(core, lib.rv_destroy)
+        self._flags = cfg.flags
+        self.memory_base, self.memory_size = base, size
+        self._hart = lib.rv_hart(self._core)
+        self.x = np.frombuffer(ffi.buffer(self._hart.x, 32 * 8), dtype=np.uint64)
+        self.f = np.frombuffer(ffi.buffer(self._hart.f, 32 * 8), dtype=np.uint64)
+        self.memory = np.frombuffer(ffi.buffer(lib.rv_memory(self._core), size), dtype=np.uint8)
+        self.v = np.frombuffer(ffi.buffer(lib.rv_vregs(self._core), 32 * self.vlen // 8),
+                               dtype=np.uint8).reshape(32, self.vlen // 8)
+        self.csr = _CsrFile(self)
+        for bp in self._breakpoints:
+            lib.rv_add_breakpoint(self._core, bp)
+
+    def _reconfigure(self, *, base: int | None = None, size: int | None = None,
+                     flags: int | None = None) -> None:
+        """Re-create the core with a new memory window or new flags (before a program is loaded)."""
+        self._create(self.memory_base if base is None else base,
+                     self.memory_size if size is None else size,
+                     (self._flags & ~lib.RV_CFG_TRAP_MISALIGNED) if flags is None else flags)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def pc(self) -> int:
+        return int(self._hart.pc)
+
+    @pc.setter
+    def pc(self, value: int) -> None:
+        self._hart.pc = int(value) & (2**64 - 1)
+
+    @property
+    def instret(self) -> int:
+        """Instructions retired since the machine was created."""
+        return int(self._hart.instret)
+
+    @property
+    def priv(self) -> int:
+        """Current privilege mode: 3 machine, 0 user."""
+        return int(self._hart.priv)
+
+    @priv.setter
+    def priv(self, mode: int) -> None:
+        if mode not in (0, 3):
+            raise ValueError("privilege mode must be 3 (machine) or 0 (user)")
+        self._hart.priv = mode
+
+    @property
+    def fflags(self) -> int:
+        return self.csr["fflags"]
+
+    def map(self, addr: int, size: int, perms: str = "rwx") -> None:
+        """Make guest memory [addr, addr+size) accessible with permissions from ``"rwx"``."""
+        bits = (("r" in perms) and lib.RV_PERM_R) | (("w" in perms) and lib.RV_PERM_W) | \
+               (("x" in perms) and lib.RV_PERM_X)
+        lo, hi = addr & ~(PAGE - 1), (addr + size + PAGE - 1) & ~(PAGE - 1)
+        if lib.rv_map(self._core, lo, hi - lo, bits):
+            raise ValueError(f"[{addr:#x}, {addr + size:#x}) is outside the memory window "
+                             f"[{self.memory_base:#x}, {self.memory_base + self.memory_size:#x})")
+
+    def read(self, addr: int, size: int) -> bytes:
+        """Guest memory as bytes (any part of the window, mapped or not)."""
+        buf = ffi.new("uint8_t[]", size)
+        if lib.rv_read_memory(self._core, addr, buf, size):
+            raise ValueError(f"read of {size} bytes at {addr:#x} is outside guest memory")
+        return bytes(ffi.buffer(buf, size))
+
+    def write(self, addr: int, data) -> None:
+        """Write bytes (or a numpy array's bytes) into guest memory; code there is re-decoded."""
+        data = bytes(np.ascontiguousarray(data).view(np.uint8)) if isinstance(data, np.ndarray) \
+            else bytes(data)
+        if lib.rv_write_memory(self._core, addr, data, len(data)):
+            raise ValueError(f"write of {len(data)} bytes at {addr:#x} is outside guest memory")
+
+    def read_array(self, addr: int, dtype, count: int) -> np.ndarray:
+        """A numpy view of ``count`` elements of ``dtype`` at guest address ``addr`` (no copy)."""
+        dtype = np.dtype(dtype)
+        off = addr - self.memory_base
+        if off < 0 or off + count * dtype.itemsize > self.memory_size:
+            raise ValueError(f"{count} x {dtype} at {addr:#x} is outside guest memory")
+        return self.memory[off:off + count * dtype.itemsize].view(dtype)
+
+    def read_u64(self, addr: int) -> int:
+        return int.from_bytes(self.read(addr, 8), "little")
+
+    def read_cstring(self, addr: int, limit: int = 4096) -> bytes:
+        out = bytearray()
+        while len(out) < limit:
+            chunk = self.read(addr + len(out), min(256, limit - len(out)))
+            nul = chunk.find(b"\0")
+            if nul >= 0:
+                return bytes(out + chunk[:nul])
+            out += chunk
+        return bytes(out)
+
+    # ------------------------------------------------------------------ breakpoints
+
+    def add_breakpoint(self, where) -> int:
+        """Stop before the instruction at an address or symbol name executes."""
+        addr = self._resolve(where)
+        if lib.rv_add_breakpoint(self._core, addr):
+            raise ValueError("too many breakpoints")
+        self._breakpoints.add(addr)
+        return addr
+
+    def remove_breakpoint(self, where) -> None:
+        addr = self._resolve(where)
+        lib.rv_remove_breakpoint(self._core, addr)
+        self._breakpoints.discard(addr)
+
+    @property
+    def breakpoints(self) -> frozenset[int]:
+        return frozenset(self._breakpoints)
+
+    def _resolve(self, where) -> int:
+        if isinstance(where, str):
+            try:
+                return self.symbols[where]
+            except KeyError:
+                raise KeyError(f"no symbol named {where!r}") from None
+        return int(where)
+
+    # ------------------------------------------------------------------ loading
+
+    def load_elf(self, path, argv=None, envp=None):
+        """Load an RV64 ELF executable and prepare it to run (see :mod:`rvsim.loader`)."""
+        from .loader import load_elf
+        return load_elf(self, path, argv=argv, envp=envp)
+
+    def load_image(self, data: bytes, addr: int | None = None, entry: int | None = None) -> None:
+        """Load a flat binary image at ``addr`` (default: the window base), executable, and set pc."""
+        addr = self.memory_base if addr is None else addr
+        self.map(addr, len(data), "rwx")
+        self.write(addr, data)
+        self.pc = addr if entry is None else entry
+
+    # ------------------------------------------------------------------ execution
+
+    def run(self, max_instructions: int | None = None) -> StopInfo:
+        """Execute until the program exits, stops or ``max_instructions`` have retired."""
+        start = self.instret
+        remaining = max_instructions
+        while True:
+            budget = CHUNK if remaining is None else min(CHUNK, remaining)
+            if budget <= 0:
+                return StopInfo(StopReason.LIMIT, self.pc, self.instret - start)
+            self.x[0] = 0
+            before = self.instret
+            code = lib.rv_run(self._core, budget)
+            if code == lib.RV_STOP_LIMIT:
+                # the whole budget was used (traps use budget without retiring)
+                if remaining is not None:
+                    remaining -= budget
+                    if remaining <= 0:
+                        return StopInfo(StopReason.LIMIT, self.pc, self.instret - start)
+                continue
+            if remaining is not None:
+                remaining -= self.instret - before
+            info = self._handle_stop(code, start)
+            if info is not None:
+                return info
+
+    def step(self, n: int = 1) -> StopInfo:
+        """Execute ``n`` instructions (stopping early for the same reasons as run())."""
+        return self.run(max_instructions=n)
+
+    def _handle_stop(self, code: int, start: int) -> StopInfo | None:
+        h = self._hart
+        if code == lib.RV_STOP_ECALL:
+            if self.env is None:
+                return StopInfo(StopReason.ECALL, int(h.trap_pc), self.instret - start)
+            exit_code = self.env.ecall(self)
+            if exit_code is not None:
+                return StopInfo(StopReason.EXIT, int(h.trap_pc), self.instret - start,
+                                exit_code=exit_code)
+            return None
+        if code == lib.RV_STOP_HTIF:
+            value = int(h.htif_value)
+            exit_code = self.env.htif(self, value) if self.env is not None else None
+            if exit_code is None and self.env is None:
+                exit_code = value >> 1 if value & 1 else None
+            if exit_code is not None:
+                return StopInfo(StopReason.EXIT, self.pc, self.instret - start, exit_code=exit_code)
+            return None
+        if code == lib.RV_STOP_BREAKPOINT:
+            return StopInfo(StopReason.BREAKPOINT, self.pc, self.instret - start)
+        if code == lib.RV_STOP_EBREAK:
+            return StopInfo(StopReason.EBREAK, self.pc, self.instret - start)
+        if code == lib.RV_STOP_TRAP:
+            return StopInfo(StopReason.TRAP, int(h.trap_pc), self.instret - start,
+                            cause=int(h.trap_cause), tval=int(h.trap_tval))
+        if code == lib.RV_STOP_ERROR:
+            raise SimulationError(ffi.string(h.error).decode() + f" at pc {int(h.trap_pc):#x}",
+                                  pc=int(h.trap_pc), cause=int(h.trap_cause))
+        raise SimulationError(f"core returned unknown stop code {code}", pc=self.pc)
+
+    def flush_icache(self) -> None:
+        """Forget decoded instructions (after writing code through the ``memory`` view)."""
+        lib.rv_flush_decode_cache(self._core)
+
+    def __repr__(self) -> str:
+        return f"<Machine {self.isa_string} pc={self.pc:#x} instret={self.instret}>"
