@@ -628,3 +628,263 @@ def execute_mem(st: VState, word_fields: dict, ops: dict, mem: bytearray, mem_ba
             for i in range(st.vl, regs * st.vlenb * 8 // data_eew):
                 st.put(vd + f * regs, i, data_eew, -1)
     st.vstart = 0
+
+
+# ---------------------------------------------------------------- floating point
+
+def _write_elems(st: VState, vd: int, vm: int, d_eew: int, d_emul: float, compute) -> None:
+    if st.vstart >= st.vl:
+        return
+    for i in range(st.vstart, st.vl):
+        if vm == 1 or st.bit(0, i):
+            st.put(vd, i, d_eew, compute(i))
+        elif st.ones and st.vma:
+            st.put(vd, i, d_eew, -1)
+    if st.ones and st.vta:
+        for i in range(st.vl, regs_of(d_emul) * st.vlenb * 8 // d_eew):
+            st.put(vd, i, d_eew, -1)
+
+
+def _write_mask(st: VState, vd: int, vm: int, compute) -> None:
+    if st.vstart >= st.vl:
+        return
+    out = {i: compute(i) for i in range(st.vstart, st.vl) if vm == 1 or st.bit(0, i)}
+    for i in range(st.vstart, st.vl):
+        if i in out:
+            st.put_bit(vd, i, out[i])
+        elif st.ones and st.vma:
+            st.put_bit(vd, i, 1)
+    if st.ones:
+        for i in range(st.vl, st.vlen):
+            st.put_bit(vd, i, 1)
+
+
+FP_BINARY = ["vfadd", "vfsub", "vfrsub", "vfmul", "vfdiv", "vfrdiv", "vfmin", "vfmax", "vfsgnj", "vfsgnjn",
+             "vfsgnjx"]
+FP_FMA = ["vfmacc", "vfnmacc", "vfmsac", "vfnmsac", "vfmadd", "vfnmadd", "vfmsub", "vfnmsub"]
+FP_WIDE = ["vfwadd", "vfwsub", "vfwadd.w", "vfwsub.w", "vfwmul", "vfwmacc", "vfwnmacc", "vfwmsac", "vfwnmsac"]
+FP_CMP = ["vmfeq", "vmfne", "vmflt", "vmfle", "vmfgt", "vmfge"]
+
+
+def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list) -> int:
+    """Execute one vector FP instruction with dynamic rounding mode ``frm``; ``fregs`` are the 64-bit f
+    registers (updated by vfmv.f.s).  Returns the accrued exception flags.  SEW 32/64 only (Zvfh off)."""
+    from . import fp
+    name, _, form = mnemonic.rpartition(".")
+    vm = ops.get("vm", 0 if form == "vfm" else 1)
+    masked = vm == 0
+    sew, lmul = st.sew, st.lmul
+    vd, vs1, vs2 = ops.get("vd"), ops.get("vs1"), ops.get("vs2")
+    flags = [0]
+    if frm > 4:
+        raise Illegal("invalid frm")
+
+    def F(w):
+        return {16: fp.F16, 32: fp.F32, 64: fp.F64}[w]
+
+    def call(fn, *args):
+        r, fl = fn(*args)
+        flags[0] |= fl
+        return r
+
+    def neg(x, w):
+        return x ^ (1 << (w - 1))
+
+    def scalar(w):
+        v = fregs[ops["fs1"]]
+        if w == 64:
+            return v
+        return v & ((1 << w) - 1) if v >> w == (1 << (64 - w)) - 1 else fp.canonical_nan(F(w))
+
+    def basic_checks(d_emul, d_eew, srcs):
+        check_group(vd, 1 if d_eew == 1 else d_emul)
+        if masked and vd == 0 and d_eew != 1:
+            raise Illegal("masked destination overlaps v0")
+        for reg, emul, eew in srcs:
+            check_group(reg, emul)
+            check_overlap(vd, 1 if d_eew == 1 else d_emul, d_eew, reg, emul, eew)
+            if masked and reg == 0:
+                raise Illegal("v0 read as mask and as data")
+        if len(srcs) == 2 and srcs[0][2] != srcs[1][2] and overlaps(srcs[0][0], regs_of(srcs[0][1]),
+                                                                     srcs[1][0], regs_of(srcs[1][1])):
+            raise Illegal("register read with two EEWs")
+
+    if sew not in (32, 64) and not (sew in (8, 16, 32) and (name.startswith("vfwcvt") or name.startswith("vfncvt"))):
+        raise Illegal("FP SEW")
+    f = F(sew) if sew >= 16 else None
+    vec1 = form in ("vv", "wv", "vs")
+    s1 = [(vs1, lmul, sew)] if vec1 and name not in FP_WIDE + [n.replace(".w", "") for n in FP_WIDE] else []
+
+    def b_of(i, w=None):
+        return st.get(vs1, i, sew) if vec1 else scalar(sew)
+
+    if name in FP_BINARY or name in FP_FMA:
+        basic_checks(lmul, sew, [(vs2, lmul, sew)] + s1)
+        def op(i):
+            a, b, d = st.get(vs2, i, sew), b_of(i), st.get(vd, i, sew)
+            sign = 1 << (sew - 1)
+            if name == "vfadd": return call(fp.add, f, a, b, frm)
+            if name == "vfsub": return call(fp.sub, f, a, b, frm)
+            if name == "vfrsub": return call(fp.sub, f, b, a, frm)
+            if name == "vfmul": return call(fp.mul, f, a, b, frm)
+            if name == "vfdiv": return call(fp.div, f, a, b, frm)
+            if name == "vfrdiv": return call(fp.div, f, b, a, frm)
+            if name == "vfmin": return call(fp.min, f, a, b)
+            if name == "vfmax": return call(fp.max, f, a, b)
+            if name == "vfsgnj": return (a & ~sign) | (b & sign)
+            if name == "vfsgnjn": return (a & ~sign) | (~b & sign)
+            if name == "vfsgnjx": return a ^ (b & sign)
+            n = lambda x: neg(x, sew)  # noqa: E731
+            return {"vfmacc": lambda: call(fp.fma, f, b, a, d, frm),
+                    "vfnmacc": lambda: call(fp.fma, f, n(b), a, n(d), frm),
+                    "vfmsac": lambda: call(fp.fma, f, b, a, n(d), frm),
+                    "vfnmsac": lambda: call(fp.fma, f, n(b), a, d, frm),
+                    "vfmadd": lambda: call(fp.fma, f, b, d, a, frm),
+                    "vfnmadd": lambda: call(fp.fma, f, n(b), d, n(a), frm),
+                    "vfmsub": lambda: call(fp.fma, f, b, d, n(a), frm),
+                    "vfnmsub": lambda: call(fp.fma, f, n(b), d, a, frm)}[name]()
+        _write_elems(st, vd, vm, sew, lmul, op)
+    elif name in FP_WIDE or name + ".w" in FP_WIDE and form in ("wv", "wf"):
+        full = name + ".w" if form in ("wv", "wf") else name
+        if sew != 32 or lmul == 8:
+            raise Illegal("FP widening needs SEW=32 (no Zvfh) and LMUL < 8")
+        w, wf = 2 * sew, F(2 * sew)
+        wide_a = form in ("wv", "wf")
+        srcs = [(vs2, 2 * lmul if wide_a else lmul, w if wide_a else sew)]
+        if vec1:
+            srcs.append((vs1, lmul, sew))
+        basic_checks(2 * lmul, w, srcs)
+        def wop(i):
+            a = st.get(vs2, i, w) if wide_a else call(fp.convert, wf, f, st.get(vs2, i, sew), frm)
+            b = call(fp.convert, wf, f, b_of(i), frm)
+            d = st.get(vd, i, w)
+            n = lambda x: neg(x, w)  # noqa: E731
+            base = full.replace(".w", "")
+            return {"vfwadd": lambda: call(fp.add, wf, a, b, frm), "vfwsub": lambda: call(fp.sub, wf, a, b, frm),
+                    "vfwmul": lambda: call(fp.mul, wf, a, b, frm),
+                    "vfwmacc": lambda: call(fp.fma, wf, b, a, d, frm),
+                    "vfwnmacc": lambda: call(fp.fma, wf, n(b), a, n(d), frm),
+                    "vfwmsac": lambda: call(fp.fma, wf, b, a, n(d), frm),
+                    "vfwnmsac": lambda: call(fp.fma, wf, n(b), a, d, frm)}[base]()
+        _write_elems(st, vd, vm, w, 2 * lmul, wop)
+    elif name in FP_CMP:
+        basic_checks(1, 1, [(vs2, lmul, sew)] + s1)
+        def cmp(i):
+            a, b = st.get(vs2, i, sew), b_of(i)
+            if name == "vmfeq": return call(fp.eq, f, a, b)
+            if name == "vmfne": return 1 - call(fp.eq, f, a, b)
+            if name == "vmflt": return call(fp.lt, f, a, b)
+            if name == "vmfle": return call(fp.le, f, a, b)
+            if name == "vmfgt": return call(fp.lt, f, b, a)
+            return call(fp.le, f, b, a)
+        _write_mask(st, vd, vm, cmp)
+    elif mnemonic in ("vfsqrt.v", "vfclass.v") or (mnemonic.startswith("vfcvt.")):
+        basic_checks(lmul, sew, [(vs2, lmul, sew)])
+        kind = mnemonic[6:-2] if mnemonic.startswith("vfcvt.") else mnemonic
+        def un(i):
+            a = st.get(vs2, i, sew)
+            if kind == "vfsqrt.v": return call(fp.sqrt, f, a, frm)
+            if kind == "vfclass.v": return fp.classify(f, a)
+            rm = fp.RTZ if kind.startswith("rtz.") else frm
+            k = kind.replace("rtz.", "")
+            if k == "xu.f": return u(call(fp.to_int, f, a, sew, True, rm), sew)
+            if k == "x.f": return u(call(fp.to_int, f, a, sew, False, rm), sew)
+            if k == "f.xu": return call(fp.from_int, f, a, sew, True, rm)
+            return call(fp.from_int, f, s(a, sew), sew, False, rm)
+        _write_elems(st, vd, vm, sew, lmul, un)
+    elif mnemonic.startswith("vfwcvt.") or mnemonic.startswith("vfncvt."):
+        widen = mnemonic.startswith("vfw")
+        kind = mnemonic[7:-2]
+        rm = fp.RTZ if kind.startswith("rtz.") else fp.ROD if kind.startswith("rod.") else frm
+        k = kind.replace("rtz.", "").replace("rod.", "")
+        src_float = (k.endswith(".f")) if widen else k.endswith(".f")
+        dst_float = k.startswith("f.")
+        if sew == 64 or lmul == 8:
+            raise Illegal("widening/narrowing at SEW=64 or LMUL=8")
+        # without Zvfh, FP operands must be 32/64-bit
+        narrow_fp = (src_float if widen else dst_float)
+        if (narrow_fp and sew != 32) or (not narrow_fp and sew == 8) or (sew == 16 and narrow_fp):
+            raise Illegal("FP width needs Zvfh")
+        w = 2 * sew
+        if widen:
+            basic_checks(2 * lmul, w, [(vs2, lmul, sew)])
+        else:
+            basic_checks(lmul, sew, [(vs2, 2 * lmul, w)])
+        def cvt(i):
+            if widen:
+                a = st.get(vs2, i, sew)
+                if k == "f.f": return call(fp.convert, F(w), F(sew), a, rm)
+                if k == "xu.f": return u(call(fp.to_int, F(sew), a, w, True, rm), w)
+                if k == "x.f": return u(call(fp.to_int, F(sew), a, w, False, rm), w)
+                if k == "f.xu": return call(fp.from_int, F(w), a, sew, True, rm)
+                return call(fp.from_int, F(w), s(a, sew), sew, False, rm)
+            a = st.get(vs2, i, w)
+            if k == "f.f": return call(fp.convert, F(sew), F(w), a, rm)
+            if k == "xu.f": return u(call(fp.to_int, F(w), a, sew, True, rm), sew)
+            if k == "x.f": return u(call(fp.to_int, F(w), a, sew, False, rm), sew)
+            if k == "f.xu": return call(fp.from_int, F(sew), a, w, True, rm)
+            return call(fp.from_int, F(sew), s(a, w), w, False, rm)
+        _write_elems(st, vd, vm, w if widen else sew, 2 * lmul if widen else lmul, cvt)
+    elif mnemonic == "vfmv.f.s":
+        v = st.get(vs2, 0, sew)
+        fregs[ops["fd"]] = v if sew == 64 else v | (((1 << 64) - 1) ^ ((1 << sew) - 1))
+    elif mnemonic == "vfmv.s.f":
+        if st.vstart < st.vl:
+            st.put(vd, 0, sew, scalar(sew))
+            if st.ones and st.vta:
+                for i in range(1, st.vlenb * 8 // sew):
+                    st.put(vd, i, sew, -1)
+    elif mnemonic in ("vfmerge.vfm", "vfmv.v.f"):
+        merge = mnemonic == "vfmerge.vfm"
+        check_group(vd, lmul)
+        if merge:
+            check_group(vs2, lmul)
+            if vd == 0 or vs2 == 0:
+                raise Illegal("merge with v0 as data")
+        x = scalar(sew)
+        _write_elems(st, vd, 1, sew, lmul, lambda i: x if (not merge or st.bit(0, i)) else st.get(vs2, i, sew))
+    elif name in ("vfslide1up", "vfslide1down"):
+        check_group(vd, lmul)
+        check_group(vs2, lmul)
+        if masked and (vd == 0 or vs2 == 0):
+            raise Illegal("v0 overlap")
+        if name == "vfslide1up" and overlaps(vd, regs_of(lmul), vs2, regs_of(lmul)):
+            raise Illegal("slide1up overlap")
+        x = scalar(sew)
+        src = [st.get(vs2, i, sew) for i in range(st.vlmax)]
+        if name == "vfslide1up":
+            _write_elems(st, vd, vm, sew, lmul, lambda i: x if i == 0 else src[i - 1])
+        else:
+            _write_elems(st, vd, vm, sew, lmul, lambda i: x if i == st.vl - 1 else src[i + 1])
+    elif name in ("vfredosum", "vfredusum", "vfredmin", "vfredmax", "vfwredosum", "vfwredusum"):
+        wide = name.startswith("vfw")
+        if wide and sew != 32:
+            raise Illegal("widening FP reduction needs SEW=32")
+        if st.vstart != 0:
+            raise Illegal("reduction with vstart != 0")
+        check_group(vs2, lmul)
+        if masked and vs2 == 0:
+            raise Illegal("v0 read as mask and as data")
+        if st.vl:
+            w = 2 * sew if wide else sew
+            acc = st.get(vs1, 0, w)
+            # rvsim's documented order for the unordered sums: sequential, like the ordered ones
+            for i in range(st.vl):
+                if vm == 1 or st.bit(0, i):
+                    a = st.get(vs2, i, sew)
+                    if wide:
+                        a = call(fp.convert, F(w), f, a, frm)
+                    if "sum" in name:
+                        acc = call(fp.add, F(w), acc, a, frm)
+                    elif name.endswith("min"):
+                        acc = call(fp.min, F(w), acc, a)
+                    else:
+                        acc = call(fp.max, F(w), acc, a)
+            st.put(vd, 0, w, acc)
+            if st.ones and st.vta:
+                for i in range(1, st.vlenb * 8 // w):
+                    st.put(vd, i, w, -1)
+    else:
+        raise KeyError(f"reference model does not know {mnemonic}")
+    st.vstart = 0
+    return flags[0]
