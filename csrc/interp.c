@@ -19,6 +19,7 @@
 #include <fenv.h>
 #include <math.h>
 #include "core.h"
+#include "vector.h"
 
 enum { RV_LABEL_DECODE = RV_OP_COUNT, RV_LABEL_NEXT_PAGE, RV_LABEL_BREAKPOINT, RV_LABEL_COUNT };
 
@@ -237,6 +238,7 @@ L_ILLEGAL:
 #include "exec_a.inc"
 #include "exec_system.inc"
 #include "exec_fp.inc"
+#include "exec_v.inc"
 
 trap:
     /* e is the faulting instruction; it does not retire */
