@@ -98,6 +98,7 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
     int stop = RV_STOP_LIMIT;
 
     feclearexcept(FE_ALL_EXCEPT);   /* host FP flags accrue into fflags until we leave */
+    m->running = 1;
 
 #define PC_OF(slotp) (page->vaddr + ((uint64_t)((slotp) - page->slot) << 1))
 #define SYNC() do { h->pc = PC_OF(e); h->instret = instret0 + (uint64_t)(budget0 - budget); } while (0)
@@ -273,5 +274,6 @@ stop_at_pc:
                      ((fe & FE_INVALID) ? 16u : 0);
         feclearexcept(FE_ALL_EXCEPT);
     }
+    m->running = 0;
     return stop;
 }

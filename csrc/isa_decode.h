@@ -4503,7 +4503,7 @@ static const uint16_t rv_op_exec[RV_OP_COUNT] = {
 
 /* Decode one instruction word (16-bit encodings in the low half) into *d.
    Returns the op, or 0 (RV_OP_ILLEGAL) for an illegal, reserved or disabled encoding. */
-static int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
+static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
 {
     int64_t v;
     (void)v;

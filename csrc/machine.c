@@ -369,8 +369,12 @@ void rv_mret(rv_machine *m)
 
 /* ---------------------------------------------------------------- CSRs */
 
+/* While rv_run executes, f32/f64 arithmetic in round-to-nearest runs on the host FPU and its sticky
+   exception flags are the guest's accrued flags; outside rv_run they belong to the host program. */
 static void accrue_host_fflags(rv_machine *m)
 {
+    if (!m->running)
+        return;
     int fe = fetestexcept(FE_ALL_EXCEPT);
     m->h.fflags |= ((fe & FE_INEXACT) ? 1u : 0) | ((fe & FE_UNDERFLOW) ? 2u : 0) |
                    ((fe & FE_OVERFLOW) ? 4u : 0) | ((fe & FE_DIVBYZERO) ? 8u : 0) |
