@@ -616,12 +616,12 @@ def execute_mem(st: VState, word_fields: dict, ops: dict, mem: bytearray, mem_ba
                     access(fa, data_eew // 8, st.get(vd + f * regs, i, data_eew))
                 else:
                     st.put(vd + f * regs, i, data_eew, access(fa, data_eew // 8))
-            except MemoryFault:
+            except MemoryFault as fault:
                 if ff and i > 0:
                     st.vl = i
                     break
                 st.vstart = i
-                raise MemoryFault(i, fa) from None
+                raise MemoryFault(i, fault.addr) from None
         else:
             continue
         break
