@@ -205,7 +205,8 @@ L_DECODE: {
         if (op && (rv_op_extensions[op] & (RV_EXT_F | RV_EXT_D | RV_EXT_ZFH | RV_EXT_ZFHMIN |
                                            RV_EXT_ZFBFMIN)) && !(h->mstatus & MSTATUS_FS))
             op = 0;   /* FP instructions are illegal while mstatus.FS is Off */
-        if (op && (rv_op_extensions[op] & RV_EXT_V) && !(h->mstatus & MSTATUS_VS))
+        if (op && (rv_op_extensions[op] & (RV_EXT_V | RV_EXT_ZVFBFMIN | RV_EXT_ZVFBFWMA | RV_EXT_ZVDOT4A8I |
+                                           RV_EXT_ZVT)) && !(h->mstatus & MSTATUS_VS))
             op = 0;
         d.raw = (raw & 3) == 3 ? raw : (raw & 0xffff);
         d.op = (uint16_t)op;
@@ -240,6 +241,7 @@ L_ILLEGAL:
 #include "exec_system.inc"
 #include "exec_fp.inc"
 #include "exec_v.inc"
+#include "exec_ml.inc"
 
 trap:
     /* e is the faulting instruction; it does not retire */
