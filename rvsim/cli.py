@@ -82,7 +82,7 @@ def cmd_run(args, parser) -> int:
 
     try:
         machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen,
-                          trap_misaligned=args.trap_misaligned)
+                          trap_misaligned=args.trap_misaligned, tile_te=args.tile_te)
     except ValueError as exc:
         parser.exit(2, f"rvsim: {exc}\n")
     machine.env = LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
@@ -141,7 +141,7 @@ def cmd_debug(args, parser) -> int:
     from .host import LinuxEnvironment
     from .machine import Machine
     try:
-        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen)
+        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen, tile_te=args.tile_te)
     except ValueError as exc:
         parser.exit(2, f"rvsim: {exc}\n")
     machine.env = LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
@@ -174,6 +174,8 @@ def build_run_parser() -> argparse.ArgumentParser:
     p.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the program")
     p.add_argument("--isa", default="rv64gcv", help="ISA string (default rv64gcv)")
     p.add_argument("--vlen", type=int, default=256, help="vector register length in bits")
+    p.add_argument("--tile-te", type=int, default=None, metavar="TE",
+                   help="Zvt matrix tiles are TE x TE (default min(32, VLEN/4))")
     p.add_argument("--max-insns", type=int, default=None, metavar="N",
                    help="stop after N instructions (exit status 125)")
     p.add_argument("--memory", type=_parse_size, default=1 << 30, metavar="SIZE",
