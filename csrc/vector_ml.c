@@ -391,9 +391,11 @@ static int zvt_load(const rv_machine *m, zvt_cfg *z)
     z->lmul_log2 = vlmul < 4 ? (int)vlmul : (int)vlmul - 8;
     int sh = z->lmul_log2 + 3 - (int)((h->vtype >> 3) & 7) - 3;
     z->vlmax = sh >= 0 ? h->vlenb << sh : h->vlenb >> -sh;
-    z->tm = MT_TM(h->mtype);
-    z->tk = MT_TK(h->mtype);
-    z->tn = min64(h->vl, z->ete);
+    /* the instructions keep tm <= min(VLMAX, ETE), tk <= KMAX and vl <= VLMAX; clamping again keeps every
+       tile and register access in bounds whatever the host wrote into the CSR fields */
+    z->tm = min64(min64(MT_TM(h->mtype), z->vlmax), z->ete);
+    z->tk = min64(MT_TK(h->mtype), z->kmax);
+    z->tn = min64(min64(h->vl, z->vlmax), z->ete);
     return 1;
 }
 
@@ -567,7 +569,7 @@ static int tile_move(rv_machine *m, const rv_insn_t *e, int to_tile)
     if (!group_ok(vreg, c.lmul_log2))
         return V_ILLEGAL;
     tss_t t = tss_decode(m->h.x[e->rs1], tew, ete);
-    uint64_t n = min64(c.vl, ete);
+    uint64_t n = min64(min64(c.vl, c.vlmax), ete);     /* vl <= VLMAX unless the host wrote it */
     uint8_t *v = vreg_ptr(m, vreg);
     if (c.vstart < n) {
         for (uint64_t i = c.vstart; i < n; i++) {
