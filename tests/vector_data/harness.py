@@ -33,8 +33,13 @@ def vtype_value(sew: int, lmul: float, vta: int, vma: int) -> int:
     return LMUL_CODE[lmul] | ({8: 0, 16: 1, 32: 2, 64: 3}[sew] << 3) | (vta << 6) | (vma << 7)
 
 
-@lru_cache(maxsize=None)
 def machine(vlen: int, ones: bool, isa: str = "rv64gcv") -> Machine:
+    """The (cached) machine of a configuration: run_one uses the same one."""
+    return _machine(vlen, ones, isa)
+
+
+@lru_cache(maxsize=None)
+def _machine(vlen: int, ones: bool, isa: str) -> Machine:
     m = Machine(isa, vlen=vlen, memory_size=1 << 20,
                 vector_agnostic="ones" if ones else "undisturbed")
     m.map(CODE, 0x1000, "rwx")
