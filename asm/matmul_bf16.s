@@ -6,7 +6,7 @@
 # Self-checking: every element of C (converted back with vfcvt.rtz.x.f.v) against a scalar triple loop.
 #
 #   rvsim run --isa rv64gcv_zvfbfwma asm/matmul_bf16.s
-#   rvsim run --isa rv64gcv_zvfbfwma asm/matmul_bf16.s --defsym N=96 --report
+#   rvsim run --isa rv64gcv_zvfbfwma --defsym N=96 --report asm/matmul_bf16.s
         .ifndef N
         .equ    N, 64
         .endif

@@ -4,7 +4,7 @@
 # Self-checking: every element of C against a scalar triple loop.  Prints "ok" and exits 0 on success.
 #
 #   rvsim run --isa rv64gcv_zvdot4a8i asm/matmul_int8_vdot4a.s
-#   rvsim run --isa rv64gcv_zvdot4a8i asm/matmul_int8_vdot4a.s --defsym N=128 --report
+#   rvsim run --isa rv64gcv_zvdot4a8i --defsym N=128 --report asm/matmul_int8_vdot4a.s
         .ifndef N
         .equ    N, 64
         .endif

@@ -6,7 +6,7 @@
 # Self-checking: every element of C against a scalar triple loop.  Prints "ok" and exits 0 on success.
 #
 #   rvsim run asm/matmul_int8_vwmacc.s
-#   rvsim run asm/matmul_int8_vwmacc.s --defsym N=128 --report
+#   rvsim run --defsym N=128 --report asm/matmul_int8_vwmacc.s
         .ifndef N
         .equ    N, 64
         .endif

@@ -9,7 +9,7 @@
 # Self-checking: every element of C against a scalar triple loop.  Prints "ok" and exits 0 on success.
 #
 #   rvsim run --isa rv64gcv_zvt asm/matmul_zvt.s
-#   rvsim run --isa rv64gcv_zvt --vlen 512 --tile-te 64 asm/matmul_zvt.s --defsym N=100
+#   rvsim run --isa rv64gcv_zvt --vlen 512 --tile-te 64 --defsym N=100 asm/matmul_zvt.s
         .ifndef N
         .equ    N, 64
         .endif
