@@ -50,6 +50,8 @@ ffibuilder.set_source(
     "\n".join(f'#include "{h}"' for h in PUBLIC_HEADERS if (CSRC / h).exists()),
     sources=_sources(),
     include_dirs=[str(CSRC)],
+    # headers and the exec_*.inc files included into interp.c: a change to any of them rebuilds
+    depends=sorted(str(p.relative_to(ROOT)) for p in CSRC.iterdir() if p.suffix in (".h", ".inc")),
     extra_compile_args=cflags,
     extra_link_args=ldflags,
     libraries=["m"],

@@ -101,7 +101,12 @@ class Machine:
 
     def __init__(self, isa_string: str = "rv64gc", *, memory_base: int = 0,
                  memory_size: int = DEFAULT_MEMORY, vlen: int = 256, trap_misaligned: bool = False,
-                 env: "HostEnvironment | None" = None):
+                 vector_agnostic: str = "undisturbed", env: "HostEnvironment | None" = None):
+        # vector_agnostic: what tail/mask-agnostic vector elements become: "undisturbed" (kept) or
+        # "ones" (all bits set, as some hardware does, to flush out code relying on undisturbed)
+        if vector_agnostic not in ("undisturbed", "ones"):
+            raise ValueError("vector_agnostic must be 'undisturbed' or 'ones'")
+        self.vector_agnostic = vector_agnostic
         self.extensions = isa.parse_isa_string(isa_string)
         self.isa_string = isa_string
         self.trap_misaligned = trap_misaligned
@@ -124,7 +129,8 @@ class Machine:
         cfg.mem_base = base
         cfg.mem_size = size
         cfg.vlen = self.vlen
-        cfg.flags = flags | (lib.RV_CFG_TRAP_MISALIGNED if self.trap_misaligned else 0)
+        cfg.flags = flags | (lib.RV_CFG_TRAP_MISALIGNED if self.trap_misaligned else 0) | \
+            (lib.RV_CFG_VECTOR_AGNOSTIC_ONES if self.vector_agnostic == "ones" else 0)
         err = ffi.new("char[200]")
         core = lib.rv_create(cfg, err, 200)
         if core == ffi.NULL:
@@ -218,8 +224,12 @@ class Machine:
 
     def read_cstring(self, addr: int, limit: int = 4096) -> bytes:
         out = bytearray()
+        end = self.memory_base + self.memory_size
         while len(out) < limit:
-            chunk = self.read(addr + len(out), min(256, limit - len(out)))
+            here = addr + len(out)
+            if not self.memory_base <= here < end:
+                raise ValueError(f"string at {addr:#x} runs outside guest memory")
+            chunk = self.read(here, min(256, limit - len(out), end - here))
             nul = chunk.find(b"\0")
             if nul >= 0:
                 return bytes(out + chunk[:nul])
@@ -255,10 +265,14 @@ class Machine:
 
     # ------------------------------------------------------------------ loading
 
-    def load_elf(self, path, argv=None, envp=None):
-        """Load an RV64 ELF executable and prepare it to run (see :mod:`rvsim.loader`)."""
+    def load_elf(self, path, argv=None, envp=None, name=None):
+        """Load an RV64 ELF executable (a path or its bytes) and prepare it to run.
+
+        Linux programs get argv/envp on their initial stack; bare-metal programs with a ``tohost``
+        symbol start in M-mode (see :mod:`rvsim.loader`).
+        """
         from .loader import load_elf
-        return load_elf(self, path, argv=argv, envp=envp)
+        return load_elf(self, path, argv=argv, envp=envp, name=name)
 
     def load_image(self, data: bytes, addr: int | None = None, entry: int | None = None) -> None:
         """Load a flat binary image at ``addr`` (default: the window base), executable, and set pc."""
