@@ -213,7 +213,7 @@ def to_int_inputs(fmt, bits):
 @each_format
 @examples
 @given(data=st.data(), rm=st.sampled_from(fp.ROUNDING_MODES + (fp.ROD,)),
-       bits=st.sampled_from([32, 64]), is_unsigned=st.booleans())
+       bits=st.sampled_from([8, 16, 32, 64]), is_unsigned=st.booleans())
 def test_to_int(fmt, data, rm, bits, is_unsigned):
     a = data.draw(to_int_inputs(fmt, bits))
     check("to_int", (fmt, show(fmt, a), bits, is_unsigned, rm),
@@ -231,7 +231,7 @@ def integers_for(bits):
 
 @each_format
 @examples
-@given(data=st.data(), rm=rounding_modes, bits=st.sampled_from([32, 64]), is_unsigned=st.booleans())
+@given(data=st.data(), rm=rounding_modes, bits=st.sampled_from([8, 16, 32, 64]), is_unsigned=st.booleans())
 def test_from_int(fmt, data, rm, bits, is_unsigned):
     v = data.draw(integers_for(bits))
     check("from_int", (fmt, hex(v), bits, is_unsigned, rm),
@@ -308,6 +308,11 @@ TO_INT_CASES = [
     (fp.F32, F32_SNAN, 64, True, fp.RNE, -1, fp.NV),
     (fp.F32, two_pow(63), 64, True, fp.RNE, -2 ** 63, 0),                 # 2^63 fits unsigned
     (fp.F32, two_pow(64), 64, True, fp.RNE, -1, fp.NV),
+    # Narrower widths (vector conversions use bits = SEW); results are sign-extended too.
+    (fp.F32, 0x4788B800, 16, False, fp.RNE, 2 ** 15 - 1, fp.NV),          # 70000 -> int16
+    (fp.F32, 0x477FFF40, 16, True, fp.RNE, -1, fp.NX),                    # 65535.25 -> uint16 0xffff
+    (fp.F32, 0xC3010000, 8, False, fp.RNE, -128, fp.NV),                  # -129 -> int8
+    (fp.F32, 0x43488000, 8, True, fp.RNE, 200 - 256, fp.NX),              # 200.5 -> uint8 200 (even)
     (fp.F32, 0x3FC00000, 32, False, fp.RNE, 2, fp.NX),                    # 1.5 -> 2 (even)
     (fp.F32, 0x40200000, 32, False, fp.RNE, 2, fp.NX),                    # 2.5 -> 2 (even)
     (fp.F32, 0x40200000, 32, False, fp.RMM, 3, fp.NX),                    # 2.5 -> 3 (away)
@@ -437,3 +442,5 @@ def test_from_int_known():
     assert call("from_int", fp.F16, 65520, 32, False, fp.RTZ) == (0x7BFF, fp.NX)
     assert call("from_int", fp.F64, 1 << 63, 64, False, fp.RNE) == (0xC3E0000000000000, 0)
     assert call("from_int", fp.F64, MASK64, 64, True, fp.RTZ) == (0x43EFFFFFFFFFFFFF, fp.NX)
+    assert call("from_int", fp.F16, 0xFFFF, 16, False, fp.RNE) == (0xBC00, 0)         # int16 -1
+    assert call("from_int", fp.F16, 0xFFFF, 16, True, fp.RNE) == (0x7C00, fp.OF | fp.NX)   # 65535
