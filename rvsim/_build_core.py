@@ -49,6 +49,8 @@ ffibuilder.set_source(
     "rvsim._core",
     "\n".join(f'#include "{h}"' for h in PUBLIC_HEADERS if (CSRC / h).exists()),
     sources=_sources(),
+    # headers and the exec_*.inc fragments: without them an edit there does not trigger a rebuild
+    depends=sorted(str(p.relative_to(ROOT)) for p in [*CSRC.glob("*.h"), *CSRC.glob("*.inc")]),
     include_dirs=[str(CSRC)],
     extra_compile_args=cflags,
     extra_link_args=ldflags,
