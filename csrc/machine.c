@@ -433,7 +433,6 @@ int rv_csr_access(rv_machine *m, unsigned csr, int write, uint64_t wv, uint64_t 
     case CSR_FFLAGS: case CSR_FRM: case CSR_FCSR:
         if (!has_f)
             return -1;
-        accrue_host_fflags(m);
         v = csr == CSR_FFLAGS ? h->fflags : csr == CSR_FRM ? h->frm : (h->frm << 5 | h->fflags);
         if (write) {
             if (csr == CSR_FFLAGS) h->fflags = wv & 0x1f;
@@ -575,6 +574,11 @@ int rv_csr_instruction(rv_machine *m, unsigned csr, int kind, uint64_t src, int 
     if (((csr >= CSR_VSTART && csr <= CSR_VCSR) || (csr >= CSR_VL && csr <= CSR_VLENB)) &&
         !(h->mstatus & MSTATUS_VS))
         return -1;
+    /* inside rv_run the host FPU's flags belong to the guest: fold them in before fflags is seen.
+       (Host reads between runs must not: rv_run has folded them already, and any flags raised since
+       come from the host program itself.) */
+    if (csr >= CSR_FFLAGS && csr <= CSR_FCSR)
+        accrue_host_fflags(m);
     uint64_t cur;
     if (rv_csr_access(m, csr, 0, 0, &cur))
         return -1;
