@@ -16,6 +16,7 @@
 #include <fenv.h>
 #include <math.h>
 #include "core.h"
+#include "fp.h"
 
 enum { RV_LABEL_DECODE = RV_OP_COUNT, RV_LABEL_NEXT_PAGE, RV_LABEL_BREAKPOINT, RV_LABEL_COUNT };
 
