@@ -46,10 +46,16 @@ void rv_init_code_page(rv_code_page *page, uint64_t vaddr)
 int rv_run(rv_machine *m, uint64_t max_instructions)
 {
     static const void *labels[RV_LABEL_COUNT];
+    static const void *labels_compressed[RV_OP_COUNT];
     if (unlikely(!rv_fast_labels)) {
         for (unsigned i = 0; i < RV_LABEL_COUNT; i++)
             labels[i] = &&L_ILLEGAL;
 #define RV_SET_LABEL(name) labels[RV_OP_##name] = &&L_##name;
+        RV_FOR_EACH_EXEC_OP(RV_SET_LABEL)
+#undef RV_SET_LABEL
+        for (unsigned i = 0; i < RV_OP_COUNT; i++)
+            labels_compressed[i] = &&L_ILLEGAL;
+#define RV_SET_LABEL(name) labels_compressed[RV_OP_##name] = &&LC_##name;
         RV_FOR_EACH_EXEC_OP(RV_SET_LABEL)
 #undef RV_SET_LABEL
         labels[RV_LABEL_DECODE] = &&L_DECODE;
@@ -80,6 +86,7 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
     rv_code_page *page;
     rv_insn_t *e;
     uint64_t target, cause = 0, tval = 0;
+    unsigned step = 2;
     int stop = RV_STOP_LIMIT;
 
     feclearexcept(FE_ALL_EXCEPT);   /* host FP flags accrue into fflags until we leave */
@@ -88,7 +95,10 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
 #define SYNC() do { h->pc = PC_OF(e); h->instret = instret0 + (uint64_t)(budget0 - budget); } while (0)
 #define RESYNC_INSTRET() (instret0 = h->instret - (uint64_t)(budget0 - budget))
 #define DISPATCH() goto *e->handler
-#define NEXT() do { RV_HOOK_RETIRE(e); e += e->len >> 1; \
+/* `step` is the current instruction's length in slots.  It lives in a register and is reset to 2 after
+   every instruction; compressed instructions enter through a stub that sets it to 1.  Reading e->len
+   instead would put a load on the critical path from one instruction to the next. */
+#define NEXT() do { RV_HOOK_RETIRE(e); e += step; step = 2; \
         if (unlikely(--budget <= 0)) { goto out_of_budget; } \
         DISPATCH(); } while (0)
 #define TRAP(c, t) do { cause = (c); tval = (t); goto trap; } while (0)
@@ -96,7 +106,7 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
 #define BRANCH(off) do { int64_t off_ = (off); \
         if (unlikely(off_ & 2 & target_align)) TRAP(CAUSE_MISALIGNED_FETCH, PC_OF(e) + off_); \
         uint64_t idx_ = (uint64_t)((e - page->slot) + (off_ >> 1)); \
-        if (likely(idx_ < RV_SLOTS_PER_PAGE)) { RV_HOOK_RETIRE(e); e = page->slot + idx_; \
+        if (likely(idx_ < RV_SLOTS_PER_PAGE)) { RV_HOOK_RETIRE(e); e = page->slot + idx_; step = 2; \
             if (unlikely(--budget <= 0)) { goto out_of_budget; } \
             DISPATCH(); } \
         target = PC_OF(e) + off_; goto retire_and_jump; } while (0)
@@ -165,6 +175,7 @@ jump: {
             }
         }
         e = page->slot + ((off & (RV_PAGE_SIZE - 1)) >> 1);
+        step = 2;
         DISPATCH();
     }
 
@@ -191,7 +202,7 @@ L_DECODE: {
         d.exec_op = rv_op_exec[op];
         if (!op)
             d.len = (raw & 3) == 3 ? 4 : 2;
-        d.handler = labels[d.exec_op];
+        d.handler = d.len == 2 ? labels_compressed[d.exec_op] : labels[d.exec_op];
         if (unlikely(m->nbreakpoints) && rv_is_breakpoint(m, pc))
             d.handler = &&L_BREAKPOINT;
         *e = d;
@@ -201,12 +212,17 @@ L_DECODE: {
 L_BREAKPOINT:
     /* a breakpoint at the pc run() started from has been reported already: execute it */
     if (budget == budget0 && PC_OF(e) == h->pc)
-        goto *labels[e->exec_op];
+        goto *(e->len == 2 ? labels_compressed[e->exec_op] : labels[e->exec_op]);
     stop = RV_STOP_BREAKPOINT;
     goto stop_here;
 
 L_ILLEGAL:
     TRAP(CAUSE_ILLEGAL_INSTRUCTION, e->raw);
+
+/* compressed instructions run their expansion's semantics with a step of one slot */
+#define RV_COMPRESSED_ENTRY(name) LC_##name: step = 1; goto L_##name;
+    RV_FOR_EACH_EXEC_OP(RV_COMPRESSED_ENTRY)
+#undef RV_COMPRESSED_ENTRY
 
 #include "exec_i.inc"
 #include "exec_m.inc"

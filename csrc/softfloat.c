@@ -115,7 +115,8 @@ static u128 shift_right_jam(u128 x, int shift)
 
 /*
  * Round sig / 2^shift to an integer with mode rm (sign selects the direction
- * of RDN/RUP).  Sets *inexact when bits were discarded.
+ * of RDN/RUP).  Sets *inexact when bits were discarded.  Callers keep
+ * sig < 2^127 (all significands, products, sums and quotients here do).
  */
 static u128 round_shift(u128 sig, int shift, int sign, int rm, int *inexact)
 {
@@ -124,7 +125,8 @@ static u128 round_shift(u128 sig, int shift, int sign, int rm, int *inexact)
         return sig << -shift;
     }
     if (shift > 127) {
-        /* All of sig lies below a quarter of the unit: keep only "nonzero". */
+        /* sig < 2^127 <= half the unit: the quotient is 0 and the rest is
+         * nonzero but below half, exactly as for sig = 1, shift = 2. */
         sig = sig != 0;
         shift = 2;
     }
