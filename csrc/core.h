@@ -53,7 +53,8 @@ struct rv_machine {
     uint64_t tohost;
     uint64_t breakpoints[RV_MAX_BREAKPOINTS];
     int nbreakpoints;
-    uint64_t cycle_offset;      /* mcycle - instret (functional mode counts one cycle per instruction) */
+    uint64_t cycle_offset;
+    int counter_written;        /* a CSR write set minstret: the writing instruction does not count */      /* mcycle - instret (functional mode counts one cycle per instruction) */
 };
 
 /* Trap causes (privileged spec, mcause values for synchronous exceptions). */

@@ -10,8 +10,11 @@
  * L_<OP> after the generated op enum; a missing one is a compile error, so every instruction of the ISA
  * table has semantics).
  *
- * Hooks: a timing model compiles this loop a second time with RV_HOOK_RETIRE defined, rather than
- * testing a flag per instruction.
+ * Hooks: RV_HOOK_RETIRE(e) runs as each instruction retires and RV_HOOK_STORE(addr, size) before each
+ * store to guest memory.  They are empty here.  A timing model (or a bounded undo log for reverse
+ * stepping) compiles this loop a second time with them defined, rather than testing a flag per
+ * instruction; since decode-cache slots hold label addresses of the loop that decoded them, switching
+ * between loop variants flushes the decode cache.
  */
 #include <fenv.h>
 #include <math.h>
@@ -41,6 +44,9 @@ void rv_init_code_page(rv_code_page *page, uint64_t vaddr)
 
 #ifndef RV_HOOK_RETIRE
 #define RV_HOOK_RETIRE(e) ((void)0)
+#endif
+#ifndef RV_HOOK_STORE
+#define RV_HOOK_STORE(addr, size) ((void)0)
 #endif
 
 int rv_run(rv_machine *m, uint64_t max_instructions)
@@ -76,8 +82,10 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
     const uint64_t mem_base = m->cfg.mem_base;
     const uint64_t npages = m->npages;
     const uint64_t ext = m->cfg.extensions;
-    /* a misaligned access takes the slow path only when the machine traps on it */
-    const uint64_t misalign_check = (m->cfg.flags & RV_CFG_TRAP_MISALIGNED) ? ~0ull : 0;
+    /* page flags a fast-path load/store needs; a machine that traps on misaligned accesses sends every
+       access to the slow path (which checks alignment) by asking for a flag no page has */
+    const unsigned load_want = (m->cfg.flags & RV_CFG_TRAP_MISALIGNED) ? 0x80u : RV_PERM_R;
+    const unsigned store_want = (m->cfg.flags & RV_CFG_TRAP_MISALIGNED) ? 0x80u : RV_PERM_W;
     /* jump targets must be 4-byte aligned without C */
     const uint64_t target_align = (ext & RV_EXT_C) ? 1 : 3;
     const int64_t budget0 = (int64_t)max_instructions;
@@ -128,7 +136,7 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
             ((off_) & (RV_PAGE_SIZE - 1)) <= RV_PAGE_SIZE - (size_)))
 #define LOAD(T, addr_expr, dest) do { \
         uint64_t a_ = (addr_expr), off_ = a_ - mem_base; \
-        if (PAGE_OK(off_, RV_PERM_R, RV_PERM_R, sizeof(T)) && !(a_ & (sizeof(T) - 1) & misalign_check)) { \
+        if (PAGE_OK(off_, RV_PERM_R, load_want, sizeof(T))) { \
             T v_; memcpy(&v_, mem + off_, sizeof(T)); dest = v_; \
         } else { \
             uint64_t v_; SYNC(); \
@@ -138,7 +146,8 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
         } } while (0)
 #define STORE(T, addr_expr, value) do { \
         uint64_t a_ = (addr_expr), off_ = a_ - mem_base; T sv_ = (T)(value); \
-        if (PAGE_OK(off_, RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH, RV_PERM_W, sizeof(T)) && !(a_ & (sizeof(T) - 1) & misalign_check)) { \
+        RV_HOOK_STORE(a_, sizeof(T)); \
+        if (PAGE_OK(off_, RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH, store_want, sizeof(T))) { \
             memcpy(mem + off_, &sv_, sizeof(T)); \
         } else { \
             int htif_ = 0; SYNC(); \

@@ -4052,10 +4052,10 @@ static int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
-                v = (int64_t)(((w >> 15) & 0x1fu));
-                d->rs1 = (uint8_t)(v);
                 v = (((int64_t)(((w >> 20) & 0xfffu)) ^ 0x800) - 0x800);
                 d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
                 if (d->rd == 0) d->rd = RV_X_SINK;
                 d->len = 4;
                 return RV_OP_JALR;

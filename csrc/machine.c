@@ -510,11 +510,17 @@ int rv_csr_access(rv_machine *m, unsigned csr, int write, uint64_t wv, uint64_t 
     case CSR_TDATA1: case CSR_TDATA2: v = 0; break;
     case CSR_MCYCLE: case CSR_CYCLE:
         v = h->instret + m->cycle_offset;
-        if (write) m->cycle_offset = wv - h->instret;
+        if (write) {
+            /* the written value is what the next instruction reads */
+            m->cycle_offset = wv - h->instret - 1;
+        }
         break;
     case CSR_MINSTRET: case CSR_INSTRET:
         v = h->instret;
-        if (write) h->instret = wv;
+        if (write) {
+            h->instret = wv;
+            m->counter_written = 1;
+        }
         break;
     case CSR_TIME: v = h->instret / RV_TIME_DIVISOR; break;
     case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MHARTID: case CSR_MCONFIGPTR:

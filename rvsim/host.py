@@ -21,6 +21,7 @@ from pathlib import Path
 
 PAGE = 4096
 NANOSECONDS_PER_INSTRUCTION = 1    # deterministic clock: a nominal 1 GHz core at one instruction/cycle
+DETERMINISTIC_EPOCH_NS = 1_700_000_000 * 10**9   # deterministic wall clock starts at 2023-11-14
 
 # RISC-V Linux system call numbers (the asm-generic table)
 SYSCALL_NAMES = {
@@ -33,7 +34,7 @@ SYSCALL_NAMES = {
     165: "getrusage", 169: "gettimeofday", 172: "getpid", 173: "getppid", 174: "getuid",
     175: "geteuid", 176: "getgid", 177: "getegid", 178: "gettid", 179: "sysinfo", 214: "brk",
     215: "munmap", 216: "mremap", 222: "mmap", 226: "mprotect", 233: "madvise", 261: "prlimit64",
-    278: "getrandom", 291: "statx",
+    278: "getrandom", 291: "statx", 293: "rseq",
 }
 
 MAP_ANONYMOUS = 0x20
@@ -75,6 +76,7 @@ class LinuxEnvironment(HostEnvironment):
         self._warned: set[int] = set()
         self._warn = warn or (lambda msg: print(f"rvsim: {msg}", file=sys.stderr))
         self.files: dict[int, object] = {}
+        self.exe_path = b""
         self.brk = self.brk_start = self.brk_limit = 0
         self.mmap_top = self.mmap_floor = 0
         self.mappings: dict[int, int] = {}
@@ -91,6 +93,7 @@ class LinuxEnvironment(HostEnvironment):
         self.brk_limit = self.brk_start + (self.mmap_top - self.brk_start) // 2
         self.mmap_floor = self.brk_limit
         self.mmap_next = self.mmap_top
+        self.exe_path = os.fsencode(os.path.abspath(prog.path)) if os.path.exists(prog.path) else b""
 
     def random_bytes(self, n: int) -> bytes:
         if self.deterministic:
@@ -111,7 +114,11 @@ class LinuxEnvironment(HostEnvironment):
                 self._warn(f"system call {num} ({name}) is not implemented; returning -ENOSYS")
             x[10] = _neg(errno.ENOSYS)
             return None
-        result = handler(machine, *args)
+        try:
+            result = handler(machine, *args)
+        except ValueError:
+            # a guest pointer outside its memory: the kernel answers EFAULT
+            result = _neg(errno.EFAULT)
         if isinstance(result, _Exit):
             return result.code
         x[10] = result & (2**64 - 1)
@@ -157,6 +164,24 @@ class LinuxEnvironment(HostEnvironment):
                     struct.pack("<QQ", 2**64 - 1, 2**64 - 1))
         return 0
 
+    def sys_rseq(self, m, *_):
+        # restartable sequences are an optimisation glibc probes for; without them it falls back
+        return _neg(errno.ENOSYS)
+
+    def sys_readlinkat(self, m, dirfd, path_addr, buf, size, *_):
+        path = m.read_cstring(path_addr)
+        if path == b"/proc/self/exe" and self.exe_path:
+            data = self.exe_path[:size]
+            m.write(buf, data)
+            return len(data)
+        return _neg(errno.ENOENT)
+
+    def sys_faccessat(self, m, dirfd, path_addr, mode, *_):
+        path = self._allowed_path(m.read_cstring(path_addr).decode(errors="replace"))
+        if path is None:
+            return _neg(errno.EACCES)
+        return 0 if path.exists() else _neg(errno.ENOENT)
+
     def sys_uname(self, m, buf, *_):
         fields = [b"Linux", b"rvsim", b"6.1.0-rvsim", b"#1 rvsim", b"riscv64", b"(none)"]
         m.write(buf, b"".join(f.ljust(65, b"\0") for f in fields))
@@ -169,15 +194,14 @@ class LinuxEnvironment(HostEnvironment):
 
     # ---------------------------------------------------------------- time
 
-    def _now_ns(self, m) -> int:
+    def _now_ns(self, m, monotonic=False) -> int:
         if self.deterministic:
-            return m.instret * NANOSECONDS_PER_INSTRUCTION
-        return time.time_ns()
+            ns = m.instret * NANOSECONDS_PER_INSTRUCTION
+            return ns if monotonic else DETERMINISTIC_EPOCH_NS + ns
+        return time.monotonic_ns() if monotonic else time.time_ns()
 
     def sys_clock_gettime(self, m, clock, ts, *_):
-        ns = self._now_ns(m)
-        if not self.deterministic and clock in (1, 4, 7):    # monotonic clocks
-            ns = time.monotonic_ns()
+        ns = self._now_ns(m, monotonic=clock in (1, 2, 3, 4, 7))   # monotonic and CPU-time clocks
         m.write(ts, struct.pack("<qq", ns // 1_000_000_000, ns % 1_000_000_000))
         return 0
 
@@ -300,12 +324,22 @@ class LinuxEnvironment(HostEnvironment):
     def sys_ioctl(self, m, fd, request, *_):
         return _neg(errno.ENOTTY)
 
-    def sys_openat(self, m, dirfd, path_addr, flags, mode, *_):
+    def _allowed_path(self, guest_path: str) -> Path | None:
+        """The host path for a guest path, or None when it leads outside the allowed directory.
+
+        The allowed directory is both the program's root and its working directory (like a chroot):
+        ``data/x`` and ``/data/x`` both name ``ALLOW_DIR/data/x``.
+        """
         if self.allow_dir is None:
-            return _neg(errno.EACCES)
-        rel = m.read_cstring(path_addr).decode(errors="replace")
-        path = (self.allow_dir / rel).resolve()
+            return None
+        path = (self.allow_dir / guest_path.lstrip("/")).resolve()
         if self.allow_dir not in path.parents and path != self.allow_dir:
+            return None
+        return path
+
+    def sys_openat(self, m, dirfd, path_addr, flags, mode, *_):
+        path = self._allowed_path(m.read_cstring(path_addr).decode(errors="replace"))
+        if path is None:
             return _neg(errno.EACCES)
         accmode = flags & 3
         pymode = {0: "rb", 1: "wb", 2: "r+b"}[accmode] if accmode in (0, 1, 2) else "rb"

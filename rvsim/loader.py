@@ -60,13 +60,20 @@ class LoadedProgram:
     argv: list[bytes] = field(default_factory=list)
 
 
-def read_elf(path) -> LoadedProgram:
-    """Parse and validate an RV64 executable; raises :class:`LoadError` with a clear reason."""
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except OSError as exc:
-        raise LoadError(f"{path}: cannot read: {exc.strerror}") from None
+def read_elf(source, name: str | None = None) -> LoadedProgram:
+    """Parse and validate an RV64 executable (a path, or the file's bytes); raises :class:`LoadError`
+    with a clear reason."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        raw, path = bytes(source), name or "<memory>"
+    else:
+        path = name or str(source)
+        try:
+            with open(source, "rb") as fh:
+                raw = fh.read()
+        except IsADirectoryError:
+            raise LoadError(f"{path}: is a directory") from None
+        except OSError as exc:
+            raise LoadError(f"{path}: cannot read: {exc.strerror}") from None
     if raw[:4] != b"\x7fELF":
         raise LoadError(f"{path}: not an ELF file")
     if len(raw) < 64:
@@ -90,7 +97,7 @@ def read_elf(path) -> LoadedProgram:
             if t != "PT_LOAD" or seg["p_memsz"] == 0:
                 continue
             off, filesz = seg["p_offset"], seg["p_filesz"]
-            if off + filesz > len(raw):
+            if filesz and off + filesz > len(raw):
                 raise LoadError(f"{path}: truncated: a segment extends past the end of the file")
             flags = seg["p_flags"]
             perms = ("r" if flags & P_FLAGS.PF_R else "") + ("w" if flags & P_FLAGS.PF_W else "") + \
@@ -104,7 +111,9 @@ def read_elf(path) -> LoadedProgram:
         symtab = elf.get_section_by_name(".symtab")
         if symtab is not None:
             for sym in symtab.iter_symbols():
-                if sym.name and sym["st_shndx"] != "SHN_UNDEF" and sym["st_info"]["type"] != "STT_FILE":
+                # "$x..." / "$d" are mapping symbols (code/data markers), not names anyone looks up
+                if (sym.name and not sym.name.startswith("$") and sym["st_shndx"] != "SHN_UNDEF"
+                        and sym["st_info"]["type"] != "STT_FILE"):
                     symbols.setdefault(sym.name, sym["st_value"])
         entry = elf["e_entry"]
         phnum, phentsize = elf["e_phnum"], elf["e_phentsize"]
@@ -133,26 +142,28 @@ def _choose_window(prog: LoadedProgram, size: int) -> int:
     return base
 
 
-def load_elf(machine, path, argv=None, envp=None) -> LoadedProgram:
-    """Load ``path`` into ``machine`` (re-creating its memory window to fit) and set up entry state."""
+def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
+    """Load an executable (path or bytes) into ``machine``, re-creating its memory window to fit, and
+    set up the entry state."""
     from .host import HtifEnvironment, LinuxEnvironment
 
-    prog = read_elf(path)
+    prog = read_elf(path, name)
+    path = prog.path
     base = _choose_window(prog, machine.memory_size)
     if prog.bare_metal:
         flags = 0
     else:
         flags = lib.RV_CFG_ECALL_TO_HOST | lib.RV_CFG_EBREAK_TO_HOST | lib.RV_CFG_STOP_ON_TRAP
     machine._reconfigure(base=base, flags=flags)
-    for seg in prog.segments:
-        machine.map(seg.vaddr, seg.memsz, seg.perms)
-    # pages shared by two segments get the union of their permissions
+    # A Linux process gets its segments' permissions (pages shared by two segments get the union).
+    # Bare-metal code runs in M-mode on physical memory, which has no page permissions: all of it is
+    # readable, writable and executable (riscv-tests copy code into data and patch their own text).
     perms_by_page: dict[int, str] = {}
     for seg in prog.segments:
         for page in range(seg.vaddr & ~(PAGE - 1), seg.vaddr + seg.memsz, PAGE):
             perms_by_page[page] = perms_by_page.get(page, "") + seg.perms
     for page, perms in perms_by_page.items():
-        machine.map(page, PAGE, perms)
+        machine.map(page, PAGE, "rwx" if prog.bare_metal else perms)
     for seg in prog.segments:
         machine.write(seg.vaddr, seg.data)
     machine.symbols = dict(prog.symbols)

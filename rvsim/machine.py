@@ -218,8 +218,12 @@ class Machine:
 
     def read_cstring(self, addr: int, limit: int = 4096) -> bytes:
         out = bytearray()
+        end = self.memory_base + self.memory_size
         while len(out) < limit:
-            chunk = self.read(addr + len(out), min(256, limit - len(out)))
+            here = addr + len(out)
+            if not self.memory_base <= here < end:
+                raise ValueError(f"string at {addr:#x} runs outside guest memory")
+            chunk = self.read(here, min(256, limit - len(out), end - here))
             nul = chunk.find(b"\0")
             if nul >= 0:
                 return bytes(out + chunk[:nul])
@@ -255,10 +259,14 @@ class Machine:
 
     # ------------------------------------------------------------------ loading
 
-    def load_elf(self, path, argv=None, envp=None):
-        """Load an RV64 ELF executable and prepare it to run (see :mod:`rvsim.loader`)."""
+    def load_elf(self, path, argv=None, envp=None, name=None):
+        """Load an RV64 ELF executable (a path or its bytes) and prepare it to run.
+
+        Linux programs get argv/envp on their initial stack; bare-metal programs with a ``tohost``
+        symbol start in M-mode (see :mod:`rvsim.loader`).
+        """
         from .loader import load_elf
-        return load_elf(self, path, argv=argv, envp=envp)
+        return load_elf(self, path, argv=argv, envp=envp, name=name)
 
     def load_image(self, data: bytes, addr: int | None = None, entry: int | None = None) -> None:
         """Load a flat binary image at ``addr`` (default: the window base), executable, and set pc."""

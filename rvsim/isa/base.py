@@ -5,7 +5,7 @@ I = """
 lui     | rd, imm_u        | 6..0=0x37
 auipc   | rd, imm_u        | 6..0=0x17
 jal     | rd, imm_j        | 6..0=0x6f
-jalr    | rd, rs1, imm_i   | 14..12=0 6..0=0x67
+jalr    | rd, imm_i(rs1)   | 14..12=0 6..0=0x67
 beq     | rs1, rs2, imm_b  | 14..12=0 6..0=0x63
 bne     | rs1, rs2, imm_b  | 14..12=1 6..0=0x63
 blt     | rs1, rs2, imm_b  | 14..12=4 6..0=0x63

@@ -1,4 +1,9 @@
-"""Scalar floating point: F, D, Zfh (half), Zfhmin and Zfbfmin (bfloat16 conversions)."""
+"""Scalar floating point: F, D, Zfh (half), Zfhmin and Zfbfmin (bfloat16 conversions).
+
+Conversions that are always exact (fcvt.d.s, fcvt.d.w, fcvt.d.wu, fcvt.s.h, fcvt.d.h, fcvt.s.bf16) keep
+their rm field as a hidden operand: GNU as takes no rounding-mode operand for them and encodes rm=0 (rne),
+and objdump shows other rm values as illegal; the decoder still accepts any rm, as the spec does.
+"""
 
 F = """
 flw        | fd, imm_i(rs1)         | 14..12=2 6..0=0x7
@@ -52,15 +57,15 @@ fsgnjx.d   | fd, fs1, fs2           | 31..27=0x04 14..12=2 26..25=1 6..0=0x53
 fmin.d     | fd, fs1, fs2           | 31..27=0x05 14..12=0 26..25=1 6..0=0x53
 fmax.d     | fd, fs1, fs2           | 31..27=0x05 14..12=1 26..25=1 6..0=0x53
 fcvt.s.d   | fd, fs1, rm            | 24..20=1 31..27=0x08 26..25=0 6..0=0x53
-fcvt.d.s   | fd, fs1, rm            | 24..20=0 31..27=0x08 26..25=1 6..0=0x53
+fcvt.d.s   | fd, fs1 ; rm           | 24..20=0 31..27=0x08 26..25=1 6..0=0x53
 feq.d      | rd, fs1, fs2           | 31..27=0x14 14..12=2 26..25=1 6..0=0x53
 flt.d      | rd, fs1, fs2           | 31..27=0x14 14..12=1 26..25=1 6..0=0x53
 fle.d      | rd, fs1, fs2           | 31..27=0x14 14..12=0 26..25=1 6..0=0x53
 fclass.d   | rd, fs1                | 24..20=0 31..27=0x1C 14..12=1 26..25=1 6..0=0x53
 fcvt.w.d   | rd, fs1, rm            | 24..20=0 31..27=0x18 26..25=1 6..0=0x53
 fcvt.wu.d  | rd, fs1, rm            | 24..20=1 31..27=0x18 26..25=1 6..0=0x53
-fcvt.d.w   | fd, rs1, rm            | 24..20=0 31..27=0x1A 26..25=1 6..0=0x53
-fcvt.d.wu  | fd, rs1, rm            | 24..20=1 31..27=0x1A 26..25=1 6..0=0x53
+fcvt.d.w   | fd, rs1 ; rm           | 24..20=0 31..27=0x1A 26..25=1 6..0=0x53
+fcvt.d.wu  | fd, rs1 ; rm           | 24..20=1 31..27=0x1A 26..25=1 6..0=0x53
 
 fcvt.l.d   | rd, fs1, rm  | 24..20=2 31..27=0x18 26..25=1 6..0=0x53
 fcvt.lu.d  | rd, fs1, rm  | 24..20=3 31..27=0x18 26..25=1 6..0=0x53
@@ -104,20 +109,20 @@ fcvt.h.lu  | fd, rs1, rm  | 24..20=3 31..27=0x1A 26..25=2 6..0=0x53
 ZFHMIN = """
 flh       | fd, imm_i(rs1)   | 14..12=1 6..0=0x7
 fsh       | fs2, imm_s(rs1)  | 14..12=1 6..0=0x27
-fcvt.s.h  | fd, fs1, rm      | 24..20=2 31..27=0x08 26..25=0 6..0=0x53
+fcvt.s.h  | fd, fs1 ; rm     | 24..20=2 31..27=0x08 26..25=0 6..0=0x53
 fcvt.h.s  | fd, fs1, rm      | 24..20=0 31..27=0x08 26..25=2 6..0=0x53
 fmv.x.h   | rd, fs1          | 24..20=0 31..27=0x1C 14..12=0 26..25=2 6..0=0x53
 fmv.h.x   | fd, rs1          | 24..20=0 31..27=0x1E 14..12=0 26..25=2 6..0=0x53
 """
 
 ZFHMIN_D = """
-fcvt.d.h  | fd, fs1, rm  | 24..20=2 31..27=0x08 26..25=1 6..0=0x53
+fcvt.d.h  | fd, fs1 ; rm | 24..20=2 31..27=0x08 26..25=1 6..0=0x53
 fcvt.h.d  | fd, fs1, rm  | 24..20=1 31..27=0x08 26..25=2 6..0=0x53
 """
 
 ZFBFMIN = """
 fcvt.bf16.s  | fd, fs1, rm  | 24..20=8 31..27=0x08 26..25=2 6..0=0x53
-fcvt.s.bf16  | fd, fs1, rm  | 24..20=6 31..27=0x08 26..25=0 6..0=0x53
+fcvt.s.bf16  | fd, fs1 ; rm | 24..20=6 31..27=0x08 26..25=0 6..0=0x53
 """
 
 TABLES = {"f": F, "d": D, "zfh": ZFH, "zfhmin": ZFHMIN, "zfhmin+d": ZFHMIN_D, "zfbfmin": ZFBFMIN}

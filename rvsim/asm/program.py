@@ -1,0 +1,255 @@
+"""The assembled and linked program, and its ELF / raw binary forms."""
+from __future__ import annotations
+
+import bisect
+import struct
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ProgramSection:
+    name: str
+    address: int
+    data: bytes              # contents (empty for .bss-like sections)
+    flags: str               # "a", "ax", "aw"
+    align: int
+    size: int                # memory size (the same as len(data) unless nobits)
+    nobits: bool = False
+
+    @property
+    def end(self) -> int:
+        return self.address + self.size
+
+
+@dataclass
+class ProgramSymbol:
+    name: str
+    value: int
+    section: str | None      # output section name, None for absolute symbols
+    binding: str             # 'local' | 'global' | 'weak'
+    type: str | None         # 'func' | 'object' | None
+    size: int
+    file: str
+
+
+@dataclass
+class Relocation:
+    """A resolved reference: the patched address, the operator ('pcrel', 'hi', 'lo', 'pcrel_hi',
+    'pcrel_lo', 'abs', 'data32'...) and the value written."""
+    address: int
+    kind: str
+    value: int
+
+
+_ARCH_VERSIONS = {"i": "2p1", "m": "2p0", "a": "2p1", "f": "2p2", "d": "2p2", "c": "2p0", "v": "1p0",
+                  "zicsr": "2p0", "zifencei": "2p0"}
+_ARCH_ORDER = "imafdqlcbkjtpvh"
+
+
+def arch_attribute(exts) -> str:
+    singles = [e for e in _ARCH_ORDER if e in exts]
+    multi = sorted(e for e in exts if len(e) > 1 and e != "priv")
+    parts = ["rv64" + singles[0] + _ARCH_VERSIONS.get(singles[0], "2p0")] if singles else ["rv64i2p1"]
+    parts[0] = "rv64i" + _ARCH_VERSIONS["i"]
+    for e in singles:
+        if e != "i":
+            parts.append(e + _ARCH_VERSIONS.get(e, "2p0"))
+    for e in multi:
+        parts.append(e + _ARCH_VERSIONS.get(e, "1p0"))
+    return "_".join(parts)
+
+
+@dataclass
+class Program:
+    sections: list[ProgramSection]
+    symbols: list[ProgramSymbol]
+    entry: int
+    line_table: list[tuple[int, str, int]]      # (address, file, line), sorted by address
+    relocations: list[Relocation]
+    arch: str = "rv64gc"
+    attributes: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._line_addrs = [a for a, _, _ in self.line_table]
+
+    # ------------------------------------------------------------------------------------- queries
+
+    def symbol(self, name: str) -> int:
+        """Address of a symbol (globals first, then the first local of that name)."""
+        best = None
+        for s in self.symbols:
+            if s.name == name:
+                if s.binding != "local":
+                    return s.value
+                if best is None:
+                    best = s.value
+        if best is None:
+            raise KeyError(name)
+        return best
+
+    @property
+    def symbol_map(self) -> dict[str, int]:
+        out = {}
+        for s in self.symbols:
+            if s.binding != "local" or s.name not in out:
+                out[s.name] = s.value
+        return out
+
+    def section(self, name: str) -> ProgramSection:
+        for s in self.sections:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def line_at(self, address: int) -> tuple[str, int] | None:
+        """(file, line) of the instruction at ``address`` (or the one containing it)."""
+        i = bisect.bisect_right(self._line_addrs, address) - 1
+        if i < 0:
+            return None
+        a, f, ln = self.line_table[i]
+        return (f, ln)
+
+    def address_of_line(self, file: str, line: int) -> int | None:
+        for a, f, ln in self.line_table:
+            if ln == line and (f == file or f.endswith("/" + file)):
+                return a
+        return None
+
+    # ------------------------------------------------------------------------------------- output
+
+    def to_binary(self) -> bytes:
+        """The loaded bytes from the lowest to the highest loaded address (``objcopy -O binary``)."""
+        loaded = [s for s in self.sections if not s.nobits and s.size]
+        if not loaded:
+            return b""
+        lo = min(s.address for s in loaded)
+        hi = max(s.end for s in loaded)
+        buf = bytearray(hi - lo)
+        for s in loaded:
+            buf[s.address - lo:s.address - lo + len(s.data)] = s.data
+        return bytes(buf)
+
+    def to_elf(self) -> bytes:
+        """A static RV64 little-endian executable (see rvsim/asm/linker.py for the layout)."""
+        from ..isa import parse_isa_string
+        exts = parse_isa_string(self.arch)
+        text = [s for s in self.sections if "w" not in s.flags]
+        data = [s for s in self.sections if "w" in s.flags]
+        nphdr = 2 + (1 if data else 0)
+        hdr_end = 64 + 56 * nphdr
+        base = 0x10000
+        offsets = {}
+        text_end_off = hdr_end
+        for s in text:
+            offsets[s.name] = s.address - base
+            text_end_off = max(text_end_off, s.address - base + s.size)
+        data_off = text_end_off
+        if data:
+            dvaddr = data[0].address
+            data_off += (dvaddr - data_off) % 0x1000
+            for s in data:
+                offsets[s.name] = data_off + (s.address - dvaddr)
+        file_end = text_end_off
+        for s in data:
+            if not s.nobits:
+                file_end = max(file_end, offsets[s.name] + s.size)
+            else:
+                offsets[s.name] = max(file_end, offsets[s.name]) if False else offsets[s.name]
+        out = bytearray(file_end)
+        for s in self.sections:
+            if not s.nobits:
+                o = offsets[s.name]
+                out[o:o + len(s.data)] = s.data
+        # .riscv.attributes
+        attr = self._attributes_section(exts)
+        attr_off = len(out)
+        out += attr
+        # symbols
+        strtab = bytearray(b"\0")
+
+        def sname(n: str) -> int:
+            o = len(strtab)
+            strtab.extend(n.encode() + b"\0")
+            return o
+        sec_index = {s.name: i + 1 for i, s in enumerate(self.sections)}
+        syms = [struct.pack("<IBBHQQ", 0, 0, 0, 0, 0, 0)]
+        for s in self.sections:
+            syms.append(struct.pack("<IBBHQQ", 0, 3, 0, sec_index[s.name], s.address, 0))
+        visible = [s for s in self.symbols if not s.name.startswith(".L") and "\x02" not in s.name]
+        locals_ = [s for s in visible if s.binding == "local"]
+        globals_ = [s for s in visible if s.binding != "local"]
+        types = {"func": 2, "object": 1, None: 0}
+        binds = {"local": 0, "global": 1, "weak": 2}
+        for s in locals_ + globals_:
+            shndx = sec_index.get(s.section, 0xFFF1) if s.section else 0xFFF1
+            info = (binds[s.binding] << 4) | types.get(s.type, 0)
+            syms.append(struct.pack("<IBBHQQ", sname(s.name), info, 0, shndx, s.value & (2**64 - 1),
+                                    s.size))
+        first_global = 1 + len(self.sections) + len(locals_)
+        while len(out) % 8:
+            out.append(0)
+        symtab_off = len(out)
+        out += b"".join(syms)
+        strtab_off = len(out)
+        out += strtab
+        shstr = bytearray(b"\0")
+
+        def shname(n: str) -> int:
+            o = len(shstr)
+            shstr.extend(n.encode() + b"\0")
+            return o
+        names = [shname(s.name) for s in self.sections]
+        n_attr, n_sym, n_str, n_shstr = (shname(".riscv.attributes"), shname(".symtab"), shname(".strtab"),
+                                         shname(".shstrtab"))
+        shstr_off = len(out)
+        out += shstr
+        while len(out) % 8:
+            out.append(0)
+        shoff = len(out)
+        shdrs = [bytes(64)]
+        for s, nm in zip(self.sections, names):
+            fl = 2 | (1 if "w" in s.flags else 0) | (4 if "x" in s.flags else 0)
+            shdrs.append(struct.pack("<IIQQQQIIQQ", nm, 8 if s.nobits else 1, fl, s.address, offsets[s.name],
+                                     s.size, 0, 0, s.align, 0))
+        nsec = len(self.sections)
+        shdrs.append(struct.pack("<IIQQQQIIQQ", n_attr, 0x70000003, 0, 0, attr_off, len(attr), 0, 0, 1, 0))
+        shdrs.append(struct.pack("<IIQQQQIIQQ", n_sym, 2, 0, 0, symtab_off, len(syms) * 24, nsec + 3,
+                                 first_global, 8, 24))
+        shdrs.append(struct.pack("<IIQQQQIIQQ", n_str, 3, 0, 0, strtab_off, len(strtab), 0, 0, 1, 0))
+        shdrs.append(struct.pack("<IIQQQQIIQQ", n_shstr, 3, 0, 0, shstr_off, len(shstr), 0, 0, 1, 0))
+        out += b"".join(shdrs)
+        # program headers
+        phdrs = [struct.pack("<IIQQQQQQ", 0x70000003, 4, attr_off, 0, 0, len(attr), 0, 1)]
+        text_mem_end = max((s.end for s in text), default=base + hdr_end)
+        phdrs.append(struct.pack("<IIQQQQQQ", 1, 5, 0, base, base, text_mem_end - base, text_mem_end - base,
+                                 0x1000))
+        if data:
+            dv = data[0].address
+            filesz = max((s.end for s in data if not s.nobits), default=dv) - dv
+            memsz = max(s.end for s in data) - dv
+            phdrs.append(struct.pack("<IIQQQQQQ", 1, 6, data_off, dv, dv, filesz, memsz, 0x1000))
+        flags = (1 if "c" in exts else 0) | (4 if "d" in exts else (2 if "f" in exts else 0))
+        ehdr = struct.pack("<4sBBBBB7sHHIQQQIHHHHHH", b"\x7fELF", 2, 1, 1, 0, 0, bytes(7), 2, 243, 1,
+                           self.entry, 64, shoff, flags, 64, 56, len(phdrs), 64, len(shdrs), len(shdrs) - 1)
+        out[0:64] = ehdr
+        out[64:64 + 56 * len(phdrs)] = b"".join(phdrs)
+        return bytes(out)
+
+    def _attributes_section(self, exts) -> bytes:
+        arch = self.attributes.get("arch") or self.attributes.get(5) or arch_attribute(exts)
+        sub = bytearray()
+        sub += bytes([4]) + _uleb(16)                 # Tag_RISCV_stack_align = 16
+        sub += bytes([5]) + arch.encode() + b"\0"     # Tag_RISCV_arch
+        file_attr = bytes([1]) + struct.pack("<I", 5 + len(sub)) + sub
+        vendor = b"riscv\0" + file_attr
+        return b"A" + struct.pack("<I", 4 + len(vendor)) + vendor
+
+
+def _uleb(v: int) -> bytes:
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        out.append(b | (0x80 if v else 0))
+        if not v:
+            return bytes(out)

@@ -1,0 +1,231 @@
+"""The ``rvsim`` command line: a thin layer over the library API.
+
+    rvsim run PROGRAM [ARGS...]    run an ELF executable (or an assembly file)
+    rvsim asm SRC... -o OUT        assemble and link
+    rvsim disasm FILE              disassemble like objdump -d
+
+Exit status of ``run``: the guest's exit code; 125 when the simulation fails (unhandled trap,
+instruction limit, core error), 126 when the program cannot be loaded, 130 on Ctrl-C.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+EXIT_SIM_FAILURE = 125
+EXIT_LOAD_FAILURE = 126
+EXIT_INTERRUPTED = 130
+
+
+def _parse_size(text: str) -> int:
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    t = text.strip().lower().rstrip("ib")
+    if t and t[-1] in units:
+        return int(float(t[:-1]) * units[t[-1]])
+    return int(t, 0)
+
+
+def _describe_insn(machine, pc: int) -> str:
+    """`word  disassembly` of the instruction at pc, or '' when it cannot be read."""
+    try:
+        raw = machine.read(pc, 4)
+    except ValueError:
+        return ""
+    word = int.from_bytes(raw, "little")
+    if word & 3 != 3:
+        word &= 0xFFFF
+    try:
+        from .disasm import disassemble
+        text = disassemble(word, pc=pc)
+    except Exception:  # the disassembler is a nicety here, never a reason to fail
+        from . import isa
+        r = isa.decode(word)
+        text = r.mnemonic if r else "(illegal)"
+    width = 8 if word & 3 == 3 else 4
+    return f"{word:0{width}x}  {text}"
+
+
+def _load(machine, program: str, args, parser):
+    from .errors import LoadError
+    if program.endswith((".s", ".S", ".asm")):
+        try:
+            from .asm import assemble_files
+        except ImportError:
+            parser.exit(EXIT_LOAD_FAILURE, "rvsim: this build has no assembler\n")
+        from .asm import AsmError
+        try:
+            prog = assemble_files([program], defsym=dict(_defsyms(args.defsym)))
+        except AsmError as exc:
+            sys.stderr.write(f"{exc}\n")
+            sys.exit(1)
+        try:
+            return machine.load_elf(prog.to_elf(), argv=[program] + args.args, name=program)
+        except LoadError as exc:
+            parser.exit(EXIT_LOAD_FAILURE, f"rvsim: {exc}\n")
+    try:
+        return machine.load_elf(program, argv=[program] + args.args)
+    except LoadError as exc:
+        parser.exit(EXIT_LOAD_FAILURE, f"rvsim: {exc}\n")
+
+
+def _defsyms(items):
+    for item in items or ():
+        name, _, value = item.partition("=")
+        yield name, int(value, 0) if value else 1
+
+
+def cmd_run(args, parser) -> int:
+    from .host import LinuxEnvironment
+    from .machine import Machine, StopReason
+
+    try:
+        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen,
+                          trap_misaligned=args.trap_misaligned)
+    except ValueError as exc:
+        parser.exit(2, f"rvsim: {exc}\n")
+    machine.env = LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
+    _load(machine, args.program, args, parser)
+    start = time.perf_counter()
+    try:
+        if args.trace:
+            from .trace import run_traced
+            info = run_traced(machine, args.max_insns, sys.stderr)
+        else:
+            info = machine.run(args.max_insns)
+    except KeyboardInterrupt:
+        sys.stderr.write(f"\nrvsim: interrupted at pc {machine.pc:#x} after {machine.instret} "
+                         "instructions\n")
+        return EXIT_INTERRUPTED
+    seconds = time.perf_counter() - start
+    status = 0
+    if info.reason is StopReason.EXIT:
+        status = info.exit_code
+    else:
+        what = {
+            StopReason.LIMIT: f"instruction limit ({args.max_insns}) reached",
+            StopReason.TRAP: f"unhandled trap: {info.cause_name}",
+            StopReason.EBREAK: "ebreak (breakpoint trap)",
+            StopReason.BREAKPOINT: "breakpoint",
+            StopReason.ECALL: "unserviced ecall",
+        }[info.reason]
+        if info.reason is StopReason.TRAP and info.cause in (1, 5, 7, 0, 4, 6):
+            what += f" (address {info.tval:#x})"
+        insn = _describe_insn(machine, info.pc)
+        sys.stderr.write(f"rvsim: {what} at pc {info.pc:#x}" + (f": {insn}" if insn else "") + "\n")
+        status = EXIT_SIM_FAILURE
+    stats = {
+        "program": args.program,
+        "stop": info.reason.value,
+        "exit_code": info.exit_code,
+        "instructions": machine.instret,
+        "cycles": machine.csr["mcycle"],
+        "seconds": round(seconds, 6),
+        "mips": round(machine.instret / seconds / 1e6, 3) if seconds > 0 else None,
+        "isa": args.isa,
+        "vlen": args.vlen,
+    }
+    if args.stats:
+        with open(args.stats, "w") as fh:
+            json.dump(stats, fh, indent=2)
+            fh.write("\n")
+    if args.report:
+        sys.stderr.write(f"rvsim: {stats['instructions']} instructions, {stats['cycles']} cycles, "
+                         f"{seconds:.3f} s ({stats['mips']} MIPS)\n")
+    return status
+
+
+def cmd_debug(args, parser) -> int:
+    from .debugger import Debugger
+    from .host import LinuxEnvironment
+    from .machine import Machine
+    try:
+        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen)
+    except ValueError as exc:
+        parser.exit(2, f"rvsim: {exc}\n")
+    machine.env = LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
+    _load(machine, args.program, args, parser)
+    Debugger(machine).interact()
+    return 0
+
+
+def cmd_asm(argv) -> int:
+    try:
+        from .asm import main_asm
+    except ImportError:
+        sys.stderr.write("rvsim: this build has no assembler\n")
+        return 1
+    return main_asm(argv)
+
+
+def cmd_disasm(argv) -> int:
+    try:
+        from .disasm.elf import main_disasm
+    except ImportError:
+        sys.stderr.write("rvsim: this build has no disassembler\n")
+        return 1
+    return main_disasm(argv)
+
+
+def build_run_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rvsim run", description="Run a RISC-V program.")
+    p.add_argument("program", help="RV64 ELF executable, or an assembly file (.s/.S)")
+    p.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the program")
+    p.add_argument("--isa", default="rv64gcv", help="ISA string (default rv64gcv)")
+    p.add_argument("--vlen", type=int, default=256, help="vector register length in bits")
+    p.add_argument("--max-insns", type=int, default=None, metavar="N",
+                   help="stop after N instructions (exit status 125)")
+    p.add_argument("--memory", type=_parse_size, default=1 << 30, metavar="SIZE",
+                   help="guest memory bound, e.g. 256M, 2G (default 1G)")
+    p.add_argument("--stats", metavar="FILE.json", help="write run statistics as JSON")
+    p.add_argument("--report", action="store_true", help="print instructions, cycles and MIPS")
+    p.add_argument("--trace", action="store_true",
+                   help="print a commit log (pc, instruction, register written) on stderr")
+    p.add_argument("--allow-dir", metavar="DIR", help="let the program open files under DIR")
+    p.add_argument("--realtime", action="store_true",
+                   help="clocks and getrandom use the host (default: deterministic)")
+    p.add_argument("--trap-misaligned", action="store_true",
+                   help="misaligned loads/stores trap instead of being performed")
+    p.add_argument("--defsym", action="append", metavar="NAME=VALUE",
+                   help="define a symbol when PROGRAM is an assembly file")
+    return p
+
+
+USAGE = """usage: rvsim COMMAND [ARGS...]
+
+commands:
+  run PROGRAM [ARGS...]   run an RV64 ELF executable or assembly file
+  asm SRC... -o OUT       assemble and link into an ELF executable (or -O binary)
+  disasm FILE             disassemble an ELF file like objdump -d
+  debug PROGRAM [ARGS...] step through a program interactively (or from a command script)
+
+`rvsim COMMAND --help` describes each command.
+"""
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        sys.stdout.write(USAGE)
+        return 0 if argv else 2
+    cmd, rest = argv[0], argv[1:]
+    if cmd == "run":
+        parser = build_run_parser()
+        args = parser.parse_args(rest)
+        return cmd_run(args, parser)
+    if cmd == "debug":
+        parser = build_run_parser()
+        parser.prog = "rvsim debug"
+        args = parser.parse_args(rest)
+        return cmd_debug(args, parser)
+    if cmd == "asm":
+        return cmd_asm(rest)
+    if cmd == "disasm":
+        return cmd_disasm(rest)
+    sys.stderr.write(f"rvsim: unknown command {cmd!r}\n{USAGE}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""``rvsim disasm FILE``: disassemble the executable sections of an ELF file as ``objdump -d`` does."""
+from __future__ import annotations
+
+import argparse
+import bisect
+import sys
+
+from elftools.common.exceptions import ELFError
+from elftools.elf.constants import SH_FLAGS
+from elftools.elf.elffile import ELFFile
+
+from . import disassemble_range
+
+OCTETS_PER_LINE = 8
+
+
+class _Symbols:
+    """Symbol lookup the way objdump labels code: exact addresses and nearest-below."""
+
+    def __init__(self, elf: ELFFile):
+        best: dict[int, tuple] = {}
+        symtab = elf.get_section_by_name(".symtab")
+        for sym in symtab.iter_symbols() if symtab else ():
+            kind = sym["st_info"]["type"]
+            if not sym.name or sym.name.startswith("$") or kind in ("STT_FILE", "STT_SECTION"):
+                continue
+            if sym["st_shndx"] == "SHN_UNDEF":
+                continue
+            # objdump's preference among symbols at one address: typed before untyped, then global,
+            # weak, local; larger before smaller; then by name
+            binding = {"STB_GLOBAL": 0, "STB_WEAK": 1}.get(sym["st_info"]["bind"], 2)
+            rank = (kind == "STT_NOTYPE", binding, -sym["st_size"], sym.name)
+            addr = sym["st_value"]
+            if addr not in best or rank < best[addr]:
+                best[addr] = rank
+        self.by_addr = {a: r[-1] for a, r in best.items()}
+        self.gp = next((s["st_value"] for s in (symtab.iter_symbols() if symtab else ())
+                        if s.name == "__global_pointer$"), None)
+        self.sorted = sorted(self.by_addr)
+
+    def describe(self, addr: int) -> str:
+        i = bisect.bisect_right(self.sorted, addr) - 1
+        if i < 0:
+            return f"{addr:x}"
+        base = self.sorted[i]
+        name = self.by_addr[base]
+        return f"{addr:x} <{name}>" if base == addr else f"{addr:x} <{name}+{addr - base:#x}>"
+
+
+SKIP_ZEROES = 8            # objdump skips a run of at least this many zero bytes...
+SKIP_ZEROES_AT_END = 3     # ...or a shorter one that ends where the symbol's code ends
+
+
+def _zero_run_end(data: bytes, start: int, stop: int) -> int | None:
+    """Where objdump resumes after the zero bytes at ``start``, or None when it prints them."""
+    z = start
+    while z < stop and data[z] == 0:
+        z += 1
+    run = z - start
+    if run and (run >= SKIP_ZEROES or (z == stop and run < SKIP_ZEROES_AT_END)):
+        return z
+    return None
+
+
+def _raw_column(word: int, length: int) -> str:
+    # objdump prints the instruction as one word, then pads as if the rest of an 8-byte line were
+    # filled with chunks of the same size, each chunk "xx..xx " wide
+    chunks = (OCTETS_PER_LINE - length) // length
+    return f"{word:0{2 * length}x}" + " " * (chunks * (2 * length + 1) + 1)
+
+
+def disassemble_elf(path, aliases: bool = True, out=sys.stdout) -> None:
+    with open(path, "rb") as fh:
+        elf = ELFFile(fh)
+        if elf["e_machine"] != "EM_RISCV":
+            raise ValueError(f"{path}: not a RISC-V ELF file")
+        symbols = _Symbols(elf)
+        out.write(f"\n{path}:     file format elf64-littleriscv\n\n")
+        for section in elf.iter_sections():
+            if not section["sh_flags"] & SH_FLAGS.SHF_EXECINSTR or section["sh_type"] != "SHT_PROGBITS":
+                continue
+            base, data = section["sh_addr"], section.data()
+            out.write(f"\nDisassembly of section {section.name}:\n")
+            items = disassemble_range(data, base, aliases=aliases, symbolize=symbols.describe,
+                                      gp=symbols.gp)
+            stops = sorted({a for a in symbols.by_addr if base < a < base + len(data)}
+                           | {base + len(data)})
+            i = 0
+            while i < len(items):
+                pc, word, length, text = items[i]
+                if pc in symbols.by_addr:
+                    out.write(f"\n{pc:016x} <{symbols.by_addr[pc]}>:\n")
+                skip_to = _zero_run_end(data, pc - base, stops[bisect.bisect_right(stops, pc)] - base)
+                if skip_to is not None:
+                    out.write("\t...\n")
+                    while i < len(items) and items[i][0] < base + skip_to:
+                        i += 1
+                    if i < len(items) and items[i][0] != base + skip_to:    # resume mid-instruction
+                        items[i:] = disassemble_range(data[skip_to:], base + skip_to, aliases=aliases,
+                                                      symbolize=symbols.describe, gp=symbols.gp)
+                    continue
+                raw = _raw_column(word, length) if length in (2, 4) else f"{word:x} "
+                out.write(f"{pc:8x}:\t{raw}\t{text}\n")
+                i += 1
+
+
+def main_disasm(argv) -> int:
+    ap = argparse.ArgumentParser(prog="rvsim disasm",
+                                 description="Disassemble an RV64 ELF file like objdump -d.")
+    ap.add_argument("file")
+    ap.add_argument("--no-aliases", "-M", action="store_true",
+                    help="print the base instructions, as objdump -M no-aliases")
+    args = ap.parse_args(argv)
+    try:
+        disassemble_elf(args.file, aliases=not args.no_aliases)
+    except (OSError, ELFError, ValueError) as exc:
+        sys.stderr.write(f"rvsim disasm: {exc}\n")
+        return 1
+    return 0

@@ -1,0 +1,51 @@
+"""Commit log: one line per retired instruction, in the format of Spike's ``-l --log-commits``.
+
+    core   0: 3 0x0000000000010078 (0x00a00513) x10 0x000000000000000a
+
+Tracing steps the machine one instruction at a time from Python, so it runs at interpreter speed of
+Python, not of the core: use it on short runs or with --max-insns.
+"""
+from __future__ import annotations
+
+from . import isa
+from .isa.operands import FREG, XREG
+from .machine import StopReason
+
+
+def _dest(record):
+    for kind in record.operands:
+        if "rd" in kind.slots and kind.role in (XREG, FREG):
+            return kind
+    return None
+
+
+def run_traced(machine, max_instructions, out):
+    budget = max_instructions
+    total = 0
+    while budget is None or budget > 0:
+        pc = machine.pc
+        try:
+            raw = int.from_bytes(machine.read(pc, 4), "little")
+        except ValueError:
+            raw = 0
+        word = raw if raw & 3 == 3 else raw & 0xFFFF
+        record = isa.decode(word, machine.extensions)
+        priv = machine.priv
+        info = machine.step(1)
+        total += info.instructions
+        if budget is not None:
+            budget -= 1
+        if info.instructions:
+            line = f"core   0: {priv} 0x{pc:016x} (0x{word:0{8 if word & 3 == 3 else 4}x})"
+            kind = _dest(record) if record else None
+            if kind is not None:
+                reg = kind.extract(word)
+                if kind.role == XREG and reg != 0:
+                    line += f" x{reg:<2d} 0x{int(machine.x[reg]):016x}"
+                elif kind.role == FREG:
+                    line += f" f{reg:<2d} 0x{int(machine.f[reg]):016x}"
+            out.write(line + "\n")
+        if info.reason is not StopReason.LIMIT:
+            info.instructions = total
+            return info
+    return info
