@@ -274,7 +274,7 @@ def execute(m, word, f, x, frm, fflags, length=4):
 def operand_values(insn, draw):
     """Register numbers and contents for `insn`'s operands, drawn together."""
     ops = {}
-    for k in insn.operands:
+    for k in insn.all_operands:     # hidden operands too: the always-exact fcvts keep rm hidden
         if k.name in ("fd", "rd", "fs1", "fs2", "fs3", "rs1"):
             ops[k.name] = draw(st.integers(0, 31))
         elif k.name == "rm":
