@@ -101,50 +101,51 @@ FP_DEFINE_BITOPS(d, uint64_t, 0x8000000000000000ull, 0x7ff0000000000000ull, 0x00
 #define FP_HOST_ARITH 0
 #endif
 
-/* Fused multiply-add on the host.  libm's fmaf/fma is a call, which costs an FMA-heavy loop about a
-   third of its speed; with the FMA3 extension (detected once at load time) it is one instruction. */
+/* Fused multiply-add on the host: one FMA3 instruction where the CPU has it (detected once at load
+   time); without it the fused operations take the softfloat path (libm's fma would be a call in the
+   hot loop, and its emulation on such hosts is slow anyway). */
 #if defined(__x86_64__) && defined(__GNUC__)
-static int fp_host_has_fma3;
+static int fp_host_fma_ok;
 
 __attribute__((constructor)) static void fp_detect_host_fma3(void)
 {
     __builtin_cpu_init();
-    fp_host_has_fma3 = __builtin_cpu_supports("fma");
+    fp_host_fma_ok = __builtin_cpu_supports("fma");
 }
 
+/* volatile: the FMA raises host flags, so it must not be hoisted above the checks that guard it */
 static inline float fp_host_fma_s(float a, float b, float c)
 {
-    if (__builtin_expect(fp_host_has_fma3, 1)) {
-        __asm__("vfmadd231ss %2, %1, %0" : "+x"(c) : "x"(a), "x"(b));
-        return c;
-    }
-    return __builtin_fmaf(a, b, c);
+    __asm__ volatile("vfmadd231ss %2, %1, %0" : "+x"(c) : "x"(a), "x"(b));
+    return c;
 }
 
 static inline double fp_host_fma_d(double a, double b, double c)
 {
-    if (__builtin_expect(fp_host_has_fma3, 1)) {
-        __asm__("vfmadd231sd %2, %1, %0" : "+x"(c) : "x"(a), "x"(b));
-        return c;
-    }
-    return __builtin_fma(a, b, c);
+    __asm__ volatile("vfmadd231sd %2, %1, %0" : "+x"(c) : "x"(a), "x"(b));
+    return c;
 }
 #else
+#define fp_host_fma_ok 0
 static inline float fp_host_fma_s(float a, float b, float c) { return __builtin_fmaf(a, b, c); }
 static inline double fp_host_fma_d(double a, double b, double c) { return __builtin_fma(a, b, c); }
 #endif
 
+/* NaN test of a host FPU *result*: a quiet self-comparison (ucomiss/ucomisd), which raises invalid
+   only for a signaling NaN, and host arithmetic never returns one.  Operands, which may be
+   signaling, are tested on their bits (fp_isnan_*). */
+static inline int fp_host_isnan_s(float x) { return __builtin_isnan(x); }
+static inline int fp_host_isnan_d(double x) { return __builtin_isnan(x); }
+
 /* A host result as RISC-V delivers it: any NaN becomes the canonical NaN. */
 static inline uint32_t fp_result_s(float x)
 {
-    uint32_t v = fp_float_bits(x);
-    return __builtin_expect(fp_isnan_s(v), 0) ? FP_CNAN_S : v;
+    return __builtin_expect(fp_host_isnan_s(x), 0) ? FP_CNAN_S : fp_float_bits(x);
 }
 
 static inline uint64_t fp_result_d(double x)
 {
-    uint64_t v = fp_double_bits(x);
-    return __builtin_expect(fp_isnan_d(v), 0) ? FP_CNAN_D : v;
+    return __builtin_expect(fp_host_isnan_d(x), 0) ? FP_CNAN_D : fp_double_bits(x);
 }
 
 /* Biased exponent fields, for range checks before a host float-to-integer conversion. */
