@@ -194,6 +194,10 @@ def values(fmt):
     edge_exps = sorted({0, 1, 2, F.bias - 2, F.bias - 1, F.bias, F.bias + 1, F.bias + 23, F.bias + 24,
                         F.bias + 30, F.bias + 31, F.bias + 32, F.bias + 52, F.bias + 53, F.bias + 62,
                         F.bias + 63, F.bias + 64, top - 2, top - 1, top} & set(range(top + 1)))
+    # the narrower formats' overflow and underflow boundaries, for conversions
+    edge_exps = sorted(set(edge_exps) | {F.bias + k for k in (-150, -149, -127, -126, -125, -25, -24,
+                                                                -15, -14, 15, 16, 127, 128)
+                                         if 0 < F.bias + k < top})
     fracs = st.one_of(
         st.integers(0, 2 ** F.frac_bits - 1),
         # short significands: exact sums/products and rounding ties
@@ -513,6 +517,11 @@ def test_tininess_is_detected_after_rounding(machine):
         assert int(machine.f[4]) == b32(0x00800000)
         assert fl == fp.NX
         assert fp.mul(fp.F32, 0x3f7ffffe, 0x00800001, fp.RNE) == (0x00800000, fp.NX)
+    # the same for a narrowing conversion: (1 - 2^-29) * 2^-126 rounds to 2^-126
+    info, fl = one(machine, "fcvt.s.d", f={1: 0x380fffffff000000}, fd=4, fs1=1, rm=0)
+    assert int(machine.f[4]) == b32(0x00800000)
+    assert fl == fp.NX
+    assert fp.convert(fp.F32, fp.F64, 0x380fffffff000000, fp.RNE) == (0x00800000, fp.NX)
 
 
 def test_fma_of_infinity_times_zero_plus_quiet_nan_is_invalid(machine):
