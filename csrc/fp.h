@@ -94,8 +94,9 @@ FP_DEFINE_BITOPS(d, uint64_t, 0x8000000000000000ull, 0x7ff0000000000000ull, 0x00
 
 /* The host FPU computes RNE single/double arithmetic only where its semantics are known to match
    RISC-V's apart from NaN payloads: x86-64 SSE (IEEE rounding, tininess detected after rounding,
-   flags as fflags defines them).  Other hosts take the softfloat path for every operation. */
-#if defined(__x86_64__)
+   flags as fflags defines them).  Other hosts take the softfloat path for every operation, as does
+   a build with -DRVSIM_NO_HOST_FP (to check one path against the other). */
+#if defined(__x86_64__) && !defined(RVSIM_NO_HOST_FP)
 #define FP_HOST_ARITH 1
 #else
 #define FP_HOST_ARITH 0
@@ -104,7 +105,7 @@ FP_DEFINE_BITOPS(d, uint64_t, 0x8000000000000000ull, 0x7ff0000000000000ull, 0x00
 /* Fused multiply-add on the host: one FMA3 instruction where the CPU has it (detected once at load
    time); without it the fused operations take the softfloat path (libm's fma would be a call in the
    hot loop, and its emulation on such hosts is slow anyway). */
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(RVSIM_NO_HOST_FP)
 static int fp_host_fma_ok;
 
 __attribute__((constructor)) static void fp_detect_host_fma3(void)
