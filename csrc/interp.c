@@ -20,6 +20,7 @@
 #include <math.h>
 #include "core.h"
 #include "fp.h"
+#include "vector.h"
 
 enum { RV_LABEL_DECODE = RV_OP_COUNT, RV_LABEL_NEXT_PAGE, RV_LABEL_BREAKPOINT, RV_LABEL_COUNT };
 
@@ -98,6 +99,7 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
     int stop = RV_STOP_LIMIT;
 
     feclearexcept(FE_ALL_EXCEPT);   /* host FP flags accrue into fflags until we leave */
+    m->running = 1;
 
 #define PC_OF(slotp) (page->vaddr + ((uint64_t)((slotp) - page->slot) << 1))
 #define SYNC() do { h->pc = PC_OF(e); h->instret = instret0 + (uint64_t)(budget0 - budget); } while (0)
@@ -238,6 +240,7 @@ L_ILLEGAL:
 #include "exec_a.inc"
 #include "exec_system.inc"
 #include "exec_fp.inc"
+#include "exec_v.inc"
 
 trap:
     /* e is the faulting instruction; it does not retire */
@@ -272,5 +275,6 @@ stop_at_pc:
                      ((fe & FE_INVALID) ? 16u : 0);
         feclearexcept(FE_ALL_EXCEPT);
     }
+    m->running = 0;
     return stop;
 }
