@@ -56,7 +56,7 @@ def _load(machine, program: str, args, parser):
             parser.exit(EXIT_LOAD_FAILURE, "rvsim: this build has no assembler\n")
         from .asm import AsmError
         try:
-            prog = assemble_files([program], defsym=dict(_defsyms(args.defsym)))
+            prog = assemble_files([program], defsym=dict(_defsyms(args.defsym)), march=args.isa)
         except AsmError as exc:
             sys.stderr.write(f"{exc}\n")
             sys.exit(1)

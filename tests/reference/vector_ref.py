@@ -540,7 +540,9 @@ def execute_mem(st: VState, word_fields: dict, ops: dict, mem: bytearray, mem_ba
     def access(addr, nbytes, value=None):
         off = (addr - mem_base) % (1 << 64)
         if off + nbytes > len(mem):
-            raise MemoryFault(-1, addr)
+            # an access that runs off the end reports the address of its first inaccessible byte
+            # (privileged spec: mtval holds the portion of a misaligned access that faulted)
+            raise MemoryFault(-1, addr if off >= len(mem) else (mem_base + len(mem)) % (1 << 64))
         if value is None:
             return int.from_bytes(mem[off:off + nbytes], "little")
         mem[off:off + nbytes] = u(value, 8 * nbytes).to_bytes(nbytes, "little")
@@ -614,12 +616,12 @@ def execute_mem(st: VState, word_fields: dict, ops: dict, mem: bytearray, mem_ba
                     access(fa, data_eew // 8, st.get(vd + f * regs, i, data_eew))
                 else:
                     st.put(vd + f * regs, i, data_eew, access(fa, data_eew // 8))
-            except MemoryFault:
+            except MemoryFault as fault:
                 if ff and i > 0:
                     st.vl = i
                     break
                 st.vstart = i
-                raise MemoryFault(i, fa) from None
+                raise MemoryFault(i, fault.addr) from None
         else:
             continue
         break
