@@ -6,6 +6,7 @@ Expansions were checked against GNU as 2.40 (tests/test_asm_pseudo.py).
 """
 from __future__ import annotations
 
+from ..isa import enabled
 from ..isa import operands as K
 from .encoder import FREGS, XREGS, Deferred, describe_arg, encoder_for
 from .errors import StatementError
@@ -304,7 +305,7 @@ def _zbb_or(expansion):
     """sext.b/sext.h/zext.h: the Zbb instruction when enabled, else GNU's two-shift expansion."""
     def handler(asm, args, enc):
         mn = handler.name
-        if enc is not None and all(e in asm.exts for e in enc.insn.extensions):
+        if enc is not None and enabled(enc.insn, asm.exts):
             values, deferred = enc.parse(asm, args)
             asm.emit_word(enc, values, deferred)
             return

@@ -127,7 +127,11 @@ def generate() -> str:
                 base = BY_MNEMONIC[r.expands_to] if r.expands_to else r
                 need = " | ".join(f"RV_EXT_{e.upper()}" for e in r.extensions)
                 w(f"            if ((w & {r.mask:#010x}u) == {r.match:#010x}u) {{  /* {r.mnemonic} */")
-                w(f"                if ((ext & ({need})) != ({need})) return 0;")
+                if r.alternatives:
+                    alt = " | ".join(f"RV_EXT_{e.upper()}" for e in r.alternatives)
+                    w(f"                if ((ext & ({need})) != ({need}) && !(ext & ({alt}))) return 0;")
+                else:
+                    w(f"                if ((ext & ({need})) != ({need})) return 0;")
                 for line in _slot_code(r, base):
                     w(f"                {line}")
                 w(f"                d->len = {r.length};")
