@@ -53,10 +53,11 @@ struct rv_machine {
     uint64_t tohost;
     uint64_t breakpoints[RV_MAX_BREAKPOINTS];
     int nbreakpoints;
-    uint64_t cycle_offset;
+    uint64_t cycle_offset;      /* mcycle - instret (functional mode counts one cycle per instruction) */
+    int counter_written;        /* a CSR write set minstret: the writing instruction does not count */
+    int running;                /* inside rv_run: the host FPU's flags belong to the guest */
     const void *const *labels;  /* label table of the loop variant whose labels the decode cache holds */
     struct rv_timing *timing;   /* the cycle model, when on (timing.c) */
-    int counter_written;        /* a CSR write set minstret: the writing instruction does not count */      /* mcycle - instret (functional mode counts one cycle per instruction) */
 };
 
 /* Trap causes (privileged spec, mcause values for synchronous exceptions). */

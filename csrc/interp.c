@@ -21,6 +21,7 @@
 #include <math.h>
 #include "core.h"
 #include "timing_internal.h"
+#include "vector.h"
 
 enum { RV_LABEL_DECODE = RV_OP_COUNT, RV_LABEL_NEXT_PAGE, RV_LABEL_BREAKPOINT, RV_LABEL_COUNT };
 

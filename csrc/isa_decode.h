@@ -299,6 +299,633 @@ enum rv_op {
     RV_OP_C_FSD,
     RV_OP_C_FLDSP,
     RV_OP_C_FSDSP,
+    RV_OP_VSETVLI,
+    RV_OP_VSETIVLI,
+    RV_OP_VSETVL,
+    RV_OP_VLE8_V,
+    RV_OP_VSE8_V,
+    RV_OP_VLE8FF_V,
+    RV_OP_VLSE8_V,
+    RV_OP_VSSE8_V,
+    RV_OP_VLUXEI8_V,
+    RV_OP_VSUXEI8_V,
+    RV_OP_VLOXEI8_V,
+    RV_OP_VSOXEI8_V,
+    RV_OP_VLSEG2E8_V,
+    RV_OP_VSSEG2E8_V,
+    RV_OP_VLSEG2E8FF_V,
+    RV_OP_VLSSEG2E8_V,
+    RV_OP_VSSSEG2E8_V,
+    RV_OP_VLUXSEG2EI8_V,
+    RV_OP_VSUXSEG2EI8_V,
+    RV_OP_VLOXSEG2EI8_V,
+    RV_OP_VSOXSEG2EI8_V,
+    RV_OP_VLSEG3E8_V,
+    RV_OP_VSSEG3E8_V,
+    RV_OP_VLSEG3E8FF_V,
+    RV_OP_VLSSEG3E8_V,
+    RV_OP_VSSSEG3E8_V,
+    RV_OP_VLUXSEG3EI8_V,
+    RV_OP_VSUXSEG3EI8_V,
+    RV_OP_VLOXSEG3EI8_V,
+    RV_OP_VSOXSEG3EI8_V,
+    RV_OP_VLSEG4E8_V,
+    RV_OP_VSSEG4E8_V,
+    RV_OP_VLSEG4E8FF_V,
+    RV_OP_VLSSEG4E8_V,
+    RV_OP_VSSSEG4E8_V,
+    RV_OP_VLUXSEG4EI8_V,
+    RV_OP_VSUXSEG4EI8_V,
+    RV_OP_VLOXSEG4EI8_V,
+    RV_OP_VSOXSEG4EI8_V,
+    RV_OP_VLSEG5E8_V,
+    RV_OP_VSSEG5E8_V,
+    RV_OP_VLSEG5E8FF_V,
+    RV_OP_VLSSEG5E8_V,
+    RV_OP_VSSSEG5E8_V,
+    RV_OP_VLUXSEG5EI8_V,
+    RV_OP_VSUXSEG5EI8_V,
+    RV_OP_VLOXSEG5EI8_V,
+    RV_OP_VSOXSEG5EI8_V,
+    RV_OP_VLSEG6E8_V,
+    RV_OP_VSSEG6E8_V,
+    RV_OP_VLSEG6E8FF_V,
+    RV_OP_VLSSEG6E8_V,
+    RV_OP_VSSSEG6E8_V,
+    RV_OP_VLUXSEG6EI8_V,
+    RV_OP_VSUXSEG6EI8_V,
+    RV_OP_VLOXSEG6EI8_V,
+    RV_OP_VSOXSEG6EI8_V,
+    RV_OP_VLSEG7E8_V,
+    RV_OP_VSSEG7E8_V,
+    RV_OP_VLSEG7E8FF_V,
+    RV_OP_VLSSEG7E8_V,
+    RV_OP_VSSSEG7E8_V,
+    RV_OP_VLUXSEG7EI8_V,
+    RV_OP_VSUXSEG7EI8_V,
+    RV_OP_VLOXSEG7EI8_V,
+    RV_OP_VSOXSEG7EI8_V,
+    RV_OP_VLSEG8E8_V,
+    RV_OP_VSSEG8E8_V,
+    RV_OP_VLSEG8E8FF_V,
+    RV_OP_VLSSEG8E8_V,
+    RV_OP_VSSSEG8E8_V,
+    RV_OP_VLUXSEG8EI8_V,
+    RV_OP_VSUXSEG8EI8_V,
+    RV_OP_VLOXSEG8EI8_V,
+    RV_OP_VSOXSEG8EI8_V,
+    RV_OP_VL1RE8_V,
+    RV_OP_VL2RE8_V,
+    RV_OP_VL4RE8_V,
+    RV_OP_VL8RE8_V,
+    RV_OP_VLE16_V,
+    RV_OP_VSE16_V,
+    RV_OP_VLE16FF_V,
+    RV_OP_VLSE16_V,
+    RV_OP_VSSE16_V,
+    RV_OP_VLUXEI16_V,
+    RV_OP_VSUXEI16_V,
+    RV_OP_VLOXEI16_V,
+    RV_OP_VSOXEI16_V,
+    RV_OP_VLSEG2E16_V,
+    RV_OP_VSSEG2E16_V,
+    RV_OP_VLSEG2E16FF_V,
+    RV_OP_VLSSEG2E16_V,
+    RV_OP_VSSSEG2E16_V,
+    RV_OP_VLUXSEG2EI16_V,
+    RV_OP_VSUXSEG2EI16_V,
+    RV_OP_VLOXSEG2EI16_V,
+    RV_OP_VSOXSEG2EI16_V,
+    RV_OP_VLSEG3E16_V,
+    RV_OP_VSSEG3E16_V,
+    RV_OP_VLSEG3E16FF_V,
+    RV_OP_VLSSEG3E16_V,
+    RV_OP_VSSSEG3E16_V,
+    RV_OP_VLUXSEG3EI16_V,
+    RV_OP_VSUXSEG3EI16_V,
+    RV_OP_VLOXSEG3EI16_V,
+    RV_OP_VSOXSEG3EI16_V,
+    RV_OP_VLSEG4E16_V,
+    RV_OP_VSSEG4E16_V,
+    RV_OP_VLSEG4E16FF_V,
+    RV_OP_VLSSEG4E16_V,
+    RV_OP_VSSSEG4E16_V,
+    RV_OP_VLUXSEG4EI16_V,
+    RV_OP_VSUXSEG4EI16_V,
+    RV_OP_VLOXSEG4EI16_V,
+    RV_OP_VSOXSEG4EI16_V,
+    RV_OP_VLSEG5E16_V,
+    RV_OP_VSSEG5E16_V,
+    RV_OP_VLSEG5E16FF_V,
+    RV_OP_VLSSEG5E16_V,
+    RV_OP_VSSSEG5E16_V,
+    RV_OP_VLUXSEG5EI16_V,
+    RV_OP_VSUXSEG5EI16_V,
+    RV_OP_VLOXSEG5EI16_V,
+    RV_OP_VSOXSEG5EI16_V,
+    RV_OP_VLSEG6E16_V,
+    RV_OP_VSSEG6E16_V,
+    RV_OP_VLSEG6E16FF_V,
+    RV_OP_VLSSEG6E16_V,
+    RV_OP_VSSSEG6E16_V,
+    RV_OP_VLUXSEG6EI16_V,
+    RV_OP_VSUXSEG6EI16_V,
+    RV_OP_VLOXSEG6EI16_V,
+    RV_OP_VSOXSEG6EI16_V,
+    RV_OP_VLSEG7E16_V,
+    RV_OP_VSSEG7E16_V,
+    RV_OP_VLSEG7E16FF_V,
+    RV_OP_VLSSEG7E16_V,
+    RV_OP_VSSSEG7E16_V,
+    RV_OP_VLUXSEG7EI16_V,
+    RV_OP_VSUXSEG7EI16_V,
+    RV_OP_VLOXSEG7EI16_V,
+    RV_OP_VSOXSEG7EI16_V,
+    RV_OP_VLSEG8E16_V,
+    RV_OP_VSSEG8E16_V,
+    RV_OP_VLSEG8E16FF_V,
+    RV_OP_VLSSEG8E16_V,
+    RV_OP_VSSSEG8E16_V,
+    RV_OP_VLUXSEG8EI16_V,
+    RV_OP_VSUXSEG8EI16_V,
+    RV_OP_VLOXSEG8EI16_V,
+    RV_OP_VSOXSEG8EI16_V,
+    RV_OP_VL1RE16_V,
+    RV_OP_VL2RE16_V,
+    RV_OP_VL4RE16_V,
+    RV_OP_VL8RE16_V,
+    RV_OP_VLE32_V,
+    RV_OP_VSE32_V,
+    RV_OP_VLE32FF_V,
+    RV_OP_VLSE32_V,
+    RV_OP_VSSE32_V,
+    RV_OP_VLUXEI32_V,
+    RV_OP_VSUXEI32_V,
+    RV_OP_VLOXEI32_V,
+    RV_OP_VSOXEI32_V,
+    RV_OP_VLSEG2E32_V,
+    RV_OP_VSSEG2E32_V,
+    RV_OP_VLSEG2E32FF_V,
+    RV_OP_VLSSEG2E32_V,
+    RV_OP_VSSSEG2E32_V,
+    RV_OP_VLUXSEG2EI32_V,
+    RV_OP_VSUXSEG2EI32_V,
+    RV_OP_VLOXSEG2EI32_V,
+    RV_OP_VSOXSEG2EI32_V,
+    RV_OP_VLSEG3E32_V,
+    RV_OP_VSSEG3E32_V,
+    RV_OP_VLSEG3E32FF_V,
+    RV_OP_VLSSEG3E32_V,
+    RV_OP_VSSSEG3E32_V,
+    RV_OP_VLUXSEG3EI32_V,
+    RV_OP_VSUXSEG3EI32_V,
+    RV_OP_VLOXSEG3EI32_V,
+    RV_OP_VSOXSEG3EI32_V,
+    RV_OP_VLSEG4E32_V,
+    RV_OP_VSSEG4E32_V,
+    RV_OP_VLSEG4E32FF_V,
+    RV_OP_VLSSEG4E32_V,
+    RV_OP_VSSSEG4E32_V,
+    RV_OP_VLUXSEG4EI32_V,
+    RV_OP_VSUXSEG4EI32_V,
+    RV_OP_VLOXSEG4EI32_V,
+    RV_OP_VSOXSEG4EI32_V,
+    RV_OP_VLSEG5E32_V,
+    RV_OP_VSSEG5E32_V,
+    RV_OP_VLSEG5E32FF_V,
+    RV_OP_VLSSEG5E32_V,
+    RV_OP_VSSSEG5E32_V,
+    RV_OP_VLUXSEG5EI32_V,
+    RV_OP_VSUXSEG5EI32_V,
+    RV_OP_VLOXSEG5EI32_V,
+    RV_OP_VSOXSEG5EI32_V,
+    RV_OP_VLSEG6E32_V,
+    RV_OP_VSSEG6E32_V,
+    RV_OP_VLSEG6E32FF_V,
+    RV_OP_VLSSEG6E32_V,
+    RV_OP_VSSSEG6E32_V,
+    RV_OP_VLUXSEG6EI32_V,
+    RV_OP_VSUXSEG6EI32_V,
+    RV_OP_VLOXSEG6EI32_V,
+    RV_OP_VSOXSEG6EI32_V,
+    RV_OP_VLSEG7E32_V,
+    RV_OP_VSSEG7E32_V,
+    RV_OP_VLSEG7E32FF_V,
+    RV_OP_VLSSEG7E32_V,
+    RV_OP_VSSSEG7E32_V,
+    RV_OP_VLUXSEG7EI32_V,
+    RV_OP_VSUXSEG7EI32_V,
+    RV_OP_VLOXSEG7EI32_V,
+    RV_OP_VSOXSEG7EI32_V,
+    RV_OP_VLSEG8E32_V,
+    RV_OP_VSSEG8E32_V,
+    RV_OP_VLSEG8E32FF_V,
+    RV_OP_VLSSEG8E32_V,
+    RV_OP_VSSSEG8E32_V,
+    RV_OP_VLUXSEG8EI32_V,
+    RV_OP_VSUXSEG8EI32_V,
+    RV_OP_VLOXSEG8EI32_V,
+    RV_OP_VSOXSEG8EI32_V,
+    RV_OP_VL1RE32_V,
+    RV_OP_VL2RE32_V,
+    RV_OP_VL4RE32_V,
+    RV_OP_VL8RE32_V,
+    RV_OP_VLE64_V,
+    RV_OP_VSE64_V,
+    RV_OP_VLE64FF_V,
+    RV_OP_VLSE64_V,
+    RV_OP_VSSE64_V,
+    RV_OP_VLUXEI64_V,
+    RV_OP_VSUXEI64_V,
+    RV_OP_VLOXEI64_V,
+    RV_OP_VSOXEI64_V,
+    RV_OP_VLSEG2E64_V,
+    RV_OP_VSSEG2E64_V,
+    RV_OP_VLSEG2E64FF_V,
+    RV_OP_VLSSEG2E64_V,
+    RV_OP_VSSSEG2E64_V,
+    RV_OP_VLUXSEG2EI64_V,
+    RV_OP_VSUXSEG2EI64_V,
+    RV_OP_VLOXSEG2EI64_V,
+    RV_OP_VSOXSEG2EI64_V,
+    RV_OP_VLSEG3E64_V,
+    RV_OP_VSSEG3E64_V,
+    RV_OP_VLSEG3E64FF_V,
+    RV_OP_VLSSEG3E64_V,
+    RV_OP_VSSSEG3E64_V,
+    RV_OP_VLUXSEG3EI64_V,
+    RV_OP_VSUXSEG3EI64_V,
+    RV_OP_VLOXSEG3EI64_V,
+    RV_OP_VSOXSEG3EI64_V,
+    RV_OP_VLSEG4E64_V,
+    RV_OP_VSSEG4E64_V,
+    RV_OP_VLSEG4E64FF_V,
+    RV_OP_VLSSEG4E64_V,
+    RV_OP_VSSSEG4E64_V,
+    RV_OP_VLUXSEG4EI64_V,
+    RV_OP_VSUXSEG4EI64_V,
+    RV_OP_VLOXSEG4EI64_V,
+    RV_OP_VSOXSEG4EI64_V,
+    RV_OP_VLSEG5E64_V,
+    RV_OP_VSSEG5E64_V,
+    RV_OP_VLSEG5E64FF_V,
+    RV_OP_VLSSEG5E64_V,
+    RV_OP_VSSSEG5E64_V,
+    RV_OP_VLUXSEG5EI64_V,
+    RV_OP_VSUXSEG5EI64_V,
+    RV_OP_VLOXSEG5EI64_V,
+    RV_OP_VSOXSEG5EI64_V,
+    RV_OP_VLSEG6E64_V,
+    RV_OP_VSSEG6E64_V,
+    RV_OP_VLSEG6E64FF_V,
+    RV_OP_VLSSEG6E64_V,
+    RV_OP_VSSSEG6E64_V,
+    RV_OP_VLUXSEG6EI64_V,
+    RV_OP_VSUXSEG6EI64_V,
+    RV_OP_VLOXSEG6EI64_V,
+    RV_OP_VSOXSEG6EI64_V,
+    RV_OP_VLSEG7E64_V,
+    RV_OP_VSSEG7E64_V,
+    RV_OP_VLSEG7E64FF_V,
+    RV_OP_VLSSEG7E64_V,
+    RV_OP_VSSSEG7E64_V,
+    RV_OP_VLUXSEG7EI64_V,
+    RV_OP_VSUXSEG7EI64_V,
+    RV_OP_VLOXSEG7EI64_V,
+    RV_OP_VSOXSEG7EI64_V,
+    RV_OP_VLSEG8E64_V,
+    RV_OP_VSSEG8E64_V,
+    RV_OP_VLSEG8E64FF_V,
+    RV_OP_VLSSEG8E64_V,
+    RV_OP_VSSSEG8E64_V,
+    RV_OP_VLUXSEG8EI64_V,
+    RV_OP_VSUXSEG8EI64_V,
+    RV_OP_VLOXSEG8EI64_V,
+    RV_OP_VSOXSEG8EI64_V,
+    RV_OP_VL1RE64_V,
+    RV_OP_VL2RE64_V,
+    RV_OP_VL4RE64_V,
+    RV_OP_VL8RE64_V,
+    RV_OP_VS1R_V,
+    RV_OP_VS2R_V,
+    RV_OP_VS4R_V,
+    RV_OP_VS8R_V,
+    RV_OP_VLM_V,
+    RV_OP_VSM_V,
+    RV_OP_VADD_VV,
+    RV_OP_VADD_VX,
+    RV_OP_VADD_VI,
+    RV_OP_VSUB_VV,
+    RV_OP_VSUB_VX,
+    RV_OP_VRSUB_VX,
+    RV_OP_VRSUB_VI,
+    RV_OP_VMINU_VV,
+    RV_OP_VMINU_VX,
+    RV_OP_VMIN_VV,
+    RV_OP_VMIN_VX,
+    RV_OP_VMAXU_VV,
+    RV_OP_VMAXU_VX,
+    RV_OP_VMAX_VV,
+    RV_OP_VMAX_VX,
+    RV_OP_VAND_VV,
+    RV_OP_VAND_VX,
+    RV_OP_VAND_VI,
+    RV_OP_VOR_VV,
+    RV_OP_VOR_VX,
+    RV_OP_VOR_VI,
+    RV_OP_VXOR_VV,
+    RV_OP_VXOR_VX,
+    RV_OP_VXOR_VI,
+    RV_OP_VRGATHER_VV,
+    RV_OP_VRGATHER_VX,
+    RV_OP_VRGATHER_VI,
+    RV_OP_VRGATHEREI16_VV,
+    RV_OP_VSLIDEUP_VX,
+    RV_OP_VSLIDEUP_VI,
+    RV_OP_VSLIDEDOWN_VX,
+    RV_OP_VSLIDEDOWN_VI,
+    RV_OP_VADC_VVM,
+    RV_OP_VADC_VXM,
+    RV_OP_VADC_VIM,
+    RV_OP_VMADC_VVM,
+    RV_OP_VMADC_VXM,
+    RV_OP_VMADC_VIM,
+    RV_OP_VMADC_VV,
+    RV_OP_VMADC_VX,
+    RV_OP_VMADC_VI,
+    RV_OP_VSBC_VVM,
+    RV_OP_VSBC_VXM,
+    RV_OP_VMSBC_VVM,
+    RV_OP_VMSBC_VXM,
+    RV_OP_VMSBC_VV,
+    RV_OP_VMSBC_VX,
+    RV_OP_VMERGE_VVM,
+    RV_OP_VMERGE_VXM,
+    RV_OP_VMERGE_VIM,
+    RV_OP_VMSEQ_VV,
+    RV_OP_VMSEQ_VX,
+    RV_OP_VMSEQ_VI,
+    RV_OP_VMSNE_VV,
+    RV_OP_VMSNE_VX,
+    RV_OP_VMSNE_VI,
+    RV_OP_VMSLTU_VV,
+    RV_OP_VMSLTU_VX,
+    RV_OP_VMSLT_VV,
+    RV_OP_VMSLT_VX,
+    RV_OP_VMSLEU_VV,
+    RV_OP_VMSLEU_VX,
+    RV_OP_VMSLEU_VI,
+    RV_OP_VMSLE_VV,
+    RV_OP_VMSLE_VX,
+    RV_OP_VMSLE_VI,
+    RV_OP_VMSGTU_VX,
+    RV_OP_VMSGTU_VI,
+    RV_OP_VMSGT_VX,
+    RV_OP_VMSGT_VI,
+    RV_OP_VSADDU_VV,
+    RV_OP_VSADDU_VX,
+    RV_OP_VSADDU_VI,
+    RV_OP_VSADD_VV,
+    RV_OP_VSADD_VX,
+    RV_OP_VSADD_VI,
+    RV_OP_VSSUBU_VV,
+    RV_OP_VSSUBU_VX,
+    RV_OP_VSSUB_VV,
+    RV_OP_VSSUB_VX,
+    RV_OP_VSLL_VV,
+    RV_OP_VSLL_VX,
+    RV_OP_VSLL_VI,
+    RV_OP_VSMUL_VV,
+    RV_OP_VSMUL_VX,
+    RV_OP_VSRL_VV,
+    RV_OP_VSRL_VX,
+    RV_OP_VSRL_VI,
+    RV_OP_VSRA_VV,
+    RV_OP_VSRA_VX,
+    RV_OP_VSRA_VI,
+    RV_OP_VSSRL_VV,
+    RV_OP_VSSRL_VX,
+    RV_OP_VSSRL_VI,
+    RV_OP_VSSRA_VV,
+    RV_OP_VSSRA_VX,
+    RV_OP_VSSRA_VI,
+    RV_OP_VNSRL_WV,
+    RV_OP_VNSRL_WX,
+    RV_OP_VNSRL_WI,
+    RV_OP_VNSRA_WV,
+    RV_OP_VNSRA_WX,
+    RV_OP_VNSRA_WI,
+    RV_OP_VNCLIPU_WV,
+    RV_OP_VNCLIPU_WX,
+    RV_OP_VNCLIPU_WI,
+    RV_OP_VNCLIP_WV,
+    RV_OP_VNCLIP_WX,
+    RV_OP_VNCLIP_WI,
+    RV_OP_VWREDSUMU_VS,
+    RV_OP_VWREDSUM_VS,
+    RV_OP_VREDSUM_VS,
+    RV_OP_VREDAND_VS,
+    RV_OP_VREDOR_VS,
+    RV_OP_VREDXOR_VS,
+    RV_OP_VREDMINU_VS,
+    RV_OP_VREDMIN_VS,
+    RV_OP_VREDMAXU_VS,
+    RV_OP_VREDMAX_VS,
+    RV_OP_VAADDU_VV,
+    RV_OP_VAADDU_VX,
+    RV_OP_VAADD_VV,
+    RV_OP_VAADD_VX,
+    RV_OP_VASUBU_VV,
+    RV_OP_VASUBU_VX,
+    RV_OP_VASUB_VV,
+    RV_OP_VASUB_VX,
+    RV_OP_VSLIDE1UP_VX,
+    RV_OP_VSLIDE1DOWN_VX,
+    RV_OP_VDIVU_VV,
+    RV_OP_VDIVU_VX,
+    RV_OP_VDIV_VV,
+    RV_OP_VDIV_VX,
+    RV_OP_VREMU_VV,
+    RV_OP_VREMU_VX,
+    RV_OP_VREM_VV,
+    RV_OP_VREM_VX,
+    RV_OP_VMULHU_VV,
+    RV_OP_VMULHU_VX,
+    RV_OP_VMUL_VV,
+    RV_OP_VMUL_VX,
+    RV_OP_VMULHSU_VV,
+    RV_OP_VMULHSU_VX,
+    RV_OP_VMULH_VV,
+    RV_OP_VMULH_VX,
+    RV_OP_VWADDU_VV,
+    RV_OP_VWADDU_VX,
+    RV_OP_VWADD_VV,
+    RV_OP_VWADD_VX,
+    RV_OP_VWSUBU_VV,
+    RV_OP_VWSUBU_VX,
+    RV_OP_VWSUB_VV,
+    RV_OP_VWSUB_VX,
+    RV_OP_VWADDU_WV,
+    RV_OP_VWADDU_WX,
+    RV_OP_VWADD_WV,
+    RV_OP_VWADD_WX,
+    RV_OP_VWSUBU_WV,
+    RV_OP_VWSUBU_WX,
+    RV_OP_VWSUB_WV,
+    RV_OP_VWSUB_WX,
+    RV_OP_VWMULU_VV,
+    RV_OP_VWMULU_VX,
+    RV_OP_VWMULSU_VV,
+    RV_OP_VWMULSU_VX,
+    RV_OP_VWMUL_VV,
+    RV_OP_VWMUL_VX,
+    RV_OP_VMADD_VV,
+    RV_OP_VMADD_VX,
+    RV_OP_VNMSUB_VV,
+    RV_OP_VNMSUB_VX,
+    RV_OP_VMACC_VV,
+    RV_OP_VMACC_VX,
+    RV_OP_VNMSAC_VV,
+    RV_OP_VNMSAC_VX,
+    RV_OP_VWMACCU_VV,
+    RV_OP_VWMACCU_VX,
+    RV_OP_VWMACC_VV,
+    RV_OP_VWMACC_VX,
+    RV_OP_VWMACCUS_VX,
+    RV_OP_VWMACCSU_VV,
+    RV_OP_VWMACCSU_VX,
+    RV_OP_VFADD_VV,
+    RV_OP_VFADD_VF,
+    RV_OP_VFREDUSUM_VS,
+    RV_OP_VFSUB_VV,
+    RV_OP_VFSUB_VF,
+    RV_OP_VFREDOSUM_VS,
+    RV_OP_VFMIN_VV,
+    RV_OP_VFMIN_VF,
+    RV_OP_VFREDMIN_VS,
+    RV_OP_VFMAX_VV,
+    RV_OP_VFMAX_VF,
+    RV_OP_VFREDMAX_VS,
+    RV_OP_VFSGNJ_VV,
+    RV_OP_VFSGNJ_VF,
+    RV_OP_VFSGNJN_VV,
+    RV_OP_VFSGNJN_VF,
+    RV_OP_VFSGNJX_VV,
+    RV_OP_VFSGNJX_VF,
+    RV_OP_VFSLIDE1UP_VF,
+    RV_OP_VFSLIDE1DOWN_VF,
+    RV_OP_VMFEQ_VV,
+    RV_OP_VMFEQ_VF,
+    RV_OP_VMFLE_VV,
+    RV_OP_VMFLE_VF,
+    RV_OP_VMFLT_VV,
+    RV_OP_VMFLT_VF,
+    RV_OP_VMFNE_VV,
+    RV_OP_VMFNE_VF,
+    RV_OP_VMFGT_VF,
+    RV_OP_VMFGE_VF,
+    RV_OP_VFDIV_VV,
+    RV_OP_VFDIV_VF,
+    RV_OP_VFRDIV_VF,
+    RV_OP_VFMUL_VV,
+    RV_OP_VFMUL_VF,
+    RV_OP_VFRSUB_VF,
+    RV_OP_VFWADD_VV,
+    RV_OP_VFWADD_VF,
+    RV_OP_VFWREDUSUM_VS,
+    RV_OP_VFWSUB_VV,
+    RV_OP_VFWSUB_VF,
+    RV_OP_VFWREDOSUM_VS,
+    RV_OP_VFWADD_WV,
+    RV_OP_VFWADD_WF,
+    RV_OP_VFWSUB_WV,
+    RV_OP_VFWSUB_WF,
+    RV_OP_VFWMUL_VV,
+    RV_OP_VFWMUL_VF,
+    RV_OP_VFMADD_VV,
+    RV_OP_VFMADD_VF,
+    RV_OP_VFNMADD_VV,
+    RV_OP_VFNMADD_VF,
+    RV_OP_VFMSUB_VV,
+    RV_OP_VFMSUB_VF,
+    RV_OP_VFNMSUB_VV,
+    RV_OP_VFNMSUB_VF,
+    RV_OP_VFMACC_VV,
+    RV_OP_VFMACC_VF,
+    RV_OP_VFNMACC_VV,
+    RV_OP_VFNMACC_VF,
+    RV_OP_VFMSAC_VV,
+    RV_OP_VFMSAC_VF,
+    RV_OP_VFNMSAC_VV,
+    RV_OP_VFNMSAC_VF,
+    RV_OP_VFWMACC_VV,
+    RV_OP_VFWMACC_VF,
+    RV_OP_VFWNMACC_VV,
+    RV_OP_VFWNMACC_VF,
+    RV_OP_VFWMSAC_VV,
+    RV_OP_VFWMSAC_VF,
+    RV_OP_VFWNMSAC_VV,
+    RV_OP_VFWNMSAC_VF,
+    RV_OP_VMV_X_S,
+    RV_OP_VCPOP_M,
+    RV_OP_VFIRST_M,
+    RV_OP_VZEXT_VF8,
+    RV_OP_VSEXT_VF8,
+    RV_OP_VZEXT_VF4,
+    RV_OP_VSEXT_VF4,
+    RV_OP_VZEXT_VF2,
+    RV_OP_VSEXT_VF2,
+    RV_OP_VMSBF_M,
+    RV_OP_VMSOF_M,
+    RV_OP_VMSIF_M,
+    RV_OP_VIOTA_M,
+    RV_OP_VFMV_F_S,
+    RV_OP_VFCVT_XU_F_V,
+    RV_OP_VFCVT_X_F_V,
+    RV_OP_VFCVT_F_XU_V,
+    RV_OP_VFCVT_F_X_V,
+    RV_OP_VFCVT_RTZ_XU_F_V,
+    RV_OP_VFCVT_RTZ_X_F_V,
+    RV_OP_VFWCVT_XU_F_V,
+    RV_OP_VFWCVT_X_F_V,
+    RV_OP_VFWCVT_F_XU_V,
+    RV_OP_VFWCVT_F_X_V,
+    RV_OP_VFWCVT_F_F_V,
+    RV_OP_VFWCVT_RTZ_XU_F_V,
+    RV_OP_VFWCVT_RTZ_X_F_V,
+    RV_OP_VFNCVT_XU_F_W,
+    RV_OP_VFNCVT_X_F_W,
+    RV_OP_VFNCVT_F_XU_W,
+    RV_OP_VFNCVT_F_X_W,
+    RV_OP_VFNCVT_F_F_W,
+    RV_OP_VFNCVT_ROD_F_F_W,
+    RV_OP_VFNCVT_RTZ_XU_F_W,
+    RV_OP_VFNCVT_RTZ_X_F_W,
+    RV_OP_VFSQRT_V,
+    RV_OP_VFRSQRT7_V,
+    RV_OP_VFREC7_V,
+    RV_OP_VFCLASS_V,
+    RV_OP_VMV_V_V,
+    RV_OP_VMV_V_X,
+    RV_OP_VMV_V_I,
+    RV_OP_VMV_S_X,
+    RV_OP_VID_V,
+    RV_OP_VCOMPRESS_VM,
+    RV_OP_VFMERGE_VFM,
+    RV_OP_VFMV_V_F,
+    RV_OP_VFMV_S_F,
+    RV_OP_VMANDN_MM,
+    RV_OP_VMAND_MM,
+    RV_OP_VMOR_MM,
+    RV_OP_VMXOR_MM,
+    RV_OP_VMORN_MM,
+    RV_OP_VMNAND_MM,
+    RV_OP_VMNOR_MM,
+    RV_OP_VMXNOR_MM,
+    RV_OP_VMV1R_V,
+    RV_OP_VMV2R_V,
+    RV_OP_VMV4R_V,
+    RV_OP_VMV8R_V,
     RV_OP_COUNT
 };
 
@@ -538,6 +1165,633 @@ enum rv_op {
     X(FCVT_H_D) \
     X(FCVT_BF16_S) \
     X(FCVT_S_BF16) \
+    X(VSETVLI) \
+    X(VSETIVLI) \
+    X(VSETVL) \
+    X(VLE8_V) \
+    X(VSE8_V) \
+    X(VLE8FF_V) \
+    X(VLSE8_V) \
+    X(VSSE8_V) \
+    X(VLUXEI8_V) \
+    X(VSUXEI8_V) \
+    X(VLOXEI8_V) \
+    X(VSOXEI8_V) \
+    X(VLSEG2E8_V) \
+    X(VSSEG2E8_V) \
+    X(VLSEG2E8FF_V) \
+    X(VLSSEG2E8_V) \
+    X(VSSSEG2E8_V) \
+    X(VLUXSEG2EI8_V) \
+    X(VSUXSEG2EI8_V) \
+    X(VLOXSEG2EI8_V) \
+    X(VSOXSEG2EI8_V) \
+    X(VLSEG3E8_V) \
+    X(VSSEG3E8_V) \
+    X(VLSEG3E8FF_V) \
+    X(VLSSEG3E8_V) \
+    X(VSSSEG3E8_V) \
+    X(VLUXSEG3EI8_V) \
+    X(VSUXSEG3EI8_V) \
+    X(VLOXSEG3EI8_V) \
+    X(VSOXSEG3EI8_V) \
+    X(VLSEG4E8_V) \
+    X(VSSEG4E8_V) \
+    X(VLSEG4E8FF_V) \
+    X(VLSSEG4E8_V) \
+    X(VSSSEG4E8_V) \
+    X(VLUXSEG4EI8_V) \
+    X(VSUXSEG4EI8_V) \
+    X(VLOXSEG4EI8_V) \
+    X(VSOXSEG4EI8_V) \
+    X(VLSEG5E8_V) \
+    X(VSSEG5E8_V) \
+    X(VLSEG5E8FF_V) \
+    X(VLSSEG5E8_V) \
+    X(VSSSEG5E8_V) \
+    X(VLUXSEG5EI8_V) \
+    X(VSUXSEG5EI8_V) \
+    X(VLOXSEG5EI8_V) \
+    X(VSOXSEG5EI8_V) \
+    X(VLSEG6E8_V) \
+    X(VSSEG6E8_V) \
+    X(VLSEG6E8FF_V) \
+    X(VLSSEG6E8_V) \
+    X(VSSSEG6E8_V) \
+    X(VLUXSEG6EI8_V) \
+    X(VSUXSEG6EI8_V) \
+    X(VLOXSEG6EI8_V) \
+    X(VSOXSEG6EI8_V) \
+    X(VLSEG7E8_V) \
+    X(VSSEG7E8_V) \
+    X(VLSEG7E8FF_V) \
+    X(VLSSEG7E8_V) \
+    X(VSSSEG7E8_V) \
+    X(VLUXSEG7EI8_V) \
+    X(VSUXSEG7EI8_V) \
+    X(VLOXSEG7EI8_V) \
+    X(VSOXSEG7EI8_V) \
+    X(VLSEG8E8_V) \
+    X(VSSEG8E8_V) \
+    X(VLSEG8E8FF_V) \
+    X(VLSSEG8E8_V) \
+    X(VSSSEG8E8_V) \
+    X(VLUXSEG8EI8_V) \
+    X(VSUXSEG8EI8_V) \
+    X(VLOXSEG8EI8_V) \
+    X(VSOXSEG8EI8_V) \
+    X(VL1RE8_V) \
+    X(VL2RE8_V) \
+    X(VL4RE8_V) \
+    X(VL8RE8_V) \
+    X(VLE16_V) \
+    X(VSE16_V) \
+    X(VLE16FF_V) \
+    X(VLSE16_V) \
+    X(VSSE16_V) \
+    X(VLUXEI16_V) \
+    X(VSUXEI16_V) \
+    X(VLOXEI16_V) \
+    X(VSOXEI16_V) \
+    X(VLSEG2E16_V) \
+    X(VSSEG2E16_V) \
+    X(VLSEG2E16FF_V) \
+    X(VLSSEG2E16_V) \
+    X(VSSSEG2E16_V) \
+    X(VLUXSEG2EI16_V) \
+    X(VSUXSEG2EI16_V) \
+    X(VLOXSEG2EI16_V) \
+    X(VSOXSEG2EI16_V) \
+    X(VLSEG3E16_V) \
+    X(VSSEG3E16_V) \
+    X(VLSEG3E16FF_V) \
+    X(VLSSEG3E16_V) \
+    X(VSSSEG3E16_V) \
+    X(VLUXSEG3EI16_V) \
+    X(VSUXSEG3EI16_V) \
+    X(VLOXSEG3EI16_V) \
+    X(VSOXSEG3EI16_V) \
+    X(VLSEG4E16_V) \
+    X(VSSEG4E16_V) \
+    X(VLSEG4E16FF_V) \
+    X(VLSSEG4E16_V) \
+    X(VSSSEG4E16_V) \
+    X(VLUXSEG4EI16_V) \
+    X(VSUXSEG4EI16_V) \
+    X(VLOXSEG4EI16_V) \
+    X(VSOXSEG4EI16_V) \
+    X(VLSEG5E16_V) \
+    X(VSSEG5E16_V) \
+    X(VLSEG5E16FF_V) \
+    X(VLSSEG5E16_V) \
+    X(VSSSEG5E16_V) \
+    X(VLUXSEG5EI16_V) \
+    X(VSUXSEG5EI16_V) \
+    X(VLOXSEG5EI16_V) \
+    X(VSOXSEG5EI16_V) \
+    X(VLSEG6E16_V) \
+    X(VSSEG6E16_V) \
+    X(VLSEG6E16FF_V) \
+    X(VLSSEG6E16_V) \
+    X(VSSSEG6E16_V) \
+    X(VLUXSEG6EI16_V) \
+    X(VSUXSEG6EI16_V) \
+    X(VLOXSEG6EI16_V) \
+    X(VSOXSEG6EI16_V) \
+    X(VLSEG7E16_V) \
+    X(VSSEG7E16_V) \
+    X(VLSEG7E16FF_V) \
+    X(VLSSEG7E16_V) \
+    X(VSSSEG7E16_V) \
+    X(VLUXSEG7EI16_V) \
+    X(VSUXSEG7EI16_V) \
+    X(VLOXSEG7EI16_V) \
+    X(VSOXSEG7EI16_V) \
+    X(VLSEG8E16_V) \
+    X(VSSEG8E16_V) \
+    X(VLSEG8E16FF_V) \
+    X(VLSSEG8E16_V) \
+    X(VSSSEG8E16_V) \
+    X(VLUXSEG8EI16_V) \
+    X(VSUXSEG8EI16_V) \
+    X(VLOXSEG8EI16_V) \
+    X(VSOXSEG8EI16_V) \
+    X(VL1RE16_V) \
+    X(VL2RE16_V) \
+    X(VL4RE16_V) \
+    X(VL8RE16_V) \
+    X(VLE32_V) \
+    X(VSE32_V) \
+    X(VLE32FF_V) \
+    X(VLSE32_V) \
+    X(VSSE32_V) \
+    X(VLUXEI32_V) \
+    X(VSUXEI32_V) \
+    X(VLOXEI32_V) \
+    X(VSOXEI32_V) \
+    X(VLSEG2E32_V) \
+    X(VSSEG2E32_V) \
+    X(VLSEG2E32FF_V) \
+    X(VLSSEG2E32_V) \
+    X(VSSSEG2E32_V) \
+    X(VLUXSEG2EI32_V) \
+    X(VSUXSEG2EI32_V) \
+    X(VLOXSEG2EI32_V) \
+    X(VSOXSEG2EI32_V) \
+    X(VLSEG3E32_V) \
+    X(VSSEG3E32_V) \
+    X(VLSEG3E32FF_V) \
+    X(VLSSEG3E32_V) \
+    X(VSSSEG3E32_V) \
+    X(VLUXSEG3EI32_V) \
+    X(VSUXSEG3EI32_V) \
+    X(VLOXSEG3EI32_V) \
+    X(VSOXSEG3EI32_V) \
+    X(VLSEG4E32_V) \
+    X(VSSEG4E32_V) \
+    X(VLSEG4E32FF_V) \
+    X(VLSSEG4E32_V) \
+    X(VSSSEG4E32_V) \
+    X(VLUXSEG4EI32_V) \
+    X(VSUXSEG4EI32_V) \
+    X(VLOXSEG4EI32_V) \
+    X(VSOXSEG4EI32_V) \
+    X(VLSEG5E32_V) \
+    X(VSSEG5E32_V) \
+    X(VLSEG5E32FF_V) \
+    X(VLSSEG5E32_V) \
+    X(VSSSEG5E32_V) \
+    X(VLUXSEG5EI32_V) \
+    X(VSUXSEG5EI32_V) \
+    X(VLOXSEG5EI32_V) \
+    X(VSOXSEG5EI32_V) \
+    X(VLSEG6E32_V) \
+    X(VSSEG6E32_V) \
+    X(VLSEG6E32FF_V) \
+    X(VLSSEG6E32_V) \
+    X(VSSSEG6E32_V) \
+    X(VLUXSEG6EI32_V) \
+    X(VSUXSEG6EI32_V) \
+    X(VLOXSEG6EI32_V) \
+    X(VSOXSEG6EI32_V) \
+    X(VLSEG7E32_V) \
+    X(VSSEG7E32_V) \
+    X(VLSEG7E32FF_V) \
+    X(VLSSEG7E32_V) \
+    X(VSSSEG7E32_V) \
+    X(VLUXSEG7EI32_V) \
+    X(VSUXSEG7EI32_V) \
+    X(VLOXSEG7EI32_V) \
+    X(VSOXSEG7EI32_V) \
+    X(VLSEG8E32_V) \
+    X(VSSEG8E32_V) \
+    X(VLSEG8E32FF_V) \
+    X(VLSSEG8E32_V) \
+    X(VSSSEG8E32_V) \
+    X(VLUXSEG8EI32_V) \
+    X(VSUXSEG8EI32_V) \
+    X(VLOXSEG8EI32_V) \
+    X(VSOXSEG8EI32_V) \
+    X(VL1RE32_V) \
+    X(VL2RE32_V) \
+    X(VL4RE32_V) \
+    X(VL8RE32_V) \
+    X(VLE64_V) \
+    X(VSE64_V) \
+    X(VLE64FF_V) \
+    X(VLSE64_V) \
+    X(VSSE64_V) \
+    X(VLUXEI64_V) \
+    X(VSUXEI64_V) \
+    X(VLOXEI64_V) \
+    X(VSOXEI64_V) \
+    X(VLSEG2E64_V) \
+    X(VSSEG2E64_V) \
+    X(VLSEG2E64FF_V) \
+    X(VLSSEG2E64_V) \
+    X(VSSSEG2E64_V) \
+    X(VLUXSEG2EI64_V) \
+    X(VSUXSEG2EI64_V) \
+    X(VLOXSEG2EI64_V) \
+    X(VSOXSEG2EI64_V) \
+    X(VLSEG3E64_V) \
+    X(VSSEG3E64_V) \
+    X(VLSEG3E64FF_V) \
+    X(VLSSEG3E64_V) \
+    X(VSSSEG3E64_V) \
+    X(VLUXSEG3EI64_V) \
+    X(VSUXSEG3EI64_V) \
+    X(VLOXSEG3EI64_V) \
+    X(VSOXSEG3EI64_V) \
+    X(VLSEG4E64_V) \
+    X(VSSEG4E64_V) \
+    X(VLSEG4E64FF_V) \
+    X(VLSSEG4E64_V) \
+    X(VSSSEG4E64_V) \
+    X(VLUXSEG4EI64_V) \
+    X(VSUXSEG4EI64_V) \
+    X(VLOXSEG4EI64_V) \
+    X(VSOXSEG4EI64_V) \
+    X(VLSEG5E64_V) \
+    X(VSSEG5E64_V) \
+    X(VLSEG5E64FF_V) \
+    X(VLSSEG5E64_V) \
+    X(VSSSEG5E64_V) \
+    X(VLUXSEG5EI64_V) \
+    X(VSUXSEG5EI64_V) \
+    X(VLOXSEG5EI64_V) \
+    X(VSOXSEG5EI64_V) \
+    X(VLSEG6E64_V) \
+    X(VSSEG6E64_V) \
+    X(VLSEG6E64FF_V) \
+    X(VLSSEG6E64_V) \
+    X(VSSSEG6E64_V) \
+    X(VLUXSEG6EI64_V) \
+    X(VSUXSEG6EI64_V) \
+    X(VLOXSEG6EI64_V) \
+    X(VSOXSEG6EI64_V) \
+    X(VLSEG7E64_V) \
+    X(VSSEG7E64_V) \
+    X(VLSEG7E64FF_V) \
+    X(VLSSEG7E64_V) \
+    X(VSSSEG7E64_V) \
+    X(VLUXSEG7EI64_V) \
+    X(VSUXSEG7EI64_V) \
+    X(VLOXSEG7EI64_V) \
+    X(VSOXSEG7EI64_V) \
+    X(VLSEG8E64_V) \
+    X(VSSEG8E64_V) \
+    X(VLSEG8E64FF_V) \
+    X(VLSSEG8E64_V) \
+    X(VSSSEG8E64_V) \
+    X(VLUXSEG8EI64_V) \
+    X(VSUXSEG8EI64_V) \
+    X(VLOXSEG8EI64_V) \
+    X(VSOXSEG8EI64_V) \
+    X(VL1RE64_V) \
+    X(VL2RE64_V) \
+    X(VL4RE64_V) \
+    X(VL8RE64_V) \
+    X(VS1R_V) \
+    X(VS2R_V) \
+    X(VS4R_V) \
+    X(VS8R_V) \
+    X(VLM_V) \
+    X(VSM_V) \
+    X(VADD_VV) \
+    X(VADD_VX) \
+    X(VADD_VI) \
+    X(VSUB_VV) \
+    X(VSUB_VX) \
+    X(VRSUB_VX) \
+    X(VRSUB_VI) \
+    X(VMINU_VV) \
+    X(VMINU_VX) \
+    X(VMIN_VV) \
+    X(VMIN_VX) \
+    X(VMAXU_VV) \
+    X(VMAXU_VX) \
+    X(VMAX_VV) \
+    X(VMAX_VX) \
+    X(VAND_VV) \
+    X(VAND_VX) \
+    X(VAND_VI) \
+    X(VOR_VV) \
+    X(VOR_VX) \
+    X(VOR_VI) \
+    X(VXOR_VV) \
+    X(VXOR_VX) \
+    X(VXOR_VI) \
+    X(VRGATHER_VV) \
+    X(VRGATHER_VX) \
+    X(VRGATHER_VI) \
+    X(VRGATHEREI16_VV) \
+    X(VSLIDEUP_VX) \
+    X(VSLIDEUP_VI) \
+    X(VSLIDEDOWN_VX) \
+    X(VSLIDEDOWN_VI) \
+    X(VADC_VVM) \
+    X(VADC_VXM) \
+    X(VADC_VIM) \
+    X(VMADC_VVM) \
+    X(VMADC_VXM) \
+    X(VMADC_VIM) \
+    X(VMADC_VV) \
+    X(VMADC_VX) \
+    X(VMADC_VI) \
+    X(VSBC_VVM) \
+    X(VSBC_VXM) \
+    X(VMSBC_VVM) \
+    X(VMSBC_VXM) \
+    X(VMSBC_VV) \
+    X(VMSBC_VX) \
+    X(VMERGE_VVM) \
+    X(VMERGE_VXM) \
+    X(VMERGE_VIM) \
+    X(VMSEQ_VV) \
+    X(VMSEQ_VX) \
+    X(VMSEQ_VI) \
+    X(VMSNE_VV) \
+    X(VMSNE_VX) \
+    X(VMSNE_VI) \
+    X(VMSLTU_VV) \
+    X(VMSLTU_VX) \
+    X(VMSLT_VV) \
+    X(VMSLT_VX) \
+    X(VMSLEU_VV) \
+    X(VMSLEU_VX) \
+    X(VMSLEU_VI) \
+    X(VMSLE_VV) \
+    X(VMSLE_VX) \
+    X(VMSLE_VI) \
+    X(VMSGTU_VX) \
+    X(VMSGTU_VI) \
+    X(VMSGT_VX) \
+    X(VMSGT_VI) \
+    X(VSADDU_VV) \
+    X(VSADDU_VX) \
+    X(VSADDU_VI) \
+    X(VSADD_VV) \
+    X(VSADD_VX) \
+    X(VSADD_VI) \
+    X(VSSUBU_VV) \
+    X(VSSUBU_VX) \
+    X(VSSUB_VV) \
+    X(VSSUB_VX) \
+    X(VSLL_VV) \
+    X(VSLL_VX) \
+    X(VSLL_VI) \
+    X(VSMUL_VV) \
+    X(VSMUL_VX) \
+    X(VSRL_VV) \
+    X(VSRL_VX) \
+    X(VSRL_VI) \
+    X(VSRA_VV) \
+    X(VSRA_VX) \
+    X(VSRA_VI) \
+    X(VSSRL_VV) \
+    X(VSSRL_VX) \
+    X(VSSRL_VI) \
+    X(VSSRA_VV) \
+    X(VSSRA_VX) \
+    X(VSSRA_VI) \
+    X(VNSRL_WV) \
+    X(VNSRL_WX) \
+    X(VNSRL_WI) \
+    X(VNSRA_WV) \
+    X(VNSRA_WX) \
+    X(VNSRA_WI) \
+    X(VNCLIPU_WV) \
+    X(VNCLIPU_WX) \
+    X(VNCLIPU_WI) \
+    X(VNCLIP_WV) \
+    X(VNCLIP_WX) \
+    X(VNCLIP_WI) \
+    X(VWREDSUMU_VS) \
+    X(VWREDSUM_VS) \
+    X(VREDSUM_VS) \
+    X(VREDAND_VS) \
+    X(VREDOR_VS) \
+    X(VREDXOR_VS) \
+    X(VREDMINU_VS) \
+    X(VREDMIN_VS) \
+    X(VREDMAXU_VS) \
+    X(VREDMAX_VS) \
+    X(VAADDU_VV) \
+    X(VAADDU_VX) \
+    X(VAADD_VV) \
+    X(VAADD_VX) \
+    X(VASUBU_VV) \
+    X(VASUBU_VX) \
+    X(VASUB_VV) \
+    X(VASUB_VX) \
+    X(VSLIDE1UP_VX) \
+    X(VSLIDE1DOWN_VX) \
+    X(VDIVU_VV) \
+    X(VDIVU_VX) \
+    X(VDIV_VV) \
+    X(VDIV_VX) \
+    X(VREMU_VV) \
+    X(VREMU_VX) \
+    X(VREM_VV) \
+    X(VREM_VX) \
+    X(VMULHU_VV) \
+    X(VMULHU_VX) \
+    X(VMUL_VV) \
+    X(VMUL_VX) \
+    X(VMULHSU_VV) \
+    X(VMULHSU_VX) \
+    X(VMULH_VV) \
+    X(VMULH_VX) \
+    X(VWADDU_VV) \
+    X(VWADDU_VX) \
+    X(VWADD_VV) \
+    X(VWADD_VX) \
+    X(VWSUBU_VV) \
+    X(VWSUBU_VX) \
+    X(VWSUB_VV) \
+    X(VWSUB_VX) \
+    X(VWADDU_WV) \
+    X(VWADDU_WX) \
+    X(VWADD_WV) \
+    X(VWADD_WX) \
+    X(VWSUBU_WV) \
+    X(VWSUBU_WX) \
+    X(VWSUB_WV) \
+    X(VWSUB_WX) \
+    X(VWMULU_VV) \
+    X(VWMULU_VX) \
+    X(VWMULSU_VV) \
+    X(VWMULSU_VX) \
+    X(VWMUL_VV) \
+    X(VWMUL_VX) \
+    X(VMADD_VV) \
+    X(VMADD_VX) \
+    X(VNMSUB_VV) \
+    X(VNMSUB_VX) \
+    X(VMACC_VV) \
+    X(VMACC_VX) \
+    X(VNMSAC_VV) \
+    X(VNMSAC_VX) \
+    X(VWMACCU_VV) \
+    X(VWMACCU_VX) \
+    X(VWMACC_VV) \
+    X(VWMACC_VX) \
+    X(VWMACCUS_VX) \
+    X(VWMACCSU_VV) \
+    X(VWMACCSU_VX) \
+    X(VFADD_VV) \
+    X(VFADD_VF) \
+    X(VFREDUSUM_VS) \
+    X(VFSUB_VV) \
+    X(VFSUB_VF) \
+    X(VFREDOSUM_VS) \
+    X(VFMIN_VV) \
+    X(VFMIN_VF) \
+    X(VFREDMIN_VS) \
+    X(VFMAX_VV) \
+    X(VFMAX_VF) \
+    X(VFREDMAX_VS) \
+    X(VFSGNJ_VV) \
+    X(VFSGNJ_VF) \
+    X(VFSGNJN_VV) \
+    X(VFSGNJN_VF) \
+    X(VFSGNJX_VV) \
+    X(VFSGNJX_VF) \
+    X(VFSLIDE1UP_VF) \
+    X(VFSLIDE1DOWN_VF) \
+    X(VMFEQ_VV) \
+    X(VMFEQ_VF) \
+    X(VMFLE_VV) \
+    X(VMFLE_VF) \
+    X(VMFLT_VV) \
+    X(VMFLT_VF) \
+    X(VMFNE_VV) \
+    X(VMFNE_VF) \
+    X(VMFGT_VF) \
+    X(VMFGE_VF) \
+    X(VFDIV_VV) \
+    X(VFDIV_VF) \
+    X(VFRDIV_VF) \
+    X(VFMUL_VV) \
+    X(VFMUL_VF) \
+    X(VFRSUB_VF) \
+    X(VFWADD_VV) \
+    X(VFWADD_VF) \
+    X(VFWREDUSUM_VS) \
+    X(VFWSUB_VV) \
+    X(VFWSUB_VF) \
+    X(VFWREDOSUM_VS) \
+    X(VFWADD_WV) \
+    X(VFWADD_WF) \
+    X(VFWSUB_WV) \
+    X(VFWSUB_WF) \
+    X(VFWMUL_VV) \
+    X(VFWMUL_VF) \
+    X(VFMADD_VV) \
+    X(VFMADD_VF) \
+    X(VFNMADD_VV) \
+    X(VFNMADD_VF) \
+    X(VFMSUB_VV) \
+    X(VFMSUB_VF) \
+    X(VFNMSUB_VV) \
+    X(VFNMSUB_VF) \
+    X(VFMACC_VV) \
+    X(VFMACC_VF) \
+    X(VFNMACC_VV) \
+    X(VFNMACC_VF) \
+    X(VFMSAC_VV) \
+    X(VFMSAC_VF) \
+    X(VFNMSAC_VV) \
+    X(VFNMSAC_VF) \
+    X(VFWMACC_VV) \
+    X(VFWMACC_VF) \
+    X(VFWNMACC_VV) \
+    X(VFWNMACC_VF) \
+    X(VFWMSAC_VV) \
+    X(VFWMSAC_VF) \
+    X(VFWNMSAC_VV) \
+    X(VFWNMSAC_VF) \
+    X(VMV_X_S) \
+    X(VCPOP_M) \
+    X(VFIRST_M) \
+    X(VZEXT_VF8) \
+    X(VSEXT_VF8) \
+    X(VZEXT_VF4) \
+    X(VSEXT_VF4) \
+    X(VZEXT_VF2) \
+    X(VSEXT_VF2) \
+    X(VMSBF_M) \
+    X(VMSOF_M) \
+    X(VMSIF_M) \
+    X(VIOTA_M) \
+    X(VFMV_F_S) \
+    X(VFCVT_XU_F_V) \
+    X(VFCVT_X_F_V) \
+    X(VFCVT_F_XU_V) \
+    X(VFCVT_F_X_V) \
+    X(VFCVT_RTZ_XU_F_V) \
+    X(VFCVT_RTZ_X_F_V) \
+    X(VFWCVT_XU_F_V) \
+    X(VFWCVT_X_F_V) \
+    X(VFWCVT_F_XU_V) \
+    X(VFWCVT_F_X_V) \
+    X(VFWCVT_F_F_V) \
+    X(VFWCVT_RTZ_XU_F_V) \
+    X(VFWCVT_RTZ_X_F_V) \
+    X(VFNCVT_XU_F_W) \
+    X(VFNCVT_X_F_W) \
+    X(VFNCVT_F_XU_W) \
+    X(VFNCVT_F_X_W) \
+    X(VFNCVT_F_F_W) \
+    X(VFNCVT_ROD_F_F_W) \
+    X(VFNCVT_RTZ_XU_F_W) \
+    X(VFNCVT_RTZ_X_F_W) \
+    X(VFSQRT_V) \
+    X(VFRSQRT7_V) \
+    X(VFREC7_V) \
+    X(VFCLASS_V) \
+    X(VMV_V_V) \
+    X(VMV_V_X) \
+    X(VMV_V_I) \
+    X(VMV_S_X) \
+    X(VID_V) \
+    X(VCOMPRESS_VM) \
+    X(VFMERGE_VFM) \
+    X(VFMV_V_F) \
+    X(VFMV_S_F) \
+    X(VMANDN_MM) \
+    X(VMAND_MM) \
+    X(VMOR_MM) \
+    X(VMXOR_MM) \
+    X(VMORN_MM) \
+    X(VMNAND_MM) \
+    X(VMNOR_MM) \
+    X(VMXNOR_MM) \
+    X(VMV1R_V) \
+    X(VMV2R_V) \
+    X(VMV4R_V) \
+    X(VMV8R_V) \
 
 
 static const char *const rv_op_mnemonic[RV_OP_COUNT] = {
@@ -813,6 +2067,633 @@ static const char *const rv_op_mnemonic[RV_OP_COUNT] = {
     [RV_OP_C_FSD] = "c.fsd",
     [RV_OP_C_FLDSP] = "c.fldsp",
     [RV_OP_C_FSDSP] = "c.fsdsp",
+    [RV_OP_VSETVLI] = "vsetvli",
+    [RV_OP_VSETIVLI] = "vsetivli",
+    [RV_OP_VSETVL] = "vsetvl",
+    [RV_OP_VLE8_V] = "vle8.v",
+    [RV_OP_VSE8_V] = "vse8.v",
+    [RV_OP_VLE8FF_V] = "vle8ff.v",
+    [RV_OP_VLSE8_V] = "vlse8.v",
+    [RV_OP_VSSE8_V] = "vsse8.v",
+    [RV_OP_VLUXEI8_V] = "vluxei8.v",
+    [RV_OP_VSUXEI8_V] = "vsuxei8.v",
+    [RV_OP_VLOXEI8_V] = "vloxei8.v",
+    [RV_OP_VSOXEI8_V] = "vsoxei8.v",
+    [RV_OP_VLSEG2E8_V] = "vlseg2e8.v",
+    [RV_OP_VSSEG2E8_V] = "vsseg2e8.v",
+    [RV_OP_VLSEG2E8FF_V] = "vlseg2e8ff.v",
+    [RV_OP_VLSSEG2E8_V] = "vlsseg2e8.v",
+    [RV_OP_VSSSEG2E8_V] = "vssseg2e8.v",
+    [RV_OP_VLUXSEG2EI8_V] = "vluxseg2ei8.v",
+    [RV_OP_VSUXSEG2EI8_V] = "vsuxseg2ei8.v",
+    [RV_OP_VLOXSEG2EI8_V] = "vloxseg2ei8.v",
+    [RV_OP_VSOXSEG2EI8_V] = "vsoxseg2ei8.v",
+    [RV_OP_VLSEG3E8_V] = "vlseg3e8.v",
+    [RV_OP_VSSEG3E8_V] = "vsseg3e8.v",
+    [RV_OP_VLSEG3E8FF_V] = "vlseg3e8ff.v",
+    [RV_OP_VLSSEG3E8_V] = "vlsseg3e8.v",
+    [RV_OP_VSSSEG3E8_V] = "vssseg3e8.v",
+    [RV_OP_VLUXSEG3EI8_V] = "vluxseg3ei8.v",
+    [RV_OP_VSUXSEG3EI8_V] = "vsuxseg3ei8.v",
+    [RV_OP_VLOXSEG3EI8_V] = "vloxseg3ei8.v",
+    [RV_OP_VSOXSEG3EI8_V] = "vsoxseg3ei8.v",
+    [RV_OP_VLSEG4E8_V] = "vlseg4e8.v",
+    [RV_OP_VSSEG4E8_V] = "vsseg4e8.v",
+    [RV_OP_VLSEG4E8FF_V] = "vlseg4e8ff.v",
+    [RV_OP_VLSSEG4E8_V] = "vlsseg4e8.v",
+    [RV_OP_VSSSEG4E8_V] = "vssseg4e8.v",
+    [RV_OP_VLUXSEG4EI8_V] = "vluxseg4ei8.v",
+    [RV_OP_VSUXSEG4EI8_V] = "vsuxseg4ei8.v",
+    [RV_OP_VLOXSEG4EI8_V] = "vloxseg4ei8.v",
+    [RV_OP_VSOXSEG4EI8_V] = "vsoxseg4ei8.v",
+    [RV_OP_VLSEG5E8_V] = "vlseg5e8.v",
+    [RV_OP_VSSEG5E8_V] = "vsseg5e8.v",
+    [RV_OP_VLSEG5E8FF_V] = "vlseg5e8ff.v",
+    [RV_OP_VLSSEG5E8_V] = "vlsseg5e8.v",
+    [RV_OP_VSSSEG5E8_V] = "vssseg5e8.v",
+    [RV_OP_VLUXSEG5EI8_V] = "vluxseg5ei8.v",
+    [RV_OP_VSUXSEG5EI8_V] = "vsuxseg5ei8.v",
+    [RV_OP_VLOXSEG5EI8_V] = "vloxseg5ei8.v",
+    [RV_OP_VSOXSEG5EI8_V] = "vsoxseg5ei8.v",
+    [RV_OP_VLSEG6E8_V] = "vlseg6e8.v",
+    [RV_OP_VSSEG6E8_V] = "vsseg6e8.v",
+    [RV_OP_VLSEG6E8FF_V] = "vlseg6e8ff.v",
+    [RV_OP_VLSSEG6E8_V] = "vlsseg6e8.v",
+    [RV_OP_VSSSEG6E8_V] = "vssseg6e8.v",
+    [RV_OP_VLUXSEG6EI8_V] = "vluxseg6ei8.v",
+    [RV_OP_VSUXSEG6EI8_V] = "vsuxseg6ei8.v",
+    [RV_OP_VLOXSEG6EI8_V] = "vloxseg6ei8.v",
+    [RV_OP_VSOXSEG6EI8_V] = "vsoxseg6ei8.v",
+    [RV_OP_VLSEG7E8_V] = "vlseg7e8.v",
+    [RV_OP_VSSEG7E8_V] = "vsseg7e8.v",
+    [RV_OP_VLSEG7E8FF_V] = "vlseg7e8ff.v",
+    [RV_OP_VLSSEG7E8_V] = "vlsseg7e8.v",
+    [RV_OP_VSSSEG7E8_V] = "vssseg7e8.v",
+    [RV_OP_VLUXSEG7EI8_V] = "vluxseg7ei8.v",
+    [RV_OP_VSUXSEG7EI8_V] = "vsuxseg7ei8.v",
+    [RV_OP_VLOXSEG7EI8_V] = "vloxseg7ei8.v",
+    [RV_OP_VSOXSEG7EI8_V] = "vsoxseg7ei8.v",
+    [RV_OP_VLSEG8E8_V] = "vlseg8e8.v",
+    [RV_OP_VSSEG8E8_V] = "vsseg8e8.v",
+    [RV_OP_VLSEG8E8FF_V] = "vlseg8e8ff.v",
+    [RV_OP_VLSSEG8E8_V] = "vlsseg8e8.v",
+    [RV_OP_VSSSEG8E8_V] = "vssseg8e8.v",
+    [RV_OP_VLUXSEG8EI8_V] = "vluxseg8ei8.v",
+    [RV_OP_VSUXSEG8EI8_V] = "vsuxseg8ei8.v",
+    [RV_OP_VLOXSEG8EI8_V] = "vloxseg8ei8.v",
+    [RV_OP_VSOXSEG8EI8_V] = "vsoxseg8ei8.v",
+    [RV_OP_VL1RE8_V] = "vl1re8.v",
+    [RV_OP_VL2RE8_V] = "vl2re8.v",
+    [RV_OP_VL4RE8_V] = "vl4re8.v",
+    [RV_OP_VL8RE8_V] = "vl8re8.v",
+    [RV_OP_VLE16_V] = "vle16.v",
+    [RV_OP_VSE16_V] = "vse16.v",
+    [RV_OP_VLE16FF_V] = "vle16ff.v",
+    [RV_OP_VLSE16_V] = "vlse16.v",
+    [RV_OP_VSSE16_V] = "vsse16.v",
+    [RV_OP_VLUXEI16_V] = "vluxei16.v",
+    [RV_OP_VSUXEI16_V] = "vsuxei16.v",
+    [RV_OP_VLOXEI16_V] = "vloxei16.v",
+    [RV_OP_VSOXEI16_V] = "vsoxei16.v",
+    [RV_OP_VLSEG2E16_V] = "vlseg2e16.v",
+    [RV_OP_VSSEG2E16_V] = "vsseg2e16.v",
+    [RV_OP_VLSEG2E16FF_V] = "vlseg2e16ff.v",
+    [RV_OP_VLSSEG2E16_V] = "vlsseg2e16.v",
+    [RV_OP_VSSSEG2E16_V] = "vssseg2e16.v",
+    [RV_OP_VLUXSEG2EI16_V] = "vluxseg2ei16.v",
+    [RV_OP_VSUXSEG2EI16_V] = "vsuxseg2ei16.v",
+    [RV_OP_VLOXSEG2EI16_V] = "vloxseg2ei16.v",
+    [RV_OP_VSOXSEG2EI16_V] = "vsoxseg2ei16.v",
+    [RV_OP_VLSEG3E16_V] = "vlseg3e16.v",
+    [RV_OP_VSSEG3E16_V] = "vsseg3e16.v",
+    [RV_OP_VLSEG3E16FF_V] = "vlseg3e16ff.v",
+    [RV_OP_VLSSEG3E16_V] = "vlsseg3e16.v",
+    [RV_OP_VSSSEG3E16_V] = "vssseg3e16.v",
+    [RV_OP_VLUXSEG3EI16_V] = "vluxseg3ei16.v",
+    [RV_OP_VSUXSEG3EI16_V] = "vsuxseg3ei16.v",
+    [RV_OP_VLOXSEG3EI16_V] = "vloxseg3ei16.v",
+    [RV_OP_VSOXSEG3EI16_V] = "vsoxseg3ei16.v",
+    [RV_OP_VLSEG4E16_V] = "vlseg4e16.v",
+    [RV_OP_VSSEG4E16_V] = "vsseg4e16.v",
+    [RV_OP_VLSEG4E16FF_V] = "vlseg4e16ff.v",
+    [RV_OP_VLSSEG4E16_V] = "vlsseg4e16.v",
+    [RV_OP_VSSSEG4E16_V] = "vssseg4e16.v",
+    [RV_OP_VLUXSEG4EI16_V] = "vluxseg4ei16.v",
+    [RV_OP_VSUXSEG4EI16_V] = "vsuxseg4ei16.v",
+    [RV_OP_VLOXSEG4EI16_V] = "vloxseg4ei16.v",
+    [RV_OP_VSOXSEG4EI16_V] = "vsoxseg4ei16.v",
+    [RV_OP_VLSEG5E16_V] = "vlseg5e16.v",
+    [RV_OP_VSSEG5E16_V] = "vsseg5e16.v",
+    [RV_OP_VLSEG5E16FF_V] = "vlseg5e16ff.v",
+    [RV_OP_VLSSEG5E16_V] = "vlsseg5e16.v",
+    [RV_OP_VSSSEG5E16_V] = "vssseg5e16.v",
+    [RV_OP_VLUXSEG5EI16_V] = "vluxseg5ei16.v",
+    [RV_OP_VSUXSEG5EI16_V] = "vsuxseg5ei16.v",
+    [RV_OP_VLOXSEG5EI16_V] = "vloxseg5ei16.v",
+    [RV_OP_VSOXSEG5EI16_V] = "vsoxseg5ei16.v",
+    [RV_OP_VLSEG6E16_V] = "vlseg6e16.v",
+    [RV_OP_VSSEG6E16_V] = "vsseg6e16.v",
+    [RV_OP_VLSEG6E16FF_V] = "vlseg6e16ff.v",
+    [RV_OP_VLSSEG6E16_V] = "vlsseg6e16.v",
+    [RV_OP_VSSSEG6E16_V] = "vssseg6e16.v",
+    [RV_OP_VLUXSEG6EI16_V] = "vluxseg6ei16.v",
+    [RV_OP_VSUXSEG6EI16_V] = "vsuxseg6ei16.v",
+    [RV_OP_VLOXSEG6EI16_V] = "vloxseg6ei16.v",
+    [RV_OP_VSOXSEG6EI16_V] = "vsoxseg6ei16.v",
+    [RV_OP_VLSEG7E16_V] = "vlseg7e16.v",
+    [RV_OP_VSSEG7E16_V] = "vsseg7e16.v",
+    [RV_OP_VLSEG7E16FF_V] = "vlseg7e16ff.v",
+    [RV_OP_VLSSEG7E16_V] = "vlsseg7e16.v",
+    [RV_OP_VSSSEG7E16_V] = "vssseg7e16.v",
+    [RV_OP_VLUXSEG7EI16_V] = "vluxseg7ei16.v",
+    [RV_OP_VSUXSEG7EI16_V] = "vsuxseg7ei16.v",
+    [RV_OP_VLOXSEG7EI16_V] = "vloxseg7ei16.v",
+    [RV_OP_VSOXSEG7EI16_V] = "vsoxseg7ei16.v",
+    [RV_OP_VLSEG8E16_V] = "vlseg8e16.v",
+    [RV_OP_VSSEG8E16_V] = "vsseg8e16.v",
+    [RV_OP_VLSEG8E16FF_V] = "vlseg8e16ff.v",
+    [RV_OP_VLSSEG8E16_V] = "vlsseg8e16.v",
+    [RV_OP_VSSSEG8E16_V] = "vssseg8e16.v",
+    [RV_OP_VLUXSEG8EI16_V] = "vluxseg8ei16.v",
+    [RV_OP_VSUXSEG8EI16_V] = "vsuxseg8ei16.v",
+    [RV_OP_VLOXSEG8EI16_V] = "vloxseg8ei16.v",
+    [RV_OP_VSOXSEG8EI16_V] = "vsoxseg8ei16.v",
+    [RV_OP_VL1RE16_V] = "vl1re16.v",
+    [RV_OP_VL2RE16_V] = "vl2re16.v",
+    [RV_OP_VL4RE16_V] = "vl4re16.v",
+    [RV_OP_VL8RE16_V] = "vl8re16.v",
+    [RV_OP_VLE32_V] = "vle32.v",
+    [RV_OP_VSE32_V] = "vse32.v",
+    [RV_OP_VLE32FF_V] = "vle32ff.v",
+    [RV_OP_VLSE32_V] = "vlse32.v",
+    [RV_OP_VSSE32_V] = "vsse32.v",
+    [RV_OP_VLUXEI32_V] = "vluxei32.v",
+    [RV_OP_VSUXEI32_V] = "vsuxei32.v",
+    [RV_OP_VLOXEI32_V] = "vloxei32.v",
+    [RV_OP_VSOXEI32_V] = "vsoxei32.v",
+    [RV_OP_VLSEG2E32_V] = "vlseg2e32.v",
+    [RV_OP_VSSEG2E32_V] = "vsseg2e32.v",
+    [RV_OP_VLSEG2E32FF_V] = "vlseg2e32ff.v",
+    [RV_OP_VLSSEG2E32_V] = "vlsseg2e32.v",
+    [RV_OP_VSSSEG2E32_V] = "vssseg2e32.v",
+    [RV_OP_VLUXSEG2EI32_V] = "vluxseg2ei32.v",
+    [RV_OP_VSUXSEG2EI32_V] = "vsuxseg2ei32.v",
+    [RV_OP_VLOXSEG2EI32_V] = "vloxseg2ei32.v",
+    [RV_OP_VSOXSEG2EI32_V] = "vsoxseg2ei32.v",
+    [RV_OP_VLSEG3E32_V] = "vlseg3e32.v",
+    [RV_OP_VSSEG3E32_V] = "vsseg3e32.v",
+    [RV_OP_VLSEG3E32FF_V] = "vlseg3e32ff.v",
+    [RV_OP_VLSSEG3E32_V] = "vlsseg3e32.v",
+    [RV_OP_VSSSEG3E32_V] = "vssseg3e32.v",
+    [RV_OP_VLUXSEG3EI32_V] = "vluxseg3ei32.v",
+    [RV_OP_VSUXSEG3EI32_V] = "vsuxseg3ei32.v",
+    [RV_OP_VLOXSEG3EI32_V] = "vloxseg3ei32.v",
+    [RV_OP_VSOXSEG3EI32_V] = "vsoxseg3ei32.v",
+    [RV_OP_VLSEG4E32_V] = "vlseg4e32.v",
+    [RV_OP_VSSEG4E32_V] = "vsseg4e32.v",
+    [RV_OP_VLSEG4E32FF_V] = "vlseg4e32ff.v",
+    [RV_OP_VLSSEG4E32_V] = "vlsseg4e32.v",
+    [RV_OP_VSSSEG4E32_V] = "vssseg4e32.v",
+    [RV_OP_VLUXSEG4EI32_V] = "vluxseg4ei32.v",
+    [RV_OP_VSUXSEG4EI32_V] = "vsuxseg4ei32.v",
+    [RV_OP_VLOXSEG4EI32_V] = "vloxseg4ei32.v",
+    [RV_OP_VSOXSEG4EI32_V] = "vsoxseg4ei32.v",
+    [RV_OP_VLSEG5E32_V] = "vlseg5e32.v",
+    [RV_OP_VSSEG5E32_V] = "vsseg5e32.v",
+    [RV_OP_VLSEG5E32FF_V] = "vlseg5e32ff.v",
+    [RV_OP_VLSSEG5E32_V] = "vlsseg5e32.v",
+    [RV_OP_VSSSEG5E32_V] = "vssseg5e32.v",
+    [RV_OP_VLUXSEG5EI32_V] = "vluxseg5ei32.v",
+    [RV_OP_VSUXSEG5EI32_V] = "vsuxseg5ei32.v",
+    [RV_OP_VLOXSEG5EI32_V] = "vloxseg5ei32.v",
+    [RV_OP_VSOXSEG5EI32_V] = "vsoxseg5ei32.v",
+    [RV_OP_VLSEG6E32_V] = "vlseg6e32.v",
+    [RV_OP_VSSEG6E32_V] = "vsseg6e32.v",
+    [RV_OP_VLSEG6E32FF_V] = "vlseg6e32ff.v",
+    [RV_OP_VLSSEG6E32_V] = "vlsseg6e32.v",
+    [RV_OP_VSSSEG6E32_V] = "vssseg6e32.v",
+    [RV_OP_VLUXSEG6EI32_V] = "vluxseg6ei32.v",
+    [RV_OP_VSUXSEG6EI32_V] = "vsuxseg6ei32.v",
+    [RV_OP_VLOXSEG6EI32_V] = "vloxseg6ei32.v",
+    [RV_OP_VSOXSEG6EI32_V] = "vsoxseg6ei32.v",
+    [RV_OP_VLSEG7E32_V] = "vlseg7e32.v",
+    [RV_OP_VSSEG7E32_V] = "vsseg7e32.v",
+    [RV_OP_VLSEG7E32FF_V] = "vlseg7e32ff.v",
+    [RV_OP_VLSSEG7E32_V] = "vlsseg7e32.v",
+    [RV_OP_VSSSEG7E32_V] = "vssseg7e32.v",
+    [RV_OP_VLUXSEG7EI32_V] = "vluxseg7ei32.v",
+    [RV_OP_VSUXSEG7EI32_V] = "vsuxseg7ei32.v",
+    [RV_OP_VLOXSEG7EI32_V] = "vloxseg7ei32.v",
+    [RV_OP_VSOXSEG7EI32_V] = "vsoxseg7ei32.v",
+    [RV_OP_VLSEG8E32_V] = "vlseg8e32.v",
+    [RV_OP_VSSEG8E32_V] = "vsseg8e32.v",
+    [RV_OP_VLSEG8E32FF_V] = "vlseg8e32ff.v",
+    [RV_OP_VLSSEG8E32_V] = "vlsseg8e32.v",
+    [RV_OP_VSSSEG8E32_V] = "vssseg8e32.v",
+    [RV_OP_VLUXSEG8EI32_V] = "vluxseg8ei32.v",
+    [RV_OP_VSUXSEG8EI32_V] = "vsuxseg8ei32.v",
+    [RV_OP_VLOXSEG8EI32_V] = "vloxseg8ei32.v",
+    [RV_OP_VSOXSEG8EI32_V] = "vsoxseg8ei32.v",
+    [RV_OP_VL1RE32_V] = "vl1re32.v",
+    [RV_OP_VL2RE32_V] = "vl2re32.v",
+    [RV_OP_VL4RE32_V] = "vl4re32.v",
+    [RV_OP_VL8RE32_V] = "vl8re32.v",
+    [RV_OP_VLE64_V] = "vle64.v",
+    [RV_OP_VSE64_V] = "vse64.v",
+    [RV_OP_VLE64FF_V] = "vle64ff.v",
+    [RV_OP_VLSE64_V] = "vlse64.v",
+    [RV_OP_VSSE64_V] = "vsse64.v",
+    [RV_OP_VLUXEI64_V] = "vluxei64.v",
+    [RV_OP_VSUXEI64_V] = "vsuxei64.v",
+    [RV_OP_VLOXEI64_V] = "vloxei64.v",
+    [RV_OP_VSOXEI64_V] = "vsoxei64.v",
+    [RV_OP_VLSEG2E64_V] = "vlseg2e64.v",
+    [RV_OP_VSSEG2E64_V] = "vsseg2e64.v",
+    [RV_OP_VLSEG2E64FF_V] = "vlseg2e64ff.v",
+    [RV_OP_VLSSEG2E64_V] = "vlsseg2e64.v",
+    [RV_OP_VSSSEG2E64_V] = "vssseg2e64.v",
+    [RV_OP_VLUXSEG2EI64_V] = "vluxseg2ei64.v",
+    [RV_OP_VSUXSEG2EI64_V] = "vsuxseg2ei64.v",
+    [RV_OP_VLOXSEG2EI64_V] = "vloxseg2ei64.v",
+    [RV_OP_VSOXSEG2EI64_V] = "vsoxseg2ei64.v",
+    [RV_OP_VLSEG3E64_V] = "vlseg3e64.v",
+    [RV_OP_VSSEG3E64_V] = "vsseg3e64.v",
+    [RV_OP_VLSEG3E64FF_V] = "vlseg3e64ff.v",
+    [RV_OP_VLSSEG3E64_V] = "vlsseg3e64.v",
+    [RV_OP_VSSSEG3E64_V] = "vssseg3e64.v",
+    [RV_OP_VLUXSEG3EI64_V] = "vluxseg3ei64.v",
+    [RV_OP_VSUXSEG3EI64_V] = "vsuxseg3ei64.v",
+    [RV_OP_VLOXSEG3EI64_V] = "vloxseg3ei64.v",
+    [RV_OP_VSOXSEG3EI64_V] = "vsoxseg3ei64.v",
+    [RV_OP_VLSEG4E64_V] = "vlseg4e64.v",
+    [RV_OP_VSSEG4E64_V] = "vsseg4e64.v",
+    [RV_OP_VLSEG4E64FF_V] = "vlseg4e64ff.v",
+    [RV_OP_VLSSEG4E64_V] = "vlsseg4e64.v",
+    [RV_OP_VSSSEG4E64_V] = "vssseg4e64.v",
+    [RV_OP_VLUXSEG4EI64_V] = "vluxseg4ei64.v",
+    [RV_OP_VSUXSEG4EI64_V] = "vsuxseg4ei64.v",
+    [RV_OP_VLOXSEG4EI64_V] = "vloxseg4ei64.v",
+    [RV_OP_VSOXSEG4EI64_V] = "vsoxseg4ei64.v",
+    [RV_OP_VLSEG5E64_V] = "vlseg5e64.v",
+    [RV_OP_VSSEG5E64_V] = "vsseg5e64.v",
+    [RV_OP_VLSEG5E64FF_V] = "vlseg5e64ff.v",
+    [RV_OP_VLSSEG5E64_V] = "vlsseg5e64.v",
+    [RV_OP_VSSSEG5E64_V] = "vssseg5e64.v",
+    [RV_OP_VLUXSEG5EI64_V] = "vluxseg5ei64.v",
+    [RV_OP_VSUXSEG5EI64_V] = "vsuxseg5ei64.v",
+    [RV_OP_VLOXSEG5EI64_V] = "vloxseg5ei64.v",
+    [RV_OP_VSOXSEG5EI64_V] = "vsoxseg5ei64.v",
+    [RV_OP_VLSEG6E64_V] = "vlseg6e64.v",
+    [RV_OP_VSSEG6E64_V] = "vsseg6e64.v",
+    [RV_OP_VLSEG6E64FF_V] = "vlseg6e64ff.v",
+    [RV_OP_VLSSEG6E64_V] = "vlsseg6e64.v",
+    [RV_OP_VSSSEG6E64_V] = "vssseg6e64.v",
+    [RV_OP_VLUXSEG6EI64_V] = "vluxseg6ei64.v",
+    [RV_OP_VSUXSEG6EI64_V] = "vsuxseg6ei64.v",
+    [RV_OP_VLOXSEG6EI64_V] = "vloxseg6ei64.v",
+    [RV_OP_VSOXSEG6EI64_V] = "vsoxseg6ei64.v",
+    [RV_OP_VLSEG7E64_V] = "vlseg7e64.v",
+    [RV_OP_VSSEG7E64_V] = "vsseg7e64.v",
+    [RV_OP_VLSEG7E64FF_V] = "vlseg7e64ff.v",
+    [RV_OP_VLSSEG7E64_V] = "vlsseg7e64.v",
+    [RV_OP_VSSSEG7E64_V] = "vssseg7e64.v",
+    [RV_OP_VLUXSEG7EI64_V] = "vluxseg7ei64.v",
+    [RV_OP_VSUXSEG7EI64_V] = "vsuxseg7ei64.v",
+    [RV_OP_VLOXSEG7EI64_V] = "vloxseg7ei64.v",
+    [RV_OP_VSOXSEG7EI64_V] = "vsoxseg7ei64.v",
+    [RV_OP_VLSEG8E64_V] = "vlseg8e64.v",
+    [RV_OP_VSSEG8E64_V] = "vsseg8e64.v",
+    [RV_OP_VLSEG8E64FF_V] = "vlseg8e64ff.v",
+    [RV_OP_VLSSEG8E64_V] = "vlsseg8e64.v",
+    [RV_OP_VSSSEG8E64_V] = "vssseg8e64.v",
+    [RV_OP_VLUXSEG8EI64_V] = "vluxseg8ei64.v",
+    [RV_OP_VSUXSEG8EI64_V] = "vsuxseg8ei64.v",
+    [RV_OP_VLOXSEG8EI64_V] = "vloxseg8ei64.v",
+    [RV_OP_VSOXSEG8EI64_V] = "vsoxseg8ei64.v",
+    [RV_OP_VL1RE64_V] = "vl1re64.v",
+    [RV_OP_VL2RE64_V] = "vl2re64.v",
+    [RV_OP_VL4RE64_V] = "vl4re64.v",
+    [RV_OP_VL8RE64_V] = "vl8re64.v",
+    [RV_OP_VS1R_V] = "vs1r.v",
+    [RV_OP_VS2R_V] = "vs2r.v",
+    [RV_OP_VS4R_V] = "vs4r.v",
+    [RV_OP_VS8R_V] = "vs8r.v",
+    [RV_OP_VLM_V] = "vlm.v",
+    [RV_OP_VSM_V] = "vsm.v",
+    [RV_OP_VADD_VV] = "vadd.vv",
+    [RV_OP_VADD_VX] = "vadd.vx",
+    [RV_OP_VADD_VI] = "vadd.vi",
+    [RV_OP_VSUB_VV] = "vsub.vv",
+    [RV_OP_VSUB_VX] = "vsub.vx",
+    [RV_OP_VRSUB_VX] = "vrsub.vx",
+    [RV_OP_VRSUB_VI] = "vrsub.vi",
+    [RV_OP_VMINU_VV] = "vminu.vv",
+    [RV_OP_VMINU_VX] = "vminu.vx",
+    [RV_OP_VMIN_VV] = "vmin.vv",
+    [RV_OP_VMIN_VX] = "vmin.vx",
+    [RV_OP_VMAXU_VV] = "vmaxu.vv",
+    [RV_OP_VMAXU_VX] = "vmaxu.vx",
+    [RV_OP_VMAX_VV] = "vmax.vv",
+    [RV_OP_VMAX_VX] = "vmax.vx",
+    [RV_OP_VAND_VV] = "vand.vv",
+    [RV_OP_VAND_VX] = "vand.vx",
+    [RV_OP_VAND_VI] = "vand.vi",
+    [RV_OP_VOR_VV] = "vor.vv",
+    [RV_OP_VOR_VX] = "vor.vx",
+    [RV_OP_VOR_VI] = "vor.vi",
+    [RV_OP_VXOR_VV] = "vxor.vv",
+    [RV_OP_VXOR_VX] = "vxor.vx",
+    [RV_OP_VXOR_VI] = "vxor.vi",
+    [RV_OP_VRGATHER_VV] = "vrgather.vv",
+    [RV_OP_VRGATHER_VX] = "vrgather.vx",
+    [RV_OP_VRGATHER_VI] = "vrgather.vi",
+    [RV_OP_VRGATHEREI16_VV] = "vrgatherei16.vv",
+    [RV_OP_VSLIDEUP_VX] = "vslideup.vx",
+    [RV_OP_VSLIDEUP_VI] = "vslideup.vi",
+    [RV_OP_VSLIDEDOWN_VX] = "vslidedown.vx",
+    [RV_OP_VSLIDEDOWN_VI] = "vslidedown.vi",
+    [RV_OP_VADC_VVM] = "vadc.vvm",
+    [RV_OP_VADC_VXM] = "vadc.vxm",
+    [RV_OP_VADC_VIM] = "vadc.vim",
+    [RV_OP_VMADC_VVM] = "vmadc.vvm",
+    [RV_OP_VMADC_VXM] = "vmadc.vxm",
+    [RV_OP_VMADC_VIM] = "vmadc.vim",
+    [RV_OP_VMADC_VV] = "vmadc.vv",
+    [RV_OP_VMADC_VX] = "vmadc.vx",
+    [RV_OP_VMADC_VI] = "vmadc.vi",
+    [RV_OP_VSBC_VVM] = "vsbc.vvm",
+    [RV_OP_VSBC_VXM] = "vsbc.vxm",
+    [RV_OP_VMSBC_VVM] = "vmsbc.vvm",
+    [RV_OP_VMSBC_VXM] = "vmsbc.vxm",
+    [RV_OP_VMSBC_VV] = "vmsbc.vv",
+    [RV_OP_VMSBC_VX] = "vmsbc.vx",
+    [RV_OP_VMERGE_VVM] = "vmerge.vvm",
+    [RV_OP_VMERGE_VXM] = "vmerge.vxm",
+    [RV_OP_VMERGE_VIM] = "vmerge.vim",
+    [RV_OP_VMSEQ_VV] = "vmseq.vv",
+    [RV_OP_VMSEQ_VX] = "vmseq.vx",
+    [RV_OP_VMSEQ_VI] = "vmseq.vi",
+    [RV_OP_VMSNE_VV] = "vmsne.vv",
+    [RV_OP_VMSNE_VX] = "vmsne.vx",
+    [RV_OP_VMSNE_VI] = "vmsne.vi",
+    [RV_OP_VMSLTU_VV] = "vmsltu.vv",
+    [RV_OP_VMSLTU_VX] = "vmsltu.vx",
+    [RV_OP_VMSLT_VV] = "vmslt.vv",
+    [RV_OP_VMSLT_VX] = "vmslt.vx",
+    [RV_OP_VMSLEU_VV] = "vmsleu.vv",
+    [RV_OP_VMSLEU_VX] = "vmsleu.vx",
+    [RV_OP_VMSLEU_VI] = "vmsleu.vi",
+    [RV_OP_VMSLE_VV] = "vmsle.vv",
+    [RV_OP_VMSLE_VX] = "vmsle.vx",
+    [RV_OP_VMSLE_VI] = "vmsle.vi",
+    [RV_OP_VMSGTU_VX] = "vmsgtu.vx",
+    [RV_OP_VMSGTU_VI] = "vmsgtu.vi",
+    [RV_OP_VMSGT_VX] = "vmsgt.vx",
+    [RV_OP_VMSGT_VI] = "vmsgt.vi",
+    [RV_OP_VSADDU_VV] = "vsaddu.vv",
+    [RV_OP_VSADDU_VX] = "vsaddu.vx",
+    [RV_OP_VSADDU_VI] = "vsaddu.vi",
+    [RV_OP_VSADD_VV] = "vsadd.vv",
+    [RV_OP_VSADD_VX] = "vsadd.vx",
+    [RV_OP_VSADD_VI] = "vsadd.vi",
+    [RV_OP_VSSUBU_VV] = "vssubu.vv",
+    [RV_OP_VSSUBU_VX] = "vssubu.vx",
+    [RV_OP_VSSUB_VV] = "vssub.vv",
+    [RV_OP_VSSUB_VX] = "vssub.vx",
+    [RV_OP_VSLL_VV] = "vsll.vv",
+    [RV_OP_VSLL_VX] = "vsll.vx",
+    [RV_OP_VSLL_VI] = "vsll.vi",
+    [RV_OP_VSMUL_VV] = "vsmul.vv",
+    [RV_OP_VSMUL_VX] = "vsmul.vx",
+    [RV_OP_VSRL_VV] = "vsrl.vv",
+    [RV_OP_VSRL_VX] = "vsrl.vx",
+    [RV_OP_VSRL_VI] = "vsrl.vi",
+    [RV_OP_VSRA_VV] = "vsra.vv",
+    [RV_OP_VSRA_VX] = "vsra.vx",
+    [RV_OP_VSRA_VI] = "vsra.vi",
+    [RV_OP_VSSRL_VV] = "vssrl.vv",
+    [RV_OP_VSSRL_VX] = "vssrl.vx",
+    [RV_OP_VSSRL_VI] = "vssrl.vi",
+    [RV_OP_VSSRA_VV] = "vssra.vv",
+    [RV_OP_VSSRA_VX] = "vssra.vx",
+    [RV_OP_VSSRA_VI] = "vssra.vi",
+    [RV_OP_VNSRL_WV] = "vnsrl.wv",
+    [RV_OP_VNSRL_WX] = "vnsrl.wx",
+    [RV_OP_VNSRL_WI] = "vnsrl.wi",
+    [RV_OP_VNSRA_WV] = "vnsra.wv",
+    [RV_OP_VNSRA_WX] = "vnsra.wx",
+    [RV_OP_VNSRA_WI] = "vnsra.wi",
+    [RV_OP_VNCLIPU_WV] = "vnclipu.wv",
+    [RV_OP_VNCLIPU_WX] = "vnclipu.wx",
+    [RV_OP_VNCLIPU_WI] = "vnclipu.wi",
+    [RV_OP_VNCLIP_WV] = "vnclip.wv",
+    [RV_OP_VNCLIP_WX] = "vnclip.wx",
+    [RV_OP_VNCLIP_WI] = "vnclip.wi",
+    [RV_OP_VWREDSUMU_VS] = "vwredsumu.vs",
+    [RV_OP_VWREDSUM_VS] = "vwredsum.vs",
+    [RV_OP_VREDSUM_VS] = "vredsum.vs",
+    [RV_OP_VREDAND_VS] = "vredand.vs",
+    [RV_OP_VREDOR_VS] = "vredor.vs",
+    [RV_OP_VREDXOR_VS] = "vredxor.vs",
+    [RV_OP_VREDMINU_VS] = "vredminu.vs",
+    [RV_OP_VREDMIN_VS] = "vredmin.vs",
+    [RV_OP_VREDMAXU_VS] = "vredmaxu.vs",
+    [RV_OP_VREDMAX_VS] = "vredmax.vs",
+    [RV_OP_VAADDU_VV] = "vaaddu.vv",
+    [RV_OP_VAADDU_VX] = "vaaddu.vx",
+    [RV_OP_VAADD_VV] = "vaadd.vv",
+    [RV_OP_VAADD_VX] = "vaadd.vx",
+    [RV_OP_VASUBU_VV] = "vasubu.vv",
+    [RV_OP_VASUBU_VX] = "vasubu.vx",
+    [RV_OP_VASUB_VV] = "vasub.vv",
+    [RV_OP_VASUB_VX] = "vasub.vx",
+    [RV_OP_VSLIDE1UP_VX] = "vslide1up.vx",
+    [RV_OP_VSLIDE1DOWN_VX] = "vslide1down.vx",
+    [RV_OP_VDIVU_VV] = "vdivu.vv",
+    [RV_OP_VDIVU_VX] = "vdivu.vx",
+    [RV_OP_VDIV_VV] = "vdiv.vv",
+    [RV_OP_VDIV_VX] = "vdiv.vx",
+    [RV_OP_VREMU_VV] = "vremu.vv",
+    [RV_OP_VREMU_VX] = "vremu.vx",
+    [RV_OP_VREM_VV] = "vrem.vv",
+    [RV_OP_VREM_VX] = "vrem.vx",
+    [RV_OP_VMULHU_VV] = "vmulhu.vv",
+    [RV_OP_VMULHU_VX] = "vmulhu.vx",
+    [RV_OP_VMUL_VV] = "vmul.vv",
+    [RV_OP_VMUL_VX] = "vmul.vx",
+    [RV_OP_VMULHSU_VV] = "vmulhsu.vv",
+    [RV_OP_VMULHSU_VX] = "vmulhsu.vx",
+    [RV_OP_VMULH_VV] = "vmulh.vv",
+    [RV_OP_VMULH_VX] = "vmulh.vx",
+    [RV_OP_VWADDU_VV] = "vwaddu.vv",
+    [RV_OP_VWADDU_VX] = "vwaddu.vx",
+    [RV_OP_VWADD_VV] = "vwadd.vv",
+    [RV_OP_VWADD_VX] = "vwadd.vx",
+    [RV_OP_VWSUBU_VV] = "vwsubu.vv",
+    [RV_OP_VWSUBU_VX] = "vwsubu.vx",
+    [RV_OP_VWSUB_VV] = "vwsub.vv",
+    [RV_OP_VWSUB_VX] = "vwsub.vx",
+    [RV_OP_VWADDU_WV] = "vwaddu.wv",
+    [RV_OP_VWADDU_WX] = "vwaddu.wx",
+    [RV_OP_VWADD_WV] = "vwadd.wv",
+    [RV_OP_VWADD_WX] = "vwadd.wx",
+    [RV_OP_VWSUBU_WV] = "vwsubu.wv",
+    [RV_OP_VWSUBU_WX] = "vwsubu.wx",
+    [RV_OP_VWSUB_WV] = "vwsub.wv",
+    [RV_OP_VWSUB_WX] = "vwsub.wx",
+    [RV_OP_VWMULU_VV] = "vwmulu.vv",
+    [RV_OP_VWMULU_VX] = "vwmulu.vx",
+    [RV_OP_VWMULSU_VV] = "vwmulsu.vv",
+    [RV_OP_VWMULSU_VX] = "vwmulsu.vx",
+    [RV_OP_VWMUL_VV] = "vwmul.vv",
+    [RV_OP_VWMUL_VX] = "vwmul.vx",
+    [RV_OP_VMADD_VV] = "vmadd.vv",
+    [RV_OP_VMADD_VX] = "vmadd.vx",
+    [RV_OP_VNMSUB_VV] = "vnmsub.vv",
+    [RV_OP_VNMSUB_VX] = "vnmsub.vx",
+    [RV_OP_VMACC_VV] = "vmacc.vv",
+    [RV_OP_VMACC_VX] = "vmacc.vx",
+    [RV_OP_VNMSAC_VV] = "vnmsac.vv",
+    [RV_OP_VNMSAC_VX] = "vnmsac.vx",
+    [RV_OP_VWMACCU_VV] = "vwmaccu.vv",
+    [RV_OP_VWMACCU_VX] = "vwmaccu.vx",
+    [RV_OP_VWMACC_VV] = "vwmacc.vv",
+    [RV_OP_VWMACC_VX] = "vwmacc.vx",
+    [RV_OP_VWMACCUS_VX] = "vwmaccus.vx",
+    [RV_OP_VWMACCSU_VV] = "vwmaccsu.vv",
+    [RV_OP_VWMACCSU_VX] = "vwmaccsu.vx",
+    [RV_OP_VFADD_VV] = "vfadd.vv",
+    [RV_OP_VFADD_VF] = "vfadd.vf",
+    [RV_OP_VFREDUSUM_VS] = "vfredusum.vs",
+    [RV_OP_VFSUB_VV] = "vfsub.vv",
+    [RV_OP_VFSUB_VF] = "vfsub.vf",
+    [RV_OP_VFREDOSUM_VS] = "vfredosum.vs",
+    [RV_OP_VFMIN_VV] = "vfmin.vv",
+    [RV_OP_VFMIN_VF] = "vfmin.vf",
+    [RV_OP_VFREDMIN_VS] = "vfredmin.vs",
+    [RV_OP_VFMAX_VV] = "vfmax.vv",
+    [RV_OP_VFMAX_VF] = "vfmax.vf",
+    [RV_OP_VFREDMAX_VS] = "vfredmax.vs",
+    [RV_OP_VFSGNJ_VV] = "vfsgnj.vv",
+    [RV_OP_VFSGNJ_VF] = "vfsgnj.vf",
+    [RV_OP_VFSGNJN_VV] = "vfsgnjn.vv",
+    [RV_OP_VFSGNJN_VF] = "vfsgnjn.vf",
+    [RV_OP_VFSGNJX_VV] = "vfsgnjx.vv",
+    [RV_OP_VFSGNJX_VF] = "vfsgnjx.vf",
+    [RV_OP_VFSLIDE1UP_VF] = "vfslide1up.vf",
+    [RV_OP_VFSLIDE1DOWN_VF] = "vfslide1down.vf",
+    [RV_OP_VMFEQ_VV] = "vmfeq.vv",
+    [RV_OP_VMFEQ_VF] = "vmfeq.vf",
+    [RV_OP_VMFLE_VV] = "vmfle.vv",
+    [RV_OP_VMFLE_VF] = "vmfle.vf",
+    [RV_OP_VMFLT_VV] = "vmflt.vv",
+    [RV_OP_VMFLT_VF] = "vmflt.vf",
+    [RV_OP_VMFNE_VV] = "vmfne.vv",
+    [RV_OP_VMFNE_VF] = "vmfne.vf",
+    [RV_OP_VMFGT_VF] = "vmfgt.vf",
+    [RV_OP_VMFGE_VF] = "vmfge.vf",
+    [RV_OP_VFDIV_VV] = "vfdiv.vv",
+    [RV_OP_VFDIV_VF] = "vfdiv.vf",
+    [RV_OP_VFRDIV_VF] = "vfrdiv.vf",
+    [RV_OP_VFMUL_VV] = "vfmul.vv",
+    [RV_OP_VFMUL_VF] = "vfmul.vf",
+    [RV_OP_VFRSUB_VF] = "vfrsub.vf",
+    [RV_OP_VFWADD_VV] = "vfwadd.vv",
+    [RV_OP_VFWADD_VF] = "vfwadd.vf",
+    [RV_OP_VFWREDUSUM_VS] = "vfwredusum.vs",
+    [RV_OP_VFWSUB_VV] = "vfwsub.vv",
+    [RV_OP_VFWSUB_VF] = "vfwsub.vf",
+    [RV_OP_VFWREDOSUM_VS] = "vfwredosum.vs",
+    [RV_OP_VFWADD_WV] = "vfwadd.wv",
+    [RV_OP_VFWADD_WF] = "vfwadd.wf",
+    [RV_OP_VFWSUB_WV] = "vfwsub.wv",
+    [RV_OP_VFWSUB_WF] = "vfwsub.wf",
+    [RV_OP_VFWMUL_VV] = "vfwmul.vv",
+    [RV_OP_VFWMUL_VF] = "vfwmul.vf",
+    [RV_OP_VFMADD_VV] = "vfmadd.vv",
+    [RV_OP_VFMADD_VF] = "vfmadd.vf",
+    [RV_OP_VFNMADD_VV] = "vfnmadd.vv",
+    [RV_OP_VFNMADD_VF] = "vfnmadd.vf",
+    [RV_OP_VFMSUB_VV] = "vfmsub.vv",
+    [RV_OP_VFMSUB_VF] = "vfmsub.vf",
+    [RV_OP_VFNMSUB_VV] = "vfnmsub.vv",
+    [RV_OP_VFNMSUB_VF] = "vfnmsub.vf",
+    [RV_OP_VFMACC_VV] = "vfmacc.vv",
+    [RV_OP_VFMACC_VF] = "vfmacc.vf",
+    [RV_OP_VFNMACC_VV] = "vfnmacc.vv",
+    [RV_OP_VFNMACC_VF] = "vfnmacc.vf",
+    [RV_OP_VFMSAC_VV] = "vfmsac.vv",
+    [RV_OP_VFMSAC_VF] = "vfmsac.vf",
+    [RV_OP_VFNMSAC_VV] = "vfnmsac.vv",
+    [RV_OP_VFNMSAC_VF] = "vfnmsac.vf",
+    [RV_OP_VFWMACC_VV] = "vfwmacc.vv",
+    [RV_OP_VFWMACC_VF] = "vfwmacc.vf",
+    [RV_OP_VFWNMACC_VV] = "vfwnmacc.vv",
+    [RV_OP_VFWNMACC_VF] = "vfwnmacc.vf",
+    [RV_OP_VFWMSAC_VV] = "vfwmsac.vv",
+    [RV_OP_VFWMSAC_VF] = "vfwmsac.vf",
+    [RV_OP_VFWNMSAC_VV] = "vfwnmsac.vv",
+    [RV_OP_VFWNMSAC_VF] = "vfwnmsac.vf",
+    [RV_OP_VMV_X_S] = "vmv.x.s",
+    [RV_OP_VCPOP_M] = "vcpop.m",
+    [RV_OP_VFIRST_M] = "vfirst.m",
+    [RV_OP_VZEXT_VF8] = "vzext.vf8",
+    [RV_OP_VSEXT_VF8] = "vsext.vf8",
+    [RV_OP_VZEXT_VF4] = "vzext.vf4",
+    [RV_OP_VSEXT_VF4] = "vsext.vf4",
+    [RV_OP_VZEXT_VF2] = "vzext.vf2",
+    [RV_OP_VSEXT_VF2] = "vsext.vf2",
+    [RV_OP_VMSBF_M] = "vmsbf.m",
+    [RV_OP_VMSOF_M] = "vmsof.m",
+    [RV_OP_VMSIF_M] = "vmsif.m",
+    [RV_OP_VIOTA_M] = "viota.m",
+    [RV_OP_VFMV_F_S] = "vfmv.f.s",
+    [RV_OP_VFCVT_XU_F_V] = "vfcvt.xu.f.v",
+    [RV_OP_VFCVT_X_F_V] = "vfcvt.x.f.v",
+    [RV_OP_VFCVT_F_XU_V] = "vfcvt.f.xu.v",
+    [RV_OP_VFCVT_F_X_V] = "vfcvt.f.x.v",
+    [RV_OP_VFCVT_RTZ_XU_F_V] = "vfcvt.rtz.xu.f.v",
+    [RV_OP_VFCVT_RTZ_X_F_V] = "vfcvt.rtz.x.f.v",
+    [RV_OP_VFWCVT_XU_F_V] = "vfwcvt.xu.f.v",
+    [RV_OP_VFWCVT_X_F_V] = "vfwcvt.x.f.v",
+    [RV_OP_VFWCVT_F_XU_V] = "vfwcvt.f.xu.v",
+    [RV_OP_VFWCVT_F_X_V] = "vfwcvt.f.x.v",
+    [RV_OP_VFWCVT_F_F_V] = "vfwcvt.f.f.v",
+    [RV_OP_VFWCVT_RTZ_XU_F_V] = "vfwcvt.rtz.xu.f.v",
+    [RV_OP_VFWCVT_RTZ_X_F_V] = "vfwcvt.rtz.x.f.v",
+    [RV_OP_VFNCVT_XU_F_W] = "vfncvt.xu.f.w",
+    [RV_OP_VFNCVT_X_F_W] = "vfncvt.x.f.w",
+    [RV_OP_VFNCVT_F_XU_W] = "vfncvt.f.xu.w",
+    [RV_OP_VFNCVT_F_X_W] = "vfncvt.f.x.w",
+    [RV_OP_VFNCVT_F_F_W] = "vfncvt.f.f.w",
+    [RV_OP_VFNCVT_ROD_F_F_W] = "vfncvt.rod.f.f.w",
+    [RV_OP_VFNCVT_RTZ_XU_F_W] = "vfncvt.rtz.xu.f.w",
+    [RV_OP_VFNCVT_RTZ_X_F_W] = "vfncvt.rtz.x.f.w",
+    [RV_OP_VFSQRT_V] = "vfsqrt.v",
+    [RV_OP_VFRSQRT7_V] = "vfrsqrt7.v",
+    [RV_OP_VFREC7_V] = "vfrec7.v",
+    [RV_OP_VFCLASS_V] = "vfclass.v",
+    [RV_OP_VMV_V_V] = "vmv.v.v",
+    [RV_OP_VMV_V_X] = "vmv.v.x",
+    [RV_OP_VMV_V_I] = "vmv.v.i",
+    [RV_OP_VMV_S_X] = "vmv.s.x",
+    [RV_OP_VID_V] = "vid.v",
+    [RV_OP_VCOMPRESS_VM] = "vcompress.vm",
+    [RV_OP_VFMERGE_VFM] = "vfmerge.vfm",
+    [RV_OP_VFMV_V_F] = "vfmv.v.f",
+    [RV_OP_VFMV_S_F] = "vfmv.s.f",
+    [RV_OP_VMANDN_MM] = "vmandn.mm",
+    [RV_OP_VMAND_MM] = "vmand.mm",
+    [RV_OP_VMOR_MM] = "vmor.mm",
+    [RV_OP_VMXOR_MM] = "vmxor.mm",
+    [RV_OP_VMORN_MM] = "vmorn.mm",
+    [RV_OP_VMNAND_MM] = "vmnand.mm",
+    [RV_OP_VMNOR_MM] = "vmnor.mm",
+    [RV_OP_VMXNOR_MM] = "vmxnor.mm",
+    [RV_OP_VMV1R_V] = "vmv1r.v",
+    [RV_OP_VMV2R_V] = "vmv2r.v",
+    [RV_OP_VMV4R_V] = "vmv4r.v",
+    [RV_OP_VMV8R_V] = "vmv8r.v",
 };
 
 /* Extensions an op needs (RV_EXT_* bits). */
@@ -1088,6 +2969,633 @@ static const uint64_t rv_op_extensions[RV_OP_COUNT] = {
     [RV_OP_C_FSD] = RV_EXT_C | RV_EXT_D,
     [RV_OP_C_FLDSP] = RV_EXT_C | RV_EXT_D,
     [RV_OP_C_FSDSP] = RV_EXT_C | RV_EXT_D,
+    [RV_OP_VSETVLI] = RV_EXT_V,
+    [RV_OP_VSETIVLI] = RV_EXT_V,
+    [RV_OP_VSETVL] = RV_EXT_V,
+    [RV_OP_VLE8_V] = RV_EXT_V,
+    [RV_OP_VSE8_V] = RV_EXT_V,
+    [RV_OP_VLE8FF_V] = RV_EXT_V,
+    [RV_OP_VLSE8_V] = RV_EXT_V,
+    [RV_OP_VSSE8_V] = RV_EXT_V,
+    [RV_OP_VLUXEI8_V] = RV_EXT_V,
+    [RV_OP_VSUXEI8_V] = RV_EXT_V,
+    [RV_OP_VLOXEI8_V] = RV_EXT_V,
+    [RV_OP_VSOXEI8_V] = RV_EXT_V,
+    [RV_OP_VLSEG2E8_V] = RV_EXT_V,
+    [RV_OP_VSSEG2E8_V] = RV_EXT_V,
+    [RV_OP_VLSEG2E8FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG2E8_V] = RV_EXT_V,
+    [RV_OP_VSSSEG2E8_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG2EI8_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG2EI8_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG2EI8_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG2EI8_V] = RV_EXT_V,
+    [RV_OP_VLSEG3E8_V] = RV_EXT_V,
+    [RV_OP_VSSEG3E8_V] = RV_EXT_V,
+    [RV_OP_VLSEG3E8FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG3E8_V] = RV_EXT_V,
+    [RV_OP_VSSSEG3E8_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG3EI8_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG3EI8_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG3EI8_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG3EI8_V] = RV_EXT_V,
+    [RV_OP_VLSEG4E8_V] = RV_EXT_V,
+    [RV_OP_VSSEG4E8_V] = RV_EXT_V,
+    [RV_OP_VLSEG4E8FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG4E8_V] = RV_EXT_V,
+    [RV_OP_VSSSEG4E8_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG4EI8_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG4EI8_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG4EI8_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG4EI8_V] = RV_EXT_V,
+    [RV_OP_VLSEG5E8_V] = RV_EXT_V,
+    [RV_OP_VSSEG5E8_V] = RV_EXT_V,
+    [RV_OP_VLSEG5E8FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG5E8_V] = RV_EXT_V,
+    [RV_OP_VSSSEG5E8_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG5EI8_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG5EI8_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG5EI8_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG5EI8_V] = RV_EXT_V,
+    [RV_OP_VLSEG6E8_V] = RV_EXT_V,
+    [RV_OP_VSSEG6E8_V] = RV_EXT_V,
+    [RV_OP_VLSEG6E8FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG6E8_V] = RV_EXT_V,
+    [RV_OP_VSSSEG6E8_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG6EI8_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG6EI8_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG6EI8_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG6EI8_V] = RV_EXT_V,
+    [RV_OP_VLSEG7E8_V] = RV_EXT_V,
+    [RV_OP_VSSEG7E8_V] = RV_EXT_V,
+    [RV_OP_VLSEG7E8FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG7E8_V] = RV_EXT_V,
+    [RV_OP_VSSSEG7E8_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG7EI8_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG7EI8_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG7EI8_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG7EI8_V] = RV_EXT_V,
+    [RV_OP_VLSEG8E8_V] = RV_EXT_V,
+    [RV_OP_VSSEG8E8_V] = RV_EXT_V,
+    [RV_OP_VLSEG8E8FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG8E8_V] = RV_EXT_V,
+    [RV_OP_VSSSEG8E8_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG8EI8_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG8EI8_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG8EI8_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG8EI8_V] = RV_EXT_V,
+    [RV_OP_VL1RE8_V] = RV_EXT_V,
+    [RV_OP_VL2RE8_V] = RV_EXT_V,
+    [RV_OP_VL4RE8_V] = RV_EXT_V,
+    [RV_OP_VL8RE8_V] = RV_EXT_V,
+    [RV_OP_VLE16_V] = RV_EXT_V,
+    [RV_OP_VSE16_V] = RV_EXT_V,
+    [RV_OP_VLE16FF_V] = RV_EXT_V,
+    [RV_OP_VLSE16_V] = RV_EXT_V,
+    [RV_OP_VSSE16_V] = RV_EXT_V,
+    [RV_OP_VLUXEI16_V] = RV_EXT_V,
+    [RV_OP_VSUXEI16_V] = RV_EXT_V,
+    [RV_OP_VLOXEI16_V] = RV_EXT_V,
+    [RV_OP_VSOXEI16_V] = RV_EXT_V,
+    [RV_OP_VLSEG2E16_V] = RV_EXT_V,
+    [RV_OP_VSSEG2E16_V] = RV_EXT_V,
+    [RV_OP_VLSEG2E16FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG2E16_V] = RV_EXT_V,
+    [RV_OP_VSSSEG2E16_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG2EI16_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG2EI16_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG2EI16_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG2EI16_V] = RV_EXT_V,
+    [RV_OP_VLSEG3E16_V] = RV_EXT_V,
+    [RV_OP_VSSEG3E16_V] = RV_EXT_V,
+    [RV_OP_VLSEG3E16FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG3E16_V] = RV_EXT_V,
+    [RV_OP_VSSSEG3E16_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG3EI16_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG3EI16_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG3EI16_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG3EI16_V] = RV_EXT_V,
+    [RV_OP_VLSEG4E16_V] = RV_EXT_V,
+    [RV_OP_VSSEG4E16_V] = RV_EXT_V,
+    [RV_OP_VLSEG4E16FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG4E16_V] = RV_EXT_V,
+    [RV_OP_VSSSEG4E16_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG4EI16_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG4EI16_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG4EI16_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG4EI16_V] = RV_EXT_V,
+    [RV_OP_VLSEG5E16_V] = RV_EXT_V,
+    [RV_OP_VSSEG5E16_V] = RV_EXT_V,
+    [RV_OP_VLSEG5E16FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG5E16_V] = RV_EXT_V,
+    [RV_OP_VSSSEG5E16_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG5EI16_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG5EI16_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG5EI16_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG5EI16_V] = RV_EXT_V,
+    [RV_OP_VLSEG6E16_V] = RV_EXT_V,
+    [RV_OP_VSSEG6E16_V] = RV_EXT_V,
+    [RV_OP_VLSEG6E16FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG6E16_V] = RV_EXT_V,
+    [RV_OP_VSSSEG6E16_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG6EI16_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG6EI16_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG6EI16_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG6EI16_V] = RV_EXT_V,
+    [RV_OP_VLSEG7E16_V] = RV_EXT_V,
+    [RV_OP_VSSEG7E16_V] = RV_EXT_V,
+    [RV_OP_VLSEG7E16FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG7E16_V] = RV_EXT_V,
+    [RV_OP_VSSSEG7E16_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG7EI16_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG7EI16_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG7EI16_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG7EI16_V] = RV_EXT_V,
+    [RV_OP_VLSEG8E16_V] = RV_EXT_V,
+    [RV_OP_VSSEG8E16_V] = RV_EXT_V,
+    [RV_OP_VLSEG8E16FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG8E16_V] = RV_EXT_V,
+    [RV_OP_VSSSEG8E16_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG8EI16_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG8EI16_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG8EI16_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG8EI16_V] = RV_EXT_V,
+    [RV_OP_VL1RE16_V] = RV_EXT_V,
+    [RV_OP_VL2RE16_V] = RV_EXT_V,
+    [RV_OP_VL4RE16_V] = RV_EXT_V,
+    [RV_OP_VL8RE16_V] = RV_EXT_V,
+    [RV_OP_VLE32_V] = RV_EXT_V,
+    [RV_OP_VSE32_V] = RV_EXT_V,
+    [RV_OP_VLE32FF_V] = RV_EXT_V,
+    [RV_OP_VLSE32_V] = RV_EXT_V,
+    [RV_OP_VSSE32_V] = RV_EXT_V,
+    [RV_OP_VLUXEI32_V] = RV_EXT_V,
+    [RV_OP_VSUXEI32_V] = RV_EXT_V,
+    [RV_OP_VLOXEI32_V] = RV_EXT_V,
+    [RV_OP_VSOXEI32_V] = RV_EXT_V,
+    [RV_OP_VLSEG2E32_V] = RV_EXT_V,
+    [RV_OP_VSSEG2E32_V] = RV_EXT_V,
+    [RV_OP_VLSEG2E32FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG2E32_V] = RV_EXT_V,
+    [RV_OP_VSSSEG2E32_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG2EI32_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG2EI32_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG2EI32_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG2EI32_V] = RV_EXT_V,
+    [RV_OP_VLSEG3E32_V] = RV_EXT_V,
+    [RV_OP_VSSEG3E32_V] = RV_EXT_V,
+    [RV_OP_VLSEG3E32FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG3E32_V] = RV_EXT_V,
+    [RV_OP_VSSSEG3E32_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG3EI32_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG3EI32_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG3EI32_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG3EI32_V] = RV_EXT_V,
+    [RV_OP_VLSEG4E32_V] = RV_EXT_V,
+    [RV_OP_VSSEG4E32_V] = RV_EXT_V,
+    [RV_OP_VLSEG4E32FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG4E32_V] = RV_EXT_V,
+    [RV_OP_VSSSEG4E32_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG4EI32_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG4EI32_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG4EI32_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG4EI32_V] = RV_EXT_V,
+    [RV_OP_VLSEG5E32_V] = RV_EXT_V,
+    [RV_OP_VSSEG5E32_V] = RV_EXT_V,
+    [RV_OP_VLSEG5E32FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG5E32_V] = RV_EXT_V,
+    [RV_OP_VSSSEG5E32_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG5EI32_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG5EI32_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG5EI32_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG5EI32_V] = RV_EXT_V,
+    [RV_OP_VLSEG6E32_V] = RV_EXT_V,
+    [RV_OP_VSSEG6E32_V] = RV_EXT_V,
+    [RV_OP_VLSEG6E32FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG6E32_V] = RV_EXT_V,
+    [RV_OP_VSSSEG6E32_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG6EI32_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG6EI32_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG6EI32_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG6EI32_V] = RV_EXT_V,
+    [RV_OP_VLSEG7E32_V] = RV_EXT_V,
+    [RV_OP_VSSEG7E32_V] = RV_EXT_V,
+    [RV_OP_VLSEG7E32FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG7E32_V] = RV_EXT_V,
+    [RV_OP_VSSSEG7E32_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG7EI32_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG7EI32_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG7EI32_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG7EI32_V] = RV_EXT_V,
+    [RV_OP_VLSEG8E32_V] = RV_EXT_V,
+    [RV_OP_VSSEG8E32_V] = RV_EXT_V,
+    [RV_OP_VLSEG8E32FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG8E32_V] = RV_EXT_V,
+    [RV_OP_VSSSEG8E32_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG8EI32_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG8EI32_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG8EI32_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG8EI32_V] = RV_EXT_V,
+    [RV_OP_VL1RE32_V] = RV_EXT_V,
+    [RV_OP_VL2RE32_V] = RV_EXT_V,
+    [RV_OP_VL4RE32_V] = RV_EXT_V,
+    [RV_OP_VL8RE32_V] = RV_EXT_V,
+    [RV_OP_VLE64_V] = RV_EXT_V,
+    [RV_OP_VSE64_V] = RV_EXT_V,
+    [RV_OP_VLE64FF_V] = RV_EXT_V,
+    [RV_OP_VLSE64_V] = RV_EXT_V,
+    [RV_OP_VSSE64_V] = RV_EXT_V,
+    [RV_OP_VLUXEI64_V] = RV_EXT_V,
+    [RV_OP_VSUXEI64_V] = RV_EXT_V,
+    [RV_OP_VLOXEI64_V] = RV_EXT_V,
+    [RV_OP_VSOXEI64_V] = RV_EXT_V,
+    [RV_OP_VLSEG2E64_V] = RV_EXT_V,
+    [RV_OP_VSSEG2E64_V] = RV_EXT_V,
+    [RV_OP_VLSEG2E64FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG2E64_V] = RV_EXT_V,
+    [RV_OP_VSSSEG2E64_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG2EI64_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG2EI64_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG2EI64_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG2EI64_V] = RV_EXT_V,
+    [RV_OP_VLSEG3E64_V] = RV_EXT_V,
+    [RV_OP_VSSEG3E64_V] = RV_EXT_V,
+    [RV_OP_VLSEG3E64FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG3E64_V] = RV_EXT_V,
+    [RV_OP_VSSSEG3E64_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG3EI64_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG3EI64_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG3EI64_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG3EI64_V] = RV_EXT_V,
+    [RV_OP_VLSEG4E64_V] = RV_EXT_V,
+    [RV_OP_VSSEG4E64_V] = RV_EXT_V,
+    [RV_OP_VLSEG4E64FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG4E64_V] = RV_EXT_V,
+    [RV_OP_VSSSEG4E64_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG4EI64_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG4EI64_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG4EI64_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG4EI64_V] = RV_EXT_V,
+    [RV_OP_VLSEG5E64_V] = RV_EXT_V,
+    [RV_OP_VSSEG5E64_V] = RV_EXT_V,
+    [RV_OP_VLSEG5E64FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG5E64_V] = RV_EXT_V,
+    [RV_OP_VSSSEG5E64_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG5EI64_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG5EI64_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG5EI64_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG5EI64_V] = RV_EXT_V,
+    [RV_OP_VLSEG6E64_V] = RV_EXT_V,
+    [RV_OP_VSSEG6E64_V] = RV_EXT_V,
+    [RV_OP_VLSEG6E64FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG6E64_V] = RV_EXT_V,
+    [RV_OP_VSSSEG6E64_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG6EI64_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG6EI64_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG6EI64_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG6EI64_V] = RV_EXT_V,
+    [RV_OP_VLSEG7E64_V] = RV_EXT_V,
+    [RV_OP_VSSEG7E64_V] = RV_EXT_V,
+    [RV_OP_VLSEG7E64FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG7E64_V] = RV_EXT_V,
+    [RV_OP_VSSSEG7E64_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG7EI64_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG7EI64_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG7EI64_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG7EI64_V] = RV_EXT_V,
+    [RV_OP_VLSEG8E64_V] = RV_EXT_V,
+    [RV_OP_VSSEG8E64_V] = RV_EXT_V,
+    [RV_OP_VLSEG8E64FF_V] = RV_EXT_V,
+    [RV_OP_VLSSEG8E64_V] = RV_EXT_V,
+    [RV_OP_VSSSEG8E64_V] = RV_EXT_V,
+    [RV_OP_VLUXSEG8EI64_V] = RV_EXT_V,
+    [RV_OP_VSUXSEG8EI64_V] = RV_EXT_V,
+    [RV_OP_VLOXSEG8EI64_V] = RV_EXT_V,
+    [RV_OP_VSOXSEG8EI64_V] = RV_EXT_V,
+    [RV_OP_VL1RE64_V] = RV_EXT_V,
+    [RV_OP_VL2RE64_V] = RV_EXT_V,
+    [RV_OP_VL4RE64_V] = RV_EXT_V,
+    [RV_OP_VL8RE64_V] = RV_EXT_V,
+    [RV_OP_VS1R_V] = RV_EXT_V,
+    [RV_OP_VS2R_V] = RV_EXT_V,
+    [RV_OP_VS4R_V] = RV_EXT_V,
+    [RV_OP_VS8R_V] = RV_EXT_V,
+    [RV_OP_VLM_V] = RV_EXT_V,
+    [RV_OP_VSM_V] = RV_EXT_V,
+    [RV_OP_VADD_VV] = RV_EXT_V,
+    [RV_OP_VADD_VX] = RV_EXT_V,
+    [RV_OP_VADD_VI] = RV_EXT_V,
+    [RV_OP_VSUB_VV] = RV_EXT_V,
+    [RV_OP_VSUB_VX] = RV_EXT_V,
+    [RV_OP_VRSUB_VX] = RV_EXT_V,
+    [RV_OP_VRSUB_VI] = RV_EXT_V,
+    [RV_OP_VMINU_VV] = RV_EXT_V,
+    [RV_OP_VMINU_VX] = RV_EXT_V,
+    [RV_OP_VMIN_VV] = RV_EXT_V,
+    [RV_OP_VMIN_VX] = RV_EXT_V,
+    [RV_OP_VMAXU_VV] = RV_EXT_V,
+    [RV_OP_VMAXU_VX] = RV_EXT_V,
+    [RV_OP_VMAX_VV] = RV_EXT_V,
+    [RV_OP_VMAX_VX] = RV_EXT_V,
+    [RV_OP_VAND_VV] = RV_EXT_V,
+    [RV_OP_VAND_VX] = RV_EXT_V,
+    [RV_OP_VAND_VI] = RV_EXT_V,
+    [RV_OP_VOR_VV] = RV_EXT_V,
+    [RV_OP_VOR_VX] = RV_EXT_V,
+    [RV_OP_VOR_VI] = RV_EXT_V,
+    [RV_OP_VXOR_VV] = RV_EXT_V,
+    [RV_OP_VXOR_VX] = RV_EXT_V,
+    [RV_OP_VXOR_VI] = RV_EXT_V,
+    [RV_OP_VRGATHER_VV] = RV_EXT_V,
+    [RV_OP_VRGATHER_VX] = RV_EXT_V,
+    [RV_OP_VRGATHER_VI] = RV_EXT_V,
+    [RV_OP_VRGATHEREI16_VV] = RV_EXT_V,
+    [RV_OP_VSLIDEUP_VX] = RV_EXT_V,
+    [RV_OP_VSLIDEUP_VI] = RV_EXT_V,
+    [RV_OP_VSLIDEDOWN_VX] = RV_EXT_V,
+    [RV_OP_VSLIDEDOWN_VI] = RV_EXT_V,
+    [RV_OP_VADC_VVM] = RV_EXT_V,
+    [RV_OP_VADC_VXM] = RV_EXT_V,
+    [RV_OP_VADC_VIM] = RV_EXT_V,
+    [RV_OP_VMADC_VVM] = RV_EXT_V,
+    [RV_OP_VMADC_VXM] = RV_EXT_V,
+    [RV_OP_VMADC_VIM] = RV_EXT_V,
+    [RV_OP_VMADC_VV] = RV_EXT_V,
+    [RV_OP_VMADC_VX] = RV_EXT_V,
+    [RV_OP_VMADC_VI] = RV_EXT_V,
+    [RV_OP_VSBC_VVM] = RV_EXT_V,
+    [RV_OP_VSBC_VXM] = RV_EXT_V,
+    [RV_OP_VMSBC_VVM] = RV_EXT_V,
+    [RV_OP_VMSBC_VXM] = RV_EXT_V,
+    [RV_OP_VMSBC_VV] = RV_EXT_V,
+    [RV_OP_VMSBC_VX] = RV_EXT_V,
+    [RV_OP_VMERGE_VVM] = RV_EXT_V,
+    [RV_OP_VMERGE_VXM] = RV_EXT_V,
+    [RV_OP_VMERGE_VIM] = RV_EXT_V,
+    [RV_OP_VMSEQ_VV] = RV_EXT_V,
+    [RV_OP_VMSEQ_VX] = RV_EXT_V,
+    [RV_OP_VMSEQ_VI] = RV_EXT_V,
+    [RV_OP_VMSNE_VV] = RV_EXT_V,
+    [RV_OP_VMSNE_VX] = RV_EXT_V,
+    [RV_OP_VMSNE_VI] = RV_EXT_V,
+    [RV_OP_VMSLTU_VV] = RV_EXT_V,
+    [RV_OP_VMSLTU_VX] = RV_EXT_V,
+    [RV_OP_VMSLT_VV] = RV_EXT_V,
+    [RV_OP_VMSLT_VX] = RV_EXT_V,
+    [RV_OP_VMSLEU_VV] = RV_EXT_V,
+    [RV_OP_VMSLEU_VX] = RV_EXT_V,
+    [RV_OP_VMSLEU_VI] = RV_EXT_V,
+    [RV_OP_VMSLE_VV] = RV_EXT_V,
+    [RV_OP_VMSLE_VX] = RV_EXT_V,
+    [RV_OP_VMSLE_VI] = RV_EXT_V,
+    [RV_OP_VMSGTU_VX] = RV_EXT_V,
+    [RV_OP_VMSGTU_VI] = RV_EXT_V,
+    [RV_OP_VMSGT_VX] = RV_EXT_V,
+    [RV_OP_VMSGT_VI] = RV_EXT_V,
+    [RV_OP_VSADDU_VV] = RV_EXT_V,
+    [RV_OP_VSADDU_VX] = RV_EXT_V,
+    [RV_OP_VSADDU_VI] = RV_EXT_V,
+    [RV_OP_VSADD_VV] = RV_EXT_V,
+    [RV_OP_VSADD_VX] = RV_EXT_V,
+    [RV_OP_VSADD_VI] = RV_EXT_V,
+    [RV_OP_VSSUBU_VV] = RV_EXT_V,
+    [RV_OP_VSSUBU_VX] = RV_EXT_V,
+    [RV_OP_VSSUB_VV] = RV_EXT_V,
+    [RV_OP_VSSUB_VX] = RV_EXT_V,
+    [RV_OP_VSLL_VV] = RV_EXT_V,
+    [RV_OP_VSLL_VX] = RV_EXT_V,
+    [RV_OP_VSLL_VI] = RV_EXT_V,
+    [RV_OP_VSMUL_VV] = RV_EXT_V,
+    [RV_OP_VSMUL_VX] = RV_EXT_V,
+    [RV_OP_VSRL_VV] = RV_EXT_V,
+    [RV_OP_VSRL_VX] = RV_EXT_V,
+    [RV_OP_VSRL_VI] = RV_EXT_V,
+    [RV_OP_VSRA_VV] = RV_EXT_V,
+    [RV_OP_VSRA_VX] = RV_EXT_V,
+    [RV_OP_VSRA_VI] = RV_EXT_V,
+    [RV_OP_VSSRL_VV] = RV_EXT_V,
+    [RV_OP_VSSRL_VX] = RV_EXT_V,
+    [RV_OP_VSSRL_VI] = RV_EXT_V,
+    [RV_OP_VSSRA_VV] = RV_EXT_V,
+    [RV_OP_VSSRA_VX] = RV_EXT_V,
+    [RV_OP_VSSRA_VI] = RV_EXT_V,
+    [RV_OP_VNSRL_WV] = RV_EXT_V,
+    [RV_OP_VNSRL_WX] = RV_EXT_V,
+    [RV_OP_VNSRL_WI] = RV_EXT_V,
+    [RV_OP_VNSRA_WV] = RV_EXT_V,
+    [RV_OP_VNSRA_WX] = RV_EXT_V,
+    [RV_OP_VNSRA_WI] = RV_EXT_V,
+    [RV_OP_VNCLIPU_WV] = RV_EXT_V,
+    [RV_OP_VNCLIPU_WX] = RV_EXT_V,
+    [RV_OP_VNCLIPU_WI] = RV_EXT_V,
+    [RV_OP_VNCLIP_WV] = RV_EXT_V,
+    [RV_OP_VNCLIP_WX] = RV_EXT_V,
+    [RV_OP_VNCLIP_WI] = RV_EXT_V,
+    [RV_OP_VWREDSUMU_VS] = RV_EXT_V,
+    [RV_OP_VWREDSUM_VS] = RV_EXT_V,
+    [RV_OP_VREDSUM_VS] = RV_EXT_V,
+    [RV_OP_VREDAND_VS] = RV_EXT_V,
+    [RV_OP_VREDOR_VS] = RV_EXT_V,
+    [RV_OP_VREDXOR_VS] = RV_EXT_V,
+    [RV_OP_VREDMINU_VS] = RV_EXT_V,
+    [RV_OP_VREDMIN_VS] = RV_EXT_V,
+    [RV_OP_VREDMAXU_VS] = RV_EXT_V,
+    [RV_OP_VREDMAX_VS] = RV_EXT_V,
+    [RV_OP_VAADDU_VV] = RV_EXT_V,
+    [RV_OP_VAADDU_VX] = RV_EXT_V,
+    [RV_OP_VAADD_VV] = RV_EXT_V,
+    [RV_OP_VAADD_VX] = RV_EXT_V,
+    [RV_OP_VASUBU_VV] = RV_EXT_V,
+    [RV_OP_VASUBU_VX] = RV_EXT_V,
+    [RV_OP_VASUB_VV] = RV_EXT_V,
+    [RV_OP_VASUB_VX] = RV_EXT_V,
+    [RV_OP_VSLIDE1UP_VX] = RV_EXT_V,
+    [RV_OP_VSLIDE1DOWN_VX] = RV_EXT_V,
+    [RV_OP_VDIVU_VV] = RV_EXT_V,
+    [RV_OP_VDIVU_VX] = RV_EXT_V,
+    [RV_OP_VDIV_VV] = RV_EXT_V,
+    [RV_OP_VDIV_VX] = RV_EXT_V,
+    [RV_OP_VREMU_VV] = RV_EXT_V,
+    [RV_OP_VREMU_VX] = RV_EXT_V,
+    [RV_OP_VREM_VV] = RV_EXT_V,
+    [RV_OP_VREM_VX] = RV_EXT_V,
+    [RV_OP_VMULHU_VV] = RV_EXT_V,
+    [RV_OP_VMULHU_VX] = RV_EXT_V,
+    [RV_OP_VMUL_VV] = RV_EXT_V,
+    [RV_OP_VMUL_VX] = RV_EXT_V,
+    [RV_OP_VMULHSU_VV] = RV_EXT_V,
+    [RV_OP_VMULHSU_VX] = RV_EXT_V,
+    [RV_OP_VMULH_VV] = RV_EXT_V,
+    [RV_OP_VMULH_VX] = RV_EXT_V,
+    [RV_OP_VWADDU_VV] = RV_EXT_V,
+    [RV_OP_VWADDU_VX] = RV_EXT_V,
+    [RV_OP_VWADD_VV] = RV_EXT_V,
+    [RV_OP_VWADD_VX] = RV_EXT_V,
+    [RV_OP_VWSUBU_VV] = RV_EXT_V,
+    [RV_OP_VWSUBU_VX] = RV_EXT_V,
+    [RV_OP_VWSUB_VV] = RV_EXT_V,
+    [RV_OP_VWSUB_VX] = RV_EXT_V,
+    [RV_OP_VWADDU_WV] = RV_EXT_V,
+    [RV_OP_VWADDU_WX] = RV_EXT_V,
+    [RV_OP_VWADD_WV] = RV_EXT_V,
+    [RV_OP_VWADD_WX] = RV_EXT_V,
+    [RV_OP_VWSUBU_WV] = RV_EXT_V,
+    [RV_OP_VWSUBU_WX] = RV_EXT_V,
+    [RV_OP_VWSUB_WV] = RV_EXT_V,
+    [RV_OP_VWSUB_WX] = RV_EXT_V,
+    [RV_OP_VWMULU_VV] = RV_EXT_V,
+    [RV_OP_VWMULU_VX] = RV_EXT_V,
+    [RV_OP_VWMULSU_VV] = RV_EXT_V,
+    [RV_OP_VWMULSU_VX] = RV_EXT_V,
+    [RV_OP_VWMUL_VV] = RV_EXT_V,
+    [RV_OP_VWMUL_VX] = RV_EXT_V,
+    [RV_OP_VMADD_VV] = RV_EXT_V,
+    [RV_OP_VMADD_VX] = RV_EXT_V,
+    [RV_OP_VNMSUB_VV] = RV_EXT_V,
+    [RV_OP_VNMSUB_VX] = RV_EXT_V,
+    [RV_OP_VMACC_VV] = RV_EXT_V,
+    [RV_OP_VMACC_VX] = RV_EXT_V,
+    [RV_OP_VNMSAC_VV] = RV_EXT_V,
+    [RV_OP_VNMSAC_VX] = RV_EXT_V,
+    [RV_OP_VWMACCU_VV] = RV_EXT_V,
+    [RV_OP_VWMACCU_VX] = RV_EXT_V,
+    [RV_OP_VWMACC_VV] = RV_EXT_V,
+    [RV_OP_VWMACC_VX] = RV_EXT_V,
+    [RV_OP_VWMACCUS_VX] = RV_EXT_V,
+    [RV_OP_VWMACCSU_VV] = RV_EXT_V,
+    [RV_OP_VWMACCSU_VX] = RV_EXT_V,
+    [RV_OP_VFADD_VV] = RV_EXT_V,
+    [RV_OP_VFADD_VF] = RV_EXT_V,
+    [RV_OP_VFREDUSUM_VS] = RV_EXT_V,
+    [RV_OP_VFSUB_VV] = RV_EXT_V,
+    [RV_OP_VFSUB_VF] = RV_EXT_V,
+    [RV_OP_VFREDOSUM_VS] = RV_EXT_V,
+    [RV_OP_VFMIN_VV] = RV_EXT_V,
+    [RV_OP_VFMIN_VF] = RV_EXT_V,
+    [RV_OP_VFREDMIN_VS] = RV_EXT_V,
+    [RV_OP_VFMAX_VV] = RV_EXT_V,
+    [RV_OP_VFMAX_VF] = RV_EXT_V,
+    [RV_OP_VFREDMAX_VS] = RV_EXT_V,
+    [RV_OP_VFSGNJ_VV] = RV_EXT_V,
+    [RV_OP_VFSGNJ_VF] = RV_EXT_V,
+    [RV_OP_VFSGNJN_VV] = RV_EXT_V,
+    [RV_OP_VFSGNJN_VF] = RV_EXT_V,
+    [RV_OP_VFSGNJX_VV] = RV_EXT_V,
+    [RV_OP_VFSGNJX_VF] = RV_EXT_V,
+    [RV_OP_VFSLIDE1UP_VF] = RV_EXT_V,
+    [RV_OP_VFSLIDE1DOWN_VF] = RV_EXT_V,
+    [RV_OP_VMFEQ_VV] = RV_EXT_V,
+    [RV_OP_VMFEQ_VF] = RV_EXT_V,
+    [RV_OP_VMFLE_VV] = RV_EXT_V,
+    [RV_OP_VMFLE_VF] = RV_EXT_V,
+    [RV_OP_VMFLT_VV] = RV_EXT_V,
+    [RV_OP_VMFLT_VF] = RV_EXT_V,
+    [RV_OP_VMFNE_VV] = RV_EXT_V,
+    [RV_OP_VMFNE_VF] = RV_EXT_V,
+    [RV_OP_VMFGT_VF] = RV_EXT_V,
+    [RV_OP_VMFGE_VF] = RV_EXT_V,
+    [RV_OP_VFDIV_VV] = RV_EXT_V,
+    [RV_OP_VFDIV_VF] = RV_EXT_V,
+    [RV_OP_VFRDIV_VF] = RV_EXT_V,
+    [RV_OP_VFMUL_VV] = RV_EXT_V,
+    [RV_OP_VFMUL_VF] = RV_EXT_V,
+    [RV_OP_VFRSUB_VF] = RV_EXT_V,
+    [RV_OP_VFWADD_VV] = RV_EXT_V,
+    [RV_OP_VFWADD_VF] = RV_EXT_V,
+    [RV_OP_VFWREDUSUM_VS] = RV_EXT_V,
+    [RV_OP_VFWSUB_VV] = RV_EXT_V,
+    [RV_OP_VFWSUB_VF] = RV_EXT_V,
+    [RV_OP_VFWREDOSUM_VS] = RV_EXT_V,
+    [RV_OP_VFWADD_WV] = RV_EXT_V,
+    [RV_OP_VFWADD_WF] = RV_EXT_V,
+    [RV_OP_VFWSUB_WV] = RV_EXT_V,
+    [RV_OP_VFWSUB_WF] = RV_EXT_V,
+    [RV_OP_VFWMUL_VV] = RV_EXT_V,
+    [RV_OP_VFWMUL_VF] = RV_EXT_V,
+    [RV_OP_VFMADD_VV] = RV_EXT_V,
+    [RV_OP_VFMADD_VF] = RV_EXT_V,
+    [RV_OP_VFNMADD_VV] = RV_EXT_V,
+    [RV_OP_VFNMADD_VF] = RV_EXT_V,
+    [RV_OP_VFMSUB_VV] = RV_EXT_V,
+    [RV_OP_VFMSUB_VF] = RV_EXT_V,
+    [RV_OP_VFNMSUB_VV] = RV_EXT_V,
+    [RV_OP_VFNMSUB_VF] = RV_EXT_V,
+    [RV_OP_VFMACC_VV] = RV_EXT_V,
+    [RV_OP_VFMACC_VF] = RV_EXT_V,
+    [RV_OP_VFNMACC_VV] = RV_EXT_V,
+    [RV_OP_VFNMACC_VF] = RV_EXT_V,
+    [RV_OP_VFMSAC_VV] = RV_EXT_V,
+    [RV_OP_VFMSAC_VF] = RV_EXT_V,
+    [RV_OP_VFNMSAC_VV] = RV_EXT_V,
+    [RV_OP_VFNMSAC_VF] = RV_EXT_V,
+    [RV_OP_VFWMACC_VV] = RV_EXT_V,
+    [RV_OP_VFWMACC_VF] = RV_EXT_V,
+    [RV_OP_VFWNMACC_VV] = RV_EXT_V,
+    [RV_OP_VFWNMACC_VF] = RV_EXT_V,
+    [RV_OP_VFWMSAC_VV] = RV_EXT_V,
+    [RV_OP_VFWMSAC_VF] = RV_EXT_V,
+    [RV_OP_VFWNMSAC_VV] = RV_EXT_V,
+    [RV_OP_VFWNMSAC_VF] = RV_EXT_V,
+    [RV_OP_VMV_X_S] = RV_EXT_V,
+    [RV_OP_VCPOP_M] = RV_EXT_V,
+    [RV_OP_VFIRST_M] = RV_EXT_V,
+    [RV_OP_VZEXT_VF8] = RV_EXT_V,
+    [RV_OP_VSEXT_VF8] = RV_EXT_V,
+    [RV_OP_VZEXT_VF4] = RV_EXT_V,
+    [RV_OP_VSEXT_VF4] = RV_EXT_V,
+    [RV_OP_VZEXT_VF2] = RV_EXT_V,
+    [RV_OP_VSEXT_VF2] = RV_EXT_V,
+    [RV_OP_VMSBF_M] = RV_EXT_V,
+    [RV_OP_VMSOF_M] = RV_EXT_V,
+    [RV_OP_VMSIF_M] = RV_EXT_V,
+    [RV_OP_VIOTA_M] = RV_EXT_V,
+    [RV_OP_VFMV_F_S] = RV_EXT_V,
+    [RV_OP_VFCVT_XU_F_V] = RV_EXT_V,
+    [RV_OP_VFCVT_X_F_V] = RV_EXT_V,
+    [RV_OP_VFCVT_F_XU_V] = RV_EXT_V,
+    [RV_OP_VFCVT_F_X_V] = RV_EXT_V,
+    [RV_OP_VFCVT_RTZ_XU_F_V] = RV_EXT_V,
+    [RV_OP_VFCVT_RTZ_X_F_V] = RV_EXT_V,
+    [RV_OP_VFWCVT_XU_F_V] = RV_EXT_V,
+    [RV_OP_VFWCVT_X_F_V] = RV_EXT_V,
+    [RV_OP_VFWCVT_F_XU_V] = RV_EXT_V,
+    [RV_OP_VFWCVT_F_X_V] = RV_EXT_V,
+    [RV_OP_VFWCVT_F_F_V] = RV_EXT_V,
+    [RV_OP_VFWCVT_RTZ_XU_F_V] = RV_EXT_V,
+    [RV_OP_VFWCVT_RTZ_X_F_V] = RV_EXT_V,
+    [RV_OP_VFNCVT_XU_F_W] = RV_EXT_V,
+    [RV_OP_VFNCVT_X_F_W] = RV_EXT_V,
+    [RV_OP_VFNCVT_F_XU_W] = RV_EXT_V,
+    [RV_OP_VFNCVT_F_X_W] = RV_EXT_V,
+    [RV_OP_VFNCVT_F_F_W] = RV_EXT_V,
+    [RV_OP_VFNCVT_ROD_F_F_W] = RV_EXT_V,
+    [RV_OP_VFNCVT_RTZ_XU_F_W] = RV_EXT_V,
+    [RV_OP_VFNCVT_RTZ_X_F_W] = RV_EXT_V,
+    [RV_OP_VFSQRT_V] = RV_EXT_V,
+    [RV_OP_VFRSQRT7_V] = RV_EXT_V,
+    [RV_OP_VFREC7_V] = RV_EXT_V,
+    [RV_OP_VFCLASS_V] = RV_EXT_V,
+    [RV_OP_VMV_V_V] = RV_EXT_V,
+    [RV_OP_VMV_V_X] = RV_EXT_V,
+    [RV_OP_VMV_V_I] = RV_EXT_V,
+    [RV_OP_VMV_S_X] = RV_EXT_V,
+    [RV_OP_VID_V] = RV_EXT_V,
+    [RV_OP_VCOMPRESS_VM] = RV_EXT_V,
+    [RV_OP_VFMERGE_VFM] = RV_EXT_V,
+    [RV_OP_VFMV_V_F] = RV_EXT_V,
+    [RV_OP_VFMV_S_F] = RV_EXT_V,
+    [RV_OP_VMANDN_MM] = RV_EXT_V,
+    [RV_OP_VMAND_MM] = RV_EXT_V,
+    [RV_OP_VMOR_MM] = RV_EXT_V,
+    [RV_OP_VMXOR_MM] = RV_EXT_V,
+    [RV_OP_VMORN_MM] = RV_EXT_V,
+    [RV_OP_VMNAND_MM] = RV_EXT_V,
+    [RV_OP_VMNOR_MM] = RV_EXT_V,
+    [RV_OP_VMXNOR_MM] = RV_EXT_V,
+    [RV_OP_VMV1R_V] = RV_EXT_V,
+    [RV_OP_VMV2R_V] = RV_EXT_V,
+    [RV_OP_VMV4R_V] = RV_EXT_V,
+    [RV_OP_VMV8R_V] = RV_EXT_V,
 };
 
 /* The op whose semantics execute an op: itself, or a compressed op's expansion. */
@@ -1364,11 +3872,638 @@ static const uint16_t rv_op_exec[RV_OP_COUNT] = {
     [RV_OP_C_FSD] = RV_OP_FSD,
     [RV_OP_C_FLDSP] = RV_OP_FLD,
     [RV_OP_C_FSDSP] = RV_OP_FSD,
+    [RV_OP_VSETVLI] = RV_OP_VSETVLI,
+    [RV_OP_VSETIVLI] = RV_OP_VSETIVLI,
+    [RV_OP_VSETVL] = RV_OP_VSETVL,
+    [RV_OP_VLE8_V] = RV_OP_VLE8_V,
+    [RV_OP_VSE8_V] = RV_OP_VSE8_V,
+    [RV_OP_VLE8FF_V] = RV_OP_VLE8FF_V,
+    [RV_OP_VLSE8_V] = RV_OP_VLSE8_V,
+    [RV_OP_VSSE8_V] = RV_OP_VSSE8_V,
+    [RV_OP_VLUXEI8_V] = RV_OP_VLUXEI8_V,
+    [RV_OP_VSUXEI8_V] = RV_OP_VSUXEI8_V,
+    [RV_OP_VLOXEI8_V] = RV_OP_VLOXEI8_V,
+    [RV_OP_VSOXEI8_V] = RV_OP_VSOXEI8_V,
+    [RV_OP_VLSEG2E8_V] = RV_OP_VLSEG2E8_V,
+    [RV_OP_VSSEG2E8_V] = RV_OP_VSSEG2E8_V,
+    [RV_OP_VLSEG2E8FF_V] = RV_OP_VLSEG2E8FF_V,
+    [RV_OP_VLSSEG2E8_V] = RV_OP_VLSSEG2E8_V,
+    [RV_OP_VSSSEG2E8_V] = RV_OP_VSSSEG2E8_V,
+    [RV_OP_VLUXSEG2EI8_V] = RV_OP_VLUXSEG2EI8_V,
+    [RV_OP_VSUXSEG2EI8_V] = RV_OP_VSUXSEG2EI8_V,
+    [RV_OP_VLOXSEG2EI8_V] = RV_OP_VLOXSEG2EI8_V,
+    [RV_OP_VSOXSEG2EI8_V] = RV_OP_VSOXSEG2EI8_V,
+    [RV_OP_VLSEG3E8_V] = RV_OP_VLSEG3E8_V,
+    [RV_OP_VSSEG3E8_V] = RV_OP_VSSEG3E8_V,
+    [RV_OP_VLSEG3E8FF_V] = RV_OP_VLSEG3E8FF_V,
+    [RV_OP_VLSSEG3E8_V] = RV_OP_VLSSEG3E8_V,
+    [RV_OP_VSSSEG3E8_V] = RV_OP_VSSSEG3E8_V,
+    [RV_OP_VLUXSEG3EI8_V] = RV_OP_VLUXSEG3EI8_V,
+    [RV_OP_VSUXSEG3EI8_V] = RV_OP_VSUXSEG3EI8_V,
+    [RV_OP_VLOXSEG3EI8_V] = RV_OP_VLOXSEG3EI8_V,
+    [RV_OP_VSOXSEG3EI8_V] = RV_OP_VSOXSEG3EI8_V,
+    [RV_OP_VLSEG4E8_V] = RV_OP_VLSEG4E8_V,
+    [RV_OP_VSSEG4E8_V] = RV_OP_VSSEG4E8_V,
+    [RV_OP_VLSEG4E8FF_V] = RV_OP_VLSEG4E8FF_V,
+    [RV_OP_VLSSEG4E8_V] = RV_OP_VLSSEG4E8_V,
+    [RV_OP_VSSSEG4E8_V] = RV_OP_VSSSEG4E8_V,
+    [RV_OP_VLUXSEG4EI8_V] = RV_OP_VLUXSEG4EI8_V,
+    [RV_OP_VSUXSEG4EI8_V] = RV_OP_VSUXSEG4EI8_V,
+    [RV_OP_VLOXSEG4EI8_V] = RV_OP_VLOXSEG4EI8_V,
+    [RV_OP_VSOXSEG4EI8_V] = RV_OP_VSOXSEG4EI8_V,
+    [RV_OP_VLSEG5E8_V] = RV_OP_VLSEG5E8_V,
+    [RV_OP_VSSEG5E8_V] = RV_OP_VSSEG5E8_V,
+    [RV_OP_VLSEG5E8FF_V] = RV_OP_VLSEG5E8FF_V,
+    [RV_OP_VLSSEG5E8_V] = RV_OP_VLSSEG5E8_V,
+    [RV_OP_VSSSEG5E8_V] = RV_OP_VSSSEG5E8_V,
+    [RV_OP_VLUXSEG5EI8_V] = RV_OP_VLUXSEG5EI8_V,
+    [RV_OP_VSUXSEG5EI8_V] = RV_OP_VSUXSEG5EI8_V,
+    [RV_OP_VLOXSEG5EI8_V] = RV_OP_VLOXSEG5EI8_V,
+    [RV_OP_VSOXSEG5EI8_V] = RV_OP_VSOXSEG5EI8_V,
+    [RV_OP_VLSEG6E8_V] = RV_OP_VLSEG6E8_V,
+    [RV_OP_VSSEG6E8_V] = RV_OP_VSSEG6E8_V,
+    [RV_OP_VLSEG6E8FF_V] = RV_OP_VLSEG6E8FF_V,
+    [RV_OP_VLSSEG6E8_V] = RV_OP_VLSSEG6E8_V,
+    [RV_OP_VSSSEG6E8_V] = RV_OP_VSSSEG6E8_V,
+    [RV_OP_VLUXSEG6EI8_V] = RV_OP_VLUXSEG6EI8_V,
+    [RV_OP_VSUXSEG6EI8_V] = RV_OP_VSUXSEG6EI8_V,
+    [RV_OP_VLOXSEG6EI8_V] = RV_OP_VLOXSEG6EI8_V,
+    [RV_OP_VSOXSEG6EI8_V] = RV_OP_VSOXSEG6EI8_V,
+    [RV_OP_VLSEG7E8_V] = RV_OP_VLSEG7E8_V,
+    [RV_OP_VSSEG7E8_V] = RV_OP_VSSEG7E8_V,
+    [RV_OP_VLSEG7E8FF_V] = RV_OP_VLSEG7E8FF_V,
+    [RV_OP_VLSSEG7E8_V] = RV_OP_VLSSEG7E8_V,
+    [RV_OP_VSSSEG7E8_V] = RV_OP_VSSSEG7E8_V,
+    [RV_OP_VLUXSEG7EI8_V] = RV_OP_VLUXSEG7EI8_V,
+    [RV_OP_VSUXSEG7EI8_V] = RV_OP_VSUXSEG7EI8_V,
+    [RV_OP_VLOXSEG7EI8_V] = RV_OP_VLOXSEG7EI8_V,
+    [RV_OP_VSOXSEG7EI8_V] = RV_OP_VSOXSEG7EI8_V,
+    [RV_OP_VLSEG8E8_V] = RV_OP_VLSEG8E8_V,
+    [RV_OP_VSSEG8E8_V] = RV_OP_VSSEG8E8_V,
+    [RV_OP_VLSEG8E8FF_V] = RV_OP_VLSEG8E8FF_V,
+    [RV_OP_VLSSEG8E8_V] = RV_OP_VLSSEG8E8_V,
+    [RV_OP_VSSSEG8E8_V] = RV_OP_VSSSEG8E8_V,
+    [RV_OP_VLUXSEG8EI8_V] = RV_OP_VLUXSEG8EI8_V,
+    [RV_OP_VSUXSEG8EI8_V] = RV_OP_VSUXSEG8EI8_V,
+    [RV_OP_VLOXSEG8EI8_V] = RV_OP_VLOXSEG8EI8_V,
+    [RV_OP_VSOXSEG8EI8_V] = RV_OP_VSOXSEG8EI8_V,
+    [RV_OP_VL1RE8_V] = RV_OP_VL1RE8_V,
+    [RV_OP_VL2RE8_V] = RV_OP_VL2RE8_V,
+    [RV_OP_VL4RE8_V] = RV_OP_VL4RE8_V,
+    [RV_OP_VL8RE8_V] = RV_OP_VL8RE8_V,
+    [RV_OP_VLE16_V] = RV_OP_VLE16_V,
+    [RV_OP_VSE16_V] = RV_OP_VSE16_V,
+    [RV_OP_VLE16FF_V] = RV_OP_VLE16FF_V,
+    [RV_OP_VLSE16_V] = RV_OP_VLSE16_V,
+    [RV_OP_VSSE16_V] = RV_OP_VSSE16_V,
+    [RV_OP_VLUXEI16_V] = RV_OP_VLUXEI16_V,
+    [RV_OP_VSUXEI16_V] = RV_OP_VSUXEI16_V,
+    [RV_OP_VLOXEI16_V] = RV_OP_VLOXEI16_V,
+    [RV_OP_VSOXEI16_V] = RV_OP_VSOXEI16_V,
+    [RV_OP_VLSEG2E16_V] = RV_OP_VLSEG2E16_V,
+    [RV_OP_VSSEG2E16_V] = RV_OP_VSSEG2E16_V,
+    [RV_OP_VLSEG2E16FF_V] = RV_OP_VLSEG2E16FF_V,
+    [RV_OP_VLSSEG2E16_V] = RV_OP_VLSSEG2E16_V,
+    [RV_OP_VSSSEG2E16_V] = RV_OP_VSSSEG2E16_V,
+    [RV_OP_VLUXSEG2EI16_V] = RV_OP_VLUXSEG2EI16_V,
+    [RV_OP_VSUXSEG2EI16_V] = RV_OP_VSUXSEG2EI16_V,
+    [RV_OP_VLOXSEG2EI16_V] = RV_OP_VLOXSEG2EI16_V,
+    [RV_OP_VSOXSEG2EI16_V] = RV_OP_VSOXSEG2EI16_V,
+    [RV_OP_VLSEG3E16_V] = RV_OP_VLSEG3E16_V,
+    [RV_OP_VSSEG3E16_V] = RV_OP_VSSEG3E16_V,
+    [RV_OP_VLSEG3E16FF_V] = RV_OP_VLSEG3E16FF_V,
+    [RV_OP_VLSSEG3E16_V] = RV_OP_VLSSEG3E16_V,
+    [RV_OP_VSSSEG3E16_V] = RV_OP_VSSSEG3E16_V,
+    [RV_OP_VLUXSEG3EI16_V] = RV_OP_VLUXSEG3EI16_V,
+    [RV_OP_VSUXSEG3EI16_V] = RV_OP_VSUXSEG3EI16_V,
+    [RV_OP_VLOXSEG3EI16_V] = RV_OP_VLOXSEG3EI16_V,
+    [RV_OP_VSOXSEG3EI16_V] = RV_OP_VSOXSEG3EI16_V,
+    [RV_OP_VLSEG4E16_V] = RV_OP_VLSEG4E16_V,
+    [RV_OP_VSSEG4E16_V] = RV_OP_VSSEG4E16_V,
+    [RV_OP_VLSEG4E16FF_V] = RV_OP_VLSEG4E16FF_V,
+    [RV_OP_VLSSEG4E16_V] = RV_OP_VLSSEG4E16_V,
+    [RV_OP_VSSSEG4E16_V] = RV_OP_VSSSEG4E16_V,
+    [RV_OP_VLUXSEG4EI16_V] = RV_OP_VLUXSEG4EI16_V,
+    [RV_OP_VSUXSEG4EI16_V] = RV_OP_VSUXSEG4EI16_V,
+    [RV_OP_VLOXSEG4EI16_V] = RV_OP_VLOXSEG4EI16_V,
+    [RV_OP_VSOXSEG4EI16_V] = RV_OP_VSOXSEG4EI16_V,
+    [RV_OP_VLSEG5E16_V] = RV_OP_VLSEG5E16_V,
+    [RV_OP_VSSEG5E16_V] = RV_OP_VSSEG5E16_V,
+    [RV_OP_VLSEG5E16FF_V] = RV_OP_VLSEG5E16FF_V,
+    [RV_OP_VLSSEG5E16_V] = RV_OP_VLSSEG5E16_V,
+    [RV_OP_VSSSEG5E16_V] = RV_OP_VSSSEG5E16_V,
+    [RV_OP_VLUXSEG5EI16_V] = RV_OP_VLUXSEG5EI16_V,
+    [RV_OP_VSUXSEG5EI16_V] = RV_OP_VSUXSEG5EI16_V,
+    [RV_OP_VLOXSEG5EI16_V] = RV_OP_VLOXSEG5EI16_V,
+    [RV_OP_VSOXSEG5EI16_V] = RV_OP_VSOXSEG5EI16_V,
+    [RV_OP_VLSEG6E16_V] = RV_OP_VLSEG6E16_V,
+    [RV_OP_VSSEG6E16_V] = RV_OP_VSSEG6E16_V,
+    [RV_OP_VLSEG6E16FF_V] = RV_OP_VLSEG6E16FF_V,
+    [RV_OP_VLSSEG6E16_V] = RV_OP_VLSSEG6E16_V,
+    [RV_OP_VSSSEG6E16_V] = RV_OP_VSSSEG6E16_V,
+    [RV_OP_VLUXSEG6EI16_V] = RV_OP_VLUXSEG6EI16_V,
+    [RV_OP_VSUXSEG6EI16_V] = RV_OP_VSUXSEG6EI16_V,
+    [RV_OP_VLOXSEG6EI16_V] = RV_OP_VLOXSEG6EI16_V,
+    [RV_OP_VSOXSEG6EI16_V] = RV_OP_VSOXSEG6EI16_V,
+    [RV_OP_VLSEG7E16_V] = RV_OP_VLSEG7E16_V,
+    [RV_OP_VSSEG7E16_V] = RV_OP_VSSEG7E16_V,
+    [RV_OP_VLSEG7E16FF_V] = RV_OP_VLSEG7E16FF_V,
+    [RV_OP_VLSSEG7E16_V] = RV_OP_VLSSEG7E16_V,
+    [RV_OP_VSSSEG7E16_V] = RV_OP_VSSSEG7E16_V,
+    [RV_OP_VLUXSEG7EI16_V] = RV_OP_VLUXSEG7EI16_V,
+    [RV_OP_VSUXSEG7EI16_V] = RV_OP_VSUXSEG7EI16_V,
+    [RV_OP_VLOXSEG7EI16_V] = RV_OP_VLOXSEG7EI16_V,
+    [RV_OP_VSOXSEG7EI16_V] = RV_OP_VSOXSEG7EI16_V,
+    [RV_OP_VLSEG8E16_V] = RV_OP_VLSEG8E16_V,
+    [RV_OP_VSSEG8E16_V] = RV_OP_VSSEG8E16_V,
+    [RV_OP_VLSEG8E16FF_V] = RV_OP_VLSEG8E16FF_V,
+    [RV_OP_VLSSEG8E16_V] = RV_OP_VLSSEG8E16_V,
+    [RV_OP_VSSSEG8E16_V] = RV_OP_VSSSEG8E16_V,
+    [RV_OP_VLUXSEG8EI16_V] = RV_OP_VLUXSEG8EI16_V,
+    [RV_OP_VSUXSEG8EI16_V] = RV_OP_VSUXSEG8EI16_V,
+    [RV_OP_VLOXSEG8EI16_V] = RV_OP_VLOXSEG8EI16_V,
+    [RV_OP_VSOXSEG8EI16_V] = RV_OP_VSOXSEG8EI16_V,
+    [RV_OP_VL1RE16_V] = RV_OP_VL1RE16_V,
+    [RV_OP_VL2RE16_V] = RV_OP_VL2RE16_V,
+    [RV_OP_VL4RE16_V] = RV_OP_VL4RE16_V,
+    [RV_OP_VL8RE16_V] = RV_OP_VL8RE16_V,
+    [RV_OP_VLE32_V] = RV_OP_VLE32_V,
+    [RV_OP_VSE32_V] = RV_OP_VSE32_V,
+    [RV_OP_VLE32FF_V] = RV_OP_VLE32FF_V,
+    [RV_OP_VLSE32_V] = RV_OP_VLSE32_V,
+    [RV_OP_VSSE32_V] = RV_OP_VSSE32_V,
+    [RV_OP_VLUXEI32_V] = RV_OP_VLUXEI32_V,
+    [RV_OP_VSUXEI32_V] = RV_OP_VSUXEI32_V,
+    [RV_OP_VLOXEI32_V] = RV_OP_VLOXEI32_V,
+    [RV_OP_VSOXEI32_V] = RV_OP_VSOXEI32_V,
+    [RV_OP_VLSEG2E32_V] = RV_OP_VLSEG2E32_V,
+    [RV_OP_VSSEG2E32_V] = RV_OP_VSSEG2E32_V,
+    [RV_OP_VLSEG2E32FF_V] = RV_OP_VLSEG2E32FF_V,
+    [RV_OP_VLSSEG2E32_V] = RV_OP_VLSSEG2E32_V,
+    [RV_OP_VSSSEG2E32_V] = RV_OP_VSSSEG2E32_V,
+    [RV_OP_VLUXSEG2EI32_V] = RV_OP_VLUXSEG2EI32_V,
+    [RV_OP_VSUXSEG2EI32_V] = RV_OP_VSUXSEG2EI32_V,
+    [RV_OP_VLOXSEG2EI32_V] = RV_OP_VLOXSEG2EI32_V,
+    [RV_OP_VSOXSEG2EI32_V] = RV_OP_VSOXSEG2EI32_V,
+    [RV_OP_VLSEG3E32_V] = RV_OP_VLSEG3E32_V,
+    [RV_OP_VSSEG3E32_V] = RV_OP_VSSEG3E32_V,
+    [RV_OP_VLSEG3E32FF_V] = RV_OP_VLSEG3E32FF_V,
+    [RV_OP_VLSSEG3E32_V] = RV_OP_VLSSEG3E32_V,
+    [RV_OP_VSSSEG3E32_V] = RV_OP_VSSSEG3E32_V,
+    [RV_OP_VLUXSEG3EI32_V] = RV_OP_VLUXSEG3EI32_V,
+    [RV_OP_VSUXSEG3EI32_V] = RV_OP_VSUXSEG3EI32_V,
+    [RV_OP_VLOXSEG3EI32_V] = RV_OP_VLOXSEG3EI32_V,
+    [RV_OP_VSOXSEG3EI32_V] = RV_OP_VSOXSEG3EI32_V,
+    [RV_OP_VLSEG4E32_V] = RV_OP_VLSEG4E32_V,
+    [RV_OP_VSSEG4E32_V] = RV_OP_VSSEG4E32_V,
+    [RV_OP_VLSEG4E32FF_V] = RV_OP_VLSEG4E32FF_V,
+    [RV_OP_VLSSEG4E32_V] = RV_OP_VLSSEG4E32_V,
+    [RV_OP_VSSSEG4E32_V] = RV_OP_VSSSEG4E32_V,
+    [RV_OP_VLUXSEG4EI32_V] = RV_OP_VLUXSEG4EI32_V,
+    [RV_OP_VSUXSEG4EI32_V] = RV_OP_VSUXSEG4EI32_V,
+    [RV_OP_VLOXSEG4EI32_V] = RV_OP_VLOXSEG4EI32_V,
+    [RV_OP_VSOXSEG4EI32_V] = RV_OP_VSOXSEG4EI32_V,
+    [RV_OP_VLSEG5E32_V] = RV_OP_VLSEG5E32_V,
+    [RV_OP_VSSEG5E32_V] = RV_OP_VSSEG5E32_V,
+    [RV_OP_VLSEG5E32FF_V] = RV_OP_VLSEG5E32FF_V,
+    [RV_OP_VLSSEG5E32_V] = RV_OP_VLSSEG5E32_V,
+    [RV_OP_VSSSEG5E32_V] = RV_OP_VSSSEG5E32_V,
+    [RV_OP_VLUXSEG5EI32_V] = RV_OP_VLUXSEG5EI32_V,
+    [RV_OP_VSUXSEG5EI32_V] = RV_OP_VSUXSEG5EI32_V,
+    [RV_OP_VLOXSEG5EI32_V] = RV_OP_VLOXSEG5EI32_V,
+    [RV_OP_VSOXSEG5EI32_V] = RV_OP_VSOXSEG5EI32_V,
+    [RV_OP_VLSEG6E32_V] = RV_OP_VLSEG6E32_V,
+    [RV_OP_VSSEG6E32_V] = RV_OP_VSSEG6E32_V,
+    [RV_OP_VLSEG6E32FF_V] = RV_OP_VLSEG6E32FF_V,
+    [RV_OP_VLSSEG6E32_V] = RV_OP_VLSSEG6E32_V,
+    [RV_OP_VSSSEG6E32_V] = RV_OP_VSSSEG6E32_V,
+    [RV_OP_VLUXSEG6EI32_V] = RV_OP_VLUXSEG6EI32_V,
+    [RV_OP_VSUXSEG6EI32_V] = RV_OP_VSUXSEG6EI32_V,
+    [RV_OP_VLOXSEG6EI32_V] = RV_OP_VLOXSEG6EI32_V,
+    [RV_OP_VSOXSEG6EI32_V] = RV_OP_VSOXSEG6EI32_V,
+    [RV_OP_VLSEG7E32_V] = RV_OP_VLSEG7E32_V,
+    [RV_OP_VSSEG7E32_V] = RV_OP_VSSEG7E32_V,
+    [RV_OP_VLSEG7E32FF_V] = RV_OP_VLSEG7E32FF_V,
+    [RV_OP_VLSSEG7E32_V] = RV_OP_VLSSEG7E32_V,
+    [RV_OP_VSSSEG7E32_V] = RV_OP_VSSSEG7E32_V,
+    [RV_OP_VLUXSEG7EI32_V] = RV_OP_VLUXSEG7EI32_V,
+    [RV_OP_VSUXSEG7EI32_V] = RV_OP_VSUXSEG7EI32_V,
+    [RV_OP_VLOXSEG7EI32_V] = RV_OP_VLOXSEG7EI32_V,
+    [RV_OP_VSOXSEG7EI32_V] = RV_OP_VSOXSEG7EI32_V,
+    [RV_OP_VLSEG8E32_V] = RV_OP_VLSEG8E32_V,
+    [RV_OP_VSSEG8E32_V] = RV_OP_VSSEG8E32_V,
+    [RV_OP_VLSEG8E32FF_V] = RV_OP_VLSEG8E32FF_V,
+    [RV_OP_VLSSEG8E32_V] = RV_OP_VLSSEG8E32_V,
+    [RV_OP_VSSSEG8E32_V] = RV_OP_VSSSEG8E32_V,
+    [RV_OP_VLUXSEG8EI32_V] = RV_OP_VLUXSEG8EI32_V,
+    [RV_OP_VSUXSEG8EI32_V] = RV_OP_VSUXSEG8EI32_V,
+    [RV_OP_VLOXSEG8EI32_V] = RV_OP_VLOXSEG8EI32_V,
+    [RV_OP_VSOXSEG8EI32_V] = RV_OP_VSOXSEG8EI32_V,
+    [RV_OP_VL1RE32_V] = RV_OP_VL1RE32_V,
+    [RV_OP_VL2RE32_V] = RV_OP_VL2RE32_V,
+    [RV_OP_VL4RE32_V] = RV_OP_VL4RE32_V,
+    [RV_OP_VL8RE32_V] = RV_OP_VL8RE32_V,
+    [RV_OP_VLE64_V] = RV_OP_VLE64_V,
+    [RV_OP_VSE64_V] = RV_OP_VSE64_V,
+    [RV_OP_VLE64FF_V] = RV_OP_VLE64FF_V,
+    [RV_OP_VLSE64_V] = RV_OP_VLSE64_V,
+    [RV_OP_VSSE64_V] = RV_OP_VSSE64_V,
+    [RV_OP_VLUXEI64_V] = RV_OP_VLUXEI64_V,
+    [RV_OP_VSUXEI64_V] = RV_OP_VSUXEI64_V,
+    [RV_OP_VLOXEI64_V] = RV_OP_VLOXEI64_V,
+    [RV_OP_VSOXEI64_V] = RV_OP_VSOXEI64_V,
+    [RV_OP_VLSEG2E64_V] = RV_OP_VLSEG2E64_V,
+    [RV_OP_VSSEG2E64_V] = RV_OP_VSSEG2E64_V,
+    [RV_OP_VLSEG2E64FF_V] = RV_OP_VLSEG2E64FF_V,
+    [RV_OP_VLSSEG2E64_V] = RV_OP_VLSSEG2E64_V,
+    [RV_OP_VSSSEG2E64_V] = RV_OP_VSSSEG2E64_V,
+    [RV_OP_VLUXSEG2EI64_V] = RV_OP_VLUXSEG2EI64_V,
+    [RV_OP_VSUXSEG2EI64_V] = RV_OP_VSUXSEG2EI64_V,
+    [RV_OP_VLOXSEG2EI64_V] = RV_OP_VLOXSEG2EI64_V,
+    [RV_OP_VSOXSEG2EI64_V] = RV_OP_VSOXSEG2EI64_V,
+    [RV_OP_VLSEG3E64_V] = RV_OP_VLSEG3E64_V,
+    [RV_OP_VSSEG3E64_V] = RV_OP_VSSEG3E64_V,
+    [RV_OP_VLSEG3E64FF_V] = RV_OP_VLSEG3E64FF_V,
+    [RV_OP_VLSSEG3E64_V] = RV_OP_VLSSEG3E64_V,
+    [RV_OP_VSSSEG3E64_V] = RV_OP_VSSSEG3E64_V,
+    [RV_OP_VLUXSEG3EI64_V] = RV_OP_VLUXSEG3EI64_V,
+    [RV_OP_VSUXSEG3EI64_V] = RV_OP_VSUXSEG3EI64_V,
+    [RV_OP_VLOXSEG3EI64_V] = RV_OP_VLOXSEG3EI64_V,
+    [RV_OP_VSOXSEG3EI64_V] = RV_OP_VSOXSEG3EI64_V,
+    [RV_OP_VLSEG4E64_V] = RV_OP_VLSEG4E64_V,
+    [RV_OP_VSSEG4E64_V] = RV_OP_VSSEG4E64_V,
+    [RV_OP_VLSEG4E64FF_V] = RV_OP_VLSEG4E64FF_V,
+    [RV_OP_VLSSEG4E64_V] = RV_OP_VLSSEG4E64_V,
+    [RV_OP_VSSSEG4E64_V] = RV_OP_VSSSEG4E64_V,
+    [RV_OP_VLUXSEG4EI64_V] = RV_OP_VLUXSEG4EI64_V,
+    [RV_OP_VSUXSEG4EI64_V] = RV_OP_VSUXSEG4EI64_V,
+    [RV_OP_VLOXSEG4EI64_V] = RV_OP_VLOXSEG4EI64_V,
+    [RV_OP_VSOXSEG4EI64_V] = RV_OP_VSOXSEG4EI64_V,
+    [RV_OP_VLSEG5E64_V] = RV_OP_VLSEG5E64_V,
+    [RV_OP_VSSEG5E64_V] = RV_OP_VSSEG5E64_V,
+    [RV_OP_VLSEG5E64FF_V] = RV_OP_VLSEG5E64FF_V,
+    [RV_OP_VLSSEG5E64_V] = RV_OP_VLSSEG5E64_V,
+    [RV_OP_VSSSEG5E64_V] = RV_OP_VSSSEG5E64_V,
+    [RV_OP_VLUXSEG5EI64_V] = RV_OP_VLUXSEG5EI64_V,
+    [RV_OP_VSUXSEG5EI64_V] = RV_OP_VSUXSEG5EI64_V,
+    [RV_OP_VLOXSEG5EI64_V] = RV_OP_VLOXSEG5EI64_V,
+    [RV_OP_VSOXSEG5EI64_V] = RV_OP_VSOXSEG5EI64_V,
+    [RV_OP_VLSEG6E64_V] = RV_OP_VLSEG6E64_V,
+    [RV_OP_VSSEG6E64_V] = RV_OP_VSSEG6E64_V,
+    [RV_OP_VLSEG6E64FF_V] = RV_OP_VLSEG6E64FF_V,
+    [RV_OP_VLSSEG6E64_V] = RV_OP_VLSSEG6E64_V,
+    [RV_OP_VSSSEG6E64_V] = RV_OP_VSSSEG6E64_V,
+    [RV_OP_VLUXSEG6EI64_V] = RV_OP_VLUXSEG6EI64_V,
+    [RV_OP_VSUXSEG6EI64_V] = RV_OP_VSUXSEG6EI64_V,
+    [RV_OP_VLOXSEG6EI64_V] = RV_OP_VLOXSEG6EI64_V,
+    [RV_OP_VSOXSEG6EI64_V] = RV_OP_VSOXSEG6EI64_V,
+    [RV_OP_VLSEG7E64_V] = RV_OP_VLSEG7E64_V,
+    [RV_OP_VSSEG7E64_V] = RV_OP_VSSEG7E64_V,
+    [RV_OP_VLSEG7E64FF_V] = RV_OP_VLSEG7E64FF_V,
+    [RV_OP_VLSSEG7E64_V] = RV_OP_VLSSEG7E64_V,
+    [RV_OP_VSSSEG7E64_V] = RV_OP_VSSSEG7E64_V,
+    [RV_OP_VLUXSEG7EI64_V] = RV_OP_VLUXSEG7EI64_V,
+    [RV_OP_VSUXSEG7EI64_V] = RV_OP_VSUXSEG7EI64_V,
+    [RV_OP_VLOXSEG7EI64_V] = RV_OP_VLOXSEG7EI64_V,
+    [RV_OP_VSOXSEG7EI64_V] = RV_OP_VSOXSEG7EI64_V,
+    [RV_OP_VLSEG8E64_V] = RV_OP_VLSEG8E64_V,
+    [RV_OP_VSSEG8E64_V] = RV_OP_VSSEG8E64_V,
+    [RV_OP_VLSEG8E64FF_V] = RV_OP_VLSEG8E64FF_V,
+    [RV_OP_VLSSEG8E64_V] = RV_OP_VLSSEG8E64_V,
+    [RV_OP_VSSSEG8E64_V] = RV_OP_VSSSEG8E64_V,
+    [RV_OP_VLUXSEG8EI64_V] = RV_OP_VLUXSEG8EI64_V,
+    [RV_OP_VSUXSEG8EI64_V] = RV_OP_VSUXSEG8EI64_V,
+    [RV_OP_VLOXSEG8EI64_V] = RV_OP_VLOXSEG8EI64_V,
+    [RV_OP_VSOXSEG8EI64_V] = RV_OP_VSOXSEG8EI64_V,
+    [RV_OP_VL1RE64_V] = RV_OP_VL1RE64_V,
+    [RV_OP_VL2RE64_V] = RV_OP_VL2RE64_V,
+    [RV_OP_VL4RE64_V] = RV_OP_VL4RE64_V,
+    [RV_OP_VL8RE64_V] = RV_OP_VL8RE64_V,
+    [RV_OP_VS1R_V] = RV_OP_VS1R_V,
+    [RV_OP_VS2R_V] = RV_OP_VS2R_V,
+    [RV_OP_VS4R_V] = RV_OP_VS4R_V,
+    [RV_OP_VS8R_V] = RV_OP_VS8R_V,
+    [RV_OP_VLM_V] = RV_OP_VLM_V,
+    [RV_OP_VSM_V] = RV_OP_VSM_V,
+    [RV_OP_VADD_VV] = RV_OP_VADD_VV,
+    [RV_OP_VADD_VX] = RV_OP_VADD_VX,
+    [RV_OP_VADD_VI] = RV_OP_VADD_VI,
+    [RV_OP_VSUB_VV] = RV_OP_VSUB_VV,
+    [RV_OP_VSUB_VX] = RV_OP_VSUB_VX,
+    [RV_OP_VRSUB_VX] = RV_OP_VRSUB_VX,
+    [RV_OP_VRSUB_VI] = RV_OP_VRSUB_VI,
+    [RV_OP_VMINU_VV] = RV_OP_VMINU_VV,
+    [RV_OP_VMINU_VX] = RV_OP_VMINU_VX,
+    [RV_OP_VMIN_VV] = RV_OP_VMIN_VV,
+    [RV_OP_VMIN_VX] = RV_OP_VMIN_VX,
+    [RV_OP_VMAXU_VV] = RV_OP_VMAXU_VV,
+    [RV_OP_VMAXU_VX] = RV_OP_VMAXU_VX,
+    [RV_OP_VMAX_VV] = RV_OP_VMAX_VV,
+    [RV_OP_VMAX_VX] = RV_OP_VMAX_VX,
+    [RV_OP_VAND_VV] = RV_OP_VAND_VV,
+    [RV_OP_VAND_VX] = RV_OP_VAND_VX,
+    [RV_OP_VAND_VI] = RV_OP_VAND_VI,
+    [RV_OP_VOR_VV] = RV_OP_VOR_VV,
+    [RV_OP_VOR_VX] = RV_OP_VOR_VX,
+    [RV_OP_VOR_VI] = RV_OP_VOR_VI,
+    [RV_OP_VXOR_VV] = RV_OP_VXOR_VV,
+    [RV_OP_VXOR_VX] = RV_OP_VXOR_VX,
+    [RV_OP_VXOR_VI] = RV_OP_VXOR_VI,
+    [RV_OP_VRGATHER_VV] = RV_OP_VRGATHER_VV,
+    [RV_OP_VRGATHER_VX] = RV_OP_VRGATHER_VX,
+    [RV_OP_VRGATHER_VI] = RV_OP_VRGATHER_VI,
+    [RV_OP_VRGATHEREI16_VV] = RV_OP_VRGATHEREI16_VV,
+    [RV_OP_VSLIDEUP_VX] = RV_OP_VSLIDEUP_VX,
+    [RV_OP_VSLIDEUP_VI] = RV_OP_VSLIDEUP_VI,
+    [RV_OP_VSLIDEDOWN_VX] = RV_OP_VSLIDEDOWN_VX,
+    [RV_OP_VSLIDEDOWN_VI] = RV_OP_VSLIDEDOWN_VI,
+    [RV_OP_VADC_VVM] = RV_OP_VADC_VVM,
+    [RV_OP_VADC_VXM] = RV_OP_VADC_VXM,
+    [RV_OP_VADC_VIM] = RV_OP_VADC_VIM,
+    [RV_OP_VMADC_VVM] = RV_OP_VMADC_VVM,
+    [RV_OP_VMADC_VXM] = RV_OP_VMADC_VXM,
+    [RV_OP_VMADC_VIM] = RV_OP_VMADC_VIM,
+    [RV_OP_VMADC_VV] = RV_OP_VMADC_VV,
+    [RV_OP_VMADC_VX] = RV_OP_VMADC_VX,
+    [RV_OP_VMADC_VI] = RV_OP_VMADC_VI,
+    [RV_OP_VSBC_VVM] = RV_OP_VSBC_VVM,
+    [RV_OP_VSBC_VXM] = RV_OP_VSBC_VXM,
+    [RV_OP_VMSBC_VVM] = RV_OP_VMSBC_VVM,
+    [RV_OP_VMSBC_VXM] = RV_OP_VMSBC_VXM,
+    [RV_OP_VMSBC_VV] = RV_OP_VMSBC_VV,
+    [RV_OP_VMSBC_VX] = RV_OP_VMSBC_VX,
+    [RV_OP_VMERGE_VVM] = RV_OP_VMERGE_VVM,
+    [RV_OP_VMERGE_VXM] = RV_OP_VMERGE_VXM,
+    [RV_OP_VMERGE_VIM] = RV_OP_VMERGE_VIM,
+    [RV_OP_VMSEQ_VV] = RV_OP_VMSEQ_VV,
+    [RV_OP_VMSEQ_VX] = RV_OP_VMSEQ_VX,
+    [RV_OP_VMSEQ_VI] = RV_OP_VMSEQ_VI,
+    [RV_OP_VMSNE_VV] = RV_OP_VMSNE_VV,
+    [RV_OP_VMSNE_VX] = RV_OP_VMSNE_VX,
+    [RV_OP_VMSNE_VI] = RV_OP_VMSNE_VI,
+    [RV_OP_VMSLTU_VV] = RV_OP_VMSLTU_VV,
+    [RV_OP_VMSLTU_VX] = RV_OP_VMSLTU_VX,
+    [RV_OP_VMSLT_VV] = RV_OP_VMSLT_VV,
+    [RV_OP_VMSLT_VX] = RV_OP_VMSLT_VX,
+    [RV_OP_VMSLEU_VV] = RV_OP_VMSLEU_VV,
+    [RV_OP_VMSLEU_VX] = RV_OP_VMSLEU_VX,
+    [RV_OP_VMSLEU_VI] = RV_OP_VMSLEU_VI,
+    [RV_OP_VMSLE_VV] = RV_OP_VMSLE_VV,
+    [RV_OP_VMSLE_VX] = RV_OP_VMSLE_VX,
+    [RV_OP_VMSLE_VI] = RV_OP_VMSLE_VI,
+    [RV_OP_VMSGTU_VX] = RV_OP_VMSGTU_VX,
+    [RV_OP_VMSGTU_VI] = RV_OP_VMSGTU_VI,
+    [RV_OP_VMSGT_VX] = RV_OP_VMSGT_VX,
+    [RV_OP_VMSGT_VI] = RV_OP_VMSGT_VI,
+    [RV_OP_VSADDU_VV] = RV_OP_VSADDU_VV,
+    [RV_OP_VSADDU_VX] = RV_OP_VSADDU_VX,
+    [RV_OP_VSADDU_VI] = RV_OP_VSADDU_VI,
+    [RV_OP_VSADD_VV] = RV_OP_VSADD_VV,
+    [RV_OP_VSADD_VX] = RV_OP_VSADD_VX,
+    [RV_OP_VSADD_VI] = RV_OP_VSADD_VI,
+    [RV_OP_VSSUBU_VV] = RV_OP_VSSUBU_VV,
+    [RV_OP_VSSUBU_VX] = RV_OP_VSSUBU_VX,
+    [RV_OP_VSSUB_VV] = RV_OP_VSSUB_VV,
+    [RV_OP_VSSUB_VX] = RV_OP_VSSUB_VX,
+    [RV_OP_VSLL_VV] = RV_OP_VSLL_VV,
+    [RV_OP_VSLL_VX] = RV_OP_VSLL_VX,
+    [RV_OP_VSLL_VI] = RV_OP_VSLL_VI,
+    [RV_OP_VSMUL_VV] = RV_OP_VSMUL_VV,
+    [RV_OP_VSMUL_VX] = RV_OP_VSMUL_VX,
+    [RV_OP_VSRL_VV] = RV_OP_VSRL_VV,
+    [RV_OP_VSRL_VX] = RV_OP_VSRL_VX,
+    [RV_OP_VSRL_VI] = RV_OP_VSRL_VI,
+    [RV_OP_VSRA_VV] = RV_OP_VSRA_VV,
+    [RV_OP_VSRA_VX] = RV_OP_VSRA_VX,
+    [RV_OP_VSRA_VI] = RV_OP_VSRA_VI,
+    [RV_OP_VSSRL_VV] = RV_OP_VSSRL_VV,
+    [RV_OP_VSSRL_VX] = RV_OP_VSSRL_VX,
+    [RV_OP_VSSRL_VI] = RV_OP_VSSRL_VI,
+    [RV_OP_VSSRA_VV] = RV_OP_VSSRA_VV,
+    [RV_OP_VSSRA_VX] = RV_OP_VSSRA_VX,
+    [RV_OP_VSSRA_VI] = RV_OP_VSSRA_VI,
+    [RV_OP_VNSRL_WV] = RV_OP_VNSRL_WV,
+    [RV_OP_VNSRL_WX] = RV_OP_VNSRL_WX,
+    [RV_OP_VNSRL_WI] = RV_OP_VNSRL_WI,
+    [RV_OP_VNSRA_WV] = RV_OP_VNSRA_WV,
+    [RV_OP_VNSRA_WX] = RV_OP_VNSRA_WX,
+    [RV_OP_VNSRA_WI] = RV_OP_VNSRA_WI,
+    [RV_OP_VNCLIPU_WV] = RV_OP_VNCLIPU_WV,
+    [RV_OP_VNCLIPU_WX] = RV_OP_VNCLIPU_WX,
+    [RV_OP_VNCLIPU_WI] = RV_OP_VNCLIPU_WI,
+    [RV_OP_VNCLIP_WV] = RV_OP_VNCLIP_WV,
+    [RV_OP_VNCLIP_WX] = RV_OP_VNCLIP_WX,
+    [RV_OP_VNCLIP_WI] = RV_OP_VNCLIP_WI,
+    [RV_OP_VWREDSUMU_VS] = RV_OP_VWREDSUMU_VS,
+    [RV_OP_VWREDSUM_VS] = RV_OP_VWREDSUM_VS,
+    [RV_OP_VREDSUM_VS] = RV_OP_VREDSUM_VS,
+    [RV_OP_VREDAND_VS] = RV_OP_VREDAND_VS,
+    [RV_OP_VREDOR_VS] = RV_OP_VREDOR_VS,
+    [RV_OP_VREDXOR_VS] = RV_OP_VREDXOR_VS,
+    [RV_OP_VREDMINU_VS] = RV_OP_VREDMINU_VS,
+    [RV_OP_VREDMIN_VS] = RV_OP_VREDMIN_VS,
+    [RV_OP_VREDMAXU_VS] = RV_OP_VREDMAXU_VS,
+    [RV_OP_VREDMAX_VS] = RV_OP_VREDMAX_VS,
+    [RV_OP_VAADDU_VV] = RV_OP_VAADDU_VV,
+    [RV_OP_VAADDU_VX] = RV_OP_VAADDU_VX,
+    [RV_OP_VAADD_VV] = RV_OP_VAADD_VV,
+    [RV_OP_VAADD_VX] = RV_OP_VAADD_VX,
+    [RV_OP_VASUBU_VV] = RV_OP_VASUBU_VV,
+    [RV_OP_VASUBU_VX] = RV_OP_VASUBU_VX,
+    [RV_OP_VASUB_VV] = RV_OP_VASUB_VV,
+    [RV_OP_VASUB_VX] = RV_OP_VASUB_VX,
+    [RV_OP_VSLIDE1UP_VX] = RV_OP_VSLIDE1UP_VX,
+    [RV_OP_VSLIDE1DOWN_VX] = RV_OP_VSLIDE1DOWN_VX,
+    [RV_OP_VDIVU_VV] = RV_OP_VDIVU_VV,
+    [RV_OP_VDIVU_VX] = RV_OP_VDIVU_VX,
+    [RV_OP_VDIV_VV] = RV_OP_VDIV_VV,
+    [RV_OP_VDIV_VX] = RV_OP_VDIV_VX,
+    [RV_OP_VREMU_VV] = RV_OP_VREMU_VV,
+    [RV_OP_VREMU_VX] = RV_OP_VREMU_VX,
+    [RV_OP_VREM_VV] = RV_OP_VREM_VV,
+    [RV_OP_VREM_VX] = RV_OP_VREM_VX,
+    [RV_OP_VMULHU_VV] = RV_OP_VMULHU_VV,
+    [RV_OP_VMULHU_VX] = RV_OP_VMULHU_VX,
+    [RV_OP_VMUL_VV] = RV_OP_VMUL_VV,
+    [RV_OP_VMUL_VX] = RV_OP_VMUL_VX,
+    [RV_OP_VMULHSU_VV] = RV_OP_VMULHSU_VV,
+    [RV_OP_VMULHSU_VX] = RV_OP_VMULHSU_VX,
+    [RV_OP_VMULH_VV] = RV_OP_VMULH_VV,
+    [RV_OP_VMULH_VX] = RV_OP_VMULH_VX,
+    [RV_OP_VWADDU_VV] = RV_OP_VWADDU_VV,
+    [RV_OP_VWADDU_VX] = RV_OP_VWADDU_VX,
+    [RV_OP_VWADD_VV] = RV_OP_VWADD_VV,
+    [RV_OP_VWADD_VX] = RV_OP_VWADD_VX,
+    [RV_OP_VWSUBU_VV] = RV_OP_VWSUBU_VV,
+    [RV_OP_VWSUBU_VX] = RV_OP_VWSUBU_VX,
+    [RV_OP_VWSUB_VV] = RV_OP_VWSUB_VV,
+    [RV_OP_VWSUB_VX] = RV_OP_VWSUB_VX,
+    [RV_OP_VWADDU_WV] = RV_OP_VWADDU_WV,
+    [RV_OP_VWADDU_WX] = RV_OP_VWADDU_WX,
+    [RV_OP_VWADD_WV] = RV_OP_VWADD_WV,
+    [RV_OP_VWADD_WX] = RV_OP_VWADD_WX,
+    [RV_OP_VWSUBU_WV] = RV_OP_VWSUBU_WV,
+    [RV_OP_VWSUBU_WX] = RV_OP_VWSUBU_WX,
+    [RV_OP_VWSUB_WV] = RV_OP_VWSUB_WV,
+    [RV_OP_VWSUB_WX] = RV_OP_VWSUB_WX,
+    [RV_OP_VWMULU_VV] = RV_OP_VWMULU_VV,
+    [RV_OP_VWMULU_VX] = RV_OP_VWMULU_VX,
+    [RV_OP_VWMULSU_VV] = RV_OP_VWMULSU_VV,
+    [RV_OP_VWMULSU_VX] = RV_OP_VWMULSU_VX,
+    [RV_OP_VWMUL_VV] = RV_OP_VWMUL_VV,
+    [RV_OP_VWMUL_VX] = RV_OP_VWMUL_VX,
+    [RV_OP_VMADD_VV] = RV_OP_VMADD_VV,
+    [RV_OP_VMADD_VX] = RV_OP_VMADD_VX,
+    [RV_OP_VNMSUB_VV] = RV_OP_VNMSUB_VV,
+    [RV_OP_VNMSUB_VX] = RV_OP_VNMSUB_VX,
+    [RV_OP_VMACC_VV] = RV_OP_VMACC_VV,
+    [RV_OP_VMACC_VX] = RV_OP_VMACC_VX,
+    [RV_OP_VNMSAC_VV] = RV_OP_VNMSAC_VV,
+    [RV_OP_VNMSAC_VX] = RV_OP_VNMSAC_VX,
+    [RV_OP_VWMACCU_VV] = RV_OP_VWMACCU_VV,
+    [RV_OP_VWMACCU_VX] = RV_OP_VWMACCU_VX,
+    [RV_OP_VWMACC_VV] = RV_OP_VWMACC_VV,
+    [RV_OP_VWMACC_VX] = RV_OP_VWMACC_VX,
+    [RV_OP_VWMACCUS_VX] = RV_OP_VWMACCUS_VX,
+    [RV_OP_VWMACCSU_VV] = RV_OP_VWMACCSU_VV,
+    [RV_OP_VWMACCSU_VX] = RV_OP_VWMACCSU_VX,
+    [RV_OP_VFADD_VV] = RV_OP_VFADD_VV,
+    [RV_OP_VFADD_VF] = RV_OP_VFADD_VF,
+    [RV_OP_VFREDUSUM_VS] = RV_OP_VFREDUSUM_VS,
+    [RV_OP_VFSUB_VV] = RV_OP_VFSUB_VV,
+    [RV_OP_VFSUB_VF] = RV_OP_VFSUB_VF,
+    [RV_OP_VFREDOSUM_VS] = RV_OP_VFREDOSUM_VS,
+    [RV_OP_VFMIN_VV] = RV_OP_VFMIN_VV,
+    [RV_OP_VFMIN_VF] = RV_OP_VFMIN_VF,
+    [RV_OP_VFREDMIN_VS] = RV_OP_VFREDMIN_VS,
+    [RV_OP_VFMAX_VV] = RV_OP_VFMAX_VV,
+    [RV_OP_VFMAX_VF] = RV_OP_VFMAX_VF,
+    [RV_OP_VFREDMAX_VS] = RV_OP_VFREDMAX_VS,
+    [RV_OP_VFSGNJ_VV] = RV_OP_VFSGNJ_VV,
+    [RV_OP_VFSGNJ_VF] = RV_OP_VFSGNJ_VF,
+    [RV_OP_VFSGNJN_VV] = RV_OP_VFSGNJN_VV,
+    [RV_OP_VFSGNJN_VF] = RV_OP_VFSGNJN_VF,
+    [RV_OP_VFSGNJX_VV] = RV_OP_VFSGNJX_VV,
+    [RV_OP_VFSGNJX_VF] = RV_OP_VFSGNJX_VF,
+    [RV_OP_VFSLIDE1UP_VF] = RV_OP_VFSLIDE1UP_VF,
+    [RV_OP_VFSLIDE1DOWN_VF] = RV_OP_VFSLIDE1DOWN_VF,
+    [RV_OP_VMFEQ_VV] = RV_OP_VMFEQ_VV,
+    [RV_OP_VMFEQ_VF] = RV_OP_VMFEQ_VF,
+    [RV_OP_VMFLE_VV] = RV_OP_VMFLE_VV,
+    [RV_OP_VMFLE_VF] = RV_OP_VMFLE_VF,
+    [RV_OP_VMFLT_VV] = RV_OP_VMFLT_VV,
+    [RV_OP_VMFLT_VF] = RV_OP_VMFLT_VF,
+    [RV_OP_VMFNE_VV] = RV_OP_VMFNE_VV,
+    [RV_OP_VMFNE_VF] = RV_OP_VMFNE_VF,
+    [RV_OP_VMFGT_VF] = RV_OP_VMFGT_VF,
+    [RV_OP_VMFGE_VF] = RV_OP_VMFGE_VF,
+    [RV_OP_VFDIV_VV] = RV_OP_VFDIV_VV,
+    [RV_OP_VFDIV_VF] = RV_OP_VFDIV_VF,
+    [RV_OP_VFRDIV_VF] = RV_OP_VFRDIV_VF,
+    [RV_OP_VFMUL_VV] = RV_OP_VFMUL_VV,
+    [RV_OP_VFMUL_VF] = RV_OP_VFMUL_VF,
+    [RV_OP_VFRSUB_VF] = RV_OP_VFRSUB_VF,
+    [RV_OP_VFWADD_VV] = RV_OP_VFWADD_VV,
+    [RV_OP_VFWADD_VF] = RV_OP_VFWADD_VF,
+    [RV_OP_VFWREDUSUM_VS] = RV_OP_VFWREDUSUM_VS,
+    [RV_OP_VFWSUB_VV] = RV_OP_VFWSUB_VV,
+    [RV_OP_VFWSUB_VF] = RV_OP_VFWSUB_VF,
+    [RV_OP_VFWREDOSUM_VS] = RV_OP_VFWREDOSUM_VS,
+    [RV_OP_VFWADD_WV] = RV_OP_VFWADD_WV,
+    [RV_OP_VFWADD_WF] = RV_OP_VFWADD_WF,
+    [RV_OP_VFWSUB_WV] = RV_OP_VFWSUB_WV,
+    [RV_OP_VFWSUB_WF] = RV_OP_VFWSUB_WF,
+    [RV_OP_VFWMUL_VV] = RV_OP_VFWMUL_VV,
+    [RV_OP_VFWMUL_VF] = RV_OP_VFWMUL_VF,
+    [RV_OP_VFMADD_VV] = RV_OP_VFMADD_VV,
+    [RV_OP_VFMADD_VF] = RV_OP_VFMADD_VF,
+    [RV_OP_VFNMADD_VV] = RV_OP_VFNMADD_VV,
+    [RV_OP_VFNMADD_VF] = RV_OP_VFNMADD_VF,
+    [RV_OP_VFMSUB_VV] = RV_OP_VFMSUB_VV,
+    [RV_OP_VFMSUB_VF] = RV_OP_VFMSUB_VF,
+    [RV_OP_VFNMSUB_VV] = RV_OP_VFNMSUB_VV,
+    [RV_OP_VFNMSUB_VF] = RV_OP_VFNMSUB_VF,
+    [RV_OP_VFMACC_VV] = RV_OP_VFMACC_VV,
+    [RV_OP_VFMACC_VF] = RV_OP_VFMACC_VF,
+    [RV_OP_VFNMACC_VV] = RV_OP_VFNMACC_VV,
+    [RV_OP_VFNMACC_VF] = RV_OP_VFNMACC_VF,
+    [RV_OP_VFMSAC_VV] = RV_OP_VFMSAC_VV,
+    [RV_OP_VFMSAC_VF] = RV_OP_VFMSAC_VF,
+    [RV_OP_VFNMSAC_VV] = RV_OP_VFNMSAC_VV,
+    [RV_OP_VFNMSAC_VF] = RV_OP_VFNMSAC_VF,
+    [RV_OP_VFWMACC_VV] = RV_OP_VFWMACC_VV,
+    [RV_OP_VFWMACC_VF] = RV_OP_VFWMACC_VF,
+    [RV_OP_VFWNMACC_VV] = RV_OP_VFWNMACC_VV,
+    [RV_OP_VFWNMACC_VF] = RV_OP_VFWNMACC_VF,
+    [RV_OP_VFWMSAC_VV] = RV_OP_VFWMSAC_VV,
+    [RV_OP_VFWMSAC_VF] = RV_OP_VFWMSAC_VF,
+    [RV_OP_VFWNMSAC_VV] = RV_OP_VFWNMSAC_VV,
+    [RV_OP_VFWNMSAC_VF] = RV_OP_VFWNMSAC_VF,
+    [RV_OP_VMV_X_S] = RV_OP_VMV_X_S,
+    [RV_OP_VCPOP_M] = RV_OP_VCPOP_M,
+    [RV_OP_VFIRST_M] = RV_OP_VFIRST_M,
+    [RV_OP_VZEXT_VF8] = RV_OP_VZEXT_VF8,
+    [RV_OP_VSEXT_VF8] = RV_OP_VSEXT_VF8,
+    [RV_OP_VZEXT_VF4] = RV_OP_VZEXT_VF4,
+    [RV_OP_VSEXT_VF4] = RV_OP_VSEXT_VF4,
+    [RV_OP_VZEXT_VF2] = RV_OP_VZEXT_VF2,
+    [RV_OP_VSEXT_VF2] = RV_OP_VSEXT_VF2,
+    [RV_OP_VMSBF_M] = RV_OP_VMSBF_M,
+    [RV_OP_VMSOF_M] = RV_OP_VMSOF_M,
+    [RV_OP_VMSIF_M] = RV_OP_VMSIF_M,
+    [RV_OP_VIOTA_M] = RV_OP_VIOTA_M,
+    [RV_OP_VFMV_F_S] = RV_OP_VFMV_F_S,
+    [RV_OP_VFCVT_XU_F_V] = RV_OP_VFCVT_XU_F_V,
+    [RV_OP_VFCVT_X_F_V] = RV_OP_VFCVT_X_F_V,
+    [RV_OP_VFCVT_F_XU_V] = RV_OP_VFCVT_F_XU_V,
+    [RV_OP_VFCVT_F_X_V] = RV_OP_VFCVT_F_X_V,
+    [RV_OP_VFCVT_RTZ_XU_F_V] = RV_OP_VFCVT_RTZ_XU_F_V,
+    [RV_OP_VFCVT_RTZ_X_F_V] = RV_OP_VFCVT_RTZ_X_F_V,
+    [RV_OP_VFWCVT_XU_F_V] = RV_OP_VFWCVT_XU_F_V,
+    [RV_OP_VFWCVT_X_F_V] = RV_OP_VFWCVT_X_F_V,
+    [RV_OP_VFWCVT_F_XU_V] = RV_OP_VFWCVT_F_XU_V,
+    [RV_OP_VFWCVT_F_X_V] = RV_OP_VFWCVT_F_X_V,
+    [RV_OP_VFWCVT_F_F_V] = RV_OP_VFWCVT_F_F_V,
+    [RV_OP_VFWCVT_RTZ_XU_F_V] = RV_OP_VFWCVT_RTZ_XU_F_V,
+    [RV_OP_VFWCVT_RTZ_X_F_V] = RV_OP_VFWCVT_RTZ_X_F_V,
+    [RV_OP_VFNCVT_XU_F_W] = RV_OP_VFNCVT_XU_F_W,
+    [RV_OP_VFNCVT_X_F_W] = RV_OP_VFNCVT_X_F_W,
+    [RV_OP_VFNCVT_F_XU_W] = RV_OP_VFNCVT_F_XU_W,
+    [RV_OP_VFNCVT_F_X_W] = RV_OP_VFNCVT_F_X_W,
+    [RV_OP_VFNCVT_F_F_W] = RV_OP_VFNCVT_F_F_W,
+    [RV_OP_VFNCVT_ROD_F_F_W] = RV_OP_VFNCVT_ROD_F_F_W,
+    [RV_OP_VFNCVT_RTZ_XU_F_W] = RV_OP_VFNCVT_RTZ_XU_F_W,
+    [RV_OP_VFNCVT_RTZ_X_F_W] = RV_OP_VFNCVT_RTZ_X_F_W,
+    [RV_OP_VFSQRT_V] = RV_OP_VFSQRT_V,
+    [RV_OP_VFRSQRT7_V] = RV_OP_VFRSQRT7_V,
+    [RV_OP_VFREC7_V] = RV_OP_VFREC7_V,
+    [RV_OP_VFCLASS_V] = RV_OP_VFCLASS_V,
+    [RV_OP_VMV_V_V] = RV_OP_VMV_V_V,
+    [RV_OP_VMV_V_X] = RV_OP_VMV_V_X,
+    [RV_OP_VMV_V_I] = RV_OP_VMV_V_I,
+    [RV_OP_VMV_S_X] = RV_OP_VMV_S_X,
+    [RV_OP_VID_V] = RV_OP_VID_V,
+    [RV_OP_VCOMPRESS_VM] = RV_OP_VCOMPRESS_VM,
+    [RV_OP_VFMERGE_VFM] = RV_OP_VFMERGE_VFM,
+    [RV_OP_VFMV_V_F] = RV_OP_VFMV_V_F,
+    [RV_OP_VFMV_S_F] = RV_OP_VFMV_S_F,
+    [RV_OP_VMANDN_MM] = RV_OP_VMANDN_MM,
+    [RV_OP_VMAND_MM] = RV_OP_VMAND_MM,
+    [RV_OP_VMOR_MM] = RV_OP_VMOR_MM,
+    [RV_OP_VMXOR_MM] = RV_OP_VMXOR_MM,
+    [RV_OP_VMORN_MM] = RV_OP_VMORN_MM,
+    [RV_OP_VMNAND_MM] = RV_OP_VMNAND_MM,
+    [RV_OP_VMNOR_MM] = RV_OP_VMNOR_MM,
+    [RV_OP_VMXNOR_MM] = RV_OP_VMXNOR_MM,
+    [RV_OP_VMV1R_V] = RV_OP_VMV1R_V,
+    [RV_OP_VMV2R_V] = RV_OP_VMV2R_V,
+    [RV_OP_VMV4R_V] = RV_OP_VMV4R_V,
+    [RV_OP_VMV8R_V] = RV_OP_VMV8R_V,
 };
 
 /* Decode one instruction word (16-bit encodings in the low half) into *d.
    Returns the op, or 0 (RV_OP_ILLEGAL) for an illegal, reserved or disabled encoding. */
-static int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
+static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
 {
     int64_t v;
     (void)v;
@@ -1461,6 +4596,2111 @@ static int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
             }
             return 0;
         case 0x7:
+            if ((w & 0xfff0707fu) == 0x02800007u) {  /* vl1re8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL1RE8_V;
+            }
+            if ((w & 0xfff0707fu) == 0x22800007u) {  /* vl2re8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL2RE8_V;
+            }
+            if ((w & 0xfff0707fu) == 0x62800007u) {  /* vl4re8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL4RE8_V;
+            }
+            if ((w & 0xfff0707fu) == 0xe2800007u) {  /* vl8re8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL8RE8_V;
+            }
+            if ((w & 0xfff0707fu) == 0x02805007u) {  /* vl1re16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL1RE16_V;
+            }
+            if ((w & 0xfff0707fu) == 0x22805007u) {  /* vl2re16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL2RE16_V;
+            }
+            if ((w & 0xfff0707fu) == 0x62805007u) {  /* vl4re16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL4RE16_V;
+            }
+            if ((w & 0xfff0707fu) == 0xe2805007u) {  /* vl8re16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL8RE16_V;
+            }
+            if ((w & 0xfff0707fu) == 0x02806007u) {  /* vl1re32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL1RE32_V;
+            }
+            if ((w & 0xfff0707fu) == 0x22806007u) {  /* vl2re32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL2RE32_V;
+            }
+            if ((w & 0xfff0707fu) == 0x62806007u) {  /* vl4re32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL4RE32_V;
+            }
+            if ((w & 0xfff0707fu) == 0xe2806007u) {  /* vl8re32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL8RE32_V;
+            }
+            if ((w & 0xfff0707fu) == 0x02807007u) {  /* vl1re64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL1RE64_V;
+            }
+            if ((w & 0xfff0707fu) == 0x22807007u) {  /* vl2re64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL2RE64_V;
+            }
+            if ((w & 0xfff0707fu) == 0x62807007u) {  /* vl4re64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL4RE64_V;
+            }
+            if ((w & 0xfff0707fu) == 0xe2807007u) {  /* vl8re64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VL8RE64_V;
+            }
+            if ((w & 0xfff0707fu) == 0x02b00007u) {  /* vlm.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLM_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x00000007u) {  /* vle8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLE8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x01000007u) {  /* vle8ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLE8FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x20000007u) {  /* vlseg2e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG2E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x21000007u) {  /* vlseg2e8ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG2E8FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x40000007u) {  /* vlseg3e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG3E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x41000007u) {  /* vlseg3e8ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG3E8FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x60000007u) {  /* vlseg4e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG4E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x61000007u) {  /* vlseg4e8ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG4E8FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x80000007u) {  /* vlseg5e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG5E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x81000007u) {  /* vlseg5e8ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG5E8FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xa0000007u) {  /* vlseg6e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG6E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xa1000007u) {  /* vlseg6e8ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG6E8FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xc0000007u) {  /* vlseg7e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG7E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xc1000007u) {  /* vlseg7e8ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG7E8FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xe0000007u) {  /* vlseg8e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG8E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xe1000007u) {  /* vlseg8e8ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG8E8FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x00005007u) {  /* vle16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLE16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x01005007u) {  /* vle16ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLE16FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x20005007u) {  /* vlseg2e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG2E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x21005007u) {  /* vlseg2e16ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG2E16FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x40005007u) {  /* vlseg3e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG3E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x41005007u) {  /* vlseg3e16ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG3E16FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x60005007u) {  /* vlseg4e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG4E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x61005007u) {  /* vlseg4e16ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG4E16FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x80005007u) {  /* vlseg5e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG5E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x81005007u) {  /* vlseg5e16ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG5E16FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xa0005007u) {  /* vlseg6e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG6E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xa1005007u) {  /* vlseg6e16ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG6E16FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xc0005007u) {  /* vlseg7e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG7E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xc1005007u) {  /* vlseg7e16ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG7E16FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xe0005007u) {  /* vlseg8e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG8E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xe1005007u) {  /* vlseg8e16ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG8E16FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x00006007u) {  /* vle32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLE32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x01006007u) {  /* vle32ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLE32FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x20006007u) {  /* vlseg2e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG2E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x21006007u) {  /* vlseg2e32ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG2E32FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x40006007u) {  /* vlseg3e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG3E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x41006007u) {  /* vlseg3e32ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG3E32FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x60006007u) {  /* vlseg4e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG4E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x61006007u) {  /* vlseg4e32ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG4E32FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x80006007u) {  /* vlseg5e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG5E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x81006007u) {  /* vlseg5e32ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG5E32FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xa0006007u) {  /* vlseg6e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG6E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xa1006007u) {  /* vlseg6e32ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG6E32FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xc0006007u) {  /* vlseg7e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG7E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xc1006007u) {  /* vlseg7e32ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG7E32FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xe0006007u) {  /* vlseg8e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG8E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xe1006007u) {  /* vlseg8e32ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG8E32FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x00007007u) {  /* vle64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLE64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x01007007u) {  /* vle64ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLE64FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x20007007u) {  /* vlseg2e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG2E64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x21007007u) {  /* vlseg2e64ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG2E64FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x40007007u) {  /* vlseg3e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG3E64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x41007007u) {  /* vlseg3e64ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG3E64FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x60007007u) {  /* vlseg4e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG4E64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x61007007u) {  /* vlseg4e64ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG4E64FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x80007007u) {  /* vlseg5e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG5E64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x81007007u) {  /* vlseg5e64ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG5E64FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xa0007007u) {  /* vlseg6e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG6E64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xa1007007u) {  /* vlseg6e64ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG6E64FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xc0007007u) {  /* vlseg7e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG7E64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xc1007007u) {  /* vlseg7e64ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG7E64FF_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xe0007007u) {  /* vlseg8e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG8E64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xe1007007u) {  /* vlseg8e64ff.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSEG8E64FF_V;
+            }
+            if ((w & 0xfc00707fu) == 0x08000007u) {  /* vlse8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSE8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x04000007u) {  /* vluxei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXEI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x0c000007u) {  /* vloxei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXEI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x28000007u) {  /* vlsseg2e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG2E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x24000007u) {  /* vluxseg2ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG2EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x2c000007u) {  /* vloxseg2ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG2EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x48000007u) {  /* vlsseg3e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG3E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x44000007u) {  /* vluxseg3ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG3EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x4c000007u) {  /* vloxseg3ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG3EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x68000007u) {  /* vlsseg4e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG4E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x64000007u) {  /* vluxseg4ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG4EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x6c000007u) {  /* vloxseg4ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG4EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x88000007u) {  /* vlsseg5e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG5E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x84000007u) {  /* vluxseg5ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG5EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x8c000007u) {  /* vloxseg5ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG5EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa8000007u) {  /* vlsseg6e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG6E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa4000007u) {  /* vluxseg6ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG6EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xac000007u) {  /* vloxseg6ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG6EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc8000007u) {  /* vlsseg7e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG7E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc4000007u) {  /* vluxseg7ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG7EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xcc000007u) {  /* vloxseg7ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG7EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe8000007u) {  /* vlsseg8e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG8E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe4000007u) {  /* vluxseg8ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG8EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xec000007u) {  /* vloxseg8ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG8EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x08005007u) {  /* vlse16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSE16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x04005007u) {  /* vluxei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXEI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x0c005007u) {  /* vloxei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXEI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x28005007u) {  /* vlsseg2e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG2E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x24005007u) {  /* vluxseg2ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG2EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x2c005007u) {  /* vloxseg2ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG2EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x48005007u) {  /* vlsseg3e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG3E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x44005007u) {  /* vluxseg3ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG3EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x4c005007u) {  /* vloxseg3ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG3EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x68005007u) {  /* vlsseg4e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG4E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x64005007u) {  /* vluxseg4ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG4EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x6c005007u) {  /* vloxseg4ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG4EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x88005007u) {  /* vlsseg5e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG5E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x84005007u) {  /* vluxseg5ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG5EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x8c005007u) {  /* vloxseg5ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG5EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa8005007u) {  /* vlsseg6e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG6E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa4005007u) {  /* vluxseg6ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG6EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xac005007u) {  /* vloxseg6ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG6EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc8005007u) {  /* vlsseg7e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG7E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc4005007u) {  /* vluxseg7ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG7EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xcc005007u) {  /* vloxseg7ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG7EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe8005007u) {  /* vlsseg8e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG8E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe4005007u) {  /* vluxseg8ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG8EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xec005007u) {  /* vloxseg8ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG8EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x08006007u) {  /* vlse32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSE32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x04006007u) {  /* vluxei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXEI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x0c006007u) {  /* vloxei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXEI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x28006007u) {  /* vlsseg2e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG2E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x24006007u) {  /* vluxseg2ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG2EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x2c006007u) {  /* vloxseg2ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG2EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x48006007u) {  /* vlsseg3e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG3E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x44006007u) {  /* vluxseg3ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG3EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x4c006007u) {  /* vloxseg3ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG3EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x68006007u) {  /* vlsseg4e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG4E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x64006007u) {  /* vluxseg4ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG4EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x6c006007u) {  /* vloxseg4ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG4EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x88006007u) {  /* vlsseg5e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG5E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x84006007u) {  /* vluxseg5ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG5EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x8c006007u) {  /* vloxseg5ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG5EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa8006007u) {  /* vlsseg6e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG6E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa4006007u) {  /* vluxseg6ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG6EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xac006007u) {  /* vloxseg6ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG6EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc8006007u) {  /* vlsseg7e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG7E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc4006007u) {  /* vluxseg7ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG7EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xcc006007u) {  /* vloxseg7ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG7EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe8006007u) {  /* vlsseg8e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG8E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe4006007u) {  /* vluxseg8ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG8EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xec006007u) {  /* vloxseg8ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG8EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x08007007u) {  /* vlse64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSE64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x04007007u) {  /* vluxei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXEI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x0c007007u) {  /* vloxei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXEI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x28007007u) {  /* vlsseg2e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG2E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x24007007u) {  /* vluxseg2ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG2EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x2c007007u) {  /* vloxseg2ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG2EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x48007007u) {  /* vlsseg3e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG3E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x44007007u) {  /* vluxseg3ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG3EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x4c007007u) {  /* vloxseg3ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG3EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x68007007u) {  /* vlsseg4e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG4E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x64007007u) {  /* vluxseg4ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG4EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x6c007007u) {  /* vloxseg4ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG4EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x88007007u) {  /* vlsseg5e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG5E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x84007007u) {  /* vluxseg5ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG5EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x8c007007u) {  /* vloxseg5ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG5EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa8007007u) {  /* vlsseg6e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG6E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa4007007u) {  /* vluxseg6ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG6EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xac007007u) {  /* vloxseg6ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG6EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc8007007u) {  /* vlsseg7e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG7E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc4007007u) {  /* vluxseg7ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG7EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xcc007007u) {  /* vloxseg7ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG7EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe8007007u) {  /* vlsseg8e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLSSEG8E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe4007007u) {  /* vluxseg8ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLUXSEG8EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xec007007u) {  /* vloxseg8ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VLOXSEG8EI64_V;
+            }
             if ((w & 0x0000707fu) == 0x00002007u) {  /* flw */
                 if ((ext & (RV_EXT_F)) != (RV_EXT_F)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
@@ -1910,6 +7150,1651 @@ static int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
             }
             return 0;
         case 0x27:
+            if ((w & 0xfff0707fu) == 0x02800027u) {  /* vs1r.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VS1R_V;
+            }
+            if ((w & 0xfff0707fu) == 0x22800027u) {  /* vs2r.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VS2R_V;
+            }
+            if ((w & 0xfff0707fu) == 0x62800027u) {  /* vs4r.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VS4R_V;
+            }
+            if ((w & 0xfff0707fu) == 0xe2800027u) {  /* vs8r.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VS8R_V;
+            }
+            if ((w & 0xfff0707fu) == 0x02b00027u) {  /* vsm.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSM_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x00000027u) {  /* vse8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSE8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x20000027u) {  /* vsseg2e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG2E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x40000027u) {  /* vsseg3e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG3E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x60000027u) {  /* vsseg4e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG4E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x80000027u) {  /* vsseg5e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG5E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xa0000027u) {  /* vsseg6e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG6E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xc0000027u) {  /* vsseg7e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG7E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xe0000027u) {  /* vsseg8e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG8E8_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x00005027u) {  /* vse16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSE16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x20005027u) {  /* vsseg2e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG2E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x40005027u) {  /* vsseg3e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG3E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x60005027u) {  /* vsseg4e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG4E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x80005027u) {  /* vsseg5e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG5E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xa0005027u) {  /* vsseg6e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG6E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xc0005027u) {  /* vsseg7e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG7E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xe0005027u) {  /* vsseg8e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG8E16_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x00006027u) {  /* vse32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSE32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x20006027u) {  /* vsseg2e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG2E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x40006027u) {  /* vsseg3e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG3E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x60006027u) {  /* vsseg4e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG4E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x80006027u) {  /* vsseg5e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG5E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xa0006027u) {  /* vsseg6e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG6E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xc0006027u) {  /* vsseg7e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG7E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xe0006027u) {  /* vsseg8e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG8E32_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x00007027u) {  /* vse64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSE64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x20007027u) {  /* vsseg2e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG2E64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x40007027u) {  /* vsseg3e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG3E64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x60007027u) {  /* vsseg4e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG4E64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0x80007027u) {  /* vsseg5e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG5E64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xa0007027u) {  /* vsseg6e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG6E64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xc0007027u) {  /* vsseg7e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG7E64_V;
+            }
+            if ((w & 0xfdf0707fu) == 0xe0007027u) {  /* vsseg8e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSEG8E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x08000027u) {  /* vsse8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSE8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x04000027u) {  /* vsuxei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXEI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x0c000027u) {  /* vsoxei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXEI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x28000027u) {  /* vssseg2e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG2E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x24000027u) {  /* vsuxseg2ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG2EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x2c000027u) {  /* vsoxseg2ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG2EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x48000027u) {  /* vssseg3e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG3E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x44000027u) {  /* vsuxseg3ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG3EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x4c000027u) {  /* vsoxseg3ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG3EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x68000027u) {  /* vssseg4e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG4E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x64000027u) {  /* vsuxseg4ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG4EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x6c000027u) {  /* vsoxseg4ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG4EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x88000027u) {  /* vssseg5e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG5E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x84000027u) {  /* vsuxseg5ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG5EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x8c000027u) {  /* vsoxseg5ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG5EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa8000027u) {  /* vssseg6e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG6E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa4000027u) {  /* vsuxseg6ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG6EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xac000027u) {  /* vsoxseg6ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG6EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc8000027u) {  /* vssseg7e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG7E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc4000027u) {  /* vsuxseg7ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG7EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xcc000027u) {  /* vsoxseg7ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG7EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe8000027u) {  /* vssseg8e8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG8E8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe4000027u) {  /* vsuxseg8ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG8EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0xec000027u) {  /* vsoxseg8ei8.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG8EI8_V;
+            }
+            if ((w & 0xfc00707fu) == 0x08005027u) {  /* vsse16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSE16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x04005027u) {  /* vsuxei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXEI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x0c005027u) {  /* vsoxei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXEI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x28005027u) {  /* vssseg2e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG2E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x24005027u) {  /* vsuxseg2ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG2EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x2c005027u) {  /* vsoxseg2ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG2EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x48005027u) {  /* vssseg3e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG3E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x44005027u) {  /* vsuxseg3ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG3EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x4c005027u) {  /* vsoxseg3ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG3EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x68005027u) {  /* vssseg4e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG4E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x64005027u) {  /* vsuxseg4ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG4EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x6c005027u) {  /* vsoxseg4ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG4EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x88005027u) {  /* vssseg5e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG5E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x84005027u) {  /* vsuxseg5ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG5EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x8c005027u) {  /* vsoxseg5ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG5EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa8005027u) {  /* vssseg6e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG6E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa4005027u) {  /* vsuxseg6ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG6EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xac005027u) {  /* vsoxseg6ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG6EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc8005027u) {  /* vssseg7e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG7E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc4005027u) {  /* vsuxseg7ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG7EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xcc005027u) {  /* vsoxseg7ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG7EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe8005027u) {  /* vssseg8e16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG8E16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe4005027u) {  /* vsuxseg8ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG8EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0xec005027u) {  /* vsoxseg8ei16.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG8EI16_V;
+            }
+            if ((w & 0xfc00707fu) == 0x08006027u) {  /* vsse32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSE32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x04006027u) {  /* vsuxei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXEI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x0c006027u) {  /* vsoxei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXEI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x28006027u) {  /* vssseg2e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG2E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x24006027u) {  /* vsuxseg2ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG2EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x2c006027u) {  /* vsoxseg2ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG2EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x48006027u) {  /* vssseg3e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG3E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x44006027u) {  /* vsuxseg3ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG3EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x4c006027u) {  /* vsoxseg3ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG3EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x68006027u) {  /* vssseg4e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG4E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x64006027u) {  /* vsuxseg4ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG4EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x6c006027u) {  /* vsoxseg4ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG4EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x88006027u) {  /* vssseg5e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG5E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x84006027u) {  /* vsuxseg5ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG5EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x8c006027u) {  /* vsoxseg5ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG5EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa8006027u) {  /* vssseg6e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG6E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa4006027u) {  /* vsuxseg6ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG6EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xac006027u) {  /* vsoxseg6ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG6EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc8006027u) {  /* vssseg7e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG7E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc4006027u) {  /* vsuxseg7ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG7EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xcc006027u) {  /* vsoxseg7ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG7EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe8006027u) {  /* vssseg8e32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG8E32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe4006027u) {  /* vsuxseg8ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG8EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0xec006027u) {  /* vsoxseg8ei32.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG8EI32_V;
+            }
+            if ((w & 0xfc00707fu) == 0x08007027u) {  /* vsse64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSE64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x04007027u) {  /* vsuxei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXEI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x0c007027u) {  /* vsoxei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXEI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x28007027u) {  /* vssseg2e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG2E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x24007027u) {  /* vsuxseg2ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG2EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x2c007027u) {  /* vsoxseg2ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG2EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x48007027u) {  /* vssseg3e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG3E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x44007027u) {  /* vsuxseg3ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG3EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x4c007027u) {  /* vsoxseg3ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG3EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x68007027u) {  /* vssseg4e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG4E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x64007027u) {  /* vsuxseg4ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG4EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x6c007027u) {  /* vsoxseg4ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG4EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x88007027u) {  /* vssseg5e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG5E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x84007027u) {  /* vsuxseg5ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG5EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0x8c007027u) {  /* vsoxseg5ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG5EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa8007027u) {  /* vssseg6e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG6E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xa4007027u) {  /* vsuxseg6ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG6EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xac007027u) {  /* vsoxseg6ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG6EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc8007027u) {  /* vssseg7e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG7E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xc4007027u) {  /* vsuxseg7ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG7EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xcc007027u) {  /* vsoxseg7ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG7EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe8007027u) {  /* vssseg8e64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSSEG8E64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xe4007027u) {  /* vsuxseg8ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUXSEG8EI64_V;
+            }
+            if ((w & 0xfc00707fu) == 0xec007027u) {  /* vsoxseg8ei64.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSOXSEG8EI64_V;
+            }
             if ((w & 0x0000707fu) == 0x00002027u) {  /* fsw */
                 if ((ext & (RV_EXT_F)) != (RV_EXT_F)) return 0;
                 v = (int64_t)(((w >> 20) & 0x1fu));
@@ -3977,6 +10862,3947 @@ static int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->rm = (uint8_t)(v);
                 d->len = 4;
                 return RV_OP_FDIV_H;
+            }
+            return 0;
+        case 0x57:
+            if ((w & 0xfdfff07fu) == 0x5008a057u) {  /* vid.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VID_V;
+            }
+            if ((w & 0xfe0ff07fu) == 0x42002057u) {  /* vmv.x.s */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_VMV_X_S;
+            }
+            if ((w & 0xfe0ff07fu) == 0x42001057u) {  /* vfmv.f.s */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMV_F_S;
+            }
+            if ((w & 0xfff0707fu) == 0x5e000057u) {  /* vmv.v.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMV_V_V;
+            }
+            if ((w & 0xfff0707fu) == 0x5e004057u) {  /* vmv.v.x */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMV_V_X;
+            }
+            if ((w & 0xfff0707fu) == 0x5e003057u) {  /* vmv.v.i */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                d->len = 4;
+                return RV_OP_VMV_V_I;
+            }
+            if ((w & 0xfff0707fu) == 0x42006057u) {  /* vmv.s.x */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMV_S_X;
+            }
+            if ((w & 0xfff0707fu) == 0x5e005057u) {  /* vfmv.v.f */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMV_V_F;
+            }
+            if ((w & 0xfff0707fu) == 0x42005057u) {  /* vfmv.s.f */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMV_S_F;
+            }
+            if ((w & 0xfe0ff07fu) == 0x9e003057u) {  /* vmv1r.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMV1R_V;
+            }
+            if ((w & 0xfe0ff07fu) == 0x9e00b057u) {  /* vmv2r.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMV2R_V;
+            }
+            if ((w & 0xfe0ff07fu) == 0x9e01b057u) {  /* vmv4r.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMV4R_V;
+            }
+            if ((w & 0xfe0ff07fu) == 0x9e03b057u) {  /* vmv8r.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMV8R_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x40082057u) {  /* vcpop.m */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_VCPOP_M;
+            }
+            if ((w & 0xfc0ff07fu) == 0x4008a057u) {  /* vfirst.m */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_VFIRST_M;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48012057u) {  /* vzext.vf8 */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VZEXT_VF8;
+            }
+            if ((w & 0xfc0ff07fu) == 0x4801a057u) {  /* vsext.vf8 */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSEXT_VF8;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48022057u) {  /* vzext.vf4 */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VZEXT_VF4;
+            }
+            if ((w & 0xfc0ff07fu) == 0x4802a057u) {  /* vsext.vf4 */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSEXT_VF4;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48032057u) {  /* vzext.vf2 */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VZEXT_VF2;
+            }
+            if ((w & 0xfc0ff07fu) == 0x4803a057u) {  /* vsext.vf2 */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSEXT_VF2;
+            }
+            if ((w & 0xfc0ff07fu) == 0x5000a057u) {  /* vmsbf.m */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSBF_M;
+            }
+            if ((w & 0xfc0ff07fu) == 0x50012057u) {  /* vmsof.m */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSOF_M;
+            }
+            if ((w & 0xfc0ff07fu) == 0x5001a057u) {  /* vmsif.m */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSIF_M;
+            }
+            if ((w & 0xfc0ff07fu) == 0x50082057u) {  /* viota.m */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VIOTA_M;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48001057u) {  /* vfcvt.xu.f.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFCVT_XU_F_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48009057u) {  /* vfcvt.x.f.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFCVT_X_F_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48011057u) {  /* vfcvt.f.xu.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFCVT_F_XU_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48019057u) {  /* vfcvt.f.x.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFCVT_F_X_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48031057u) {  /* vfcvt.rtz.xu.f.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFCVT_RTZ_XU_F_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48039057u) {  /* vfcvt.rtz.x.f.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFCVT_RTZ_X_F_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48041057u) {  /* vfwcvt.xu.f.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWCVT_XU_F_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48049057u) {  /* vfwcvt.x.f.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWCVT_X_F_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48051057u) {  /* vfwcvt.f.xu.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWCVT_F_XU_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48059057u) {  /* vfwcvt.f.x.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWCVT_F_X_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48061057u) {  /* vfwcvt.f.f.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWCVT_F_F_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48071057u) {  /* vfwcvt.rtz.xu.f.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWCVT_RTZ_XU_F_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48079057u) {  /* vfwcvt.rtz.x.f.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWCVT_RTZ_X_F_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48081057u) {  /* vfncvt.xu.f.w */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNCVT_XU_F_W;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48089057u) {  /* vfncvt.x.f.w */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNCVT_X_F_W;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48091057u) {  /* vfncvt.f.xu.w */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNCVT_F_XU_W;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48099057u) {  /* vfncvt.f.x.w */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNCVT_F_X_W;
+            }
+            if ((w & 0xfc0ff07fu) == 0x480a1057u) {  /* vfncvt.f.f.w */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNCVT_F_F_W;
+            }
+            if ((w & 0xfc0ff07fu) == 0x480a9057u) {  /* vfncvt.rod.f.f.w */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNCVT_ROD_F_F_W;
+            }
+            if ((w & 0xfc0ff07fu) == 0x480b1057u) {  /* vfncvt.rtz.xu.f.w */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNCVT_RTZ_XU_F_W;
+            }
+            if ((w & 0xfc0ff07fu) == 0x480b9057u) {  /* vfncvt.rtz.x.f.w */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNCVT_RTZ_X_F_W;
+            }
+            if ((w & 0xfc0ff07fu) == 0x4c001057u) {  /* vfsqrt.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFSQRT_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x4c021057u) {  /* vfrsqrt7.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFRSQRT7_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x4c029057u) {  /* vfrec7.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFREC7_V;
+            }
+            if ((w & 0xfc0ff07fu) == 0x4c081057u) {  /* vfclass.v */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFCLASS_V;
+            }
+            if ((w & 0xfe00707fu) == 0x80007057u) {  /* vsetvl */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_VSETVL;
+            }
+            if ((w & 0xfe00707fu) == 0x40000057u) {  /* vadc.vvm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VADC_VVM;
+            }
+            if ((w & 0xfe00707fu) == 0x40004057u) {  /* vadc.vxm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VADC_VXM;
+            }
+            if ((w & 0xfe00707fu) == 0x40003057u) {  /* vadc.vim */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                d->len = 4;
+                return RV_OP_VADC_VIM;
+            }
+            if ((w & 0xfe00707fu) == 0x44000057u) {  /* vmadc.vvm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMADC_VVM;
+            }
+            if ((w & 0xfe00707fu) == 0x44004057u) {  /* vmadc.vxm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMADC_VXM;
+            }
+            if ((w & 0xfe00707fu) == 0x44003057u) {  /* vmadc.vim */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                d->len = 4;
+                return RV_OP_VMADC_VIM;
+            }
+            if ((w & 0xfe00707fu) == 0x46000057u) {  /* vmadc.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMADC_VV;
+            }
+            if ((w & 0xfe00707fu) == 0x46004057u) {  /* vmadc.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMADC_VX;
+            }
+            if ((w & 0xfe00707fu) == 0x46003057u) {  /* vmadc.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                d->len = 4;
+                return RV_OP_VMADC_VI;
+            }
+            if ((w & 0xfe00707fu) == 0x48000057u) {  /* vsbc.vvm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSBC_VVM;
+            }
+            if ((w & 0xfe00707fu) == 0x48004057u) {  /* vsbc.vxm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSBC_VXM;
+            }
+            if ((w & 0xfe00707fu) == 0x4c000057u) {  /* vmsbc.vvm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSBC_VVM;
+            }
+            if ((w & 0xfe00707fu) == 0x4c004057u) {  /* vmsbc.vxm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSBC_VXM;
+            }
+            if ((w & 0xfe00707fu) == 0x4e000057u) {  /* vmsbc.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSBC_VV;
+            }
+            if ((w & 0xfe00707fu) == 0x4e004057u) {  /* vmsbc.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSBC_VX;
+            }
+            if ((w & 0xfe00707fu) == 0x5c000057u) {  /* vmerge.vvm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMERGE_VVM;
+            }
+            if ((w & 0xfe00707fu) == 0x5c004057u) {  /* vmerge.vxm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMERGE_VXM;
+            }
+            if ((w & 0xfe00707fu) == 0x5c003057u) {  /* vmerge.vim */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                d->len = 4;
+                return RV_OP_VMERGE_VIM;
+            }
+            if ((w & 0xfe00707fu) == 0x5e002057u) {  /* vcompress.vm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VCOMPRESS_VM;
+            }
+            if ((w & 0xfe00707fu) == 0x5c005057u) {  /* vfmerge.vfm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMERGE_VFM;
+            }
+            if ((w & 0xfe00707fu) == 0x62002057u) {  /* vmandn.mm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMANDN_MM;
+            }
+            if ((w & 0xfe00707fu) == 0x66002057u) {  /* vmand.mm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMAND_MM;
+            }
+            if ((w & 0xfe00707fu) == 0x6a002057u) {  /* vmor.mm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMOR_MM;
+            }
+            if ((w & 0xfe00707fu) == 0x6e002057u) {  /* vmxor.mm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMXOR_MM;
+            }
+            if ((w & 0xfe00707fu) == 0x72002057u) {  /* vmorn.mm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMORN_MM;
+            }
+            if ((w & 0xfe00707fu) == 0x76002057u) {  /* vmnand.mm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMNAND_MM;
+            }
+            if ((w & 0xfe00707fu) == 0x7a002057u) {  /* vmnor.mm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMNOR_MM;
+            }
+            if ((w & 0xfe00707fu) == 0x7e002057u) {  /* vmxnor.mm */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMXNOR_MM;
+            }
+            if ((w & 0xfc00707fu) == 0x00000057u) {  /* vadd.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VADD_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x00004057u) {  /* vadd.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VADD_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x00003057u) {  /* vadd.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VADD_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x08000057u) {  /* vsub.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUB_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x08004057u) {  /* vsub.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSUB_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x0c004057u) {  /* vrsub.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VRSUB_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x0c003057u) {  /* vrsub.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VRSUB_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x10000057u) {  /* vminu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMINU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x10004057u) {  /* vminu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMINU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x14000057u) {  /* vmin.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMIN_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x14004057u) {  /* vmin.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMIN_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x18000057u) {  /* vmaxu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMAXU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x18004057u) {  /* vmaxu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMAXU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x1c000057u) {  /* vmax.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMAX_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x1c004057u) {  /* vmax.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMAX_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x24000057u) {  /* vand.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VAND_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x24004057u) {  /* vand.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VAND_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x24003057u) {  /* vand.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VAND_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x28000057u) {  /* vor.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VOR_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x28004057u) {  /* vor.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VOR_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x28003057u) {  /* vor.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VOR_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x2c000057u) {  /* vxor.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VXOR_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x2c004057u) {  /* vxor.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VXOR_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x2c003057u) {  /* vxor.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VXOR_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x30000057u) {  /* vrgather.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VRGATHER_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x30004057u) {  /* vrgather.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VRGATHER_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x30003057u) {  /* vrgather.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VRGATHER_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x38000057u) {  /* vrgatherei16.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VRGATHEREI16_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x38004057u) {  /* vslideup.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSLIDEUP_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x38003057u) {  /* vslideup.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSLIDEUP_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x3c004057u) {  /* vslidedown.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSLIDEDOWN_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x3c003057u) {  /* vslidedown.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSLIDEDOWN_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x60000057u) {  /* vmseq.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSEQ_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x60004057u) {  /* vmseq.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSEQ_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x60003057u) {  /* vmseq.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSEQ_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x64000057u) {  /* vmsne.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSNE_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x64004057u) {  /* vmsne.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSNE_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x64003057u) {  /* vmsne.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSNE_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x68000057u) {  /* vmsltu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSLTU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x68004057u) {  /* vmsltu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSLTU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x6c000057u) {  /* vmslt.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSLT_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x6c004057u) {  /* vmslt.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSLT_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x70000057u) {  /* vmsleu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSLEU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x70004057u) {  /* vmsleu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSLEU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x70003057u) {  /* vmsleu.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSLEU_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x74000057u) {  /* vmsle.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSLE_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x74004057u) {  /* vmsle.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSLE_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x74003057u) {  /* vmsle.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSLE_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x78004057u) {  /* vmsgtu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSGTU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x78003057u) {  /* vmsgtu.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSGTU_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x7c004057u) {  /* vmsgt.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSGT_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x7c003057u) {  /* vmsgt.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMSGT_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x80000057u) {  /* vsaddu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSADDU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x80004057u) {  /* vsaddu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSADDU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x80003057u) {  /* vsaddu.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSADDU_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x84000057u) {  /* vsadd.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSADD_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x84004057u) {  /* vsadd.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSADD_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x84003057u) {  /* vsadd.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (((int64_t)(((w >> 15) & 0x1fu)) ^ 0x10) - 0x10);
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSADD_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x88000057u) {  /* vssubu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSUBU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x88004057u) {  /* vssubu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSUBU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x8c000057u) {  /* vssub.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSUB_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x8c004057u) {  /* vssub.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSUB_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x94000057u) {  /* vsll.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSLL_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x94004057u) {  /* vsll.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSLL_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x94003057u) {  /* vsll.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSLL_VI;
+            }
+            if ((w & 0xfc00707fu) == 0x9c000057u) {  /* vsmul.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSMUL_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x9c004057u) {  /* vsmul.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSMUL_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xa0000057u) {  /* vsrl.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSRL_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xa0004057u) {  /* vsrl.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSRL_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xa0003057u) {  /* vsrl.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSRL_VI;
+            }
+            if ((w & 0xfc00707fu) == 0xa4000057u) {  /* vsra.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSRA_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xa4004057u) {  /* vsra.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSRA_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xa4003057u) {  /* vsra.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSRA_VI;
+            }
+            if ((w & 0xfc00707fu) == 0xa8000057u) {  /* vssrl.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSRL_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xa8004057u) {  /* vssrl.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSRL_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xa8003057u) {  /* vssrl.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSRL_VI;
+            }
+            if ((w & 0xfc00707fu) == 0xac000057u) {  /* vssra.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSRA_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xac004057u) {  /* vssra.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSRA_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xac003057u) {  /* vssra.vi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSSRA_VI;
+            }
+            if ((w & 0xfc00707fu) == 0xb0000057u) {  /* vnsrl.wv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNSRL_WV;
+            }
+            if ((w & 0xfc00707fu) == 0xb0004057u) {  /* vnsrl.wx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNSRL_WX;
+            }
+            if ((w & 0xfc00707fu) == 0xb0003057u) {  /* vnsrl.wi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNSRL_WI;
+            }
+            if ((w & 0xfc00707fu) == 0xb4000057u) {  /* vnsra.wv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNSRA_WV;
+            }
+            if ((w & 0xfc00707fu) == 0xb4004057u) {  /* vnsra.wx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNSRA_WX;
+            }
+            if ((w & 0xfc00707fu) == 0xb4003057u) {  /* vnsra.wi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNSRA_WI;
+            }
+            if ((w & 0xfc00707fu) == 0xb8000057u) {  /* vnclipu.wv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNCLIPU_WV;
+            }
+            if ((w & 0xfc00707fu) == 0xb8004057u) {  /* vnclipu.wx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNCLIPU_WX;
+            }
+            if ((w & 0xfc00707fu) == 0xb8003057u) {  /* vnclipu.wi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNCLIPU_WI;
+            }
+            if ((w & 0xfc00707fu) == 0xbc000057u) {  /* vnclip.wv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNCLIP_WV;
+            }
+            if ((w & 0xfc00707fu) == 0xbc004057u) {  /* vnclip.wx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNCLIP_WX;
+            }
+            if ((w & 0xfc00707fu) == 0xbc003057u) {  /* vnclip.wi */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNCLIP_WI;
+            }
+            if ((w & 0xfc00707fu) == 0xc0000057u) {  /* vwredsumu.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWREDSUMU_VS;
+            }
+            if ((w & 0xfc00707fu) == 0xc4000057u) {  /* vwredsum.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWREDSUM_VS;
+            }
+            if ((w & 0xfc00707fu) == 0x00002057u) {  /* vredsum.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VREDSUM_VS;
+            }
+            if ((w & 0xfc00707fu) == 0x04002057u) {  /* vredand.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VREDAND_VS;
+            }
+            if ((w & 0xfc00707fu) == 0x08002057u) {  /* vredor.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VREDOR_VS;
+            }
+            if ((w & 0xfc00707fu) == 0x0c002057u) {  /* vredxor.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VREDXOR_VS;
+            }
+            if ((w & 0xfc00707fu) == 0x10002057u) {  /* vredminu.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VREDMINU_VS;
+            }
+            if ((w & 0xfc00707fu) == 0x14002057u) {  /* vredmin.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VREDMIN_VS;
+            }
+            if ((w & 0xfc00707fu) == 0x18002057u) {  /* vredmaxu.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VREDMAXU_VS;
+            }
+            if ((w & 0xfc00707fu) == 0x1c002057u) {  /* vredmax.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VREDMAX_VS;
+            }
+            if ((w & 0xfc00707fu) == 0x20002057u) {  /* vaaddu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VAADDU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x20006057u) {  /* vaaddu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VAADDU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x24002057u) {  /* vaadd.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VAADD_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x24006057u) {  /* vaadd.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VAADD_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x28002057u) {  /* vasubu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VASUBU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x28006057u) {  /* vasubu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VASUBU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x2c002057u) {  /* vasub.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VASUB_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x2c006057u) {  /* vasub.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VASUB_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x38006057u) {  /* vslide1up.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSLIDE1UP_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x3c006057u) {  /* vslide1down.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VSLIDE1DOWN_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x80002057u) {  /* vdivu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VDIVU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x80006057u) {  /* vdivu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VDIVU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x84002057u) {  /* vdiv.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VDIV_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x84006057u) {  /* vdiv.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VDIV_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x88002057u) {  /* vremu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VREMU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x88006057u) {  /* vremu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VREMU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x8c002057u) {  /* vrem.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VREM_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x8c006057u) {  /* vrem.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VREM_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x90002057u) {  /* vmulhu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMULHU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x90006057u) {  /* vmulhu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMULHU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x94002057u) {  /* vmul.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMUL_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x94006057u) {  /* vmul.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMUL_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x98002057u) {  /* vmulhsu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMULHSU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x98006057u) {  /* vmulhsu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMULHSU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x9c002057u) {  /* vmulh.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMULH_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x9c006057u) {  /* vmulh.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMULH_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xc0002057u) {  /* vwaddu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWADDU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xc0006057u) {  /* vwaddu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWADDU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xc4002057u) {  /* vwadd.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWADD_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xc4006057u) {  /* vwadd.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWADD_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xc8002057u) {  /* vwsubu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWSUBU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xc8006057u) {  /* vwsubu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWSUBU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xcc002057u) {  /* vwsub.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWSUB_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xcc006057u) {  /* vwsub.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWSUB_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xd0002057u) {  /* vwaddu.wv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWADDU_WV;
+            }
+            if ((w & 0xfc00707fu) == 0xd0006057u) {  /* vwaddu.wx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWADDU_WX;
+            }
+            if ((w & 0xfc00707fu) == 0xd4002057u) {  /* vwadd.wv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWADD_WV;
+            }
+            if ((w & 0xfc00707fu) == 0xd4006057u) {  /* vwadd.wx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWADD_WX;
+            }
+            if ((w & 0xfc00707fu) == 0xd8002057u) {  /* vwsubu.wv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWSUBU_WV;
+            }
+            if ((w & 0xfc00707fu) == 0xd8006057u) {  /* vwsubu.wx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWSUBU_WX;
+            }
+            if ((w & 0xfc00707fu) == 0xdc002057u) {  /* vwsub.wv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWSUB_WV;
+            }
+            if ((w & 0xfc00707fu) == 0xdc006057u) {  /* vwsub.wx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWSUB_WX;
+            }
+            if ((w & 0xfc00707fu) == 0xe0002057u) {  /* vwmulu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWMULU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xe0006057u) {  /* vwmulu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWMULU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xe8002057u) {  /* vwmulsu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWMULSU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xe8006057u) {  /* vwmulsu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWMULSU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xec002057u) {  /* vwmul.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWMUL_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xec006057u) {  /* vwmul.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWMUL_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xa4002057u) {  /* vmadd.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMADD_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xa4006057u) {  /* vmadd.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMADD_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xac002057u) {  /* vnmsub.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNMSUB_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xac006057u) {  /* vnmsub.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNMSUB_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xb4002057u) {  /* vmacc.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMACC_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xb4006057u) {  /* vmacc.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMACC_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xbc002057u) {  /* vnmsac.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNMSAC_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xbc006057u) {  /* vnmsac.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VNMSAC_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xf0002057u) {  /* vwmaccu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWMACCU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xf0006057u) {  /* vwmaccu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWMACCU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xf4002057u) {  /* vwmacc.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWMACC_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xf4006057u) {  /* vwmacc.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWMACC_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xf8006057u) {  /* vwmaccus.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWMACCUS_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xfc002057u) {  /* vwmaccsu.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWMACCSU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xfc006057u) {  /* vwmaccsu.vx */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VWMACCSU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0x00001057u) {  /* vfadd.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFADD_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x00005057u) {  /* vfadd.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFADD_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x04001057u) {  /* vfredusum.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFREDUSUM_VS;
+            }
+            if ((w & 0xfc00707fu) == 0x08001057u) {  /* vfsub.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFSUB_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x08005057u) {  /* vfsub.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFSUB_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x0c001057u) {  /* vfredosum.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFREDOSUM_VS;
+            }
+            if ((w & 0xfc00707fu) == 0x10001057u) {  /* vfmin.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMIN_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x10005057u) {  /* vfmin.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMIN_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x14001057u) {  /* vfredmin.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFREDMIN_VS;
+            }
+            if ((w & 0xfc00707fu) == 0x18001057u) {  /* vfmax.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMAX_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x18005057u) {  /* vfmax.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMAX_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x1c001057u) {  /* vfredmax.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFREDMAX_VS;
+            }
+            if ((w & 0xfc00707fu) == 0x20001057u) {  /* vfsgnj.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFSGNJ_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x20005057u) {  /* vfsgnj.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFSGNJ_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x24001057u) {  /* vfsgnjn.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFSGNJN_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x24005057u) {  /* vfsgnjn.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFSGNJN_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x28001057u) {  /* vfsgnjx.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFSGNJX_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x28005057u) {  /* vfsgnjx.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFSGNJX_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x38005057u) {  /* vfslide1up.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFSLIDE1UP_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x3c005057u) {  /* vfslide1down.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFSLIDE1DOWN_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x60001057u) {  /* vmfeq.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMFEQ_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x60005057u) {  /* vmfeq.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMFEQ_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x64001057u) {  /* vmfle.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMFLE_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x64005057u) {  /* vmfle.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMFLE_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x6c001057u) {  /* vmflt.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMFLT_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x6c005057u) {  /* vmflt.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMFLT_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x70001057u) {  /* vmfne.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMFNE_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x70005057u) {  /* vmfne.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMFNE_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x74005057u) {  /* vmfgt.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMFGT_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x7c005057u) {  /* vmfge.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VMFGE_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x80001057u) {  /* vfdiv.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFDIV_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x80005057u) {  /* vfdiv.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFDIV_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x84005057u) {  /* vfrdiv.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFRDIV_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x90001057u) {  /* vfmul.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMUL_VV;
+            }
+            if ((w & 0xfc00707fu) == 0x90005057u) {  /* vfmul.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMUL_VF;
+            }
+            if ((w & 0xfc00707fu) == 0x9c005057u) {  /* vfrsub.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFRSUB_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xc0001057u) {  /* vfwadd.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWADD_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xc0005057u) {  /* vfwadd.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWADD_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xc4001057u) {  /* vfwredusum.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWREDUSUM_VS;
+            }
+            if ((w & 0xfc00707fu) == 0xc8001057u) {  /* vfwsub.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWSUB_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xc8005057u) {  /* vfwsub.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWSUB_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xcc001057u) {  /* vfwredosum.vs */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWREDOSUM_VS;
+            }
+            if ((w & 0xfc00707fu) == 0xd0001057u) {  /* vfwadd.wv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWADD_WV;
+            }
+            if ((w & 0xfc00707fu) == 0xd0005057u) {  /* vfwadd.wf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWADD_WF;
+            }
+            if ((w & 0xfc00707fu) == 0xd8001057u) {  /* vfwsub.wv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWSUB_WV;
+            }
+            if ((w & 0xfc00707fu) == 0xd8005057u) {  /* vfwsub.wf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWSUB_WF;
+            }
+            if ((w & 0xfc00707fu) == 0xe0001057u) {  /* vfwmul.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWMUL_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xe0005057u) {  /* vfwmul.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWMUL_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xa0001057u) {  /* vfmadd.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMADD_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xa0005057u) {  /* vfmadd.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMADD_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xa4001057u) {  /* vfnmadd.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNMADD_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xa4005057u) {  /* vfnmadd.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNMADD_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xa8001057u) {  /* vfmsub.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMSUB_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xa8005057u) {  /* vfmsub.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMSUB_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xac001057u) {  /* vfnmsub.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNMSUB_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xac005057u) {  /* vfnmsub.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNMSUB_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xb0001057u) {  /* vfmacc.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMACC_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xb0005057u) {  /* vfmacc.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMACC_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xb4001057u) {  /* vfnmacc.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNMACC_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xb4005057u) {  /* vfnmacc.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNMACC_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xb8001057u) {  /* vfmsac.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMSAC_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xb8005057u) {  /* vfmsac.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFMSAC_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xbc001057u) {  /* vfnmsac.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNMSAC_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xbc005057u) {  /* vfnmsac.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNMSAC_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xf0001057u) {  /* vfwmacc.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWMACC_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xf0005057u) {  /* vfwmacc.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWMACC_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xf4001057u) {  /* vfwnmacc.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWNMACC_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xf4005057u) {  /* vfwnmacc.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWNMACC_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xf8001057u) {  /* vfwmsac.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWMSAC_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xf8005057u) {  /* vfwmsac.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWMSAC_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xfc001057u) {  /* vfwnmsac.vv */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWNMSAC_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xfc005057u) {  /* vfwnmsac.vf */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWNMSAC_VF;
+            }
+            if ((w & 0xc000707fu) == 0xc0007057u) {  /* vsetivli */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x3ffu));
+                d->imm = (int64_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_VSETIVLI;
+            }
+            if ((w & 0x8000707fu) == 0x00007057u) {  /* vsetvli */
+                if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x7ffu));
+                d->imm = (int64_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_VSETVLI;
             }
             return 0;
         case 0x63:

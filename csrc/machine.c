@@ -142,13 +142,18 @@ int rv_write_memory(rv_machine *m, uint64_t addr, const void *src, uint64_t size
     return 0;
 }
 
-/* Check that every byte of [addr, addr+size) is in the window and has permission `need`. */
-static int accessible(rv_machine *m, uint64_t addr, unsigned size, unsigned need)
+/* Check that every byte of [addr, addr+size) is in the window and has permission `need`.  If not,
+   *denied (when given) gets the first byte that fails: for a misaligned access that runs into a bad
+   page, mtval must be the address of the part that faulted, not the start of the access. */
+static int accessible(rv_machine *m, uint64_t addr, unsigned size, unsigned need, uint64_t *denied)
 {
     for (unsigned i = 0; i < size; i++) {
         uint64_t pg = (addr + i - m->cfg.mem_base) >> RV_PAGE_BITS;
-        if (pg >= m->npages || !(m->page_flags[pg] & need))
+        if (pg >= m->npages || !(m->page_flags[pg] & need)) {
+            if (denied)
+                *denied = addr + i;
             return 0;
+        }
         /* skip to the page's last byte we need */
         uint64_t page_end = ((addr + i) | (RV_PAGE_SIZE - 1)) - addr;
         if (page_end > i)
@@ -162,7 +167,7 @@ int rv_load_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t *value, u
     *tval = addr;
     if ((addr & (size - 1)) && (m->cfg.flags & RV_CFG_TRAP_MISALIGNED))
         return CAUSE_MISALIGNED_LOAD;
-    if (!accessible(m, addr, size, RV_PERM_R))
+    if (!accessible(m, addr, size, RV_PERM_R, tval))
         return CAUSE_LOAD_ACCESS;
     uint64_t v = 0;
     memcpy(&v, m->mem + (addr - m->cfg.mem_base), size);   /* little-endian host */
@@ -175,7 +180,7 @@ int rv_store_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, u
     *tval = addr;
     if ((addr & (size - 1)) && (m->cfg.flags & RV_CFG_TRAP_MISALIGNED))
         return CAUSE_MISALIGNED_STORE;
-    if (!accessible(m, addr, size, RV_PERM_W))
+    if (!accessible(m, addr, size, RV_PERM_W, tval))
         return CAUSE_STORE_ACCESS;
     uint64_t off = addr - m->cfg.mem_base;
     memcpy(m->mem + off, &value, size);
@@ -244,14 +249,14 @@ int rv_fetch_word(rv_machine *m, uint64_t pc, uint32_t *word, uint64_t *fault_ad
 {
     uint16_t lo, hi;
     *fault_addr = pc;
-    if (!accessible(m, pc, 2, RV_PERM_X))
+    if (!accessible(m, pc, 2, RV_PERM_X, NULL))
         return CAUSE_FETCH_ACCESS;
     memcpy(&lo, m->mem + (pc - m->cfg.mem_base), 2);
     if ((lo & 3) != 3) {
         *word = lo;
         return 0;
     }
-    if (!accessible(m, pc + 2, 2, RV_PERM_X)) {
+    if (!accessible(m, pc + 2, 2, RV_PERM_X, NULL)) {
         *fault_addr = pc + 2;
         return CAUSE_FETCH_ACCESS;
     }
@@ -365,8 +370,12 @@ void rv_mret(rv_machine *m)
 
 /* ---------------------------------------------------------------- CSRs */
 
+/* While rv_run executes, f32/f64 arithmetic in round-to-nearest runs on the host FPU and its sticky
+   exception flags are the guest's accrued flags; outside rv_run they belong to the host program. */
 static void accrue_host_fflags(rv_machine *m)
 {
+    if (!m->running)
+        return;
     int fe = fetestexcept(FE_ALL_EXCEPT);
     m->h.fflags |= ((fe & FE_INEXACT) ? 1u : 0) | ((fe & FE_UNDERFLOW) ? 2u : 0) |
                    ((fe & FE_OVERFLOW) ? 4u : 0) | ((fe & FE_DIVBYZERO) ? 8u : 0) |
@@ -513,16 +522,14 @@ int rv_csr_access(rv_machine *m, unsigned csr, int write, uint64_t wv, uint64_t 
     case CSR_MCYCLE: case CSR_CYCLE:
         /* functional mode counts one cycle per instruction; the cycle model keeps its own clock */
         v = (m->timing ? rv_timing_now(m) : h->instret) + m->cycle_offset;
-        if (write) {
-            /* the written value is what the next instruction reads */
-            m->cycle_offset = wv - (m->timing ? rv_timing_now(m) : h->instret) - 1;
-        }
+        if (write) m->cycle_offset = wv - (m->timing ? rv_timing_now(m) : h->instret);
         break;
     case CSR_MINSTRET: case CSR_INSTRET:
         v = h->instret;
         if (write) {
+            if (!m->timing)
+                m->cycle_offset += h->instret - wv; /* mcycle is derived from instret: keep it */
             h->instret = wv;
-            m->counter_written = 1;
         }
         break;
     case CSR_TIME: v = h->instret / RV_TIME_DIVISOR; break;
@@ -589,6 +596,16 @@ int rv_csr_instruction(rv_machine *m, unsigned csr, int kind, uint64_t src, int 
     if (writes) {
         uint64_t n = kind == 1 ? src : kind == 2 ? (cur | src) : (cur & ~src);
         rv_csr_access(m, csr, 1, n, NULL);
+        /* zicsr: an explicit write replaces the counter's own update by this instruction, so the
+           next instruction reads the value written.  Only instruction writes do this (a host write
+           is not followed by a retirement): minstret skips this instruction (CSR_OP), mcycle
+           starts one lower to absorb this instruction's cycle. */
+        if (csr == CSR_MINSTRET) {
+            m->counter_written = 1;
+            m->cycle_offset++;          /* the cycle still passes although instret skips it */
+        } else if (csr == CSR_MCYCLE) {
+            m->cycle_offset--;
+        }
     }
     *old = cur;
     return 0;

@@ -37,7 +37,9 @@ enum rv_config_flags {
     RV_CFG_ECALL_TO_HOST = 1,       /* ecall stops run() with RV_STOP_ECALL instead of trapping */
     RV_CFG_TRAP_MISALIGNED = 2,     /* misaligned loads/stores trap instead of being performed */
     RV_CFG_EBREAK_TO_HOST = 4,      /* ebreak stops run() with RV_STOP_EBREAK instead of trapping */
-    RV_CFG_STOP_ON_TRAP = 8         /* any trap stops run() with RV_STOP_TRAP (user-mode programs) */
+    RV_CFG_STOP_ON_TRAP = 8,        /* any trap stops run() with RV_STOP_TRAP (user-mode programs) */
+    RV_CFG_VECTOR_AGNOSTIC_ONES = 16    /* vector tail/mask-agnostic elements are written with all ones
+                                           (default: left undisturbed) */
 };
 
 /* Architectural state.  Python holds numpy views onto these arrays; the core owns the memory. */

@@ -101,7 +101,12 @@ class Machine:
 
     def __init__(self, isa_string: str = "rv64gc", *, memory_base: int = 0,
                  memory_size: int = DEFAULT_MEMORY, vlen: int = 256, trap_misaligned: bool = False,
-                 env: "HostEnvironment | None" = None):
+                 vector_agnostic: str = "undisturbed", env: "HostEnvironment | None" = None):
+        # vector_agnostic: what tail/mask-agnostic vector elements become: "undisturbed" (kept) or
+        # "ones" (all bits set, as some hardware does, to flush out code relying on undisturbed)
+        if vector_agnostic not in ("undisturbed", "ones"):
+            raise ValueError("vector_agnostic must be 'undisturbed' or 'ones'")
+        self.vector_agnostic = vector_agnostic
         self.extensions = isa.parse_isa_string(isa_string)
         self.isa_string = isa_string
         self.trap_misaligned = trap_misaligned
@@ -124,7 +129,8 @@ class Machine:
         cfg.mem_base = base
         cfg.mem_size = size
         cfg.vlen = self.vlen
-        cfg.flags = flags | (lib.RV_CFG_TRAP_MISALIGNED if self.trap_misaligned else 0)
+        cfg.flags = flags | (lib.RV_CFG_TRAP_MISALIGNED if self.trap_misaligned else 0) | \
+            (lib.RV_CFG_VECTOR_AGNOSTIC_ONES if self.vector_agnostic == "ones" else 0)
         err = ffi.new("char[200]")
         core = lib.rv_create(cfg, err, 200)
         if core == ffi.NULL:

@@ -110,7 +110,7 @@ def generate() -> str:
         buckets.setdefault(_bucket_key(r.match, r.length), []).append(r)
     w("/* Decode one instruction word (16-bit encodings in the low half) into *d.")
     w("   Returns the op, or 0 (RV_OP_ILLEGAL) for an illegal, reserved or disabled encoding. */")
-    w("static int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)")
+    w("static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)")
     w("{")
     w("    int64_t v;")
     w("    (void)v;")

@@ -1,0 +1,91 @@
+"""Run single vector instructions on rvsim for the property tests.
+
+The vector state is set directly in the hart's CSR-backed fields (``m._hart.vtype``, ``vl``, ``vstart``,
+``vxrm``, ``vxsat``) rather than by executing a vsetvli first, so that any vstart and any vl up to VLMAX
+can be tested; the instruction under test is written at CODE and executed with ``step(1)``.  An
+illegal-instruction trap (mtvec is 0, so the trap stops run()) is reported as "illegal".
+"""
+from __future__ import annotations
+
+import struct
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from reference.vector_ref import VState  # noqa: E402
+from rvsim.isa import BY_MNEMONIC  # noqa: E402
+from rvsim.machine import Machine, StopReason  # noqa: E402
+
+CODE = 0x1000
+DATA = 0x10000          # test data window for loads/stores
+DATA_SIZE = 0x4000
+MSTATUS_VS_INITIAL = 1 << 9
+MSTATUS_FS_INITIAL = 1 << 13
+
+LMUL_CODE = {1: 0, 2: 1, 4: 2, 8: 3, 1 / 8: 5, 1 / 4: 6, 1 / 2: 7}
+
+
+def vtype_value(sew: int, lmul: float, vta: int, vma: int) -> int:
+    return LMUL_CODE[lmul] | ({8: 0, 16: 1, 32: 2, 64: 3}[sew] << 3) | (vta << 6) | (vma << 7)
+
+
+@lru_cache(maxsize=None)
+def machine(vlen: int, ones: bool) -> Machine:
+    m = Machine("rv64gcv", vlen=vlen, memory_size=1 << 20,
+                vector_agnostic="ones" if ones else "undisturbed")
+    m.map(CODE, 0x1000, "rwx")
+    m.map(DATA, DATA_SIZE, "rw")
+    m.csr["mstatus"] = m.csr["mstatus"] | MSTATUS_VS_INITIAL | MSTATUS_FS_INITIAL
+    return m
+
+
+def run_one(st: VState, mnemonic: str, ops: dict, memory: bytes | None = None):
+    """Execute ``mnemonic`` with operand values ``ops`` on a machine in state ``st``.
+
+    Returns (outcome, machine): outcome is None, "illegal", or ("trap", cause, tval).
+    """
+    m = machine(st.vlen, st.ones)
+    word = BY_MNEMONIC[mnemonic].encode(ops)
+    m.write(CODE, struct.pack("<I", word))
+    m.v[:] = st.vreg
+    for i in range(1, 32):
+        m.x[i] = st.x[i]
+    h = m._hart
+    h.vtype = vtype_value(st.sew, st.lmul, st.vta, st.vma)
+    h.vl = st.vl
+    h.vstart = st.vstart
+    h.vxrm = st.vxrm
+    h.vxsat = st.vxsat
+    if memory is not None:
+        m.write(DATA, memory)
+    m.pc = CODE
+    info = m.step(1)
+    if info.reason == StopReason.TRAP:
+        if info.cause == 2:
+            return "illegal", m
+        return ("trap", info.cause, info.tval), m
+    assert info.reason == StopReason.LIMIT and m.pc == CODE + 4, info
+    return None, m
+
+
+def compare(st: VState, m: Machine) -> list[str]:
+    """Differences between the reference state and the machine."""
+    problems = []
+    if not np.array_equal(st.vreg, m.v):
+        rows = [r for r in range(32) if not np.array_equal(st.vreg[r], m.v[r])]
+        for r in rows[:3]:
+            problems.append(f"v{r}: expected {st.vreg[r].tobytes().hex()} got {m.v[r].tobytes().hex()}")
+    for i in range(1, 32):
+        if int(m.x[i]) != st.x[i]:
+            problems.append(f"x{i}: expected {st.x[i]:#x} got {int(m.x[i]):#x}")
+    if int(m._hart.vxsat) != st.vxsat:
+        problems.append(f"vxsat: expected {st.vxsat} got {int(m._hart.vxsat)}")
+    if int(m._hart.vstart) != st.vstart:
+        problems.append(f"vstart: expected {st.vstart} got {int(m._hart.vstart)}")
+    if int(m._hart.vl) != st.vl:
+        problems.append(f"vl: expected {st.vl} got {int(m._hart.vl)}")
+    return problems
