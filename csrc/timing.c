@@ -643,10 +643,12 @@ void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc
             T->fetch_ready = t + 1 + P->taken_penalty;
             T->fetch_cause = RV_STALL_TAKEN;
         }
+        T->fetch_pc = pc;
         break;
     }
     case RV_TC_JAL:
         T->t.taken++;
+        T->fetch_pc = pc;
         T->fetch_ready = t + 1 + P->taken_penalty;
         T->fetch_cause = RV_STALL_TAKEN;
         if ((e->rd == 1 || e->rd == 5) && P->ras_entries) {
@@ -656,6 +658,7 @@ void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc
         break;
     case RV_TC_JALR: {
         T->t.taken++;
+        T->fetch_pc = pc;
         uint64_t target = (rs1v + (uint64_t)e->imm) & ~1ull;
         int correct = 0;
         int is_return = (e->rs1 == 1 || e->rs1 == 5) && e->rd == RV_X_SINK;
@@ -707,6 +710,7 @@ void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc
         /* mret and other transfers: treat as a taken jump */
         T->fetch_ready = t + 1 + P->taken_penalty;
         T->fetch_cause = RV_STALL_TAKEN;
+        T->fetch_pc = pc;
     }
     if ((dkind == RV_SLOT_X && e->rd != RV_X_SINK) || dkind == RV_SLOT_F) {
         if (!(flags & RV_TF_RD_IS_SOURCE) && !is_vector) {
@@ -718,13 +722,22 @@ void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc
     if (t + 1 > T->end) T->end = t + 1;
     T->t.instructions++;
 
-    /* per-pc counters: the issue cycles this instruction added */
+    /* per-pc counters: the issue cycles this instruction added.  Fetch stalls after a branch or jump
+       are charged to that branch (the instruction that waited did nothing wrong). */
     rv_timing_pc_stats *ps = pc_slot(T, pc);
     ps->count++;
     uint64_t charged = T->t.instructions == 1 ? t + 1 : T->cycle - prev;
+    if (stall && cause < RV_STALL_COUNT) {
+        rv_timing_pc_stats *blamed = ps;
+        if ((cause == RV_STALL_MISPREDICT || cause == RV_STALL_TAKEN) && T->fetch_pc != pc) {
+            blamed = pc_slot(T, T->fetch_pc);
+            uint64_t moved = stall < charged ? stall : charged;
+            charged -= moved;
+            blamed->cycles += moved;
+        }
+        blamed->stall[cause] += stall;
+    }
     ps->cycles += charged;
-    if (stall && cause < RV_STALL_COUNT)
-        ps->stall[cause] += stall;
 
     if (unlikely(T->trace)) {
         if (T->trace_used < T->trace_cap) {

@@ -34,6 +34,7 @@ typedef struct rv_timing {
     uint32_t slots;             /* instructions issued in that cycle */
     uint64_t fetch_ready;       /* earliest issue cycle allowed by fetch */
     uint8_t fetch_cause;
+    uint64_t fetch_pc;          /* the branch/jump that set fetch_ready (blamed for its stalls) */
     uint64_t end;               /* latest completion so far */
     uint64_t reg_ready[128];    /* x0..x32 at 0.., f0..f31 at 64.. */
     uint8_t reg_cause[128];
