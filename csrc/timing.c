@@ -596,7 +596,8 @@ void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc
     else if (stall)
         cause = NO_CAUSE;
     if (count) {
-        uint64_t occ = P->occupancy[cls] ? P->occupancy[cls] : lat;
+        /* vector instructions only pass through the issue port: the vector unit keeps its own time */
+        uint64_t occ = is_vector ? 1 : P->occupancy[cls] ? P->occupancy[cls] : lat;
         if (cls == RV_TC_DIV && P->div_operand_dependent && P->occupancy[cls]) occ = lat;
         T->unit_free[unit][inst] = t + (occ ? occ : 1);
     }
