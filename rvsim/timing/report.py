@@ -9,7 +9,10 @@ from . import STALL_DESCRIPTIONS, TimingResult
 
 def _console(file):
     from rich.console import Console
-    return Console(file=file, highlight=False, soft_wrap=True)
+    con = Console(file=file, highlight=False, soft_wrap=True)
+    if not con.is_terminal:
+        con = Console(file=file, highlight=False, soft_wrap=True, width=160)
+    return con
 
 
 def print_summary(result: TimingResult, file=None) -> None:
