@@ -117,6 +117,7 @@ class Machine:
         self.program = None
         self.symbols: dict[str, int] = {}
         self._breakpoints: set[int] = set()
+        self.timing = None                  # rvsim.timing.Timing while the cycle model is on
         self._create(memory_base, memory_size)
 
     # ------------------------------------------------------------------ construction
@@ -150,6 +151,8 @@ class Machine:
         self.csr = _CsrFile(self)
         for bp in self._breakpoints:
             lib.rv_add_breakpoint(self._core, bp)
+        if self.timing is not None:
+            self.timing._attach()           # the cycle model follows the machine to its new core
 
     def _reconfigure(self, *, base: int | None = None, size: int | None = None,
                      flags: int | None = None) -> None:
@@ -330,6 +333,8 @@ class Machine:
                 return StopInfo(StopReason.EXIT, self.pc, self.instret - start, exit_code=exit_code)
             return None
         if code == lib.RV_STOP_BREAKPOINT:
+            if self.timing is not None:
+                self.timing.mark()
             return StopInfo(StopReason.BREAKPOINT, self.pc, self.instret - start)
         if code == lib.RV_STOP_EBREAK:
             return StopInfo(StopReason.EBREAK, self.pc, self.instret - start)
@@ -340,6 +345,21 @@ class Machine:
             raise SimulationError(ffi.string(h.error).decode() + f" at pc {int(h.trap_pc):#x}",
                                   pc=int(h.trap_pc), cause=int(h.trap_cause))
         raise SimulationError(f"core returned unknown stop code {code}", pc=self.pc)
+
+    def enable_timing(self, preset="teach"):
+        """Turn the cycle model on (a preset name, a .toml path or a parsed config); returns the
+        :class:`rvsim.timing.Timing` that holds its results.  ``run()`` then executes in the timed
+        loop; :meth:`disable_timing` returns to the functional loop."""
+        from .timing import Timing
+        if self.timing is not None:
+            self.timing.disable()
+        self.timing = Timing(self, preset)
+        return self.timing
+
+    def disable_timing(self) -> None:
+        if self.timing is not None:
+            self.timing.disable()
+        self.timing = None
 
     def flush_icache(self) -> None:
         """Forget decoded instructions (after writing code through the ``memory`` view)."""
