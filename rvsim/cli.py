@@ -181,9 +181,12 @@ def cmd_disasm(argv) -> int:
 
 
 def build_run_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="rvsim run", description="Run a RISC-V program.")
+    p = argparse.ArgumentParser(
+        prog="rvsim run", description="Run a RISC-V program.",
+        epilog="rvsim's options may come before or after PROGRAM; arguments for the program that start "
+               "with '-' go after '--' (rvsim run prog.elf --report -- -v input.txt).")
     p.add_argument("program", help="RV64 ELF executable, or an assembly file (.s/.S)")
-    p.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the program")
+    p.add_argument("args", nargs="*", help="arguments passed to the program")
     p.add_argument("--isa", default="rv64gcv", help="ISA string (default rv64gcv)")
     p.add_argument("--vlen", type=int, default=None,
                    help="vector register length in bits (default 256, or the timing preset's)")
@@ -224,7 +227,33 @@ commands:
 """
 
 
+def parse_run_args(parser: argparse.ArgumentParser, argv):
+    """Options anywhere, the program's own arguments after the program; everything after '--' goes to
+    the program untouched."""
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, passthrough = argv[:cut], argv[cut + 1:]
+    else:
+        passthrough = []
+    args = parser.parse_intermixed_args(argv)
+    args.args = list(args.args) + passthrough
+    return args
+
+
 def main(argv=None) -> int:
+    """The ``rvsim`` console script."""
+    try:
+        status = _dispatch(argv)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # the reader went away (rvsim run prog | head): not an error of ours
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(argv) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ("-h", "--help"):
         sys.stdout.write(USAGE)
@@ -232,7 +261,7 @@ def main(argv=None) -> int:
     cmd, rest = argv[0], argv[1:]
     if cmd == "run":
         parser = build_run_parser()
-        args = parser.parse_args(rest)
+        args = parse_run_args(parser, rest)
         return cmd_run(args, parser)
     if cmd == "profile":
         from .timing.cli import main_profile
@@ -243,7 +272,7 @@ def main(argv=None) -> int:
     if cmd == "debug":
         parser = build_run_parser()
         parser.prog = "rvsim debug"
-        args = parser.parse_args(rest)
+        args = parse_run_args(parser, rest)
         return cmd_debug(args, parser)
     if cmd == "asm":
         return cmd_asm(rest)
