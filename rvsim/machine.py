@@ -94,6 +94,13 @@ class _CsrFile:
 class Machine:
     """One RV64 hart with memory, executing in C.
 
+    Options: ``isa_string`` (``"rv64gc"``, ``"rv64gcv_zvfh"``...), ``memory_base``/``memory_size`` (the
+    guest memory window and bound; loading an ELF moves the window to fit it), ``vlen`` (vector register
+    bits), ``trap_misaligned`` (misaligned accesses trap instead of being performed),
+    ``vector_agnostic`` (``"undisturbed"`` or ``"ones"``), ``deterministic`` (the default Linux
+    environment's clocks and random bytes derive from the instruction count rather than the host), and
+    ``env``, the host environment (the loader picks one when None).
+
     >>> m = Machine("rv64gc")
     >>> m.load_elf("prog.elf")          # doctest: +SKIP
     >>> info = m.run()                  # doctest: +SKIP
@@ -101,12 +108,14 @@ class Machine:
 
     def __init__(self, isa_string: str = "rv64gc", *, memory_base: int = 0,
                  memory_size: int = DEFAULT_MEMORY, vlen: int = 256, trap_misaligned: bool = False,
-                 vector_agnostic: str = "undisturbed", env: "HostEnvironment | None" = None):
+                 vector_agnostic: str = "undisturbed", deterministic: bool = True,
+                 env: "HostEnvironment | None" = None):
         # vector_agnostic: what tail/mask-agnostic vector elements become: "undisturbed" (kept) or
         # "ones" (all bits set, as some hardware does, to flush out code relying on undisturbed)
         if vector_agnostic not in ("undisturbed", "ones"):
             raise ValueError("vector_agnostic must be 'undisturbed' or 'ones'")
         self.vector_agnostic = vector_agnostic
+        self.deterministic = deterministic
         self.extensions = isa.parse_isa_string(isa_string)
         self.isa_string = isa_string
         self.trap_misaligned = trap_misaligned
