@@ -19,6 +19,7 @@
 #include <fenv.h>
 #include <math.h>
 #include "core.h"
+#include "fp.h"
 #include "vector.h"
 
 enum { RV_LABEL_DECODE = RV_OP_COUNT, RV_LABEL_NEXT_PAGE, RV_LABEL_BREAKPOINT, RV_LABEL_COUNT };
@@ -76,7 +77,7 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
 
     rv_hart_state *const h = &m->h;
     uint64_t *const x = h->x;
-    uint64_t *const f = h->f;
+    uint64_t *const f __attribute__((unused)) = h->f;   /* exec_fp.inc addresses h->f directly */
     uint8_t *const mem = m->mem;
     const uint8_t *const pflags = m->page_flags;
     const uint64_t mem_base = m->cfg.mem_base;
