@@ -345,7 +345,10 @@ def prepare_access(p: Program, r, ops: dict, st: VState, sew: int, lmul: float, 
             return None
         base = rng.randrange(0, (SCRATCH - size) // (eew // 8) + 1) * (eew // 8)
     st.x[ADDR] = FAKE_BASE + base
-    lines.insert(0, f"addi {XREG[ADDR]}, s0, {base}" if base < 2048 else f"li {XREG[ADDR]}, {base}\n    add {XREG[ADDR]}, {XREG[ADDR]}, s0")
+    if base < 2048:
+        lines.insert(0, f"addi {XREG[ADDR]}, s0, {base}")
+    else:
+        lines[:0] = [f"li {XREG[ADDR]}, {base}", f"add {XREG[ADDR]}, {XREG[ADDR]}, s0"]
     return lines
 
 
