@@ -56,6 +56,8 @@ struct rv_machine {
     uint64_t cycle_offset;      /* mcycle - instret (functional mode counts one cycle per instruction) */
     int counter_written;        /* a CSR write set minstret: the writing instruction does not count */
     int running;                /* inside rv_run: the host FPU's flags belong to the guest */
+    const void *const *labels;  /* label table of the loop variant whose labels the decode cache holds */
+    struct rv_timing *timing;   /* the cycle model, when on (timing.c) */
 };
 
 /* Trap causes (privileged spec, mcause values for synchronous exceptions). */
@@ -100,8 +102,11 @@ int rv_store_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, u
                   int *htif);
 
 /* interp.c */
-extern const void *const *rv_fast_labels;   /* fast-loop label of each exec op (set on first run) */
-void rv_reset_slot(rv_insn_t *slot);
-void rv_init_code_page(rv_code_page *page, uint64_t vaddr);
+void rv_reset_slot(rv_machine *m, rv_insn_t *slot);
+void rv_init_code_page(rv_machine *m, rv_code_page *page, uint64_t vaddr);
+
+/* timing.c */
+uint64_t rv_timing_now(rv_machine *m);      /* the model's clock (cycles issued so far) */
+void rv_timing_destroy(rv_machine *m);
 
 #endif

@@ -252,10 +252,10 @@ enum rv_op {
     RV_OP_FCVT_LU_H,
     RV_OP_FCVT_H_L,
     RV_OP_FCVT_H_LU,
-    RV_OP_FLH,
-    RV_OP_FSH,
     RV_OP_FCVT_S_H,
     RV_OP_FCVT_H_S,
+    RV_OP_FLH,
+    RV_OP_FSH,
     RV_OP_FMV_X_H,
     RV_OP_FMV_H_X,
     RV_OP_FCVT_D_H,
@@ -1155,10 +1155,10 @@ enum rv_op {
     X(FCVT_LU_H) \
     X(FCVT_H_L) \
     X(FCVT_H_LU) \
-    X(FLH) \
-    X(FSH) \
     X(FCVT_S_H) \
     X(FCVT_H_S) \
+    X(FLH) \
+    X(FSH) \
     X(FMV_X_H) \
     X(FMV_H_X) \
     X(FCVT_D_H) \
@@ -2020,10 +2020,10 @@ static const char *const rv_op_mnemonic[RV_OP_COUNT] = {
     [RV_OP_FCVT_LU_H] = "fcvt.lu.h",
     [RV_OP_FCVT_H_L] = "fcvt.h.l",
     [RV_OP_FCVT_H_LU] = "fcvt.h.lu",
-    [RV_OP_FLH] = "flh",
-    [RV_OP_FSH] = "fsh",
     [RV_OP_FCVT_S_H] = "fcvt.s.h",
     [RV_OP_FCVT_H_S] = "fcvt.h.s",
+    [RV_OP_FLH] = "flh",
+    [RV_OP_FSH] = "fsh",
     [RV_OP_FMV_X_H] = "fmv.x.h",
     [RV_OP_FMV_H_X] = "fmv.h.x",
     [RV_OP_FCVT_D_H] = "fcvt.d.h",
@@ -2922,10 +2922,10 @@ static const uint64_t rv_op_extensions[RV_OP_COUNT] = {
     [RV_OP_FCVT_LU_H] = RV_EXT_ZFH,
     [RV_OP_FCVT_H_L] = RV_EXT_ZFH,
     [RV_OP_FCVT_H_LU] = RV_EXT_ZFH,
-    [RV_OP_FLH] = RV_EXT_ZFHMIN,
-    [RV_OP_FSH] = RV_EXT_ZFHMIN,
     [RV_OP_FCVT_S_H] = RV_EXT_ZFHMIN,
     [RV_OP_FCVT_H_S] = RV_EXT_ZFHMIN,
+    [RV_OP_FLH] = RV_EXT_ZFHMIN,
+    [RV_OP_FSH] = RV_EXT_ZFHMIN,
     [RV_OP_FMV_X_H] = RV_EXT_ZFHMIN,
     [RV_OP_FMV_H_X] = RV_EXT_ZFHMIN,
     [RV_OP_FCVT_D_H] = RV_EXT_ZFHMIN | RV_EXT_D,
@@ -3825,10 +3825,10 @@ static const uint16_t rv_op_exec[RV_OP_COUNT] = {
     [RV_OP_FCVT_LU_H] = RV_OP_FCVT_LU_H,
     [RV_OP_FCVT_H_L] = RV_OP_FCVT_H_L,
     [RV_OP_FCVT_H_LU] = RV_OP_FCVT_H_LU,
-    [RV_OP_FLH] = RV_OP_FLH,
-    [RV_OP_FSH] = RV_OP_FSH,
     [RV_OP_FCVT_S_H] = RV_OP_FCVT_S_H,
     [RV_OP_FCVT_H_S] = RV_OP_FCVT_H_S,
+    [RV_OP_FLH] = RV_OP_FLH,
+    [RV_OP_FSH] = RV_OP_FSH,
     [RV_OP_FMV_X_H] = RV_OP_FMV_X_H,
     [RV_OP_FMV_H_X] = RV_OP_FMV_H_X,
     [RV_OP_FCVT_D_H] = RV_OP_FCVT_D_H,
@@ -6724,7 +6724,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 return RV_OP_FLD;
             }
             if ((w & 0x0000707fu) == 0x00001007u) {  /* flh */
-                if ((ext & (RV_EXT_ZFHMIN)) != (RV_EXT_ZFHMIN)) return 0;
+                if ((ext & (RV_EXT_ZFHMIN)) != (RV_EXT_ZFHMIN) && !(ext & (RV_EXT_ZFBFMIN))) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
                 v = (((int64_t)(((w >> 20) & 0xfffu)) ^ 0x800) - 0x800);
@@ -8818,7 +8818,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 return RV_OP_FSD;
             }
             if ((w & 0x0000707fu) == 0x00001027u) {  /* fsh */
-                if ((ext & (RV_EXT_ZFHMIN)) != (RV_EXT_ZFHMIN)) return 0;
+                if ((ext & (RV_EXT_ZFHMIN)) != (RV_EXT_ZFHMIN) && !(ext & (RV_EXT_ZFBFMIN))) return 0;
                 v = (int64_t)(((w >> 20) & 0x1fu));
                 d->rs2 = (uint8_t)(v);
                 v = (((int64_t)((((w >> 25) & 0x7fu) << 5) | ((w >> 7) & 0x1fu)) ^ 0x800) - 0x800);
@@ -10019,7 +10019,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 return RV_OP_FCLASS_H;
             }
             if ((w & 0xfff0707fu) == 0xe4000053u) {  /* fmv.x.h */
-                if ((ext & (RV_EXT_ZFHMIN)) != (RV_EXT_ZFHMIN)) return 0;
+                if ((ext & (RV_EXT_ZFHMIN)) != (RV_EXT_ZFHMIN) && !(ext & (RV_EXT_ZFBFMIN))) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
                 v = (int64_t)(((w >> 15) & 0x1fu));
@@ -10029,7 +10029,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 return RV_OP_FMV_X_H;
             }
             if ((w & 0xfff0707fu) == 0xf4000053u) {  /* fmv.h.x */
-                if ((ext & (RV_EXT_ZFHMIN)) != (RV_EXT_ZFHMIN)) return 0;
+                if ((ext & (RV_EXT_ZFHMIN)) != (RV_EXT_ZFHMIN) && !(ext & (RV_EXT_ZFBFMIN))) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
                 v = (int64_t)(((w >> 15) & 0x1fu));

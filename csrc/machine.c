@@ -73,6 +73,7 @@ void rv_destroy(rv_machine *m)
         munmap(m->mem, m->cfg.mem_size);
     free(m->page_flags);
     free(m->vreg);
+    rv_timing_destroy(m);
     free(m);
 }
 
@@ -221,7 +222,7 @@ rv_code_page *rv_code_page_for(rv_machine *m, uint64_t pg)
         rv_code_page *page = malloc(sizeof *page);
         if (!page)
             return NULL;
-        rv_init_code_page(page, m->cfg.mem_base + (pg << RV_PAGE_BITS));
+        rv_init_code_page(m, page, m->cfg.mem_base + (pg << RV_PAGE_BITS));
         m->code[pg] = page;
         m->page_flags[pg] |= RV_PAGE_CODE;
     }
@@ -232,12 +233,12 @@ void rv_invalidate_code_page(rv_machine *m, uint64_t pg)
 {
     rv_code_page *page = m->code[pg];
     for (int i = 0; i < RV_SLOTS_PER_PAGE; i++)
-        rv_reset_slot(&page->slot[i]);
+        rv_reset_slot(m, &page->slot[i]);
 }
 
 void rv_flush_decode_cache(rv_machine *m)
 {
-    if (!rv_fast_labels)
+    if (!m->labels)
         return;     /* nothing has been decoded yet */
     for (uint64_t p = 0; p < m->npages; p++)
         if (m->code[p])
@@ -282,7 +283,7 @@ static void invalidate_pc(rv_machine *m, uint64_t pc)
 {
     uint64_t pg = (pc - m->cfg.mem_base) >> RV_PAGE_BITS;
     if (pg < m->npages && m->code[pg])
-        rv_reset_slot(&m->code[pg]->slot[((pc - m->cfg.mem_base) & (RV_PAGE_SIZE - 1)) >> 1]);
+        rv_reset_slot(m, &m->code[pg]->slot[((pc - m->cfg.mem_base) & (RV_PAGE_SIZE - 1)) >> 1]);
 }
 
 int rv_is_breakpoint(rv_machine *m, uint64_t pc)
@@ -519,13 +520,15 @@ int rv_csr_access(rv_machine *m, unsigned csr, int write, uint64_t wv, uint64_t 
     case CSR_TSELECT: v = 0; break;                     /* no triggers: tselect 0, tdata1 type 0 */
     case CSR_TDATA1: case CSR_TDATA2: v = 0; break;
     case CSR_MCYCLE: case CSR_CYCLE:
-        v = h->instret + m->cycle_offset;
-        if (write) m->cycle_offset = wv - h->instret;
+        /* functional mode counts one cycle per instruction; the cycle model keeps its own clock */
+        v = (m->timing ? rv_timing_now(m) : h->instret) + m->cycle_offset;
+        if (write) m->cycle_offset = wv - (m->timing ? rv_timing_now(m) : h->instret);
         break;
     case CSR_MINSTRET: case CSR_INSTRET:
         v = h->instret;
         if (write) {
-            m->cycle_offset += h->instret - wv;     /* mcycle is derived from instret: keep it */
+            if (!m->timing)
+                m->cycle_offset += h->instret - wv; /* mcycle is derived from instret: keep it */
             h->instret = wv;
         }
         break;

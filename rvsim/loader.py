@@ -183,7 +183,7 @@ def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
         prog.stack_top = machine.memory_base + machine.memory_size
         machine.map(prog.stack_top - STACK_SIZE, STACK_SIZE, "rw")
         if machine.env is None:
-            machine.env = LinuxEnvironment()
+            machine.env = LinuxEnvironment(deterministic=machine.deterministic)
         if not isinstance(machine.env, LinuxEnvironment):
             raise LoadError(f"{path}: a Linux program needs a LinuxEnvironment")
         machine.env.attach(machine, prog)

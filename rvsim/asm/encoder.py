@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..isa import BY_MNEMONIC, Instruction
+from ..isa import BY_MNEMONIC, Instruction, enabled
 from ..isa import operands as K
 from ..isa.csrs import CSR_NUMBERS
 from .errors import StatementError
@@ -418,7 +418,7 @@ class Encoder:
         """Whether the record's extensions are all in ``exts`` (cached for the last set asked)."""
         if self._exts_ok is not None and self._exts_ok[0] is exts:
             return self._exts_ok[1]
-        ok = all(e in exts for e in self.insn.extensions)
+        ok = enabled(self.insn, exts)
         self._exts_ok = (exts, ok)
         return ok
 
