@@ -503,7 +503,7 @@ def execute(st: VState, mnemonic: str, ops: dict) -> None:
         packed = [src2(i) for i in range(st.vl) if st.bit(vs1, i)]
         for k, v in enumerate(packed):
             st.put(vd, k, sew, v)
-        if st.ones and st.vta:
+        if st.ones and st.vta and st.vl > 0:      # vstart >= vl: no element, tail included, is written
             for k in range(len(packed), regs_of(lmul) * st.vlenb * 8 // sew):
                 st.put(vd, k, sew, -1)
     elif mnemonic.startswith("vmv") and mnemonic.endswith("r.v"):
