@@ -3,7 +3,7 @@
  * Elements are handled as bit patterns.  Arithmetic goes through softfloat (every rounding mode, exact
  * RISC-V flags and NaNs); the hot operations at SEW=32/64 under round-to-nearest-even use the host FPU
  * instead (its flags accrue into fflags when run() returns; NaN results are replaced by the canonical
- * NaN).  Not implemented (illegal instruction): vfrsqrt7.v, vfrec7.v.
+ * NaN).  The reciprocal estimates vfrsqrt7.v and vfrec7.v are in vector_ml.c.
  */
 #include <math.h>
 #include "vector.h"

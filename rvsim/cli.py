@@ -78,8 +78,21 @@ def _defsyms(items):
         yield name, int(value, 0) if value else 1
 
 
-def cmd_run(args, parser) -> int:
+def _environment(args):
+    """A Linux environment for the program, or None for a bare-metal ELF (one that defines tohost):
+    the loader gives those an HTIF environment."""
     from .host import LinuxEnvironment
+    if not args.program.endswith((".s", ".S", ".asm")):
+        from .loader import read_elf
+        try:
+            if read_elf(args.program).bare_metal:
+                return None
+        except Exception:  # unreadable or not an ELF: _load reports it
+            pass
+    return LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
+
+
+def cmd_run(args, parser) -> int:
     from .machine import Machine, StopReason
 
     timing_cfg = None
@@ -92,7 +105,7 @@ def cmd_run(args, parser) -> int:
         timing = machine.enable_timing(timing_cfg) if timing_cfg else None
     except ValueError as exc:
         parser.exit(2, f"rvsim: {exc}\n")
-    machine.env = LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
+    machine.env = _environment(args)
     _load(machine, args.program, args, parser)
     if timing is not None and args.pipeview:
         timing.record_trace(args.pipeview_limit)
@@ -150,13 +163,12 @@ def cmd_run(args, parser) -> int:
 
 def cmd_debug(args, parser) -> int:
     from .debugger import Debugger
-    from .host import LinuxEnvironment
     from .machine import Machine
     try:
         machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen or 256, tile_te=args.tile_te)
     except ValueError as exc:
         parser.exit(2, f"rvsim: {exc}\n")
-    machine.env = LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
+    machine.env = _environment(args)
     _load(machine, args.program, args, parser)
     Debugger(machine).interact()
     return 0

@@ -83,3 +83,25 @@ def test_disasm_and_asm_commands(tmp_path):
     assert rvsim("run", out).returncode == 3
     listing = rvsim("disasm", out).stdout.decode()
     assert "<_start>:" in listing and "ecall" in listing
+
+
+def test_bare_metal_elf_stops_through_tohost(tmp_path):
+    """A program that defines tohost runs bare-metal (HTIF), not as a Linux process."""
+    from rvsim.asm import assemble
+    src = """
+    .globl _start
+_start:
+    la t0, tohost
+    li t1, (5 << 1) | 1          # exit code 5
+    sd t1, 0(t0)
+1:  j 1b
+    .data
+    .p2align 3
+    .globl tohost
+tohost: .dword 0
+fromhost: .dword 0
+"""
+    elf = tmp_path / "bare.elf"
+    elf.write_bytes(assemble(src).to_elf())
+    r = rvsim("run", elf)
+    assert r.returncode == 5, r.stderr
