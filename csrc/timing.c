@@ -315,7 +315,13 @@ static inline int is_macc_class(unsigned cls)
            cls == RV_TC_VTILE;
 }
 
-/* When may a consumer of occupancy o start, given the producer of register r (chaining rules). */
+/* The vector unit keeps time in quarter cycles (Q per cycle), so that fractional occupancies (a
+   memory port that moves 16 bytes per cycle loading 24 bytes, a per-instruction overhead of half a
+   cycle) add up as they would in hardware instead of rounding up on every instruction. */
+#define Q 4u
+
+/* When may a consumer of occupancy o start, given the producer of register r (chaining rules,
+   section 4.3; all in quarter cycles). */
 static inline uint64_t vreg_ready_for(rv_timing *T, unsigned r, uint64_t o, int accumulate,
                                       unsigned cls)
 {
@@ -324,15 +330,88 @@ static inline uint64_t vreg_ready_for(rv_timing *T, unsigned r, uint64_t o, int 
         return 0;
     uint64_t lat = p->latency;
     if (accumulate && T->p.v_acc_latency && p->cls == cls && is_macc_class(cls))
-        lat = T->p.v_acc_latency;
-    uint64_t first = p->start + lat, last = p->start + p->occupancy - 1 + lat;
+        lat = (uint64_t)T->p.v_acc_latency * Q;
+    uint64_t po = p->occupancy > Q ? p->occupancy : Q;
+    uint64_t first = p->start + lat, last = p->start + po - Q + lat;
     if (!T->p.v_chaining)
         return last;
-    return MAX64(first, last + 1 > o ? last + 1 - o : 0);
+    return MAX64(first, last + Q > o ? last + Q - o : 0);
 }
 
-static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *m, const rv_insn_t *e, const rv_op_timing_t *ot,
-                            uint64_t t, uint64_t rs1v, uint64_t rs2v, uint64_t *scalar_ready)
+/* Occupancy of a vector instruction in quarter cycles (section 4.2). */
+static uint64_t vector_occupancy(rv_timing *T, const rv_insn_t *e, const rv_op_timing_t *ot, unsigned sew,
+                                 unsigned lmul8, uint64_t vl, unsigned pk, uint64_t *mem_bytes)
+{
+    const rv_timing_params *P = &T->p;
+    unsigned cls = ot->tclass, flags = ot->flags;
+    uint64_t width = P->v_width[pk] ? P->v_width[pk] : 128;
+    unsigned w = (flags & (RV_TF_WIDEN | RV_TF_WIDE_SRC)) ? 2 * sew : sew;   /* widest element */
+    uint64_t cost = P->v_cost[cls] ? P->v_cost[cls] : 1;
+    unsigned nf = ot->nf ? ot->nf : 1;
+    uint64_t o;
+    switch (cls) {
+    case RV_TC_VLOAD: case RV_TC_VSTORE: {
+        unsigned eew = ot->mem ? ot->mem : sew;
+        uint64_t bytes;
+        if (flags & RV_TF_INDEXED) eew = sew;
+        if (flags & RV_TF_WHOLE) bytes = (uint64_t)nf * P->vlen / 8;
+        else if (flags & RV_TF_MASK_MEM) bytes = (vl + 7) / 8;
+        else bytes = vl * eew / 8 * nf;
+        *mem_bytes = bytes;
+        if ((flags & (RV_TF_STRIDED | RV_TF_INDEXED)) && !(flags & RV_TF_WHOLE))
+            o = vl * nf * (P->v_strided_cycles ? P->v_strided_cycles : 1) * Q;
+        else
+            o = ceil_div(bytes * 8 * Q, width);         /* unit stride: bytes / width, to a quarter */
+        break;
+    }
+    case RV_TC_VDIV: case RV_TC_VFDIV:
+        o = ceil_div(vl * w, width) * cost * Q;
+        break;
+    case RV_TC_VGATHER: case RV_TC_VCOMPRESS: case RV_TC_VFREDO:
+        o = vl * cost * Q;
+        break;
+    case RV_TC_VRED: case RV_TC_VFRED:
+        o = ceil_div(vl * sew, width) * Q + ceil_log2(vl) * P->v_tree_step[cls];
+        break;
+    case RV_TC_VMASK:
+        o = ceil_div(vl, width) * cost * Q;
+        break;
+    case RV_TC_VTOSCALAR: case RV_TC_VFROMSCALAR:
+        o = Q;
+        break;
+    case RV_TC_VMVR:
+        o = ceil_div((uint64_t)nf * P->vlen, width) * cost * Q;
+        break;
+    case RV_TC_VDOT:
+        o = ceil_div(vl * 32, P->dot_width ? P->dot_width : width) * cost * Q;
+        break;
+    case RV_TC_VBF16MAC:
+        o = ceil_div(vl * 32, P->bf16_width ? P->bf16_width : width) * cost * Q;
+        break;
+    case RV_TC_VTILE: {
+        uint64_t te = P->tile_te ? P->tile_te : 4;
+        uint64_t tn = vl < te ? vl : te;
+        uint64_t tk = sew >= 32 ? 1 : 32 / sew;
+        o = ceil_div(tn * tn * tk, te * te) * cost * Q;
+        T->t.flops += 2 * tn * tn * tk;
+        break;
+    }
+    default:
+        o = ceil_div(vl * w, width) * cost * Q;
+        if (cls == RV_TC_VMUL && sew == 64 && P->v_e64_mul_factor)
+            o *= P->v_e64_mul_factor;
+        break;
+    }
+    (void)lmul8;
+    if ((flags & RV_TF_HAS_VM) && !e->aux[0] && P->v_masked_factor)
+        o = ceil_div(o * P->v_masked_factor, 4);       /* the factor is in quarters */
+    o += P->v_extra[cls];                               /* in quarters */
+    return o ? o : Q;
+}
+
+static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *m, const rv_insn_t *e,
+                                                      const rv_op_timing_t *ot, uint64_t t, uint64_t rs1v,
+                                                      uint64_t rs2v, uint64_t *scalar_ready)
 {
     const rv_timing_params *P = &T->p;
     const rv_hart_state *h = &m->h;
@@ -345,98 +424,43 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
     uint64_t vl = vill ? 0 : h->vl;
     unsigned flags = ot->flags;
     unsigned pk = P->v_pipe_of[cls] < RV_VPIPE_COUNT ? P->v_pipe_of[cls] : RV_VPIPE_ARITH;
-    uint64_t width = P->v_width[pk] ? P->v_width[pk] : 128;
-    uint64_t o;                         /* occupancy (section 4.2) */
-    unsigned w = sew;                   /* widest element involved */
-    if (flags & (RV_TF_WIDEN | RV_TF_WIDE_SRC))
-        w = 2 * sew;
-    uint64_t cost = P->v_cost[cls] ? P->v_cost[cls] : 1;
-    unsigned dest_emul8 = lmul8, src_emul8 = lmul8;
     unsigned nf = ot->nf ? ot->nf : 1;
     uint64_t mem_bytes = 0;
     int is_mem = cls == RV_TC_VLOAD || cls == RV_TC_VSTORE;
-    int strided = 0;
+    int strided = is_mem && (flags & (RV_TF_STRIDED | RV_TF_INDEXED)) && !(flags & RV_TF_WHOLE);
+    uint64_t o = vector_occupancy(T, e, ot, sew, lmul8, vl, pk, &mem_bytes);   /* quarter cycles */
 
+    /* register groups each operand covers (EMUL in eighths) */
+    unsigned dest_emul8 = lmul8, src_emul8 = lmul8;
     switch (cls) {
     case RV_TC_VLOAD: case RV_TC_VSTORE: {
         unsigned eew = ot->mem ? ot->mem : sew;
         if (flags & RV_TF_INDEXED) eew = sew;
         unsigned emul8 = (unsigned)((uint64_t)lmul8 * eew / sew);
-        if (flags & RV_TF_WHOLE) {
-            mem_bytes = (uint64_t)nf * P->vlen / 8;
-            emul8 = 8 * nf;
-            nf = 1;
-        } else if (flags & RV_TF_MASK_MEM) {
-            mem_bytes = (vl + 7) / 8;
-            emul8 = 8;
-        } else {
-            mem_bytes = vl * eew / 8 * nf;
-        }
-        if (flags & (RV_TF_STRIDED | RV_TF_INDEXED)) {
-            strided = 1;
-            o = vl * nf * (P->v_strided_cycles ? P->v_strided_cycles : 1);
-        } else {
-            o = ceil_div(mem_bytes * 8, width);
-        }
+        if (flags & RV_TF_WHOLE) { emul8 = 8 * nf; nf = 1; }
+        else if (flags & RV_TF_MASK_MEM) emul8 = 8;
         dest_emul8 = src_emul8 = emul8 * nf;
         break;
     }
-    case RV_TC_VDIV: case RV_TC_VFDIV:
-        o = ceil_div(vl * w, width) * cost;
-        break;
-    case RV_TC_VGATHER: case RV_TC_VCOMPRESS: case RV_TC_VFREDO:
-        o = vl * cost;
-        break;
     case RV_TC_VRED: case RV_TC_VFRED:
-        o = ceil_div(vl * sew, width) + (ceil_log2(vl) * P->v_tree_step[cls] + 3) / 4;
-        src_emul8 = lmul8;
         dest_emul8 = 8;
         break;
-    case RV_TC_VMASK:
-        o = ceil_div(vl, width) * cost;
-        dest_emul8 = src_emul8 = 8;
-        break;
-    case RV_TC_VTOSCALAR: case RV_TC_VFROMSCALAR:
-        o = 1;
+    case RV_TC_VMASK: case RV_TC_VTOSCALAR: case RV_TC_VFROMSCALAR:
         dest_emul8 = src_emul8 = 8;
         break;
     case RV_TC_VMVR:
-        o = ceil_div((uint64_t)nf * P->vlen, width) * cost;
         dest_emul8 = src_emul8 = 8 * nf;
         break;
-    case RV_TC_VDOT:
-        width = P->dot_width ? P->dot_width : width;
-        o = ceil_div(vl * 32, width) * cost;
-        break;
-    case RV_TC_VBF16MAC:
-        width = P->bf16_width ? P->bf16_width : width;
-        o = ceil_div(vl * 32, width) * cost;
-        break;
-    case RV_TC_VTILE: {
-        uint64_t te = P->tile_te ? P->tile_te : 4;
-        uint64_t tn = vl < te ? vl : te;
-        uint64_t tk = sew >= 32 ? 1 : 32 / sew;
-        o = ceil_div(tn * tn * tk, te * te) * cost;
-        T->t.flops += 2 * tn * tn * tk;
-        break;
-    }
     default:
-        o = ceil_div(vl * w, width) * cost;
-        if (cls == RV_TC_VMUL && sew == 64 && P->v_e64_mul_factor)
-            o *= P->v_e64_mul_factor;
         break;
     }
-    if ((flags & RV_TF_HAS_VM) && !e->aux[0] && P->v_masked_factor)
-        o = (o * P->v_masked_factor + 3) / 4;
-    o += P->v_extra[cls];
-    if (o == 0)
-        o = 1;
     if (flags & RV_TF_WIDEN) dest_emul8 = 2 * lmul8;
     if (flags & RV_TF_WIDE_SRC) src_emul8 = 2 * lmul8;
     if (flags & RV_TF_MASK_DEST) dest_emul8 = 8;
 
-    /* start: in order, after the queue, on a free pipe, when the sources allow (section 4.3) */
-    uint64_t s = MAX64(t + P->v_issue_latency, T->v_last_start + 1);
+    /* start: in order (one per cycle), after the queue, on a free pipe, when the sources allow
+       (section 4.3) */
+    uint64_t s = MAX64((t + P->v_issue_latency) * Q, T->v_last_start + Q);
     uint64_t after_queue = s;
     unsigned npipes = P->v_pipes[pk] ? P->v_pipes[pk] : 1;
     if (npipes > RV_TIMING_MAX_PIPES) npipes = RV_TIMING_MAX_PIPES;
@@ -462,48 +486,50 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
     if ((flags & RV_TF_HAS_VM) && !e->aux[0])
         s = MAX64(s, vreg_ready_for(T, 0, o, 0, cls));
 
-    /* memory (section 4.4) */
-    uint64_t lat = P->latency[cls];
-    uint64_t data_last = 0;
+    /* memory (section 4.4): caches are looked up at whole cycles */
+    uint64_t lat = (uint64_t)P->latency[cls] * Q;
+    uint64_t data_last = 0;     /* cycles */
     if (is_mem && vl) {
         int write = cls == RV_TC_VSTORE;
         int missed;
+        uint64_t sc = ceil_div(s, Q);
+        uint32_t lat_c = P->latency[cls];
         if (!strided) {
             uint64_t line = T->l1d.p.size ? T->l1d.p.line : 64;
             uint64_t a = rs1v & ~(line - 1), end = rs1v + mem_bytes;
             for (; a < end; a += line) {
-                uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, s, (uint32_t)lat, &missed)
-                                             : (write ? (below_l1(T, a, s, 1), s + 1)
-                                                      : below_l1(T, a, s + lat, 0));
+                uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, sc, lat_c, &missed)
+                                             : (write ? (below_l1(T, a, sc, 1), sc + 1)
+                                                      : below_l1(T, a, sc + lat_c, 0));
                 if (!write) data_last = MAX64(data_last, r);
             }
         } else if (flags & RV_TF_STRIDED) {
-            uint64_t ebytes = (ot->mem ? ot->mem : sew) / 8;
             uint64_t prev_line = ~0ull;
+            uint64_t step = P->v_strided_cycles ? P->v_strided_cycles : 1;
             unsigned lb = T->l1d.p.size ? T->l1d.line_bits : 6;
             for (uint64_t i = 0; i < vl; i++) {
                 uint64_t a = rs1v + i * rs2v;
                 if ((a >> lb) == prev_line) continue;
                 prev_line = a >> lb;
-                uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, s + i, (uint32_t)lat, &missed)
-                                             : (write ? (below_l1(T, a, s + i, 1), s + 1)
-                                                      : below_l1(T, a, s + i + lat, 0));
+                uint64_t when = sc + i * step;
+                uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, when, lat_c, &missed)
+                                             : (write ? (below_l1(T, a, when, 1), when + 1)
+                                                      : below_l1(T, a, when + lat_c, 0));
                 if (!write) data_last = MAX64(data_last, r);
-                (void)ebytes;
             }
         }
         /* indexed: element addresses are not modelled; they cost strided_cycles each */
     }
     /* occupy the pipe */
     T->vpipe_free[pk][best] = s + o;
-    T->t.v_busy[pk] += o;
-    T->t.v_wait_queue += s - after_queue;
+    T->t.v_busy[pk] += o;                   /* quarter cycles until rv_timing_get_totals */
+    T->t.v_wait_queue += s - after_queue;   /* likewise */
     T->v_last_start = s;
-    uint64_t done = s + o - 1 + lat;
-    if (data_last > done) {
+    uint64_t done = s + (o > Q ? o : Q) - Q + lat;
+    if (data_last * Q > done) {
         /* the data arrived later than the pipe would have produced it */
-        lat += data_last - done;
-        done = data_last;
+        lat += data_last * Q - done;
+        done = data_last * Q;
     }
     /* destination registers */
     if (ot->slot[0] == RV_SLOT_V && !(flags & RV_TF_RD_IS_SOURCE)) {
@@ -517,16 +543,17 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
             v->cls = (uint8_t)cls;
         }
     }
+    uint64_t done_c = ceil_div(done, Q);
     if (flags & RV_TF_SCALAR_RESULT)
-        *scalar_ready = done + P->v_to_scalar_latency;
+        *scalar_ready = done_c + P->v_to_scalar_latency;
     /* work counters */
     T->t.v_instructions++;
     T->t.v_elements += vl;
     if ((flags & RV_TF_FP) && cls != RV_TC_VTILE)
         T->t.flops += vl * ((flags & RV_TF_FLOP2) ? 2 : 1);
-    T->last_vstart = s;
-    T->last_vdone = done;
-    return done;
+    T->last_vstart = ceil_div(s, Q);
+    T->last_vdone = done_c;
+    return done_c;
 }
 
 /* ------------------------------------------------------------------ the step (section 2) */
@@ -1053,6 +1080,9 @@ void rv_timing_get_totals(rv_machine *m, rv_timing_totals *out)
     if (!T) { memset(out, 0, sizeof *out); return; }
     *out = T->t;
     out->cycles = T->end;
+    for (unsigned k = 0; k < RV_VPIPE_COUNT; k++)
+        out->v_busy[k] = (T->t.v_busy[k] + Q / 2) / Q;      /* kept in quarter cycles */
+    out->v_wait_queue = (T->t.v_wait_queue + Q / 2) / Q;
 }
 
 uint64_t rv_timing_pc_count(rv_machine *m)

@@ -79,7 +79,7 @@ typedef struct rv_timing_params {
     uint32_t v_width[RV_VPIPE_COUNT];           /* bits per cycle per pipe (arith: DLEN; mem: bytes*8) */
     uint32_t v_pipe_of[RV_TIMING_CLASSES];      /* pipe kind per vector class */
     uint32_t v_cost[RV_TIMING_CLASSES];         /* occupancy multiplier, or cycles per element */
-    uint32_t v_extra[RV_TIMING_CLASSES];        /* cycles added to each occupancy */
+    uint32_t v_extra[RV_TIMING_CLASSES];        /* cycles added to each occupancy (x1/4) */
     uint32_t v_tree_step[RV_TIMING_CLASSES];    /* reductions: cycles per tree level (x1/4) */
     uint32_t v_acc_latency;                     /* accumulator forwarding: macc -> macc on vd (0 = latency) */
     uint32_t v_masked_factor;                   /* occupancy multiplier of masked instructions (x1/4) */
