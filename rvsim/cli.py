@@ -88,7 +88,7 @@ def cmd_run(args, parser) -> int:
         timing_cfg = load_for_cli(args, parser)
     try:
         machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen or 256,
-                          trap_misaligned=args.trap_misaligned)
+                          trap_misaligned=args.trap_misaligned, tile_te=args.tile_te)
         timing = machine.enable_timing(timing_cfg) if timing_cfg else None
     except ValueError as exc:
         parser.exit(2, f"rvsim: {exc}\n")
@@ -153,7 +153,7 @@ def cmd_debug(args, parser) -> int:
     from .host import LinuxEnvironment
     from .machine import Machine
     try:
-        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen or 256)
+        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen or 256, tile_te=args.tile_te)
     except ValueError as exc:
         parser.exit(2, f"rvsim: {exc}\n")
     machine.env = LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
@@ -181,12 +181,17 @@ def cmd_disasm(argv) -> int:
 
 
 def build_run_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="rvsim run", description="Run a RISC-V program.")
+    p = argparse.ArgumentParser(
+        prog="rvsim run", description="Run a RISC-V program.",
+        epilog="rvsim's options may come before or after PROGRAM; arguments for the program that start "
+               "with '-' go after '--' (rvsim run prog.elf --report -- -v input.txt).")
     p.add_argument("program", help="RV64 ELF executable, or an assembly file (.s/.S)")
-    p.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the program")
+    p.add_argument("args", nargs="*", help="arguments passed to the program")
     p.add_argument("--isa", default="rv64gcv", help="ISA string (default rv64gcv)")
     p.add_argument("--vlen", type=int, default=None,
                    help="vector register length in bits (default 256, or the timing preset's)")
+    p.add_argument("--tile-te", type=int, default=None, metavar="TE",
+                   help="Zvt matrix tiles are TE x TE (default min(32, VLEN/4))")
     p.add_argument("--max-insns", type=int, default=None, metavar="N",
                    help="stop after N instructions (exit status 125)")
     p.add_argument("--memory", type=_parse_size, default=1 << 30, metavar="SIZE",
@@ -224,7 +229,33 @@ commands:
 """
 
 
+def parse_run_args(parser: argparse.ArgumentParser, argv):
+    """Options anywhere, the program's own arguments after the program; everything after '--' goes to
+    the program untouched."""
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, passthrough = argv[:cut], argv[cut + 1:]
+    else:
+        passthrough = []
+    args = parser.parse_intermixed_args(argv)
+    args.args = list(args.args) + passthrough
+    return args
+
+
 def main(argv=None) -> int:
+    """The ``rvsim`` console script."""
+    try:
+        status = _dispatch(argv)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # the reader went away (rvsim run prog | head): not an error of ours
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(argv) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ("-h", "--help"):
         sys.stdout.write(USAGE)
@@ -232,7 +263,7 @@ def main(argv=None) -> int:
     cmd, rest = argv[0], argv[1:]
     if cmd == "run":
         parser = build_run_parser()
-        args = parser.parse_args(rest)
+        args = parse_run_args(parser, rest)
         return cmd_run(args, parser)
     if cmd == "profile":
         from .timing.cli import main_profile
@@ -243,7 +274,7 @@ def main(argv=None) -> int:
     if cmd == "debug":
         parser = build_run_parser()
         parser.prog = "rvsim debug"
-        args = parser.parse_args(rest)
+        args = parse_run_args(parser, rest)
         return cmd_debug(args, parser)
     if cmd == "asm":
         return cmd_asm(rest)

@@ -17,6 +17,7 @@ from . import isa
 from ._core import ffi, lib
 from .errors import SimulationError
 from .isa.csrs import CSR_NUMBERS, TRAP_CAUSES
+from .views import VectorViews
 
 if TYPE_CHECKING:  # pragma: no cover
     from .host import HostEnvironment
@@ -91,8 +92,16 @@ class _CsrFile:
             raise KeyError(f"CSR {key!r} ({num:#x}) does not exist on this machine")
 
 
-class Machine:
+class Machine(VectorViews):
     """One RV64 hart with memory, executing in C.
+
+    Options: ``isa_string`` (``"rv64gc"``, ``"rv64gcv_zvfh"``...), ``memory_base``/``memory_size`` (the
+    guest memory window and bound; loading an ELF moves the window to fit it), ``vlen`` (vector register
+    bits), ``trap_misaligned`` (misaligned accesses trap instead of being performed),
+    ``vector_agnostic`` (``"undisturbed"`` or ``"ones"``), ``tile_te`` (Zvt: tiles are TE x TE, default
+    min(32, VLEN/4)), ``deterministic`` (the default Linux
+    environment's clocks and random bytes derive from the instruction count rather than the host), and
+    ``env``, the host environment (the loader picks one when None).
 
     >>> m = Machine("rv64gc")
     >>> m.load_elf("prog.elf")          # doctest: +SKIP
@@ -101,16 +110,20 @@ class Machine:
 
     def __init__(self, isa_string: str = "rv64gc", *, memory_base: int = 0,
                  memory_size: int = DEFAULT_MEMORY, vlen: int = 256, trap_misaligned: bool = False,
-                 vector_agnostic: str = "undisturbed", env: "HostEnvironment | None" = None):
+                 vector_agnostic: str = "undisturbed", deterministic: bool = True,
+                 tile_te: int | None = None,
+                 env: "HostEnvironment | None" = None):
         # vector_agnostic: what tail/mask-agnostic vector elements become: "undisturbed" (kept) or
         # "ones" (all bits set, as some hardware does, to flush out code relying on undisturbed)
         if vector_agnostic not in ("undisturbed", "ones"):
             raise ValueError("vector_agnostic must be 'undisturbed' or 'ones'")
         self.vector_agnostic = vector_agnostic
+        self.deterministic = deterministic
         self.extensions = isa.parse_isa_string(isa_string)
         self.isa_string = isa_string
         self.trap_misaligned = trap_misaligned
         self.vlen = vlen
+        self._tile_te = tile_te or 0     # Zvt tile edge TE (None: min(32, VLEN/4)); see views.py
         self._core = None
         self._retired_cores: list = []
         self.env = env
@@ -130,6 +143,7 @@ class Machine:
         cfg.mem_base = base
         cfg.mem_size = size
         cfg.vlen = self.vlen
+        cfg.tile_te = self._tile_te
         cfg.flags = flags | (lib.RV_CFG_TRAP_MISALIGNED if self.trap_misaligned else 0) | \
             (lib.RV_CFG_VECTOR_AGNOSTIC_ONES if self.vector_agnostic == "ones" else 0)
         err = ffi.new("char[200]")
