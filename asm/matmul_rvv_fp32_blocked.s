@@ -1,8 +1,9 @@
 # RVV fp32 matrix multiply, register-blocked (the shape of Ara's fmatmul): C = A x B with N x N
 # row-major matrices (default N = 64, a multiple of 4).  Four rows of C are computed at once, each
-# strip of vl columns held in an accumulator (v0, v4, v8, v12 at e32 m4).  Per k the loop loads one row
-# of B (vle32, double-buffered in v16/v20 so the next load overlaps the multiply-adds) and, interleaved
-# with the four vfmacc.vf, the four scalars A[i..i+3][k] (flw).  The k loop is unrolled twice.
+# strip of vl columns held in an accumulator (v0, v4, v8, v12 at e32 m4).  Per k the loop loads the next
+# row of B (vle32, double-buffered in v16/v20, so the load of B[k+1] overlaps the multiply-adds with
+# B[k]) and, interleaved with the four vfmacc.vf, the four scalars A[i..i+3][k] (flw).  The k loop is
+# unrolled twice.
 # Inputs are small integers (-8..7), so every sum is exact; self-checking (Freivalds' check in
 # integers, asm/common.inc).  Exit code 0 and "matmul_rvv_fp32_blocked: ok" on success.
 #
@@ -57,6 +58,8 @@ strip:  li      t0, N
         add     a3, a2, s4
         vle32.v v16, (a4)               # B[0][strip]
         add     a4, a4, s4
+        vle32.v v20, (a4)               # B[1][strip], loaded while k = 0 computes
+        add     a4, a4, s4
         flw     fa0, 0(a0)
         flw     fa1, 0(a1)
         flw     fa2, 0(a2)
@@ -66,10 +69,13 @@ strip:  li      t0, N
         vfmul.vf v8, v16, fa2
         vfmul.vf v12, v16, fa3
         li      a5, N-1                 # k left
-        # k = 1, 2, ...: two per trip, B rows alternating between v20 and v16
-kloop:  vle32.v v20, (a4)
+        # k = 1, 2, ...: two per trip.  B[k] is in v20 (k odd) or v16 (k even); B[k+1] is loaded into
+        # the other buffer before the four multiply-adds of B[k], so the load overlaps them.
+kloop:  addi    a5, a5, -1
+        beqz    a5, 1f
+        vle32.v v16, (a4)               # B[k+1]
         add     a4, a4, s4
-        flw     fa0, 4(a0)
+1:      flw     fa0, 4(a0)
         vfmacc.vf v0, fa0, v20
         flw     fa1, 4(a1)
         vfmacc.vf v4, fa1, v20
@@ -77,11 +83,12 @@ kloop:  vle32.v v20, (a4)
         vfmacc.vf v8, fa2, v20
         flw     fa3, 4(a3)
         vfmacc.vf v12, fa3, v20
-        addi    a5, a5, -1
         beqz    a5, kdone
-        vle32.v v16, (a4)
+        addi    a5, a5, -1
+        beqz    a5, 2f
+        vle32.v v20, (a4)               # B[k+2]
         add     a4, a4, s4
-        flw     fa0, 8(a0)
+2:      flw     fa0, 8(a0)
         vfmacc.vf v0, fa0, v16
         flw     fa1, 8(a1)
         vfmacc.vf v4, fa1, v16
@@ -93,7 +100,6 @@ kloop:  vle32.v v20, (a4)
         addi    a1, a1, 8
         addi    a2, a2, 8
         addi    a3, a3, 8
-        addi    a5, a5, -1
         bnez    a5, kloop
 kdone:  add     t3, s2, t2              # &C[i][j]
         vse32.v v0, (t3)

@@ -338,6 +338,17 @@ static inline uint64_t vreg_ready_for(rv_timing *T, unsigned r, uint64_t o, int 
     return MAX64(first, last + Q > o ? last + Q - o : 0);
 }
 
+/* A vector access that bypasses L1D (vector.mem_via_l1 = false, section 4.4): through L2 when there is
+   one, else over the vector unit's own memory port, whose bandwidth is the memory pipe's width (already
+   in the occupancy), so it does not queue behind (or hold up) the scalar core's DRAM traffic. */
+static uint64_t vector_port_access(rv_timing *T, uint64_t addr, int write, uint64_t when, uint32_t lat)
+{
+    if (T->l2.p.size)
+        return write ? (below_l1(T, addr, when, 1), when + 1) : below_l1(T, addr, when + lat, 0);
+    T->t.dram_bytes += T->l1d.p.size ? T->l1d.p.line : 64;
+    return write ? when + 1 : when + lat + T->p.dram_latency;
+}
+
 /* Occupancy of a vector instruction in quarter cycles (section 4.2). */
 static uint64_t vector_occupancy(rv_timing *T, const rv_insn_t *e, const rv_op_timing_t *ot, unsigned sew,
                                  unsigned lmul8, uint64_t vl, unsigned pk, uint64_t *mem_bytes)
@@ -389,11 +400,18 @@ static uint64_t vector_occupancy(rv_timing *T, const rv_insn_t *e, const rv_op_t
         o = ceil_div(vl * 32, P->bf16_width ? P->bf16_width : width) * cost * Q;
         break;
     case RV_TC_VTILE: {
-        uint64_t te = P->tile_te ? P->tile_te : 4;
-        uint64_t tn = vl < te ? vl : te;
-        uint64_t tk = sew >= 32 ? 1 : 32 / sew;
-        o = ceil_div(tn * tn * tk, te * te) * cost * Q;
-        T->t.flops += 2 * tn * tn * tk;
+        /* tm x tn x tk multiply-accumulates on a TE x TE array: tm and tk from mtype (draft 0.4 fields, as
+           vector_ml.c reads them: tk = bits 7:5, tm = bits 23:10), tn = vl, all at most the machine's TE */
+        uint64_t te = P->tile_te ? P->tile_te : T->machine_te;
+        uint64_t ete = T->machine_te ? T->machine_te : te;
+        uint64_t mtype = T->mtype_now;
+        uint64_t tm = (mtype >> 10) & 0x3fff, tk = (mtype >> 5) & 7;
+        uint64_t tn = vl;
+        if (tm > ete) tm = ete;
+        if (tn > ete) tn = ete;
+        if (te == 0) te = 4;
+        o = ceil_div(tm * tn * tk, te * te) * cost * Q;
+        T->t.flops += 2 * tm * tn * tk;
         break;
     }
     default:
@@ -428,6 +446,7 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
     uint64_t mem_bytes = 0;
     int is_mem = cls == RV_TC_VLOAD || cls == RV_TC_VSTORE;
     int strided = is_mem && (flags & (RV_TF_STRIDED | RV_TF_INDEXED)) && !(flags & RV_TF_WHOLE);
+    T->mtype_now = h->mtype;
     uint64_t o = vector_occupancy(T, e, ot, sew, lmul8, vl, pk, &mem_bytes);   /* quarter cycles */
 
     /* register groups each operand covers (EMUL in eighths) */
@@ -499,8 +518,7 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
             uint64_t a = rs1v & ~(line - 1), end = rs1v + mem_bytes;
             for (; a < end; a += line) {
                 uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, sc, lat_c, &missed)
-                                             : (write ? (below_l1(T, a, sc, 1), sc + 1)
-                                                      : below_l1(T, a, sc + lat_c, 0));
+                                             : vector_port_access(T, a, write, sc, lat_c);
                 if (!write) data_last = MAX64(data_last, r);
             }
         } else if (flags & RV_TF_STRIDED) {
@@ -513,8 +531,7 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
                 prev_line = a >> lb;
                 uint64_t when = sc + i * step;
                 uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, when, lat_c, &missed)
-                                             : (write ? (below_l1(T, a, when, 1), when + 1)
-                                                      : below_l1(T, a, when + lat_c, 0));
+                                             : vector_port_access(T, a, write, when, lat_c);
                 if (!write) data_last = MAX64(data_last, r);
             }
         }
@@ -1042,6 +1059,7 @@ int rv_timing_enable(rv_machine *m, const rv_timing_params *p)
     if (p->btb_entries)
         T->btb = calloc(p->btb_entries, sizeof *T->btb);
     T->mem_base = m->cfg.mem_base;
+    T->machine_te = m->cfg.tile_te;
     T->npages = m->npages;
     T->pcpage = calloc(m->npages ? m->npages : 1, sizeof *T->pcpage);
     if ((p->predictor >= 2 && !T->bp) || (p->btb_entries && !T->btb) || !T->pcpage) {

@@ -101,6 +101,8 @@ typedef struct rv_timing {
     uint64_t v_last_start, last_vstart, last_vdone;
     uint64_t vpipe_free[RV_VPIPE_COUNT][RV_TIMING_MAX_PIPES];
     rv_vreg_state vreg[32];
+    uint64_t machine_te;        /* the machine's Zvt TE (0 without Zvt) */
+    uint64_t mtype_now;         /* mtype of the vector instruction being timed */
     /* per-pc statistics, one array per code page */
     uint64_t mem_base, npages;
     rv_pc_page **pcpage;

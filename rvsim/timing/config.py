@@ -94,7 +94,7 @@ DEFAULTS: dict = {
         "extra": {c: 0.0 for c in VECTOR_ISSUE_CLASSES},
         "tree_step": {c: 0.0 for c in REDUCTIONS},
     },
-    "ml": {"tile_te": 8, "dot_width": 0, "bf16_width": 0},
+    "ml": {"tile_te": 0, "dot_width": 0, "bf16_width": 0},
 }
 
 
