@@ -54,6 +54,7 @@ _start:
         bnez    t0, 2b
 
         # C[i][j0 .. j0+vl) += A[i][k] * B[k][j0 .. j0+vl) over k
+kernel_begin:                           # rvsim bench times kernel_begin..kernel_end
         la      s0, AH                  # row i of A
         la      s2, C                   # row i of C
         li      s3, N
@@ -90,6 +91,7 @@ k:      lhu     a2, 0(a0)               # A[i][k] as a bf16 bit pattern
         add     s2, s2, t0
         addi    s3, s3, -1
         bnez    s3, row
+kernel_end:
 
         # check every C[i][j] against sum_k AI[i][k] * BI[k][j]
         li      s3, 0

@@ -35,6 +35,7 @@ _start:
         bnez    t0, 1b
 
         # C[i][j0 .. j0+vl) = sum over kb of vdot4a(A[i][4kb..4kb+3], Bp[kb][j0 .. j0+vl))
+kernel_begin:                           # rvsim bench times kernel_begin..kernel_end
         la      s0, A                   # row i of A
         la      s2, C                   # row i of C
         li      s3, N                   # rows left
@@ -66,6 +67,7 @@ kb:     lw      a2, 0(a0)               # four int8 of A[i]
         add     s2, s2, t6
         addi    s3, s3, -1
         bnez    s3, row
+kernel_end:
 
         # check every C[i][j] against sum_k A[i][k] * B[k][j], B[k][j] = byte (k/4 * N + j) * 4 + k%4 of Bp
         li      s3, 0                   # i

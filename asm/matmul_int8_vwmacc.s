@@ -32,6 +32,7 @@ _start:
         addi    t0, t0, -1
         bnez    t0, 1b
 
+kernel_begin:                           # rvsim bench times kernel_begin..kernel_end
         la      s0, A                   # row i of A
         la      s2, C                   # row i of C
         li      s3, N                   # rows left
@@ -67,6 +68,7 @@ k:      vsetvli zero, zero, e8, m1, ta, ma
         add     s2, s2, t0
         addi    s3, s3, -1
         bnez    s3, row
+kernel_end:
 
         # check every C[i][j] against sum_k A[i][k] * B[k][j]
         li      s3, 0                   # i

@@ -35,6 +35,7 @@ _start:
         addi    t0, t0, -1
         bnez    t0, 1b
 
+kernel_begin:                           # rvsim bench times kernel_begin..kernel_end
         msetmtypei e8alt, w4            # SEW=8, int8 x int8 -> int32 tiles (KMAX = 4)
         li      s1, 0                   # m0
 mloop:  li      t0, N
@@ -107,6 +108,7 @@ store:  add     t0, s1, s7
         blt     s2, t0, nloop
         add     s1, s1, s3
         blt     s1, t0, mloop
+kernel_end:
 
         # check every C[m][n] against sum_k A[k][m] * B[k][n]
         li      s3, 0                   # m
