@@ -107,7 +107,7 @@ def _indent(text: str, n: int) -> str:
 class _CallableReference:
     def __init__(self, fn, name=None):
         self.fn = fn
-        self.name = name or getattr(fn, "__name__", None) or type(fn).__name__
+        self.name = name or getattr(fn, "name", None) or getattr(fn, "__name__", None) or type(fn).__name__
 
     def run_batch(self, batch: Batch) -> list[ArchState]:
         out = []

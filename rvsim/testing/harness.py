@@ -4,13 +4,13 @@ A :class:`Batch` assembles any number of :class:`~rvsim.testing.program.TestProg
 the same extensions and VLEN) into one static RV64 Linux executable with rvsim's own assembler, so
 no GNU tools are needed.  Each program becomes a *case*::
 
-    caseK:        lla t6, caseK_init         # the initial state table in .data
-                  jal t5, rvt_load_state     # f registers, fcsr, vector state, x2..x29
-                  ld ra / t5 / t6 from the table
-    caseK_body:   ... the program ...
-    caseK_end:    ebreak
+    .LcaseK:        lla t6, .LcaseK_init       # the initial state table in .data
+                    jal t5, rvt_load_state     # f registers, fcsr, vector state, x2..x29
+                    ld ra / t5 / t6 from the table
+    .LcaseK_body:   ... the program ...
+    .LcaseK_end:    ebreak
 
-rvsim runs a case by setting pc to ``caseK`` and running until the ``ebreak`` (and reads the state from
+rvsim runs a case by setting pc to ``.LcaseK`` and running until the ``ebreak`` (and reads the state from
 the Machine).  A reference without that kind of access runs the whole file: ``_start`` installs a
 signal handler (on its own stack) for SIGTRAP, SIGILL, SIGBUS, SIGFPE and SIGSEGV and jumps to case 0;
 the ``ebreak`` at the end of a case (or any trap inside it) enters the handler, which writes one
@@ -86,13 +86,15 @@ class Batch:
             raise ValueError("a batch needs at least one program")
         first = programs[0]
         for p in programs[1:]:
-            if p.extensions != first.extensions or p.vlen != first.vlen:
-                raise ValueError("all programs of a batch must have the same extensions and VLEN")
+            if p.extensions != first.extensions or p.vlen != first.vlen or (p.f is None) != (first.f is None):
+                raise ValueError("all programs of a batch must have the same extensions, VLEN and "
+                                 "(with F) all or none an initial FP state")
         self.programs = programs
         self.extensions = first.extensions
         self.vlen = first.vlen
         self.isa = isa_string(self.extensions)
-        self.has_f = "f" in self.extensions
+        # f registers and fcsr are set up and dumped when the programs give them (TestProgram.f)
+        self.has_f = "f" in self.extensions and first.f is not None
         self.has_v = "v" in self.extensions
         self.cases = [Case(p, i, batch=self) for i, p in enumerate(programs)]
         self.source, self.origins = self._source(dump)
@@ -111,23 +113,24 @@ class Batch:
             p, k = case.program, case.index
             w = _Writer(f"c{k}", compressed)
             w.rvc = False
-            w.text += [f"case{k}:", f"    lla t6, case{k}_init", "    jal t5, rvt_load_state",
-                       "    ld ra, 8(t6)", "    ld t5, 240(t6)", "    ld t6, 248(t6)", f"case{k}_body:"]
-            render_items(p.items, f"c{k}", self.extensions, f"case{k}_scratch", w)
+            # case labels are local (.L): a batch of thousands of cases keeps a small symbol table
+            w.text += [f".Lcase{k}:", f"    lla t6, .Lcase{k}_init", "    jal t5, rvt_load_state",
+                       "    ld ra, 8(t6)", "    ld t5, 240(t6)", "    ld t6, 248(t6)", f".Lcase{k}_body:"]
+            render_items(p.items, f"c{k}", self.extensions, f".Lcase{k}_scratch", w)
             if compressed and w.rvc:
                 w.text.append("    .option norvc")
-            w.text += [f"case{k}_end:", "    ebreak"]
+            w.text += [f".Lcase{k}_end:", "    ebreak"]
             origins += [(k, label, insn) for label, insn in w.origins]
             text += w.text
-            data += [".balign 64", f"case{k}_init:"]
+            data += [".balign 64", f".Lcase{k}_init:"]
             data += self._init_table(p)
-            data += [f".balign {SCRATCH_ALIGN}", f"case{k}_scratch:"]
+            data += [f".balign {SCRATCH_ALIGN}", f".Lcase{k}_scratch:"]
             data += _bytes_lines(p.scratch)
             data += w.data
         table = [".balign 8", "rvt_cases:"]
         for case in self.cases:
             k = case.index
-            table.append(f"    .dword case{k}, case{k}_scratch, {len(case.program.scratch)}")
+            table.append(f"    .dword .Lcase{k}, .Lcase{k}_scratch, {len(case.program.scratch)}")
         data += table
         data += [".balign 8", "rvt_current: .dword 0", f"rvt_count: .dword {len(self.cases)}"]
         if dump:
@@ -234,8 +237,8 @@ class Batch:
         syms = prog.symbol_map
         for case in self.cases:
             k = case.index
-            case.entry, case.body, case.end = syms[f"case{k}"], syms[f"case{k}_body"], syms[f"case{k}_end"]
-            case.scratch, case.scratch_size = syms[f"case{k}_scratch"], len(case.program.scratch)
+            case.entry, case.body, case.end = syms[f".Lcase{k}"], syms[f".Lcase{k}_body"], syms[f".Lcase{k}_end"]
+            case.scratch, case.scratch_size = syms[f".Lcase{k}_scratch"], len(case.program.scratch)
         return prog
 
     @cached_property

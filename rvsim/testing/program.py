@@ -82,8 +82,8 @@ def vtype_value(sew: int, lmul: int, ta: bool, ma: bool) -> int:
 class TestProgram:
     """A generated program and its initial state.
 
-    ``x`` holds the initial x1..x31, ``f`` f0..f31 (or None without F), ``fcsr`` the initial frm and
-    fflags, ``v`` the 32 vector registers' initial bytes (or None without V) with ``vtype``/``vl``/``vcsr``,
+    ``x`` holds the initial x1..x31, ``f`` f0..f31 (None: the FP registers and fcsr are neither set up
+    nor compared, as for an ISA without F), ``fcsr`` the initial frm and fflags, ``v`` the 32 vector registers' initial bytes (or None without V) with ``vtype``/``vl``/``vcsr``,
     ``scratch`` the initial contents of the scratch buffer all loads and stores go to.
     """
 
@@ -132,7 +132,8 @@ class TestProgram:
 
     def __str__(self) -> str:
         lines = [ln.strip() for ln in render_items(self.items, "p", self.extensions)[0]]
-        return "\n".join(ln for ln in lines if ln and not ln.startswith(".option"))
+        return "\n".join(ln for ln in lines if ln and not ln.startswith(".option")
+                         and not (ln.startswith(".Lp_t") and ln.endswith(":")))
 
     def __repr__(self) -> str:
         body = "; ".join(str(self).splitlines())

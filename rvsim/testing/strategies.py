@@ -945,11 +945,23 @@ _SEED = st.integers(0, 2**32 - 1)
 
 def programs(length=(1, 16), extensions="rv64gc", memory: int = 256, loops: bool = True,
              branches: bool = True, vlen: int = 128, exclude=(), include=None, misaligned: bool = False,
-             max_trips: int = 4, fp_sews=(32, 64)) -> st.SearchStrategy[TestProgram]:
+             max_trips: int = 4, fp_sews=(32, 64), fp_state: bool = True) -> st.SearchStrategy[TestProgram]:
+    """Test programs for ``extensions``, valid by construction.
+
+    ``length``: the number of top-level items (an int, or a (min, max) range); an item is an
+    instruction with its setup, a forward branch over a few items, a counted loop (at most
+    ``max_trips`` iterations, nested two deep) or a vector block (a vtype and vector instructions).
+    ``memory``: size of the scratch buffer every load, store and AMO uses (0: no memory
+    instructions); accesses are naturally aligned unless ``misaligned=True`` (then scalar loads and
+    stores are sometimes not).  ``exclude``/``include`` filter mnemonics.  ``vlen`` is the vector
+    length the program is written for.  ``fp_sews``: the vector FP element widths to use (add 16 with
+    Zvfh).  ``fp_state=False`` leaves the f registers and fcsr out of the initial and compared state
+    (for a simulator without scalar FP; leave the scalar FP instructions out too).
+    """
     key = (length if isinstance(length, int) else tuple(length),
            extensions if isinstance(extensions, str) else frozenset(extensions), memory, loops, branches, vlen,
            frozenset(exclude), None if include is None else frozenset(include), misaligned, max_trips,
-           frozenset(fp_sews))
+           frozenset(fp_sews), fp_state)
     s = _PROGRAM_STRATEGIES.get(key)
     if s is None:
         s = _PROGRAM_STRATEGIES[key] = _programs(*key)
@@ -960,17 +972,7 @@ _PROGRAM_STRATEGIES: dict = {}
 
 
 def _programs(length, extensions, memory, loops, branches, vlen, exclude, include, misaligned, max_trips,
-              fp_sews) -> st.SearchStrategy[TestProgram]:
-    """Test programs for ``extensions``, valid by construction.
-
-    ``length``: the number of top-level items (an int, or a (min, max) range); an item is an
-    instruction with its setup, a forward branch over a few items, a counted loop (at most
-    ``max_trips`` iterations, nested two deep) or a vector block (a vtype and vector instructions).
-    ``memory``: size of the scratch buffer every load, store and AMO uses (0: no memory
-    instructions); accesses are naturally aligned unless ``misaligned=True`` (then scalar loads and
-    stores are sometimes not).  ``exclude``/``include`` filter mnemonics.  ``vlen`` is the vector
-    length the program is written for.  ``fp_sews``: the vector FP element widths to use (add 16 with Zvfh).
-    """
+              fp_sews, fp_state) -> st.SearchStrategy[TestProgram]:
     """See :func:`programs`."""
     exts = _extensions(extensions)
     if memory and memory < 64:
@@ -987,7 +989,7 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
         pools = _Pools((isa.BY_MNEMONIC["addi"],), pools.jumps, pools.vector, pools.config)
     gen = _Gen(opts, pools)
     vlenb = vlen // 8
-    has_f, has_v = "f" in exts, "v" in exts
+    has_f, has_v = "f" in exts and fp_state, "v" in exts
 
     top_items = st.lists(gen.item(frozenset()), min_size=lo, max_size=hi)
 
