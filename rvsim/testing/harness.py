@@ -134,10 +134,9 @@ class Batch:
         data += table
         data += [".balign 8", "rvt_current: .dword 0", f"rvt_count: .dword {len(self.cases)}"]
         if dump:
-            data += [".balign 16", "rvt_altstack_desc: .dword rvt_altstack, 0, 65536",
+            data += [".balign 16", "rvt_altstack_desc: .dword 0, 0, 65536",
                      "rvt_sigaction: .dword rvt_handler, 0x08000004, 0",
-                     ".balign 64", f"rvt_record: .space {self.record_size(max(len(p.scratch) for p in self.programs))}",
-                     ".bss", ".balign 16", "rvt_altstack: .space 65536"]
+                     ".balign 64", f"rvt_record: .space {self.record_size(max(len(p.scratch) for p in self.programs))}"]
         return "\n".join(text + data) + "\n", origins
 
     def _init_table(self, p: TestProgram) -> list[str]:
@@ -174,7 +173,12 @@ class Batch:
         return out
 
     def _start_code(self) -> list[str]:
+        # The signal stack is mapped far from the program's data: a program may point sp anywhere near
+        # its scratch buffer, and a signal taken with sp inside the alternate stack cannot be delivered.
         out = ["_start:",
+               "    li a0, 0", "    li a1, 65536", "    li a2, 3", "    li a3, 0x22", "    li a4, -1",
+               "    li a5, 0", "    li a7, 222", "    ecall",                       # mmap(rw, private|anon)
+               "    lla t0, rvt_altstack_desc", "    sd a0, 0(t0)",
                "    lla a0, rvt_altstack_desc", "    li a1, 0", "    li a7, 132", "    ecall"]
         for sig in SIGNALS:
             out += [f"    li a0, {sig}", "    lla a1, rvt_sigaction", "    li a2, 0", "    li a3, 8",
