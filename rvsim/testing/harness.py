@@ -108,9 +108,12 @@ class Batch:
         origins: list[tuple[int, str, object]] = []      # (case, label, Insn) of instructions under test
         if dump:
             text += self._start_code()
-        text += self._loader_code()
+            text += ["rvt_handler:", "    lla s3, rvt_state", _blob(self._handler_code())]
+        text += ["rvt_load_state:", _blob(self._loader_code())]
         for case in self.cases:
             p, k = case.program, case.index
+            if len(p.scratch) % 8:
+                raise ValueError("the scratch buffer size must be a multiple of 8 bytes")
             w = _Writer(f"c{k}", compressed)
             w.rvc = False
             # case labels are local (.L): a batch of thousands of cases keeps a small symbol table
@@ -124,28 +127,24 @@ class Batch:
             text += w.text
             data += [".balign 64", f".Lcase{k}_init:"]
             data += self._init_table(p)
-            data += [f".balign {SCRATCH_ALIGN}", f".Lcase{k}_scratch:"]
-            data += _bytes_lines(p.scratch)
+            data += [f".balign {SCRATCH_ALIGN}", f".Lcase{k}_scratch:", _dwords(p.scratch)]
             data += w.data
-        table = [".balign 8", "rvt_cases:"]
-        for case in self.cases:
-            k = case.index
-            table.append(f"    .dword .Lcase{k}, .Lcase{k}_scratch, {len(case.program.scratch)}")
-        data += table
-        data += [".balign 8", "rvt_current: .dword 0", f"rvt_count: .dword {len(self.cases)}"]
-        if dump:
-            data += [".balign 16", "rvt_altstack_desc: .dword 0, 0, 65536",
-                     "rvt_sigaction: .dword rvt_handler, 0x08000004, 0",
-                     ".balign 64", f"rvt_record: .space {self.record_size(max(len(p.scratch) for p in self.programs))}"]
+        # the handler's state block: current case, case count, case table, record buffer, then the
+        # sigaltstack and sigaction arguments
+        data += [".balign 64", "rvt_state:", f"    .dword 0, {len(self.cases)}, rvt_cases, rvt_record",
+                 "    .dword 0, 0, 65536", "    .dword rvt_handler, 0x08000004, 0"]
+        data += [".balign 8", "rvt_cases:"]
+        data += [f"    .dword .Lcase{c.index}, .Lcase{c.index}_scratch, {len(c.program.scratch)}"
+                 for c in self.cases]
+        data += [".balign 64", f"rvt_record: .space {self.record_size(max(len(p.scratch) for p in self.programs))}"]
         return "\n".join(text + data) + "\n", origins
 
     def _init_table(self, p: TestProgram) -> list[str]:
         words = [0] + list(p.x) + [p.fcsr] + list(p.f if p.f is not None else [0] * 32)
         words += [p.vl, p.vtype, p.vcsr]
-        out = [f"    .dword {', '.join(hex(w) for w in words[i:i + 8])}" for i in range(0, len(words), 8)]
+        out = [f"    .dword {', '.join(hex(w) for w in words)}"]
         if p.v is not None:
-            out.append(".balign 64")
-            out += _bytes_lines(b"".join(p.v))
+            out += [".balign 64", _dwords(b"".join(p.v))]
         return out
 
     def _vec(self, mnemonic: str, **ops) -> str:
@@ -153,7 +152,7 @@ class Batch:
 
     def _loader_code(self) -> list[str]:
         """rvt_load_state: everything but x1, x30, x31 from the table at t6; returns through t5."""
-        out = ["rvt_load_state:"]
+        out = []
         if self.has_f:
             out += [f"    ld ra, {INIT_FCSR}(t6)", "    fscsr ra"]
             out += [f"    fld f{i}, {INIT_F + 8 * i}(t6)" for i in range(32)]
@@ -175,24 +174,21 @@ class Batch:
     def _start_code(self) -> list[str]:
         # The signal stack is mapped far from the program's data: a program may point sp anywhere near
         # its scratch buffer, and a signal taken with sp inside the alternate stack cannot be delivered.
-        out = ["_start:",
+        out = ["_start:", "    lla s3, rvt_state",
                "    li a0, 0", "    li a1, 65536", "    li a2, 3", "    li a3, 0x22", "    li a4, -1",
                "    li a5, 0", "    li a7, 222", "    ecall",                       # mmap(rw, private|anon)
-               "    lla t0, rvt_altstack_desc", "    sd a0, 0(t0)",
-               "    lla a0, rvt_altstack_desc", "    li a1, 0", "    li a7, 132", "    ecall"]
+               "    sd a0, 32(s3)", "    addi a0, s3, 32", "    li a1, 0", "    li a7, 132", "    ecall"]
         for sig in SIGNALS:
-            out += [f"    li a0, {sig}", "    lla a1, rvt_sigaction", "    li a2, 0", "    li a3, 8",
+            out += [f"    li a0, {sig}", "    addi a1, s3, 56", "    li a2, 0", "    li a3, 8",
                     "    li a7, 134", "    ecall"]
-        out += ["    lla t0, rvt_cases", "    ld t0, 0(t0)", "    jr t0"]
-        out += self._handler_code()
+        out += ["    ld t0, 16(s3)", "    ld t0, 0(t0)", "    jr t0"]
         return out
 
     def _handler_code(self) -> list[str]:
-        # a0 = signal number, a2 = ucontext; every register is free here (the program's values are in
-        # the signal frame or, for f and v registers, still in the registers)
-        out = ["rvt_handler:", "    mv s0, a2", "    lla s1, rvt_record", f"    li t0, {RECORD_MAGIC:#x}",
-               "    sd t0, 0(s1)", "    lla t0, rvt_current", "    ld s2, 0(t0)", "    sd s2, 8(s1)",
-               "    sd a0, 16(s1)"]
+        # s3 = rvt_state, a0 = signal number, a2 = ucontext; every register is free here (the program's
+        # values are in the signal frame or, for f and v registers, still in the registers)
+        out = ["    mv s0, a2", "    ld s1, 24(s3)", f"    li t0, {RECORD_MAGIC:#x}",
+               "    sd t0, 0(s1)", "    ld s2, 0(s3)", "    sd s2, 8(s1)", "    sd a0, 16(s1)"]
         if self.has_v:     # read the vector CSRs before any vector instruction changes them
             out += ["    csrr t0, vl", "    sd t0, 24(s1)", "    csrr t0, vtype", "    sd t0, 32(s1)",
                     "    csrr t0, vstart", "    sd t0, 40(s1)", "    csrr t0, vcsr", "    sd t0, 48(s1)"]
@@ -210,18 +206,17 @@ class Batch:
             for i in range(0, 32, 8):
                 out.append(self._vec("vs8r.v", vs3=i, rs1=6))
                 out += [f"    li t0, {8 * vlenb}", "    add t1, t1, t0"]
-        # the scratch buffer: (address, size) from rvt_cases[current]
-        out += ["    lla t0, rvt_cases", "    slli t2, s2, 4", "    slli t4, s2, 3", "    add t2, t2, t4", "    add t0, t0, t2",
-                "    ld t2, 8(t0)", "    ld t3, 16(t0)",
-                "2:", "    beqz t3, 3f", "    ld t4, 0(t2)", "    sd t4, 0(t1)", "    addi t2, t2, 8",
-                "    addi t1, t1, 8", "    addi t3, t3, -8", "    j 2b",
-                "3:", "    li a0, 1", "    mv a1, s1", "    sub a2, t1, s1", "    li a7, 64", "    ecall",
-                # next case, or exit
-                "    addi s2, s2, 1", "    lla t0, rvt_current", "    sd s2, 0(t0)",
-                "    lla t0, rvt_count", "    ld t0, 0(t0)", "    bltu s2, t0, 4f",
-                "    li a0, 0", "    li a7, 94", "    ecall",
-                "4:", "    lla t0, rvt_cases", "    slli t2, s2, 4", "    slli t4, s2, 3", "    add t2, t2, t4", "    add t0, t0, t2",
-                "    ld t0, 0(t0)", f"    sd t0, {UCONTEXT_MCONTEXT}(s0)", "    li a7, 139", "    ecall"]
+        # the scratch buffer: (address, size) from the case table entry of the current case
+        entry = ["    ld t0, 16(s3)", "    slli t2, s2, 4", "    slli t4, s2, 3", "    add t2, t2, t4",
+                 "    add t0, t0, t2"]
+        out += entry + ["    ld t2, 8(t0)", "    ld t3, 16(t0)",
+                        "2:", "    beqz t3, 3f", "    ld t4, 0(t2)", "    sd t4, 0(t1)", "    addi t2, t2, 8",
+                        "    addi t1, t1, 8", "    addi t3, t3, -8", "    j 2b",
+                        "3:", "    li a0, 1", "    mv a1, s1", "    sub a2, t1, s1", "    li a7, 64", "    ecall",
+                        # next case, or exit
+                        "    addi s2, s2, 1", "    sd s2, 0(s3)", "    ld t0, 8(s3)", "    bltu s2, t0, 4f",
+                        "    li a0, 0", "    li a7, 94", "    ecall", "4:"]
+        out += entry + ["    ld t0, 0(t0)", f"    sd t0, {UCONTEXT_MCONTEXT}(s0)", "    li a7, 139", "    ecall"]
         return out
 
     def record_size(self, scratch_size: int) -> int:
@@ -259,8 +254,30 @@ class Batch:
         return next((insn for a, insn in self.tested_instructions(case) if a == pc), None)
 
 
-def _bytes_lines(data: bytes) -> list[str]:
-    return [f"    .byte {', '.join(str(b) for b in data[i:i + 32])}" for i in range(0, len(data), 32)]
+def _dwords(data: bytes) -> str:
+    """One .dword line holding ``data`` (a multiple of 8 bytes): far cheaper to assemble than .byte lines."""
+    if not data:
+        return ""
+    words = [int.from_bytes(data[i:i + 8], "little") for i in range(0, len(data), 8)]
+    return "    .dword " + ", ".join(hex(w) for w in words)
+
+
+_BLOBS: dict[str, str] = {}
+
+
+def _blob(lines: list[str]) -> str:
+    """Position-independent code (no symbol references outside itself) assembled once and written as one
+    ``.4byte`` line: the fixed parts of the harness cost nothing per batch."""
+    source = "\n".join(lines)
+    blob = _BLOBS.get(source)
+    if blob is None:
+        from ..asm import assemble
+        prog = assemble(".option norvc\n" + source + "\n", filename="<rvsim.testing harness>",
+                        march="rv64gcv")
+        code = prog.section(".text").data
+        words = [int.from_bytes(code[i:i + 4], "little") for i in range(0, len(code), 4)]
+        blob = _BLOBS[source] = "    .4byte " + ", ".join(hex(w) for w in words)
+    return blob
 
 
 def parse_records(batch: Batch, output: bytes) -> dict[int, ArchState]:

@@ -369,60 +369,87 @@ def _record_strategy(r: Instruction) -> st.SearchStrategy[Insn]:
 def _make_record_strategy(r: Instruction) -> st.SearchStrategy[Insn]:
     if "v" in r.extensions:
         return _vector_record_strategy(r)
-    return st.fixed_dictionaries({k.name: operand_values(k, r) for k in r.all_operands}).map(
-        lambda vals: Insn(r, tuple(vals.items())))
+    return _plain_record_strategy(r)
+
+
+def _plain_record_strategy(r: Instruction) -> st.SearchStrategy[Insn]:
+    return st.composite(lambda draw: Insn(r, tuple((k.name, draw_operand(draw, k, r)) for k in r.all_operands)))()
 
 
 def operand_values(kind: K.OperandKind, record: Instruction | None = None) -> st.SearchStrategy[int]:
     """Encodable values of one operand kind (edge values first)."""
+    return st.composite(lambda draw: draw_operand(draw, kind, record))()
+
+
+@dataclass(frozen=True)
+class _OperandChoices:
+    edges: tuple            # drawn first (shrinking goes to edges[0])
+    values: tuple | None    # or any of these
+    lo: int = 0             # or a multiple of step in [lo, hi]
+    hi: int = 0
+    step: int = 1
+    nonzero: bool = False
+
+
+_OPERAND_CHOICES: dict[tuple[str, bool], _OperandChoices] = {}
+
+
+def draw_operand(draw, kind: K.OperandKind, record: Instruction | None = None) -> int:
+    """One encodable value of an operand kind, edge values first.
+
+    Only plain integer draws are used (no filters or one_of): hypothesis then deletes whole items of a
+    program when shrinking, which it cannot do across filtered draws."""
     exact = record is not None and kind.role == K.RM and any(h.name == kind.name for h in record.hidden)
     key = (kind.name, exact)
-    s = _OPERAND_STRATEGIES.get(key)
-    if s is None:
-        s = _OPERAND_STRATEGIES[key] = _operand_values(kind, exact)
-    return s
+    c = _OPERAND_CHOICES.get(key)
+    if c is None:
+        c = _OPERAND_CHOICES[key] = _operand_choices(kind, exact)
+    if c.values is None and c.hi == c.lo:
+        return choice(draw, c.edges)
+    if integer(draw, 0, 1) == 0:
+        return choice(draw, c.edges)
+    if c.values is not None:
+        return choice(draw, c.values)
+    v = integer(draw, c.lo // c.step, c.hi // c.step) * c.step
+    return c.step if c.nonzero and v == 0 else v
 
 
-_OPERAND_STRATEGIES: dict[tuple[str, bool], st.SearchStrategy[int]] = {}
-
-
-def _operand_values(kind: K.OperandKind, hidden_rm: bool) -> st.SearchStrategy[int]:
+def _operand_choices(kind: K.OperandKind, hidden_rm: bool) -> _OperandChoices:
     role = kind.role
     if role in (K.XREG, K.FREG, K.VREG):
         lo, hi = kind.value_range()
-        regs = [n for n in range(lo, hi + 1) if not (kind.nonzero and n == 0) and n != kind.not_value]
-        edge = [n for n in (0, 1, 2, 8, 10, 15, 31) if n in regs]
-        return st.sampled_from(edge) | st.sampled_from(regs)
+        regs = tuple(n for n in range(lo, hi + 1) if not (kind.nonzero and n == 0) and n != kind.not_value)
+        return _OperandChoices(tuple(n for n in (0, 1, 2, 8, 10, 15, 31) if n in regs), regs)
     if role == K.RM:
-        return st.just(0) if hidden_rm else st.sampled_from(LEGAL_RM)
+        return _OperandChoices((0,) if hidden_rm else LEGAL_RM, None)
     if role == K.AQRL:
-        return st.integers(0, 3)
+        return _OperandChoices((0, 1, 2, 3), None)
     if role == K.FENCE:
-        return st.integers(1, 15)
+        return _OperandChoices(tuple(range(1, 16)), None)
     if role == K.CSR:
-        return st.sampled_from(sorted(set(CSR_NUMBERS.values()))) | st.integers(0, 4095)
+        return _OperandChoices(tuple(sorted(set(CSR_NUMBERS.values()))), tuple(range(4096)))
     if role == K.VM:
-        return st.integers(0, 1)
+        return _OperandChoices((1, 0), None)
     if role == K.VTYPEI:
-        return st.sampled_from([vtype_value(s, l, ta, ma) for s, l in legal_vtypes()
-                                for ta in (0, 1) for ma in (0, 1)])
+        return _OperandChoices(tuple(vtype_value(s, l, ta, ma) for s, l in legal_vtypes()
+                                     for ta in (0, 1) for ma in (0, 1)), None)
     if role in (K.IMM, K.UIMM, K.PCREL):
         lo, hi = kind.value_range()
         step = max(kind.scale, 1 << min(s[2] for s in kind.slices))
-        candidates = st.sampled_from(sorted({lo, hi, 0, step, -step, 2 * step, hi - step, lo + step}
-                                            & set(range(lo, hi + 1)))) | st.integers(lo, hi)
+        lo, hi = -(-lo // step) * step, hi // step * step
 
         def ok(v):
-            return v % step == 0 and not (kind.nonzero and v == 0) and lo <= v <= hi and v != kind.not_value
-        return candidates.map(lambda v: v - v % step).filter(ok)
+            return lo <= v <= hi and not (kind.nonzero and v == 0) and v != kind.not_value
+        edges = tuple(v for v in dict.fromkeys((0, step, -step, lo, hi, 2 * step, hi - step, lo + step,
+                                                 step * 15, -step * 16)) if ok(v))
+        return _OperandChoices(edges, None, lo, hi, step, kind.nonzero)
     raise ValueError(f"no value strategy for operand kind {kind.name} (role {role})")
 
 
 def _vector_record_strategy(r: Instruction) -> st.SearchStrategy[Insn]:
     shape = vector_shape(r)
     if shape.category == "config":
-        return st.fixed_dictionaries({k.name: operand_values(k, r) for k in r.all_operands}).map(
-            lambda vals: Insn(r, tuple(vals.items())))
+        return _plain_record_strategy(r)
     configs = [(s, l) for s, l in legal_vtypes() if layout(shape, s, l) is not None and fp_ok(shape, s)]
     if not configs:
         configs = [(s, l) for s, l in legal_vtypes() if layout(shape, s, l) is not None]
@@ -505,7 +532,7 @@ def draw_vector_insn(draw, r: Instruction, shape: VShape, sew: int, lmul: int, r
         elif k.role == K.XREG and "rd" in k.slots:
             vals[k.name] = choice(draw, [n for n in range(32) if n not in reserved])
         else:
-            vals[k.name] = draw(operand_values(k, r))
+            vals[k.name] = draw_operand(draw, k, r)
     return Insn(r, tuple(vals.items()))
 
 
@@ -613,6 +640,16 @@ def _csrs(exts) -> tuple[tuple[int, bool], ...]:
     return tuple(out)
 
 
+# Every item starts with a "keep" draw; 0 drops it (the item's choices are still made, so the rest
+# of the program is drawn the same way).  Hypothesis shrinks integers towards 0, so it can delete any
+# item by one simple step; it often cannot delete a list element whose draws have other shapes.
+KEEP_RANGE = 15
+
+
+def _kept(items) -> tuple:
+    return tuple(i for i in items if i is not None)
+
+
 class _Gen:
     """Draws program items for one program (options and record pools fixed)."""
 
@@ -650,7 +687,7 @@ class _Gen:
                     return None
                 vals[k.name] = choice(draw, regs)
             else:
-                vals[k.name] = draw(operand_values(k, r))
+                vals[k.name] = draw_operand(draw, k, r)
         if written_xregs(r, vals) & reserved:
             return None
         return vals
@@ -769,7 +806,7 @@ class _Gen:
 
     def jump(self, draw, reserved, depth) -> Skip | None:
         r = choice(draw, self.p.jumps)
-        body = tuple(draw(st.lists(self.plain_item(reserved), max_size=3)))
+        body = _kept(draw(self.plain_list(reserved)))
         m = r.mnemonic
         if m in ("jalr", "c.jr", "c.jalr"):
             reg_kind = next(k for k in r.operands if k.role == K.XREG and "rs1" in k.slots)
@@ -798,11 +835,12 @@ class _Gen:
         body = []
         n = integer(draw, 0 if not candidates else 1, 4)
         for _ in range(n):
+            keep = integer(draw, 0, KEEP_RANGE)          # see _kept
             if candidates and integer(draw, 0, 4):
                 item = self.vector_op(draw, choice(draw, candidates), s, l, vl, reserved)
             else:
                 item = self.op(draw, reserved)
-            if item is not None:
+            if item is not None and keep:
                 body.append(item)
         return VectorBlock(s, l, avl, draw(st.booleans()), draw(st.booleans()), avl_reg, tuple(body))
 
@@ -884,15 +922,16 @@ class _Gen:
     def loop(self, draw, reserved, depth) -> Loop:
         counter = self.xreg(draw, reserved | {2}, lo=1)
         inner = reserved | {counter}
-        body = tuple(draw(self.item_list(inner, depth + 1)))
+        body = _kept(draw(self.item_list(inner, depth + 1)))
         return Loop(counter, integer(draw, 1, self.o.max_trips), body)
 
     # -- item strategies
 
-    def plain_item(self, reserved):
+    def plain_list(self, reserved):
         key = ("plain", reserved)
         if key not in self._strategies:
-            self._strategies[key] = st.composite(lambda draw: self.op(draw, reserved))()
+            item = st.composite(lambda draw: self.op(draw, reserved) if integer(draw, 0, KEEP_RANGE) else None)()
+            self._strategies[key] = st.lists(item, max_size=3)
         return self._strategies[key]
 
     def item(self, reserved, depth=0):
@@ -910,6 +949,7 @@ class _Gen:
     def _item(self, reserved, depth):
         @st.composite
         def draw_item(draw):
+            keep = integer(draw, 0, KEEP_RANGE)          # see _kept
             kinds = ["op"] * 6
             if self.p.config:
                 kinds.append("config")
@@ -932,7 +972,7 @@ class _Gen:
                 else:
                     it = self.vector_block(draw, reserved)
                 if it is not None:
-                    return it
+                    return it if keep else None
         return draw_item()
 
 
@@ -991,11 +1031,11 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
     vlenb = vlen // 8
     has_f, has_v = "f" in exts and fp_state, "v" in exts
 
-    top_items = st.lists(gen.item(frozenset()), min_size=lo, max_size=hi)
+    top_items = st.lists(gen.item(frozenset()), min_size=lo, max_size=hi)   # None: a dropped item
 
     @st.composite
     def draw_program(draw):
-        items = tuple(draw(top_items))
+        items = _kept(draw(top_items))
         # the initial state is drawn compactly (a palette of edge values and one byte per register, seeds
         # for the bulk data) so that many programs fit in one hypothesis example
         x = expand_palette(draw(_X_PALETTE), draw(_PICKS31))
