@@ -128,6 +128,11 @@ unsigned rv_page_perms(rv_machine *m, uint64_t addr)
     return pg < m->npages ? m->page_flags[pg] & 7u : 0;
 }
 
+const uint8_t *rv_page_flags(rv_machine *m)
+{
+    return m->page_flags;
+}
+
 static void invalidate_range(rv_machine *m, uint64_t first, uint64_t end)
 {
     /* an instruction that starts on the previous page may extend into this one */

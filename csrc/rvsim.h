@@ -84,6 +84,9 @@ uint32_t rv_tile_te(rv_machine *m);          /* Zvt: TE (0 without Zvt) */
 /* Mark [addr, addr+size) accessible with RV_PERM_* (0 unmaps). Returns 0, or -1 if outside the window. */
 int rv_map(rv_machine *m, uint64_t addr, uint64_t size, unsigned perms);
 unsigned rv_page_perms(rv_machine *m, uint64_t addr);
+/* The per-page flag bytes (RV_PERM_* in the low three bits), one per page of the window: read-only for
+   the host (snapshots find the mapped pages with it); change permissions with rv_map. */
+const uint8_t *rv_page_flags(rv_machine *m);
 /* Host access to guest memory, checked against the window (not the permissions); keeps the decode cache
    coherent.  Return 0, or -1 when the range is outside the window. */
 int rv_read_memory(rv_machine *m, uint64_t addr, void *dst, uint64_t size);
