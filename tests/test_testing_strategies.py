@@ -20,9 +20,10 @@ from tests.conftest import require_tool
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "asm_corpus"))
 import asmgen  # noqa: E402
 
-ALL = "rv64gcv_zba_zbb_zbs_zfh_zfbfmin"
+# Zvt (matrix tiles) is not generated yet: rvsim.testing has no tile-state strategies
+ALL = "rv64gcv_zba_zbb_zbs_zfh_zfbfmin_zvfh_zvfbfwma_zvdot4a8i"
 GNU_MARCH = "rv64gcv_zba_zbb_zbs_zfh"
-GNU_UNKNOWN = {"zfbfmin"}                 # extensions GNU as 2.40 does not know
+GNU_UNKNOWN = {"zfbfmin", "zvfh", "zvfhmin", "zvfbfmin", "zvfbfwma", "zvdot4a8i", "zvt"}   # unknown to GNU as 2.40
 SCALE = max(1, int(os.environ.get("RVSIM_HYPOTHESIS_SCALE", "1")))
 QUICK = settings(max_examples=10 * SCALE, deadline=None, database=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -30,7 +31,7 @@ QUICK = settings(max_examples=10 * SCALE, deadline=None, database=None,
 
 def _groups():
     """Extension groups of the table, as they appear in records (i, m, ..., c+d, zfhmin+d, v)."""
-    return sorted({r.extension for r in isa.INSTRUCTIONS})
+    return sorted({r.extension for r in isa.INSTRUCTIONS} - {"zvt"})
 
 
 def test_instructions_cover_every_record_of_the_enabled_extensions():
@@ -40,7 +41,7 @@ def test_instructions_cover_every_record_of_the_enabled_extensions():
     counts = Counter(r.extension for r in recs)
     # every extension group of the table is enabled by ALL and has records
     assert set(counts) == set(_groups())
-    assert sum(counts.values()) == len(isa.INSTRUCTIONS)
+    assert sum(counts.values()) == len([r for r in isa.INSTRUCTIONS if r.extension != "zvt"])
 
 
 @pytest.mark.parametrize("group", _groups())
@@ -85,9 +86,6 @@ def test_generated_instructions_assemble_with_rvsim_to_their_encoding(insns):
     assert not bad
 
 
-@pytest.mark.xfail(reason="rvsim's assembler has no parsers for the vector operand roles yet "
-                          "(vreg, vm, vtypei: rvsim.asm.encoder.register_role); rvsim.testing writes "
-                          "vector instructions as .4byte words until it does", strict=False)
 def test_rvsim_assembler_knows_every_record():
     unknown = [r.mnemonic for r in isa.INSTRUCTIONS if not assembler_knows(r.mnemonic)]
     assert not unknown, f"{len(unknown)} records, e.g. {unknown[:5]}"

@@ -561,8 +561,8 @@ class _MemoryForm:
 def memory_form(r: Instruction) -> _MemoryForm | None:
     """How a scalar memory instruction names its address (None for non-memory records, jalr included)."""
     t = r.tokens
-    if "(" not in t or r.mnemonic in ("jalr",) or "v" in r.extensions:
-        return None
+    if "(" not in t or r.mnemonic in ("jalr",) or "v" in r.extensions or "zvt" in r.extensions:
+        return None     # vector and tile accesses are not scalar memory forms
     i = t.index("(")
     kinds = {k.name for k in r.operands}
     offset = t[i - 1] if i > 0 and t[i - 1] in kinds else None
