@@ -28,8 +28,9 @@ from rvsim.machine import Machine, StopReason  # noqa: E402
 PROGRAMS = [
     ("mm_int32", HERE / "programs" / "bin" / "mm_int32.elf", None),
     ("mm_fp32", HERE / "programs" / "bin" / "mm_fp32.elf", None),
-    ("rvv_fp32 m4", ROOT / "asm" / "matmul_rvv_fp32.s", {"N": 96, "LMUL": 4}),
-    ("rvv_fp32 blocked", ROOT / "asm" / "matmul_rvv_fp32_blocked.s", {"N": 128}),
+    ("rvv_fp32_m1", ROOT / "asm" / "matmul_rvv_fp32.s", {"N": 192, "LMUL": 1}),
+    ("rvv_fp32_m4", ROOT / "asm" / "matmul_rvv_fp32.s", {"N": 192, "LMUL": 4}),
+    ("rvv_fp32_blocked", ROOT / "asm" / "matmul_rvv_fp32_blocked.s", {"N": 192}),
 ]
 
 

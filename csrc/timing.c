@@ -10,7 +10,7 @@
 #include "timing_internal.h"
 
 #define MAX64(a, b) ((a) > (b) ? (a) : (b))
-#define NO_CAUSE 255
+#define NO_CAUSE RV_NO_CAUSE     /* 255 in trace records */
 
 /* ------------------------------------------------------------------ caches (section 3) */
 
@@ -267,37 +267,27 @@ static rv_pc_page *pc_page(rv_timing *T, uint64_t pg)
 }
 
 /* The counters of the instruction at pc (the page of the previous instruction is remembered). */
-static inline rv_pc_hot *pc_hot(rv_timing *T, uint64_t pc)
+static inline uint64_t *pc_rec(rv_timing *T, uint64_t pc)
 {
     uint64_t off = pc - T->mem_base, pg = off >> RV_PAGE_BITS;
     if (unlikely(pg != T->pc_cur_index || !T->pc_cur)) {
         rv_pc_page *page = pc_page(T, pg);
         if (!page)
-            return &T->stray_hot;
+            return T->stray;
         T->pc_cur = page;
         T->pc_cur_index = pg;
     }
-    return &T->pc_cur->hot[(off & (RV_PAGE_SIZE - 1)) >> 1];
-}
-
-/* The stall counters of the instruction at pc (allocated on first use). */
-static uint64_t *pc_stall(rv_timing *T, uint64_t pc)
-{
-    uint64_t off = pc - T->mem_base;
-    rv_pc_page *page = pc_page(T, off >> RV_PAGE_BITS);
-    if (!page)
-        return T->stray_stall;
-    if (!page->stall) {
-        page->stall = calloc(RV_SLOTS_PER_PAGE, sizeof *page->stall);
-        if (!page->stall)
-            return T->stray_stall;
-    }
-    return page->stall[(off & (RV_PAGE_SIZE - 1)) >> 1];
+    return T->pc_cur->rec[(off & (RV_PAGE_SIZE - 1)) >> 1];
 }
 
 /* ------------------------------------------------------------------ vector unit (section 4) */
 
-static inline uint64_t ceil_div(uint64_t a, uint64_t b) { return b ? (a + b - 1) / b : a; }
+static inline uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+    if (likely(b && !(b & (b - 1))))
+        return (a + b - 1) >> __builtin_ctzll(b);      /* widths are powers of two: no divide */
+    return b ? (a + b - 1) / b : a;
+}
 
 static inline uint32_t ceil_log2(uint64_t v)
 {
@@ -351,7 +341,8 @@ static uint64_t vector_port_access(rv_timing *T, uint64_t addr, int write, uint6
 
 /* Occupancy of a vector instruction in quarter cycles (section 4.2). */
 static uint64_t vector_occupancy(rv_timing *T, const rv_insn_t *e, const rv_op_timing_t *ot, unsigned sew,
-                                 unsigned lmul8, uint64_t vl, unsigned pk, uint64_t *mem_bytes)
+                                 unsigned lmul8, uint64_t vl, unsigned pk, uint64_t *mem_bytes,
+                                 uint64_t *tile_flops)
 {
     const rv_timing_params *P = &T->p;
     unsigned cls = ot->tclass, flags = ot->flags;
@@ -411,7 +402,7 @@ static uint64_t vector_occupancy(rv_timing *T, const rv_insn_t *e, const rv_op_t
         if (tn > ete) tn = ete;
         if (te == 0) te = 4;
         o = ceil_div(tm * tn * tk, te * te) * cost * Q;
-        T->t.flops += 2 * tm * tn * tk;
+        *tile_flops = 2 * tm * tn * tk;
         break;
     }
     default:
@@ -427,27 +418,34 @@ static uint64_t vector_occupancy(rv_timing *T, const rv_insn_t *e, const rv_op_t
     return o ? o : Q;
 }
 
-static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *m, const rv_insn_t *e,
-                                                      const rv_op_timing_t *ot, uint64_t t, uint64_t rs1v,
-                                                      uint64_t rs2v, uint64_t *scalar_ready)
+/* What a vector instruction costs given its vtype and vl, worked out once and remembered per address
+   (rv_vmemo): loops run the same instruction with the same vtype and vl over and over. */
+static void vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e, const rv_op_timing_t *ot,
+                          rv_vmemo *d)
 {
     const rv_timing_params *P = &T->p;
     const rv_hart_state *h = &m->h;
-    unsigned cls = ot->tclass;
+    unsigned cls = ot->tclass, flags = ot->flags;
     uint64_t vtype = h->vtype;
-    int vill = (int)(vtype >> 63);
     unsigned sew = 8u << ((vtype >> 3) & 7);
     unsigned lcode = vtype & 7;
     unsigned lmul8 = lcode < 4 ? 8u << lcode : 8u >> (8 - lcode);   /* LMUL in eighths */
-    uint64_t vl = vill ? 0 : h->vl;
-    unsigned flags = ot->flags;
+    uint64_t vl = (vtype >> 63) ? 0 : h->vl;
     unsigned pk = P->v_pipe_of[cls] < RV_VPIPE_COUNT ? P->v_pipe_of[cls] : RV_VPIPE_ARITH;
     unsigned nf = ot->nf ? ot->nf : 1;
-    uint64_t mem_bytes = 0;
-    int is_mem = cls == RV_TC_VLOAD || cls == RV_TC_VSTORE;
-    int strided = is_mem && (flags & (RV_TF_STRIDED | RV_TF_INDEXED)) && !(flags & RV_TF_WHOLE);
+    uint64_t mem_bytes = 0, tile_flops = 0;
     T->mtype_now = h->mtype;
-    uint64_t o = vector_occupancy(T, e, ot, sew, lmul8, vl, pk, &mem_bytes);   /* quarter cycles */
+    d->o = vector_occupancy(T, e, ot, sew, lmul8, vl, pk, &mem_bytes, &tile_flops);   /* quarter cycles */
+    d->mem_bytes = mem_bytes;
+    d->vl = vl;
+    d->pk = (uint8_t)pk;
+    d->cls = (uint8_t)cls;
+    int is_mem = cls == RV_TC_VLOAD || cls == RV_TC_VSTORE;
+    d->mem = !is_mem || !vl ? 0 : !((flags & (RV_TF_STRIDED | RV_TF_INDEXED)) && !(flags & RV_TF_WHOLE)) ? 1
+             : (flags & RV_TF_STRIDED) ? 2 : 3;
+    d->write = cls == RV_TC_VSTORE;
+    d->flops = tile_flops + (((flags & RV_TF_FP) && cls != RV_TC_VTILE) ? vl * ((flags & RV_TF_FLOP2) ? 2 : 1)
+                                                                        : 0);
 
     /* register groups each operand covers (EMUL in eighths) */
     unsigned dest_emul8 = lmul8, src_emul8 = lmul8;
@@ -476,6 +474,53 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
     if (flags & RV_TF_WIDEN) dest_emul8 = 2 * lmul8;
     if (flags & RV_TF_WIDE_SRC) src_emul8 = 2 * lmul8;
     if (flags & RV_TF_MASK_DEST) dest_emul8 = 8;
+    /* source register groups (slot 0 only when the instruction accumulates into vd) */
+    unsigned acc = (flags & RV_TF_READS_RD) != 0;
+    const uint8_t regs[4] = {e->rd, e->rs1, e->rs2, e->rs3};
+    for (int slot = 0; slot < 4; slot++) {
+        d->nsrc[slot] = 0;
+        d->src[slot] = regs[slot];
+        if (ot->slot[slot] != RV_SLOT_V)
+            continue;
+        int is_dest = slot == 0 && !(flags & RV_TF_RD_IS_SOURCE);
+        if (is_dest && !acc)
+            continue;
+        unsigned n = group_regs(slot == 0 ? dest_emul8 : (slot == 2 ? src_emul8 : lmul8));
+        if (cls == RV_TC_VRED || cls == RV_TC_VFRED || cls == RV_TC_VFREDO)
+            n = slot == 2 ? group_regs(src_emul8) : 1;
+        if (regs[slot] + n > 32) n = 32 - regs[slot];
+        d->nsrc[slot] = (uint8_t)n;
+    }
+    d->acc_slot0 = acc && !(flags & RV_TF_RD_IS_SOURCE);
+    d->masked = (flags & RV_TF_HAS_VM) && !e->aux[0];
+    d->ndest = 0;
+    if (ot->slot[0] == RV_SLOT_V && !(flags & RV_TF_RD_IS_SOURCE)) {
+        unsigned n = group_regs(dest_emul8);
+        if (e->rd + n > 32) n = 32 - e->rd;
+        d->ndest = (uint8_t)n;
+    }
+    d->scalar_result = (flags & RV_TF_SCALAR_RESULT) != 0;
+}
+
+static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *m, const rv_insn_t *e,
+                                                      uint64_t pc, uint64_t t, uint64_t rs1v,
+                                                      uint64_t rs2v, uint64_t *scalar_ready)
+{
+    const rv_timing_params *P = &T->p;
+    const rv_hart_state *h = &m->h;
+    /* the decoded cost, remembered per address with the state it depends on */
+    rv_vmemo *d = &T->vmemo[(pc >> 1) & (RV_VMEMO_SIZE - 1)];
+    uint64_t vl_now = (h->vtype >> 63) ? 0 : h->vl;
+    if (unlikely(d->pc != pc || d->raw != e->raw || d->vtype != h->vtype || d->vl != vl_now ||
+                 d->mtype != h->mtype)) {
+        vector_decode(T, m, e, &rv_op_timing[e->exec_op], d);
+        d->pc = pc;
+        d->raw = e->raw;
+        d->vtype = h->vtype;
+        d->mtype = h->mtype;
+    }
+    unsigned cls = d->cls, pk = d->pk;
+    uint64_t o = d->o;
 
     /* start: in order (one per cycle), after the queue, on a free pipe, when the sources allow
        (section 4.3) */
@@ -488,44 +533,35 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
         if (T->vpipe_free[pk][k] < T->vpipe_free[pk][best])
             best = k;
     s = MAX64(s, T->vpipe_free[pk][best]);
-    unsigned acc = (flags & RV_TF_READS_RD) != 0;
     for (int slot = 0; slot < 4; slot++) {
-        if (ot->slot[slot] != RV_SLOT_V)
-            continue;
-        unsigned r = slot == 0 ? e->rd : slot == 1 ? e->rs1 : slot == 2 ? e->rs2 : e->rs3;
-        int is_dest = slot == 0 && !(flags & RV_TF_RD_IS_SOURCE);
-        if (is_dest && !acc)
-            continue;
-        unsigned n = group_regs(slot == 0 ? dest_emul8 : (slot == 2 ? src_emul8 : lmul8));
-        if (cls == RV_TC_VRED || cls == RV_TC_VFRED || cls == RV_TC_VFREDO)
-            n = slot == 2 ? group_regs(src_emul8) : 1;
-        for (unsigned i = 0; i < n && r + i < 32; i++)
+        unsigned r = d->src[slot], is_dest = slot == 0 && d->acc_slot0;
+        for (unsigned i = 0; i < d->nsrc[slot]; i++)
             s = MAX64(s, vreg_ready_for(T, r + i, o, is_dest, cls));
     }
-    if ((flags & RV_TF_HAS_VM) && !e->aux[0])
+    if (d->masked)
         s = MAX64(s, vreg_ready_for(T, 0, o, 0, cls));
 
     /* memory (section 4.4): caches are looked up at whole cycles */
     uint64_t lat = (uint64_t)P->latency[cls] * Q;
     uint64_t data_last = 0;     /* cycles */
-    if (is_mem && vl) {
-        int write = cls == RV_TC_VSTORE;
+    if (d->mem) {
+        int write = d->write;
         int missed;
         uint64_t sc = ceil_div(s, Q);
         uint32_t lat_c = P->latency[cls];
-        if (!strided) {
+        if (d->mem == 1) {
             uint64_t line = T->l1d.p.size ? T->l1d.p.line : 64;
-            uint64_t a = rs1v & ~(line - 1), end = rs1v + mem_bytes;
+            uint64_t a = rs1v & ~(line - 1), end = rs1v + d->mem_bytes;
             for (; a < end; a += line) {
                 uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, sc, lat_c, &missed)
                                              : vector_port_access(T, a, write, sc, lat_c);
                 if (!write) data_last = MAX64(data_last, r);
             }
-        } else if (flags & RV_TF_STRIDED) {
+        } else if (d->mem == 2) {
             uint64_t prev_line = ~0ull;
             uint64_t step = P->v_strided_cycles ? P->v_strided_cycles : 1;
             unsigned lb = T->l1d.p.size ? T->l1d.line_bits : 6;
-            for (uint64_t i = 0; i < vl; i++) {
+            for (uint64_t i = 0; i < d->vl; i++) {
                 uint64_t a = rs1v + i * rs2v;
                 if ((a >> lb) == prev_line) continue;
                 prev_line = a >> lb;
@@ -549,25 +585,21 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
         done = data_last * Q;
     }
     /* destination registers */
-    if (ot->slot[0] == RV_SLOT_V && !(flags & RV_TF_RD_IS_SOURCE)) {
-        unsigned n = group_regs(dest_emul8);
-        for (unsigned i = 0; i < n && e->rd + i < 32; i++) {
-            rv_vreg_state *v = &T->vreg[e->rd + i];
-            v->valid = 1;
-            v->start = s;
-            v->occupancy = o;
-            v->latency = lat;
-            v->cls = (uint8_t)cls;
-        }
+    for (unsigned i = 0; i < d->ndest; i++) {
+        rv_vreg_state *v = &T->vreg[e->rd + i];
+        v->valid = 1;
+        v->start = s;
+        v->occupancy = o;
+        v->latency = lat;
+        v->cls = (uint8_t)cls;
     }
     uint64_t done_c = ceil_div(done, Q);
-    if (flags & RV_TF_SCALAR_RESULT)
+    if (d->scalar_result)
         *scalar_ready = done_c + P->v_to_scalar_latency;
     /* work counters */
     T->t.v_instructions++;
-    T->t.v_elements += vl;
-    if ((flags & RV_TF_FP) && cls != RV_TC_VTILE)
-        T->t.flops += vl * ((flags & RV_TF_FLOP2) ? 2 : 1);
+    T->t.v_elements += d->vl;
+    T->t.flops += d->flops;
     T->last_vstart = ceil_div(s, Q);
     T->last_vdone = done_c;
     return done_c;
@@ -687,24 +719,27 @@ static __attribute__((noinline)) int predict_jalr(rv_timing *T, const rv_insn_t 
     return correct;
 }
 
-/* Charge a stall to the per-address counters (fetch stalls go to the branch that caused them). */
-static __attribute__((noinline, cold)) void charge_stall(rv_timing *T, rv_pc_hot *ps, uint64_t pc, unsigned cause, uint64_t stall,
-                         uint64_t *charged)
+/* A fetch stall after a branch or jump is charged to that branch (the instruction that waited did
+   nothing wrong): its stall cycles, and as many of the issue cycles as the stall accounts for. */
+static __attribute__((noinline)) void charge_fetch_stall(rv_timing *T, uint64_t *rec, unsigned cause,
+                                                         uint64_t stall, uint64_t *charged)
 {
-    uint64_t blamed_pc = pc;
-    if ((cause == RV_STALL_MISPREDICT || cause == RV_STALL_TAKEN) && T->fetch_pc != pc) {
-        blamed_pc = T->fetch_pc;
-        uint64_t moved = stall < *charged ? stall : *charged;
-        *charged -= moved;
-        pc_hot(T, blamed_pc)->cycles += moved;
-    }
-    pc_stall(T, blamed_pc)[cause] += stall;
-    (void)ps;
+    uint64_t moved = stall < *charged ? stall : *charged;
+    *charged -= moved;
+    rec[cause] -= stall;
+    uint64_t *blamed = pc_rec(T, T->fetch_pc);
+    blamed[RV_PC_CYCLES] += moved;
+    blamed[cause] += stall;
 }
 
 /* The step, written once and compiled once per kind of instruction (KIND a constant, GENERAL = 0 for
    instructions that need none of the rare work of rv_top.special), so that each compiled copy holds
    only what its instructions need. */
+/* Take constraint `when` if it is later than t (the first constraint to set t names the cause).
+   Written as selects rather than branches: whether an instruction stalls is data, not a pattern. */
+#define CONSTRAIN(when, why) do { uint64_t w_ = (when); int later_ = w_ > t; \
+        cause = later_ ? (unsigned)(why) : cause; t = later_ ? w_ : t; } while (0)
+
 static inline __attribute__((always_inline)) void
 step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t rs2v,
           int taken, const unsigned KIND, const int GENERAL)
@@ -716,7 +751,7 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
     uint64_t base = T->cycle + (T->slots >= P->issue_width);
     uint64_t t = base;
     unsigned cause = NO_CAUSE;
-    if (T->fetch_ready > t) { t = T->fetch_ready; cause = T->fetch_cause; }
+    CONSTRAIN(T->fetch_ready, T->fetch_cause);
     uint64_t fetch = t;
     /* instruction fetch: one L1I lookup per new line */
     uint64_t fline = pc >> T->l1i.line_bits;
@@ -727,35 +762,30 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
             fetch += extra;
             T->fetch_ready = fetch;
             T->fetch_cause = RV_STALL_ICACHE;
-            if (fetch > t) { t = fetch; cause = RV_STALL_ICACHE; }
+            CONSTRAIN(fetch, RV_STALL_ICACHE);
         }
     }
-    /* scalar sources (RAW), in the order rs1, rs2, rs3, rd: the first that sets t names the cause.
-       An absent source reads an entry that is never written. */
+    /* scalar sources (RAW), in the order rs1, rs2, rs3, rd.  An absent source reads an entry that is
+       never written. */
     unsigned i1 = op->src[1] + (e->rs1 & 31u), i2 = op->src[2] + (e->rs2 & 31u);
     unsigned i3 = op->src[3] + (e->rs3 & 31u);
-    uint64_t r1 = rr[i1], r2 = rr[i2], r3 = rr[i3];
-    if (unlikely(MAX64(MAX64(r1, r2), r3) > t)) {
-        if (r1 > t) { t = r1; cause = T->reg_cause[i1]; }
-        if (r2 > t) { t = r2; cause = T->reg_cause[i2]; }
-        if (r3 > t) { t = r3; cause = T->reg_cause[i3]; }
-    }
+    CONSTRAIN(rr[i1], T->reg_cause[i1]);
+    CONSTRAIN(rr[i2], T->reg_cause[i2]);
+    CONSTRAIN(rr[i3], T->reg_cause[i3]);
     unsigned dreg = op->dst + e->rd;
     uint64_t lat = op->lat;
     if (GENERAL && unlikely(op->special & (RV_SP_RD_SOURCE | RV_SP_DIV))) {
         if (op->special & RV_SP_RD_SOURCE) {
             unsigned i0 = op->src[0] + e->rd;
-            if (rr[i0] > t) { t = rr[i0]; cause = T->reg_cause[i0]; }
+            CONSTRAIN(rr[i0], T->reg_cause[i0]);
         }
         /* latency (section 2.1) */
         if (op->special & RV_SP_DIV)
             lat = divide_latency(P, e, rs1v, rs2v);
     }
     /* WAW: the result must not arrive before an older write to the same register (x0 excepted) */
-    if (op->waw && rr[dreg] > t + lat && dreg != RV_X_SINK) {
-        t = rr[dreg] - lat;
-        cause = RV_STALL_WAW;
-    }
+    if (op->waw && dreg != RV_X_SINK)
+        CONSTRAIN(rr[dreg] > lat ? rr[dreg] - lat : 0, RV_STALL_WAW);
     /* functional unit (structural hazard): the instance that is free first */
     uint64_t *uf = T->unit_free[op->unit];
     unsigned inst = 0;
@@ -766,33 +796,24 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
             if (uf[k] < uf[inst])
                 inst = k;
     }
-    if (uf[inst] > t) { t = uf[inst]; cause = RV_STALL_UNIT; }
-    if (GENERAL && unlikely(op->special & (RV_SP_SERIAL | RV_SP_VECTOR))) {
-        /* serialising instructions wait for all older work */
-        if ((op->special & RV_SP_SERIAL) && T->end > t) {
-            t = T->end;
-            cause = RV_STALL_SERIAL;
-        }
-        /* vector queue space (section 4.1) */
-        if ((op->special & RV_SP_VECTOR) && P->v_enabled) {
-            uint32_t q = P->v_queue_depth ? P->v_queue_depth : 1;
-            if (q > RV_VQUEUE_MAX) q = RV_VQUEUE_MAX;
-            uint64_t n = T->t.v_instructions;
-            if (n >= q) {
-                uint64_t left = T->vq[(n - q) % RV_VQUEUE_MAX];   /* when the q-th older one started */
-                if (left > t) { t = left; cause = RV_STALL_VQUEUE; }
-            }
-        }
+    CONSTRAIN(uf[inst], RV_STALL_UNIT);
+    /* serialising instructions wait for all older work */
+    if (GENERAL && unlikely(op->special & RV_SP_SERIAL))
+        CONSTRAIN(T->end, RV_STALL_SERIAL);
+    /* vector queue space (section 4.1) */
+    if ((KIND == RV_K_VECTOR || (GENERAL && unlikely(op->special & RV_SP_VECTOR))) && P->v_enabled) {
+        uint32_t q = P->v_queue_depth ? P->v_queue_depth : 1;
+        if (q > RV_VQUEUE_MAX) q = RV_VQUEUE_MAX;
+        uint64_t n = T->t.v_instructions;
+        if (n >= q)
+            CONSTRAIN(T->vq[(n - q) % RV_VQUEUE_MAX], RV_STALL_VQUEUE);   /* the q-th older one left */
     }
 
     /* ---- issue at t */
     if (t > T->cycle) { T->cycle = t; T->slots = 1; }
     else T->slots++;
     uint64_t stall = t - base;
-    if (stall) {
-        if (cause < RV_STALL_COUNT) T->t.stall[cause] += stall;
-        else cause = NO_CAUSE;
-    }
+    T->t.stall[cause] += stall;     /* cause is NO_CAUSE (a bucket nobody reads) only when stall = 0 */
     /* an operand-dependent divider is busy for its whole latency */
     uf[inst] = t + ((GENERAL && unlikely(op->special & RV_SP_DIV)) ? (lat ? lat : 1) : op->occ);
 
@@ -834,7 +855,7 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
         break;
     case RV_K_BRANCH:
         T->t.branches++;
-        if (taken) T->t.taken++;
+        T->t.taken += (unsigned)taken;
         if (predict_branch(T, pc, e->imm, taken)) {
             T->t.mispredicts++;
             T->fetch_ready = t + 1 + P->mispredict_penalty;
@@ -871,7 +892,7 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
         const rv_op_timing_t *ot = &rv_op_timing[e->exec_op];
         uint64_t sready = 0;
         if (P->v_enabled)
-            ready = vector_step(T, m, e, ot, t, rs1v, rs2v, &sready);
+            ready = vector_step(T, m, e, pc, t, rs1v, rs2v, &sready);
         vstart = T->last_vstart;
         T->vq[(T->t.v_instructions - 1) % RV_VQUEUE_MAX] = vstart;
         if (ot->flags & RV_TF_SCALAR_RESULT)
@@ -888,15 +909,15 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
     T->end = MAX64(end, t + 1);
     T->t.instructions++;
 
-    /* per-pc counters: the issue cycles this instruction added.  Fetch stalls after a branch or jump
-       are charged to that branch (the instruction that waited did nothing wrong). */
-    rv_pc_hot *ps = pc_hot(T, pc);
-    ps->count++;
+    /* per-pc counters: the issue cycles this instruction added, and its stall by cause */
+    uint64_t *rec = pc_rec(T, pc);
     uint64_t charged = T->cycle - T->charge_mark;
     T->charge_mark = T->cycle;
-    if (unlikely(stall) && cause < RV_STALL_COUNT)
-        charge_stall(T, ps, pc, cause, stall, &charged);
-    ps->cycles += charged;
+    rec[RV_PC_COUNT]++;
+    rec[cause] += stall;
+    if (unlikely((cause == RV_STALL_MISPREDICT || cause == RV_STALL_TAKEN) && T->fetch_pc != pc))
+        charge_fetch_stall(T, rec, cause, stall, &charged);
+    rec[RV_PC_CYCLES] += charged;
 
     if (unlikely(T->trace)) {
         if (T->trace_used < T->trace_cap) {
@@ -908,7 +929,7 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
             r->start = is_vector ? vstart : t;
             r->done = ready > t ? ready : t + 1;
             r->raw = e->raw;
-            r->cause = (uint8_t)(stall ? cause : NO_CAUSE);
+            r->cause = (uint8_t)(stall && cause < RV_STALL_COUNT ? cause : 255);
             r->vector = (uint8_t)is_vector;
             r->stall = (uint16_t)(stall > 65535 ? 65535 : stall);
         }
@@ -928,6 +949,7 @@ RV_STEP_FN(step_jal, RV_K_JAL, 0)
 RV_STEP_FN(step_jalr, RV_K_JALR, 0)
 RV_STEP_FN(step_muldiv, RV_K_MULDIV, 0)
 RV_STEP_FN(step_fp, RV_K_FP, 0)
+RV_STEP_FN(step_vector, RV_K_VECTOR, 0)
 #undef RV_STEP_FN
 
 /* The step of each op (rv_timing.step): the general one for anything with rare work to do. */
@@ -936,6 +958,8 @@ static void build_step_table(rv_timing *T)
     for (unsigned op = 0; op < RV_OP_COUNT; op++) {
         const rv_top *o = &T->op[op];
         rv_step_fn fn = step_general;
+        if (o->special == RV_SP_VECTOR && o->kind == RV_K_VECTOR)
+            fn = step_vector;
         if (!o->special) {
             switch (o->kind) {
             case RV_K_PLAIN: fn = step_plain; break;
@@ -969,7 +993,7 @@ static void timing_free(rv_timing *T)
     free(T->btb);
     if (T->pcpage) {
         for (uint64_t i = 0; i < T->npages; i++)
-            if (T->pcpage[i]) { free(T->pcpage[i]->stall); free(T->pcpage[i]); }
+            free(T->pcpage[i]);
         free(T->pcpage);
     }
     free(T);
@@ -991,6 +1015,8 @@ static void timing_clear_state(rv_timing *T)
     memset(T->vpipe_free, 0, sizeof T->vpipe_free);
     memset(T->vreg, 0, sizeof T->vreg);
     memset(T->vq, 0, sizeof T->vq);
+    for (unsigned i = 0; i < RV_VMEMO_SIZE; i++)
+        T->vmemo[i].pc = ~0ull;     /* nothing remembered */
     T->end = 0; T->v_last_start = 0; T->last_vstart = 0; T->last_vdone = 0;
     T->dram_free = 0; T->ghist = 0;
     T->ras_top = T->ras_bottom = 0;
@@ -999,12 +1025,10 @@ static void timing_clear_state(rv_timing *T)
     if (T->btb) memset(T->btb, 0, sizeof *T->btb * T->p.btb_entries);
     cache_clear(&T->l1i); cache_clear(&T->l1d); cache_clear(&T->l2);
     if (T->pcpage)
-        for (uint64_t i = 0; i < T->npages; i++)
-            if (T->pcpage[i]) { free(T->pcpage[i]->stall); free(T->pcpage[i]); T->pcpage[i] = NULL; }
+        for (uint64_t i = 0; i < T->npages; i++) { free(T->pcpage[i]); T->pcpage[i] = NULL; }
     T->pc_cur = NULL;
     T->charge_mark = ~0ull;
-    memset(&T->stray_hot, 0, sizeof T->stray_hot);
-    memset(T->stray_stall, 0, sizeof T->stray_stall);
+    memset(T->stray, 0, sizeof T->stray);
     T->trace_used = 0;
 }
 
@@ -1112,7 +1136,7 @@ uint64_t rv_timing_pc_count(rv_machine *m)
         rv_pc_page *page = T->pcpage[pg];
         if (!page) continue;
         for (unsigned i = 0; i < RV_SLOTS_PER_PAGE; i++)
-            n += page->hot[i].count != 0;
+            n += page->rec[i][RV_PC_COUNT] != 0;
     }
     return n;
 }
@@ -1126,14 +1150,13 @@ uint64_t rv_timing_get_pcs(rv_machine *m, uint64_t *pcs, rv_timing_pc_stats *sta
         rv_pc_page *page = T->pcpage[pg];
         if (!page) continue;
         for (unsigned i = 0; i < RV_SLOTS_PER_PAGE && n < max; i++) {
-            if (!page->hot[i].count) continue;
+            if (!page->rec[i][RV_PC_COUNT]) continue;
             pcs[n] = T->mem_base + (pg << RV_PAGE_BITS) + ((uint64_t)i << 1);
             memset(&stats[n], 0, sizeof stats[n]);
-            stats[n].count = page->hot[i].count;
-            stats[n].cycles = page->hot[i].cycles;
-            if (page->stall)
-                for (unsigned c = 0; c < RV_STALL_COUNT; c++)
-                    stats[n].stall[c] = page->stall[i][c];
+            stats[n].count = page->rec[i][RV_PC_COUNT];
+            stats[n].cycles = page->rec[i][RV_PC_CYCLES];
+            for (unsigned c = 0; c < RV_STALL_COUNT; c++)
+                stats[n].stall[c] = page->rec[i][c];
             n++;
         }
     }

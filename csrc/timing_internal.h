@@ -52,12 +52,13 @@ typedef struct rv_top {
     uint32_t occ;               /* cycles the unit stays busy (0 for an unlimited unit) */
 } rv_top;
 
-/* Per-address counters of one code page: the counts every instruction updates, kept dense, and the
-   stall breakdown, allocated when the page first stalls. */
-typedef struct rv_pc_hot { uint64_t count, cycles; } rv_pc_hot;
+/* Per-address counters of one code page: for every instruction slot, 16 words: the stall cycles per
+   cause (0..12), a bucket for "no cause" (13, always 0 in practice: stalls are added unconditionally),
+   the retirement count (14) and the issue cycles charged (15). */
+enum { RV_NO_CAUSE = RV_STALL_COUNT, RV_PC_COUNT = 14, RV_PC_CYCLES = 15, RV_PC_WORDS = 16 };
+_Static_assert(RV_STALL_COUNT == 13 && RV_TIMING_CAUSES >= 14, "per-pc record layout");
 typedef struct rv_pc_page {
-    rv_pc_hot hot[RV_SLOTS_PER_PAGE];
-    uint64_t (*stall)[RV_STALL_COUNT];
+    uint64_t rec[RV_SLOTS_PER_PAGE][RV_PC_WORDS];
 } rv_pc_page;
 
 /* The producer of one vector register, for chaining. */
@@ -69,6 +70,18 @@ typedef struct rv_vreg_state {
 struct rv_timing;
 typedef void (*rv_step_fn)(rv_machine *m, struct rv_timing *T, const rv_insn_t *e, uint64_t pc,
                            uint64_t rs1v, uint64_t rs2v, int taken);
+
+/* The decoded cost of a vector instruction at one address for one vtype / vl / mtype (timing.c). */
+#define RV_VMEMO_SIZE 256
+typedef struct rv_vmemo {
+    uint64_t pc, vtype, vl, mtype;
+    uint32_t raw;
+    uint8_t cls, pk, mem, write;        /* mem: 0 none, 1 unit stride (or whole/mask), 2 strided, 3 indexed */
+    uint8_t nsrc[4], src[4];            /* vector source registers per slot (rd, rs1, rs2, rs3) */
+    uint8_t ndest, acc_slot0, masked, scalar_result;
+    uint64_t o;                         /* occupancy, quarter cycles */
+    uint64_t mem_bytes, flops;
+} rv_vmemo;
 
 typedef struct rv_timing {
     rv_timing_params p;
@@ -103,13 +116,13 @@ typedef struct rv_timing {
     rv_vreg_state vreg[32];
     uint64_t machine_te;        /* the machine's Zvt TE (0 without Zvt) */
     uint64_t mtype_now;         /* mtype of the vector instruction being timed */
+    rv_vmemo vmemo[RV_VMEMO_SIZE];
     /* per-pc statistics, one array per code page */
     uint64_t mem_base, npages;
     rv_pc_page **pcpage;
     rv_pc_page *pc_cur;         /* the page of the last instruction, and its index */
     uint64_t pc_cur_index;
-    rv_pc_hot stray_hot;        /* addresses outside memory (cannot execute; kept for safety) */
-    uint64_t stray_stall[RV_STALL_COUNT];
+    uint64_t stray[RV_PC_WORDS];    /* addresses outside memory (cannot execute; kept for safety) */
     /* pipeline trace */
     rv_timing_trace_rec *trace;
     uint64_t trace_cap, trace_used;
