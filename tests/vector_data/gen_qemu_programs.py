@@ -299,15 +299,18 @@ def prepare_access(p: Program, r, ops: dict, st: VState, sew: int, lmul: float, 
     if indexed:
         # index values: element-aligned offsets, distinct for stores; loaded with the index EEW
         idx_lmul = lmul * eew / sew
-        if idx_lmul not in LMUL_NAME.values() or eew > idx_lmul * 64:
+        if idx_lmul not in LMUL_NAME or eew > idx_lmul * 64:
+            return None
+        vidx = ops["vs2"]
+        if not group_aligned(vidx, idx_lmul):
             return None
         span = min(SCRATCH - unit, (1 << eew) - 1)
-        slots = span // (data_eew // 8)
+        grain = unit if f["store"] else data_eew // 8     # stores: segments may not overlap either
+        slots = span // grain + 1
         if f["store"] and slots < vl:
             return None
         picks = rng.sample(range(slots), vl) if f["store"] else [rng.randrange(slots) for _ in range(vl)]
-        idx = [s * (data_eew // 8) for s in picks]
-        vidx = ops["vs2"]
+        idx = [s * grain for s in picks]
         for i, v in enumerate(idx):
             st.put(vidx, i, eew, v)
         label = f"idx{len(p.tables)}"
@@ -319,8 +322,6 @@ def prepare_access(p: Program, r, ops: dict, st: VState, sew: int, lmul: float, 
                   f"la {XREG[STRIDE]}, {label}", f"vle{eew}.v v{vidx}, ({XREG[STRIDE]})",
                   f"li {XREG[TABLE]}, {avl}",
                   f"vsetvli {XREG[TABLE]}, {XREG[TABLE]}, e{sew}, {LMUL_NAME[lmul]}, tu, mu"]
-        if not group_aligned(vidx, idx_lmul):
-            return None
         base = 0
     elif f["mop"] == 2:
         step = rng.choice([1, 1, 2, 3]) * unit + rng.choice([0, 0, data_eew // 8])
