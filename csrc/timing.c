@@ -737,8 +737,8 @@ static __attribute__((noinline)) void charge_fetch_stall(rv_timing *T, uint64_t 
    only what its instructions need. */
 /* Take constraint `when` if it is later than t (the first constraint to set t names the cause).
    Written as selects rather than branches: whether an instruction stalls is data, not a pattern. */
-#define CONSTRAIN(when, why) do { uint64_t w_ = (when); int later_ = w_ > t; \
-        cause = later_ ? (unsigned)(why) : cause; t = later_ ? w_ : t; } while (0)
+#define CONSTRAIN(when, why) do { uint64_t w_ = (when); unsigned y_ = (why); int later_ = w_ > t; \
+        cause = later_ ? y_ : cause; t = later_ ? w_ : t; } while (0)
 
 static inline __attribute__((always_inline)) void
 step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t rs2v,
