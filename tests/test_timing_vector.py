@@ -195,3 +195,27 @@ def test_ara_fmatmul_falls_off_for_small_matrices(ara_curve):
     util = [ara_curve[n].utilisation for n in ARA_SIZES]
     assert all(a < b for a, b in zip(util, util[1:]))
     assert util[0] < 0.5
+
+
+def test_bench_command_writes_csv_and_json(tmp_path, capsys):
+    import csv
+    import json
+    from rvsim.timing.bench import main_bench
+    out_csv, out_json = tmp_path / "b.csv", tmp_path / "b.json"
+    rc = main_bench(["--kernel", "fp32", "--kernel", "rvv_fp32_m2", "--size", "8", "--size", "12",
+                     "--preset", "teach", "--preset", "x60", "--jobs", "2",
+                     "--csv", str(out_csv), "--json", str(out_json)])
+    assert rc == 0
+    rows = list(csv.DictReader(out_csv.open()))
+    points = json.loads(out_json.read_text())
+    assert len(rows) == len(points) == 8
+    assert {(p["kernel"], p["preset"], p["n"]) for p in points} == {
+        (k, p, n) for k in ("fp32", "rvv_fp32_m2") for p in ("teach", "x60") for n in (8, 12)}
+    for p in points:
+        assert p["ok"] and p["cycles"] > 0 and p["work"] == 2 * p["n"] ** 3
+        assert p["region"] == "kernel"
+    # the same point twice gives the same cycles (worker processes or not)
+    again = run_point("rvv_fp32_m2", 12, "x60")
+    assert again.cycles == next(p["cycles"] for p in points
+                                if (p["kernel"], p["preset"], p["n"]) == ("rvv_fp32_m2", "x60", 12))
+    assert "rvv_fp32_m2" in capsys.readouterr().out

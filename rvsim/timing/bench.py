@@ -334,6 +334,13 @@ def main_bench(argv) -> int:
             ap.exit(2, "rvsim bench: --plot needs matplotlib (pip install 'rvsim[plot]')\n")
     if any(n < 1 for n in args.size or ()):
         ap.exit(2, "rvsim bench: sizes must be positive\n")
+    for k in kernels:
+        kernel = KERNELS[k]
+        for n in args.size or ():
+            if n % kernel.multiple or n > kernel.max_size:
+                why = (f"a multiple of {kernel.multiple}" if n % kernel.multiple
+                       else f"at most {kernel.max_size}")
+                sys.stderr.write(f"rvsim bench: skipping {k} at N={n} (N must be {why})\n")
     done = [0]
     total = sum(len(_sizes_for(KERNELS[k], args.size)) for k in kernels) * len(presets)
 
