@@ -474,12 +474,12 @@ static void vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e,
     if (flags & RV_TF_WIDEN) dest_emul8 = 2 * lmul8;
     if (flags & RV_TF_WIDE_SRC) src_emul8 = 2 * lmul8;
     if (flags & RV_TF_MASK_DEST) dest_emul8 = 8;
-    /* source register groups (slot 0 only when the instruction accumulates into vd) */
+    /* source register groups, in slot order (slot 0 only when the instruction accumulates into vd),
+       then v0 when masked */
     unsigned acc = (flags & RV_TF_READS_RD) != 0;
     const uint8_t regs[4] = {e->rd, e->rs1, e->rs2, e->rs3};
+    d->nlist = 0;
     for (int slot = 0; slot < 4; slot++) {
-        d->nsrc[slot] = 0;
-        d->src[slot] = regs[slot];
         if (ot->slot[slot] != RV_SLOT_V)
             continue;
         int is_dest = slot == 0 && !(flags & RV_TF_RD_IS_SOURCE);
@@ -489,10 +489,19 @@ static void vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e,
         if (cls == RV_TC_VRED || cls == RV_TC_VFRED || cls == RV_TC_VFREDO)
             n = slot == 2 ? group_regs(src_emul8) : 1;
         if (regs[slot] + n > 32) n = 32 - regs[slot];
-        d->nsrc[slot] = (uint8_t)n;
+        if (n == 0)
+            continue;
+        d->list[d->nlist].reg = regs[slot];
+        d->list[d->nlist].n = (uint8_t)n;
+        d->list[d->nlist].dest = (uint8_t)is_dest;
+        d->nlist++;
     }
-    d->acc_slot0 = acc && !(flags & RV_TF_RD_IS_SOURCE);
-    d->masked = (flags & RV_TF_HAS_VM) && !e->aux[0];
+    if ((flags & RV_TF_HAS_VM) && !e->aux[0]) {
+        d->list[d->nlist].reg = 0;
+        d->list[d->nlist].n = 1;
+        d->list[d->nlist].dest = 0;
+        d->nlist++;
+    }
     d->ndest = 0;
     if (ot->slot[0] == RV_SLOT_V && !(flags & RV_TF_RD_IS_SOURCE)) {
         unsigned n = group_regs(dest_emul8);
@@ -533,13 +542,11 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
         if (T->vpipe_free[pk][k] < T->vpipe_free[pk][best])
             best = k;
     s = MAX64(s, T->vpipe_free[pk][best]);
-    for (int slot = 0; slot < 4; slot++) {
-        unsigned r = d->src[slot], is_dest = slot == 0 && d->acc_slot0;
-        for (unsigned i = 0; i < d->nsrc[slot]; i++)
+    for (unsigned k = 0; k < d->nlist; k++) {
+        unsigned r = d->list[k].reg, is_dest = d->list[k].dest;
+        for (unsigned i = 0; i < d->list[k].n; i++)
             s = MAX64(s, vreg_ready_for(T, r + i, o, is_dest, cls));
     }
-    if (d->masked)
-        s = MAX64(s, vreg_ready_for(T, 0, o, 0, cls));
 
     /* memory (section 4.4): caches are looked up at whole cycles */
     uint64_t lat = (uint64_t)P->latency[cls] * Q;

@@ -77,8 +77,8 @@ typedef struct rv_vmemo {
     uint64_t pc, vtype, vl, mtype;
     uint32_t raw;
     uint8_t cls, pk, mem, write;        /* mem: 0 none, 1 unit stride (or whole/mask), 2 strided, 3 indexed */
-    uint8_t nsrc[4], src[4];            /* vector source registers per slot (rd, rs1, rs2, rs3) */
-    uint8_t ndest, acc_slot0, masked, scalar_result;
+    uint8_t nlist, ndest, scalar_result;
+    struct { uint8_t reg, n, dest; } list[5];   /* vector source groups: first register, count, is vd */
     uint64_t o;                         /* occupancy, quarter cycles */
     uint64_t mem_bytes, flops;
 } rv_vmemo;
