@@ -56,7 +56,7 @@ static int cache_init(rv_tcache *c, const rv_cache_params *p, const char *name, 
     }
     for (uint64_t i = 0; i < lines; i++)
         c->tag[i] = ~0ull;
-    c->mru_line = ~0ull;
+    c->mru_line[0] = c->mru_line[1] = ~0ull;
     return 0;
 }
 
@@ -71,7 +71,7 @@ static void cache_clear(rv_tcache *c)
     memset(c->stamp, 0, lines * sizeof *c->stamp);
     memset(c->dirty, 0, lines);
     c->clock = 0;
-    c->mru_line = ~0ull;
+    c->mru_line[0] = c->mru_line[1] = ~0ull;
 }
 
 /* DRAM: fixed latency plus a bandwidth limit; transfers are served in request order. */
@@ -86,28 +86,43 @@ static uint64_t dram_transfer(rv_timing *T, uint64_t now, uint32_t bytes)
 }
 
 /* Look a line up; returns the way index or -1. */
+static inline void mru_remember(rv_tcache *c, uint64_t line, uint64_t way)
+{
+    c->mru_line[1] = c->mru_line[0];
+    c->mru_way[1] = c->mru_way[0];
+    c->mru_line[0] = line;
+    c->mru_way[0] = way;
+}
+
 static inline int64_t cache_find(rv_tcache *c, uint64_t line, uint64_t *set_base)
 {
     uint64_t base = (line & (c->sets - 1)) * c->p.ways;
     *set_base = base;
-    if (line == c->mru_line)
-        return (int64_t)c->mru_way;
+    if (line == c->mru_line[0])
+        return (int64_t)c->mru_way[0];
+    if (line == c->mru_line[1]) {
+        uint64_t way = c->mru_way[1];
+        mru_remember(c, line, way);
+        return (int64_t)way;
+    }
     for (uint32_t w = 0; w < c->p.ways; w++)
         if (c->tag[base + w] == line) {
-            c->mru_line = line;
-            c->mru_way = base + w;
+            mru_remember(c, line, base + w);
             return (int64_t)(base + w);
         }
     return -1;
 }
 
-/* Put a line into way v (the caller evicted what was there). */
+/* Put a line into way v (the caller evicted what was there): a remembered line that lived in v is
+   forgotten. */
 static inline void cache_fill(rv_tcache *c, uint64_t v, uint64_t line)
 {
     c->tag[v] = line;
     c->stamp[v] = ++c->clock;
-    c->mru_line = line;
-    c->mru_way = v;
+    for (int k = 0; k < 2; k++)
+        if (c->mru_way[k] == v)
+            c->mru_line[k] = ~0ull;
+    mru_remember(c, line, v);
 }
 
 static inline uint64_t cache_victim(rv_tcache *c, uint64_t base)
@@ -199,6 +214,28 @@ static uint64_t data_access(rv_timing *T, uint64_t addr, int write, uint64_t now
     c->dirty[v] = (uint8_t)(write != 0);
     c->ready[v] = r;
     return write ? now + 1 : r;
+}
+
+/* data_access for the common case, inline: the line accessed last, in a write-back L1D. */
+static inline uint64_t data_access_fast(rv_timing *T, uint64_t addr, int write, uint64_t now,
+                                        uint32_t hit_latency, int *missed)
+{
+    rv_tcache *c = &T->l1d;
+    uint64_t line = addr >> c->line_bits;
+    if (likely(c->p.size && line == c->mru_line[0] && (!write || c->p.write_back))) {
+        uint64_t way = c->mru_way[0];
+        T->t.l1d_access++;
+        c->stamp[way] = ++c->clock;
+        *missed = 0;
+        if (write) {
+            c->dirty[way] = 1;
+            return now + 1;
+        }
+        uint64_t r = MAX64(now + hit_latency, c->ready[way]);
+        *missed = r > now + hit_latency;
+        return r;
+    }
+    return data_access(T, addr, write, now, hit_latency, missed);
 }
 
 /* Instruction fetch of a new line at `now`: returns the extra cycles a miss costs. */
@@ -774,11 +811,20 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
     }
     /* scalar sources (RAW), in the order rs1, rs2, rs3, rd.  An absent source reads an entry that is
        never written. */
-    unsigned i1 = op->src[1] + (e->rs1 & 31u), i2 = op->src[2] + (e->rs2 & 31u);
-    unsigned i3 = op->src[3] + (e->rs3 & 31u);
-    CONSTRAIN(rr[i1], T->reg_cause[i1]);
-    CONSTRAIN(rr[i2], T->reg_cause[i2]);
-    CONSTRAIN(rr[i3], T->reg_cause[i3]);
+    /* (a kind known at compile time skips the operands none of its instructions has: jal has no
+       register source, loads no rs2, only FP and vector instructions an rs3) */
+    if (GENERAL || KIND != RV_K_JAL) {
+        unsigned i1 = op->src[1] + (e->rs1 & 31u);
+        CONSTRAIN(rr[i1], T->reg_cause[i1]);
+    }
+    if (GENERAL || (KIND != RV_K_JAL && KIND != RV_K_LOAD)) {
+        unsigned i2 = op->src[2] + (e->rs2 & 31u);
+        CONSTRAIN(rr[i2], T->reg_cause[i2]);
+    }
+    if (GENERAL || KIND == RV_K_FP || KIND == RV_K_VECTOR) {
+        unsigned i3 = op->src[3] + (e->rs3 & 31u);
+        CONSTRAIN(rr[i3], T->reg_cause[i3]);
+    }
     unsigned dreg = op->dst + e->rd;
     uint64_t lat = op->lat;
     if (GENERAL && unlikely(op->special & (RV_SP_RD_SOURCE | RV_SP_DIV))) {
@@ -839,7 +885,8 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
         break;
     case RV_K_LOAD: {
         int missed;
-        ready = data_access(T, rs1v + (uint64_t)e->imm, 0, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
+        ready = data_access_fast(T, rs1v + (uint64_t)e->imm, 0, t, (uint32_t)P->latency[RV_TC_LOAD],
+                                 &missed);
         rcause = missed ? RV_STALL_DCACHE : RV_STALL_DEP_LOAD;
         break;
     }
@@ -853,7 +900,7 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
     }
     case RV_K_STORE: {
         int missed;
-        data_access(T, rs1v + (uint64_t)e->imm, 1, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
+        data_access_fast(T, rs1v + (uint64_t)e->imm, 1, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
         ready = t + 1;      /* sc.w/sc.d result */
         break;
     }
@@ -967,7 +1014,14 @@ static void build_step_table(rv_timing *T)
         rv_step_fn fn = step_general;
         if (o->special == RV_SP_VECTOR && o->kind == RV_K_VECTOR)
             fn = step_vector;
-        if (!o->special) {
+        int has_rs1 = o->src[1] != RV_REG_NONE, has_rs2 = o->src[2] != RV_REG_NONE;
+        int has_rs3 = o->src[3] != RV_REG_NONE;
+        int fits = !(o->kind == RV_K_JAL && (has_rs1 || has_rs2)) &&
+                   !(o->kind == RV_K_LOAD && has_rs2) &&
+                   !(o->kind != RV_K_FP && o->kind != RV_K_VECTOR && has_rs3);
+        if (!fits)
+            fn = step_general;
+        else if (!o->special) {
             switch (o->kind) {
             case RV_K_PLAIN: fn = step_plain; break;
             case RV_K_LOAD: fn = step_load; break;

@@ -19,7 +19,7 @@ typedef struct rv_tcache {
     uint64_t *stamp;            /* LRU: last use */
     uint8_t *dirty;
     uint64_t clock;
-    uint64_t mru_line, mru_way; /* the line found last (most accesses hit it again) */
+    uint64_t mru_line[2], mru_way[2];   /* the two lines found last (most accesses hit them again) */
 } rv_tcache;
 
 /* What the step needs to know about one instruction (exec_op), resolved from the ISA table and the
