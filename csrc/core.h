@@ -50,11 +50,15 @@ struct rv_machine {
     rv_code_page **code;        /* decode cache per page, NULL until code runs there */
     uint64_t npages;
     uint8_t *vreg;              /* 32 * vlenb bytes */
+    uint8_t *tiles;             /* Zvt tile state, 16 * TE * TE bytes (cfg.tile_te = TE), or NULL */
     uint64_t tohost;
     uint64_t breakpoints[RV_MAX_BREAKPOINTS];
     int nbreakpoints;
-    uint64_t cycle_offset;
-    int counter_written;        /* a CSR write set minstret: the writing instruction does not count */      /* mcycle - instret (functional mode counts one cycle per instruction) */
+    uint64_t cycle_offset;      /* mcycle - instret (functional mode counts one cycle per instruction) */
+    int counter_written;        /* a CSR write set minstret: the writing instruction does not count */
+    int running;                /* inside rv_run: the host FPU's flags belong to the guest */
+    const void *const *labels;  /* label table of the loop variant whose labels the decode cache holds */
+    struct rv_timing *timing;   /* the cycle model, when on (timing.c) */
 };
 
 /* Trap causes (privileged spec, mcause values for synchronous exceptions). */
@@ -81,6 +85,8 @@ enum {
 #define MSTATUS_SD (1ull << 63)
 #define MSTATUS_FS_DIRTY (3ull << 13)
 #define MSTATUS_VS_DIRTY (3ull << 9)
+#define MSTATUS_MS (3ull << 29)         /* Zvt matrix tile state (draft) */
+#define MSTATUS_MS_DIRTY (3ull << 29)
 
 /* machine.c: state outside the hot loop */
 int rv_csr_access(rv_machine *m, unsigned csr, int write, uint64_t wvalue, uint64_t *rvalue);
@@ -99,8 +105,11 @@ int rv_store_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, u
                   int *htif);
 
 /* interp.c */
-extern const void *const *rv_fast_labels;   /* fast-loop label of each exec op (set on first run) */
-void rv_reset_slot(rv_insn_t *slot);
-void rv_init_code_page(rv_code_page *page, uint64_t vaddr);
+void rv_reset_slot(rv_machine *m, rv_insn_t *slot);
+void rv_init_code_page(rv_machine *m, rv_code_page *page, uint64_t vaddr);
+
+/* timing.c */
+uint64_t rv_timing_now(rv_machine *m);      /* the model's clock (cycles issued so far) */
+void rv_timing_destroy(rv_machine *m);
 
 #endif

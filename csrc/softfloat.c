@@ -355,9 +355,7 @@ uint64_t sf_div(int fmt, uint64_t a, uint64_t b, int rm, unsigned *flags)
 static u128 isqrt128(u128 n, int *exact)
 {
     u128 root = 0, rest = n;
-    u128 bit = (u128)1 << 126;
-    while (bit > n)
-        bit >>= 2;
+    u128 bit = n ? (u128)1 << ((bit_length(n) - 1) & ~1) : 0;   /* highest power of 4 <= n */
     while (bit) {
         if (rest >= root + bit) {
             rest -= root + bit;
@@ -385,8 +383,9 @@ uint64_t sf_sqrt(int fmt, uint64_t a, int rm, unsigned *flags)
         return invalid_result(f, flags);
     if (x.cls == FP_INF)
         return infinity(f, 0);
-    /* Scale to an even exponent with the radicand near 2^125: root has > 62 bits. */
-    int up = 124 - (bit_length(x.sig) - 1);
+    /* Scale to an even exponent with a radicand of 2p+4 or 2p+5 bits, so the
+     * root has p+2 bits or more: the jammed remainder bit lies below the guard bit. */
+    int up = 2 * (f->frac_bits + 3) - bit_length(x.sig);
     if ((x.exp - up) & 1)
         up++;
     int exact;

@@ -12,7 +12,8 @@
  * Caller contract: fmt is one of enum sf_format (anything else returns 0 and
  * sets NV); rm is one of enum sf_rounding (anything else is treated as SF_RNE,
  * the core rejects reserved rm encodings before calling); `bits` of the integer
- * conversions is 32 or 64 (any value in 1..64 works, others are treated as 64).
+ * conversions is the integer width: 32 or 64 for fcvt, the element width (8..64)
+ * for the vector conversions; any value in 1..64 works, others are treated as 64.
  */
 #ifndef RVSIM_SOFTFLOAT_H
 #define RVSIM_SOFTFLOAT_H

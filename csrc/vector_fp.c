@@ -3,7 +3,7 @@
  * Elements are handled as bit patterns.  Arithmetic goes through softfloat (every rounding mode, exact
  * RISC-V flags and NaNs); the hot operations at SEW=32/64 under round-to-nearest-even use the host FPU
  * instead (its flags accrue into fflags when run() returns; NaN results are replaced by the canonical
- * NaN).  Not implemented (illegal instruction): vfrsqrt7.v, vfrec7.v.
+ * NaN).  The reciprocal estimates vfrsqrt7.v and vfrec7.v are in vector_ml.c.
  */
 #include <math.h>
 #include "vector.h"
@@ -329,7 +329,7 @@ DEF_FWCVT(vfwcvt_f_x_v, 0, sf_from_int(wf, (uint64_t)sext(a, c.sew), 64, 0, rm, 
     } \
     EPILOGUE; }
 DEF_FNCVT(vfncvt_f_f_w, 2, sf_convert(nf, wf, a, rm, &fl))
-DEF_FNCVT(vfncvt_rod_f_f_w, 2, sf_convert(nf, wf, a, SF_ROD, &fl))
+DEF_FNCVT(vfncvt_rod_f_f_w, 1, sf_convert(nf, wf, a, SF_ROD, &fl))   /* Zvfhmin does not define rod */
 DEF_FNCVT(vfncvt_xu_f_w, 0, (uint64_t)sf_to_int(wf, a, (int)c.sew, 1, rm, &fl))
 DEF_FNCVT(vfncvt_x_f_w, 0, (uint64_t)sf_to_int(wf, a, (int)c.sew, 0, rm, &fl))
 DEF_FNCVT(vfncvt_rtz_xu_f_w, 0, (uint64_t)sf_to_int(wf, a, (int)c.sew, 1, SF_RTZ, &fl))

@@ -473,9 +473,10 @@ HANDLER(viota_m) {
     if (c.vstart != 0 || !group_ok(e->rd, c.lmul_log2) || (!VM_BIT(e) && e->rd == 0) ||
         groups_overlap(e->rd, group_regs(c.lmul_log2), e->rs2, 1)) return V_ILLEGAL;
     uint64_t count = 0;
-    SEW_SWITCH(c.sew, {
-        V_ELEMENTS(&c, e, v0, vd_, U, ({ U r_ = (U)count; count += mask_bit(vs2_, i); r_; }));
-        tail_ones(&c, vd_, c.lmul_log2, sizeof(U)); });
+    if (c.vl > 0)       /* vl = 0: nothing is written, not even agnostic tail elements */
+        SEW_SWITCH(c.sew, {
+            V_ELEMENTS(&c, e, v0, vd_, U, ({ U r_ = (U)count; count += mask_bit(vs2_, i); r_; }));
+            tail_ones(&c, vd_, c.lmul_log2, sizeof(U)); });
     EPILOGUE;
 }
 
@@ -602,8 +603,8 @@ HANDLER(vcompress_vm) {
         uint64_t k = 0;
         for (uint64_t i = 0; i < c.vl; i++)
             if (mask_bit(vs1_, i)) D_[k++] = A_[i];
-        /* elements past the packed ones are tail elements */
-        if (c.ones && c.vta) {
+        /* elements past the packed ones are tail elements (none are written when vl = 0) */
+        if (c.ones && c.vta && c.vl > 0) {
             uint64_t end = tail_end(&c, c.lmul_log2, sizeof(U));
             for (uint64_t i = k; i < end; i++) D_[i] = (U)~(U)0;
         } });

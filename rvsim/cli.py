@@ -3,6 +3,8 @@
     rvsim run PROGRAM [ARGS...]    run an ELF executable (or an assembly file)
     rvsim asm SRC... -o OUT        assemble and link
     rvsim disasm FILE              disassemble like objdump -d
+    rvsim profile PROG.s --timing P   cycles per source line (rvsim.timing)
+    rvsim bench                    sweep kernels x sizes x timing presets
 
 Exit status of ``run``: the guest's exit code; 125 when the simulation fails (unhandled trap,
 instruction limit, core error), 126 when the program cannot be loaded, 130 on Ctrl-C.
@@ -56,7 +58,7 @@ def _load(machine, program: str, args, parser):
             parser.exit(EXIT_LOAD_FAILURE, "rvsim: this build has no assembler\n")
         from .asm import AsmError
         try:
-            prog = assemble_files([program], defsym=dict(_defsyms(args.defsym)))
+            prog = assemble_files([program], defsym=dict(_defsyms(args.defsym)), march=args.isa)
         except AsmError as exc:
             sys.stderr.write(f"{exc}\n")
             sys.exit(1)
@@ -76,17 +78,37 @@ def _defsyms(items):
         yield name, int(value, 0) if value else 1
 
 
-def cmd_run(args, parser) -> int:
+def _environment(args):
+    """A Linux environment for the program, or None for a bare-metal ELF (one that defines tohost):
+    the loader gives those an HTIF environment."""
     from .host import LinuxEnvironment
+    if not args.program.endswith((".s", ".S", ".asm")):
+        from .loader import read_elf
+        try:
+            if read_elf(args.program).bare_metal:
+                return None
+        except Exception:  # unreadable or not an ELF: _load reports it
+            pass
+    return LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
+
+
+def cmd_run(args, parser) -> int:
     from .machine import Machine, StopReason
 
+    timing_cfg = None
+    if args.timing:
+        from .timing.cli import load_for_cli
+        timing_cfg = load_for_cli(args, parser)
     try:
-        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen,
-                          trap_misaligned=args.trap_misaligned)
+        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen or 256,
+                          trap_misaligned=args.trap_misaligned, tile_te=args.tile_te)
+        timing = machine.enable_timing(timing_cfg) if timing_cfg else None
     except ValueError as exc:
         parser.exit(2, f"rvsim: {exc}\n")
-    machine.env = LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
+    machine.env = _environment(args)
     _load(machine, args.program, args, parser)
+    if timing is not None and args.pipeview:
+        timing.record_trace(args.pipeview_limit)
     start = time.perf_counter()
     try:
         if args.trace:
@@ -124,8 +146,11 @@ def cmd_run(args, parser) -> int:
         "seconds": round(seconds, 6),
         "mips": round(machine.instret / seconds / 1e6, 3) if seconds > 0 else None,
         "isa": args.isa,
-        "vlen": args.vlen,
+        "vlen": args.vlen or 256,
     }
+    if timing is not None:
+        from .timing.cli import finish_run
+        finish_run(timing, args, stats)
     if args.stats:
         with open(args.stats, "w") as fh:
             json.dump(stats, fh, indent=2)
@@ -138,13 +163,12 @@ def cmd_run(args, parser) -> int:
 
 def cmd_debug(args, parser) -> int:
     from .debugger import Debugger
-    from .host import LinuxEnvironment
     from .machine import Machine
     try:
-        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen)
+        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen or 256, tile_te=args.tile_te)
     except ValueError as exc:
         parser.exit(2, f"rvsim: {exc}\n")
-    machine.env = LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
+    machine.env = _environment(args)
     _load(machine, args.program, args, parser)
     Debugger(machine).interact()
     return 0
@@ -169,11 +193,17 @@ def cmd_disasm(argv) -> int:
 
 
 def build_run_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="rvsim run", description="Run a RISC-V program.")
+    p = argparse.ArgumentParser(
+        prog="rvsim run", description="Run a RISC-V program.",
+        epilog="rvsim's options may come before or after PROGRAM; arguments for the program that start "
+               "with '-' go after '--' (rvsim run prog.elf --report -- -v input.txt).")
     p.add_argument("program", help="RV64 ELF executable, or an assembly file (.s/.S)")
-    p.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the program")
+    p.add_argument("args", nargs="*", help="arguments passed to the program")
     p.add_argument("--isa", default="rv64gcv", help="ISA string (default rv64gcv)")
-    p.add_argument("--vlen", type=int, default=256, help="vector register length in bits")
+    p.add_argument("--vlen", type=int, default=None,
+                   help="vector register length in bits (default 256, or the timing preset's)")
+    p.add_argument("--tile-te", type=int, default=None, metavar="TE",
+                   help="Zvt matrix tiles are TE x TE (default min(32, VLEN/4))")
     p.add_argument("--max-insns", type=int, default=None, metavar="N",
                    help="stop after N instructions (exit status 125)")
     p.add_argument("--memory", type=_parse_size, default=1 << 30, metavar="SIZE",
@@ -189,6 +219,11 @@ def build_run_parser() -> argparse.ArgumentParser:
                    help="misaligned loads/stores trap instead of being performed")
     p.add_argument("--defsym", action="append", metavar="NAME=VALUE",
                    help="define a symbol when PROGRAM is an assembly file")
+    p.add_argument("--timing", metavar="PRESET|FILE.toml",
+                   help="run on the cycle model (presets: teach, c908, x60, ara) and report cycles")
+    p.add_argument("--pipeview", metavar="FILE", help="with --timing: write a Kanata log for Konata")
+    p.add_argument("--pipeview-limit", type=int, default=100_000, metavar="N",
+                   help="instructions recorded by --pipeview (default 100000)")
     return p
 
 
@@ -199,12 +234,40 @@ commands:
   asm SRC... -o OUT       assemble and link into an ELF executable (or -O binary)
   disasm FILE             disassemble an ELF file like objdump -d
   debug PROGRAM [ARGS...] step through a program interactively (or from a command script)
+  profile PROG.s --timing P   cycles and stall causes per source line, hottest first
+  bench                   sweep kernels x sizes x timing presets (table, CSV/JSON, plots)
 
 `rvsim COMMAND --help` describes each command.
 """
 
 
+def parse_run_args(parser: argparse.ArgumentParser, argv):
+    """Options anywhere, the program's own arguments after the program; everything after '--' goes to
+    the program untouched."""
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, passthrough = argv[:cut], argv[cut + 1:]
+    else:
+        passthrough = []
+    args = parser.parse_intermixed_args(argv)
+    args.args = list(args.args) + passthrough
+    return args
+
+
 def main(argv=None) -> int:
+    """The ``rvsim`` console script."""
+    try:
+        status = _dispatch(argv)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # the reader went away (rvsim run prog | head): not an error of ours
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(argv) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ("-h", "--help"):
         sys.stdout.write(USAGE)
@@ -212,12 +275,18 @@ def main(argv=None) -> int:
     cmd, rest = argv[0], argv[1:]
     if cmd == "run":
         parser = build_run_parser()
-        args = parser.parse_args(rest)
+        args = parse_run_args(parser, rest)
         return cmd_run(args, parser)
+    if cmd == "profile":
+        from .timing.cli import main_profile
+        return main_profile(rest)
+    if cmd == "bench":
+        from .timing.bench import main_bench
+        return main_bench(rest)
     if cmd == "debug":
         parser = build_run_parser()
         parser.prog = "rvsim debug"
-        args = parser.parse_args(rest)
+        args = parse_run_args(parser, rest)
         return cmd_debug(args, parser)
     if cmd == "asm":
         return cmd_asm(rest)

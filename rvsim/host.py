@@ -278,9 +278,14 @@ class LinuxEnvironment(HostEnvironment):
         if stream is None or fd == 0:
             return _neg(errno.EBADF)
         data = m.read(buf, min(count, 1 << 24))
-        stream.write(data)
-        if fd in (1, 2):
-            stream.flush()
+        try:
+            stream.write(data)
+            if fd in (1, 2):
+                stream.flush()
+        except BrokenPipeError:
+            return _neg(errno.EPIPE)
+        except OSError as exc:
+            return _neg(exc.errno or errno.EIO)
         return len(data)
 
     def sys_writev(self, m, fd, iov, iovcnt, *_):

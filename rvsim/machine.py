@@ -17,6 +17,7 @@ from . import isa
 from ._core import ffi, lib
 from .errors import SimulationError
 from .isa.csrs import CSR_NUMBERS, TRAP_CAUSES
+from .views import VectorViews
 
 if TYPE_CHECKING:  # pragma: no cover
     from .host import HostEnvironment
@@ -148,8 +149,16 @@ class _CsrFile:
             raise KeyError(f"CSR {key!r} ({num:#x}) does not exist on this machine")
 
 
-class Machine:
+class Machine(VectorViews):
     """One RV64 hart with memory, executing in C.
+
+    Options: ``isa_string`` (``"rv64gc"``, ``"rv64gcv_zvfh"``...), ``memory_base``/``memory_size`` (the
+    guest memory window and bound; loading an ELF moves the window to fit it), ``vlen`` (vector register
+    bits), ``trap_misaligned`` (misaligned accesses trap instead of being performed),
+    ``vector_agnostic`` (``"undisturbed"`` or ``"ones"``), ``tile_te`` (Zvt: tiles are TE x TE, default
+    min(32, VLEN/4)), ``deterministic`` (the default Linux
+    environment's clocks and random bytes derive from the instruction count rather than the host), and
+    ``env``, the host environment (the loader picks one when None).
 
     >>> m = Machine("rv64gc")
     >>> m.load_elf("prog.elf")          # doctest: +SKIP
@@ -158,22 +167,27 @@ class Machine:
 
     def __init__(self, isa_string: str = "rv64gc", *, memory_base: int = 0,
                  memory_size: int = DEFAULT_MEMORY, vlen: int = 256, trap_misaligned: bool = False,
-                 vector_agnostic: str = "undisturbed", env: "HostEnvironment | None" = None):
+                 vector_agnostic: str = "undisturbed", deterministic: bool = True,
+                 tile_te: int | None = None,
+                 env: "HostEnvironment | None" = None):
         # vector_agnostic: what tail/mask-agnostic vector elements become: "undisturbed" (kept) or
         # "ones" (all bits set, as some hardware does, to flush out code relying on undisturbed)
         if vector_agnostic not in ("undisturbed", "ones"):
             raise ValueError("vector_agnostic must be 'undisturbed' or 'ones'")
         self.vector_agnostic = vector_agnostic
+        self.deterministic = deterministic
         self.extensions = isa.parse_isa_string(isa_string)
         self.isa_string = isa_string
         self.trap_misaligned = trap_misaligned
         self.vlen = vlen
+        self._tile_te = tile_te or 0     # Zvt tile edge TE (None: min(32, VLEN/4)); see views.py
         self._core = None
         self._retired_cores: list = []
         self.env = env
         self.program = None
         self.symbols: dict[str, int] = {}
         self._breakpoints: set[int] = set()
+        self.timing = None                  # rvsim.timing.Timing while the cycle model is on
         self._create(memory_base, memory_size)
 
     # ------------------------------------------------------------------ construction
@@ -186,6 +200,7 @@ class Machine:
         cfg.mem_base = base
         cfg.mem_size = size
         cfg.vlen = self.vlen
+        cfg.tile_te = self._tile_te
         cfg.flags = flags | (lib.RV_CFG_TRAP_MISALIGNED if self.trap_misaligned else 0) | \
             (lib.RV_CFG_VECTOR_AGNOSTIC_ONES if self.vector_agnostic == "ones" else 0)
         err = ffi.new("char[200]")
@@ -207,6 +222,8 @@ class Machine:
         self.csr = _CsrFile(self)
         for bp in self._breakpoints:
             lib.rv_add_breakpoint(self._core, bp)
+        if self.timing is not None:
+            self.timing._attach()           # the cycle model follows the machine to its new core
 
     def _reconfigure(self, *, base: int | None = None, size: int | None = None,
                      flags: int | None = None) -> None:
@@ -387,6 +404,8 @@ class Machine:
                 return StopInfo(StopReason.EXIT, self.pc, self.instret - start, exit_code=exit_code)
             return None
         if code == lib.RV_STOP_BREAKPOINT:
+            if self.timing is not None:
+                self.timing.mark()
             return StopInfo(StopReason.BREAKPOINT, self.pc, self.instret - start)
         if code == lib.RV_STOP_EBREAK:
             return StopInfo(StopReason.EBREAK, self.pc, self.instret - start)
@@ -474,6 +493,21 @@ class Machine:
     def _page_flags(self) -> np.ndarray:
         return np.frombuffer(ffi.buffer(lib.rv_page_flags(self._core), self.memory_size // PAGE),
                              dtype=np.uint8)
+
+    def enable_timing(self, preset="teach"):
+        """Turn the cycle model on (a preset name, a .toml path or a parsed config); returns the
+        :class:`rvsim.timing.Timing` that holds its results.  ``run()`` then executes in the timed
+        loop; :meth:`disable_timing` returns to the functional loop."""
+        from .timing import Timing
+        if self.timing is not None:
+            self.timing.disable()
+        self.timing = Timing(self, preset)
+        return self.timing
+
+    def disable_timing(self) -> None:
+        if self.timing is not None:
+            self.timing.disable()
+        self.timing = None
 
     def flush_icache(self) -> None:
         """Forget decoded instructions (after writing code through the ``memory`` view)."""

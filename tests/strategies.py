@@ -246,5 +246,6 @@ def core_has_fp_loads() -> bool:
     side); tests of FP-dependent behaviour skip until it does."""
     m = Machine("rv64gc", memory_size=MEM_SIZE)
     m.csr["mstatus"] = m.csr["mstatus"] | (1 << 13)
-    m.load_image(program(enc("fld", fd=1, rs1=0, imm_i=0)), addr=CODE)
+    m.load_image(program(enc("fld", fd=1, rs1=5, imm_i=0)), addr=CODE)
+    m.x[5] = CODE           # a mapped address (0 is not mapped: fld from it faults)
     return m.step().reason == StopReason.LIMIT

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import require_tool
 from tests.golden.corpus import BASE_PC, corpus_files, load, load_all
-from tests.golden.make_corpus import AS, AS_FLAGS, GNU_EXTENSIONS, OBJCOPY, OBJDUMP
+from tests.golden.make_corpus import (AS, AS_FLAGS_SCALAR, GNU_EXTENSIONS, GNU_SCALAR_EXTENSIONS,
+                                      OBJCOPY, OBJDUMP)
 from rvsim.disasm import disassemble, disassemble_range, instruction_length
 from rvsim.isa import BY_MNEMONIC, INSTRUCTIONS
 from rvsim.isa.aliases import ALIASES, kind as alias_kind
@@ -171,7 +172,7 @@ def test_alias_rules_are_what_the_disassembler_prints():
 # ---------------------------------------------------------------------------------------------------
 # Live comparison with objdump
 
-GNU_RECORDS = [r for r in INSTRUCTIONS if set(r.extensions) <= GNU_EXTENSIONS]
+GNU_RECORDS = [r for r in INSTRUCTIONS if set(r.extensions) <= GNU_SCALAR_EXTENSIONS]
 
 
 def _record_word(record, bits: int) -> int:
@@ -194,7 +195,7 @@ def _objdump_words(tmp_path, words: list[int], pc: int) -> tuple[bytes, list[str
     src = tmp_path / "live.s"
     obj = tmp_path / "live.o"
     src.write_text("".join(f".hword {w:#x}\n" if w & 3 != 3 else f".word {w:#x}\n" for w in words))
-    subprocess.run([AS, *AS_FLAGS, "-o", str(obj), str(src)], check=True, capture_output=True)
+    subprocess.run([AS, *AS_FLAGS_SCALAR, "-o", str(obj), str(src)], check=True, capture_output=True)
     subprocess.run([OBJCOPY, "--strip-all", str(obj)], check=True)
     out = []
     for extra in ([], ["-M", "no-aliases"]):
@@ -222,16 +223,16 @@ def binutils():
 @given(words=words_strategy, pc=st.integers(0, (1 << 40)).map(lambda v: v & ~3))
 def test_live_against_objdump(binutils, tmp_path, words, pc):
     data, plain, raw = _objdump_words(tmp_path, words, pc)
-    assert list(_texts(data, pc, True, GNU_EXTENSIONS)) == plain
-    assert list(_texts(data, pc, False, GNU_EXTENSIONS)) == raw
+    assert list(_texts(data, pc, True, GNU_SCALAR_EXTENSIONS)) == plain
+    assert list(_texts(data, pc, False, GNU_SCALAR_EXTENSIONS)) == raw
 
 
 def test_live_every_compressed_word(binutils, tmp_path):
     # The whole 16-bit space, disassembled as one region (so address comments carry over too).
     words = [w for w in range(0x10000) if w & 3 != 3]
     data, plain, raw = _objdump_words(tmp_path, words, 0x10000)
-    assert list(_texts(data, 0x10000, True, GNU_EXTENSIONS)) == plain
-    assert list(_texts(data, 0x10000, False, GNU_EXTENSIONS)) == raw
+    assert list(_texts(data, 0x10000, True, GNU_SCALAR_EXTENSIONS)) == plain
+    assert list(_texts(data, 0x10000, False, GNU_SCALAR_EXTENSIONS)) == raw
 
 
 def test_live_random_32bit_words(binutils, tmp_path):
@@ -246,5 +247,5 @@ def test_live_random_32bit_words(binutils, tmp_path):
         if w & 0x1F != 0x1F:                 # 48-bit and longer formats are not instructions here
             words.append(w)
     data, plain, raw = _objdump_words(tmp_path, words, 0x80000000)
-    assert list(_texts(data, 0x80000000, True, GNU_EXTENSIONS)) == plain
-    assert list(_texts(data, 0x80000000, False, GNU_EXTENSIONS)) == raw
+    assert list(_texts(data, 0x80000000, True, GNU_SCALAR_EXTENSIONS)) == plain
+    assert list(_texts(data, 0x80000000, False, GNU_SCALAR_EXTENSIONS)) == raw

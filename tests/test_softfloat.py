@@ -71,18 +71,23 @@ def special_patterns(fmt):
     return tuple(magnitudes + [m | sign for m in magnitudes])
 
 
-@st.composite
-def near_exponent(draw, fmt, low, high):
-    """A finite value with biased exponent in [low, high] (clipped), short or random significand."""
-    f = fp.FORMATS[fmt]
-    top = 2 ** f.exp_bits - 2
-    exp = draw(st.integers(min(max(low, 0), top), min(max(high, 0), top)))
-    frac = draw(st.one_of(
-        st.integers(0, 2 ** f.frac_bits - 1),
-        st.integers(0, 15).map(lambda k: (k << f.frac_bits) >> 4),          # few significant bits: ties
-        st.integers(0, 15).map(lambda k: 2 ** f.frac_bits - 1 - k),         # just below a power of two
-    ))
-    return pattern(fmt, draw(st.integers(0, 1)), exp, frac)
+@functools.lru_cache(maxsize=None)
+def fractions(fmt):
+    """Fraction fields: random, with few significant bits (ties), or just below a power of two."""
+    frac_bits = fp.FORMATS[fmt].frac_bits
+    return st.one_of(
+        st.integers(0, 2 ** frac_bits - 1),
+        st.integers(0, 15).map(lambda k: (k << frac_bits) >> 4),
+        st.integers(0, 15).map(lambda k: 2 ** frac_bits - 1 - k),
+    )
+
+
+@functools.lru_cache(maxsize=None)   # building strategies is slow; reuse them
+def near_exponent(fmt, low, high):
+    """A finite value of either sign with biased exponent in [low, high] (clipped to the format)."""
+    top = 2 ** fp.FORMATS[fmt].exp_bits - 2
+    exponents = st.integers(min(max(low, 0), top), min(max(high, 0), top))
+    return st.builds(functools.partial(pattern, fmt), st.integers(0, 1), exponents, fractions(fmt))
 
 
 @functools.lru_cache(maxsize=None)   # building strategies is slow; reuse one per format
@@ -122,7 +127,7 @@ def operand_pairs(draw, fmt):
 
 # ---- comparing C with the reference -------------------------------------------------
 
-def check(name, fmt, args, expected, got):
+def check(name, args, expected, got):
     assert got == expected, (
         f"sf_{name}({', '.join(map(str, args))}): C gives ({got[0]:#x}, flags {got[1]:#x}), "
         f"reference ({expected[0]:#x}, flags {expected[1]:#x})")
@@ -134,15 +139,20 @@ def check(name, fmt, args, expected, got):
 def test_add_sub_mul_div(fmt, data, rm):
     a, b = data.draw(operand_pairs(fmt))
     for name in ("add", "sub", "mul", "div"):
-        check(name, fmt, (fmt, show(fmt, a, b), rm), getattr(fp, name)(fmt, a, b, rm), call(name, fmt, a, b, rm))
+        check(name, (fmt, show(fmt, a, b), rm), getattr(fp, name)(fmt, a, b, rm), call(name, fmt, a, b, rm))
+
+
+@functools.lru_cache(maxsize=None)
+def sqrt_inputs(fmt):
+    return st.one_of(values(fmt), near_exponent(fmt, 0, 2 ** fp.FORMATS[fmt].exp_bits))   # any exponent
 
 
 @each_format
 @examples
 @given(data=st.data(), rm=rounding_modes)
 def test_sqrt(fmt, data, rm):
-    a = data.draw(st.one_of(values(fmt), near_exponent(fmt, 0, 2 ** fp.FORMATS[fmt].exp_bits)))
-    check("sqrt", fmt, (fmt, show(fmt, a), rm), fp.sqrt(fmt, a, rm), call("sqrt", fmt, a, rm))
+    a = data.draw(sqrt_inputs(fmt))
+    check("sqrt", (fmt, show(fmt, a), rm), fp.sqrt(fmt, a, rm), call("sqrt", fmt, a, rm))
 
 
 @st.composite
@@ -165,41 +175,52 @@ def fma_operands(draw, fmt):
 @given(data=st.data(), rm=rounding_modes)
 def test_fma(fmt, data, rm):
     a, b, c = data.draw(fma_operands(fmt))
-    check("fma", fmt, (fmt, show(fmt, a, b, c), rm), fp.fma(fmt, a, b, c, rm), call("fma", fmt, a, b, c, rm))
+    check("fma", (fmt, show(fmt, a, b, c), rm), fp.fma(fmt, a, b, c, rm), call("fma", fmt, a, b, c, rm))
+
+
+@functools.lru_cache(maxsize=None)
+def convert_inputs(fmt, to_fmt):
+    """Values of the source format, many near the target's subnormal range and overflow threshold."""
+    t = fp.FORMATS[to_fmt]
+    f = fp.FORMATS[fmt]
+    shift = f.bias - t.bias
+    return st.one_of(
+        values(fmt),
+        near_exponent(fmt, shift - t.precision - 2, shift + 2),
+        near_exponent(fmt, shift + 2 ** t.exp_bits - 4, shift + 2 ** t.exp_bits),
+    )
 
 
 @each_format
 @examples
 @given(data=st.data(), to_fmt=st.sampled_from(ALL_FORMATS), rm=st.sampled_from(fp.ROUNDING_MODES + (fp.ROD,)))
 def test_convert(fmt, data, to_fmt, rm):
-    t = fp.FORMATS[to_fmt]
-    f = fp.FORMATS[fmt]
-    # Values of the source format near the target's subnormal range and overflow threshold.
-    shift = f.bias - t.bias
-    a = data.draw(st.one_of(
-        values(fmt),
-        near_exponent(fmt, shift - t.precision - 2, shift + 2),
-        near_exponent(fmt, shift + 2 ** t.exp_bits - 4, shift + 2 ** t.exp_bits),
-    ))
-    check("convert", to_fmt, (to_fmt, fmt, show(fmt, a), rm),
+    a = data.draw(convert_inputs(fmt, to_fmt))
+    check("convert", (to_fmt, fmt, show(fmt, a), rm),
           fp.convert(to_fmt, fmt, a, rm), call("convert", to_fmt, fmt, a, rm))
+
+
+@functools.lru_cache(maxsize=None)
+def to_int_inputs(fmt, bits):
+    f = fp.FORMATS[fmt]
+    return st.one_of(
+        values(fmt),
+        near_exponent(fmt, f.bias - 2, f.bias + f.precision + 1),          # fractions and ties
+        near_exponent(fmt, f.bias + bits - 3, f.bias + bits + 1),          # range limits
+    )
 
 
 @each_format
 @examples
 @given(data=st.data(), rm=st.sampled_from(fp.ROUNDING_MODES + (fp.ROD,)),
-       bits=st.sampled_from([32, 64]), is_unsigned=st.booleans())
+       bits=st.sampled_from([8, 16, 32, 64]), is_unsigned=st.booleans())
 def test_to_int(fmt, data, rm, bits, is_unsigned):
-    f = fp.FORMATS[fmt]
-    a = data.draw(st.one_of(
-        values(fmt),
-        near_exponent(fmt, f.bias - 2, f.bias + f.precision + 1),          # fractions and ties
-        near_exponent(fmt, f.bias + bits - 3, f.bias + bits + 1),          # range limits
-    ))
-    check("to_int", fmt, (fmt, show(fmt, a), bits, is_unsigned, rm),
+    a = data.draw(to_int_inputs(fmt, bits))
+    check("to_int", (fmt, show(fmt, a), bits, is_unsigned, rm),
           fp.to_int(fmt, a, bits, is_unsigned, rm), call("to_int", fmt, a, bits, is_unsigned, rm))
 
 
+@functools.lru_cache(maxsize=None)
 def integers_for(bits):
     mask = 2 ** bits - 1
     powers = st.integers(0, bits - 1).flatmap(lambda k: st.integers(-2, 2).map(lambda d: 2 ** k + d))
@@ -210,10 +231,10 @@ def integers_for(bits):
 
 @each_format
 @examples
-@given(data=st.data(), rm=rounding_modes, bits=st.sampled_from([32, 64]), is_unsigned=st.booleans())
+@given(data=st.data(), rm=rounding_modes, bits=st.sampled_from([8, 16, 32, 64]), is_unsigned=st.booleans())
 def test_from_int(fmt, data, rm, bits, is_unsigned):
     v = data.draw(integers_for(bits))
-    check("from_int", fmt, (fmt, hex(v), bits, is_unsigned, rm),
+    check("from_int", (fmt, hex(v), bits, is_unsigned, rm),
           fp.from_int(fmt, v, bits, is_unsigned, rm), call("from_int", fmt, v, bits, is_unsigned, rm))
 
 
@@ -223,7 +244,7 @@ def test_from_int(fmt, data, rm, bits, is_unsigned):
 def test_compare_min_max_classify(fmt, data):
     a, b = data.draw(operand_pairs(fmt))
     for name in ("eq", "lt", "le", "min", "max"):
-        check(name, fmt, (fmt, show(fmt, a, b)), getattr(fp, name)(fmt, a, b), call(name, fmt, a, b))
+        check(name, (fmt, show(fmt, a, b)), getattr(fp, name)(fmt, a, b), call(name, fmt, a, b))
     assert lib.sf_classify(fmt, a) == fp.classify(fmt, a)
 
 
@@ -287,6 +308,11 @@ TO_INT_CASES = [
     (fp.F32, F32_SNAN, 64, True, fp.RNE, -1, fp.NV),
     (fp.F32, two_pow(63), 64, True, fp.RNE, -2 ** 63, 0),                 # 2^63 fits unsigned
     (fp.F32, two_pow(64), 64, True, fp.RNE, -1, fp.NV),
+    # Narrower widths (vector conversions use bits = SEW); results are sign-extended too.
+    (fp.F32, 0x4788B800, 16, False, fp.RNE, 2 ** 15 - 1, fp.NV),          # 70000 -> int16
+    (fp.F32, 0x477FFF40, 16, True, fp.RNE, -1, fp.NX),                    # 65535.25 -> uint16 0xffff
+    (fp.F32, 0xC3010000, 8, False, fp.RNE, -128, fp.NV),                  # -129 -> int8
+    (fp.F32, 0x43488000, 8, True, fp.RNE, 200 - 256, fp.NX),              # 200.5 -> uint8 200 (even)
     (fp.F32, 0x3FC00000, 32, False, fp.RNE, 2, fp.NX),                    # 1.5 -> 2 (even)
     (fp.F32, 0x40200000, 32, False, fp.RNE, 2, fp.NX),                    # 2.5 -> 2 (even)
     (fp.F32, 0x40200000, 32, False, fp.RMM, 3, fp.NX),                    # 2.5 -> 3 (away)
@@ -416,3 +442,5 @@ def test_from_int_known():
     assert call("from_int", fp.F16, 65520, 32, False, fp.RTZ) == (0x7BFF, fp.NX)
     assert call("from_int", fp.F64, 1 << 63, 64, False, fp.RNE) == (0xC3E0000000000000, 0)
     assert call("from_int", fp.F64, MASK64, 64, True, fp.RTZ) == (0x43EFFFFFFFFFFFFF, fp.NX)
+    assert call("from_int", fp.F16, 0xFFFF, 16, False, fp.RNE) == (0xBC00, 0)         # int16 -1
+    assert call("from_int", fp.F16, 0xFFFF, 16, True, fp.RNE) == (0x7C00, fp.OF | fp.NX)   # 65535

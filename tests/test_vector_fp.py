@@ -20,9 +20,9 @@ from rvsim.isa import INSTRUCTIONS  # noqa: E402
 from vector_data.harness import compare, machine, run_one  # noqa: E402
 
 EXAMPLES = int(os.environ.get("RVSIM_VECTOR_EXAMPLES", "40"))
+# vfrsqrt7.v and vfrec7.v are tested in test_vector_ml.py
 FP_OPS = sorted(r.mnemonic for r in INSTRUCTIONS
-                if "v" in r.extensions and r.match & 0x7f == 0x57 and (r.match >> 12) & 7 in (1, 5)
-                and r.mnemonic not in ("vfrsqrt7.v", "vfrec7.v"))
+                if "v" in r.extensions and r.match & 0x7f == 0x57 and (r.match >> 12) & 7 in (1, 5))
 LMULS = [1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8]
 SPECIAL32 = [0, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 1,
              0x807fffff, 0x7f7fffff, 0x00800000, 0x4f000000, 0xcf000000, 0x5f800000, 0x3effffff]
@@ -133,9 +133,25 @@ def test_fp_conversions(case):
     check_fp(*case)
 
 
-def test_unimplemented_estimates_are_illegal():
-    state = VState(vlen=128, vreg=np.zeros((32, 16), np.uint8), sew=32, lmul=1, vl=4)
-    state.x = [0] * 32
-    for mn in ("vfrsqrt7.v", "vfrec7.v"):
-        outcome, _ = run_one(state, mn, {"vd": 1, "vs2": 2, "vm": 1})
-        assert outcome == "illegal"
+@settings(max_examples=EXAMPLES * 3, deadline=None, suppress_health_check=list(HealthCheck))
+@given(fp_case(["vfrec7.v", "vfrsqrt7.v"]))
+def test_reciprocal_estimates(case):
+    check_fp(*case)
+
+
+def test_reciprocal_estimates_spec_examples():
+    """The worked examples of the V specification (SEW=32), also through the reference model."""
+    from reference.vector_ref import estimate
+    examples = [("vfrsqrt7.v", 0x00718abc, 0x5f080000), ("vfrsqrt7.v", 0x7f765432, 0x1f820000),
+                ("vfrec7.v", 0x00718abc, 0x7e900000), ("vfrec7.v", 0x7f765432, 0x00214000)]
+    for mn, x, want in examples:
+        assert estimate(2, x, mn == "vfrsqrt7.v", 0) == (want, 0)
+        vreg = np.zeros((32, 16), np.uint8)
+        vreg[2, :4] = np.frombuffer(x.to_bytes(4, "little"), np.uint8)
+        state = VState(vlen=128, vreg=vreg, sew=32, lmul=1, vl=1)
+        state.x = [0] * 32
+        m = machine(128, False)
+        m.csr["frm"] = 0
+        outcome, m = run_one(state, mn, {"vd": 1, "vs2": 2, "vm": 1})
+        assert outcome is None
+        assert int.from_bytes(m.v[1, :4].tobytes(), "little") == want, mn

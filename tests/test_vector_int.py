@@ -98,3 +98,15 @@ def test_integer_instructions(case):
 @given(data=st.data())
 def test_each_integer_instruction(mnemonic, data):
     check_case(*data.draw(vector_case([mnemonic])))
+
+
+@pytest.mark.parametrize("mnemonic,ops", [("viota.m", {"vd": 4, "vs2": 1, "vm": 1}),
+                                          ("vcompress.vm", {"vd": 4, "vs2": 8, "vs1": 1})])
+def test_vl_zero_writes_no_agnostic_tail(mnemonic, ops):
+    """Regression: with vl = 0 no destination element is written, not even agnostic tail elements as
+    all ones (viota.m and vcompress.vm filled the tail with the "ones" option)."""
+    rng = np.random.default_rng(7)
+    state = VState(vlen=128, vreg=rng.integers(0, 256, (32, 16), dtype=np.uint8), sew=8, lmul=1, vta=1, vma=1,
+                   vl=0, ones=True)
+    state.x = [0] * 32
+    check_case(mnemonic, ops, state)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..isa import BY_MNEMONIC, Instruction
+from ..isa import BY_MNEMONIC, Instruction, enabled
 from ..isa import operands as K
 from ..isa.csrs import CSR_NUMBERS
 from .errors import StatementError
@@ -338,18 +338,31 @@ def _alias_spelling(name: str):
         kinds = K.OPERAND_KINDS
         if any(n not in kinds and n not in XREGS for n in names) or len(set(names)) != len(names):
             continue
-        if any(c.op != "=" or c.other is not None for c in a.when):
+        if any(c.op != "=" for c in a.when):
             continue
         fixed = a.fixed_values()
-        written = tuple(kinds[n] for n in names if n in kinds)
-        if any(k.name in fixed for k in written):
-            continue
-        if {k.name for k in rec.all_operands} != {k.name for k in written} | set(fixed):
-            continue
-        hidden = tuple(k for k in rec.all_operands if k.name not in {w.name for w in written})
-        spelled = dataclasses.replace(rec, syntax=a.syntax, operands=written, hidden=hidden,
-                                      tokens=tuple(a.tokens))
-        return spelled, fixed
+        written = {n: kinds[n] for n in names if n in kinds}
+        # `vs1=vs2`: the written operand's value also goes into the equal field's bits
+        merged = set()
+        for c in a.when:
+            if c.other is None:
+                continue
+            src, dst = (c.other, c.kind) if c.other in written else (c.kind, c.other)
+            if src not in written or dst in written or dst not in kinds:
+                break
+            written[src] = dataclasses.replace(written[src],
+                                               slices=written[src].slices + kinds[dst].slices)
+            merged.add(dst)
+        else:
+            if any(k in fixed for k in written):
+                continue
+            if {k.name for k in rec.all_operands} != set(written) | set(fixed) | merged:
+                continue
+            operands = tuple(written[n] for n in names if n in written)
+            hidden = tuple(k for k in rec.all_operands if k.name not in set(written) | merged)
+            spelled = dataclasses.replace(rec, syntax=a.syntax, operands=operands, hidden=hidden,
+                                          tokens=tuple(a.tokens))
+            return spelled, fixed
     return None
 
 
@@ -405,7 +418,7 @@ class Encoder:
         """Whether the record's extensions are all in ``exts`` (cached for the last set asked)."""
         if self._exts_ok is not None and self._exts_ok[0] is exts:
             return self._exts_ok[1]
-        ok = all(e in exts for e in self.insn.extensions)
+        ok = enabled(self.insn, exts)
         self._exts_ok = (exts, ok)
         return ok
 
@@ -487,6 +500,17 @@ class Encoder:
                     else:
                         v.operand = i
                         deferred.append(v)
+                return i + 1
+            return step
+        if tag == "litname":
+            literal = slot[1]
+
+            def step(ctx, args, i, values, deferred, n):
+                if i >= n:
+                    raise self.count_error(n)
+                if args[i] != literal:
+                    raise StatementError(f"operand {i + 1} of `{self.mnemonic}` must be {literal}, "
+                                         f"not `{describe_arg(args[i])}`", _syntax_hint(insn), i)
                 return i + 1
             return step
         reg = slot[1]
@@ -627,8 +651,10 @@ def _slots(insn: Instruction) -> list[tuple]:
             slots.append(("mem", off, base))
         elif g[0] in kinds:
             slots.append(("kind", kinds[g[0]]))
-        else:
+        elif g[0] in XREGS:
             slots.append(("lit", XREGS[g[0]]))
+        else:
+            slots.append(("litname", g[0]))     # a literal of another register file (v0 of vmerge)
     return slots
 
 

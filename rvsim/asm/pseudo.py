@@ -6,6 +6,7 @@ Expansions were checked against GNU as 2.40 (tests/test_asm_pseudo.py).
 """
 from __future__ import annotations
 
+from ..isa import enabled
 from ..isa import operands as K
 from .encoder import FREGS, XREGS, Deferred, describe_arg, encoder_for
 from .errors import StatementError
@@ -304,7 +305,7 @@ def _zbb_or(expansion):
     """sext.b/sext.h/zext.h: the Zbb instruction when enabled, else GNU's two-shift expansion."""
     def handler(asm, args, enc):
         mn = handler.name
-        if enc is not None and all(e in asm.exts for e in enc.insn.extensions):
+        if enc is not None and enabled(enc.insn, asm.exts):
             values, deferred = enc.parse(asm, args)
             asm.emit_word(enc, values, deferred)
             return
@@ -470,6 +471,90 @@ for _sfx in ("s", "d", "h"):
 for _mn in ("lb", "lh", "lw", "ld", "lbu", "lhu", "lwu", "sb", "sh", "sw", "sd",
             "flw", "fld", "flh", "fsw", "fsd", "fsh"):
     PSEUDOS[_mn] = load_store
+# ------------------------------------------------------------------------------------------------ vector
+
+def vreg(args, i, mn):
+    if i >= len(args):
+        raise StatementError(f"`{mn}` is missing operand {i + 1}", operand=i)
+    a = args[i]
+    if not (isinstance(a, str) and a.startswith("v") and a[1:].isdigit() and int(a[1:]) < 32):
+        raise StatementError(f"operand {i + 1} of `{mn}` must be a vector register, not `{describe_arg(a)}`",
+                             operand=i)
+    return int(a[1:])
+
+
+def _masked(args, i):
+    """(vm bit, index after it): an optional `v0.t` operand at ``i``."""
+    if i < len(args) and args[i] == "v0.t":
+        return 0, i + 1
+    return 1, i
+
+
+def _vcompare_immediate(base, zero_form):
+    """vmslt{u}.vi / vmsge{u}.vi: GNU rewrites `< i` as `<= i-1` and `>= i` as `> i-1`; an unsigned
+    compare with 0 has no such immediate and becomes vmsne.vv / vmseq.vv of a register with itself."""
+    unsigned = base.endswith("u.vi")
+
+    def handler(asm, args, enc):
+        mn = handler.name
+        count(args, (3, 4), mn, "vd, vs2, imm[, v0.t]")
+        vd, vs2 = vreg(args, 0, mn), vreg(args, 1, mn)
+        imm = asm.const(args[2], 2, "an immediate")
+        vm, end = _masked(args, 3)
+        if end != len(args):
+            raise StatementError(f"operand {end + 1} of `{mn}` must be v0.t", operand=end)
+        if unsigned and imm == 0:
+            emit(asm, zero_form, {"vd": vd, "vs2": vs2, "vs1": vs2, "vm": vm})
+            return
+        if not (-15 <= imm <= 16):
+            raise StatementError(f"immediate {imm} out of range for `{mn}`", "allowed range is -15..16",
+                                 2)
+        emit(asm, base, {"vd": vd, "vs2": vs2, "simm5": imm - 1, "vm": vm})
+    handler.name = ""
+    return handler
+
+
+def _vmsge_vx(less_than):
+    """vmsge{u}.vx: GNU's expansions through vmslt{u}.vx and mask logic (the RVV spec's sequences)."""
+    def handler(asm, args, enc):
+        mn = handler.name
+        count(args, (3, 4, 5), mn, "vd, vs2, rs1[, v0.t[, vt]]")
+        vd, vs2, rs1 = vreg(args, 0, mn), vreg(args, 1, mn), xreg(args, 2, mn)
+        vm, end = _masked(args, 3)
+        temp = vreg(args, end, mn) if end < len(args) else None
+        if vm and temp is None and end == len(args):                  # unmasked
+            emit(asm, less_than, {"vd": vd, "vs2": vs2, "rs1": rs1, "vm": 1})
+            emit(asm, "vmnand.mm", {"vd": vd, "vs2": vd, "vs1": vd})
+        elif not vm and temp is None:                                  # masked, vd != v0
+            if vd == 0:
+                raise StatementError(f"`{mn}` with v0.t and vd = v0 needs a temporary register",
+                                     f"syntax: {mn} vd, vs2, rs1, v0.t, vt", 0)
+            emit(asm, less_than, {"vd": vd, "vs2": vs2, "rs1": rs1, "vm": 0})
+            emit(asm, "vmxor.mm", {"vd": vd, "vs2": vd, "vs1": 0})
+        elif not vm and vd == 0:                                       # masked, vd = v0, with a temporary
+            emit(asm, less_than, {"vd": temp, "vs2": vs2, "rs1": rs1, "vm": 0})
+            emit(asm, "vmandn.mm", {"vd": vd, "vs2": vd, "vs1": temp})
+        elif not vm:                                                   # masked, any vd, with a temporary
+            emit(asm, less_than, {"vd": temp, "vs2": vs2, "rs1": rs1, "vm": 0})
+            emit(asm, "vmandn.mm", {"vd": temp, "vs2": 0, "vs1": temp})
+            emit(asm, "vmandn.mm", {"vd": vd, "vs2": vd, "vs1": 0})
+            emit(asm, "vmor.mm", {"vd": vd, "vs2": temp, "vs1": vd})
+        else:
+            raise StatementError(f"operand {end + 1} of `{mn}` must be v0.t", operand=end)
+    handler.name = ""
+    return handler
+
+
+PSEUDOS.update({
+    "vmslt.vi": _vcompare_immediate("vmsle.vi", None),
+    "vmsltu.vi": _vcompare_immediate("vmsleu.vi", "vmsne.vv"),
+    "vmsge.vi": _vcompare_immediate("vmsgt.vi", None),
+    "vmsgeu.vi": _vcompare_immediate("vmsgtu.vi", "vmseq.vv"),
+    "vmsge.vx": _vmsge_vx("vmslt.vx"),
+    "vmsgeu.vx": _vmsge_vx("vmsltu.vx"),
+})
+
+
 for _name, _h in PSEUDOS.items():
     if hasattr(_h, "name"):
         _h.name = _name

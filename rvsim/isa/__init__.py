@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import base, compressed, fp, vector
+from . import base, compressed, fp, ml, vector
 from .operands import OPERAND_KINDS, OperandKind
 from .table import Instruction, parse_table
 
@@ -36,14 +36,14 @@ IMPLIES = {
     "zvt": ("v",),
 }
 
-_MODULES = (base, fp, compressed, vector)
+_MODULES = (base, fp, compressed, vector, ml)
 
 
 def _load() -> tuple[Instruction, ...]:
     records = []
     for module in _MODULES:
         for ext, text in module.TABLES.items():
-            for part in ext.split("+"):
+            for part in ext.replace("|", "+").split("+"):
                 if part not in EXTENSIONS:
                     raise ValueError(f"table {module.__name__} names unknown extension {part!r}")
             records.extend(parse_table(text, ext))
@@ -103,7 +103,8 @@ def extension_mask(exts) -> int:
 
 
 def enabled(insn: Instruction, exts) -> bool:
-    return all(e in exts for e in insn.extensions)
+    """Whether ``insn`` exists on a machine with extensions ``exts``."""
+    return all(e in exts for e in insn.extensions) or any(e in exts for e in insn.alternatives)
 
 
 @lru_cache(maxsize=None)

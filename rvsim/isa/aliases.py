@@ -188,6 +188,37 @@ add        | c.add      | c_rd_rs1_n0, c_rd_rs1_n0, c_rs2_n0    | c_rd_rs1_n0!=0
 fsd        | c.fsdsp    | c_fs2, c_uimm9sp_s(sp)    |                      | disasm
 sw         | c.swsp     | c_rs2, c_uimm8sp_s(sp)    |                      | disasm
 sd         | c.sdsp     | c_rs2, c_uimm9sp_s(sp)    |                      | disasm
+# --- vector (RVV 1.0): objdump 2.40's aliases, and the operand-swapping compares GNU as accepts
+vl1r.v       | vl1re8.v    | vd, (rs1)           |
+vl2r.v       | vl2re8.v    | vd, (rs1)           |
+vl4r.v       | vl4re8.v    | vd, (rs1)           |
+vl8r.v       | vl8re8.v    | vd, (rs1)           |
+vneg.v       | vrsub.vx    | vd, vs2, vm         | rs1=0
+vwcvt.x.x.v  | vwadd.vx    | vd, vs2, vm         | rs1=0
+vwcvtu.x.x.v | vwaddu.vx   | vd, vs2, vm         | rs1=0
+vnot.v       | vxor.vi     | vd, vs2, vm         | simm5=-1
+vncvt.x.x.w  | vnsrl.wx    | vd, vs2, vm         | rs1=0
+vmmv.m       | vmand.mm    | vd, vs2             | vs1=vs2
+vmnot.m      | vmnand.mm   | vd, vs2             | vs1=vs2
+vmclr.m      | vmxor.mm    | vd                  | vs1=vd vs2=vd
+vmset.m      | vmxnor.mm   | vd                  | vs1=vd vs2=vd
+vfneg.v      | vfsgnjn.vv  | vd, vs2, vm         | vs1=vs2
+vfabs.v      | vfsgnjx.vv  | vd, vs2, vm         | vs1=vs2
+vmcpy.m      | vmand.mm    | vd, vs2             | vs1=vs2              | asm
+vmsgt.vv     | vmslt.vv    | vd, vs1, vs2, vm    |                      | asm
+vmsgtu.vv    | vmsltu.vv   | vd, vs1, vs2, vm    |                      | asm
+vmsge.vv     | vmsle.vv    | vd, vs1, vs2, vm    |                      | asm
+vmsgeu.vv    | vmsleu.vv   | vd, vs1, vs2, vm    |                      | asm
+vmfgt.vv     | vmflt.vv    | vd, vs1, vs2, vm    |                      | asm
+vmfge.vv     | vmfle.vv    | vd, vs1, vs2, vm    |                      | asm
+# --- Zvdot4a8i: the former Zvqdotq spellings (identical encodings)
+vqdot.vv     | vdot4a.vv   | vd, vs2, vs1, vm    |                      | asm
+vqdot.vx     | vdot4a.vx   | vd, vs2, rs1, vm    |                      | asm
+vqdotu.vv    | vdot4au.vv  | vd, vs2, vs1, vm    |                      | asm
+vqdotu.vx    | vdot4au.vx  | vd, vs2, rs1, vm    |                      | asm
+vqdotsu.vv   | vdot4asu.vv | vd, vs2, vs1, vm    |                      | asm
+vqdotsu.vx   | vdot4asu.vx | vd, vs2, rs1, vm    |                      | asm
+vqdotus.vx   | vdot4aus.vx | vd, vs2, rs1, vm    |                      | asm
 """
 
 # Reserved encodings (an operand kind's ``reserved_zero`` value) that objdump still decodes and prints.

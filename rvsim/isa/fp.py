@@ -107,10 +107,14 @@ fcvt.h.lu  | fd, rs1, rm  | 24..20=3 31..27=0x1A 26..25=2 6..0=0x53
 
 # Zfhmin is a subset of Zfh: loads, stores, moves and conversions to/from single (and double with D).
 ZFHMIN = """
-flh       | fd, imm_i(rs1)   | 14..12=1 6..0=0x7
-fsh       | fs2, imm_s(rs1)  | 14..12=1 6..0=0x27
 fcvt.s.h  | fd, fs1 ; rm     | 24..20=2 31..27=0x08 26..25=0 6..0=0x53
 fcvt.h.s  | fd, fs1, rm      | 24..20=0 31..27=0x08 26..25=2 6..0=0x53
+"""
+
+# Half-precision loads, stores and moves: Zfbfmin provides them too (for bfloat16 values).
+ZFHMIN_OR_ZFBFMIN = """
+flh       | fd, imm_i(rs1)   | 14..12=1 6..0=0x7
+fsh       | fs2, imm_s(rs1)  | 14..12=1 6..0=0x27
 fmv.x.h   | rd, fs1          | 24..20=0 31..27=0x1C 14..12=0 26..25=2 6..0=0x53
 fmv.h.x   | fd, rs1          | 24..20=0 31..27=0x1E 14..12=0 26..25=2 6..0=0x53
 """
@@ -125,4 +129,6 @@ fcvt.bf16.s  | fd, fs1, rm  | 24..20=8 31..27=0x08 26..25=2 6..0=0x53
 fcvt.s.bf16  | fd, fs1 ; rm | 24..20=6 31..27=0x08 26..25=0 6..0=0x53
 """
 
-TABLES = {"f": F, "d": D, "zfh": ZFH, "zfhmin": ZFHMIN, "zfhmin+d": ZFHMIN_D, "zfbfmin": ZFBFMIN}
+# Keys name the extensions an instruction needs: "a+b" both, "a|b" either.
+TABLES = {"f": F, "d": D, "zfh": ZFH, "zfhmin": ZFHMIN, "zfhmin|zfbfmin": ZFHMIN_OR_ZFBFMIN,
+          "zfhmin+d": ZFHMIN_D, "zfbfmin": ZFBFMIN}

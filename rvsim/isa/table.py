@@ -39,9 +39,11 @@ class Instruction:
     expands_to: str | None = None      # compressed: mnemonic of the 32-bit instruction it stands for
     implied: tuple[tuple[str, int], ...] = ()  # compressed: decoded-entry slots the expansion fixes
     tokens: tuple[str, ...] = field(default=(), repr=False)  # syntax split into words and punctuation
+    alternatives: tuple[str, ...] = ()  # other extensions that also provide it on their own (flh: zfbfmin)
 
     @property
     def extensions(self) -> tuple[str, ...]:
+        """The extensions this instruction needs (all of them), when no alternative provides it."""
         return tuple(self.extension.split("+"))
 
     @property
@@ -90,7 +92,11 @@ def _parse_bits(spec: str, where: str) -> tuple[int, int, int]:
 
 
 def parse_table(text: str, extension: str) -> list[Instruction]:
-    """Parse one table block (see the module docstring) into instruction records."""
+    """Parse one table block (see the module docstring) into instruction records.
+
+    ``extension`` is what the block's instructions need: ``"zfhmin"``, ``"c+d"`` (both) or
+    ``"zfhmin|zfbfmin"`` (either: the first is the instruction's own extension, the rest alternatives)."""
+    extension, *alternatives = extension.split("|")
     records = []
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
@@ -121,5 +127,6 @@ def parse_table(text: str, extension: str) -> list[Instruction]:
         if covered != full:
             raise ValueError(f"{where}: bits {full & ~covered:#x} are not described")
         records.append(Instruction(mnemonic, extension, syntax.strip(), match, mask, length,
-                                   operands, hidden_kinds, ignored, expands_to, implied, tokens))
+                                   operands, hidden_kinds, ignored, expands_to, implied, tokens,
+                                   tuple(alternatives)))
     return records

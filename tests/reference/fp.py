@@ -368,7 +368,7 @@ def _register_value(value: int, bits: int) -> int:
 
 
 def to_int(fmt: int, a: int, bits: int, is_unsigned: bool, rm: int) -> tuple[int, int]:
-    """fcvt.{w,wu,l,lu}: (register value as signed int64, flags)."""
+    """fcvt.{w,wu,l,lu} (bits 32/64) and vfcvt (bits = SEW): (value sign-extended to int64, flags)."""
     low, high = int_range(bits, is_unsigned)
     x = decode(fmt, a)
     if x.is_nan or (x.kind == INF and not x.sign):

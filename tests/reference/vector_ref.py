@@ -13,6 +13,7 @@ must then raise an illegal-instruction trap), or a memory fault ("fault", elemen
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
@@ -502,7 +503,7 @@ def execute(st: VState, mnemonic: str, ops: dict) -> None:
         packed = [src2(i) for i in range(st.vl) if st.bit(vs1, i)]
         for k, v in enumerate(packed):
             st.put(vd, k, sew, v)
-        if st.ones and st.vta:
+        if st.ones and st.vta and st.vl > 0:      # vstart >= vl: no element, tail included, is written
             for k in range(len(packed), regs_of(lmul) * st.vlenb * 8 // sew):
                 st.put(vd, k, sew, -1)
     elif mnemonic.startswith("vmv") and mnemonic.endswith("r.v"):
@@ -540,7 +541,9 @@ def execute_mem(st: VState, word_fields: dict, ops: dict, mem: bytearray, mem_ba
     def access(addr, nbytes, value=None):
         off = (addr - mem_base) % (1 << 64)
         if off + nbytes > len(mem):
-            raise MemoryFault(-1, addr)
+            # an access that runs off the end reports the address of its first inaccessible byte
+            # (privileged spec: mtval holds the portion of a misaligned access that faulted)
+            raise MemoryFault(-1, addr if off >= len(mem) else (mem_base + len(mem)) % (1 << 64))
         if value is None:
             return int.from_bytes(mem[off:off + nbytes], "little")
         mem[off:off + nbytes] = u(value, 8 * nbytes).to_bytes(nbytes, "little")
@@ -614,12 +617,12 @@ def execute_mem(st: VState, word_fields: dict, ops: dict, mem: bytearray, mem_ba
                     access(fa, data_eew // 8, st.get(vd + f * regs, i, data_eew))
                 else:
                     st.put(vd + f * regs, i, data_eew, access(fa, data_eew // 8))
-            except MemoryFault:
+            except MemoryFault as fault:
                 if ff and i > 0:
                     st.vl = i
                     break
                 st.vstart = i
-                raise MemoryFault(i, fa) from None
+                raise MemoryFault(i, fault.addr) from None
         else:
             continue
         break
@@ -662,14 +665,83 @@ def _write_mask(st: VState, vd: int, vm: int, compute) -> None:
 FP_BINARY = ["vfadd", "vfsub", "vfrsub", "vfmul", "vfdiv", "vfrdiv", "vfmin", "vfmax", "vfsgnj", "vfsgnjn",
              "vfsgnjx"]
 FP_FMA = ["vfmacc", "vfnmacc", "vfmsac", "vfnmsac", "vfmadd", "vfnmadd", "vfmsub", "vfnmsub"]
+# The specification's lookup tables for vfrec7.v (index: the seven significand MSBs) and vfrsqrt7.v
+# (index: the exponent's LSB, then the six significand MSBs); entries are the seven MSBs of the result
+# significand.
+REC7_TABLE = [
+    127, 125, 123, 121, 119, 117, 116, 114, 112, 110, 109, 107, 105, 104, 102, 100,
+    99, 97, 96, 94, 93, 91, 90, 88, 87, 85, 84, 83, 81, 80, 79, 77,
+    76, 75, 74, 72, 71, 70, 69, 68, 66, 65, 64, 63, 62, 61, 60, 59,
+    58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43,
+    42, 41, 40, 40, 39, 38, 37, 36, 35, 35, 34, 33, 32, 31, 31, 30,
+    29, 28, 28, 27, 26, 25, 25, 24, 23, 23, 22, 21, 21, 20, 19, 19,
+    18, 17, 17, 16, 15, 15, 14, 14, 13, 12, 12, 11, 11, 10, 9, 9,
+    8, 8, 7, 7, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 0,
+]
+RSQRT7_TABLE = [
+    52, 51, 50, 48, 47, 46, 44, 43, 42, 41, 40, 39, 38, 36, 35, 34,
+    33, 32, 31, 30, 30, 29, 28, 27, 26, 25, 24, 23, 23, 22, 21, 20,
+    19, 19, 18, 17, 16, 16, 15, 14, 14, 13, 12, 12, 11, 10, 10, 9,
+    9, 8, 7, 7, 6, 6, 5, 4, 4, 3, 3, 2, 2, 1, 1, 0,
+    127, 125, 123, 121, 119, 118, 116, 114, 113, 111, 109, 108, 106, 105, 103, 102,
+    100, 99, 97, 96, 95, 93, 92, 91, 90, 88, 87, 86, 85, 84, 83, 82,
+    80, 79, 78, 77, 76, 75, 74, 73, 72, 71, 70, 70, 69, 68, 67, 66,
+    65, 64, 63, 63, 62, 61, 60, 59, 59, 58, 57, 56, 56, 55, 54, 53,
+]
+
+
+def _normalised(fmt: int, magnitude) -> tuple[int, int]:
+    """Biased exponent (below 1 for subnormals) and significand bits after the leading one."""
+    from . import fp
+    f = fp.FORMATS[fmt]
+    e = fp.floor_log2(magnitude)
+    frac = (magnitude / fp.pow2(e) - 1) * 2 ** f.frac_bits
+    return e + f.bias, int(frac)
+
+
+def estimate(fmt: int, a: int, recip_sqrt: bool, rm: int) -> tuple[int, int]:
+    """vfrsqrt7 / vfrec7 of bit pattern a: (result, flags)."""
+    from . import fp
+    f = fp.FORMATS[fmt]
+    v = fp.decode(fmt, a)
+    if v.is_nan:
+        return f.canonical_nan, fp.NV if v.kind == fp.SNAN else 0
+    if v.kind == fp.ZERO:
+        return fp._infinity(fmt, v.sign), fp.DZ
+    if recip_sqrt:
+        if v.sign:
+            return f.canonical_nan, fp.NV
+        if v.kind == fp.INF:
+            return 0, 0
+        e, sig = _normalised(fmt, v.magnitude)
+        t = RSQRT7_TABLE[((e & 1) << 6) | (sig >> (f.frac_bits - 6))]
+        out_e = (3 * f.bias - 1 - e) // 2
+        return fp._encode_exact(fmt, 0, (1 + Fraction(t, 128)) * fp.pow2(out_e - f.bias)), 0
+    if v.kind == fp.INF:
+        return fp._zero(fmt, v.sign), 0
+    e, sig = _normalised(fmt, v.magnitude)
+    t = REC7_TABLE[sig >> (f.frac_bits - 7)]
+    out_e = 2 * f.bias - 1 - e
+    value = (1 + Fraction(t, 128)) * fp.pow2(out_e - f.bias)
+    if out_e > 2 * f.bias:
+        return fp.round_value(fmt, v.sign, value, rm)     # overflow: infinity or the largest finite
+    if out_e < 1:
+        # subnormal: the significand with its leading one shifted right, low bits dropped
+        value = Fraction(int(value / fp.pow2(1 - f.bias - f.frac_bits)), 1) * fp.pow2(1 - f.bias - f.frac_bits)
+    return fp._encode_exact(fmt, v.sign, value), 0
+
+
 FP_WIDE = ["vfwadd", "vfwsub", "vfwadd.w", "vfwsub.w", "vfwmul", "vfwmacc", "vfwnmacc", "vfwmsac", "vfwnmsac"]
 FP_CMP = ["vmfeq", "vmfne", "vmflt", "vmfle", "vmfgt", "vmfge"]
 
 
-def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list) -> int:
+def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list, exts=frozenset()) -> int:
     """Execute one vector FP instruction with dynamic rounding mode ``frm``; ``fregs`` are the 64-bit f
-    registers (updated by vfmv.f.s).  Returns the accrued exception flags.  SEW 32/64 only (Zvfh off)."""
+    registers (updated by vfmv.f.s).  Returns the accrued exception flags.  SEW 32/64, and binary16 at
+    SEW=16 as ``exts`` allows: with "zvfh" every FP instruction plus the int8 <-> f16 conversions, with
+    "zvfhmin" only vfwcvt.f.f.v and vfncvt.f.f.w (spec: zvfh.adoc, zvfhmin.adoc)."""
     from . import fp
+    zvfh = "zvfh" in exts
     name, _, form = mnemonic.rpartition(".")
     vm = ops.get("vm", 0 if form == "vfm" else 1)
     masked = vm == 0
@@ -709,7 +781,8 @@ def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list) -> i
                                                                      srcs[1][0], regs_of(srcs[1][1])):
             raise Illegal("register read with two EEWs")
 
-    if sew not in (32, 64) and not (sew in (8, 16, 32) and (name.startswith("vfwcvt") or name.startswith("vfncvt"))):
+    fp_sews = (16, 32, 64) if zvfh else (32, 64)
+    if sew not in fp_sews and not (sew in (8, 16, 32) and (name.startswith("vfwcvt") or name.startswith("vfncvt"))):
         raise Illegal("FP SEW")
     f = F(sew) if sew >= 16 else None
     vec1 = form in ("vv", "wv", "vs")
@@ -746,8 +819,8 @@ def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list) -> i
         _write_elems(st, vd, vm, sew, lmul, op)
     elif name in FP_WIDE or name + ".w" in FP_WIDE and form in ("wv", "wf"):
         full = name + ".w" if form in ("wv", "wf") else name
-        if sew != 32 or lmul == 8:
-            raise Illegal("FP widening needs SEW=32 (no Zvfh) and LMUL < 8")
+        if sew not in ((16, 32) if zvfh else (32,)) or lmul == 8:
+            raise Illegal("FP widening needs SEW=32 (or 16 with Zvfh) and LMUL < 8")
         w, wf = 2 * sew, F(2 * sew)
         wide_a = form in ("wv", "wf")
         srcs = [(vs2, 2 * lmul if wide_a else lmul, w if wide_a else sew)]
@@ -778,13 +851,15 @@ def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list) -> i
             if name == "vmfgt": return call(fp.lt, f, b, a)
             return call(fp.le, f, b, a)
         _write_mask(st, vd, vm, cmp)
-    elif mnemonic in ("vfsqrt.v", "vfclass.v") or (mnemonic.startswith("vfcvt.")):
+    elif mnemonic in ("vfsqrt.v", "vfclass.v", "vfrsqrt7.v", "vfrec7.v") or (mnemonic.startswith("vfcvt.")):
         basic_checks(lmul, sew, [(vs2, lmul, sew)])
         kind = mnemonic[6:-2] if mnemonic.startswith("vfcvt.") else mnemonic
         def un(i):
             a = st.get(vs2, i, sew)
             if kind == "vfsqrt.v": return call(fp.sqrt, f, a, frm)
             if kind == "vfclass.v": return fp.classify(f, a)
+            if kind == "vfrsqrt7.v": return call(estimate, f, a, True, frm)
+            if kind == "vfrec7.v": return call(estimate, f, a, False, frm)
             rm = fp.RTZ if kind.startswith("rtz.") else frm
             k = kind.replace("rtz.", "")
             if k == "xu.f": return u(call(fp.to_int, f, a, sew, True, rm), sew)
@@ -801,9 +876,11 @@ def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list) -> i
         dst_float = k.startswith("f.")
         if sew == 64 or lmul == 8:
             raise Illegal("widening/narrowing at SEW=64 or LMUL=8")
-        # without Zvfh, FP operands must be 32/64-bit
+        # the SEW-wide operand: binary16 needs Zvfh (Zvfhmin: f.f conversions only, not rod), an 8-bit
+        # integer converts from/to binary16 (Zvfh)
         narrow_fp = (src_float if widen else dst_float)
-        if (narrow_fp and sew != 32) or (not narrow_fp and sew == 8) or (sew == 16 and narrow_fp):
+        half_ok = zvfh or ("zvfhmin" in exts and k == "f.f" and rm != fp.ROD)
+        if (narrow_fp and sew not in ((16, 32) if half_ok else (32,))) or (not narrow_fp and sew == 8 and not zvfh):
             raise Illegal("FP width needs Zvfh")
         w = 2 * sew
         if widen:
@@ -858,8 +935,8 @@ def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list) -> i
             _write_elems(st, vd, vm, sew, lmul, lambda i: x if i == st.vl - 1 else src[i + 1])
     elif name in ("vfredosum", "vfredusum", "vfredmin", "vfredmax", "vfwredosum", "vfwredusum"):
         wide = name.startswith("vfw")
-        if wide and sew != 32:
-            raise Illegal("widening FP reduction needs SEW=32")
+        if wide and sew not in ((16, 32) if zvfh else (32,)):
+            raise Illegal("widening FP reduction needs SEW=32 (or 16 with Zvfh)")
         if st.vstart != 0:
             raise Illegal("reduction with vstart != 0")
         check_group(vs2, lmul)

@@ -1,0 +1,123 @@
+/* The cycle model's state (internal to the core; the public side is timing.h). */
+#ifndef RVSIM_TIMING_INTERNAL_H
+#define RVSIM_TIMING_INTERNAL_H
+
+#include "core.h"
+#include "timing.h"
+#include "isa_timing.h"
+
+#define RV_VQUEUE_MAX 256       /* capacity of the vector-queue ring (>= any queue depth) */
+#define RV_RAS_MAX 64
+
+_Static_assert(RV_TC_COUNT <= RV_TIMING_CLASSES, "raise RV_TIMING_CLASSES");
+
+typedef struct rv_tcache {
+    rv_cache_params p;
+    uint32_t sets, line_bits;
+    uint64_t *tag;              /* line address per way, ~0 when empty */
+    uint64_t *ready;            /* cycle the line's data is (or was) available */
+    uint64_t *stamp;            /* LRU: last use */
+    uint8_t *dirty;
+    uint64_t clock;
+    uint64_t mru_line, mru_way; /* the line found last (most accesses hit it again) */
+} rv_tcache;
+
+/* What the step needs to know about one instruction (exec_op), resolved from the ISA table and the
+   parameters when the model is enabled, so that the per-instruction work reads one small record. */
+enum {
+    RV_K_PLAIN = 0, RV_K_LOAD, RV_K_STORE, RV_K_AMO, RV_K_BRANCH, RV_K_JAL, RV_K_JALR, RV_K_MULDIV,
+    RV_K_FP, RV_K_VECTOR
+};
+/* Scoreboard layout: x0..x32 at 0 (x32 is where writes to x0 go), f0..f31 at RV_REG_F, then 32
+   entries that are never written (the "register" an absent source reads: always ready), then 32 that
+   are written and never read (where an instruction without a register result writes). */
+#define RV_REG_F 64
+#define RV_REG_NONE 96
+#define RV_REG_JUNK 128
+#define RV_REG_COUNT 160
+/* Rare work an instruction needs (rv_top.special). */
+enum { RV_SP_RD_SOURCE = 1, RV_SP_DIV = 2, RV_SP_SERIAL = 4, RV_SP_VECTOR = 8 };
+typedef struct rv_top {
+    uint8_t kind;               /* RV_K_*: how results are produced */
+    uint8_t special;            /* RV_SP_* */
+    uint8_t src[4];             /* scoreboard base of rd (when read), rs1, rs2, rs3: 0, RV_REG_F or
+                                   RV_REG_NONE */
+    uint8_t dst;                /* scoreboard base of the written register: 0, RV_REG_F, RV_REG_JUNK */
+    uint8_t unit;               /* scalar unit kind (the spare row RV_TIMING_UNITS when unlimited) */
+    uint8_t unit_count;
+    uint8_t waw;                /* results must arrive after an older write to rd */
+    uint8_t flops;              /* scalar FP operations (FMA = 2) */
+    uint8_t rcause;             /* the stall cause of instructions waiting for this one's result */
+    uint32_t lat;               /* issue to result */
+    uint32_t occ;               /* cycles the unit stays busy (0 for an unlimited unit) */
+} rv_top;
+
+/* Per-address counters of one code page: the counts every instruction updates, kept dense, and the
+   stall breakdown, allocated when the page first stalls. */
+typedef struct rv_pc_hot { uint64_t count, cycles; } rv_pc_hot;
+typedef struct rv_pc_page {
+    rv_pc_hot hot[RV_SLOTS_PER_PAGE];
+    uint64_t (*stall)[RV_STALL_COUNT];
+} rv_pc_page;
+
+/* The producer of one vector register, for chaining. */
+typedef struct rv_vreg_state {
+    uint64_t start, occupancy, latency;
+    uint8_t cls, valid;
+} rv_vreg_state;
+
+struct rv_timing;
+typedef void (*rv_step_fn)(rv_machine *m, struct rv_timing *T, const rv_insn_t *e, uint64_t pc,
+                           uint64_t rs1v, uint64_t rs2v, int taken);
+
+typedef struct rv_timing {
+    rv_timing_params p;
+    rv_top op[RV_OP_COUNT];
+    rv_step_fn step[RV_OP_COUNT];   /* the compiled copy of the step each op uses (timing.c) */
+    rv_timing_totals t;
+    /* issue */
+    uint64_t cycle;             /* issue cycle of the newest instruction */
+    uint64_t charge_mark;       /* issue cycle of the previous instruction (~0 before the first) */
+    uint32_t slots;             /* instructions issued in that cycle */
+    uint64_t fetch_ready;       /* earliest issue cycle allowed by fetch */
+    uint8_t fetch_cause;
+    uint64_t fetch_pc;          /* the branch/jump that set fetch_ready (blamed for its stalls) */
+    uint64_t end;               /* latest completion so far */
+    uint64_t reg_ready[RV_REG_COUNT];   /* when each register's value is ready (layout above) */
+    uint8_t reg_cause[RV_REG_COUNT];
+    uint64_t unit_free[RV_TIMING_UNITS + 1][RV_TIMING_MAX_PIPES];   /* + a row for unlimited units */
+    /* branch prediction */
+    uint8_t *bp;
+    uint32_t bp_mask, ghist;
+    uint64_t *btb;
+    uint64_t ras[RV_RAS_MAX];
+    uint64_t ras_top, ras_bottom;
+    uint64_t last_fetch_line;
+    /* memory */
+    rv_tcache l1i, l1d, l2;
+    uint64_t dram_free;
+    /* vector unit */
+    uint64_t vq[RV_VQUEUE_MAX];  /* start cycle of recent vector instructions (queue exits) */
+    uint64_t v_last_start, last_vstart, last_vdone;
+    uint64_t vpipe_free[RV_VPIPE_COUNT][RV_TIMING_MAX_PIPES];
+    rv_vreg_state vreg[32];
+    uint64_t machine_te;        /* the machine's Zvt TE (0 without Zvt) */
+    uint64_t mtype_now;         /* mtype of the vector instruction being timed */
+    /* per-pc statistics, one array per code page */
+    uint64_t mem_base, npages;
+    rv_pc_page **pcpage;
+    rv_pc_page *pc_cur;         /* the page of the last instruction, and its index */
+    uint64_t pc_cur_index;
+    rv_pc_hot stray_hot;        /* addresses outside memory (cannot execute; kept for safety) */
+    uint64_t stray_stall[RV_STALL_COUNT];
+    /* pipeline trace */
+    rv_timing_trace_rec *trace;
+    uint64_t trace_cap, trace_used;
+} rv_timing;
+
+void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v,
+                    uint64_t rs2v, int taken);
+uint64_t rv_timing_now(rv_machine *m);
+void rv_timing_destroy(rv_machine *m);
+
+#endif
