@@ -417,6 +417,21 @@ class Machine(VectorViews):
                                   pc=int(h.trap_pc), cause=int(h.trap_cause))
         raise SimulationError(f"core returned unknown stop code {code}", pc=self.pc)
 
+    def enable_timing(self, preset="teach"):
+        """Turn the cycle model on (a preset name, a .toml path or a parsed config); returns the
+        :class:`rvsim.timing.Timing` that holds its results.  ``run()`` then executes in the timed
+        loop; :meth:`disable_timing` returns to the functional loop."""
+        from .timing import Timing
+        if self.timing is not None:
+            self.timing.disable()
+        self.timing = Timing(self, preset)
+        return self.timing
+
+    def disable_timing(self) -> None:
+        if self.timing is not None:
+            self.timing.disable()
+        self.timing = None
+
     # ------------------------------------------------------------------ snapshots
 
     def snapshot(self, region: tuple[int, int] | None = None) -> Snapshot:
@@ -493,21 +508,6 @@ class Machine(VectorViews):
     def _page_flags(self) -> np.ndarray:
         return np.frombuffer(ffi.buffer(lib.rv_page_flags(self._core), self.memory_size // PAGE),
                              dtype=np.uint8)
-
-    def enable_timing(self, preset="teach"):
-        """Turn the cycle model on (a preset name, a .toml path or a parsed config); returns the
-        :class:`rvsim.timing.Timing` that holds its results.  ``run()`` then executes in the timed
-        loop; :meth:`disable_timing` returns to the functional loop."""
-        from .timing import Timing
-        if self.timing is not None:
-            self.timing.disable()
-        self.timing = Timing(self, preset)
-        return self.timing
-
-    def disable_timing(self) -> None:
-        if self.timing is not None:
-            self.timing.disable()
-        self.timing = None
 
     def flush_icache(self) -> None:
         """Forget decoded instructions (after writing code through the ``memory`` view)."""
