@@ -20,10 +20,10 @@ from tests.conftest import require_tool
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "asm_corpus"))
 import asmgen  # noqa: E402
 
-# Zvt (matrix tiles) is not generated yet: rvsim.testing has no tile-state strategies
-ALL = "rv64gcv_zba_zbb_zbs_zfh_zfbfmin_zvfh_zvfbfwma_zvdot4a8i"
+# every extension of the table
+ALL = "rv64gcv_" + "_".join(e for e in isa.EXTENSIONS if len(e) > 1 and e != "priv")
 GNU_MARCH = "rv64gcv_zba_zbb_zbs_zfh"
-GNU_UNKNOWN = {"zfbfmin", "zvfh", "zvfhmin", "zvfbfmin", "zvfbfwma", "zvdot4a8i", "zvt"}   # unknown to GNU as 2.40
+GNU_UNKNOWN = {"zfbfmin", "zvfbfmin", "zvfbfwma", "zvdot4a8i", "zvt"}   # extensions GNU as 2.40 does not know
 SCALE = max(1, int(os.environ.get("RVSIM_HYPOTHESIS_SCALE", "1")))
 QUICK = settings(max_examples=10 * SCALE, deadline=None, database=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -31,7 +31,7 @@ QUICK = settings(max_examples=10 * SCALE, deadline=None, database=None,
 
 def _groups():
     """Extension groups of the table, as they appear in records (i, m, ..., c+d, zfhmin+d, v)."""
-    return sorted({r.extension for r in isa.INSTRUCTIONS} - {"zvt"})
+    return sorted({r.extension for r in isa.INSTRUCTIONS})
 
 
 def test_instructions_cover_every_record_of_the_enabled_extensions():
@@ -41,7 +41,7 @@ def test_instructions_cover_every_record_of_the_enabled_extensions():
     counts = Counter(r.extension for r in recs)
     # every extension group of the table is enabled by ALL and has records
     assert set(counts) == set(_groups())
-    assert sum(counts.values()) == len([r for r in isa.INSTRUCTIONS if r.extension != "zvt"])
+    assert sum(counts.values()) == len(isa.INSTRUCTIONS)
 
 
 @pytest.mark.parametrize("group", _groups())
@@ -67,7 +67,7 @@ def test_every_mnemonic_is_generated_and_encodes(group):
 
 def test_vector_rules_classify_every_vector_record():
     for r in isa.INSTRUCTIONS:
-        if "v" in r.extensions:
+        if "v" in r.extensions:       # the V records proper (the Zv* draft records are not generated in programs)
             shape = vector_shape(r)
             legal = [(s, l) for s, l in S.legal_vtypes() if layout(shape, s, l) is not None]
             assert shape.category == "config" or legal, r.mnemonic
@@ -87,6 +87,7 @@ def test_generated_instructions_assemble_with_rvsim_to_their_encoding(insns):
 
 
 def test_rvsim_assembler_knows_every_record():
+    """(Programs fall back to .4byte words for a record the assembler cannot parse; none is left.)"""
     unknown = [r.mnemonic for r in isa.INSTRUCTIONS if not assembler_knows(r.mnemonic)]
     assert not unknown, f"{len(unknown)} records, e.g. {unknown[:5]}"
 
@@ -170,6 +171,7 @@ def test_programs_cover_every_mnemonic_except_system_ones():
         enabled = {r.mnemonic for r in isa.INSTRUCTIONS if isa.enabled(r, exts)}
         generated = S.generated_mnemonics(ext)
         missing = enabled - generated
+        assert generated <= enabled
         assert missing <= S.SYSTEM | {"csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci"}, missing
         if "f" in exts:      # with user CSRs available, only the system instructions are left out
             assert missing <= S.SYSTEM, missing
@@ -177,7 +179,7 @@ def test_programs_cover_every_mnemonic_except_system_ones():
 
 def test_access_size_of_every_scalar_memory_record():
     for r in isa.INSTRUCTIONS:
-        if S.memory_form(r) is not None:
+        if S.memory_form(r) is not None and set(r.extensions) <= S.GENERATED_EXTENSIONS:
             assert S.access_size(r) in (1, 2, 4, 8), r.mnemonic
     assert S.access_size(isa.BY_MNEMONIC["c.fldsp"]) == 8
     assert S.access_size(isa.BY_MNEMONIC["lhu"]) == 2

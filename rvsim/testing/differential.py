@@ -259,6 +259,8 @@ def _operands_before(batch: Batch, case: Case, insn: Insn, address: int) -> dict
     out = {}
     for k in insn.record.operands:
         v = insn.operands[k.name]
+        if k.role == K.XREG and v == 0:
+            continue
         if k.role == K.XREG and "rd" not in k.slots:
             out[xreg_name(v)] = int(m.x[v])
         elif k.role == K.XREG and "rs1" in k.slots:          # read-modify-write compressed forms

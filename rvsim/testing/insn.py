@@ -136,6 +136,11 @@ def _format(k: K.OperandKind, v: int, target: str | None) -> str | None:
         return None if v else "v0.t"
     if role == K.VTYPEI:
         return vtype_text(v)
+    if role == "treg":
+        return f"mt{v}"
+    if role == "mtypei":
+        from ..isa.ml import format_mtype_immediate
+        return format_mtype_immediate(v)
     raise ValueError(f"no text form for operand kind {k.name} (role {role})")
 
 

@@ -12,6 +12,8 @@ Fixtures:
   The test is skipped when qemu-riscv64 is not installed (failed instead under RVSIM_REQUIRE_TOOLS=1).
 * ``rvsim_compare`` — :func:`rvsim.testing.compare` bound to that reference.
 
+The reference fixtures are session-scoped (stateless), so hypothesis tests may use them.
+
 The module imports nothing from rvsim until a fixture is used, so test sessions that use none of
 this pay nothing for it.
 """
@@ -93,7 +95,7 @@ def load_reference(spec: str):
     return obj
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def rvsim_reference(request):
     """The reference chosen with --rvsim-ref (skips when qemu-riscv64 is needed but missing)."""
     ref = load_reference(request.config.getoption("--rvsim-ref"))
@@ -105,7 +107,7 @@ def rvsim_reference(request):
     return ref
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def rvsim_compare(rvsim_reference):
     """``rvsim_compare(programs, **options)``: :func:`rvsim.testing.compare` against the chosen reference."""
     from rvsim.testing import compare

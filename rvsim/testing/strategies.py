@@ -372,6 +372,18 @@ def _make_record_strategy(r: Instruction) -> st.SearchStrategy[Insn]:
     return _plain_record_strategy(r)
 
 
+def is_vector(r: Instruction) -> bool:
+    """Records of V and of the extensions built on it (Zv*)."""
+    return any(e == "v" or e.startswith("zv") for e in r.extensions)
+
+
+# Extensions programs() generates instructions of.  The draft ML extensions (Zvt tiles and mtype,
+# Zvdot4a8i, Zvfbf*) are left out: the harness neither sets up nor compares tile state, and QEMU 7.2
+# knows none of them; instructions() still covers their encodings.
+GENERATED_EXTENSIONS = frozenset({"i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "priv", "zba", "zbb", "zbs",
+                                  "zfh", "zfhmin", "zfbfmin", "v", "zvfh", "zvfhmin"})
+
+
 def _plain_record_strategy(r: Instruction) -> st.SearchStrategy[Insn]:
     return st.composite(lambda draw: Insn(r, tuple((k.name, draw_operand(draw, k, r)) for k in r.all_operands)))()
 
@@ -443,7 +455,12 @@ def _operand_choices(kind: K.OperandKind, hidden_rm: bool) -> _OperandChoices:
         edges = tuple(v for v in dict.fromkeys((0, step, -step, lo, hi, 2 * step, hi - step, lo + step,
                                                  step * 15, -step * 16)) if ok(v))
         return _OperandChoices(edges, None, lo, hi, step, kind.nonzero)
-    raise ValueError(f"no value strategy for operand kind {kind.name} (role {role})")
+    # any other role (tile registers, mtype immediates...): every value the field can encode
+    lo, hi = kind.value_range()
+    values = tuple(v for v in range(lo, hi + 1) if kind.fits(v) and not (kind.nonzero and v == 0))
+    if not values or len(values) > 4096:
+        raise ValueError(f"no value strategy for operand kind {kind.name} (role {role})")
+    return _OperandChoices(values[:1], values)
 
 
 def _vector_record_strategy(r: Instruction) -> st.SearchStrategy[Insn]:
@@ -561,8 +578,8 @@ class _MemoryForm:
 def memory_form(r: Instruction) -> _MemoryForm | None:
     """How a scalar memory instruction names its address (None for non-memory records, jalr included)."""
     t = r.tokens
-    if "(" not in t or r.mnemonic in ("jalr",) or "v" in r.extensions or "zvt" in r.extensions:
-        return None     # vector and tile accesses are not scalar memory forms
+    if "(" not in t or r.mnemonic in ("jalr",) or is_vector(r):
+        return None
     i = t.index("(")
     kinds = {k.name for k in r.operands}
     offset = t[i - 1] if i > 0 and t[i - 1] in kinds else None
@@ -601,6 +618,8 @@ def _classify(exts: frozenset, exclude, include, memory: int) -> _Pools:
     plain, jumps, vector, config = [], [], [], []
     for r in INSTRUCTIONS:
         if not isa.enabled(r, exts) or r.mnemonic in exclude or r.mnemonic in SYSTEM:
+            continue
+        if not set(r.extensions) <= GENERATED_EXTENSIONS:
             continue
         if include is not None and r.mnemonic not in include:
             continue
