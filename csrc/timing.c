@@ -1,6 +1,7 @@
 /* The cycle model (formulas and their rationale: docs/timing.md; section numbers below refer to it).
  *
- * rv_run_timed calls rv_timing_step() once per retired instruction, after the instruction has executed,
+ * run_timed calls the step (T->step[opcode], one compiled copy per kind of instruction, or
+ * rv_timing_step() which dispatches to it) once per retired instruction, after it has executed,
  * with its decoded entry, its pc, the values its rs1/rs2 slots held before it executed (for addresses,
  * strides and divide operands) and whether it transferred control.  The model decides the cycle the
  * instruction issues in and when its results are ready; it never influences what the program computes.
