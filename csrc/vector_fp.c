@@ -48,7 +48,7 @@ static inline void fp_done(rv_machine *m, unsigned flags)
 
 #define F_VS2 1
 #define F_VS1 2
-/* same operand checks as the integer instructions (see vector_int.c) */
+/* same operand checks as the integer instructions (see check_ops in vector_int.c) */
 static int check_fp_ops(const rv_insn_t *e, int d_log2, unsigned d_eew, int s2_log2, unsigned s2_eew,
                         int s1_log2, unsigned s1_eew, unsigned fl)
 {
@@ -63,8 +63,6 @@ static int check_fp_ops(const rv_insn_t *e, int d_log2, unsigned d_eew, int s2_l
     }
     if (fl & F_VS1) {
         if (!group_ok(vs1, s1_log2) || !overlap_ok(vd, d_log2, d_eew, vs1, s1_log2, s1_eew) || (masked && vs1 == 0))
-            return 0;
-        if ((fl & F_VS2) && s1_eew != s2_eew && groups_overlap(vs1, group_regs(s1_log2), vs2, group_regs(s2_log2)))
             return 0;
     }
     return 1;
