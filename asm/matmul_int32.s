@@ -41,6 +41,7 @@ _start:
         bnez    t0, 1b
 
         # C[i][j] = sum_k A[i][k] * B[k][j]
+kernel_begin:                           # rvsim bench times kernel_begin..kernel_end
         la      s0, A                   # row i of A
         la      s2, C                   # row i of C
         li      s3, N                   # rows left
@@ -69,6 +70,7 @@ dot:    lw      a4, 0(a0)
         add     s2, s2, s4
         addi    s3, s3, -1
         bnez    s3, row
+kernel_end:
 
         # check: total of C against sum_k colsum(A)[k] * rowsum(B)[k] (64-bit arithmetic)
         la      a0, C

@@ -50,6 +50,7 @@ struct rv_machine {
     rv_code_page **code;        /* decode cache per page, NULL until code runs there */
     uint64_t npages;
     uint8_t *vreg;              /* 32 * vlenb bytes */
+    uint8_t *tiles;             /* Zvt tile state, 16 * TE * TE bytes (cfg.tile_te = TE), or NULL */
     uint64_t tohost;
     uint64_t breakpoints[RV_MAX_BREAKPOINTS];
     int nbreakpoints;
@@ -84,6 +85,8 @@ enum {
 #define MSTATUS_SD (1ull << 63)
 #define MSTATUS_FS_DIRTY (3ull << 13)
 #define MSTATUS_VS_DIRTY (3ull << 9)
+#define MSTATUS_MS (3ull << 29)         /* Zvt matrix tile state (draft) */
+#define MSTATUS_MS_DIRTY (3ull << 29)
 
 /* machine.c: state outside the hot loop */
 int rv_csr_access(rv_machine *m, unsigned csr, int write, uint64_t wvalue, uint64_t *rvalue);

@@ -65,8 +65,8 @@ static int run_functional(rv_machine *m, uint64_t max_instructions);
 #define RV_LOOP_FN run_timed
 #define RV_LOOP_LOCALS rv_timing *const tm = m->timing; uint64_t t_rs1 = 0, t_rs2 = 0;
 #define RV_HOOK_EXECUTE(e) (t_rs1 = x[(e)->rs1 & 31], t_rs2 = x[(e)->rs2 & 31])
-#define RV_HOOK_RETIRE(e) rv_timing_step(m, tm, (e), PC_OF(e), t_rs1, t_rs2, 0)
-#define RV_HOOK_RETIRE_JUMP(e) rv_timing_step(m, tm, (e), PC_OF(e), t_rs1, t_rs2, 1)
+#define RV_HOOK_RETIRE(e) tm->step[(e)->exec_op](m, tm, (e), PC_OF(e), t_rs1, t_rs2, 0)
+#define RV_HOOK_RETIRE_JUMP(e) tm->step[(e)->exec_op](m, tm, (e), PC_OF(e), t_rs1, t_rs2, 1)
 #define RV_HOOK_STORE(addr, size) ((void)0)
 static int run_timed(rv_machine *m, uint64_t max_instructions);
 #include "interp_loop.inc"

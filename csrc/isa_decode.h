@@ -926,6 +926,38 @@ enum rv_op {
     RV_OP_VMV2R_V,
     RV_OP_VMV4R_V,
     RV_OP_VMV8R_V,
+    RV_OP_VFNCVTBF16_F_F_W,
+    RV_OP_VFWCVTBF16_F_F_V,
+    RV_OP_VFWMACCBF16_VV,
+    RV_OP_VFWMACCBF16_VF,
+    RV_OP_VDOT4A_VV,
+    RV_OP_VDOT4A_VX,
+    RV_OP_VDOT4AU_VV,
+    RV_OP_VDOT4AU_VX,
+    RV_OP_VDOT4ASU_VV,
+    RV_OP_VDOT4ASU_VX,
+    RV_OP_VDOT4AUS_VX,
+    RV_OP_MSETTN,
+    RV_OP_MSETTM,
+    RV_OP_MSETTK,
+    RV_OP_MSETMTYPE,
+    RV_OP_MSETMTYPEI,
+    RV_OP_VTLE8,
+    RV_OP_VTSE8,
+    RV_OP_VTLE16,
+    RV_OP_VTSE16,
+    RV_OP_VTLE32,
+    RV_OP_VTSE32,
+    RV_OP_VTLE64,
+    RV_OP_VTSE64,
+    RV_OP_VTMV_V_T,
+    RV_OP_VTMV_T_V,
+    RV_OP_VTZERO,
+    RV_OP_VTDISCARD,
+    RV_OP_VTMMU_TVV,
+    RV_OP_VTMMS_TVV,
+    RV_OP_VTFMM_TVV,
+    RV_OP_VTFMM_ALT_TVV,
     RV_OP_COUNT
 };
 
@@ -1792,6 +1824,38 @@ enum rv_op {
     X(VMV2R_V) \
     X(VMV4R_V) \
     X(VMV8R_V) \
+    X(VFNCVTBF16_F_F_W) \
+    X(VFWCVTBF16_F_F_V) \
+    X(VFWMACCBF16_VV) \
+    X(VFWMACCBF16_VF) \
+    X(VDOT4A_VV) \
+    X(VDOT4A_VX) \
+    X(VDOT4AU_VV) \
+    X(VDOT4AU_VX) \
+    X(VDOT4ASU_VV) \
+    X(VDOT4ASU_VX) \
+    X(VDOT4AUS_VX) \
+    X(MSETTN) \
+    X(MSETTM) \
+    X(MSETTK) \
+    X(MSETMTYPE) \
+    X(MSETMTYPEI) \
+    X(VTLE8) \
+    X(VTSE8) \
+    X(VTLE16) \
+    X(VTSE16) \
+    X(VTLE32) \
+    X(VTSE32) \
+    X(VTLE64) \
+    X(VTSE64) \
+    X(VTMV_V_T) \
+    X(VTMV_T_V) \
+    X(VTZERO) \
+    X(VTDISCARD) \
+    X(VTMMU_TVV) \
+    X(VTMMS_TVV) \
+    X(VTFMM_TVV) \
+    X(VTFMM_ALT_TVV) \
 
 
 static const char *const rv_op_mnemonic[RV_OP_COUNT] = {
@@ -2694,6 +2758,38 @@ static const char *const rv_op_mnemonic[RV_OP_COUNT] = {
     [RV_OP_VMV2R_V] = "vmv2r.v",
     [RV_OP_VMV4R_V] = "vmv4r.v",
     [RV_OP_VMV8R_V] = "vmv8r.v",
+    [RV_OP_VFNCVTBF16_F_F_W] = "vfncvtbf16.f.f.w",
+    [RV_OP_VFWCVTBF16_F_F_V] = "vfwcvtbf16.f.f.v",
+    [RV_OP_VFWMACCBF16_VV] = "vfwmaccbf16.vv",
+    [RV_OP_VFWMACCBF16_VF] = "vfwmaccbf16.vf",
+    [RV_OP_VDOT4A_VV] = "vdot4a.vv",
+    [RV_OP_VDOT4A_VX] = "vdot4a.vx",
+    [RV_OP_VDOT4AU_VV] = "vdot4au.vv",
+    [RV_OP_VDOT4AU_VX] = "vdot4au.vx",
+    [RV_OP_VDOT4ASU_VV] = "vdot4asu.vv",
+    [RV_OP_VDOT4ASU_VX] = "vdot4asu.vx",
+    [RV_OP_VDOT4AUS_VX] = "vdot4aus.vx",
+    [RV_OP_MSETTN] = "msettn",
+    [RV_OP_MSETTM] = "msettm",
+    [RV_OP_MSETTK] = "msettk",
+    [RV_OP_MSETMTYPE] = "msetmtype",
+    [RV_OP_MSETMTYPEI] = "msetmtypei",
+    [RV_OP_VTLE8] = "vtle8",
+    [RV_OP_VTSE8] = "vtse8",
+    [RV_OP_VTLE16] = "vtle16",
+    [RV_OP_VTSE16] = "vtse16",
+    [RV_OP_VTLE32] = "vtle32",
+    [RV_OP_VTSE32] = "vtse32",
+    [RV_OP_VTLE64] = "vtle64",
+    [RV_OP_VTSE64] = "vtse64",
+    [RV_OP_VTMV_V_T] = "vtmv.v.t",
+    [RV_OP_VTMV_T_V] = "vtmv.t.v",
+    [RV_OP_VTZERO] = "vtzero",
+    [RV_OP_VTDISCARD] = "vtdiscard",
+    [RV_OP_VTMMU_TVV] = "vtmmu.tvv",
+    [RV_OP_VTMMS_TVV] = "vtmms.tvv",
+    [RV_OP_VTFMM_TVV] = "vtfmm.tvv",
+    [RV_OP_VTFMM_ALT_TVV] = "vtfmm.alt.tvv",
 };
 
 /* Extensions an op needs (RV_EXT_* bits). */
@@ -3596,6 +3692,38 @@ static const uint64_t rv_op_extensions[RV_OP_COUNT] = {
     [RV_OP_VMV2R_V] = RV_EXT_V,
     [RV_OP_VMV4R_V] = RV_EXT_V,
     [RV_OP_VMV8R_V] = RV_EXT_V,
+    [RV_OP_VFNCVTBF16_F_F_W] = RV_EXT_ZVFBFMIN,
+    [RV_OP_VFWCVTBF16_F_F_V] = RV_EXT_ZVFBFMIN,
+    [RV_OP_VFWMACCBF16_VV] = RV_EXT_ZVFBFWMA,
+    [RV_OP_VFWMACCBF16_VF] = RV_EXT_ZVFBFWMA,
+    [RV_OP_VDOT4A_VV] = RV_EXT_ZVDOT4A8I,
+    [RV_OP_VDOT4A_VX] = RV_EXT_ZVDOT4A8I,
+    [RV_OP_VDOT4AU_VV] = RV_EXT_ZVDOT4A8I,
+    [RV_OP_VDOT4AU_VX] = RV_EXT_ZVDOT4A8I,
+    [RV_OP_VDOT4ASU_VV] = RV_EXT_ZVDOT4A8I,
+    [RV_OP_VDOT4ASU_VX] = RV_EXT_ZVDOT4A8I,
+    [RV_OP_VDOT4AUS_VX] = RV_EXT_ZVDOT4A8I,
+    [RV_OP_MSETTN] = RV_EXT_ZVT,
+    [RV_OP_MSETTM] = RV_EXT_ZVT,
+    [RV_OP_MSETTK] = RV_EXT_ZVT,
+    [RV_OP_MSETMTYPE] = RV_EXT_ZVT,
+    [RV_OP_MSETMTYPEI] = RV_EXT_ZVT,
+    [RV_OP_VTLE8] = RV_EXT_ZVT,
+    [RV_OP_VTSE8] = RV_EXT_ZVT,
+    [RV_OP_VTLE16] = RV_EXT_ZVT,
+    [RV_OP_VTSE16] = RV_EXT_ZVT,
+    [RV_OP_VTLE32] = RV_EXT_ZVT,
+    [RV_OP_VTSE32] = RV_EXT_ZVT,
+    [RV_OP_VTLE64] = RV_EXT_ZVT,
+    [RV_OP_VTSE64] = RV_EXT_ZVT,
+    [RV_OP_VTMV_V_T] = RV_EXT_ZVT,
+    [RV_OP_VTMV_T_V] = RV_EXT_ZVT,
+    [RV_OP_VTZERO] = RV_EXT_ZVT,
+    [RV_OP_VTDISCARD] = RV_EXT_ZVT,
+    [RV_OP_VTMMU_TVV] = RV_EXT_ZVT,
+    [RV_OP_VTMMS_TVV] = RV_EXT_ZVT,
+    [RV_OP_VTFMM_TVV] = RV_EXT_ZVT,
+    [RV_OP_VTFMM_ALT_TVV] = RV_EXT_ZVT,
 };
 
 /* The op whose semantics execute an op: itself, or a compressed op's expansion. */
@@ -4499,6 +4627,38 @@ static const uint16_t rv_op_exec[RV_OP_COUNT] = {
     [RV_OP_VMV2R_V] = RV_OP_VMV2R_V,
     [RV_OP_VMV4R_V] = RV_OP_VMV4R_V,
     [RV_OP_VMV8R_V] = RV_OP_VMV8R_V,
+    [RV_OP_VFNCVTBF16_F_F_W] = RV_OP_VFNCVTBF16_F_F_W,
+    [RV_OP_VFWCVTBF16_F_F_V] = RV_OP_VFWCVTBF16_F_F_V,
+    [RV_OP_VFWMACCBF16_VV] = RV_OP_VFWMACCBF16_VV,
+    [RV_OP_VFWMACCBF16_VF] = RV_OP_VFWMACCBF16_VF,
+    [RV_OP_VDOT4A_VV] = RV_OP_VDOT4A_VV,
+    [RV_OP_VDOT4A_VX] = RV_OP_VDOT4A_VX,
+    [RV_OP_VDOT4AU_VV] = RV_OP_VDOT4AU_VV,
+    [RV_OP_VDOT4AU_VX] = RV_OP_VDOT4AU_VX,
+    [RV_OP_VDOT4ASU_VV] = RV_OP_VDOT4ASU_VV,
+    [RV_OP_VDOT4ASU_VX] = RV_OP_VDOT4ASU_VX,
+    [RV_OP_VDOT4AUS_VX] = RV_OP_VDOT4AUS_VX,
+    [RV_OP_MSETTN] = RV_OP_MSETTN,
+    [RV_OP_MSETTM] = RV_OP_MSETTM,
+    [RV_OP_MSETTK] = RV_OP_MSETTK,
+    [RV_OP_MSETMTYPE] = RV_OP_MSETMTYPE,
+    [RV_OP_MSETMTYPEI] = RV_OP_MSETMTYPEI,
+    [RV_OP_VTLE8] = RV_OP_VTLE8,
+    [RV_OP_VTSE8] = RV_OP_VTSE8,
+    [RV_OP_VTLE16] = RV_OP_VTLE16,
+    [RV_OP_VTSE16] = RV_OP_VTSE16,
+    [RV_OP_VTLE32] = RV_OP_VTLE32,
+    [RV_OP_VTSE32] = RV_OP_VTSE32,
+    [RV_OP_VTLE64] = RV_OP_VTLE64,
+    [RV_OP_VTSE64] = RV_OP_VTSE64,
+    [RV_OP_VTMV_V_T] = RV_OP_VTMV_V_T,
+    [RV_OP_VTMV_T_V] = RV_OP_VTMV_T_V,
+    [RV_OP_VTZERO] = RV_OP_VTZERO,
+    [RV_OP_VTDISCARD] = RV_OP_VTDISCARD,
+    [RV_OP_VTMMU_TVV] = RV_OP_VTMMU_TVV,
+    [RV_OP_VTMMS_TVV] = RV_OP_VTMMS_TVV,
+    [RV_OP_VTFMM_TVV] = RV_OP_VTFMM_TVV,
+    [RV_OP_VTFMM_ALT_TVV] = RV_OP_VTFMM_ALT_TVV,
 };
 
 /* Decode one instruction word (16-bit encodings in the low half) into *d.
@@ -4748,6 +4908,42 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->rs1 = (uint8_t)(v);
                 d->len = 4;
                 return RV_OP_VLM_V;
+            }
+            if ((w & 0xfe007fffu) == 0x12007007u) {  /* vtle8 */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTLE8;
+            }
+            if ((w & 0xfe007fffu) == 0x32007007u) {  /* vtle16 */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTLE16;
+            }
+            if ((w & 0xfe007fffu) == 0x52007007u) {  /* vtle32 */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTLE32;
+            }
+            if ((w & 0xfe007fffu) == 0x72007007u) {  /* vtle64 */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTLE64;
             }
             if ((w & 0xfdf0707fu) == 0x00000007u) {  /* vle8.v */
                 if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
@@ -7194,6 +7390,42 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->rs1 = (uint8_t)(v);
                 d->len = 4;
                 return RV_OP_VSM_V;
+            }
+            if ((w & 0xfe007fffu) == 0x12007027u) {  /* vtse8 */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTSE8;
+            }
+            if ((w & 0xfe007fffu) == 0x32007027u) {  /* vtse16 */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTSE16;
+            }
+            if ((w & 0xfe007fffu) == 0x52007027u) {  /* vtse32 */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTSE32;
+            }
+            if ((w & 0xfe007fffu) == 0x72007027u) {  /* vtse64 */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTSE64;
             }
             if ((w & 0xfdf0707fu) == 0x00000027u) {  /* vse8.v */
                 if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
@@ -10865,6 +11097,18 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
             }
             return 0;
         case 0x57:
+            if ((w & 0xffffffffu) == 0x43c06057u) {  /* vtdiscard */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                d->len = 4;
+                return RV_OP_VTDISCARD;
+            }
+            if ((w & 0xfffff0ffu) == 0x43e06057u) {  /* vtzero */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 8) & 0xfu));
+                d->rd = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTZERO;
+            }
             if ((w & 0xfdfff07fu) == 0x5008a057u) {  /* vid.v */
                 if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
@@ -10982,6 +11226,64 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->rs2 = (uint8_t)(v);
                 d->len = 4;
                 return RV_OP_VMV8R_V;
+            }
+            if ((w & 0xfff0707fu) == 0x88007057u) {  /* msettn */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_MSETTN;
+            }
+            if ((w & 0xfff0707fu) == 0x88107057u) {  /* msettm */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_MSETTM;
+            }
+            if ((w & 0xfff0707fu) == 0x88207057u) {  /* msettk */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_MSETTK;
+            }
+            if ((w & 0xee7e707fu) == 0x88407057u) {  /* msetmtypei */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 15) & 0x3u) | (((w >> 23) & 0x3u) << 2) | (((w >> 28) & 0x1u) << 4));
+                d->imm = (int64_t)(v);
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_MSETMTYPEI;
+            }
+            if ((w & 0xfff0707fu) == 0x43f06057u) {  /* vtmv.v.t */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTMV_V_T;
+            }
+            if ((w & 0xfe007fffu) == 0x5e006057u) {  /* vtmv.t.v */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTMV_T_V;
             }
             if ((w & 0xfc0ff07fu) == 0x40082057u) {  /* vcpop.m */
                 if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
@@ -11392,6 +11694,28 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_VFCLASS_V;
             }
+            if ((w & 0xfc0ff07fu) == 0x480e9057u) {  /* vfncvtbf16.f.f.w */
+                if ((ext & (RV_EXT_ZVFBFMIN)) != (RV_EXT_ZVFBFMIN)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFNCVTBF16_F_F_W;
+            }
+            if ((w & 0xfc0ff07fu) == 0x48069057u) {  /* vfwcvtbf16.f.f.v */
+                if ((ext & (RV_EXT_ZVFBFMIN)) != (RV_EXT_ZVFBFMIN)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWCVTBF16_F_F_V;
+            }
             if ((w & 0xfe00707fu) == 0x80007057u) {  /* vsetvl */
                 if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
@@ -11711,6 +12035,18 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->rs1 = (uint8_t)(v);
                 d->len = 4;
                 return RV_OP_VMXNOR_MM;
+            }
+            if ((w & 0xfe00707fu) == 0x84007057u) {  /* msetmtype */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_MSETMTYPE;
             }
             if ((w & 0xfc00707fu) == 0x00000057u) {  /* vadd.vv */
                 if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
@@ -14780,6 +15116,123 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_VFWNMSAC_VF;
             }
+            if ((w & 0xfc00707fu) == 0xec001057u) {  /* vfwmaccbf16.vv */
+                if ((ext & (RV_EXT_ZVFBFWMA)) != (RV_EXT_ZVFBFWMA)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWMACCBF16_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xec005057u) {  /* vfwmaccbf16.vf */
+                if ((ext & (RV_EXT_ZVFBFWMA)) != (RV_EXT_ZVFBFWMA)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VFWMACCBF16_VF;
+            }
+            if ((w & 0xfc00707fu) == 0xb0002057u) {  /* vdot4a.vv */
+                if ((ext & (RV_EXT_ZVDOT4A8I)) != (RV_EXT_ZVDOT4A8I)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VDOT4A_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xb0006057u) {  /* vdot4a.vx */
+                if ((ext & (RV_EXT_ZVDOT4A8I)) != (RV_EXT_ZVDOT4A8I)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VDOT4A_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xa0002057u) {  /* vdot4au.vv */
+                if ((ext & (RV_EXT_ZVDOT4A8I)) != (RV_EXT_ZVDOT4A8I)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VDOT4AU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xa0006057u) {  /* vdot4au.vx */
+                if ((ext & (RV_EXT_ZVDOT4A8I)) != (RV_EXT_ZVDOT4A8I)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VDOT4AU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xa8002057u) {  /* vdot4asu.vv */
+                if ((ext & (RV_EXT_ZVDOT4A8I)) != (RV_EXT_ZVDOT4A8I)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VDOT4ASU_VV;
+            }
+            if ((w & 0xfc00707fu) == 0xa8006057u) {  /* vdot4asu.vx */
+                if ((ext & (RV_EXT_ZVDOT4A8I)) != (RV_EXT_ZVDOT4A8I)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VDOT4ASU_VX;
+            }
+            if ((w & 0xfc00707fu) == 0xb8006057u) {  /* vdot4aus.vx */
+                if ((ext & (RV_EXT_ZVDOT4A8I)) != (RV_EXT_ZVDOT4A8I)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 25) & 0x1u));
+                d->aux[0] = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VDOT4AUS_VX;
+            }
             if ((w & 0xc000707fu) == 0xc0007057u) {  /* vsetivli */
                 if ((ext & (RV_EXT_V)) != (RV_EXT_V)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
@@ -14991,6 +15444,52 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 if (d->rd == 0) d->rd = RV_X_SINK;
                 d->len = 4;
                 return RV_OP_CSRRCI;
+            }
+            return 0;
+        case 0x77:
+            if ((w & 0xfe0071ffu) == 0xf2000077u) {  /* vtmmu.tvv */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)((((w >> 9) & 0x7u) << 1));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTMMU_TVV;
+            }
+            if ((w & 0xfe0071ffu) == 0xf20000f7u) {  /* vtmms.tvv */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)((((w >> 9) & 0x7u) << 1));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTMMS_TVV;
+            }
+            if ((w & 0xfe0071ffu) == 0xf2001077u) {  /* vtfmm.tvv */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)((((w >> 9) & 0x7u) << 1));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTFMM_TVV;
+            }
+            if ((w & 0xfe0071ffu) == 0xf20010f7u) {  /* vtfmm.alt.tvv */
+                if ((ext & (RV_EXT_ZVT)) != (RV_EXT_ZVT)) return 0;
+                v = (int64_t)((((w >> 9) & 0x7u) << 1));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                d->len = 4;
+                return RV_OP_VTFMM_ALT_TVV;
             }
             return 0;
         default:

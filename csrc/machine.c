@@ -23,6 +23,16 @@ rv_machine *rv_create(const rv_config *config, char *error, size_t error_size)
         snprintf(error, error_size, "VLEN must be a power of two from 64 to 65536 bits");
         return NULL;
     }
+    if (c.extensions & RV_EXT_ZVT) {
+        if (c.tile_te == 0)
+            c.tile_te = c.vlen / 4 < 32 ? c.vlen / 4 : 32;
+        if (c.tile_te < 4 || c.tile_te > c.vlen / 4 || c.tile_te > 1024 || (c.tile_te & (c.tile_te - 1))) {
+            snprintf(error, error_size, "Zvt tile size TE must be a power of two from 4 to min(VLEN/4, 1024)");
+            return NULL;
+        }
+    } else {
+        c.tile_te = 0;
+    }
     rv_machine *m = calloc(1, sizeof *m);
     if (!m) {
         snprintf(error, error_size, "out of host memory");
@@ -36,7 +46,9 @@ rv_machine *rv_create(const rv_config *config, char *error, size_t error_size)
     m->page_flags = calloc(m->npages, 1);
     m->code = calloc(m->npages, sizeof *m->code);
     m->vreg = calloc(32, c.vlen / 8);
-    if (m->mem == MAP_FAILED || !m->page_flags || !m->code || !m->vreg) {
+    if (c.tile_te)
+        m->tiles = calloc(16, (size_t)c.tile_te * c.tile_te);
+    if (m->mem == MAP_FAILED || !m->page_flags || !m->code || !m->vreg || (c.tile_te && !m->tiles)) {
         if (m->mem == MAP_FAILED)
             m->mem = NULL;
         snprintf(error, error_size, "cannot reserve %llu bytes of guest memory",
@@ -73,6 +85,7 @@ void rv_destroy(rv_machine *m)
         munmap(m->mem, m->cfg.mem_size);
     free(m->page_flags);
     free(m->vreg);
+    free(m->tiles);
     rv_timing_destroy(m);
     free(m);
 }
@@ -80,6 +93,8 @@ void rv_destroy(rv_machine *m)
 rv_hart_state *rv_hart(rv_machine *m) { return &m->h; }
 uint8_t *rv_vregs(rv_machine *m) { return m->vreg; }
 uint8_t *rv_memory(rv_machine *m) { return m->mem; }
+uint8_t *rv_tiles(rv_machine *m) { return m->tiles; }
+uint32_t rv_tile_te(rv_machine *m) { return m->cfg.tile_te; }
 
 /* ---------------------------------------------------------------- memory */
 
@@ -111,6 +126,11 @@ unsigned rv_page_perms(rv_machine *m, uint64_t addr)
 {
     uint64_t pg = (addr - m->cfg.mem_base) >> RV_PAGE_BITS;
     return pg < m->npages ? m->page_flags[pg] & 7u : 0;
+}
+
+const uint8_t *rv_page_flags(rv_machine *m)
+{
+    return m->page_flags;
 }
 
 static void invalidate_range(rv_machine *m, uint64_t first, uint64_t end)
@@ -419,6 +439,7 @@ static void accrue_host_fflags(rv_machine *m)
 #define CSR_VL 0xc20
 #define CSR_VTYPE 0xc21
 #define CSR_VLENB 0xc22
+#define CSR_MTYPE 0xc23
 #define CSR_MVENDORID 0xf11
 #define CSR_MARCHID 0xf12
 #define CSR_MIMPID 0xf13
@@ -470,17 +491,24 @@ int rv_csr_access(rv_machine *m, unsigned csr, int write, uint64_t wv, uint64_t 
             return -1;
         v = csr == CSR_VL ? h->vl : csr == CSR_VTYPE ? h->vtype : h->vlenb;
         break;
+    case CSR_MTYPE:                 /* Zvt: read-only, written by msetmtype[i]/msettm/msettk */
+        if (!(m->cfg.extensions & RV_EXT_ZVT))
+            return -1;
+        v = h->mtype;
+        break;
     case CSR_SATP:
         v = 0;                      /* Bare only: WARL, writes are ignored */
         break;
     case CSR_MSTATUS: {
         uint64_t s = h->mstatus;
-        int dirty = (s & MSTATUS_FS) == MSTATUS_FS || (s & MSTATUS_VS) == MSTATUS_VS;
+        int dirty = (s & MSTATUS_FS) == MSTATUS_FS || (s & MSTATUS_VS) == MSTATUS_VS ||
+                    (s & MSTATUS_MS) == MSTATUS_MS;
         v = s | (dirty ? MSTATUS_SD : 0);
         if (write) {
             uint64_t mask = MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_MPRV | MSTATUS_TW | MSTATUS_MPP;
             if (has_f) mask |= MSTATUS_FS;
             if (has_v) mask |= MSTATUS_VS;
+            if (m->cfg.extensions & RV_EXT_ZVT) mask |= MSTATUS_MS;
             uint64_t n = (s & ~mask) | (wv & mask);
             unsigned mpp = (unsigned)((n & MSTATUS_MPP) >> 11);
             if (mpp != PRIV_M && mpp != PRIV_U)      /* WARL: only M and U exist */
@@ -587,7 +615,7 @@ int rv_csr_instruction(rv_machine *m, unsigned csr, int kind, uint64_t src, int 
     /* FP CSRs are inaccessible while mstatus.FS is Off (likewise vector CSRs and VS) */
     if (csr <= CSR_FCSR && csr >= CSR_FFLAGS && !(h->mstatus & MSTATUS_FS))
         return -1;
-    if (((csr >= CSR_VSTART && csr <= CSR_VCSR) || (csr >= CSR_VL && csr <= CSR_VLENB)) &&
+    if (((csr >= CSR_VSTART && csr <= CSR_VCSR) || (csr >= CSR_VL && csr <= CSR_MTYPE)) &&
         !(h->mstatus & MSTATUS_VS))
         return -1;
     uint64_t cur;

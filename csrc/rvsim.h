@@ -31,6 +31,7 @@ typedef struct rv_config {
     uint64_t mem_size;          /* window size in bytes (a multiple of 4096); the guest's memory bound */
     uint32_t vlen;              /* vector register length in bits */
     uint32_t flags;             /* RV_CFG_* below */
+    uint32_t tile_te;           /* Zvt: tiles are TE x TE (TEW=32); 0 = default min(32, VLEN/4) */
 } rv_config;
 
 enum rv_config_flags {
@@ -61,6 +62,7 @@ typedef struct rv_hart_state {
     uint64_t tselect, tdata1, tdata2;
     /* vector CSRs (the vector unit is sized by rv_config.vlen) */
     uint64_t vl, vtype, vstart, vxrm, vxsat, vlenb;
+    uint64_t mtype;             /* Zvt matrix configuration CSR (0xc23) */
     /* LR/SC reservation: address, or ~0 when none */
     uint64_t reservation;
     /* why run() stopped */
@@ -76,10 +78,15 @@ void rv_destroy(rv_machine *m);
 rv_hart_state *rv_hart(rv_machine *m);
 uint8_t *rv_vregs(rv_machine *m);            /* 32 * vlen/8 bytes */
 uint8_t *rv_memory(rv_machine *m);           /* the window's host bytes */
+uint8_t *rv_tiles(rv_machine *m);            /* Zvt tile state: 16 * TE * TE bytes (NULL without Zvt) */
+uint32_t rv_tile_te(rv_machine *m);          /* Zvt: TE (0 without Zvt) */
 
 /* Mark [addr, addr+size) accessible with RV_PERM_* (0 unmaps). Returns 0, or -1 if outside the window. */
 int rv_map(rv_machine *m, uint64_t addr, uint64_t size, unsigned perms);
 unsigned rv_page_perms(rv_machine *m, uint64_t addr);
+/* The per-page flag bytes (RV_PERM_* in the low three bits), one per page of the window: read-only for
+   the host (snapshots find the mapped pages with it); change permissions with rv_map. */
+const uint8_t *rv_page_flags(rv_machine *m);
 /* Host access to guest memory, checked against the window (not the permissions); keeps the decode cache
    coherent.  Return 0, or -1 when the range is outside the window. */
 int rv_read_memory(rv_machine *m, uint64_t addr, void *dst, uint64_t size);

@@ -10,7 +10,7 @@
 #include "timing_internal.h"
 
 #define MAX64(a, b) ((a) > (b) ? (a) : (b))
-#define NO_CAUSE 255
+#define NO_CAUSE RV_NO_CAUSE     /* 255 in trace records */
 
 /* ------------------------------------------------------------------ caches (section 3) */
 
@@ -56,6 +56,7 @@ static int cache_init(rv_tcache *c, const rv_cache_params *p, const char *name, 
     }
     for (uint64_t i = 0; i < lines; i++)
         c->tag[i] = ~0ull;
+    c->mru_line = ~0ull;
     return 0;
 }
 
@@ -70,6 +71,7 @@ static void cache_clear(rv_tcache *c)
     memset(c->stamp, 0, lines * sizeof *c->stamp);
     memset(c->dirty, 0, lines);
     c->clock = 0;
+    c->mru_line = ~0ull;
 }
 
 /* DRAM: fixed latency plus a bandwidth limit; transfers are served in request order. */
@@ -88,10 +90,24 @@ static inline int64_t cache_find(rv_tcache *c, uint64_t line, uint64_t *set_base
 {
     uint64_t base = (line & (c->sets - 1)) * c->p.ways;
     *set_base = base;
+    if (line == c->mru_line)
+        return (int64_t)c->mru_way;
     for (uint32_t w = 0; w < c->p.ways; w++)
-        if (c->tag[base + w] == line)
+        if (c->tag[base + w] == line) {
+            c->mru_line = line;
+            c->mru_way = base + w;
             return (int64_t)(base + w);
+        }
     return -1;
+}
+
+/* Put a line into way v (the caller evicted what was there). */
+static inline void cache_fill(rv_tcache *c, uint64_t v, uint64_t line)
+{
+    c->tag[v] = line;
+    c->stamp[v] = ++c->clock;
+    c->mru_line = line;
+    c->mru_way = v;
 }
 
 static inline uint64_t cache_victim(rv_tcache *c, uint64_t base)
@@ -127,8 +143,7 @@ static uint64_t below_l1(rv_timing *T, uint64_t addr, uint64_t now, int write_ba
         T->t.writebacks++;
         dram_transfer(T, now, c->p.line);
     }
-    c->tag[v] = line;
-    c->stamp[v] = ++c->clock;
+    cache_fill(c, v, line);
     c->dirty[v] = (uint8_t)write_back_only;
     uint64_t r = dram_transfer(T, now + c->p.latency, c->p.line);
     c->ready[v] = r;
@@ -180,15 +195,14 @@ static uint64_t data_access(rv_timing *T, uint64_t addr, int write, uint64_t now
         below_l1(T, c->tag[v] << c->line_bits, now, 1);
     }
     uint64_t r = below_l1(T, addr, now + hit_latency, 0);
-    c->tag[v] = line;
-    c->stamp[v] = ++c->clock;
+    cache_fill(c, v, line);
     c->dirty[v] = (uint8_t)(write != 0);
     c->ready[v] = r;
     return write ? now + 1 : r;
 }
 
 /* Instruction fetch of a new line at `now`: returns the extra cycles a miss costs. */
-static uint64_t fetch_line(rv_timing *T, uint64_t pc, uint64_t now)
+static __attribute__((noinline)) uint64_t fetch_line(rv_timing *T, uint64_t pc, uint64_t now)
 {
     rv_tcache *c = &T->l1i;
     if (!c->p.size)
@@ -203,8 +217,7 @@ static uint64_t fetch_line(rv_timing *T, uint64_t pc, uint64_t now)
     T->t.l1i_miss++;
     uint64_t v = cache_victim(c, base);
     uint64_t r = below_l1(T, pc, now, 0);
-    c->tag[v] = line;
-    c->stamp[v] = ++c->clock;
+    cache_fill(c, v, line);
     c->ready[v] = r;
     return r - now;
 }
@@ -241,24 +254,40 @@ static inline int predict_branch(rv_timing *T, uint64_t pc, int64_t offset, int 
 
 /* ------------------------------------------------------------------ per-pc statistics */
 
-static rv_timing_pc_stats *pc_slot(rv_timing *T, uint64_t pc)
+static rv_pc_page *pc_page(rv_timing *T, uint64_t pg)
 {
-    uint64_t off = pc - T->mem_base, pg = off >> RV_PAGE_BITS;
     if (pg >= T->npages)
-        return &T->stray;
-    rv_timing_pc_stats *page = T->pcpage[pg];
+        return NULL;
+    rv_pc_page *page = T->pcpage[pg];
     if (unlikely(!page)) {
-        page = calloc(RV_SLOTS_PER_PAGE, sizeof *page);
-        if (!page)
-            return &T->stray;
+        page = calloc(1, sizeof *page);
         T->pcpage[pg] = page;
     }
-    return page + ((off & (RV_PAGE_SIZE - 1)) >> 1);
+    return page;
+}
+
+/* The counters of the instruction at pc (the page of the previous instruction is remembered). */
+static inline uint64_t *pc_rec(rv_timing *T, uint64_t pc)
+{
+    uint64_t off = pc - T->mem_base, pg = off >> RV_PAGE_BITS;
+    if (unlikely(pg != T->pc_cur_index || !T->pc_cur)) {
+        rv_pc_page *page = pc_page(T, pg);
+        if (!page)
+            return T->stray;
+        T->pc_cur = page;
+        T->pc_cur_index = pg;
+    }
+    return T->pc_cur->rec[(off & (RV_PAGE_SIZE - 1)) >> 1];
 }
 
 /* ------------------------------------------------------------------ vector unit (section 4) */
 
-static inline uint64_t ceil_div(uint64_t a, uint64_t b) { return b ? (a + b - 1) / b : a; }
+static inline uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+    if (likely(b && !(b & (b - 1))))
+        return (a + b - 1) >> __builtin_ctzll(b);      /* widths are powers of two: no divide */
+    return b ? (a + b - 1) / b : a;
+}
 
 static inline uint32_t ceil_log2(uint64_t v)
 {
@@ -276,7 +305,13 @@ static inline int is_macc_class(unsigned cls)
            cls == RV_TC_VTILE;
 }
 
-/* When may a consumer of occupancy o start, given the producer of register r (chaining rules). */
+/* The vector unit keeps time in quarter cycles (Q per cycle), so that fractional occupancies (a
+   memory port that moves 16 bytes per cycle loading 24 bytes, a per-instruction overhead of half a
+   cycle) add up as they would in hardware instead of rounding up on every instruction. */
+#define Q 4u
+
+/* When may a consumer of occupancy o start, given the producer of register r (chaining rules,
+   section 4.3; all in quarter cycles). */
 static inline uint64_t vreg_ready_for(rv_timing *T, unsigned r, uint64_t o, int accumulate,
                                       unsigned cls)
 {
@@ -285,119 +320,211 @@ static inline uint64_t vreg_ready_for(rv_timing *T, unsigned r, uint64_t o, int 
         return 0;
     uint64_t lat = p->latency;
     if (accumulate && T->p.v_acc_latency && p->cls == cls && is_macc_class(cls))
-        lat = T->p.v_acc_latency;
-    uint64_t first = p->start + lat, last = p->start + p->occupancy - 1 + lat;
+        lat = (uint64_t)T->p.v_acc_latency * Q;
+    uint64_t po = p->occupancy > Q ? p->occupancy : Q;
+    uint64_t first = p->start + lat, last = p->start + po - Q + lat;
     if (!T->p.v_chaining)
         return last;
-    return MAX64(first, last + 1 > o ? last + 1 - o : 0);
+    return MAX64(first, last + Q > o ? last + Q - o : 0);
 }
 
-static uint64_t vector_step(rv_timing *T, rv_machine *m, const rv_insn_t *e, const rv_op_timing_t *ot,
-                            uint64_t t, uint64_t rs1v, uint64_t rs2v, uint64_t *scalar_ready)
+/* A vector access that bypasses L1D (vector.mem_via_l1 = false, section 4.4): through L2 when there is
+   one, else over the vector unit's own memory port, whose bandwidth is the memory pipe's width (already
+   in the occupancy), so it does not queue behind (or hold up) the scalar core's DRAM traffic. */
+static uint64_t vector_port_access(rv_timing *T, uint64_t addr, int write, uint64_t when, uint32_t lat)
+{
+    if (T->l2.p.size)
+        return write ? (below_l1(T, addr, when, 1), when + 1) : below_l1(T, addr, when + lat, 0);
+    T->t.dram_bytes += T->l1d.p.size ? T->l1d.p.line : 64;
+    return write ? when + 1 : when + lat + T->p.dram_latency;
+}
+
+/* Occupancy of a vector instruction in quarter cycles (section 4.2). */
+static uint64_t vector_occupancy(rv_timing *T, const rv_insn_t *e, const rv_op_timing_t *ot, unsigned sew,
+                                 unsigned lmul8, uint64_t vl, unsigned pk, uint64_t *mem_bytes,
+                                 uint64_t *tile_flops)
+{
+    const rv_timing_params *P = &T->p;
+    unsigned cls = ot->tclass, flags = ot->flags;
+    uint64_t width = P->v_width[pk] ? P->v_width[pk] : 128;
+    unsigned w = (flags & (RV_TF_WIDEN | RV_TF_WIDE_SRC)) ? 2 * sew : sew;   /* widest element */
+    uint64_t cost = P->v_cost[cls] ? P->v_cost[cls] : 1;
+    unsigned nf = ot->nf ? ot->nf : 1;
+    uint64_t o;
+    switch (cls) {
+    case RV_TC_VLOAD: case RV_TC_VSTORE: {
+        unsigned eew = ot->mem ? ot->mem : sew;
+        uint64_t bytes;
+        if (flags & RV_TF_INDEXED) eew = sew;
+        if (flags & RV_TF_WHOLE) bytes = (uint64_t)nf * P->vlen / 8;
+        else if (flags & RV_TF_MASK_MEM) bytes = (vl + 7) / 8;
+        else bytes = vl * eew / 8 * nf;
+        *mem_bytes = bytes;
+        if ((flags & (RV_TF_STRIDED | RV_TF_INDEXED)) && !(flags & RV_TF_WHOLE))
+            o = vl * nf * (P->v_strided_cycles ? P->v_strided_cycles : 1) * Q;
+        else
+            o = ceil_div(bytes * 8 * Q, width);         /* unit stride: bytes / width, to a quarter */
+        break;
+    }
+    case RV_TC_VDIV: case RV_TC_VFDIV:
+        o = ceil_div(vl * w, width) * cost * Q;
+        break;
+    case RV_TC_VGATHER: case RV_TC_VCOMPRESS: case RV_TC_VFREDO:
+        o = vl * cost * Q;
+        break;
+    case RV_TC_VRED: case RV_TC_VFRED:
+        o = ceil_div(vl * sew, width) * Q + ceil_log2(vl) * P->v_tree_step[cls];
+        break;
+    case RV_TC_VMASK:
+        o = ceil_div(vl, width) * cost * Q;
+        break;
+    case RV_TC_VTOSCALAR: case RV_TC_VFROMSCALAR:
+        o = Q;
+        break;
+    case RV_TC_VMVR:
+        o = ceil_div((uint64_t)nf * P->vlen, width) * cost * Q;
+        break;
+    case RV_TC_VDOT:
+        o = ceil_div(vl * 32, P->dot_width ? P->dot_width : width) * cost * Q;
+        break;
+    case RV_TC_VBF16MAC:
+        o = ceil_div(vl * 32, P->bf16_width ? P->bf16_width : width) * cost * Q;
+        break;
+    case RV_TC_VTILE: {
+        /* tm x tn x tk multiply-accumulates on a TE x TE array: tm and tk from mtype (draft 0.4 fields, as
+           vector_ml.c reads them: tk = bits 7:5, tm = bits 23:10), tn = vl, all at most the machine's TE */
+        uint64_t te = P->tile_te ? P->tile_te : T->machine_te;
+        uint64_t ete = T->machine_te ? T->machine_te : te;
+        uint64_t mtype = T->mtype_now;
+        uint64_t tm = (mtype >> 10) & 0x3fff, tk = (mtype >> 5) & 7;
+        uint64_t tn = vl;
+        if (tm > ete) tm = ete;
+        if (tn > ete) tn = ete;
+        if (te == 0) te = 4;
+        o = ceil_div(tm * tn * tk, te * te) * cost * Q;
+        *tile_flops = 2 * tm * tn * tk;
+        break;
+    }
+    default:
+        o = ceil_div(vl * w, width) * cost * Q;
+        if (cls == RV_TC_VMUL && sew == 64 && P->v_e64_mul_factor)
+            o *= P->v_e64_mul_factor;
+        break;
+    }
+    (void)lmul8;
+    if ((flags & RV_TF_HAS_VM) && !e->aux[0] && P->v_masked_factor)
+        o = ceil_div(o * P->v_masked_factor, 4);       /* the factor is in quarters */
+    o += P->v_extra[cls];                               /* in quarters */
+    return o ? o : Q;
+}
+
+/* What a vector instruction costs given its vtype and vl, worked out once and remembered per address
+   (rv_vmemo): loops run the same instruction with the same vtype and vl over and over. */
+static void vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e, const rv_op_timing_t *ot,
+                          rv_vmemo *d)
 {
     const rv_timing_params *P = &T->p;
     const rv_hart_state *h = &m->h;
-    unsigned cls = ot->tclass;
+    unsigned cls = ot->tclass, flags = ot->flags;
     uint64_t vtype = h->vtype;
-    int vill = (int)(vtype >> 63);
     unsigned sew = 8u << ((vtype >> 3) & 7);
     unsigned lcode = vtype & 7;
     unsigned lmul8 = lcode < 4 ? 8u << lcode : 8u >> (8 - lcode);   /* LMUL in eighths */
-    uint64_t vl = vill ? 0 : h->vl;
-    unsigned flags = ot->flags;
+    uint64_t vl = (vtype >> 63) ? 0 : h->vl;
     unsigned pk = P->v_pipe_of[cls] < RV_VPIPE_COUNT ? P->v_pipe_of[cls] : RV_VPIPE_ARITH;
-    uint64_t width = P->v_width[pk] ? P->v_width[pk] : 128;
-    uint64_t o;                         /* occupancy (section 4.2) */
-    unsigned w = sew;                   /* widest element involved */
-    if (flags & (RV_TF_WIDEN | RV_TF_WIDE_SRC))
-        w = 2 * sew;
-    uint64_t cost = P->v_cost[cls] ? P->v_cost[cls] : 1;
-    unsigned dest_emul8 = lmul8, src_emul8 = lmul8;
     unsigned nf = ot->nf ? ot->nf : 1;
-    uint64_t mem_bytes = 0;
+    uint64_t mem_bytes = 0, tile_flops = 0;
+    T->mtype_now = h->mtype;
+    d->o = vector_occupancy(T, e, ot, sew, lmul8, vl, pk, &mem_bytes, &tile_flops);   /* quarter cycles */
+    d->mem_bytes = mem_bytes;
+    d->vl = vl;
+    d->pk = (uint8_t)pk;
+    d->cls = (uint8_t)cls;
     int is_mem = cls == RV_TC_VLOAD || cls == RV_TC_VSTORE;
-    int strided = 0;
+    d->mem = !is_mem || !vl ? 0 : !((flags & (RV_TF_STRIDED | RV_TF_INDEXED)) && !(flags & RV_TF_WHOLE)) ? 1
+             : (flags & RV_TF_STRIDED) ? 2 : 3;
+    d->write = cls == RV_TC_VSTORE;
+    d->flops = tile_flops + (((flags & RV_TF_FP) && cls != RV_TC_VTILE) ? vl * ((flags & RV_TF_FLOP2) ? 2 : 1)
+                                                                        : 0);
 
+    /* register groups each operand covers (EMUL in eighths) */
+    unsigned dest_emul8 = lmul8, src_emul8 = lmul8;
     switch (cls) {
     case RV_TC_VLOAD: case RV_TC_VSTORE: {
         unsigned eew = ot->mem ? ot->mem : sew;
         if (flags & RV_TF_INDEXED) eew = sew;
         unsigned emul8 = (unsigned)((uint64_t)lmul8 * eew / sew);
-        if (flags & RV_TF_WHOLE) {
-            mem_bytes = (uint64_t)nf * P->vlen / 8;
-            emul8 = 8 * nf;
-            nf = 1;
-        } else if (flags & RV_TF_MASK_MEM) {
-            mem_bytes = (vl + 7) / 8;
-            emul8 = 8;
-        } else {
-            mem_bytes = vl * eew / 8 * nf;
-        }
-        if (flags & (RV_TF_STRIDED | RV_TF_INDEXED)) {
-            strided = 1;
-            o = vl * nf * (P->v_strided_cycles ? P->v_strided_cycles : 1);
-        } else {
-            o = ceil_div(mem_bytes * 8, width);
-        }
+        if (flags & RV_TF_WHOLE) { emul8 = 8 * nf; nf = 1; }
+        else if (flags & RV_TF_MASK_MEM) emul8 = 8;
         dest_emul8 = src_emul8 = emul8 * nf;
         break;
     }
-    case RV_TC_VDIV: case RV_TC_VFDIV:
-        o = ceil_div(vl * w, width) * cost;
-        break;
-    case RV_TC_VGATHER: case RV_TC_VCOMPRESS: case RV_TC_VFREDO:
-        o = vl * cost;
-        break;
     case RV_TC_VRED: case RV_TC_VFRED:
-        o = ceil_div(vl * sew, width) + (ceil_log2(vl) * P->v_tree_step[cls] + 3) / 4;
-        src_emul8 = lmul8;
         dest_emul8 = 8;
         break;
-    case RV_TC_VMASK:
-        o = ceil_div(vl, width) * cost;
-        dest_emul8 = src_emul8 = 8;
-        break;
-    case RV_TC_VTOSCALAR: case RV_TC_VFROMSCALAR:
-        o = 1;
+    case RV_TC_VMASK: case RV_TC_VTOSCALAR: case RV_TC_VFROMSCALAR:
         dest_emul8 = src_emul8 = 8;
         break;
     case RV_TC_VMVR:
-        o = ceil_div((uint64_t)nf * P->vlen, width) * cost;
         dest_emul8 = src_emul8 = 8 * nf;
         break;
-    case RV_TC_VDOT:
-        width = P->dot_width ? P->dot_width : width;
-        o = ceil_div(vl * 32, width) * cost;
-        break;
-    case RV_TC_VBF16MAC:
-        width = P->bf16_width ? P->bf16_width : width;
-        o = ceil_div(vl * 32, width) * cost;
-        break;
-    case RV_TC_VTILE: {
-        uint64_t te = P->tile_te ? P->tile_te : 4;
-        uint64_t tn = vl < te ? vl : te;
-        uint64_t tk = sew >= 32 ? 1 : 32 / sew;
-        o = ceil_div(tn * tn * tk, te * te) * cost;
-        T->t.flops += 2 * tn * tn * tk;
-        break;
-    }
     default:
-        o = ceil_div(vl * w, width) * cost;
-        if (cls == RV_TC_VMUL && sew == 64 && P->v_e64_mul_factor)
-            o *= P->v_e64_mul_factor;
         break;
     }
-    if ((flags & RV_TF_HAS_VM) && !e->aux[0] && P->v_masked_factor)
-        o = (o * P->v_masked_factor + 3) / 4;
-    o += P->v_extra[cls];
-    if (o == 0)
-        o = 1;
     if (flags & RV_TF_WIDEN) dest_emul8 = 2 * lmul8;
     if (flags & RV_TF_WIDE_SRC) src_emul8 = 2 * lmul8;
     if (flags & RV_TF_MASK_DEST) dest_emul8 = 8;
+    /* source register groups (slot 0 only when the instruction accumulates into vd) */
+    unsigned acc = (flags & RV_TF_READS_RD) != 0;
+    const uint8_t regs[4] = {e->rd, e->rs1, e->rs2, e->rs3};
+    for (int slot = 0; slot < 4; slot++) {
+        d->nsrc[slot] = 0;
+        d->src[slot] = regs[slot];
+        if (ot->slot[slot] != RV_SLOT_V)
+            continue;
+        int is_dest = slot == 0 && !(flags & RV_TF_RD_IS_SOURCE);
+        if (is_dest && !acc)
+            continue;
+        unsigned n = group_regs(slot == 0 ? dest_emul8 : (slot == 2 ? src_emul8 : lmul8));
+        if (cls == RV_TC_VRED || cls == RV_TC_VFRED || cls == RV_TC_VFREDO)
+            n = slot == 2 ? group_regs(src_emul8) : 1;
+        if (regs[slot] + n > 32) n = 32 - regs[slot];
+        d->nsrc[slot] = (uint8_t)n;
+    }
+    d->acc_slot0 = acc && !(flags & RV_TF_RD_IS_SOURCE);
+    d->masked = (flags & RV_TF_HAS_VM) && !e->aux[0];
+    d->ndest = 0;
+    if (ot->slot[0] == RV_SLOT_V && !(flags & RV_TF_RD_IS_SOURCE)) {
+        unsigned n = group_regs(dest_emul8);
+        if (e->rd + n > 32) n = 32 - e->rd;
+        d->ndest = (uint8_t)n;
+    }
+    d->scalar_result = (flags & RV_TF_SCALAR_RESULT) != 0;
+}
 
-    /* start: in order, after the queue, on a free pipe, when the sources allow (section 4.3) */
-    uint64_t s = MAX64(t + P->v_issue_latency, T->v_last_start + 1);
+static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *m, const rv_insn_t *e,
+                                                      uint64_t pc, uint64_t t, uint64_t rs1v,
+                                                      uint64_t rs2v, uint64_t *scalar_ready)
+{
+    const rv_timing_params *P = &T->p;
+    const rv_hart_state *h = &m->h;
+    /* the decoded cost, remembered per address with the state it depends on */
+    rv_vmemo *d = &T->vmemo[(pc >> 1) & (RV_VMEMO_SIZE - 1)];
+    uint64_t vl_now = (h->vtype >> 63) ? 0 : h->vl;
+    if (unlikely(d->pc != pc || d->raw != e->raw || d->vtype != h->vtype || d->vl != vl_now ||
+                 d->mtype != h->mtype)) {
+        vector_decode(T, m, e, &rv_op_timing[e->exec_op], d);
+        d->pc = pc;
+        d->raw = e->raw;
+        d->vtype = h->vtype;
+        d->mtype = h->mtype;
+    }
+    unsigned cls = d->cls, pk = d->pk;
+    uint64_t o = d->o;
+
+    /* start: in order (one per cycle), after the queue, on a free pipe, when the sources allow
+       (section 4.3) */
+    uint64_t s = MAX64((t + P->v_issue_latency) * Q, T->v_last_start + Q);
     uint64_t after_queue = s;
     unsigned npipes = P->v_pipes[pk] ? P->v_pipes[pk] : 1;
     if (npipes > RV_TIMING_MAX_PIPES) npipes = RV_TIMING_MAX_PIPES;
@@ -406,236 +533,329 @@ static uint64_t vector_step(rv_timing *T, rv_machine *m, const rv_insn_t *e, con
         if (T->vpipe_free[pk][k] < T->vpipe_free[pk][best])
             best = k;
     s = MAX64(s, T->vpipe_free[pk][best]);
-    unsigned acc = (flags & RV_TF_READS_RD) != 0;
     for (int slot = 0; slot < 4; slot++) {
-        if (ot->slot[slot] != RV_SLOT_V)
-            continue;
-        unsigned r = slot == 0 ? e->rd : slot == 1 ? e->rs1 : slot == 2 ? e->rs2 : e->rs3;
-        int is_dest = slot == 0 && !(flags & RV_TF_RD_IS_SOURCE);
-        if (is_dest && !acc)
-            continue;
-        unsigned n = group_regs(slot == 0 ? dest_emul8 : (slot == 2 ? src_emul8 : lmul8));
-        if (cls == RV_TC_VRED || cls == RV_TC_VFRED || cls == RV_TC_VFREDO)
-            n = slot == 2 ? group_regs(src_emul8) : 1;
-        for (unsigned i = 0; i < n && r + i < 32; i++)
+        unsigned r = d->src[slot], is_dest = slot == 0 && d->acc_slot0;
+        for (unsigned i = 0; i < d->nsrc[slot]; i++)
             s = MAX64(s, vreg_ready_for(T, r + i, o, is_dest, cls));
     }
-    if ((flags & RV_TF_HAS_VM) && !e->aux[0])
+    if (d->masked)
         s = MAX64(s, vreg_ready_for(T, 0, o, 0, cls));
 
-    /* memory (section 4.4) */
-    uint64_t lat = P->latency[cls];
-    uint64_t data_last = 0;
-    if (is_mem && vl) {
-        int write = cls == RV_TC_VSTORE;
+    /* memory (section 4.4): caches are looked up at whole cycles */
+    uint64_t lat = (uint64_t)P->latency[cls] * Q;
+    uint64_t data_last = 0;     /* cycles */
+    if (d->mem) {
+        int write = d->write;
         int missed;
-        if (!strided) {
+        uint64_t sc = ceil_div(s, Q);
+        uint32_t lat_c = P->latency[cls];
+        if (d->mem == 1) {
             uint64_t line = T->l1d.p.size ? T->l1d.p.line : 64;
-            uint64_t a = rs1v & ~(line - 1), end = rs1v + mem_bytes;
+            uint64_t a = rs1v & ~(line - 1), end = rs1v + d->mem_bytes;
             for (; a < end; a += line) {
-                uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, s, (uint32_t)lat, &missed)
-                                             : (write ? (below_l1(T, a, s, 1), s + 1)
-                                                      : below_l1(T, a, s + lat, 0));
+                uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, sc, lat_c, &missed)
+                                             : vector_port_access(T, a, write, sc, lat_c);
                 if (!write) data_last = MAX64(data_last, r);
             }
-        } else if (flags & RV_TF_STRIDED) {
-            uint64_t ebytes = (ot->mem ? ot->mem : sew) / 8;
+        } else if (d->mem == 2) {
             uint64_t prev_line = ~0ull;
+            uint64_t step = P->v_strided_cycles ? P->v_strided_cycles : 1;
             unsigned lb = T->l1d.p.size ? T->l1d.line_bits : 6;
-            for (uint64_t i = 0; i < vl; i++) {
+            for (uint64_t i = 0; i < d->vl; i++) {
                 uint64_t a = rs1v + i * rs2v;
                 if ((a >> lb) == prev_line) continue;
                 prev_line = a >> lb;
-                uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, s + i, (uint32_t)lat, &missed)
-                                             : (write ? (below_l1(T, a, s + i, 1), s + 1)
-                                                      : below_l1(T, a, s + i + lat, 0));
+                uint64_t when = sc + i * step;
+                uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, when, lat_c, &missed)
+                                             : vector_port_access(T, a, write, when, lat_c);
                 if (!write) data_last = MAX64(data_last, r);
-                (void)ebytes;
             }
         }
         /* indexed: element addresses are not modelled; they cost strided_cycles each */
     }
     /* occupy the pipe */
     T->vpipe_free[pk][best] = s + o;
-    T->t.v_busy[pk] += o;
-    T->t.v_wait_queue += s - after_queue;
+    T->t.v_busy[pk] += o;                   /* quarter cycles until rv_timing_get_totals */
+    T->t.v_wait_queue += s - after_queue;   /* likewise */
     T->v_last_start = s;
-    uint64_t done = s + o - 1 + lat;
-    if (data_last > done) {
+    uint64_t done = s + (o > Q ? o : Q) - Q + lat;
+    if (data_last * Q > done) {
         /* the data arrived later than the pipe would have produced it */
-        lat += data_last - done;
-        done = data_last;
+        lat += data_last * Q - done;
+        done = data_last * Q;
     }
     /* destination registers */
-    if (ot->slot[0] == RV_SLOT_V && !(flags & RV_TF_RD_IS_SOURCE)) {
-        unsigned n = group_regs(dest_emul8);
-        for (unsigned i = 0; i < n && e->rd + i < 32; i++) {
-            rv_vreg_state *v = &T->vreg[e->rd + i];
-            v->valid = 1;
-            v->start = s;
-            v->occupancy = o;
-            v->latency = lat;
-            v->cls = (uint8_t)cls;
-        }
+    for (unsigned i = 0; i < d->ndest; i++) {
+        rv_vreg_state *v = &T->vreg[e->rd + i];
+        v->valid = 1;
+        v->start = s;
+        v->occupancy = o;
+        v->latency = lat;
+        v->cls = (uint8_t)cls;
     }
-    if (flags & RV_TF_SCALAR_RESULT)
-        *scalar_ready = done + P->v_to_scalar_latency;
+    uint64_t done_c = ceil_div(done, Q);
+    if (d->scalar_result)
+        *scalar_ready = done_c + P->v_to_scalar_latency;
     /* work counters */
     T->t.v_instructions++;
-    T->t.v_elements += vl;
-    if ((flags & RV_TF_FP) && cls != RV_TC_VTILE)
-        T->t.flops += vl * ((flags & RV_TF_FLOP2) ? 2 : 1);
-    T->last_vstart = s;
-    T->last_vdone = done;
-    return done;
+    T->t.v_elements += d->vl;
+    T->t.flops += d->flops;
+    T->last_vstart = ceil_div(s, Q);
+    T->last_vdone = done_c;
+    return done_c;
 }
 
 /* ------------------------------------------------------------------ the step (section 2) */
 
-void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v,
-                    uint64_t rs2v, int taken)
+/* Resolve the per-op records (rv_top) from the ISA table and the parameters. */
+static void build_op_table(rv_timing *T)
 {
     const rv_timing_params *P = &T->p;
-    const rv_op_timing_t *ot = &rv_op_timing[e->exec_op];
-    unsigned cls = ot->tclass;
-    unsigned flags = ot->flags;
-    uint64_t prev = T->cycle;
+    for (unsigned op = 0; op < RV_OP_COUNT; op++) {
+        const rv_op_timing_t *ot = &rv_op_timing[op];
+        rv_top *o = &T->op[op];
+        unsigned cls = ot->tclass, flags = ot->flags;
+        memset(o, 0, sizeof *o);
+        int is_vector = cls >= RV_TC_FIRST_VECTOR && cls != RV_TC_VSET;
+        o->rcause = RV_STALL_DEP_ALU;
+        switch (cls) {
+        case RV_TC_LOAD: o->kind = RV_K_LOAD; break;
+        case RV_TC_STORE: o->kind = RV_K_STORE; break;
+        case RV_TC_AMO: o->kind = RV_K_AMO; break;
+        case RV_TC_BRANCH: o->kind = RV_K_BRANCH; break;
+        case RV_TC_JAL: o->kind = RV_K_JAL; break;
+        case RV_TC_JALR: o->kind = RV_K_JALR; break;
+        case RV_TC_MUL: case RV_TC_DIV:
+            o->kind = RV_K_MULDIV;
+            o->rcause = RV_STALL_DEP_MULDIV;
+            if (cls == RV_TC_DIV && P->div_operand_dependent) o->special |= RV_SP_DIV;
+            break;
+        case RV_TC_FADD: case RV_TC_FMUL: case RV_TC_FMA: case RV_TC_FDIV: case RV_TC_FSQRT:
+        case RV_TC_FMISC:
+            o->kind = RV_K_FP;
+            o->rcause = RV_STALL_DEP_FP;
+            o->flops = (flags & RV_TF_FP) ? ((flags & RV_TF_FLOP2) ? 2 : 1) : 0;
+            break;
+        default:
+            o->kind = is_vector ? RV_K_VECTOR : RV_K_PLAIN;
+            if (is_vector) { o->special |= RV_SP_VECTOR; o->rcause = RV_STALL_DEP_VECTOR; }
+            break;
+        }
+        for (int slot = 1; slot < 4; slot++) {
+            unsigned kind = ot->slot[slot];
+            o->src[slot] = kind == RV_SLOT_X ? 0 : kind == RV_SLOT_F ? RV_REG_F : RV_REG_NONE;
+        }
+        unsigned dkind = ot->slot[0];
+        int dscalar = dkind == RV_SLOT_X || dkind == RV_SLOT_F;
+        o->src[0] = RV_REG_NONE;
+        if (dscalar && (flags & (RV_TF_RD_IS_SOURCE | RV_TF_READS_RD))) {
+            o->src[0] = dkind == RV_SLOT_F ? RV_REG_F : 0;
+            o->special |= RV_SP_RD_SOURCE;
+        }
+        int writes = dscalar && !(flags & RV_TF_RD_IS_SOURCE) &&
+                     (!is_vector || (flags & RV_TF_SCALAR_RESULT));
+        o->dst = writes ? (dkind == RV_SLOT_F ? RV_REG_F : 0) : RV_REG_JUNK;
+        o->waw = dscalar && !(flags & RV_TF_RD_IS_SOURCE) && cls != RV_TC_LOAD && cls != RV_TC_AMO;
+        o->lat = P->latency[cls];
+        unsigned unit = P->unit_of[cls] < RV_TIMING_UNITS ? P->unit_of[cls] : 0;
+        unsigned count = P->unit_count[unit];
+        if (count > RV_TIMING_MAX_PIPES) count = RV_TIMING_MAX_PIPES;
+        /* vector instructions only pass through the issue port: the vector unit keeps its own time */
+        uint32_t occ = is_vector ? 1 : P->occupancy[cls] ? P->occupancy[cls] : o->lat;
+        o->occ = occ ? occ : 1;
+        o->unit = (uint8_t)unit;
+        o->unit_count = (uint8_t)count;
+        if (!count) {
+            /* unlimited: a spare row that is never busy (occupancy 0 keeps it at the issue cycle) */
+            o->unit = RV_TIMING_UNITS;
+            o->unit_count = 1;
+            o->occ = 0;
+        }
+        if ((cls == RV_TC_CSR || cls == RV_TC_FENCE || cls == RV_TC_SYSTEM) && P->serialize_csr)
+            o->special |= RV_SP_SERIAL;
+    }
+}
+
+/* Divide latency with an operand-dependent divider (section 2.1). */
+static __attribute__((noinline)) uint64_t divide_latency(const rv_timing_params *P, const rv_insn_t *e, uint64_t rs1v, uint64_t rs2v)
+{
+    int is32 = e->exec_op == RV_OP_DIVW || e->exec_op == RV_OP_DIVUW || e->exec_op == RV_OP_REMW ||
+               e->exec_op == RV_OP_REMUW;
+    int is_signed = e->exec_op == RV_OP_DIV || e->exec_op == RV_OP_REM || e->exec_op == RV_OP_DIVW ||
+                    e->exec_op == RV_OP_REMW;
+    uint64_t a = rs1v, b = rs2v;
+    if (is32) { a = is_signed ? (uint64_t)(int64_t)(int32_t)a : (uint32_t)a;
+                b = is_signed ? (uint64_t)(int64_t)(int32_t)b : (uint32_t)b; }
+    if (is_signed) { if ((int64_t)a < 0) a = -a; if ((int64_t)b < 0) b = -b; }
+    unsigned la = a ? 64 - __builtin_clzll(a) : 0, lb = b ? 64 - __builtin_clzll(b) : 0;
+    unsigned qbits = (b && la >= lb) ? la - lb + 1 : 0;
+    unsigned bpc = P->div_bits_per_cycle ? P->div_bits_per_cycle : 1;
+    return P->latency[RV_TC_DIV] + (qbits + bpc - 1) / bpc;
+}
+
+/* A jalr: predicted by the return-address stack (returns) or the target table (section 2.3). */
+static __attribute__((noinline)) int predict_jalr(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v)
+{
+    const rv_timing_params *P = &T->p;
+    uint64_t target = (rs1v + (uint64_t)e->imm) & ~1ull;
+    int correct = 0;
+    int is_return = (e->rs1 == 1 || e->rs1 == 5) && e->rd == RV_X_SINK;
+    if (is_return && P->ras_entries) {
+        if (T->ras_top > T->ras_bottom) {
+            T->ras_top--;
+            correct = T->ras[T->ras_top % RV_RAS_MAX] == target;
+            if (T->ras_top - T->ras_bottom > P->ras_entries) T->ras_bottom = T->ras_top - P->ras_entries;
+        }
+    } else if (T->btb) {
+        uint32_t i = (uint32_t)(pc >> 1) & (P->btb_entries - 1);
+        correct = T->btb[i] == target;
+        T->btb[i] = target;
+    }
+    if ((e->rd == 1 || e->rd == 5) && P->ras_entries) {
+        T->ras[T->ras_top % RV_RAS_MAX] = pc + e->len;
+        T->ras_top++;
+        if (T->ras_top - T->ras_bottom > P->ras_entries) T->ras_bottom = T->ras_top - P->ras_entries;
+    }
+    return correct;
+}
+
+/* A fetch stall after a branch or jump is charged to that branch (the instruction that waited did
+   nothing wrong): its stall cycles, and as many of the issue cycles as the stall accounts for. */
+static __attribute__((noinline)) void charge_fetch_stall(rv_timing *T, uint64_t *rec, unsigned cause,
+                                                         uint64_t stall, uint64_t *charged)
+{
+    uint64_t moved = stall < *charged ? stall : *charged;
+    *charged -= moved;
+    rec[cause] -= stall;
+    uint64_t *blamed = pc_rec(T, T->fetch_pc);
+    blamed[RV_PC_CYCLES] += moved;
+    blamed[cause] += stall;
+}
+
+/* The step, written once and compiled once per kind of instruction (KIND a constant, GENERAL = 0 for
+   instructions that need none of the rare work of rv_top.special), so that each compiled copy holds
+   only what its instructions need. */
+/* Take constraint `when` if it is later than t (the first constraint to set t names the cause).
+   Written as selects rather than branches: whether an instruction stalls is data, not a pattern. */
+#define CONSTRAIN(when, why) do { uint64_t w_ = (when); int later_ = w_ > t; \
+        cause = later_ ? (unsigned)(why) : cause; t = later_ ? w_ : t; } while (0)
+
+static inline __attribute__((always_inline)) void
+step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t rs2v,
+          int taken, const unsigned KIND, const int GENERAL)
+{
+    const rv_timing_params *P = &T->p;
+    const rv_top *const op = &T->op[e->exec_op];
+    uint64_t *const rr = T->reg_ready;
     /* earliest cycle by issue bandwidth */
-    uint64_t base = T->slots < P->issue_width ? T->cycle : T->cycle + 1;
-    if (unlikely(T->t.instructions == 0)) base = 0;
+    uint64_t base = T->cycle + (T->slots >= P->issue_width);
     uint64_t t = base;
     unsigned cause = NO_CAUSE;
-    uint64_t fetch = MAX64(base, T->fetch_ready);
-    if (T->fetch_ready > t) { t = T->fetch_ready; cause = T->fetch_cause; }
+    CONSTRAIN(T->fetch_ready, T->fetch_cause);
+    uint64_t fetch = t;
     /* instruction fetch: one L1I lookup per new line */
     uint64_t fline = pc >> T->l1i.line_bits;
-    if (fline != T->last_fetch_line) {
+    if (unlikely(fline != T->last_fetch_line)) {
         T->last_fetch_line = fline;
         uint64_t extra = fetch_line(T, pc, fetch);
         if (extra) {
             fetch += extra;
             T->fetch_ready = fetch;
             T->fetch_cause = RV_STALL_ICACHE;
-            if (fetch > t) { t = fetch; cause = RV_STALL_ICACHE; }
+            CONSTRAIN(fetch, RV_STALL_ICACHE);
         }
     }
-    /* scalar sources (RAW) */
-    int is_vector = cls >= RV_TC_FIRST_VECTOR && cls != RV_TC_VSET;
-    for (int slot = 1; slot < 4; slot++) {
-        unsigned kind = ot->slot[slot];
-        if (kind == RV_SLOT_X || kind == RV_SLOT_F) {
-            unsigned r = (slot == 1 ? e->rs1 : slot == 2 ? e->rs2 : e->rs3) + (kind == RV_SLOT_F ? 64 : 0);
-            if (T->reg_ready[r] > t) { t = T->reg_ready[r]; cause = T->reg_cause[r]; }
+    /* scalar sources (RAW), in the order rs1, rs2, rs3, rd.  An absent source reads an entry that is
+       never written. */
+    unsigned i1 = op->src[1] + (e->rs1 & 31u), i2 = op->src[2] + (e->rs2 & 31u);
+    unsigned i3 = op->src[3] + (e->rs3 & 31u);
+    CONSTRAIN(rr[i1], T->reg_cause[i1]);
+    CONSTRAIN(rr[i2], T->reg_cause[i2]);
+    CONSTRAIN(rr[i3], T->reg_cause[i3]);
+    unsigned dreg = op->dst + e->rd;
+    uint64_t lat = op->lat;
+    if (GENERAL && unlikely(op->special & (RV_SP_RD_SOURCE | RV_SP_DIV))) {
+        if (op->special & RV_SP_RD_SOURCE) {
+            unsigned i0 = op->src[0] + e->rd;
+            CONSTRAIN(rr[i0], T->reg_cause[i0]);
         }
+        /* latency (section 2.1) */
+        if (op->special & RV_SP_DIV)
+            lat = divide_latency(P, e, rs1v, rs2v);
     }
-    unsigned dkind = ot->slot[0];
-    unsigned dreg = dkind == RV_SLOT_F ? 64u + e->rd : e->rd;
-    if (dkind == RV_SLOT_X || dkind == RV_SLOT_F) {
-        if (flags & (RV_TF_RD_IS_SOURCE | RV_TF_READS_RD)) {
-            if (T->reg_ready[dreg] > t) { t = T->reg_ready[dreg]; cause = T->reg_cause[dreg]; }
-        }
-    }
-    /* latency (section 2.2) */
-    uint64_t lat = P->latency[cls];
-    if (cls == RV_TC_DIV && P->div_operand_dependent) {
-        int is32 = e->exec_op == RV_OP_DIVW || e->exec_op == RV_OP_DIVUW || e->exec_op == RV_OP_REMW ||
-                   e->exec_op == RV_OP_REMUW;
-        int is_signed = e->exec_op == RV_OP_DIV || e->exec_op == RV_OP_REM || e->exec_op == RV_OP_DIVW ||
-                        e->exec_op == RV_OP_REMW;
-        uint64_t a = rs1v, b = rs2v;
-        if (is32) { a = is_signed ? (uint64_t)(int64_t)(int32_t)a : (uint32_t)a;
-                    b = is_signed ? (uint64_t)(int64_t)(int32_t)b : (uint32_t)b; }
-        if (is_signed) { if ((int64_t)a < 0) a = -a; if ((int64_t)b < 0) b = -b; }
-        unsigned la = a ? 64 - __builtin_clzll(a) : 0, lb = b ? 64 - __builtin_clzll(b) : 0;
-        unsigned qbits = (b && la >= lb) ? la - lb + 1 : 0;
-        unsigned bpc = P->div_bits_per_cycle ? P->div_bits_per_cycle : 1;
-        lat += (qbits + bpc - 1) / bpc;
-    }
-    /* WAW: the result must not arrive before an older write to the same register */
-    if ((dkind == RV_SLOT_X && e->rd != RV_X_SINK) || dkind == RV_SLOT_F) {
-        if (!(flags & RV_TF_RD_IS_SOURCE) && cls != RV_TC_LOAD && cls != RV_TC_AMO &&
-            T->reg_ready[dreg] > t + lat) {
-            t = T->reg_ready[dreg] - lat;
-            cause = RV_STALL_WAW;
-        }
-    }
-    /* functional unit (structural hazard) */
-    unsigned unit = P->unit_of[cls] < RV_TIMING_UNITS ? P->unit_of[cls] : 0;
-    unsigned count = P->unit_count[unit];
+    /* WAW: the result must not arrive before an older write to the same register (x0 excepted) */
+    if (op->waw && dreg != RV_X_SINK)
+        CONSTRAIN(rr[dreg] > lat ? rr[dreg] - lat : 0, RV_STALL_WAW);
+    /* functional unit (structural hazard): the instance that is free first */
+    uint64_t *uf = T->unit_free[op->unit];
     unsigned inst = 0;
-    if (count) {
-        if (count > RV_TIMING_MAX_PIPES) count = RV_TIMING_MAX_PIPES;
-        for (unsigned k = 1; k < count; k++)
-            if (T->unit_free[unit][k] < T->unit_free[unit][inst])
+    if (op->unit_count == 2) {
+        inst = uf[1] < uf[0];
+    } else {
+        for (unsigned k = 1; k < op->unit_count; k++)
+            if (uf[k] < uf[inst])
                 inst = k;
-        if (T->unit_free[unit][inst] > t) { t = T->unit_free[unit][inst]; cause = RV_STALL_UNIT; }
     }
+    CONSTRAIN(uf[inst], RV_STALL_UNIT);
     /* serialising instructions wait for all older work */
-    if ((cls == RV_TC_CSR || cls == RV_TC_FENCE || cls == RV_TC_SYSTEM) && P->serialize_csr &&
-        T->end > t) {
-        t = T->end;
-        cause = RV_STALL_SERIAL;
-    }
+    if (GENERAL && unlikely(op->special & RV_SP_SERIAL))
+        CONSTRAIN(T->end, RV_STALL_SERIAL);
     /* vector queue space (section 4.1) */
-    if (is_vector && P->v_enabled) {
+    if ((KIND == RV_K_VECTOR || (GENERAL && unlikely(op->special & RV_SP_VECTOR))) && P->v_enabled) {
         uint32_t q = P->v_queue_depth ? P->v_queue_depth : 1;
         if (q > RV_VQUEUE_MAX) q = RV_VQUEUE_MAX;
         uint64_t n = T->t.v_instructions;
-        if (n >= q) {
-            uint64_t left = T->vq[(n - q) % RV_VQUEUE_MAX];   /* when the q-th older one started */
-            if (left > t) { t = left; cause = RV_STALL_VQUEUE; }
-        }
+        if (n >= q)
+            CONSTRAIN(T->vq[(n - q) % RV_VQUEUE_MAX], RV_STALL_VQUEUE);   /* the q-th older one left */
     }
 
     /* ---- issue at t */
-    if (t > T->cycle || T->t.instructions == 0) { T->cycle = t; T->slots = 1; }
+    if (t > T->cycle) { T->cycle = t; T->slots = 1; }
     else T->slots++;
     uint64_t stall = t - base;
-    if (stall && cause < RV_STALL_COUNT)
-        T->t.stall[cause] += stall;
-    else if (stall)
-        cause = NO_CAUSE;
-    if (count) {
-        /* vector instructions only pass through the issue port: the vector unit keeps its own time */
-        uint64_t occ = is_vector ? 1 : P->occupancy[cls] ? P->occupancy[cls] : lat;
-        if (cls == RV_TC_DIV && P->div_operand_dependent && P->occupancy[cls]) occ = lat;
-        T->unit_free[unit][inst] = t + (occ ? occ : 1);
-    }
+    T->t.stall[cause] += stall;     /* cause is NO_CAUSE (a bucket nobody reads) only when stall = 0 */
+    /* an operand-dependent divider is busy for its whole latency */
+    uf[inst] = t + ((GENERAL && unlikely(op->special & RV_SP_DIV)) ? (lat ? lat : 1) : op->occ);
 
     /* ---- results */
     uint64_t ready = t + lat;
-    unsigned rcause = RV_STALL_DEP_ALU;
+    unsigned rcause = op->rcause;
     uint64_t vstart = 0;
-    switch (cls) {
-    case RV_TC_LOAD: case RV_TC_AMO: {
-        int missed;
-        uint64_t addr = rs1v + (cls == RV_TC_LOAD ? (uint64_t)e->imm : 0);
-        ready = data_access(T, addr, 0, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
-        if (cls == RV_TC_AMO) {
-            data_access(T, addr, 1, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
-            ready += P->latency[RV_TC_AMO];
+    switch (GENERAL ? op->kind : KIND) {
+    case RV_K_PLAIN:
+        if (unlikely(taken)) {
+            /* mret and other transfers: treat as a taken jump */
+            T->fetch_ready = t + 1 + P->taken_penalty;
+            T->fetch_cause = RV_STALL_TAKEN;
+            T->fetch_pc = pc;
         }
+        break;
+    case RV_K_LOAD: {
+        int missed;
+        ready = data_access(T, rs1v + (uint64_t)e->imm, 0, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
         rcause = missed ? RV_STALL_DCACHE : RV_STALL_DEP_LOAD;
         break;
     }
-    case RV_TC_STORE: {
+    case RV_K_AMO: {
+        int missed;
+        ready = data_access(T, rs1v, 0, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
+        data_access(T, rs1v, 1, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
+        ready += P->latency[RV_TC_AMO];
+        rcause = missed ? RV_STALL_DCACHE : RV_STALL_DEP_LOAD;
+        break;
+    }
+    case RV_K_STORE: {
         int missed;
         data_access(T, rs1v + (uint64_t)e->imm, 1, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
         ready = t + 1;      /* sc.w/sc.d result */
         break;
     }
-    case RV_TC_MUL: case RV_TC_DIV:
-        rcause = RV_STALL_DEP_MULDIV;
+    case RV_K_FP:
+        T->t.flops += op->flops;
         break;
-    case RV_TC_FADD: case RV_TC_FMUL: case RV_TC_FMA: case RV_TC_FDIV: case RV_TC_FSQRT:
-    case RV_TC_FMISC:
-        rcause = RV_STALL_DEP_FP;
-        if (flags & RV_TF_FP)
-            T->t.flops += (flags & RV_TF_FLOP2) ? 2 : 1;
-        break;
-    case RV_TC_BRANCH: {
+    case RV_K_BRANCH:
         T->t.branches++;
-        if (taken) T->t.taken++;
+        T->t.taken += (unsigned)taken;
         if (predict_branch(T, pc, e->imm, taken)) {
             T->t.mispredicts++;
             T->fetch_ready = t + 1 + P->mispredict_penalty;
@@ -646,8 +866,7 @@ void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc
         }
         T->fetch_pc = pc;
         break;
-    }
-    case RV_TC_JAL:
+    case RV_K_JAL:
         T->t.taken++;
         T->fetch_pc = pc;
         T->fetch_ready = t + 1 + P->taken_penalty;
@@ -657,29 +876,10 @@ void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc
             T->ras_top++;
         }
         break;
-    case RV_TC_JALR: {
+    case RV_K_JALR:
         T->t.taken++;
         T->fetch_pc = pc;
-        uint64_t target = (rs1v + (uint64_t)e->imm) & ~1ull;
-        int correct = 0;
-        int is_return = (e->rs1 == 1 || e->rs1 == 5) && e->rd == RV_X_SINK;
-        if (is_return && P->ras_entries) {
-            if (T->ras_top > T->ras_bottom) {
-                T->ras_top--;
-                correct = T->ras[T->ras_top % RV_RAS_MAX] == target;
-                if (T->ras_top - T->ras_bottom > P->ras_entries) T->ras_bottom = T->ras_top - P->ras_entries;
-            }
-        } else if (T->btb) {
-            uint32_t i = (uint32_t)(pc >> 1) & (P->btb_entries - 1);
-            correct = T->btb[i] == target;
-            T->btb[i] = target;
-        }
-        if ((e->rd == 1 || e->rd == 5) && P->ras_entries) {
-            T->ras[T->ras_top % RV_RAS_MAX] = pc + e->len;
-            T->ras_top++;
-            if (T->ras_top - T->ras_bottom > P->ras_entries) T->ras_bottom = T->ras_top - P->ras_entries;
-        }
-        if (correct) {
+        if (predict_jalr(T, e, pc, rs1v)) {
             T->fetch_ready = t + 1 + P->taken_penalty;
             T->fetch_cause = RV_STALL_TAKEN;
         } else {
@@ -688,60 +888,40 @@ void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc
             T->fetch_cause = RV_STALL_MISPREDICT;
         }
         break;
-    }
-    default:
-        if (is_vector) {
-            uint64_t sready = 0;
-            if (P->v_enabled)
-                ready = vector_step(T, m, e, ot, t, rs1v, rs2v, &sready);
-            vstart = T->last_vstart;
-            T->vq[(T->t.v_instructions - 1) % RV_VQUEUE_MAX] = vstart;
-            if (flags & RV_TF_SCALAR_RESULT) {
-                if (dkind == RV_SLOT_X || dkind == RV_SLOT_F) {
-                    T->reg_ready[dreg] = sready;
-                    T->reg_cause[dreg] = RV_STALL_DEP_VECTOR;
-                }
-                ready = sready;
-            }
-            dkind = RV_SLOT_NONE;   /* vector registers are tracked by the vector unit */
-        }
+    case RV_K_VECTOR: {
+        const rv_op_timing_t *ot = &rv_op_timing[e->exec_op];
+        uint64_t sready = 0;
+        if (P->v_enabled)
+            ready = vector_step(T, m, e, pc, t, rs1v, rs2v, &sready);
+        vstart = T->last_vstart;
+        T->vq[(T->t.v_instructions - 1) % RV_VQUEUE_MAX] = vstart;
+        if (ot->flags & RV_TF_SCALAR_RESULT)
+            ready = sready;     /* vector registers are tracked by the vector unit */
         break;
     }
-    if (taken && cls != RV_TC_BRANCH && cls != RV_TC_JAL && cls != RV_TC_JALR) {
-        /* mret and other transfers: treat as a taken jump */
-        T->fetch_ready = t + 1 + P->taken_penalty;
-        T->fetch_cause = RV_STALL_TAKEN;
-        T->fetch_pc = pc;
+    default:
+        break;
     }
-    if ((dkind == RV_SLOT_X && e->rd != RV_X_SINK) || dkind == RV_SLOT_F) {
-        if (!(flags & RV_TF_RD_IS_SOURCE) && !is_vector) {
-            T->reg_ready[dreg] = ready;
-            T->reg_cause[dreg] = (uint8_t)rcause;
-        }
-    }
-    if (ready > T->end) T->end = ready;
-    if (t + 1 > T->end) T->end = t + 1;
+    rr[dreg] = ready;
+    T->reg_cause[dreg] = (uint8_t)rcause;
+    uint64_t end = T->end;
+    end = MAX64(end, ready);
+    T->end = MAX64(end, t + 1);
     T->t.instructions++;
 
-    /* per-pc counters: the issue cycles this instruction added.  Fetch stalls after a branch or jump
-       are charged to that branch (the instruction that waited did nothing wrong). */
-    rv_timing_pc_stats *ps = pc_slot(T, pc);
-    ps->count++;
-    uint64_t charged = T->t.instructions == 1 ? t + 1 : T->cycle - prev;
-    if (stall && cause < RV_STALL_COUNT) {
-        rv_timing_pc_stats *blamed = ps;
-        if ((cause == RV_STALL_MISPREDICT || cause == RV_STALL_TAKEN) && T->fetch_pc != pc) {
-            blamed = pc_slot(T, T->fetch_pc);
-            uint64_t moved = stall < charged ? stall : charged;
-            charged -= moved;
-            blamed->cycles += moved;
-        }
-        blamed->stall[cause] += stall;
-    }
-    ps->cycles += charged;
+    /* per-pc counters: the issue cycles this instruction added, and its stall by cause */
+    uint64_t *rec = pc_rec(T, pc);
+    uint64_t charged = T->cycle - T->charge_mark;
+    T->charge_mark = T->cycle;
+    rec[RV_PC_COUNT]++;
+    rec[cause] += stall;
+    if (unlikely((cause == RV_STALL_MISPREDICT || cause == RV_STALL_TAKEN) && T->fetch_pc != pc))
+        charge_fetch_stall(T, rec, cause, stall, &charged);
+    rec[RV_PC_CYCLES] += charged;
 
     if (unlikely(T->trace)) {
         if (T->trace_used < T->trace_cap) {
+            int is_vector = op->kind == RV_K_VECTOR;
             rv_timing_trace_rec *r = &T->trace[T->trace_used++];
             r->pc = pc;
             r->fetch = fetch;
@@ -749,11 +929,58 @@ void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc
             r->start = is_vector ? vstart : t;
             r->done = ready > t ? ready : t + 1;
             r->raw = e->raw;
-            r->cause = (uint8_t)(stall ? cause : NO_CAUSE);
+            r->cause = (uint8_t)(stall && cause < RV_STALL_COUNT ? cause : 255);
             r->vector = (uint8_t)is_vector;
             r->stall = (uint16_t)(stall > 65535 ? 65535 : stall);
         }
     }
+}
+
+#define RV_STEP_FN(name, kind, general) \
+    static void name(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, \
+                     uint64_t rs2v, int taken) \
+    { step_body(m, T, e, pc, rs1v, rs2v, taken, kind, general); }
+RV_STEP_FN(step_general, RV_K_PLAIN, 1)
+RV_STEP_FN(step_plain, RV_K_PLAIN, 0)
+RV_STEP_FN(step_load, RV_K_LOAD, 0)
+RV_STEP_FN(step_store, RV_K_STORE, 0)
+RV_STEP_FN(step_branch, RV_K_BRANCH, 0)
+RV_STEP_FN(step_jal, RV_K_JAL, 0)
+RV_STEP_FN(step_jalr, RV_K_JALR, 0)
+RV_STEP_FN(step_muldiv, RV_K_MULDIV, 0)
+RV_STEP_FN(step_fp, RV_K_FP, 0)
+RV_STEP_FN(step_vector, RV_K_VECTOR, 0)
+#undef RV_STEP_FN
+
+/* The step of each op (rv_timing.step): the general one for anything with rare work to do. */
+static void build_step_table(rv_timing *T)
+{
+    for (unsigned op = 0; op < RV_OP_COUNT; op++) {
+        const rv_top *o = &T->op[op];
+        rv_step_fn fn = step_general;
+        if (o->special == RV_SP_VECTOR && o->kind == RV_K_VECTOR)
+            fn = step_vector;
+        if (!o->special) {
+            switch (o->kind) {
+            case RV_K_PLAIN: fn = step_plain; break;
+            case RV_K_LOAD: fn = step_load; break;
+            case RV_K_STORE: fn = step_store; break;
+            case RV_K_BRANCH: fn = step_branch; break;
+            case RV_K_JAL: fn = step_jal; break;
+            case RV_K_JALR: fn = step_jalr; break;
+            case RV_K_MULDIV: fn = step_muldiv; break;
+            case RV_K_FP: fn = step_fp; break;
+            default: break;
+            }
+        }
+        T->step[op] = fn;
+    }
+}
+
+void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v,
+                    uint64_t rs2v, int taken)
+{
+    T->step[e->exec_op](m, T, e, pc, rs1v, rs2v, taken);
 }
 
 /* ------------------------------------------------------------------ management */
@@ -765,7 +992,8 @@ static void timing_free(rv_timing *T)
     free(T->bp);
     free(T->btb);
     if (T->pcpage) {
-        for (uint64_t i = 0; i < T->npages; i++) free(T->pcpage[i]);
+        for (uint64_t i = 0; i < T->npages; i++)
+            free(T->pcpage[i]);
         free(T->pcpage);
     }
     free(T);
@@ -787,6 +1015,8 @@ static void timing_clear_state(rv_timing *T)
     memset(T->vpipe_free, 0, sizeof T->vpipe_free);
     memset(T->vreg, 0, sizeof T->vreg);
     memset(T->vq, 0, sizeof T->vq);
+    for (unsigned i = 0; i < RV_VMEMO_SIZE; i++)
+        T->vmemo[i].pc = ~0ull;     /* nothing remembered */
     T->end = 0; T->v_last_start = 0; T->last_vstart = 0; T->last_vdone = 0;
     T->dram_free = 0; T->ghist = 0;
     T->ras_top = T->ras_bottom = 0;
@@ -796,7 +1026,9 @@ static void timing_clear_state(rv_timing *T)
     cache_clear(&T->l1i); cache_clear(&T->l1d); cache_clear(&T->l2);
     if (T->pcpage)
         for (uint64_t i = 0; i < T->npages; i++) { free(T->pcpage[i]); T->pcpage[i] = NULL; }
-    memset(&T->stray, 0, sizeof T->stray);
+    T->pc_cur = NULL;
+    T->charge_mark = ~0ull;
+    memset(T->stray, 0, sizeof T->stray);
     T->trace_used = 0;
 }
 
@@ -836,6 +1068,8 @@ int rv_timing_enable(rv_machine *m, const rv_timing_params *p)
     rv_timing *T = calloc(1, sizeof *T);
     if (!T) { snprintf(err, n, "out of memory"); return -1; }
     T->p = *p;
+    build_op_table(T);
+    build_step_table(T);
     if (cache_init(&T->l1i, &p->l1i, "L1I", err, n) || cache_init(&T->l1d, &p->l1d, "L1D", err, n) ||
         cache_init(&T->l2, &p->l2, "L2", err, n)) {
         timing_free(T);
@@ -849,6 +1083,7 @@ int rv_timing_enable(rv_machine *m, const rv_timing_params *p)
     if (p->btb_entries)
         T->btb = calloc(p->btb_entries, sizeof *T->btb);
     T->mem_base = m->cfg.mem_base;
+    T->machine_te = m->cfg.tile_te;
     T->npages = m->npages;
     T->pcpage = calloc(m->npages ? m->npages : 1, sizeof *T->pcpage);
     if ((p->predictor >= 2 && !T->bp) || (p->btb_entries && !T->btb) || !T->pcpage) {
@@ -887,6 +1122,9 @@ void rv_timing_get_totals(rv_machine *m, rv_timing_totals *out)
     if (!T) { memset(out, 0, sizeof *out); return; }
     *out = T->t;
     out->cycles = T->end;
+    for (unsigned k = 0; k < RV_VPIPE_COUNT; k++)
+        out->v_busy[k] = (T->t.v_busy[k] + Q / 2) / Q;      /* kept in quarter cycles */
+    out->v_wait_queue = (T->t.v_wait_queue + Q / 2) / Q;
 }
 
 uint64_t rv_timing_pc_count(rv_machine *m)
@@ -895,10 +1133,10 @@ uint64_t rv_timing_pc_count(rv_machine *m)
     uint64_t n = 0;
     if (!T) return 0;
     for (uint64_t pg = 0; pg < T->npages; pg++) {
-        rv_timing_pc_stats *page = T->pcpage[pg];
+        rv_pc_page *page = T->pcpage[pg];
         if (!page) continue;
         for (unsigned i = 0; i < RV_SLOTS_PER_PAGE; i++)
-            n += page[i].count != 0;
+            n += page->rec[i][RV_PC_COUNT] != 0;
     }
     return n;
 }
@@ -909,12 +1147,16 @@ uint64_t rv_timing_get_pcs(rv_machine *m, uint64_t *pcs, rv_timing_pc_stats *sta
     uint64_t n = 0;
     if (!T) return 0;
     for (uint64_t pg = 0; pg < T->npages && n < max; pg++) {
-        rv_timing_pc_stats *page = T->pcpage[pg];
+        rv_pc_page *page = T->pcpage[pg];
         if (!page) continue;
         for (unsigned i = 0; i < RV_SLOTS_PER_PAGE && n < max; i++) {
-            if (!page[i].count) continue;
+            if (!page->rec[i][RV_PC_COUNT]) continue;
             pcs[n] = T->mem_base + (pg << RV_PAGE_BITS) + ((uint64_t)i << 1);
-            stats[n] = page[i];
+            memset(&stats[n], 0, sizeof stats[n]);
+            stats[n].count = page->rec[i][RV_PC_COUNT];
+            stats[n].cycles = page->rec[i][RV_PC_CYCLES];
+            for (unsigned c = 0; c < RV_STALL_COUNT; c++)
+                stats[n].stall[c] = page->rec[i][c];
             n++;
         }
     }

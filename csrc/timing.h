@@ -79,7 +79,7 @@ typedef struct rv_timing_params {
     uint32_t v_width[RV_VPIPE_COUNT];           /* bits per cycle per pipe (arith: DLEN; mem: bytes*8) */
     uint32_t v_pipe_of[RV_TIMING_CLASSES];      /* pipe kind per vector class */
     uint32_t v_cost[RV_TIMING_CLASSES];         /* occupancy multiplier, or cycles per element */
-    uint32_t v_extra[RV_TIMING_CLASSES];        /* cycles added to each occupancy */
+    uint32_t v_extra[RV_TIMING_CLASSES];        /* cycles added to each occupancy (x1/4) */
     uint32_t v_tree_step[RV_TIMING_CLASSES];    /* reductions: cycles per tree level (x1/4) */
     uint32_t v_acc_latency;                     /* accumulator forwarding: macc -> macc on vd (0 = latency) */
     uint32_t v_masked_factor;                   /* occupancy multiplier of masked instructions (x1/4) */
@@ -87,7 +87,7 @@ typedef struct rv_timing_params {
     uint32_t v_strided_cycles;                  /* strided/indexed memory: cycles per element */
     uint32_t v_mem_via_l1;                      /* 1: vector memory accesses look up L1D; 0: L2/DRAM */
     uint32_t v_to_scalar_latency;               /* vector -> x/f register transfer */
-    uint32_t tile_te;                           /* Zvt: TE (the TExTE MAC array) */
+    uint32_t tile_te;                           /* Zvt: edge of the TE x TE MAC array (0 = the machine's TE) */
     uint32_t dot_width;                         /* int8 dot-product datapath bits/cycle (0 = DLEN) */
     uint32_t bf16_width;                        /* bf16 widening MAC datapath bits/cycle (0 = DLEN) */
 } rv_timing_params;

@@ -2,6 +2,7 @@
 #ifndef RVSIM_TIMING_INTERNAL_H
 #define RVSIM_TIMING_INTERNAL_H
 
+#include "core.h"
 #include "timing.h"
 #include "isa_timing.h"
 
@@ -18,7 +19,47 @@ typedef struct rv_tcache {
     uint64_t *stamp;            /* LRU: last use */
     uint8_t *dirty;
     uint64_t clock;
+    uint64_t mru_line, mru_way; /* the line found last (most accesses hit it again) */
 } rv_tcache;
+
+/* What the step needs to know about one instruction (exec_op), resolved from the ISA table and the
+   parameters when the model is enabled, so that the per-instruction work reads one small record. */
+enum {
+    RV_K_PLAIN = 0, RV_K_LOAD, RV_K_STORE, RV_K_AMO, RV_K_BRANCH, RV_K_JAL, RV_K_JALR, RV_K_MULDIV,
+    RV_K_FP, RV_K_VECTOR
+};
+/* Scoreboard layout: x0..x32 at 0 (x32 is where writes to x0 go), f0..f31 at RV_REG_F, then 32
+   entries that are never written (the "register" an absent source reads: always ready), then 32 that
+   are written and never read (where an instruction without a register result writes). */
+#define RV_REG_F 64
+#define RV_REG_NONE 96
+#define RV_REG_JUNK 128
+#define RV_REG_COUNT 160
+/* Rare work an instruction needs (rv_top.special). */
+enum { RV_SP_RD_SOURCE = 1, RV_SP_DIV = 2, RV_SP_SERIAL = 4, RV_SP_VECTOR = 8 };
+typedef struct rv_top {
+    uint8_t kind;               /* RV_K_*: how results are produced */
+    uint8_t special;            /* RV_SP_* */
+    uint8_t src[4];             /* scoreboard base of rd (when read), rs1, rs2, rs3: 0, RV_REG_F or
+                                   RV_REG_NONE */
+    uint8_t dst;                /* scoreboard base of the written register: 0, RV_REG_F, RV_REG_JUNK */
+    uint8_t unit;               /* scalar unit kind (the spare row RV_TIMING_UNITS when unlimited) */
+    uint8_t unit_count;
+    uint8_t waw;                /* results must arrive after an older write to rd */
+    uint8_t flops;              /* scalar FP operations (FMA = 2) */
+    uint8_t rcause;             /* the stall cause of instructions waiting for this one's result */
+    uint32_t lat;               /* issue to result */
+    uint32_t occ;               /* cycles the unit stays busy (0 for an unlimited unit) */
+} rv_top;
+
+/* Per-address counters of one code page: for every instruction slot, 16 words: the stall cycles per
+   cause (0..12), a bucket for "no cause" (13, always 0 in practice: stalls are added unconditionally),
+   the retirement count (14) and the issue cycles charged (15). */
+enum { RV_NO_CAUSE = RV_STALL_COUNT, RV_PC_COUNT = 14, RV_PC_CYCLES = 15, RV_PC_WORDS = 16 };
+_Static_assert(RV_STALL_COUNT == 13 && RV_TIMING_CAUSES >= 14, "per-pc record layout");
+typedef struct rv_pc_page {
+    uint64_t rec[RV_SLOTS_PER_PAGE][RV_PC_WORDS];
+} rv_pc_page;
 
 /* The producer of one vector register, for chaining. */
 typedef struct rv_vreg_state {
@@ -26,19 +67,38 @@ typedef struct rv_vreg_state {
     uint8_t cls, valid;
 } rv_vreg_state;
 
+struct rv_timing;
+typedef void (*rv_step_fn)(rv_machine *m, struct rv_timing *T, const rv_insn_t *e, uint64_t pc,
+                           uint64_t rs1v, uint64_t rs2v, int taken);
+
+/* The decoded cost of a vector instruction at one address for one vtype / vl / mtype (timing.c). */
+#define RV_VMEMO_SIZE 256
+typedef struct rv_vmemo {
+    uint64_t pc, vtype, vl, mtype;
+    uint32_t raw;
+    uint8_t cls, pk, mem, write;        /* mem: 0 none, 1 unit stride (or whole/mask), 2 strided, 3 indexed */
+    uint8_t nsrc[4], src[4];            /* vector source registers per slot (rd, rs1, rs2, rs3) */
+    uint8_t ndest, acc_slot0, masked, scalar_result;
+    uint64_t o;                         /* occupancy, quarter cycles */
+    uint64_t mem_bytes, flops;
+} rv_vmemo;
+
 typedef struct rv_timing {
     rv_timing_params p;
+    rv_top op[RV_OP_COUNT];
+    rv_step_fn step[RV_OP_COUNT];   /* the compiled copy of the step each op uses (timing.c) */
     rv_timing_totals t;
     /* issue */
     uint64_t cycle;             /* issue cycle of the newest instruction */
+    uint64_t charge_mark;       /* issue cycle of the previous instruction (~0 before the first) */
     uint32_t slots;             /* instructions issued in that cycle */
     uint64_t fetch_ready;       /* earliest issue cycle allowed by fetch */
     uint8_t fetch_cause;
     uint64_t fetch_pc;          /* the branch/jump that set fetch_ready (blamed for its stalls) */
     uint64_t end;               /* latest completion so far */
-    uint64_t reg_ready[128];    /* x0..x32 at 0.., f0..f31 at 64.. */
-    uint8_t reg_cause[128];
-    uint64_t unit_free[RV_TIMING_UNITS][RV_TIMING_MAX_PIPES];
+    uint64_t reg_ready[RV_REG_COUNT];   /* when each register's value is ready (layout above) */
+    uint8_t reg_cause[RV_REG_COUNT];
+    uint64_t unit_free[RV_TIMING_UNITS + 1][RV_TIMING_MAX_PIPES];   /* + a row for unlimited units */
     /* branch prediction */
     uint8_t *bp;
     uint32_t bp_mask, ghist;
@@ -54,10 +114,15 @@ typedef struct rv_timing {
     uint64_t v_last_start, last_vstart, last_vdone;
     uint64_t vpipe_free[RV_VPIPE_COUNT][RV_TIMING_MAX_PIPES];
     rv_vreg_state vreg[32];
+    uint64_t machine_te;        /* the machine's Zvt TE (0 without Zvt) */
+    uint64_t mtype_now;         /* mtype of the vector instruction being timed */
+    rv_vmemo vmemo[RV_VMEMO_SIZE];
     /* per-pc statistics, one array per code page */
     uint64_t mem_base, npages;
-    rv_timing_pc_stats **pcpage;
-    rv_timing_pc_stats stray;
+    rv_pc_page **pcpage;
+    rv_pc_page *pc_cur;         /* the page of the last instruction, and its index */
+    uint64_t pc_cur_index;
+    uint64_t stray[RV_PC_WORDS];    /* addresses outside memory (cannot execute; kept for safety) */
     /* pipeline trace */
     rv_timing_trace_rec *trace;
     uint64_t trace_cap, trace_used;

@@ -13,6 +13,7 @@ int rv_vector_exec(rv_machine *m, const rv_insn_t *e, uint64_t *tval)
         rv_v_register_mem(handlers);
         rv_v_register_int(handlers);
         rv_v_register_fp(handlers);
+        rv_v_register_ml(handlers);
         ready = 1;
     }
     rv_v_handler fn = handlers[e->exec_op];
@@ -32,7 +33,7 @@ static void set_vtype(rv_machine *m, uint64_t vtype, uint64_t avl, int avl_kind,
     unsigned vlmul = vtype & 7, vsew = (vtype >> 3) & 7;
     int lmul_log2 = vlmul < 4 ? (int)vlmul : (int)vlmul - 8;
     /* supported: SEW <= ELEN = 64, LMUL in 1/8..8, SEW <= LMUL * ELEN, reserved bits zero */
-    int ok = (vtype >> 8) == 0 && vlmul != 4 && vsew <= 3 && (lmul_log2 >= 0 || (int)vsew <= 3 + lmul_log2);
+    int ok = ((vtype >> 8) == 0 || rv_v_vtype_extra_ok(m, vtype)) && vlmul != 4 && vsew <= 3 && (lmul_log2 >= 0 || (int)vsew <= 3 + lmul_log2);
     uint64_t vlmax = 0;
     if (ok) {
         int sh = lmul_log2 - (int)vsew;
@@ -57,6 +58,7 @@ static void set_vtype(rv_machine *m, uint64_t vtype, uint64_t avl, int avl_kind,
             h->vl = avl < vlmax ? avl : vlmax;
     }
     h->vstart = 0;
+    h->mtype = 0;               /* Zvt: vset* leave the matrix unit unconfigured */
     h->x[rd] = h->vl;
     vs_dirty(m);
 }

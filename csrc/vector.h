@@ -34,6 +34,9 @@ int rv_vector_exec(rv_machine *m, const rv_insn_t *e, uint64_t *tval);
 void rv_v_register_int(rv_v_handler *table);
 void rv_v_register_fp(rv_v_handler *table);
 void rv_v_register_mem(rv_v_handler *table);
+void rv_v_register_ml(rv_v_handler *table);     /* vector_ml.c: estimates, bf16, dot products, Zvt */
+/* vtype bits beyond RVV 1.0 that a vset* may write on this machine: altfmt (bit 8) at SEW <= 16 with Zvt */
+int rv_v_vtype_extra_ok(const rv_machine *m, uint64_t vtype);
 
 #define V_ILLEGAL CAUSE_ILLEGAL_INSTRUCTION
 #define RV_V_MAX_VLENB 8192     /* VLEN up to 65536 bits (rv_create's limit) */

@@ -3,7 +3,7 @@
  * Elements are handled as bit patterns.  Arithmetic goes through softfloat (every rounding mode, exact
  * RISC-V flags and NaNs); the hot operations at SEW=32/64 under round-to-nearest-even use the host FPU
  * instead (its flags accrue into fflags when run() returns; NaN results are replaced by the canonical
- * NaN).  vfrsqrt7.v and vfrec7.v use the specification's 7-bit tables.
+ * NaN).  The reciprocal estimates vfrsqrt7.v and vfrec7.v are in vector_ml.c.
  */
 #include <math.h>
 #include "vector.h"
@@ -202,118 +202,6 @@ DEF_FSW2(vfnmadd, FMA(NEG(b), d, NEG(a)))
 DEF_FSW2(vfmsub, FMA(b, d, NEG(a)))
 DEF_FSW2(vfnmsub, FMA(NEG(b), d, a))
 
-/* ---------------------------------------------------------------- reciprocal estimates
-
-   vfrec7.v and vfrsqrt7.v, as the V specification defines them: 7-bit table lookups (the tables are the
-   specification's "common-case lookup table contents") with the exponent computed exactly.  w is the
-   element width (16/32/64); values are bit patterns. */
-static const uint8_t rec7_table[128] = {
-    127, 125, 123, 121, 119, 117, 116, 114, 112, 110, 109, 107, 105, 104, 102, 100,
-     99,  97,  96,  94,  93,  91,  90,  88,  87,  85,  84,  83,  81,  80,  79,  77,
-     76,  75,  74,  72,  71,  70,  69,  68,  66,  65,  64,  63,  62,  61,  60,  59,
-     58,  57,  56,  55,  54,  53,  52,  51,  50,  49,  48,  47,  46,  45,  44,  43,
-     42,  41,  40,  40,  39,  38,  37,  36,  35,  35,  34,  33,  32,  31,  31,  30,
-     29,  28,  28,  27,  26,  25,  25,  24,  23,  23,  22,  21,  21,  20,  19,  19,
-     18,  17,  17,  16,  15,  15,  14,  14,  13,  12,  12,  11,  11,  10,   9,   9,
-      8,   8,   7,   7,   6,   5,   5,   4,   4,   3,   3,   2,   2,   1,   1,   0
-};
-/* index: exponent LSB, then the six significand MSBs */
-static const uint8_t rsqrt7_table[128] = {
-     52,  51,  50,  48,  47,  46,  44,  43,  42,  41,  40,  39,  38,  36,  35,  34,
-     33,  32,  31,  30,  30,  29,  28,  27,  26,  25,  24,  23,  23,  22,  21,  20,
-     19,  19,  18,  17,  16,  16,  15,  14,  14,  13,  12,  12,  11,  10,  10,   9,
-      9,   8,   7,   7,   6,   6,   5,   4,   4,   3,   3,   2,   2,   1,   1,   0,
-    127, 125, 123, 121, 119, 118, 116, 114, 113, 111, 109, 108, 106, 105, 103, 102,
-    100,  99,  97,  96,  95,  93,  92,  91,  90,  88,  87,  86,  85,  84,  83,  82,
-     80,  79,  78,  77,  76,  75,  74,  73,  72,  71,  70,  70,  69,  68,  67,  66,
-     65,  64,  63,  63,  62,  61,  60,  59,  59,  58,  57,  56,  56,  55,  54,  53
-};
-
-static inline void fp_fields(unsigned w, unsigned *ebits, unsigned *mbits)
-{
-    *ebits = w == 16 ? 5 : w == 32 ? 8 : 11;
-    *mbits = w - 1 - *ebits;
-}
-
-/* Normalised exponent and significand (without the leading one) of a nonzero finite value. */
-static inline void fp_normalise(uint64_t exp, uint64_t sig, unsigned mbits, int64_t *nexp, uint64_t *nsig)
-{
-    if (exp) {
-        *nexp = (int64_t)exp;
-        *nsig = sig;
-        return;
-    }
-    int lz = 0;
-    while (!((sig << lz) >> (mbits - 1) & 1))
-        lz++;
-    *nexp = -lz;
-    *nsig = (sig << (1 + lz)) & ((1ull << mbits) - 1);
-}
-
-static uint64_t fp_rsqrt7(unsigned w, uint64_t a, unsigned *fl)
-{
-    unsigned eb, mb;
-    fp_fields(w, &eb, &mb);
-    uint64_t sign = (a >> (w - 1)) & 1, exp = (a >> mb) & ((1ull << eb) - 1), sig = a & ((1ull << mb) - 1);
-    uint64_t emax = (1ull << eb) - 1, cnan = sf_canonical_nan(sew_fmt(w));
-    if (exp == emax && sig) {                          /* NaN */
-        if (!(sig >> (mb - 1)))
-            *fl |= SF_NV;
-        return cnan;
-    }
-    if (!exp && !sig) {                                /* +-0 -> +-inf */
-        *fl |= SF_DZ;
-        return (sign << (w - 1)) | (emax << mb);
-    }
-    if (sign) {                                        /* negative (incl. -inf) */
-        *fl |= SF_NV;
-        return cnan;
-    }
-    if (exp == emax)                                   /* +inf */
-        return 0;
-    int64_t nexp;
-    uint64_t nsig;
-    fp_normalise(exp, sig, mb, &nexp, &nsig);
-    int64_t bias = (int64_t)(emax >> 1);
-    unsigned idx = (unsigned)(((uint64_t)nexp & 1) << 6 | (nsig >> (mb - 6)));
-    uint64_t oexp = (uint64_t)((3 * bias - 1 - nexp) / 2);   /* non-negative: floor */
-    return (oexp << mb) | ((uint64_t)rsqrt7_table[idx] << (mb - 7));
-}
-
-static uint64_t fp_rec7(unsigned w, uint64_t a, int rm, unsigned *fl)
-{
-    unsigned eb, mb;
-    fp_fields(w, &eb, &mb);
-    uint64_t sign = (a >> (w - 1)) & 1, exp = (a >> mb) & ((1ull << eb) - 1), sig = a & ((1ull << mb) - 1);
-    uint64_t emax = (1ull << eb) - 1, sbit = sign << (w - 1);
-    if (exp == emax && sig) {                          /* NaN */
-        if (!(sig >> (mb - 1)))
-            *fl |= SF_NV;
-        return sf_canonical_nan(sew_fmt(w));
-    }
-    if (exp == emax)                                   /* +-inf -> +-0 */
-        return sbit;
-    if (!exp && !sig) {                                /* +-0 -> +-inf */
-        *fl |= SF_DZ;
-        return sbit | (emax << mb);
-    }
-    int64_t nexp;
-    uint64_t nsig;
-    fp_normalise(exp, sig, mb, &nexp, &nsig);
-    int64_t bias = (int64_t)(emax >> 1);
-    int64_t oexp = 2 * bias - 1 - nexp;
-    if (oexp > 2 * bias) {
-        /* tiny subnormal: overflows; infinity or the largest finite value by rounding direction */
-        *fl |= SF_OF | SF_NX;
-        int to_inf = sign ? (rm == SF_RDN || rm == SF_RNE || rm == SF_RMM) : (rm == SF_RUP || rm == SF_RNE || rm == SF_RMM);
-        return sbit | (to_inf ? emax << mb : ((emax - 1) << mb) | ((1ull << mb) - 1));
-    }
-    uint64_t osig = (uint64_t)rec7_table[nsig >> (mb - 7)] << (mb - 7);
-    if (oexp <= 0)                                     /* 0 or -1: subnormal */
-        return sbit | (((1ull << mb) | osig) >> (1 - oexp));
-    return sbit | ((uint64_t)oexp << mb) | osig;
-}
-
 /* Unary ops on vs2 (vs1 field is the function code). */
 #define DEF_FUN(name, EXPR) HANDLER(name) { \
     PROLOGUE; \
@@ -327,8 +215,6 @@ static uint64_t fp_rec7(unsigned w, uint64_t a, int rm, unsigned *fl)
     EPILOGUE; }
 DEF_FUN(vfsqrt_v, sf_sqrt(fmt, a, rm, &fl))
 DEF_FUN(vfclass_v, sf_classify(fmt, a))
-DEF_FUN(vfrsqrt7_v, fp_rsqrt7(c.sew, a, &fl))
-DEF_FUN(vfrec7_v, fp_rec7(c.sew, a, rm, &fl))
 DEF_FUN(vfcvt_xu_f_v, (uint64_t)sf_to_int(fmt, a, (int)c.sew, 1, rm, &fl))
 DEF_FUN(vfcvt_x_f_v, (uint64_t)sf_to_int(fmt, a, (int)c.sew, 0, rm, &fl))
 DEF_FUN(vfcvt_rtz_xu_f_v, (uint64_t)sf_to_int(fmt, a, (int)c.sew, 1, SF_RTZ, &fl))
@@ -443,7 +329,7 @@ DEF_FWCVT(vfwcvt_f_x_v, 0, sf_from_int(wf, (uint64_t)sext(a, c.sew), 64, 0, rm, 
     } \
     EPILOGUE; }
 DEF_FNCVT(vfncvt_f_f_w, 2, sf_convert(nf, wf, a, rm, &fl))
-DEF_FNCVT(vfncvt_rod_f_f_w, 2, sf_convert(nf, wf, a, SF_ROD, &fl))
+DEF_FNCVT(vfncvt_rod_f_f_w, 1, sf_convert(nf, wf, a, SF_ROD, &fl))   /* Zvfhmin does not define rod */
 DEF_FNCVT(vfncvt_xu_f_w, 0, (uint64_t)sf_to_int(wf, a, (int)c.sew, 1, rm, &fl))
 DEF_FNCVT(vfncvt_x_f_w, 0, (uint64_t)sf_to_int(wf, a, (int)c.sew, 0, rm, &fl))
 DEF_FNCVT(vfncvt_rtz_xu_f_w, 0, (uint64_t)sf_to_int(wf, a, (int)c.sew, 1, SF_RTZ, &fl))
@@ -557,7 +443,7 @@ void rv_v_register_fp(rv_v_handler *t)
     R2(VFSGNJ, vfsgnj) R2(VFSGNJN, vfsgnjn) R2(VFSGNJX, vfsgnjx)
     R2(VFMACC, vfmacc) R2(VFNMACC, vfnmacc) R2(VFMSAC, vfmsac) R2(VFNMSAC, vfnmsac)
     R2(VFMADD, vfmadd) R2(VFNMADD, vfnmadd) R2(VFMSUB, vfmsub) R2(VFNMSUB, vfnmsub)
-    R(VFSQRT_V, vfsqrt_v) R(VFCLASS_V, vfclass_v) R(VFRSQRT7_V, vfrsqrt7_v) R(VFREC7_V, vfrec7_v)
+    R(VFSQRT_V, vfsqrt_v) R(VFCLASS_V, vfclass_v)
     R(VFCVT_XU_F_V, vfcvt_xu_f_v) R(VFCVT_X_F_V, vfcvt_x_f_v) R(VFCVT_RTZ_XU_F_V, vfcvt_rtz_xu_f_v)
     R(VFCVT_RTZ_X_F_V, vfcvt_rtz_x_f_v) R(VFCVT_F_XU_V, vfcvt_f_xu_v) R(VFCVT_F_X_V, vfcvt_f_x_v)
     R(VMFEQ_VV, vmfeq_vv) R(VMFEQ_VF, vmfeq_vf) R(VMFNE_VV, vmfne_vv) R(VMFNE_VF, vmfne_vf)

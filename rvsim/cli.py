@@ -101,7 +101,7 @@ def cmd_run(args, parser) -> int:
         timing_cfg = load_for_cli(args, parser)
     try:
         machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen or 256,
-                          trap_misaligned=args.trap_misaligned)
+                          trap_misaligned=args.trap_misaligned, tile_te=args.tile_te)
         timing = machine.enable_timing(timing_cfg) if timing_cfg else None
     except ValueError as exc:
         parser.exit(2, f"rvsim: {exc}\n")
@@ -165,7 +165,7 @@ def cmd_debug(args, parser) -> int:
     from .debugger import Debugger
     from .machine import Machine
     try:
-        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen or 256)
+        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen or 256, tile_te=args.tile_te)
     except ValueError as exc:
         parser.exit(2, f"rvsim: {exc}\n")
     machine.env = _environment(args)
@@ -202,6 +202,8 @@ def build_run_parser() -> argparse.ArgumentParser:
     p.add_argument("--isa", default="rv64gcv", help="ISA string (default rv64gcv)")
     p.add_argument("--vlen", type=int, default=None,
                    help="vector register length in bits (default 256, or the timing preset's)")
+    p.add_argument("--tile-te", type=int, default=None, metavar="TE",
+                   help="Zvt matrix tiles are TE x TE (default min(32, VLEN/4))")
     p.add_argument("--max-insns", type=int, default=None, metavar="N",
                    help="stop after N instructions (exit status 125)")
     p.add_argument("--memory", type=_parse_size, default=1 << 30, metavar="SIZE",

@@ -27,6 +27,7 @@ STACK_SIZE = 8 << 20
 PAGE = 4096
 MSTATUS_FS_INITIAL = 1 << 13
 MSTATUS_VS_INITIAL = 1 << 9
+MSTATUS_MS_INITIAL = 1 << 29           # Zvt matrix tile state (draft)
 
 # auxiliary vector keys (Linux include/uapi/linux/auxvec.h)
 AT_NULL, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY = 0, 3, 4, 5, 6, 7, 8, 9
@@ -185,7 +186,8 @@ def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
     machine.symbols = dict(prog.symbols)
     machine.pc = prog.entry
     h = machine._hart
-    h.mstatus = int(h.mstatus) | MSTATUS_FS_INITIAL | (MSTATUS_VS_INITIAL if "v" in machine.extensions else 0)
+    h.mstatus = int(h.mstatus) | MSTATUS_FS_INITIAL | (MSTATUS_VS_INITIAL if "v" in machine.extensions else 0) \
+        | (MSTATUS_MS_INITIAL if "zvt" in machine.extensions else 0)
     if prog.bare_metal:
         lib.rv_set_tohost(machine._core, prog.tohost)
         machine.priv = 3

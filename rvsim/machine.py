@@ -17,6 +17,7 @@ from . import isa
 from ._core import ffi, lib
 from .errors import SimulationError
 from .isa.csrs import CSR_NUMBERS, TRAP_CAUSES
+from .views import VectorViews
 
 if TYPE_CHECKING:  # pragma: no cover
     from .host import HostEnvironment
@@ -24,6 +25,13 @@ if TYPE_CHECKING:  # pragma: no cover
 PAGE = 4096
 DEFAULT_MEMORY = 1 << 30          # guest memory bound: 1 GiB (reserved lazily by the host)
 CHUNK = 1 << 24                   # instructions per C call, so Ctrl-C is noticed within ~50 ms
+
+
+def _runs(pages: np.ndarray) -> list[np.ndarray]:
+    """Split sorted page numbers into runs of consecutive pages."""
+    if len(pages) == 0:
+        return []
+    return np.split(pages, np.nonzero(np.diff(pages) != 1)[0] + 1)
 
 
 class StopReason(enum.Enum):
@@ -63,6 +71,56 @@ class MachineOptions:
     extensions: frozenset = field(default_factory=frozenset)
 
 
+@dataclass(eq=False)
+class Snapshot:
+    """A copy of a Machine's architectural state (see :meth:`Machine.snapshot`).
+
+    ``hart`` is the raw hart record (integer and FP registers, pc, privilege, every CSR the core keeps,
+    the LR/SC reservation), ``v`` the vector register file, ``pages`` the page numbers (relative to the
+    window base) whose contents were saved, ``data`` their bytes (one row per page), ``perms`` the
+    permissions of the covered pages.  Pages that were mapped but all zero are listed in ``zero_pages``
+    rather than copied, so an 8 MiB stack that was never touched costs nothing.
+    """
+
+    hart: bytes
+    v: np.ndarray
+    mcycle: int
+    first_page: int                 # the saved page range [first_page, end_page) of the window
+    end_page: int
+    perms: np.ndarray               # permission bits of every page in the range
+    pages: np.ndarray               # saved (non-zero) pages
+    data: np.ndarray                # (len(pages), 4096) bytes
+    zero_pages: np.ndarray          # mapped (or in-region) pages that were all zero
+    memory_base: int
+    vlen: int
+
+    @property
+    def x(self) -> np.ndarray:
+        return np.frombuffer(self.hart, dtype=np.uint64, count=32)
+
+    def field(self, name: str):
+        """A named field of the saved hart record (``pc``, ``priv``, ``fflags``, ``vl``, ``mstatus``...)."""
+        h = ffi.new("rv_hart_state *")
+        ffi.buffer(h)[:] = self.hart
+        value = getattr(h, name)
+        return [int(v) for v in value] if isinstance(value, ffi.CData) else int(value)
+
+    def memory(self, addr: int, size: int) -> bytes:
+        """Saved guest memory [addr, addr+size): bytes of saved pages, zeros elsewhere."""
+        out = bytearray(size)
+        off = addr - self.memory_base
+        index = {int(p): i for i, p in enumerate(self.pages)}
+        pos = 0
+        while pos < size:
+            pg, within = divmod(off + pos, PAGE)
+            n = min(PAGE - within, size - pos)
+            i = index.get(pg)
+            if i is not None:
+                out[pos:pos + n] = self.data[i, within:within + n].tobytes()
+            pos += n
+        return bytes(out)
+
+
 class _CsrFile:
     """``m.csr['mstatus']``, ``m.csr[0x300]``: CSRs as the host sees them (no privilege checks)."""
 
@@ -91,13 +149,14 @@ class _CsrFile:
             raise KeyError(f"CSR {key!r} ({num:#x}) does not exist on this machine")
 
 
-class Machine:
+class Machine(VectorViews):
     """One RV64 hart with memory, executing in C.
 
     Options: ``isa_string`` (``"rv64gc"``, ``"rv64gcv_zvfh"``...), ``memory_base``/``memory_size`` (the
     guest memory window and bound; loading an ELF moves the window to fit it), ``vlen`` (vector register
     bits), ``trap_misaligned`` (misaligned accesses trap instead of being performed),
-    ``vector_agnostic`` (``"undisturbed"`` or ``"ones"``), ``deterministic`` (the default Linux
+    ``vector_agnostic`` (``"undisturbed"`` or ``"ones"``), ``tile_te`` (Zvt: tiles are TE x TE, default
+    min(32, VLEN/4)), ``deterministic`` (the default Linux
     environment's clocks and random bytes derive from the instruction count rather than the host), and
     ``env``, the host environment (the loader picks one when None).
 
@@ -109,6 +168,7 @@ class Machine:
     def __init__(self, isa_string: str = "rv64gc", *, memory_base: int = 0,
                  memory_size: int = DEFAULT_MEMORY, vlen: int = 256, trap_misaligned: bool = False,
                  vector_agnostic: str = "undisturbed", deterministic: bool = True,
+                 tile_te: int | None = None,
                  env: "HostEnvironment | None" = None):
         # vector_agnostic: what tail/mask-agnostic vector elements become: "undisturbed" (kept) or
         # "ones" (all bits set, as some hardware does, to flush out code relying on undisturbed)
@@ -120,6 +180,7 @@ class Machine:
         self.isa_string = isa_string
         self.trap_misaligned = trap_misaligned
         self.vlen = vlen
+        self._tile_te = tile_te or 0     # Zvt tile edge TE (None: min(32, VLEN/4)); see views.py
         self._core = None
         self._retired_cores: list = []
         self.env = env
@@ -139,6 +200,7 @@ class Machine:
         cfg.mem_base = base
         cfg.mem_size = size
         cfg.vlen = self.vlen
+        cfg.tile_te = self._tile_te
         cfg.flags = flags | (lib.RV_CFG_TRAP_MISALIGNED if self.trap_misaligned else 0) | \
             (lib.RV_CFG_VECTOR_AGNOSTIC_ONES if self.vector_agnostic == "ones" else 0)
         err = ffi.new("char[200]")
@@ -369,6 +431,83 @@ class Machine:
         if self.timing is not None:
             self.timing.disable()
         self.timing = None
+
+    # ------------------------------------------------------------------ snapshots
+
+    def snapshot(self, region: tuple[int, int] | None = None) -> Snapshot:
+        """Copy the architectural state: registers, pc, privilege, CSRs, vector registers and guest memory.
+
+        By default every mapped page is saved (all-zero pages only by number); ``region=(addr, size)``
+        saves just the pages covering that range, which is cheaper for a large program when the test
+        touches a known buffer.  Host-side state (open files, the Linux environment's brk) is not part of
+        a snapshot.
+        """
+        flags = self._page_flags()
+        if region is None:
+            first, end = 0, len(flags)
+        else:
+            addr, size = region
+            off = addr - self.memory_base
+            if off < 0 or size < 0 or off + size > self.memory_size:
+                raise ValueError(f"snapshot region [{addr:#x}, {addr + size:#x}) is outside guest memory")
+            first, end = off // PAGE, -(-(off + size) // PAGE)
+        perms = (flags[first:end] & 7).copy()
+        candidates = np.nonzero(perms)[0] + first if region is None else np.arange(first, end)
+        saved, zero, rows = [], [], []
+        for run in _runs(candidates):
+            block = self.memory[run[0] * PAGE:(run[-1] + 1) * PAGE].reshape(-1, PAGE)
+            used = block.any(axis=1)
+            saved.append(run[used])
+            zero.append(run[~used])
+            rows.append(block[used].copy())
+        pages = np.concatenate(saved) if saved else np.zeros(0, dtype=np.int64)
+        data = np.concatenate(rows) if rows else np.zeros((0, PAGE), dtype=np.uint8)
+        return Snapshot(bytes(ffi.buffer(self._hart)), self.v.copy(), self.csr["mcycle"], first, end,
+                        perms, pages, data,
+                        np.concatenate(zero) if zero else np.zeros(0, dtype=np.int64),
+                        self.memory_base, self.vlen)
+
+    def restore(self, snap: Snapshot) -> None:
+        """Return to the state saved by :meth:`snapshot` (only the pages it covered are touched)."""
+        if snap.memory_base != self.memory_base or snap.vlen != self.vlen or \
+                snap.end_page > self.memory_size // PAGE:
+            raise ValueError("snapshot was taken on a machine with another memory window or VLEN")
+        flags = self._page_flags()
+        current = flags[snap.first_page:snap.end_page] & 7
+        changed = np.nonzero(current != snap.perms)[0]
+        for run in _runs(changed):
+            perm = snap.perms[run]
+            for sub in np.split(run, np.nonzero(np.diff(perm))[0] + 1):
+                lo = self.memory_base + (snap.first_page + int(sub[0])) * PAGE
+                lib.rv_map(self._core, lo, len(sub) * PAGE, int(snap.perms[sub[0]]))
+        # pages that must be zero now: saved-as-zero pages and, for a whole-memory snapshot, pages
+        # mapped since (which the permission restore above just unmapped)
+        if snap.first_page == 0 and snap.end_page == len(flags):
+            stale = np.nonzero((current != 0) & (snap.perms == 0))[0]
+        else:
+            stale = np.zeros(0, dtype=np.int64)
+        for pages in (snap.zero_pages, stale):
+            for run in _runs(pages):
+                block = self.memory[run[0] * PAGE:(run[-1] + 1) * PAGE].reshape(-1, PAGE)
+                for pg in run[block.any(axis=1)]:
+                    self._write_page(int(pg), bytes(PAGE))
+        if len(snap.pages):
+            now = self.memory.reshape(-1, PAGE)[snap.pages] if len(snap.pages) < 4096 else None
+            for i, pg in enumerate(snap.pages):
+                row = snap.data[i]
+                if now is None or not np.array_equal(now[i], row):
+                    self._write_page(int(pg), row)
+        ffi.buffer(self._hart)[:] = snap.hart
+        self.v[:] = snap.v
+        self.csr["mcycle"] = snap.mcycle
+
+    def _write_page(self, page: int, data) -> None:
+        # through the core, so decoded instructions on the page are forgotten
+        lib.rv_write_memory(self._core, self.memory_base + page * PAGE, ffi.from_buffer(data), PAGE)
+
+    def _page_flags(self) -> np.ndarray:
+        return np.frombuffer(ffi.buffer(lib.rv_page_flags(self._core), self.memory_size // PAGE),
+                             dtype=np.uint8)
 
     def flush_icache(self) -> None:
         """Forget decoded instructions (after writing code through the ``memory`` view)."""

@@ -172,3 +172,12 @@ def test_garbage_never_raises_anything_but_asm_error(text):
         for d in e.diagnostics:
             assert d.file == "fuzz.s" and d.message
             str(d)
+
+
+def test_invalid_octal_number_is_located():
+    from rvsim.asm import AsmError, assemble
+    with pytest.raises(AsmError) as e:
+        assemble("li a0, 08\n.word 019\n", filename="oct.s")
+    text = str(e.value)
+    assert "oct.s:1:8: error: invalid number `08`" in text
+    assert "oct.s:2:7: error: invalid number `019`" in text

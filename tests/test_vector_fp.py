@@ -20,6 +20,7 @@ from rvsim.isa import INSTRUCTIONS  # noqa: E402
 from vector_data.harness import compare, machine, run_one  # noqa: E402
 
 EXAMPLES = int(os.environ.get("RVSIM_VECTOR_EXAMPLES", "40"))
+# vfrsqrt7.v and vfrec7.v are tested in test_vector_ml.py
 FP_OPS = sorted(r.mnemonic for r in INSTRUCTIONS
                 if "v" in r.extensions and r.match & 0x7f == 0x57 and (r.match >> 12) & 7 in (1, 5))
 LMULS = [1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8]

@@ -13,6 +13,7 @@ from .errors import AsmError, Diagnostic, StatementError
 from .linker import Linker
 from .program import Program, ProgramSection, ProgramSymbol, Relocation
 from . import vector as _vector_syntax  # noqa: F401  (registers the vector operand roles)
+from . import ml as _ml_syntax  # noqa: F401  (matrix tiles, msetmtypei)
 
 __all__ = ["assemble", "assemble_files", "AsmError", "Diagnostic", "Program", "ProgramSection",
            "ProgramSymbol", "Relocation", "main_asm"]

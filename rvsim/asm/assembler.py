@@ -350,6 +350,10 @@ class FileAssembler:
             raise StatementError("string where a number is expected", operand=operand)
         if tag == "m":
             raise StatementError(f"unexpected memory operand `{describe_arg(e)}`", operand=operand)
+        if tag == "badnum":
+            raise StatementError(f"invalid number `{e[1]}`",
+                                 "a leading 0 makes a number octal (digits 0-7); write 0x.. for hex",
+                                 operand=operand)
         raise StatementError("bad expression", operand=operand)
 
     def const(self, e, operand=None, what="a constant") -> int:

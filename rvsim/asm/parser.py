@@ -17,6 +17,7 @@ an error message re-parses its own line with positions (:func:`operand_spans`).
 """
 from __future__ import annotations
 
+
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -108,9 +109,13 @@ def parse_number(text: str):
         return ("L", int(t[:-1]), last)
     if "." in t or "e" in t or "E" in t:
         return ("f", float(t))
-    if len(t) > 1 and t[0] == "0":
-        return wrap64(int(t, 8))
-    return wrap64(int(t))
+    try:
+        if len(t) > 1 and t[0] == "0":
+            return wrap64(int(t, 8))
+        return wrap64(int(t))
+    except ValueError:
+        # reported where the value is used, which knows the statement and operand
+        return ("badnum", t)
 
 
 # ------------------------------------------------------------------------------------------------ folding

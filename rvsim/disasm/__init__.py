@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rvsim.isa import INSTRUCTIONS, Instruction, enabled
+from rvsim.isa import INSTRUCTIONS, Instruction, enabled, ml
 from rvsim.isa.aliases import OBJDUMP_SHOWS_RESERVED, Alias, kind as alias_kind, rules_for
 from rvsim.isa.operands import (AQRL, CSR, FENCE, FREG, IMM, NF, PCREL, RM, UIMM, VM, VREG, VTYPEI,
                                 XREG, OperandKind)
@@ -223,6 +223,10 @@ def _format(k: OperandKind, v: int, pc: int, symbolize=None) -> str | None:
         return f"e{8 << sew},{lm},{'ta' if v >> 6 & 1 else 'tu'},{'ma' if v >> 7 & 1 else 'mu'}"
     if role == NF:
         return str(v)
+    if role == ml.TREG:
+        return f"mt{v}"
+    if role == ml.MTYPEI:
+        return ml.format_mtype_immediate(v)
     raise ValueError(f"no display rule for operand kind {k.name} (role {role})")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import base, compressed, fp, vector
+from . import base, compressed, fp, ml, vector
 from .operands import OPERAND_KINDS, OperandKind
 from .table import Instruction, parse_table
 
@@ -36,7 +36,7 @@ IMPLIES = {
     "zvt": ("v",),
 }
 
-_MODULES = (base, fp, compressed, vector)
+_MODULES = (base, fp, compressed, vector, ml)
 
 
 def _load() -> tuple[Instruction, ...]:

@@ -211,6 +211,14 @@ vmsge.vv     | vmsle.vv    | vd, vs1, vs2, vm    |                      | asm
 vmsgeu.vv    | vmsleu.vv   | vd, vs1, vs2, vm    |                      | asm
 vmfgt.vv     | vmflt.vv    | vd, vs1, vs2, vm    |                      | asm
 vmfge.vv     | vmfle.vv    | vd, vs1, vs2, vm    |                      | asm
+# --- Zvdot4a8i: the former Zvqdotq spellings (identical encodings)
+vqdot.vv     | vdot4a.vv   | vd, vs2, vs1, vm    |                      | asm
+vqdot.vx     | vdot4a.vx   | vd, vs2, rs1, vm    |                      | asm
+vqdotu.vv    | vdot4au.vv  | vd, vs2, vs1, vm    |                      | asm
+vqdotu.vx    | vdot4au.vx  | vd, vs2, rs1, vm    |                      | asm
+vqdotsu.vv   | vdot4asu.vv | vd, vs2, vs1, vm    |                      | asm
+vqdotsu.vx   | vdot4asu.vx | vd, vs2, rs1, vm    |                      | asm
+vqdotus.vx   | vdot4aus.vx | vd, vs2, rs1, vm    |                      | asm
 """
 
 # Reserved encodings (an operand kind's ``reserved_zero`` value) that objdump still decodes and prints.

@@ -91,10 +91,10 @@ DEFAULTS: dict = {
         "width": {"arith": 0, "permute": 0, "memory": 0, "tile": 0},
         "latency": dict(_VECTOR_LATENCY),
         "cost": {c: 1 for c in VECTOR_ISSUE_CLASSES},
-        "extra": {c: 0 for c in VECTOR_ISSUE_CLASSES},
+        "extra": {c: 0.0 for c in VECTOR_ISSUE_CLASSES},
         "tree_step": {c: 0.0 for c in REDUCTIONS},
     },
-    "ml": {"tile_te": 8, "dot_width": 0, "bf16_width": 0},
+    "ml": {"tile_te": 0, "dot_width": 0, "bf16_width": 0},
 }
 
 
@@ -257,7 +257,7 @@ def to_params(cfg: dict, ffi):
         p.v_pipe_of[i] = VPIPES.index(pipe)
         p.latency[i] = vec["latency"][cls]
         p.v_cost[i] = vec["cost"][cls]
-        p.v_extra[i] = vec["extra"][cls]
+        p.v_extra[i] = int(round(vec["extra"][cls] * 4))      # quarter cycles
     for cls, step in vec["tree_step"].items():
         p.v_tree_step[CLASSES.index(cls)] = int(round(step * 4))
     p.v_acc_latency = vec["acc_latency"]

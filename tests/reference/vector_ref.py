@@ -735,10 +735,13 @@ FP_WIDE = ["vfwadd", "vfwsub", "vfwadd.w", "vfwsub.w", "vfwmul", "vfwmacc", "vfw
 FP_CMP = ["vmfeq", "vmfne", "vmflt", "vmfle", "vmfgt", "vmfge"]
 
 
-def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list) -> int:
+def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list, exts=frozenset()) -> int:
     """Execute one vector FP instruction with dynamic rounding mode ``frm``; ``fregs`` are the 64-bit f
-    registers (updated by vfmv.f.s).  Returns the accrued exception flags.  SEW 32/64 only (Zvfh off)."""
+    registers (updated by vfmv.f.s).  Returns the accrued exception flags.  SEW 32/64, and binary16 at
+    SEW=16 as ``exts`` allows: with "zvfh" every FP instruction plus the int8 <-> f16 conversions, with
+    "zvfhmin" only vfwcvt.f.f.v and vfncvt.f.f.w (spec: zvfh.adoc, zvfhmin.adoc)."""
     from . import fp
+    zvfh = "zvfh" in exts
     name, _, form = mnemonic.rpartition(".")
     vm = ops.get("vm", 0 if form == "vfm" else 1)
     masked = vm == 0
@@ -778,7 +781,8 @@ def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list) -> i
                                                                      srcs[1][0], regs_of(srcs[1][1])):
             raise Illegal("register read with two EEWs")
 
-    if sew not in (32, 64) and not (sew in (8, 16, 32) and (name.startswith("vfwcvt") or name.startswith("vfncvt"))):
+    fp_sews = (16, 32, 64) if zvfh else (32, 64)
+    if sew not in fp_sews and not (sew in (8, 16, 32) and (name.startswith("vfwcvt") or name.startswith("vfncvt"))):
         raise Illegal("FP SEW")
     f = F(sew) if sew >= 16 else None
     vec1 = form in ("vv", "wv", "vs")
@@ -815,8 +819,8 @@ def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list) -> i
         _write_elems(st, vd, vm, sew, lmul, op)
     elif name in FP_WIDE or name + ".w" in FP_WIDE and form in ("wv", "wf"):
         full = name + ".w" if form in ("wv", "wf") else name
-        if sew != 32 or lmul == 8:
-            raise Illegal("FP widening needs SEW=32 (no Zvfh) and LMUL < 8")
+        if sew not in ((16, 32) if zvfh else (32,)) or lmul == 8:
+            raise Illegal("FP widening needs SEW=32 (or 16 with Zvfh) and LMUL < 8")
         w, wf = 2 * sew, F(2 * sew)
         wide_a = form in ("wv", "wf")
         srcs = [(vs2, 2 * lmul if wide_a else lmul, w if wide_a else sew)]
@@ -872,9 +876,11 @@ def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list) -> i
         dst_float = k.startswith("f.")
         if sew == 64 or lmul == 8:
             raise Illegal("widening/narrowing at SEW=64 or LMUL=8")
-        # without Zvfh, FP operands must be 32/64-bit
+        # the SEW-wide operand: binary16 needs Zvfh (Zvfhmin: f.f conversions only, not rod), an 8-bit
+        # integer converts from/to binary16 (Zvfh)
         narrow_fp = (src_float if widen else dst_float)
-        if (narrow_fp and sew != 32) or (not narrow_fp and sew == 8) or (sew == 16 and narrow_fp):
+        half_ok = zvfh or ("zvfhmin" in exts and k == "f.f" and rm != fp.ROD)
+        if (narrow_fp and sew not in ((16, 32) if half_ok else (32,))) or (not narrow_fp and sew == 8 and not zvfh):
             raise Illegal("FP width needs Zvfh")
         w = 2 * sew
         if widen:
@@ -929,8 +935,8 @@ def execute_fp(st: VState, mnemonic: str, ops: dict, frm: int, fregs: list) -> i
             _write_elems(st, vd, vm, sew, lmul, lambda i: x if i == st.vl - 1 else src[i + 1])
     elif name in ("vfredosum", "vfredusum", "vfredmin", "vfredmax", "vfwredosum", "vfwredusum"):
         wide = name.startswith("vfw")
-        if wide and sew != 32:
-            raise Illegal("widening FP reduction needs SEW=32")
+        if wide and sew not in ((16, 32) if zvfh else (32,)):
+            raise Illegal("widening FP reduction needs SEW=32 (or 16 with Zvfh)")
         if st.vstart != 0:
             raise Illegal("reduction with vstart != 0")
         check_group(vs2, lmul)

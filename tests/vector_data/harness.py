@@ -33,9 +33,14 @@ def vtype_value(sew: int, lmul: float, vta: int, vma: int) -> int:
     return LMUL_CODE[lmul] | ({8: 0, 16: 1, 32: 2, 64: 3}[sew] << 3) | (vta << 6) | (vma << 7)
 
 
+def machine(vlen: int, ones: bool, isa: str = "rv64gcv") -> Machine:
+    """The (cached) machine of a configuration: run_one uses the same one."""
+    return _machine(vlen, ones, isa)
+
+
 @lru_cache(maxsize=None)
-def machine(vlen: int, ones: bool) -> Machine:
-    m = Machine("rv64gcv", vlen=vlen, memory_size=1 << 20,
+def _machine(vlen: int, ones: bool, isa: str) -> Machine:
+    m = Machine(isa, vlen=vlen, memory_size=1 << 20,
                 vector_agnostic="ones" if ones else "undisturbed")
     m.map(CODE, 0x1000, "rwx")
     m.map(DATA, DATA_SIZE, "rw")
@@ -43,8 +48,8 @@ def machine(vlen: int, ones: bool) -> Machine:
     return m
 
 
-def run_one(st: VState, mnemonic: str, ops: dict, memory: bytes | None = None):
-    """Execute ``mnemonic`` with operand values ``ops`` on a machine in state ``st``.
+def run_one(st: VState, mnemonic: str, ops: dict, memory: bytes | None = None, isa: str = "rv64gcv"):
+    """Execute ``mnemonic`` with operand values ``ops`` on a machine (ISA string ``isa``) in state ``st``.
 
     The instruction runs twice from the same state without re-decoding it: the first run takes the
     general path, which may specialise the decode slot (exec_v.inc), the second then takes the fast
@@ -52,7 +57,7 @@ def run_one(st: VState, mnemonic: str, ops: dict, memory: bytes | None = None):
     caller set before the call.  Returns (outcome, machine): outcome is None, "illegal", or
     ("trap", cause, tval).
     """
-    m = machine(st.vlen, st.ones)
+    m = machine(st.vlen, st.ones, isa)
     code = struct.pack("<I", BY_MNEMONIC[mnemonic].encode(ops))
     if m.read(CODE, 4) != code:         # an unchanged word keeps its decode slot (and its fast path)
         m.write(CODE, code)

@@ -1,0 +1,1078 @@
+"""Hypothesis strategies for RISC-V conformance testing, derived from rvsim's ISA table.
+
+* :func:`instructions` — any instruction the table knows for the chosen extensions, as an
+  :class:`~rvsim.testing.insn.Insn` with legal operands (text for an assembler, word for a decoder).
+* :func:`int_values`, :func:`float_values`, :func:`fp_register_values`, :func:`vector_register_values`
+  — operand values biased towards edge cases (0, ±1, INT_MIN/MAX, sign boundaries; ±0, ±inf,
+  subnormals, NaN payloads, badly NaN-boxed values).
+* :func:`vector_configs` — SEW, LMUL, vl, vstart, tail/mask policies and a mask.
+* :func:`programs` — whole test programs (:class:`~rvsim.testing.program.TestProgram`), valid by
+  construction: memory accesses land in a scratch buffer, jumps stay inside the program, loops end,
+  and no encoding is reserved or left to the implementation.  Shrinking deletes and simplifies items,
+  which keeps them valid.
+
+Nothing here lists instructions by hand: new records in the table are generated automatically; the few
+that need scaffolding (memory accesses, jumps, CSRs, vector operand groups) are recognised from their
+operand kinds and mnemonics.
+"""
+from __future__ import annotations
+
+import math
+import re
+import struct
+from dataclasses import dataclass
+from functools import lru_cache
+
+from hypothesis import strategies as st
+
+from .. import isa
+from ..isa import INSTRUCTIONS, Instruction
+from ..isa import operands as K
+from ..isa.csrs import CSR_NUMBERS
+from .insn import XREG_NAMES, Insn
+from .program import Loop, Op, Skip, TestProgram, VectorBlock, vtype_value
+from .vector import VShape, fp_ok, layout, vector_shape
+
+MASK64 = (1 << 64) - 1
+LEGAL_RM = (0, 1, 2, 3, 4, 7)
+
+# Instructions a user-mode test program never contains: they leave the program (ecall, ebreak), are
+# privileged (mret, wfi), or read values no two simulators agree on (the counters, below).
+SYSTEM = frozenset({"ecall", "ebreak", "c.ebreak", "mret", "wfi"})
+
+
+def _extensions(extensions) -> frozenset[str]:
+    if isinstance(extensions, str):
+        return isa.parse_isa_string(extensions)
+    return isa.expand_extensions(extensions)
+
+
+# ------------------------------------------------------------------------------------ values
+
+INT_EDGES = (0, 1, 2, -1, -2, 1 << 63, (1 << 63) - 1, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0x100000000,
+             0xFFFFFFFF80000000, 0xFFFFFFFF7FFFFFFF, 0x7FFF, 0x8000, 0xFFFF, 0x7F, 0x80, 0xFF, 31, 32, 63, 64,
+             0x5555555555555555, 0xAAAAAAAAAAAAAAAA, 0x0123456789ABCDEF)
+
+
+def int_values(bits: int = 64) -> st.SearchStrategy[int]:
+    """Unsigned ``bits``-bit values with a strong bias to edge cases: 0, ±1, INT_MIN/MAX of every width,
+    single bits, masks, small numbers either side of zero."""
+    return _int_values(bits)
+
+
+@lru_cache(maxsize=None)
+def _int_values(bits: int) -> st.SearchStrategy[int]:
+    mask = (1 << bits) - 1
+    edges = sorted({v & mask for v in INT_EDGES} | {(1 << (w - 1)) & mask for w in (8, 16, 32, 64)} |
+                   {((1 << (w - 1)) - 1) & mask for w in (8, 16, 32, 64)})
+    return st.one_of(
+        st.sampled_from(edges),
+        st.integers(-64, 64).map(lambda v: v & mask),
+        st.integers(0, mask),
+        st.integers(0, bits - 1).map(lambda k: 1 << k),
+        st.integers(0, bits - 1).map(lambda k: ~(1 << k) & mask),
+        st.integers(1, bits).map(lambda k: (1 << k) - 1),
+        st.integers(0, mask).map(lambda v: _sign_extend(v, 32) & mask if bits == 64 else v),
+    )
+
+
+def _sign_extend(v: int, bits: int) -> int:
+    v &= (1 << bits) - 1
+    return v - (1 << bits) if v >> (bits - 1) else v
+
+
+@dataclass(frozen=True)
+class FloatFormat:
+    name: str
+    exponent_bits: int
+    fraction_bits: int
+
+    @property
+    def width(self) -> int:
+        return 1 + self.exponent_bits + self.fraction_bits
+
+
+FLOAT_FORMATS = {"h": FloatFormat("h", 5, 10), "bf16": FloatFormat("bf16", 8, 7),
+                 "s": FloatFormat("s", 8, 23), "d": FloatFormat("d", 11, 52)}
+
+
+def float_values(fmt: str = "d") -> st.SearchStrategy[int]:
+    """Bit patterns of format ``fmt`` (``"h"``, ``"bf16"``, ``"s"``, ``"d"``): ±0, ±inf, quiet and
+    signalling NaNs with assorted payloads, subnormals (smallest, largest), the smallest and largest
+    normals, ±1, values near rounding boundaries, and random patterns."""
+    return _float_values(fmt)
+
+
+@lru_cache(maxsize=None)
+def float_specials(fmt: str) -> tuple[int, ...]:
+    """The edge-case bit patterns of a format (both signs): zeros, infinities, NaNs, subnormal and normal
+    limits, one and its neighbours, large integers."""
+    f = FLOAT_FORMATS[fmt]
+    e, m = f.exponent_bits, f.fraction_bits
+    sign = 1 << (e + m)
+    exp_max = ((1 << e) - 1) << m
+    bias = (1 << (e - 1)) - 1
+    quiet = 1 << (m - 1)
+    one = bias << m
+    specials = [0, exp_max, exp_max | quiet, exp_max | 1, exp_max | quiet | 1, exp_max | ((1 << m) - 1),
+                exp_max | (quiet >> 1), 1, (1 << m) - 1, 1 << m, exp_max - 1, one, one | 1, one - 1,
+                (bias + 1) << m, (bias - 1) << m, (bias + m) << m, ((bias + m) << m) | ((1 << m) - 1),
+                ((bias + 31) << m) if bias + 31 < (1 << e) - 1 else one,
+                ((bias + 63) << m) if bias + 63 < (1 << e) - 1 else one]
+    return tuple(sorted({v | s for v in specials for s in (0, sign)}))
+
+
+@lru_cache(maxsize=None)
+def _float_values(fmt: str) -> st.SearchStrategy[int]:
+    f = FLOAT_FORMATS[fmt]
+    e, m = f.exponent_bits, f.fraction_bits
+    sign = 1 << (e + m)
+    exp_max = ((1 << e) - 1) << m
+    bias = (1 << (e - 1)) - 1
+    return st.one_of(
+        st.sampled_from(float_specials(fmt)),
+        st.integers(0, (1 << f.width) - 1),
+        st.tuples(st.booleans(), st.integers(0, (1 << m) - 1)).map(lambda t: (sign if t[0] else 0) | t[1]),
+        st.tuples(st.booleans(), st.integers(1, (1 << m) - 1)).map(
+            lambda t: (sign if t[0] else 0) | exp_max | t[1]),                        # NaN payloads
+        st.tuples(st.booleans(), st.integers(bias - 40, bias + 40), st.integers(0, (1 << m) - 1)).map(
+            lambda t: (sign if t[0] else 0) | (max(1, min(t[1], (1 << e) - 2)) << m) | t[2]),
+    )
+
+
+def nan_box(value: int, width: int) -> int:
+    """``value`` of a ``width``-bit format as a 64-bit FP register holds it (upper bits all ones)."""
+    return (MASK64 ^ ((1 << width) - 1)) | value if width < 64 else value
+
+
+@lru_cache(maxsize=None)
+def fp_register_values() -> st.SearchStrategy[int]:
+    """64-bit FP register contents: doubles, NaN-boxed singles/halves/bfloat16s, and (rarely) values
+    that are not properly NaN-boxed (which narrower operations must read as the canonical NaN)."""
+    return st.one_of(
+        float_values("d"),
+        float_values("s").map(lambda v: nan_box(v, 32)),
+        float_values("h").map(lambda v: nan_box(v, 16)),
+        float_values("bf16").map(lambda v: nan_box(v, 16)),
+        st.tuples(float_values("s"), st.integers(0, 0xFFFFFFFE)).map(lambda t: t[1] << 32 | t[0]),
+    )
+
+
+@lru_cache(maxsize=None)
+def vector_register_values(vlenb: int) -> st.SearchStrategy[bytes]:
+    """The bytes of one vector register: elements of one width filled with integer or FP edge values, or
+    random bytes."""
+    def elements(width: int, values: st.SearchStrategy[int]):
+        n = vlenb * 8 // width
+        return st.lists(values, min_size=n, max_size=n).map(
+            lambda vs: b"".join(v.to_bytes(width // 8, "little") for v in vs))
+    return st.one_of(
+        st.binary(min_size=vlenb, max_size=vlenb),
+        elements(8, int_values(8)), elements(16, int_values(16)), elements(32, int_values(32)),
+        elements(64, int_values(64)), elements(32, float_values("s")), elements(64, float_values("d")),
+        st.sampled_from([bytes(vlenb), b"\xff" * vlenb]),
+    )
+
+
+_INDEX: dict[int, st.SearchStrategy[int]] = {}
+
+
+def choice(draw, seq):
+    """``seq[i]`` for a drawn index (cheaper than building a sampled_from strategy per draw; shrinks to
+    the first element)."""
+    n = len(seq)
+    s = _INDEX.get(n)
+    if s is None:
+        s = _INDEX[n] = st.integers(0, n - 1)
+    return seq[draw(s)]
+
+
+_RANGES: dict[tuple[int, int], st.SearchStrategy[int]] = {}
+
+
+def integer(draw, lo: int, hi: int) -> int:
+    """A drawn integer in [lo, hi] (strategies cached by range)."""
+    s = _RANGES.get((lo, hi))
+    if s is None:
+        s = _RANGES[(lo, hi)] = st.integers(lo, hi)
+    return draw(s)
+
+
+def draw_avl(draw, top: int, beyond: bool = True) -> int:
+    """An application vector length for VLMAX ``top``: VLMAX, 1, 0, VLMAX-1, 2*VLMAX (when ``beyond``)
+    or anything up to VLMAX.  Values strictly between VLMAX and 2*VLMAX are never drawn: the vl they
+    give is implementation-defined."""
+    k = integer(draw, 0, 5)
+    return [top, 1, 0, max(top - 1, 0), 2 * top if beyond else top][k] if k < 5 else integer(draw, 0, top)
+
+
+def expand_palette(palette, picks: bytes, mask: int = MASK64) -> tuple[int, ...]:
+    """Register values from a small palette: each pick byte selects a palette entry (low three bits)
+    and a variation (the entry itself, +1, -1, or its complement), so registers often share values."""
+    out = []
+    for b in picks:
+        v = palette[b % len(palette)]
+        var = (b >> 3) & 7
+        if var == 5:
+            v += 1
+        elif var == 6:
+            v -= 1
+        elif var == 7:
+            v = ~v
+        out.append(v & mask)
+    return tuple(out)
+
+
+def pseudo_random_vector_file(seed: int, vlenb: int) -> tuple[bytes, ...]:
+    """32 vector registers from a seed: random bytes, integer edge values of one element width, FP
+    edge values, all zeros or all ones, register by register."""
+    import random
+    rng = random.Random(seed)
+    regs = []
+    for _ in range(32):
+        style = rng.randrange(8)
+        if style == 0:
+            regs.append(bytes(vlenb))
+        elif style == 1:
+            regs.append(b"\xff" * vlenb)
+        elif style in (2, 3):
+            regs.append(rng.randbytes(vlenb))
+        elif style in (4, 5):
+            w = rng.choice((8, 16, 32, 64))
+            edges = sorted({v & ((1 << w) - 1) for v in INT_EDGES})
+            regs.append(b"".join((rng.choice(edges) if rng.random() < 0.7 else rng.getrandbits(w))
+                                 .to_bytes(w // 8, "little") for _ in range(vlenb * 8 // w)))
+        else:
+            fmt, w = rng.choice((("s", 32), ("d", 64), ("h", 16)))
+            sp = float_specials(fmt)
+            regs.append(b"".join((rng.choice(sp) if rng.random() < 0.7 else rng.getrandbits(w))
+                                 .to_bytes(w // 8, "little") for _ in range(vlenb * 8 // w)))
+    return tuple(regs)
+
+
+def pseudo_random_bytes(seed: int, size: int) -> bytes:
+    """Scratch memory from a seed: random bytes with integer edge values at some aligned dwords."""
+    import random
+    rng = random.Random(seed)
+    data = bytearray(rng.randbytes(size))
+    for off in range(0, size - 7, 8):
+        if rng.random() < 0.3:
+            data[off:off + 8] = (rng.choice(INT_EDGES) & MASK64).to_bytes(8, "little")
+    return bytes(data)
+
+
+# ------------------------------------------------------------------------------------ vector configs
+
+@dataclass(frozen=True)
+class VectorConfig:
+    """A vtype setting plus vl, vstart and a mask (the value of v0's first vl bits)."""
+
+    vlen: int
+    sew: int
+    lmul: int                 # log2 of LMUL, -3..3
+    vl: int
+    vstart: int = 0
+    tail_agnostic: bool = False
+    mask_agnostic: bool = False
+    mask: int = 0
+
+    @property
+    def vlmax(self) -> int:
+        return vlmax(self.vlen, self.sew, self.lmul)
+
+    @property
+    def vtype(self) -> int:
+        return vtype_value(self.sew, self.lmul, self.tail_agnostic, self.mask_agnostic)
+
+    @property
+    def lmul_text(self) -> str:
+        return f"m{1 << self.lmul}" if self.lmul >= 0 else f"mf{1 << -self.lmul}"
+
+    def vsetvli_text(self, rd: str = "zero", rs1: str = "t0") -> str:
+        return (f"vsetvli {rd}, {rs1}, e{self.sew}, {self.lmul_text}, {'ta' if self.tail_agnostic else 'tu'}, "
+                f"{'ma' if self.mask_agnostic else 'mu'}")
+
+
+def vlmax(vlen: int, sew: int, lmul: int) -> int:
+    return (vlen << lmul) // sew if lmul >= 0 else (vlen >> -lmul) // sew
+
+
+def legal_vtypes(elen: int = 64) -> list[tuple[int, int]]:
+    """(SEW, log2 LMUL) pairs every V implementation supports (fractional LMUL only with SEW <= LMUL*ELEN)."""
+    return [(sew, lmul) for lmul in range(-3, 4) for sew in (8, 16, 32, 64)
+            if sew <= elen and (lmul >= 0 or sew <= elen >> -lmul)]
+
+
+LEGAL_VTYPES = None     # set below
+
+
+def vector_configs(vlen: int = 128, elen: int = 64, sew=None, lmul=None, vstart: bool = False,
+                   vl=None) -> st.SearchStrategy[VectorConfig]:
+    """Legal vector configurations: SEW and LMUL (fractional too), vl from 0 to VLMAX (edge values
+    first), vstart (0 unless ``vstart=True``: then 0..vl), tail and mask policies, and a mask."""
+    pairs = [(s, l) for s, l in legal_vtypes(elen)
+             if (sew is None or s in _as_tuple(sew)) and (lmul is None or l in _as_tuple(lmul))]
+    if not pairs:
+        raise ValueError("no legal vtype matches the given sew/lmul")
+
+    @st.composite
+    def draw_config(draw):
+        s, l = draw(st.sampled_from(pairs))
+        top = vlmax(vlen, s, l)
+        n = draw(st.sampled_from([top, 1, 0, top - 1]) | st.integers(0, top)) if vl is None else vl
+        n = max(0, min(n, top))
+        start = integer(draw, 0, n) if vstart and n else 0
+        return VectorConfig(vlen, s, l, n, start, draw(st.booleans()), draw(st.booleans()),
+                            integer(draw, 0, (1 << max(n, 1)) - 1))
+    return draw_config()
+
+
+LEGAL_VTYPES = tuple(legal_vtypes())
+
+
+def _as_tuple(v):
+    return tuple(v) if isinstance(v, (tuple, list, set, frozenset)) else (v,)
+
+
+# ------------------------------------------------------------------------------------ instructions
+
+def instructions(extensions="rv64gcv", exclude=(), mnemonics=None) -> st.SearchStrategy[Insn]:
+    """Instructions of the ISA table for ``extensions`` (an ISA string or names), each with legal
+    operand values: registers that the operand kind allows, immediates in range (edge values first),
+    rounding modes other than the reserved ones, non-empty fence sets, vector register groups aligned
+    and overlapping only as the spec allows for some legal vtype.  ``exclude`` / ``mnemonics`` narrow
+    the set of records."""
+    recs = select_records(extensions, exclude, mnemonics)
+    return st.sampled_from(recs).flatmap(_record_strategy)
+
+
+def select_records(extensions="rv64gcv", exclude=(), mnemonics=None) -> list[Instruction]:
+    exts = _extensions(extensions)
+    exclude = set(exclude)
+    recs = [r for r in INSTRUCTIONS if isa.enabled(r, exts) and r.mnemonic not in exclude
+            and (mnemonics is None or r.mnemonic in mnemonics)]
+    if not recs:
+        raise ValueError(f"no instruction of the table matches extensions={sorted(exts)} and the filters")
+    return recs
+
+
+_RECORD_STRATEGIES: dict[str, st.SearchStrategy] = {}
+
+
+def _record_strategy(r: Instruction) -> st.SearchStrategy[Insn]:
+    s = _RECORD_STRATEGIES.get(r.mnemonic)
+    if s is None:
+        s = _RECORD_STRATEGIES[r.mnemonic] = _make_record_strategy(r)
+    return s
+
+
+def _make_record_strategy(r: Instruction) -> st.SearchStrategy[Insn]:
+    if "v" in r.extensions:
+        return _vector_record_strategy(r)
+    return _plain_record_strategy(r)
+
+
+def is_vector(r: Instruction) -> bool:
+    """Records of V and of the extensions built on it (Zv*)."""
+    return any(e == "v" or e.startswith("zv") for e in r.extensions)
+
+
+# Extensions programs() generates instructions of.  The draft ML extensions (Zvt tiles and mtype,
+# Zvdot4a8i, Zvfbf*) are left out: the harness neither sets up nor compares tile state, and QEMU 7.2
+# knows none of them; instructions() still covers their encodings.
+GENERATED_EXTENSIONS = frozenset({"i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "priv", "zba", "zbb", "zbs",
+                                  "zfh", "zfhmin", "zfbfmin", "v", "zvfh", "zvfhmin"})
+
+
+def _plain_record_strategy(r: Instruction) -> st.SearchStrategy[Insn]:
+    return st.composite(lambda draw: Insn(r, tuple((k.name, draw_operand(draw, k, r)) for k in r.all_operands)))()
+
+
+def operand_values(kind: K.OperandKind, record: Instruction | None = None) -> st.SearchStrategy[int]:
+    """Encodable values of one operand kind (edge values first)."""
+    return st.composite(lambda draw: draw_operand(draw, kind, record))()
+
+
+@dataclass(frozen=True)
+class _OperandChoices:
+    edges: tuple            # drawn first (shrinking goes to edges[0])
+    values: tuple | None    # or any of these
+    lo: int = 0             # or a multiple of step in [lo, hi]
+    hi: int = 0
+    step: int = 1
+    nonzero: bool = False
+
+
+_OPERAND_CHOICES: dict[tuple[str, bool], _OperandChoices] = {}
+
+
+def draw_operand(draw, kind: K.OperandKind, record: Instruction | None = None) -> int:
+    """One encodable value of an operand kind, edge values first.
+
+    Only plain integer draws are used (no filters or one_of): hypothesis then deletes whole items of a
+    program when shrinking, which it cannot do across filtered draws."""
+    exact = record is not None and kind.role == K.RM and any(h.name == kind.name for h in record.hidden)
+    key = (kind.name, exact)
+    c = _OPERAND_CHOICES.get(key)
+    if c is None:
+        c = _OPERAND_CHOICES[key] = _operand_choices(kind, exact)
+    if c.values is None and c.hi == c.lo:
+        return choice(draw, c.edges)
+    if integer(draw, 0, 1) == 0:
+        return choice(draw, c.edges)
+    if c.values is not None:
+        return choice(draw, c.values)
+    v = integer(draw, c.lo // c.step, c.hi // c.step) * c.step
+    return c.step if c.nonzero and v == 0 else v
+
+
+def _operand_choices(kind: K.OperandKind, hidden_rm: bool) -> _OperandChoices:
+    role = kind.role
+    if role in (K.XREG, K.FREG, K.VREG):
+        lo, hi = kind.value_range()
+        regs = tuple(n for n in range(lo, hi + 1) if not (kind.nonzero and n == 0) and n != kind.not_value)
+        return _OperandChoices(tuple(n for n in (0, 1, 2, 8, 10, 15, 31) if n in regs), regs)
+    if role == K.RM:
+        return _OperandChoices((0,) if hidden_rm else LEGAL_RM, None)
+    if role == K.AQRL:
+        return _OperandChoices((0, 1, 2, 3), None)
+    if role == K.FENCE:
+        return _OperandChoices(tuple(range(1, 16)), None)
+    if role == K.CSR:
+        return _OperandChoices(tuple(sorted(set(CSR_NUMBERS.values()))), tuple(range(4096)))
+    if role == K.VM:
+        return _OperandChoices((1, 0), None)
+    if role == K.VTYPEI:
+        return _OperandChoices(tuple(vtype_value(s, l, ta, ma) for s, l in legal_vtypes()
+                                     for ta in (0, 1) for ma in (0, 1)), None)
+    if role in (K.IMM, K.UIMM, K.PCREL):
+        lo, hi = kind.value_range()
+        step = max(kind.scale, 1 << min(s[2] for s in kind.slices))
+        lo, hi = -(-lo // step) * step, hi // step * step
+
+        def ok(v):
+            return lo <= v <= hi and not (kind.nonzero and v == 0) and v != kind.not_value
+        edges = tuple(v for v in dict.fromkeys((0, step, -step, lo, hi, 2 * step, hi - step, lo + step,
+                                                 step * 15, -step * 16)) if ok(v))
+        return _OperandChoices(edges, None, lo, hi, step, kind.nonzero)
+    # any other role (tile registers, mtype immediates...): every value the field can encode
+    lo, hi = kind.value_range()
+    values = tuple(v for v in range(lo, hi + 1) if kind.fits(v) and not (kind.nonzero and v == 0))
+    if not values or len(values) > 4096:
+        raise ValueError(f"no value strategy for operand kind {kind.name} (role {role})")
+    return _OperandChoices(values[:1], values)
+
+
+def _vector_record_strategy(r: Instruction) -> st.SearchStrategy[Insn]:
+    shape = vector_shape(r)
+    if shape.category == "config":
+        return _plain_record_strategy(r)
+    configs = [(s, l) for s, l in legal_vtypes() if layout(shape, s, l) is not None and fp_ok(shape, s)]
+    if not configs:
+        configs = [(s, l) for s, l in legal_vtypes() if layout(shape, s, l) is not None]
+
+    @st.composite
+    def draw(draw_):
+        s, l = draw_(st.sampled_from(configs))
+        return draw_vector_insn(draw_, r, shape, s, l, reserved=frozenset())
+    return draw()
+
+
+# ------------------------------------------------------------------------------------ vector operands
+
+def _groups_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[0] + b[1] and b[0] < a[0] + a[1]
+
+
+def allowed_overlap(shape: VShape, o, po, q, pq, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether operand ``o`` at register range ``a`` may overlap operand ``q`` at ``b`` (spec section
+    "Vector Operands", taken conservatively: only the overlaps every implementation must accept)."""
+    if (o.kind, q.kind) in shape.disjoint or (q.kind, o.kind) in shape.disjoint:
+        return False
+    if not o.dest and not q.dest:
+        return po.eew == pq.eew                       # one register read with two EEWs is reserved
+    d, pd, rd_, s, ps, rs = (o, po, a, q, pq, b) if o.dest else (q, pq, b, o, po, a)
+    if pd.eew == ps.eew:
+        return rd_ == rs
+    if pd.eew < ps.eew:                               # narrowing, mask results: lowest part of the source
+        return rd_[0] == rs[0]
+    return ps.emul >= 0 and rs[0] + rs[1] == rd_[0] + rd_[1]     # widening: highest part, source EMUL >= 1
+
+
+def draw_vector_registers(draw, shape: VShape, lay: dict, masked: bool) -> dict[str, int] | None:
+    """Register numbers for the vector operands of ``shape`` (or None when no legal choice exists)."""
+    chosen: dict[str, tuple[int, int]] = {}
+    ops = sorted(shape.operands, key=lambda o: not o.dest)
+    for o in ops:
+        p = lay[o.kind]
+        cands = []
+        for base in range(0, 32, p.align):
+            rng = (base, p.nregs)
+            if base + p.nregs > 32:
+                continue
+            if masked or shape.reads_v0:
+                touches_v0 = base == 0
+                if touches_v0 and not (o.dest and shape.masked_dest_may_be_v0 and p.eew == 1):
+                    continue
+            good = True
+            for q in ops:
+                if q.kind in chosen and _groups_overlap(rng, chosen[q.kind]) and \
+                        not allowed_overlap(shape, o, p, q, lay[q.kind], rng, chosen[q.kind]):
+                    good = False
+                    break
+            if good:
+                cands.append(base)
+        if not cands:
+            return None
+        chosen[o.kind] = (choice(draw, cands), p.nregs)
+    return {k: v[0] for k, v in chosen.items()}
+
+
+def draw_vector_insn(draw, r: Instruction, shape: VShape, sew: int, lmul: int, reserved=frozenset(),
+                     masked: bool | None = None) -> Insn | None:
+    """A vector instruction legal under (sew, lmul) with its scalar operands drawn too."""
+    lay = layout(shape, sew, lmul)
+    if lay is None:
+        return None
+    has_vm = any(k.role == K.VM for k in r.operands)
+    if masked is None:
+        masked = has_vm and draw(st.booleans())
+    regs = draw_vector_registers(draw, shape, lay, masked)
+    if regs is None:
+        return None
+    vals = {}
+    for k in r.all_operands:
+        if k.role == K.VREG:
+            vals[k.name] = regs[k.name]
+        elif k.role == K.VM:
+            vals[k.name] = 0 if masked else 1
+        elif k.role == K.XREG and "rd" in k.slots:
+            vals[k.name] = choice(draw, [n for n in range(32) if n not in reserved])
+        else:
+            vals[k.name] = draw_operand(draw, k, r)
+    return Insn(r, tuple(vals.items()))
+
+
+# ------------------------------------------------------------------------------------ programs
+
+def access_size(r: Instruction) -> int:
+    """Bytes a scalar load/store/AMO accesses, from its mnemonic (lb/sb 1 ... ld/fsd/amoadd.d 8)."""
+    m = r.mnemonic
+    if m.startswith(("amo", "lr.", "sc.")):
+        return {"w": 4, "d": 8}[m.split(".")[1]]
+    core = m[2:] if m.startswith("c.") else m
+    core = core.removesuffix("sp")
+    letter = core.rstrip("u")[-1]
+    sizes = {"b": 1, "h": 2, "w": 4, "d": 8, "q": 16}
+    if letter not in sizes:
+        raise ValueError(f"cannot tell the access size of {m}")
+    return sizes[letter]
+
+
+@dataclass(frozen=True)
+class _MemoryForm:
+    base: str            # operand kind of the base register, or "sp" for the literal
+    offset: str | None   # operand kind of the offset
+
+
+def memory_form(r: Instruction) -> _MemoryForm | None:
+    """How a scalar memory instruction names its address (None for non-memory records, jalr included)."""
+    t = r.tokens
+    if "(" not in t or r.mnemonic in ("jalr",) or is_vector(r):
+        return None
+    i = t.index("(")
+    kinds = {k.name for k in r.operands}
+    offset = t[i - 1] if i > 0 and t[i - 1] in kinds else None
+    return _MemoryForm(t[i + 1], offset)
+
+
+def written_xregs(r: Instruction, values: dict[str, int]) -> set[int]:
+    """Integer registers an instruction writes (rd fields and the fixed rd of compressed forms)."""
+    out = {values[k.name] for k in r.operands if k.role == K.XREG and "rd" in k.slots}
+    out |= {v for slot, v in r.implied if slot == "rd"}
+    out.discard(0)
+    return out
+
+
+@dataclass(frozen=True)
+class ProgramOptions:
+    extensions: frozenset
+    memory: int                   # scratch buffer bytes (0: no memory instructions)
+    misaligned: bool
+    loops: bool
+    branches: bool
+    vlen: int
+    max_trips: int
+    fp_sews: frozenset
+
+
+@dataclass(frozen=True)
+class _Pools:
+    plain: tuple                  # records generated as plain Ops (including memory and CSR forms)
+    jumps: tuple                  # branch and jump records (Skip items)
+    vector: tuple                 # vector records (inside VectorBlocks)
+    config: tuple                 # vsetvl, vsetvli, vsetivli
+
+
+def _classify(exts: frozenset, exclude, include, memory: int) -> _Pools:
+    plain, jumps, vector, config = [], [], [], []
+    for r in INSTRUCTIONS:
+        if not isa.enabled(r, exts) or r.mnemonic in exclude or r.mnemonic in SYSTEM:
+            continue
+        if not set(r.extensions) <= GENERATED_EXTENSIONS:
+            continue
+        if include is not None and r.mnemonic not in include:
+            continue
+        if "v" in r.extensions:
+            shape = vector_shape(r)
+            (config if shape.category == "config" else vector).append(r)
+            if shape.category == "memory" and not memory:
+                vector.pop()
+            continue
+        if any(k.role == K.PCREL for k in r.operands) or r.mnemonic in ("jalr", "c.jr", "c.jalr"):
+            jumps.append(r)
+            continue
+        if memory_form(r) is not None:
+            if not memory:
+                continue
+            access_size(r)        # raise now for a mnemonic we cannot size
+        if any(k.role == K.CSR for k in r.operands) and not _csrs(exts):
+            continue
+        plain.append(r)
+    return _Pools(tuple(plain), tuple(jumps), tuple(vector), tuple(config))
+
+
+CSR_WIDTHS = {CSR_NUMBERS[n]: w for n, w in (("fflags", 5), ("frm", 3), ("fcsr", 8), ("vxsat", 1),
+                                              ("vxrm", 2), ("vcsr", 3))}
+
+
+def _csrs(exts) -> tuple[tuple[int, bool], ...]:
+    """(CSR number, writable) pairs programs may use: the user FP and vector CSRs.  The counters are
+    left out (no two simulators agree on them), and so is vstart (a non-zero vstart changes what the
+    next vector instruction does; vector_configs covers it)."""
+    out = []
+    if "f" in exts:
+        out += [(CSR_NUMBERS[n], True) for n in ("fflags", "frm", "fcsr")]
+    if "v" in exts:
+        out += [(CSR_NUMBERS[n], True) for n in ("vxsat", "vxrm", "vcsr")]
+        out += [(CSR_NUMBERS[n], False) for n in ("vl", "vtype", "vlenb", "vstart")]
+    return tuple(out)
+
+
+# Every item starts with a "keep" draw; 0 drops it (the item's choices are still made, so the rest
+# of the program is drawn the same way).  Hypothesis shrinks integers towards 0, so it can delete any
+# item by one simple step; it often cannot delete a list element whose draws have other shapes.
+KEEP_RANGE = 15
+
+
+def _kept(items) -> tuple:
+    return tuple(i for i in items if i is not None)
+
+
+class _Gen:
+    """Draws program items for one program (options and record pools fixed)."""
+
+    def __init__(self, opts: ProgramOptions, pools: _Pools):
+        self.o = opts
+        self.p = pools
+        self.csrs = _csrs(opts.extensions)
+        self._vector_candidates: dict = {}
+        self._strategies: dict = {}
+
+    def vector_candidates(self, sew: int, lmul: int) -> list:
+        key = (sew, lmul)
+        if key not in self._vector_candidates:
+            self._vector_candidates[key] = [
+                r for r in self.p.vector
+                if layout(vector_shape(r), sew, lmul) is not None and fp_ok(vector_shape(r), sew, self.o.fp_sews)]
+        return self._vector_candidates[key]
+
+    # -- registers
+
+    def xreg(self, draw, reserved, nonzero=True, lo=0, hi=31) -> int:
+        regs = [n for n in range(lo, hi + 1) if n not in reserved and not (nonzero and n == 0)]
+        return choice(draw, regs)
+
+    def operands(self, draw, r: Instruction, reserved, fixed=None) -> dict[str, int] | None:
+        vals = dict(fixed or {})
+        for k in r.all_operands:
+            if k.name in vals:
+                continue
+            if k.role == K.XREG and "rd" in k.slots and reserved:
+                lo, hi = k.value_range()
+                regs = [n for n in range(lo, hi + 1) if n not in reserved and not (k.nonzero and n == 0)
+                        and n != k.not_value]
+                if not regs:
+                    return None
+                vals[k.name] = choice(draw, regs)
+            else:
+                vals[k.name] = draw_operand(draw, k, r)
+        if written_xregs(r, vals) & reserved:
+            return None
+        return vals
+
+    # -- items
+
+    def op(self, draw, reserved, in_vector_block=False) -> Op:
+        while True:
+            r = choice(draw, self.p.plain)
+            item = self.op_for(draw, r, reserved)
+            if item is not None:
+                return item
+
+    def op_for(self, draw, r: Instruction, reserved) -> Op | None:
+        form = memory_form(r)
+        if form is not None:
+            return self.memory_op(draw, r, form, reserved)
+        if any(k.role == K.CSR for k in r.operands):
+            return self.csr_op(draw, r, reserved)
+        vals = self.operands(draw, r, reserved)
+        return None if vals is None else Op(Insn(r, tuple(vals.items())))
+
+    def memory_op(self, draw, r: Instruction, form: _MemoryForm, reserved) -> Op | None:
+        size = access_size(r)
+        base_kind = next((k for k in r.operands if k.name == form.base), None)
+        if base_kind is None:                       # literal sp
+            if 2 in reserved:
+                return None
+            base = 2
+        else:
+            lo, hi = base_kind.value_range()
+            regs = [n for n in range(max(lo, 1), hi + 1) if n not in reserved]
+            if not regs:
+                return None
+            base = choice(draw, regs)
+        fixed = {form.base: base} if base_kind is not None else {}
+        m = r.mnemonic
+        setup: tuple = ()
+        if m.startswith("sc."):
+            # an SC only behaves the same everywhere right after its LR to the same address
+            lr = isa.BY_MNEMONIC["lr." + m[3:]]
+            lr_rd = self.xreg(draw, reserved | {base}, nonzero=False)
+            setup = (Insn(lr, (("rd", lr_rd), ("rs1", base), ("aqrl", integer(draw, 0, 3)))),)
+        vals = self.operands(draw, r, reserved, fixed)
+        if vals is None:
+            return None
+        offset = vals.get(form.offset, 0) if form.offset else 0
+        atomic = m.startswith(("amo", "lr.", "sc."))
+        span = self.o.memory - size
+        if self.o.misaligned and not atomic and integer(draw, 0, 3) == 0:
+            target = integer(draw, 0, span)
+        else:
+            target = integer(draw, 0, span // size) * size
+        delta = target - offset
+        addr = f"lla {XREG_NAMES[base]}, {{scratch}}{delta:+d}"
+        return Op(Insn(r, tuple(vals.items())), (addr,) + setup)
+
+    def csr_op(self, draw, r: Instruction, reserved) -> Op | None:
+        num, writable = choice(draw, self.csrs)
+        fixed = {"csr": num}
+        immediate = any(k.name == "zimm5" for k in r.operands)
+        writes = r.mnemonic in ("csrrw", "csrrwi")
+        setup: tuple = ()
+        if not writable:
+            if writes:
+                return None
+            fixed["zimm5" if immediate else "rs1"] = 0
+        else:
+            # written values keep the CSR's reserved bits zero, as the spec asks software to
+            width = CSR_WIDTHS[num]
+            value = integer(draw, 0, (1 << width) - 1)
+            if immediate:
+                fixed["zimm5"] = value & 31
+            else:
+                src = self.xreg(draw, reserved, nonzero=False)
+                fixed["rs1"] = src
+                if src:
+                    setup = (f"li {XREG_NAMES[src]}, {value}",)
+        vals = self.operands(draw, r, reserved, fixed)
+        if vals is None:
+            return None
+        teardown: tuple = ()
+        if num in (CSR_NUMBERS["frm"], CSR_NUMBERS["fcsr"]):
+            # the write may leave an invalid rounding mode; put a valid one back
+            frm = isa.BY_MNEMONIC["csrrwi"]
+            teardown = (Insn(frm, (("rd", 0), ("csr", CSR_NUMBERS["frm"]), ("zimm5", integer(draw, 0, 4)))),)
+        return Op(Insn(r, tuple(vals.items())), setup, teardown)
+
+    def config_op(self, draw, r: Instruction, reserved) -> Op | None:
+        """vsetvl/vsetvli/vsetivli with an AVL that is not in (VLMAX, 2*VLMAX) (implementation-defined)."""
+        m = r.mnemonic
+        if m == "vsetvl" and integer(draw, 0, 5) == 0:
+            vt = draw(st.sampled_from([1 << 63, 4, 0x20, 0x100 | 0x18, (1 << 62) | 0x18]))   # vill
+            s, l = 8, 0
+        else:
+            s, l = choice(draw, LEGAL_VTYPES)
+            vt = vtype_value(s, l, draw(st.booleans()), draw(st.booleans()))
+        top = vlmax(self.o.vlen, s, l)
+        avl = draw_avl(draw, top)
+        rd = self.xreg(draw, reserved, nonzero=False)
+        if m == "vsetivli":
+            if avl > 31 or top < avl < 2 * top:
+                avl = min(top, 31)
+            return Op(Insn(r, (("rd", rd), ("zimm5", avl), ("vtypei10", vt))))
+        setup = []
+        if avl == top and draw(st.booleans()) and rd != 0:
+            rs1 = 0                                   # rs1 = x0, rd != x0: vl = VLMAX
+        else:
+            rs1 = self.xreg(draw, reserved)
+            setup.append(f"li {XREG_NAMES[rs1]}, {avl}")
+        if m == "vsetvli":
+            return Op(Insn(r, (("rd", rd), ("rs1", rs1), ("vtypei11", vt))), tuple(setup))
+        rs2 = self.xreg(draw, reserved | {rs1})
+        setup.append(f"li {XREG_NAMES[rs2]}, {vt:#x}")
+        return Op(Insn(r, (("rd", rd), ("rs1", rs1), ("rs2", rs2))), tuple(setup))
+
+    def jump(self, draw, reserved, depth) -> Skip | None:
+        r = choice(draw, self.p.jumps)
+        body = _kept(draw(self.plain_list(reserved)))
+        m = r.mnemonic
+        if m in ("jalr", "c.jr", "c.jalr"):
+            reg_kind = next(k for k in r.operands if k.role == K.XREG and "rs1" in k.slots)
+            lo, hi = reg_kind.value_range()
+            regs = [n for n in range(max(lo, 1), hi + 1) if n not in reserved]
+            target_reg = choice(draw, regs)
+            vals = self.operands(draw, r, reserved, {reg_kind.name: target_reg})
+            if vals is None:
+                return None
+            offset = vals.get("imm_i", 0)
+            setup = (f"lla {XREG_NAMES[target_reg]}, {{end}}{-offset:+d}",)
+            return Skip(Op(Insn(r, tuple(vals.items())), setup), body)
+        pcrel = next(k for k in r.operands if k.role == K.PCREL)
+        vals = self.operands(draw, r, reserved, {pcrel.name: 0})
+        if vals is None:
+            return None
+        return Skip(Op(Insn(r, tuple(vals.items()), "{end}")), body)
+
+    def vector_block(self, draw, reserved) -> VectorBlock:
+        s, l = choice(draw, LEGAL_VTYPES)
+        top = vlmax(self.o.vlen, s, l)
+        avl = draw_avl(draw, top)
+        vl = min(avl, top)
+        avl_reg = self.xreg(draw, reserved)
+        candidates = self.vector_candidates(s, l)
+        body = []
+        n = integer(draw, 0 if not candidates else 1, 4)
+        for _ in range(n):
+            keep = integer(draw, 0, KEEP_RANGE)          # see _kept
+            if candidates and integer(draw, 0, 4):
+                item = self.vector_op(draw, choice(draw, candidates), s, l, vl, reserved)
+            else:
+                item = self.op(draw, reserved)
+            if item is not None and keep:
+                body.append(item)
+        return VectorBlock(s, l, avl, draw(st.booleans()), draw(st.booleans()), avl_reg, tuple(body))
+
+    def vector_op(self, draw, r: Instruction, sew: int, lmul: int, vl: int, reserved) -> Op | None:
+        shape = vector_shape(r)
+        insn = draw_vector_insn(draw, r, shape, sew, lmul, reserved)
+        if insn is None:
+            return None
+        if shape.memory is None:
+            return Op(insn)
+        return self.vector_memory(draw, insn, shape, sew, lmul, vl, reserved)
+
+    def vector_memory(self, draw, insn: Insn, shape: VShape, sew, lmul, vl, reserved) -> Op | None:
+        mem = shape.memory
+        vals = insn.operands
+        size = self.o.memory
+        base = self.xreg(draw, reserved)
+        vals["rs1"] = base
+        eew = sew if mem.mode == "indexed" else mem.eew
+        elem = eew // 8 * mem.nf                      # bytes per element (all fields of a segment)
+        vlenb = self.o.vlen // 8
+        setup: list = []
+        data = b""
+        if mem.mode == "whole":
+            span, align = mem.nf * vlenb, eew // 8
+        elif mem.mode == "mask":
+            span, align = (vl + 7) // 8, 1
+        elif mem.mode in ("unit", "ff"):
+            span, align = vl * elem, eew // 8
+        elif mem.mode == "strided":
+            rs2 = 0 if integer(draw, 0, 5) == 0 else self.xreg(draw, reserved | {base})
+            step = eew // 8
+            limit = (size - elem) // max(vl - 1, 1) // step
+            stride = 0 if rs2 == 0 else integer(draw, -limit, limit) * step
+            if mem.store and vl > 1 and abs(stride) < elem:
+                # elements of one store that overlap leave memory unspecified: keep them apart
+                if limit * step < elem:
+                    return None
+                stride = elem if stride >= 0 else -elem
+                if rs2 == 0:
+                    rs2 = self.xreg(draw, reserved | {base})
+            vals["rs2"] = rs2
+            if rs2:
+                setup.append(f"li {XREG_NAMES[rs2]}, {stride}")
+            lo = min(0, (vl - 1) * stride) if vl else 0
+            hi = max(0, (vl - 1) * stride) + elem if vl else 0
+            if hi - lo > size:
+                return None
+            start = integer(draw, 0, (size - (hi - lo)) // step) * step - lo
+            setup.append(f"lla {XREG_NAMES[base]}, {{scratch}}{start:+d}")
+            return Op(Insn(insn.record, tuple(vals.items())), tuple(setup))
+        else:   # indexed: load the offsets into vs2 first, from constant data
+            step = eew // 8
+            slots = (size - elem) // step + 1
+            idx_bits = mem.index_eew
+            slots = min(slots, (1 << idx_bits) // step if idx_bits < 16 else slots)
+            if mem.store and insn.record.mnemonic.startswith("vsux"):
+                if vl * ((elem + step - 1) // step) > slots:
+                    return None                       # unordered stores need distinct, disjoint elements
+                picks = draw(st.permutations(range(0, slots - (elem // step) + 1, (elem + step - 1) // step)))
+                offsets = [p * step for p in picks[:vl]]
+                if len(offsets) < vl:
+                    return None
+            else:
+                offsets = [integer(draw, 0, (size - elem) // step) * step for _ in range(vl)]
+                offsets = [min(o, (1 << idx_bits) - step) // step * step for o in offsets]
+            data = b"".join(o.to_bytes(idx_bits // 8, "little") for o in offsets) or bytes(8)
+            idx = vals["vs2"]
+            load = isa.BY_MNEMONIC[f"vle{idx_bits}.v"]
+            setup += [f"lla {XREG_NAMES[base]}, {{data}}", Insn(load, (("vd", idx), ("rs1", base), ("vm", 1))),
+                      f"lla {XREG_NAMES[base]}, {{scratch}}"]
+            return Op(Insn(insn.record, tuple(vals.items())), tuple(setup), data=data)
+        if span > size:
+            return None
+        start = integer(draw, 0, (size - span) // align) * align
+        setup.append(f"lla {XREG_NAMES[base]}, {{scratch}}{start:+d}")
+        return Op(Insn(insn.record, tuple(vals.items())), tuple(setup))
+
+    def loop(self, draw, reserved, depth) -> Loop:
+        counter = self.xreg(draw, reserved | {2}, lo=1)
+        inner = reserved | {counter}
+        body = _kept(draw(self.item_list(inner, depth + 1)))
+        return Loop(counter, integer(draw, 1, self.o.max_trips), body)
+
+    # -- item strategies
+
+    def plain_list(self, reserved):
+        key = ("plain", reserved)
+        if key not in self._strategies:
+            item = st.composite(lambda draw: self.op(draw, reserved) if integer(draw, 0, KEEP_RANGE) else None)()
+            self._strategies[key] = st.lists(item, max_size=3)
+        return self._strategies[key]
+
+    def item(self, reserved, depth=0):
+        key = ("item", reserved, depth)
+        if key not in self._strategies:
+            self._strategies[key] = self._item(reserved, depth)
+        return self._strategies[key]
+
+    def item_list(self, reserved, depth):
+        key = ("list", reserved, depth)
+        if key not in self._strategies:
+            self._strategies[key] = st.lists(self.item(reserved, depth), min_size=1, max_size=4)
+        return self._strategies[key]
+
+    def _item(self, reserved, depth):
+        @st.composite
+        def draw_item(draw):
+            keep = integer(draw, 0, KEEP_RANGE)          # see _kept
+            kinds = ["op"] * 6
+            if self.p.config:
+                kinds.append("config")
+            if self.p.jumps and self.o.branches:
+                kinds += ["jump"]
+            if self.o.loops and depth < 2:
+                kinds.append("loop")
+            if self.p.vector:
+                kinds += ["vector"] * 3
+            while True:
+                kind = choice(draw, kinds)
+                if kind == "op":
+                    it = self.op(draw, reserved)
+                elif kind == "config":
+                    it = self.config_op(draw, choice(draw, self.p.config), reserved)
+                elif kind == "jump":
+                    it = self.jump(draw, reserved, depth)
+                elif kind == "loop":
+                    it = self.loop(draw, reserved, depth)
+                else:
+                    it = self.vector_block(draw, reserved)
+                if it is not None:
+                    return it if keep else None
+        return draw_item()
+
+
+_X_PALETTE = st.lists(int_values(), min_size=8, max_size=8)
+_F_PALETTE = st.lists(fp_register_values(), min_size=8, max_size=8)
+_PICKS31 = st.binary(min_size=31, max_size=31)
+_PICKS32 = st.binary(min_size=32, max_size=32)
+_SEED = st.integers(0, 2**32 - 1)
+
+
+def programs(length=(1, 16), extensions="rv64gc", memory: int = 256, loops: bool = True,
+             branches: bool = True, vlen: int = 128, exclude=(), include=None, misaligned: bool = False,
+             max_trips: int = 4, fp_sews=(32, 64), fp_state: bool = True) -> st.SearchStrategy[TestProgram]:
+    """Test programs for ``extensions``, valid by construction.
+
+    ``length``: the number of top-level items (an int, or a (min, max) range); an item is an
+    instruction with its setup, a forward branch over a few items, a counted loop (at most
+    ``max_trips`` iterations, nested two deep) or a vector block (a vtype and vector instructions).
+    ``memory``: size of the scratch buffer every load, store and AMO uses (0: no memory
+    instructions); accesses are naturally aligned unless ``misaligned=True`` (then scalar loads and
+    stores are sometimes not).  ``exclude``/``include`` filter mnemonics.  ``vlen`` is the vector
+    length the program is written for.  ``fp_sews``: the vector FP element widths to use (add 16 with
+    Zvfh).  ``fp_state=False`` leaves the f registers and fcsr out of the initial and compared state
+    (for a simulator without scalar FP; leave the scalar FP instructions out too).
+    """
+    key = (length if isinstance(length, int) else tuple(length),
+           extensions if isinstance(extensions, str) else frozenset(extensions), memory, loops, branches, vlen,
+           frozenset(exclude), None if include is None else frozenset(include), misaligned, max_trips,
+           frozenset(fp_sews), fp_state)
+    s = _PROGRAM_STRATEGIES.get(key)
+    if s is None:
+        s = _PROGRAM_STRATEGIES[key] = _programs(*key)
+    return s
+
+
+_PROGRAM_STRATEGIES: dict = {}
+
+
+def _programs(length, extensions, memory, loops, branches, vlen, exclude, include, misaligned, max_trips,
+              fp_sews, fp_state) -> st.SearchStrategy[TestProgram]:
+    """See :func:`programs`."""
+    exts = _extensions(extensions)
+    if memory and memory < 64:
+        raise ValueError("memory must be 0 or at least 64 bytes")
+    if "v" in exts and memory and memory < vlen:
+        raise ValueError(f"vector programs need a scratch buffer of at least VLEN/8*8 = {vlen} bytes")
+    lo, hi = (length, length) if isinstance(length, int) else length
+    opts = ProgramOptions(exts, memory, misaligned, loops, branches, vlen, max_trips, frozenset(fp_sews))
+    pools = _classify(exts, set(exclude), None if include is None else set(include), memory)
+    if not (pools.plain or pools.jumps or pools.vector or pools.config):
+        raise ValueError("no instruction left to generate")
+    if not pools.plain:
+        # scaffolding draws plain ops (loop bodies, vector blocks): keep a harmless one available
+        pools = _Pools((isa.BY_MNEMONIC["addi"],), pools.jumps, pools.vector, pools.config)
+    gen = _Gen(opts, pools)
+    vlenb = vlen // 8
+    has_f, has_v = "f" in exts and fp_state, "v" in exts
+
+    top_items = st.lists(gen.item(frozenset()), min_size=lo, max_size=hi)   # None: a dropped item
+
+    @st.composite
+    def draw_program(draw):
+        items = _kept(draw(top_items))
+        # the initial state is drawn compactly (a palette of edge values and one byte per register, seeds
+        # for the bulk data) so that many programs fit in one hypothesis example
+        x = expand_palette(draw(_X_PALETTE), draw(_PICKS31))
+        scratch = pseudo_random_bytes(draw(_SEED), memory) if memory else b""
+        kw = {}
+        if has_f:
+            kw["f"] = expand_palette(draw(_F_PALETTE), draw(_PICKS32))
+            kw["fcsr"] = integer(draw, 0, 4) << 5 | integer(draw, 0, 31)
+        if has_v:
+            kw["v"] = pseudo_random_vector_file(draw(_SEED), vlenb)
+            cfg = draw(vector_configs(vlen))
+            kw["vtype"], kw["vl"] = cfg.vtype, cfg.vl
+            kw["vcsr"] = integer(draw, 0, 7)
+        return TestProgram(items, x, exts, scratch, vlen=vlen, **kw)
+    return draw_program()
+
+
+def generated_mnemonics(extensions, exclude=(), memory=256) -> set[str]:
+    """Mnemonics :func:`programs` can generate for these extensions (for coverage checks)."""
+    pools = _classify(_extensions(extensions), set(exclude), None, memory)
+    return {r.mnemonic for r in pools.plain + pools.jumps + pools.vector + pools.config}
