@@ -20,23 +20,25 @@ from tests.conftest import require_tool
 
 SCALE = max(1, int(os.environ.get("RVSIM_HYPOTHESIS_SCALE", "1")))
 
-# (ISA, hypothesis examples, VLEN): about 7.5 programs per example
+# (ISA, hypothesis examples, VLEN, misaligned scalar accesses): about 7.5 programs per example
 CONFIGS = [
-    ("rv64imac_zba_zbb_zbs", 130, 128),
-    ("rv64gc_zba_zbb_zbs_zfh", 130, 128),
-    ("rv64gcv", 80, 128),
-    ("rv64gcv", 40, 256),
+    ("rv64imac_zba_zbb_zbs", 130, 128, False),
+    ("rv64gc_zba_zbb_zbs_zfh", 130, 128, False),
+    ("rv64gc", 25, 128, True),
+    ("rv64gcv", 80, 128, False),
+    ("rv64gcv", 40, 256, False),
 ]
 
 
-@pytest.mark.parametrize("isa,examples,vlen", CONFIGS)
-def test_generated_programs_match_qemu(isa, examples, vlen):
+@pytest.mark.parametrize("isa,examples,vlen,misaligned", CONFIGS)
+def test_generated_programs_match_qemu(isa, examples, vlen, misaligned):
     require_tool("qemu-riscv64")
     count = Counter()
 
     @settings(max_examples=examples * SCALE, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(st.lists(programs(extensions=isa, vlen=vlen, memory=max(256, vlen), exclude=QEMU_KNOWN_BUGS),
+    @given(st.lists(programs(extensions=isa, vlen=vlen, memory=max(256, vlen), exclude=QEMU_KNOWN_BUGS,
+                             misaligned=misaligned),
                     min_size=5, max_size=10))
     def run(progs):
         count["programs"] += len(progs)

@@ -132,7 +132,7 @@ def test_archstate_diff():
     with pytest.raises(ValueError):
         ArchState(x=[0] * 5)
     with pytest.raises(TypeError):
-        diff(a, m_snapshot := object())                 # noqa: F841
+        diff(a, object())
 
 
 def test_archstate_from_machine_reads_vector_state():

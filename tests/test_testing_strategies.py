@@ -10,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from rvsim import isa
-from rvsim.asm import assemble
 from rvsim.testing import strategies as S
 from rvsim.testing.insn import Insn
 from rvsim.testing.program import Loop, Op, Skip, VectorBlock, assembler_knows, walk

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from ..isa import operands as K
 from .harness import Batch, Case, run_rvsim
 from .insn import Insn
-from .program import Loop, Op, Skip, TestProgram, VectorBlock
+from .program import Loop, Skip, TestProgram, VectorBlock
 from .qemu import QemuReference
 from .state import ArchState, Difference, diff, freg_name, side_by_side, xreg_name
 

@@ -22,9 +22,6 @@ from dataclasses import dataclass, field, replace
 from ..isa import parse_isa_string
 from .insn import LMUL_NAMES, XREG_NAMES, Insn
 
-Line = "Insn | str"
-
-
 @dataclass(frozen=True)
 class Op:
     insn: Insn

@@ -17,9 +17,6 @@ operand kinds and mnemonics.
 """
 from __future__ import annotations
 
-import math
-import re
-import struct
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -303,9 +300,6 @@ def legal_vtypes(elen: int = 64) -> list[tuple[int, int]]:
             if sew <= elen and (lmul >= 0 or sew <= elen >> -lmul)]
 
 
-LEGAL_VTYPES = None     # set below
-
-
 def vector_configs(vlen: int = 128, elen: int = 64, sew=None, lmul=None, vstart: bool = False,
                    vl=None) -> st.SearchStrategy[VectorConfig]:
     """Legal vector configurations: SEW and LMUL (fractional too), vl from 0 to VLMAX (edge values
@@ -385,6 +379,8 @@ GENERATED_EXTENSIONS = frozenset({"i", "m", "a", "f", "d", "c", "zicsr", "zifenc
 
 
 def _plain_record_strategy(r: Instruction) -> st.SearchStrategy[Insn]:
+    if not r.all_operands:
+        return st.just(Insn(r, ()))
     return st.composite(lambda draw: Insn(r, tuple((k.name, draw_operand(draw, k, r)) for k in r.all_operands)))()
 
 
@@ -715,7 +711,7 @@ class _Gen:
 
     # -- items
 
-    def op(self, draw, reserved, in_vector_block=False) -> Op:
+    def op(self, draw, reserved) -> Op:
         while True:
             r = choice(draw, self.p.plain)
             item = self.op_for(draw, r, reserved)
