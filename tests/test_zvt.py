@@ -27,7 +27,7 @@ from rvsim.machine import Machine, StopReason  # noqa: E402
 from rvsim.views import bf16_to_float32, float32_to_bf16, tile_offsets  # noqa: E402
 
 EXAMPLES = int(os.environ.get("RVSIM_VECTOR_EXAMPLES", "40"))
-CODE, DATA, DATA_SIZE = 0x1000, 0x10000, 0x2000
+CODE, CODE_SIZE, DATA, DATA_SIZE = 0x1000, 0x1000, 0x10000, 0x2000
 MSTATUS_VS = 3 << 9
 ZVT_OPS = sorted(r.mnemonic for r in INSTRUCTIONS if r.extension == "zvt")
 
@@ -36,7 +36,7 @@ ZVT_OPS = sorted(r.mnemonic for r in INSTRUCTIONS if r.extension == "zvt")
 def zvt_machine(vlen, te, ones):
     m = Machine("rv64gcv_zvt", vlen=vlen, memory_size=1 << 20, tile_te=te,
                 vector_agnostic="ones" if ones else "undisturbed")
-    m.map(CODE, 0x1000, "rwx")
+    m.map(CODE, CODE_SIZE, "rwx")
     m.map(DATA, DATA_SIZE, "rw")
     return m
 
@@ -64,11 +64,14 @@ def run_zvt(st_, z, mnemonic, ops, memory):
 def check(st_, z, mnemonic, ops, memory):
     ref, zr = copy.deepcopy(st_), copy.deepcopy(z)
     ref.vreg = st_.vreg.copy()
-    zr.mem = {DATA + i: b for i, b in enumerate(memory)}
+    # the machine maps the code page too (rwx): an address register may point into it
+    code = struct.pack("<I", BY_MNEMONIC[mnemonic].encode(ops)).ljust(CODE_SIZE, b"\0")
+    zr.mem = {CODE + i: b for i, b in enumerate(code)}
+    zr.mem.update((DATA + i, b) for i, b in enumerate(memory))
     expected = None
     try:
-        R.execute_zvt(ref, zr, mnemonic, ops,
-                      mem_ok=lambda a, n, store: DATA <= a and a + n <= DATA + DATA_SIZE)
+        R.execute_zvt(ref, zr, mnemonic, ops, mem_ok=lambda a, n, store: (DATA <= a and a + n <= DATA + DATA_SIZE)
+                      or (CODE <= a and a + n <= CODE + CODE_SIZE))
     except Illegal as exc:
         expected = "illegal", str(exc)
     except R.MemFault as exc:
@@ -241,6 +244,21 @@ def test_zvt_instructions(case):
     check(*case)
 
 
+def test_tile_load_from_the_code_page():
+    """A tile load whose base register points into the mapped code page reads it (no fault): a case a
+    CI run drew (vtle16 with rs1 = x22 = 0x1c20, VLEN=64, TE=4, e8, vl=4) that the harness once
+    modelled as an access fault."""
+    te, vlen = 4, 64
+    z = R.ZvtState(te=te, tiles=bytearray(16 * te * te))
+    st_ = VState(vlen=vlen, vreg=np.zeros((32, vlen // 8), np.uint8))
+    R.set_mtype(z, st_, 1, 0)                       # e8, TEW = SEW
+    st_.vl, st_.vstart = 4, 0
+    st_.x = [0] * 32
+    st_.x[22], st_.x[10] = 0x1C20, 0
+    z.mstatus = 3 << 29 | 3 << 13
+    assert check(st_, z, "vtle16", {"rs1": 22, "rs2": 10}, bytes(DATA_SIZE)) is None
+
+
 @settings(max_examples=EXAMPLES * 10, deadline=None, suppress_health_check=list(HealthCheck))
 @given(zvt_state(["vtmmu.tvv", "vtmms.tvv", "vtfmm.tvv", "vtfmm.alt.tvv"]))
 def test_zvt_multiplies(case):
@@ -384,7 +402,7 @@ def test_int8_matmul_against_numpy():
 
 def test_tile_state_needs_mstatus_ms():
     m = Machine("rv64gcv_zvt", memory_size=1 << 20)
-    m.map(CODE, 0x1000, "rwx")
+    m.map(CODE, CODE_SIZE, "rwx")
     from rvsim.asm import assemble
     prog = assemble(".option norvc\nmsetmtypei e32, w1\nli a0, 4\nmsettm a1, a0\nmsettn a1, a0\nvtzero mt0\nvtdiscard\n",
                     march="rv64gcv_zvt")
@@ -407,7 +425,7 @@ def test_tile_state_needs_mstatus_ms():
 def test_mtype_csr_and_vset_clears_it():
     from rvsim.asm import assemble
     m = Machine("rv64gcv_zvt", memory_size=1 << 20, vlen=128)
-    m.map(CODE, 0x1000, "rwx")
+    m.map(CODE, CODE_SIZE, "rwx")
     src = ".option norvc\nmsetmtypei e16alt, w2\nli a0, 100\nmsettm a1, a0\ncsrr a2, mtype\nvsetvli a3, zero, e8, m1\ncsrr a4, mtype\n"
     data = next(s for s in assemble(src, march="rv64gcv_zvt").sections if s.name == ".text").data
     m.write(CODE, bytes(data))
