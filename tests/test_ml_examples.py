@@ -1,4 +1,4 @@
-"""The self-checking ML example programs in asm/ run on rvsim's own assembler and print "ok"."""
+"""The self-checking vector and ML example programs in asm/ run on rvsim's own assembler and print "ok"."""
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 CASES = [
+    ("saxpy_rvv.s", "rv64gcv", [], ["N=37"]),
+    ("saxpy_rvv.s", "rv64gcv", ["--vlen", "128"], ["N=1"]),
     ("matmul_int8_vdot4a.s", "rv64gcv_zvdot4a8i", [], ["N=12"]),
     ("matmul_int8_vwmacc.s", "rv64gcv", [], ["N=13"]),
     ("matmul_bf16.s", "rv64gcv_zvfbfwma", [], ["N=7"]),

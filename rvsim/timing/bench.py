@@ -47,6 +47,7 @@ WORK = {
     "matmul": lambda n: 2 * n ** 3,
     "gemv": lambda n: 2 * n ** 2,
     "conv2d": lambda n: 2 * 9 * max(n - 2, 0) ** 2,
+    "axpy": lambda n: 2 * n,
 }
 
 KERNELS = {k.name: k for k in (
@@ -74,6 +75,8 @@ KERNELS = {k.name: k for k in (
            description="int8 matmul on Zvt tiles"),
     Kernel("gemv", "gemv_fp32.s", work="gemv", sizes=(32, 64, 128, 256),
            description="RVV fp32 matrix-vector product (vfmacc.vv + vfredusum)"),
+    Kernel("saxpy", "saxpy_rvv.s", work="axpy", sizes=(256, 1024, 4096, 16384),
+           description="RVV fp32 saxpy, strip-mined vfmacc.vf at LMUL 8"),
     Kernel("conv2d", "conv2d_fp32.s", work="conv2d", sizes=(16, 32, 64, 128),
            description="RVV fp32 3x3 convolution"),
 )}
