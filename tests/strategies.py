@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from rvsim import isa
 from rvsim.machine import Machine, StopReason
+from rvsim.testing import strategies as testing_strategies
 from tests.reference import int_ref
 from tests.reference.int_ref import MASK64, Ops, RefHart, RefMemory
 
@@ -53,13 +54,12 @@ EDGE_VALUES = tuple(v & MASK64 for v in (
 
 @lru_cache(maxsize=None)
 def reg_values() -> st.SearchStrategy[int]:
-    """64-bit register values with a strong bias towards edge cases."""
+    """64-bit register values with a strong bias towards edge cases: the public toolkit's
+    (rvsim.testing.strategies.int_values) plus a few the integer tests want in particular."""
     return st.one_of(
+        testing_strategies.int_values(64),
         st.sampled_from(EDGE_VALUES),
-        st.integers(0, MASK64),
         st.integers(-300, 300).map(lambda v: v & MASK64),
-        st.integers(0, 63).map(lambda k: 1 << k),
-        st.integers(0, 63).map(lambda k: ~(1 << k) & MASK64),
         st.integers(0, 0xFFFFFFFF).map(lambda v: v | (_upper_noise(v) << 32)),
     )
 
@@ -77,20 +77,13 @@ def registers() -> st.SearchStrategy[int]:
 
 @lru_cache(maxsize=None)
 def operand_values(kind: isa.OperandKind) -> st.SearchStrategy[int]:
-    """Encodable values of an operand kind of the table, edge values first."""
+    """Encodable values of an operand kind of the table, edge values first (the public toolkit's, with
+    x0/x1/x2 and repeated registers more often for the plain register fields)."""
     if kind.role == "xreg" and kind.offset == 0 and kind.width == 5:
         if kind.nonzero:
             return registers().filter(lambda r: r != 0 and r != kind.not_value)
         return registers()
-    lo, hi = kind.value_range()
-    step = max(kind.scale, 1)
-    lo = -(-lo // step) * step
-    values = st.integers(lo // step, hi // step).map(lambda v: v * step)
-    edges = [v for v in (lo, hi, 0, step, -step, 31, 32, 63) if lo <= v <= hi and v % step == 0]
-    strat = st.one_of(st.sampled_from(edges), values) if edges else values
-    if kind.nonzero:
-        strat = strat.filter(lambda v: v != 0 and v != kind.not_value)
-    return strat
+    return testing_strategies.operand_values(kind)
 
 
 def encode_drawn(data, record: isa.Instruction) -> tuple[int, dict[str, int]]:

@@ -17,7 +17,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "asm_corpus"))
 
 import asmgen  # noqa: E402
-from rvsim.asm import assemble  # noqa: E402
 from rvsim.isa import INSTRUCTIONS  # noqa: E402
 
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402

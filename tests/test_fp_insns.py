@@ -28,6 +28,9 @@ pytest.importorskip("rvsim._core", reason="the C extension is not built (python 
 
 from rvsim import isa  # noqa: E402
 from rvsim.machine import Machine, StopReason  # noqa: E402
+from rvsim.testing import strategies as testing_strategies  # noqa: E402
+
+TOOLKIT_FORMAT = {"bf16": "bf16", "f16": "h", "f32": "s", "f64": "d"}   # reference name -> toolkit name
 
 EXAMPLES = int(os.environ.get("FP_EXAMPLES", "30"))
 examples = settings(max_examples=EXAMPLES, deadline=None,
@@ -208,7 +211,8 @@ def values(fmt):
     structured = st.builds(lambda s, e, fr: pattern(fmt, s, e, fr),
                            st.integers(0, 1), st.sampled_from(edge_exps), fracs)
     return st.one_of(st.sampled_from(special_values(fmt)), st.sampled_from(core_specials(fmt)),
-                     structured, st.integers(0, 2 ** F.width - 1))
+                     structured, st.integers(0, 2 ** F.width - 1),
+                     testing_strategies.float_values(TOOLKIT_FORMAT[F.name]))  # the public toolkit's
 
 
 def related(fmt, a):

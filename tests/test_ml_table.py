@@ -12,7 +12,7 @@ import pytest
 
 from rvsim.asm import AsmError, assemble
 from rvsim.disasm import disassemble
-from rvsim.isa import BY_MNEMONIC, INSTRUCTIONS, decode
+from rvsim.isa import INSTRUCTIONS, decode
 
 GOLDEN = Path(__file__).with_name("vector_data") / "ml_opcodes.txt"
 LIVE = Path(os.environ.get("RVSIM_OPCODES", "/work/shared/reference/riscv-opcodes"))

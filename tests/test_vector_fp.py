@@ -17,13 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reference.vector_ref import Illegal, VState, execute_fp  # noqa: E402
 from rvsim.isa import INSTRUCTIONS  # noqa: E402
-from vector_data.harness import compare, machine, run_one  # noqa: E402
+from vector_data.harness import compare, draw_vector_config, machine, run_one  # noqa: E402
 
 EXAMPLES = int(os.environ.get("RVSIM_VECTOR_EXAMPLES", "40"))
 # vfrsqrt7.v and vfrec7.v are tested in test_vector_ml.py
 FP_OPS = sorted(r.mnemonic for r in INSTRUCTIONS
                 if "v" in r.extensions and r.match & 0x7f == 0x57 and (r.match >> 12) & 7 in (1, 5))
-LMULS = [1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8]
 SPECIAL32 = [0, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 1,
              0x807fffff, 0x7f7fffff, 0x00800000, 0x4f000000, 0xcf000000, 0x5f800000, 0x3effffff]
 SPECIAL64 = [0, 1 << 63, 0x3ff0000000000000, 0xbff0000000000000, 0x7ff0000000000000, 0xfff0000000000000,
@@ -57,16 +56,12 @@ def fp_case(draw, mnemonics):
     mnemonic = draw(st.sampled_from(mnemonics))
     insn = next(r for r in INSTRUCTIONS if r.mnemonic == mnemonic)
     vlen = draw(st.sampled_from([128, 256]))
-    sew = draw(st.sampled_from([32, 64, 32, 64, 16, 8]))
-    lmul = draw(st.sampled_from([x for x in LMULS if sew <= x * 64]))
-    vlmax = int(lmul * vlen // sew)
-    vl = draw(st.one_of(st.just(vlmax), st.integers(0, vlmax)))
-    vstart = draw(st.one_of(st.just(0), st.just(0), st.just(0), st.integers(0, vlmax)))
+    sew, lmul, vl, vstart, vta, vma = draw_vector_config(draw, vlen, sew=draw(st.sampled_from([32, 64, 32, 64, 16, 8])))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     vreg = np.zeros((32, vlen // 8), np.uint8)
     fill(rng, vreg, [sew if sew >= 32 else 32, 2 * sew if sew <= 32 else 64])
-    state = VState(vlen=vlen, vreg=vreg, sew=sew, lmul=lmul, vta=draw(st.integers(0, 1)),
-                   vma=draw(st.integers(0, 1)), vl=vl, vstart=vstart, ones=draw(st.booleans()))
+    state = VState(vlen=vlen, vreg=vreg, sew=sew, lmul=lmul, vta=vta, vma=vma, vl=vl, vstart=vstart,
+                   ones=draw(st.booleans()))
     state.x = [0] * 32
     ops = {}
     group = max(1, int(lmul)) * 2

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reference.vector_ref import Illegal, VState, execute  # noqa: E402
 from rvsim.isa import INSTRUCTIONS  # noqa: E402
-from vector_data.harness import compare, run_one  # noqa: E402
+from vector_data.harness import compare, draw_vector_config, run_one  # noqa: E402
 
 EXAMPLES = int(os.environ.get("RVSIM_VECTOR_EXAMPLES", "40"))
 
@@ -28,7 +28,6 @@ INTEGER_OPS = sorted(r.mnemonic for r in INSTRUCTIONS
                      if "v" in r.extensions and r.match & 0x7f == 0x57 and (r.match >> 12) & 7 in (0, 2, 3, 4, 6))
 SPECIAL_SCALARS = [0, 1, 2, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff,
                    2**63 - 1, 2**63, 2**64 - 1]
-LMULS = [1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8]
 
 
 @st.composite
@@ -36,15 +35,11 @@ def vector_case(draw, mnemonics):
     mnemonic = draw(st.sampled_from(mnemonics))
     insn = next(r for r in INSTRUCTIONS if r.mnemonic == mnemonic)
     vlen = draw(st.sampled_from([128, 256, 64]))
-    sew = draw(st.sampled_from([8, 16, 32, 64]))
-    lmul = draw(st.sampled_from([x for x in LMULS if sew <= x * 64 and x * vlen >= sew]))
-    vlmax = int(lmul * vlen // sew)
-    vl = draw(st.one_of(st.just(vlmax), st.integers(0, vlmax)))
-    vstart = draw(st.one_of(st.just(0), st.just(0), st.integers(0, vlmax)))
+    sew, lmul, vl, vstart, vta, vma = draw_vector_config(draw, vlen)
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
     state = VState(vlen=vlen, vreg=rng.integers(0, 256, (32, vlen // 8), dtype=np.uint8), sew=sew, lmul=lmul,
-                   vta=draw(st.integers(0, 1)), vma=draw(st.integers(0, 1)), vl=vl, vstart=vstart,
+                   vta=vta, vma=vma, vl=vl, vstart=vstart,
                    vxrm=draw(st.integers(0, 3)), ones=draw(st.booleans()))
     # narrow values sometimes, to reach equalities, saturation and small shift amounts
     if draw(st.booleans()):

@@ -14,11 +14,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reference.vector_ref import Illegal, MemoryFault, VState, execute_mem  # noqa: E402
 from rvsim.isa import INSTRUCTIONS  # noqa: E402
-from vector_data.harness import DATA, DATA_SIZE, compare, machine, run_one  # noqa: E402
+from vector_data.harness import DATA, DATA_SIZE, compare, draw_vector_config, run_one  # noqa: E402
 
 EXAMPLES = int(os.environ.get("RVSIM_VECTOR_EXAMPLES", "40"))
 MEM_OPS = sorted(r.mnemonic for r in INSTRUCTIONS if "v" in r.extensions and r.match & 0x7f in (0x07, 0x27))
-LMULS = [1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8]
 
 
 def fields(insn):
@@ -32,14 +31,10 @@ def mem_case(draw, mnemonics):
     mnemonic = draw(st.sampled_from(mnemonics))
     insn = next(r for r in INSTRUCTIONS if r.mnemonic == mnemonic)
     vlen = draw(st.sampled_from([128, 256]))
-    sew = draw(st.sampled_from([8, 16, 32, 64]))
-    lmul = draw(st.sampled_from([x for x in LMULS if sew <= x * 64]))
-    vlmax = int(lmul * vlen // sew)
-    vl = draw(st.one_of(st.just(vlmax), st.integers(0, vlmax)))
-    vstart = draw(st.one_of(st.just(0), st.just(0), st.integers(0, vlmax)))
+    sew, lmul, vl, vstart, vta, vma = draw_vector_config(draw, vlen)
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     state = VState(vlen=vlen, vreg=rng.integers(0, 256, (32, vlen // 8), dtype=np.uint8), sew=sew, lmul=lmul,
-                   vta=draw(st.integers(0, 1)), vma=draw(st.integers(0, 1)), vl=vl, vstart=vstart,
+                   vta=vta, vma=vma, vl=vl, vstart=vstart,
                    ones=draw(st.booleans()))
     state.x = [0] * 32
     ops = {}

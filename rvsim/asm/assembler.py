@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import struct
 
 from ..isa import enabled, parse_isa_string
 from ..isa import operands as K

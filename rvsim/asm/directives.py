@@ -11,9 +11,8 @@ import struct
 
 from ..isa import IMPLIES, EXTENSIONS, expand_extensions, parse_isa_string
 from .assembler import Align, Fixup
-from .encoder import FREGS, XREGS, describe_arg, encoder_for
+from .encoder import FREGS, XREGS, describe_arg
 from .errors import StatementError
-from .expr import Rel
 
 
 def _need(args, lo, hi, name, syntax):
@@ -206,8 +205,6 @@ def _data(size):
 
 
 def _float(fmt):
-    size = struct.calcsize(fmt)
-
     def handler(asm, args):
         for i, a in enumerate(args):
             if type(a) is tuple and a[0] == "f":

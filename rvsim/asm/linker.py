@@ -13,7 +13,6 @@ from __future__ import annotations
 from .assembler import FileAssembler, Section
 from .encoder import XREGS
 from .errors import Diagnostic, StatementError
-from .expr import Rel
 from .program import Program, ProgramSection, ProgramSymbol, Relocation
 
 TEXT_BASE = 0x10000

@@ -21,7 +21,7 @@ def _tile(ctx, args, i, kind, insn):
     step = 1 << min(s[2] for s in kind.slices)
     if t % step:
         raise StatementError(f"`{insn.mnemonic}` cannot name tile mt{t}",
-                             f"its tile field holds even tiles only (mt0, mt2, ..., mt14)", i)
+                             "its tile field holds even tiles only (mt0, mt2, ..., mt14)", i)
     return t, i + 1
 
 

@@ -344,7 +344,7 @@ def parse_lark(lines: list[str]) -> list[list[Stmt]]:
     text = "\n".join(lines) + "\n"
     try:
         result = _lark().parse(text)
-    except UnexpectedEOF as e:
+    except UnexpectedEOF:
         raise ParseError(len(lines) - 1, len(lines[-1]) + 1, "unexpected end of input") from None
     except UnexpectedInput as e:
         line = (e.line if isinstance(e.line, int) and e.line > 0 else 1)

@@ -10,7 +10,6 @@ from ..isa import enabled
 from ..isa import operands as K
 from .encoder import FREGS, XREGS, Deferred, describe_arg, encoder_for
 from .errors import StatementError
-from .expr import Rel
 from .parser import wrap64
 
 

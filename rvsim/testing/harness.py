@@ -320,7 +320,7 @@ def parse_records(batch: Batch, output: bytes) -> dict[int, ArchState]:
 def run_rvsim(batch: Batch, cases=None, max_steps: int = MAX_STEPS) -> list[ArchState]:
     """Run cases of ``batch`` on rvsim (all by default) and return their final states."""
     from ..host import LinuxEnvironment
-    from ..machine import Machine, StopReason
+    from ..machine import Machine
     m = Machine(batch.isa, vlen=batch.vlen, env=LinuxEnvironment(stdout=io.BytesIO(), stderr=io.BytesIO()))
     m.load_elf(batch.elf, name="<rvsim.testing batch>")
     out = []

@@ -114,7 +114,7 @@ def _operand(rng, kind, insn):
 
 def random_line(rng: random.Random, insn: Instruction) -> str:
     values = {k.name: _operand(rng, k, insn) for k in insn.operands}
-    out, prev = [], None
+    out = []
     for t in insn.tokens:
         if t in values:
             v = values[t]

@@ -18,7 +18,7 @@ from fractions import Fraction
 from math import isqrt
 
 from . import fp
-from .vector_ref import Illegal, VState, check_group, check_overlap, overlaps, regs_of, s, u, _write_elems
+from .vector_ref import Illegal, VState, check_group, check_overlap, regs_of, s, u, _write_elems
 
 # ---------------------------------------------------------------- estimate tables
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import random
 import shutil
 import subprocess
@@ -53,7 +52,7 @@ sys.path.insert(0, str(HERE.parent))
 from reference.vector_ref import Illegal, MemoryFault, VState, execute, execute_fp, execute_mem  # noqa: E402
 from rvsim.asm import assemble  # noqa: E402
 from rvsim.disasm import disassemble  # noqa: E402
-from rvsim.isa import BY_MNEMONIC, INSTRUCTIONS  # noqa: E402
+from rvsim.isa import INSTRUCTIONS  # noqa: E402
 
 OUT = HERE / "qemu"
 VLENS = (128, 256)
@@ -252,7 +251,6 @@ def reference_state(p: Program, sew: int, lmul: float, vl: int) -> VState:
 
 def try_instruction(p: Program, r, sew: int, lmul: float, vl: int, avl: int) -> bool:
     """Draw operands for r until the reference model accepts them (or give up); emit it."""
-    rng = p.rng
     for _ in range(20):
         ops = draw_operands(p, r, lmul)
         st = reference_state(p, sew, lmul, vl)

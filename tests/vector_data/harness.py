@@ -13,12 +13,14 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reference.vector_ref import VState  # noqa: E402
 from rvsim.isa import BY_MNEMONIC  # noqa: E402
 from rvsim.machine import Machine, StopReason  # noqa: E402
+from rvsim.testing import strategies as testing_strategies  # noqa: E402
 
 CODE = 0x1000
 DATA = 0x10000          # test data window for loads/stores
@@ -31,6 +33,16 @@ LMUL_CODE = {1: 0, 2: 1, 4: 2, 8: 3, 1 / 8: 5, 1 / 4: 6, 1 / 2: 7}
 
 def vtype_value(sew: int, lmul: float, vta: int, vma: int) -> int:
     return LMUL_CODE[lmul] | ({8: 0, 16: 1, 32: 2, 64: 3}[sew] << 3) | (vta << 6) | (vma << 7)
+
+
+def draw_vector_config(draw, vlen: int, sew: int | None = None):
+    """(sew, lmul, vl, vstart, vta, vma) from the public toolkit's vector_configs (legal SEW/LMUL, vl edge
+    values first); vstart is mostly 0, sometimes within vl and sometimes anywhere up to VLMAX (vstart >= vl:
+    nothing may be written)."""
+    cfg = draw(testing_strategies.vector_configs(vlen=vlen, sew=sew, vstart=True))
+    pick = draw(st.integers(0, 3))
+    vstart = 0 if pick < 2 else cfg.vstart if pick == 2 else draw(st.integers(0, cfg.vlmax))
+    return cfg.sew, 2.0 ** cfg.lmul, cfg.vl, vstart, int(cfg.tail_agnostic), int(cfg.mask_agnostic)
 
 
 def machine(vlen: int, ones: bool, isa: str = "rv64gcv") -> Machine:
@@ -92,8 +104,11 @@ def run_one(st: VState, mnemonic: str, ops: dict, memory: bytes | None = None, i
         return outcome, state
 
     setup()
+    # the second run starts from a snapshot of the first's initial state (the toolkit's snapshot/restore,
+    # over the data window only: the code page, and so its decode slot, stays untouched)
+    before = m.snapshot(region=(DATA, DATA_SIZE))
     first = result()
-    setup()
+    m.restore(before)
     second = result()
     assert first == second, f"{mnemonic} {ops}: the second run (fast path) differs from the first"
     return first[0], m
