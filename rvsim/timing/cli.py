@@ -44,7 +44,8 @@ def main_profile(argv) -> int:
     p = argparse.ArgumentParser(prog="rvsim profile",
                                 description="Cycles and stall causes per source line (hottest first).")
     p.add_argument("program", help="assembly source (.s/.S)")
-    p.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the program")
+    p.add_argument("args", nargs="*", help="arguments passed to the program (after '--' if they look "
+                                           "like options)")
     p.add_argument("--timing", default="teach", metavar="PRESET|FILE.toml")
     p.add_argument("--isa", default="rv64gcv")
     p.add_argument("--vlen", type=int, default=None)
@@ -52,7 +53,8 @@ def main_profile(argv) -> int:
     p.add_argument("--top", type=int, default=25, help="lines shown (default 25)")
     p.add_argument("--stats", metavar="FILE.json", help="write the full result as JSON")
     p.add_argument("--max-insns", type=int, default=None)
-    args = p.parse_args(argv)
+    from ..cli import parse_run_args
+    args = parse_run_args(p, argv)      # options before or after the program, as for `rvsim run`
     cfg = load_for_cli(args, p)
     defsym = {}
     for item in args.defsym or ():
