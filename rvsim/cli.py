@@ -164,13 +164,18 @@ def cmd_run(args, parser) -> int:
 def cmd_debug(args, parser) -> int:
     from .debugger import Debugger
     from .machine import Machine
+    timing_cfg = None
+    if args.timing:             # cycles since the last stop are reported with the instructions
+        from .timing.cli import load_for_cli
+        timing_cfg = load_for_cli(args, parser)
     try:
         machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen or 256, tile_te=args.tile_te)
+        timing = machine.enable_timing(timing_cfg) if timing_cfg else None
     except ValueError as exc:
         parser.exit(2, f"rvsim: {exc}\n")
     machine.env = _environment(args)
     _load(machine, args.program, args, parser)
-    Debugger(machine).interact()
+    Debugger(machine, timing=timing).interact()
     return 0
 
 

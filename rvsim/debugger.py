@@ -11,7 +11,8 @@ Commands (unique prefixes work; an empty line repeats the last step/next):
     x ADDR [N]        N bytes of memory in hex (default 64)
     list [N]          disassemble N instructions from pc (default 8)
     set REG VALUE     write a register (x5, a0, pc, f3)
-    info              pc, instructions retired, instructions since the last stop
+    info              pc, instructions retired, instructions (and, with --timing, cycles) since the
+                      last stop
     quit
 
 Commands are read from the terminal (with line editing and history when prompt_toolkit is installed)
@@ -50,11 +51,24 @@ def _register(name: str):
 
 
 class Debugger:
-    def __init__(self, machine: Machine, out=None):
+    def __init__(self, machine: Machine, out=None, timing=None):
         self.m = machine
         self.out = out or sys.stdout
+        self.timing = timing            # a rvsim.timing.Timing: cycles are reported with instructions
         self.last_stop_instret = machine.instret
+        # the debugger's own interval (Timing's mark is reset by run() at every breakpoint stop)
+        self.last_stop_cycles = timing.cycles if timing is not None else 0
         self.finished = False
+
+    def _since_last_stop(self) -> str:
+        """"N instructions[, C cycles]" since the last stop; starts a new interval."""
+        text = f"{self.m.instret - self.last_stop_instret} instructions"
+        if self.timing is not None:
+            now = self.timing.cycles
+            text += f", {now - self.last_stop_cycles} cycles"
+            self.last_stop_cycles = now
+        self.last_stop_instret = self.m.instret
+        return text
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -74,14 +88,16 @@ class Debugger:
         return f"{pc:#010x}{label}:  {_describe_insn(self.m, pc)}"
 
     def _report(self, info) -> None:
-        since = self.m.instret - self.last_stop_instret
-        self.last_stop_instret = self.m.instret
+        since = self._since_last_stop()
         if info.reason is StopReason.EXIT:
-            self.say(f"program exited with code {info.exit_code} after {self.m.instret} instructions")
+            total = f"{self.m.instret} instructions"
+            if self.timing is not None:
+                total += f", {self.timing.cycles} cycles"
+            self.say(f"program exited with code {info.exit_code} after {total}")
             self.finished = True
             return
         if info.reason is StopReason.BREAKPOINT:
-            self.say(f"breakpoint, {since} instructions since the last stop")
+            self.say(f"breakpoint, {since} since the last stop")
         elif info.reason is StopReason.TRAP:
             self.say(f"trap: {info.cause_name} (tval {info.tval:#x}) at pc {info.pc:#x}")
             self.finished = True
@@ -157,8 +173,12 @@ class Debugger:
             self.m.f[n] = v
 
     def cmd_info(self):
-        self.say(f"pc {self.m.pc:#x}, {self.m.instret} instructions retired, "
-                 f"{self.m.instret - self.last_stop_instret} since the last stop")
+        since = f"{self.m.instret - self.last_stop_instret} instructions"
+        clock = ""
+        if self.timing is not None:
+            since += f", {self.timing.cycles - self.last_stop_cycles} cycles"
+            clock = f", cycle {self.timing.cycles}"
+        self.say(f"pc {self.m.pc:#x}, {self.m.instret} instructions retired{clock}, {since} since the last stop")
 
     def cmd_help(self):
         self.say(__doc__.split("\n\n")[1])

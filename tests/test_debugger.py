@@ -36,3 +36,33 @@ def test_set_register_and_memory_dump():
     text = session("set a0 0x1234\nregs\nx main 8\n")
     assert "a0 0000000000001234" in text
     assert text.count("0x") >= 2
+
+
+LOOP = """
+        .globl _start
+_start: li      t0, 5
+loop:   addi    t1, t1, 1
+        mul     t2, t1, t1
+        addi    t0, t0, -1
+        bnez    t0, loop
+        li      a0, 0
+        li      a7, 93
+        ecall
+"""
+
+
+def test_with_timing_each_stop_reports_cycles_since_the_last():
+    from rvsim.asm import assemble
+    m = Machine("rv64gc", env=LinuxEnvironment(stdout=io.BytesIO()))
+    timing = m.enable_timing("teach")
+    m.load_elf(assemble(LOOP, march="rv64gc").to_elf())
+    out = io.StringIO()
+    Debugger(m, out=out, timing=timing).interact(io.StringIO("break loop\ncontinue\ncontinue\ncontinue\n"
+                                                             "continue\ndelete loop\ncontinue\n"))
+    text = out.getvalue()
+    # teach: one cycle per instruction plus two per taken branch, paid by the interval that fetches
+    # the branch target (so the first pass through the loop costs 4, the next ones 6)
+    assert "breakpoint, 1 instructions, 1 cycles since the last stop" in text
+    assert "breakpoint, 4 instructions, 4 cycles since the last stop" in text
+    assert text.count("breakpoint, 4 instructions, 6 cycles since the last stop") == 2
+    assert "program exited with code 0 after 24 instructions, 32 cycles" in text
