@@ -63,13 +63,24 @@ def _load(machine, program: str, args, parser):
             sys.stderr.write(f"{exc}\n")
             sys.exit(1)
         try:
-            return machine.load_elf(prog.to_elf(), argv=[program] + args.args, name=program)
+            return machine.load_elf(prog.to_elf(), argv=[program] + args.args, envp=_envp(args),
+                                    name=program)
         except LoadError as exc:
             parser.exit(EXIT_LOAD_FAILURE, f"rvsim: {exc}\n")
     try:
-        return machine.load_elf(program, argv=[program] + args.args)
+        return machine.load_elf(program, argv=[program] + args.args, envp=_envp(args))
     except LoadError as exc:
         parser.exit(EXIT_LOAD_FAILURE, f"rvsim: {exc}\n")
+
+
+def _envp(args) -> list[str]:
+    """The program's environment: empty (runs are reproducible) or the host's with --host-env, plus -E."""
+    import os
+    env = dict(os.environ) if args.host_env else {}
+    for item in args.env or ():
+        name, _, value = item.partition("=")
+        env[name] = value
+    return [f"{k}={v}" for k, v in env.items()]
 
 
 def _defsyms(items):
@@ -218,6 +229,11 @@ def build_run_parser() -> argparse.ArgumentParser:
     p.add_argument("--trace", action="store_true",
                    help="print a commit log (pc, instruction, register written) on stderr")
     p.add_argument("--allow-dir", metavar="DIR", help="let the program open files under DIR")
+    p.add_argument("-E", "--env", action="append", metavar="NAME=VALUE",
+                   help="set an environment variable for the program (repeatable; the program starts "
+                        "with an empty environment unless --host-env)")
+    p.add_argument("--host-env", action="store_true",
+                   help="pass rvsim's own environment to the program (then -E adds or overrides)")
     p.add_argument("--realtime", action="store_true",
                    help="clocks and getrandom use the host (default: deterministic)")
     p.add_argument("--trap-misaligned", action="store_true",

@@ -29,7 +29,8 @@ SYSCALL_NAMES = {
     57: "close", 61: "getdents64", 62: "lseek", 63: "read", 64: "write", 65: "readv", 66: "writev",
     67: "pread64", 68: "pwrite64", 78: "readlinkat", 79: "newfstatat", 80: "fstat", 93: "exit",
     94: "exit_group", 96: "set_tid_address", 98: "futex", 99: "set_robust_list", 101: "nanosleep",
-    113: "clock_gettime", 114: "clock_getres", 124: "sched_yield", 129: "kill", 131: "tgkill",
+    113: "clock_gettime", 114: "clock_getres", 123: "sched_getaffinity", 124: "sched_yield",
+    129: "kill", 130: "tkill", 131: "tgkill",
     134: "rt_sigaction", 135: "rt_sigprocmask", 153: "times", 160: "uname", 163: "getrlimit",
     165: "getrusage", 169: "gettimeofday", 172: "getpid", 173: "getppid", 174: "getuid",
     175: "geteuid", 176: "getgid", 177: "getegid", 178: "gettid", 179: "sysinfo", 214: "brk",
@@ -40,6 +41,12 @@ SYSCALL_NAMES = {
 MAP_ANONYMOUS = 0x20
 MAP_FIXED = 0x10
 PROT_READ, PROT_WRITE, PROT_EXEC = 1, 2, 4
+O_CREAT, O_APPEND = 0o100, 0o2000
+AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH = 0x100, 0x1000
+F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_DUPFD_CLOEXEC = 0, 1, 2, 3, 4, 1030
+MAX_FDS = 1024                       # RLIMIT_NOFILE as prlimit64 reports it
+SIGNAL_NAMES = {1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS",
+                8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM"}
 
 
 def _neg(err: int) -> int:
@@ -75,7 +82,9 @@ class LinuxEnvironment(HostEnvironment):
         self._random = random.Random(seed)
         self._warned: set[int] = set()
         self._warn = warn or (lambda msg: print(f"rvsim: {msg}", file=sys.stderr))
-        self.files: dict[int, object] = {}
+        self.fds: dict[int, _OpenFile] = {}
+        for fd, stream, readable in ((0, self.stdin, True), (1, self.stdout, False), (2, self.stderr, False)):
+            self._install(_OpenFile(stream, readable=readable, writable=not readable, owned=False))
         self.exe_path = b""
         self.brk = self.brk_start = self.brk_limit = 0
         self.mmap_top = self.mmap_floor = 0
@@ -157,6 +166,60 @@ class LinuxEnvironment(HostEnvironment):
         return 0
 
     sys_rt_sigprocmask = sys_sched_yield = sys_madvise = sys_rt_sigaction
+
+    def sys_kill(self, m, pid, sig, *_):
+        """A signal to this process (the only one there is): the default action of the common ones,
+        termination, as exit status 128 + signal like a shell reports it; 0 and ignored signals do
+        nothing."""
+        sig &= 0xFFFFFFFF
+        if sig == 0 or sig in (17, 23, 28):      # SIGCHLD, SIGURG, SIGWINCH are ignored by default
+            return 0
+        if not 1 <= sig <= 64:
+            return _neg(errno.EINVAL)
+        self._warn(f"the program was terminated by {SIGNAL_NAMES.get(sig, f'signal {sig}')}")
+        return _Exit(128 + sig)
+
+    def sys_tkill(self, m, tid, sig, *_):
+        return self.sys_kill(m, tid, sig)
+
+    def sys_tgkill(self, m, tgid, tid, sig, *_):
+        return self.sys_kill(m, tid, sig)
+
+    def sys_futex(self, m, addr, op, val, *_):
+        # one thread: a wait can only find the value changed or time out, a wake wakes nobody
+        cmd = op & 0x7F
+        if cmd in (1, 4, 5, 10):                 # WAKE, CMP_REQUEUE-like and WAKE_OP: no waiters
+            return 0
+        if cmd in (0, 9):                        # WAIT, WAIT_BITSET
+            current = int.from_bytes(m.read(addr, 4), "little")
+            return _neg(errno.EAGAIN) if current != val & 0xFFFFFFFF else _neg(errno.ETIMEDOUT)
+        return _neg(errno.ENOSYS)
+
+    def sys_sched_getaffinity(self, m, pid, size, mask, *_):
+        if size < 8:
+            return _neg(errno.EINVAL)
+        m.write(mask, (1).to_bytes(8, "little"))     # one hart, CPU 0
+        return 8
+
+    def sys_sysinfo(self, m, buf, *_):
+        uptime = self._now_ns(m, monotonic=True) // 1_000_000_000
+        total = m.memory_size
+        free = max(0, (self.mmap_next - self.mmap_floor) + (self.brk_limit - self.brk))
+        m.write(buf, struct.pack("<q3Q6QHHxxxxQQI4x", uptime, 0, 0, 0, total, free, 0, 0, 0, 0, 1, 0,
+                                 0, 0, 1))
+        return 0
+
+    def sys_getrusage(self, m, who, buf, *_):
+        # user time from the clock the program sees; everything else zero (struct rusage: 144 bytes)
+        ns = self._now_ns(m, monotonic=True)
+        m.write(buf, struct.pack("<qq", ns // 1_000_000_000, (ns // 1000) % 1_000_000).ljust(144, b"\0"))
+        return 0
+
+    def sys_times(self, m, buf, *_):
+        ticks = self._now_ns(m, monotonic=True) // 10_000_000        # AT_CLKTCK = 100
+        if buf:
+            m.write(buf, struct.pack("<4q", ticks, 0, 0, 0))
+        return ticks
 
     def sys_prlimit64(self, m, pid, resource, new, old, *_):
         if old:
@@ -270,18 +333,34 @@ class LinuxEnvironment(HostEnvironment):
 
     # ---------------------------------------------------------------- files
 
-    def _stream(self, fd):
-        return {0: self.stdin, 1: self.stdout, 2: self.stderr}.get(fd) or self.files.get(fd)
+    def _fd(self, fd: int) -> _OpenFile | None:
+        return self.fds.get(fd) if fd < 2**31 else None
+
+    def _install(self, entry: _OpenFile, lowest: int = 0) -> int:
+        fd = lowest
+        while fd in self.fds:
+            fd += 1
+        if fd >= MAX_FDS:
+            return _neg(errno.EMFILE)
+        entry.refs += 1
+        self.fds[fd] = entry
+        return fd
+
+    def _drop(self, fd: int) -> None:
+        entry = self.fds.pop(fd)
+        entry.refs -= 1
+        if entry.refs == 0 and entry.owned:
+            entry.stream.close()
 
     def sys_write(self, m, fd, buf, count, *_):
-        stream = self._stream(fd)
-        if stream is None or fd == 0:
+        f = self._fd(fd)
+        if f is None or not f.writable:
             return _neg(errno.EBADF)
         data = m.read(buf, min(count, 1 << 24))
         try:
-            stream.write(data)
-            if fd in (1, 2):
-                stream.flush()
+            f.stream.write(data)
+            if not f.owned:             # the host's stdout/stderr: the guest sees its output at once
+                f.stream.flush()
         except BrokenPipeError:
             return _neg(errno.EPIPE)
         except OSError as exc:
@@ -299,10 +378,10 @@ class LinuxEnvironment(HostEnvironment):
         return total
 
     def sys_read(self, m, fd, buf, count, *_):
-        stream = self._stream(fd)
-        if stream is None or fd in (1, 2):
+        f = self._fd(fd)
+        if f is None or not f.readable:
             return _neg(errno.EBADF)
-        reader = getattr(stream, "read1", stream.read)
+        reader = getattr(f.stream, "read1", f.stream.read)
         data = reader(min(count, 1 << 20))
         m.write(buf, data)
         return len(data)
@@ -319,15 +398,63 @@ class LinuxEnvironment(HostEnvironment):
                 break
         return total
 
+    def _positioned(self, fd, offset, io):
+        f = self._fd(fd)
+        if f is None:
+            return _neg(errno.EBADF)
+        if not f.owned:
+            return _neg(errno.ESPIPE)
+        where = f.stream.tell()
+        try:
+            f.stream.seek(offset)
+            return io(f)
+        finally:
+            f.stream.seek(where)
+
+    def sys_pread64(self, m, fd, buf, count, offset, *_):
+        return self._positioned(fd, offset, lambda f: self.sys_read(m, fd, buf, count))
+
+    def sys_pwrite64(self, m, fd, buf, count, offset, *_):
+        return self._positioned(fd, offset, lambda f: self.sys_write(m, fd, buf, count))
+
     def sys_close(self, m, fd, *_):
-        f = self.files.pop(fd, None)
-        if f is not None:
-            f.close()
+        if self._fd(fd) is None:
+            return _neg(errno.EBADF)
+        self._drop(fd)
+        return 0
+
+    def sys_dup(self, m, fd, *_):
+        f = self._fd(fd)
+        return _neg(errno.EBADF) if f is None else self._install(f)
+
+    def sys_dup3(self, m, old, new, flags, *_):
+        f = self._fd(old)
+        if f is None or new >= MAX_FDS:
+            return _neg(errno.EBADF)
+        if old == new:
+            return _neg(errno.EINVAL)
+        if new in self.fds:
+            self._drop(new)
+        f.refs += 1
+        self.fds[new] = f
+        return new
+
+    def sys_fcntl(self, m, fd, cmd, arg, *_):
+        f = self._fd(fd)
+        if f is None:
+            return _neg(errno.EBADF)
+        if cmd in (F_DUPFD, F_DUPFD_CLOEXEC):
+            return self._install(f, lowest=arg)
+        if cmd == F_GETFD or cmd == F_SETFD:
+            return 0                    # close-on-exec means nothing without exec
+        if cmd == F_GETFL:
+            return (2 if f.readable and f.writable else 1 if f.writable else 0) | f.append
+        if cmd == F_SETFL:
             return 0
-        return 0 if fd in (0, 1, 2) else _neg(errno.EBADF)
+        return _neg(errno.EINVAL)
 
     def sys_ioctl(self, m, fd, request, *_):
-        return _neg(errno.ENOTTY)
+        return _neg(errno.ENOTTY) if self._fd(fd) is not None else _neg(errno.EBADF)
 
     def _allowed_path(self, guest_path: str) -> Path | None:
         """The host path for a guest path, or None when it leads outside the allowed directory.
@@ -348,47 +475,100 @@ class LinuxEnvironment(HostEnvironment):
             return _neg(errno.EACCES)
         accmode = flags & 3
         pymode = {0: "rb", 1: "wb", 2: "r+b"}[accmode] if accmode in (0, 1, 2) else "rb"
-        if accmode and not flags & 0o100 and not path.exists():       # O_CREAT
+        if accmode and not flags & O_CREAT and not path.exists():
             return _neg(errno.ENOENT)
-        if flags & 0o2000:                                             # O_APPEND
-            pymode = "ab"
+        if flags & O_APPEND:
+            pymode = "ab" if accmode == 1 else "a+b"
         try:
-            f = open(path, pymode)
+            stream = open(path, pymode)
         except OSError as exc:
             return _neg(exc.errno or errno.EIO)
-        fd = 3
-        while fd in self.files:
-            fd += 1
-        self.files[fd] = f
+        entry = _OpenFile(stream, readable=accmode in (0, 2), writable=accmode in (1, 2), owned=True,
+                          append=flags & O_APPEND)
+        fd = self._install(entry)
+        if fd >= 2**63:
+            stream.close()
         return fd
 
     def sys_lseek(self, m, fd, offset, whence, *_):
-        f = self.files.get(fd)
+        f = self._fd(fd)
         if f is None:
-            return _neg(errno.ESPIPE if fd in (0, 1, 2) else errno.EBADF)
+            return _neg(errno.EBADF)
+        if not f.owned:
+            return _neg(errno.ESPIPE)
         offset -= (1 << 64) if offset >= 1 << 63 else 0
         try:
-            return f.seek(offset, whence)
+            return f.stream.seek(offset, whence)
         except OSError as exc:
             return _neg(exc.errno or errno.EINVAL)
 
-    def sys_fstat(self, m, fd, buf, *_):
-        f = self.files.get(fd)
-        if fd in (0, 1, 2):
-            mode, size = stat_module.S_IFCHR | 0o620, 0
-        elif f is not None:
-            st = os.fstat(f.fileno())
-            mode, size = st.st_mode, st.st_size
-        else:
+    def _stat_of_fd(self, fd: int) -> bytes | int:
+        f = self._fd(fd)
+        if f is None:
             return _neg(errno.EBADF)
-        m.write(buf, _linux_stat(mode, size))
+        if not f.owned:
+            return _linux_stat(stat_module.S_IFCHR | 0o620, 0)
+        return _linux_stat_of(os.fstat(f.stream.fileno()))
+
+    def sys_fstat(self, m, fd, buf, *_):
+        st = self._stat_of_fd(fd)
+        if isinstance(st, int):
+            return st
+        m.write(buf, st)
         return 0
 
+    def sys_newfstatat(self, m, dirfd, path_addr, buf, flags, *_):
+        guest_path = m.read_cstring(path_addr).decode(errors="replace")
+        if not guest_path:
+            if not flags & AT_EMPTY_PATH:
+                return _neg(errno.ENOENT)
+            st = self._stat_of_fd(dirfd)
+        else:
+            path = self._allowed_path(guest_path)
+            if path is None:
+                return _neg(errno.EACCES)
+            try:
+                st = _linux_stat_of(os.stat(path, follow_symlinks=not flags & AT_SYMLINK_NOFOLLOW))
+            except OSError as exc:
+                return _neg(exc.errno or errno.EIO)
+        if isinstance(st, int):
+            return st
+        m.write(buf, st)
+        return 0
 
-def _linux_stat(mode: int, size: int) -> bytes:
+    def sys_getcwd(self, m, buf, size, *_):
+        # the allowed directory is the guest's root and working directory; without one, "/"
+        if size < 2:
+            return _neg(errno.ERANGE)
+        m.write(buf, b"/\0")
+        return 2
+
+
+class _OpenFile:
+    """An open file description: several descriptors share one after dup."""
+
+    def __init__(self, stream, *, readable: bool, writable: bool, owned: bool, append: int = 0):
+        self.stream = stream
+        self.readable = readable
+        self.writable = writable
+        self.owned = owned          # rvsim opened it (the host's stdio streams are only borrowed)
+        self.append = append
+        self.refs = 0
+
+
+def _linux_stat(mode: int, size: int, *, ino: int = 1, nlink: int = 1, mtime_ns: int = 0,
+                atime_ns: int = 0, ctime_ns: int = 0) -> bytes:
     """struct stat of the riscv64 (asm-generic) ABI: 128 bytes."""
-    return struct.pack("<QQIIIIQQqiiqqqqqqII", 0, 1, mode, 1, 1000, 1000, 0, 0, size, 4096, 0,
-                       (size + 511) // 512, 0, 0, 0, 0, 0, 0, 0)[:128].ljust(128, b"\0")
+    def ts(ns):
+        return ns // 1_000_000_000, ns % 1_000_000_000
+    return struct.pack("<QQIIIIQQqiiqqqqqqqII", 0, ino, mode, nlink, 1000, 1000, 0, 0, size, 4096, 0,
+                       (size + 511) // 512, *ts(atime_ns), *ts(mtime_ns), *ts(ctime_ns), 0, 0)
+
+
+def _linux_stat_of(st: os.stat_result) -> bytes:
+    """The guest's view of a host file's stat: type, permissions, size, times (owner: the guest user)."""
+    return _linux_stat(st.st_mode, st.st_size, ino=st.st_ino & (2**64 - 1), nlink=st.st_nlink,
+                       mtime_ns=st.st_mtime_ns, atime_ns=st.st_atime_ns, ctime_ns=st.st_ctime_ns)
 
 
 def _perms(prot: int) -> str:

@@ -3,8 +3,10 @@
 
 Every program in src/ is compiled with the bare-metal cross compiler
 (riscv64-unknown-elf-gcc), picolibc and our own runtime (runtime/), which talks
-to the kernel only through the syscall subset rvsim emulates.  The ELFs go to
-bin/ and are committed, so the test suite runs where no cross compiler exists.
+to the kernel only through the syscall subset rvsim emulates; the glibc_* ones
+with the Linux cross compiler (riscv64-linux-gnu-gcc -static, Debian package
+gcc-riscv64-linux-gnu) and glibc's own startup.  The ELFs go to bin/ and are
+committed, so the test suite runs where no cross compiler exists.
 
 Each ELF is then run under qemu-riscv64 (the independent oracle) with the
 exact argv, environment, stdin and working directory given in PROGRAMS, and the
@@ -43,6 +45,7 @@ INSN_COUNTS = HERE / "insn_counts.json"
 PLUGIN_SOURCE = REPO_ROOT / "benchmarks" / "programs" / "qemu_insn_count.c"
 
 CC = "riscv64-unknown-elf-gcc"
+GLIBC_CC = "riscv64-linux-gnu-gcc"
 QEMU = "qemu-riscv64"
 TIMEOUT_S = 120
 
@@ -52,6 +55,8 @@ C_FLAGS = ["--specs=picolibc.specs", "-O2", *ARCH_FLAGS, "-static", "-Wall", "-W
 LINK_FLAGS = ["-nostartfiles", f"-T{RUNTIME / 'linux.ld'}", "-Wl,--build-id=none",
               "-Wl,--strip-debug"]  # keep the symbol table, drop libc debug info
 RUNTIME_SOURCES = [RUNTIME / "crt0.S", RUNTIME / "rt.c"]
+GLIBC_FLAGS = ["-O2", *ARCH_FLAGS, "-static", "-Wall", "-Wextra", "-fno-ident", "-Wl,--build-id=none",
+               "-Wl,--strip-debug", f"-fmacro-prefix-map={HERE}/="]   # assert messages name src/x.c
 # Hand-written assembly programs bring their own _start and use no libc.
 ASM_FLAGS = [*ARCH_FLAGS, "-static", "-nostdlib", "-nostartfiles", f"-I{RUNTIME}",
              f"-T{RUNTIME / 'linux.ld'}", "-Wl,--build-id=none", "-Wl,--no-warn-rwx-segments"]
@@ -108,6 +113,11 @@ PROGRAMS: dict[str, dict] = {
     "asm_misaligned": {"src": "asm_misaligned.S",
                        "about": "misaligned integer and FP loads/stores of every width"},
     "asm_rvc": {"src": "asm_rvc.S", "about": "explicit compressed (C extension) instructions"},
+    "glibc_posix": {"src": "glibc_posix.c", "toolchain": "glibc",
+                    "about": "static glibc: newfstatat, sysinfo, sched_getaffinity, dup/dup3/fcntl, pread, "
+                             "getcwd, getrusage, times; glibc printf/strtod/qsort"},
+    "glibc_abort": {"src": "glibc_abort.c", "toolchain": "glibc", "argv": ["glibc_abort", "x"],
+                    "about": "static glibc: a failed assert, abort() and death by SIGABRT (tgkill)"},
 }
 
 
@@ -133,7 +143,9 @@ def compile_program(name: str, spec: dict) -> None:
     src = SRC / spec["src"]
     out = elf_path(name)
     BIN.mkdir(exist_ok=True)
-    if src.suffix == ".S":
+    if spec.get("toolchain") == "glibc":
+        cmd = [GLIBC_CC, *GLIBC_FLAGS, str(src), "-o", str(out)]
+    elif src.suffix == ".S":
         cmd = [CC, *ASM_FLAGS, str(src), "-o", str(out)]
     else:
         cmd = [CC, *C_FLAGS, *spec.get("cflags", []), f"-I{RUNTIME}", *LINK_FLAGS,
@@ -148,6 +160,11 @@ def run_under_qemu(elf: Path, argv: list[str], env: dict[str, str], stdin: bytes
     cmd = [qemu, "-0", argv[0], str(elf), *argv[1:]]
     return subprocess.run(cmd, input=stdin, capture_output=True, env=env, cwd=cwd,
                           timeout=TIMEOUT_S)
+
+
+def shell_status(returncode: int) -> int:
+    """A process's exit status as a shell reports it: 128 + the signal for a death by signal."""
+    return returncode if returncode >= 0 else 128 - returncode
 
 
 def encode_stream(data: bytes) -> dict:
@@ -176,12 +193,13 @@ def build_count_plugin(workdir: Path) -> Path:
 
 
 def count_instructions(plugin: Path, elf: Path, argv: list[str], env: dict[str, str],
-                       stdin: bytes, cwd: Path, workdir: Path) -> int:
+                       stdin: bytes, cwd: Path, workdir: Path) -> int | None:
     """Executed guest instructions (qemu plugin, inline per-instruction counter)."""
     out = workdir / f"{elf.stem}.count"
     cmd = [QEMU, "-plugin", f"{plugin},out={out}", "-0", argv[0], str(elf), *argv[1:]]
     subprocess.run(cmd, input=stdin, capture_output=True, env=env, cwd=cwd, timeout=TIMEOUT_S)
-    return int(out.read_text())
+    # a program killed by a signal never reaches the plugin's exit callback: no count
+    return int(out.read_text()) if out.exists() else None
 
 
 def golden_entry(name: str, spec: dict) -> dict:
@@ -198,7 +216,9 @@ def golden_entry(name: str, spec: dict) -> dict:
         "env": env,
         "stdin": encode_stream(stdin),
         "cwd": spec.get("cwd", "."),
-        "exit_code": proc.returncode,
+        # a death by signal as a shell reports it (128 + the signal), the signal named beside it
+        "exit_code": shell_status(proc.returncode),
+        **({"signal": -proc.returncode} if proc.returncode < 0 else {}),
         "stdout": encode_stream(proc.stdout),
         "stderr": encode_stream(proc.stderr),
     }
@@ -229,9 +249,10 @@ def main() -> int:
         return 2
 
     if not args.no_build and not args.check:
-        if shutil.which(CC) is None:
-            print(f"{CC} not found: use --no-build to reuse the committed ELFs", file=sys.stderr)
-            return 2
+        for cc in sorted({GLIBC_CC if PROGRAMS[n].get("toolchain") == "glibc" else CC for n in names}):
+            if shutil.which(cc) is None:
+                print(f"{cc} not found: use --no-build to reuse the committed ELFs", file=sys.stderr)
+                return 2
         for name in names:
             compile_program(name, PROGRAMS[name])
 
@@ -271,10 +292,14 @@ def write_insn_counts(names: list[str]) -> None:
         plugin = build_count_plugin(Path(tmp))
         for name in names:
             spec = PROGRAMS[name]
-            counts[name] = count_instructions(plugin, elf_path(name), program_argv(name, spec),
-                                              program_env(spec), program_stdin(spec),
-                                              HERE / spec.get("cwd", "."), Path(tmp))
-            print(f"count {name}: {counts[name]} instructions")
+            n = count_instructions(plugin, elf_path(name), program_argv(name, spec), program_env(spec),
+                                   program_stdin(spec), HERE / spec.get("cwd", "."), Path(tmp))
+            if n is None:
+                counts.pop(name, None)
+                print(f"count {name}: none (killed by a signal)")
+            else:
+                counts[name] = n
+                print(f"count {name}: {n} instructions")
     counts = {n: counts[n] for n in PROGRAMS if n in counts}
     INSN_COUNTS.write_text(json.dumps(counts, indent=1) + "\n")
 
