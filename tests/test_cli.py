@@ -105,3 +105,15 @@ fromhost: .dword 0
     elf.write_bytes(assemble(src).to_elf())
     r = rvsim("run", elf)
     assert r.returncode == 5, r.stderr
+
+
+def test_environment_is_empty_unless_given():
+    import os
+    bare = rvsim("run", BIN / "argv_env.elf").stdout.decode()
+    assert "envc=0" in bare
+    given = rvsim("run", "-E", "RVSIM_TEST=hello", "--env", "EMPTY=", BIN / "argv_env.elf").stdout.decode()
+    assert "getenv(RVSIM_TEST)=hello" in given and "getenv(EMPTY)=[]" in given and "envc=2" in given
+    inherited = subprocess.run([sys.executable, "-m", "rvsim", "run", "--host-env", "-E", "EMPTY=x",
+                                str(BIN / "argv_env.elf")], capture_output=True, cwd=ROOT,
+                               env=dict(os.environ, RVSIM_TEST="from-host")).stdout.decode()
+    assert "getenv(RVSIM_TEST)=from-host" in inherited and "getenv(EMPTY)=[x]" in inherited
