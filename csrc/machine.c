@@ -372,6 +372,11 @@ int rv_take_trap(rv_machine *m, uint64_t cause, uint64_t tval)
     return 0;
 }
 
+int rv_raise_trap(rv_machine *m, uint64_t cause, uint64_t tval)
+{
+    return rv_take_trap(m, cause, tval);
+}
+
 void rv_mret(rv_machine *m)
 {
     rv_hart_state *h = &m->h;

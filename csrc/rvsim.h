@@ -94,6 +94,9 @@ int rv_write_memory(rv_machine *m, uint64_t addr, const void *src, uint64_t size
 
 /* Execute at most max_instructions; returns an rv_stop. */
 int rv_run(rv_machine *m, uint64_t max_instructions);
+/* Take a trap at the current pc as the hart would (the host declined to service an ebreak or ecall
+   stop): 0 when the guest's handler takes it, else the rv_stop the trap causes. */
+int rv_raise_trap(rv_machine *m, uint64_t cause, uint64_t tval);
 
 /* HTIF: stores to this address stop run() with RV_STOP_HTIF (0 disables). */
 void rv_set_tohost(rv_machine *m, uint64_t addr);

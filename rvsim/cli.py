@@ -90,16 +90,20 @@ def _defsyms(items):
 
 
 def _environment(args):
-    """A Linux environment for the program, or None for a bare-metal ELF (one that defines tohost):
-    the loader gives those an HTIF environment."""
-    from .host import LinuxEnvironment
+    """The program's host environment: Linux system calls, semihosting for a bare-metal ELF that uses
+    it, or None for one that defines tohost (the loader gives those an HTIF environment)."""
+    from .host import LinuxEnvironment, SemihostEnvironment
     if not args.program.endswith((".s", ".S", ".asm")):
         from .loader import read_elf
         try:
-            if read_elf(args.program).bare_metal:
-                return None
+            prog = read_elf(args.program)
         except Exception:  # unreadable or not an ELF: _load reports it
-            pass
+            prog = None
+        if prog is not None and prog.semihosting:
+            return SemihostEnvironment(argv=[args.program] + args.args, allow_dir=args.allow_dir,
+                                       deterministic=not args.realtime)
+        if prog is not None and prog.bare_metal:
+            return None
     return LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
 
 

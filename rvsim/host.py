@@ -4,6 +4,9 @@
   freestanding programs use.  Unknown calls return ``-ENOSYS`` and are reported once on stderr.
 * :class:`HtifEnvironment` — the HTIF ``tohost``/``fromhost`` protocol of bare-metal test programs
   (riscv-tests): ``tohost = (code << 1) | 1`` exits; otherwise ``tohost`` points at a system-call block.
+* :class:`SemihostEnvironment` — RISC-V semihosting (the ARM semihosting calls behind the
+  ``slli x0,x0,0x1f; ebreak; srai x0,x0,7`` sequence) of bare-metal programs, e.g. picolibc's
+  ``--oslib=semihost``.
 
 Both are deterministic by default: time comes from the retired-instruction count and random bytes
 from a seeded generator, so two runs of a program behave identically.
@@ -11,6 +14,7 @@ from a seeded generator, so two runs of a program behave identically.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import random
 import stat as stat_module
@@ -20,6 +24,7 @@ import time
 from pathlib import Path
 
 PAGE = 4096
+MASK64 = (1 << 64) - 1
 NANOSECONDS_PER_INSTRUCTION = 1    # deterministic clock: a nominal 1 GHz core at one instruction/cycle
 DETERMINISTIC_EPOCH_NS = 1_700_000_000 * 10**9   # deterministic wall clock starts at 2023-11-14
 
@@ -54,7 +59,7 @@ def _neg(err: int) -> int:
 
 
 class HostEnvironment:
-    """Base class: a host environment services ``ecall`` and HTIF stops of :meth:`Machine.run`."""
+    """Base class: a host environment services ``ecall``, ``ebreak`` and HTIF stops of :meth:`Machine.run`."""
 
     def ecall(self, machine) -> int | None:
         """Service an ecall; return an exit code to end the run, or None to continue."""
@@ -62,6 +67,11 @@ class HostEnvironment:
 
     def htif(self, machine, value: int) -> int | None:
         raise NotImplementedError
+
+    def ebreak(self, machine) -> int | None | type[NotImplemented]:
+        """Service an ebreak: an exit code, None to continue, or NotImplemented to let the guest take
+        the breakpoint trap (the default)."""
+        return NotImplemented
 
 
 class LinuxEnvironment(HostEnvironment):
@@ -617,3 +627,278 @@ class HtifEnvironment(HostEnvironment):
 
     def ecall(self, machine) -> int | None:
         return None
+
+
+# ---------------------------------------------------------------------------------- semihosting
+
+SEMIHOSTING_SEQUENCE = bytes.fromhex("1310f001" "73001000" "13507040")  # slli x0,x0,31; ebreak; srai x0,x0,7
+SH_OPEN, SH_CLOSE, SH_WRITEC, SH_WRITE0, SH_WRITE, SH_READ, SH_READC = 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07
+SH_ISERROR, SH_ISTTY, SH_SEEK, SH_FLEN, SH_TMPNAM, SH_REMOVE, SH_RENAME = 0x08, 0x09, 0x0A, 0x0C, 0x0D, 0x0E, 0x0F
+SH_CLOCK, SH_TIME, SH_SYSTEM, SH_ERRNO, SH_GET_CMDLINE, SH_HEAPINFO = 0x10, 0x11, 0x12, 0x13, 0x15, 0x16
+SH_EXIT, SH_EXIT_EXTENDED, SH_ELAPSED, SH_TICKFREQ = 0x18, 0x20, 0x30, 0x31
+ADP_STOPPED_APPLICATION_EXIT = 0x20026
+SH_FEATURES = b"SHFB\x03"     # magic, then SH_EXT_EXIT_EXTENDED | SH_EXT_STDOUT_STDERR
+SH_FOPEN_MODES = ("rb", "rb", "r+b", "r+b", "wb", "wb", "w+b", "w+b", "ab", "ab", "a+b", "a+b")
+SEMIHOSTING_TICK_HZ = 1_000_000_000   # SYS_ELAPSED ticks: nanoseconds of the (deterministic) clock
+
+
+class SemihostEnvironment(HostEnvironment):
+    """RISC-V semihosting for bare-metal programs (the RISC-V semihosting spec, which adopts the ARM
+    semihosting calls): console I/O on the host's stdin/stdout/stderr (":tt"), files under
+    ``allow_dir`` only, the command line, clocks (deterministic unless ``deterministic=False``) and exit.
+    A semihosting call is the three-instruction sequence ``slli x0,x0,0x1f; ebreak; srai x0,x0,7``:
+    a0 holds the operation, a1 its argument (usually a block of 64-bit words), and the result goes to
+    a0.  Any other ebreak is a breakpoint trap for the guest."""
+
+    ebreak_traps = True     # ebreaks it does not service are the guest's breakpoint traps
+
+    def __init__(self, *, argv=(), stdin=None, stdout=None, stderr=None, allow_dir=None,
+                 deterministic=True, warn=None):
+        self.argv = [os.fsdecode(a) for a in argv]
+        self.stdin = stdin if stdin is not None else sys.stdin.buffer
+        self.stdout = stdout if stdout is not None else sys.stdout.buffer
+        self.stderr = stderr if stderr is not None else sys.stderr.buffer
+        self.allow_dir = Path(allow_dir).resolve() if allow_dir else None
+        self.deterministic = deterministic
+        self._warn = warn or (lambda msg: print(f"rvsim: {msg}", file=sys.stderr))
+        self._warned: set[int] = set()
+        self.errno = 0
+        # handle -> a host stream (or the features blob); 0, 1 and 2 are the console from the start, as
+        # in QEMU, so a file's handle never looks like a standard descriptor to the guest's libc
+        self.handles: dict[int, object] = {0: self.stdin, 1: self.stdout, 2: self.stderr}
+        self.start_time_ns = time.time_ns()
+
+    def ecall(self, machine) -> int | None:
+        return None
+
+    # ---------------------------------------------------------------- dispatch
+
+    def ebreak(self, machine):
+        pc = machine.pc
+        try:
+            around = machine.read(pc - 4, 12)
+        except ValueError:
+            return NotImplemented
+        if around != SEMIHOSTING_SEQUENCE:
+            return NotImplemented
+        op, arg = int(machine.x[10]), int(machine.x[11])
+        handler = self._HANDLERS.get(op)
+        machine.pc = pc + 4               # resume at the srai that closes the sequence
+        if handler is None:
+            if op not in self._warned:
+                self._warned.add(op)
+                self._warn(f"semihosting call {op:#x} is not implemented; returning -1")
+            machine.x[10] = MASK64
+            return None
+        try:
+            result = handler(self, machine, arg)
+        except ValueError:                # a pointer outside guest memory
+            self.errno = errno.EFAULT
+            result = -1
+        if isinstance(result, _Exit):
+            return result.code
+        machine.x[10] = result & MASK64
+        return None
+
+    def _words(self, m, addr: int, n: int) -> tuple[int, ...]:
+        return struct.unpack(f"<{n}Q", m.read(addr, 8 * n))
+
+    def _fail(self, err: int) -> int:
+        self.errno = err
+        return -1
+
+    def _new_handle(self, stream) -> int:
+        h = 0
+        while h in self.handles:
+            h += 1
+        self.handles[h] = stream
+        return h
+
+    # ---------------------------------------------------------------- files and console
+
+    def sh_open(self, m, arg):
+        name_addr, mode, length = self._words(m, arg, 3)
+        name = m.read(name_addr, length).decode(errors="replace")
+        if mode >= len(SH_FOPEN_MODES):
+            return self._fail(errno.EINVAL)
+        if name == ":tt":
+            stream = self.stdin if mode < 4 else self.stdout if mode < 8 else self.stderr
+            return self._new_handle(stream)
+        if name == ":semihosting-features":
+            return self._new_handle(io.BytesIO(SH_FEATURES)) if mode < 4 else self._fail(errno.EACCES)
+        path = self._host_path(name)
+        if path is None:
+            return self._fail(errno.EACCES)
+        try:
+            return self._new_handle(open(path, SH_FOPEN_MODES[mode]))
+        except OSError as exc:
+            return self._fail(exc.errno or errno.EIO)
+
+    def _host_path(self, guest_path: str) -> Path | None:
+        if self.allow_dir is None:
+            return None
+        path = (self.allow_dir / guest_path.lstrip("/")).resolve()
+        if self.allow_dir not in path.parents and path != self.allow_dir:
+            return None
+        return path
+
+    def _is_console(self, stream) -> bool:
+        return stream is self.stdin or stream is self.stdout or stream is self.stderr
+
+    def sh_close(self, m, arg):
+        (handle,) = self._words(m, arg, 1)
+        stream = self.handles.pop(handle, None)
+        if stream is None:
+            return self._fail(errno.EBADF)
+        if not self._is_console(stream):
+            stream.close()
+        return 0
+
+    def sh_writec(self, m, arg):
+        self.stdout.write(m.read(arg, 1))
+        self.stdout.flush()
+        return 0
+
+    def sh_write0(self, m, arg):
+        self.stdout.write(m.read_cstring(arg, limit=1 << 20))
+        self.stdout.flush()
+        return 0
+
+    def sh_write(self, m, arg):
+        handle, buf, length = self._words(m, arg, 3)
+        stream = self.handles.get(handle)
+        if stream is None:
+            self.errno = errno.EBADF
+            return length                   # the bytes not written
+        try:
+            stream.write(m.read(buf, min(length, 1 << 24)))
+            if self._is_console(stream):
+                stream.flush()
+        except (OSError, io.UnsupportedOperation):
+            self.errno = errno.EIO
+            return length
+        return 0
+
+    def sh_read(self, m, arg):
+        handle, buf, length = self._words(m, arg, 3)
+        stream = self.handles.get(handle)
+        if stream is None:
+            self.errno = errno.EBADF
+            return -1
+        reader = getattr(stream, "read1", stream.read) if self._is_console(stream) else stream.read
+        try:
+            data = reader(min(length, 1 << 20))
+        except (OSError, io.UnsupportedOperation):
+            return self._fail(errno.EIO)
+        m.write(buf, data)
+        return length - len(data)           # the bytes not read (all of them at end of file)
+
+    def sh_readc(self, m, arg):
+        data = self.stdin.read(1)
+        return data[0] if data else -1
+
+    def sh_iserror(self, m, arg):
+        (status,) = self._words(m, arg, 1)
+        return int(status >= 1 << 63)
+
+    def sh_istty(self, m, arg):
+        (handle,) = self._words(m, arg, 1)
+        stream = self.handles.get(handle)
+        if stream is None:
+            return self._fail(errno.EBADF)
+        return int(self._is_console(stream))
+
+    def sh_seek(self, m, arg):
+        handle, pos = self._words(m, arg, 2)
+        stream = self.handles.get(handle)
+        if stream is None or self._is_console(stream):
+            return self._fail(errno.EBADF if stream is None else errno.ESPIPE)
+        stream.seek(pos)
+        return 0
+
+    def sh_flen(self, m, arg):
+        (handle,) = self._words(m, arg, 1)
+        stream = self.handles.get(handle)
+        if stream is None or self._is_console(stream):
+            return self._fail(errno.EBADF)
+        if isinstance(stream, io.BytesIO):
+            return len(stream.getvalue())
+        return os.fstat(stream.fileno()).st_size
+
+    def sh_remove(self, m, arg):
+        name_addr, length = self._words(m, arg, 2)
+        path = self._host_path(m.read(name_addr, length).decode(errors="replace"))
+        if path is None:
+            return self._fail(errno.EACCES)
+        try:
+            path.unlink()
+        except OSError as exc:
+            return self._fail(exc.errno or errno.EIO)
+        return 0
+
+    def sh_rename(self, m, arg):
+        old_addr, old_len, new_addr, new_len = self._words(m, arg, 4)
+        old = self._host_path(m.read(old_addr, old_len).decode(errors="replace"))
+        new = self._host_path(m.read(new_addr, new_len).decode(errors="replace"))
+        if old is None or new is None:
+            return self._fail(errno.EACCES)
+        try:
+            old.rename(new)
+        except OSError as exc:
+            return self._fail(exc.errno or errno.EIO)
+        return 0
+
+    # ---------------------------------------------------------------- process and time
+
+    def _elapsed_ns(self, m) -> int:
+        return m.instret * NANOSECONDS_PER_INSTRUCTION if self.deterministic else \
+            time.time_ns() - self.start_time_ns
+
+    def sh_clock(self, m, arg):
+        return self._elapsed_ns(m) // 10_000_000          # centiseconds since the start
+
+    def sh_time(self, m, arg):
+        ns = DETERMINISTIC_EPOCH_NS + self._elapsed_ns(m) if self.deterministic else time.time_ns()
+        return ns // 1_000_000_000
+
+    def sh_elapsed(self, m, arg):
+        m.write(arg, struct.pack("<Q", self._elapsed_ns(m)))
+        return 0
+
+    def sh_tickfreq(self, m, arg):
+        return SEMIHOSTING_TICK_HZ
+
+    def sh_system(self, m, arg):
+        return self._fail(errno.EPERM)                     # no host commands from a guest
+
+    def sh_errno(self, m, arg):
+        return self.errno
+
+    def sh_get_cmdline(self, m, arg):
+        buf, size = self._words(m, arg, 2)
+        line = " ".join(self.argv).encode()
+        if len(line) + 1 > size:
+            return self._fail(errno.E2BIG)
+        m.write(buf, line + b"\0")
+        m.write(arg + 8, struct.pack("<Q", len(line)))
+        return 0
+
+    def sh_heapinfo(self, m, arg):
+        (block,) = self._words(m, arg, 1)
+        m.write(block, bytes(32))                  # "unknown": the program uses its linker symbols
+        return 0
+
+    def sh_exit(self, m, arg):
+        # RV64: a1 points at (reason, subcode); an application exit carries the exit code
+        reason, subcode = self._words(m, arg, 2)
+        return _Exit(subcode & 0xFF if reason == ADP_STOPPED_APPLICATION_EXIT else 1)
+
+    sh_exit_extended = sh_exit
+
+    _HANDLERS = {SH_OPEN: sh_open, SH_CLOSE: sh_close, SH_WRITEC: sh_writec, SH_WRITE0: sh_write0,
+                 SH_WRITE: sh_write, SH_READ: sh_read, SH_READC: sh_readc, SH_ISERROR: sh_iserror,
+                 SH_ISTTY: sh_istty, SH_SEEK: sh_seek, SH_FLEN: sh_flen, SH_REMOVE: sh_remove,
+                 SH_RENAME: sh_rename, SH_CLOCK: sh_clock, SH_TIME: sh_time, SH_SYSTEM: sh_system,
+                 SH_ERRNO: sh_errno, SH_GET_CMDLINE: sh_get_cmdline, SH_HEAPINFO: sh_heapinfo,
+                 SH_EXIT: sh_exit, SH_EXIT_EXTENDED: sh_exit_extended, SH_ELAPSED: sh_elapsed,
+                 SH_TICKFREQ: sh_tickfreq}

@@ -5,8 +5,11 @@ Two kinds of program are recognised:
 * **Linux user-mode programs** (statically linked; newlib, picolibc, glibc or freestanding): they run
   in U-mode, their ``ecall``\\ s are Linux system calls serviced by :class:`rvsim.host.LinuxEnvironment`,
   and they start with the Linux initial stack (argc, argv, envp, auxv) at the top of guest memory.
-* **Bare-metal programs** that define a ``tohost`` symbol (the HTIF convention of riscv-tests and many
-  test benches): they start in M-mode at the entry point and stop when they write ``tohost``.
+* **Bare-metal programs**: those that define a ``tohost`` symbol (the HTIF convention of riscv-tests
+  and many test benches), which stop when they write ``tohost``, and those that contain the RISC-V
+  semihosting sequence (e.g. picolibc's ``--oslib=semihost``), serviced by
+  :class:`rvsim.host.SemihostEnvironment`.  They start in M-mode at the entry point, with their
+  segments at their physical (load) addresses, as a boot loader would place them.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from elftools.elf.elffile import ELFFile
 
 from ._core import lib
 from .errors import LoadError
+from .host import SEMIHOSTING_SEQUENCE
 
 EM_RISCV = 243
 STACK_SIZE = 8 << 20
@@ -41,6 +45,11 @@ class Segment:
     memsz: int
     data: bytes
     perms: str
+    paddr: int = -1             # the load address (LMA); -1: the same as vaddr
+
+    @property
+    def load_address(self) -> int:
+        return self.vaddr if self.paddr < 0 else self.paddr
 
 
 @dataclass
@@ -52,6 +61,7 @@ class LoadedProgram:
     segments: list[Segment]
     symbols: dict[str, int]
     bare_metal: bool
+    semihosting: bool = False
     tohost: int | None = None
     fromhost: int | None = None
     brk_start: int = 0
@@ -104,7 +114,8 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
             flags = seg["p_flags"]
             perms = ("r" if flags & P_FLAGS.PF_R else "") + ("w" if flags & P_FLAGS.PF_W else "") + \
                     ("x" if flags & P_FLAGS.PF_X else "")
-            segments.append(Segment(seg["p_vaddr"], seg["p_memsz"], raw[off:off + filesz], perms))
+            segments.append(Segment(seg["p_vaddr"], seg["p_memsz"], raw[off:off + filesz], perms,
+                                    seg["p_paddr"]))
             if off <= elf["e_phoff"] < off + filesz:
                 phdr = seg["p_vaddr"] + elf["e_phoff"] - off
         if not segments:
@@ -122,9 +133,11 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
     except Exception as exc:  # pyelftools raises assorted errors on corrupt input
         raise LoadError(f"{path}: malformed ELF: {type(exc).__name__}: {exc}") from None
     tohost = symbols.get("tohost")
-    return LoadedProgram(str(path), entry, segments, symbols, bare_metal=tohost is not None,
-                         tohost=tohost, fromhost=symbols.get("fromhost"), phdr=phdr, phnum=phnum,
-                         phentsize=phentsize)
+    semihosting = tohost is None and any("x" in seg.perms and SEMIHOSTING_SEQUENCE in seg.data
+                                         for seg in segments)
+    return LoadedProgram(str(path), entry, segments, symbols, bare_metal=tohost is not None or semihosting,
+                         semihosting=semihosting, tohost=tohost, fromhost=symbols.get("fromhost"),
+                         phdr=phdr, phnum=phnum, phentsize=phentsize)
 
 
 def _symbols(symtab: bytes, strtab: bytes) -> dict[str, int]:
@@ -143,8 +156,12 @@ def _symbols(symtab: bytes, strtab: bytes) -> dict[str, int]:
 
 
 def _choose_window(prog: LoadedProgram, size: int) -> int:
-    lo = min(s.vaddr for s in prog.segments)
-    hi = max(s.vaddr + s.memsz for s in prog.segments)
+    # a bare-metal image occupies its load addresses and, once its startup code has copied .data,
+    # the addresses it runs at
+    starts = [s.vaddr for s in prog.segments] + ([s.load_address for s in prog.segments] if prog.bare_metal else [])
+    ends = [s.vaddr + s.memsz for s in prog.segments] + \
+        ([s.load_address + len(s.data) for s in prog.segments] if prog.bare_metal else [])
+    lo, hi = min(starts), max(ends)
     reserve = 0 if prog.bare_metal else STACK_SIZE * 2
     if hi + reserve <= size:
         return 0
@@ -158,13 +175,13 @@ def _choose_window(prog: LoadedProgram, size: int) -> int:
 def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
     """Load an executable (path or bytes) into ``machine``, re-creating its memory window to fit, and
     set up the entry state."""
-    from .host import HtifEnvironment, LinuxEnvironment
+    from .host import HtifEnvironment, LinuxEnvironment, SemihostEnvironment
 
     prog = read_elf(path, name)
     path = prog.path
     base = _choose_window(prog, machine.memory_size)
     if prog.bare_metal:
-        flags = 0
+        flags = lib.RV_CFG_EBREAK_TO_HOST if prog.semihosting else 0
     else:
         flags = lib.RV_CFG_ECALL_TO_HOST | lib.RV_CFG_EBREAK_TO_HOST | lib.RV_CFG_STOP_ON_TRAP
     machine._reconfigure(base=base, flags=flags)
@@ -182,17 +199,19 @@ def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
         for page, perms in perms_by_page.items():
             machine.map(page, PAGE, perms)
     for seg in prog.segments:
-        machine.write(seg.vaddr, seg.data)
+        machine.write(seg.load_address if prog.bare_metal else seg.vaddr, seg.data)
     machine.symbols = dict(prog.symbols)
     machine.pc = prog.entry
     h = machine._hart
     h.mstatus = int(h.mstatus) | MSTATUS_FS_INITIAL | (MSTATUS_VS_INITIAL if "v" in machine.extensions else 0) \
         | (MSTATUS_MS_INITIAL if "zvt" in machine.extensions else 0)
     if prog.bare_metal:
-        lib.rv_set_tohost(machine._core, prog.tohost)
+        lib.rv_set_tohost(machine._core, prog.tohost or 0)
         machine.priv = 3
+        prog.argv = [os.fsencode(a) for a in (argv or [os.path.basename(str(path))])]
         if machine.env is None:
-            machine.env = HtifEnvironment(prog.tohost, prog.fromhost)
+            machine.env = SemihostEnvironment(argv=prog.argv, deterministic=machine.deterministic) \
+                if prog.semihosting else HtifEnvironment(prog.tohost, prog.fromhost)
     else:
         machine.priv = 0
         h.mcounteren = 7                     # user mode may read cycle, time and instret

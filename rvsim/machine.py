@@ -408,7 +408,17 @@ class Machine(VectorViews):
                 self.timing.mark()
             return StopInfo(StopReason.BREAKPOINT, self.pc, self.instret - start)
         if code == lib.RV_STOP_EBREAK:
-            return StopInfo(StopReason.EBREAK, self.pc, self.instret - start)
+            handler = getattr(self.env, "ebreak", None)
+            result = handler(self) if handler is not None else NotImplemented
+            if result is NotImplemented:
+                if self.env is None or not getattr(self.env, "ebreak_traps", False):
+                    return StopInfo(StopReason.EBREAK, self.pc, self.instret - start)
+                # a breakpoint the host does not service: the guest's trap handler takes it
+                code = lib.rv_raise_trap(self._core, 3, self.pc)
+                return self._handle_stop(code, start) if code else None
+            if result is not None:
+                return StopInfo(StopReason.EXIT, self.pc, self.instret - start, exit_code=result)
+            return None
         if code == lib.RV_STOP_TRAP:
             return StopInfo(StopReason.TRAP, int(h.trap_pc), self.instret - start,
                             cause=int(h.trap_cause), tval=int(h.trap_tval))
