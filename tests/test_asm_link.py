@@ -245,3 +245,79 @@ def test_cli_writes_elf_and_binary(tmp_path, capsys):
     assert main_asm([str(bad), "-o", str(tmp_path / "x")]) == 1
     err = capsys.readouterr().err
     assert "bad.s:1:1: error: unknown instruction `addx`" in err
+
+
+# ------------------------------------------------------------------------------------------------ PIC
+
+PIC = """
+    .option pic
+    .globl _start, zeta, alpha
+_start:
+    la      a0, zeta              # GOT (global)
+    la      a1, alpha
+    la      a2, near              # GOT (local)
+    .option push
+    .option nopic
+    la      a3, zeta              # pc-relative again inside push/pop
+    .option pop
+    la      a4, zeta
+1:  auipc   a5, %got_pcrel_hi(alpha)
+    ld      a5, %pcrel_lo(1b)(a5)
+    call    helper@plt
+    .file 1 "x.c"
+    .loc 1 25 3 is_stmt 0 view .LVU3
+helper:
+    ret
+    .data
+zeta:   .dword 1
+alpha:  .dword 2
+near:   .dword 3
+"""
+
+
+def _insn_words(prog, n):
+    t = prog.section(".text").data
+    return [int.from_bytes(t[i:i + 4], "little") for i in range(0, 4 * n, 4)]
+
+
+def _pcrel_target(prog, hi_at, hi_word, lo_word):
+    hi = hi_word >> 12
+    lo = lo_word >> 20
+    lo = lo - 4096 if lo & 0x800 else lo
+    return (hi_at + (hi << 12) + lo) & (2**64 - 1)
+
+
+def test_la_under_option_pic_loads_from_the_got():
+    prog = assemble(PIC, "pic.s", march="rv64g")
+    got = prog.section(".got")
+    base = prog.section(".text").address
+    words = _insn_words(prog, 12)
+    entries = [int.from_bytes(got.data[i:i + 8], "little") for i in range(0, len(got.data), 8)]
+    # two .got.plt words, the reserved first .got word, then the local symbol, then the globals in
+    # ld's hash order (alpha before zeta)
+    assert entries[:3] == [2**64 - 1, 0, 0]
+    assert entries[3:] == [prog.symbol("near"), prog.symbol("alpha"), prog.symbol("zeta")]
+    assert prog.symbol("_GLOBAL_OFFSET_TABLE_") == got.address + 16
+    for i, sym in ((0, "zeta"), (2, "alpha"), (4, "near"), (8, "zeta"), (10, "alpha")):
+        assert words[i] & 0x7F == 0x17 and words[i + 1] & 0x707F == 0x3003      # auipc + ld
+        slot = _pcrel_target(prog, base + 4 * i, words[i], words[i + 1])
+        assert entries[(slot - got.address) // 8] == prog.symbol(sym)
+    assert words[7] & 0x707F == 0x13                                            # nopic: auipc + addi
+    assert _pcrel_target(prog, base + 24, words[6], words[7]) == prog.symbol("zeta")
+
+
+def test_got_entries_hold_the_addresses_at_run_time():
+    src = PIC.replace("helper:\n    ret", "helper:\n    ld t0, 0(a0)\n    ld t1, 0(a1)\n    ld t2, 0(a2)\n"
+                      "    slli t1, t1, 4\n    slli t2, t2, 8\n    add a0, t0, t1\n    add a0, a0, t2\n"
+                      "    li a7, 93\n    ecall")
+    from rvsim.machine import Machine
+    m = Machine("rv64gc")
+    m.load_elf(assemble(src, "pic.s").to_elf())
+    info = m.run(max_instructions=1000)
+    assert info.exit_code == 1 + (2 << 4) + (3 << 8) & 0xFF
+
+
+def test_got_reference_with_an_offset_is_an_error():
+    with pytest.raises(AsmError) as e:
+        assemble(".option pic\n_start: la a0, v+8\n.data\nv: .dword 0\n", "off.s")
+    assert "GOT reference must name a symbol" in str(e.value)

@@ -170,6 +170,7 @@ class FileAssembler:
         # GNU as aligns code sections to 2 when -march has C (whatever .option says later), else 4
         self.insn_align = 2 if self.rvc else 4
         self.option_stack: list[tuple] = []
+        self.pic = False          # .option pic: `la` loads the address from the GOT
         self.sections: dict[str, Section] = {}
         self.section_order: list[Section] = []
         self.section_stack: list[tuple] = []

@@ -330,15 +330,17 @@ def d_option(asm, args):
     elif opt == "norvc":
         asm.set_exts(asm.exts - {"c"}, False)    # GNU as then refuses c.* instructions too
     elif opt == "push":
-        asm.option_stack.append((asm.exts, asm.rvc))
+        asm.option_stack.append((asm.exts, asm.rvc, asm.pic))
     elif opt == "pop":
         if not asm.option_stack:
             raise StatementError("`.option pop` without `.option push`")
-        exts, rvc = asm.option_stack.pop()
+        exts, rvc, asm.pic = asm.option_stack.pop()
         asm.set_exts(exts, rvc)
     elif opt == "arch":
         _option_arch(asm, args[1:])
-    elif opt in ("relax", "norelax", "pic", "nopic", "csr-check", "no-csr-check"):
+    elif opt in ("pic", "nopic"):
+        asm.pic = opt == "pic"
+    elif opt in ("relax", "norelax", "csr-check", "no-csr-check"):
         pass
     else:
         raise StatementError(f"unknown option `{opt}`",

@@ -103,7 +103,7 @@ class Deferred:
     """An operand whose value needs symbol addresses: resolved by the linker.
 
     ``mode`` is 'abs' (plain value), 'pcrel' (branch/jump target), or a relocation operator name
-    ('hi', 'lo', 'pcrel_hi', 'pcrel_lo').
+    ('hi', 'lo', 'pcrel_hi', 'pcrel_lo', 'got_pcrel_hi').
     """
 
     __slots__ = ("kind", "expr", "mode", "operand")
@@ -123,6 +123,7 @@ RELOC_KINDS = {
     "lo": ("imm_i", "imm_s"),
     "pcrel_hi": ("imm_u",),
     "pcrel_lo": ("imm_i", "imm_s"),
+    "got_pcrel_hi": ("imm_u",),     # the pc-relative high part of the symbol's GOT entry
 }
 
 
@@ -186,7 +187,7 @@ def _immediate(ctx, args, i, kind, insn):
         allowed = RELOC_KINDS.get(a[1])
         if allowed is None:
             raise StatementError(f"unsupported relocation operator `%{a[1]}`",
-                                 "supported: %hi %lo %pcrel_hi %pcrel_lo", i)
+                                 "supported: %hi %lo %pcrel_hi %pcrel_lo %got_pcrel_hi", i)
         if kind.name not in allowed:
             raise StatementError(f"`%{a[1]}` cannot be used for this operand of `{insn.mnemonic}`",
                                  f"%{a[1]} fits {' and '.join(allowed)} operands", i)

@@ -7,6 +7,11 @@ then ``.text``, ``.text.*``), ``.rodata``; the data segment starts at the next p
 offset, with ``.data``, ``.sdata`` (``.srodata.cst16/8/4/2``, ``.srodata*``, ``.sdata*``), ``.sbss`` and
 ``.bss``.  ``__global_pointer$`` and the usual ``_end``/``__bss_start`` symbols are defined.  Linker
 relaxation is not performed (compare with ``ld --no-relax`` / ``as -mno-relax``).
+
+``%got_pcrel_hi`` references (``la`` under ``.option pic``) get a global offset table as ld builds it for
+a static executable: ``.got`` between ``.data`` and ``.sdata``, two reserved ``.got.plt`` words (-1, 0),
+then ``_GLOBAL_OFFSET_TABLE_`` with one reserved word and an entry per symbol holding its address --
+local symbols first, then global ones in the order ld's symbol hash table visits them.
 """
 from __future__ import annotations
 
@@ -31,11 +36,30 @@ _OUTPUT = [
     ("data", ".init_array", [(".init_array", ".init_array.")]),
     ("data", ".fini_array", [(".fini_array", ".fini_array.")]),
     ("data", ".data", [(".data", ".data.")]),
+    ("data", ".got", [(".got", None)]),
     ("data", ".sdata", [(".srodata.cst16", None), (".srodata.cst8", None), (".srodata.cst4", None),
                         (".srodata.cst2", None), (".srodata", ".srodata."), (".sdata", ".sdata.")]),
     ("bss", ".sbss", [(".sbss", ".sbss."), (".scommon", None)]),
     ("bss", ".bss", [(".bss", ".bss.")]),
 ]
+
+
+_SLOT = {name: i for i, (_, name, _) in enumerate(_OUTPUT)}
+GOT_INDEX = _SLOT[".got"]
+GOT_HEADER = 24                 # .got.plt's two reserved words, then .got's reserved first word
+BFD_HASH_SIZE = 4051            # bfd's default hash table size: ld visits global GOT symbols in its order
+
+
+def _bfd_hash_bucket(name: str) -> int:
+    """The bucket of ``name`` in bfd's string hash table (bfd_hash_hash), modulo its default size."""
+    h = 0
+    for c in name.encode():
+        h = (h + c + (c << 17)) & 0xFFFFFFFFFFFFFFFF
+        h ^= h >> 2
+    n = len(name.encode())
+    h = (h + n + (n << 17)) & 0xFFFFFFFFFFFFFFFF
+    h ^= h >> 2
+    return h % BFD_HASH_SIZE
 
 
 def _classify(sec: Section):
@@ -50,12 +74,12 @@ def _classify(sec: Section):
 def _orphan_slot(sec: Section) -> int:
     """Which standard output section an unknown section follows (ld places orphans by their flags)."""
     if sec.nobits:
-        return 9
+        return _SLOT[".bss"]
     if "x" in sec.flags:
-        return 0
+        return _SLOT[".text"]
     if "w" in sec.flags:
-        return 6
-    return 1
+        return _SLOT[".data"]
+    return _SLOT[".rodata"]
 
 
 class Linker:
@@ -66,6 +90,8 @@ class Linker:
         self.linker_symbols: dict[str, int] = {}
         self.hi_parts: dict[int, int] = {}
         self.relocations: list[Relocation] = []
+        self.got: Section | None = None
+        self.got_slots: dict[tuple, int] = {}     # ("L", file, name) / ("G", name) -> entry index
 
     def error(self, msg, hint="", src=None, stmt=None, operand=None, asm=None):
         if src is not None and asm is not None:
@@ -125,6 +151,68 @@ class Linker:
                 total += coef * self.symbol_value(f, key[1], seen)
         return total
 
+    # ------------------------------------------------------------------------------------- GOT
+
+    def _got_key(self, f: FileAssembler, expr):
+        key = expr.single() if not isinstance(expr, int) else None
+        if key is None or key[0] == "F" or expr.addend:
+            raise StatementError("a GOT reference must name a symbol, without an offset",
+                                 "write `la rd, sym` then add the offset")
+        name = key[1]
+        s = f.symbols.get(name)
+        if s is not None and s.kind is not None and s.binding == "local":
+            return ("L", f, name)
+        return ("G", name)
+
+    def collect_got(self):
+        """The GOT entries: local symbols in the order of their first reference, then global ones in
+        the order of ld's hash table (bucket, then name)."""
+        local, glob = [], set()
+        for f in self.files:
+            for x in f.fixups:
+                if x.kind != "insn":
+                    continue
+                for d in x.data[2]:
+                    if d.mode != "got_pcrel_hi":
+                        continue
+                    try:
+                        key = self._got_key(f, d.expr)
+                    except StatementError as e:
+                        self.error(e.message, e.hint, x.src, x.stmt, d.operand, f)
+                        continue
+                    if key[0] == "L":
+                        if key not in local:
+                            local.append(key)
+                    else:
+                        glob.add(key)
+        keys = local + sorted(glob, key=lambda k: (_bfd_hash_bucket(k[1]), k[1]))
+        if not keys:
+            return
+        self.got_slots = {k: i for i, k in enumerate(keys)}
+        owner = self.files[0]
+        got = Section(".got", "aw", False, owner)
+        got.align = 8
+        got.size = GOT_HEADER + 8 * len(keys)
+        got.frags[0].data = bytearray(got.size)
+        self.got = got
+
+    def fill_got(self):
+        if self.got is None:
+            return
+        data = bytearray((2**64 - 1).to_bytes(8, "little") + bytes(16))
+        for key in self.got_slots:
+            try:
+                value = self.symbol_value(key[1], key[2]) if key[0] == "L" else \
+                    self.symbol_value(self.files[0], key[1])
+            except StatementError:
+                value = 0           # reported where the reference is applied
+            data += (value & (2**64 - 1)).to_bytes(8, "little")
+        self.got.frags[0].data = data
+
+    def got_entry(self, f: FileAssembler, expr) -> int:
+        key = self._got_key(f, expr)      # (raises for a reference that has no entry)
+        return self.got.address + GOT_HEADER + 8 * self.got_slots[key]
+
     # ------------------------------------------------------------------------------------- layout
 
     def layout(self):
@@ -144,6 +232,8 @@ class Linker:
                     orphans.setdefault(_orphan_slot(sec), {}).setdefault(sec.name, []).append(sec)
                     continue
                 outputs[c[0]].append((c[1], sec))
+        if self.got is not None:
+            outputs[GOT_INDEX].append((0, self.got))
         out_list = []
         for oi, (seg, name, _) in enumerate(_OUTPUT):
             secs = [s for _, s in sorted(outputs[oi], key=lambda t: t[0])]
@@ -153,7 +243,9 @@ class Linker:
                 seg2 = "bss" if osecs[0].nobits else ("text" if "w" not in osecs[0].flags else "data")
                 out_list.append((seg2, oname, osecs))
         has_data = any(seg != "text" for seg, _, _ in out_list)
-        nphdr = 2 + (1 if has_data else 0)            # RISCV_ATTRIBUTES + LOAD text [+ LOAD data]
+        self.gnu_stack = any(sec.name == ".note.GNU-stack" for f in self.files for sec in f.section_order)
+        # RISCV_ATTRIBUTES + LOAD text [+ LOAD data] [+ GNU_STACK]
+        nphdr = 2 + (1 if has_data else 0) + (1 if self.gnu_stack else 0)
         self.nphdr = nphdr
         self.text_start = TEXT_BASE + ELF_HEADER + PHDR * nphdr
         # DATA_SEGMENT_ALIGN: the data segment starts at the same page offset as the end of the text
@@ -202,6 +294,8 @@ class Linker:
         if bss_start is None:
             bss_start = end
         edata = max((a + n for nm, a, n, _, seg in sections if seg == "data"), default=data_begin)
+        if self.got is not None:
+            self.linker_symbols["_GLOBAL_OFFSET_TABLE_"] = self.got.address + 16
         self.linker_symbols.update({
             "__global_pointer$": min(sdata_begin + 0x800, max(data_begin + 0x800, end - 0x800)),
             "__SDATA_BEGIN__": sdata_begin, "__DATA_BEGIN__": data_begin, "__BSS_END__": end,
@@ -216,8 +310,8 @@ class Linker:
     def apply(self):
         fixups = [(f, x) for f in self.files for x in f.fixups]
         # %pcrel_hi first, so a %pcrel_lo can find its pair wherever it is
-        fixups.sort(key=lambda t: 0 if t[1].kind == "insn" and any(d.mode == "pcrel_hi" for d in t[1].data[2])
-                    else 1)
+        fixups.sort(key=lambda t: 0 if t[1].kind == "insn" and any(d.mode in ("pcrel_hi", "got_pcrel_hi")
+                                                                     for d in t[1].data[2]) else 1)
         for f, x in fixups:
             try:
                 self.apply_one(f, x)
@@ -275,7 +369,9 @@ class Linker:
                     if value % 2:
                         raise StatementError(f"misaligned branch target (offset {value} is odd)",
                                              "branch targets must be 2-byte aligned", d.operand)
-                elif d.mode == "pcrel_hi":
+                elif d.mode in ("pcrel_hi", "got_pcrel_hi"):
+                    if d.mode == "got_pcrel_hi":
+                        target = self.got_entry(f, d.expr)
                     delta = target - addr
                     self.hi_parts[addr] = delta
                     if not -(1 << 31) - 0x800 <= delta < (1 << 31) - 0x800:
@@ -313,7 +409,9 @@ class Linker:
     def link(self) -> Program:
         self.unloaded = []
         self.collect_globals()
+        self.collect_got()
         self.layout()
+        self.fill_got()
         self.apply()
         sections = []
         for name, start, size, secs, seg in self.out_sections:
@@ -373,7 +471,8 @@ class Linker:
         lines.sort(key=lambda t: t[0])
         arch = self.files[0].march if self.files else "rv64gc"
         return Program(sections, symbols, entry, lines, self.relocations, arch,
-                       attributes=dict(self.files[0].attributes) if self.files else {})
+                       attributes=dict(self.files[0].attributes) if self.files else {},
+                       gnu_stack=self.gnu_stack)
 
 
 def display_name(name: str) -> str:

@@ -241,7 +241,8 @@ class _ToStatements(Transformer):
         return parse_number(str(tok))
 
     def symbol(self, tok):
-        return str(tok)
+        name = str(tok)
+        return name[:-4] if name.endswith(("@plt", "@PLT")) else name
 
     def char(self, tok):
         body = str(tok)[1:]

@@ -68,6 +68,7 @@ class Program:
     relocations: list[Relocation]
     arch: str = "rv64gc"
     attributes: dict = field(default_factory=dict)
+    gnu_stack: bool = False     # an input had .note.GNU-stack: ld adds a PT_GNU_STACK header (RW-)
 
     def __post_init__(self):
         self._line_addrs = [a for a, _, _ in self.line_table]
@@ -135,7 +136,7 @@ class Program:
         exts = parse_isa_string(self.arch)
         text = [s for s in self.sections if "w" not in s.flags]
         data = [s for s in self.sections if "w" in s.flags]
-        nphdr = 2 + (1 if data else 0)
+        nphdr = 2 + (1 if data else 0) + (1 if self.gnu_stack else 0)
         hdr_end = 64 + 56 * nphdr
         base = 0x10000
         offsets = {}
@@ -228,6 +229,8 @@ class Program:
             filesz = max((s.end for s in data if not s.nobits), default=dv) - dv
             memsz = max(s.end for s in data) - dv
             phdrs.append(struct.pack("<IIQQQQQQ", 1, 6, data_off, dv, dv, filesz, memsz, 0x1000))
+        if self.gnu_stack:
+            phdrs.append(struct.pack("<IIQQQQQQ", 0x6474E551, 6, 0, 0, 0, 0, 0, 0x10))
         flags = (1 if "c" in exts else 0) | (4 if "d" in exts else (2 if "f" in exts else 0))
         ehdr = struct.pack("<4sBBBBB7sHHIQQQIHHHHHH", b"\x7fELF", 2, 1, 1, 0, 0, bytes(7), 2, 243, 1,
                            self.entry, 64, shoff, flags, 64, 56, len(phdrs), 64, len(shdrs), len(shdrs) - 1)

@@ -122,11 +122,12 @@ def _target(asm, args, i):
     return asm.value(asm.bind(a), i)
 
 
-def pcrel_pair(asm, temp, target, second, values, lo_kind, operand, compressible_hi=False):
-    """auipc temp, %pcrel_hi(target); <second> with %pcrel_lo of that auipc."""
+def pcrel_pair(asm, temp, target, second, values, lo_kind, operand, compressible_hi=False, hi="pcrel_hi"):
+    """auipc temp, %pcrel_hi(target); <second> with %pcrel_lo of that auipc (``hi="got_pcrel_hi"``:
+    the auipc addresses target's GOT entry instead)."""
     auipc = encoder_for("auipc")
     here = asm.here()
-    asm.emit_word(auipc, {"rd": temp}, [Deferred(auipc.insn.operands[1], target, "pcrel_hi", operand)])
+    asm.emit_word(auipc, {"rd": temp}, [Deferred(auipc.insn.operands[1], target, hi, operand)])
     enc = encoder_for(second)
     asm.check_enabled(enc)
     kind = next(k for k in enc.insn.operands if k.name == lo_kind)
@@ -144,7 +145,17 @@ def p_lla(asm, args, enc, name="lla"):
 
 
 def p_la(asm, args, enc):
-    p_lla(asm, args, enc, "la")
+    """la: lla, or under `.option pic` a load of the address from the global offset table (as GNU as)."""
+    if not asm.pic:
+        p_lla(asm, args, enc, "la")
+        return
+    count(args, 2, "la", "rd, symbol")
+    rd = xreg(args, 0, "la")
+    t = _target(asm, args, 1)
+    if type(t) is int:
+        emit_li(asm, rd, t)
+        return
+    pcrel_pair(asm, rd, t, "ld", {"rd": rd, "rs1": rd}, "imm_i", 1, hi="got_pcrel_hi")
 
 
 def p_call(asm, args, enc, name="call"):

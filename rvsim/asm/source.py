@@ -35,9 +35,22 @@ def strip_comments(text: str) -> str:
     return _COMMENT_OR_LITERAL.sub(_blank, text)
 
 
+# Line-number directives of compiler output (gcc -g): `.file 1 "dir" "name" md5 0x...`, `.loc 1 25 3
+# is_stmt 0 view .LVU3`.  rvsim writes no DWARF line table, so they are ignored; their operands are not
+# expressions (words side by side), so they are blanked before parsing rather than taught to the grammar.
+_LINE_INFO_DIRECTIVE = re.compile(
+    r"^((?:\s*[A-Za-z_.$][\w.$]*:)*\s*\.(?:loc|loc_mark_labels|file|view)(?![\w.$]))([^;\n]*)", re.M)
+
+
+def _blank_operands(m: re.Match) -> str:
+    return m.group(1) + " " * len(m.group(2))
+
+
 def split_lines(text: str) -> list[str]:
     """Comment-free lines of ``text`` (without their line breaks)."""
     text = strip_comments(text.replace("\r\n", "\n"))
+    if ".loc" in text or ".file" in text or ".view" in text:
+        text = _LINE_INFO_DIRECTIVE.sub(_blank_operands, text)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
