@@ -54,6 +54,20 @@ SIGNAL_NAMES = {1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 6: "SIGABRT
                 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM"}
 
 
+def host_path_under(allow_dir: Path | None, guest_path: str) -> Path | None:
+    """The host path for a guest path, or None when no directory is allowed or the path leads outside it.
+
+    The allowed directory is both the program's root and its working directory (like a chroot):
+    ``data/x`` and ``/data/x`` both name ``ALLOW_DIR/data/x``.
+    """
+    if allow_dir is None:
+        return None
+    path = (allow_dir / guest_path.lstrip("/")).resolve()
+    if allow_dir not in path.parents and path != allow_dir:
+        return None
+    return path
+
+
 def _neg(err: int) -> int:
     return (-err) & (2**64 - 1)
 
@@ -467,17 +481,7 @@ class LinuxEnvironment(HostEnvironment):
         return _neg(errno.ENOTTY) if self._fd(fd) is not None else _neg(errno.EBADF)
 
     def _allowed_path(self, guest_path: str) -> Path | None:
-        """The host path for a guest path, or None when it leads outside the allowed directory.
-
-        The allowed directory is both the program's root and its working directory (like a chroot):
-        ``data/x`` and ``/data/x`` both name ``ALLOW_DIR/data/x``.
-        """
-        if self.allow_dir is None:
-            return None
-        path = (self.allow_dir / guest_path.lstrip("/")).resolve()
-        if self.allow_dir not in path.parents and path != self.allow_dir:
-            return None
-        return path
+        return host_path_under(self.allow_dir, guest_path)
 
     def sys_openat(self, m, dirfd, path_addr, flags, mode, *_):
         path = self._allowed_path(m.read_cstring(path_addr).decode(errors="replace"))
@@ -735,12 +739,7 @@ class SemihostEnvironment(HostEnvironment):
             return self._fail(exc.errno or errno.EIO)
 
     def _host_path(self, guest_path: str) -> Path | None:
-        if self.allow_dir is None:
-            return None
-        path = (self.allow_dir / guest_path.lstrip("/")).resolve()
-        if self.allow_dir not in path.parents and path != self.allow_dir:
-            return None
-        return path
+        return host_path_under(self.allow_dir, guest_path)
 
     def _is_console(self, stream) -> bool:
         return stream is self.stdin or stream is self.stdout or stream is self.stderr
