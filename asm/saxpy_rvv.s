@@ -19,27 +19,19 @@ name_end:
         .text
         .globl  _start
 _start:
-        la      a0, X
+        # x, y and y0 (a copy of y for the check): N small integers in -64..63 each
+        .macro  fill_f32 array, seed
+        la      a0, \array
         li      a1, N
         li      a2, KIND_F32
         li      a3, -64
         li      a4, 128
-        li      a5, 5
+        li      a5, \seed
         call    fill
-        la      a0, Y
-        li      a1, N
-        li      a2, KIND_F32
-        li      a3, -64
-        li      a4, 128
-        li      a5, 9
-        call    fill
-        la      a0, Y0                  # a copy of y for the check
-        li      a1, N
-        li      a2, KIND_F32
-        li      a3, -64
-        li      a4, 128
-        li      a5, 9
-        call    fill
+        .endm
+        fill_f32 X, 5
+        fill_f32 Y, 9
+        fill_f32 Y0, 9
 
 kernel_begin:
         li      t0, ALPHA
