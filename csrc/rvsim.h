@@ -19,7 +19,8 @@ enum rv_stop {
     RV_STOP_BREAKPOINT = 3, /* a host breakpoint address was reached (not executed yet) */
     RV_STOP_TRAP = 4,       /* a trap the guest cannot handle: see trap_cause / trap_tval / trap_pc */
     RV_STOP_HTIF = 5,       /* the guest wrote a non-zero value to tohost: see htif_value */
-    RV_STOP_ERROR = 6       /* the core could not continue: see error */
+    RV_STOP_ERROR = 6,      /* the core could not continue: see error */
+    RV_STOP_HANG = 7        /* a jump to itself (j .), which nothing can ever leave: pc at the jump */
 };
 
 enum rv_perm { RV_PERM_R = 1, RV_PERM_W = 2, RV_PERM_X = 4 };

@@ -146,6 +146,7 @@ def cmd_run(args, parser) -> int:
             StopReason.EBREAK: "ebreak (breakpoint trap)",
             StopReason.BREAKPOINT: "breakpoint",
             StopReason.ECALL: "unserviced ecall",
+            StopReason.HANG: "the program hangs in a jump to itself (nothing can interrupt it)",
         }[info.reason]
         if info.reason is StopReason.TRAP and info.cause in (1, 5, 7, 0, 4, 6):
             what += f" (address {info.tval:#x})"

@@ -103,6 +103,9 @@ class Debugger:
             self.finished = True
         elif info.reason in (StopReason.EBREAK, StopReason.ECALL):
             self.say(f"stopped: {info.reason.value} at pc {info.pc:#x}")
+        elif info.reason is StopReason.HANG:
+            self.say(f"the program hangs in a jump to itself at pc {info.pc:#x}")
+            self.finished = True
         self.say(self._insn_text(self.m.pc))
 
     # ------------------------------------------------------------------ commands

@@ -43,6 +43,7 @@ class StopReason(enum.Enum):
     EBREAK = "ebreak"              # ebreak with no guest handler
     TRAP = "trap"                  # a trap the program cannot handle
     ECALL = "ecall"                # an ecall with no host environment to service it
+    HANG = "hang"                  # a jump to itself (`j .`): with no interrupt sources it never ends
 
 
 @dataclass
@@ -422,6 +423,8 @@ class Machine(VectorViews):
         if code == lib.RV_STOP_TRAP:
             return StopInfo(StopReason.TRAP, int(h.trap_pc), self.instret - start,
                             cause=int(h.trap_cause), tval=int(h.trap_tval))
+        if code == lib.RV_STOP_HANG:
+            return StopInfo(StopReason.HANG, self.pc, self.instret - start)
         if code == lib.RV_STOP_ERROR:
             raise SimulationError(ffi.string(h.error).decode() + f" at pc {int(h.trap_pc):#x}",
                                   pc=int(h.trap_pc), cause=int(h.trap_cause))

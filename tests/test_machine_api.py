@@ -119,7 +119,7 @@ def test_misaligned_store_in_linux_program_is_performed(tmp_path):
 
 
 def test_program_that_never_exits_stops_at_the_limit(tmp_path):
-    m = linux_machine(tmp_path, enc("jal", rd=0, imm_j=0))
+    m = linux_machine(tmp_path, enc("addi", rd=5, rs1=5, imm_i=1), enc("jal", rd=0, imm_j=-4))
     info = m.run(max_instructions=100_000)
     assert (info.reason, info.instructions) == (StopReason.LIMIT, 100_000)
 
@@ -390,3 +390,25 @@ def test_linux_environment_is_reused_explicitly(tmp_path):
     m.load_elf(write_elf(tmp_path, "ok", make_elf(program(li(10, 5), *EXIT))))
     assert m.env is env
     assert m.run().exit_code == 5
+
+
+def test_a_jump_to_itself_stops_as_a_hang():
+    from rvsim.asm import assemble
+    from rvsim.machine import StopReason
+    m = Machine("rv64gc")
+    m.load_elf(assemble(".globl _start\n_start: li a0, 3\n  addi a0, a0, 1\nspin: j spin\n").to_elf())
+    info = m.run()                          # no limit: it must still return
+    assert info.reason is StopReason.HANG and info.pc == m.symbols["spin"]
+    assert m.instret == 2 and int(m.x[10]) == 4
+    assert m.run().reason is StopReason.HANG           # and again, without executing anything
+    assert m.instret == 2
+
+
+def test_cli_reports_a_hang(tmp_path):
+    import subprocess
+    import sys
+    src = tmp_path / "spin.s"
+    src.write_text(".globl _start\n_start:\n  .option norvc\n1: j 1b\n")
+    r = subprocess.run([sys.executable, "-m", "rvsim", "run", str(src)], capture_output=True, timeout=60)
+    assert r.returncode == 125
+    assert b"hangs in a jump to itself" in r.stderr and b"at pc 0x" in r.stderr and b"j\t0x" in r.stderr

@@ -280,7 +280,7 @@ def test_user_program_with_machine_mode_handler():
     m.pc = USER
     m.priv = 0
     info = m.run(max_instructions=100)
-    assert info.reason == StopReason.LIMIT
+    assert info.reason == StopReason.HANG            # the final `j .`
     assert (m.x[20], m.x[5], m.x[22]) == (2, 3, 8)
     assert (m.pc, m.priv) == (USER + 20, 0)
     assert m.csr["mstatus"] & MPP == 0, "mret leaves MPP = U"
