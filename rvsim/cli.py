@@ -50,6 +50,8 @@ def _describe_insn(machine, pc: int) -> str:
 
 
 def _load(machine, program: str, args, parser):
+    """Load PROGRAM (an ELF file, or assembly assembled in-process); returns the assembled
+    rvsim.asm.Program for assembly (its line table lets the debugger show source lines), else None."""
     from .errors import LoadError
     if program.endswith((".s", ".S", ".asm")):
         try:
@@ -63,14 +65,15 @@ def _load(machine, program: str, args, parser):
             sys.stderr.write(f"{exc}\n")
             sys.exit(1)
         try:
-            return machine.load_elf(prog.to_elf(), argv=[program] + args.args, envp=_envp(args),
-                                    name=program)
+            machine.load_elf(prog.to_elf(), argv=[program] + args.args, envp=_envp(args), name=program)
         except LoadError as exc:
             parser.exit(EXIT_LOAD_FAILURE, f"rvsim: {exc}\n")
+        return prog
     try:
-        return machine.load_elf(program, argv=[program] + args.args, envp=_envp(args))
+        machine.load_elf(program, argv=[program] + args.args, envp=_envp(args))
     except LoadError as exc:
         parser.exit(EXIT_LOAD_FAILURE, f"rvsim: {exc}\n")
+    return None
 
 
 def _envp(args) -> list[str]:
@@ -190,8 +193,8 @@ def cmd_debug(args, parser) -> int:
     except ValueError as exc:
         parser.exit(2, f"rvsim: {exc}\n")
     machine.env = _environment(args)
-    _load(machine, args.program, args, parser)
-    Debugger(machine, timing=timing).interact()
+    source = _load(machine, args.program, args, parser)
+    Debugger(machine, timing=timing, program=source).interact()
     return 0
 
 

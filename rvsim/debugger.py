@@ -4,7 +4,8 @@ Commands (unique prefixes work; an empty line repeats the last step/next):
 
     step [N]          execute N instructions (default 1) and show the next one
     continue          run until a breakpoint, exit or trap
-    break WHERE       stop before the instruction at an address or symbol; `break` alone lists them
+    break WHERE       stop before the instruction at an address, a symbol or (assembly programs) a
+                      source line, `LINE` or `FILE:LINE`; `break` alone lists them
     delete WHERE      remove a breakpoint
     regs              integer registers (ABI names);  fregs: FP registers
     csr NAME          a CSR by name or number
@@ -14,6 +15,8 @@ Commands (unique prefixes work; an empty line repeats the last step/next):
     info              pc, instructions retired, instructions (and, with --timing, cycles) since the
                       last stop
     quit
+
+For an assembly program, each instruction shown is followed by its source line.
 
 Commands are read from the terminal (with line editing and history when prompt_toolkit is installed)
 or from standard input, so a debugging session can be scripted: ``rvsim debug prog.elf < cmds``.
@@ -51,10 +54,12 @@ def _register(name: str):
 
 
 class Debugger:
-    def __init__(self, machine: Machine, out=None, timing=None):
+    def __init__(self, machine: Machine, out=None, timing=None, program=None):
         self.m = machine
         self.out = out or sys.stdout
         self.timing = timing            # a rvsim.timing.Timing: cycles are reported with instructions
+        self.program = program          # the rvsim.asm.Program of an assembly source: its line table
+        self._sources: dict[str, list[str]] = {}
         self.last_stop_instret = machine.instret
         # the debugger's own interval (Timing's mark is reset by run() at every breakpoint stop)
         self.last_stop_cycles = timing.cycles if timing is not None else 0
@@ -75,17 +80,50 @@ class Debugger:
 
     def _addr(self, text: str) -> int:
         try:
-            return int(text, 0)
+            value = int(text, 0)
         except ValueError:
-            if text in self.m.symbols:
-                return self.m.symbols[text]
-            raise ValueError(f"not an address or symbol: {text!r}") from None
+            value = None
+        if self.program is not None and (":" in text or (value is not None and text.isdigit())):
+            # a source line: LINE of the main file, or FILE:LINE
+            file, _, line = text.rpartition(":")
+            if not file and self.program.line_table:
+                file = self.program.line_table[0][1]          # the main source file
+            if line.isdigit():
+                addr = self.program.address_of_line(file, int(line))
+                if addr is None:
+                    raise ValueError(f"no instruction at {file}:{line}")
+                return addr
+        if value is not None:
+            return value
+        if text in self.m.symbols:
+            return self.m.symbols[text]
+        raise ValueError(f"not an address, symbol or source line: {text!r}")
+
+    def _source_line(self, pc: int) -> str:
+        """`  ; file:line  text` for an assembled program's instruction at pc ('' otherwise)."""
+        if self.program is None:
+            return ""
+        where = self.program.line_at(pc)
+        code = [sec for sec in self.program.sections if "x" in sec.flags]
+        if where is None or not any(sec.address <= pc < sec.address + sec.size for sec in code):
+            return ""
+        file, line = where
+        lines = self._sources.get(file)
+        if lines is None:
+            try:
+                with open(file, encoding="utf-8", errors="replace") as fh:
+                    lines = fh.read().splitlines()
+            except OSError:
+                lines = []
+            self._sources[file] = lines
+        src = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        return f"    ; {file}:{line}  {src}"
 
     def _insn_text(self, pc: int) -> str:
         from .cli import _describe_insn
         name = next((s for s, a in self.m.symbols.items() if a == pc), None)
         label = f" <{name}>" if name else ""
-        return f"{pc:#010x}{label}:  {_describe_insn(self.m, pc)}"
+        return f"{pc:#010x}{label}:  {_describe_insn(self.m, pc)}{self._source_line(pc)}"
 
     def _report(self, info) -> None:
         since = self._since_last_stop()

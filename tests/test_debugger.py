@@ -66,3 +66,21 @@ def test_with_timing_each_stop_reports_cycles_since_the_last():
     assert "breakpoint, 4 instructions, 4 cycles since the last stop" in text
     assert text.count("breakpoint, 4 instructions, 6 cycles since the last stop") == 2
     assert "program exited with code 0 after 24 instructions, 32 cycles" in text
+
+
+def test_assembly_programs_show_source_lines_and_take_line_breakpoints(tmp_path):
+    from rvsim.asm import assemble_files
+    src = tmp_path / "loop.s"
+    src.write_text(LOOP)
+    prog = assemble_files([str(src)], march="rv64gc")
+    m = Machine("rv64gc", env=LinuxEnvironment(stdout=io.BytesIO()))
+    m.load_elf(prog.to_elf())
+    out = io.StringIO()
+    Debugger(m, out=out, program=prog).interact(io.StringIO(
+        f"break 6\ncontinue\nbreak {src}:7\ncontinue\nbreak nowhere.s:3\nbreak 1\nquit\n"))
+    text = out.getvalue()
+    assert f"; {src}:3  _start: li      t0, 5" in text               # the first instruction shown
+    assert text.count("breakpoint at 0x") == 2
+    assert f"; {src}:6  addi    t0, t0, -1" in text and f"; {src}:7  bnez    t0, loop" in text
+    assert "error: no instruction at nowhere.s:3" in text
+    assert f"error: no instruction at {src}:1" in text
