@@ -7,6 +7,8 @@ takes 2 cycles), vfma latency 4, vector loads latency 2, issue latency 1.
 """
 import copy
 
+import os
+
 import pytest
 
 from rvsim.asm import assemble
@@ -219,3 +221,22 @@ def test_bench_command_writes_csv_and_json(tmp_path, capsys):
     assert again.cycles == next(p["cycles"] for p in points
                                 if (p["kernel"], p["preset"], p["n"]) == ("rvv_fp32_m2", "x60", 12))
     assert "rvv_fp32_m2" in capsys.readouterr().out
+
+
+def test_bench_plot_draws_cycles_and_work_per_cycle(tmp_path):
+    """`rvsim bench --plot` (the `plot` extra, installed with the test extra): a PNG with both panels."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        if os.environ.get("RVSIM_REQUIRE_TOOLS") == "1":
+            pytest.fail("matplotlib is missing (the test extra installs it); RVSIM_REQUIRE_TOOLS=1 requires it")
+        pytest.skip("matplotlib is not installed (pip install -e '.[test]')")
+    from rvsim.timing.bench import main_bench
+    png = tmp_path / "b.png"
+    rc = main_bench(["--kernel", "saxpy", "--kernel", "gemv", "--size", "32", "--size", "64",
+                     "--preset", "x60", "--jobs", "1", "--plot", str(png)])
+    assert rc == 0
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert width > 2 * height > 400            # two panels side by side
