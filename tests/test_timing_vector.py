@@ -6,7 +6,6 @@ parameters make the arithmetic easy to follow: VLEN 256, one 128-bit arithmetic 
 takes 2 cycles), vfma latency 4, vector loads latency 2, issue latency 1.
 """
 import copy
-
 import os
 
 import pytest
