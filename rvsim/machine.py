@@ -274,6 +274,9 @@ class Machine(VectorViews):
 
     def read(self, addr: int, size: int) -> bytes:
         """Guest memory as bytes (any part of the window, mapped or not)."""
+        # checked before allocating: sizes can come from a guest (system-call arguments)
+        if size < 0 or addr < self.memory_base or addr + size > self.memory_base + self.memory_size:
+            raise ValueError(f"read of {size} bytes at {addr:#x} is outside guest memory")
         buf = ffi.new("uint8_t[]", size)
         if lib.rv_read_memory(self._core, addr, buf, size):
             raise ValueError(f"read of {size} bytes at {addr:#x} is outside guest memory")

@@ -13,7 +13,7 @@ from rvsim.machine import Machine
 
 DATA = 0x20000
 WILD = (0, 1, 8, DATA, DATA + 0xFF8, DATA + 0x1000, 0x7FFFFFFF000, 2**63, 2**64 - 8, 2**64 - 1)
-ARG = st.one_of(st.sampled_from(WILD), st.integers(0, 64), st.integers(0, 2**64 - 1),
+ARG = st.one_of(st.sampled_from(WILD), st.integers(0, 64), st.integers(0, 2**64 - 1), st.just(3),
                 st.sampled_from([2**31, 2**32, 1 << 40, 0xFFFFFFFF, 0x1000, 1030, 0x1000, 0x100]))
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -29,9 +29,15 @@ def _machine(env):
 @SETTINGS
 @given(st.sampled_from(sorted(SYSCALL_NAMES)), st.lists(ARG, min_size=6, max_size=6))
 def test_every_linux_system_call_answers(tmp_path_factory, number, args):
+    root = tmp_path_factory.getbasetemp()
+    (root / "data").mkdir(exist_ok=True)
+    (root / "data" / "x").write_bytes(b"0123456789" * 10)
     env = LinuxEnvironment(stdin=io.BytesIO(b"input"), stdout=io.BytesIO(), stderr=io.BytesIO(),
-                           allow_dir=tmp_path_factory.getbasetemp(), warn=lambda msg: None)
+                           allow_dir=root, warn=lambda msg: None)
     m = _machine(env)
+    m.x[17], m.x[10], m.x[11], m.x[12] = 56, 2**64 - 100, DATA, 2     # openat(AT_FDCWD, "data/x", O_RDWR)
+    env.ecall(m)
+    assert int(m.x[10]) == 3                                           # fd 3: a real file to work on
     env.brk = env.brk_start = 0x100000
     env.brk_limit = env.mmap_floor = 0x400000
     env.mmap_top = env.mmap_next = 0x800000
@@ -49,9 +55,12 @@ SEMIHOSTING_OPS = (0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0
 @SETTINGS
 @given(st.sampled_from(SEMIHOSTING_OPS), ARG, st.lists(ARG, min_size=4, max_size=4))
 def test_every_semihosting_call_answers(tmp_path_factory, op, arg, block):
+    root = tmp_path_factory.getbasetemp()
+    (root / "data").mkdir(exist_ok=True)
+    (root / "data" / "x").write_bytes(b"0123456789" * 10)
     env = SemihostEnvironment(argv=["p", "a"], stdin=io.BytesIO(b"in"), stdout=io.BytesIO(),
-                              stderr=io.BytesIO(), allow_dir=tmp_path_factory.getbasetemp(),
-                              warn=lambda msg: None)
+                              stderr=io.BytesIO(), allow_dir=root, warn=lambda msg: None)
+    env.handles[3] = open(root / "data" / "x", "r+b")                  # a file to work on
     m = _machine(env)
     prog = assemble(".globl _start\n_start:\n.option norvc\nslli x0, x0, 0x1f\nebreak\nsrai x0, x0, 7\n",
                     march="rv64gc")

@@ -412,3 +412,11 @@ def test_cli_reports_a_hang(tmp_path):
     r = subprocess.run([sys.executable, "-m", "rvsim", "run", str(src)], capture_output=True, timeout=60)
     assert r.returncode == 125
     assert b"hangs in a jump to itself" in r.stderr and b"at pc 0x" in r.stderr and b"j\t0x" in r.stderr
+
+
+def test_reading_past_guest_memory_is_refused_before_allocating():
+    m = Machine("rv64gc", memory_size=1 << 20)
+    with pytest.raises(ValueError):
+        m.read(0x1000, 1 << 60)            # a guest-supplied size: no host allocation is attempted
+    with pytest.raises(ValueError):
+        m.read(2**64 - 8, 16)
