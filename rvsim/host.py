@@ -152,6 +152,9 @@ class LinuxEnvironment(HostEnvironment):
         except ValueError:
             # a guest pointer outside its memory: the kernel answers EFAULT
             result = _neg(errno.EFAULT)
+        except OverflowError:
+            # a number too large for the host's call (an offset, a count): invalid
+            result = _neg(errno.EINVAL)
         if isinstance(result, _Exit):
             return result.code
         x[10] = result & (2**64 - 1)
@@ -511,6 +514,8 @@ class LinuxEnvironment(HostEnvironment):
         if not f.owned:
             return _neg(errno.ESPIPE)
         offset -= (1 << 64) if offset >= 1 << 63 else 0
+        if whence not in (os.SEEK_SET, os.SEEK_CUR, os.SEEK_END):
+            return _neg(errno.EINVAL)
         try:
             return f.stream.seek(offset, whence)
         except OSError as exc:
@@ -698,6 +703,9 @@ class SemihostEnvironment(HostEnvironment):
             result = handler(self, machine, arg)
         except ValueError:                # a pointer outside guest memory
             self.errno = errno.EFAULT
+            result = -1
+        except OverflowError:             # a number too large for the host's call
+            self.errno = errno.EINVAL
             result = -1
         if isinstance(result, _Exit):
             return result.code

@@ -15,7 +15,7 @@ DATA = 0x20000
 WILD = (0, 1, 8, DATA, DATA + 0xFF8, DATA + 0x1000, 0x7FFFFFFF000, 2**63, 2**64 - 8, 2**64 - 1)
 ARG = st.one_of(st.sampled_from(WILD), st.integers(0, 64), st.integers(0, 2**64 - 1), st.just(3),
                 st.sampled_from([2**31, 2**32, 1 << 40, 0xFFFFFFFF, 0x1000, 1030, 0x1000, 0x100]))
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=300 * int(__import__("os").environ.get("RVSIM_HYPOTHESIS_SCALE", "1")), deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def _machine(env):
