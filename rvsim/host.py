@@ -149,12 +149,18 @@ class LinuxEnvironment(HostEnvironment):
             return None
         try:
             result = handler(machine, *args)
+        except io.UnsupportedOperation:
+            # reading a file opened for writing only, or the reverse
+            result = _neg(errno.EBADF)
         except ValueError:
             # a guest pointer outside its memory: the kernel answers EFAULT
             result = _neg(errno.EFAULT)
         except OverflowError:
             # a number too large for the host's call (an offset, a count): invalid
             result = _neg(errno.EINVAL)
+        except OSError as exc:
+            # what the host's file system answered
+            result = _neg(exc.errno or errno.EIO)
         if isinstance(result, _Exit):
             return result.code
         x[10] = result & (2**64 - 1)
@@ -431,6 +437,8 @@ class LinuxEnvironment(HostEnvironment):
             return _neg(errno.EBADF)
         if not f.owned:
             return _neg(errno.ESPIPE)
+        if offset >= 1 << 63:
+            return _neg(errno.EINVAL)
         where = f.stream.tell()
         try:
             f.stream.seek(offset)
@@ -706,6 +714,9 @@ class SemihostEnvironment(HostEnvironment):
             result = -1
         except OverflowError:             # a number too large for the host's call
             self.errno = errno.EINVAL
+            result = -1
+        except OSError as exc:            # what the host's file system answered
+            self.errno = exc.errno or errno.EIO
             result = -1
         if isinstance(result, _Exit):
             return result.code
