@@ -165,8 +165,9 @@ static int fmacc_fast(rv_machine *m, const rv_insn_t *e, int scalar)
         have_fma = __builtin_cpu_supports("fma") != 0;
     }
     rv_vcfg c;
-    if (!have_fma || !VM_BIT(e) || vcfg_load(m, &c) || c.vstart || c.sew < 32 || m->h.frm != SF_RNE ||
-        !(m->h.mstatus & MSTATUS_FS))
+    /* (vl = 0 goes to the general handler: no element, not even the tail, may be written) */
+    if (!have_fma || !VM_BIT(e) || vcfg_load(m, &c) || c.vstart || !c.vl || c.sew < 32 ||
+        m->h.frm != SF_RNE || !(m->h.mstatus & MSTATUS_FS))
         return 0;
     if (!group_ok(e->rd, c.lmul_log2) || !group_ok(e->rs2, c.lmul_log2) || (!scalar && !group_ok(e->rs1, c.lmul_log2)))
         return 0;                       /* let the general handler report it */

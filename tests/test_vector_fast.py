@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_vector_fp import check_fp, fp_case  # noqa: E402
 from test_vector_int import check_case, vector_case  # noqa: E402
 from test_vector_mem import check_mem, mem_case  # noqa: E402
+from reference.vector_ref import VState  # noqa: E402
+from rvsim.isa import INSTRUCTIONS  # noqa: E402
+from vector_data.harness import run_one  # noqa: E402
 
 EXAMPLES = int(os.environ.get("RVSIM_VECTOR_EXAMPLES", "40"))
 
@@ -59,3 +64,32 @@ def test_unit_stride_fast_paths(data):
     second.x[ops["rs1"]] = second.x[ops2["rs1"]]      # the second state's base, in the first's register
     check_mem(mnemonic, ops, first, memory1)
     check_mem(mnemonic, ops, second, memory2)
+
+
+VL_ZERO_OPS = sorted(r.mnemonic for r in INSTRUCTIONS
+                     if "v" in r.extensions and r.match & 0x7F == 0x57 and (r.match >> 12) & 7 != 7
+                     and not r.mnemonic.startswith(("vmv1r", "vmv2r", "vmv4r", "vmv8r")))
+
+
+@pytest.mark.parametrize("vl,vstart", [(0, 0), (2, 2), (1, 3)])
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("mnemonic", VL_ZERO_OPS)
+def test_vl_zero_writes_no_vector_register(mnemonic, masked, vl, vstart):
+    """With vstart >= vl (vl = 0 among them) no element of any destination is written -- not the body,
+    and not the tail or the masked-off elements as all ones under agnostic policies with the "ones"
+    option (vfmacc's fast path once filled the tail).  Scalar results (vmv.x.s, vcpop.m...) may still
+    be written; instructions that reject a non-zero vstart may trap instead."""
+    insn = next(r for r in INSTRUCTIONS if r.mnemonic == mnemonic)
+    rng = np.random.default_rng(len(mnemonic))
+    for _ in range(2):                       # the second run may take a specialised fast path
+        state = VState(vlen=128, vreg=rng.integers(0, 256, (32, 16), dtype=np.uint8), sew=32, lmul=1,
+                       vta=1, vma=1, vl=vl, vstart=vstart, ones=True)
+        state.x = [0] * 32
+        ops = {k.name: {"vd": 8, "vs2": 16, "vs1": 24, "rs1": 5, "vm": 0 if masked else 1}.get(k.name, 1)
+               for k in insn.operands}
+        before = state.vreg.copy()
+        outcome, m = run_one(state, mnemonic, ops, isa="rv64gcv_zvfh_zvfbfwma_zvdot4a8i")
+        if outcome == "illegal":
+            continue
+        assert outcome is None, (mnemonic, outcome)
+        assert np.array_equal(m.v, before), (mnemonic, [r for r in range(32) if (m.v[r] != before[r]).any()])
