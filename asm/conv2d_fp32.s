@@ -23,20 +23,8 @@ name_end:
         .text
         .globl  _start
 _start:
-        la      a0, IN
-        li      a1, N*N
-        li      a2, KIND_F32
-        li      a3, -8
-        li      a4, 16
-        li      a5, 1
-        call    fill
-        la      a0, W
-        li      a1, 9
-        li      a2, KIND_F32
-        li      a3, -8
-        li      a4, 16
-        li      a5, 5
-        call    fill
+        fill_elems IN, N*N, KIND_F32, -8, 16, 1
+        fill_elems W, 9, KIND_F32, -8, 16, 5
 
 kernel_begin:
         la      t0, W

@@ -19,20 +19,8 @@ name_end:
         .text
         .globl  _start
 _start:
-        la      a0, A
-        li      a1, N*N
-        li      a2, KIND_F32
-        li      a3, -8
-        li      a4, 16
-        li      a5, 1
-        call    fill
-        la      a0, X
-        li      a1, N
-        li      a2, KIND_F32
-        li      a3, -8
-        li      a4, 16
-        li      a5, 3
-        call    fill
+        fill_elems A, N*N, KIND_F32, -8, 16, 1
+        fill_elems X, N, KIND_F32, -8, 16, 3
 
 kernel_begin:
         la      s0, A                   # &A[i][0]

@@ -17,20 +17,8 @@ name_end:
         .text
         .globl  _start
 _start:
-        la      a0, A
-        li      a1, N*N
-        li      a2, KIND_F32
-        li      a3, -8
-        li      a4, 16
-        li      a5, 1
-        call    fill
-        la      a0, B
-        li      a1, N*N
-        li      a2, KIND_F32
-        li      a3, -8
-        li      a4, 16
-        li      a5, 2
-        call    fill
+        fill_elems A, N*N, KIND_F32, -8, 16, 1
+        fill_elems B, N*N, KIND_F32, -8, 16, 2
 
 kernel_begin:
         la      s0, A                   # row i of A
@@ -62,15 +50,7 @@ dot:    flw     fa1, 0(a0)
         bnez    s3, row
 kernel_end:
 
-        li      a0, N
-        la      a1, A
-        li      a2, KIND_F32
-        la      a3, B
-        li      a4, KIND_F32
-        la      a5, C
-        li      a6, KIND_F32
-        call    check_matmul
-        report_status
+        check_matmul_abc KIND_F32
 
         .bss
         .balign 64

@@ -28,20 +28,8 @@ name_end:
         .text
         .globl  _start
 _start:
-        la      a0, A
-        li      a1, N*N
-        li      a2, KIND_F16
-        li      a3, -2
-        li      a4, 4
-        li      a5, 1
-        call    fill
-        la      a0, B
-        li      a1, N*N
-        li      a2, KIND_F16
-        li      a3, -2
-        li      a4, 4
-        li      a5, 2
-        call    fill
+        fill_elems A, N*N, KIND_F16, -2, 4, 1
+        fill_elems B, N*N, KIND_F16, -2, 4, 2
 
 kernel_begin:
         li      s4, N*2                 # row stride in bytes
@@ -76,15 +64,7 @@ kloop:  flh     fa0, 0(a0)
         bnez    s3, row
 kernel_end:
 
-        li      a0, N
-        la      a1, A
-        li      a2, KIND_F16
-        la      a3, B
-        li      a4, KIND_F16
-        la      a5, C
-        li      a6, KIND_F16
-        call    check_matmul
-        report_status
+        check_matmul_abc KIND_F16
 
         .bss
         .balign 64

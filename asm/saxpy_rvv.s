@@ -20,18 +20,9 @@ name_end:
         .globl  _start
 _start:
         # x, y and y0 (a copy of y for the check): N small integers in -64..63 each
-        .macro  fill_f32 array, seed
-        la      a0, \array
-        li      a1, N
-        li      a2, KIND_F32
-        li      a3, -64
-        li      a4, 128
-        li      a5, \seed
-        call    fill
-        .endm
-        fill_f32 X, 5
-        fill_f32 Y, 9
-        fill_f32 Y0, 9
+        fill_elems X, N, KIND_F32, -64, 128, 5
+        fill_elems Y, N, KIND_F32, -64, 128, 9
+        fill_elems Y0, N, KIND_F32, -64, 128, 9
 
 kernel_begin:
         li      t0, ALPHA

@@ -103,27 +103,35 @@ def _environment(args):
         except Exception:  # unreadable or not an ELF: _load reports it
             prog = None
         if prog is not None and prog.semihosting:
-            return SemihostEnvironment(argv=[args.program] + args.args, allow_dir=args.allow_dir,
-                                       deterministic=not args.realtime)
+            return SemihostEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
         if prog is not None and prog.bare_metal:
             return None
     return LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
 
 
-def cmd_run(args, parser) -> int:
-    from .machine import Machine, StopReason
-
+def _machine(args, parser):
+    """The Machine of `run` and `debug`: ISA, memory, VLEN (the timing preset's by default), its host
+    environment and, with --timing, the cycle model; returns (machine, timing or None)."""
+    from .machine import Machine
     timing_cfg = None
     if args.timing:
         from .timing.cli import load_for_cli
-        timing_cfg = load_for_cli(args, parser)
+        timing_cfg = load_for_cli(args, parser)        # sets args.vlen from the preset
+    args.vlen = args.vlen or 256
     try:
-        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen or 256,
+        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen,
                           trap_misaligned=args.trap_misaligned, tile_te=args.tile_te)
         timing = machine.enable_timing(timing_cfg) if timing_cfg else None
     except ValueError as exc:
         parser.exit(2, f"rvsim: {exc}\n")
     machine.env = _environment(args)
+    return machine, timing
+
+
+def cmd_run(args, parser) -> int:
+    from .machine import StopReason
+
+    machine, timing = _machine(args, parser)
     _load(machine, args.program, args, parser)
     if timing is not None and args.pipeview:
         timing.record_trace(args.pipeview_limit)
@@ -165,7 +173,7 @@ def cmd_run(args, parser) -> int:
         "seconds": round(seconds, 6),
         "mips": round(machine.instret / seconds / 1e6, 3) if seconds > 0 else None,
         "isa": args.isa,
-        "vlen": args.vlen or 256,
+        "vlen": args.vlen,
     }
     if timing is not None:
         from .timing.cli import finish_run
@@ -182,17 +190,7 @@ def cmd_run(args, parser) -> int:
 
 def cmd_debug(args, parser) -> int:
     from .debugger import Debugger
-    from .machine import Machine
-    timing_cfg = None
-    if args.timing:             # cycles since the last stop are reported with the instructions
-        from .timing.cli import load_for_cli
-        timing_cfg = load_for_cli(args, parser)
-    try:
-        machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen or 256, tile_te=args.tile_te)
-        timing = machine.enable_timing(timing_cfg) if timing_cfg else None
-    except ValueError as exc:
-        parser.exit(2, f"rvsim: {exc}\n")
-    machine.env = _environment(args)
+    machine, timing = _machine(args, parser)    # with --timing, stops report cycles too
     source = _load(machine, args.program, args, parser)
     Debugger(machine, timing=timing, program=source).interact()
     return 0

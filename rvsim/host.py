@@ -669,9 +669,9 @@ class SemihostEnvironment(HostEnvironment):
 
     ebreak_traps = True     # ebreaks it does not service are the guest's breakpoint traps
 
-    def __init__(self, *, argv=(), stdin=None, stdout=None, stderr=None, allow_dir=None,
-                 deterministic=True, warn=None):
-        self.argv = [os.fsdecode(a) for a in argv]
+    def __init__(self, *, stdin=None, stdout=None, stderr=None, allow_dir=None, deterministic=True,
+                 warn=None):
+        self.argv: list[str] = []                 # the command line: set by the loader (attach)
         self.stdin = stdin if stdin is not None else sys.stdin.buffer
         self.stdout = stdout if stdout is not None else sys.stdout.buffer
         self.stderr = stderr if stderr is not None else sys.stderr.buffer
@@ -687,6 +687,10 @@ class SemihostEnvironment(HostEnvironment):
 
     def ecall(self, machine) -> int | None:
         return None
+
+    def attach(self, machine, prog) -> None:
+        """Called by the loader: the program's command line, for SYS_GET_CMDLINE."""
+        self.argv = [os.fsdecode(a) for a in prog.argv]
 
     # ---------------------------------------------------------------- dispatch
 

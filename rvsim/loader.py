@@ -210,8 +210,10 @@ def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
         machine.priv = 3
         prog.argv = [os.fsencode(a) for a in (argv or [os.path.basename(str(path))])]
         if machine.env is None:
-            machine.env = SemihostEnvironment(argv=prog.argv, deterministic=machine.deterministic) \
+            machine.env = SemihostEnvironment(deterministic=machine.deterministic) \
                 if prog.semihosting else HtifEnvironment(prog.tohost, prog.fromhost)
+        if isinstance(machine.env, SemihostEnvironment):
+            machine.env.attach(machine, prog)
     else:
         machine.priv = 0
         h.mcounteren = 7                     # user mode may read cycle, time and instret

@@ -58,8 +58,9 @@ def test_every_semihosting_call_answers(tmp_path_factory, op, arg, block):
     root = tmp_path_factory.getbasetemp()
     (root / "data").mkdir(exist_ok=True)
     (root / "data" / "x").write_bytes(b"0123456789" * 10)
-    env = SemihostEnvironment(argv=["p", "a"], stdin=io.BytesIO(b"in"), stdout=io.BytesIO(),
-                              stderr=io.BytesIO(), allow_dir=root, warn=lambda msg: None)
+    env = SemihostEnvironment(stdin=io.BytesIO(b"in"), stdout=io.BytesIO(), stderr=io.BytesIO(),
+                              allow_dir=root, warn=lambda msg: None)
+    env.argv = ["p", "a"]
     env.handles[3] = open(root / "data" / "x", "r+b")                  # a file to work on
     m = _machine(env)
     prog = assemble(".globl _start\n_start:\n.option norvc\nslli x0, x0, 0x1f\nebreak\nsrai x0, x0, 7\n",

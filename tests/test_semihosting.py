@@ -22,9 +22,8 @@ ELF = ROOT / "tests" / "semihosting" / "semihost_io.elf"
 def run_elf(elf, argv, stdin=b"", allow_dir=None):
     out = io.BytesIO()
     m = Machine("rv64gc")
-    m.env = SemihostEnvironment(argv=argv, stdin=io.BytesIO(stdin), stdout=out, stderr=out,
-                                allow_dir=allow_dir)
-    m.load_elf(elf)
+    m.env = SemihostEnvironment(stdin=io.BytesIO(stdin), stdout=out, stderr=out, allow_dir=allow_dir)
+    m.load_elf(elf, argv=argv)
     info = m.run(max_instructions=50_000_000)
     return info, out.getvalue().decode()
 
