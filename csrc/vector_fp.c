@@ -125,9 +125,17 @@ static inline double f64(uint64_t v) { double r; memcpy(&r, &v, 8); return r; }
                            : sf_mul(fmt, x, y, rm, &fl))
 #define DIV(x, y) (HOST_OK ? (c.sew == 32 ? host_nan_fix32(f32(x) / f32(y)) : host_nan_fix64(f64(x) / f64(y))) \
                            : sf_div(fmt, x, y, rm, &fl))
-#define FMA(x, y, z) (HOST_OK ? (c.sew == 32 ? host_nan_fix32(fmaf(f32(x), f32(y), f32(z))) \
-                                             : host_nan_fix64(fma(f64(x), f64(y), f64(z)))) \
-                              : sf_fma(fmt, x, y, z, rm, &fl))
+/* (a NaN result is redone in softfloat: the host need not raise invalid for inf * 0 + qNaN, RISC-V does) */
+static inline uint64_t host_fma(int fmt, uint64_t x, uint64_t y, uint64_t z, unsigned *fl)
+{
+    if (fmt == SF_F32) {
+        float r = fmaf(f32(x), f32(y), f32(z));
+        return r == r ? host_nan_fix32(r) : sf_fma(fmt, x, y, z, SF_RNE, fl);
+    }
+    double r = fma(f64(x), f64(y), f64(z));
+    return r == r ? host_nan_fix64(r) : sf_fma(fmt, x, y, z, SF_RNE, fl);
+}
+#define FMA(x, y, z) (HOST_OK ? host_fma(fmt, x, y, z, &fl) : sf_fma(fmt, x, y, z, rm, &fl))
 #define NEG(x) ((x) ^ ((uint64_t)1 << (c.sew - 1)))
 
 DEF_FSW2(vfadd, ADD(a, b))
@@ -142,57 +150,8 @@ DEF_FSW2(vfsgnj, (a & ~((uint64_t)SIGN(U))) | (b & SIGN(U)))
 DEF_FSW2(vfsgnjn, (a & ~((uint64_t)SIGN(U))) | (~b & SIGN(U)))
 DEF_FSW2(vfsgnjx, a ^ (b & SIGN(U)))
 /* multiply-add: b is vs1 / f[rs1], a is vs2, d is vd */
-DEF_FSW2(vfmacc_generic, FMA(b, a, d))
+DEF_FSW2(vfmacc, FMA(b, a, d))
 
-/* Fast path of the matrix-multiply workhorse: unmasked vfmacc at SEW=32/64 under RNE from element 0,
-   with the host's fused multiply-add instruction when the CPU has one. */
-__attribute__((target("fma"))) static void fmacc32_hw(float *d, const float *a, const float *b, float bs, uint64_t n)
-{
-    if (b) for (uint64_t i = 0; i < n; i++) d[i] = __builtin_fmaf(b[i], a[i], d[i]);
-    else for (uint64_t i = 0; i < n; i++) d[i] = __builtin_fmaf(bs, a[i], d[i]);
-}
-__attribute__((target("fma"))) static void fmacc64_hw(double *d, const double *a, const double *b, double bs, uint64_t n)
-{
-    if (b) for (uint64_t i = 0; i < n; i++) d[i] = __builtin_fma(b[i], a[i], d[i]);
-    else for (uint64_t i = 0; i < n; i++) d[i] = __builtin_fma(bs, a[i], d[i]);
-}
-
-static int fmacc_fast(rv_machine *m, const rv_insn_t *e, int scalar)
-{
-    static int have_fma = -1;
-    if (unlikely(have_fma < 0)) {
-        __builtin_cpu_init();
-        have_fma = __builtin_cpu_supports("fma") != 0;
-    }
-    rv_vcfg c;
-    /* (vl = 0 goes to the general handler: no element, not even the tail, may be written) */
-    if (!have_fma || !VM_BIT(e) || vcfg_load(m, &c) || c.vstart || !c.vl || c.sew < 32 ||
-        m->h.frm != SF_RNE || !(m->h.mstatus & MSTATUS_FS))
-        return 0;
-    if (!group_ok(e->rd, c.lmul_log2) || !group_ok(e->rs2, c.lmul_log2) || (!scalar && !group_ok(e->rs1, c.lmul_log2)))
-        return 0;                       /* let the general handler report it */
-    uint8_t *vd = vreg_ptr(m, e->rd);
-    const uint8_t *vs2 = vreg_ptr(m, e->rs2), *vs1 = scalar ? NULL : vreg_ptr(m, e->rs1);
-    uint64_t n = c.vl;
-    if (c.sew == 32) {
-        float bs = scalar ? f32(f_scalar(m, e->rs1, 32)) : 0;
-        fmacc32_hw((float *)vd, (const float *)vs2, (const float *)vs1, bs, n);
-        uint32_t *du = (uint32_t *)vd;
-        for (uint64_t i = 0; i < n; i++)
-            if ((du[i] & 0x7fffffffu) > 0x7f800000u) du[i] = 0x7fc00000u;
-    } else {
-        double bs = scalar ? f64(f_scalar(m, e->rs1, 64)) : 0;
-        fmacc64_hw((double *)vd, (const double *)vs2, (const double *)vs1, bs, n);
-        uint64_t *du = (uint64_t *)vd;
-        for (uint64_t i = 0; i < n; i++)
-            if ((du[i] & ~(1ull << 63)) > 0x7ff0000000000000ull) du[i] = 0x7ff8000000000000ull;
-    }
-    tail_ones(&c, vd, c.lmul_log2, c.sew_bytes);
-    vs_dirty(m);
-    return 1;
-}
-HANDLER(vfmacc_vf) { return fmacc_fast(m, e, 1) ? 0 : vfmacc_generic_vf(m, e, tval); }
-HANDLER(vfmacc_vv) { return fmacc_fast(m, e, 0) ? 0 : vfmacc_generic_vv(m, e, tval); }
 DEF_FSW2(vfnmacc, FMA(NEG(b), a, NEG(d)))
 DEF_FSW2(vfmsac, FMA(b, a, NEG(d)))
 DEF_FSW2(vfnmsac, FMA(NEG(b), a, d))

@@ -3,6 +3,7 @@ table encoding with rvsim's assembler and (where GNU as 2.40 knows the extension
 from __future__ import annotations
 
 import os
+from fractions import Fraction
 import sys
 from collections import Counter
 
@@ -137,7 +138,8 @@ def test_float_specials_include_the_edge_cases():
 def test_vector_configs_are_legal(cfg):
     assert (cfg.sew, cfg.lmul) in S.legal_vtypes()
     assert 0 <= cfg.vstart <= cfg.vl <= cfg.vlmax
-    assert cfg.vlmax == (256 * 2**cfg.lmul) // cfg.sew if cfg.lmul >= 0 else (256 >> -cfg.lmul) // cfg.sew
+    # VLMAX = VLEN * LMUL / SEW (the conditional expression once made this vacuous for fractional LMUL)
+    assert cfg.vlmax == int(Fraction(256) * Fraction(2) ** cfg.lmul / cfg.sew)
     assert cfg.vtype >> 8 == 0
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -150,3 +151,26 @@ def test_reciprocal_estimates_spec_examples():
         outcome, m = run_one(state, mn, {"vd": 1, "vs2": 2, "vm": 1})
         assert outcome is None
         assert int.from_bytes(m.v[1, :4].tobytes(), "little") == want, mn
+
+
+@pytest.mark.parametrize("mnemonic", ["vfmacc.vv", "vfmacc.vf", "vfnmsac.vv", "vfmadd.vv", "vfnmadd.vf"])
+@pytest.mark.parametrize("sew", [32, 64])
+def test_fma_of_infinity_times_zero_plus_quiet_nan_is_invalid(mnemonic, sew):
+    """inf * 0 + qNaN raises NV on RISC-V (the host's fma need not): every element of the multiply-add
+    family, first run and fast-path rerun alike, against the reference model."""
+    n = 128 // sew
+    dt = np.float32 if sew == 32 else np.float64
+    vreg = np.zeros((32, 16), np.uint8)
+    vreg[8] = np.full(n, np.inf, dt).view(np.uint8)          # vs2
+    vreg[16] = np.zeros(n, dt).view(np.uint8)                # vs1
+    vreg[24] = np.full(n, np.nan, dt).view(np.uint8)         # vd (a quiet NaN)
+    state = VState(vlen=128, vreg=vreg, sew=sew, lmul=1, vl=n)
+    state.x = [0] * 32
+    fregs = [0] * 32                                         # f1 = +0.0 for the .vf forms
+    fregs[1] = 0xFFFFFFFF00000000 if sew == 32 else 0        # (NaN-boxed at SEW=32)
+    ops = {"vd": 24, "vs2": 8, "vs1": 16, "fs1": 1, "vm": 1}
+    insn = next(r for r in INSTRUCTIONS if r.mnemonic == mnemonic)
+    ops = {k.name: ops[k.name] for k in insn.operands}
+    if mnemonic.startswith(("vfmadd", "vfnmadd")):            # vd is a multiplicand there: put the NaN in vs2
+        vreg[8], vreg[24] = vreg[24].copy(), np.full(n, np.inf, dt).view(np.uint8)
+    check_fp(mnemonic, ops, state, fregs, 0)

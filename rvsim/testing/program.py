@@ -59,8 +59,7 @@ class VectorBlock:
 
     @property
     def vtype(self) -> int:
-        return ((self.lmul & 7) | ((self.sew.bit_length() - 4) << 3) | (self.tail_agnostic << 6)
-                | (self.mask_agnostic << 7))
+        return vtype_value(self.sew, self.lmul, self.tail_agnostic, self.mask_agnostic)
 
     @property
     def vtype_text(self) -> str:
