@@ -1,7 +1,7 @@
 /* The cycle model (formulas and their rationale: docs/timing.md; section numbers below refer to it).
  *
- * run_timed calls the step (T->step[opcode], one compiled copy per kind of instruction, or
- * rv_timing_step() which dispatches to it) once per retired instruction, after it has executed,
+ * run_timed calls the step (T->step[opcode], one compiled copy per kind of instruction) once per
+ * retired instruction, after it has executed,
  * with its decoded entry, its pc, the values its rs1/rs2 slots held before it executed (for addresses,
  * strides and divide operands) and whether it transferred control.  The model decides the cycle the
  * instruction issues in and when its results are ready; it never influences what the program computes.
@@ -646,7 +646,6 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
     T->t.v_elements += d->vl;
     T->t.flops += d->flops;
     T->last_vstart = ceil_div(s, Q);
-    T->last_vdone = done_c;
     return done_c;
 }
 
@@ -1039,12 +1038,6 @@ static void build_step_table(rv_timing *T)
     }
 }
 
-void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v,
-                    uint64_t rs2v, int taken)
-{
-    T->step[e->exec_op](m, T, e, pc, rs1v, rs2v, taken);
-}
-
 /* ------------------------------------------------------------------ management */
 
 static void timing_free(rv_timing *T)
@@ -1079,7 +1072,7 @@ static void timing_clear_state(rv_timing *T)
     memset(T->vq, 0, sizeof T->vq);
     for (unsigned i = 0; i < RV_VMEMO_SIZE; i++)
         T->vmemo[i].pc = ~0ull;     /* nothing remembered */
-    T->end = 0; T->v_last_start = 0; T->last_vstart = 0; T->last_vdone = 0;
+    T->end = 0; T->v_last_start = 0; T->last_vstart = 0;
     T->dram_free = 0; T->ghist = 0;
     T->ras_top = T->ras_bottom = 0;
     T->last_fetch_line = ~0ull;

@@ -1,7 +1,7 @@
 /* The cycle model: parameters, results and the per-instruction step (docs/timing.md has the formulas).
  *
- * The model is fed by rv_run_timed, a second compilation of the interpreter loop whose retire hook calls
- * rv_timing_step() with each retired instruction.  It never changes what the program computes: it only
+ * The model is fed by run_timed, a second compilation of the interpreter loop whose retire hook calls
+ * the model's step (rv_timing.step[op]) with each retired instruction.  It never changes what the program computes: it only
  * keeps time (scoreboard, functional units, branch predictor, caches, DRAM, vector unit).
  *
  * The region between the cffi markers is part of the Python interface: plain structs that rvsim.timing

@@ -111,7 +111,7 @@ typedef struct rv_timing {
     uint64_t dram_free;
     /* vector unit */
     uint64_t vq[RV_VQUEUE_MAX];  /* start cycle of recent vector instructions (queue exits) */
-    uint64_t v_last_start, last_vstart, last_vdone;
+    uint64_t v_last_start, last_vstart;
     uint64_t vpipe_free[RV_VPIPE_COUNT][RV_TIMING_MAX_PIPES];
     rv_vreg_state vreg[32];
     uint64_t machine_te;        /* the machine's Zvt TE (0 without Zvt) */
@@ -128,8 +128,6 @@ typedef struct rv_timing {
     uint64_t trace_cap, trace_used;
 } rv_timing;
 
-void rv_timing_step(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v,
-                    uint64_t rs2v, int taken);
 uint64_t rv_timing_now(rv_machine *m);
 void rv_timing_destroy(rv_machine *m);
 
