@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Vector throughput calibration: the X60-like and C908-like presets against measured rvv-bench numbers.
 
-For every cell of /work/shared/reference/calibration/rvv-bench-x60-c908-vlmax.csv whose instruction the
+For every cell of ../shared/reference/calibration/rvv-bench-x60-c908-vlmax.csv whose instruction the
 kernels use (vle/vse/vlse, vfmacc/vfmul/vfadd .vv/.vf, vmacc/vwmacc, vredsum/vfredusum, vmv.v.x,
 vslidedown) at LMUL m1..m8, this builds the same loop the benchmark ran — the instruction 8 times (same
 registers: v8, v16, v24 / t0 / ft0, as rvv-bench writes them) inside a counted loop at vl=VLMAX, ta, ma —
@@ -28,7 +28,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-SOURCE_DATA = Path("/work/shared/reference/calibration/rvv-bench-x60-c908-vlmax.csv")
+# shared/ sits beside the project root (../shared), wherever the checkout is.
+SOURCE_DATA = HERE.parent.parent / "shared" / "reference" / "calibration" / "rvv-bench-x60-c908-vlmax.csv"
 DATA = HERE / "data" / "rvv_bench_vlmax_cells.csv"
 CORES = {"x60": ("SpacemiT X60", 256), "c908": ("XuanTie C908", 128)}
 INSTRUCTIONS = re.compile(
