@@ -73,10 +73,19 @@ def test_run_assembly_imports_the_assembler_but_not_numpy(tmp_path):
     src = tmp_path / "exit.s"
     src.write_text(".globl _start\n_start:\n  li a0, 0\n  li a7, 93\n  ecall\n")
     modules = _imports_of(_run_cli("run", str(src)))
-    assert "lark" in modules or "rvsim.asm._grammar" in modules   # the parser, one way or the other
     assert "rvsim.asm" in modules
-    for heavy in ("numpy", "elftools", "rich", "rvsim.disasm"):
+    # plain lines take the parser's fast path: lark is not even imported
+    for heavy in ("lark", "rvsim.asm.lalr", "numpy", "elftools", "rich", "rvsim.disasm"):
         assert heavy not in modules, f"{heavy} imported by `rvsim run prog.s`"
+
+
+def test_lines_the_fast_path_cannot_take_load_the_grammar(tmp_path):
+    src = tmp_path / "hello.s"
+    src.write_text('.globl _start\n_start:\n  li a0, 1\n  la a1, msg\n  li a2, 3\n  li a7, 64\n  ecall\n'
+                   '  li a0, 0\n  li a7, 93\n  ecall\nmsg: .ascii "hi\\n"\n')
+    modules = _imports_of(_run_cli("run", str(src)))
+    assert {"lark", "rvsim.asm.lalr"} <= modules
+    assert "numpy" not in modules
 
 
 def test_import_machine_is_light():
@@ -156,3 +165,37 @@ def test_corrupt_elf_is_a_load_error_never_a_crash(edits, cut):
         assert "corrupt.elf" in str(exc)
     else:
         assert prog.segments
+
+
+# ------------------------------------------------------------------ the grammar cache
+
+def _assemble_in_fresh_process(cache_home, src: str) -> str:
+    code = ("from rvsim.asm import assemble\n"
+            "from rvsim.asm.parser import parse_lark\n"
+            f"print(parse_lark([{src!r}]), len(assemble({src!r}).to_elf()))\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               XDG_CACHE_HOME=str(cache_home))
+    env.pop("RVSIM_NO_CACHE", None)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=120, cwd=ROOT)
+    assert proc.returncode == 0 and not proc.stderr, proc.stderr
+    return proc.stdout
+
+
+def test_grammar_cache_is_written_then_used_and_survives_damage(tmp_path):
+    src = 'msg: .ascii "a;b", "c" ; .byte 1 + 2 * 3'
+    fresh = _assemble_in_fresh_process(tmp_path, src)
+    cached = tmp_path / "rvsim" / "asm-statements.lark-cache"
+    assert cached.is_file()
+    assert _assemble_in_fresh_process(tmp_path, src) == fresh           # loaded from the cache
+    cached.write_bytes(cached.read_bytes()[:len(cached.read_bytes()) // 2])   # a torn write
+    assert _assemble_in_fresh_process(tmp_path, src) == fresh
+    cached.write_bytes(b"garbage\n" * 10)
+    assert _assemble_in_fresh_process(tmp_path, src) == fresh
+
+
+def test_no_writable_cache_directory_is_no_problem(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    src = 'msg: .ascii "x"'
+    assert _assemble_in_fresh_process(blocker, src)

@@ -6,6 +6,10 @@ decoder (``python -m rvsim.isa.gen_c``), the documentation's coverage table and 
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .table import Instruction
 
 # Importing this package is cheap (a Machine needs only the extension names below): the instruction
 # records are built on first use of INSTRUCTIONS / BY_MNEMONIC (see __getattr__ at the end).
