@@ -12,9 +12,10 @@ instruction limit, core error), 126 when the program cannot be loaded, 130 on Ct
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
+
+from .runargs import parse_run_args
 
 EXIT_SIM_FAILURE = 125
 EXIT_LOAD_FAILURE = 126
@@ -27,26 +28,6 @@ def _parse_size(text: str) -> int:
     if t and t[-1] in units:
         return int(float(t[:-1]) * units[t[-1]])
     return int(t, 0)
-
-
-def _describe_insn(machine, pc: int) -> str:
-    """`word  disassembly` of the instruction at pc, or '' when it cannot be read."""
-    try:
-        raw = machine.read(pc, 4)
-    except ValueError:
-        return ""
-    word = int.from_bytes(raw, "little")
-    if word & 3 != 3:
-        word &= 0xFFFF
-    try:
-        from .disasm import disassemble
-        text = disassemble(word, pc=pc)
-    except Exception:  # the disassembler is a nicety here, never a reason to fail
-        from . import isa
-        r = isa.decode(word)
-        text = r.mnemonic if r else "(illegal)"
-    width = 8 if word & 3 == 3 else 4
-    return f"{word:0{width}x}  {text}"
 
 
 def _load(machine, program: str, args, parser):
@@ -161,7 +142,8 @@ def cmd_run(args, parser) -> int:
         }[info.reason]
         if info.reason is StopReason.TRAP and info.cause in (1, 5, 7, 0, 4, 6):
             what += f" (address {info.tval:#x})"
-        insn = _describe_insn(machine, info.pc)
+        from .trace import describe_insn
+        insn = describe_insn(machine, info.pc)
         sys.stderr.write(f"rvsim: {what} at pc {info.pc:#x}" + (f": {insn}" if insn else "") + "\n")
         status = EXIT_SIM_FAILURE
     stats = {
@@ -179,6 +161,7 @@ def cmd_run(args, parser) -> int:
         from .timing.cli import finish_run
         finish_run(timing, args, stats)
     if args.stats:
+        import json
         with open(args.stats, "w") as fh:
             json.dump(stats, fh, indent=2)
             fh.write("\n")
@@ -266,19 +249,6 @@ commands:
 
 `rvsim COMMAND --help` describes each command.
 """
-
-
-def parse_run_args(parser: argparse.ArgumentParser, argv):
-    """Options anywhere, the program's own arguments after the program; everything after '--' goes to
-    the program untouched."""
-    if "--" in argv:
-        cut = argv.index("--")
-        argv, passthrough = argv[:cut], argv[cut + 1:]
-    else:
-        passthrough = []
-    args = parser.parse_intermixed_args(argv)
-    args.args = list(args.args) + passthrough
-    return args
 
 
 def main(argv=None) -> int:

@@ -120,10 +120,10 @@ class Debugger:
         return f"    ; {file}:{line}  {src}"
 
     def _insn_text(self, pc: int) -> str:
-        from .cli import _describe_insn
+        from .trace import describe_insn
         name = next((s for s, a in self.m.symbols.items() if a == pc), None)
         label = f" <{name}>" if name else ""
-        return f"{pc:#010x}{label}:  {_describe_insn(self.m, pc)}{self._source_line(pc)}"
+        return f"{pc:#010x}{label}:  {describe_insn(self.m, pc)}{self._source_line(pc)}"
 
     def _report(self, info) -> None:
         since = self._since_last_stop()

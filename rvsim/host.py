@@ -136,7 +136,7 @@ class LinuxEnvironment(HostEnvironment):
     # ---------------------------------------------------------------- dispatch
 
     def ecall(self, machine) -> int | None:
-        x = machine.x
+        x = machine._hart.x             # the core's registers as Python ints (no numpy needed)
         num = int(x[17])
         args = [int(v) for v in x[10:16]]
         handler = getattr(self, f"sys_{SYSCALL_NAMES.get(num, '')}", None)
@@ -702,14 +702,15 @@ class SemihostEnvironment(HostEnvironment):
             return NotImplemented
         if around != SEMIHOSTING_SEQUENCE:
             return NotImplemented
-        op, arg = int(machine.x[10]), int(machine.x[11])
+        x = machine._hart.x
+        op, arg = int(x[10]), int(x[11])
         handler = self._HANDLERS.get(op)
         machine.pc = pc + 4               # resume at the srai that closes the sequence
         if handler is None:
             if op not in self._warned:
                 self._warned.add(op)
                 self._warn(f"semihosting call {op:#x} is not implemented; returning -1")
-            machine.x[10] = MASK64
+            x[10] = MASK64
             return None
         try:
             result = handler(self, machine, arg)
@@ -724,7 +725,7 @@ class SemihostEnvironment(HostEnvironment):
             result = -1
         if isinstance(result, _Exit):
             return result.code
-        machine.x[10] = result & MASK64
+        x[10] = result & MASK64
         return None
 
     def _words(self, m, addr: int, n: int) -> tuple[int, ...]:

@@ -13,20 +13,26 @@ Two kinds of program are recognised:
 """
 from __future__ import annotations
 
-import io
 import os
 import struct
 from dataclasses import dataclass, field
-
-from elftools.common.exceptions import ELFError
-from elftools.elf.constants import P_FLAGS
-from elftools.elf.elffile import ELFFile
 
 from ._core import lib
 from .errors import LoadError
 from .host import SEMIHOSTING_SEQUENCE
 
 EM_RISCV = 243
+ET_EXEC, ET_DYN = 2, 3
+PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3
+PF_X, PF_W, PF_R = 1, 2, 4
+SHT_SYMTAB = 2
+PN_XNUM = 0xFFFF
+_ELF_HEADER = struct.Struct("<HHIQQQIHHHHHH")        # Elf64_Ehdr after e_ident
+_PROGRAM_HEADER = struct.Struct("<IIQQQQQQ")         # Elf64_Phdr
+_SECTION_HEADER = struct.Struct("<IIQQQQIIQQ")       # Elf64_Shdr
+_TYPE_NAMES = {0: "ET_NONE", 1: "ET_REL", 4: "ET_CORE"}
+_MACHINE_NAMES = {3: "EM_386", 8: "EM_MIPS", 20: "EM_PPC", 21: "EM_PPC64", 22: "EM_S390", 40: "EM_ARM",
+                  62: "EM_X86_64", 183: "EM_AARCH64", 258: "EM_LOONGARCH"}
 STACK_SIZE = 8 << 20
 PAGE = 4096
 MSTATUS_FS_INITIAL = 1 << 13
@@ -94,44 +100,47 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
         raise LoadError(f"{path}: 32-bit ELF; rvsim runs RV64 programs")
     if raw[5] != 1:
         raise LoadError(f"{path}: big-endian ELF; RISC-V programs are little-endian")
+    # The headers are read with struct (pyelftools costs ~0.1 s to import, more than a short run)
+    # and every offset and count is checked against the file before use.
     try:
-        elf = ELFFile(io.BytesIO(raw))
-        if elf["e_machine"] not in ("EM_RISCV", EM_RISCV):
-            raise LoadError(f"{path}: ELF for {elf['e_machine']}, not RISC-V")
-        if elf["e_type"] not in ("ET_EXEC", "ET_DYN"):
-            raise LoadError(f"{path}: ELF type {elf['e_type']} is not an executable")
+        (e_type, e_machine, _version, entry, phoff, shoff, _flags, _ehsize, phentsize, phnum,
+         shentsize, shnum, _shstrndx) = _ELF_HEADER.unpack_from(raw, 16)
+        if e_machine != EM_RISCV:
+            raise LoadError(f"{path}: ELF for {_MACHINE_NAMES.get(e_machine, f'machine {e_machine}')}, "
+                            "not RISC-V")
+        if e_type not in (ET_EXEC, ET_DYN):
+            raise LoadError(f"{path}: ELF type {_TYPE_NAMES.get(e_type, e_type)} is not an executable")
+        sections = _section_headers(raw, shoff, shentsize, shnum)
+        if phnum == PN_XNUM and sections:
+            phnum = sections[0][7]              # the real count is in section 0's sh_info
         segments, phdr = [], 0
-        for seg in elf.iter_segments():
-            t = seg["p_type"]
-            if t in ("PT_INTERP", "PT_DYNAMIC"):
+        headers = _program_headers(raw, phoff, phentsize, phnum)
+        for p_type, flags, off, vaddr, paddr, filesz, memsz in headers:
+            if p_type in (PT_INTERP, PT_DYNAMIC):
                 raise LoadError(f"{path}: dynamically linked; rvsim runs statically linked programs "
                                 "(link with -static)")
-            if t != "PT_LOAD" or seg["p_memsz"] == 0:
+            if p_type != PT_LOAD or memsz == 0:
                 continue
-            off, filesz = seg["p_offset"], seg["p_filesz"]
             if filesz and off + filesz > len(raw):
                 raise LoadError(f"{path}: truncated: a segment extends past the end of the file")
-            flags = seg["p_flags"]
-            perms = ("r" if flags & P_FLAGS.PF_R else "") + ("w" if flags & P_FLAGS.PF_W else "") + \
-                    ("x" if flags & P_FLAGS.PF_X else "")
-            segments.append(Segment(seg["p_vaddr"], seg["p_memsz"], raw[off:off + filesz], perms,
-                                    seg["p_paddr"]))
-            if off <= elf["e_phoff"] < off + filesz:
-                phdr = seg["p_vaddr"] + elf["e_phoff"] - off
+            perms = ("r" if flags & PF_R else "") + ("w" if flags & PF_W else "") + \
+                    ("x" if flags & PF_X else "")
+            segments.append(Segment(vaddr, memsz, raw[off:off + filesz], perms, paddr))
+            if off <= phoff < off + filesz:
+                phdr = vaddr + phoff - off
         if not segments:
             raise LoadError(f"{path}: no loadable segments")
         symbols = {}
-        symtab = elf.get_section_by_name(".symtab")
-        if symtab is not None:
-            symbols = _symbols(symtab.data(), elf.get_section(symtab["sh_link"]).data())
-        entry = elf["e_entry"]
-        phnum, phentsize = elf["e_phnum"], elf["e_phentsize"]
+        for sh in sections:
+            if sh[1] == SHT_SYMTAB:                 # the (only) static symbol table and its strings
+                if sh[6] >= len(sections):
+                    raise ValueError("the symbol table's string table does not exist")
+                symbols = _symbols(_section_data(raw, sh), _section_data(raw, sections[sh[6]]))
+                break
     except LoadError:
         raise
-    except (ELFError, ValueError, KeyError, IndexError, AssertionError) as exc:
+    except (struct.error, ValueError, IndexError) as exc:
         raise LoadError(f"{path}: malformed ELF: {exc}") from None
-    except Exception as exc:  # pyelftools raises assorted errors on corrupt input
-        raise LoadError(f"{path}: malformed ELF: {type(exc).__name__}: {exc}") from None
     tohost = symbols.get("tohost")
     semihosting = tohost is None and any("x" in seg.perms and SEMIHOSTING_SEQUENCE in seg.data
                                          for seg in segments)
@@ -140,9 +149,40 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
                          phdr=phdr, phnum=phnum, phentsize=phentsize)
 
 
+def _table(raw: bytes, offset: int, entsize: int, count: int, record: struct.Struct, what: str):
+    if count == 0:
+        return []
+    if entsize < record.size:
+        raise ValueError(f"{what} entries of {entsize} bytes are too small")
+    if offset + entsize * count > len(raw):
+        raise ValueError(f"the {what} table extends past the end of the file")
+    return [record.unpack_from(raw, offset + i * entsize) for i in range(count)]
+
+
+def _program_headers(raw: bytes, phoff: int, phentsize: int, phnum: int):
+    """(p_type, p_flags, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz) of each program header."""
+    return [h[:7] for h in _table(raw, phoff, phentsize, phnum, _PROGRAM_HEADER, "program header")]
+
+
+def _section_headers(raw: bytes, shoff: int, shentsize: int, shnum: int):
+    """Every Elf64_Shdr as a tuple (an empty list when the file has no section table)."""
+    if shoff == 0:
+        return []
+    if shnum == 0:                  # 65280 sections or more: the count is in section 0's sh_size
+        shnum = _table(raw, shoff, shentsize, 1, _SECTION_HEADER, "section header")[0][5]
+    return _table(raw, shoff, shentsize, shnum, _SECTION_HEADER, "section header")
+
+
+def _section_data(raw: bytes, sh) -> bytes:
+    offset, size = sh[4], sh[5]
+    if offset + size > len(raw):
+        raise ValueError("a section extends past the end of the file")
+    return raw[offset:offset + size]
+
+
 def _symbols(symtab: bytes, strtab: bytes) -> dict[str, int]:
-    """Defined symbols by name (first definition wins) from raw Elf64_Sym entries: read directly, since
-    pyelftools takes about 0.2 ms a symbol and test programs have tens of thousands of labels."""
+    """Defined symbols by name (first definition wins) from raw Elf64_Sym entries (test programs have
+    tens of thousands of labels: a reader object per symbol would take seconds)."""
     symbols: dict[str, int] = {}
     for name_off, info, _other, shndx, value, _size in struct.iter_unpack("<IBBHQQ", symtab[:len(symtab) // 24 * 24]):
         # skip undefined and file symbols, and "$x..." / "$d" mapping symbols (code/data markers)
@@ -229,7 +269,7 @@ def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
         argv = [os.fsencode(a) for a in (argv or [os.path.basename(str(path))])]
         prog.argv = argv
         envp = [os.fsencode(e) for e in (envp if envp is not None else [])]
-        machine.x[2] = _build_initial_stack(machine, prog, argv, envp)
+        h.x[2] = _build_initial_stack(machine, prog, argv, envp)
     machine.program = prog
     return prog
 

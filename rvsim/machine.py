@@ -1,17 +1,18 @@
 """The Python face of the simulator: :class:`Machine`.
 
 A Machine owns one hart and its memory in the C core.  Registers, CSRs and memory are numpy views onto
-the core's own buffers, so reading them copies nothing.  ``run()`` executes in C until something needs
+the core's own buffers, so reading them copies nothing.  numpy is imported when a view is first used:
+running a program from the command line never needs it.  ``run()`` executes in C until something needs
 the host (a Linux system call, an HTIF request, a breakpoint, a trap the guest does not handle, the
 instruction limit); the host environment services it and, where the program can go on, resumes.
 """
 from __future__ import annotations
 
 import enum
+import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from . import isa
 from ._core import ffi, lib
@@ -20,6 +21,8 @@ from .isa.csrs import CSR_NUMBERS, TRAP_CAUSES
 from .views import VectorViews
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
     from .host import HostEnvironment
 
 PAGE = 4096
@@ -29,6 +32,7 @@ CHUNK = 1 << 24                   # instructions per C call, so Ctrl-C is notice
 
 def _runs(pages: np.ndarray) -> list[np.ndarray]:
     """Split sorted page numbers into runs of consecutive pages."""
+    import numpy as np
     if len(pages) == 0:
         return []
     return np.split(pages, np.nonzero(np.diff(pages) != 1)[0] + 1)
@@ -97,6 +101,7 @@ class Snapshot:
 
     @property
     def x(self) -> np.ndarray:
+        import numpy as np
         return np.frombuffer(self.hart, dtype=np.uint64, count=32)
 
     def field(self, name: str):
@@ -215,11 +220,8 @@ class Machine(VectorViews):
         self._flags = cfg.flags
         self.memory_base, self.memory_size = base, size
         self._hart = lib.rv_hart(self._core)
-        self.x = np.frombuffer(ffi.buffer(self._hart.x, 32 * 8), dtype=np.uint64)
-        self.f = np.frombuffer(ffi.buffer(self._hart.f, 32 * 8), dtype=np.uint64)
-        self.memory = np.frombuffer(ffi.buffer(lib.rv_memory(self._core), size), dtype=np.uint8)
-        self.v = np.frombuffer(ffi.buffer(lib.rv_vregs(self._core), 32 * self.vlen // 8),
-                               dtype=np.uint8).reshape(32, self.vlen // 8)
+        for view in ("x", "f", "memory", "v"):      # made again, on the new core, when next used
+            self.__dict__.pop(view, None)
         self.csr = _CsrFile(self)
         for bp in self._breakpoints:
             lib.rv_add_breakpoint(self._core, bp)
@@ -232,6 +234,33 @@ class Machine(VectorViews):
         self._create(self.memory_base if base is None else base,
                      self.memory_size if size is None else size,
                      (self._flags & ~lib.RV_CFG_TRAP_MISALIGNED) if flags is None else flags)
+
+    # ------------------------------------------------------------------ views (numpy, made on first use)
+
+    @cached_property
+    def x(self) -> np.ndarray:
+        """Integer registers x0..x31: a writable uint64 view of the core's register file."""
+        import numpy as np
+        return np.frombuffer(ffi.buffer(self._hart.x, 32 * 8), dtype=np.uint64)
+
+    @cached_property
+    def f(self) -> np.ndarray:
+        """Floating-point registers f0..f31 as raw uint64 bit patterns (NaN-boxed singles)."""
+        import numpy as np
+        return np.frombuffer(ffi.buffer(self._hart.f, 32 * 8), dtype=np.uint64)
+
+    @cached_property
+    def memory(self) -> np.ndarray:
+        """The guest memory window [memory_base, memory_base + memory_size) as a uint8 view."""
+        import numpy as np
+        return np.frombuffer(ffi.buffer(lib.rv_memory(self._core), self.memory_size), dtype=np.uint8)
+
+    @cached_property
+    def v(self) -> np.ndarray:
+        """The vector register file, one row of VLEN/8 bytes per register."""
+        import numpy as np
+        return np.frombuffer(ffi.buffer(lib.rv_vregs(self._core), 32 * self.vlen // 8),
+                             dtype=np.uint8).reshape(32, self.vlen // 8)
 
     # ------------------------------------------------------------------ state
 
@@ -284,13 +313,16 @@ class Machine(VectorViews):
 
     def write(self, addr: int, data) -> None:
         """Write bytes (or a numpy array's bytes) into guest memory; code there is re-decoded."""
-        data = bytes(np.ascontiguousarray(data).view(np.uint8)) if isinstance(data, np.ndarray) \
-            else bytes(data)
+        np = sys.modules.get("numpy")       # an array exists only once numpy is imported
+        if np is not None and isinstance(data, np.ndarray):
+            data = np.ascontiguousarray(data).view(np.uint8)
+        data = bytes(data)
         if lib.rv_write_memory(self._core, addr, data, len(data)):
             raise ValueError(f"write of {len(data)} bytes at {addr:#x} is outside guest memory")
 
     def read_array(self, addr: int, dtype, count: int) -> np.ndarray:
         """A numpy view of ``count`` elements of ``dtype`` at guest address ``addr`` (no copy)."""
+        import numpy as np
         dtype = np.dtype(dtype)
         off = addr - self.memory_base
         if off < 0 or off + count * dtype.itemsize > self.memory_size:
@@ -369,7 +401,7 @@ class Machine(VectorViews):
             budget = CHUNK if remaining is None else min(CHUNK, remaining)
             if budget <= 0:
                 return StopInfo(StopReason.LIMIT, self.pc, self.instret - start)
-            self.x[0] = 0
+            self._hart.x[0] = 0
             before = self.instret
             code = lib.rv_run(self._core, budget)
             if code == lib.RV_STOP_LIMIT:
@@ -458,6 +490,7 @@ class Machine(VectorViews):
         touches a known buffer.  Host-side state (open files, the Linux environment's brk) is not part of
         a snapshot.
         """
+        import numpy as np
         flags = self._page_flags()
         if region is None:
             first, end = 0, len(flags)
@@ -488,6 +521,7 @@ class Machine(VectorViews):
         if snap.memory_base != self.memory_base or snap.vlen != self.vlen or \
                 snap.end_page > self.memory_size // PAGE:
             raise ValueError("snapshot was taken on a machine with another memory window or VLEN")
+        import numpy as np
         flags = self._page_flags()
         current = flags[snap.first_page:snap.end_page] & 7
         changed = np.nonzero(current != snap.perms)[0]
@@ -522,6 +556,7 @@ class Machine(VectorViews):
         lib.rv_write_memory(self._core, self.memory_base + page * PAGE, ffi.from_buffer(data), PAGE)
 
     def _page_flags(self) -> np.ndarray:
+        import numpy as np
         return np.frombuffer(ffi.buffer(lib.rv_page_flags(self._core), self.memory_size // PAGE),
                              dtype=np.uint8)
 

@@ -3,13 +3,33 @@
     core   0: 3 0x0000000000010078 (0x00a00513) x10 0x000000000000000a
 
 Tracing steps the machine one instruction at a time from Python, so it runs at interpreter speed of
-Python, not of the core: use it on short runs or with --max-insns.
+Python, not of the core: use it on short runs or with --max-insns.  :func:`describe_insn` is the
+one-line description of an instruction that ``rvsim run`` and ``rvsim debug`` print.
 """
 from __future__ import annotations
 
 from . import isa
 from .isa.operands import FREG, XREG
 from .machine import StopReason
+
+
+def describe_insn(machine, pc: int) -> str:
+    """`word  disassembly` of the instruction at pc, or '' when it cannot be read."""
+    try:
+        raw = machine.read(pc, 4)
+    except ValueError:
+        return ""
+    word = int.from_bytes(raw, "little")
+    if word & 3 != 3:
+        word &= 0xFFFF
+    try:
+        from .disasm import disassemble
+        text = disassemble(word, pc=pc)
+    except Exception:  # the disassembler is a nicety here, never a reason to fail
+        r = isa.decode(word)
+        text = r.mnemonic if r else "(illegal)"
+    width = 8 if word & 3 == 3 else 4
+    return f"{word:0{width}x}  {text}"
 
 
 def _dest(record):

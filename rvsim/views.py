@@ -10,23 +10,26 @@ bfloat16 has no numpy dtype: ``vreg(i, "bf16")`` gives the raw uint16 patterns a
 """
 from __future__ import annotations
 
-from typing import NamedTuple
-
-import numpy as np
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._core import ffi, lib
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 BF16 = "bf16"
 
 
 def bf16_to_float32(bits) -> np.ndarray:
     """bfloat16 bit patterns (uint16) as float32 values (exact)."""
+    import numpy as np
     return (np.asarray(bits, dtype=np.uint16).astype(np.uint32) << 16).view(np.float32)
 
 
 def float32_to_bf16(values) -> np.ndarray:
     """float32 values as bfloat16 bit patterns, rounded to nearest even (NaNs become the canonical
     0x7fc0, as RISC-V conversions do)."""
+    import numpy as np
     u = np.asarray(values, dtype=np.float32).view(np.uint32).astype(np.uint64)
     rounded = ((u + 0x7FFF + ((u >> 16) & 1)) >> 16).astype(np.uint16)
     nan = (u & 0x7FFFFFFF) > 0x7F800000
@@ -55,6 +58,7 @@ class MType(NamedTuple):
 
 
 def _dtype(dtype) -> np.dtype:
+    import numpy as np
     if isinstance(dtype, str) and dtype.lower() in ("bf16", "bfloat16"):
         return np.dtype(np.uint16)
     dt = np.dtype(dtype)
@@ -66,6 +70,7 @@ def _dtype(dtype) -> np.dtype:
 def tile_offsets(te: int, tile: int, tew: int) -> np.ndarray:
     """Byte offsets in the tile state of every element (row, col) of a tile viewed with element width
     tew: the Zvt 0.4 punning layout.  Shape (ETE, ETE) with ETE = TE (TE/2 for tew = 64)."""
+    import numpy as np
     ete = te if tew < 64 else te // 2
     row, col = np.meshgrid(np.arange(ete), np.arange(ete), indexing="ij")
     q = te // 4
@@ -136,12 +141,14 @@ class VectorViews:
     @property
     def tiles(self) -> np.ndarray:
         """The whole tile state, 16 * TE * TE bytes, as a writable uint8 view."""
+        import numpy as np
         te = self.tile_te
         if not te:
             raise ValueError("this machine has no Zvt tile state (add _zvt to the ISA string)")
         return np.frombuffer(ffi.buffer(lib.rv_tiles(self._core), 16 * te * te), dtype=np.uint8)
 
     def _tile_index(self, tile: int, dtype) -> tuple[np.ndarray, np.dtype]:
+        import numpy as np
         dt = _dtype(dtype)
         tew = dt.itemsize * 8
         step = {8: 1, 16: 2, 32: 4, 64: 2}[tew]
@@ -150,14 +157,16 @@ class VectorViews:
         offs = tile_offsets(self.tile_te, tile, tew)
         return offs[..., None] + np.arange(dt.itemsize), dt
 
-    def tile(self, tile: int, dtype=np.int32) -> np.ndarray:
+    def tile(self, tile: int, dtype="int32") -> np.ndarray:
         """Tile mt<tile> viewed with the element width of ``dtype`` (its tiles are TE x TE, or
         TE/2 x TE/2 at 64 bits), as a (rows, cols) array: a copy."""
+        import numpy as np
         idx, dt = self._tile_index(tile, dtype)
         return np.ascontiguousarray(self.tiles[idx]).view(dt)[..., 0]
 
     def set_tile(self, tile: int, values, dtype=None) -> None:
         """Write a whole tile (an ETE x ETE array; its dtype gives the element width unless given)."""
+        import numpy as np
         values = np.asarray(values) if dtype is None else np.asarray(values, dtype=_dtype(dtype))
         idx, dt = self._tile_index(tile, values.dtype if dtype is None else dtype)
         if values.shape != idx.shape[:2]:

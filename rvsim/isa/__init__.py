@@ -5,11 +5,14 @@ decoder (``python -m rvsim.isa.gen_c``), the documentation's coverage table and 
 """
 from __future__ import annotations
 
-from functools import lru_cache
+import importlib
+from typing import TYPE_CHECKING
 
-from . import base, compressed, fp, ml, vector
-from .operands import OPERAND_KINDS, OperandKind
-from .table import Instruction, parse_table
+if TYPE_CHECKING:  # pragma: no cover
+    from .table import Instruction
+
+# Importing this package is cheap (a Machine needs only the extension names below): the instruction
+# records are built on first use of INSTRUCTIONS / BY_MNEMONIC (see __getattr__ at the end).
 
 # Extensions the table knows, in the order their bits are numbered in the C core's extension mask.
 # Never reorder: append.  ``priv`` (mret, wfi) is always enabled.
@@ -36,12 +39,16 @@ IMPLIES = {
     "zvt": ("v",),
 }
 
-_MODULES = (base, fp, compressed, vector, ml)
+_TABLE_MODULES = ("base", "fp", "compressed", "vector", "ml")
+_LAZY_NAMES = {"OPERAND_KINDS": ".operands", "OperandKind": ".operands", "Instruction": ".table",
+               "parse_table": ".table"}
 
 
-def _load() -> tuple[Instruction, ...]:
+def _load() -> tuple:
+    from .table import parse_table
     records = []
-    for module in _MODULES:
+    for name in _TABLE_MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
         for ext, text in module.TABLES.items():
             for part in ext.replace("|", "+").split("+"):
                 if part not in EXTENSIONS:
@@ -53,10 +60,6 @@ def _load() -> tuple[Instruction, ...]:
             raise ValueError(f"instruction {r.mnemonic} defined twice")
         seen.add(r.mnemonic)
     return tuple(records)
-
-
-INSTRUCTIONS: tuple[Instruction, ...] = _load()
-BY_MNEMONIC: dict[str, Instruction] = {r.mnemonic: r for r in INSTRUCTIONS}
 
 
 def expand_extensions(names) -> frozenset[str]:
@@ -107,14 +110,19 @@ def enabled(insn: Instruction, exts) -> bool:
     return all(e in exts for e in insn.extensions) or any(e in exts for e in insn.alternatives)
 
 
-@lru_cache(maxsize=None)
-def _buckets() -> dict[tuple[int, int], tuple[Instruction, ...]]:
+_BUCKETS: dict | None = None
+
+
+def _buckets() -> dict:
     # Candidates grouped by the bits every 32-bit instruction fixes (opcode and, when fixed, funct3);
     # within a bucket the most specific mask is tried first, as the C decoder does.
-    out: dict[tuple[int, int], list[Instruction]] = {}
-    for r in INSTRUCTIONS:
-        out.setdefault(_bucket_key(r.match, r.length), []).append(r)
-    return {k: tuple(sorted(v, key=lambda r: -bin(r.mask).count("1"))) for k, v in out.items()}
+    global _BUCKETS
+    if _BUCKETS is None:
+        out: dict = {}
+        for r in __getattr__("INSTRUCTIONS"):
+            out.setdefault(_bucket_key(r.match, r.length), []).append(r)
+        _BUCKETS = {k: tuple(sorted(v, key=lambda r: -bin(r.mask).count("1"))) for k, v in out.items()}
+    return _BUCKETS
 
 
 def _bucket_key(word: int, length: int) -> tuple[int, int]:
@@ -135,6 +143,24 @@ def decode(word: int, exts=None) -> Instruction | None:
             return None
         return r
     return None
+
+
+def __getattr__(name: str):
+    """The instruction table (built once, on first use), its record types and the table modules."""
+    if name in ("INSTRUCTIONS", "BY_MNEMONIC"):
+        if "INSTRUCTIONS" in globals():
+            return globals()[name]
+        records = _load()
+        globals()["INSTRUCTIONS"] = records
+        globals()["BY_MNEMONIC"] = {r.mnemonic: r for r in records}
+        return globals()[name]
+    if name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(_LAZY_NAMES[name], __name__), name)
+        globals()[name] = value
+        return value
+    if name in _TABLE_MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["INSTRUCTIONS", "BY_MNEMONIC", "EXTENSIONS", "Instruction", "OperandKind", "OPERAND_KINDS",

@@ -53,7 +53,7 @@ def main_profile(argv) -> int:
     p.add_argument("--top", type=int, default=25, help="lines shown (default 25)")
     p.add_argument("--stats", metavar="FILE.json", help="write the full result as JSON")
     p.add_argument("--max-insns", type=int, default=None)
-    from ..cli import parse_run_args
+    from ..runargs import parse_run_args
     args = parse_run_args(p, argv)      # options before or after the program, as for `rvsim run`
     cfg = load_for_cli(args, p)
     defsym = {}
