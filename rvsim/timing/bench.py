@@ -141,7 +141,8 @@ class Source:
         """None when ``size`` is valid for this kernel, else why not."""
         return None
 
-    def build(self, size, defsym: dict) -> Built:
+    def build(self, size, defsym: dict, store=None) -> Built:
+        """``store``: a ResultCache that may hold the program already built (assembly only)."""
         raise NotImplementedError
 
 
@@ -169,22 +170,28 @@ class AsmSource(Source):
             return f"N must be at most {self.max_size}"
         return None
 
-    def build(self, size, defsym):
-        from ..asm import AsmError, assemble_files
+    def build(self, size, defsym, store=None):
         from ..isa.arch import isa_of_source
+        from .cache import source_key
         syms = dict(self.defsym)
         syms.update(defsym)
         if size is not None:
             syms[self.size_symbol] = size
         isa = self.isa or isa_of_source(self.path) or DEFAULT_ISA
-        try:
-            prog = assemble_files([self.path], defsym=syms, march=isa)
-        except AsmError as exc:
-            raise BenchError(str(exc)) from None
-        except OSError as exc:
-            raise BenchError(f"{self.path}: {exc.strerror or exc}") from None
+        key = source_key(self.path, isa, syms) if store is not None else None
+        elf = store.get_program(key) if key else None
+        if elf is None:
+            from ..asm import AsmError, assemble_files
+            try:
+                elf = assemble_files([self.path], defsym=syms, march=isa).to_elf()
+            except AsmError as exc:
+                raise BenchError(str(exc)) from None
+            except OSError as exc:
+                raise BenchError(f"{self.path}: {exc.strerror or exc}") from None
+            if key:
+                store.put_program(key, elf)
         work = self.work_of(size) if self.work_of is not None and size is not None else None
-        return Built(prog.to_elf(), isa, work=work, fp=self.fp, sew=self.sew, vector=self.vector)
+        return Built(elf, isa, work=work, fp=self.fp, sew=self.sew, vector=self.vector)
 
 
 def builtin_source(name: str, asm: str | None = None) -> AsmSource:
@@ -200,7 +207,7 @@ class ElfSource(Source):
     def __init__(self, path, *, isa: str | None = None, name: str | None = None, fp=True, sew=32):
         self.path, self.name, self.isa, self.fp, self.sew = str(path), name or Path(path).name, isa, fp, sew
 
-    def build(self, size, defsym):
+    def build(self, size, defsym, store=None):
         from ..loader import elf_isa
         try:
             data = Path(self.path).read_bytes()
@@ -221,7 +228,7 @@ class CallableSource(Source):
         self.fn, self.name, self.isa = fn, name or getattr(fn, "__name__", "callable"), isa
         self.sizes = tuple(sizes)
 
-    def build(self, size, defsym):
+    def build(self, size, defsym, store=None):
         from ..loader import elf_isa
         made = self.fn(size) if not defsym else self.fn(size, **defsym)
         if isinstance(made, Built):
@@ -519,8 +526,9 @@ def _point_from(plan: PlannedPoint, raw: dict, cached: bool) -> Point:
 
 
 def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None, isa=None,
-         size_symbol="N", max_instructions=None, region=REGION, warn=None) -> list[PlannedPoint]:
-    """Every kernel x size x defsym x preset x grid point, each program built once."""
+         size_symbol="N", max_instructions=None, region=REGION, warn=None, store=None) -> list[PlannedPoint]:
+    """Every kernel x size x defsym x preset x grid point, each program built once (``store``: a
+    ResultCache whose assembled programs are reused)."""
     from .cache import point_key
     from .config import TimingConfigError, load_config
     sources = [make_source(k, asm, isa, size_symbol) for k in kernels]
@@ -546,7 +554,7 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
                     warn(f"skipping {src.name} at N={n} ({why})")
                 continue
             for dcombo in dcombos:
-                built = src.build(n, dcombo)
+                built = src.build(n, dcombo, store)
                 for p in presets:
                     for combo in combos:
                         cfg = configs[(p, json.dumps(combo, sort_keys=True))]
@@ -688,10 +696,18 @@ def sweep(kernels=DEFAULT_KERNELS, sizes=None, presets=DEFAULT_PRESETS, grid=Non
     """
     if isinstance(grid, (list, tuple)):
         grid = parse_grid(grid)
-    planned = plan(kernels, sizes, presets, grid, defsym, asm=asm, isa=isa,
-                   max_instructions=max_instructions)
-    points = run_sweep(planned, cache=cache, use_cache=use_cache, jobs=jobs, dask=dask, retries=retries,
-                       progress=progress)
+    from .cache import ResultCache
+    store = None
+    if use_cache:
+        store = cache if isinstance(cache, ResultCache) else ResultCache(cache)
+    try:
+        planned = plan(kernels, sizes, presets, grid, defsym, asm=asm, isa=isa,
+                       max_instructions=max_instructions, store=store)
+        points = run_sweep(planned, cache=store, use_cache=use_cache, jobs=jobs, dask=dask,
+                           retries=retries, progress=progress)
+    finally:
+        if store is not None and store is not cache:
+            store.close()
     if not frame:
         return points
     by_key = {pp.key: pp.config for pp in planned}
@@ -949,19 +965,28 @@ def main_bench(argv) -> int:
             __import__(mod)
         except ImportError:
             ap.exit(2, f"rvsim bench: this needs {mod} (pip install 'rvsim[{extra}]')\n")
+    if args.out and not args.out.endswith((".csv", ".json", ".parquet")):
+        ap.exit(2, f"rvsim bench: --out {args.out}: the file must end in .csv, .json or .parquet\n")
     if any(n < 1 for n in args.size or ()):
         ap.exit(2, "rvsim bench: sizes must be positive\n")
     presets = args.preset or list(DEFAULT_PRESETS)
+    store = None
+    if not args.no_cache:
+        from .cache import ResultCache
+        try:
+            store = ResultCache(args.cache)
+        except OSError as exc:
+            ap.exit(2, f"rvsim bench: cannot open the result cache: {exc}\n")
     try:
         grid = parse_grid(args.settings)
         planned = plan(kernels, args.size, presets, grid, parse_defsyms(args.defsym), asm=asm, isa=args.isa,
                        size_symbol=args.size_symbol, max_instructions=args.max_insns,
-                       warn=lambda msg: sys.stderr.write(f"rvsim bench: {msg}\n"))
+                       warn=lambda msg: sys.stderr.write(f"rvsim bench: {msg}\n"), store=store)
     except BenchError as exc:
         ap.exit(2, f"rvsim bench: {exc}\n")
     progress = RichProgress()
     try:
-        points = run_sweep(planned, cache=args.cache, use_cache=not args.no_cache, jobs=max(1, args.jobs),
+        points = run_sweep(planned, cache=store, use_cache=not args.no_cache, jobs=max(1, args.jobs),
                            dask=args.dask, retries=args.retries, progress=progress)
     except BenchError as exc:
         ap.exit(2, f"rvsim bench: {exc}\n")

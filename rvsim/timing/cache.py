@@ -81,6 +81,31 @@ def point_key(elf: bytes, isa: str, config: dict, argv=(), max_instructions=None
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def source_key(path, isa: str, defsym: dict) -> str | None:
+    """The key of an assembled program: the bytes of the source and of the files it includes (found
+    beside it), the symbols, the ISA and rvsim's version; None when a file cannot be read."""
+    import re
+    h = hashlib.sha256()
+    h.update(json.dumps({"isa": isa, "defsym": defsym, "rvsim": rvsim_version(), "schema": SCHEMA},
+                        sort_keys=True).encode())
+    todo, seen = [Path(path)], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            data = p.read_bytes()
+        except OSError:
+            if p == Path(path):
+                return None
+            continue
+        h.update(str(p.name).encode() + b"\0" + hashlib.sha256(data).digest())
+        for inc in re.findall(rb'^\s*\.include\s+"([^"]+)"', data, re.M):
+            todo.append(p.parent / inc.decode(errors="replace"))
+    return h.hexdigest()
+
+
 class ResultCache:
     """Measured points by key (see :func:`point_key`).  ``ResultCache(None)`` is the user cache."""
 
@@ -91,6 +116,10 @@ class ResultCache:
         self._db = sqlite3.connect(str(self.path), timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS points (key TEXT PRIMARY KEY, result TEXT NOT NULL, "
+                         "created REAL NOT NULL)")
+        # assembled programs, keyed by their sources' bytes, symbols, ISA and rvsim's version: a re-run
+        # of a sweep of assembly kernels finds its points without assembling anything
+        self._db.execute("CREATE TABLE IF NOT EXISTS programs (key TEXT PRIMARY KEY, elf BLOB NOT NULL, "
                          "created REAL NOT NULL)")
         self._db.commit()
 
@@ -107,6 +136,14 @@ class ResultCache:
     def put(self, key: str, result: dict) -> None:
         self._db.execute("INSERT OR REPLACE INTO points VALUES (?, ?, ?)",
                          (key, json.dumps(result, sort_keys=True), time.time()))
+        self._db.commit()
+
+    def get_program(self, key: str) -> bytes | None:
+        row = self._db.execute("SELECT elf FROM programs WHERE key = ?", (key,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def put_program(self, key: str, elf: bytes) -> None:
+        self._db.execute("INSERT OR REPLACE INTO programs VALUES (?, ?, ?)", (key, elf, time.time()))
         self._db.commit()
 
     def __len__(self) -> int:
