@@ -42,6 +42,9 @@ def isa_from_arch_string(arch: str) -> str | None:
                 multi.append(name)
     if "i" not in singles and "g" not in singles:
         return None
+    if set("imafd") <= set(singles) and "zicsr" in multi and "zifencei" in multi:
+        singles = ["g"] + [c for c in singles if c not in "imafd"]       # rv64g: the usual spelling
+        multi = [e for e in multi if e not in ("zicsr", "zifencei")]
     order = "gimafdcv"
     text = "rv64" + "".join(sorted(set(singles), key=order.index))
     if multi:
