@@ -529,7 +529,7 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
          size_symbol="N", max_instructions=None, region=REGION, warn=None, store=None) -> list[PlannedPoint]:
     """Every kernel x size x defsym x preset x grid point, each program built once (``store``: a
     ResultCache whose assembled programs are reused)."""
-    from .cache import point_key
+    from .cache import digest, point_key
     from .config import TimingConfigError, load_config
     sources = [make_source(k, asm, isa, size_symbol) for k in kernels]
     presets = list(presets or DEFAULT_PRESETS)
@@ -541,10 +541,12 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
     combos = [dict(zip(grid, vals)) for vals in itertools.product(*grid.values())] if grid else [{}]
     dgrid = dict(defsym or {})
     dcombos = [dict(zip(dgrid, vals)) for vals in itertools.product(*dgrid.values())] if dgrid else [{}]
-    configs = {}
+    configs, config_digests = {}, {}
     for p in presets:
         for combo in combos:
-            configs[(p, json.dumps(combo, sort_keys=True))] = apply_settings(base[p], combo)
+            ck = (p, json.dumps(combo, sort_keys=True))
+            configs[ck] = apply_settings(base[p], combo)
+            config_digests[ck] = digest(configs[ck])
     points = []
     for src in sources:
         for n in (list(sizes) if sizes else list(src.sizes)):
@@ -555,13 +557,15 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
                 continue
             for dcombo in dcombos:
                 built = src.build(n, dcombo, store)
+                elf_digest = digest(built.elf)
                 for p in presets:
                     for combo in combos:
-                        cfg = configs[(p, json.dumps(combo, sort_keys=True))]
+                        ck = (p, json.dumps(combo, sort_keys=True))
+                        cfg = configs[ck]
                         task = {"elf": built.elf, "isa": built.isa, "config": cfg, "argv": list(built.argv),
                                 "max_instructions": max_instructions, "region": list(region)}
-                        key = point_key(built.elf, built.isa, cfg, built.argv, max_instructions,
-                                        list(region))
+                        key = point_key(elf_digest, built.isa, config_digests[ck], built.argv,
+                                        max_instructions, list(region))
                         settings = dict(combo)
                         settings.update({f"defsym.{k}": v for k, v in dcombo.items()})
                         points.append(PlannedPoint(src.name, n, cfg["name"] or str(p), settings, cfg,

@@ -63,14 +63,22 @@ def rvsim_version() -> str:
     return "unknown"
 
 
-def point_key(elf: bytes, isa: str, config: dict, argv=(), max_instructions=None,
-              region=None) -> str:
-    """The cache key of one point: every input that can change its result."""
+def digest(value) -> str:
+    """sha256 of bytes, or of a JSON-able value's canonical JSON."""
+    if isinstance(value, (bytes, bytearray)):
+        return hashlib.sha256(value).hexdigest()
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def point_key(elf, isa: str, config, argv=(), max_instructions=None, region=None) -> str:
+    """The cache key of one point: every input that can change its result.  ``elf`` and ``config`` may
+    be given as their :func:`digest` (a sweep hashes each program and each config once)."""
     ident = {
         "schema": SCHEMA,
-        "program": hashlib.sha256(elf).hexdigest(),
+        "program": elf if isinstance(elf, str) else digest(elf),
         "isa": isa,
-        "config": config,
+        "config": config if isinstance(config, str) else digest(config),
         "argv": list(argv),
         "max_instructions": max_instructions,
         "region": region,
@@ -81,10 +89,23 @@ def point_key(elf: bytes, isa: str, config: dict, argv=(), max_instructions=None
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _file_digest(path: Path):
+    st = path.stat()
+    return _file_digest_at(str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _file_digest_at(path: str, mtime_ns: int, size: int):
+    import re
+    data = Path(path).read_bytes()
+    includes = tuple(inc.decode(errors="replace")
+                     for inc in re.findall(rb'^\s*\.include\s+"([^"]+)"', data, re.M))
+    return hashlib.sha256(data).digest(), includes
+
+
 def source_key(path, isa: str, defsym: dict) -> str | None:
     """The key of an assembled program: the bytes of the source and of the files it includes (found
     beside it), the symbols, the ISA and rvsim's version; None when a file cannot be read."""
-    import re
     h = hashlib.sha256()
     h.update(json.dumps({"isa": isa, "defsym": defsym, "rvsim": rvsim_version(), "schema": SCHEMA},
                         sort_keys=True).encode())
@@ -95,14 +116,13 @@ def source_key(path, isa: str, defsym: dict) -> str | None:
             continue
         seen.add(p)
         try:
-            data = p.read_bytes()
+            file_digest, includes = _file_digest(p)
         except OSError:
             if p == Path(path):
                 return None
             continue
-        h.update(str(p.name).encode() + b"\0" + hashlib.sha256(data).digest())
-        for inc in re.findall(rb'^\s*\.include\s+"([^"]+)"', data, re.M):
-            todo.append(p.parent / inc.decode(errors="replace"))
+        h.update(str(p.name).encode() + b"\0" + file_digest)
+        todo.extend(p.parent / inc for inc in includes)
     return h.hexdigest()
 
 
