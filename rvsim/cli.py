@@ -99,6 +99,9 @@ def _machine(args, parser):
         from .timing.cli import load_for_cli
         timing_cfg = load_for_cli(args, parser)        # sets args.vlen from the preset
     args.vlen = args.vlen or 256
+    if args.isa is None and args.program.endswith((".s", ".S", ".asm")):
+        from .isa.arch import DEFAULT_ISA, isa_of_source
+        args.isa = isa_of_source(args.program) or DEFAULT_ISA
     try:
         machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen,
                           trap_misaligned=args.trap_misaligned, tile_te=args.tile_te)
@@ -145,6 +148,11 @@ def cmd_run(args, parser) -> int:
         from .trace import describe_insn
         insn = describe_insn(machine, info.pc)
         sys.stderr.write(f"rvsim: {what} at pc {info.pc:#x}" + (f": {insn}" if insn else "") + "\n")
+        if info.reason is StopReason.TRAP and info.cause == 2 and insn:
+            from .isa.arch import missing_extension
+            hint = missing_extension(int(insn.split()[0], 16), machine.isa_string)
+            if hint:
+                sys.stderr.write(f"rvsim: {hint}\n")
         status = EXIT_SIM_FAILURE
     stats = {
         "program": args.program,
@@ -154,7 +162,7 @@ def cmd_run(args, parser) -> int:
         "cycles": machine.csr["mcycle"],
         "seconds": round(seconds, 6),
         "mips": round(machine.instret / seconds / 1e6, 3) if seconds > 0 else None,
-        "isa": args.isa,
+        "isa": machine.isa_string,
         "vlen": args.vlen,
     }
     if timing is not None:
@@ -204,7 +212,9 @@ def build_run_parser() -> argparse.ArgumentParser:
                "with '-' go after '--' (rvsim run prog.elf --report -- -v input.txt).")
     p.add_argument("program", help="RV64 ELF executable, or an assembly file (.s/.S)")
     p.add_argument("args", nargs="*", help="arguments passed to the program")
-    p.add_argument("--isa", default="rv64gcv", help="ISA string (default rv64gcv)")
+    p.add_argument("--isa", default=None,
+                   help="ISA string (default: the program's own, from the ELF's .riscv.attributes or the "
+                        "source's .attribute arch; else rv64gcv)")
     p.add_argument("--vlen", type=int, default=None,
                    help="vector register length in bits (default 256, or the timing preset's)")
     p.add_argument("--tile-te", type=int, default=None, metavar="TE",

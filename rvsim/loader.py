@@ -26,6 +26,7 @@ ET_EXEC, ET_DYN = 2, 3
 PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3
 PF_X, PF_W, PF_R = 1, 2, 4
 SHT_SYMTAB = 2
+SHT_RISCV_ATTRIBUTES = 0x70000003     # .riscv.attributes (the ISA string GCC, clang and rvsim asm write)
 PN_XNUM = 0xFFFF
 _ELF_HEADER = struct.Struct("<HHIQQQIHHHHHH")        # Elf64_Ehdr after e_ident
 _PROGRAM_HEADER = struct.Struct("<IIQQQQQQ")         # Elf64_Phdr
@@ -76,6 +77,7 @@ class LoadedProgram:
     phnum: int = 0
     phentsize: int = 0
     argv: list[bytes] = field(default_factory=list)
+    arch: str | None = None     # the ISA of .riscv.attributes (as rvsim spells it), None when absent
 
 
 def read_elf(source, name: str | None = None) -> LoadedProgram:
@@ -137,6 +139,11 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
                     raise ValueError("the symbol table's string table does not exist")
                 symbols = _symbols(_section_data(raw, sh), _section_data(raw, sections[sh[6]]))
                 break
+        arch = None
+        for sh in sections:
+            if sh[1] == SHT_RISCV_ATTRIBUTES:
+                arch = _arch_attribute(_section_data(raw, sh))
+                break
     except LoadError:
         raise
     except (struct.error, ValueError, IndexError) as exc:
@@ -146,7 +153,63 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
                                          for seg in segments)
     return LoadedProgram(str(path), entry, segments, symbols, bare_metal=tohost is not None or semihosting,
                          semihosting=semihosting, tohost=tohost, fromhost=symbols.get("fromhost"),
-                         phdr=phdr, phnum=phnum, phentsize=phentsize)
+                         phdr=phdr, phnum=phnum, phentsize=phentsize, arch=arch)
+
+
+def _arch_attribute(data: bytes) -> str | None:
+    """Tag_RISCV_arch of a .riscv.attributes section ('A', then vendor subsections of tagged
+    attributes: an odd tag has a string value, an even tag a ULEB128), as an rvsim ISA string."""
+    from .isa.arch import isa_from_arch_string
+    if data[:1] != b"A":
+        return None
+    pos = 1
+    while pos + 4 <= len(data):
+        length = struct.unpack_from("<I", data, pos)[0]
+        end = min(pos + length, len(data))
+        vendor_end = data.find(b"\0", pos + 4, end)
+        if length < 5 or vendor_end < 0:
+            return None
+        if data[pos + 4:vendor_end] == b"riscv":
+            q = vendor_end + 1
+            while q + 5 <= end:                     # sub-subsections: tag, uint32 size, attributes
+                sub_tag, size = data[q], struct.unpack_from("<I", data, q + 1)[0]
+                sub_end = min(q + max(size, 5), end)
+                r = q + 5
+                while sub_tag == 1 and r < sub_end:
+                    tag, r = _uleb(data, r)
+                    if tag & 1 or tag == 0:         # a string (tags 4 and 6 etc. are numbers)
+                        nul = data.find(b"\0", r, sub_end)
+                        if nul < 0:
+                            return None
+                        if tag == 5:
+                            return isa_from_arch_string(data[r:nul].decode("ascii", "replace"))
+                        r = nul + 1
+                    else:
+                        _, r = _uleb(data, r)
+                q = sub_end
+        pos = end
+    return None
+
+
+def _uleb(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while pos < len(data):
+        b = data[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            break
+    return value, pos
+
+
+def elf_isa(source) -> str | None:
+    """The ISA an ELF (a path or its bytes) was built for, from its .riscv.attributes; None when it does
+    not say or is not a readable RISC-V ELF."""
+    try:
+        return read_elf(source).arch
+    except LoadError:
+        return None
 
 
 def _table(raw: bytes, offset: int, entsize: int, count: int, record: struct.Struct, what: str):
@@ -219,6 +282,8 @@ def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
 
     prog = read_elf(path, name)
     path = prog.path
+    if prog.arch and getattr(machine, "isa_from_program", False) and prog.arch != machine.isa_string:
+        machine.set_isa(prog.arch)                  # the ISA the program was built for
     base = _choose_window(prog, machine.memory_size)
     if prog.bare_metal:
         flags = lib.RV_CFG_EBREAK_TO_HOST if prog.semihosting else 0

@@ -171,7 +171,7 @@ class Machine(VectorViews):
     >>> info = m.run()                  # doctest: +SKIP
     """
 
-    def __init__(self, isa_string: str = "rv64gc", *, memory_base: int = 0,
+    def __init__(self, isa_string: str | None = None, *, memory_base: int = 0,
                  memory_size: int = DEFAULT_MEMORY, vlen: int = 256, trap_misaligned: bool = False,
                  vector_agnostic: str = "undisturbed", deterministic: bool = True,
                  tile_te: int | None = None,
@@ -182,6 +182,11 @@ class Machine(VectorViews):
             raise ValueError("vector_agnostic must be 'undisturbed' or 'ones'")
         self.vector_agnostic = vector_agnostic
         self.deterministic = deterministic
+        # no ISA given: the default until load_elf reads the program's own (.riscv.attributes)
+        self.isa_from_program = isa_string is None
+        if isa_string is None:
+            from .isa.arch import DEFAULT_ISA
+            isa_string = DEFAULT_ISA
         self.extensions = isa.parse_isa_string(isa_string)
         self.isa_string = isa_string
         self.trap_misaligned = trap_misaligned
@@ -227,6 +232,12 @@ class Machine(VectorViews):
             lib.rv_add_breakpoint(self._core, bp)
         if self.timing is not None:
             self.timing._attach()           # the cycle model follows the machine to its new core
+
+    def set_isa(self, isa_string: str) -> None:
+        """Change the extensions (before a program is loaded: this re-creates the core)."""
+        self.extensions = isa.parse_isa_string(isa_string)
+        self.isa_string = isa_string
+        self._reconfigure(flags=self._flags)
 
     def _reconfigure(self, *, base: int | None = None, size: int | None = None,
                      flags: int | None = None) -> None:

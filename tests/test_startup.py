@@ -24,7 +24,7 @@ SMALL_ELF = PROGRAMS / "exit_code.elf"
 # Everything of rvsim that `rvsim run prog.elf` may import.
 RUN_ELF_MODULES = {
     "rvsim", "rvsim.__main__", "rvsim.cli", "rvsim.runargs", "rvsim.machine", "rvsim._core",
-    "rvsim._core.lib", "rvsim.errors", "rvsim.isa", "rvsim.isa.csrs", "rvsim.views", "rvsim.loader",
+    "rvsim._core.lib", "rvsim.errors", "rvsim.isa", "rvsim.isa.arch", "rvsim.isa.csrs", "rvsim.views", "rvsim.loader",
     "rvsim.host",
 }
 HEAVY = ("numpy", "elftools", "lark", "rich", "prompt_toolkit", "matplotlib", "pandas", "hypothesis",

@@ -14,7 +14,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output format (default: elf)")
     p.add_argument("--defsym", action="append", default=[], metavar="NAME=VALUE",
                    help="define an absolute symbol")
-    p.add_argument("-march", "--march", dest="march", default="rv64gc", help="ISA string (default rv64gc)")
+    p.add_argument("-march", "--march", dest="march", default=None,
+                   help="ISA string (default: the first source's `.attribute arch`, else rv64gcv, as for "
+                        "`rvsim run`)")
     p.add_argument("-I", dest="include", action="append", default=[], metavar="DIR",
                    help="directory searched by .include")
     return p
@@ -37,6 +39,9 @@ def main_asm(argv=None) -> int:
         except ValueError:
             print(f"rvsim asm: --defsym {name}: `{value}` is not a number", file=sys.stderr)
             return 2
+    if args.march is None:
+        from ..isa.arch import DEFAULT_ISA, isa_of_source
+        args.march = isa_of_source(args.sources[0]) or DEFAULT_ISA
     try:
         prog = assemble_files(args.sources, defsym=defsym, march=args.march, include_dirs=args.include)
     except AsmError as e:

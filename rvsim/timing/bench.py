@@ -1,31 +1,45 @@
-"""``rvsim bench``: sweeps of kernels x sizes x presets on the cycle model.
+"""``rvsim bench``: design-space sweeps on the cycle model.
 
-Each point assembles a kernel of asm/ with ``--defsym N=size`` (plus the kernel's own symbols, e.g.
-LMUL), runs it on a machine with the preset's VLEN and reads the model's clock at the kernel's
-``kernel_begin`` and ``kernel_end`` labels (the whole run when it has none), so that filling the inputs
-and checking the result are not counted.  Work is the kernel's nominal operation count (2 N^3 for a
-matrix multiply: one multiply and one add per term), so FLOP/cycle compares across kernels; for the
-vector FP kernels the utilisation is FLOP/cycle divided by the preset's peak (arith pipes x width /
-SEW x 2).  Points run in parallel over processes.
+A sweep is every kernel x size x preset x parameter-grid point.  A kernel is a built-in name (``rvsim bench
+--list``), an assembly file (sized with ``--defsym N=size``), an ELF executable (given the size as its
+first argument), or, from Python, a callable that builds a program for a size.  ``--set KEY=V1,V2,...``
+sweeps any preset key (``vector.width.arith``, ``memory.l1d.size``, ``core.issue_width`` ...).
+
+Only the kernel's region is timed: the program runs at functional speed with the model off up to its
+``kernel_begin`` label, on the model up to ``kernel_end``, and functionally again through its self-check
+(without both labels, the whole program is timed).  Every point is keyed by a hash of the program's bytes,
+the full resolved parameters and rvsim's version, and stored in a result cache as soon as it is measured,
+so an interrupted sweep resumes and a repeated one is instant (``--no-cache`` measures again).  Points run
+in worker processes (``--jobs``) or on a Dask cluster (``--dask tcp://SCHEDULER:8786`` or ``--dask
+local:N``).  docs/sweeps.md describes it all.
 
     rvsim bench                                       # the default sweep
+    rvsim bench --kernel asm/matmul_rvv_fp32.s --defsym LMUL=4 --size 16 --size 32 --preset x60 \\
+        --set vector.width.arith=128,256,512 --set memory.l1d.size=16K,32K,64K --out points.parquet
     rvsim bench --kernel rvv_fp32_blocked --preset ara --size 16 --size 32 --size 64 --plot ara.png
+    rvsim bench --dask local:2 ...                    # a LocalCluster of 2 worker processes
     rvsim bench --list
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
+import io
+import itertools
 import json
+import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
+
+EXIT_INTERRUPTED = 130
 
 
 @dataclass(frozen=True)
 class Kernel:
-    """A benchmark kernel: an assembly file of asm/ and how to size and count it."""
+    """A built-in benchmark kernel: an assembly file of asm/ and how to size and count it."""
 
     name: str
     file: str                       # under the asm directory
@@ -82,6 +96,12 @@ KERNELS = {k.name: k for k in (
 
 DEFAULT_KERNELS = ("int32", "fp32", "rvv_fp32_m4", "rvv_fp32_blocked", "gemv", "conv2d")
 DEFAULT_PRESETS = ("x60", "c908")
+DEFAULT_ISA = "rv64gcv"
+REGION = ("kernel_begin", "kernel_end")
+
+
+class BenchError(ValueError):
+    """A sweep that cannot be set up (unknown kernel, bad --set, a program that does not assemble)."""
 
 
 def asm_dir() -> Path:
@@ -93,13 +113,320 @@ def asm_dir() -> Path:
                             "give --asm-dir)")
 
 
+# ------------------------------------------------------------------ kernels as program sources
+
+@dataclass
+class Built:
+    """One program ready to run: its ELF bytes and what a point needs to know about it."""
+
+    elf: bytes
+    isa: str
+    argv: tuple = ()
+    work: int | None = None         # nominal operation count (None: use the model's FP count)
+    fp: bool = True
+    sew: int = 32
+    vector: bool = True
+
+
+class Source:
+    """A kernel of a sweep: ``build(size, defsym)`` gives the program for one size."""
+
+    name: str = "?"
+    sizes: tuple = (None,)
+    fp: bool = True
+    sew: int = 32
+    vector: bool = True
+
+    def accepts(self, size) -> str | None:
+        """None when ``size`` is valid for this kernel, else why not."""
+        return None
+
+    def build(self, size, defsym: dict, store=None) -> Built:
+        """``store``: a ResultCache that may hold the program already built (assembly only)."""
+        raise NotImplementedError
+
+
+class AsmSource(Source):
+    """An assembly file, assembled by rvsim with ``--defsym N=size`` (and any other symbols)."""
+
+    def __init__(self, path, *, isa: str | None = None, defsym=(), size_symbol: str = "N",
+                 name: str | None = None, work: Callable | None = None, fp=True, sew=32, vector=True,
+                 sizes=(None,), multiple=1, max_size=1 << 30):
+        self.path = str(path)
+        self.name = name or Path(path).name
+        self.isa = isa
+        self.defsym = dict(defsym)
+        self.size_symbol = size_symbol
+        self.work_of = work
+        self.fp, self.sew, self.vector, self.sizes = fp, sew, vector, tuple(sizes)
+        self.multiple, self.max_size = multiple, max_size
+
+    def accepts(self, size):
+        if size is None:
+            return None
+        if size % self.multiple:
+            return f"N must be a multiple of {self.multiple}"
+        if size > self.max_size:
+            return f"N must be at most {self.max_size}"
+        return None
+
+    def build(self, size, defsym, store=None):
+        from ..isa.arch import isa_of_source
+        from .cache import source_key
+        syms = dict(self.defsym)
+        syms.update(defsym)
+        if size is not None:
+            syms[self.size_symbol] = size
+        isa = self.isa or isa_of_source(self.path) or DEFAULT_ISA
+        key = source_key(self.path, isa, syms) if store is not None else None
+        elf = store.get_program(key) if key else None
+        if elf is None:
+            from ..asm import AsmError, assemble_files
+            try:
+                elf = assemble_files([self.path], defsym=syms, march=isa).to_elf()
+            except AsmError as exc:
+                raise BenchError(str(exc)) from None
+            except OSError as exc:
+                raise BenchError(f"{self.path}: {exc.strerror or exc}") from None
+            if key:
+                store.put_program(key, elf)
+        work = self.work_of(size) if self.work_of is not None and size is not None else None
+        return Built(elf, isa, work=work, fp=self.fp, sew=self.sew, vector=self.vector)
+
+
+def builtin_source(name: str, asm: str | None = None) -> AsmSource:
+    k = KERNELS[name]
+    return AsmSource(Path(asm or asm_dir()) / k.file, isa=k.isa, defsym=k.defsym, name=k.name,
+                     work=WORK[k.work], fp=k.fp, sew=k.sew, vector=k.vector, sizes=k.sizes,
+                     multiple=k.multiple, max_size=k.max_size)
+
+
+class ElfSource(Source):
+    """An ELF executable; a size is passed as its first argument (``prog 64``)."""
+
+    def __init__(self, path, *, isa: str | None = None, name: str | None = None, fp=True, sew=32):
+        self.path, self.name, self.isa, self.fp, self.sew = str(path), name or Path(path).name, isa, fp, sew
+
+    def build(self, size, defsym, store=None):
+        from ..loader import elf_isa
+        try:
+            data = Path(self.path).read_bytes()
+        except OSError as exc:
+            raise BenchError(f"{self.path}: {exc.strerror or exc}") from None
+        if data[:4] != b"\x7fELF":
+            raise BenchError(f"{self.path}: not an ELF file (assembly files end in .s or .S)")
+        isa = self.isa or elf_isa(data) or DEFAULT_ISA
+        argv = (self.name,) + (() if size is None else (str(size),))
+        return Built(data, isa, argv=argv, fp=self.fp, sew=self.sew)
+
+
+class CallableSource(Source):
+    """A Python callable ``fn(size)`` returning an assembled :class:`rvsim.asm.Program`, ELF bytes or a
+    path to an ELF (optionally with ``isa=``, ``work=`` from :class:`Built`: return a Built then)."""
+
+    def __init__(self, fn, *, name: str | None = None, isa: str | None = None, sizes=(None,)):
+        self.fn, self.name, self.isa = fn, name or getattr(fn, "__name__", "callable"), isa
+        self.sizes = tuple(sizes)
+
+    def build(self, size, defsym, store=None):
+        from ..loader import elf_isa
+        made = self.fn(size) if not defsym else self.fn(size, **defsym)
+        if isinstance(made, Built):
+            return made
+        if hasattr(made, "to_elf"):               # an rvsim.asm.Program
+            data = made.to_elf()
+        elif isinstance(made, (bytes, bytearray)):
+            data = bytes(made)
+        else:
+            data = Path(made).read_bytes()
+        return Built(data, self.isa or elf_isa(data) or DEFAULT_ISA)
+
+
+def make_source(spec, asm: str | None = None, isa: str | None = None, size_symbol: str = "N") -> Source:
+    """A kernel from what the user named: a built-in kernel, a .s/.S file, an ELF file or a callable."""
+    if isinstance(spec, Source):
+        return spec
+    if callable(spec):
+        return CallableSource(spec, isa=isa)
+    text = str(spec)
+    if text in KERNELS and not os.path.exists(text):
+        if isa:
+            src = builtin_source(text, asm)
+            src.isa = isa
+            return src
+        return builtin_source(text, asm)
+    if not os.path.exists(text):
+        raise BenchError(f"unknown kernel {text!r}: not a built-in kernel (rvsim bench --list) and no such "
+                         "file")
+    if text.endswith((".s", ".S", ".asm")):
+        return AsmSource(text, isa=isa, size_symbol=size_symbol)
+    return ElfSource(text, isa=isa)
+
+
+# ------------------------------------------------------------------ parameter grids
+
+def parse_size(text: str) -> int:
+    """An integer, with an optional K/M/G (binary) suffix: 16K = 16384."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    t = text.strip().lower().removesuffix("ib").removesuffix("b") if text.strip().lower() not in ("b",) \
+        else text
+    if t and t[-1] in units:
+        return int(float(t[:-1]) * units[t[-1]])
+    return int(t, 0)
+
+
+def _default_at(key: str):
+    from .config import DEFAULTS
+    node = DEFAULTS
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            where = key[:key.index(part)].rstrip(".") if part in key else ""
+            valid = ", ".join(sorted(node)) if isinstance(node, dict) else ""
+            raise BenchError(f"--set {key}: no timing parameter {key!r}"
+                             + (f" (valid keys{' in ' + where if where else ''}: {valid})" if valid else ""))
+        node = node[part]
+    if isinstance(node, dict):
+        raise BenchError(f"--set {key}: {key!r} is a table; name one of its keys: {', '.join(sorted(node))}")
+    return node
+
+
+def parse_value(key: str, text: str):
+    """A --set value in the type of the parameter it sets."""
+    default = _default_at(key)
+    t = text.strip()
+    try:
+        if isinstance(default, bool):
+            if t.lower() in ("true", "1", "yes", "on"):
+                return True
+            if t.lower() in ("false", "0", "no", "off"):
+                return False
+            raise ValueError
+        if isinstance(default, int):
+            return parse_size(t)
+        if isinstance(default, float):
+            return float(t)
+    except ValueError:
+        kind = "true or false" if isinstance(default, bool) else type(default).__name__
+        raise BenchError(f"--set {key}={text}: {t!r} is not a {kind}") from None
+    return t
+
+
+def parse_grid(items) -> dict[str, list]:
+    """``["vector.width.arith=128,256", "memory.l1d.size=16K,32K"]`` -> {key: [values]} (in order)."""
+    grid: dict[str, list] = {}
+    for item in items or ():
+        key, eq, values = item.partition("=")
+        key = key.strip()
+        if not eq or not key or not values.strip():
+            raise BenchError(f"--set {item!r}: write KEY=VALUE[,VALUE...], e.g. vector.width.arith=128,256")
+        grid[key] = [parse_value(key, v) for v in values.split(",") if v.strip()]
+    return grid
+
+
+def apply_settings(cfg: dict, settings: dict) -> dict:
+    """A copy of the preset ``cfg`` with dotted-key settings applied and checked."""
+    from .config import TimingConfigError, parse_config
+    out = copy.deepcopy(cfg)
+    for key, value in settings.items():
+        _default_at(key)
+        node = out
+        *path, last = key.split(".")
+        for part in path:
+            node = node[part]
+        node[last] = value
+    try:
+        return parse_config(out, f"{cfg.get('name') or 'preset'} with "
+                                 + ", ".join(f"{k}={v}" for k, v in settings.items()))
+    except TimingConfigError as exc:
+        raise BenchError(str(exc)) from None
+
+
+def parse_defsyms(items) -> dict[str, list[int]]:
+    """``--defsym NAME=V1,V2`` (a grid of assembly symbols) -> {NAME: [values]}."""
+    out: dict[str, list[int]] = {}
+    for item in items or ():
+        name, _, values = item.partition("=")
+        try:
+            out[name.strip()] = [int(v, 0) for v in values.split(",") if v.strip()] or [1]
+        except ValueError:
+            raise BenchError(f"--defsym {item!r}: values must be integers") from None
+    return out
+
+
+# ------------------------------------------------------------------ measuring one point
+
+def measure(task: dict) -> dict:
+    """Run one point (in a worker process or on a Dask worker): a pure function of ``task``, which holds
+    the ELF bytes, the ISA, the resolved timing config, argv, the instruction limit and the region labels.
+    Returns the raw counters over the region (JSON-able)."""
+    from ..errors import RvsimError
+    from ..host import LinuxEnvironment, SemihostEnvironment
+    from ..loader import read_elf
+    from ..machine import Machine, StopReason
+
+    cfg = task["config"]
+    vec = cfg["vector"]
+    vlen = vec["vlen"] if vec["enabled"] else 256
+    out = io.BytesIO()
+    result = {"ok": True, "error": "", "region": "kernel", "exit_code": None}
+    try:
+        info = read_elf(task["elf"])
+        env = (SemihostEnvironment(stdout=out, stdin=io.BytesIO()) if info.semihosting else
+               None if info.bare_metal else LinuxEnvironment(stdout=out, stdin=io.BytesIO()))
+        m = Machine(task["isa"], vlen=vlen, env=env)
+        m.load_elf(task["elf"], argv=list(task.get("argv") or ["kernel"]))
+        limit = task.get("max_instructions")
+        begin, end = task.get("region") or REGION
+        timing = None
+        if begin in m.symbols and end in m.symbols:
+            # setup at functional speed; the model runs from the region's first instruction
+            m.add_breakpoint(begin)
+            stop = m.run(limit)
+            m.remove_breakpoint(begin)
+            if stop.reason is StopReason.BREAKPOINT:
+                timing = m.enable_timing(cfg)
+                m.add_breakpoint(end)
+                stop = m.run(limit)
+                m.remove_breakpoint(end)
+                totals = timing.totals()
+                instructions = totals["instructions"]
+                m.disable_timing()
+                if stop.reason is StopReason.BREAKPOINT:
+                    stop = m.run(limit)          # the self-check, functional again
+        else:
+            result["region"] = "program"
+            timing = m.enable_timing(cfg)
+            stop = m.run(limit)
+            totals = timing.totals()
+            instructions = totals["instructions"]
+        if timing is None:
+            raise RvsimError(f"the program never reached {begin} ({stop.reason.value} at {stop.pc:#x})")
+        if stop.reason is not StopReason.EXIT or stop.exit_code != 0:
+            result["ok"] = False
+            result["error"] = (f"exit code {stop.exit_code}" if stop.reason is StopReason.EXIT
+                               else f"stopped: {stop.reason.value} at {stop.pc:#x}")
+            tail = out.getvalue().decode(errors="replace").strip().splitlines()
+            if tail:
+                result["error"] += f" ({tail[-1][:200]})"
+        result["exit_code"] = stop.exit_code
+    except (RvsimError, ValueError) as exc:
+        return {"ok": False, "error": str(exc).splitlines()[0], "region": result["region"], "cycles": 0,
+                "instructions": 0, "stalls": {}, "cache": {}, "vector": {}, "flops": 0, "exit_code": None}
+    result.update(cycles=totals["cycles"], instructions=instructions, stalls=totals["stalls"],
+                  cache=totals["cache"], vector=totals["vector"], flops=totals["flops"],
+                  branches=totals["branches"], mispredicts=totals["mispredicts"])
+    return result
+
+
+# ------------------------------------------------------------------ points and results
+
 @dataclass
 class Point:
-    """One measured point of a sweep."""
+    """One measured point of a sweep (the fields the table, CSV and JSON show)."""
 
     kernel: str
     preset: str
-    n: int
+    n: int | None
     cycles: int = 0
     instructions: int = 0
     work: int = 0
@@ -110,6 +437,10 @@ class Point:
     ok: bool = True
     error: str = ""
     stalls: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)     # the swept parameters and defsyms of this point
+    raw: dict = field(default_factory=dict, repr=False)
+    key: str = ""
+    cached: bool = False
 
     @property
     def ipc(self) -> float:
@@ -125,12 +456,39 @@ class Point:
 
     def to_dict(self) -> dict:
         d = asdict(self)
+        d.pop("raw")
         d.update(ipc=round(self.ipc, 4), work_per_cycle=round(self.work_per_cycle, 4),
                  utilisation=None if self.utilisation is None else round(self.utilisation, 4))
         return d
 
+    def row(self, cfg: dict | None = None) -> dict:
+        """One flat DataFrame row: parameters, counters, stall breakdown, rates."""
+        from . import STALL_CAUSES, VECTOR_PIPES
+        raw = self.raw
+        cache = raw.get("cache", {})
+        vec = raw.get("vector", {})
+        d = {"kernel": self.kernel, "preset": self.preset, "size": self.n}
+        d.update(self.settings)
+        d.update(cycles=self.cycles, instructions=self.instructions, ipc=self.ipc, work=self.work,
+                 work_per_cycle=self.work_per_cycle, flops=self.model_flops,
+                 flops_per_cycle=self.model_flops / self.cycles if self.cycles else 0.0,
+                 peak=self.peak, utilisation=self.utilisation)
+        for c in STALL_CAUSES:
+            d[f"stall_{c}"] = raw.get("stalls", {}).get(c, 0)
+        dram = cache.get("dram_bytes", 0)
+        d.update(l1d_accesses=cache.get("l1d_accesses", 0), l1d_misses=cache.get("l1d_misses", 0),
+                 l2_misses=cache.get("l2_misses", 0), dram_bytes=dram,
+                 dram_bytes_per_cycle=dram / self.cycles if self.cycles else 0.0,
+                 flops_per_dram_byte=self.model_flops / dram if dram else float("nan"))
+        for p in VECTOR_PIPES:
+            busy = vec.get("busy", {}).get(p, 0)
+            pipes = max(1, cfg["vector"]["pipes"][p]) if cfg else 1
+            d[f"vbusy_{p}"] = busy / (self.cycles * pipes) if self.cycles else 0.0
+        d.update(region=self.region, ok=self.ok, error=self.error, cached=self.cached, key=self.key)
+        return d
 
-def peak_per_cycle(cfg: dict, kernel: Kernel) -> float:
+
+def peak_per_cycle(cfg: dict, kernel) -> float:
     """Vector FP peak: every arithmetic pipe doing a full-width FMA each cycle (0 when not meaningful)."""
     vec = cfg["vector"]
     if not (kernel.vector and kernel.fp and vec["enabled"]):
@@ -139,104 +497,288 @@ def peak_per_cycle(cfg: dict, kernel: Kernel) -> float:
     return max(1, vec["pipes"]["arith"]) * width / kernel.sew * 2
 
 
+def bandwidth_roof(cfg: dict) -> float:
+    """The preset's DRAM bytes per cycle (0: not limited)."""
+    return float(cfg["memory"]["dram"]["bandwidth"])
+
+
+@dataclass
+class PlannedPoint:
+    kernel: str
+    size: int | None
+    preset: str
+    settings: dict
+    config: dict
+    built: Built
+    task: dict
+    key: str
+
+
+def _point_from(plan: PlannedPoint, raw: dict, cached: bool) -> Point:
+    b = plan.built
+    work = b.work if b.work is not None else raw.get("flops", 0)
+    return Point(plan.kernel, plan.preset, plan.size, cycles=raw.get("cycles", 0),
+                 instructions=raw.get("instructions", 0), work=work, fp=b.fp,
+                 model_flops=raw.get("flops", 0), peak=peak_per_cycle(plan.config, b),
+                 region=raw.get("region", "kernel"), ok=raw.get("ok", False), error=raw.get("error", ""),
+                 stalls={k: v for k, v in raw.get("stalls", {}).items() if v}, settings=dict(plan.settings),
+                 raw=raw, key=plan.key, cached=cached)
+
+
+def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None, isa=None,
+         size_symbol="N", max_instructions=None, region=REGION, warn=None, store=None) -> list[PlannedPoint]:
+    """Every kernel x size x defsym x preset x grid point, each program built once (``store``: a
+    ResultCache whose assembled programs are reused)."""
+    from .cache import digest, point_key
+    from .config import TimingConfigError, load_config
+    sources = [make_source(k, asm, isa, size_symbol) for k in kernels]
+    presets = list(presets or DEFAULT_PRESETS)
+    try:
+        base = {p: load_config(p) for p in presets}
+    except TimingConfigError as exc:
+        raise BenchError(str(exc)) from None
+    grid = dict(grid or {})
+    combos = [dict(zip(grid, vals)) for vals in itertools.product(*grid.values())] if grid else [{}]
+    dgrid = dict(defsym or {})
+    dcombos = [dict(zip(dgrid, vals)) for vals in itertools.product(*dgrid.values())] if dgrid else [{}]
+    configs, config_digests = {}, {}
+    for p in presets:
+        for combo in combos:
+            ck = (p, json.dumps(combo, sort_keys=True))
+            configs[ck] = apply_settings(base[p], combo)
+            config_digests[ck] = digest(configs[ck])
+    points = []
+    for src in sources:
+        for n in (list(sizes) if sizes else list(src.sizes)):
+            why = src.accepts(n)
+            if why:
+                if warn:
+                    warn(f"skipping {src.name} at N={n} ({why})")
+                continue
+            for dcombo in dcombos:
+                built = src.build(n, dcombo, store)
+                elf_digest = digest(built.elf)
+                for p in presets:
+                    for combo in combos:
+                        ck = (p, json.dumps(combo, sort_keys=True))
+                        cfg = configs[ck]
+                        task = {"elf": built.elf, "isa": built.isa, "config": cfg, "argv": list(built.argv),
+                                "max_instructions": max_instructions, "region": list(region)}
+                        key = point_key(elf_digest, built.isa, config_digests[ck], built.argv,
+                                        max_instructions, list(region))
+                        settings = dict(combo)
+                        settings.update({f"defsym.{k}": v for k, v in dcombo.items()})
+                        points.append(PlannedPoint(src.name, n, cfg["name"] or str(p), settings, cfg,
+                                                   built, task, key))
+    return points
+
+
+# ------------------------------------------------------------------ running a sweep
+
+def _run_local(todo, jobs, on_result):
+    if jobs <= 1:
+        for pp in todo:
+            on_result(pp, measure(pp.task))
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(measure, pp.task): pp for pp in todo}
+        try:
+            for fut in as_completed(futures):
+                on_result(futures[fut], fut.result())
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+
+
+def dask_client(address: str):
+    """A dask.distributed Client: ``local:N`` starts a LocalCluster of N worker processes (one thread
+    each), anything else is a scheduler address (tcp://host:8786)."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise BenchError("--dask needs dask.distributed (pip install 'rvsim[sweep]')") from None
+    if address.startswith("local"):
+        _, _, n = address.partition(":")
+        try:
+            workers = int(n or os.cpu_count() or 1)
+        except ValueError:
+            raise BenchError(f"--dask {address}: write local:N with N worker processes") from None
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        return Client(cluster)
+    try:
+        return Client(address, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise BenchError(f"--dask {address}: cannot reach the scheduler: {exc}") from None
+
+
+def _run_dask(todo, client, on_result, retries: int):
+    from dask.distributed import as_completed
+    # a point's key is its cache key: the scheduler never runs the same point twice at once
+    futures = {}
+    for pp in todo:
+        fut = client.submit(measure, pp.task, key=f"rvsim-point-{pp.key}", retries=retries, pure=False)
+        futures[fut] = pp
+    try:
+        for fut in as_completed(list(futures)):
+            on_result(futures[fut], fut.result())
+    except BaseException:
+        client.cancel(list(futures))
+        raise
+
+
+def run_sweep(points: list[PlannedPoint], *, cache=None, use_cache=True, jobs=2, dask=None, retries=3,
+              progress=None) -> list[Point]:
+    """Measure every planned point not already in the cache (written to it as each arrives); returns
+    the points in plan order.  ``cache``: a ResultCache, a directory, or None for the user cache.
+    ``dask``: a scheduler address, ``local:N`` or a dask.distributed Client."""
+    from .cache import ResultCache
+    store = None
+    if use_cache:
+        store = cache if isinstance(cache, ResultCache) else ResultCache(cache)
+    results: dict[str, tuple[dict, bool]] = {}
+    if store is not None:
+        for k, v in store.get_many({pp.key for pp in points}).items():
+            results[k] = (v, True)
+    todo, seen = [], set()
+    for pp in points:
+        if pp.key not in results and pp.key not in seen:
+            seen.add(pp.key)
+            todo.append(pp)
+    if progress:
+        progress.start(len(points), len(points) - len(todo))
+
+    def on_result(pp, raw):
+        results[pp.key] = (raw, False)
+        if store is not None:
+            store.put(pp.key, raw)
+        if progress:
+            progress.advance(pp)
+
+    try:
+        if todo:
+            if dask is not None:
+                client, own = (dask, False) if not isinstance(dask, str) else (dask_client(dask), True)
+                try:
+                    _run_dask(todo, client, on_result, retries)
+                finally:
+                    if own:
+                        cluster = getattr(client, "cluster", None)
+                        client.close()
+                        if cluster is not None:
+                            cluster.close()
+            else:
+                _run_local(todo, jobs, on_result)
+    finally:
+        if progress:
+            progress.stop()
+        if store is not None and not isinstance(cache, ResultCache):
+            store.close()
+    return [_point_from(pp, *results[pp.key]) for pp in points if pp.key in results]
+
+
+def to_frame(points: list[Point], configs=None):
+    """A pandas DataFrame, one row per point (see :meth:`Point.row` for the columns)."""
+    import pandas as pd
+    rows = [p.row(configs[i] if configs else None) for i, p in enumerate(points)]
+    return pd.DataFrame(rows)
+
+
+def sweep(kernels=DEFAULT_KERNELS, sizes=None, presets=DEFAULT_PRESETS, grid=None, *, defsym=None,
+          jobs: int = 2, dask=None, cache=None, use_cache: bool = True, asm=None, isa=None,
+          max_instructions=None, retries: int = 3, progress=None, frame: bool = True):
+    """The Python API: measure a sweep and return a pandas DataFrame (one row per point) or, with
+    ``frame=False``, the list of :class:`Point`.
+
+    >>> df = sweep(["rvv_fp32_m4", "asm/my_kernel.s", build_fn], sizes=[16, 32], presets=["x60"],
+    ...            grid={"vector.width.arith": [128, 256, 512]}, dask="local:2")   # doctest: +SKIP
+
+    ``grid`` maps dotted preset keys to value lists (or pass the ``--set`` strings through
+    :func:`parse_grid`); ``defsym`` maps assembly symbols to value lists.
+    """
+    if isinstance(grid, (list, tuple)):
+        grid = parse_grid(grid)
+    from .cache import ResultCache
+    store = None
+    if use_cache:
+        store = cache if isinstance(cache, ResultCache) else ResultCache(cache)
+    try:
+        planned = plan(kernels, sizes, presets, grid, defsym, asm=asm, isa=isa,
+                       max_instructions=max_instructions, store=store)
+        points = run_sweep(planned, cache=store, use_cache=use_cache, jobs=jobs, dask=dask,
+                           retries=retries, progress=progress)
+    finally:
+        if store is not None and store is not cache:
+            store.close()
+    if not frame:
+        return points
+    by_key = {pp.key: pp.config for pp in planned}
+    return to_frame(points, [by_key[p.key] for p in points])
+
+
 def run_point(kernel_name: str, n: int, preset: str, asm: str | None = None,
               max_instructions: int | None = None) -> Point:
-    """Assemble, run and time one kernel at one size on one preset (runs in a worker process)."""
-    from ..asm import AsmError, assemble_files
-    from ..host import LinuxEnvironment
-    from ..machine import Machine, StopReason
-    from . import load_config
-    import io
-
-    kernel = KERNELS[kernel_name]
-    cfg = load_config(preset)
-    point = Point(kernel.name, cfg["name"] or str(preset), n, fp=kernel.fp,
-                  work=WORK[kernel.work](n), peak=peak_per_cycle(cfg, kernel))
-    path = Path(asm or asm_dir()) / kernel.file
-    defsym = dict(kernel.defsym)
-    defsym["N"] = n
-    try:
-        prog = assemble_files([str(path)], defsym=defsym, march=kernel.isa)
-    except (AsmError, OSError) as exc:
-        point.ok, point.error = False, str(exc).splitlines()[0]
-        return point
-    vlen = cfg["vector"]["vlen"] if cfg["vector"]["enabled"] else 256
-    out = io.BytesIO()
-    m = Machine(kernel.isa, vlen=vlen, env=LinuxEnvironment(stdout=out, stdin=io.BytesIO()))
-    timing = m.enable_timing(cfg)
-    m.load_elf(prog.to_elf(), name=str(path))
-    syms = m.symbols
-    marks = [s for s in ("kernel_begin", "kernel_end") if s in syms]
-    snapshots = []
-    if len(marks) == 2:
-        for s in marks:
-            m.add_breakpoint(s)
-        for _ in marks:
-            info = m.run(max_instructions)
-            if info.reason is not StopReason.BREAKPOINT:
-                break
-            snapshots.append((timing.cycles, m.instret, timing.totals()))
-        for s in marks:
-            m.remove_breakpoint(s)
-    info = m.run(max_instructions)
-    if info.reason is not StopReason.EXIT or info.exit_code != 0:
-        point.ok = False
-        point.error = (f"exit code {info.exit_code}" if info.reason is StopReason.EXIT
-                       else f"stopped: {info.reason.value} at {info.pc:#x}")
-    if len(snapshots) == 2:
-        (c0, i0, t0), (c1, i1, t1) = snapshots
-        point.cycles, point.instructions = c1 - c0, i1 - i0
-        point.model_flops = t1["flops"] - t0["flops"]
-        point.stalls = {k: t1["stalls"][k] - t0["stalls"][k] for k in t1["stalls"]
-                        if t1["stalls"][k] - t0["stalls"][k]}
-    else:
-        t = timing.totals()
-        point.region = "program"
-        point.cycles, point.instructions, point.model_flops = t["cycles"], m.instret, t["flops"]
-        point.stalls = {k: v for k, v in t["stalls"].items() if v}
-    return point
+    """One built-in kernel at one size on one preset, measured now (no cache)."""
+    planned = plan([kernel_name], [n], [preset], asm=asm, max_instructions=max_instructions)
+    pp = planned[0]
+    return _point_from(pp, measure(pp.task), False)
 
 
-def _sizes_for(kernel: Kernel, sizes) -> list[int]:
-    return [n for n in (sizes or kernel.sizes) if n % kernel.multiple == 0 and n <= kernel.max_size]
+class RichProgress:
+    """A rich progress bar on stderr (a plain count when stderr is not a terminal)."""
 
+    def __init__(self, file=None):
+        self.file = file or sys.stderr
+        self._bar = None
+        self.measured = 0
+        self.cached = 0
 
-def sweep(kernels, sizes, presets, jobs: int = 2, asm: str | None = None, progress=None) -> list[Point]:
-    """Every kernel x size x preset, in parallel over `jobs` processes (1: in this process)."""
-    tasks = [(k, n, p) for k in kernels for p in presets for n in _sizes_for(KERNELS[k], sizes)]
-    points: list[Point] = []
-    if jobs <= 1:
-        for k, n, p in tasks:
-            points.append(run_point(k, n, p, asm))
-            if progress:
-                progress(points[-1])
-        return points
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(run_point, k, n, p, asm) for k, n, p in tasks]
-        for fut in futures:
-            points.append(fut.result())
-            if progress:
-                progress(points[-1])
-    return points
+    def start(self, total, cached):
+        self.cached = cached
+        if not self.file.isatty():
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        self._bar = Progress(TextColumn("[bold]rvsim bench"), BarColumn(), MofNCompleteColumn(),
+                             TimeRemainingColumn(), TextColumn("{task.description}"),
+                             console=Console(file=self.file), transient=True)
+        self._bar.start()
+        self._task = self._bar.add_task("", total=total, completed=cached)
+
+    def advance(self, pp):
+        self.measured += 1
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, description=f"{pp.kernel} N={pp.size} {pp.preset}")
+
+    def stop(self):
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
 
 # ------------------------------------------------------------------ output
 
-def print_table(points, file=None) -> None:
+def print_table(points, file=None, settings_columns=()) -> None:
     from rich.console import Console
     from rich.table import Table
     con = Console(file=file or sys.stdout, highlight=False)
     if not con.is_terminal:
-        con = Console(file=file or sys.stdout, highlight=False, width=160)
+        con = Console(file=file or sys.stdout, highlight=False, width=200)
     t = Table(show_edge=False, box=None, pad_edge=False)
-    for col, just in (("kernel", "left"), ("preset", "left"), ("N", "right"), ("cycles", "right"),
-                      ("instructions", "right"), ("IPC", "right"), ("work/cycle", "right"),
-                      ("peak %", "right"), ("check", "left")):
+    cols = [("kernel", "left"), ("preset", "left"), ("N", "right")]
+    cols += [(s, "right") for s in settings_columns]
+    cols += [("cycles", "right"), ("instructions", "right"), ("IPC", "right"), ("work/cycle", "right"),
+             ("peak %", "right"), ("check", "left")]
+    for col, just in cols:
         t.add_column(col, justify=just)
     for p in points:
         unit = "FLOP" if p.fp else "OP"
         util = p.utilisation
-        t.add_row(p.kernel, p.preset, str(p.n), f"{p.cycles:,}", f"{p.instructions:,}", f"{p.ipc:.2f}",
+        t.add_row(p.kernel, p.preset, "-" if p.n is None else str(p.n),
+                  *[str(p.settings.get(s, "")) for s in settings_columns],
+                  f"{p.cycles:,}", f"{p.instructions:,}", f"{p.ipc:.2f}",
                   f"{p.work_per_cycle:.3f} {unit}", f"{100 * util:.1f}" if util is not None else "-",
                   ("ok" if p.ok else f"FAILED: {p.error}") + ("" if p.region == "kernel" else
                                                                " (whole program)"))
@@ -259,19 +801,32 @@ def write_json(points, path) -> None:
         fh.write("\n")
 
 
+def write_frame(df, path) -> None:
+    """The DataFrame as .csv, .json (records) or .parquet (needs pyarrow), by the file's extension."""
+    p = str(path)
+    if p.endswith(".parquet"):
+        df.to_parquet(p, index=False)
+    elif p.endswith(".json"):
+        df.to_json(p, orient="records", indent=2)
+    elif p.endswith(".csv"):
+        df.to_csv(p, index=False)
+    else:
+        raise BenchError(f"--out {p}: the file must end in .csv, .json or .parquet")
+
+
 def plot(points, path) -> None:
-    """Cycles and work per cycle against N, one line per kernel and preset (needs matplotlib)."""
+    """Cycles and work per cycle against N, one line per kernel, preset and setting (needs matplotlib)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     series: dict = {}
     for p in points:
-        if p.ok:
-            series.setdefault((p.kernel, p.preset), []).append(p)
+        if p.ok and p.n is not None:
+            label = " ".join([p.kernel, "/", p.preset] + [f"{k}={v}" for k, v in sorted(p.settings.items())])
+            series.setdefault(label, []).append(p)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.8))
-    for (kernel, preset), pts in sorted(series.items()):
+    for label, pts in sorted(series.items()):
         pts.sort(key=lambda p: p.n)
-        label = f"{kernel} / {preset}"
         ax1.plot([p.n for p in pts], [p.cycles for p in pts], marker="o", label=label)
         ax2.plot([p.n for p in pts], [p.work_per_cycle for p in pts], marker="o", label=label)
     ax1.set(yscale="log", xlabel="N", ylabel="cycles", title="cycles")
@@ -279,10 +834,69 @@ def plot(points, path) -> None:
     sizes = sorted({p.n for pts in series.values() for p in pts})
     for ax in (ax1, ax2):
         ax.set_xscale("log", base=2)
-        ax.set_xticks(sizes, [str(n) for n in sizes])
+        if sizes:
+            ax.set_xticks(sizes, [str(n) for n in sizes])
         ax.minorticks_off()
         ax.grid(True, which="both", alpha=0.3)
     ax2.legend(fontsize="small", loc="best")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_against(df, parameter: str, path, metrics=("cycles", "utilisation")) -> None:
+    """Each metric against a swept parameter (a column of the DataFrame), one line per kernel, size and
+    preset."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    if parameter not in df.columns:
+        raise BenchError(f"--plot-against {parameter}: not a column (swept: "
+                         f"{', '.join(c for c in df.columns if '.' in c) or 'none'})")
+    ok = df[df["ok"]]
+    fig, axes = plt.subplots(1, len(metrics), figsize=(6 * len(metrics), 4.8), squeeze=False)
+    groups = ["kernel", "size", "preset"] + [c for c in df.columns if "." in c and c != parameter]
+    for ax, metric in zip(axes[0], metrics):
+        for name, g in ok.groupby(groups, dropna=False, sort=True):
+            g = g.groupby(parameter, sort=True)[metric].mean()
+            label = " ".join(str(v) for v in (name if isinstance(name, tuple) else (name,)))
+            ax.plot(list(g.index), list(g.values), marker="o", label=label)
+        ax.set(xlabel=parameter, ylabel=metric, title=f"{metric} against {parameter}")
+        ax.grid(True, alpha=0.3)
+    axes[0][-1].legend(fontsize="x-small", loc="best")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_roofline(df, configs: dict, path) -> None:
+    """FLOP per DRAM byte against FLOP per cycle, with each preset's compute roof (peak FP32 FMA rate)
+    and bandwidth roof (DRAM bytes per cycle)."""
+    import math
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 5))
+    pts = df[df["ok"] & (df["dram_bytes"] > 0) & (df["flops"] > 0)]
+    xs = list(pts["flops_per_dram_byte"]) or [1.0]
+    lo, hi = min(xs) / 4, max(xs) * 4
+    for name, cfg in configs.items():
+        compute = peak_per_cycle(cfg, Built(b"", "", fp=True, sew=32, vector=True)) or \
+            2.0 * max(1, cfg["core"]["units"]["fpu"])
+        bw = bandwidth_roof(cfg)
+        grid = [lo * (hi / lo) ** (i / 100) for i in range(101)]
+        roof = [min(compute, bw * x) if bw else compute for x in grid]
+        line, = ax.plot(grid, roof, linewidth=2, label=f"{name}: {compute:g} FLOP/cycle, "
+                                                       f"{bw:g} B/cycle" if bw else f"{name}: {compute:g}")
+        sub = pts[pts["preset"] == name]
+        ax.scatter(sub["flops_per_dram_byte"], sub["flops_per_cycle"], color=line.get_color(), s=14)
+    ax.set(xscale="log", yscale="log", xlabel="FLOP per DRAM byte", ylabel="FLOP per cycle",
+           title="roofline")
+    if not math.isfinite(lo) or lo <= 0:
+        ax.set_xlim(left=1e-2)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -294,19 +908,40 @@ def main_bench(argv) -> int:
     ap = argparse.ArgumentParser(prog="rvsim bench", description=__doc__.splitlines()[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="\n".join(__doc__.splitlines()[2:]))
-    ap.add_argument("--kernel", action="append", metavar="NAME",
-                    help=f"kernels (default: {' '.join(DEFAULT_KERNELS)}; 'all' for every one)")
-    ap.add_argument("--size", action="append", type=int, metavar="N",
-                    help="sizes N (default: each kernel's own)")
+    ap.add_argument("--kernel", action="append", metavar="NAME|FILE.s|ELF",
+                    help=f"kernels: built-in names, assembly files or ELF executables (default: "
+                         f"{' '.join(DEFAULT_KERNELS)}; 'all' for every built-in one)")
+    ap.add_argument("--size", action="append", type=parse_size, metavar="N",
+                    help="sizes N (default: each kernel's own); --defsym N=size for assembly, the first "
+                         "argument for an ELF")
+    ap.add_argument("--size-symbol", default="N", metavar="NAME", help="the assembly symbol of the size")
+    ap.add_argument("--defsym", action="append", metavar="NAME=V[,V...]",
+                    help="assembly symbols (a list sweeps them)")
     ap.add_argument("--preset", action="append", metavar="PRESET|FILE.toml",
                     help=f"timing presets (default: {' '.join(DEFAULT_PRESETS)})")
-    ap.add_argument("--jobs", "-j", type=int, default=2, help="worker processes (default 2)")
-    ap.add_argument("--csv", metavar="FILE.csv", help="write the points as CSV")
+    ap.add_argument("--set", action="append", dest="settings", metavar="KEY=V[,V...]",
+                    help="a preset parameter, or a list of values to sweep (vector.width.arith=128,256)")
+    ap.add_argument("--isa", help="ISA (default: the program's .riscv.attributes / .attribute arch, "
+                                  f"else {DEFAULT_ISA})")
+    ap.add_argument("--max-insns", type=int, default=None, metavar="N", help="instruction limit per point")
+    ap.add_argument("--jobs", "-j", type=int, default=2, help="local worker processes (default 2)")
+    ap.add_argument("--dask", metavar="tcp://HOST:8786|local:N",
+                    help="run the points on a Dask cluster (pip install 'rvsim[sweep]')")
+    ap.add_argument("--retries", type=int, default=3, help="Dask: times a failed point is retried")
+    ap.add_argument("--cache", metavar="DIR", help="result cache directory (default $RVSIM_CACHE_DIR or "
+                                                   "~/.cache/rvsim)")
+    ap.add_argument("--no-cache", action="store_true", help="measure every point again (nothing stored)")
+    ap.add_argument("--out", metavar="FILE", help="write one row per point as .csv, .json or .parquet")
+    ap.add_argument("--csv", metavar="FILE.csv", help="write the points as CSV (the table's columns)")
     ap.add_argument("--json", metavar="FILE.json", help="write the points as JSON")
     ap.add_argument("--plot", metavar="FILE.png", help="draw cycles and FLOP/cycle against N "
                                                        "(needs matplotlib: pip install rvsim[plot])")
-    ap.add_argument("--asm-dir", metavar="DIR", help="where the kernels are (default: asm/)")
-    ap.add_argument("--list", action="store_true", help="list the kernels and exit")
+    ap.add_argument("--plot-against", nargs=2, metavar=("KEY", "FILE.png"),
+                    help="draw cycles and utilisation against a swept parameter")
+    ap.add_argument("--roofline", metavar="FILE.png", help="draw a roofline (FLOP/DRAM byte vs FLOP/cycle)")
+    ap.add_argument("--asm-dir", metavar="DIR", help="where the built-in kernels are (default: asm/)")
+    ap.add_argument("--list", action="store_true", help="list the built-in kernels and exit")
+    ap.add_argument("--quiet", "-q", action="store_true", help="no table")
     args = ap.parse_args(argv)
     if args.list:
         for k in KERNELS.values():
@@ -315,47 +950,62 @@ def main_bench(argv) -> int:
     kernels = args.kernel or list(DEFAULT_KERNELS)
     if "all" in kernels:
         kernels = list(KERNELS)
-    unknown = [k for k in kernels if k not in KERNELS]
-    if unknown:
-        ap.exit(2, f"rvsim bench: unknown kernel {unknown[0]!r} (rvsim bench --list shows them)\n")
-    presets = args.preset or list(DEFAULT_PRESETS)
-    from .config import TimingConfigError, load_config
     try:
-        for p in presets:
-            load_config(p)
-    except TimingConfigError as exc:
-        ap.exit(2, f"rvsim bench: {exc}\n")
-    try:
-        asm = str(args.asm_dir or asm_dir())
+        asm = str(args.asm_dir) if args.asm_dir else None
+        if asm is None and any(k in KERNELS and not os.path.exists(k) for k in kernels):
+            asm = str(asm_dir())
     except FileNotFoundError as exc:
         ap.exit(2, f"rvsim bench: {exc}\n")
-    if args.plot:
+    wants_frame = args.out or args.plot_against or args.roofline
+    needs = []
+    if args.plot or args.plot_against or args.roofline:
+        needs.append(("matplotlib", "plot"))
+    if wants_frame:
+        needs.append(("pandas", "sweep"))
+    if args.out and args.out.endswith(".parquet"):
+        needs.append(("pyarrow", "sweep"))
+    for mod, extra in needs:
         try:
-            import matplotlib  # noqa: F401
+            __import__(mod)
         except ImportError:
-            ap.exit(2, "rvsim bench: --plot needs matplotlib (pip install 'rvsim[plot]')\n")
+            ap.exit(2, f"rvsim bench: this needs {mod} (pip install 'rvsim[{extra}]')\n")
+    if args.out and not args.out.endswith((".csv", ".json", ".parquet")):
+        ap.exit(2, f"rvsim bench: --out {args.out}: the file must end in .csv, .json or .parquet\n")
     if any(n < 1 for n in args.size or ()):
         ap.exit(2, "rvsim bench: sizes must be positive\n")
-    for k in kernels:
-        kernel = KERNELS[k]
-        for n in args.size or ():
-            if n % kernel.multiple or n > kernel.max_size:
-                why = (f"a multiple of {kernel.multiple}" if n % kernel.multiple
-                       else f"at most {kernel.max_size}")
-                sys.stderr.write(f"rvsim bench: skipping {k} at N={n} (N must be {why})\n")
-    done = [0]
-    total = sum(len(_sizes_for(KERNELS[k], args.size)) for k in kernels) * len(presets)
-
-    def progress(p):
-        done[0] += 1
-        if sys.stderr.isatty():
-            sys.stderr.write(f"\r{done[0]}/{total} {p.kernel} {p.preset} N={p.n}    ")
-            sys.stderr.flush()
-
-    points = sweep(kernels, args.size, presets, jobs=max(1, args.jobs), asm=asm, progress=progress)
-    if sys.stderr.isatty():
-        sys.stderr.write("\r" + " " * 60 + "\r")
-    print_table(points)
+    presets = args.preset or list(DEFAULT_PRESETS)
+    store = None
+    if not args.no_cache:
+        from .cache import ResultCache
+        try:
+            store = ResultCache(args.cache)
+        except OSError as exc:
+            ap.exit(2, f"rvsim bench: cannot open the result cache: {exc}\n")
+    try:
+        grid = parse_grid(args.settings)
+        planned = plan(kernels, args.size, presets, grid, parse_defsyms(args.defsym), asm=asm, isa=args.isa,
+                       size_symbol=args.size_symbol, max_instructions=args.max_insns,
+                       warn=lambda msg: sys.stderr.write(f"rvsim bench: {msg}\n"), store=store)
+    except BenchError as exc:
+        ap.exit(2, f"rvsim bench: {exc}\n")
+    progress = RichProgress()
+    try:
+        points = run_sweep(planned, cache=store, use_cache=not args.no_cache, jobs=max(1, args.jobs),
+                           dask=args.dask, retries=args.retries, progress=progress)
+    except BenchError as exc:
+        ap.exit(2, f"rvsim bench: {exc}\n")
+    except KeyboardInterrupt:
+        done = progress.measured + progress.cached
+        sys.stderr.write(f"\nrvsim bench: interrupted; {done} of {len(planned)} points are done"
+                         + ("" if args.no_cache else " and cached (run the same command to resume)") + "\n")
+        return EXIT_INTERRUPTED
+    sys.stderr.write(f"rvsim bench: {len(points)} points, {progress.measured} measured, "
+                     f"{progress.cached} from the cache\n")
+    settings_columns = list(grid) + [f"defsym.{k}" for k in parse_defsyms(args.defsym)
+                                     if len(parse_defsyms(args.defsym)[k]) > 1]
+    settings_columns = [c for c in settings_columns if c in grid and len(grid[c]) > 1 or c.startswith("defsym.")]
+    if not args.quiet:
+        print_table(points, settings_columns=settings_columns)
     if args.csv:
         write_csv(points, args.csv)
     if args.json:
@@ -363,6 +1013,18 @@ def main_bench(argv) -> int:
     if args.plot:
         plot(points, args.plot)
         sys.stderr.write(f"rvsim bench: plot written to {args.plot}\n")
+    if wants_frame:
+        by_key = {pp.key: pp.config for pp in planned}
+        df = to_frame(points, [by_key[p.key] for p in points])
+        try:
+            if args.out:
+                write_frame(df, args.out)
+            if args.plot_against:
+                plot_against(df, args.plot_against[0], args.plot_against[1])
+            if args.roofline:
+                plot_roofline(df, {pp.config["name"]: pp.config for pp in planned}, args.roofline)
+        except BenchError as exc:
+            ap.exit(2, f"rvsim bench: {exc}\n")
     return 0 if all(p.ok for p in points) else 1
 
 

@@ -37,53 +37,5 @@ def finish_run(timing, args, stats: dict) -> None:
 
 
 def main_profile(argv) -> int:
-    from ..asm import AsmError, assemble_files
-    from ..host import LinuxEnvironment
-    from ..machine import Machine, StopReason
-    from .report import annotate, print_summary
-    p = argparse.ArgumentParser(prog="rvsim profile",
-                                description="Cycles and stall causes per source line (hottest first).")
-    p.add_argument("program", help="assembly source (.s/.S)")
-    p.add_argument("args", nargs="*", help="arguments passed to the program (after '--' if they look "
-                                           "like options)")
-    p.add_argument("--timing", default="teach", metavar="PRESET|FILE.toml")
-    p.add_argument("--isa", default="rv64gcv")
-    p.add_argument("--vlen", type=int, default=None)
-    p.add_argument("--defsym", action="append", metavar="NAME=VALUE")
-    p.add_argument("--top", type=int, default=25, help="lines shown (default 25)")
-    p.add_argument("--stats", metavar="FILE.json", help="write the full result as JSON")
-    p.add_argument("--max-insns", type=int, default=None)
-    from ..runargs import parse_run_args
-    args = parse_run_args(p, argv)      # options before or after the program, as for `rvsim run`
-    cfg = load_for_cli(args, p)
-    defsym = {}
-    for item in args.defsym or ():
-        name, _, value = item.partition("=")
-        defsym[name] = int(value, 0) if value else 1
-    try:
-        prog = assemble_files([args.program], defsym=defsym, march=args.isa)
-    except AsmError as exc:
-        sys.stderr.write(f"{exc}\n")
-        return 1
-    except OSError as exc:
-        sys.stderr.write(f"rvsim: {exc}\n")
-        return 1
-    try:
-        m = Machine(args.isa, vlen=args.vlen or 256)
-        timing = m.enable_timing(cfg)
-    except ValueError as exc:
-        p.exit(2, f"rvsim: {exc}\n")
-    m.env = LinuxEnvironment()
-    m.load_elf(prog.to_elf(), argv=[args.program] + args.args, name=args.program)
-    info = m.run(args.max_insns)
-    if info.reason is not StopReason.EXIT:
-        sys.stderr.write(f"rvsim: the program stopped: {info.reason.value} at pc {info.pc:#x}\n")
-    result = timing.result(prog)
-    print_summary(result)
-    annotate(result, prog, top=args.top)
-    if args.stats:
-        import json
-        with open(args.stats, "w") as fh:
-            json.dump(result.to_dict(), fh, indent=2)
-            fh.write("\n")
-    return 0 if info.reason is StopReason.EXIT and info.exit_code == 0 else 1
+    from .profile import main_profile as run_profile
+    return run_profile(argv)

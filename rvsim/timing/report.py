@@ -61,6 +61,7 @@ def print_summary(result: TimingResult, file=None) -> None:
 
 def annotate(result: TimingResult, program=None, file=None, top: int = 20, context: int = 0) -> None:
     """Source lines with their cycles and main stall cause, hottest first (needs by_line)."""
+    from rich.markup import escape
     from rich.table import Table
     con = _console(file)
     total = result.cycles or 1
@@ -84,7 +85,7 @@ def annotate(result: TimingResult, program=None, file=None, top: int = 20, conte
         cause = s.main_cause or ""
         t.add_row(f"{100.0 * s.cycles / total:.1f}", f"{s.cycles:,}", f"{s.count:,}",
                   f"{s.stall_cycles:,}" if s.stall_cycles else "", cause, f"{Path(s.file).name}:{s.line}",
-                  text_of(s.file, s.line).strip())
+                  escape(text_of(s.file, s.line).strip()))
     con.print(t)
     if len(lines) > top:
         rest = sum(s.cycles for s in lines[top:])

@@ -1,0 +1,82 @@
+"""The ISA a program was built for, and what an illegal instruction was missing.
+
+Compilers and assemblers (GCC, clang, GNU as, ``rvsim asm``) record the ISA in the ELF's
+``.riscv.attributes`` section as a versioned arch string (``rv64i2p1_m2p0_a2p1_f2p2_d2p2_c2p0_v1p0_zicsr2p0
+...``); assembly sources say it with ``.attribute arch, "rv64gcv"``.  :func:`isa_from_arch_string` turns either
+spelling into an ISA string rvsim accepts, keeping the extensions of the ISA table and dropping the ones it
+does not model separately (``zmmul``, ``zaamo``, ``zve64d``, ``zvl256b`` ...: subsets or properties of
+extensions it has).
+"""
+from __future__ import annotations
+
+import re
+
+from . import EXTENSIONS, IMPLIES, decode, enabled, parse_isa_string
+
+# The ISA every command assumes when neither --isa nor the program names one.
+DEFAULT_ISA = "rv64gcv"
+
+_VERSION = re.compile(r"\d+(p\d+)?$")
+_SINGLE = re.compile(r"([a-z])(\d+(?:p\d+)?)?")
+_ATTRIBUTE = re.compile(r'^\s*\.attribute\s+(?:arch|Tag_RISCV_arch|5)\s*,\s*"([^"]+)"', re.M)
+
+
+def isa_from_arch_string(arch: str) -> str | None:
+    """``rv64i2p1_m2p0_..._v1p0_zicsr2p0_zvl128b1p0`` or ``rv64gcv_zvfh`` -> an ISA string that
+    :func:`rvsim.isa.parse_isa_string` accepts (None for anything that is not an rv64 arch string)."""
+    s = arch.strip().lower()
+    if not s.startswith("rv64"):
+        return None
+    head, *rest = s[4:].split("_")
+    singles = []
+    for m in _SINGLE.finditer(head):
+        if m.group(1) in "gimafdcv":
+            singles.append(m.group(1))
+    multi = []
+    for part in rest:
+        name = _VERSION.sub("", part) if not part.startswith("zvl") else part
+        if len(name) == 1 and name in "gimafdcv":
+            singles.append(name)
+        elif name in EXTENSIONS or name in IMPLIES:
+            if name not in multi:
+                multi.append(name)
+    if "i" not in singles and "g" not in singles:
+        return None
+    if set("imafd") <= set(singles) and "zicsr" in multi and "zifencei" in multi:
+        singles = ["g"] + [c for c in singles if c not in "imafd"]       # rv64g: the usual spelling
+        multi = [e for e in multi if e not in ("zicsr", "zifencei")]
+    order = "gimafdcv"
+    text = "rv64" + "".join(sorted(set(singles), key=order.index))
+    if multi:
+        text += "_" + "_".join(multi)
+    parse_isa_string(text)          # always valid by construction; a check that it stays so
+    return text
+
+
+def isa_of_source(path) -> str | None:
+    """The ISA an assembly file names with ``.attribute arch, "..."`` (None when it names none)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read(1 << 20)
+    except OSError:
+        return None
+    m = _ATTRIBUTE.search(text)
+    return isa_from_arch_string(m.group(1)) if m else None
+
+
+def missing_extension(word: int, isa_string: str) -> str | None:
+    """When ``word`` is an instruction of an extension the machine with ``isa_string`` lacks: a sentence
+    naming the instruction, its extension and the --isa option that adds it; else None."""
+    exts = parse_isa_string(isa_string)
+    record = decode(word)
+    if record is None or enabled(record, exts):
+        return None
+    need = [e for e in record.extensions if e not in exts]
+    if not need:
+        return None
+    names = ", ".join(e.capitalize() if len(e) > 1 else e.upper() for e in need)
+    suffix = "".join(e if len(e) == 1 else "" for e in need)
+    multi = "".join(f"_{e}" for e in need if len(e) > 1)
+    base, *others = isa_string.split("_")
+    option = base + suffix + "".join("_" + o for o in others) + multi
+    return (f"{record.mnemonic} is {names}, which this machine does not have: --isa {option}")

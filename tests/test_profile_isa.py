@@ -1,0 +1,155 @@
+"""Profiles of compiled code (`rvsim profile` on a GCC -O2 -g ELF: functions, DWARF lines, loops, folded
+stacks) and the ISA taken from the program (.riscv.attributes, .attribute arch), with an illegal-instruction
+stop that names the missing extension."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from rvsim.cli import main
+from tests.conftest import require_tool
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent / "profile"
+PICOLIBC = ["--specs=picolibc.specs", "--oslib=semihost", "--crt0=semihost", "-mabi=lp64d"]
+
+
+@pytest.fixture(scope="module")
+def hot_elf(tmp_path_factory):
+    gcc = require_tool("riscv64-unknown-elf-gcc")
+    out = tmp_path_factory.mktemp("hot") / "hot.elf"
+    subprocess.run([gcc, "-O2", "-g", *PICOLIBC, "-march=rv64gc", str(HERE / "hot.c"), "-o", str(out)],
+                   check=True)
+    return out
+
+
+def test_gcc_program_profile_names_functions_lines_and_loops(hot_elf, tmp_path, capsys):
+    folded = tmp_path / "hot.folded"
+    rc = main(["profile", str(hot_elf), "--timing", "x60", "--source", "--folded", str(folded)])
+    out = capsys.readouterr().out
+    assert rc == 0
+    # functions by self cycles: the inner product is the hottest
+    funcs = out[out.index("functions"):]
+    first = funcs.splitlines()[2]
+    assert first.split()[-1] == "dot_column", funcs[:400]
+    for name in ("matmul", "checksum", "main"):
+        assert name in funcs
+    # DWARF lines: the multiply-add line of hot.c, with its source text
+    assert "hot.c:13" in out and "s += a[i][k] * b[k][j];" in out
+    # the hottest loop is dot_column's, with its FP multiply-add in the mix
+    loops = out[out.index("hottest loops"):]
+    assert "dot_column (hot.c:1" in loops.splitlines()[1]
+    assert "fmadd.s" in loops.splitlines()[2]
+    # folded stacks: every cycle is charged to a call stack
+    stacks = dict(line.rsplit(" ", 1) for line in folded.read_text().splitlines())
+    total = sum(int(v) for v in stacks.values())
+    cycles = int(out.split(" cycles,")[0].rsplit(" ", 1)[1].replace(",", ""))
+    assert total == cycles
+    hot = [k for k in stacks if k.endswith(";main;matmul;dot_column")]
+    assert hot and int(stacks[hot[0]]) > total // 2
+
+
+def test_compiler_assembly_calling_libc_gets_a_clear_error(tmp_path, capsys):
+    gcc = require_tool("riscv64-unknown-elf-gcc")
+    s = tmp_path / "hot.s"
+    subprocess.run([gcc, "-O2", "-S", "--specs=picolibc.specs", "-march=rv64gc", "-mabi=lp64d", str(HERE / "hot.c"),
+                    "-o", str(s)],
+                   check=True)
+    rc = main(["profile", str(s)])
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert "undefined symbol" in err and "compile the C program to an ELF" in err
+
+
+def test_assembly_profile_still_uses_rvsims_line_table(capsys):
+    rc = main(["profile", str(ROOT / "asm" / "saxpy_rvv.s"), "--defsym", "N=64", "--timing", "x60"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "saxpy_rvv.s:" in out and "hottest loops" in out
+
+
+# ------------------------------------------------------------------ the ISA from the program
+
+def test_arch_strings_of_compilers_become_isa_strings():
+    from rvsim.isa.arch import isa_from_arch_string
+    gcc = "rv64i2p1_m2p0_a2p1_f2p2_d2p2_c2p0_v1p0_zicsr2p0_zifencei2p0_zmmul1p0_zve32f1p0_zvl128b1p0"
+    assert isa_from_arch_string(gcc) == "rv64gcv"
+    assert isa_from_arch_string(gcc.replace("_zifencei2p0", "")) == "rv64imafdcv_zicsr"
+    assert isa_from_arch_string("rv64gcv_zvdot4a8i") == "rv64gcv_zvdot4a8i"
+    assert isa_from_arch_string("rv64i2p1_m2p0_zvfh1p0") == "rv64im_zvfh"
+    assert isa_from_arch_string("rv32imac") is None
+
+
+def test_missing_extension_names_the_extension_and_the_option():
+    from rvsim.asm import assemble
+    from rvsim.isa.arch import missing_extension
+    prog = assemble(".globl _start\n_start: vdot4a.vx v8, v16, a0\n", march="rv64gcv_zvdot4a8i")
+    word = int.from_bytes(prog.section(".text").data[:4], "little")
+    assert missing_extension(word, "rv64gcv") == \
+        "vdot4a.vx is Zvdot4a8i, which this machine does not have: --isa rv64gcv_zvdot4a8i"
+    assert missing_extension(word, "rv64gcv_zvdot4a8i") is None
+    add = int.from_bytes(assemble("add a0, a0, a1\n").section(".text").data[:4], "little")
+    assert missing_extension(add, "rv64gc") is None
+
+
+def _vdot_elf(tmp_path):
+    elf = tmp_path / "vdot.elf"
+    rc = main(["asm", str(ROOT / "asm" / "matmul_int8_vdot4a.s"), "--defsym", "N=8",
+               "-march=rv64gcv_zvdot4a8i", "-o", str(elf)])
+    assert rc == 0
+    return elf
+
+
+def test_run_takes_the_isa_from_the_elf(tmp_path, capsys):
+    from rvsim.machine import Machine
+    elf = _vdot_elf(tmp_path)
+    assert main(["run", str(elf)]) == 0
+    m = Machine()
+    m.load_elf(str(elf))
+    assert m.isa_string == "rv64gcv_zvdot4a8i"
+    assert Machine("rv64gc").isa_string == "rv64gc"      # an explicit ISA is kept
+    capsys.readouterr()
+    assert main(["run", "--isa", "rv64gcv", str(elf)]) == 125
+    err = capsys.readouterr().err
+    assert "illegal instruction" in err
+    assert "vdot4a.vv is Zvdot4a8i, which this machine does not have: --isa rv64gcv_zvdot4a8i" in err or \
+        "vdot4a.vx is Zvdot4a8i, which this machine does not have: --isa rv64gcv_zvdot4a8i" in err
+
+
+def test_assembly_attribute_arch_sets_the_isa(tmp_path, capsys):
+    src = tmp_path / "f16.s"
+    src.write_text('.attribute arch, "rv64gcv_zvfh"\n.globl _start\n_start:\n'
+                   "  vsetivli t0, 4, e16, m1, ta, ma\n  vfadd.vv v1, v2, v3\n"
+                   "  li a0, 0\n  li a7, 93\n  ecall\n")
+    assert main(["run", str(src)]) == 0
+    elf = tmp_path / "f16.elf"
+    assert main(["asm", str(src), "-o", str(elf)]) == 0
+    from rvsim.loader import elf_isa
+    assert elf_isa(str(elf)) == "rv64gcv_zvfh"
+
+
+def test_asm_and_run_share_one_default(tmp_path):
+    from rvsim.loader import elf_isa
+    src = tmp_path / "v.s"
+    src.write_text(".globl _start\n_start:\n  vsetivli t0, 4, e32, m1, ta, ma\n  li a0, 0\n  li a7, 93\n"
+                   "  ecall\n")
+    elf = tmp_path / "v.elf"
+    assert main(["asm", str(src), "-o", str(elf)]) == 0         # rv64gcv by default, as `run`
+    assert elf_isa(str(elf)) == "rv64gcv"
+    assert main(["run", str(elf)]) == 0
+
+
+def test_clang_rvv_program_runs_without_isa(tmp_path):
+    clang = require_tool("clang")
+    gcc = require_tool("riscv64-unknown-elf-gcc")
+    obj, elf = tmp_path / "rvv_add.o", tmp_path / "rvv_add.elf"
+    r = subprocess.run([clang, "--target=riscv64-unknown-elf", "-march=rv64gcv", "-O2", "-c",
+                        str(HERE / "rvv_add.c"), "-o", str(obj)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    # clang compiles; GNU ld and picolibc (the riscv64-unknown-elf toolchain) link
+    subprocess.run([gcc, *PICOLIBC, "-march=rv64gcv", str(obj), "-o", str(elf)], check=True)
+    from rvsim.loader import elf_isa
+    assert "v" in elf_isa(str(elf)).split("_")[0]
+    assert main(["run", str(elf)]) == 0
+    assert main(["run", "--isa", "rv64gc", str(elf)]) != 0     # and the vector code really is there
