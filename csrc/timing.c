@@ -1072,7 +1072,7 @@ static void timing_clear_state(rv_timing *T)
     memset(T->vq, 0, sizeof T->vq);
     for (unsigned i = 0; i < RV_VMEMO_SIZE; i++)
         T->vmemo[i].pc = ~0ull;     /* nothing remembered */
-    T->end = 0; T->v_last_start = 0; T->last_vstart = 0;
+    T->end = 0; T->cycle_base = 0; T->v_last_start = 0; T->last_vstart = 0;
     T->dram_free = 0; T->ghist = 0;
     T->ras_top = T->ras_bottom = 0;
     T->last_fetch_line = ~0ull;
@@ -1154,7 +1154,25 @@ int rv_timing_enable(rv_machine *m, const rv_timing_params *p)
 
 int rv_timing_enabled(rv_machine *m) { return m->timing != NULL; }
 
+/* Restart the counters (totals, per-address records, the trace) and keep every piece of
+   micro-architectural state: caches, predictor, queues, pipes in flight, the clock itself.  Cycles are
+   counted from the completion time reached so far (cycle_base), so a region measured after a reset sees
+   warm caches, as it would on hardware. */
 void rv_timing_reset(rv_machine *m)
+{
+    rv_timing *T = m->timing;
+    if (!T) return;
+    memset(&T->t, 0, sizeof T->t);
+    if (T->pcpage)
+        for (uint64_t i = 0; i < T->npages; i++) { free(T->pcpage[i]); T->pcpage[i] = NULL; }
+    T->pc_cur = NULL;
+    memset(T->stray, 0, sizeof T->stray);
+    T->trace_used = 0;
+    T->cycle_base = T->end;
+}
+
+/* Restart the model cold: clock, counters, caches, predictor, queues (the trace buffer stays). */
+void rv_timing_flush(rv_machine *m)
 {
     if (m->timing) {
         rv_timing_trace_rec *tr = m->timing->trace;
@@ -1168,7 +1186,7 @@ void rv_timing_reset(rv_machine *m)
 uint64_t rv_timing_now(rv_machine *m)
 {
     rv_timing *T = m->timing;
-    return T->t.instructions ? T->cycle + 1 : 0;
+    return T->end ? T->cycle + 1 : 0;
 }
 
 void rv_timing_get_totals(rv_machine *m, rv_timing_totals *out)
@@ -1176,7 +1194,7 @@ void rv_timing_get_totals(rv_machine *m, rv_timing_totals *out)
     rv_timing *T = m->timing;
     if (!T) { memset(out, 0, sizeof *out); return; }
     *out = T->t;
-    out->cycles = T->end;
+    out->cycles = T->end - T->cycle_base;
     for (unsigned k = 0; k < RV_VPIPE_COUNT; k++)
         out->v_busy[k] = (T->t.v_busy[k] + Q / 2) / Q;      /* kept in quarter cycles */
     out->v_wait_queue = (T->t.v_wait_queue + Q / 2) / Q;

@@ -118,8 +118,10 @@ typedef struct rv_timing_pc_stats {
    Returns 0, or -1 with a message in the hart's error field for parameters it cannot use. */
 int rv_timing_enable(rv_machine *m, const rv_timing_params *params);
 int rv_timing_enabled(rv_machine *m);
-/* Forget all counters and timing state (the clock restarts at 0). */
+/* Restart the counters; caches, predictor and everything in flight stay (cycles count from now). */
 void rv_timing_reset(rv_machine *m);
+/* Forget all counters and timing state (the clock restarts at 0, caches and predictor are empty). */
+void rv_timing_flush(rv_machine *m);
 void rv_timing_get_totals(rv_machine *m, rv_timing_totals *out);
 /* Fill up to max entries of per-pc counters (addresses in pcs), in address order; returns the count. */
 uint64_t rv_timing_pc_count(rv_machine *m);
