@@ -195,3 +195,19 @@ def test_reprs_are_in_hex():
     m2 = Machine("rv64gc")
     m2.load_asm("main:\n  li a0, 1\n  ret\n", name="x.s")
     assert "li\ta0,1" in m2._repr_html_() and "x.s:2" in m2._repr_html_()
+
+
+def test_operands_without_commas_get_a_hint():
+    with pytest.raises(AsmError) as e:
+        assemble("main:\n  addi a0 x0 1\n")
+    assert "separate operands with commas" in str(e.value)
+
+
+def test_assembler_and_directives_import_without_a_cycle():
+    # directives.py and the linker take the data model from fragments.py, not from assembler.py
+    import ast
+    for module in ("directives.py", "linker.py", "pseudo.py"):
+        tree = ast.parse((ROOT / "rvsim" / "asm" / module).read_text())
+        imported = {(n.module, a.name) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                    for a in n.names}
+        assert not any(mod == "assembler" and name != "FileAssembler" for mod, name in imported), module
