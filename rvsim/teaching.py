@@ -155,8 +155,12 @@ class _ConsoleCalls(LinuxEnvironment):
     def unknown(self, m, number: int, where: str):
         if number not in self._unknown_warned:
             self._unknown_warned.add(number)
-            self._warn(f"{self.tool} system call {number} (in {where}) is not implemented; it does nothing")
+            self._warn(f"{self.tool} system call {number} (in {where}) is not implemented; it does nothing"
+                       + self.other_tool_hint(m))
         return None
+
+    def other_tool_hint(self, m) -> str:
+        return ""
 
 
 class RarsEnvironment(_ConsoleCalls):
@@ -168,6 +172,12 @@ class RarsEnvironment(_ConsoleCalls):
         super().__init__(seed=seed, **kwargs)
         self._seed = seed
         self._generators: dict[int, random.Random] = {}
+
+    def other_tool_hint(self, m) -> str:
+        a0 = int(m.x[10])
+        if a0 in VENUS_CALLS and not self._unknown_warned - {int(m.x[17])}:
+            return f"; a0 = {a0} is Venus's {VENUS_CALLS[a0]}: run with --env venus for Venus system calls"
+        return ""
 
     def ecall(self, machine) -> int | None:
         x = machine.x
@@ -342,7 +352,7 @@ class VenusEnvironment(_ConsoleCalls):
         number, arg = int(x[10]), int(x[11])
         name = VENUS_CALLS.get(number)
         if name is None:
-            return self.unknown(machine, number, "a0")
+            return self.unknown(machine, number, "a0")     # (no hint: a RARS call would be in a7)
         if name == "print_int":
             self.out(format_int(arg))
         elif name == "print_string":

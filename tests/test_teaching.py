@@ -455,3 +455,15 @@ def test_cli_warns_about_misaligned_data(tmp_path):
     r = rvsim("run", src)
     assert r.returncode == 0
     assert f"{src}:3:6: warning: misaligned .word".encode() in r.stderr and b".align 2" in r.stderr
+
+
+def test_rars_environment_hints_at_venus_for_a_venus_program():
+    info, out, err = run_asm("main: li a0, 1\n li a1, 5\n ecall\n li a0, 0\n ret\n", RarsEnvironment)
+    assert out == "" and len(err) == 1 and "--env venus" in err[0] and "print_int" in err[0]
+
+
+def test_cli_explains_a_return_from_start(tmp_path):
+    src = tmp_path / "s.s"
+    src.write_text(".globl _start\n_start:\n  li a0, 0\n  ret\n")
+    r = rvsim("run", src)
+    assert r.returncode == 125 and b"did `_start` return?" in r.stderr
