@@ -211,3 +211,10 @@ def test_assembler_and_directives_import_without_a_cycle():
         imported = {(n.module, a.name) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
                     for a in n.names}
         assert not any(mod == "assembler" and name != "FileAssembler" for mod, name in imported), module
+
+
+def test_line_at_is_none_past_the_end_of_the_code():
+    prog = assemble("_start:\n  li a0, 1\n  ecall\n", march="rv64g")
+    text = prog.section(".text")
+    assert prog.line_at(text.address + 4) == ("<input>", 3)
+    assert prog.line_at(text.end) is None and prog.line_at(0x3F7FF000) is None
