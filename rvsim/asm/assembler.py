@@ -28,6 +28,23 @@ _CONTROL = re.compile(
     r"\.(macro|endm|rept|endr|irp|irpc|include|if|ifdef|ifndef|ifc|ifnc|ifeq|ifne|ifge|ifgt|ifle|iflt|"
     r"ifb|ifnb|else|elseif|endif|exitm|purgem|end)\b(.*)\Z", re.I)
 _FIRST_WORD = re.compile(r"[ \t]*(?:[A-Za-z_.$0-9][A-Za-z0-9_.$]*:[ \t]*)*([A-Za-z_.$][A-Za-z0-9_.$]*)(.*)\Z")
+_STATEMENT_HEAD = re.compile(r"([ \t]*(?:[A-Za-z_.$0-9][A-Za-z0-9_.$]*:[ \t]*)*\.?[A-Za-z][A-Za-z0-9_.]*[ \t]+)(.*)\Z")
+
+
+def _blank_separated(text: str) -> str | None:
+    """A statement whose operands are separated by blanks only (``addi a0 x0 1``, ``.word 1 2 3``, as
+    RARS and Venus accept) rewritten with commas; None for anything else (a line with commas, quotes
+    or ``;``, or a single operand).  Used only for a line that GNU as would reject (it does not parse,
+    or its statement fails), so GNU input keeps GNU's meaning."""
+    m = _STATEMENT_HEAD.match(text)
+    if m is None or "," in text or '"' in text or "'" in text or ";" in text:
+        return None
+    operands = m.group(2).split()
+    if len(operands) < 2:
+        return None
+    return m.group(1) + ", ".join(operands)
+
+
 _RARS_EQV = re.compile(r"[ \t]*\.eqv[ \t]+([A-Za-z_][A-Za-z0-9_.$]*)[ \t]*(,?)(.*)\Z", re.I)
 _REGISTER_NAMES = frozenset(XREGS) | frozenset(FREGS)
 _BLOCK_OPEN = {"macro": "macro", "rept": "rept", "irp": "rept", "irpc": "rept"}
@@ -461,6 +478,12 @@ class FileAssembler:
             if self.cond_stack and not self.cond_stack[-1][0]:
                 continue
             if type(p) is ParseError:
+                blanks = _blank_separated(src.text)
+                if blanks is not None:
+                    # `addi a0 x0 1` (Venus, RARS): the operands with commas, if that is valid
+                    q = self.parse_src(Src(src.file, src.line, blanks, src.orig))
+                    p = p if type(q) is ParseError else q
+            if type(p) is ParseError:
                 self.cur_src = src
                 self.error(p.message, p.hint, src, None, col=p.column)
                 continue
@@ -495,7 +518,29 @@ class FileAssembler:
             else:
                 self.assign(st.name, st.args[0], "=")
         except StatementError as e:
+            if kind == "insn" and self._retry_blank_separated(st, src):
+                return
             self.error(e.message, e.hint, src, st, e.operand)
+
+    def _retry_blank_separated(self, st: Stmt, src: Src) -> bool:
+        """`li a0 -1` parses (as `li a0-1`) but fails: with its blank-separated operands as separate
+        operands (RARS, Venus) it may be right.  True when that version assembled."""
+        text = _blank_separated(src.text)
+        if text is None:
+            return False
+        q = self.parse_src(Src(src.file, src.line, text, src.orig))
+        if type(q) is ParseError or len(q) != 1 or q[0].kind != "insn" or q[0].name != st.name or \
+                len(q[0].args) <= len(st.args):
+            return False
+        errors = len(self.errors)
+        try:
+            self.statement(Stmt((), "insn", st.name, q[0].args, st.line, st.index), src)
+        except AssemblyAbort:
+            raise
+        if len(self.errors) > errors:           # still wrong: report the statement as written
+            del self.errors[errors:]
+            return False
+        return True
 
     # ------------------------------------------------------------------------------------- handlers
 
