@@ -69,6 +69,16 @@ class StopInfo:
     def cause_name(self) -> str | None:
         return None if self.cause is None else TRAP_CAUSES.get(self.cause, f"cause {self.cause}")
 
+    def __repr__(self) -> str:
+        parts = [f"reason={self.reason}", f"pc={self.pc:#x}", f"instructions={self.instructions}"]
+        if self.exit_code is not None:
+            parts.append(f"exit_code={self.exit_code}")
+        if self.cause is not None:
+            parts.append(f"cause={self.cause} ({self.cause_name})")
+        if self.tval is not None:
+            parts.append(f"tval={self.tval:#x}")
+        return f"StopInfo({', '.join(parts)})"
+
 
 @dataclass
 class MachineOptions:
@@ -198,8 +208,12 @@ class Machine(VectorViews, HistoryMixin):
         self._tile_te = tile_te or 0     # Zvt tile edge TE (None: min(32, VLEN/4)); see views.py
         self._core = None
         self._retired_cores: list = []
+        if isinstance(env, str):            # "linux", "rars" or "venus"
+            from .teaching import make_environment
+            env = make_environment(env, deterministic=deterministic)
         self.env = env
         self.program = None
+        self.asm_program = None             # the rvsim.asm.Program that load_asm assembled
         self.symbols: dict[str, int] = {}
         self._breakpoints: set[int] = set()
         self.timing = None                  # rvsim.timing.Timing while the cycle model is on
@@ -255,15 +269,19 @@ class Machine(VectorViews, HistoryMixin):
 
     @cached_property
     def x(self) -> np.ndarray:
-        """Integer registers x0..x31: a writable uint64 view of the core's register file."""
+        """Integer registers x0..x31: a writable uint64 view of the core's register file, indexed by
+        number or name (``m.x[10]``, ``m.x["a0"]``)."""
         import numpy as np
-        return np.frombuffer(ffi.buffer(self._hart.x, 32 * 8), dtype=np.uint64)
+        from .registers import IntRegisters
+        return np.frombuffer(ffi.buffer(self._hart.x, 32 * 8), dtype=np.uint64).view(IntRegisters)
 
     @cached_property
     def f(self) -> np.ndarray:
-        """Floating-point registers f0..f31 as raw uint64 bit patterns (NaN-boxed singles)."""
+        """Floating-point registers f0..f31 as raw uint64 bit patterns (NaN-boxed singles), indexed by
+        number or name (``m.f["fa0"]``)."""
         import numpy as np
-        return np.frombuffer(ffi.buffer(self._hart.f, 32 * 8), dtype=np.uint64)
+        from .registers import FloatRegisters
+        return np.frombuffer(ffi.buffer(self._hart.f, 32 * 8), dtype=np.uint64).view(FloatRegisters)
 
     @cached_property
     def memory(self) -> np.ndarray:
@@ -399,6 +417,21 @@ class Machine(VectorViews, HistoryMixin):
         """
         from .loader import load_elf
         return load_elf(self, path, argv=argv, envp=envp, name=name)
+
+    def load_asm(self, source, argv=None, envp=None, *, name=None, defsym=None, march=None,
+                 include_dirs=()):
+        """Assemble a source file (a path ending in .s/.S/.asm) or source text and load it; returns
+        the assembled :class:`rvsim.asm.Program` (also kept as ``asm_program``: its line table maps
+        addresses to source lines).  Raises :class:`rvsim.asm.AsmError` listing every error.
+
+        >>> m = Machine("rv64gc", env="rars")
+        >>> prog = m.load_asm("main: li a0, 7\n ret\n")
+        >>> m.run().exit_code
+        7
+        """
+        from .loader import load_assembly
+        return load_assembly(self, source, argv=argv, envp=envp, name=name, defsym=defsym, march=march,
+                             include_dirs=include_dirs)
 
     def load_image(self, data: bytes, addr: int | None = None, entry: int | None = None) -> None:
         """Load a flat binary image at ``addr`` (default: the window base), executable, and set pc."""
@@ -584,3 +617,8 @@ class Machine(VectorViews, HistoryMixin):
 
     def __repr__(self) -> str:
         return f"<Machine {self.isa_string} pc={self.pc:#x} instret={self.instret}>"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: pc, the current instruction and the registers as a table."""
+        from .notebook import machine_html
+        return machine_html(self)

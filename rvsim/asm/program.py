@@ -69,6 +69,7 @@ class Program:
     arch: str = "rv64gc"
     attributes: dict = field(default_factory=dict)
     gnu_stack: bool = False     # an input had .note.GNU-stack: ld adds a PT_GNU_STACK header (RW-)
+    warnings: list = field(default_factory=list)    # Diagnostics with severity "warning"
 
     def __post_init__(self):
         self._line_addrs = [a for a, _, _ in self.line_table]
@@ -108,6 +109,9 @@ class Program:
         if i < 0:
             return None
         a, f, ln = self.line_table[i]
+        # past the end of the section that holds the line: not this program's code
+        if not any(sec.address <= a < sec.end and address < sec.end for sec in self.sections):
+            return None
         return (f, ln)
 
     def address_of_line(self, file: str, line: int) -> int | None:
