@@ -131,7 +131,10 @@ class ProgramInfo:
         self._sources: dict[str, list[str]] = {}
         if program is not None:
             table = program.line_table
-            self.line_starts = {a for a, _, _ in table}
+            # the first address of each run of one source line (a pseudo-instruction such as `la` or
+            # `call` is several machine instructions on one line)
+            self.line_starts = {a for i, (a, f, ln) in enumerate(table)
+                                if i == 0 or table[i - 1][1:] != (f, ln)}
             self.main_file = table[0][1] if table else None
         else:
             self.line_starts = set()

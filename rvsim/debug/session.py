@@ -139,7 +139,7 @@ class DebugSession:
         self._last_function = None
         self.history_note_shown = False
         self.recording = False
-        self.record_error = None
+        self.record_error = None if record else "recording is off: start rvsim debug without --no-record"
         if record:
             self.start_recording(record_limit)
 
@@ -175,17 +175,40 @@ class DebugSession:
 
     @property
     def can_reverse(self) -> bool:
-        return hasattr(self.m, "reverse_step")
+        return self.rev is not None
+
+    rev = None
 
     def start_recording(self, limit=10_000_000):
-        if not hasattr(self.m, "record"):
-            self.record_error = "reverse execution is not available in this build of rvsim's core"
-            return
+        """Record from here: with the core's undo log when it has one, else by replay."""
         try:
-            self.m.record(max_instructions=limit)
+            if hasattr(self.m, "record") and hasattr(self.m, "reverse_step"):
+                self.m.record(max_instructions=limit)
+                self.rev = self.m
+                self.replay = False
+            else:
+                from .replay import ReplayHistory
+                self.rev = ReplayHistory(self.m, self, limit)
+                self.rev.record()
+                self.replay = True
             self.recording = True
-        except Exception as exc:            # a core that cannot record this machine: say why
+        except Exception as exc:            # a machine that cannot record: say why, debug on
+            self.rev = None
             self.record_error = str(exc)
+
+    def _replay_condition(self, pc: int) -> bool:
+        """Whether a breakpoint at pc stops (enabled, condition true), without counting a hit."""
+        for bp in self.breakpoints.values():
+            if bp.is_watch or not bp.enabled or bp.address != pc:
+                continue
+            if not bp.condition:
+                return True
+            try:
+                if self.eval(bp.condition).truth():
+                    return True
+            except DebugError:
+                return True
+        return False
 
     # ---------------------------------------------------------------- state snapshots for changes
 
@@ -603,7 +626,7 @@ class DebugSession:
 
     def _finish_event(self, kind, info, before, mem_log, *, stepi=False, header=None, pre=()):
         if kind == "signal":
-            return self._make_event("signal", None, before, mem_log, header=True)
+            return self._make_event("signal", None, before, mem_log, header=True, pre_lines=pre)
         if kind == "breakpoint":
             bp = self._hit_bp
             pre = list(pre) + ([""] if not pre else [])
@@ -635,8 +658,8 @@ class DebugSession:
             ev.breakpoint = bp.number
             return ev
         if kind in ("machine",) and info is not None and info.reason is not StopReason.LIMIT:
-            return self._make_event("stopped", info, before, mem_log, header=True)
-        return self._make_event("step", None, before, mem_log, header=header, stepi=stepi)
+            return self._make_event("stopped", info, before, mem_log, header=True, pre_lines=pre)
+        return self._make_event("step", None, before, mem_log, header=header, stepi=stepi, pre_lines=pre)
 
     # ---------------------------------------------------------------- commands that run
 
@@ -793,13 +816,9 @@ class DebugSession:
         if not self.can_reverse:
             raise DebugError("Target native does not support this command: " + (
                 self.record_error or "reverse execution is not available"))
-        if not self.recording and not getattr(self.m, "recording", False):
-            raise DebugError("Target native does not support this command (recording is off: "
-                             "start rvsim debug without --no-record).")
 
     def _reverse_one(self):
-        info = self.m.reverse_step(1)
-        return info
+        return self.rev.reverse_step(1)
 
     def reverse_stepi(self, n: int = 1) -> StopEvent:
         self._need_reverse()
@@ -807,10 +826,7 @@ class DebugSession:
             self.finished = False
         before = self._begin()
         info = None
-        for _ in range(n):
-            info = self._reverse_one()
-            if info.reason.name == "HISTORY_START":
-                break
+        info = self.rev.reverse_step(n)
         return self._reverse_event(info, before, stepi=True)
 
     def _reverse_event(self, info, before, stepi=False, header=None):
@@ -894,7 +910,7 @@ class DebugSession:
         self._sync_core_breakpoints()
         try:
             while True:
-                info = self.m.reverse_continue()
+                info = self.rev.reverse_continue()
                 if info.reason is StopReason.BREAKPOINT and not self._breakpoint_hits(self.m.pc):
                     continue
                 break
@@ -1128,6 +1144,18 @@ class DebugSession:
 
     def print_cmd(self, fmt: str | None, text: str) -> list[str]:
         self._finished_ok()
+        import re
+        vreg = re.fullmatch(r"\s*\$v(\d+)\s*", text)
+        if vreg and int(vreg.group(1)) < 32:
+            # a vector register: its elements at the current SEW (all of them; vl marks the active)
+            sew = self._sew()
+            dt = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}[sew]
+            elems = self.m.v[int(vreg.group(1))].view(dt).tolist()
+            if fmt == "x":
+                elems = [f"{e & ((1 << sew) - 1):#x}" for e in elems]
+            from .expr import VOID
+            self.values.append(Value(0, VOID))
+            return [f"${len(self.values)} = {{{', '.join(str(e) for e in elems)}}}"]
         if not text.strip():
             if not self.values:
                 raise DebugError("History is empty.")
