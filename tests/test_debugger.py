@@ -239,7 +239,7 @@ def test_display_and_undisplay(capfd):
     """)
     assert "1: $a0 = 0" in out and "1: $a0 = 5" in out
     assert re.search(r"2: /x \$sp = 0x[0-9a-f]+", out)
-    assert "3: x/1i $pc\n=> 0x" in out
+    assert "3: x/i $pc\n=> 0x" in out
     assert "Auto-display expressions now in effect:" in out
     assert "There are no auto-display expressions now." in out
     assert out.count("2: /x $sp =") == 2          # shown when made and at the first stepi
@@ -460,7 +460,7 @@ def test_x_script_file_and_exit_status(tmp_path, capfd):
 
 def test_with_timing_each_stop_reports_cycles(capfd):
     out = debug(capfd, FACT, "break fact\ncontinue\nstepi\n", "--timing", "teach")
-    found = re.findall(r"\(cycle (\d+), \+(\d+) cycles since the last stop\)", out)
+    found = re.findall(r"\(cycle (\d+): \d+ instructions, (\d+) cycles since the last stop\)", out)
     assert len(found) == 2
     assert int(found[1][1]) >= 1 and int(found[1][0]) == int(found[0][0]) + int(found[1][1])
 

@@ -80,6 +80,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str, str]] = {
              "to continue."),
     "disassemble": (("disas",), "disassemble [/r] [FUNCTION|ADDRESS|START,END|START,+LENGTH]",
                     "Disassemble a function (the current one by default) or a range; /r adds raw bytes."),
+    "echo": ((), "echo TEXT", "Print TEXT (C escapes such as \\n work), for scripts."),
     "help": (("h",), "help [COMMAND]", "List the commands, or describe one."),
     "quit": (("q", "exit"), "quit", "Leave the debugger."),
 }
@@ -179,6 +180,11 @@ class Frontend:
         s = self.s
         if cmd == "quit":
             return False
+        if cmd == "echo":
+            text = rest.encode("latin-1", "backslashreplace").decode("unicode_escape")
+            self.out.write(text)
+            self.s.at_line_start = text.endswith("\n") or (not text and self.s.at_line_start)
+            return True
         if cmd == "help":
             for text in self.help(rest):
                 self.say(text)

@@ -89,6 +89,7 @@ class _Tracker:
     def write(self, data):
         if data:
             self.owner._output.extend(data)
+            self.owner.wrote_output = True
             self.owner.at_line_start = bytes(data)[-1:] == b"\n"
             if self.owner.echo_output:
                 n = self.stream.write(data)
@@ -586,13 +587,18 @@ class DebugSession:
             lines += self._display_lines()
         ev.lines = lines
         if self.timing is not None:
-            now = self.timing.cycles
-            ev.lines.append(f"(cycle {now}, +{now - self._cycles_at_stop} cycles since the last stop)")
-            self._cycles_at_stop = now
+            now, insns = self.timing.cycles, self.m.instret
+            ev.lines.append(f"(cycle {now}: {insns - self._instret_at_stop} instructions, "
+                            f"{now - self._cycles_at_stop} cycles since the last stop)")
+            self._cycles_at_stop, self._instret_at_stop = now, insns
+
         return ev
 
     _pending: list = []
     _cycles_at_stop = 0
+    _instret_at_stop = 0
+    wrote_output = False
+    replay = False
     _hit_bp = None
 
     def _mem_changes(self, mem_log):
@@ -647,6 +653,8 @@ class DebugSession:
             bp, old, new = self._watch_hit
             title = {"watchpoint": "Hardware watchpoint", "read watchpoint": "Hardware read watchpoint",
                      "acc watchpoint": "Hardware access (read/write) watchpoint"}[bp.kind]
+            if bp.lval[0] != "mem":
+                title = "Watchpoint"
             lines = ["", f"{title} {bp.number}: {bp.what}", ""]
             if bp.kind == "read watchpoint" or old == new:
                 lines.append(f"Value = {self._watch_text(bp, new)}")
@@ -817,6 +825,12 @@ class DebugSession:
             raise DebugError("Target native does not support this command: " + (
                 self.record_error or "reverse execution is not available"))
 
+    def _reverse_note(self):
+        if not self.history_note_shown and self.wrote_output:
+            self.history_note_shown = True
+            self._pending.append("(Going back restores registers and memory; output the program "
+                                 "already wrote stays written.)")
+
     def _reverse_one(self):
         return self.rev.reverse_step(1)
 
@@ -825,6 +839,7 @@ class DebugSession:
         if self.finished:
             self.finished = False
         before = self._begin()
+        self._reverse_note()
         info = None
         info = self.rev.reverse_step(n)
         return self._reverse_event(info, before, stepi=True)
@@ -844,6 +859,7 @@ class DebugSession:
         self._need_reverse()
         self.finished = False
         before = self._begin()
+        self._reverse_note()
         info = None
         for _ in range(n):
             where = self.info.line_at(self.m.pc)
@@ -885,6 +901,7 @@ class DebugSession:
         func = self.info.function_at(self.m.pc)
         head = ["Run back to call of #0  " + self._frame_line(self.m.pc)]
         before = self._begin()
+        self._reverse_note()
         depth = 0
         info = None
         while True:
@@ -907,6 +924,7 @@ class DebugSession:
         self._need_reverse()
         self.finished = False
         before = self._begin()
+        self._reverse_note()
         self._sync_core_breakpoints()
         try:
             while True:
@@ -990,7 +1008,8 @@ class DebugSession:
             if limit is not None and i >= limit:
                 lines.append("(More stack frames follow...)")
                 break
-            where = self.info.line_at(fr["pc"])
+            # a caller's line is the line of its call (the return address may start the next line)
+            where = self.info.line_at(fr["pc"] - (1 if i else 0))
             addr = "" if i == 0 and (where is None or self.info.is_line_start(fr["pc"])) and where \
                 else f"0x{fr['pc']:016x} in "
             at = f" at {where[0]}:{where[1]}" if where else ""
@@ -1261,7 +1280,8 @@ class DebugSession:
     def _display_one(self, d: Display) -> list[str]:
         try:
             if d.is_x:
-                spec = f"/{d.count}{d.fmt or ''}" + ({1: "b", 2: "h", 4: "w", 8: "g"}[d.unit] if d.unit else "")
+                spec = f"/{d.count if d.count != 1 else ''}{d.fmt or ''}" + (
+                    {1: "b", 2: "h", 4: "w", 8: "g"}[d.unit] if d.unit else "")
                 body = self.x_cmd(spec, d.expr)
                 label = f"{d.number}: x{spec} {d.expr}"
                 return [label] + body
