@@ -71,23 +71,24 @@ class ReplayHistory:
         echo, line_start, out_len = s.echo_output, s.at_line_start, len(s._output)
         s.echo_output = False
         hits = []
+        interrupted = False
         try:
             m.restore(self._snap)
             self._restore_env()
-            if m.timing is not None and hasattr(m.timing, "mark"):
-                pass
             for a in stops or ():
                 m.add_breakpoint(a)
             while m.instret < target:
                 if stops and m.pc in stops and m.instret != self.start and s._replay_condition(m.pc):
                     hits.append(m.instret)
-                info = m.run(target - m.instret)
+                try:
+                    info = m.run(target - m.instret)
+                except KeyboardInterrupt:
+                    # a half-done replay would leave the machine nowhere: finish it, then report
+                    interrupted = True
+                    continue
                 if info.reason in (StopReason.BREAKPOINT, StopReason.LIMIT):
                     continue
                 break                       # exit or trap before the target: cannot happen in a replay
-            if stops and m.instret == target and m.pc in stops and s._replay_condition(m.pc) and \
-                    (not hits or hits[-1] != target):
-                pass                        # where we started from is not a stop going backwards
         finally:
             for a in set(m.breakpoints):
                 m.remove_breakpoint(a)
@@ -96,6 +97,8 @@ class ReplayHistory:
             s.echo_output = echo
             s.at_line_start = line_start
             del s._output[out_len:]
+        if interrupted:
+            raise KeyboardInterrupt
         return hits
 
     def reverse_step(self, n: int = 1) -> StopInfo:
