@@ -484,3 +484,29 @@ def test_ctrl_c_during_continue_returns_to_the_prompt():
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
+
+
+def test_the_engine_has_no_terminal_a_web_page_can_drive_it():
+    """DebugSession + CommandInterpreter: structured results, the program's output inside the event."""
+    import io
+    from rvsim.asm import assemble_files
+    from rvsim.debug import CommandInterpreter, DebugSession
+    from rvsim.host import LinuxEnvironment
+    from rvsim.machine import Machine
+    prog = assemble_files([FACT])
+    m = Machine("rv64gc", env=LinuxEnvironment(stdout=io.BytesIO()))
+    m.load_elf(prog.to_elf())
+    session = DebugSession(m, prog, echo_output=False)
+    cli = CommandInterpreter(session)
+    assert cli.execute("break fact").lines[0].startswith("Breakpoint 1 at ")
+    result = cli.execute("continue")
+    ev = result.event
+    assert result.lines == ["Continuing."]
+    assert (ev.reason, ev.breakpoint, ev.function, ev.line) == ("breakpoint", 1, "fact", 26)
+    assert {c.location: (c.old, c.new) for c in ev.changes}["a0"] == (0, 5)
+    assert cli.execute("p $a0 * 3").lines == ["$1 = 15"]
+    assert cli.execute("bogus").error
+    cli.execute("delete")
+    ev = cli.execute("continue").event
+    assert ev.finished and ev.exit_code == 120 and ev.output == b"fact(5) = "
+    assert cli.execute("quit").quit

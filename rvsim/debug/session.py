@@ -6,14 +6,12 @@ the program's output).  ``rvsim debug`` (rvsim/debug/repl.py) and the web IDE ar
 """
 from __future__ import annotations
 
-import shlex
-import struct
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..machine import StopReason
-from .expr import (CHAR, CODE_PTR, DATA_PTR, DOUBLE, FLOAT, INT, LONG, CType, DebugError, Value,
+from .expr import (CODE_PTR, DATA_PTR, DOUBLE, FLOAT, INT, LONG, CType, DebugError, Value,
                    bits_of, cast, evaluate, format_value, from_bits, wrap)
 from .program import ABI, FABI, ProgramInfo, call_or_return, memory_access, register_index
 
@@ -540,7 +538,7 @@ class DebugSession:
             if self.timing is not None:
                 total += f", {self.timing.cycles} cycles"
             code = info.exit_code
-            lines.append(f"[Inferior 1 (process 1) exited normally]" if code == 0 else
+            lines.append("[Inferior 1 (process 1) exited normally]" if code == 0 else
                          f"[Inferior 1 (process 1) exited with code {code:02o}]")
             lines.append(f"(exit status {code}, {total})")
         elif info is not None and info.reason is StopReason.TRAP:
@@ -1399,8 +1397,7 @@ class DebugSession:
             elif word.isdigit():
                 nums.append(int(word))
             else:
-                raise DebugError(f"Convenience variable must have integer value.\nArgs must be numbers "
-                                 f"or '$' variables." if False else f"Bad {what} number '{word}'")
+                raise DebugError(f"Bad {what} number '{word}'")
         return nums
 
     def delete_cmd(self, args: str) -> list[str]:
@@ -1412,7 +1409,7 @@ class DebugSession:
         if not words:
             for bp in list(self.breakpoints.values()):
                 self._remove(bp)
-            return ["Deleted all breakpoints."] if False else []
+            return []
         out = []
         for n in self._numbers(" ".join(words)):
             bp = self.breakpoints.get(n)
@@ -1700,7 +1697,7 @@ class DebugSession:
                 addr = self.m.pc
             func = self.info.function_at(addr)
             if func is None:
-                raise DebugError(f"No function contains specified address.")
+                raise DebugError("No function contains specified address.")
             lo, hi = func[0], self.info.function_end(func[0])
             title = f"Dump of assembler code for function {func[1]}:"
             func_start = lo
@@ -1754,5 +1751,3 @@ def _as_bytes(value, n: int) -> bytes:
         return bytes(value)
     return (int(value) & ((1 << 8 * n) - 1)).to_bytes(n, "little")
 
-
-del shlex, struct, CHAR
