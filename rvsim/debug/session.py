@@ -357,10 +357,16 @@ class DebugSession:
                     for bp, old in before_watch:
                         if self._soft_watch_fired(bp, old, access):
                             return info, "watch"
-                    if info.reason is not StopReason.LIMIT:
+                    if info.reason.name == "WATCHPOINT":
+                        if self._core_watch_hit(info) is not None:
+                            return info, "watch"
+                        info = None
+                    elif info.reason is not StopReason.LIMIT:
                         return info, "machine"
                     if stop_check is not None and stop_check(pc, transfer):
                         return info, "check"
+                    if limit is not None and self.m.instret - start_instret >= limit:
+                        return info, "limit"
                     continue
                 self._sync_core_breakpoints(extra_bps)
                 info = self.m.run(None if limit is None else limit - (self.m.instret - start_instret))
@@ -372,10 +378,7 @@ class DebugSession:
                         return info, "breakpoint"
                     continue          # a false condition, an ignore count: go on
                 if info.reason.name == "WATCHPOINT":
-                    bp = next((b for b in self.breakpoints.values() if b.core_id is not None and
-                               b.core_id == getattr(info, "watch_id", b.core_id) and b.enabled), None)
-                    hit = self._core_watch_hit(info)
-                    if hit is None:
+                    if self._core_watch_hit(info) is None:
                         continue
                     return info, "watch"
                 if info.reason is StopReason.LIMIT:
@@ -453,22 +456,29 @@ class DebugSession:
         return fired
 
     def _core_watch_hit(self, info):
+        """The user's watchpoint behind a core WATCHPOINT stop (StopInfo.watch: kind, where, old,
+        new, .id), once its condition holds; None to go on."""
         watch = getattr(info, "watch", None)
+        wid = getattr(watch, "id", None)
         for bp in self.breakpoints.values():
-            if bp.core_id is None or not bp.enabled:
+            if bp.core_id is None or not bp.enabled or (wid is not None and bp.core_id != wid):
                 continue
-            if watch is None or getattr(info, "watch_id", bp.core_id) == bp.core_id:
-                old = self._decode_watch(bp, watch[2]) if watch else bp.old
-                new = self._watch_value(bp)
-                if bp.condition:
-                    try:
-                        if not self.eval(bp.condition).truth():
-                            return None
-                    except DebugError:
-                        pass
-                bp.hits += 1
-                self._watch_hit = (bp, old, new)
-                return self._watch_hit
+            if bp.kind == "read watchpoint" and watch is not None and watch[0] == "write":
+                return None
+            if bp.kind == "watchpoint" and watch is not None and watch[0] == "write" and \
+                    watch[2] == watch[3]:
+                return None             # gdb's watch stops when the value changes, not on any store
+            old = self._decode_watch(bp, watch[2]) if watch is not None else bp.old
+            new = self._watch_value(bp)
+            if bp.condition:
+                try:
+                    if not self.eval(bp.condition).truth():
+                        return None
+                except DebugError:
+                    pass
+            bp.hits += 1
+            self._watch_hit = (bp, old if watch is None or watch[0] != "read" else new, new)
+            return self._watch_hit
         return None
 
     def _decode_watch(self, bp, raw):
@@ -601,15 +611,16 @@ class DebugSession:
 
     def _mem_changes(self, mem_log):
         last = getattr(self.m, "last_changes", None)
-        if not mem_log and last is not None:
+        if not mem_log and last is not None and abs(self.m.instret - self._instret_before) == 1:
+            # one instruction ran (or was undone): the core's undo log says what memory it wrote
             try:
                 out = []
-                for loc, old, new in last():
-                    if isinstance(loc, int):
-                        n = len(new) if isinstance(new, (bytes, bytearray)) else 8
-                        out.append((loc, _as_bytes(old, n), _as_bytes(new, n)))
+                for loc, old, new in last() or ():
+                    if isinstance(loc, tuple) and loc[0] == "memory":
+                        n = loc[2]
+                        out.append((loc[1], _as_bytes(old, n), _as_bytes(new, n)))
                 return out
-            except Exception:         # the engine must not fail over a nicety
+            except Exception:         # the debugger must not fail over a nicety
                 return []
         # several writes to one address: first old value, last new one
         merged: dict[tuple, list] = {}
@@ -621,7 +632,10 @@ class DebugSession:
                 merged[key] = [old, new]
         return [(a, o, n) for (a, _), (o, n) in merged.items()]
 
+    _instret_before = 0
+
     def _begin(self):
+        self._instret_before = self.m.instret
         self._check_running()
         self._pending = []
         self._hit_bp = None
