@@ -20,6 +20,10 @@ def add_debug_options(parser) -> None:
     parser.description = ("Debug a RISC-V program with gdb's commands: break, step, next, finish, print, "
                           "x, watch, display, backtrace, reverse-step, reverse-continue ...  Type `help` at "
                           "the (rvsim) prompt.")
+    import argparse
+    for action in parser._actions:       # run's reporting options mean nothing in a debugger
+        if action.dest in ("stats", "report", "trace", "pipeview", "pipeview_limit", "max_insns"):
+            action.help = argparse.SUPPRESS
     g = parser.add_argument_group("debugger options")
     g.add_argument("--batch", action="store_true",
                    help="run the -x scripts and -ex commands, then exit (no prompt), as gdb --batch; the "

@@ -316,6 +316,20 @@ class ProgramInfo:
 
     # ---------------------------------------------------------------- instructions
 
+    def word_at(self, pc: int) -> tuple[int, int] | None:
+        """(word, length) of the instruction at pc without disassembling it, or None."""
+        m = self.m
+        off = pc - m.memory_base
+        if not 0 <= off <= m.memory_size - 2:
+            return None
+        mem = m.memory
+        half = int(mem[off]) | int(mem[off + 1]) << 8
+        if half & 3 != 3:
+            return half, 2
+        if off + 4 > m.memory_size:
+            return None
+        return half | int(mem[off + 2]) << 16 | int(mem[off + 3]) << 24, 4
+
     def insn_at(self, pc: int) -> tuple[int, int, str] | None:
         """(word, length, text) of the instruction at pc, or None when it cannot be read."""
         try:

@@ -295,8 +295,7 @@ class DebugSession:
     def _one(self, mem_log) -> tuple:
         """Execute one instruction in Python's sight: returns (StopInfo, kind of control transfer,
         memory access).  Records what memory it wrote in mem_log."""
-        pc = self.m.pc
-        got = self.info.insn_at(pc)
+        got = self.info.word_at(self.m.pc)
         word = got[0] if got else 0
         access = memory_access(word, self.m.x) if got else None
         old = None
@@ -337,6 +336,7 @@ class DebugSession:
         so), 'signal' (Ctrl-C), 'internal' (an extra breakpoint address reached) or 'machine'."""
         mem_log = [] if mem_log is None else mem_log
         soft = self._soft_watches()
+        bp_addrs = {bp.address for bp in self.breakpoints.values() if not bp.is_watch and bp.enabled}
         self._watch_hit = None
         first = True
         start_instret = self.m.instret
@@ -349,7 +349,7 @@ class DebugSession:
                     if not first:
                         if pc in extra_bps:
                             return None, "internal"
-                        if self._breakpoint_hits(pc):
+                        if pc in bp_addrs and self._breakpoint_hits(pc):
                             return None, "breakpoint"
                     first = False
                     before_watch = [(bp, self._watch_value(bp)) for bp in soft]
@@ -733,7 +733,7 @@ class DebugSession:
                 continue
             while True:
                 pc = self.m.pc
-                got = self.info.insn_at(pc)
+                got = self.info.word_at(pc)
                 if over_calls and got and call_or_return(got[0]) == "call":
                     info, kind = self._step_over_call(pc + got[1], mem_log)
                 else:
