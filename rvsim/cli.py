@@ -190,11 +190,12 @@ def cmd_run(args, parser) -> int:
 
 
 def cmd_debug(args, parser) -> int:
-    from .debugger import Debugger
+    from .debug.repl import run_debugger
     machine, timing = _machine(args, parser)    # with --timing, stops report cycles too
     source = _load(machine, args.program, args, parser)
-    Debugger(machine, timing=timing, program=source).interact()
-    return 0
+    steps = args.debug_steps or []
+    return run_debugger(machine, source, timing=timing, record=not args.no_record, batch=args.batch,
+                        scripts=steps, quiet=args.quiet)
 
 
 def cmd_asm(argv) -> int:
@@ -313,8 +314,10 @@ def _dispatch(argv) -> int:
         from .timing.bench import main_bench
         return main_bench(rest)
     if cmd == "debug":
+        from .debug import add_debug_options
         parser = build_run_parser()
         parser.prog = "rvsim debug"
+        add_debug_options(parser)
         args = parse_run_args(parser, rest)
         return cmd_debug(args, parser)
     if cmd == "web":
