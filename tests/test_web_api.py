@@ -219,13 +219,16 @@ def test_step_registers_and_breakpoints(tab):
     st = r["state"]
     assert st["where"] == {"file": "sum_array.s", "line": 10}
     assert st["memory"]["bytes"][:16] == "0300000001000000"     # array: .word 3, 1
-    # la (2 instructions), li, li, lw, add: a0 = 3
-    for _ in range(6):
+    # five source lines: la (two instructions), li, li, lw, add: a0 = 3
+    for _ in range(5):
         r = tab("step")
         assert r["stop"]["reason"] == "step"
     x = [int(v, 16) for v in r["state"]["x"]]
     assert x[10] == 3 and x[6] == 8 and x[7] == 3
     assert r["state"]["where"]["line"] == 16
+    assert {"location": "a0", "text": "a0: 0x0 -> 0x3 (0 -> 3)"} in r["stop"]["changes"]
+    # stepi goes by instructions
+    assert tab("stepi", n=2)["state"]["where"]["line"] == 18
     # a breakpoint on `add` (line 15): the loop stops there with a0 holding the running sum
     assert tab("break", file="sum_array.s", line=15)["breakpoints"] == [["sum_array.s", 15]]
     r = tab("continue")
@@ -235,8 +238,9 @@ def test_step_registers_and_breakpoints(tab):
     assert not r["ok"] and "no instruction" in r["error"]
     tab("break", file="sum_array.s", line=15, on=False)
     r = tab("continue")
-    assert r["stop"] == {"reason": "exit", "exit_code": 31, "instructions": r["stop"]["instructions"],
-                         "message": "program exited with status 31"}
+    assert {k: r["stop"][k] for k in ("reason", "exit_code", "message")} == \
+        {"reason": "exit", "exit_code": 31, "message": "program exited with status 31"}
+    assert not tab("step")["ok"]            # the program has exited
     # continue to cursor after a reset
     tab("reset")
     r = tab("until", file="sum_array.s", line=18)
@@ -247,7 +251,6 @@ def test_step_over_and_out(tab):
     assert tab("load", files=example_files("course/factorial"))["ok"]
     tab("step")                          # li a0, 5
     r = tab("next")                      # call fact (auipc + jalr): the whole call
-    r = tab("next")
     assert r["state"]["where"]["line"] == 8 and int(r["state"]["x"][10], 16) == 120
     tab("reset")
     # line 21 is first reached when fact(1) has returned into fact(2): fact(2..5) and _start are live

@@ -286,7 +286,8 @@ def _dispatch(session: WebSession, msg: dict) -> dict:
     if cmd == "memory":
         return session.read_memory(str(msg.get("follow", "sp")), int(msg.get("count", 256)))
     runs = {
-        "step": lambda: session.step(int(msg.get("n", 1))),
+        "step": lambda: session.step(int(msg.get("n", 1)), budget),
+        "stepi": lambda: session.stepi(int(msg.get("n", 1)), budget),
         "continue": lambda: session.cont(budget),
         "next": lambda: session.step_over(budget),
         "finish": lambda: session.step_out(budget),

@@ -1,9 +1,12 @@
-"""One browser tab's machine: load, run in chunks (so Stop works and progress shows), step, break, and
-the state the page draws, as JSON-ready dictionaries.
+"""One browser tab's machine: assemble and load, the debugger's commands, and the state the page draws,
+as JSON-ready dictionaries.
 
-Everything here runs in the tab's worker thread, one command at a time, except :meth:`WebSession.stop`
-and :meth:`WebSession.send_input`, which any thread may call.  Reverse execution (``Machine.record``,
-``reverse_step``, ``reverse_continue``) is used when the Machine has it.
+The commands (step, next, finish, until, continue, reverse-step, reverse-continue, breakpoints, the call
+stack, what each stop changed) are :class:`rvsim.debug.DebugSession`'s; this module adds what a server
+needs around it: the machine's ``run`` is wrapped so that every run goes in chunks, between which Stop,
+the instruction budget and progress reports are handled, and the cycle model's trace is kept for the
+timeline.  Everything here runs in the tab's worker thread, one command at a time, except
+:meth:`WebSession.stop` and :meth:`WebSession.send_input`, which any thread may call.
 """
 from __future__ import annotations
 
@@ -112,22 +115,6 @@ def _hex(v: int) -> str:
     return f"{int(v) & (2**64 - 1):#x}"
 
 
-def _is_call(word: int) -> bool:
-    """jal/jalr writing ra or t0 (x1/x5), or c.jal/c.jalr: a call, for step over."""
-    if word & 3 != 3:
-        h = word & 0xFFFF
-        return (h & 0xF07F) == 0x9002 and (h >> 7) & 31 != 0     # c.jalr rs1
-    op, rd = word & 0x7F, (word >> 7) & 31
-    return op in (0x6F, 0x67) and rd in (1, 5)
-
-
-def _is_return(word: int) -> bool:
-    """jalr x0, 0(ra) (ret) or c.jr ra."""
-    if word & 3 != 3:
-        return (word & 0xFFFF) == 0x8082
-    return word & 0x7F == 0x67 and (word >> 7) & 31 == 0 and (word >> 15) & 31 in (1, 5)
-
-
 class WebSession:
     """The machine behind one tab."""
 
@@ -136,25 +123,27 @@ class WebSession:
         self.library = library or Library()
         self.notify = notify or (lambda event: None)       # called from the worker thread
         self.machine = None
+        self.debug = None                 # the rvsim.debug.DebugSession over the machine
         self.program = None
+        self.timing = None
         self.files: list[tuple[str, str]] = []
         self.settings: dict = {}
         self.stdout = ConsoleOut()
         self.stdin = ConsoleIn()
         self._stop = threading.Event()
         self.running = False
-        self.breakpoints: set[tuple[str, int]] = set()      # (file, line)
-        self._bp_addrs: set[int] = set()
+        self.breakpoints: dict[tuple[str, int], int] = {}    # (file, line) -> debugger breakpoint number
         self.timeline: list[dict] = []
         self.finished: dict | None = None     # the exit/trap that ended the program
         self.last_used = time.monotonic()
-        self.reverse = False
         self._disasm_cache: dict[tuple[int, int], str] = {}
+        self._budget_left = None
+        self._budget_hit = False
 
     # ------------------------------------------------------------------ loading
 
     def assemble(self, files, isa: str):
-        """Assemble without loading: ``{"ok", "errors", "warnings"}``."""
+        """Assemble without loading: ``({"ok", "errors"...}, Program or None)``."""
         from ..asm import AsmError
         srcs = check_sources(files)
         try:
@@ -177,41 +166,53 @@ class WebSession:
         return result
 
     def _build(self, prog) -> None:
+        from ..debug import DebugSession
+        from ..errors import LoadError
         from ..machine import Machine
         s = self.settings
-        timing_cfg = None
+        timing_cfg = _timing_config(str(s["preset"])) if s.get("preset") else None
         vlen = s.get("vlen") or 256
-        if s.get("preset"):
-            timing_cfg = _timing_config(str(s["preset"]))
-            if timing_cfg["vector"]["enabled"]:
-                vlen = timing_cfg["vector"]["vlen"]
+        if timing_cfg is not None and timing_cfg["vector"]["enabled"]:
+            vlen = timing_cfg["vector"]["vlen"]
+        self.stdout = ConsoleOut()
+        self.stdin.reset()
         try:
             m = Machine(s["isa"], memory_size=self.limits.memory, vlen=vlen,
                         env=self._environment(s.get("env", "linux")))
         except ValueError as exc:
             raise SessionError(str(exc)) from None
-        self.stdout = ConsoleOut()
-        self.stdin.reset()
-        m.env = self._environment(s.get("env", "linux"))
         name = self.files[0][0]
-        from ..errors import LoadError
         try:
             m.load_elf(prog.to_elf(), argv=[name], envp=[], name=name)
         except LoadError as exc:
             raise SessionError(str(exc)) from None
-        self.machine, self.program = m, prog
         self.timing = None
         if timing_cfg is not None:
             self.timing = m.enable_timing(timing_cfg)
             self.timing.record_trace(TRACE_CHUNK)
+        self._wrap_run(m)
+        old_bps = list(self.breakpoints)
+        self.machine, self.program = m, prog
+        self.debug = DebugSession(m, prog, timing=self.timing, record=True, echo_output=True)
+        # the debugger quotes source lines: give it the tab's texts, so it never opens a host file
+        texts = dict(self.files)
+        for _, f, _ in prog.line_table:
+            if f not in self.debug.info._sources:
+                text = texts.get(f)
+                if text is None:
+                    try:
+                        text = self.library.read(f) or ""
+                    except ValueError:
+                        text = ""
+                self.debug.info._sources[f] = text.splitlines()
         self.timeline = []
         self.finished = None
-        self._bp_addrs = set()
-        for file, line in list(self.breakpoints):
-            self._arm(file, line)
-        self.reverse = hasattr(m, "record") and hasattr(m, "reverse_step")
-        if self.reverse:
-            m.record()
+        self.breakpoints = {}
+        for file, line in old_bps:
+            try:
+                self.set_breakpoint(file, line)
+            except SessionError:
+                pass
 
     def _environment(self, name: str):
         from ..host import LinuxEnvironment
@@ -222,7 +223,7 @@ class WebSession:
         factory = available_environments().get(name)
         if factory is None:
             raise SessionError(f"environment {name!r} is not available in this rvsim "
-                               f"(have: {', '.join(available_environments())})")
+                               f"(have: {', '.join(environment_names())})")
         return factory(self)
 
     def reset(self) -> dict:
@@ -230,6 +231,10 @@ class WebSession:
         self._need_program()
         self._build(self.program)
         return {"state": self.state()}
+
+    @property
+    def reverse(self) -> bool:
+        return self.debug is not None and self.debug.can_reverse and self.debug.recording
 
     def program_info(self) -> dict:
         """Which lines hold code (gutter), symbols, the text range."""
@@ -239,33 +244,31 @@ class WebSession:
         syms = {n: _hex(v) for n, v in self.program.symbol_map.items() if not n.startswith(".L")}
         return {"lines": {f: sorted(set(v)) for f, v in lines.items()}, "symbols": syms,
                 "entry": _hex(self.program.entry), "reverse": self.reverse,
+                "reverse_note": None if self.reverse else (self.debug.record_error if self.debug else None),
                 "timing": self.timing.name if self.timing else None,
                 "vlen": self.machine.vlen}
 
     # ------------------------------------------------------------------ breakpoints
 
     def set_breakpoint(self, file: str, line: int, on: bool = True) -> dict:
+        from ..debug import DebugError
         key = (str(file), int(line))
-        if on:
-            self.breakpoints.add(key)
-            if self.program is not None and self._arm(*key) is None:
-                self.breakpoints.discard(key)
+        if on and key not in self.breakpoints and self.debug is not None:
+            addr = self.program.address_of_line(*key)
+            if addr is None:
                 raise SessionError(f"no instruction at {file}:{line}")
-        else:
-            self.breakpoints.discard(key)
-            if self.program is not None:
-                addr = self.program.address_of_line(*key)
-                if addr is not None and addr in self._bp_addrs:
-                    self._bp_addrs.discard(addr)
-                    self.machine.remove_breakpoint(addr)
+            try:
+                self.debug.break_cmd(f"*{addr:#x}")
+            except DebugError as exc:
+                raise SessionError(str(exc)) from None
+            self.breakpoints[key] = max(self.debug.breakpoints)
+        elif on and self.debug is None:
+            self.breakpoints[key] = 0
+        elif not on and key in self.breakpoints:
+            number = self.breakpoints.pop(key)
+            if self.debug is not None and number in self.debug.breakpoints:
+                self.debug.delete_cmd(str(number))
         return {"breakpoints": sorted([f, ln] for f, ln in self.breakpoints)}
-
-    def _arm(self, file: str, line: int):
-        addr = self.program.address_of_line(file, line)
-        if addr is not None:
-            self.machine.add_breakpoint(addr)
-            self._bp_addrs.add(addr)
-        return addr
 
     # ------------------------------------------------------------------ running
 
@@ -284,200 +287,160 @@ class WebSession:
     def _budget(self, budget) -> int:
         if budget is None:
             return self.limits.default_budget
-        b = int(budget)
+        try:
+            b = int(budget)
+        except (TypeError, ValueError):
+            raise SessionError("the instruction budget must be a number") from None
         if b <= 0:
             raise SessionError("the instruction budget must be positive")
         return min(b, self.limits.max_budget)
 
-    def _run(self, budget: int, single: bool = False, until=None) -> dict:
-        """Run up to ``budget`` instructions in chunks, checking Stop between them.  ``until(m)`` is tested
-        after each instruction when given (slow path, for step out)."""
-        from ..machine import StopReason
-        m = self.machine
-        if self.finished is not None:
-            return self._stop_report(self.finished, 0)
-        self._stop.clear()
-        self.stdin.reset()
-        self.running = True
-        start, last_note = m.instret, time.monotonic()
-        remaining = budget
-        chunk_size = TRACE_CHUNK if self.timing is not None else CHUNK
-        try:
+    def _wrap_run(self, m) -> None:
+        """Make ``m.run`` (which the debugger and ``m.step`` call) go in chunks: between them a Stop or
+        the end of the budget interrupts the command (as Ctrl-C does in ``rvsim debug``), progress is
+        reported and the cycle model's trace is kept."""
+        from ..machine import StopInfo, StopReason
+        core_run = m.run
+        session = self
+
+        def run(max_instructions=None):
+            start = m.instret
+            remaining = max_instructions
+            chunk = TRACE_CHUNK if session.timing is not None else CHUNK
+            last_note = time.monotonic()
             while True:
-                n = 1 if until is not None else min(chunk_size, remaining)
-                info = m.run(n)
-                remaining -= max(info.instructions, 1 if info.reason is StopReason.LIMIT else 0)
-                self._drain_trace()
+                if session._stop.is_set():
+                    raise KeyboardInterrupt
+                if session._budget_left is not None and session._budget_left <= 0:
+                    session._budget_hit = True
+                    raise KeyboardInterrupt
+                n = chunk if remaining is None else min(chunk, remaining)
+                if session._budget_left is not None:
+                    n = min(n, session._budget_left)
+                before = m.instret
+                info = core_run(n)
+                if session._budget_left is not None:
+                    session._budget_left -= max(m.instret - before, 1)
+                session._drain_trace()
                 if info.reason is not StopReason.LIMIT:
-                    if info.reason in (StopReason.EXIT, StopReason.TRAP, StopReason.HANG,
-                                       StopReason.EBREAK, StopReason.ECALL):
-                        self.finished = self._describe(info)
-                    return self._stop_report(self._describe(info), m.instret - start)
-                if until is not None and until(m):
-                    return self._stop_report({"reason": "step", "message": ""}, m.instret - start)
-                if remaining <= 0:
-                    reason = "step" if single else "budget"
-                    msg = "" if single else f"instruction budget ({budget:,}) used up"
-                    return self._stop_report({"reason": reason, "message": msg}, m.instret - start)
-                if self._stop.is_set():
-                    return self._stop_report({"reason": "stopped", "message": "stopped"},
-                                             m.instret - start)
+                    info.instructions = m.instret - start
+                    return info
+                if remaining is not None:
+                    remaining -= n
+                    if remaining <= 0:
+                        return StopInfo(StopReason.LIMIT, m.pc, m.instret - start)
                 now = time.monotonic()
                 if now - last_note >= PROGRESS_EVERY:
                     last_note = now
-                    self.notify({"event": "progress", "instructions": m.instret - start,
-                                 "pc": _hex(m.pc), "console": self.stdout.take()})
-        except KeyboardInterrupt:
-            raise
+                    session.notify({"event": "progress", "instructions": m.instret - session._cmd_start,
+                                    "pc": _hex(m.pc), "console": session.stdout.take()})
+
+        m.run = run
+
+    _cmd_start = 0
+
+    def _command(self, action, budget=None) -> dict:
+        """Run one debugger command under Stop and the budget; the page's stop report and state."""
+        from ..debug import DebugError
+        self._need_program()
+        m = self.machine
+        self._stop.clear()
+        self.stdin.reset()
+        self._budget_left = self._budget(budget)
+        self._budget_hit = False
+        self._cmd_start = m.instret
+        self.running = True
+        try:
+            ev = action()
+        except DebugError as exc:
+            raise SessionError(str(exc)) from None
+        except KeyboardInterrupt:         # Stop inside a part the debugger does not guard
+            ev = None
         except Exception as exc:   # a SimulationError or a host-environment failure: the tab shows it
             from ..errors import SimulationError
             if not isinstance(exc, (SimulationError, ValueError, OSError)):
                 raise
             self.finished = {"reason": "error", "message": str(exc)}
-            return self._stop_report(self.finished, m.instret - start)
+            return self._report(dict(self.finished), None)
         finally:
             self.running = False
+            self._budget_left = None
+        return self._report(self._describe(ev, budget), ev)
 
-    def _describe(self, info) -> dict:
-        from ..machine import StopReason
-        r = info.reason
-        if r is StopReason.EXIT:
-            return {"reason": "exit", "exit_code": info.exit_code,
-                    "message": f"program exited with status {info.exit_code}"}
-        if r is StopReason.BREAKPOINT:
-            return {"reason": "breakpoint", "message": "breakpoint"}
-        if r is StopReason.TRAP:
-            what = info.cause_name
-            if info.cause in (0, 1, 4, 5, 6, 7):
-                what += f" (address {info.tval:#x})"
-            return {"reason": "trap", "message": f"unhandled trap: {what} at pc {info.pc:#x}"}
-        if r is StopReason.HANG:
-            return {"reason": "hang", "message": "the program hangs in a jump to itself"}
-        return {"reason": r.value, "message": f"{r.value} at pc {info.pc:#x}"}
+    def _describe(self, ev, budget) -> dict:
+        if ev is None or ev.reason == "signal":
+            if self._budget_hit:
+                return {"reason": "budget",
+                        "message": f"instruction budget ({self._budget(budget):,}) used up"}
+            return {"reason": "stopped", "message": "stopped"}
+        r = ev.reason
+        if r == "exited":
+            out = {"reason": "exit", "exit_code": ev.exit_code,
+                   "message": f"program exited with status {ev.exit_code}"}
+        elif r in ("trap", "hang", "history-start", "watchpoint", "ebreak", "stopped"):
+            text = " ".join(ln.strip() for ln in ev.lines if ln.strip() and not ln.startswith(("=>", "   ")))
+            out = {"reason": r.replace("-", "_"), "message": text or r}
+        elif r == "breakpoint":
+            out = {"reason": "breakpoint", "message": "breakpoint", "number": ev.breakpoint}
+        else:
+            out = {"reason": "step", "message": ""}
+        if ev.finished:
+            self.finished = dict(out)
+        out["changes"] = [{"location": c.location, "text": c.text} for c in ev.changes]
+        return out
 
-    def _stop_report(self, what: dict, retired: int) -> dict:
-        return {"stop": dict(what, instructions=retired), "state": self.state(),
-                "console": self.stdout.take()}
+    def _report(self, what: dict, ev) -> dict:
+        what["instructions"] = self.machine.instret - self._cmd_start
+        return {"stop": what, "state": self.state(), "console": self.stdout.take()}
 
     # the commands
-    def step(self, n: int = 1) -> dict:
-        self._need_program()
-        return self._run(max(1, min(int(n), self.limits.max_budget)), single=True)
+    def step(self, n: int = 1, budget=None) -> dict:
+        """``n`` source lines (an instruction where there is no line), into calls."""
+        return self._command(lambda: self.debug.step(max(1, int(n))), budget)
+
+    def stepi(self, n: int = 1, budget=None) -> dict:
+        return self._command(lambda: self.debug.stepi(max(1, int(n))), budget)
 
     def cont(self, budget=None) -> dict:
-        self._need_program()
-        return self._run(self._budget(budget))
+        return self._command(self.debug_or_fail("cont"), budget)
 
     def step_over(self, budget=None) -> dict:
-        """One instruction, or a whole call (stopping at a breakpoint inside it)."""
-        self._need_program()
-        m = self.machine
-        word = self._word(m.pc)
-        if word is None or not _is_call(word):
-            return self.step()
-        ret = m.pc + (4 if word & 3 == 3 else 2)
-        sp0 = int(m.x[2])
-        return self._run_to(ret, self._budget(budget), lambda: int(m.x[2]) >= sp0)
+        return self._command(self.debug_or_fail("next"), budget)
 
     def step_out(self, budget=None) -> dict:
-        """Run until the current function returns (counting the calls and returns on the way)."""
-        self._need_program()
-        m = self.machine
-        depth = [0]
-        budget = self._budget(budget)
-        start = m.instret
-        self._stop.clear()
-        deadline_note = time.monotonic()
-        while True:
-            word = self._word(m.pc)
-            if word is not None:
-                if _is_call(word):
-                    depth[0] += 1
-                elif _is_return(word):
-                    depth[0] -= 1
-            report = self._run(1, single=True)
-            stop = report["stop"]
-            if stop["reason"] != "step" or depth[0] < 0:
-                stop["instructions"] = m.instret - start
-                return report
-            if m.instret - start >= budget:
-                report["stop"] = {"reason": "budget", "instructions": m.instret - start,
-                                  "message": f"instruction budget ({budget:,}) used up"}
-                return report
-            if self._stop.is_set():
-                report["stop"] = {"reason": "stopped", "message": "stopped",
-                                  "instructions": m.instret - start}
-                return report
-            if time.monotonic() - deadline_note > PROGRESS_EVERY:
-                deadline_note = time.monotonic()
-                self.notify({"event": "progress", "instructions": m.instret - start, "pc": _hex(m.pc),
-                             "console": self.stdout.take()})
+        return self._command(self.debug_or_fail("finish"), budget)
 
     def run_to_line(self, file: str, line: int, budget=None) -> dict:
-        """Continue to a source line (continue to cursor)."""
+        """Continue to a source line (continue to cursor), as gdb's ``advance``."""
         self._need_program()
         addr = self.program.address_of_line(str(file), int(line))
         if addr is None:
             raise SessionError(f"no instruction at {file}:{line}")
-        return self._run_to(addr, self._budget(budget), lambda: True)
-
-    def _run_to(self, addr: int, budget: int, accept) -> dict:
-        m = self.machine
-        temporary = addr not in self._bp_addrs
-        if temporary:
-            m.add_breakpoint(addr)
-        try:
-            start = m.instret
-            while True:
-                report = self._run(budget - (m.instret - start))
-                stop = report["stop"]
-                stop["instructions"] = m.instret - start
-                if stop["reason"] == "breakpoint" and m.pc == addr:
-                    if accept():
-                        if temporary:
-                            stop.update(reason="step", message="")
-                        return report
-                    # the same return address at a deeper recursion: go on
-                    m.step()
-                    continue
-                return report
-        finally:
-            if temporary:
-                m.remove_breakpoint(addr)
+        return self._command(lambda: self.debug.until(f"*{addr:#x}", advance=True), budget)
 
     def reverse_step(self, n: int = 1) -> dict:
-        self._need_program()
-        if not self.reverse:
-            raise SessionError("reverse execution is not available in this rvsim")
+        self._need_reverse()
         self.finished = None
-        info = self.machine.reverse_step(max(1, int(n)))
-        return self._reverse_report(info)
+        self.timeline = []
+        return self._command(lambda: self.debug.reverse_stepi(max(1, int(n))))
 
     def reverse_continue(self) -> dict:
+        self._need_reverse()
+        self.finished = None
+        self.timeline = []
+        return self._command(self.debug.reverse_continue)
+
+    def _need_reverse(self):
         self._need_program()
         if not self.reverse:
-            raise SessionError("reverse execution is not available in this rvsim")
-        self.finished = None
-        info = self.machine.reverse_continue()
-        return self._reverse_report(info)
+            raise SessionError("reverse execution is not available in this rvsim" +
+                               (f" ({self.debug.record_error})" if self.debug.record_error else ""))
 
-    def _reverse_report(self, info) -> dict:
-        reason = getattr(getattr(info, "reason", None), "value", "step")
-        msg = "" if reason in ("step", "limit") else str(reason).replace("_", " ")
-        if reason == "history_start":
-            msg = "reached the start of the recorded history"
-        self.timeline = []
-        return self._stop_report({"reason": str(reason), "message": msg}, 0)
+    def debug_or_fail(self, name):
+        self._need_program()
+        return getattr(self.debug, name)
 
     # ------------------------------------------------------------------ state
-
-    def _word(self, pc: int) -> int | None:
-        try:
-            raw = self.machine.read(pc, 4)
-        except ValueError:
-            return None
-        w = int.from_bytes(raw, "little")
-        return w if w & 3 == 3 else w & 0xFFFF
 
     def _disasm(self, raw: int, pc: int) -> str:
         key = (raw, pc)
@@ -493,77 +456,21 @@ class WebSession:
         return text
 
     def where(self, pc: int) -> dict | None:
-        if self.program is None:
+        if self.debug is None or not self.debug.info.in_code(pc):
             return None
-        text = [s for s in self.program.sections if s.name.startswith(".text")]
-        if not any(s.address <= pc < s.end for s in text):
-            return None
-        loc = self.program.line_at(pc)
+        loc = self.debug.info.line_at(pc)
         return {"file": loc[0], "line": loc[1]} if loc else None
 
-    def function_at(self, pc: int) -> str | None:
-        best, best_addr = None, -1
-        text = [s for s in self.program.sections if s.name.startswith(".text")]
-        if not any(s.address <= pc < s.end for s in text):
-            return None
-        for s in self.program.symbols:
-            if s.value <= pc and s.value > best_addr and not s.name.startswith(".L") and \
-                    any(t.address <= s.value < t.end for t in text) and not s.name[:1].isdigit():
-                best, best_addr = s.name, s.value
-        return best
-
     def call_stack(self) -> list[dict]:
-        """Frames from the ABI: the pc, then return addresses found in ra and on the stack (a word that
-        points just after a call instruction), innermost first.  A heuristic that suits course programs."""
-        m = self.machine
-        frames = [{"pc": _hex(m.pc), "function": self.function_at(m.pc), "where": self.where(m.pc)}]
-        here = self.function_at(m.pc)
-        ra, sp = int(m.x[1]), int(m.x[2])
+        """The debugger's frames (prologue analysis over the ABI), innermost first."""
+        if self.debug is None or self.debug.finished:
+            return []
         try:
-            stack = m.read(sp, max(0, min(2048, m.memory_base + m.memory_size - sp)))
-        except ValueError:
-            stack = b""
-        saved = [int.from_bytes(stack[off:off + 8], "little") for off in range(0, len(stack) - 7, 8)]
-        saved = [r for r in saved if self._is_return_address(r)]
-        # ra is a frame of its own unless this function already stored it on the stack (the copy there is
-        # the frame) or it is stale (it points back into this function, at or before the pc)
-        stale = self.function_at(ra) == here and ra <= m.pc
-        if self._is_return_address(ra) and not stale and not self._saved_ra(here, m.pc):
-            saved.insert(0, ra)
-        for ret in saved[:15]:
-            frames.append({"pc": _hex(ret), "function": self.function_at(ret), "where": self.where(ret)})
-        return frames
-
-    def _saved_ra(self, function: str | None, pc: int) -> bool:
-        """Whether an `sd/sw ra, N(sp)` (or c.sdsp/c.swsp ra) lies between the function's start and pc."""
-        start = self.program.symbol_map.get(function) if function else None
-        if start is None or not 0 <= pc - start <= 4096:
-            return False
-        addr = start
-        while addr < pc:
-            w = self._word(addr)
-            if w is None:
-                return False
-            if w & 3 == 3:
-                if w & 0x7F == 0x23 and (w >> 12) & 7 in (2, 3) and (w >> 20) & 31 == 1 and \
-                        (w >> 15) & 31 == 2:
-                    return True
-                addr += 4
-            else:
-                if (w & 0xE003) in (0xE002, 0xC002) and (w >> 2) & 31 == 1:
-                    return True
-                addr += 2
-        return False
-
-    def _is_return_address(self, addr: int) -> bool:
-        """In the program's text, just after a call instruction."""
-        if self.where(addr) is None:
-            return False
-        prev = self._word(addr - 4)
-        if prev is not None and prev & 3 == 3 and _is_call(prev):
-            return True
-        prev2 = self._word(addr - 2)
-        return prev2 is not None and prev2 & 3 != 3 and _is_call(prev2)
+            frames = self.debug.frames(limit=32)
+        except Exception:   # unwinding a corrupted stack must not fail a step
+            return []
+        return [{"pc": _hex(f["pc"]), "sp": _hex(f["sp"]), "function": f["function"],
+                 "where": self.where(f["pc"])} for f in frames]
 
     def read_memory(self, follow: str = "sp", count: int = 256) -> dict:
         """Bytes at a register (``sp``, ``a0``...), a label or an address."""
