@@ -293,6 +293,7 @@ def _dispatch(session: WebSession, msg: dict) -> dict:
         "finish": lambda: session.step_out(budget),
         "until": lambda: session.run_to_line(msg.get("file", ""), int(msg.get("line", 0)), budget),
         "reverse_step": lambda: session.reverse_step(int(msg.get("n", 1))),
+        "reverse_stepi": lambda: session.reverse_stepi(int(msg.get("n", 1))),
         "reverse_continue": session.reverse_continue,
         "reset": session.reset,
     }
@@ -304,15 +305,48 @@ def _dispatch(session: WebSession, msg: dict) -> dict:
     return out
 
 
-def serve(config: ServerConfig, open_browser: bool = True) -> None:
-    """Run the server until Ctrl-C."""
+def _listen(config: ServerConfig):
     import socket
-    import sys
-    import uvicorn
     sock = socket.socket(socket.AF_INET6 if ":" in config.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((config.host, config.port))
     config.port = sock.getsockname()[1]
+    return sock
+
+
+def _uvicorn(app):
+    import uvicorn
+    return uvicorn.Server(uvicorn.Config(app, log_level="warning", ws_max_size=MAX_MESSAGE,
+                                         lifespan="off"))
+
+
+class BackgroundServer:
+    """The server in a thread of this process (tests, benchmarks): ``url``, then ``close()``."""
+
+    def __init__(self, config: ServerConfig):
+        import threading
+        self.config = config
+        self.app = create_app(config)
+        self._sock = _listen(config)
+        self._server = _uvicorn(self.app)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
+                                        daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.url = f"http://127.0.0.1:{config.port}/?token={config.token}"
+
+    def close(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(10)
+        self._sock.close()
+
+
+def serve(config: ServerConfig, open_browser: bool = True) -> None:
+    """Run the server until Ctrl-C."""
+    import sys
+    sock = _listen(config)
     shown = "127.0.0.1" if config.host in ("127.0.0.1", "0.0.0.0", "::") else config.host
     url = f"http://{shown}:{config.port}/?token={config.token}"
     if config.host not in ("127.0.0.1", "localhost", "::1"):
@@ -324,9 +358,7 @@ def serve(config: ServerConfig, open_browser: bool = True) -> None:
         import threading
         import webbrowser
         threading.Timer(0.5, lambda: webbrowser.open(url)).start()
-    app = create_app(config)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws_max_size=MAX_MESSAGE,
-                                           lifespan="off"))
+    server = _uvicorn(create_app(config))
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:

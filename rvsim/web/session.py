@@ -419,6 +419,13 @@ class WebSession:
         return self._command(lambda: self.debug.until(f"*{addr:#x}", advance=True), budget)
 
     def reverse_step(self, n: int = 1) -> dict:
+        """Back ``n`` source lines (the mirror of :meth:`step`)."""
+        self._need_reverse()
+        self.finished = None
+        self.timeline = []
+        return self._command(lambda: self.debug.reverse_step(max(1, int(n))))
+
+    def reverse_stepi(self, n: int = 1) -> dict:
         self._need_reverse()
         self.finished = None
         self.timeline = []

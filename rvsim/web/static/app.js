@@ -318,6 +318,8 @@ async function motion(cmd, args = {}) {
   if (r.console) appendConsole(r.console);
   if (r.state) showState(r.state);
   const stop = r.stop || {};
+  $("changes").textContent = stop.changes && stop.changes.length
+    ? "last command changed: " + stop.changes.map((c) => c.text).join("; ") : "";
   let msg = stop.message || "";
   const where = r.state && r.state.where ? ` at ${r.state.where.file}:${r.state.where.line}` : "";
   if (!msg) msg = `stopped${where}`;
@@ -337,12 +339,13 @@ function budgetValue() {
 function updateButtons() {
   const loaded = !!app.program;
   const fin = app.state && app.state.finished;
-  for (const id of ["btn-run", "btn-step", "btn-next", "btn-finish", "btn-until"])
+  for (const id of ["btn-run", "btn-step", "btn-stepi", "btn-next", "btn-finish", "btn-until"])
     $(id).disabled = app.running || !loaded || !!fin;
   const rev = loaded && app.program && app.program.reverse;
   for (const id of ["btn-rstep", "btn-rcont"]) {
     $(id).disabled = app.running || !rev;
-    $(id).title = rev ? $(id).title.replace(/ \(needs.*\)$/, "") : "reverse execution is not available in this rvsim";
+    if (!rev) $(id).title = "reverse execution is not available in this rvsim" +
+      (app.program && app.program.reverse_note ? ` (${app.program.reverse_note})` : "");
   }
   $("btn-reset").disabled = app.running || !loaded;
   $("btn-stop").disabled = !app.running;
@@ -675,6 +678,7 @@ function wire() {
   });
   $("btn-run").onclick = () => motion("continue");
   $("btn-step").onclick = () => motion("step", {n: 1});
+  $("btn-stepi").onclick = () => motion("stepi", {n: 1});
   $("btn-next").onclick = () => motion("next");
   $("btn-finish").onclick = () => motion("finish");
   $("btn-until").onclick = () => motion("until", {file: currentFile().name, line: cursorLine()});
