@@ -265,12 +265,23 @@ def test_vector_grid(page):
     d = page
     open_example(d, "course/vector_add")
     d.find_element(By.CSS_SELECTOR, '#tabs button[data-panel="vector"]').click()
-    for _ in range(9):        # li, la x3, vsetvli, vle32 x2, vadd
+    for _ in range(8):        # li, la x3, vsetvli, vle32 x2, vadd
         click(d, "btn-step")
     assert d.find_element(By.ID, "v-vl").text == "8"
-    row = d.find_elements(By.CSS_SELECTOR, "#vgrid tr")[4]       # header row, then v0..v3
+    row = d.find_elements(By.CSS_SELECTOR, "#vgrid tr")[5]       # header, mask, then v0..v3
     cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
     assert cells[:9] == ["v3", "101", "202", "303", "404", "505", "606", "707", "808"]
+    assert "changed" in row.find_elements(By.TAG_NAME, "td")[1].get_attribute("class")
+    # the last strip: vl = 3 of VLMAX 8, elements 3.. are the tail
+    d.find_element(By.CSS_SELECTOR, '#gutter .gl[data-line="21"]').click()
+    click(d, "btn-run")
+    click(d, "btn-run")
+    click(d, "btn-run")
+    assert d.find_element(By.ID, "v-vl").text == "3"
+    row = d.find_elements(By.CSS_SELECTOR, "#vgrid tr")[5]
+    tds = row.find_elements(By.TAG_NAME, "td")
+    assert [t.text for t in tds[1:4]] == ["1717", "1818", "1919"]
+    assert ["tail" in t.get_attribute("class") for t in tds[1:9]] == [False] * 3 + [True] * 5
     shot(d, "vector")
 
 

@@ -474,8 +474,11 @@ function renderVector() {
   const mask = hexBytes(v.regs[0]);
   const p = app.prevState && app.prevState.vector;
   const group = Math.max(1, lmul);
+  const markMask = $("vmask").checked;
   let html = "<table><tr><td class='vname'></td>";
   for (let e = 0; e < per; e++) html += `<td class="vname">${e}</td>`;
+  html += "</tr><tr class='maskrow'><td class='vname' title='the mask bits of v0 for the first register of a group'>mask</td>";
+  for (let e = 0; e < per; e++) html += `<td>${(mask[e >> 3] >> (e & 7)) & 1}</td>`;
   html += "</tr>";
   for (let r = 0; r < 32; r++) {
     const data = hexBytes(v.regs[r]);
@@ -486,7 +489,7 @@ function renderVector() {
       const idx = inGroup * per + e;     // element index within the register group
       const cls = [];
       if (sew && idx >= v.vl) cls.push("tail");
-      else if (sew && !((mask[idx >> 3] >> (idx & 7)) & 1)) cls.push("masked");
+      else if (markMask && sew && !((mask[idx >> 3] >> (idx & 7)) & 1)) cls.push("masked");
       const el = data.slice(e * bytes, (e + 1) * bytes);
       if (prev && prev.slice(e * bytes, (e + 1) * bytes).some((b, k) => b !== el[k])) cls.push("changed");
       html += `<td class="${cls.join(" ")}">${fmtElem(el, fmt)}</td>`;
@@ -606,7 +609,8 @@ function renderCycles() {
   const rows = t.timeline.slice(-60);
   tl.innerHTML = "";
   if (!rows.length) return;
-  const lo = Math.min(...rows.map((r) => Math.min(r.fetch, r.issue)));
+  // the window: from the first issue (a long fetch wait before it is clipped) to the last result
+  const lo = Math.min(...rows.map((r) => r.issue)) - 1;
   const hi = Math.max(...rows.map((r) => r.done), lo + 1);
   const scale = (x) => `${((x - lo) / (hi - lo)) * 100}%`;
   const head = document.createElement("div");
@@ -633,7 +637,7 @@ function renderCycles() {
       d.style.width = `calc(${scale(b)} - ${scale(a)} + 2px)`;
       track.appendChild(d);
     };
-    bar("wait", Math.min(r.fetch, r.issue), r.issue);
+    bar("wait", Math.max(lo, Math.min(r.fetch, r.issue)), r.issue);
     if (r.vector) bar("vec", Math.max(r.start, r.issue), r.done);
     else bar("exec", r.issue, Math.max(r.done, r.issue + 1));
     const cause = document.createElement("span");
@@ -711,6 +715,7 @@ function wire() {
   }
   for (const id of ["regfmt", "fpfmt"]) $(id).onchange = renderRegs;
   $("vfmt").onchange = renderVector;
+  $("vmask").onchange = renderVector;
   $("memfmt").onchange = renderMemory;
   $("mem-follow").addEventListener("change", async () => {
     if (!app.program) return;
