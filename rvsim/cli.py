@@ -56,19 +56,19 @@ def _load(machine, program: str, args, parser):
     from .errors import LoadError
     if program.endswith((".s", ".S", ".asm")):
         try:
-            from .asm import assemble_files
+            from .asm import AsmError
         except ImportError:
             parser.exit(EXIT_LOAD_FAILURE, "rvsim: this build has no assembler\n")
-        from .asm import AsmError
         try:
-            prog = assemble_files([program], defsym=dict(_defsyms(args.defsym)), march=args.isa)
+            prog = machine.load_asm(program, argv=[program] + args.args, envp=_envp(args),
+                                    defsym=dict(_defsyms(args.defsym)), march=args.isa)
         except AsmError as exc:
             sys.stderr.write(f"{exc}\n")
             sys.exit(1)
-        try:
-            machine.load_elf(prog.to_elf(), argv=[program] + args.args, envp=_envp(args), name=program)
         except LoadError as exc:
             parser.exit(EXIT_LOAD_FAILURE, f"rvsim: {exc}\n")
+        for warning in prog.warnings:
+            sys.stderr.write(f"{warning}\n")
         return prog
     try:
         machine.load_elf(program, argv=[program] + args.args, envp=_envp(args))
@@ -107,6 +107,9 @@ def _environment(args):
             return SemihostEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
         if prog is not None and prog.bare_metal:
             return None
+    if args.system_calls != "linux":
+        from .teaching import make_environment
+        return make_environment(args.system_calls, allow_dir=args.allow_dir, deterministic=not args.realtime)
     return LinuxEnvironment(allow_dir=args.allow_dir, deterministic=not args.realtime)
 
 
@@ -119,6 +122,9 @@ def _machine(args, parser):
         from .timing.cli import load_for_cli
         timing_cfg = load_for_cli(args, parser)        # sets args.vlen from the preset
     args.vlen = args.vlen or 256
+    if args.teach:
+        from .teaching import teach_preset
+        teach_preset(args)
     try:
         machine = Machine(args.isa, memory_size=args.memory, vlen=args.vlen,
                           trap_misaligned=args.trap_misaligned, tile_te=args.tile_te)
@@ -133,7 +139,7 @@ def cmd_run(args, parser) -> int:
     from .machine import StopReason
 
     machine, timing = _machine(args, parser)
-    _load(machine, args.program, args, parser)
+    source = _load(machine, args.program, args, parser)
     if timing is not None and args.pipeview:
         timing.record_trace(args.pipeview_limit)
     start = time.perf_counter()
@@ -164,6 +170,9 @@ def cmd_run(args, parser) -> int:
             what += f" (address {info.tval:#x})"
         insn = _describe_insn(machine, info.pc)
         sys.stderr.write(f"rvsim: {what} at pc {info.pc:#x}" + (f": {insn}" if insn else "") + "\n")
+        from .explain import explain_stop            # source line and a sentence on the likely cause
+        for line in explain_stop(machine, info, source):
+            sys.stderr.write(f"rvsim: {line}\n")
         status = EXIT_SIM_FAILURE
     stats = {
         "program": args.program,
@@ -216,6 +225,20 @@ def cmd_disasm(argv) -> int:
     return main_disasm(argv)
 
 
+class _EnvOption(argparse.Action):
+    """--env linux|rars|venus picks the system calls; --env NAME=VALUE sets a variable as -E does."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        from .teaching import ENVIRONMENTS
+        if value.lower() in ENVIRONMENTS:
+            namespace.system_calls = value.lower()
+        elif "=" in value:
+            namespace.env = (namespace.env or []) + [value]
+        else:
+            parser.error(f"--env {value}: choose linux, rars or venus (or NAME=VALUE, as -E, for an "
+                         "environment variable)")
+
+
 def build_run_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="rvsim run", description="Run a RISC-V program.",
@@ -237,9 +260,16 @@ def build_run_parser() -> argparse.ArgumentParser:
     p.add_argument("--trace", action="store_true",
                    help="print a commit log (pc, instruction, register written) on stderr")
     p.add_argument("--allow-dir", metavar="DIR", help="let the program open files under DIR")
-    p.add_argument("-E", "--env", action="append", metavar="NAME=VALUE",
+    p.add_argument("-E", action="append", dest="env", metavar="NAME=VALUE",
                    help="set an environment variable for the program (repeatable; the program starts "
                         "with an empty environment unless --host-env)")
+    p.add_argument("--env", action=_EnvOption, dest="env", metavar="linux|rars|venus",
+                   help="system calls of an .s program or Linux ELF: linux (default), rars (RARS/MARS "
+                        "numbers in a7) or venus (Venus numbers in a0); --env NAME=VALUE is -E")
+    p.add_argument("--teach", action="store_true",
+                   help="course preset: no automatic compression (every instruction 4 bytes), "
+                        "misaligned accesses trap, deterministic clock and random numbers")
+    p.set_defaults(system_calls="linux")
     p.add_argument("--host-env", action="store_true",
                    help="pass rvsim's own environment to the program (then -E adds or overrides)")
     p.add_argument("--realtime", action="store_true",

@@ -96,6 +96,9 @@ class LinuxEnvironment(HostEnvironment):
     ``deterministic=False`` clocks read the host's time and getrandom the host's entropy.
     """
 
+    # where `ret` from `main` goes in a program without `_start`: exit(a0), i.e. li a7, 93; ecall
+    MAIN_RETURN_STUB = bytes.fromhex("9308d005" "73000000")
+
     def __init__(self, *, stdin=None, stdout=None, stderr=None, allow_dir=None, deterministic=True,
                  seed: int = 0, warn=None):
         self.stdin = stdin if stdin is not None else sys.stdin.buffer
@@ -105,6 +108,7 @@ class LinuxEnvironment(HostEnvironment):
         self.deterministic = deterministic
         self._random = random.Random(seed)
         self._warned: set[int] = set()
+        self._hinted = False
         self._warn = warn or (lambda msg: print(f"rvsim: {msg}", file=sys.stderr))
         self.fds: dict[int, _OpenFile] = {}
         for fd, stream, readable in ((0, self.stdin, True), (1, self.stdout, False), (2, self.stderr, False)):
@@ -144,7 +148,10 @@ class LinuxEnvironment(HostEnvironment):
             if num not in self._warned:
                 self._warned.add(num)
                 name = SYSCALL_NAMES.get(num, "unknown")
-                self._warn(f"system call {num} ({name}) is not implemented; returning -ENOSYS")
+                from .teaching import linux_hint          # a RARS or Venus call? name the option, once
+                hint = "" if self._hinted else linux_hint(machine, num)
+                self._hinted = self._hinted or bool(hint)
+                self._warn(f"system call {num} ({name}) is not implemented; returning -ENOSYS" + hint)
             x[10] = _neg(errno.ENOSYS)
             return None
         try:

@@ -230,7 +230,51 @@ def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
         prog.argv = argv
         envp = [os.fsencode(e) for e in (envp if envp is not None else [])]
         machine.x[2] = _build_initial_stack(machine, prog, argv, envp)
+        if "_start" not in prog.symbols and prog.symbols.get("main") is not None:
+            _start_at_main(machine, prog)
     machine.program = prog
+    return prog
+
+
+MAIN_RETURN_SYMBOL = "__rvsim_main_return"
+
+
+def _start_at_main(machine, prog: LoadedProgram) -> None:
+    """A program as students write it, with ``main`` and no ``_start``: start at ``main`` with
+    a0 = argc, a1 = argv, a2 = envp, and a return address whose code exits with a0 as the status (in
+    the page below the stack, which nothing else uses)."""
+    stub = prog.stack_top - STACK_SIZE - PAGE
+    machine.map(stub, PAGE, "rx")
+    machine.write(stub, machine.env.MAIN_RETURN_STUB)
+    machine.symbols[MAIN_RETURN_SYMBOL] = stub
+    sp = int(machine.x[2])
+    argc = machine.read_u64(sp)
+    machine.x[10] = argc
+    machine.x[11] = sp + 8
+    machine.x[12] = sp + 16 + 8 * argc
+    machine.x[1] = stub
+    prog.entry = machine.pc = prog.symbols["main"]
+
+
+ASSEMBLY_SUFFIXES = (".s", ".S", ".asm")
+
+
+def load_assembly(machine, source, *, argv=None, envp=None, name=None, defsym=None, march=None,
+                  include_dirs=()):
+    """Assemble ``source`` (a path ending in .s/.S/.asm, or source text) for ``machine``'s ISA and
+    load it as :func:`load_elf` does; returns the assembled :class:`rvsim.asm.Program`, whose
+    ``warnings`` the caller may show.  Raises :class:`rvsim.asm.AsmError` (every error, in line order)."""
+    from .asm import assemble, assemble_files
+    march = march or machine.isa_string
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
+                                           and source.endswith(ASSEMBLY_SUFFIXES)):
+        name = name or os.fspath(source)
+        prog = assemble_files([os.fspath(source)], defsym=defsym, march=march, include_dirs=include_dirs)
+    else:
+        name = name or "<input>"
+        prog = assemble(source, filename=name, defsym=defsym, march=march, include_dirs=include_dirs)
+    load_elf(machine, prog.to_elf(), argv=argv or [name], envp=envp, name=name)
+    machine.asm_program = prog
     return prog
 
 

@@ -17,6 +17,7 @@ from . import isa
 from ._core import ffi, lib
 from .errors import SimulationError
 from .isa.csrs import CSR_NUMBERS, TRAP_CAUSES
+from .registers import register_views
 from .views import VectorViews
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,6 +61,16 @@ class StopInfo:
     @property
     def cause_name(self) -> str | None:
         return None if self.cause is None else TRAP_CAUSES.get(self.cause, f"cause {self.cause}")
+
+    def __repr__(self) -> str:
+        parts = [f"reason={self.reason}", f"pc={self.pc:#x}", f"instructions={self.instructions}"]
+        if self.exit_code is not None:
+            parts.append(f"exit_code={self.exit_code}")
+        if self.cause is not None:
+            parts.append(f"cause={self.cause} ({self.cause_name})")
+        if self.tval is not None:
+            parts.append(f"tval={self.tval:#x}")
+        return f"StopInfo({', '.join(parts)})"
 
 
 @dataclass
@@ -184,8 +195,12 @@ class Machine(VectorViews):
         self._tile_te = tile_te or 0     # Zvt tile edge TE (None: min(32, VLEN/4)); see views.py
         self._core = None
         self._retired_cores: list = []
+        if isinstance(env, str):            # "linux", "rars" or "venus"
+            from .teaching import make_environment
+            env = make_environment(env, deterministic=deterministic)
         self.env = env
         self.program = None
+        self.asm_program = None             # the rvsim.asm.Program that load_asm assembled
         self.symbols: dict[str, int] = {}
         self._breakpoints: set[int] = set()
         self.timing = None                  # rvsim.timing.Timing while the cycle model is on
@@ -215,8 +230,9 @@ class Machine(VectorViews):
         self._flags = cfg.flags
         self.memory_base, self.memory_size = base, size
         self._hart = lib.rv_hart(self._core)
-        self.x = np.frombuffer(ffi.buffer(self._hart.x, 32 * 8), dtype=np.uint64)
-        self.f = np.frombuffer(ffi.buffer(self._hart.f, 32 * 8), dtype=np.uint64)
+        # register files: numpy views that also take names (m.x["a0"], m.f["fa0"])
+        self.x, self.f = register_views(np.frombuffer(ffi.buffer(self._hart.x, 32 * 8), dtype=np.uint64),
+                                        np.frombuffer(ffi.buffer(self._hart.f, 32 * 8), dtype=np.uint64))
         self.memory = np.frombuffer(ffi.buffer(lib.rv_memory(self._core), size), dtype=np.uint8)
         self.v = np.frombuffer(ffi.buffer(lib.rv_vregs(self._core), 32 * self.vlen // 8),
                                dtype=np.uint8).reshape(32, self.vlen // 8)
@@ -351,6 +367,21 @@ class Machine(VectorViews):
         """
         from .loader import load_elf
         return load_elf(self, path, argv=argv, envp=envp, name=name)
+
+    def load_asm(self, source, argv=None, envp=None, *, name=None, defsym=None, march=None,
+                 include_dirs=()):
+        """Assemble a source file (a path ending in .s/.S/.asm) or source text and load it; returns
+        the assembled :class:`rvsim.asm.Program` (also kept as ``asm_program``: its line table maps
+        addresses to source lines).  Raises :class:`rvsim.asm.AsmError` listing every error.
+
+        >>> m = Machine("rv64gc", env="rars")
+        >>> prog = m.load_asm("main: li a0, 7\n ret\n")
+        >>> m.run().exit_code
+        7
+        """
+        from .loader import load_assembly
+        return load_assembly(self, source, argv=argv, envp=envp, name=name, defsym=defsym, march=march,
+                             include_dirs=include_dirs)
 
     def load_image(self, data: bytes, addr: int | None = None, entry: int | None = None) -> None:
         """Load a flat binary image at ``addr`` (default: the window base), executable, and set pc."""
@@ -531,3 +562,8 @@ class Machine(VectorViews):
 
     def __repr__(self) -> str:
         return f"<Machine {self.isa_string} pc={self.pc:#x} instret={self.instret}>"
+
+    def _repr_html_(self) -> str:
+        """Jupyter: pc, the current instruction and the registers as a table."""
+        from .notebook import machine_html
+        return machine_html(self)

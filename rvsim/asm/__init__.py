@@ -58,14 +58,24 @@ def _assemble_one(run, filename, march, defsym, include_dirs=()) -> FileAssemble
     return fa
 
 
+def _in_line_order(files: list[FileAssembler], errors: list[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics sorted by file (in the order given) and line; those without a line come after the
+    ones of their file."""
+    rank: dict[str, int] = {f.filename: i for i, f in enumerate(files)}
+    for d in errors:                      # included files: where their first error was
+        rank.setdefault(d.file, len(rank))
+    return sorted(errors, key=lambda d: (rank[d.file], d.line or 1 << 30))
+
+
 def _link(files: list[FileAssembler]) -> Program:
     errors = [d for f in files for d in f.errors]
     if errors:
-        raise AsmError(errors)
+        raise AsmError(_in_line_order(files, errors))
     linker = Linker(files)
     prog = linker.link()
     if linker.errors:
-        raise AsmError(linker.errors)
+        raise AsmError(_in_line_order(files, linker.errors))
+    prog.warnings = _in_line_order(files, [w for f in files for w in f.warnings])
     return prog
 
 

@@ -13,7 +13,7 @@ import re
 from ..isa import enabled, parse_isa_string
 from ..isa import operands as K
 from . import compress as C
-from .encoder import XREGS, Deferred, Encoder, describe_arg, encoder_for
+from .encoder import FREGS, XREGS, Deferred, Encoder, describe_arg, encoder_for
 from .errors import Diagnostic, StatementError, did_you_mean
 from .expr import NotConstant, Rel, apply_binary, apply_unary
 from .parser import ParseError, ParenName, Stmt, parse_fast, parse_lark, parse_line
@@ -127,6 +127,8 @@ _CONTROL = re.compile(
     r"\.(macro|endm|rept|endr|irp|irpc|include|if|ifdef|ifndef|ifc|ifnc|ifeq|ifne|ifge|ifgt|ifle|iflt|"
     r"ifb|ifnb|else|elseif|endif|exitm|purgem|end)\b(.*)\Z", re.I)
 _FIRST_WORD = re.compile(r"[ \t]*(?:[A-Za-z_.$0-9][A-Za-z0-9_.$]*:[ \t]*)*([A-Za-z_.$][A-Za-z0-9_.$]*)(.*)\Z")
+_RARS_EQV = re.compile(r"[ \t]*\.eqv[ \t]+([A-Za-z_][A-Za-z0-9_.$]*)[ \t]*(,?)(.*)\Z", re.I)
+_REGISTER_NAMES = frozenset(XREGS) | frozenset(FREGS)
 _BLOCK_OPEN = {"macro": "macro", "rept": "rept", "irp": "rept", "irpc": "rept"}
 _BLOCK_CLOSE = {"endm": "macro", "endr": "rept"}
 
@@ -179,6 +181,7 @@ class FileAssembler:
         self.fixups: list[Fixup] = []
         self.lines: list[tuple] = []            # (section, frag, offset, file, line) per instruction
         self.errors: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
         self.handlers: dict = {}
         self.macros: dict[str, Macro] = {}
         self.numeric_labels: dict[int, int] = {}
@@ -191,6 +194,7 @@ class FileAssembler:
         self.parse_cache: dict[str, list[Stmt]] = {}
         self.cur_src: Src | None = None
         self.cur_stmt: Stmt | None = None
+        self.text_eqv: dict[str, str] = {}      # RARS-style .eqv NAME TEXT substitutions
         self.set_section(".text")
         for name, value in (defsym or {}).items():
             s = self.symbol(name)
@@ -210,6 +214,16 @@ class FileAssembler:
             self.errors.append(Diagnostic(src.file, src.line, col, message, src.orig, length, hint))
         if len(self.errors) >= self.MAX_ERRORS:
             raise AssemblyAbort()
+
+    def warn(self, message: str, hint: str = "", operand: int | None = None):
+        """A warning about the current statement (the program is still built)."""
+        src, stmt = self.cur_src, self.cur_stmt
+        if src is None:
+            self.warnings.append(Diagnostic(self.filename, 0, 0, message, hint=hint, severity="warning"))
+            return
+        col, length = self._culprit(src, stmt, operand)
+        self.warnings.append(Diagnostic(src.file, src.line, col, message, src.orig, length, hint,
+                                        severity="warning"))
 
     def _culprit(self, src: Src, stmt: Stmt | None, operand: int | None) -> tuple[int, int]:
         from .parser import operand_spans
@@ -492,8 +506,30 @@ class FileAssembler:
     def run_text(self, text: str):
         self.run_lines(self.lines_of(text, self.filename))
 
+    def substitute_eqv(self, lines: list[Src]) -> list[Src]:
+        """RARS's `.eqv NAME TEXT` (no comma, or TEXT a register): TEXT replaces the word NAME in the
+        lines that follow, like #define.  `.eqv NAME, EXPR` is GNU's directive and stays a symbol."""
+        if not self.text_eqv and not any("eqv" in src.text.lower() for src in lines):
+            return lines
+        out = []
+        for src in lines:
+            m = _RARS_EQV.match(src.text)
+            if m and (not m.group(2) or m.group(3).strip().lower() in _REGISTER_NAMES):
+                self.text_eqv[m.group(1)] = m.group(3).strip()
+                self._eqv_pattern = re.compile(r"(?<![\w.$])(" + "|".join(
+                    re.escape(k) for k in sorted(self.text_eqv, key=len, reverse=True)) + r")(?![\w$])")
+                out.append(Src(src.file, src.line, "", src.orig))
+                continue
+            if self.text_eqv and '"' not in src.text:
+                text = self._eqv_pattern.sub(lambda w: self.text_eqv[w.group(1)], src.text)
+                if text != src.text:
+                    src = Src(src.file, src.line, text, src.orig)
+            out.append(src)
+        return out
+
     def run_lines(self, lines: list[Src], parsed=None):
         if parsed is None:
+            lines = self.substitute_eqv(lines)
             parsed = self.preparse(lines)
         i, n = 0, len(lines)
         statement = self.statement

@@ -42,6 +42,8 @@ def main_asm(argv=None) -> int:
     except AsmError as e:
         print(str(e), file=sys.stderr)
         return 1
+    for warning in prog.warnings:
+        print(str(warning), file=sys.stderr)
     data = prog.to_binary() if args.format == "binary" else prog.to_elf()
     try:
         with open(args.output, "wb") as f:

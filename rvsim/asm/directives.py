@@ -147,8 +147,8 @@ def d_equ(asm, args, how="set"):
     s = asm.symbol(name)
     if s.kind == "label":
         raise StatementError(f"symbol `{name}` is already defined as a label", operand=0)
-    if how == "equiv" and s.kind is not None:
-        raise StatementError(f"symbol `{name}` is already defined", "`.equiv` refuses to redefine", 0)
+    if how in ("equiv", "eqv") and s.kind is not None:
+        raise StatementError(f"symbol `{name}` is already defined", f"`.{how}` refuses to redefine", 0)
     s.kind = "equ"
     s.value = v
     s.defined_at = (asm.cur_src, asm.cur_stmt)
@@ -182,10 +182,30 @@ def d_comm(asm, args, local=False):
 
 # ------------------------------------------------------------------------------------------------ data
 
-def _data(size):
+def _check_aligned(asm, size: int, name: str) -> None:
+    """Warn about a .half/.word/.dword (or .float/.double) at an address that is not a multiple of its
+    size: GNU as accepts it silently, but a lw/sw of it then traps or is slow, and RARS would have
+    aligned it.  Only where the offset is known: from the start of a data section or an alignment."""
+    sec = asm.section
+    if size == 1 or "x" in sec.flags:
+        return
+    if len(sec.frags) > 1:
+        var = sec.frags[-2].var
+        if type(var) is not Align or var.boundary < size:
+            return
+    offset = len(asm.data)
+    if offset % size:
+        power = {2: 1, 4: 2, 8: 3}[size]
+        asm.warn(f"misaligned {name}: it is at offset {offset} of {sec.name}, not a multiple of {size}",
+                 f"put `.align {power}` before it (RARS aligns {name} by itself, GNU as does not)")
+
+
+def _data(size, name=None):
     def handler(asm, args):
         if not args:
             return
+        if name is not None:
+            _check_aligned(asm, size, name)
         out = asm.data
         for i, a in enumerate(args):
             if a is None:
@@ -204,8 +224,10 @@ def _data(size):
     return handler
 
 
-def _float(fmt):
+def _float(fmt, name):
     def handler(asm, args):
+        if args:
+            _check_aligned(asm, struct.calcsize(fmt), name)
         for i, a in enumerate(args):
             if type(a) is tuple and a[0] == "f":
                 v = a[1]
@@ -584,11 +606,14 @@ DIRECTIVES = {
     ".type": d_type, ".size": d_size,
     ".equ": d_equ, ".set": d_equ, ".equiv": lambda asm, args: d_equ(asm, args, "equiv"),
     ".comm": d_comm, ".lcomm": lambda asm, args: d_comm(asm, args, True),
-    ".byte": _data(1), ".half": _data(2), ".short": _data(2), ".2byte": _data(2), ".hword": _data(2),
-    ".word": _data(4), ".long": _data(4), ".4byte": _data(4), ".int": _data(4),
-    ".dword": _data(8), ".quad": _data(8), ".8byte": _data(8),
-    ".float": _float("<f"), ".single": _float("<f"), ".double": _float("<d"),
+    ".byte": _data(1), ".half": _data(2, ".half"), ".short": _data(2, ".short"), ".2byte": _data(2),
+    ".hword": _data(2, ".hword"), ".word": _data(4, ".word"), ".long": _data(4, ".long"),
+    ".4byte": _data(4), ".int": _data(4, ".int"), ".dword": _data(8, ".dword"), ".quad": _data(8, ".quad"),
+    ".8byte": _data(8),
+    ".float": _float("<f", ".float"), ".single": _float("<f", ".single"), ".double": _float("<d", ".double"),
     ".ascii": _strings(False), ".asciz": _strings(True), ".string": _strings(True),
+    ".asciiz": _strings(True),       # RARS/MARS/Venus spelling of .asciz (GNU as has only .asciz)
+    ".eqv": lambda asm, args: d_equ(asm, args, "eqv"),
     ".zero": d_zero, ".space": d_space, ".skip": d_space, ".fill": d_fill,
     ".uleb128": _leb(False), ".sleb128": _leb(True),
     ".align": d_align, ".p2align": d_p2align, ".balign": d_balign,

@@ -89,6 +89,7 @@ class Linker:
         self.globals: dict[str, tuple] = {}
         self.linker_symbols: dict[str, int] = {}
         self.hi_parts: dict[int, int] = {}
+        self.failed_hi: set[int] = set()           # auipcs whose %pcrel_hi had an error (reported)
         self.relocations: list[Relocation] = []
         self.got: Section | None = None
         self.got_slots: dict[tuple, int] = {}     # ("L", file, name) / ("G", name) -> entry index
@@ -315,7 +316,11 @@ class Linker:
         for f, x in fixups:
             try:
                 self.apply_one(f, x)
+            except _AlreadyReported:
+                pass
             except StatementError as e:
+                if x.kind == "insn" and any(d.mode in ("pcrel_hi", "got_pcrel_hi") for d in x.data[2]):
+                    self.failed_hi.add(self._place(x)[0])
                 self.error(e.message, e.hint, x.src, x.stmt, e.operand, f)
 
     def _place(self, x):
@@ -353,6 +358,9 @@ class Linker:
             kind = d.kind
             if d.mode == "pcrel_lo":
                 at = self.resolve(f, d.expr)
+                if at in self.failed_hi:
+                    # the pair's auipc already has an error (an undefined symbol): one is enough
+                    raise _AlreadyReported("")
                 if at not in self.hi_parts:
                     raise StatementError("%pcrel_lo must name the label of an auipc with %pcrel_hi",
                                          "write `1: auipc a0, %pcrel_hi(sym)` then `addi a0, a0, %pcrel_lo(1b)`",
@@ -473,6 +481,10 @@ class Linker:
         return Program(sections, symbols, entry, lines, self.relocations, arch,
                        attributes=dict(self.files[0].attributes) if self.files else {},
                        gnu_stack=self.gnu_stack)
+
+
+class _AlreadyReported(StatementError):
+    """A consequence of an error already reported (the %pcrel_lo half of a failed %pcrel_hi)."""
 
 
 def display_name(name: str) -> str:

@@ -69,6 +69,7 @@ class Program:
     arch: str = "rv64gc"
     attributes: dict = field(default_factory=dict)
     gnu_stack: bool = False     # an input had .note.GNU-stack: ld adds a PT_GNU_STACK header (RW-)
+    warnings: list = field(default_factory=list)    # Diagnostics with severity "warning"
 
     def __post_init__(self):
         self._line_addrs = [a for a, _, _ in self.line_table]

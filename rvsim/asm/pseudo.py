@@ -358,9 +358,13 @@ def _csr_pseudo(base, has_rd, has_src, imm=False):
             values["rd"] = xreg(args, 0, mn)
             i = 1
         values["csr"] = _csr_operand(asm, args, i, mn)
+        op, use_imm = base, imm
         if has_src:
-            if imm:
-                e = encoder_for(base)
+            # GNU as turns `csrs CSR, IMM` (and `csrrs rd, CSR, IMM`...) into the immediate form
+            if not imm and not (isinstance(args[i + 1], str) and args[i + 1] in XREGS):
+                op, use_imm = base + "i", True
+            if use_imm:
+                e = encoder_for(op)
                 from .encoder import check_immediate
                 values["zimm5"] = check_immediate(asm.const(args[i + 1], i + 1), K.OPERAND_KINDS["zimm5"],
                                                   e.insn, i + 1)
@@ -368,7 +372,7 @@ def _csr_pseudo(base, has_rd, has_src, imm=False):
                 values["rs1"] = xreg(args, i + 1, mn)
         else:
             values["rs1"] = 0
-        emit(asm, base, values)
+        emit(asm, op, values)
     handler.name = ""
     return handler
 
@@ -458,6 +462,8 @@ PSEUDOS: dict = {
     "bgt": _branch_swap("blt"), "ble": _branch_swap("bge"),
     "bgtu": _branch_swap("bltu"), "bleu": _branch_swap("bgeu"),
     "csrr": _csr_pseudo("csrrs", True, False),
+    "csrrw": _csr_pseudo("csrrw", True, True), "csrrs": _csr_pseudo("csrrs", True, True),
+    "csrrc": _csr_pseudo("csrrc", True, True),
     "csrw": _csr_pseudo("csrrw", False, True), "csrs": _csr_pseudo("csrrs", False, True),
     "csrc": _csr_pseudo("csrrc", False, True),
     "csrwi": _csr_pseudo("csrrwi", False, True, True), "csrsi": _csr_pseudo("csrrsi", False, True, True),

@@ -69,8 +69,13 @@ def _raw_column(word: int, length: int) -> str:
     return f"{word:0{2 * length}x}" + " " * (chunks * (2 * length + 1) + 1)
 
 
-def disassemble_elf(path, aliases: bool = True, out=sys.stdout) -> None:
-    with open(path, "rb") as fh:
+def disassemble_elf(path, aliases: bool = True, out=sys.stdout, image: bytes | None = None) -> None:
+    """Disassemble the ELF file at ``path`` (or, when given, the ELF ``image`` named ``path``)."""
+    import io
+    with (io.BytesIO(image) if image is not None else open(path, "rb")) as fh:
+        if fh.read(4) != b"\x7fELF":
+            raise ValueError(f"{path}: not an ELF file (an assembly source should end in .s, .S or .asm)")
+        fh.seek(0)
         elf = ELFFile(fh)
         if elf["e_machine"] != "EM_RISCV":
             raise ValueError(f"{path}: not a RISC-V ELF file")
@@ -106,13 +111,25 @@ def disassemble_elf(path, aliases: bool = True, out=sys.stdout) -> None:
 
 def main_disasm(argv) -> int:
     ap = argparse.ArgumentParser(prog="rvsim disasm",
-                                 description="Disassemble an RV64 ELF file like objdump -d.")
+                                 description="Disassemble an RV64 ELF file like objdump -d (an assembly "
+                                             "source .s/.S/.asm is assembled first).")
     ap.add_argument("file")
     ap.add_argument("--no-aliases", "-M", action="store_true",
                     help="print the base instructions, as objdump -M no-aliases")
+    ap.add_argument("--march", default="rv64gcv",
+                    help="ISA to assemble an assembly source with (default rv64gcv)")
     args = ap.parse_args(argv)
+    image = None
+    if args.file.endswith((".s", ".S", ".asm")):
+        # an assembly source: assemble it first, then show what it became
+        from ..asm import AsmError, assemble_files
+        try:
+            image = assemble_files([args.file], march=args.march).to_elf()
+        except AsmError as exc:
+            sys.stderr.write(f"{exc}\n")
+            return 1
     try:
-        disassemble_elf(args.file, aliases=not args.no_aliases)
+        disassemble_elf(args.file, aliases=not args.no_aliases, image=image)
     except (OSError, ELFError, ValueError) as exc:
         sys.stderr.write(f"rvsim disasm: {exc}\n")
         return 1

@@ -202,6 +202,8 @@ vmmv.m       | vmand.mm    | vd, vs2             | vs1=vs2
 vmnot.m      | vmnand.mm   | vd, vs2             | vs1=vs2
 vmclr.m      | vmxor.mm    | vd                  | vs1=vd vs2=vd
 vmset.m      | vmxnor.mm   | vd                  | vs1=vd vs2=vd
+vmandnot.mm  | vmandn.mm   | vd, vs2, vs1        |                      | asm
+vmornot.mm   | vmorn.mm    | vd, vs2, vs1        |                      | asm
 vfneg.v      | vfsgnjn.vv  | vd, vs2, vm         | vs1=vs2
 vfabs.v      | vfsgnjx.vv  | vd, vs2, vm         | vs1=vs2
 vmcpy.m      | vmand.mm    | vd, vs2             | vs1=vs2              | asm
