@@ -392,3 +392,29 @@ def test_idle_tab_is_closed(config):
                 time.sleep(0.6)
                 ws.receive_text()
         assert exc.value.code == 4408
+
+
+def test_teaching_environments_and_main(tab):
+    from rvsim.web.session import environment_names
+    if "rars" not in environment_names():
+        pytest.skip("this rvsim has no teaching environments (rvsim.teaching)")
+    assert tab("load", files=example_files("course/rars_hello"), env="rars")["ok"]
+    r = tab("continue")
+    assert r["console"] == "Hello from RARS\n6 * 7 = 42\n" and r["stop"]["exit_code"] == 0
+    assert tab("load", files=example_files("course/venus_hello"), env="venus")["ok"]
+    assert tab("continue")["console"] == "Hello from Venus: 2024\n"
+    # main and no _start: `ret` from main ends the program with a0
+    assert tab("load", files=example_files("course/main_return"))["ok"]
+    assert tab("continue")["stop"]["exit_code"] == 42
+    r = tab("load", files=SUM, env="dos")
+    assert not r["ok"] and "not available" in r["error"]
+
+
+def test_warnings_do_not_stop_the_program(tab):
+    r = tab("load", files=[{"name": "w.s", "text": ".data\nb: .byte 1\nw: .word 5\n.text\n"
+                                                   ".globl _start\n_start: li a7, 93\n ecall\n"}])
+    assert r["ok"]
+    if not r["warnings"]:
+        pytest.skip("this assembler does not warn about misaligned data")
+    (w,) = r["warnings"]
+    assert (w["line"], w["severity"]) == (3, "warning") and "misaligned" in w["message"]

@@ -150,7 +150,8 @@ class WebSession:
             prog = assemble_sources(srcs, isa, self.library)
         except AsmError as exc:
             return {"ok": False, "errors": [diagnostic_json(d) for d in exc.diagnostics]}, None
-        return {"ok": True, "errors": [], "size": sum(len(s.data) for s in prog.sections)}, prog
+        return {"ok": True, "errors": [], "size": sum(len(s.data) for s in prog.sections),
+                "warnings": [diagnostic_json(d) for d in getattr(prog, "warnings", ())]}, prog
 
     def load(self, files, isa: str = "rv64gcv", env: str = "linux", preset: str | None = None,
              vlen: int | None = None) -> dict:
@@ -218,13 +219,16 @@ class WebSession:
         from ..host import LinuxEnvironment
         if name == "linux":
             return LinuxEnvironment(stdin=self.stdin, stdout=self.stdout, stderr=self.stdout,
-                                    deterministic=True, warn=lambda msg: self.stdout.write(
-                                        f"[rvsim: {msg}]\n".encode()))
+                                    deterministic=True, warn=self._warn)
         factory = available_environments().get(name)
         if factory is None:
             raise SessionError(f"environment {name!r} is not available in this rvsim "
                                f"(have: {', '.join(environment_names())})")
         return factory(self)
+
+    def _warn(self, msg: str) -> None:
+        """rvsim's notes about the program (an unknown system call...), in the console, set apart."""
+        self.stdout.write(f"[rvsim: {msg}]\n".encode())
 
     def reset(self) -> dict:
         """Reload the current program: state, console and the cycle model start over."""
@@ -601,17 +605,15 @@ def _timing_config(preset: str) -> dict:
 
 
 def available_environments() -> dict:
-    """Environment name -> factory(session) for the teaching environments this rvsim has."""
-    envs: dict = {}
+    """Environment name -> factory(session) for the teaching environments (rvsim.teaching): RARS's and
+    Venus's system calls, on the tab's console."""
     try:
-        from .. import host
-    except ImportError:  # pragma: no cover
-        return envs
-    for name, cls_name in (("rars", "RarsEnvironment"), ("venus", "VenusEnvironment")):
-        cls = getattr(host, cls_name, None)
-        if cls is not None:
-            envs[name] = (lambda cls: lambda s: cls(stdin=s.stdin, stdout=s.stdout, stderr=s.stdout))(cls)
-    return envs
+        from ..teaching import ENVIRONMENTS
+    except ImportError:  # pragma: no cover  (an rvsim without the teaching environments)
+        return {}
+    return {name: (lambda cls: lambda s: cls(stdin=s.stdin, stdout=s.stdout, stderr=s.stdout,
+                                             deterministic=True, warn=s._warn))(cls)
+            for name, cls in ENVIRONMENTS.items() if name != "linux"}
 
 
 def environment_names() -> list[str]:

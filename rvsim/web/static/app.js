@@ -147,8 +147,8 @@ function renderEditor() {
     const d = byLine.get(n);
     let body = highlightLine(text);
     if (d) {
-      body = markColumn(text, d) +
-        `<span class="diag" data-line="${n}">✖ ${esc(d.message)}${d.hint ? " — " + esc(d.hint) : ""}</span>`;
+      body = (d.severity === "warning" ? highlightLine(text) : markColumn(text, d)) +
+        `<span class="diag${d.severity === "warning" ? " warning" : ""}" data-line="${n}">✖ ${esc(d.message)}${d.hint ? " — " + esc(d.hint) : ""}</span>`;
     }
     const cls = ["ln"];
     if (n === curLine) cls.push("current");
@@ -282,6 +282,8 @@ async function assembleNow() {
     return;
   }
   app.program = r.program;
+  app.diagnostics = r.warnings || [];     // misaligned data and the like: shown, but the program runs
+  renderDiagnostics();
   if (r.breakpoints) app.breakpoints = new Set(r.breakpoints.map(([f, l]) => `${f}:${l}`));
   $("console").innerHTML = "";
   app.prevState = null;
