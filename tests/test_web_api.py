@@ -418,3 +418,45 @@ def test_warnings_do_not_stop_the_program(tab):
         pytest.skip("this assembler does not warn about misaligned data")
     (w,) = r["warnings"]
     assert (w["line"], w["severity"]) == (3, "warning") and "misaligned" in w["message"]
+
+
+def test_cli_serves_and_stays_lazy(tmp_path):
+    """`rvsim web` prints its address with the token and serves the page; `rvsim` itself does not import
+    the web stack."""
+    import subprocess
+    import sys
+    import urllib.request
+    root = Path(__file__).parents[1]
+    env = dict(__import__("os").environ, PYTHONPATH=str(root))
+    out = subprocess.run([sys.executable, "-c", "import sys, rvsim.cli; "
+                          "print(any(m.startswith(('starlette', 'uvicorn')) for m in sys.modules))"],
+                         capture_output=True, text=True, env=env)
+    assert out.stdout.strip() == "False"
+    prog = tmp_path / "p.s"
+    prog.write_text(SUM[0]["text"])
+    r = subprocess.run([sys.executable, "-m", "rvsim", "web", "--no-browser", str(tmp_path / "none.s")],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and "no such file" in r.stderr
+    proc = subprocess.Popen([sys.executable, "-m", "rvsim", "web", "--no-browser", "--port", "0", str(prog)],
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stderr.readline()
+        assert line.startswith("rvsim web: serving on http://127.0.0.1:") and "WARNING" not in line
+        url = line.split()[-1]
+        base, _, token = url.partition("/?token=")
+        with urllib.request.urlopen(f"{base}/api/files?token={token}", timeout=10) as resp:
+            assert json.load(resp)["files"] == [{"name": "p.s", "source": "command line"}]
+        try:
+            urllib.request.urlopen(f"{base}/api/files", timeout=10)
+            raise AssertionError("served without the token")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 403
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_host_warning():
+    from rvsim.web.server import is_loopback
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5") and not is_loopback("lab-pc")

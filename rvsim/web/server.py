@@ -305,11 +305,23 @@ def _dispatch(session: WebSession, msg: dict) -> dict:
     return out
 
 
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach ``host`` (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _listen(config: ServerConfig):
     import socket
     sock = socket.socket(socket.AF_INET6 if ":" in config.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((config.host, config.port))
+    sock.listen(128)            # connections wait in the backlog until uvicorn serves them
     config.port = sock.getsockname()[1]
     return sock
 
@@ -349,7 +361,7 @@ def serve(config: ServerConfig, open_browser: bool = True) -> None:
     sock = _listen(config)
     shown = "127.0.0.1" if config.host in ("127.0.0.1", "0.0.0.0", "::") else config.host
     url = f"http://{shown}:{config.port}/?token={config.token}"
-    if config.host not in ("127.0.0.1", "localhost", "::1"):
+    if not is_loopback(config.host):
         sys.stderr.write(f"rvsim web: WARNING: listening on {config.host}, not only this machine: anyone "
                          "who can reach it and knows the address below can run programs here\n")
     sys.stderr.write(f"rvsim web: serving on {url}\n(Ctrl-C stops the server)\n")
