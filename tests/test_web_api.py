@@ -158,6 +158,12 @@ def test_bad_messages_do_not_break_the_tab(tab):
     assert not r["ok"] and "unknown command" in r["error"]
     r = tab("step")
     assert not r["ok"] and "no program" in r["error"]
+    assert tab("load", files=SUM)["ok"]
+    for bad in ({"n": "many"}, {"n": None}, {"budget": "lots"}, {"budget": -5}):
+        r = tab("step", **bad)
+        assert not r["ok"] and "internal error" not in r["error"], (bad, r)
+    r = tab("break", file="sum_array.s", line="x")
+    assert not r["ok"] and "internal error" not in r["error"]
     r = tab("load", files=[{"name": "../x.s", "text": ""}])
     assert not r["ok"] and "leaves the workspace" in r["error"]
     assert tab("load", files=SUM)["ok"]
@@ -373,6 +379,35 @@ def test_memory_view_follows(tab):
     r = tab("memory", follow="sp", count=16)
     assert int(r["address"], 16) % 16 == 0
     assert not tab("memory", follow="nowhere")["ok"]
+
+
+def test_reverse_steps(tab):
+    from rvsim.machine import Machine
+    if not hasattr(Machine, "reverse_step"):
+        pytest.skip("this rvsim has no reverse execution (Machine.reverse_step)")
+    r = tab("load", files=SUM)
+    assert r["program"]["reverse"], r["program"]
+    for _ in range(5):
+        r = tab("step")
+    assert int(r["state"]["x"][10], 16) == 3 and r["state"]["where"]["line"] == 16
+    tab("reverse_step")
+    r = tab("reverse_step")             # back over `add` and `lw`
+    assert r["state"]["where"]["line"] == 14
+    x = [int(v, 16) for v in r["state"]["x"]]
+    assert x[10] == 0 and x[7] == 0 and x[6] == 8
+    r = tab("reverse_stepi")            # li a0, 0 undone... a0 was 0 already; t1 still 8
+    assert r["state"]["where"]["line"] == 12
+    # run to the end, then back to a breakpoint on `add` in the last iteration
+    r = tab("continue")
+    assert r["stop"]["exit_code"] == 31
+    tab("break", file="sum_array.s", line=15)
+    r = tab("reverse_continue")
+    assert r["stop"]["reason"] == "breakpoint" and r["state"]["where"]["line"] == 15
+    assert int(r["state"]["x"][10], 16) == 31 - 6 and int(r["state"]["x"][7], 16) == 6
+    tab("break", file="sum_array.s", line=15, on=False)
+    r = tab("reverse_continue")
+    assert r["stop"]["reason"] == "history_start" and r["state"]["where"]["line"] == 10
+    assert r["state"]["instret"] == 0
 
 
 def test_reverse_commands_say_when_unavailable(tab):

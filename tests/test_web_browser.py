@@ -146,6 +146,15 @@ def test_error_inline_then_fixed_then_step_and_back(page):
     assert "changed" in d.find_element(By.ID, "reg-a0").get_attribute("class")
     cur = d.find_element(By.CSS_SELECTOR, "#gutter .gl.current")
     assert cur.get_attribute("data-line") == "16"
+    # the memory view following a label, and the bytes the program reads there
+    d.find_element(By.CSS_SELECTOR, '#tabs button[data-panel="memory"]').click()
+    follow = d.find_element(By.ID, "mem-follow")
+    follow.clear()
+    follow.send_keys("array\n")
+    wait_for(d, lambda d: "03 00 00 00 01 00 00 00" in d.find_element(By.ID, "memory").text)
+    choose(d, "memfmt", "words")
+    assert d.find_element(By.ID, "memory").text.split()[1:5] == ["3", "1", "4", "1"]
+    d.find_element(By.CSS_SELECTOR, '#tabs button[data-panel="regs"]').click()
     Select(d.find_element(By.ID, "regfmt")).select_by_value("signed")
     assert reg(d, "a0") == "3"
     Select(d.find_element(By.ID, "regfmt")).select_by_value("hex")

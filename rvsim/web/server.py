@@ -177,6 +177,8 @@ def create_app(config: ServerConfig) -> Starlette:
                 reply.update(await loop.run_in_executor(worker, _dispatch, session, msg))
             except (SessionError, WorkspaceError) as exc:
                 reply.update(ok=False, error=str(exc))
+            except (ValueError, TypeError, KeyError) as exc:     # a malformed argument
+                reply.update(ok=False, error=f"bad request: {exc}")
             except Exception as exc:   # a bug of ours: the tab says so and stays usable
                 reply.update(ok=False, error=f"internal error: {type(exc).__name__}: {exc}")
             outbox.put_nowait(reply)
