@@ -660,6 +660,15 @@ function wire() {
     renderEditor(); save(); scheduleAssemble();
   });
   ta.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && !ev.shiftKey) {       // keep the line's indentation
+      ev.preventDefault();
+      const a = ta.selectionStart;
+      const lineStart = ta.value.lastIndexOf("\n", a - 1) + 1;
+      const indent = ta.value.slice(lineStart, a).match(/^[ \t]*/)[0];
+      ta.setRangeText("\n" + indent, a, ta.selectionEnd, "end");
+      ta.dispatchEvent(new Event("input"));
+      return;
+    }
     if (ev.key === "Tab") {
       ev.preventDefault();
       const a = ta.selectionStart;
