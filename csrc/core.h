@@ -59,6 +59,7 @@ struct rv_machine {
     int running;                /* inside rv_run: the host FPU's flags belong to the guest */
     const void *const *labels;  /* label table of the loop variant whose labels the decode cache holds */
     struct rv_timing *timing;   /* the cycle model, when on (timing.c) */
+    struct rv_history *hist;    /* undo log and watchpoints, when on (history.c): run() records */
 };
 
 /* Trap causes (privileged spec, mcause values for synchronous exceptions). */
@@ -107,6 +108,18 @@ int rv_store_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, u
 /* interp.c */
 void rv_reset_slot(rv_machine *m, rv_insn_t *slot);
 void rv_init_code_page(rv_machine *m, rv_code_page *page, uint64_t vaddr);
+
+/* history.c: memory accesses outside the interpreter loop (vector unit, slow paths) tell the history
+   what they are about to overwrite or read; nothing happens unless it is on. */
+void rv_hist_mem(rv_machine *m, uint64_t addr, uint64_t size);
+void rv_hist_read(rv_machine *m, uint64_t addr, uint64_t size);
+void rv_hist_hart_word(rv_machine *m, const uint64_t *word);
+void rv_hist_host_map(rv_machine *m, uint64_t first_page, uint64_t end_page);
+void rv_hist_host_write(rv_machine *m, uint64_t addr, uint64_t size);
+void rv_hist_destroy(rv_machine *m);
+int rv_hist_reading(rv_machine *m);
+#define RV_HIST_STORE(m, addr, size) do { if (unlikely((m)->hist != NULL)) rv_hist_mem((m), (addr), (size)); } while (0)
+#define RV_HIST_LOAD(m, addr, size) do { if (unlikely((m)->hist != NULL)) rv_hist_read((m), (addr), (size)); } while (0)
 
 /* timing.c */
 uint64_t rv_timing_now(rv_machine *m);      /* the model's clock (cycles issued so far) */

@@ -87,6 +87,7 @@ void rv_destroy(rv_machine *m)
     free(m->vreg);
     free(m->tiles);
     rv_timing_destroy(m);
+    rv_hist_destroy(m);
     free(m);
 }
 
@@ -113,6 +114,8 @@ int rv_map(rv_machine *m, uint64_t addr, uint64_t size, unsigned perms)
     uint64_t first, end;
     if (window_range(m, addr, size, &first, &end))
         return -1;
+    if (m->hist)
+        rv_hist_host_map(m, first, end);
     for (uint64_t p = first; p < end; p++) {
         unsigned keep = m->page_flags[p] & (RV_PAGE_CODE | RV_PAGE_WATCH);
         m->page_flags[p] = (uint8_t)((perms & 7) | keep);
@@ -157,6 +160,8 @@ int rv_write_memory(rv_machine *m, uint64_t addr, const void *src, uint64_t size
     uint64_t first, end;
     if (window_range(m, addr, size, &first, &end))
         return -1;
+    if (m->hist)
+        rv_hist_host_write(m, addr, size);
     memcpy(m->mem + (addr - m->cfg.mem_base), src, size);
     invalidate_range(m, first, end);
     return 0;
@@ -189,6 +194,7 @@ int rv_load_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t *value, u
         return CAUSE_MISALIGNED_LOAD;
     if (!accessible(m, addr, size, RV_PERM_R, tval))
         return CAUSE_LOAD_ACCESS;
+    RV_HIST_LOAD(m, addr, size);
     uint64_t v = 0;
     memcpy(&v, m->mem + (addr - m->cfg.mem_base), size);   /* little-endian host */
     *value = v;
@@ -202,6 +208,7 @@ int rv_store_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, u
         return CAUSE_MISALIGNED_STORE;
     if (!accessible(m, addr, size, RV_PERM_W, tval))
         return CAUSE_STORE_ACCESS;
+    RV_HIST_STORE(m, addr, size);
     uint64_t off = addr - m->cfg.mem_base;
     memcpy(m->mem + off, &value, size);
     uint64_t first = off >> RV_PAGE_BITS, last = (off + size - 1) >> RV_PAGE_BITS;
@@ -213,6 +220,8 @@ int rv_store_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, u
         uint64_t v;
         memcpy(&v, m->mem + (m->tohost - m->cfg.mem_base), 8);
         if (v) {
+            if (m->hist)
+                rv_hist_hart_word(m, &m->h.htif_value);
             m->h.htif_value = v;
             *htif = 1;
         }

@@ -20,7 +20,9 @@ enum rv_stop {
     RV_STOP_TRAP = 4,       /* a trap the guest cannot handle: see trap_cause / trap_tval / trap_pc */
     RV_STOP_HTIF = 5,       /* the guest wrote a non-zero value to tohost: see htif_value */
     RV_STOP_ERROR = 6,      /* the core could not continue: see error */
-    RV_STOP_HANG = 7        /* a jump to itself (j .), which nothing can ever leave: pc at the jump */
+    RV_STOP_HANG = 7,       /* a jump to itself (j .), which nothing can ever leave: pc at the jump */
+    RV_STOP_WATCH = 8,      /* a watchpoint triggered (history.h: rv_watch_hit_info) */
+    RV_STOP_HISTORY_START = 9   /* rv_reverse ran out of history */
 };
 
 enum rv_perm { RV_PERM_R = 1, RV_PERM_W = 2, RV_PERM_X = 4 };

@@ -91,6 +91,7 @@ static inline int elem_load(rv_machine *m, uint64_t addr, unsigned size, void *d
     int misaligned_trap = (addr & (size - 1)) && (m->cfg.flags & RV_CFG_TRAP_MISALIGNED);
     if (likely(pg < m->npages && (m->page_flags[pg] & RV_PERM_R) &&
                (off & (RV_PAGE_SIZE - 1)) <= RV_PAGE_SIZE - size && !misaligned_trap)) {
+        RV_HIST_LOAD(m, addr, size);
         memcpy(dst, m->mem + off, size);
         return 0;
     }
@@ -110,6 +111,7 @@ static inline int elem_store(rv_machine *m, uint64_t addr, unsigned size, const 
     if (likely(pg < m->npages &&
                (m->page_flags[pg] & (RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH)) == RV_PERM_W &&
                (off & (RV_PAGE_SIZE - 1)) <= RV_PAGE_SIZE - size && !misaligned_trap)) {
+        RV_HIST_STORE(m, addr, size);
         memcpy(m->mem + off, src, size);
         return 0;
     }
@@ -197,12 +199,14 @@ static int v_mem(rv_machine *m, const rv_insn_t *e, uint64_t *tval, int store)
         uint64_t a = base + c.vstart * eew, len = (vl - c.vstart) * eew;
         uint8_t *dst = vreg_ptr(m, vd) + c.vstart * eew;
         if (!store && block_ok(m, a, len, RV_PERM_R, RV_PERM_R, eew)) {
+            RV_HIST_LOAD(m, a, len);
             memcpy(dst, m->mem + (a - m->cfg.mem_base), len);
             tail_ones(&c, vreg_ptr(m, vd), data_log2, data_eew);
             m->h.vstart = 0;
             return 0;
         }
         if (store && block_ok(m, a, len, RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH, RV_PERM_W, eew)) {
+            RV_HIST_STORE(m, a, len);
             memcpy(m->mem + (a - m->cfg.mem_base), dst, len);
             m->h.vstart = 0;
             return 0;
@@ -288,8 +292,10 @@ static int v_mem_whole(rv_machine *m, const rv_insn_t *e, uint64_t *tval, int st
     if (start < evl) {
         uint64_t a = base + start * eew, len = (evl - start) * eew;
         if (!store && block_ok(m, a, len, RV_PERM_R, RV_PERM_R, eew)) {
+            RV_HIST_LOAD(m, a, len);
             memcpy(reg + start * eew, m->mem + (a - m->cfg.mem_base), len);
         } else if (store && block_ok(m, a, len, RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH, RV_PERM_W, eew)) {
+            RV_HIST_STORE(m, a, len);
             memcpy(m->mem + (a - m->cfg.mem_base), reg + start * eew, len);
         } else {
             for (uint64_t i = start; i < evl; i++) {

@@ -14,7 +14,7 @@ from cffi import FFI
 ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
 # Headers whose cffi region is part of the Python interface, in dependency order.
-PUBLIC_HEADERS = ["rvsim.h", "softfloat.h", "timing.h"]
+PUBLIC_HEADERS = ["rvsim.h", "softfloat.h", "timing.h", "history.h"]
 
 
 def _cdef() -> str:

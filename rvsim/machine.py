@@ -16,6 +16,7 @@ import numpy as np
 from . import isa
 from ._core import ffi, lib
 from .errors import SimulationError
+from .history import HistoryMixin, WatchHit
 from .isa.csrs import CSR_NUMBERS, TRAP_CAUSES
 from .registers import register_views
 from .views import VectorViews
@@ -45,6 +46,8 @@ class StopReason(enum.Enum):
     TRAP = "trap"                  # a trap the program cannot handle
     ECALL = "ecall"                # an ecall with no host environment to service it
     HANG = "hang"                  # a jump to itself (`j .`): with no interrupt sources it never ends
+    WATCHPOINT = "watchpoint"      # a watchpoint triggered (StopInfo.watch says which and how)
+    HISTORY_START = "history_start"    # reverse execution reached the oldest recorded step
 
 
 @dataclass
@@ -57,6 +60,7 @@ class StopInfo:
     exit_code: int | None = None
     cause: int | None = None               # trap cause (mcause encoding) for TRAP
     tval: int | None = None
+    watch: WatchHit | None = None          # for WATCHPOINT: (kind, where, old, new)
 
     @property
     def cause_name(self) -> str | None:
@@ -161,7 +165,7 @@ class _CsrFile:
             raise KeyError(f"CSR {key!r} ({num:#x}) does not exist on this machine")
 
 
-class Machine(VectorViews):
+class Machine(VectorViews, HistoryMixin):
     """One RV64 hart with memory, executing in C.
 
     Options: ``isa_string`` (``"rv64gc"``, ``"rv64gcv_zvfh"``...), ``memory_base``/``memory_size`` (the
@@ -241,6 +245,7 @@ class Machine(VectorViews):
             lib.rv_add_breakpoint(self._core, bp)
         if self.timing is not None:
             self.timing._attach()           # the cycle model follows the machine to its new core
+        self._history_reattach()            # and so do recording and watchpoints
 
     def _reconfigure(self, *, base: int | None = None, size: int | None = None,
                      flags: int | None = None) -> None:
@@ -459,6 +464,8 @@ class Machine(VectorViews):
                             cause=int(h.trap_cause), tval=int(h.trap_tval))
         if code == lib.RV_STOP_HANG:
             return StopInfo(StopReason.HANG, self.pc, self.instret - start)
+        if code == lib.RV_STOP_WATCH:
+            return StopInfo(StopReason.WATCHPOINT, self.pc, self.instret - start, watch=self._watch_hit())
         if code == lib.RV_STOP_ERROR:
             raise SimulationError(ffi.string(h.error).decode() + f" at pc {int(h.trap_pc):#x}",
                                   pc=int(h.trap_pc), cause=int(h.trap_cause))

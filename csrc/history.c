@@ -1,0 +1,1040 @@
+/* Reverse execution and watchpoints (interface: history.h).
+ *
+ * The recording loop (interp.c, built from interp_loop.inc like the functional and timed loops) logs,
+ * for every retired instruction and every trap, what it overwrote: one fixed-size record (pc, the old
+ * value of an integer destination, the cycle model's clock) in a ring of records, plus variable-size
+ * entries (memory bytes, other hart words, vector registers, tile bytes, page permissions) in a byte
+ * ring.  Undoing a step restores its entries newest first, then the record.  Both rings are bounded
+ * (instructions and bytes); the oldest steps are dropped when either bound is reached.
+ *
+ * What the host changes while the machine is stopped (system-call results in registers, memory written
+ * through rv_write_memory, pages mapped by brk/mmap, a debugger's edits) belongs to the step before:
+ * memory and mappings are logged as they happen, registers and CSRs by comparing the state with a copy
+ * taken when run() returned.  Undoing that step undoes them too; output already written stays written.
+ */
+#include <fenv.h>
+#include <stdlib.h>
+#include "history_internal.h"
+#include "timing_internal.h"
+
+uint8_t rv_hist_class[RV_OP_COUNT];
+
+#define ENTRY_TRAILER 16u       /* uint64 addr, uint32 type, uint32 len after each payload */
+#define PAD8(n) (((n) + 7) & ~(uint64_t)7)
+#define HART_OFF(field) ((uint64_t)offsetof(rv_hart_state, field))
+#define REC_BYTES sizeof(rv_hist_rec)
+
+static void init_classes(void)
+{
+    static int ready;
+    if (ready)
+        return;
+    const uint64_t fp = RV_EXT_F | RV_EXT_D | RV_EXT_ZFH | RV_EXT_ZFHMIN | RV_EXT_ZFBFMIN;
+    const uint64_t full = RV_EXT_V | RV_EXT_ZVFH | RV_EXT_ZVFHMIN | RV_EXT_ZVFBFMIN | RV_EXT_ZVFBFWMA |
+                          RV_EXT_ZVDOT4A8I | RV_EXT_ZVT | RV_EXT_ZICSR | RV_EXT_ZIFENCEI | RV_EXT_PRIV;
+    for (int op = 0; op < RV_OP_COUNT; op++) {
+        uint64_t ext = rv_op_extensions[op];
+        const char *name = rv_op_mnemonic[op];
+        unsigned cls = RV_HC_X;
+        if (ext & full)
+            cls = RV_HC_FULL;
+        else if (ext & fp)
+            cls = RV_HC_F;
+        /* the reservation, and the system instructions whatever extension the table files them under */
+        if (!strncmp(name, "lr.", 3) || !strncmp(name, "sc.", 3) || !strcmp(name, "ecall") ||
+            !strcmp(name, "ebreak") || !strcmp(name, "mret") || !strcmp(name, "wfi") ||
+            !strncmp(name, "csr", 3) || !strcmp(name, "fence.i"))
+            cls = RV_HC_FULL;
+        rv_hist_class[op] = (uint8_t)cls;
+    }
+    rv_hist_class[0] = RV_HC_FULL;      /* illegal: traps */
+    ready = 1;
+}
+
+/* ---------------------------------------------------------------- the rings */
+
+static uint64_t used_bytes(const rv_history *hs)
+{
+    return hs->rcap * REC_BYTES + hs->ecap;
+}
+
+static void drop_oldest(rv_history *hs)
+{
+    rv_hist_rec *r = &hs->rec[hs->rtail & (hs->rcap - 1)];
+    hs->etail += r->nextra;
+    hs->rtail++;
+}
+
+/* Copy the records ring into a buffer twice the size (same logical indices). */
+static int grow_records(rv_history *hs)
+{
+    uint64_t ncap = hs->rcap * 2;
+    rv_hist_rec *n = malloc(ncap * REC_BYTES);
+    if (!n)
+        return -1;
+    for (uint64_t i = hs->rtail; i != hs->rhead; i++)
+        n[i & (ncap - 1)] = hs->rec[i & (hs->rcap - 1)];
+    free(hs->rec);
+    hs->rec = n;
+    hs->rcap = ncap;
+    return 0;
+}
+
+static int grow_extras(rv_history *hs)
+{
+    uint64_t ncap = hs->ecap * 2;
+    uint8_t *n = malloc(ncap);
+    if (!n)
+        return -1;
+    for (uint64_t i = hs->etail; i != hs->ehead; i++)
+        n[i & (ncap - 1)] = hs->ext[i & (hs->ecap - 1)];
+    free(hs->ext);
+    hs->ext = n;
+    hs->ecap = ncap;
+    return 0;
+}
+
+/* A record must be pushed and the ring is full (or at the instruction limit). */
+void rv_hist_make_room(rv_history *hs)
+{
+    uint64_t count = hs->rhead - hs->rtail;
+    if (count < hs->max_records && count >= hs->rcap &&
+        used_bytes(hs) + hs->rcap * REC_BYTES <= hs->max_bytes && grow_records(hs) == 0)
+        return;
+    while (hs->rhead - hs->rtail >= hs->rcap || hs->rhead - hs->rtail >= hs->max_records)
+        drop_oldest(hs);
+}
+
+/* The instruction in flight logged more than the whole byte budget: nothing before it can be undone. */
+void rv_hist_lost(rv_history *hs)
+{
+    hs->rtail = hs->rhead;
+    hs->etail = hs->ehead = hs->ecommit;
+    hs->lost = 0;
+}
+
+/* Make room for n more bytes of extras; 0, or -1 when they cannot fit (the step is lost). */
+static int reserve_extras(rv_history *hs, uint64_t n)
+{
+    if (hs->lost)
+        return -1;
+    while (hs->ehead + n - hs->etail > hs->ecap) {
+        if (used_bytes(hs) + hs->ecap <= hs->max_bytes && grow_extras(hs) == 0)
+            continue;
+        if (hs->rtail == hs->rhead || hs->etail == hs->ecommit) {
+            /* only the step in flight is left */
+            hs->lost = 1;
+            hs->ehead = hs->ecommit;
+            return -1;
+        }
+        drop_oldest(hs);
+    }
+    return 0;
+}
+
+static void ext_write(rv_history *hs, uint64_t pos, const void *src, uint64_t n)
+{
+    const uint8_t *s = src;
+    while (n) {
+        uint64_t at = pos & (hs->ecap - 1), chunk = hs->ecap - at < n ? hs->ecap - at : n;
+        memcpy(hs->ext + at, s, chunk);
+        s += chunk; pos += chunk; n -= chunk;
+    }
+}
+
+static void ext_read(const rv_history *hs, uint64_t pos, void *dst, uint64_t n)
+{
+    uint8_t *d = dst;
+    while (n) {
+        uint64_t at = pos & (hs->ecap - 1), chunk = hs->ecap - at < n ? hs->ecap - at : n;
+        memcpy(d, hs->ext + at, chunk);
+        d += chunk; pos += chunk; n -= chunk;
+    }
+}
+
+/* Append an entry (old bytes `src`) for the step in flight. */
+static void log_entry(rv_history *hs, unsigned type, uint64_t addr, const void *src, uint64_t len)
+{
+    uint64_t total = PAD8(len) + ENTRY_TRAILER;
+    if (reserve_extras(hs, total))
+        return;
+    ext_write(hs, hs->ehead, src, len);
+    uint8_t trailer[ENTRY_TRAILER];
+    uint32_t t = type, l = (uint32_t)len;
+    memcpy(trailer, &addr, 8);
+    memcpy(trailer + 8, &t, 4);
+    memcpy(trailer + 12, &l, 4);
+    ext_write(hs, hs->ehead + PAD8(len), trailer, ENTRY_TRAILER);
+    hs->ehead += total;
+}
+
+/* Read the entry that ends at `end`: returns where it starts. */
+static uint64_t entry_before(const rv_history *hs, uint64_t end, unsigned *type, uint64_t *addr,
+                             uint64_t *len, uint64_t *payload)
+{
+    uint8_t trailer[ENTRY_TRAILER];
+    ext_read(hs, end - ENTRY_TRAILER, trailer, ENTRY_TRAILER);
+    uint32_t t, l;
+    memcpy(addr, trailer, 8);
+    memcpy(&t, trailer + 8, 4);
+    memcpy(&l, trailer + 12, 4);
+    *type = t;
+    *len = l;
+    *payload = end - ENTRY_TRAILER - PAD8(l);
+    return *payload;
+}
+
+/* ---------------------------------------------------------------- logging hooks */
+
+static void fold_host_fflags(rv_machine *m)
+{
+    if (!m->running)
+        return;
+    int fe = fetestexcept(FE_ALL_EXCEPT);
+    if (!fe)
+        return;
+    m->h.fflags |= ((fe & FE_INEXACT) ? 1u : 0) | ((fe & FE_UNDERFLOW) ? 2u : 0) |
+                   ((fe & FE_OVERFLOW) ? 4u : 0) | ((fe & FE_DIVBYZERO) ? 8u : 0) |
+                   ((fe & FE_INVALID) ? 16u : 0);
+    feclearexcept(FE_ALL_EXCEPT);
+}
+
+/* Clip [addr, addr+size) to the memory window; 0 when nothing of it is inside. */
+static uint64_t clip(rv_machine *m, uint64_t *addr, uint64_t size)
+{
+    uint64_t base = m->cfg.mem_base, end = base + m->cfg.mem_size;
+    uint64_t a = *addr, b = a + size;
+    if (b < a)
+        b = ~0ull;
+    if (a < base)
+        a = base;
+    if (b > end)
+        b = end;
+    if (a >= b)
+        return 0;
+    *addr = a;
+    return b - a;
+}
+
+/* The register (0..31 x, 32..63 f) a hart word at byte offset `off` is, or -1. */
+static int reg_of_offset(uint64_t off)
+{
+    uint64_t xo = HART_OFF(x), fo = HART_OFF(f);
+    if (off - xo < 32 * 8)
+        return (int)((off - xo) / 8);
+    if (off - fo < 32 * 8)
+        return 32 + (int)((off - fo) / 8);
+    return -1;
+}
+
+static int overlaps(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
+{
+    return a < b + bn && b < a + an;
+}
+
+static void mem_watch_hit(rv_machine *m, const rv_watch *w, unsigned access, uint64_t pc)
+{
+    rv_history *hs = m->hist;
+    hs->hit = 1;
+    hs->hitinfo = (rv_watch_hit){w->id, w->kind, access, 0, w->addr, w->size, pc};
+    uint64_t a = w->addr, n;
+    memset(hs->hit_old, 0, sizeof hs->hit_old);
+    if ((n = clip(m, &a, w->size)) != 0)
+        memcpy(hs->hit_old + (a - w->addr), m->mem + (a - m->cfg.mem_base), n);
+    memcpy(hs->hit_new, hs->hit_old, w->size);
+}
+
+void rv_hist_mem(rv_machine *m, uint64_t addr, uint64_t size)
+{
+    rv_history *hs = m->hist;
+    if (!hs || hs->undoing)
+        return;
+    uint64_t n = clip(m, &addr, size);
+    if (n)
+        log_entry(hs, RV_HE_MEM, addr, m->mem + (addr - m->cfg.mem_base), n);
+}
+
+void rv_hist_read(rv_machine *m, uint64_t addr, uint64_t size)
+{
+    rv_hist_read_at(m, addr, size, m->h.pc);
+}
+
+void rv_hist_read_at(rv_machine *m, uint64_t addr, uint64_t size, uint64_t pc)
+{
+    rv_history *hs = m->hist;
+    if (!hs || !hs->nmem_read || hs->hit)
+        return;
+    for (int i = 0; i < hs->nwatch; i++) {
+        rv_watch *w = &hs->watch[i];
+        if ((w->kind & RV_WATCH_READ) && w->kind != RV_WATCH_REGISTER && overlaps(addr, size, w->addr, w->size)) {
+            mem_watch_hit(m, w, RV_WATCH_READ, pc);
+            return;
+        }
+    }
+}
+
+int rv_hist_reading(rv_machine *m)
+{
+    return m->hist && m->hist->nmem_read;
+}
+
+void rv_hist_hart_word(rv_machine *m, const uint64_t *word)
+{
+    rv_history *hs = m->hist;
+    if (!hs || hs->undoing)
+        return;
+    log_entry(hs, RV_HE_HART, (uint64_t)((const uint8_t *)word - (const uint8_t *)&m->h), word, 8);
+}
+
+void rv_hist_host_map(rv_machine *m, uint64_t first, uint64_t end)
+{
+    rv_history *hs = m->hist;
+    if (!hs || hs->undoing || m->running || hs->rhead == hs->rtail || end <= first)
+        return;
+    uint64_t n = end - first;
+    uint8_t *old = malloc(n);
+    if (!old)
+        return;
+    for (uint64_t p = first; p < end; p++)
+        old[p - first] = m->page_flags[p] & 7;
+    log_entry(hs, RV_HE_PERM, first, old, n);
+    free(old);
+    hs->rec[(hs->rhead - 1) & (hs->rcap - 1)].nextra += (uint32_t)(hs->ehead - hs->ecommit);
+    hs->ecommit = hs->ehead;
+}
+
+/* The host writes guest memory while the machine is stopped (a read system call, a debugger). */
+static void host_write(rv_machine *m, uint64_t addr, uint64_t size)
+{
+    rv_history *hs = m->hist;
+    if (hs->nmem_write && !hs->hit) {
+        for (int i = 0; i < hs->nwatch; i++) {
+            rv_watch *w = &hs->watch[i];
+            if ((w->kind & RV_WATCH_WRITE) && w->kind != RV_WATCH_REGISTER &&
+                overlaps(addr, size, w->addr, w->size)) {
+                mem_watch_hit(m, w, RV_WATCH_WRITE, m->h.pc);
+                break;
+            }
+        }
+    }
+    if (hs->rhead == hs->rtail)
+        return;             /* nothing to attach it to: it cannot be undone, nor does it need to be */
+    uint64_t n = clip(m, &addr, size);
+    if (!n)
+        return;
+    log_entry(hs, RV_HE_MEM, addr, m->mem + (addr - m->cfg.mem_base), n);
+    if (hs->lost) {
+        rv_hist_lost(hs);
+        return;
+    }
+    hs->rec[(hs->rhead - 1) & (hs->rcap - 1)].nextra += (uint32_t)(hs->ehead - hs->ecommit);
+    hs->ecommit = hs->ehead;
+}
+
+void rv_hist_host_write(rv_machine *m, uint64_t addr, uint64_t size)
+{
+    if (m->hist && !m->hist->undoing && !m->running)
+        host_write(m, addr, size);
+}
+
+/* ---------------------------------------------------------------- capture and commit */
+
+static uint64_t clock_now(rv_machine *m)
+{
+    return m->timing ? m->timing->cycle : 0;
+}
+
+static void capture_full(rv_machine *m)
+{
+    rv_history *hs = m->hist;
+    fold_host_fflags(m);
+    hs->s_pc = m->h.pc;
+    hs->s_clock = clock_now(m);
+    hs->s_full = 1;
+    hs->s_nw = 0;
+    hs->s_hart = m->h;
+    hs->s_cycle_offset = m->cycle_offset;
+    memcpy(hs->s_vreg, m->vreg, 32 * m->h.vlenb);
+    if (m->tiles)
+        memcpy(hs->s_tiles, m->tiles, 16ull * m->cfg.tile_te * m->cfg.tile_te);
+}
+
+void rv_hist_capture(rv_machine *m, const rv_insn_t *e, unsigned cls)
+{
+    rv_history *hs = m->hist;
+    if (cls == RV_HC_FULL) {
+        capture_full(m);
+        return;
+    }
+    fold_host_fflags(m);
+    hs->s_pc = m->h.pc;
+    hs->s_clock = clock_now(m);
+    hs->s_full = 0;
+    hs->s_nw = 4;
+    hs->s_off[0] = (uint16_t)(HART_OFF(x) + 8u * e->rd);
+    hs->s_off[1] = (uint16_t)(HART_OFF(f) + 8u * (e->rd & 31));
+    hs->s_off[2] = (uint16_t)HART_OFF(fflags);      /* fflags and frm share this word */
+    hs->s_off[3] = (uint16_t)HART_OFF(mstatus);
+    for (int i = 0; i < 4; i++)
+        memcpy(&hs->s_old[i], (uint8_t *)&m->h + hs->s_off[i], 8);
+}
+
+void rv_hist_trap_begin(rv_machine *m, unsigned cls)
+{
+    /* the faulting instruction of class X or F changed nothing before it faulted; a vector or matrix
+       one may have (elements before the faulting one, vstart), and its capture is kept */
+    if (cls != RV_HC_FULL || !m->hist->s_full || m->hist->s_pc != m->h.pc)
+        capture_full(m);
+}
+
+void rv_hist_reg_hit(rv_machine *m, unsigned reg, uint64_t old, uint64_t pc)
+{
+    rv_history *hs = m->hist;
+    if (hs->hit)
+        return;
+    for (int i = 0; i < hs->nwatch; i++) {
+        rv_watch *w = &hs->watch[i];
+        if (w->kind == RV_WATCH_REGISTER && w->addr == reg) {
+            uint64_t now = reg < 32 ? m->h.x[reg] : m->h.f[reg - 32];
+            hs->hit = 1;
+            hs->hitinfo = (rv_watch_hit){w->id, w->kind, RV_WATCH_WRITE, 0, reg, 8, pc};
+            memcpy(hs->hit_old, &old, 8);
+            memcpy(hs->hit_new, &now, 8);
+            return;
+        }
+    }
+}
+
+/* Memory entries of the step in flight against the write watchpoints. */
+void rv_hist_check_mem_watches(rv_machine *m, uint64_t pc)
+{
+    rv_history *hs = m->hist;
+    if (hs->hit)
+        return;
+    uint64_t end = hs->ehead;
+    while (end > hs->ecommit) {
+        unsigned type; uint64_t addr, len, payload;
+        uint64_t start = entry_before(hs, end, &type, &addr, &len, &payload);
+        if (type == RV_HE_MEM) {
+            for (int i = 0; i < hs->nwatch; i++) {
+                rv_watch *w = &hs->watch[i];
+                if ((w->kind & RV_WATCH_WRITE) && w->kind != RV_WATCH_REGISTER &&
+                    overlaps(addr, len, w->addr, w->size)) {
+                    mem_watch_hit(m, w, RV_WATCH_WRITE, pc);
+                    /* old: the bytes this step's entries saved (the oldest entry wins) */
+                    uint64_t e2 = hs->ehead;
+                    while (e2 > hs->ecommit) {
+                        unsigned t2; uint64_t a2, l2, p2;
+                        uint64_t s2 = entry_before(hs, e2, &t2, &a2, &l2, &p2);
+                        if (t2 == RV_HE_MEM)
+                            for (uint64_t k = 0; k < l2; k++)
+                                if (a2 + k >= w->addr && a2 + k < w->addr + w->size)
+                                    ext_read(hs, p2 + k, &hs->hit_old[a2 + k - w->addr], 1);
+                        e2 = s2;
+                    }
+                    return;
+                }
+            }
+        }
+        end = start;
+    }
+}
+
+static void diff_words(rv_machine *m, const void *before, const void *after, uint64_t size, unsigned type,
+                       uint64_t force_off)
+{
+    const uint8_t *b = before, *a = after;
+    for (uint64_t off = 0; off < size; off += 8)
+        if (memcmp(b + off, a + off, 8) || off == force_off)
+            log_entry(m->hist, type, off, b + off, 8);
+}
+
+static void diff_blocks(rv_machine *m, const uint8_t *before, const uint8_t *after, uint64_t size,
+                        uint64_t block, unsigned type)
+{
+    for (uint64_t off = 0; off < size; off += block) {
+        uint64_t n = size - off < block ? size - off : block;
+        if (memcmp(before + off, after + off, n))
+            log_entry(m->hist, type, off, before + off, n);
+    }
+}
+
+/* Register watchpoints against hart-word entries of [from, ehead). */
+static void check_reg_entries(rv_machine *m, uint64_t from, uint64_t pc)
+{
+    rv_history *hs = m->hist;
+    uint64_t end = hs->ehead;
+    while (end > from && !hs->hit) {
+        unsigned type; uint64_t addr, len, payload;
+        uint64_t start = entry_before(hs, end, &type, &addr, &len, &payload);
+        if (type == RV_HE_HART) {
+            int reg = reg_of_offset(addr);
+            if (reg >= 0 && (hs->reg_mask >> reg & 1)) {
+                uint64_t old;
+                ext_read(hs, payload, &old, 8);
+                uint64_t now = reg < 32 ? m->h.x[reg] : m->h.f[reg - 32];
+                if (old != now)
+                    rv_hist_reg_hit(m, (unsigned)reg, old, pc);
+            }
+        }
+        end = start;
+    }
+}
+
+/* The step in flight (classes F and FULL, and traps) is complete: log what changed and push it. */
+void rv_hist_commit(rv_machine *m, unsigned flags)
+{
+    rv_history *hs = m->hist;
+    uint64_t from = hs->ehead;
+    fold_host_fflags(m);
+    if (hs->s_full) {
+        diff_words(m, &hs->s_hart, &m->h, sizeof m->h, RV_HE_HART, HART_OFF(instret));
+        if (hs->s_cycle_offset != m->cycle_offset)
+            log_entry(hs, RV_HE_MACH, 0, &hs->s_cycle_offset, 8);
+        diff_blocks(m, hs->s_vreg, m->vreg, 32 * m->h.vlenb, m->h.vlenb, RV_HE_VREG);
+        if (m->tiles)
+            diff_blocks(m, hs->s_tiles, m->tiles, 16ull * m->cfg.tile_te * m->cfg.tile_te, 256, RV_HE_TILE);
+    } else {
+        for (int i = 0; i < hs->s_nw; i++) {
+            uint64_t now;
+            memcpy(&now, (uint8_t *)&m->h + hs->s_off[i], 8);
+            if (now != hs->s_old[i] && hs->s_off[i] != HART_OFF(x) + 8 * RV_X_SINK)
+                log_entry(hs, RV_HE_HART, hs->s_off[i], &hs->s_old[i], 8);
+        }
+    }
+    if (hs->lost) {
+        rv_hist_lost(hs);
+        return;
+    }
+    if (hs->reg_mask)
+        check_reg_entries(m, from, hs->s_pc);
+    if (hs->nmem_write)
+        rv_hist_check_mem_watches(m, hs->s_pc);
+    if (hs->rhead - hs->rtail >= hs->rcap || hs->rhead - hs->rtail >= hs->max_records)
+        rv_hist_make_room(hs);
+    rv_hist_rec *r = &hs->rec[hs->rhead & (hs->rcap - 1)];
+    r->pc = hs->s_pc;
+    r->old = 0;
+    r->clock = hs->s_clock;
+    r->nextra = (uint32_t)(hs->ehead - hs->ecommit);
+    r->reg = RV_HREG_NONE;
+    r->flags = (uint8_t)(flags | (m->timing ? RV_HR_TIMED : 0));
+    hs->rhead++;
+    hs->ecommit = hs->ehead;
+}
+
+/* ---------------------------------------------------------------- between runs */
+
+static void save_exit_state(rv_machine *m)
+{
+    rv_history *hs = m->hist;
+    hs->x_hart = m->h;
+    hs->x_cycle_offset = m->cycle_offset;
+    memcpy(hs->x_vreg, m->vreg, 32 * m->h.vlenb);
+    if (m->tiles)
+        memcpy(hs->x_tiles, m->tiles, 16ull * m->cfg.tile_te * m->cfg.tile_te);
+    hs->x_valid = 1;
+}
+
+/* Attach what the host changed since run() last returned to the newest step. */
+static void attach_host_changes(rv_machine *m)
+{
+    rv_history *hs = m->hist;
+    if (!hs->x_valid || hs->rhead == hs->rtail) {
+        save_exit_state(m);
+        return;
+    }
+    uint64_t from = hs->ehead;
+    diff_words(m, &hs->x_hart, &m->h, sizeof m->h, RV_HE_HART, ~0ull);
+    if (hs->x_cycle_offset != m->cycle_offset)
+        log_entry(hs, RV_HE_MACH, 0, &hs->x_cycle_offset, 8);
+    diff_blocks(m, hs->x_vreg, m->vreg, 32 * m->h.vlenb, m->h.vlenb, RV_HE_VREG);
+    if (m->tiles)
+        diff_blocks(m, hs->x_tiles, m->tiles, 16ull * m->cfg.tile_te * m->cfg.tile_te, 256, RV_HE_TILE);
+    if (hs->lost) {
+        rv_hist_lost(hs);
+    } else if (hs->ehead != from) {
+        if (hs->reg_mask)
+            check_reg_entries(m, from, m->h.pc);
+        hs->rec[(hs->rhead - 1) & (hs->rcap - 1)].nextra += (uint32_t)(hs->ehead - hs->ecommit);
+        hs->ecommit = hs->ehead;
+    }
+    save_exit_state(m);
+}
+
+int rv_hist_run(rv_machine *m, uint64_t max_instructions)
+{
+    rv_history *hs = m->hist;
+    if (hs->timed != (m->timing != NULL)) {
+        /* the cycle model went on or off: records of the other mode cannot restore its clock */
+        rv_history_clear(m);
+        hs->timed = m->timing != NULL;
+    }
+    attach_host_changes(m);
+    hs->last_undone = 0;
+    if (hs->hit == 2)
+        hs->hit = 0;
+    if (hs->hit == 1) {
+        hs->hit = 2;
+        return RV_STOP_WATCH;
+    }
+    int r = m->timing ? rv_run_recording_timed(m, max_instructions) : rv_run_recording(m, max_instructions);
+    if (hs->hit == 1 && r == RV_STOP_LIMIT) {
+        hs->hit = 2;
+        r = RV_STOP_WATCH;
+    }
+    save_exit_state(m);
+    return r;
+}
+
+/* ---------------------------------------------------------------- undo */
+
+static void undone_append(rv_history *hs, unsigned type, uint64_t addr, const void *before,
+                          const void *after, uint64_t len)
+{
+    uint64_t need = hs->undone_len + 16 + 2 * PAD8(len);
+    if (need > hs->undone_cap) {
+        uint64_t ncap = hs->undone_cap ? hs->undone_cap : 4096;
+        while (ncap < need)
+            ncap *= 2;
+        uint8_t *n = realloc(hs->undone, ncap);
+        if (!n)
+            return;
+        hs->undone = n;
+        hs->undone_cap = ncap;
+    }
+    uint8_t *p = hs->undone + hs->undone_len;
+    uint32_t t = type, l = (uint32_t)len;
+    memcpy(p, &t, 4);
+    memcpy(p + 4, &l, 4);
+    memcpy(p + 8, &addr, 8);
+    memset(p + 16, 0, 2 * PAD8(len));
+    memcpy(p + 16, before, len);
+    memcpy(p + 16 + PAD8(len), after, len);
+    hs->undone_len = need;
+}
+
+static void invalidate_pages(rv_machine *m, uint64_t addr, uint64_t len)
+{
+    uint64_t first = (addr - m->cfg.mem_base) >> RV_PAGE_BITS;
+    uint64_t end = (addr + len - 1 - m->cfg.mem_base) >> RV_PAGE_BITS;
+    if (first > 0)
+        first--;        /* an instruction may start on the page before */
+    for (uint64_t p = first; p <= end && p < m->npages; p++)
+        if (m->code[p])
+            rv_invalidate_code_page(m, p);
+}
+
+/* Where the entry of `type` at `addr` lives in the machine. */
+static uint8_t *entry_target(rv_machine *m, unsigned type, uint64_t addr)
+{
+    switch (type) {
+    case RV_HE_MEM: return m->mem + (addr - m->cfg.mem_base);
+    case RV_HE_HART: return (uint8_t *)&m->h + addr;
+    case RV_HE_VREG: return m->vreg + addr;
+    case RV_HE_TILE: return m->tiles + addr;
+    case RV_HE_MACH: return (uint8_t *)&m->cycle_offset;
+    default: return NULL;
+    }
+}
+
+/* Undo the newest step; the caller checks there is one. */
+static void pop(rv_machine *m)
+{
+    rv_history *hs = m->hist;
+    rv_hist_rec r = hs->rec[(hs->rhead - 1) & (hs->rcap - 1)];
+    hs->undone_len = 0;
+    if (r.flags & RV_HR_RETIRED)
+        m->h.instret--;
+    uint64_t end = hs->ehead, start_all = hs->ehead - r.nextra;
+    int flush = 0;
+    uint8_t small[64];
+    while (end > start_all) {
+        unsigned type; uint64_t addr, len, payload;
+        uint64_t start = entry_before(hs, end, &type, &addr, &len, &payload);
+        uint8_t *buf = len <= sizeof small ? small : malloc(len);
+        if (!buf)
+            break;      /* (no host memory: cannot happen for the sizes logged) */
+        ext_read(hs, payload, buf, len);
+        if (type == RV_HE_PERM) {
+            uint8_t before[64];
+            for (uint64_t i = 0; i < len; i++) {
+                uint64_t p = addr + i;
+                if (i < sizeof before)
+                    before[i] = m->page_flags[p] & 7;
+                m->page_flags[p] = (uint8_t)((m->page_flags[p] & ~7u) | buf[i]);
+                if (m->code[p])
+                    rv_invalidate_code_page(m, p);
+            }
+            if (len <= sizeof before)
+                undone_append(hs, type, addr, before, buf, len);
+        } else {
+            uint8_t *target = entry_target(m, type, addr);
+            if (target) {
+                undone_append(hs, type, addr, target, buf, len);
+                memcpy(target, buf, len);
+                if (type == RV_HE_MEM)
+                    invalidate_pages(m, addr, len);
+                if (type == RV_HE_HART && addr == HART_OFF(mstatus))
+                    flush = 1;  /* FS/VS decide what decodes as legal */
+            }
+        }
+        if (buf != small)
+            free(buf);
+        end = start;
+    }
+    if (r.reg != RV_HREG_NONE) {
+        undone_append(hs, RV_HE_REG, r.reg, &m->h.x[r.reg], &r.old, 8);
+        m->h.x[r.reg] = r.old;
+    }
+    if ((r.flags & RV_HR_TIMED) && m->timing) {
+        m->timing->cycle = r.clock;
+        if ((r.flags & RV_HR_RETIRED) && m->timing->t.instructions)
+            m->timing->t.instructions--;
+    }
+    m->h.pc = r.pc;
+    hs->ehead = hs->ecommit = start_all;
+    hs->rhead--;
+    if (flush)
+        rv_flush_decode_cache(m);
+}
+
+/* Did the step just undone (its entries are in hs->undone) write a watched location? */
+static int reverse_watch_hit(rv_machine *m, uint64_t pc)
+{
+    rv_history *hs = m->hist;
+    const uint8_t *p = hs->undone, *end = hs->undone + hs->undone_len;
+    while (p < end) {
+        uint32_t type, len;
+        uint64_t addr;
+        memcpy(&type, p, 4); memcpy(&len, p + 4, 4); memcpy(&addr, p + 8, 8);
+        const uint8_t *before = p + 16, *after = p + 16 + PAD8(len);  /* before/after the undo */
+        int reg = type == RV_HE_REG ? (int)addr : type == RV_HE_HART ? reg_of_offset(addr) : -1;
+        for (int i = 0; i < hs->nwatch; i++) {
+            rv_watch *w = &hs->watch[i];
+            int match = 0;
+            if (w->kind == RV_WATCH_REGISTER)
+                match = reg >= 0 && w->addr == (uint64_t)reg && memcmp(before, after, 8);
+            else if ((w->kind & RV_WATCH_WRITE) && type == RV_HE_MEM)
+                match = overlaps(addr, len, w->addr, w->size);
+            if (!match)
+                continue;
+            hs->hit = 2;
+            hs->hitinfo = (rv_watch_hit){w->id, w->kind, RV_WATCH_WRITE, 1, w->addr,
+                                         w->kind == RV_WATCH_REGISTER ? 8 : w->size, pc};
+            if (w->kind == RV_WATCH_REGISTER) {
+                memcpy(hs->hit_old, after, 8);      /* before the instruction = after the undo */
+                memcpy(hs->hit_new, before, 8);
+            } else {
+                uint64_t a = w->addr;
+                memset(hs->hit_old, 0, sizeof hs->hit_old);
+                uint64_t n = clip(m, &a, w->size);
+                if (n)
+                    memcpy(hs->hit_old + (a - w->addr), m->mem + (a - m->cfg.mem_base), n);
+                memcpy(hs->hit_new, hs->hit_old, w->size);
+                /* the values the undone step had written: the "before the undo" bytes of its entries,
+                   which were undone newest first, so the first one seen per byte is the final value */
+                uint8_t seen[RV_WATCH_MAX_SIZE];
+                memset(seen, 0, w->size);
+                const uint8_t *q = hs->undone;
+                while (q < end) {
+                    uint32_t t2, l2; uint64_t a2;
+                    memcpy(&t2, q, 4); memcpy(&l2, q + 4, 4); memcpy(&a2, q + 8, 8);
+                    if (t2 == RV_HE_MEM)
+                        for (uint64_t k = 0; k < l2; k++)
+                            if (a2 + k >= w->addr && a2 + k < w->addr + w->size && !seen[a2 + k - w->addr]) {
+                                seen[a2 + k - w->addr] = 1;
+                                hs->hit_new[a2 + k - w->addr] = q[16 + k];
+                            }
+                    q += 16 + 2 * PAD8(l2);
+                }
+            }
+            return 1;
+        }
+        p += 16 + 2 * PAD8(len);
+    }
+    return 0;
+}
+
+int rv_reverse(rv_machine *m, uint64_t n, int flags, uint64_t *undone)
+{
+    rv_history *hs = m->hist;
+    *undone = 0;
+    if (!hs || !hs->user_on)
+        return RV_STOP_HISTORY_START;
+    attach_host_changes(m);
+    hs->hit = 0;
+    hs->undoing = 1;
+    int r = RV_STOP_LIMIT;
+    for (uint64_t i = 0; i < n; i++) {
+        if (hs->rhead == hs->rtail) {
+            r = RV_STOP_HISTORY_START;
+            break;
+        }
+        pop(m);
+        hs->last_undone = 1;
+        ++*undone;
+        if (flags & 1) {
+            if (hs->nwatch && reverse_watch_hit(m, m->h.pc)) {
+                r = RV_STOP_WATCH;
+                break;
+            }
+            if (m->nbreakpoints && rv_is_breakpoint(m, m->h.pc)) {
+                r = RV_STOP_BREAKPOINT;
+                break;
+            }
+        }
+    }
+    hs->undoing = 0;
+    save_exit_state(m);
+    return r;
+}
+
+/* ---------------------------------------------------------------- the public interface */
+
+static void free_history(rv_history *hs)
+{
+    free(hs->rec);
+    free(hs->ext);
+    free(hs->s_vreg);
+    free(hs->s_tiles);
+    free(hs->x_vreg);
+    free(hs->x_tiles);
+    free(hs->undone);
+    free(hs);
+}
+
+static rv_history *ensure(rv_machine *m)
+{
+    if (m->hist)
+        return m->hist;
+    init_classes();
+    rv_history *hs = calloc(1, sizeof *hs);
+    if (!hs)
+        return NULL;
+    uint64_t vbytes = 32 * m->h.vlenb, tbytes = m->tiles ? 16ull * m->cfg.tile_te * m->cfg.tile_te : 0;
+    hs->rcap = 1024;
+    hs->ecap = 1 << 16;
+    hs->rec = malloc(hs->rcap * REC_BYTES);
+    hs->ext = malloc(hs->ecap);
+    hs->s_vreg = malloc(vbytes);
+    hs->x_vreg = malloc(vbytes);
+    if (tbytes) {
+        hs->s_tiles = malloc(tbytes);
+        hs->x_tiles = malloc(tbytes);
+    }
+    if (!hs->rec || !hs->ext || !hs->s_vreg || !hs->x_vreg || (tbytes && (!hs->s_tiles || !hs->x_tiles))) {
+        free_history(hs);
+        return NULL;
+    }
+    hs->max_records = 1;
+    hs->max_bytes = used_bytes(hs);
+    hs->next_id = 1;
+    hs->timed = m->timing != NULL;
+    m->hist = hs;
+    return hs;
+}
+
+void rv_history_clear(rv_machine *m)
+{
+    rv_history *hs = m->hist;
+    if (!hs)
+        return;
+    hs->rtail = hs->rhead;
+    hs->etail = hs->ehead = hs->ecommit;
+    hs->undone_len = 0;
+    hs->last_undone = 0;
+    hs->x_valid = 0;
+}
+
+int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_bytes)
+{
+    rv_history *hs = ensure(m);
+    if (!hs)
+        return -1;
+    if (max_instructions == 0)
+        max_instructions = 1;
+    if (max_bytes < used_bytes(hs)) {
+        /* the buffers are bigger than the new bound: start again from small ones */
+        rv_history_clear(m);
+        rv_hist_rec *r = malloc(1024 * REC_BYTES);
+        uint8_t *e = malloc(1 << 16);
+        if (!r || !e) {
+            free(r);
+            free(e);
+            return -1;
+        }
+        free(hs->rec);
+        free(hs->ext);
+        hs->rec = r;
+        hs->ext = e;
+        hs->rcap = 1024;
+        hs->ecap = 1 << 16;
+        hs->rhead = hs->rtail = 0;
+        hs->ehead = hs->etail = hs->ecommit = 0;
+    }
+    if (!hs->user_on)
+        rv_history_clear(m);
+    hs->user_on = 1;
+    hs->max_records = max_instructions;
+    hs->max_bytes = max_bytes < used_bytes(hs) ? used_bytes(hs) : max_bytes;
+    while (hs->rhead - hs->rtail > hs->max_records)
+        drop_oldest(hs);
+    return 0;
+}
+
+void rv_history_stop(rv_machine *m)
+{
+    rv_history *hs = m->hist;
+    if (!hs)
+        return;
+    hs->user_on = 0;
+    rv_history_clear(m);
+    hs->max_records = 1;
+    if (hs->nwatch == 0)
+        rv_hist_destroy(m);
+}
+
+void rv_hist_destroy(rv_machine *m)
+{
+    if (m->hist) {
+        free_history(m->hist);
+        m->hist = NULL;
+    }
+}
+
+int rv_history_recording(rv_machine *m)
+{
+    return m->hist && m->hist->user_on;
+}
+
+uint64_t rv_history_length(rv_machine *m)
+{
+    rv_history *hs = m->hist;
+    return hs && hs->user_on ? hs->rhead - hs->rtail : 0;
+}
+
+uint64_t rv_history_bytes(rv_machine *m)
+{
+    rv_history *hs = m->hist;
+    return hs ? used_bytes(hs) + sizeof *hs + 2 * 32 * m->h.vlenb : 0;
+}
+
+int64_t rv_history_changes(rv_machine *m, uint8_t *buf, uint64_t cap)
+{
+    rv_history *hs = m->hist;
+    if (!hs)
+        return -1;
+    if (cap >= 8) {
+        uint64_t flag = hs->last_undone;
+        memcpy(buf, &flag, 8);
+    }
+    if (hs->last_undone) {
+        if (hs->undone_len + 8 <= cap)
+            memcpy(buf + 8, hs->undone, hs->undone_len);
+        return (int64_t)hs->undone_len + 8;
+    }
+    attach_host_changes(m);
+    if (hs->rhead == hs->rtail)
+        return 8;
+    rv_hist_rec r = hs->rec[(hs->rhead - 1) & (hs->rcap - 1)];
+    uint64_t need = 8, end = hs->ehead, start_all = hs->ehead - r.nextra;
+    if (r.reg != RV_HREG_NONE) {
+        if (need + 32 <= cap) {
+            uint32_t t = RV_HE_REG, l = 8;
+            uint64_t a = r.reg;
+            memcpy(buf + need, &t, 4); memcpy(buf + need + 4, &l, 4); memcpy(buf + need + 8, &a, 8);
+            memcpy(buf + need + 16, &r.old, 8); memcpy(buf + need + 24, &m->h.x[r.reg], 8);
+        }
+        need += 32;
+    }
+    while (end > start_all) {
+        unsigned type; uint64_t addr, len, payload;
+        uint64_t start = entry_before(hs, end, &type, &addr, &len, &payload);
+        uint64_t size = 16 + 2 * PAD8(len);
+        if (need + size <= cap) {
+            uint8_t *p = buf + need;
+            uint32_t t = type, l = (uint32_t)len;
+            memset(p, 0, size);
+            memcpy(p, &t, 4); memcpy(p + 4, &l, 4); memcpy(p + 8, &addr, 8);
+            ext_read(hs, payload, p + 16, len);
+            if (type == RV_HE_PERM) {
+                for (uint64_t i = 0; i < len; i++)
+                    p[16 + PAD8(len) + i] = m->page_flags[addr + i] & 7;
+            } else {
+                uint8_t *target = entry_target(m, type, addr);
+                if (target)
+                    memcpy(p + 16 + PAD8(len), target, len);
+            }
+        }
+        need += size;
+        end = start;
+    }
+    return (int64_t)need;
+}
+
+int rv_watch_add(rv_machine *m, unsigned kind, uint64_t addr, uint64_t size)
+{
+    if (kind < RV_WATCH_READ || kind > RV_WATCH_REGISTER)
+        return -1;
+    if (kind == RV_WATCH_REGISTER) {
+        if (addr >= 64)
+            return -1;
+        size = 8;
+    } else if (size == 0 || size > RV_WATCH_MAX_SIZE || addr + size < addr) {
+        return -1;
+    }
+    rv_history *hs = ensure(m);
+    if (!hs || hs->nwatch == RV_MAX_WATCHES)
+        return -1;
+    rv_watch *w = &hs->watch[hs->nwatch++];
+    w->id = hs->next_id++;
+    w->kind = kind;
+    w->addr = addr;
+    w->size = size;
+    if (kind == RV_WATCH_REGISTER)
+        hs->reg_mask |= 1ull << addr;
+    else {
+        if (kind & RV_WATCH_WRITE) hs->nmem_write++;
+        if (kind & RV_WATCH_READ) hs->nmem_read++;
+    }
+    return w->id;
+}
+
+int rv_watch_remove(rv_machine *m, int id)
+{
+    rv_history *hs = m->hist;
+    if (!hs)
+        return -1;
+    for (int i = 0; i < hs->nwatch; i++) {
+        if (hs->watch[i].id != id)
+            continue;
+        hs->watch[i] = hs->watch[--hs->nwatch];
+        hs->reg_mask = 0;
+        hs->nmem_write = hs->nmem_read = 0;
+        for (int j = 0; j < hs->nwatch; j++) {
+            rv_watch *w = &hs->watch[j];
+            if (w->kind == RV_WATCH_REGISTER)
+                hs->reg_mask |= 1ull << w->addr;
+            else {
+                if (w->kind & RV_WATCH_WRITE) hs->nmem_write++;
+                if (w->kind & RV_WATCH_READ) hs->nmem_read++;
+            }
+        }
+        if (hs->nwatch == 0 && !hs->user_on)
+            rv_hist_destroy(m);
+        return 0;
+    }
+    return -1;
+}
+
+int rv_watch_hit_info(rv_machine *m, rv_watch_hit *hit, uint8_t *old_bytes, uint8_t *new_bytes)
+{
+    rv_history *hs = m->hist;
+    if (!hs || !hs->hit)
+        return -1;
+    *hit = hs->hitinfo;
+    memcpy(old_bytes, hs->hit_old, RV_WATCH_MAX_SIZE);
+    memcpy(new_bytes, hs->hit_new, RV_WATCH_MAX_SIZE);
+    return 0;
+}
