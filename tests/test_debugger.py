@@ -1,86 +1,512 @@
-"""rvsim debug, driven by a command script on standard input."""
-import io
+"""rvsim debug: scripted sessions (--batch -x SCRIPT / -ex CMD) over every command, asserting on the
+values printed.  The expected values come from the programs' own arithmetic (fact(5) = 120, the
+addresses the assembler gives the labels), not from the simulator."""
+import os
+import re
+import sys
 from pathlib import Path
 
-from rvsim.debugger import Debugger
-from rvsim.host import LinuxEnvironment
-from rvsim.machine import Machine
+import pytest
 
-ELF = Path(__file__).resolve().parent / "programs" / "bin" / "exit_code.elf"
+from rvsim.cli import main
 
-
-def session(commands: str) -> str:
-    out = io.StringIO()
-    m = Machine("rv64gc", env=LinuxEnvironment(stdout=io.BytesIO()))
-    m.load_elf(ELF, argv=["exit_code"])
-    Debugger(m, out=out).interact(io.StringIO(commands))
-    return out.getvalue()
+HERE = Path(__file__).resolve().parent
+FACT = str(HERE / "debugger" / "fact.s")
+LOOP = str(HERE / "debugger" / "loop.s")
+VEC = str(HERE / "debugger" / "vec.s")
+FLOAT = str(HERE / "debugger" / "float.s")
+ELF = str(HERE / "programs" / "bin" / "recursion.elf")
 
 
-def test_break_at_main_step_and_continue_to_exit():
-    text = session("break main\ncontinue\ninfo\nstep 3\nregs\ncontinue\n")
-    assert "breakpoint at 0x" in text
-    assert "breakpoint, " in text and " instructions since the last stop" in text
-    assert "<main>" in text
-    assert " sp " in text and "  pc " in text
-    assert "program exited with code 42" in text
+def debug(capfd, program, commands, *options, status=None):
+    """Run `rvsim debug PROGRAM --batch -ex CMD...` in-process; returns its stdout (the program's
+    output included, as a student sees it)."""
+    argv = ["debug", program, "--batch", *options]
+    for cmd in commands.strip().splitlines():
+        argv += ["-ex", cmd.strip()]
+    rc = main(argv)
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err
+    if status is not None:
+        assert rc == status
+    return out
 
 
-def test_errors_are_reported_not_raised():
-    text = session("break no_such_symbol\nset q9 1\nfrobnicate\nx 0xffffffffffff0000 16\nquit\n")
-    assert text.count("error:") == 3
-    assert "unknown command 'frobnicate'" in text
-
-
-def test_set_register_and_memory_dump():
-    text = session("set a0 0x1234\nregs\nx main 8\n")
-    assert "a0 0000000000001234" in text
-    assert text.count("0x") >= 2
-
-
-LOOP = """
-        .globl _start
-_start: li      t0, 5
-loop:   addi    t1, t1, 1
-        mul     t2, t1, t1
-        addi    t0, t0, -1
-        bnez    t0, loop
-        li      a0, 0
-        li      a7, 93
-        ecall
-"""
-
-
-def test_with_timing_each_stop_reports_cycles_since_the_last():
-    from rvsim.asm import assemble
-    m = Machine("rv64gc", env=LinuxEnvironment(stdout=io.BytesIO()))
-    timing = m.enable_timing("teach")
-    m.load_elf(assemble(LOOP, march="rv64gc").to_elf())
-    out = io.StringIO()
-    Debugger(m, out=out, timing=timing).interact(io.StringIO("break loop\ncontinue\ncontinue\ncontinue\n"
-                                                             "continue\ndelete loop\ncontinue\n"))
-    text = out.getvalue()
-    # teach: one cycle per instruction plus two per taken branch, paid by the interval that fetches
-    # the branch target (so the first pass through the loop costs 4, the next ones 6)
-    assert "breakpoint, 1 instructions, 1 cycles since the last stop" in text
-    assert "breakpoint, 4 instructions, 4 cycles since the last stop" in text
-    assert text.count("breakpoint, 4 instructions, 6 cycles since the last stop") == 2
-    assert "program exited with code 0 after 24 instructions, 32 cycles" in text
-
-
-def test_assembly_programs_show_source_lines_and_take_line_breakpoints(tmp_path):
+def fact_symbols():
     from rvsim.asm import assemble_files
-    src = tmp_path / "loop.s"
-    src.write_text(LOOP)
-    prog = assemble_files([str(src)], march="rv64gc")
+    return assemble_files([FACT]).symbol_map
+
+
+def test_break_continue_backtrace_and_finish(capfd):
+    out = debug(capfd, FACT, """
+        break fact if a0 == 1
+        info breakpoints
+        continue
+        backtrace
+        finish
+        finish
+        p $
+        continue
+    """, status=120)
+    addr = fact_symbols()["fact"]
+    assert f"Breakpoint 1 at {addr:#x}: file {FACT}, line 26." in out
+    assert "\tstop only if a0 == 1" in out
+    assert f"Breakpoint 1, fact () at {FACT}:26" in out
+    frames = [ln for ln in out.splitlines() if ln.startswith("#")]
+    # fact(5) -> fact(4) -> ... -> fact(1): five fact frames, then _start
+    assert len(frames) == 6 and all(" fact () at " in f for f in frames[:5])
+    assert frames[5].startswith("#5  0x") and " in _start () at " in frames[5]
+    assert out.count("Run till exit from #0  fact () at") == 2
+    assert "Value returned is $1 = 1" in out      # fact(1)
+    assert "Value returned is $2 = 2" in out      # fact(2)
+    assert "$3 = 2" in out
+    assert "fact(5) = \n[Inferior 1 (process 1) exited with code 170]" in out    # gdb: octal
+    assert "(exit status 120, " in out
+
+
+def test_step_next_stepi_nexti_until_advance(capfd):
+    out = debug(capfd, FACT, """
+        next
+        next
+        p $a0
+        step
+        stepi
+        nexti 2
+        until
+        advance 20
+        p $a1
+        info line
+    """)
+    lines = out.splitlines()
+    # next over `call fact` (an auipc + jalr pair) lands after it with a0 = 120
+    assert "12\t        mv      s1, a0" in lines
+    assert "$1 = 120" in out
+    assert "13\t        la      t0, counter" in lines
+    assert "  * a0: 0x5 -> 0x78 (5 -> 120)" in lines
+    # la is two instructions: stepi stops in the middle of line 13 and says where
+    assert any(re.fullmatch(r"0x[0-9a-f]{16}\t13\t.*la\s+t0, counter", ln) for ln in lines)
+    assert "15\t        lw      t1, 0(t0)" in lines        # nexti 2: the rest of la, then sw
+    assert f"  * [{fact_symbols()['counter']:#x} <counter>] (4 bytes): 0x0 -> 0x78 (0 -> 120)" in lines
+    assert "16\t        li      a0, 1" in lines             # until: the next line
+    assert "20\t        ecall" in lines                     # advance 20
+    assert f"$2 = {fact_symbols()['msg']}" in lines
+    assert f"Line 20 of \"{FACT}\" starts at address" in out
+
+
+def test_next_steps_over_calls_and_step_enters_them(capfd):
+    out = debug(capfd, FACT, "step\nstep\nbt 1\n")
+    assert f"fact () at {FACT}:26" in out
+    assert "(More stack frames follow...)" in out
+
+
+def test_print_expressions_and_formats(capfd):
+    out = debug(capfd, FACT, """
+        stepi
+        p $a0
+        p a0 * 2 + 1
+        p/x 255
+        p/t 10
+        p/o 8
+        p/c 65
+        p/d 0xffffffff
+        p/u -1
+        p 7 / 2
+        p -7 / 2
+        p -7 % 3
+        p 1.5 * 2
+        p 10 > 3 && 2 < 1
+        p counter
+        p &counter
+        p arr[2]
+        p *(int *)&arr + arr[4]
+        p $pc
+        p $1 + $2
+        p $$2
+        set $k = 6
+        p $k * 7
+        p sizeof(long)
+        p (char)66
+        p/x -1
+        output 5 + 5
+    """)
+    syms = fact_symbols()
+    expect = ["$1 = 5", "$2 = 11", "$3 = 0xff", "$4 = 1010", "$5 = 010", "$6 = 65 'A'", "$7 = -1",
+              "$8 = 4294967295", "$9 = 3", "$10 = -3", "$11 = -1", "$12 = 3", "$13 = 0",
+              "$14 = 0", f"$15 = (int *) {syms['counter']:#x} <counter>", "$16 = 3", "$17 = 6",
+              f"$18 = (void (*)()) {syms['_start'] + 2:#x} <_start+2>", "$19 = 16", "$20 = 6",
+              "$21 = 42", "$22 = 8", "$23 = 66 'B'", "$24 = 0xffffffff"]
+    for e in expect:
+        assert e in out.splitlines(), e
+    assert out.rstrip().endswith("10")
+
+
+def test_x_examines_memory_as_gdb(capfd):
+    out = debug(capfd, FACT, """
+        x/4dw arr
+        x/2xw &arr
+        x/s msg
+        x/3i $pc
+        x/2gx $sp
+        x/4xb msg
+        x/2c msg
+        x
+        x 0
+        x 4096
+    """)
+    arr = fact_symbols()["arr"]
+    msg = fact_symbols()["msg"]
+    lines = out.splitlines()
+    assert f"{arr:#x} <arr>:\t1\t2\t3\t4" in lines
+    assert f"{arr:#x} <arr>:\t0x00000001\t0x00000002" in lines
+    assert f'{msg:#x} <msg>:\t"fact(5) = "' in lines
+    assert any(ln.startswith("=> 0x") and "<_start>:\tli\ta0,5" in ln for ln in lines)
+    assert f"{msg:#x} <msg>:\t0x66\t0x61\t0x63\t0x74" in lines      # "fact"
+    assert f"{msg:#x} <msg>:\t102 'f'\t97 'a'" in lines
+    assert f"{msg + 2:#x} <msg+2>:\t99 'c'" in lines               # x again continues
+    # a decimal number after x is an address, and an unmapped one is reported as gdb does
+    assert "Cannot access memory at address 0x0" in lines
+    assert "Cannot access memory at address 0x1000" in lines
+
+
+def test_set_var_registers_and_memory(capfd):
+    out = debug(capfd, FACT, """
+        set var $a1 = 0x1234
+        p $a1
+        set var a2 = -2
+        p/x $a2
+        set var counter = 99
+        p counter
+        set var arr[1] = -3
+        p arr[1]
+        p/u arr[1]
+        set var *(short *)&arr = 7
+        x/2dw arr
+        set var $pc = fact
+        p $pc
+    """)
+    fact = fact_symbols()["fact"]
+    arr = fact_symbols()["arr"]
+    assert "$1 = 4660" in out and "$2 = 0xfffffffffffffffe" in out and "$3 = 99" in out
+    assert "$4 = -3" in out and "$5 = 4294967293" in out
+    assert f"{arr:#x} <arr>:\t7\t-3" in out
+    assert f"$6 = (void (*)()) {fact:#x} <fact>" in out
+
+
+def test_watchpoints_on_memory_and_registers(capfd):
+    out = debug(capfd, FACT, """
+        watch counter
+        rwatch *(int *)&counter
+        continue
+        continue
+        delete
+        watch $s1
+        info watchpoints
+        reverse-stepi
+        continue
+    """)
+    assert "Hardware watchpoint 1: counter" in out
+    assert "Hardware read watchpoint 2: *(int *)&counter" in out
+    assert "Old value = 0\nNew value = 120" in out
+    assert "Hardware read watchpoint 2: *(int *)&counter\n\nValue = 120" in out
+    assert "Watchpoint 3: $s1" in out
+    assert "3       hw watchpoint   keep y" in out
+
+
+def test_access_watchpoint_and_array_element(capfd):
+    out = debug(capfd, FACT, """
+        set var arr[2] = 0
+        awatch arr[2]
+        info breakpoints
+        watch arr[2]
+        set var arr[2] = 5
+        stepi
+    """)
+    assert "Hardware access (read/write) watchpoint 1: arr[2]" in out
+    assert "acc watchpoint" in out
+
+
+def test_display_and_undisplay(capfd):
+    out = debug(capfd, FACT, """
+        display $a0
+        display/x $sp
+        display/i $pc
+        info display
+        stepi
+        undisplay 2
+        stepi
+        undisplay
+        info display
+    """)
+    assert "1: $a0 = 0" in out and "1: $a0 = 5" in out
+    assert re.search(r"2: /x \$sp = 0x[0-9a-f]+", out)
+    assert "3: x/i $pc\n=> 0x" in out
+    assert "Auto-display expressions now in effect:" in out
+    assert "There are no auto-display expressions now." in out
+    assert out.count("2: /x $sp =") == 2          # shown when made and at the first stepi
+
+
+def test_tbreak_condition_ignore_disable_enable_delete(capfd):
+    out = debug(capfd, FACT, """
+        tbreak fact
+        break fact
+        condition 2 a0 == 3
+        continue
+        info breakpoints
+        continue
+        p $a0
+        condition 2
+        ignore 2 1
+        continue
+        p $a0
+        disable 2
+        break done
+        continue
+        enable 2
+        delete 3
+        continue 2
+        p $a0
+        delete 2
+        info breakpoints
+    """)
+    assert "Temporary breakpoint 1, fact ()" in out
+    assert "Breakpoint 2 now unconditional." in out
+    assert "Will ignore next 1 crossings of breakpoint 2." in out
+    assert "$1 = 3" in out and "$2 = 1" in out
+    assert "Breakpoint 3, fact ()" in out
+    assert "No breakpoints or watchpoints." in out
+
+
+def test_info_registers_frame_symbol_all_registers(capfd):
+    out = debug(capfd, FACT, """
+        stepi
+        info registers a0 sp pc
+        info registers
+        info all-registers
+        info frame
+        info symbol $pc
+        info symbol 0
+    """)
+    lines = out.splitlines()
+    assert "a0             0x5                5" in lines
+    assert any(re.fullmatch(r"sp             0x[0-9a-f]+ +0x[0-9a-f]+", ln) for ln in lines)
+    assert any(ln.startswith("pc             0x") and "<_start+2>" in ln for ln in lines)
+    assert any(ln.startswith("t6 ") for ln in lines) and any(ln.startswith("ft11 ") for ln in lines)
+    assert any(ln.startswith("vtype ") for ln in lines)
+    assert "Stack level 0, frame at 0x" in out
+    assert "_start + 2 in section .text" in out
+    assert "No symbol matches 0." in out
+
+
+def test_info_registers_in_signed_decimal(capfd):
+    out = debug(capfd, FACT, "set var $t3 = -5\ninfo registers t3\n")
+    assert "t3             0xfffffffffffffffb -5" in out
+
+
+def test_info_vector_shows_elements_at_sew(capfd):
+    out = debug(capfd, VEC, "stepi 3\ninfo vector\np $v2\n")
+    assert "vl = 4, vtype = 0xd0 (e32, m1, ta, ma), vlenb = 32, vstart = 0" in out
+    assert "v2      {10, 11, 12, 13 | 0, 0, 0, 0}" in out
+    assert "  * v1: {0, 0, 0, 0, 0, 0, 0, 0} -> {0, 1, 2, 3, 0, 0, 0, 0}" in out
+    assert "$1 = {10, 11, 12, 13, 0, 0, 0, 0}" in out
+
+
+def test_floating_point_registers(capfd):
+    out = debug(capfd, FLOAT, "stepi 4\np $fa1\np $fa0 * 3\nx/fg &half\ninfo registers fa0\n")
+    assert "$1 = 1" in out and "$2 = 1.5" in out
+    assert "  * fa0: 0x0 -> 0x3fe0000000000000 (0 -> 0.5)" in out
+    assert "<half>:\t0.5" in out
+    assert "fa0            0.5                (raw 0x3fe0000000000000)" in out
+
+
+def test_list_and_disassemble(capfd):
+    out = debug(capfd, FACT, """
+        list fact
+        list
+        list 3
+        list fact.s:30
+        disassemble
+        disassemble /r fact
+    """)
+    lines = out.splitlines()
+    assert "26\t        addi    sp, sp, -16" in lines
+    assert "30\t        ble     a0, t1, base" in lines
+    assert "3\tmsg:    .string \"fact(5) = \"" in lines
+    assert "Dump of assembler code for function _start:" in lines
+    assert "Dump of assembler code for function fact:" in lines
+    assert any(re.fullmatch(r"=> 0x0*[0-9a-f]+ <\+0>:\tli\ta0,5", ln) for ln in lines)
+    assert any(re.fullmatch(r"   0x0*[0-9a-f]+ <\+2>:\t06 e4\tsd\tra,8\(sp\)", ln) for ln in lines)
+    assert lines.count("End of assembler dump.") == 2
+
+
+def test_reverse_execution(capfd):
+    out = debug(capfd, FACT, """
+        break done
+        continue
+        p $a0
+        reverse-stepi
+        p $a0
+        reverse-step
+        reverse-next
+        reverse-finish
+        p $a0
+        reverse-continue
+        reverse-continue
+        p $a0
+        stepi
+        p $a0
+    """)
+    assert "$1 = 1" in out                   # at done after base: a0 = 1
+    assert "$2 = 1" in out
+    assert "Run back to call of #0  fact () at" in out
+    assert "$3 = 1" in out                   # the call of fact(1) is made with a0 = 1
+    assert "No more reverse-execution history." in out
+    assert "$4 = 0" in out and "$5 = 5" in out
+
+
+def test_reverse_continue_stops_at_breakpoints(capfd):
+    out = debug(capfd, FACT, """
+        break base
+        break fact if a0 == 2
+        continue
+        continue
+        p $a0
+        reverse-continue
+        p $a0
+    """)
+    assert "Breakpoint 1, fact () at" in out          # base: fact(1)
+    assert out.count("Breakpoint 2, fact () at") == 2   # forward, then backward to fact(2)
+    assert "$1 = 1" in out and "$2 = 2" in out
+
+
+def test_no_record_disables_reverse(capfd):
+    out = debug(capfd, FACT, "stepi\nreverse-stepi\n", "--no-record")
+    assert "recording is off" in out
+
+
+def test_errors_are_one_line_never_tracebacks(capfd):
+    """The issue's list: each bad command gets one line of gdb-style error."""
+    cases = {
+        "delete 99": "No breakpoint number 99.",
+        "list nosuch": 'Function "nosuch" not defined.',
+        "set pc fact": "A syntax error in expression, near `fact'",
+        "set t0 0xzz": 'Invalid number "0xzz".',
+        "x 0": "Cannot access memory at address 0x0",
+        "x 4096": "Cannot access memory at address 0x1000",
+        "step -1": "step: the count must be at least 1 (to go back, use reverse-step).",
+        "frobnicate": 'Undefined command: "frobnicate".  Try "help".',
+        "p nosuch": 'No symbol "nosuch" in current context.',
+        "p 1 +": "A syntax error in expression, near `'.",
+        "p 1/0": "Division by zero",
+        "break nosuch": 'Function "nosuch" not defined.',
+        "info registers q9": "Invalid register `q9'",
+        "info nothing": 'Undefined info command: "nothing".  Try "help info".',
+        "x/4q $sp": 'Undefined output format "q".',
+        "finish": '"finish" not meaningful in the outermost frame.',
+        "break nowhere.s:3": "No source file named nowhere.s.",
+        "condition 7 a0": "No breakpoint number 7.",
+        "p *(int *)0": "Cannot access memory at address 0x0",
+    }
+    for cmd, message in cases.items():
+        out = debug(capfd, FACT, cmd)
+        assert out.strip().splitlines() == [message] or out.strip().startswith(message), (cmd, out)
+        assert len(out.strip().splitlines()) == 1, (cmd, out)
+    out = debug(capfd, FACT, "info registers\ndelete\n")
+    assert "a0             0x0                0" in out
+
+
+def test_break_line_on_an_elf_is_an_error_and_star_decimal_is_an_address(capfd):
+    from rvsim.loader import read_elf
+    main_addr = read_elf(ELF).symbols["main"]
+    out = debug(capfd, ELF, f"break 38\nbreak *{main_addr}\ncontinue\nbt\nx/2i $pc\n")
+    assert "No line 38 in this program: it has no line information" in out
+    assert f"Breakpoint 1 at {main_addr:#x}." in out
+    assert f"Breakpoint 1, 0x{main_addr:016x} in main ()" in out
+    assert "#1  0x" in out and "in __rt_start_c ()" in out and " in _start ()" in out
+
+
+def test_help_describes_every_command(capfd):
+    from rvsim.debug.repl import COMMANDS
+    script = "help\n" + "".join(f"help {name}\n" for name in COMMANDS)
+    out = debug(capfd, FACT, script)
+    for name, (_, usage, _) in COMMANDS.items():
+        assert f"Usage: {usage}" in out
+        assert f" {name}" in out.split("Usage:")[0]
+
+
+def test_program_output_never_shares_a_line_with_the_debugger(capfd):
+    out = debug(capfd, FACT, "break 22\ncontinue\nstepi\np 1\n")
+    # the program writes "fact(5) = " with no newline; the debugger's next line starts a new line
+    assert "fact(5) = \n" in out
+    assert "fact(5) = $" not in out and "fact(5) = 2" not in out
+
+
+def test_debug_help_lists_the_debugger_options(capfd):
+    with pytest.raises(SystemExit):
+        main(["debug", "--help"])
+    out = capfd.readouterr().out
+    for option in ("--batch", "-x SCRIPT", "-ex COMMAND", "--no-record", "--timing"):
+        assert option in out
+
+
+def test_x_script_file_and_exit_status(tmp_path, capfd):
+    script = tmp_path / "cmds.gdb"
+    script.write_text("break fact\ncontinue\np $a0\ncontinue 5\ncontinue\n")
+    main_status = main(["debug", FACT, "--batch", "-x", str(script)])
+    out = capfd.readouterr().out
+    assert "$1 = 5" in out
+    assert "Will ignore next 4 crossings of breakpoint 1.  Continuing." in out
+    assert main_status == 120
+
+
+def test_with_timing_each_stop_reports_cycles(capfd):
+    out = debug(capfd, FACT, "break fact\ncontinue\nstepi\n", "--timing", "teach")
+    found = re.findall(r"\(cycle (\d+): \d+ instructions, (\d+) cycles since the last stop\)", out)
+    assert len(found) == 2
+    assert int(found[1][1]) >= 1 and int(found[1][0]) == int(found[0][0]) + int(found[1][1])
+
+
+def test_ctrl_c_during_continue_returns_to_the_prompt():
+    pexpect = pytest.importorskip("pexpect")
+    env = dict(os.environ, PYTHONPATH=str(HERE.parent))
+    child = pexpect.spawn(sys.executable, ["-m", "rvsim", "debug", LOOP], env=env, encoding="utf-8",
+                          timeout=30, dimensions=(40, 200))
+    try:
+        child.expect(r"\(rvsim\)")
+        child.sendline("continue")
+        child.expect("Continuing.")
+        child.expect(pexpect.TIMEOUT, timeout=0.5)      # let it spin
+        child.sendintr()
+        child.expect("Program received signal SIGINT, Interrupt.")
+        child.expect(r"\(rvsim\)")
+        child.sendline("p $t0 > 1000")
+        child.expect(r"\$1 = 1")
+        child.sendline("quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+
+
+def test_the_engine_has_no_terminal_a_web_page_can_drive_it():
+    """DebugSession + CommandInterpreter: structured results, the program's output inside the event."""
+    import io
+    from rvsim.asm import assemble_files
+    from rvsim.debug import CommandInterpreter, DebugSession
+    from rvsim.host import LinuxEnvironment
+    from rvsim.machine import Machine
+    prog = assemble_files([FACT])
     m = Machine("rv64gc", env=LinuxEnvironment(stdout=io.BytesIO()))
     m.load_elf(prog.to_elf())
-    out = io.StringIO()
-    Debugger(m, out=out, program=prog).interact(io.StringIO(
-        f"break 6\ncontinue\nbreak {src}:7\ncontinue\nbreak nowhere.s:3\nbreak 1\nquit\n"))
-    text = out.getvalue()
-    assert f"; {src}:3  _start: li      t0, 5" in text               # the first instruction shown
-    assert text.count("breakpoint at 0x") == 2
-    assert f"; {src}:6  addi    t0, t0, -1" in text and f"; {src}:7  bnez    t0, loop" in text
-    assert "error: no instruction at nowhere.s:3" in text
-    assert f"error: no instruction at {src}:1" in text
+    session = DebugSession(m, prog, echo_output=False)
+    cli = CommandInterpreter(session)
+    assert cli.execute("break fact").lines[0].startswith("Breakpoint 1 at ")
+    result = cli.execute("continue")
+    ev = result.event
+    assert result.lines == ["Continuing."]
+    assert (ev.reason, ev.breakpoint, ev.function, ev.line) == ("breakpoint", 1, "fact", 26)
+    assert {c.location: (c.old, c.new) for c in ev.changes}["a0"] == (0, 5)
+    assert cli.execute("p $a0 * 3").lines == ["$1 = 15"]
+    assert cli.execute("bogus").error
+    cli.execute("delete")
+    ev = cli.execute("continue").event
+    assert ev.finished and ev.exit_code == 120 and ev.output == b"fact(5) = "
+    assert cli.execute("quit").quit

@@ -7,6 +7,7 @@ The evaluator knows nothing of terminals: it reads and writes through a ``Target
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import struct
@@ -112,7 +113,9 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 
-def tokenize(text: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=256)
+def tokenize(text: str) -> tuple[tuple[str, str], ...]:
+    """The tokens of an expression (cached: a breakpoint condition is evaluated at every hit)."""
     out, pos = [], 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
@@ -123,10 +126,21 @@ def tokenize(text: str) -> list[tuple[str, str]]:
         if kind != "ws":
             out.append((kind, m.group()))
     out.append(("end", ""))
-    return out
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _number(text: str) -> tuple:
+    v = _parse_number(text)
+    return v.value, v.type
 
 
 def parse_number(text: str) -> Value:
+    value, ctype = _number(text)
+    return Value(value, ctype)
+
+
+def _parse_number(text: str) -> Value:
     t = text.replace("_", "")
     try:
         if re.fullmatch(r"\d+\.\d*(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+", t):
@@ -171,7 +185,9 @@ class Evaluator:
 
     # token helpers
     def peek(self, k: int = 0):
-        return self.tokens[min(self.i + k, len(self.tokens) - 1)]
+        j = self.i + k
+        tokens = self.tokens
+        return tokens[j] if j < len(tokens) else tokens[-1]
 
     def take(self):
         tok = self.tokens[self.i]

@@ -131,7 +131,10 @@ class ProgramInfo:
         self._sources: dict[str, list[str]] = {}
         if program is not None:
             table = program.line_table
-            self.line_starts = {a for a, _, _ in table}
+            # the first address of each run of one source line (a pseudo-instruction such as `la` or
+            # `call` is several machine instructions on one line)
+            self.line_starts = {a for i, (a, f, ln) in enumerate(table)
+                                if i == 0 or table[i - 1][1:] != (f, ln)}
             self.main_file = table[0][1] if table else None
         else:
             self.line_starts = set()
@@ -312,6 +315,20 @@ class ProgramInfo:
         return start, end
 
     # ---------------------------------------------------------------- instructions
+
+    def word_at(self, pc: int) -> tuple[int, int] | None:
+        """(word, length) of the instruction at pc without disassembling it, or None."""
+        m = self.m
+        off = pc - m.memory_base
+        if not 0 <= off <= m.memory_size - 2:
+            return None
+        mem = m.memory
+        half = int(mem[off]) | int(mem[off + 1]) << 8
+        if half & 3 != 3:
+            return half, 2
+        if off + 4 > m.memory_size:
+            return None
+        return half | int(mem[off + 2]) << 16 | int(mem[off + 3]) << 24, 4
 
     def insn_at(self, pc: int) -> tuple[int, int, str] | None:
         """(word, length, text) of the instruction at pc, or None when it cannot be read."""

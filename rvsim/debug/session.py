@@ -6,14 +6,12 @@ the program's output).  ``rvsim debug`` (rvsim/debug/repl.py) and the web IDE ar
 """
 from __future__ import annotations
 
-import shlex
-import struct
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..machine import StopReason
-from .expr import (CHAR, CODE_PTR, DATA_PTR, DOUBLE, FLOAT, INT, LONG, CType, DebugError, Value,
+from .expr import (CODE_PTR, DATA_PTR, DOUBLE, FLOAT, INT, LONG, CType, DebugError, Value,
                    bits_of, cast, evaluate, format_value, from_bits, wrap)
 from .program import ABI, FABI, ProgramInfo, call_or_return, memory_access, register_index
 
@@ -89,6 +87,7 @@ class _Tracker:
     def write(self, data):
         if data:
             self.owner._output.extend(data)
+            self.owner.wrote_output = True
             self.owner.at_line_start = bytes(data)[-1:] == b"\n"
             if self.owner.echo_output:
                 n = self.stream.write(data)
@@ -139,7 +138,7 @@ class DebugSession:
         self._last_function = None
         self.history_note_shown = False
         self.recording = False
-        self.record_error = None
+        self.record_error = None if record else "recording is off: start rvsim debug without --no-record"
         if record:
             self.start_recording(record_limit)
 
@@ -175,17 +174,40 @@ class DebugSession:
 
     @property
     def can_reverse(self) -> bool:
-        return hasattr(self.m, "reverse_step")
+        return self.rev is not None
+
+    rev = None
 
     def start_recording(self, limit=10_000_000):
-        if not hasattr(self.m, "record"):
-            self.record_error = "reverse execution is not available in this build of rvsim's core"
-            return
+        """Record from here: with the core's undo log when it has one, else by replay."""
         try:
-            self.m.record(max_instructions=limit)
+            if hasattr(self.m, "record") and hasattr(self.m, "reverse_step"):
+                self.m.record(max_instructions=limit)
+                self.rev = self.m
+                self.replay = False
+            else:
+                from .replay import ReplayHistory
+                self.rev = ReplayHistory(self.m, self, limit)
+                self.rev.record()
+                self.replay = True
             self.recording = True
-        except Exception as exc:            # a core that cannot record this machine: say why
+        except Exception as exc:            # a machine that cannot record: say why, debug on
+            self.rev = None
             self.record_error = str(exc)
+
+    def _replay_condition(self, pc: int) -> bool:
+        """Whether a breakpoint at pc stops (enabled, condition true), without counting a hit."""
+        for bp in self.breakpoints.values():
+            if bp.is_watch or not bp.enabled or bp.address != pc:
+                continue
+            if not bp.condition:
+                return True
+            try:
+                if self.eval(bp.condition).truth():
+                    return True
+            except DebugError:
+                return True
+        return False
 
     # ---------------------------------------------------------------- state snapshots for changes
 
@@ -273,8 +295,7 @@ class DebugSession:
     def _one(self, mem_log) -> tuple:
         """Execute one instruction in Python's sight: returns (StopInfo, kind of control transfer,
         memory access).  Records what memory it wrote in mem_log."""
-        pc = self.m.pc
-        got = self.info.insn_at(pc)
+        got = self.info.word_at(self.m.pc)
         word = got[0] if got else 0
         access = memory_access(word, self.m.x) if got else None
         old = None
@@ -315,6 +336,7 @@ class DebugSession:
         so), 'signal' (Ctrl-C), 'internal' (an extra breakpoint address reached) or 'machine'."""
         mem_log = [] if mem_log is None else mem_log
         soft = self._soft_watches()
+        bp_addrs = {bp.address for bp in self.breakpoints.values() if not bp.is_watch and bp.enabled}
         self._watch_hit = None
         first = True
         start_instret = self.m.instret
@@ -327,7 +349,7 @@ class DebugSession:
                     if not first:
                         if pc in extra_bps:
                             return None, "internal"
-                        if self._breakpoint_hits(pc):
+                        if pc in bp_addrs and self._breakpoint_hits(pc):
                             return None, "breakpoint"
                     first = False
                     before_watch = [(bp, self._watch_value(bp)) for bp in soft]
@@ -335,10 +357,16 @@ class DebugSession:
                     for bp, old in before_watch:
                         if self._soft_watch_fired(bp, old, access):
                             return info, "watch"
-                    if info.reason is not StopReason.LIMIT:
+                    if info.reason.name == "WATCHPOINT":
+                        if self._core_watch_hit(info) is not None:
+                            return info, "watch"
+                        info = None
+                    elif info.reason is not StopReason.LIMIT:
                         return info, "machine"
                     if stop_check is not None and stop_check(pc, transfer):
                         return info, "check"
+                    if limit is not None and self.m.instret - start_instret >= limit:
+                        return info, "limit"
                     continue
                 self._sync_core_breakpoints(extra_bps)
                 info = self.m.run(None if limit is None else limit - (self.m.instret - start_instret))
@@ -350,10 +378,7 @@ class DebugSession:
                         return info, "breakpoint"
                     continue          # a false condition, an ignore count: go on
                 if info.reason.name == "WATCHPOINT":
-                    bp = next((b for b in self.breakpoints.values() if b.core_id is not None and
-                               b.core_id == getattr(info, "watch_id", b.core_id) and b.enabled), None)
-                    hit = self._core_watch_hit(info)
-                    if hit is None:
+                    if self._core_watch_hit(info) is None:
                         continue
                     return info, "watch"
                 if info.reason is StopReason.LIMIT:
@@ -431,22 +456,29 @@ class DebugSession:
         return fired
 
     def _core_watch_hit(self, info):
+        """The user's watchpoint behind a core WATCHPOINT stop (StopInfo.watch: kind, where, old,
+        new, .id), once its condition holds; None to go on."""
         watch = getattr(info, "watch", None)
+        wid = getattr(watch, "id", None)
         for bp in self.breakpoints.values():
-            if bp.core_id is None or not bp.enabled:
+            if bp.core_id is None or not bp.enabled or (wid is not None and bp.core_id != wid):
                 continue
-            if watch is None or getattr(info, "watch_id", bp.core_id) == bp.core_id:
-                old = self._decode_watch(bp, watch[2]) if watch else bp.old
-                new = self._watch_value(bp)
-                if bp.condition:
-                    try:
-                        if not self.eval(bp.condition).truth():
-                            return None
-                    except DebugError:
-                        pass
-                bp.hits += 1
-                self._watch_hit = (bp, old, new)
-                return self._watch_hit
+            if bp.kind == "read watchpoint" and watch is not None and watch[0] == "write":
+                return None
+            if bp.kind == "watchpoint" and watch is not None and watch[0] == "write" and \
+                    watch[2] == watch[3]:
+                return None             # gdb's watch stops when the value changes, not on any store
+            old = self._decode_watch(bp, watch[2]) if watch is not None else bp.old
+            new = self._watch_value(bp)
+            if bp.condition:
+                try:
+                    if not self.eval(bp.condition).truth():
+                        return None
+                except DebugError:
+                    pass
+            bp.hits += 1
+            self._watch_hit = (bp, old if watch is None or watch[0] != "read" else new, new)
+            return self._watch_hit
         return None
 
     def _decode_watch(self, bp, raw):
@@ -516,7 +548,7 @@ class DebugSession:
             if self.timing is not None:
                 total += f", {self.timing.cycles} cycles"
             code = info.exit_code
-            lines.append(f"[Inferior 1 (process 1) exited normally]" if code == 0 else
+            lines.append("[Inferior 1 (process 1) exited normally]" if code == 0 else
                          f"[Inferior 1 (process 1) exited with code {code:02o}]")
             lines.append(f"(exit status {code}, {total})")
         elif info is not None and info.reason is StopReason.TRAP:
@@ -563,26 +595,32 @@ class DebugSession:
             lines += self._display_lines()
         ev.lines = lines
         if self.timing is not None:
-            now = self.timing.cycles
-            ev.lines.append(f"(cycle {now}, +{now - self._cycles_at_stop} cycles since the last stop)")
-            self._cycles_at_stop = now
+            now, insns = self.timing.cycles, self.m.instret
+            ev.lines.append(f"(cycle {now}: {insns - self._instret_at_stop} instructions, "
+                            f"{now - self._cycles_at_stop} cycles since the last stop)")
+            self._cycles_at_stop, self._instret_at_stop = now, insns
+
         return ev
 
     _pending: list = []
     _cycles_at_stop = 0
+    _instret_at_stop = 0
+    wrote_output = False
+    replay = False
     _hit_bp = None
 
     def _mem_changes(self, mem_log):
         last = getattr(self.m, "last_changes", None)
-        if not mem_log and last is not None:
+        if not mem_log and last is not None and abs(self.m.instret - self._instret_before) == 1:
+            # one instruction ran (or was undone): the core's undo log says what memory it wrote
             try:
                 out = []
-                for loc, old, new in last():
-                    if isinstance(loc, int):
-                        n = len(new) if isinstance(new, (bytes, bytearray)) else 8
-                        out.append((loc, _as_bytes(old, n), _as_bytes(new, n)))
+                for loc, old, new in last() or ():
+                    if isinstance(loc, tuple) and loc[0] == "memory":
+                        n = loc[2]
+                        out.append((loc[1], _as_bytes(old, n), _as_bytes(new, n)))
                 return out
-            except Exception:         # the engine must not fail over a nicety
+            except Exception:         # the debugger must not fail over a nicety
                 return []
         # several writes to one address: first old value, last new one
         merged: dict[tuple, list] = {}
@@ -594,7 +632,10 @@ class DebugSession:
                 merged[key] = [old, new]
         return [(a, o, n) for (a, _), (o, n) in merged.items()]
 
+    _instret_before = 0
+
     def _begin(self):
+        self._instret_before = self.m.instret
         self._check_running()
         self._pending = []
         self._hit_bp = None
@@ -603,7 +644,7 @@ class DebugSession:
 
     def _finish_event(self, kind, info, before, mem_log, *, stepi=False, header=None, pre=()):
         if kind == "signal":
-            return self._make_event("signal", None, before, mem_log, header=True)
+            return self._make_event("signal", None, before, mem_log, header=True, pre_lines=pre)
         if kind == "breakpoint":
             bp = self._hit_bp
             pre = list(pre) + ([""] if not pre else [])
@@ -624,6 +665,8 @@ class DebugSession:
             bp, old, new = self._watch_hit
             title = {"watchpoint": "Hardware watchpoint", "read watchpoint": "Hardware read watchpoint",
                      "acc watchpoint": "Hardware access (read/write) watchpoint"}[bp.kind]
+            if bp.lval[0] != "mem":
+                title = "Watchpoint"
             lines = ["", f"{title} {bp.number}: {bp.what}", ""]
             if bp.kind == "read watchpoint" or old == new:
                 lines.append(f"Value = {self._watch_text(bp, new)}")
@@ -635,8 +678,8 @@ class DebugSession:
             ev.breakpoint = bp.number
             return ev
         if kind in ("machine",) and info is not None and info.reason is not StopReason.LIMIT:
-            return self._make_event("stopped", info, before, mem_log, header=True)
-        return self._make_event("step", None, before, mem_log, header=header, stepi=stepi)
+            return self._make_event("stopped", info, before, mem_log, header=True, pre_lines=pre)
+        return self._make_event("step", None, before, mem_log, header=header, stepi=stepi, pre_lines=pre)
 
     # ---------------------------------------------------------------- commands that run
 
@@ -690,7 +733,7 @@ class DebugSession:
                 continue
             while True:
                 pc = self.m.pc
-                got = self.info.insn_at(pc)
+                got = self.info.word_at(pc)
                 if over_calls and got and call_or_return(got[0]) == "call":
                     info, kind = self._step_over_call(pc + got[1], mem_log)
                 else:
@@ -793,24 +836,24 @@ class DebugSession:
         if not self.can_reverse:
             raise DebugError("Target native does not support this command: " + (
                 self.record_error or "reverse execution is not available"))
-        if not self.recording and not getattr(self.m, "recording", False):
-            raise DebugError("Target native does not support this command (recording is off: "
-                             "start rvsim debug without --no-record).")
+
+    def _reverse_note(self):
+        if not self.history_note_shown and self.wrote_output:
+            self.history_note_shown = True
+            self._pending.append("(Going back restores registers and memory; output the program "
+                                 "already wrote stays written.)")
 
     def _reverse_one(self):
-        info = self.m.reverse_step(1)
-        return info
+        return self.rev.reverse_step(1)
 
     def reverse_stepi(self, n: int = 1) -> StopEvent:
         self._need_reverse()
         if self.finished:
             self.finished = False
         before = self._begin()
+        self._reverse_note()
         info = None
-        for _ in range(n):
-            info = self._reverse_one()
-            if info.reason.name == "HISTORY_START":
-                break
+        info = self.rev.reverse_step(n)
         return self._reverse_event(info, before, stepi=True)
 
     def _reverse_event(self, info, before, stepi=False, header=None):
@@ -828,6 +871,7 @@ class DebugSession:
         self._need_reverse()
         self.finished = False
         before = self._begin()
+        self._reverse_note()
         info = None
         for _ in range(n):
             where = self.info.line_at(self.m.pc)
@@ -869,6 +913,7 @@ class DebugSession:
         func = self.info.function_at(self.m.pc)
         head = ["Run back to call of #0  " + self._frame_line(self.m.pc)]
         before = self._begin()
+        self._reverse_note()
         depth = 0
         info = None
         while True:
@@ -891,10 +936,11 @@ class DebugSession:
         self._need_reverse()
         self.finished = False
         before = self._begin()
+        self._reverse_note()
         self._sync_core_breakpoints()
         try:
             while True:
-                info = self.m.reverse_continue()
+                info = self.rev.reverse_continue()
                 if info.reason is StopReason.BREAKPOINT and not self._breakpoint_hits(self.m.pc):
                     continue
                 break
@@ -974,7 +1020,8 @@ class DebugSession:
             if limit is not None and i >= limit:
                 lines.append("(More stack frames follow...)")
                 break
-            where = self.info.line_at(fr["pc"])
+            # a caller's line is the line of its call (the return address may start the next line)
+            where = self.info.line_at(fr["pc"] - (1 if i else 0))
             addr = "" if i == 0 and (where is None or self.info.is_line_start(fr["pc"])) and where \
                 else f"0x{fr['pc']:016x} in "
             at = f" at {where[0]}:{where[1]}" if where else ""
@@ -1128,6 +1175,18 @@ class DebugSession:
 
     def print_cmd(self, fmt: str | None, text: str) -> list[str]:
         self._finished_ok()
+        import re
+        vreg = re.fullmatch(r"\s*\$v(\d+)\s*", text)
+        if vreg and int(vreg.group(1)) < 32:
+            # a vector register: its elements at the current SEW (all of them; vl marks the active)
+            sew = self._sew()
+            dt = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}[sew]
+            elems = self.m.v[int(vreg.group(1))].view(dt).tolist()
+            if fmt == "x":
+                elems = [f"{e & ((1 << sew) - 1):#x}" for e in elems]
+            from .expr import VOID
+            self.values.append(Value(0, VOID))
+            return [f"${len(self.values)} = {{{', '.join(str(e) for e in elems)}}}"]
         if not text.strip():
             if not self.values:
                 raise DebugError("History is empty.")
@@ -1233,7 +1292,8 @@ class DebugSession:
     def _display_one(self, d: Display) -> list[str]:
         try:
             if d.is_x:
-                spec = f"/{d.count}{d.fmt or ''}" + ({1: "b", 2: "h", 4: "w", 8: "g"}[d.unit] if d.unit else "")
+                spec = f"/{d.count if d.count != 1 else ''}{d.fmt or ''}" + (
+                    {1: "b", 2: "h", 4: "w", 8: "g"}[d.unit] if d.unit else "")
                 body = self.x_cmd(spec, d.expr)
                 label = f"{d.number}: x{spec} {d.expr}"
                 return [label] + body
@@ -1351,8 +1411,7 @@ class DebugSession:
             elif word.isdigit():
                 nums.append(int(word))
             else:
-                raise DebugError(f"Convenience variable must have integer value.\nArgs must be numbers "
-                                 f"or '$' variables." if False else f"Bad {what} number '{word}'")
+                raise DebugError(f"Bad {what} number '{word}'")
         return nums
 
     def delete_cmd(self, args: str) -> list[str]:
@@ -1364,7 +1423,7 @@ class DebugSession:
         if not words:
             for bp in list(self.breakpoints.values()):
                 self._remove(bp)
-            return ["Deleted all breakpoints."] if False else []
+            return []
         out = []
         for n in self._numbers(" ".join(words)):
             bp = self.breakpoints.get(n)
@@ -1652,7 +1711,7 @@ class DebugSession:
                 addr = self.m.pc
             func = self.info.function_at(addr)
             if func is None:
-                raise DebugError(f"No function contains specified address.")
+                raise DebugError("No function contains specified address.")
             lo, hi = func[0], self.info.function_end(func[0])
             title = f"Dump of assembler code for function {func[1]}:"
             func_start = lo
@@ -1706,5 +1765,3 @@ def _as_bytes(value, n: int) -> bytes:
         return bytes(value)
     return (int(value) & ((1 << 8 * n) - 1)).to_bytes(n, "little")
 
-
-del shlex, struct, CHAR
