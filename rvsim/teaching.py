@@ -189,8 +189,14 @@ class RarsEnvironment(_ConsoleCalls):
             if number == 93:                                   # RARS's Exit2: a0 is the status
                 return int(x[10]) & 0xFF
             return super().ecall(machine)                      # the file calls are Linux's
-        handler = getattr(self, "rars_" + RARS_CALLS[number].lower())
-        result = handler(machine, int(x[10]), int(x[11]))
+        name = RARS_CALLS[number]
+        handler = getattr(self, "rars_" + name.lower())
+        try:
+            result = handler(machine, int(x[10]), int(x[11]))
+        except ValueError:              # a pointer outside guest memory
+            result = self.fail(machine, f"{name}: an address argument is outside memory")
+        except (OSError, OverflowError) as exc:
+            result = self.fail(machine, f"{name}: {exc}")
         if isinstance(result, _Exit):
             return result.code
         return None
@@ -229,6 +235,8 @@ class RarsEnvironment(_ConsoleCalls):
 
     def rars_readint(self, m, a0, a1):
         line = self.read_line()
+        if not line:
+            return self.fail(m, "ReadInt: end of input")
         text = line.decode(errors="replace").strip()
         try:
             value = int(text, 10)
@@ -348,6 +356,12 @@ class VenusEnvironment(_ConsoleCalls):
     MAIN_RETURN_STUB = bytes.fromhex("93050500" "13051001" "73000000")
 
     def ecall(self, machine) -> int | None:
+        try:
+            return self._venus_call(machine)
+        except ValueError:              # a pointer outside guest memory
+            return self.fail(machine, "an address argument is outside memory").code
+
+    def _venus_call(self, machine) -> int | None:
         x = machine.x
         number, arg = int(x[10]), int(x[11])
         name = VENUS_CALLS.get(number)
