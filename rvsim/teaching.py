@@ -2,7 +2,8 @@
 
 * :class:`RarsEnvironment` — RARS (and MARS) numbering: the call number in ``a7``, arguments in ``a0``,
   ``a1``, ``fa0``; results in ``a0`` / ``fa0``.  The calls RARS shares with Linux (57 close, 62 lseek,
-  63 read, 64 write, 93 exit, 214 brk...) are Linux's, so the file calls work too (1024 opens a file).
+  63 read, 64 write, 93 exit) are Linux's, so the file calls work too (1024 opens a file), and so is
+  every number RARS does not define (a C program runs under it as under Linux).
 * :class:`VenusEnvironment` — Venus numbering: the call number in ``a0``, the argument in ``a1``.
 
 Both are Linux environments underneath (:class:`rvsim.host.LinuxEnvironment`): the same standard
@@ -39,8 +40,9 @@ RARS_CALLS = {
 }
 VENUS_CALLS = {1: "print_int", 4: "print_string", 9: "sbrk", 10: "exit", 11: "print_character",
                17: "exit2", 34: "printHex"}
+_SHARED_WITH_LINUX = (57, 62, 63, 64, 93)       # close, lseek, read, write, exit: the same numbers
 # the calls a RARS program makes that Linux does not know (a hint names --env rars for these)
-_RARS_ONLY = {n for n in RARS_CALLS if n not in (17, 57, 62, 63, 64, 93)}
+_RARS_ONLY = {n for n in RARS_CALLS if n not in (17,) + _SHARED_WITH_LINUX}
 
 
 def java_float_string(value: float, single: bool) -> str:
@@ -173,22 +175,12 @@ class RarsEnvironment(_ConsoleCalls):
         self._seed = seed
         self._generators: dict[int, random.Random] = {}
 
-    def other_tool_hint(self, m) -> str:
-        a0 = int(m.x[10])
-        if a0 in VENUS_CALLS and not self._unknown_warned - {int(m.x[17])}:
-            return f"; a0 = {a0} is Venus's {VENUS_CALLS[a0]}: run with --env venus for Venus system calls"
-        return ""
-
     def ecall(self, machine) -> int | None:
         x = machine.x
         number = int(x[17])
-        if number in (57, 62, 63, 64, 93, 214) or number not in RARS_CALLS:
-            if number not in RARS_CALLS and number not in (214,):
-                result = self.unknown(machine, number, "a7")
-                return result
-            if number == 93:                                   # RARS's Exit2: a0 is the status
-                return int(x[10]) & 0xFF
-            return super().ecall(machine)                      # the file calls are Linux's
+        if number not in RARS_CALLS or number in _SHARED_WITH_LINUX:
+            # Linux's calls: the file calls RARS numbers the same, and everything a C program needs
+            return super().ecall(machine)
         name = RARS_CALLS[number]
         handler = getattr(self, "rars_" + name.lower())
         try:

@@ -496,3 +496,10 @@ def test_any_call_with_any_arguments_ends_cleanly(calls, venus, data):
     m.load_asm("main:\n" + "\n".join(lines) + "\n")
     info = m.run(10_000)
     assert info.reason in (StopReason.EXIT, StopReason.TRAP)
+
+
+def test_rars_environment_falls_back_to_linux_calls():
+    src = '.data\nm: .ascii "ok\\n"\n.text\nmain: li a7, 172\n ecall\n mv s0, a0\n li a7, 64\n li a0, 1\n' \
+          ' la a1, m\n li a2, 3\n ecall\n mv a0, s0\n li a7, 93\n ecall\n'
+    info, out, err = run_asm(src, RarsEnvironment)
+    assert out == "ok\n" and info.exit_code == 1000 & 0xFF and err == []      # getpid is 1000
