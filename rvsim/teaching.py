@@ -416,8 +416,10 @@ def isa_without_compression(isa: str) -> str:
 
 def teach_preset(args) -> None:
     """``--teach``: the options a course wants, applied to parsed ``rvsim run`` / ``debug`` options:
-    no automatic compression, misaligned loads and stores trap (as in RARS), a deterministic clock and
+    no automatic compression (an assembly program is assembled and run without C; a compiled ELF keeps
+    the ISA it may need), misaligned loads and stores trap (as in RARS), a deterministic clock and
     random numbers."""
-    args.isa = isa_without_compression(args.isa)
+    if args.program.endswith((".s", ".S", ".asm")):
+        args.isa = isa_without_compression(args.isa)
     args.trap_misaligned = True
     args.realtime = False

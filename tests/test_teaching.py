@@ -503,3 +503,8 @@ def test_rars_environment_falls_back_to_linux_calls():
           ' la a1, m\n li a2, 3\n ecall\n mv a0, s0\n li a7, 93\n ecall\n'
     info, out, err = run_asm(src, RarsEnvironment)
     assert out == "ok\n" and info.exit_code == 1000 & 0xFF and err == []      # getpid is 1000
+
+
+def test_cli_teach_keeps_the_isa_of_a_compiled_elf():
+    r = rvsim("run", "--teach", ROOT / "tests" / "programs" / "bin" / "exit_code.elf")
+    assert r.returncode == 42, r.stderr
