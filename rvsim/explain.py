@@ -48,9 +48,13 @@ def explain_stop(machine, info, prog=None) -> list[str]:
     if where is not None:
         lines.append(f"in {where}")
     if cause in FETCH_CAUSES and pc == 0:
-        lines.append("hint: the program jumped to address 0: a `ret` or `jr` through a register holding 0 "
-                     "(was `ra` overwritten by a call without saving it on the stack, or did a "
-                     "function return that was never called?)")
+        if "_start" in machine.symbols and "main" not in machine.symbols:
+            why = ("did `_start` return? It has no caller: end the program with an exit system call, "
+                   "or name the entry `main`, which may `ret`")
+        else:
+            why = "was `ra` overwritten by a call without saving it on the stack?"
+        lines.append(f"hint: the program jumped to address 0: a `ret` or `jr` through a register holding 0 "
+                     f"({why})")
     elif (cause in FETCH_CAUSES or cause == ILLEGAL_INSTRUCTION) and past_end:
         lines.append("hint: the program ran past the end of your code: end it with an exit system call "
                      "(li a7, 93 and ecall; li a7, 10 and ecall with --env rars) or `ret` from main")

@@ -38,16 +38,18 @@ class _RegisterFile(np.ndarray):
         pass
 
     def __getitem__(self, key):
-        if isinstance(key, str):
+        if type(key) is str:
             key = self.number(key)
-        return super().__getitem__(key)
+        result = np.ndarray.__getitem__(self, key)
+        # a slice is a plain array again (iterating a subclass would go through this method per item)
+        return result.view(np.ndarray) if type(result) is type(self) else result
 
     def __setitem__(self, key, value):
-        if isinstance(key, str):
+        if type(key) is str:
             key = self.number(key)
-        if isinstance(value, int) and not isinstance(value, bool):
+        if type(value) is int:
             value &= MASK64
-        super().__setitem__(key, value)
+        np.ndarray.__setitem__(self, key, value)
 
     def __array_wrap__(self, arr, context=None, return_scalar=False):
         # arithmetic on registers gives a plain array, not another register file

@@ -13,113 +13,14 @@ import re
 from ..isa import enabled, parse_isa_string
 from ..isa import operands as K
 from . import compress as C
+from . import directives, pseudo
 from .encoder import FREGS, XREGS, Deferred, Encoder, describe_arg, encoder_for
 from .errors import Diagnostic, StatementError, did_you_mean
 from .expr import NotConstant, Rel, apply_binary, apply_unary
 from .parser import ParseError, ParenName, Stmt, parse_fast, parse_lark, parse_line
 from .source import split_lines
-
-
-class Src:
-    """A source line: where it is, its comment-free text and the original text (for messages)."""
-
-    __slots__ = ("file", "line", "text", "orig")
-
-    def __init__(self, file, line, text, orig):
-        self.file = file
-        self.line = line
-        self.text = text
-        self.orig = orig
-
-
-class Frag:
-    __slots__ = ("data", "var", "addr", "var_size", "var_bytes")
-
-    def __init__(self):
-        self.data = bytearray()
-        self.var = None          # Align or Branch ending this fragment
-        self.addr = 0            # offset in the section, set by layout
-        self.var_size = 0
-        self.var_bytes = b""
-
-
-class Section:
-    def __init__(self, name: str, flags: str, nobits: bool, owner):
-        self.name = name
-        self.flags = flags        # subset of "awx"
-        self.nobits = nobits
-        self.align = 1
-        self.frags = [Frag()]
-        self.owner = owner        # the FileAssembler
-        self.size = 0
-        self.address = 0          # set by the linker
-        self.has_var = False
-        self.entsize = 0
-
-    def __repr__(self):
-        return f"<Section {self.name} of {self.owner.filename}>"
-
-
-class Symbol:
-    __slots__ = ("name", "value", "binding", "type", "size", "defined_at", "kind", "section", "file",
-                 "common")
-
-    def __init__(self, name, file):
-        self.name = name
-        self.value = None         # ('loc', section, frag, off) | int | Rel (equ) | None
-        self.binding = "local"
-        self.type = None
-        self.size = None
-        self.defined_at = None    # (Src, Stmt) of the definition
-        self.kind = None          # 'label' | 'equ' | None (undefined)
-        self.section = None
-        self.file = file
-        self.common = None        # (size, align) for .comm
-
-
-class Align:
-    __slots__ = ("boundary", "fill", "max_skip", "code")
-
-    def __init__(self, boundary, fill, max_skip, code):
-        self.boundary = boundary
-        self.fill = fill
-        self.max_skip = max_skip
-        self.code = code          # fill with nops (c.nop when the gap is 2 mod 4)
-
-
-class Branch:
-    """A branch or jump whose length depends on the distance to its target."""
-
-    __slots__ = ("enc", "values", "target", "kind", "can_compress", "src", "stmt", "exts", "size",
-                 "operand")
-
-    def __init__(self, enc, values, target, kind, can_compress, src, stmt, exts, operand):
-        self.enc = enc
-        self.values = values
-        self.target = target      # Rel or int
-        self.kind = kind          # 'b' (conditional: 2/4/8 bytes) or 'j' (2/4 bytes)
-        self.can_compress = can_compress
-        self.src = src
-        self.stmt = stmt
-        self.exts = exts
-        self.size = 2 if can_compress else 4
-        self.operand = operand
-
-
-class Fixup:
-    """Bytes to patch once addresses are known."""
-
-    __slots__ = ("section", "frag", "offset", "kind", "data", "src", "stmt", "in_var")
-
-    def __init__(self, section, frag, offset, kind, data, src, stmt, in_var=False):
-        self.section = section
-        self.frag = frag
-        self.offset = offset
-        self.kind = kind          # 'insn' | 'data'
-        self.data = data
-        self.src = src
-        self.stmt = stmt
-        self.in_var = in_var      # offset is inside the fragment's variable part
+# the data model is in fragments.py, shared with directives.py and linker.py
+from .fragments import Align, Branch, Fixup, Frag, Section, Src, Symbol  # noqa: F401
 
 
 _CONTROL = re.compile(
@@ -127,6 +28,23 @@ _CONTROL = re.compile(
     r"\.(macro|endm|rept|endr|irp|irpc|include|if|ifdef|ifndef|ifc|ifnc|ifeq|ifne|ifge|ifgt|ifle|iflt|"
     r"ifb|ifnb|else|elseif|endif|exitm|purgem|end)\b(.*)\Z", re.I)
 _FIRST_WORD = re.compile(r"[ \t]*(?:[A-Za-z_.$0-9][A-Za-z0-9_.$]*:[ \t]*)*([A-Za-z_.$][A-Za-z0-9_.$]*)(.*)\Z")
+_STATEMENT_HEAD = re.compile(r"([ \t]*(?:[A-Za-z_.$0-9][A-Za-z0-9_.$]*:[ \t]*)*\.?[A-Za-z][A-Za-z0-9_.]*[ \t]+)(.*)\Z")
+
+
+def _blank_separated(text: str) -> str | None:
+    """A statement whose operands are separated by blanks only (``addi a0 x0 1``, ``.word 1 2 3``, as
+    RARS and Venus accept) rewritten with commas; None for anything else (a line with commas, quotes
+    or ``;``, or a single operand).  Used only for a line that GNU as would reject (it does not parse,
+    or its statement fails), so GNU input keeps GNU's meaning."""
+    m = _STATEMENT_HEAD.match(text)
+    if m is None or "," in text or '"' in text or "'" in text or ";" in text:
+        return None
+    operands = m.group(2).split()
+    if len(operands) < 2:
+        return None
+    return m.group(1) + ", ".join(operands)
+
+
 _RARS_EQV = re.compile(r"[ \t]*\.eqv[ \t]+([A-Za-z_][A-Za-z0-9_.$]*)[ \t]*(,?)(.*)\Z", re.I)
 _REGISTER_NAMES = frozenset(XREGS) | frozenset(FREGS)
 _BLOCK_OPEN = {"macro": "macro", "rept": "rept", "irp": "rept", "irpc": "rept"}
@@ -509,13 +427,16 @@ class FileAssembler:
     def substitute_eqv(self, lines: list[Src]) -> list[Src]:
         """RARS's `.eqv NAME TEXT` (no comma, or TEXT a register): TEXT replaces the word NAME in the
         lines that follow, like #define.  `.eqv NAME, EXPR` is GNU's directive and stays a symbol."""
-        if not self.text_eqv and not any("eqv" in src.text.lower() for src in lines):
+        if not self.text_eqv and not any(".eqv" in src.text or ".EQV" in src.text for src in lines):
             return lines
         out = []
         for src in lines:
             m = _RARS_EQV.match(src.text)
             if m and (not m.group(2) or m.group(3).strip().lower() in _REGISTER_NAMES):
-                self.text_eqv[m.group(1)] = m.group(3).strip()
+                value = m.group(3).strip()
+                if self.text_eqv:                  # names defined earlier are replaced in the value
+                    value = self._eqv_pattern.sub(lambda w: self.text_eqv[w.group(1)], value)
+                self.text_eqv[m.group(1)] = value
                 self._eqv_pattern = re.compile(r"(?<![\w.$])(" + "|".join(
                     re.escape(k) for k in sorted(self.text_eqv, key=len, reverse=True)) + r")(?![\w$])")
                 out.append(Src(src.file, src.line, "", src.orig))
@@ -560,6 +481,12 @@ class FileAssembler:
             if self.cond_stack and not self.cond_stack[-1][0]:
                 continue
             if type(p) is ParseError:
+                blanks = _blank_separated(src.text)
+                if blanks is not None:
+                    # `addi a0 x0 1` (Venus, RARS): the operands with commas, if that is valid
+                    q = self.parse_src(Src(src.file, src.line, blanks, src.orig))
+                    p = p if type(q) is ParseError else q
+            if type(p) is ParseError:
                 self.cur_src = src
                 self.error(p.message, p.hint, src, None, col=p.column)
                 continue
@@ -594,12 +521,33 @@ class FileAssembler:
             else:
                 self.assign(st.name, st.args[0], "=")
         except StatementError as e:
+            if kind == "insn" and self._retry_blank_separated(st, src):
+                return
             self.error(e.message, e.hint, src, st, e.operand)
+
+    def _retry_blank_separated(self, st: Stmt, src: Src) -> bool:
+        """`li a0 -1` parses (as `li a0-1`) but fails: with its blank-separated operands as separate
+        operands (RARS, Venus) it may be right.  True when that version assembled."""
+        text = _blank_separated(src.text)
+        if text is None:
+            return False
+        q = self.parse_src(Src(src.file, src.line, text, src.orig))
+        if type(q) is ParseError or len(q) != 1 or q[0].kind != "insn" or q[0].name != st.name or \
+                len(q[0].args) <= len(st.args):
+            return False
+        errors = len(self.errors)
+        try:
+            self.statement(Stmt((), "insn", st.name, q[0].args, st.line, st.index), src)
+        except AssemblyAbort:
+            raise
+        if len(self.errors) > errors:           # still wrong: report the statement as written
+            del self.errors[errors:]
+            return False
+        return True
 
     # ------------------------------------------------------------------------------------- handlers
 
     def make_handler(self, name: str):
-        from . import directives, pseudo
         if name[0] == ".":
             d = directives.DIRECTIVES.get(name.lower())
             if d is None:

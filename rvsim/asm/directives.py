@@ -10,7 +10,7 @@ import re
 import struct
 
 from ..isa import IMPLIES, EXTENSIONS, expand_extensions, parse_isa_string
-from .assembler import Align, Fixup
+from .fragments import Align, Fixup
 from .encoder import FREGS, XREGS, describe_arg
 from .errors import StatementError
 

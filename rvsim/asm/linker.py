@@ -15,7 +15,8 @@ local symbols first, then global ones in the order ld's symbol hash table visits
 """
 from __future__ import annotations
 
-from .assembler import FileAssembler, Section
+from .assembler import FileAssembler
+from .fragments import Section
 from .encoder import XREGS
 from .errors import Diagnostic, StatementError
 from .program import Program, ProgramSection, ProgramSymbol, Relocation

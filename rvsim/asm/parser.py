@@ -330,6 +330,12 @@ def _describe(err: UnexpectedInput, text_line: str) -> tuple[str, str]:
         exp = sorted(e for e in err.expected if not e.startswith("_"))
         names = {"NAME": "a name", "NUM": "a number", "COMMA": "`,`", "RPAR": "`)`", "LPAR": "`(`"}
         expected = ", ".join(names.get(e, e.lower()) for e in exp[:6])
+        before = text_line[:max(0, tok.column - 1)] if tok.column else ""
+        if "COMMA" in exp and before.rstrip() != before and before.split() and \
+                re.fullmatch(r"[A-Za-z0-9_.$()+-]+", before.split()[-1]):
+            # `addi a0 x0 1`: RARS and Venus take blanks between operands
+            return f"unexpected `{tok}`", ("separate operands with commas: `addi a0, x0, 1` (RARS and "
+                                           "Venus also take blanks; GNU as and rvsim need commas)")
         return f"unexpected `{tok}`", (f"expected {expected}" if expected else "")
     return "syntax error", ""
 

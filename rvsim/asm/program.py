@@ -109,6 +109,9 @@ class Program:
         if i < 0:
             return None
         a, f, ln = self.line_table[i]
+        # past the end of the section that holds the line: not this program's code
+        if not any(sec.address <= a < sec.end and address < sec.end for sec in self.sections):
+            return None
         return (f, ln)
 
     def address_of_line(self, file: str, line: int) -> int | None:

@@ -37,7 +37,7 @@ def finish_run(timing, args, stats: dict) -> None:
 
 
 def main_profile(argv) -> int:
-    from ..asm import AsmError, assemble_files
+    from ..asm import AsmError
     from ..host import LinuxEnvironment
     from ..machine import Machine, StopReason
     from .report import annotate, print_summary
@@ -61,20 +61,19 @@ def main_profile(argv) -> int:
         name, _, value = item.partition("=")
         defsym[name] = int(value, 0) if value else 1
     try:
-        prog = assemble_files([args.program], defsym=defsym, march=args.isa)
+        m = Machine(args.isa, vlen=args.vlen or 256)
+        timing = m.enable_timing(cfg)
+    except ValueError as exc:
+        p.exit(2, f"rvsim: {exc}\n")
+    m.env = LinuxEnvironment()
+    try:
+        prog = m.load_asm(args.program, argv=[args.program] + args.args, defsym=defsym, march=args.isa)
     except AsmError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
     except OSError as exc:
         sys.stderr.write(f"rvsim: {exc}\n")
         return 1
-    try:
-        m = Machine(args.isa, vlen=args.vlen or 256)
-        timing = m.enable_timing(cfg)
-    except ValueError as exc:
-        p.exit(2, f"rvsim: {exc}\n")
-    m.env = LinuxEnvironment()
-    m.load_elf(prog.to_elf(), argv=[args.program] + args.args, name=args.program)
     info = m.run(args.max_insns)
     if info.reason is not StopReason.EXIT:
         sys.stderr.write(f"rvsim: the program stopped: {info.reason.value} at pc {info.pc:#x}\n")
