@@ -5,6 +5,7 @@
     rvsim disasm FILE              disassemble like objdump -d
     rvsim profile PROG.s --timing P   cycles per source line (rvsim.timing)
     rvsim bench                    sweep kernels x sizes x timing presets
+    rvsim web [PROG.s ...]         the browser page (rvsim.web)
 
 Exit status of ``run``: the guest's exit code; 125 when the simulation fails (unhandled trap,
 instruction limit, core error), 126 when the program cannot be loaded, 130 on Ctrl-C.
@@ -287,6 +288,7 @@ commands:
   debug PROGRAM [ARGS...] step through a program interactively (or from a command script)
   profile PROG.s --timing P   cycles and stall causes per source line, hottest first
   bench                   sweep kernels x sizes x timing presets (table, CSV/JSON, plots)
+  web [PROG.s ...]        a browser page to edit, step (and back-step) and time programs
 
 `rvsim COMMAND --help` describes each command.
 """
@@ -328,6 +330,9 @@ def _dispatch(argv) -> int:
         add_debug_options(parser)
         args = parse_run_args(parser, rest)
         return cmd_debug(args, parser)
+    if cmd == "web":
+        from .web import main_web
+        return main_web(rest)
     if cmd == "asm":
         return cmd_asm(rest)
     if cmd == "disasm":

@@ -2,7 +2,8 @@
 
 * :class:`RarsEnvironment` — RARS (and MARS) numbering: the call number in ``a7``, arguments in ``a0``,
   ``a1``, ``fa0``; results in ``a0`` / ``fa0``.  The calls RARS shares with Linux (57 close, 62 lseek,
-  63 read, 64 write, 93 exit, 214 brk...) are Linux's, so the file calls work too (1024 opens a file).
+  63 read, 64 write, 93 exit) are Linux's, so the file calls work too (1024 opens a file), and so is
+  every number RARS does not define (a C program runs under it as under Linux).
 * :class:`VenusEnvironment` — Venus numbering: the call number in ``a0``, the argument in ``a1``.
 
 Both are Linux environments underneath (:class:`rvsim.host.LinuxEnvironment`): the same standard
@@ -39,8 +40,9 @@ RARS_CALLS = {
 }
 VENUS_CALLS = {1: "print_int", 4: "print_string", 9: "sbrk", 10: "exit", 11: "print_character",
                17: "exit2", 34: "printHex"}
+_SHARED_WITH_LINUX = (57, 62, 63, 64, 93)       # close, lseek, read, write, exit: the same numbers
 # the calls a RARS program makes that Linux does not know (a hint names --env rars for these)
-_RARS_ONLY = {n for n in RARS_CALLS if n not in (17, 57, 62, 63, 64, 93)}
+_RARS_ONLY = {n for n in RARS_CALLS if n not in (17,) + _SHARED_WITH_LINUX}
 
 
 def java_float_string(value: float, single: bool) -> str:
@@ -173,24 +175,20 @@ class RarsEnvironment(_ConsoleCalls):
         self._seed = seed
         self._generators: dict[int, random.Random] = {}
 
-    def other_tool_hint(self, m) -> str:
-        a0 = int(m.x[10])
-        if a0 in VENUS_CALLS and not self._unknown_warned - {int(m.x[17])}:
-            return f"; a0 = {a0} is Venus's {VENUS_CALLS[a0]}: run with --env venus for Venus system calls"
-        return ""
-
     def ecall(self, machine) -> int | None:
         x = machine.x
         number = int(x[17])
-        if number in (57, 62, 63, 64, 93, 214) or number not in RARS_CALLS:
-            if number not in RARS_CALLS and number not in (214,):
-                result = self.unknown(machine, number, "a7")
-                return result
-            if number == 93:                                   # RARS's Exit2: a0 is the status
-                return int(x[10]) & 0xFF
-            return super().ecall(machine)                      # the file calls are Linux's
-        handler = getattr(self, "rars_" + RARS_CALLS[number].lower())
-        result = handler(machine, int(x[10]), int(x[11]))
+        if number not in RARS_CALLS or number in _SHARED_WITH_LINUX:
+            # Linux's calls: the file calls RARS numbers the same, and everything a C program needs
+            return super().ecall(machine)
+        name = RARS_CALLS[number]
+        handler = getattr(self, "rars_" + name.lower())
+        try:
+            result = handler(machine, int(x[10]), int(x[11]))
+        except ValueError:              # a pointer outside guest memory
+            result = self.fail(machine, f"{name}: an address argument is outside memory")
+        except (OSError, OverflowError) as exc:
+            result = self.fail(machine, f"{name}: {exc}")
         if isinstance(result, _Exit):
             return result.code
         return None
@@ -229,6 +227,8 @@ class RarsEnvironment(_ConsoleCalls):
 
     def rars_readint(self, m, a0, a1):
         line = self.read_line()
+        if not line:
+            return self.fail(m, "ReadInt: end of input")
         text = line.decode(errors="replace").strip()
         try:
             value = int(text, 10)
@@ -348,6 +348,12 @@ class VenusEnvironment(_ConsoleCalls):
     MAIN_RETURN_STUB = bytes.fromhex("93050500" "13051001" "73000000")
 
     def ecall(self, machine) -> int | None:
+        try:
+            return self._venus_call(machine)
+        except ValueError:              # a pointer outside guest memory
+            return self.fail(machine, "an address argument is outside memory").code
+
+    def _venus_call(self, machine) -> int | None:
         x = machine.x
         number, arg = int(x[10]), int(x[11])
         name = VENUS_CALLS.get(number)
@@ -410,9 +416,10 @@ def isa_without_compression(isa: str) -> str:
 
 def teach_preset(args) -> None:
     """``--teach``: the options a course wants, applied to parsed ``rvsim run`` / ``debug`` options:
-    no automatic compression, misaligned loads and stores trap (as in RARS), a deterministic clock and
+    no automatic compression (an assembly program is assembled and run without C; a compiled ELF keeps
+    the ISA it may need), misaligned loads and stores trap (as in RARS), a deterministic clock and
     random numbers."""
-    if args.isa is not None:            # None: an ELF's own ISA, whose code may well be compressed
+    if args.isa is not None and args.program.endswith((".s", ".S", ".asm")):
         args.isa = isa_without_compression(args.isa)
     args.trap_misaligned = True
     args.realtime = False

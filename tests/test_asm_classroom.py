@@ -227,3 +227,9 @@ def test_line_at_is_none_past_the_end_of_the_code():
     text = prog.section(".text")
     assert prog.line_at(text.address + 4) == ("<input>", 3)
     assert prog.line_at(text.end) is None and prog.line_at(0x3F7FF000) is None
+
+
+def test_rars_eqv_of_a_whole_instruction_using_an_earlier_eqv():
+    prog = assemble(".eqv CTR t2\n.eqv CLEAR_CTR add CTR, zero, zero\n_start:\n  CLEAR_CTR\n", march="rv64g")
+    assert prog.section(".text").data == assemble("_start: add t2, zero, zero\n", march="rv64g") \
+        .section(".text").data

@@ -467,3 +467,44 @@ def test_cli_explains_a_return_from_start(tmp_path):
     src.write_text(".globl _start\n_start:\n  li a0, 0\n  ret\n")
     r = rvsim("run", src)
     assert r.returncode == 125 and b"did `_start` return?" in r.stderr
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_ARGS = st.sampled_from([0, 1, 5, 32, -1, 2**31 - 1, -2**31, 2**63, 2**64 - 1, 0x10000, 0x3FFFFFF0,
+                         0x40000000, 1 << 40])
+
+
+@settings(max_examples=60, deadline=None)
+@given(calls=st.lists(st.tuples(st.sampled_from(sorted(__import__("rvsim.teaching").teaching.RARS_CALLS)
+                                                + [0, 31, 999]), _ARGS, _ARGS), min_size=1, max_size=6),
+       venus=st.booleans(), data=st.binary(max_size=40))
+def test_any_call_with_any_arguments_ends_cleanly(calls, venus, data):
+    """Whatever the numbers and pointers, a call prints, returns or ends the program: never a Python
+    exception, never a host allocation the guest sized."""
+    lines = []
+    for number, a0, a1 in calls:
+        if venus:
+            lines += [f"li a0, {number}", f"li a1, {a1}"]
+        else:
+            lines += [f"li a7, {number}", f"li a0, {a0}", f"li a1, {a1}"]
+        lines.append("ecall")
+    lines += ["li a0, 0", "ret"]
+    env_cls = VenusEnvironment if venus else RarsEnvironment
+    out, err = io.BytesIO(), []
+    m = Machine("rv64gc", env=env_cls(stdin=io.BytesIO(data), stdout=out, warn=err.append))
+    m.load_asm("main:\n" + "\n".join(lines) + "\n")
+    info = m.run(10_000)
+    assert info.reason in (StopReason.EXIT, StopReason.TRAP)
+
+
+def test_rars_environment_falls_back_to_linux_calls():
+    src = '.data\nm: .ascii "ok\\n"\n.text\nmain: li a7, 172\n ecall\n mv s0, a0\n li a7, 64\n li a0, 1\n' \
+          ' la a1, m\n li a2, 3\n ecall\n mv a0, s0\n li a7, 93\n ecall\n'
+    info, out, err = run_asm(src, RarsEnvironment)
+    assert out == "ok\n" and info.exit_code == 1000 & 0xFF and err == []      # getpid is 1000
+
+
+def test_cli_teach_keeps_the_isa_of_a_compiled_elf():
+    r = rvsim("run", "--teach", ROOT / "tests" / "programs" / "bin" / "exit_code.elf")
+    assert r.returncode == 42, r.stderr

@@ -427,13 +427,16 @@ class FileAssembler:
     def substitute_eqv(self, lines: list[Src]) -> list[Src]:
         """RARS's `.eqv NAME TEXT` (no comma, or TEXT a register): TEXT replaces the word NAME in the
         lines that follow, like #define.  `.eqv NAME, EXPR` is GNU's directive and stays a symbol."""
-        if not self.text_eqv and not any("eqv" in src.text.lower() for src in lines):
+        if not self.text_eqv and not any(".eqv" in src.text or ".EQV" in src.text for src in lines):
             return lines
         out = []
         for src in lines:
             m = _RARS_EQV.match(src.text)
             if m and (not m.group(2) or m.group(3).strip().lower() in _REGISTER_NAMES):
-                self.text_eqv[m.group(1)] = m.group(3).strip()
+                value = m.group(3).strip()
+                if self.text_eqv:                  # names defined earlier are replaced in the value
+                    value = self._eqv_pattern.sub(lambda w: self.text_eqv[w.group(1)], value)
+                self.text_eqv[m.group(1)] = value
                 self._eqv_pattern = re.compile(r"(?<![\w.$])(" + "|".join(
                     re.escape(k) for k in sorted(self.text_eqv, key=len, reverse=True)) + r")(?![\w$])")
                 out.append(Src(src.file, src.line, "", src.orig))
