@@ -120,10 +120,13 @@ def _machine(args, parser):
 
 
 def cmd_run(args, parser) -> int:
+    from .errors import SimulationError
     from .machine import StopReason
 
     machine, timing = _machine(args, parser)
     source = _load(machine, args.program, args, parser)
+    if args.max_output is not None and machine.env is not None:
+        machine.env.max_output = args.max_output
     if timing is not None and args.pipeview:
         timing.record_trace(args.pipeview_limit)
     start = time.perf_counter()
@@ -137,6 +140,9 @@ def cmd_run(args, parser) -> int:
         sys.stderr.write(f"\nrvsim: interrupted at pc {machine.pc:#x} after {machine.instret} "
                          "instructions\n")
         return EXIT_INTERRUPTED
+    except SimulationError as exc:
+        sys.stderr.write(f"rvsim: {exc}\n")
+        return EXIT_SIM_FAILURE
     seconds = time.perf_counter() - start
     status = 0
     if info.reason is StopReason.EXIT:
@@ -253,6 +259,9 @@ def build_run_parser() -> argparse.ArgumentParser:
     p.add_argument("--trace", action="store_true",
                    help="print a commit log (pc, instruction, register written) on stderr")
     p.add_argument("--allow-dir", metavar="DIR", help="let the program open files under DIR")
+    p.add_argument("--max-output", type=_parse_size, default=None, metavar="BYTES",
+                   help="end the run (exit status 125) once the program has written more than BYTES "
+                        "(console and files together), e.g. 1M")
     p.add_argument("-E", action="append", dest="env", metavar="NAME=VALUE",
                    help="set an environment variable for the program (repeatable; the program starts "
                         "with an empty environment unless --host-env)")

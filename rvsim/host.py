@@ -73,7 +73,28 @@ def _neg(err: int) -> int:
 
 
 class HostEnvironment:
-    """Base class: a host environment services ``ecall``, ``ebreak`` and HTIF stops of :meth:`Machine.run`."""
+    """Base class: a host environment services ``ecall``, ``ebreak`` and HTIF stops of :meth:`Machine.run`.
+
+    ``max_output`` (bytes, None = unlimited) bounds everything the guest writes through the environment,
+    console and files together (``rvsim run --max-output``): the write that crosses it is cut at the
+    limit and the run ends with a :class:`SimulationError`, so an autograder's log stays bounded.
+    """
+
+    max_output: int | None = None
+    output_bytes = 0                  # bytes the guest has written so far (console and files)
+
+    def emit(self, machine, stream, data: bytes) -> None:
+        """Write guest output to a host stream, charging it to ``max_output``."""
+        limit = self.max_output
+        if limit is not None and self.output_bytes + len(data) > limit:
+            stream.write(data[:max(0, limit - self.output_bytes)])
+            stream.flush()
+            self.output_bytes = limit
+            from .errors import SimulationError
+            raise SimulationError(f"output limit reached: the program wrote more than {limit} bytes "
+                                  "(--max-output)", pc=machine.pc)
+        self.output_bytes += len(data)
+        stream.write(data)
 
     def ecall(self, machine) -> int | None:
         """Service an ecall; return an exit code to end the run, or None to continue."""
@@ -100,7 +121,8 @@ class LinuxEnvironment(HostEnvironment):
     MAIN_RETURN_STUB = bytes.fromhex("9308d005" "73000000")
 
     def __init__(self, *, stdin=None, stdout=None, stderr=None, allow_dir=None, deterministic=True,
-                 seed: int = 0, warn=None):
+                 seed: int = 0, warn=None, max_output: int | None = None):
+        self.max_output = max_output
         self.stdin = stdin if stdin is not None else sys.stdin.buffer
         self.stdout = stdout if stdout is not None else sys.stdout.buffer
         self.stderr = stderr if stderr is not None else sys.stderr.buffer
@@ -398,7 +420,7 @@ class LinuxEnvironment(HostEnvironment):
             return _neg(errno.EBADF)
         data = m.read(buf, min(count, 1 << 24))
         try:
-            f.stream.write(data)
+            self.emit(m, f.stream, data)
             if not f.owned:             # the host's stdout/stderr: the guest sees its output at once
                 f.stream.flush()
         except BrokenPipeError:
@@ -618,12 +640,20 @@ class _Exit:
 class HtifEnvironment(HostEnvironment):
     """HTIF: ``tohost`` writes from bare-metal programs (riscv-tests, the Spike/pk convention)."""
 
-    def __init__(self, tohost: int, fromhost: int | None, stdout=None):
+    def __init__(self, tohost: int, fromhost: int | None, stdout=None, max_output: int | None = None):
+        self.max_output = max_output
         self.tohost = tohost
         self.fromhost = fromhost
         self.stdout = stdout if stdout is not None else sys.stdout.buffer
 
     def htif(self, machine, value: int) -> int | None:
+        try:
+            return self._request(machine, value)
+        except ValueError as exc:         # tohost, its block or a buffer outside guest memory
+            from .errors import SimulationError
+            raise SimulationError(f"HTIF request {value:#x}: {exc}", pc=machine.pc) from None
+
+    def _request(self, machine, value: int) -> int | None:
         machine.write(self.tohost, bytes(8))
         device, command = value >> 56, (value >> 48) & 0xFF
         payload = value & ((1 << 48) - 1)
@@ -634,7 +664,7 @@ class HtifEnvironment(HostEnvironment):
             which, a0, a1, a2 = struct.unpack("<4Q", machine.read(payload, 32))
             result = 0
             if which == 64 and a0 in (1, 2):                 # write(fd, buf, len)
-                self.stdout.write(machine.read(a1, a2))
+                self.emit(machine, self.stdout, machine.read(a1, min(a2, 1 << 24)))
                 self.stdout.flush()
                 result = a2
             elif which == 93:                                 # exit(code)
@@ -643,7 +673,7 @@ class HtifEnvironment(HostEnvironment):
                 result = _neg(errno.ENOSYS)
             machine.write(payload, result.to_bytes(8, "little"))
         elif device == 1 and command == 1:                    # console putchar
-            self.stdout.write(bytes([payload & 0xFF]))
+            self.emit(machine, self.stdout, bytes([payload & 0xFF]))
             self.stdout.flush()
         if self.fromhost is not None:
             machine.write(self.fromhost, (1).to_bytes(8, "little"))
@@ -677,7 +707,8 @@ class SemihostEnvironment(HostEnvironment):
     ebreak_traps = True     # ebreaks it does not service are the guest's breakpoint traps
 
     def __init__(self, *, stdin=None, stdout=None, stderr=None, allow_dir=None, deterministic=True,
-                 warn=None):
+                 warn=None, max_output: int | None = None):
+        self.max_output = max_output
         self.argv: list[str] = []                 # the command line: set by the loader (attach)
         self.stdin = stdin if stdin is not None else sys.stdin.buffer
         self.stdout = stdout if stdout is not None else sys.stdout.buffer
@@ -785,12 +816,12 @@ class SemihostEnvironment(HostEnvironment):
         return 0
 
     def sh_writec(self, m, arg):
-        self.stdout.write(m.read(arg, 1))
+        self.emit(m, self.stdout, m.read(arg, 1))
         self.stdout.flush()
         return 0
 
     def sh_write0(self, m, arg):
-        self.stdout.write(m.read_cstring(arg, limit=1 << 20))
+        self.emit(m, self.stdout, m.read_cstring(arg, limit=1 << 20))
         self.stdout.flush()
         return 0
 
@@ -801,7 +832,7 @@ class SemihostEnvironment(HostEnvironment):
             self.errno = errno.EBADF
             return length                   # the bytes not written
         try:
-            stream.write(m.read(buf, min(length, 1 << 24)))
+            self.emit(m, stream, m.read(buf, min(length, 1 << 24)))
             if self._is_console(stream):
                 stream.flush()
         except (OSError, io.UnsupportedOperation):

@@ -119,8 +119,9 @@ class _ConsoleCalls(LinuxEnvironment):
         super().__init__(**kwargs)
         self._unknown_warned: set[int] = set()
 
-    def out(self, text: str | bytes) -> None:
-        self.stdout.write(text.encode() if isinstance(text, str) else text)
+    def out(self, m, text: str | bytes) -> None:
+        """Console output, charged to ``max_output`` like a Linux ``write``."""
+        self.emit(m, self.stdout, text.encode() if isinstance(text, str) else text)
         self.stdout.flush()            # a prompt appears before the program waits for input
 
     def read_line(self) -> bytes:
@@ -196,32 +197,32 @@ class RarsEnvironment(_ConsoleCalls):
     # ------------------------------------------------------------------------- output
 
     def rars_printint(self, m, a0, a1):
-        self.out(format_int(a0))
+        self.out(m, format_int(a0))
 
     def rars_printfloat(self, m, a0, a1):
         bits = int(m.f[10]) & MASK32
-        self.out(java_float_string(struct.unpack("<f", struct.pack("<I", bits))[0], single=True))
+        self.out(m, java_float_string(struct.unpack("<f", struct.pack("<I", bits))[0], single=True))
 
     def rars_printdouble(self, m, a0, a1):
-        self.out(java_float_string(struct.unpack("<d", struct.pack("<Q", int(m.f[10])))[0], single=False))
+        self.out(m, java_float_string(struct.unpack("<d", struct.pack("<Q", int(m.f[10])))[0], single=False))
 
     def rars_printstring(self, m, a0, a1):
         try:
-            self.out(m.read_cstring(a0, limit=1 << 20))
+            self.out(m, m.read_cstring(a0, limit=1 << 20))
         except ValueError:
             return self.fail(m, f"PrintString: address {a0:#x} is outside memory")
 
     def rars_printchar(self, m, a0, a1):
-        self.out(bytes([a0 & 0xFF]))
+        self.out(m, bytes([a0 & 0xFF]))
 
     def rars_printinthex(self, m, a0, a1):
-        self.out(format_hex(a0))
+        self.out(m, format_hex(a0))
 
     def rars_printintbinary(self, m, a0, a1):
-        self.out(format_bin(a0))
+        self.out(m, format_bin(a0))
 
     def rars_printintunsigned(self, m, a0, a1):
-        self.out(format_unsigned(a0))
+        self.out(m, format_unsigned(a0))
 
     # ------------------------------------------------------------------------- input
 
@@ -360,16 +361,16 @@ class VenusEnvironment(_ConsoleCalls):
         if name is None:
             return self.unknown(machine, number, "a0")     # (no hint: a RARS call would be in a7)
         if name == "print_int":
-            self.out(format_int(arg))
+            self.out(machine, format_int(arg))
         elif name == "print_string":
             try:
-                self.out(machine.read_cstring(arg, limit=1 << 20))
+                self.out(machine, machine.read_cstring(arg, limit=1 << 20))
             except ValueError:
                 return self.fail(machine, f"print_string: address {arg:#x} is outside memory").code
         elif name == "print_character":
-            self.out(bytes([arg & 0xFF]))
+            self.out(machine, bytes([arg & 0xFF]))
         elif name == "printHex":
-            self.out(format_hex(arg))
+            self.out(machine, format_hex(arg))
         elif name == "sbrk":
             address = self.sbrk(machine, arg)
             if address is None:
