@@ -508,3 +508,14 @@ def test_rars_environment_falls_back_to_linux_calls():
 def test_cli_teach_keeps_the_isa_of_a_compiled_elf():
     r = rvsim("run", "--teach", ROOT / "tests" / "programs" / "bin" / "exit_code.elf")
     assert r.returncode == 42, r.stderr
+
+
+def test_rars_console_output_is_bounded_by_max_output(tmp_path):
+    """An autograder's bound holds for the teaching calls too: a RARS program printing forever ends."""
+    src = tmp_path / "chatty.s"
+    src.write_text("        .data\nmsg:    .asciiz \"chatter!!\\n\"\n        .text\nmain:\n"
+                   "        li a7, 4\n        la a0, msg\n        ecall\n        j main\n")
+    r = rvsim("run", "--env", "rars", "--max-output", "1k", src)
+    assert r.returncode == 125, r.stderr
+    assert len(r.stdout) == 1024 and r.stdout.startswith(b"chatter!!\n")
+    assert b"output limit reached" in r.stderr and b"Traceback" not in r.stderr
