@@ -508,3 +508,15 @@ def test_rars_environment_falls_back_to_linux_calls():
 def test_cli_teach_keeps_the_isa_of_a_compiled_elf():
     r = rvsim("run", "--teach", ROOT / "tests" / "programs" / "bin" / "exit_code.elf")
     assert r.returncode == 42, r.stderr
+
+
+def test_environments_work_where_sys_stdout_has_no_buffer(monkeypatch):
+    """Jupyter's and doctest's sys.stdout are text streams without .buffer."""
+    captured = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", captured)
+    for env in ("linux", "rars"):
+        m = Machine("rv64gc", env=env)
+        m.load_asm('main: li a7, 64\n li a0, 1\n la a1, s\n li a2, 3\n ecall\n li a0, 0\n ret\n'
+                   '.data\ns: .ascii "ok\\n"\n')
+        assert m.run(100).exit_code == 0
+    assert captured.getvalue() == "ok\nok\n"
