@@ -243,3 +243,11 @@ def test_rvsim_asm_prints_warnings_and_still_writes_the_program(tmp_path):
                        cwd=ROOT)
     assert r.returncode == 0 and out.exists()
     assert f"{src}:3:6: warning: misaligned .word".encode() in r.stderr
+
+
+@pytest.mark.parametrize("label", ["0x10", "0b", "0b1"])
+def test_a_number_that_is_not_a_numeric_label_is_an_error_not_a_crash(label):
+    # found by test_asm_errors' garbage property (`0b:` raised ValueError from the parser)
+    with pytest.raises(AsmError) as e:
+        assemble(f"nop\n{label}: nop\n")
+    assert f"`{label}` is not a label name" in str(e.value) and e.value.diagnostics[0].line == 2
