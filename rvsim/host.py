@@ -136,6 +136,7 @@ class LinuxEnvironment(HostEnvironment):
         self._random = random.Random(seed)
         self._warned: set[int] = set()
         self._hinted = False
+        self.output_mid_line = False     # the program's console output so far does not end a line
         self._warn = warn or (lambda msg: print(f"rvsim: {msg}", file=sys.stderr))
         self.fds: dict[int, _OpenFile] = {}
         for fd, stream, readable in ((0, self.stdin, True), (1, self.stdout, False), (2, self.stderr, False)):
@@ -428,6 +429,8 @@ class LinuxEnvironment(HostEnvironment):
             f.stream.write(data)
             if not f.owned:             # the host's stdout/stderr: the guest sees its output at once
                 f.stream.flush()
+                if data:
+                    self.output_mid_line = not data.endswith(b"\n")
         except BrokenPipeError:
             return _neg(errno.EPIPE)
         except OSError as exc:
