@@ -160,6 +160,8 @@ def cmd_run(args, parser) -> int:
             what += f" (address {info.tval:#x})"
         from .trace import describe_insn
         insn = describe_insn(machine, info.pc)
+        if getattr(machine.env, "output_mid_line", False) and sys.stdout.isatty() and sys.stderr.isatty():
+            sys.stderr.write("\n")                   # not on the line the program's output left open
         sys.stderr.write(f"rvsim: {what} at pc {info.pc:#x}" + (f": {insn}" if insn else "") + "\n")
         if info.reason is StopReason.TRAP and info.cause == 2 and insn:
             from .isa.arch import missing_extension

@@ -121,8 +121,11 @@ class _ConsoleCalls(LinuxEnvironment):
 
     def out(self, m, text: str | bytes) -> None:
         """Console output, charged to ``max_output`` like a Linux ``write``."""
-        self.emit(m, self.stdout, text.encode() if isinstance(text, str) else text)
+        data = text.encode() if isinstance(text, str) else text
+        self.emit(m, self.stdout, data)
         self.stdout.flush()            # a prompt appears before the program waits for input
+        if data:
+            self.output_mid_line = not data.endswith(b"\n")
 
     def read_line(self) -> bytes:
         """One line of input including its newline (none at end of input)."""

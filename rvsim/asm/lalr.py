@@ -45,6 +45,8 @@ class _ToStatements(Transformer):
         return _Label(str(name), name.line)
 
     def num_label(self, num):
+        if not num.isdigit():           # `0x10:`, `0b:` (GNU as rejects them too)
+            raise _BadLabel(num)
         return _Label(("N", int(num)), num.line)
 
     def insn_noargs(self, name):
@@ -131,6 +133,14 @@ class _ToStatements(Transformer):
     land = _binop("&&")
 
 
+class _BadLabel(Exception):
+    """A number that is not a numeric label (``0x10:``), raised while parsing."""
+
+    def __init__(self, token):
+        super().__init__(str(token))
+        self.token = token
+
+
 class _Label:
     __slots__ = ("name", "line")
 
@@ -206,6 +216,11 @@ def parse_lark(lines: list[str]) -> list[list[Stmt]]:
         result = _lark().parse(text)
     except UnexpectedEOF:
         raise ParseError(len(lines) - 1, len(lines[-1]) + 1, "unexpected end of input") from None
+    except _BadLabel as e:
+        idx = min(e.token.line - 1, len(lines) - 1)
+        raise ParseError(idx, e.token.column, f"`{e.token}` is not a label name",
+                         "numeric labels are decimal digits (`1:`); names start with a letter, `_`, "
+                         "`.` or `$`") from None
     except UnexpectedInput as e:
         line = (e.line if isinstance(e.line, int) and e.line > 0 else 1)
         if isinstance(e, UnexpectedToken) and e.token.type == "_SEP" and e.token == "\n":
