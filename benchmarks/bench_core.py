@@ -44,10 +44,17 @@ def run_rvsim(elf: Path, argv):
 
 def whole_process(cmd) -> float:
     """CPU seconds (user + system) a child process used."""
+    return timed_process(cmd)[0]
+
+
+def timed_process(cmd, env=None, check=True) -> tuple[float, float, int]:
+    """(CPU seconds, wall seconds, exit status) of one run of a child process (output discarded)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, check=check, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
+    wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall, r.returncode
 
 
 def main() -> int:

@@ -163,8 +163,12 @@ def run_rvsim(elf: Path, vlen: int) -> tuple[int, float]:
     return m.instret, seconds
 
 
+def qemu_command(qemu: str, elf: Path, vlen: int) -> list[str]:
+    return [qemu, "-cpu", f"rv64,v=true,vlen={vlen},elen=64,vext_spec=v1.0", str(elf)]
+
+
 def run_qemu(qemu: str, elf: Path, vlen: int) -> float:
-    cmd = [qemu, "-cpu", f"rv64,v=true,vlen={vlen},elen=64,vext_spec=v1.0", str(elf)]
+    cmd = qemu_command(qemu, elf, vlen)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -60,10 +60,11 @@ def run_traced(machine, max_instructions, out):
             kind = _dest(record) if record else None
             if kind is not None:
                 reg = kind.extract(word)
+                # the core's registers as Python ints: a trace needs no numpy views
                 if kind.role == XREG and reg != 0:
-                    line += f" x{reg:<2d} 0x{int(machine.x[reg]):016x}"
+                    line += f" x{reg:<2d} 0x{int(machine._hart.x[reg]):016x}"
                 elif kind.role == FREG:
-                    line += f" f{reg:<2d} 0x{int(machine.f[reg]):016x}"
+                    line += f" f{reg:<2d} 0x{int(machine._hart.f[reg]):016x}"
             out.write(line + "\n")
         if info.reason is not StopReason.LIMIT:
             info.instructions = total

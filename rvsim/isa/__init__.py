@@ -45,10 +45,25 @@ _LAZY_NAMES = {"OPERAND_KINDS": ".operands", "OperandKind": ".operands", "Instru
 
 
 def _load() -> tuple:
+    modules = [importlib.import_module(f"{__name__}.{name}") for name in _TABLE_MODULES]  # their kinds too
+    from . import records
+    from .operands import OPERAND_KINDS
+    cached = records.load(OPERAND_KINDS)
+    if cached is not None:
+        return cached
+    return _parse(modules)
+
+
+def parse_tables() -> tuple:
+    """Every instruction record, parsed from the table text (what rvsim/isa/_records.py caches)."""
+    return _parse([importlib.import_module(f"{__name__}.{name}") for name in _TABLE_MODULES])
+
+
+def _parse(modules) -> tuple:
+    """Every record, parsed from the table text of ``modules`` and checked."""
     from .table import parse_table
     records = []
-    for name in _TABLE_MODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
+    for module in modules:
         for ext, text in module.TABLES.items():
             for part in ext.replace("|", "+").split("+"):
                 if part not in EXTENSIONS:

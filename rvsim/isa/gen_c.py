@@ -1,7 +1,8 @@
 """Generate csrc/isa_decode.h, the C core's decoder, from the ISA table.
 
 Run ``python -m rvsim.isa.gen_c`` after changing the table; ``--check`` exits non-zero when the checked-in
-file is stale (the test suite runs it).  The output defines the op enum, the extension bits, mnemonics for
+file is stale (the test suite runs it).  It also writes csrc/isa_timing.h and rvsim/isa/_records.py (the
+table pre-parsed, see :mod:`rvsim.isa.records`).  The output defines the op enum, the extension bits, mnemonics for
 messages, the compressed→base mapping and ``rv_decode_word``: a switch on the major opcode (or quadrant
 and funct3) with mask/match tests ordered most-specific first, operand extraction generated from each
 operand kind's bit scatter.
@@ -199,7 +200,9 @@ def main(argv=None) -> int:
     ap.add_argument("--check", action="store_true", help="fail if the checked-in file is stale")
     ap.add_argument("-o", "--output", type=Path, default=OUTPUT)
     args = ap.parse_args(argv)
-    outputs = [(args.output, generate()), (args.output.with_name(TIMING_OUTPUT.name), generate_timing())]
+    from . import parse_tables, records
+    outputs = [(args.output, generate()), (args.output.with_name(TIMING_OUTPUT.name), generate_timing()),
+               (records.OUTPUT, records.generate(parse_tables()))]    # the pre-parsed table (start-up)
     if args.check:
         for path, text in outputs:
             current = path.read_text() if path.exists() else ""
