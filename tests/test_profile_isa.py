@@ -153,3 +153,23 @@ def test_clang_rvv_program_runs_without_isa(tmp_path):
     assert "v" in elf_isa(str(elf)).split("_")[0]
     assert main(["run", str(elf)]) == 0
     assert main(["run", "--isa", "rv64gc", str(elf)]) != 0     # and the vector code really is there
+
+
+def test_every_isa_survives_the_attribute_round_trip():
+    """What the assembler writes into .riscv.attributes (rvsim.asm.program.arch_attribute, versioned like
+    GCC's) reads back as the same extensions, for any set of the ISA table's extensions."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from rvsim.asm.program import arch_attribute
+    from rvsim.isa import EXTENSIONS, expand_extensions, parse_isa_string
+    from rvsim.isa.arch import isa_from_arch_string
+    choices = [e for e in EXTENSIONS if e not in ("i", "priv")]
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.sets(st.sampled_from(choices)))
+    def check(names):
+        exts = expand_extensions({"i", *names})
+        back = isa_from_arch_string(arch_attribute(exts))
+        assert back is not None and parse_isa_string(back) == exts
+    check()
