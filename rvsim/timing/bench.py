@@ -170,28 +170,69 @@ class AsmSource(Source):
             return f"N must be at most {self.max_size}"
         return None
 
-    def build(self, size, defsym, store=None):
+    def recipe(self, size, defsym) -> tuple[str, dict, str]:
+        """(path, symbols, ISA): what assembling this kernel at this size takes."""
         from ..isa.arch import isa_of_source
-        from .cache import source_key
         syms = dict(self.defsym)
         syms.update(defsym)
         if size is not None:
             syms[self.size_symbol] = size
-        isa = self.isa or isa_of_source(self.path) or DEFAULT_ISA
-        key = source_key(self.path, isa, syms) if store is not None else None
+        return self.path, syms, self.isa or isa_of_source(self.path) or DEFAULT_ISA
+
+    def build(self, size, defsym, store=None):
+        from .cache import source_key
+        path, syms, isa = self.recipe(size, defsym)
+        key = source_key(path, isa, syms) if store is not None else None
         elf = store.get_program(key) if key else None
         if elf is None:
-            from ..asm import AsmError, assemble_files
-            try:
-                elf = assemble_files([self.path], defsym=syms, march=isa).to_elf()
-            except AsmError as exc:
-                raise BenchError(str(exc)) from None
-            except OSError as exc:
-                raise BenchError(f"{self.path}: {exc.strerror or exc}") from None
+            elf = assemble_kernel(path, syms, isa)
             if key:
                 store.put_program(key, elf)
         work = self.work_of(size) if self.work_of is not None and size is not None else None
         return Built(elf, isa, work=work, fp=self.fp, sew=self.sew, vector=self.vector)
+
+
+def assemble_kernel(path: str, syms: dict, isa: str) -> bytes:
+    """The ELF of an assembly kernel (a module-level function: worker processes run it)."""
+    from ..asm import AsmError, assemble_files
+    try:
+        return assemble_files([path], defsym=syms, march=isa).to_elf()
+    except AsmError as exc:
+        raise BenchError(str(exc)) from None
+    except OSError as exc:
+        raise BenchError(f"{path}: {exc.strerror or exc}") from None
+
+
+class _Programs:
+    """Assembled programs of one sweep when there is no result cache (the same get/put as ResultCache)."""
+
+    def __init__(self):
+        self._elf = {}
+
+    def get_program(self, key):
+        return self._elf.get(key)
+
+    def put_program(self, key, elf):
+        self._elf[key] = elf
+
+
+def _assemble_ahead(jobs_list, store, workers: int) -> None:
+    """Assemble the kernels the store does not have yet, over ``workers`` processes."""
+    from .cache import source_key
+    todo = {}
+    for src, n, dcombo in jobs_list:
+        if isinstance(src, AsmSource):
+            path, syms, isa = src.recipe(n, dcombo)
+            key = source_key(path, isa, syms)
+            if key and key not in todo and store.get_program(key) is None:
+                todo[key] = (path, syms, isa)
+    if len(todo) < 4 or workers <= 1:
+        return                                      # build() assembles them one by one
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {key: pool.submit(assemble_kernel, *args) for key, args in todo.items()}
+        for key, fut in futures.items():
+            store.put_program(key, fut.result())
 
 
 def builtin_source(name: str, asm: str | None = None) -> AsmSource:
@@ -526,9 +567,10 @@ def _point_from(plan: PlannedPoint, raw: dict, cached: bool) -> Point:
 
 
 def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None, isa=None,
-         size_symbol="N", max_instructions=None, region=REGION, warn=None, store=None) -> list[PlannedPoint]:
+         size_symbol="N", max_instructions=None, region=REGION, warn=None, store=None,
+         jobs: int = 1) -> list[PlannedPoint]:
     """Every kernel x size x defsym x preset x grid point, each program built once (``store``: a
-    ResultCache whose assembled programs are reused)."""
+    ResultCache whose assembled programs are reused; ``jobs``: processes that assemble them)."""
     from .cache import digest, point_key
     from .config import TimingConfigError, load_config
     sources = [make_source(k, asm, isa, size_symbol) for k in kernels]
@@ -548,6 +590,7 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
             configs[ck] = apply_settings(base[p], combo)
             config_digests[ck] = digest(configs[ck])
     points = []
+    builds = []
     for src in sources:
         for n in (list(sizes) if sizes else list(src.sizes)):
             why = src.accepts(n)
@@ -555,21 +598,24 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
                 if warn:
                     warn(f"skipping {src.name} at N={n} ({why})")
                 continue
-            for dcombo in dcombos:
-                built = src.build(n, dcombo, store)
-                elf_digest = digest(built.elf)
-                for p in presets:
-                    for combo in combos:
-                        ck = (p, json.dumps(combo, sort_keys=True))
-                        cfg = configs[ck]
-                        task = {"elf": built.elf, "isa": built.isa, "config": cfg, "argv": list(built.argv),
-                                "max_instructions": max_instructions, "region": list(region)}
-                        key = point_key(elf_digest, built.isa, config_digests[ck], built.argv,
-                                        max_instructions, list(region))
-                        settings = dict(combo)
-                        settings.update({f"defsym.{k}": v for k, v in dcombo.items()})
-                        points.append(PlannedPoint(src.name, n, cfg["name"] or str(p), settings, cfg,
-                                                   built, task, key))
+            builds.extend((src, n, dcombo) for dcombo in dcombos)
+    store = store if store is not None else _Programs()
+    _assemble_ahead(builds, store, jobs)
+    for src, n, dcombo in builds:
+        built = src.build(n, dcombo, store)
+        elf_digest = digest(built.elf)
+        for p in presets:
+            for combo in combos:
+                ck = (p, json.dumps(combo, sort_keys=True))
+                cfg = configs[ck]
+                task = {"elf": built.elf, "isa": built.isa, "config": cfg, "argv": list(built.argv),
+                        "max_instructions": max_instructions, "region": list(region)}
+                key = point_key(elf_digest, built.isa, config_digests[ck], built.argv,
+                                max_instructions, list(region))
+                settings = dict(combo)
+                settings.update({f"defsym.{k}": v for k, v in dcombo.items()})
+                points.append(PlannedPoint(src.name, n, cfg["name"] or str(p), settings, cfg,
+                                           built, task, key))
     return points
 
 
@@ -706,7 +752,7 @@ def sweep(kernels=DEFAULT_KERNELS, sizes=None, presets=DEFAULT_PRESETS, grid=Non
         store = cache if isinstance(cache, ResultCache) else ResultCache(cache)
     try:
         planned = plan(kernels, sizes, presets, grid, defsym, asm=asm, isa=isa,
-                       max_instructions=max_instructions, store=store)
+                       max_instructions=max_instructions, store=store, jobs=jobs)
         points = run_sweep(planned, cache=store, use_cache=use_cache, jobs=jobs, dask=dask,
                            retries=retries, progress=progress)
     finally:
@@ -985,7 +1031,8 @@ def main_bench(argv) -> int:
         grid = parse_grid(args.settings)
         planned = plan(kernels, args.size, presets, grid, parse_defsyms(args.defsym), asm=asm, isa=args.isa,
                        size_symbol=args.size_symbol, max_instructions=args.max_insns,
-                       warn=lambda msg: sys.stderr.write(f"rvsim bench: {msg}\n"), store=store)
+                       warn=lambda msg: sys.stderr.write(f"rvsim bench: {msg}\n"), store=store,
+                       jobs=max(1, args.jobs))
     except BenchError as exc:
         ap.exit(2, f"rvsim bench: {exc}\n")
     progress = RichProgress()
