@@ -238,7 +238,9 @@ def test_frame_columns_export_and_plots(tmp_path, cache_dir):
     # saxpy is bandwidth-bound: more DRAM bandwidth, fewer cycles
     by_bw = sax.groupby("memory.dram.bandwidth")["cycles"].mean()
     assert by_bw[16] < by_bw[4]
-    for png in ("a.png", "r.png"):
+    from rvsim.timing.bench import plot_against
+    plot_against(df, "size", tmp_path / "s.png")
+    for png in ("a.png", "r.png", "s.png"):
         assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG"
     for ext in ("csv", "json"):
         assert main_bench(["--kernel", "saxpy", "--size", "64", "--preset", "x60", "-q",

@@ -897,17 +897,19 @@ def plot_against(df, parameter: str, path, metrics=("cycles", "utilisation")) ->
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     if parameter not in df.columns:
-        raise BenchError(f"--plot-against {parameter}: not a column (swept: "
+        raise BenchError(f"--plot-against {parameter}: not a column (size, or a swept parameter: "
                          f"{', '.join(c for c in df.columns if '.' in c) or 'none'})")
     ok = df[df["ok"]]
     fig, axes = plt.subplots(1, len(metrics), figsize=(6 * len(metrics), 4.8), squeeze=False)
-    groups = ["kernel", "size", "preset"] + [c for c in df.columns if "." in c and c != parameter]
+    groups = [c for c in ["kernel", "size", "preset"] + [c for c in df.columns if "." in c] if c != parameter]
     for ax, metric in zip(axes[0], metrics):
         for name, g in ok.groupby(groups, dropna=False, sort=True):
             g = g.groupby(parameter, sort=True)[metric].mean()
             label = " ".join(str(v) for v in (name if isinstance(name, tuple) else (name,)))
             ax.plot(list(g.index), list(g.values), marker="o", label=label)
         ax.set(xlabel=parameter, ylabel=metric, title=f"{metric} against {parameter}")
+        if metric == "cycles":
+            ax.set_yscale("log")
         ax.grid(True, alpha=0.3)
     axes[0][-1].legend(fontsize="x-small", loc="best")
     fig.tight_layout()
@@ -915,34 +917,44 @@ def plot_against(df, parameter: str, path, metrics=("cycles", "utilisation")) ->
     plt.close(fig)
 
 
-def plot_roofline(df, configs: dict, path) -> None:
-    """FLOP per DRAM byte against FLOP per cycle, with each preset's compute roof (peak FP32 FMA rate)
-    and bandwidth roof (DRAM bytes per cycle)."""
-    import math
-
+def plot_roofline(df, configs, path) -> None:
+    """FLOP per DRAM byte against FLOP per cycle: the points, coloured by preset, under the roofs of the
+    configurations swept (compute roof: the vector FP32 peak; bandwidth roof: DRAM bytes per cycle).
+    ``configs``: the resolved configs of the points (one roof per distinct pair of roofs)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 5))
+    fig, ax = plt.subplots(figsize=(7.5, 5.2))
     pts = df[df["ok"] & (df["dram_bytes"] > 0) & (df["flops"] > 0)]
     xs = list(pts["flops_per_dram_byte"]) or [1.0]
     lo, hi = min(xs) / 4, max(xs) * 4
-    for name, cfg in configs.items():
+    grid = [lo * (hi / lo) ** (i / 100) for i in range(101)]
+    colours = {}
+    roofs = {}
+    for cfg in (configs.values() if isinstance(configs, dict) else configs):
         compute = peak_per_cycle(cfg, Built(b"", "", fp=True, sew=32, vector=True)) or \
             2.0 * max(1, cfg["core"]["units"]["fpu"])
-        bw = bandwidth_roof(cfg)
-        grid = [lo * (hi / lo) ** (i / 100) for i in range(101)]
+        roofs.setdefault((cfg["name"], compute, bandwidth_roof(cfg)), None)
+    for name in sorted({r[0] for r in roofs} | set(pts["preset"])):
+        colours[name] = f"C{len(colours) % 10}"
+    compute_names: dict = {}
+    for (name, compute, bw) in sorted(roofs):
         roof = [min(compute, bw * x) if bw else compute for x in grid]
-        line, = ax.plot(grid, roof, linewidth=2, label=f"{name}: {compute:g} FLOP/cycle, "
-                                                       f"{bw:g} B/cycle" if bw else f"{name}: {compute:g}")
-        sub = pts[pts["preset"] == name]
-        ax.scatter(sub["flops_per_dram_byte"], sub["flops_per_cycle"], color=line.get_color(), s=14)
+        ax.plot(grid, roof, color=colours[name], linewidth=1.2, alpha=0.7, linestyle="--")
+        compute_names.setdefault(compute, set()).add(name)
+    for compute, names in compute_names.items():
+        ax.annotate(f"{', '.join(sorted(names))}: {compute:g} FLOP/cycle", (grid[-1], compute),
+                    fontsize="x-small", ha="right", va="bottom")
+    for bw in sorted({bw for _, _, bw in roofs if bw}):
+        ax.annotate(f"{bw:g} B/cycle", (grid[0], bw * grid[0]), fontsize="x-small", ha="left", va="bottom",
+                    rotation=30)
+    for name, sub in pts.groupby("preset"):
+        ax.scatter(sub["flops_per_dram_byte"], sub["flops_per_cycle"], color=colours[name], s=16,
+                   label=str(name))
     ax.set(xscale="log", yscale="log", xlabel="FLOP per DRAM byte", ylabel="FLOP per cycle",
-           title="roofline")
-    if not math.isfinite(lo) or lo <= 0:
-        ax.set_xlim(left=1e-2)
+           title="roofline (dashed: the roofs of the configurations swept)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -1069,7 +1081,7 @@ def main_bench(argv) -> int:
             if args.plot_against:
                 plot_against(df, args.plot_against[0], args.plot_against[1])
             if args.roofline:
-                plot_roofline(df, {pp.config["name"]: pp.config for pp in planned}, args.roofline)
+                plot_roofline(df, [pp.config for pp in planned], args.roofline)
         except BenchError as exc:
             ap.exit(2, f"rvsim bench: {exc}\n")
     return 0 if all(p.ok for p in points) else 1
