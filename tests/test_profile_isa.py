@@ -173,3 +173,19 @@ def test_every_isa_survives_the_attribute_round_trip():
         back = isa_from_arch_string(arch_attribute(exts))
         assert back is not None and parse_isa_string(back) == exts
     check()
+
+
+def test_gnu_assembled_program_gets_lines_from_its_dwarf_table(tmp_path, capsys):
+    gcc = require_tool("riscv64-unknown-elf-gcc")
+    src = tmp_path / "loop.s"
+    src.write_text(".globl _start\n_start:\n  li t0, 300\n  li t1, 0\n"
+                   "1:\n  mul t2, t0, t0\n  add t1, t1, t2\n  addi t0, t0, -1\n  bnez t0, 1b\n"
+                   "  li a0, 0\n  li a7, 93\n  ecall\n")
+    elf = tmp_path / "loop.elf"
+    subprocess.run([gcc, "-nostdlib", "-static", "-g", "-march=rv64gc", "-mabi=lp64d", str(src), "-o", str(elf)],
+                   check=True)
+    assert main(["profile", str(elf), "--timing", "x60"]) == 0
+    out = capsys.readouterr().out
+    assert "loop.s:6" in out and "mul t2, t0, t0" in out          # DWARF line of the as -g program
+    loops = out[out.index("hottest loops"):].splitlines()
+    assert "300 iterations" in loops[1] and "mul 25%" in loops[2]
