@@ -113,8 +113,16 @@ def test_run_takes_the_isa_from_the_elf(tmp_path, capsys):
     assert main(["run", "--isa", "rv64gcv", str(elf)]) == 125
     err = capsys.readouterr().err
     assert "illegal instruction" in err
-    assert "vdot4a.vv is Zvdot4a8i, which this machine does not have: --isa rv64gcv_zvdot4a8i" in err or \
-        "vdot4a.vx is Zvdot4a8i, which this machine does not have: --isa rv64gcv_zvdot4a8i" in err
+    hint = "vdot4a.vx is Zvdot4a8i, which this machine does not have: --isa rv64gcv_zvdot4a8i"
+    assert hint in err
+    # bench and profile say the same
+    from rvsim.timing.bench import sweep
+    [p] = sweep([str(elf)], presets=["x60"], isa="rv64gcv", use_cache=False, jobs=1, frame=False)
+    assert not p.ok and hint in p.error
+    [p] = sweep([str(elf)], presets=["x60"], use_cache=False, jobs=1, frame=False)
+    assert p.ok                                    # the ELF's own ISA has it
+    assert main(["profile", "--isa", "rv64gcv", str(elf)]) == 1
+    assert hint in capsys.readouterr().err
 
 
 def test_assembly_attribute_arch_sets_the_isa(tmp_path, capsys):

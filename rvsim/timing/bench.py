@@ -446,6 +446,10 @@ def measure(task: dict) -> dict:
             result["ok"] = False
             result["error"] = (f"exit code {stop.exit_code}" if stop.reason is StopReason.EXIT
                                else f"stopped: {stop.reason.value} at {stop.pc:#x}")
+            from ..isa.arch import illegal_instruction_hint
+            hint = illegal_instruction_hint(m, stop)
+            if hint:
+                result["error"] += f": {hint}"
             tail = out.getvalue().decode(errors="replace").strip().splitlines()
             if tail:
                 result["error"] += f" ({tail[-1][:200]})"
