@@ -297,8 +297,8 @@ commands:
   asm SRC... -o OUT       assemble and link into an ELF executable (or -O binary)
   disasm FILE             disassemble an ELF file like objdump -d
   debug PROGRAM [ARGS...] step through a program interactively (or from a command script)
-  profile PROG.s --timing P   cycles and stall causes per source line, hottest first
-  bench                   sweep kernels x sizes x timing presets (table, CSV/JSON, plots)
+  profile PROG --timing P cycles and stalls per function, source line and loop (ELF or .s)
+  bench                   sweep kernels x sizes x presets x parameter grids (cache, Dask, DataFrames)
   web [PROG.s ...]        a browser page to edit, step (and back-step) and time programs
 
 `rvsim COMMAND --help` describes each command.

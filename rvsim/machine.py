@@ -172,7 +172,8 @@ class _CsrFile:
 class Machine(VectorViews, HistoryMixin):
     """One RV64 hart with memory, executing in C.
 
-    Options: ``isa_string`` (``"rv64gc"``, ``"rv64gcv_zvfh"``...), ``memory_base``/``memory_size`` (the
+    Options: ``isa_string`` (``"rv64gc"``, ``"rv64gcv_zvfh"``...; default: the loaded ELF's own, else
+    rv64gcv), ``memory_base``/``memory_size`` (the
     guest memory window and bound; loading an ELF moves the window to fit it), ``vlen`` (vector register
     bits), ``trap_misaligned`` (misaligned accesses trap instead of being performed),
     ``vector_agnostic`` (``"undisturbed"`` or ``"ones"``), ``tile_te`` (Zvt: tiles are TE x TE, default
@@ -413,7 +414,8 @@ class Machine(VectorViews, HistoryMixin):
         """Load an RV64 ELF executable (a path or its bytes) and prepare it to run.
 
         Linux programs get argv/envp on their initial stack; bare-metal programs with a ``tohost``
-        symbol start in M-mode (see :mod:`rvsim.loader`).
+        symbol start in M-mode (see :mod:`rvsim.loader`).  A Machine created without an ISA takes the
+        program's own from its ``.riscv.attributes`` (as GCC, clang and ``rvsim asm`` write it).
         """
         from .loader import load_elf
         return load_elf(self, path, argv=argv, envp=envp, name=name)

@@ -238,7 +238,9 @@ def test_frame_columns_export_and_plots(tmp_path, cache_dir):
     # saxpy is bandwidth-bound: more DRAM bandwidth, fewer cycles
     by_bw = sax.groupby("memory.dram.bandwidth")["cycles"].mean()
     assert by_bw[16] < by_bw[4]
-    for png in ("a.png", "r.png"):
+    from rvsim.timing.bench import plot_against
+    plot_against(df, "size", tmp_path / "s.png")
+    for png in ("a.png", "r.png", "s.png"):
         assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG"
     for ext in ("csv", "json"):
         assert main_bench(["--kernel", "saxpy", "--size", "64", "--preset", "x60", "-q",
@@ -257,3 +259,15 @@ def test_cli_errors_are_clear(capsys, cache_dir):
     with pytest.raises(SystemExit):
         main_bench(["--kernel", "int32", "--out", "x.xlsx", "--size", "8", "--preset", "teach", "-q"])
     assert ".csv, .json or .parquet" in capsys.readouterr().err
+
+
+def test_cli_runs_on_a_local_dask_cluster_and_then_from_the_cache(tmp_path, capsys):
+    pytest.importorskip("dask.distributed") if os.environ.get("RVSIM_REQUIRE_TOOLS") != "1" else None
+    argv = ["--kernel", "gemv", "--size", "16", "--preset", "x60", "--set", "vector.queue_depth=2,8",
+            "--cache", str(tmp_path), "--dask", "local:2", "--out", str(tmp_path / "p.csv")]
+    assert main_bench(argv) == 0
+    err = capsys.readouterr().err
+    assert "2 points, 2 measured, 0 from the cache" in err
+    assert main_bench(argv) == 0                   # no cluster is started for a sweep that is all cached
+    assert "2 points, 0 measured, 2 from the cache" in capsys.readouterr().err
+    assert len(pd.read_csv(tmp_path / "p.csv")) == 2

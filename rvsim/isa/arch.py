@@ -80,3 +80,19 @@ def missing_extension(word: int, isa_string: str) -> str | None:
     base, *others = isa_string.split("_")
     option = base + suffix + "".join("_" + o for o in others) + multi
     return (f"{record.mnemonic} is {names}, which this machine does not have: --isa {option}")
+
+
+def illegal_instruction_hint(machine, stop) -> str | None:
+    """For a run that stopped on an illegal-instruction trap (cause 2) of an extension ``machine`` lacks:
+    :func:`missing_extension`'s sentence; else None."""
+    if getattr(stop, "cause", None) != 2:
+        return None
+    try:
+        raw = machine.read(stop.pc, 4)
+    except ValueError:
+        try:
+            raw = machine.read(stop.pc, 2) + b"\0\0"
+        except ValueError:
+            return None
+    word = int.from_bytes(raw, "little")
+    return missing_extension(word if word & 3 == 3 else word & 0xFFFF, machine.isa_string)

@@ -170,28 +170,69 @@ class AsmSource(Source):
             return f"N must be at most {self.max_size}"
         return None
 
-    def build(self, size, defsym, store=None):
+    def recipe(self, size, defsym) -> tuple[str, dict, str]:
+        """(path, symbols, ISA): what assembling this kernel at this size takes."""
         from ..isa.arch import isa_of_source
-        from .cache import source_key
         syms = dict(self.defsym)
         syms.update(defsym)
         if size is not None:
             syms[self.size_symbol] = size
-        isa = self.isa or isa_of_source(self.path) or DEFAULT_ISA
-        key = source_key(self.path, isa, syms) if store is not None else None
+        return self.path, syms, self.isa or isa_of_source(self.path) or DEFAULT_ISA
+
+    def build(self, size, defsym, store=None):
+        from .cache import source_key
+        path, syms, isa = self.recipe(size, defsym)
+        key = source_key(path, isa, syms) if store is not None else None
         elf = store.get_program(key) if key else None
         if elf is None:
-            from ..asm import AsmError, assemble_files
-            try:
-                elf = assemble_files([self.path], defsym=syms, march=isa).to_elf()
-            except AsmError as exc:
-                raise BenchError(str(exc)) from None
-            except OSError as exc:
-                raise BenchError(f"{self.path}: {exc.strerror or exc}") from None
+            elf = assemble_kernel(path, syms, isa)
             if key:
                 store.put_program(key, elf)
         work = self.work_of(size) if self.work_of is not None and size is not None else None
         return Built(elf, isa, work=work, fp=self.fp, sew=self.sew, vector=self.vector)
+
+
+def assemble_kernel(path: str, syms: dict, isa: str) -> bytes:
+    """The ELF of an assembly kernel (a module-level function: worker processes run it)."""
+    from ..asm import AsmError, assemble_files
+    try:
+        return assemble_files([path], defsym=syms, march=isa).to_elf()
+    except AsmError as exc:
+        raise BenchError(str(exc)) from None
+    except OSError as exc:
+        raise BenchError(f"{path}: {exc.strerror or exc}") from None
+
+
+class _Programs:
+    """Assembled programs of one sweep when there is no result cache (the same get/put as ResultCache)."""
+
+    def __init__(self):
+        self._elf = {}
+
+    def get_program(self, key):
+        return self._elf.get(key)
+
+    def put_program(self, key, elf):
+        self._elf[key] = elf
+
+
+def _assemble_ahead(jobs_list, store, workers: int) -> None:
+    """Assemble the kernels the store does not have yet, over ``workers`` processes."""
+    from .cache import source_key
+    todo = {}
+    for src, n, dcombo in jobs_list:
+        if isinstance(src, AsmSource):
+            path, syms, isa = src.recipe(n, dcombo)
+            key = source_key(path, isa, syms)
+            if key and key not in todo and store.get_program(key) is None:
+                todo[key] = (path, syms, isa)
+    if len(todo) < 4 or workers <= 1:
+        return                                      # build() assembles them one by one
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {key: pool.submit(assemble_kernel, *args) for key, args in todo.items()}
+        for key, fut in futures.items():
+            store.put_program(key, fut.result())
 
 
 def builtin_source(name: str, asm: str | None = None) -> AsmSource:
@@ -405,6 +446,10 @@ def measure(task: dict) -> dict:
             result["ok"] = False
             result["error"] = (f"exit code {stop.exit_code}" if stop.reason is StopReason.EXIT
                                else f"stopped: {stop.reason.value} at {stop.pc:#x}")
+            from ..isa.arch import illegal_instruction_hint
+            hint = illegal_instruction_hint(m, stop)
+            if hint:
+                result["error"] += f": {hint}"
             tail = out.getvalue().decode(errors="replace").strip().splitlines()
             if tail:
                 result["error"] += f" ({tail[-1][:200]})"
@@ -526,9 +571,10 @@ def _point_from(plan: PlannedPoint, raw: dict, cached: bool) -> Point:
 
 
 def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None, isa=None,
-         size_symbol="N", max_instructions=None, region=REGION, warn=None, store=None) -> list[PlannedPoint]:
+         size_symbol="N", max_instructions=None, region=REGION, warn=None, store=None,
+         jobs: int = 1) -> list[PlannedPoint]:
     """Every kernel x size x defsym x preset x grid point, each program built once (``store``: a
-    ResultCache whose assembled programs are reused)."""
+    ResultCache whose assembled programs are reused; ``jobs``: processes that assemble them)."""
     from .cache import digest, point_key
     from .config import TimingConfigError, load_config
     sources = [make_source(k, asm, isa, size_symbol) for k in kernels]
@@ -548,6 +594,7 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
             configs[ck] = apply_settings(base[p], combo)
             config_digests[ck] = digest(configs[ck])
     points = []
+    builds = []
     for src in sources:
         for n in (list(sizes) if sizes else list(src.sizes)):
             why = src.accepts(n)
@@ -555,21 +602,24 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
                 if warn:
                     warn(f"skipping {src.name} at N={n} ({why})")
                 continue
-            for dcombo in dcombos:
-                built = src.build(n, dcombo, store)
-                elf_digest = digest(built.elf)
-                for p in presets:
-                    for combo in combos:
-                        ck = (p, json.dumps(combo, sort_keys=True))
-                        cfg = configs[ck]
-                        task = {"elf": built.elf, "isa": built.isa, "config": cfg, "argv": list(built.argv),
-                                "max_instructions": max_instructions, "region": list(region)}
-                        key = point_key(elf_digest, built.isa, config_digests[ck], built.argv,
-                                        max_instructions, list(region))
-                        settings = dict(combo)
-                        settings.update({f"defsym.{k}": v for k, v in dcombo.items()})
-                        points.append(PlannedPoint(src.name, n, cfg["name"] or str(p), settings, cfg,
-                                                   built, task, key))
+            builds.extend((src, n, dcombo) for dcombo in dcombos)
+    store = store if store is not None else _Programs()
+    _assemble_ahead(builds, store, jobs)
+    for src, n, dcombo in builds:
+        built = src.build(n, dcombo, store)
+        elf_digest = digest(built.elf)
+        for p in presets:
+            for combo in combos:
+                ck = (p, json.dumps(combo, sort_keys=True))
+                cfg = configs[ck]
+                task = {"elf": built.elf, "isa": built.isa, "config": cfg, "argv": list(built.argv),
+                        "max_instructions": max_instructions, "region": list(region)}
+                key = point_key(elf_digest, built.isa, config_digests[ck], built.argv,
+                                max_instructions, list(region))
+                settings = dict(combo)
+                settings.update({f"defsym.{k}": v for k, v in dcombo.items()})
+                points.append(PlannedPoint(src.name, n, cfg["name"] or str(p), settings, cfg,
+                                           built, task, key))
     return points
 
 
@@ -706,7 +756,7 @@ def sweep(kernels=DEFAULT_KERNELS, sizes=None, presets=DEFAULT_PRESETS, grid=Non
         store = cache if isinstance(cache, ResultCache) else ResultCache(cache)
     try:
         planned = plan(kernels, sizes, presets, grid, defsym, asm=asm, isa=isa,
-                       max_instructions=max_instructions, store=store)
+                       max_instructions=max_instructions, store=store, jobs=jobs)
         points = run_sweep(planned, cache=store, use_cache=use_cache, jobs=jobs, dask=dask,
                            retries=retries, progress=progress)
     finally:
@@ -851,17 +901,19 @@ def plot_against(df, parameter: str, path, metrics=("cycles", "utilisation")) ->
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     if parameter not in df.columns:
-        raise BenchError(f"--plot-against {parameter}: not a column (swept: "
+        raise BenchError(f"--plot-against {parameter}: not a column (size, or a swept parameter: "
                          f"{', '.join(c for c in df.columns if '.' in c) or 'none'})")
     ok = df[df["ok"]]
     fig, axes = plt.subplots(1, len(metrics), figsize=(6 * len(metrics), 4.8), squeeze=False)
-    groups = ["kernel", "size", "preset"] + [c for c in df.columns if "." in c and c != parameter]
+    groups = [c for c in ["kernel", "size", "preset"] + [c for c in df.columns if "." in c] if c != parameter]
     for ax, metric in zip(axes[0], metrics):
         for name, g in ok.groupby(groups, dropna=False, sort=True):
             g = g.groupby(parameter, sort=True)[metric].mean()
             label = " ".join(str(v) for v in (name if isinstance(name, tuple) else (name,)))
             ax.plot(list(g.index), list(g.values), marker="o", label=label)
         ax.set(xlabel=parameter, ylabel=metric, title=f"{metric} against {parameter}")
+        if metric == "cycles":
+            ax.set_yscale("log")
         ax.grid(True, alpha=0.3)
     axes[0][-1].legend(fontsize="x-small", loc="best")
     fig.tight_layout()
@@ -869,34 +921,44 @@ def plot_against(df, parameter: str, path, metrics=("cycles", "utilisation")) ->
     plt.close(fig)
 
 
-def plot_roofline(df, configs: dict, path) -> None:
-    """FLOP per DRAM byte against FLOP per cycle, with each preset's compute roof (peak FP32 FMA rate)
-    and bandwidth roof (DRAM bytes per cycle)."""
-    import math
-
+def plot_roofline(df, configs, path) -> None:
+    """FLOP per DRAM byte against FLOP per cycle: the points, coloured by preset, under the roofs of the
+    configurations swept (compute roof: the vector FP32 peak; bandwidth roof: DRAM bytes per cycle).
+    ``configs``: the resolved configs of the points (one roof per distinct pair of roofs)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(7, 5))
+    fig, ax = plt.subplots(figsize=(7.5, 5.2))
     pts = df[df["ok"] & (df["dram_bytes"] > 0) & (df["flops"] > 0)]
     xs = list(pts["flops_per_dram_byte"]) or [1.0]
     lo, hi = min(xs) / 4, max(xs) * 4
-    for name, cfg in configs.items():
+    grid = [lo * (hi / lo) ** (i / 100) for i in range(101)]
+    colours = {}
+    roofs = {}
+    for cfg in (configs.values() if isinstance(configs, dict) else configs):
         compute = peak_per_cycle(cfg, Built(b"", "", fp=True, sew=32, vector=True)) or \
             2.0 * max(1, cfg["core"]["units"]["fpu"])
-        bw = bandwidth_roof(cfg)
-        grid = [lo * (hi / lo) ** (i / 100) for i in range(101)]
+        roofs.setdefault((cfg["name"], compute, bandwidth_roof(cfg)), None)
+    for name in sorted({r[0] for r in roofs} | set(pts["preset"])):
+        colours[name] = f"C{len(colours) % 10}"
+    compute_names: dict = {}
+    for (name, compute, bw) in sorted(roofs):
         roof = [min(compute, bw * x) if bw else compute for x in grid]
-        line, = ax.plot(grid, roof, linewidth=2, label=f"{name}: {compute:g} FLOP/cycle, "
-                                                       f"{bw:g} B/cycle" if bw else f"{name}: {compute:g}")
-        sub = pts[pts["preset"] == name]
-        ax.scatter(sub["flops_per_dram_byte"], sub["flops_per_cycle"], color=line.get_color(), s=14)
+        ax.plot(grid, roof, color=colours[name], linewidth=1.2, alpha=0.7, linestyle="--")
+        compute_names.setdefault(compute, set()).add(name)
+    for compute, names in compute_names.items():
+        ax.annotate(f"{', '.join(sorted(names))}: {compute:g} FLOP/cycle", (grid[-1], compute),
+                    fontsize="x-small", ha="right", va="bottom")
+    for bw in sorted({bw for _, _, bw in roofs if bw}):
+        ax.annotate(f"{bw:g} B/cycle", (grid[0], bw * grid[0]), fontsize="x-small", ha="left", va="bottom",
+                    rotation=30)
+    for name, sub in pts.groupby("preset"):
+        ax.scatter(sub["flops_per_dram_byte"], sub["flops_per_cycle"], color=colours[name], s=16,
+                   label=str(name))
     ax.set(xscale="log", yscale="log", xlabel="FLOP per DRAM byte", ylabel="FLOP per cycle",
-           title="roofline")
-    if not math.isfinite(lo) or lo <= 0:
-        ax.set_xlim(left=1e-2)
+           title="roofline (dashed: the roofs of the configurations swept)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -985,7 +1047,8 @@ def main_bench(argv) -> int:
         grid = parse_grid(args.settings)
         planned = plan(kernels, args.size, presets, grid, parse_defsyms(args.defsym), asm=asm, isa=args.isa,
                        size_symbol=args.size_symbol, max_instructions=args.max_insns,
-                       warn=lambda msg: sys.stderr.write(f"rvsim bench: {msg}\n"), store=store)
+                       warn=lambda msg: sys.stderr.write(f"rvsim bench: {msg}\n"), store=store,
+                       jobs=max(1, args.jobs))
     except BenchError as exc:
         ap.exit(2, f"rvsim bench: {exc}\n")
     progress = RichProgress()
@@ -1022,7 +1085,7 @@ def main_bench(argv) -> int:
             if args.plot_against:
                 plot_against(df, args.plot_against[0], args.plot_against[1])
             if args.roofline:
-                plot_roofline(df, {pp.config["name"]: pp.config for pp in planned}, args.roofline)
+                plot_roofline(df, [pp.config for pp in planned], args.roofline)
         except BenchError as exc:
             ap.exit(2, f"rvsim bench: {exc}\n")
     return 0 if all(p.ok for p in points) else 1

@@ -337,6 +337,7 @@ class Profile:
     stop: object
     line_at: object = None           # pc -> (file, line) or None
     function_at: object = None       # pc -> function name or None
+    hint: str | None = None          # the missing extension of an illegal-instruction stop
 
 
 def load_program(path: str, isa: str | None, defsym: dict):
@@ -458,8 +459,10 @@ def profile(path: str, timing="teach", *, isa=None, vlen=None, defsym=None, argv
         executed = [name for name, _ in sorted(per_func.items(), key=lambda kv: -kv[1].cycles)
                     if name != "[unknown]"][:TRACKED_FUNCTIONS]
         _, _, _, tracker = run(set(executed))
+    from ..isa.arch import illegal_instruction_hint
     return Profile(result, sorted(per_func.items(), key=lambda kv: -kv[1].cycles), lines, loops,
-                   tracker.folded if tracker else None, stop, line_at, function_at)
+                   tracker.folded if tracker else None, stop, line_at, function_at,
+                   illegal_instruction_hint(m, stop))
 
 
 # ------------------------------------------------------------------ reports
@@ -568,6 +571,8 @@ def main_profile(argv) -> int:
     from ..machine import StopReason
     if p.stop.reason is not StopReason.EXIT:
         sys.stderr.write(f"rvsim: the program stopped: {p.stop.reason.value} at pc {p.stop.pc:#x}\n")
+        if p.hint:
+            sys.stderr.write(f"rvsim: {p.hint}\n")
     if args.folded:
         write_folded(p.folded or Counter(), args.folded)
         sys.stderr.write(f"rvsim profile: {len(p.folded or ())} stacks written to {args.folded}\n")
