@@ -42,7 +42,7 @@ void rv_reset_slot(rv_machine *m, rv_insn_t *slot)
    entered by another after a switch would otherwise jump into the wrong function. */
 void rv_reset_code_page(rv_machine *m, rv_code_page *page)
 {
-    for (int i = 0; i < RV_SLOTS_PER_PAGE; i++)
+    for (unsigned i = 0; i < RV_SLOTS_PER_PAGE; i++)
         page->slot[i].handler = m->labels[RV_LABEL_DECODE];
     page->slot[RV_SLOTS_PER_PAGE].handler = m->labels[RV_LABEL_NEXT_PAGE];
     page->slot[RV_SLOTS_PER_PAGE + 1].handler = m->labels[RV_LABEL_NEXT_PAGE];

@@ -6,8 +6,8 @@
 #include "timing.h"
 #include "isa_timing.h"
 
-#define RV_VQUEUE_MAX 256       /* capacity of the vector-queue ring (>= any queue depth) */
-#define RV_RAS_MAX 64
+#define RV_VQUEUE_MAX RV_TIMING_MAX_QUEUE     /* capacity of the vector-queue ring (>= any queue depth) */
+#define RV_RAS_MAX RV_TIMING_MAX_RAS
 
 _Static_assert(RV_TC_COUNT <= RV_TIMING_CLASSES, "raise RV_TIMING_CLASSES");
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .config import TimingConfigError, load_config, parse_config, preset_names, to_params
+from .config import TimingConfigError, TimingConfigWarning, load_config, parse_config, preset_names, to_params
 
 # Stall causes in the order of the C enum rv_stall_cause.
 STALL_CAUSES = ("dep_alu", "dep_load", "dep_muldiv", "dep_fp", "dep_vector", "waw", "unit",
@@ -297,5 +297,5 @@ class Timing:
                 for r in (self._trace_buf[i] for i in range(n))]
 
 
-__all__ = ["Timing", "TimingResult", "LineStats", "TimingConfigError", "STALL_CAUSES", "load_config",
+__all__ = ["Timing", "TimingResult", "LineStats", "TraceRecord", "TimingConfigError", "TimingConfigWarning", "STALL_CAUSES", "load_config",
            "parse_config", "preset_names"]
