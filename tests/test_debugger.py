@@ -510,3 +510,21 @@ def test_the_engine_has_no_terminal_a_web_page_can_drive_it():
     ev = cli.execute("continue").event
     assert ev.finished and ev.exit_code == 120 and ev.output == b"fact(5) = "
     assert cli.execute("quit").quit
+
+
+def test_reverse_next_steps_back_over_a_whole_call(capfd):
+    out = debug(capfd, FACT, "next\nnext\np $a0\nreverse-next\np $a0\nreverse-next\np $a0\n")
+    lines = out.splitlines()
+    assert "$1 = 120" in lines
+    assert lines[lines.index("$1 = 120") + 1] == "11\t        call    fact"
+    assert "$2 = 5" in lines and "$3 = 0" in lines
+
+
+def test_reverse_continue_stops_at_a_watchpoint_going_back(capfd):
+    from rvsim.machine import Machine
+    if not hasattr(Machine, "add_watchpoint"):
+        pytest.skip("this core has no watchpoints (the replay fallback stops at breakpoints only)")
+    out = debug(capfd, FACT, "watch counter\ncontinue\ncontinue\nreverse-continue\np counter\np $pc\n")
+    assert "Old value = 0\nNew value = 120" in out
+    assert "Old value = 120\nNew value = 0" in out       # the same store, seen backwards
+    assert "$1 = 0" in out

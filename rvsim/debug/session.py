@@ -470,6 +470,9 @@ class DebugSession:
                 return None             # gdb's watch stops when the value changes, not on any store
             old = self._decode_watch(bp, watch[2]) if watch is not None else bp.old
             new = self._watch_value(bp)
+            if getattr(watch, "reverse", False) and watch[0] in ("write", "register"):
+                # going backwards the value changes from what the store wrote to what it overwrote
+                old, new = self._decode_watch(bp, watch[3]), self._decode_watch(bp, watch[2])
             if bp.condition:
                 try:
                     if not self.eval(bp.condition).truth():
@@ -881,12 +884,11 @@ class DebugSession:
                 if info.reason.name == "HISTORY_START":
                     return self._reverse_event(info, before)
                 pc = self.m.pc
-                got = self.info.insn_at(pc)
+                got = self.info.word_at(pc)
                 transfer = call_or_return(got[0]) if got else None
                 if over_calls:
-                    if transfer == "ret" and self.info.function_at(pc) != self.info.function_at(
-                            self._pc_after(pc)):
-                        depth += 1       # came back into a callee: keep going to its call
+                    if transfer == "ret":
+                        depth += 1       # went back into a callee (at its ret): on to its call
                         continue
                     if transfer == "call" and depth > 0:
                         depth -= 1
@@ -900,9 +902,6 @@ class DebugSession:
                 if self.info.is_line_start(pc) and here == where:
                     break
         return self._reverse_event(info, before)
-
-    def _pc_after(self, pc):
-        return pc    # the function test above compares the callee with itself when unknown
 
     def reverse_next(self, n: int = 1) -> StopEvent:
         return self.reverse_step(n, over_calls=True)
@@ -920,7 +919,7 @@ class DebugSession:
             info = self._reverse_one()
             if info.reason.name == "HISTORY_START":
                 return self._reverse_event(info, before)
-            got = self.info.insn_at(self.m.pc)
+            got = self.info.word_at(self.m.pc)
             transfer = call_or_return(got[0]) if got else None
             if transfer == "ret":
                 depth += 1
