@@ -521,9 +521,6 @@ def test_reverse_next_steps_back_over_a_whole_call(capfd):
 
 
 def test_reverse_continue_stops_at_a_watchpoint_going_back(capfd):
-    from rvsim.machine import Machine
-    if not hasattr(Machine, "add_watchpoint"):
-        pytest.skip("this core has no watchpoints (the replay fallback stops at breakpoints only)")
     out = debug(capfd, FACT, "watch counter\ncontinue\ncontinue\nreverse-continue\np counter\np $pc\n")
     assert "Old value = 0\nNew value = 120" in out
     assert "Old value = 120\nNew value = 0" in out       # the same store, seen backwards

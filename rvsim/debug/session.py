@@ -179,35 +179,16 @@ class DebugSession:
     rev = None
 
     def start_recording(self, limit=10_000_000):
-        """Record from here: with the core's undo log when it has one, else by replay."""
+        """Record from here (the core's undo log) so that the reverse commands work."""
+        if not hasattr(self.m, "record"):
+            self.record_error = "this build of rvsim's core cannot record execution"
+            return
         try:
-            if hasattr(self.m, "record") and hasattr(self.m, "reverse_step"):
-                self.m.record(max_instructions=limit)
-                self.rev = self.m
-                self.replay = False
-            else:
-                from .replay import ReplayHistory
-                self.rev = ReplayHistory(self.m, self, limit)
-                self.rev.record()
-                self.replay = True
+            self.m.record(max_instructions=limit)
+            self.rev = self.m
             self.recording = True
-        except Exception as exc:            # a machine that cannot record: say why, debug on
-            self.rev = None
-            self.record_error = str(exc)
-
-    def _replay_condition(self, pc: int) -> bool:
-        """Whether a breakpoint at pc stops (enabled, condition true), without counting a hit."""
-        for bp in self.breakpoints.values():
-            if bp.is_watch or not bp.enabled or bp.address != pc:
-                continue
-            if not bp.condition:
-                return True
-            try:
-                if self.eval(bp.condition).truth():
-                    return True
-            except DebugError:
-                return True
-        return False
+        except (MemoryError, ValueError, RuntimeError) as exc:   # debug on, without history
+            self.record_error = f"recording failed: {exc}"
 
     # ---------------------------------------------------------------- state snapshots for changes
 
@@ -609,7 +590,6 @@ class DebugSession:
     _cycles_at_stop = 0
     _instret_at_stop = 0
     wrote_output = False
-    replay = False
     _hit_bp = None
 
     def _mem_changes(self, mem_log):
