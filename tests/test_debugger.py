@@ -525,3 +525,21 @@ def test_reverse_continue_stops_at_a_watchpoint_going_back(capfd):
     assert "Old value = 0\nNew value = 120" in out
     assert "Old value = 120\nNew value = 0" in out       # the same store, seen backwards
     assert "$1 = 0" in out
+
+
+def test_watch_an_address_through_a_cast_and_disassemble_a_range(capfd):
+    syms = fact_symbols()
+    counter = syms["counter"]
+    out = debug(capfd, FACT, f"""
+        watch *(int *){counter:#x}
+        continue
+        p $pc
+        disassemble fact,+6
+        enable once 1
+        info breakpoints
+    """)
+    assert f"Hardware watchpoint 1: *(int *){counter:#x}" in out
+    assert "Old value = 0\nNew value = 120" in out
+    assert f"Dump of assembler code from {syms['fact']:#x} to {syms['fact'] + 6:#x}:" in out
+    assert re.search(r"   0x0*%x <fact>:\taddi?\tsp,sp,-16" % syms["fact"], out)
+    assert re.search(r"1       hw watchpoint   dis  y", out)

@@ -53,6 +53,7 @@ class Breakpoint:
     what: str = ""                 # the location or expression as given
     condition: str | None = None
     temporary: bool = False
+    once: bool = False             # `enable once`: disabled after the next hit
     enabled: bool = True
     hits: int = 0
     ignore: int = 0
@@ -578,7 +579,12 @@ class DebugSession:
         if not ev.finished:
             lines += self._display_lines()
         ev.lines = lines
-        if self.timing is not None:
+        if self.timing is not None and self.m.instret < self._instret_before:
+            # the core's undo log restores mcycle, not the cycle model's totals: no clock going back
+            ev.lines.append(f"(went back {self._instret_before - self.m.instret} instructions; the "
+                            "cycle model's clock does not run backwards)")
+            self._instret_at_stop = self.m.instret
+        elif self.timing is not None:
             now, insns = self.timing.cycles, self.m.instret
             ev.lines.append(f"(cycle {now}: {insns - self._instret_at_stop} instructions, "
                             f"{now - self._cycles_at_stop} cycles since the last stop)")
@@ -642,7 +648,9 @@ class DebugSession:
                     del ev.lines[len(pre) + 1]
                 if bp.temporary:
                     del self.breakpoints[bp.number]
-                    self._sync_core_breakpoints()
+                elif bp.once:
+                    bp.enabled = bp.once = False
+                self._sync_core_breakpoints()
                 return ev
         if kind == "watch" and self._watch_hit is not None:
             bp, old, new = self._watch_hit
@@ -659,6 +667,10 @@ class DebugSession:
             ev = self._make_event("watchpoint", info if info is not None and info.reason in (
                 StopReason.EXIT, StopReason.TRAP) else None, before, mem_log, header=True, pre_lines=lines)
             ev.breakpoint = bp.number
+            if bp.temporary:
+                self._remove(bp)
+            elif bp.once:
+                bp.enabled = bp.once = False
             return ev
         if kind in ("machine",) and info is not None and info.reason is not StopReason.LIMIT:
             return self._make_event("stopped", info, before, mem_log, header=True, pre_lines=pre)
@@ -1434,6 +1446,7 @@ class DebugSession:
                 if n in self.breakpoints:
                     self.breakpoints[n].enabled = True
                     self.breakpoints[n].temporary = mode == "delete"
+                    self.breakpoints[n].once = mode == "once"
             self._sync_core_breakpoints()
             return []
         out = []
@@ -1492,7 +1505,7 @@ class DebugSession:
             return ["No watchpoints." if watch_only else "No breakpoints or watchpoints."]
         lines = ["Num     Type            Disp Enb Address            What"]
         for bp in bps:
-            disp = "del " if bp.temporary else "keep"
+            disp = "del " if bp.temporary else "dis " if bp.once else "keep"
             enb = "y" if bp.enabled else "n"
             if bp.is_watch:
                 kind = {"watchpoint": "hw watchpoint", "read watchpoint": "read watchpoint",
