@@ -133,6 +133,8 @@ class DebugSession:
         self.finished = False
         self.exit_code = None
         self.start_instret = machine.instret
+        self._instret_at_stop = machine.instret          # the cycle view's interval starts here
+        self._cycles_at_stop = timing.cycles if timing is not None else 0
         self._last_x = ("x", 4, "x")         # x's remembered format, unit and next address
         self._x_next = None
         self._list_next = None
