@@ -510,3 +510,36 @@ def test_the_engine_has_no_terminal_a_web_page_can_drive_it():
     ev = cli.execute("continue").event
     assert ev.finished and ev.exit_code == 120 and ev.output == b"fact(5) = "
     assert cli.execute("quit").quit
+
+
+def test_reverse_next_steps_back_over_a_whole_call(capfd):
+    out = debug(capfd, FACT, "next\nnext\np $a0\nreverse-next\np $a0\nreverse-next\np $a0\n")
+    lines = out.splitlines()
+    assert "$1 = 120" in lines
+    assert lines[lines.index("$1 = 120") + 1] == "11\t        call    fact"
+    assert "$2 = 5" in lines and "$3 = 0" in lines
+
+
+def test_reverse_continue_stops_at_a_watchpoint_going_back(capfd):
+    out = debug(capfd, FACT, "watch counter\ncontinue\ncontinue\nreverse-continue\np counter\np $pc\n")
+    assert "Old value = 0\nNew value = 120" in out
+    assert "Old value = 120\nNew value = 0" in out       # the same store, seen backwards
+    assert "$1 = 0" in out
+
+
+def test_watch_an_address_through_a_cast_and_disassemble_a_range(capfd):
+    syms = fact_symbols()
+    counter = syms["counter"]
+    out = debug(capfd, FACT, f"""
+        watch *(int *){counter:#x}
+        continue
+        p $pc
+        disassemble fact,+6
+        enable once 1
+        info breakpoints
+    """)
+    assert f"Hardware watchpoint 1: *(int *){counter:#x}" in out
+    assert "Old value = 0\nNew value = 120" in out
+    assert f"Dump of assembler code from {syms['fact']:#x} to {syms['fact'] + 6:#x}:" in out
+    assert re.search(r"   0x0*%x <fact>:\taddi?\tsp,sp,-16" % syms["fact"], out)
+    assert re.search(r"1       hw watchpoint   dis  y", out)
