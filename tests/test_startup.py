@@ -26,6 +26,8 @@ RUN_ELF_MODULES = {
     "rvsim", "rvsim.__main__", "rvsim.cli", "rvsim.runargs", "rvsim.machine", "rvsim._core",
     "rvsim._core.lib", "rvsim.errors", "rvsim.history", "rvsim.isa", "rvsim.isa.arch", "rvsim.isa.csrs", "rvsim.views", "rvsim.loader",
     "rvsim.host",
+    "rvsim.history",            # Machine's reverse-execution mixin (it imports only the core)
+    "rvsim.isa.arch",           # the ISA named by the ELF's .riscv.attributes (no instruction table)
 }
 HEAVY = ("numpy", "elftools", "lark", "rich", "prompt_toolkit", "matplotlib", "pandas", "hypothesis",
          "tomllib", "tomli")
