@@ -238,6 +238,7 @@ class CommandInterpreter:
         if cmd == "nexti":
             return s.nexti(self._count(rest, cmd))
         if cmd == "continue":
+            s.check_can_run()
             if not rest:
                 self.say("Continuing.")
             return s.cont(self._count(rest, cmd))
