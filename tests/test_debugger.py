@@ -466,7 +466,7 @@ def test_with_timing_each_stop_reports_cycles(capfd):
 
 
 def test_ctrl_c_during_continue_returns_to_the_prompt():
-    pexpect = pytest.importorskip("pexpect")
+    import pexpect      # in the test extra: the pty is the only way to press Ctrl-C
     env = dict(os.environ, PYTHONPATH=str(HERE.parent))
     child = pexpect.spawn(sys.executable, ["-m", "rvsim", "debug", LOOP], env=env, encoding="utf-8",
                           timeout=30, dimensions=(40, 200))
