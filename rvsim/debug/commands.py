@@ -252,7 +252,7 @@ class CommandInterpreter:
                 return s.until("main", advance=True)
             return s.cont()
         if cmd == "finish":
-            return s.finish()
+            return s.finish(announce=self.say)
         if cmd == "until":
             return s.until(rest or None)
         if cmd == "advance":

@@ -780,11 +780,17 @@ class DebugSession:
             raise DebugError("\"finish\" not meaningful in the outermost frame.")
         return frames[1]["pc"], frames[1]["sp"]
 
-    def finish(self) -> StopEvent:
-        self._check_running()
+    def finish(self, announce=None) -> StopEvent:
+        """Run until the current function returns.  ``announce(text)``, when given, receives the
+        "Run till exit from ..." line before the program runs (so it precedes the program's output);
+        otherwise the line starts the event."""
+        self.check_can_run()
         ret_pc, caller_sp = self._caller()
         head = ["Run till exit from #0  " + self._frame_line(self.m.pc, with_addr=
                                                                 not self.info.is_line_start(self.m.pc))]
+        if announce is not None:
+            announce(head[0])
+            head = []
         before = self._begin()
         mem_log = []
         while True:
