@@ -157,6 +157,10 @@ class CommandInterpreter:
             # the library's own errors on a bad argument: one line, as any other error
             result.error = True
             result.lines.append(str(exc).strip("'\""))
+        except Exception as exc:        # a bug of ours must not end the student's session
+            result.error = True
+            result.lines.append(f"rvsim debug: internal error ({type(exc).__name__}: {exc}); "
+                                "please report it")
         return result
 
     def _execute(self, line: str) -> bool:
