@@ -466,7 +466,7 @@ def test_with_timing_each_stop_reports_cycles(capfd):
 
 
 def test_ctrl_c_during_continue_returns_to_the_prompt():
-    pexpect = pytest.importorskip("pexpect")
+    import pexpect      # in the test extra: the pty is the only way to press Ctrl-C
     env = dict(os.environ, PYTHONPATH=str(HERE.parent))
     child = pexpect.spawn(sys.executable, ["-m", "rvsim", "debug", LOOP], env=env, encoding="utf-8",
                           timeout=30, dimensions=(40, 200))
@@ -543,3 +543,15 @@ def test_watch_an_address_through_a_cast_and_disassemble_a_range(capfd):
     assert f"Dump of assembler code from {syms['fact']:#x} to {syms['fact'] + 6:#x}:" in out
     assert re.search(r"   0x0*%x <fact>:\taddi?\tsp,sp,-16" % syms["fact"], out)
     assert re.search(r"1       hw watchpoint   dis  y", out)
+
+
+def test_a_fatal_trap_stops_the_program_for_inspection(capfd):
+    null = str(HERE / "debugger" / "null.s")
+    out = debug(capfd, null, "continue\np $a0\nbacktrace\ncontinue\nreverse-stepi\np $a0\nnext\n")
+    lines = out.splitlines()
+    assert "Program received a trap it cannot handle: load access (tval 0x0)." in lines
+    assert "6\t        lw      t1, 0(t0)" in lines
+    assert "$1 = 7" in lines
+    assert "The program stopped on a trap it cannot handle (load access at pc 0x100b4): look around, " \
+           "or go back with reverse-step / reverse-continue." in lines
+    assert "$2 = 7" in lines and "Continuing." not in lines[lines.index("$1 = 7"):]

@@ -5,6 +5,7 @@ must be exactly what the tutorial shows.
 `python tests/test_tutorial.py` rewrites the outputs in the tutorial from a fresh run (then read the
 diff before committing it: the text around the blocks must still be true)."""
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -100,3 +101,13 @@ def regenerate() -> None:
 
 if __name__ == "__main__":
     regenerate()
+
+
+def test_the_programs_shown_are_the_programs_run():
+    """Each ```asm block that names its file (`# sum.s: ...`) is that file of docs/tutorial/, byte for
+    byte, so the listing a student reads is the program the console blocks ran."""
+    text = TUTORIAL.read_text()
+    shown = re.findall(r"```asm\n(# (\S+\.s)\b.*?\n.*?)```", text, flags=re.S)
+    assert len(shown) >= 3
+    for body, name in shown:
+        assert (TUTORIAL.parent / "tutorial" / name).read_text() == body, name

@@ -495,11 +495,11 @@ class DebugSession:
         return f"0x{pc:016x} in {name} ()"
 
     def _insn_line(self, pc: int, marker: bool = True) -> str:
-        got = self.info.insn_at(pc)
+        got = self.info.insn_at(pc) if self._readable(pc, 2) else None
         sym = self.info.symbolize(pc)
         label = f"{pc:#x} <{sym}>" if sym else f"{pc:#x}"
         arrow = "=> " if marker and pc == self.m.pc else "   "
-        return f"{arrow}{label}:\t{got[2] if got else '<unreadable>'}"
+        return f"{arrow}{label}:\t{got[2] if got else f'Cannot access memory at address {pc:#x}'}"
 
     def _location_lines(self, pc: int, header: bool, stepi: bool = False) -> list[str]:
         lines = []
@@ -540,15 +540,13 @@ class DebugSession:
             lines.append(f"(exit status {code}, {total})")
         elif info is not None and info.reason is StopReason.TRAP:
             ev.reason = "trap"
-            self.finished = True
-            ev.finished = True
+            self.trapped = info
             lines.append("")
-            lines.append(f"Program terminated with a trap: {info.cause_name} (tval {info.tval:#x}) "
-                         f"at pc {info.pc:#x}.")
-            if info.tval == 0 and info.cause in (1, 5, 7) and info.pc == 0:
+            lines.append(f"Program received a trap it cannot handle: {info.cause_name} "
+                         f"(tval {info.tval:#x}).")
+            if info.pc == 0 and info.cause in (1, 12):
                 lines.append("The program jumped to address 0: did a function return without a caller?")
-            lines.append(self._insn_line(info.pc, marker=False) if self.info.insn_at(info.pc) else "")
-            lines = [ln for ln in lines if ln is not None]
+            lines += self._location_lines(self.m.pc, True, stepi=True)
         elif info is not None and info.reason is StopReason.HANG:
             ev.reason = "hang"
             self.finished = True
@@ -625,9 +623,19 @@ class DebugSession:
 
     _instret_before = 0
 
+    trapped = None          # the StopInfo of a trap the program cannot handle (it cannot go on)
+
+    def check_can_run(self):
+        """Raise the reason the program cannot run forward (it exited, or stopped on a fatal trap)."""
+        self._check_running()
+        if self.trapped is not None:
+            raise DebugError(f"The program stopped on a trap it cannot handle ({self.trapped.cause_name} "
+                             f"at pc {self.trapped.pc:#x}): look around, or go back with "
+                             "reverse-step / reverse-continue.")
+
     def _begin(self):
         self._instret_before = self.m.instret
-        self._check_running()
+        self.check_can_run()
         self._pending = []
         self._hit_bp = None
         self._output.clear()
@@ -772,11 +780,17 @@ class DebugSession:
             raise DebugError("\"finish\" not meaningful in the outermost frame.")
         return frames[1]["pc"], frames[1]["sp"]
 
-    def finish(self) -> StopEvent:
-        self._check_running()
+    def finish(self, announce=None) -> StopEvent:
+        """Run until the current function returns.  ``announce(text)``, when given, receives the
+        "Run till exit from ..." line before the program runs (so it precedes the program's output);
+        otherwise the line starts the event."""
+        self.check_can_run()
         ret_pc, caller_sp = self._caller()
         head = ["Run till exit from #0  " + self._frame_line(self.m.pc, with_addr=
                                                                 not self.info.is_line_start(self.m.pc))]
+        if announce is not None:
+            announce(head[0])
+            head = []
         before = self._begin()
         mem_log = []
         while True:
@@ -847,6 +861,7 @@ class DebugSession:
         self._need_reverse()
         if self.finished:
             self.finished = False
+        self.trapped = None
         before = self._begin()
         self._reverse_note()
         info = None
@@ -867,6 +882,7 @@ class DebugSession:
     def reverse_step(self, n: int = 1, over_calls: bool = False) -> StopEvent:
         self._need_reverse()
         self.finished = False
+        self.trapped = None
         before = self._begin()
         self._reverse_note()
         info = None
@@ -903,6 +919,7 @@ class DebugSession:
     def reverse_finish(self) -> StopEvent:
         self._need_reverse()
         self.finished = False
+        self.trapped = None
         func = self.info.function_at(self.m.pc)
         head = ["Run back to call of #0  " + self._frame_line(self.m.pc)]
         before = self._begin()
@@ -928,6 +945,7 @@ class DebugSession:
     def reverse_continue(self) -> StopEvent:
         self._need_reverse()
         self.finished = False
+        self.trapped = None
         before = self._begin()
         self._reverse_note()
         self._sync_core_breakpoints()
@@ -1215,7 +1233,7 @@ class DebugSession:
         if fmt == "i":
             lines = []
             for _ in range(count):
-                got = self.info.insn_at(addr)
+                got = self.info.insn_at(addr) if self._readable(addr, 2) else None
                 if got is None:
                     raise DebugError(f"Cannot access memory at address {addr:#x}")
                 lines.append(self._insn_line(addr))
