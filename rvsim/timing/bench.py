@@ -625,21 +625,33 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
 
 # ------------------------------------------------------------------ running a sweep
 
+def _ignore_sigint() -> None:
+    # worker processes: Ctrl-C is the parent's to handle (it stops the pool), not a traceback per worker
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _measure_indexed(item):
+    i, task = item
+    return i, measure(task)
+
+
 def _run_local(todo, jobs, on_result):
     if jobs <= 1:
         for pp in todo:
             on_result(pp, measure(pp.task))
         return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(measure, pp.task): pp for pp in todo}
-        try:
-            for fut in as_completed(futures):
-                on_result(futures[fut], fut.result())
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
+    import multiprocessing
+    pool = multiprocessing.get_context().Pool(jobs, initializer=_ignore_sigint)
+    try:
+        for i, raw in pool.imap_unordered(_measure_indexed, [(i, pp.task) for i, pp in enumerate(todo)]):
+            on_result(todo[i], raw)
+    except BaseException:
+        pool.terminate()            # Ctrl-C or an error: stop the workers now (finished points are stored)
+        pool.join()
+        raise
+    pool.close()
+    pool.join()
 
 
 def dask_client(address: str):
