@@ -107,6 +107,7 @@ int rv_store_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, u
 /* interp.c */
 void rv_reset_slot(rv_machine *m, rv_insn_t *slot);
 void rv_init_code_page(rv_machine *m, rv_code_page *page, uint64_t vaddr);
+void rv_reset_code_page(rv_machine *m, rv_code_page *page);
 
 /* timing.c */
 uint64_t rv_timing_now(rv_machine *m);      /* the model's clock (cycles issued so far) */

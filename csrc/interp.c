@@ -34,14 +34,22 @@ void rv_reset_slot(rv_machine *m, rv_insn_t *slot)
     slot->handler = m->labels[RV_LABEL_DECODE];
 }
 
+/* Send every slot of a page back to the decoder, and point its two end sentinels at the current loop's
+   page-crossing label: the sentinels hold label addresses too, so a page set up by one loop variant and
+   entered by another after a switch would otherwise jump into the wrong function. */
+void rv_reset_code_page(rv_machine *m, rv_code_page *page)
+{
+    for (unsigned i = 0; i < RV_SLOTS_PER_PAGE; i++)
+        page->slot[i].handler = m->labels[RV_LABEL_DECODE];
+    page->slot[RV_SLOTS_PER_PAGE].handler = m->labels[RV_LABEL_NEXT_PAGE];
+    page->slot[RV_SLOTS_PER_PAGE + 1].handler = m->labels[RV_LABEL_NEXT_PAGE];
+}
+
 void rv_init_code_page(rv_machine *m, rv_code_page *page, uint64_t vaddr)
 {
     memset(page, 0, sizeof *page);
     page->vaddr = vaddr;
-    for (int i = 0; i < RV_SLOTS_PER_PAGE; i++)
-        page->slot[i].handler = m->labels[RV_LABEL_DECODE];
-    page->slot[RV_SLOTS_PER_PAGE].handler = m->labels[RV_LABEL_NEXT_PAGE];
-    page->slot[RV_SLOTS_PER_PAGE + 1].handler = m->labels[RV_LABEL_NEXT_PAGE];
+    rv_reset_code_page(m, page);
 }
 
 /* The functional loop: no hooks, nothing but the instructions' semantics. */

@@ -251,9 +251,7 @@ rv_code_page *rv_code_page_for(rv_machine *m, uint64_t pg)
 
 void rv_invalidate_code_page(rv_machine *m, uint64_t pg)
 {
-    rv_code_page *page = m->code[pg];
-    for (int i = 0; i < RV_SLOTS_PER_PAGE; i++)
-        rv_reset_slot(m, &page->slot[i]);
+    rv_reset_code_page(m, m->code[pg]);
 }
 
 void rv_flush_decode_cache(rv_machine *m)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include "core.h"
 #include "timing_internal.h"
+#include "vector.h"
 
 #define MAX64(a, b) ((a) > (b) ? (a) : (b))
 #define NO_CAUSE RV_NO_CAUSE     /* 255 in trace records */
@@ -335,7 +336,7 @@ static inline uint32_t ceil_log2(uint64_t v)
 }
 
 /* Registers a vector operand spans: emul8 is EMUL in eighths, at least one register. */
-static inline unsigned group_regs(unsigned emul8) { return emul8 <= 8 ? 1 : emul8 / 8; }
+static inline unsigned operand_regs(unsigned emul8) { return emul8 <= 8 ? 1 : emul8 / 8; }
 
 static inline int is_macc_class(unsigned cls)
 {
@@ -429,12 +430,12 @@ static uint64_t vector_occupancy(rv_timing *T, const rv_insn_t *e, const rv_op_t
         o = ceil_div(vl * 32, P->bf16_width ? P->bf16_width : width) * cost * Q;
         break;
     case RV_TC_VTILE: {
-        /* tm x tn x tk multiply-accumulates on a TE x TE array: tm and tk from mtype (draft 0.4 fields, as
-           vector_ml.c reads them: tk = bits 7:5, tm = bits 23:10), tn = vl, all at most the machine's TE */
+        /* tm x tn x tk multiply-accumulates on a TE x TE array: tm and tk from mtype (MT_* of vector.h),
+           tn = vl, all at most the machine's TE */
         uint64_t te = P->tile_te ? P->tile_te : T->machine_te;
         uint64_t ete = T->machine_te ? T->machine_te : te;
         uint64_t mtype = T->mtype_now;
-        uint64_t tm = (mtype >> 10) & 0x3fff, tk = (mtype >> 5) & 7;
+        uint64_t tm = MT_TM(mtype), tk = MT_TK(mtype);
         uint64_t tn = vl;
         if (tm > ete) tm = ete;
         if (tn > ete) tn = ete;
@@ -464,11 +465,14 @@ static void vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e,
     const rv_timing_params *P = &T->p;
     const rv_hart_state *h = &m->h;
     unsigned cls = ot->tclass, flags = ot->flags;
-    uint64_t vtype = h->vtype;
-    unsigned sew = 8u << ((vtype >> 3) & 7);
-    unsigned lcode = vtype & 7;
-    unsigned lmul8 = lcode < 4 ? 8u << lcode : 8u >> (8 - lcode);   /* LMUL in eighths */
-    uint64_t vl = (vtype >> 63) ? 0 : h->vl;
+    rv_vcfg c;
+    unsigned sew = 8, lmul8 = 8;        /* with vill set nothing runs: vl = 0 */
+    uint64_t vl = 0;
+    if (vcfg_load(m, &c) == 0) {
+        sew = c.sew;
+        lmul8 = c.lmul_log2 >= 0 ? 8u << c.lmul_log2 : 8u >> -c.lmul_log2;   /* LMUL in eighths */
+        vl = c.vl;
+    }
     unsigned pk = P->v_pipe_of[cls] < RV_VPIPE_COUNT ? P->v_pipe_of[cls] : RV_VPIPE_ARITH;
     unsigned nf = ot->nf ? ot->nf : 1;
     uint64_t mem_bytes = 0, tile_flops = 0;
@@ -523,9 +527,9 @@ static void vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e,
         int is_dest = slot == 0 && !(flags & RV_TF_RD_IS_SOURCE);
         if (is_dest && !acc)
             continue;
-        unsigned n = group_regs(slot == 0 ? dest_emul8 : (slot == 2 ? src_emul8 : lmul8));
+        unsigned n = operand_regs(slot == 0 ? dest_emul8 : (slot == 2 ? src_emul8 : lmul8));
         if (cls == RV_TC_VRED || cls == RV_TC_VFRED || cls == RV_TC_VFREDO)
-            n = slot == 2 ? group_regs(src_emul8) : 1;
+            n = slot == 2 ? operand_regs(src_emul8) : 1;
         if (regs[slot] + n > 32) n = 32 - regs[slot];
         if (n == 0)
             continue;
@@ -542,7 +546,7 @@ static void vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e,
     }
     d->ndest = 0;
     if (ot->slot[0] == RV_SLOT_V && !(flags & RV_TF_RD_IS_SOURCE)) {
-        unsigned n = group_regs(dest_emul8);
+        unsigned n = operand_regs(dest_emul8);
         if (e->rd + n > 32) n = 32 - e->rd;
         d->ndest = (uint8_t)n;
     }
@@ -738,6 +742,16 @@ static __attribute__((noinline)) uint64_t divide_latency(const rv_timing_params 
 }
 
 /* A jalr: predicted by the return-address stack (returns) or the target table (section 2.3). */
+/* Return-address stack: a ring of the newest ras_entries return addresses (older ones are overwritten,
+   as in hardware), used by calls through jal and jalr alike. */
+static inline void ras_push(rv_timing *T, uint64_t return_address)
+{
+    T->ras[T->ras_top % RV_RAS_MAX] = return_address;
+    T->ras_top++;
+    if (T->ras_top - T->ras_bottom > T->p.ras_entries)
+        T->ras_bottom = T->ras_top - T->p.ras_entries;
+}
+
 static __attribute__((noinline)) int predict_jalr(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v)
 {
     const rv_timing_params *P = &T->p;
@@ -748,18 +762,14 @@ static __attribute__((noinline)) int predict_jalr(rv_timing *T, const rv_insn_t 
         if (T->ras_top > T->ras_bottom) {
             T->ras_top--;
             correct = T->ras[T->ras_top % RV_RAS_MAX] == target;
-            if (T->ras_top - T->ras_bottom > P->ras_entries) T->ras_bottom = T->ras_top - P->ras_entries;
         }
     } else if (T->btb) {
         uint32_t i = (uint32_t)(pc >> 1) & (P->btb_entries - 1);
         correct = T->btb[i] == target;
         T->btb[i] = target;
     }
-    if ((e->rd == 1 || e->rd == 5) && P->ras_entries) {
-        T->ras[T->ras_top % RV_RAS_MAX] = pc + e->len;
-        T->ras_top++;
-        if (T->ras_top - T->ras_bottom > P->ras_entries) T->ras_bottom = T->ras_top - P->ras_entries;
-    }
+    if ((e->rd == 1 || e->rd == 5) && P->ras_entries)
+        ras_push(T, pc + e->len);
     return correct;
 }
 
@@ -925,10 +935,8 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
         T->fetch_pc = pc;
         T->fetch_ready = t + 1 + P->taken_penalty;
         T->fetch_cause = RV_STALL_TAKEN;
-        if ((e->rd == 1 || e->rd == 5) && P->ras_entries) {
-            T->ras[T->ras_top % RV_RAS_MAX] = pc + e->len;
-            T->ras_top++;
-        }
+        if ((e->rd == 1 || e->rd == 5) && P->ras_entries)
+            ras_push(T, pc + e->len);
         break;
     case RV_K_JALR:
         T->t.taken++;
@@ -1072,7 +1080,7 @@ static void timing_clear_state(rv_timing *T)
     memset(T->vq, 0, sizeof T->vq);
     for (unsigned i = 0; i < RV_VMEMO_SIZE; i++)
         T->vmemo[i].pc = ~0ull;     /* nothing remembered */
-    T->end = 0; T->v_last_start = 0; T->last_vstart = 0;
+    T->end = 0; T->cycle_base = 0; T->v_last_start = 0; T->last_vstart = 0;
     T->dram_free = 0; T->ghist = 0;
     T->ras_top = T->ras_bottom = 0;
     T->last_fetch_line = ~0ull;
@@ -1095,10 +1103,29 @@ int rv_timing_enable(rv_machine *m, const rv_timing_params *p)
         rv_timing_destroy(m);
         return 0;
     }
-    if (p->issue_width < 1 || p->issue_width > 8) {
-        snprintf(err, n, "issue width must be 1..8 (got %u)", p->issue_width);
+    if (p->issue_width < 1 || p->issue_width > RV_TIMING_MAX_ISSUE) {
+        snprintf(err, n, "issue width must be 1..%u (got %u)", RV_TIMING_MAX_ISSUE, p->issue_width);
         return -1;
     }
+    if (p->ras_entries > RV_TIMING_MAX_RAS) {
+        snprintf(err, n, "return-address stack entries must be at most %u (got %u)", RV_TIMING_MAX_RAS,
+                 p->ras_entries);
+        return -1;
+    }
+    if (p->v_enabled && (p->v_queue_depth < 1 || p->v_queue_depth > RV_TIMING_MAX_QUEUE)) {
+        snprintf(err, n, "vector queue depth must be 1..%u (got %u)", RV_TIMING_MAX_QUEUE, p->v_queue_depth);
+        return -1;
+    }
+    for (unsigned k = 0; k < RV_VPIPE_COUNT; k++)
+        if (p->v_pipes[k] > RV_TIMING_MAX_PIPES) {
+            snprintf(err, n, "at most %u vector pipes of a kind (got %u)", RV_TIMING_MAX_PIPES, p->v_pipes[k]);
+            return -1;
+        }
+    for (unsigned k = 0; k < RV_TIMING_UNITS; k++)
+        if (p->unit_count[k] > RV_TIMING_MAX_PIPES) {
+            snprintf(err, n, "at most %u units of a kind (got %u)", RV_TIMING_MAX_PIPES, p->unit_count[k]);
+            return -1;
+        }
     if (p->predictor > 3) {
         snprintf(err, n, "unknown branch predictor kind %u", p->predictor);
         return -1;
@@ -1111,8 +1138,8 @@ int rv_timing_enable(rv_machine *m, const rv_timing_params *p)
         snprintf(err, n, "BTB entries must be a power of two (got %u)", p->btb_entries);
         return -1;
     }
-    if (p->history_bits > 30) {
-        snprintf(err, n, "history bits must be at most 30 (got %u)", p->history_bits);
+    if (p->history_bits > RV_TIMING_MAX_HISTORY) {
+        snprintf(err, n, "history bits must be at most %u (got %u)", RV_TIMING_MAX_HISTORY, p->history_bits);
         return -1;
     }
     if (p->v_enabled && p->vlen != m->cfg.vlen) {
@@ -1154,7 +1181,25 @@ int rv_timing_enable(rv_machine *m, const rv_timing_params *p)
 
 int rv_timing_enabled(rv_machine *m) { return m->timing != NULL; }
 
+/* Restart the counters (totals, per-address records, the trace) and keep every piece of
+   micro-architectural state: caches, predictor, queues, pipes in flight, the clock itself.  Cycles are
+   counted from the completion time reached so far (cycle_base), so a region measured after a reset sees
+   warm caches, as it would on hardware. */
 void rv_timing_reset(rv_machine *m)
+{
+    rv_timing *T = m->timing;
+    if (!T) return;
+    memset(&T->t, 0, sizeof T->t);
+    if (T->pcpage)
+        for (uint64_t i = 0; i < T->npages; i++) { free(T->pcpage[i]); T->pcpage[i] = NULL; }
+    T->pc_cur = NULL;
+    memset(T->stray, 0, sizeof T->stray);
+    T->trace_used = 0;
+    T->cycle_base = T->end;
+}
+
+/* Restart the model cold: clock, counters, caches, predictor, queues (the trace buffer stays). */
+void rv_timing_flush(rv_machine *m)
 {
     if (m->timing) {
         rv_timing_trace_rec *tr = m->timing->trace;
@@ -1168,7 +1213,7 @@ void rv_timing_reset(rv_machine *m)
 uint64_t rv_timing_now(rv_machine *m)
 {
     rv_timing *T = m->timing;
-    return T->t.instructions ? T->cycle + 1 : 0;
+    return T->end ? T->cycle + 1 : 0;
 }
 
 void rv_timing_get_totals(rv_machine *m, rv_timing_totals *out)
@@ -1176,7 +1221,7 @@ void rv_timing_get_totals(rv_machine *m, rv_timing_totals *out)
     rv_timing *T = m->timing;
     if (!T) { memset(out, 0, sizeof *out); return; }
     *out = T->t;
-    out->cycles = T->end;
+    out->cycles = T->end - T->cycle_base;
     for (unsigned k = 0; k < RV_VPIPE_COUNT; k++)
         out->v_busy[k] = (T->t.v_busy[k] + Q / 2) / Q;      /* kept in quarter cycles */
     out->v_wait_queue = (T->t.v_wait_queue + Q / 2) / Q;

@@ -18,6 +18,12 @@
 #define RV_TIMING_UNITS 16          /* scalar functional-unit kinds */
 #define RV_TIMING_CAUSES 16         /* capacity of per-cause stall counters */
 #define RV_TIMING_MAX_PIPES 8       /* instances of one scalar unit or vector pipe kind */
+/* Limits on the parameters: the one table both rv_timing_enable and the preset checks of rvsim.timing
+   (which read these through cffi) apply. */
+#define RV_TIMING_MAX_ISSUE 8       /* issue_width */
+#define RV_TIMING_MAX_QUEUE 256     /* v_queue_depth */
+#define RV_TIMING_MAX_HISTORY 30    /* history_bits */
+#define RV_TIMING_MAX_RAS 64        /* ras_entries */
 
 /* Why an instruction issued later than the cycle it could otherwise have issued in. */
 enum rv_stall_cause {
@@ -50,7 +56,7 @@ typedef struct rv_cache_params {
 
 typedef struct rv_timing_params {
     /* ---- scalar core */
-    uint32_t issue_width;                       /* 1 or 2 instructions per cycle, in order */
+    uint32_t issue_width;                       /* instructions per cycle, in order (1..RV_TIMING_MAX_ISSUE) */
     uint32_t latency[RV_TIMING_CLASSES];        /* scalar: issue to result; vector: start-up latency */
     uint32_t occupancy[RV_TIMING_CLASSES];      /* scalar: cycles a unit stays busy (0 = latency) */
     uint32_t unit_of[RV_TIMING_CLASSES];        /* scalar unit kind each class issues to */
@@ -118,8 +124,10 @@ typedef struct rv_timing_pc_stats {
    Returns 0, or -1 with a message in the hart's error field for parameters it cannot use. */
 int rv_timing_enable(rv_machine *m, const rv_timing_params *params);
 int rv_timing_enabled(rv_machine *m);
-/* Forget all counters and timing state (the clock restarts at 0). */
+/* Restart the counters; caches, predictor and everything in flight stay (cycles count from now). */
 void rv_timing_reset(rv_machine *m);
+/* Forget all counters and timing state (the clock restarts at 0, caches and predictor are empty). */
+void rv_timing_flush(rv_machine *m);
 void rv_timing_get_totals(rv_machine *m, rv_timing_totals *out);
 /* Fill up to max entries of per-pc counters (addresses in pcs), in address order; returns the count. */
 uint64_t rv_timing_pc_count(rv_machine *m);

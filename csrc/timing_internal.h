@@ -6,8 +6,8 @@
 #include "timing.h"
 #include "isa_timing.h"
 
-#define RV_VQUEUE_MAX 256       /* capacity of the vector-queue ring (>= any queue depth) */
-#define RV_RAS_MAX 64
+#define RV_VQUEUE_MAX RV_TIMING_MAX_QUEUE     /* capacity of the vector-queue ring (>= any queue depth) */
+#define RV_RAS_MAX RV_TIMING_MAX_RAS
 
 _Static_assert(RV_TC_COUNT <= RV_TIMING_CLASSES, "raise RV_TIMING_CLASSES");
 
@@ -96,6 +96,7 @@ typedef struct rv_timing {
     uint8_t fetch_cause;
     uint64_t fetch_pc;          /* the branch/jump that set fetch_ready (blamed for its stalls) */
     uint64_t end;               /* latest completion so far */
+    uint64_t cycle_base;        /* `end` when the counters were last reset (reported cycles count from it) */
     uint64_t reg_ready[RV_REG_COUNT];   /* when each register's value is ready (layout above) */
     uint8_t reg_cause[RV_REG_COUNT];
     uint64_t unit_free[RV_TIMING_UNITS + 1][RV_TIMING_MAX_PIPES];   /* + a row for unlimited units */

@@ -54,8 +54,15 @@ static inline void set_mask_bit(uint8_t *vd, uint64_t i, int b)
     vd[i >> 3] = (uint8_t)((vd[i >> 3] & ~(1u << (i & 7))) | ((unsigned)(b & 1) << (i & 7)));
 }
 
+/* Zvt mtype fields (draft 0.4): mtwiden[1:0], tk[7:5], tm[23:10]; TWIDEN = 1 << (mtwiden - 1).  The
+   semantics (vector_ml.c) and the cycle model (timing.c) both read mtype through these. */
+#define MT_TWIDEN_CODE(mt) ((unsigned)(mt) & 3)
+#define MT_TK(mt) (((mt) >> 5) & 7)
+#define MT_TM(mt) (((mt) >> 10) & 0x3fff)
+#define VTYPE_ALTFMT(vt) (((vt) >> 8) & 1)
+
 /* Fill the vtype-derived configuration; returns 0, or V_ILLEGAL when vill is set. */
-static inline int vcfg_load(rv_machine *m, rv_vcfg *c)
+static inline int vcfg_load(const rv_machine *m, rv_vcfg *c)
 {
     const rv_hart_state *h = &m->h;
     if (unlikely(h->vtype >> 63))

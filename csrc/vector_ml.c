@@ -304,11 +304,7 @@ HANDLER(v_vdot4aus_vx) { return dot4a(m, e, 1, 0, 1); }
 
 /* ---------------------------------------------------------------- Zvt: configuration */
 
-/* mtype fields (draft 0.4): mtwiden[1:0], tk[7:5], tm[23:10]; TWIDEN = 1 << (mtwiden - 1). */
-#define MT_TWIDEN_CODE(mt) ((unsigned)(mt) & 3)
-#define MT_TK(mt) (((mt) >> 5) & 7)
-#define MT_TM(mt) (((mt) >> 10) & 0x3fff)
-#define VTYPE_ALTFMT(vt) (((vt) >> 8) & 1)
+/* mtype fields: MT_* in vector.h (the cycle model reads them too). */
 
 int rv_v_vtype_extra_ok(const rv_machine *m, uint64_t vtype)
 {

@@ -177,7 +177,7 @@ def cmd_run(args, parser) -> int:
         "stop": info.reason.value,
         "exit_code": info.exit_code,
         "instructions": machine.instret,
-        "cycles": machine.csr["mcycle"],
+        "cycles": None,         # only the cycle model (--timing) knows cycles; set by finish_run
         "seconds": round(seconds, 6),
         "mips": round(machine.instret / seconds / 1e6, 3) if seconds > 0 else None,
         "isa": machine.isa_string,
@@ -191,7 +191,9 @@ def cmd_run(args, parser) -> int:
             json.dump(stats, fh, indent=2)
             fh.write("\n")
     if args.report:
-        sys.stderr.write(f"rvsim: {stats['instructions']} instructions, {stats['cycles']} cycles, "
+        cycles = (f"{stats['cycles']} cycles, " if stats["cycles"] is not None
+                  else "no cycle count without --timing, ")
+        sys.stderr.write(f"rvsim: {stats['instructions']} instructions, {cycles}"
                          f"{seconds:.3f} s ({stats['mips']} MIPS)\n")
     return status
 

@@ -13,8 +13,9 @@ it on never slows the functional mode down.  docs/timing.md has every formula.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from .config import TimingConfigError, load_config, parse_config, preset_names, to_params
+from .config import TimingConfigError, TimingConfigWarning, load_config, parse_config, preset_names, to_params
 
 # Stall causes in the order of the C enum rv_stall_cause.
 STALL_CAUSES = ("dep_alu", "dep_load", "dep_muldiv", "dep_fp", "dep_vector", "waw", "unit",
@@ -35,6 +36,20 @@ STALL_DESCRIPTIONS = {
     "serialize": "CSR/fence waits for older work",
 }
 VECTOR_PIPES = ("arith", "permute", "memory", "tile")
+
+
+class TraceRecord(NamedTuple):
+    """One instruction of a pipeline trace (cycles; ``cause`` 255 when it did not stall)."""
+
+    pc: int
+    fetch: int
+    issue: int
+    start: int
+    done: int
+    raw: int
+    cause: int
+    vector: int
+    stall: int
 
 
 @dataclass
@@ -130,11 +145,23 @@ class Timing:
         self._params = to_params(self.config, ffi)
         self._mark = 0
         self._trace_buf = None
+        self._frozen = None         # (totals, by_pc, trace) kept when the model is switched off
         self._attach()
 
     def _attach(self) -> None:
         if self._lib.rv_timing_enable(self.machine._core, self._params):
             raise TimingConfigError(self._ffi.string(self.machine._hart.error).decode())
+        self._frozen = None
+
+    @property
+    def attached(self) -> bool:
+        """True while this model is the machine's (not disabled, not replaced by another preset)."""
+        return self._frozen is None
+
+    def _require_attached(self, what: str) -> None:
+        if self._frozen is not None:
+            raise RuntimeError(f"cannot {what}: this timing model is no longer attached to its machine "
+                               "(it was disabled or replaced); its results stay readable")
 
     @property
     def name(self) -> str:
@@ -142,7 +169,9 @@ class Timing:
 
     @property
     def cycles(self) -> int:
-        """The model's clock: cycles until the last retired instruction's results are ready."""
+        """Cycles until the last retired instruction's results are ready (since the last reset)."""
+        if self._frozen is not None:
+            return self._frozen[0]["cycles"]
         t = self._ffi.new("rv_timing_totals *")
         self._lib.rv_timing_get_totals(self.machine._core, t)
         return int(t.cycles)
@@ -157,18 +186,35 @@ class Timing:
         self._mark = self.cycles
 
     def reset(self) -> None:
-        """Restart the model: clock, counters, caches, predictor."""
+        """Restart the counters (cycles, instructions, stalls, per-line records, the trace) and keep the
+        micro-architectural state: caches, predictor and work in flight stay as they are, so what is
+        measured next runs warm, as the same code would on hardware.  :meth:`flush` restarts cold."""
+        self._require_attached("reset")
         self._lib.rv_timing_reset(self.machine._core)
         self._mark = 0
 
+    def flush(self) -> None:
+        """Restart the whole model cold: clock, counters, caches, predictor, vector unit."""
+        self._require_attached("flush")
+        self._lib.rv_timing_flush(self.machine._core)
+        self._mark = 0
+
     def disable(self) -> None:
-        self._lib.rv_timing_enable(self.machine._core, self._ffi.NULL)
+        """Switch the model off (the machine runs on at functional speed); results stay readable."""
+        if self._frozen is None:
+            frozen = (self.totals(), self.by_pc(), self.trace_records())
+            self._lib.rv_timing_enable(self.machine._core, self._ffi.NULL)
+            self._frozen = frozen
+            self._trace_buf = None
         if self.machine.timing is self:
             self.machine.timing = None
 
     # ------------------------------------------------------------------ results
 
     def totals(self) -> dict:
+        if self._frozen is not None:
+            import copy
+            return copy.deepcopy(self._frozen[0])
         ffi, lib = self._ffi, self._lib
         t = ffi.new("rv_timing_totals *")
         lib.rv_timing_get_totals(self.machine._core, t)
@@ -187,6 +233,9 @@ class Timing:
         }
 
     def by_pc(self) -> dict[int, LineStats]:
+        if self._frozen is not None:
+            import copy
+            return copy.deepcopy(self._frozen[1])
         ffi, lib = self._ffi, self._lib
         n = lib.rv_timing_pc_count(self.machine._core)
         pcs = ffi.new("uint64_t[]", max(n, 1))
@@ -233,15 +282,20 @@ class Timing:
 
     def record_trace(self, capacity: int = 100_000) -> None:
         """Record the timeline of the next ``capacity`` instructions (see :mod:`rvsim.timing.pipeview`)."""
+        self._require_attached("record a trace")
         self._trace_buf = self._ffi.new("rv_timing_trace_rec[]", capacity)
         self._lib.rv_timing_trace(self.machine._core, self._trace_buf, capacity)
 
     def trace_records(self) -> list:
+        if self._frozen is not None:
+            return list(self._frozen[2])
         if self._trace_buf is None:
             return []
         n = self._lib.rv_timing_trace_used(self.machine._core)
-        return [self._trace_buf[i] for i in range(n)]
+        # copied out of the C buffer, which goes when the model is disabled or traces again
+        return [TraceRecord(*(int(getattr(r, f)) for f in TraceRecord._fields))
+                for r in (self._trace_buf[i] for i in range(n))]
 
 
-__all__ = ["Timing", "TimingResult", "LineStats", "TimingConfigError", "STALL_CAUSES", "load_config",
+__all__ = ["Timing", "TimingResult", "LineStats", "TraceRecord", "TimingConfigError", "TimingConfigWarning", "STALL_CAUSES", "load_config",
            "parse_config", "preset_names"]

@@ -26,6 +26,10 @@ class TimingConfigError(RvsimError, ValueError):
     """A timing preset that cannot be used (unknown key, wrong type, impossible value)."""
 
 
+class TimingConfigWarning(UserWarning):
+    """A timing preset that can be used but probably does not say what its author meant."""
+
+
 # Scalar unit kinds and the unit each scalar class issues to (fixed: docs/timing.md section 2.3).
 UNITS = ("alu", "branch", "mul", "div", "lsu", "fpu", "fdiv", "csr", "vector")
 UNIT_OF = {
@@ -130,10 +134,22 @@ def _merge(defaults: dict, given: dict, where: str) -> dict:
     return out
 
 
+def limits() -> dict:
+    """The parameter limits of the C model (csrc/timing.h, RV_TIMING_MAX_*): one table for C and Python."""
+    from .._core import lib
+    return {"issue_width": lib.RV_TIMING_MAX_ISSUE, "queue_depth": lib.RV_TIMING_MAX_QUEUE,
+            "history_bits": lib.RV_TIMING_MAX_HISTORY, "ras_entries": lib.RV_TIMING_MAX_RAS,
+            "pipes": lib.RV_TIMING_MAX_PIPES}
+
+
 def _check(cfg: dict) -> None:
     core, vec, mem = cfg["core"], cfg["vector"], cfg["memory"]
-    if core["issue_width"] not in (1, 2, 3, 4):
-        raise TimingConfigError(f"core.issue_width must be 1..4 (got {core['issue_width']})")
+    lim = limits()
+    if not 1 <= core["issue_width"] <= lim["issue_width"]:
+        raise TimingConfigError(f"core.issue_width must be 1..{lim['issue_width']} "
+                                f"(got {core['issue_width']})")
+    if core["predictor"]["ras_entries"] > lim["ras_entries"]:
+        raise TimingConfigError(f"core.predictor.ras_entries must be at most {lim['ras_entries']}")
     if core["predictor"]["kind"] not in PREDICTORS:
         raise TimingConfigError(f"core.predictor.kind must be one of {', '.join(PREDICTORS)} "
                                 f"(got {core['predictor']['kind']!r})")
@@ -143,8 +159,8 @@ def _check(cfg: dict) -> None:
             raise TimingConfigError(f"core.predictor.{key} must be a power of two (got {n})")
     if core["predictor"]["kind"] in ("bimodal", "gshare") and core["predictor"]["entries"] == 0:
         raise TimingConfigError("core.predictor.entries must be at least 1")
-    if core["predictor"]["history_bits"] > 30:
-        raise TimingConfigError("core.predictor.history_bits must be at most 30")
+    if core["predictor"]["history_bits"] > lim["history_bits"]:
+        raise TimingConfigError(f"core.predictor.history_bits must be at most {lim['history_bits']}")
     if vec["reduction_pipe"] not in ("arith", "permute"):
         raise TimingConfigError("vector.reduction_pipe must be 'arith' or 'permute'")
     for name in ("l1i", "l1d", "l2"):
@@ -161,23 +177,36 @@ def _check(cfg: dict) -> None:
             raise TimingConfigError(f"vector.vlen must be a power of two >= 64 (got {vec['vlen']})")
         if vec["dlen"] == 0 or vec["dlen"] > vec["vlen"] * 8:
             raise TimingConfigError(f"vector.dlen must be between 1 and 8 x VLEN (got {vec['dlen']})")
-        if vec["queue_depth"] < 1 or vec["queue_depth"] > 256:
-            raise TimingConfigError("vector.queue_depth must be 1..256")
+        if not 1 <= vec["queue_depth"] <= lim["queue_depth"]:
+            raise TimingConfigError(f"vector.queue_depth must be 1..{lim['queue_depth']}")
     for p, n in vec["pipes"].items():
-        if n > 8:
-            raise TimingConfigError(f"vector.pipes.{p} must be at most 8")
+        if n > lim["pipes"]:
+            raise TimingConfigError(f"vector.pipes.{p} must be at most {lim['pipes']}")
     for u, n in core["units"].items():
-        if n > 8:
-            raise TimingConfigError(f"core.units.{u} must be at most 8 (0 means unlimited)")
+        if n > lim["pipes"]:
+            raise TimingConfigError(f"core.units.{u} must be at most {lim['pipes']} (0 means unlimited)")
+
+
+def _warn(cfg: dict, source: str) -> None:
+    """vector.dlen is the arithmetic datapath width: the pipe widths follow it unless a preset gives
+    them, and an arithmetic width that contradicts it is most likely a forgotten dlen."""
+    import warnings
+    vec = cfg["vector"]
+    arith = vec["width"]["arith"]
+    if vec["enabled"] and arith and arith != vec["dlen"]:
+        warnings.warn(TimingConfigWarning(
+            f"{source}: vector.width.arith = {arith} overrides vector.dlen = {vec['dlen']} (the arithmetic "
+            "datapath is DLEN wide: set vector.dlen, and leave [vector.width] arith out)"), stacklevel=3)
 
 
 def parse_config(data: dict, source: str = "<preset>") -> dict:
-    """Validate a preset's parsed TOML and fill in the defaults."""
+    """Validate a preset's parsed TOML and fill in the defaults (a pipe width left at 0 is DLEN)."""
     try:
         cfg = _merge(DEFAULTS, data, "")
         _check(cfg)
     except TimingConfigError as exc:
         raise TimingConfigError(f"{source}: {exc}") from None
+    _warn(cfg, source)
     return cfg
 
 
