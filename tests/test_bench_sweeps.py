@@ -50,6 +50,20 @@ def test_bad_grid_items_are_clear_errors(item, words):
         assert w in str(e.value)
 
 
+def test_settings_apply_before_defaults_so_derived_widths_follow():
+    from rvsim.timing.bench import Built, apply_settings, peak_per_cycle
+    from rvsim.timing.config import load_config
+    base = load_config("x60")
+    cfg = apply_settings("x60", {"vector.dlen": 256})
+    assert cfg["vector"]["dlen"] == 256 and cfg["vector"]["width"]["arith"] in (0, 256)   # 0: DLEN
+    fp32 = Built(b"", "", fp=True, sew=32, vector=True)
+    assert peak_per_cycle(base, fp32) == 2 * 128 / 32 * 2
+    assert peak_per_cycle(cfg, fp32) == 2 * 256 / 32 * 2
+    assert cfg["vector"]["width"]["memory"] == 128          # the preset names it: it stays
+    assert apply_settings("x60", {}) == base
+    assert apply_settings("x60", {})["name"] == "x60"
+
+
 def test_an_impossible_setting_names_the_parameter():
     with pytest.raises(BenchError, match="issue_width"):
         plan(["int32"], [8], ["x60"], parse_grid(["core.issue_width=9"]))
