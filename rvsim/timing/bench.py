@@ -228,11 +228,18 @@ def _assemble_ahead(jobs_list, store, workers: int) -> None:
                 todo[key] = (path, syms, isa)
     if len(todo) < 4 or workers <= 1:
         return                                      # build() assembles them one by one
-    from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {key: pool.submit(assemble_kernel, *args) for key, args in todo.items()}
-        for key, fut in futures.items():
-            store.put_program(key, fut.result())
+    import multiprocessing
+    keys = list(todo)
+    pool = multiprocessing.get_context().Pool(workers, initializer=_ignore_sigint)
+    try:
+        for key, elf in zip(keys, pool.starmap(assemble_kernel, [todo[k] for k in keys])):
+            store.put_program(key, elf)
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        raise
+    pool.close()
+    pool.join()
 
 
 def builtin_source(name: str, asm: str | None = None) -> AsmSource:
