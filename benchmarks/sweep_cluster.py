@@ -4,7 +4,7 @@ with the same sweep run locally (docs/sweeps.md quotes the figures).
 
     python benchmarks/sweep_cluster.py [--workers 2] [--interrupt-after 150]
 
-6 kernels x 5 sizes x 2 presets x a 3x3 grid (vector.width.arith x memory.l1d.size).  The cache is a
+6 kernels x 5 sizes x 2 presets x a 3x3 grid (vector.dlen x memory.l1d.size).  The cache is a
 temporary directory; nothing is left behind.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 KERNELS = ["int32", "fp32", "rvv_fp32_m4", "rvv_fp32_blocked", "gemv", "conv2d"]
 SIZES = [8, 12, 16, 20, 24]
 PRESETS = ["x60", "c908"]
-GRID = ["vector.width.arith=64,128,256", "memory.l1d.size=16K,32K,64K"]
+GRID = ["vector.dlen=64,128,256", "memory.l1d.size=16K,32K,64K"]
 
 
 class Interrupt:

@@ -50,6 +50,20 @@ def test_bad_grid_items_are_clear_errors(item, words):
         assert w in str(e.value)
 
 
+def test_settings_apply_before_defaults_so_derived_widths_follow():
+    from rvsim.timing.bench import Built, apply_settings, peak_per_cycle
+    from rvsim.timing.config import load_config
+    base = load_config("x60")
+    cfg = apply_settings("x60", {"vector.dlen": 256})
+    assert cfg["vector"]["dlen"] == 256 and cfg["vector"]["width"]["arith"] in (0, 256)   # 0: DLEN
+    fp32 = Built(b"", "", fp=True, sew=32, vector=True)
+    assert peak_per_cycle(base, fp32) == 2 * 128 / 32 * 2
+    assert peak_per_cycle(cfg, fp32) == 2 * 256 / 32 * 2
+    assert cfg["vector"]["width"]["memory"] == 128          # the preset names it: it stays
+    assert apply_settings("x60", {}) == base
+    assert apply_settings("x60", {})["name"] == "x60"
+
+
 def test_an_impossible_setting_names_the_parameter():
     with pytest.raises(BenchError, match="issue_width"):
         plan(["int32"], [8], ["x60"], parse_grid(["core.issue_width=9"]))
@@ -271,3 +285,42 @@ def test_cli_runs_on_a_local_dask_cluster_and_then_from_the_cache(tmp_path, caps
     assert main_bench(argv) == 0                   # no cluster is started for a sweep that is all cached
     assert "2 points, 0 measured, 2 from the cache" in capsys.readouterr().err
     assert len(pd.read_csv(tmp_path / "p.csv")) == 2
+
+
+def test_ctrl_c_stops_the_workers_and_the_same_command_resumes(tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while worker processes run:
+    exit status 130, no traceback, the finished points stay in the cache, and the same command resumes."""
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    argv = [sys.executable, "-m", "rvsim", "bench", "--kernel", "rvv_fp32_blocked", "--kernel", "gemv",
+            "--size", "128", "--size", "256", "--preset", "x60", "--set", "vector.queue_depth=1,2,3,4",
+            "--set", "core.latency.load=2,3,4", "--jobs", "2", "--cache", str(tmp_path), "-q"]
+    env = dict(os.environ, PYTHONPATH=str(root))
+    proc = subprocess.Popen(argv, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    db = tmp_path / "bench.sqlite"
+    done = 0
+    deadline = time.monotonic() + 300
+    while done < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        if db.exists():
+            try:
+                with sqlite3.connect(str(db)) as con:
+                    done = con.execute("SELECT COUNT(*) FROM points").fetchone()[0]
+            except sqlite3.OperationalError:
+                pass
+    assert proc.poll() is None, "the sweep ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert b"interrupted" in err and b"Traceback" not in err
+    with ResultCache(tmp_path) as c:
+        stored = len(c)
+    assert 2 <= stored < 48
+    again = subprocess.run(argv, cwd=root, env=env, capture_output=True, timeout=600)
+    assert again.returncode == 0
+    assert f"48 points, {48 - stored} measured, {stored} from the cache".encode() in again.stderr

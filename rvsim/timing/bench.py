@@ -3,7 +3,7 @@
 A sweep is every kernel x size x preset x parameter-grid point.  A kernel is a built-in name (``rvsim bench
 --list``), an assembly file (sized with ``--defsym N=size``), an ELF executable (given the size as its
 first argument), or, from Python, a callable that builds a program for a size.  ``--set KEY=V1,V2,...``
-sweeps any preset key (``vector.width.arith``, ``memory.l1d.size``, ``core.issue_width`` ...).
+sweeps any preset key (``vector.dlen``, ``memory.l1d.size``, ``core.issue_width`` ...).
 
 Only the kernel's region is timed: the program runs at functional speed with the model off up to its
 ``kernel_begin`` label, on the model up to ``kernel_end``, and functionally again through its self-check
@@ -15,7 +15,7 @@ local:N``).  docs/sweeps.md describes it all.
 
     rvsim bench                                       # the default sweep
     rvsim bench --kernel asm/matmul_rvv_fp32.s --defsym LMUL=4 --size 16 --size 32 --preset x60 \\
-        --set vector.width.arith=128,256,512 --set memory.l1d.size=16K,32K,64K --out points.parquet
+        --set vector.dlen=128,256,512 --set memory.l1d.size=16K,32K,64K --out points.parquet
     rvsim bench --kernel rvv_fp32_blocked --preset ara --size 16 --size 32 --size 64 --plot ara.png
     rvsim bench --dask local:2 ...                    # a LocalCluster of 2 worker processes
     rvsim bench --list
@@ -228,11 +228,18 @@ def _assemble_ahead(jobs_list, store, workers: int) -> None:
                 todo[key] = (path, syms, isa)
     if len(todo) < 4 or workers <= 1:
         return                                      # build() assembles them one by one
-    from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {key: pool.submit(assemble_kernel, *args) for key, args in todo.items()}
-        for key, fut in futures.items():
-            store.put_program(key, fut.result())
+    import multiprocessing
+    keys = list(todo)
+    pool = multiprocessing.get_context().Pool(workers, initializer=_ignore_sigint)
+    try:
+        for key, elf in zip(keys, pool.starmap(assemble_kernel, [todo[k] for k in keys])):
+            store.put_program(key, elf)
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        raise
+    pool.close()
+    pool.join()
 
 
 def builtin_source(name: str, asm: str | None = None) -> AsmSource:
@@ -359,25 +366,46 @@ def parse_grid(items) -> dict[str, list]:
         key, eq, values = item.partition("=")
         key = key.strip()
         if not eq or not key or not values.strip():
-            raise BenchError(f"--set {item!r}: write KEY=VALUE[,VALUE...], e.g. vector.width.arith=128,256")
+            raise BenchError(f"--set {item!r}: write KEY=VALUE[,VALUE...], e.g. vector.dlen=128,256")
         grid[key] = [parse_value(key, v) for v in values.split(",") if v.strip()]
     return grid
 
 
-def apply_settings(cfg: dict, settings: dict) -> dict:
-    """A copy of the preset ``cfg`` with dotted-key settings applied and checked."""
+def preset_data(spec) -> dict:
+    """What a preset itself says (its TOML, before defaults), with its name: settings apply to this, so
+    that a derived default (a pipe width that follows vector.dlen) follows a swept value too."""
+    from .config import PRESET_DIR, TimingConfigError, load_config, tomllib
+    if isinstance(spec, dict):
+        return copy.deepcopy(spec)
+    load_config(spec)                                   # every error message of an unusable preset
+    path = Path(str(spec))
+    if not path.suffix and (PRESET_DIR / f"{spec}.toml").exists():
+        path = PRESET_DIR / f"{spec}.toml"
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:  # pragma: no cover (load_config checked it)
+        raise TimingConfigError(f"{path}: {exc}") from None
+    data.setdefault("name", path.stem)
+    return data
+
+
+def apply_settings(preset, settings: dict) -> dict:
+    """The resolved config of ``preset`` (a name, a path or the TOML data) with dotted-key settings
+    applied, checked like a preset file."""
     from .config import TimingConfigError, parse_config
-    out = copy.deepcopy(cfg)
+    data = preset_data(preset)
     for key, value in settings.items():
         _default_at(key)
-        node = out
+        node = data
         *path, last = key.split(".")
         for part in path:
-            node = node[part]
+            node = node.setdefault(part, {})
         node[last] = value
+    source = data.get("name") or "preset"
+    if settings:
+        source += " with " + ", ".join(f"{k}={v}" for k, v in settings.items())
     try:
-        return parse_config(out, f"{cfg.get('name') or 'preset'} with "
-                                 + ", ".join(f"{k}={v}" for k, v in settings.items()))
+        return parse_config(data, source)
     except TimingConfigError as exc:
         raise BenchError(str(exc)) from None
 
@@ -580,7 +608,7 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
     sources = [make_source(k, asm, isa, size_symbol) for k in kernels]
     presets = list(presets or DEFAULT_PRESETS)
     try:
-        base = {p: load_config(p) for p in presets}
+        base = {p: preset_data(p) for p in presets}
     except TimingConfigError as exc:
         raise BenchError(str(exc)) from None
     grid = dict(grid or {})
@@ -625,21 +653,33 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
 
 # ------------------------------------------------------------------ running a sweep
 
+def _ignore_sigint() -> None:
+    # worker processes: Ctrl-C is the parent's to handle (it stops the pool), not a traceback per worker
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _measure_indexed(item):
+    i, task = item
+    return i, measure(task)
+
+
 def _run_local(todo, jobs, on_result):
     if jobs <= 1:
         for pp in todo:
             on_result(pp, measure(pp.task))
         return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(measure, pp.task): pp for pp in todo}
-        try:
-            for fut in as_completed(futures):
-                on_result(futures[fut], fut.result())
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
+    import multiprocessing
+    pool = multiprocessing.get_context().Pool(jobs, initializer=_ignore_sigint)
+    try:
+        for i, raw in pool.imap_unordered(_measure_indexed, [(i, pp.task) for i, pp in enumerate(todo)]):
+            on_result(todo[i], raw)
+    except BaseException:
+        pool.terminate()            # Ctrl-C or an error: stop the workers now (finished points are stored)
+        pool.join()
+        raise
+    pool.close()
+    pool.join()
 
 
 def dask_client(address: str):
@@ -743,7 +783,7 @@ def sweep(kernels=DEFAULT_KERNELS, sizes=None, presets=DEFAULT_PRESETS, grid=Non
     ``frame=False``, the list of :class:`Point`.
 
     >>> df = sweep(["rvv_fp32_m4", "asm/my_kernel.s", build_fn], sizes=[16, 32], presets=["x60"],
-    ...            grid={"vector.width.arith": [128, 256, 512]}, dask="local:2")   # doctest: +SKIP
+    ...            grid={"vector.dlen": [128, 256, 512]}, dask="local:2")   # doctest: +SKIP
 
     ``grid`` maps dotted preset keys to value lists (or pass the ``--set`` strings through
     :func:`parse_grid`); ``defsym`` maps assembly symbols to value lists.
@@ -982,7 +1022,7 @@ def main_bench(argv) -> int:
     ap.add_argument("--preset", action="append", metavar="PRESET|FILE.toml",
                     help=f"timing presets (default: {' '.join(DEFAULT_PRESETS)})")
     ap.add_argument("--set", action="append", dest="settings", metavar="KEY=V[,V...]",
-                    help="a preset parameter, or a list of values to sweep (vector.width.arith=128,256)")
+                    help="a preset parameter, or a list of values to sweep (vector.dlen=128,256)")
     ap.add_argument("--isa", help="ISA (default: the program's .riscv.attributes / .attribute arch, "
                                   f"else {DEFAULT_ISA})")
     ap.add_argument("--max-insns", type=int, default=None, metavar="N", help="instruction limit per point")
