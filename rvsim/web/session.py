@@ -37,6 +37,8 @@ class Limits:
     max_budget: int = 2_000_000_000
     timeline: int = 200                  # instructions kept for the pipeline view
     max_memory_view: int = 4096          # bytes per memory request
+    history: int = 10_000_000            # instructions of reverse-execution history
+    history_bytes: int = 64 << 20        # host memory the history may take
 
 
 class SessionError(ValueError):
@@ -194,7 +196,10 @@ class WebSession:
         self._wrap_run(m)
         old_bps = list(self.breakpoints)
         self.machine, self.program = m, prog
-        self.debug = DebugSession(m, prog, timing=self.timing, record=True, echo_output=True)
+        self.debug = DebugSession(m, prog, timing=self.timing, record=True, echo_output=True,
+                                  record_limit=self.limits.history)
+        if self.debug.recording and getattr(self.debug, "rev", None) is m:
+            m.record(max_instructions=self.limits.history, max_bytes=self.limits.history_bytes)
         # the debugger quotes source lines: give it the tab's texts, so it never opens a host file
         texts = dict(self.files)
         for _, f, _ in prog.line_table:
