@@ -732,7 +732,7 @@ function wire() {
     if (!app.program) return;
     app.memPrev = null;
     const r = await send("state", {memory: memoryRequest()});
-    if (r.ok) { app.prevState = app.state; app.state = r.state; renderMemory(); }
+    if (r.ok) { app.state.memory = r.state.memory; renderMemory(); }     // the registers' highlights stay
     else setStatus(r.error, true);
   });
   for (const id of ["isa", "env", "preset"]) $(id).onchange = () => {
