@@ -386,7 +386,9 @@ class WebSession:
         if r == "exited":
             out = {"reason": "exit", "exit_code": ev.exit_code,
                    "message": f"program exited with status {ev.exit_code}"}
-        elif r in ("trap", "hang", "history-start", "watchpoint", "ebreak", "stopped"):
+        elif r == "history-start":
+            out = {"reason": "history_start", "message": "reached the start of the recorded history"}
+        elif r in ("trap", "hang", "watchpoint", "ebreak", "stopped"):
             text = " ".join(ln.strip() for ln in ev.lines if ln.strip() and not ln.startswith(("=>", "   ")))
             out = {"reason": r.replace("-", "_"), "message": text or r}
         elif r == "breakpoint":

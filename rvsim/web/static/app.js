@@ -326,7 +326,8 @@ async function motion(cmd, args = {}) {
   const where = r.state && r.state.where ? ` at ${r.state.where.file}:${r.state.where.line}` : "";
   if (!msg) msg = `stopped${where}`;
   else if (stop.reason === "breakpoint") msg = `breakpoint${where}`;
-  if (stop.instructions !== undefined && stop.instructions !== 0) msg += ` (${stop.instructions.toLocaleString()} instructions)`;
+  if (stop.instructions > 0) msg += ` (${stop.instructions.toLocaleString()} instructions)`;
+  else if (stop.instructions < 0) msg += ` (${(-stop.instructions).toLocaleString()} instructions undone)`;
   setStatus(msg, stop.reason === "trap" || stop.reason === "error");
   if (stop.reason === "exit" || stop.reason === "trap" || stop.reason === "error" || stop.reason === "hang")
     appendConsole(`\n[${stop.message}]\n`, "note");
