@@ -298,6 +298,7 @@ def _dispatch(session: WebSession, msg: dict) -> dict:
         "reverse_stepi": lambda: session.reverse_stepi(int(msg.get("n", 1))),
         "reverse_continue": session.reverse_continue,
         "reset": session.reset,
+        "command": lambda: session.command(msg.get("line", ""), budget),
     }
     if cmd not in runs:
         raise SessionError(f"unknown command {cmd!r}")

@@ -211,6 +211,8 @@ class WebSession:
                     except ValueError:
                         text = ""
                 self.debug.info._sources[f] = text.splitlines()
+        info = self.debug.info
+        info.source_lines = lambda f: info._sources.get(f, [])      # never a host file
         self.timeline = []
         self.finished = None
         self.breakpoints = {}
@@ -359,12 +361,13 @@ class WebSession:
         self._budget_hit = False
         self._cmd_start = m.instret
         self.running = True
+        interrupted = False
         try:
             ev = action()
         except DebugError as exc:
             raise SessionError(str(exc)) from None
         except KeyboardInterrupt:         # Stop inside a part the debugger does not guard
-            ev = None
+            ev, interrupted = None, True
         except Exception as exc:   # a SimulationError or a host-environment failure: the tab shows it
             from ..errors import SimulationError
             if not isinstance(exc, (SimulationError, ValueError, OSError)):
@@ -374,6 +377,8 @@ class WebSession:
         finally:
             self.running = False
             self._budget_left = None
+        if ev is None and not interrupted:
+            return self._report({"reason": "none", "message": ""}, None)
         return self._report(self._describe(ev, budget), ev)
 
     def _describe(self, ev, budget) -> dict:
@@ -403,6 +408,50 @@ class WebSession:
     def _report(self, what: dict, ev) -> dict:
         what["instructions"] = self.machine.instret - self._cmd_start
         return {"stop": what, "state": self.state(), "console": self.stdout.take()}
+
+    def command(self, line: str, budget=None) -> dict:
+        """One line of ``rvsim debug``'s command language (print, x, watch, display, info, break,
+        backtrace, list...), as the page's debugger console types it: the text it prints, and for
+        commands that run the program the stop and state as the buttons give."""
+        from ..debug.commands import CommandInterpreter
+        self._need_program()
+        line = str(line)[:2000]
+        word = line.split()[0] if line.split() else ""
+        if word in ("quit", "q", "kill", "file", "source", "shell", "run", "r", "start"):
+            raise SessionError(f"`{word}` is not available in the page (use the buttons)")
+        texts: list[str] = []
+        interp = CommandInterpreter(self.debug, on_text=texts.append)
+        box = {}
+
+        def run():
+            box["result"] = interp.execute(line)
+            return box["result"].event
+
+        out = self._command(run, budget)
+        result = box.get("result")
+        if result is not None:
+            texts += result.lines
+            if result.raw:
+                texts.append(result.raw.rstrip("\n"))
+            if result.event is not None:
+                texts += result.event.lines
+        out["lines"] = texts
+        if result is not None and result.event is None:
+            out.pop("stop", None)               # nothing ran: no stop to report
+        self._sync_breakpoints()
+        out["breakpoints"] = sorted([f, ln] for f, ln in self.breakpoints)
+        return out
+
+    def _sync_breakpoints(self) -> None:
+        """The gutter's breakpoints from the debugger's (a console `break` or `delete` changes them)."""
+        marks = {}
+        for number, bp in self.debug.breakpoints.items():
+            if bp.is_watch or bp.address is None:
+                continue
+            where = self.debug.info.line_at(bp.address)
+            if where is not None:
+                marks[(where[0], where[1])] = number
+        self.breakpoints = marks
 
     # the commands
     def step(self, n: int = 1, budget=None) -> dict:
@@ -487,8 +536,10 @@ class WebSession:
             frames = self.debug.frames(limit=32)
         except Exception:   # unwinding a corrupted stack must not fail a step
             return []
+        # an outer frame is shown at its call (the line of the instruction before the return address),
+        # as backtrace does
         return [{"pc": _hex(f["pc"]), "sp": _hex(f["sp"]), "function": f["function"],
-                 "where": self.where(f["pc"])} for f in frames]
+                 "where": self.where(f["pc"] - (1 if i else 0))} for i, f in enumerate(frames)]
 
     def read_memory(self, follow: str = "sp", count: int = 256) -> dict:
         """Bytes at a register (``sp``, ``a0``...), a label or an address."""

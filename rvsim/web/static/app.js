@@ -334,6 +334,34 @@ async function motion(cmd, args = {}) {
   updateButtons();
 }
 
+async function debuggerCommand(line) {
+  // rvsim debug's command language; commands that run the program report as the buttons do
+  if (settingsKey() !== app.loadedKey) await assembleNow();
+  if (!app.program) { appendConsole("fix the errors first\n", "dbg"); return; }
+  app.running = true; updateButtons();
+  let r;
+  try { r = await send("command", {line, budget: budgetValue(), memory: memoryRequest()}); }
+  catch (e) { app.running = false; updateButtons(); return; }
+  app.running = false;
+  if (r.console) appendConsole(r.console);
+  if (!r.ok) { appendConsole(r.error + "\n", "dbg"); updateButtons(); return; }
+  if (r.lines && r.lines.length) appendConsole(r.lines.join("\n") + "\n", "dbg");
+  if (r.breakpoints) app.breakpoints = new Set(r.breakpoints.map(([f, l]) => `${f}:${l}`));
+  if (r.state && r.stop) showState(r.state);
+  else if (r.state) {                    // nothing ran (print, set var...): keep the last step's highlights
+    const prev = app.prevState;
+    showState(r.state);
+    app.prevState = prev;
+    renderRegs();
+  }
+  if (r.stop) {
+    const where = r.state && r.state.where ? ` at ${r.state.where.file}:${r.state.where.line}` : "";
+    setStatus(r.stop.message || `stopped${where}`, r.stop.reason === "trap" || r.stop.reason === "error");
+  }
+  save();
+  updateButtons();
+}
+
 function budgetValue() {
   const v = parseInt($("budget").value, 10);
   return Number.isFinite(v) && v > 0 ? v : undefined;
@@ -718,6 +746,23 @@ function wire() {
     ev.target.value = "";
     appendConsole(text, "input");
     send("input", {text}).catch(() => {});
+  });
+  const history = [];
+  let histPos = 0;
+  $("gdb-input").addEventListener("keydown", async (ev) => {
+    if (ev.key === "ArrowUp" || ev.key === "ArrowDown") {
+      ev.preventDefault();
+      histPos = Math.max(0, Math.min(history.length, histPos + (ev.key === "ArrowUp" ? -1 : 1)));
+      ev.target.value = history[histPos] || "";
+      return;
+    }
+    if (ev.key !== "Enter") return;
+    const line = ev.target.value.trim();
+    if (!line || app.running) return;
+    history.push(line); histPos = history.length;
+    ev.target.value = "";
+    appendConsole(`(rvsim) ${line}\n`, "dbg");
+    await debuggerCommand(line);
   });
   for (const b of document.querySelectorAll("#tabs button")) {
     b.onclick = () => {
