@@ -522,3 +522,16 @@ def test_debugger_command_line(tab):
     # `list` of a file that is not part of the program reads nothing from the host
     r = tab("command", line="list /etc/passwd:1")
     assert "root" not in json.dumps(r)
+
+
+def test_flood_of_output_is_bounded(tab):
+    """A program that prints without end: the console keeps a bounded amount and says what it dropped."""
+    src = [{"name": "flood.s", "text": "        .globl _start\n_start:\n        li a0, 1\n        la a1, msg\n"
+                                      "        li a2, 4096\n        li a7, 64\n1:      ecall\n        li a0, 1\n"
+                                      "        j 1b\n        .data\nmsg:    .fill 4096, 1, 0x41\n"}]
+    assert tab("load", files=src, isa="rv64gc")["ok"]
+    r = tab("continue", budget=50_000)        # 10 000 writes of 4 KiB
+    assert r["stop"]["reason"] == "budget"
+    shown = r["console"] + "".join(e.get("console", "") for e in tab.events)
+    assert len(shown) < 40 << 20
+    assert "more bytes of output not shown" in shown

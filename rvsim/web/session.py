@@ -46,23 +46,20 @@ class SessionError(ValueError):
 
 
 class ConsoleOut:
-    """The program's stdout/stderr: kept (bounded) until the page fetches it."""
+    """The program's stdout/stderr, kept until the page fetches it (about ten times a second while the
+    program runs); what does not fit in MAX_OUTPUT meanwhile is dropped, and the page is told."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._pending = bytearray()
-        self.total = 0
-        self.truncated = False
+        self._dropped = 0
 
     def write(self, data) -> int:
         data = bytes(data)
         with self._lock:
-            room = MAX_OUTPUT - self.total
-            if room <= 0:
-                self.truncated = True
-            else:
-                self._pending += data[:room]
-                self.total += min(len(data), room)
+            room = MAX_OUTPUT - len(self._pending)
+            self._pending += data[:max(0, room)]
+            self._dropped += max(0, len(data) - max(0, room))
         return len(data)
 
     def flush(self) -> None:
@@ -71,7 +68,11 @@ class ConsoleOut:
     def take(self) -> str:
         with self._lock:
             out, self._pending = bytes(self._pending), bytearray()
-        return out.decode("utf-8", errors="replace")
+            dropped, self._dropped = self._dropped, 0
+        text = out.decode("utf-8", errors="replace")
+        if dropped:
+            text += f"\n[rvsim: {dropped:,} more bytes of output not shown]\n"
+        return text
 
 
 class ConsoleIn:
@@ -333,6 +334,8 @@ class WebSession:
                 if session._budget_left is not None:
                     session._budget_left -= max(m.instret - before, 1)
                 session._drain_trace()
+                if session.debug is not None:
+                    session.debug.take_output()     # the console has it; do not keep a second copy
                 if info.reason is not StopReason.LIMIT:
                     info.instructions = m.instret - start
                     return info

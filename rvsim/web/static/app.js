@@ -394,6 +394,7 @@ function appendConsole(text, cls) {
   if (cls) span.className = cls;
   span.textContent = text;
   c.appendChild(span);
+  while (c.childNodes.length > 2000) c.removeChild(c.firstChild);     // keep the page light
   c.scrollTop = c.scrollHeight;
 }
 
