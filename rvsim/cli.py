@@ -202,9 +202,8 @@ def cmd_debug(args, parser) -> int:
     from .debug.repl import run_debugger
     machine, timing = _machine(args, parser)    # with --timing, stops report cycles too
     source = _load(machine, args.program, args, parser)
-    steps = args.debug_steps or []
     return run_debugger(machine, source, timing=timing, record=not args.no_record, batch=args.batch,
-                        scripts=steps, quiet=args.quiet)
+                        steps=args.debug_steps or [], quiet=args.quiet)
 
 
 def cmd_asm(argv) -> int:

@@ -466,7 +466,7 @@ def test_with_timing_each_stop_reports_cycles(capfd):
 
 
 def test_ctrl_c_during_continue_returns_to_the_prompt():
-    pexpect = pytest.importorskip("pexpect")
+    import pexpect      # in the test extra: the pty is the only way to press Ctrl-C
     env = dict(os.environ, PYTHONPATH=str(HERE.parent))
     child = pexpect.spawn(sys.executable, ["-m", "rvsim", "debug", LOOP], env=env, encoding="utf-8",
                           timeout=30, dimensions=(40, 200))
@@ -510,3 +510,48 @@ def test_the_engine_has_no_terminal_a_web_page_can_drive_it():
     ev = cli.execute("continue").event
     assert ev.finished and ev.exit_code == 120 and ev.output == b"fact(5) = "
     assert cli.execute("quit").quit
+
+
+def test_reverse_next_steps_back_over_a_whole_call(capfd):
+    out = debug(capfd, FACT, "next\nnext\np $a0\nreverse-next\np $a0\nreverse-next\np $a0\n")
+    lines = out.splitlines()
+    assert "$1 = 120" in lines
+    assert lines[lines.index("$1 = 120") + 1] == "11\t        call    fact"
+    assert "$2 = 5" in lines and "$3 = 0" in lines
+
+
+def test_reverse_continue_stops_at_a_watchpoint_going_back(capfd):
+    out = debug(capfd, FACT, "watch counter\ncontinue\ncontinue\nreverse-continue\np counter\np $pc\n")
+    assert "Old value = 0\nNew value = 120" in out
+    assert "Old value = 120\nNew value = 0" in out       # the same store, seen backwards
+    assert "$1 = 0" in out
+
+
+def test_watch_an_address_through_a_cast_and_disassemble_a_range(capfd):
+    syms = fact_symbols()
+    counter = syms["counter"]
+    out = debug(capfd, FACT, f"""
+        watch *(int *){counter:#x}
+        continue
+        p $pc
+        disassemble fact,+6
+        enable once 1
+        info breakpoints
+    """)
+    assert f"Hardware watchpoint 1: *(int *){counter:#x}" in out
+    assert "Old value = 0\nNew value = 120" in out
+    assert f"Dump of assembler code from {syms['fact']:#x} to {syms['fact'] + 6:#x}:" in out
+    assert re.search(r"   0x0*%x <fact>:\taddi?\tsp,sp,-16" % syms["fact"], out)
+    assert re.search(r"1       hw watchpoint   dis  y", out)
+
+
+def test_a_fatal_trap_stops_the_program_for_inspection(capfd):
+    null = str(HERE / "debugger" / "null.s")
+    out = debug(capfd, null, "continue\np $a0\nbacktrace\ncontinue\nreverse-stepi\np $a0\nnext\n")
+    lines = out.splitlines()
+    assert "Program received a trap it cannot handle: load access (tval 0x0)." in lines
+    assert "6\t        lw      t1, 0(t0)" in lines
+    assert "$1 = 7" in lines
+    assert "The program stopped on a trap it cannot handle (load access at pc 0x100b4): look around, " \
+           "or go back with reverse-step / reverse-continue." in lines
+    assert "$2 = 7" in lines and "Continuing." not in lines[lines.index("$1 = 7"):]

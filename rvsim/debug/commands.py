@@ -157,6 +157,10 @@ class CommandInterpreter:
             # the library's own errors on a bad argument: one line, as any other error
             result.error = True
             result.lines.append(str(exc).strip("'\""))
+        except Exception as exc:        # a bug of ours must not end the student's session
+            result.error = True
+            result.lines.append(f"rvsim debug: internal error ({type(exc).__name__}: {exc}); "
+                                "please report it")
         return result
 
     def _execute(self, line: str) -> bool:
@@ -238,6 +242,7 @@ class CommandInterpreter:
         if cmd == "nexti":
             return s.nexti(self._count(rest, cmd))
         if cmd == "continue":
+            s.check_can_run()
             if not rest:
                 self.say("Continuing.")
             return s.cont(self._count(rest, cmd))
@@ -251,7 +256,7 @@ class CommandInterpreter:
                 return s.until("main", advance=True)
             return s.cont()
         if cmd == "finish":
-            return s.finish()
+            return s.finish(announce=self.say)
         if cmd == "until":
             return s.until(rest or None)
         if cmd == "advance":

@@ -147,19 +147,19 @@ def _line_reader(stdin, front):
     return from_pipe
 
 
-def run_debugger(machine, program=None, *, timing=None, record=True, batch=False, scripts=(),
-                 commands=(), quiet=False, stdin=None, out=None) -> int:
-    """The ``rvsim debug`` session: -x scripts and -ex commands first (in order), then the prompt
-    unless --batch.  Returns the exit status (the program's, in batch mode, when it exited)."""
+def run_debugger(machine, program=None, *, timing=None, record=True, batch=False, steps=(),
+                 quiet=False, stdin=None, out=None) -> int:
+    """The ``rvsim debug`` session: ``steps``, the -x scripts and -ex commands as ("x", FILE) and
+    ("ex", COMMAND) in command-line order, then the prompt unless --batch.  Returns the exit status
+    (the program's when it exited, else 0)."""
     session = DebugSession(machine, program, timing=timing, record=record)
-    session._cycles_at_stop = timing.cycles if timing is not None else 0
     front = Frontend(session, out=out)
     if not quiet and not batch:
         front.banner()
     if not batch:
         for line in session._location_lines(machine.pc, True):
             front.say(line)
-    for kind, item in list(scripts) + list(commands):
+    for kind, item in steps:
         if kind == "x":
             try:
                 with open(item, encoding="utf-8") as fh:

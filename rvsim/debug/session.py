@@ -53,6 +53,7 @@ class Breakpoint:
     what: str = ""                 # the location or expression as given
     condition: str | None = None
     temporary: bool = False
+    once: bool = False             # `enable once`: disabled after the next hit
     enabled: bool = True
     hits: int = 0
     ignore: int = 0
@@ -132,6 +133,8 @@ class DebugSession:
         self.finished = False
         self.exit_code = None
         self.start_instret = machine.instret
+        self._instret_at_stop = machine.instret          # the cycle view's interval starts here
+        self._cycles_at_stop = timing.cycles if timing is not None else 0
         self._last_x = ("x", 4, "x")         # x's remembered format, unit and next address
         self._x_next = None
         self._list_next = None
@@ -179,35 +182,16 @@ class DebugSession:
     rev = None
 
     def start_recording(self, limit=10_000_000):
-        """Record from here: with the core's undo log when it has one, else by replay."""
+        """Record from here (the core's undo log) so that the reverse commands work."""
+        if not hasattr(self.m, "record"):
+            self.record_error = "this build of rvsim's core cannot record execution"
+            return
         try:
-            if hasattr(self.m, "record") and hasattr(self.m, "reverse_step"):
-                self.m.record(max_instructions=limit)
-                self.rev = self.m
-                self.replay = False
-            else:
-                from .replay import ReplayHistory
-                self.rev = ReplayHistory(self.m, self, limit)
-                self.rev.record()
-                self.replay = True
+            self.m.record(max_instructions=limit)
+            self.rev = self.m
             self.recording = True
-        except Exception as exc:            # a machine that cannot record: say why, debug on
-            self.rev = None
-            self.record_error = str(exc)
-
-    def _replay_condition(self, pc: int) -> bool:
-        """Whether a breakpoint at pc stops (enabled, condition true), without counting a hit."""
-        for bp in self.breakpoints.values():
-            if bp.is_watch or not bp.enabled or bp.address != pc:
-                continue
-            if not bp.condition:
-                return True
-            try:
-                if self.eval(bp.condition).truth():
-                    return True
-            except DebugError:
-                return True
-        return False
+        except (MemoryError, ValueError, RuntimeError) as exc:   # debug on, without history
+            self.record_error = f"recording failed: {exc}"
 
     # ---------------------------------------------------------------- state snapshots for changes
 
@@ -470,6 +454,9 @@ class DebugSession:
                 return None             # gdb's watch stops when the value changes, not on any store
             old = self._decode_watch(bp, watch[2]) if watch is not None else bp.old
             new = self._watch_value(bp)
+            if getattr(watch, "reverse", False) and watch[0] in ("write", "register"):
+                # going backwards the value changes from what the store wrote to what it overwrote
+                old, new = self._decode_watch(bp, watch[3]), self._decode_watch(bp, watch[2])
             if bp.condition:
                 try:
                     if not self.eval(bp.condition).truth():
@@ -508,11 +495,11 @@ class DebugSession:
         return f"0x{pc:016x} in {name} ()"
 
     def _insn_line(self, pc: int, marker: bool = True) -> str:
-        got = self.info.insn_at(pc)
+        got = self.info.insn_at(pc) if self._readable(pc, 2) else None
         sym = self.info.symbolize(pc)
         label = f"{pc:#x} <{sym}>" if sym else f"{pc:#x}"
         arrow = "=> " if marker and pc == self.m.pc else "   "
-        return f"{arrow}{label}:\t{got[2] if got else '<unreadable>'}"
+        return f"{arrow}{label}:\t{got[2] if got else f'Cannot access memory at address {pc:#x}'}"
 
     def _location_lines(self, pc: int, header: bool, stepi: bool = False) -> list[str]:
         lines = []
@@ -553,15 +540,13 @@ class DebugSession:
             lines.append(f"(exit status {code}, {total})")
         elif info is not None and info.reason is StopReason.TRAP:
             ev.reason = "trap"
-            self.finished = True
-            ev.finished = True
+            self.trapped = info
             lines.append("")
-            lines.append(f"Program terminated with a trap: {info.cause_name} (tval {info.tval:#x}) "
-                         f"at pc {info.pc:#x}.")
-            if info.tval == 0 and info.cause in (1, 5, 7) and info.pc == 0:
+            lines.append(f"Program received a trap it cannot handle: {info.cause_name} "
+                         f"(tval {info.tval:#x}).")
+            if info.pc == 0 and info.cause in (1, 12):
                 lines.append("The program jumped to address 0: did a function return without a caller?")
-            lines.append(self._insn_line(info.pc, marker=False) if self.info.insn_at(info.pc) else "")
-            lines = [ln for ln in lines if ln is not None]
+            lines += self._location_lines(self.m.pc, True, stepi=True)
         elif info is not None and info.reason is StopReason.HANG:
             ev.reason = "hang"
             self.finished = True
@@ -594,7 +579,12 @@ class DebugSession:
         if not ev.finished:
             lines += self._display_lines()
         ev.lines = lines
-        if self.timing is not None:
+        if self.timing is not None and self.m.instret < self._instret_before:
+            # the core's undo log restores mcycle, not the cycle model's totals: no clock going back
+            ev.lines.append(f"(went back {self._instret_before - self.m.instret} instructions; the "
+                            "cycle model's clock does not run backwards)")
+            self._instret_at_stop = self.m.instret
+        elif self.timing is not None:
             now, insns = self.timing.cycles, self.m.instret
             ev.lines.append(f"(cycle {now}: {insns - self._instret_at_stop} instructions, "
                             f"{now - self._cycles_at_stop} cycles since the last stop)")
@@ -606,7 +596,6 @@ class DebugSession:
     _cycles_at_stop = 0
     _instret_at_stop = 0
     wrote_output = False
-    replay = False
     _hit_bp = None
 
     def _mem_changes(self, mem_log):
@@ -634,9 +623,19 @@ class DebugSession:
 
     _instret_before = 0
 
+    trapped = None          # the StopInfo of a trap the program cannot handle (it cannot go on)
+
+    def check_can_run(self):
+        """Raise the reason the program cannot run forward (it exited, or stopped on a fatal trap)."""
+        self._check_running()
+        if self.trapped is not None:
+            raise DebugError(f"The program stopped on a trap it cannot handle ({self.trapped.cause_name} "
+                             f"at pc {self.trapped.pc:#x}): look around, or go back with "
+                             "reverse-step / reverse-continue.")
+
     def _begin(self):
         self._instret_before = self.m.instret
-        self._check_running()
+        self.check_can_run()
         self._pending = []
         self._hit_bp = None
         self._output.clear()
@@ -659,7 +658,9 @@ class DebugSession:
                     del ev.lines[len(pre) + 1]
                 if bp.temporary:
                     del self.breakpoints[bp.number]
-                    self._sync_core_breakpoints()
+                elif bp.once:
+                    bp.enabled = bp.once = False
+                self._sync_core_breakpoints()
                 return ev
         if kind == "watch" and self._watch_hit is not None:
             bp, old, new = self._watch_hit
@@ -676,6 +677,10 @@ class DebugSession:
             ev = self._make_event("watchpoint", info if info is not None and info.reason in (
                 StopReason.EXIT, StopReason.TRAP) else None, before, mem_log, header=True, pre_lines=lines)
             ev.breakpoint = bp.number
+            if bp.temporary:
+                self._remove(bp)
+            elif bp.once:
+                bp.enabled = bp.once = False
             return ev
         if kind in ("machine",) and info is not None and info.reason is not StopReason.LIMIT:
             return self._make_event("stopped", info, before, mem_log, header=True, pre_lines=pre)
@@ -775,11 +780,17 @@ class DebugSession:
             raise DebugError("\"finish\" not meaningful in the outermost frame.")
         return frames[1]["pc"], frames[1]["sp"]
 
-    def finish(self) -> StopEvent:
-        self._check_running()
+    def finish(self, announce=None) -> StopEvent:
+        """Run until the current function returns.  ``announce(text)``, when given, receives the
+        "Run till exit from ..." line before the program runs (so it precedes the program's output);
+        otherwise the line starts the event."""
+        self.check_can_run()
         ret_pc, caller_sp = self._caller()
         head = ["Run till exit from #0  " + self._frame_line(self.m.pc, with_addr=
                                                                 not self.info.is_line_start(self.m.pc))]
+        if announce is not None:
+            announce(head[0])
+            head = []
         before = self._begin()
         mem_log = []
         while True:
@@ -850,6 +861,7 @@ class DebugSession:
         self._need_reverse()
         if self.finished:
             self.finished = False
+        self.trapped = None
         before = self._begin()
         self._reverse_note()
         info = None
@@ -870,6 +882,7 @@ class DebugSession:
     def reverse_step(self, n: int = 1, over_calls: bool = False) -> StopEvent:
         self._need_reverse()
         self.finished = False
+        self.trapped = None
         before = self._begin()
         self._reverse_note()
         info = None
@@ -881,12 +894,11 @@ class DebugSession:
                 if info.reason.name == "HISTORY_START":
                     return self._reverse_event(info, before)
                 pc = self.m.pc
-                got = self.info.insn_at(pc)
+                got = self.info.word_at(pc)
                 transfer = call_or_return(got[0]) if got else None
                 if over_calls:
-                    if transfer == "ret" and self.info.function_at(pc) != self.info.function_at(
-                            self._pc_after(pc)):
-                        depth += 1       # came back into a callee: keep going to its call
+                    if transfer == "ret":
+                        depth += 1       # went back into a callee (at its ret): on to its call
                         continue
                     if transfer == "call" and depth > 0:
                         depth -= 1
@@ -901,15 +913,13 @@ class DebugSession:
                     break
         return self._reverse_event(info, before)
 
-    def _pc_after(self, pc):
-        return pc    # the function test above compares the callee with itself when unknown
-
     def reverse_next(self, n: int = 1) -> StopEvent:
         return self.reverse_step(n, over_calls=True)
 
     def reverse_finish(self) -> StopEvent:
         self._need_reverse()
         self.finished = False
+        self.trapped = None
         func = self.info.function_at(self.m.pc)
         head = ["Run back to call of #0  " + self._frame_line(self.m.pc)]
         before = self._begin()
@@ -920,7 +930,7 @@ class DebugSession:
             info = self._reverse_one()
             if info.reason.name == "HISTORY_START":
                 return self._reverse_event(info, before)
-            got = self.info.insn_at(self.m.pc)
+            got = self.info.word_at(self.m.pc)
             transfer = call_or_return(got[0]) if got else None
             if transfer == "ret":
                 depth += 1
@@ -935,6 +945,7 @@ class DebugSession:
     def reverse_continue(self) -> StopEvent:
         self._need_reverse()
         self.finished = False
+        self.trapped = None
         before = self._begin()
         self._reverse_note()
         self._sync_core_breakpoints()
@@ -1222,7 +1233,7 @@ class DebugSession:
         if fmt == "i":
             lines = []
             for _ in range(count):
-                got = self.info.insn_at(addr)
+                got = self.info.insn_at(addr) if self._readable(addr, 2) else None
                 if got is None:
                     raise DebugError(f"Cannot access memory at address {addr:#x}")
                 lines.append(self._insn_line(addr))
@@ -1455,6 +1466,7 @@ class DebugSession:
                 if n in self.breakpoints:
                     self.breakpoints[n].enabled = True
                     self.breakpoints[n].temporary = mode == "delete"
+                    self.breakpoints[n].once = mode == "once"
             self._sync_core_breakpoints()
             return []
         out = []
@@ -1513,7 +1525,7 @@ class DebugSession:
             return ["No watchpoints." if watch_only else "No breakpoints or watchpoints."]
         lines = ["Num     Type            Disp Enb Address            What"]
         for bp in bps:
-            disp = "del " if bp.temporary else "keep"
+            disp = "del " if bp.temporary else "dis " if bp.once else "keep"
             enb = "y" if bp.enabled else "n"
             if bp.is_watch:
                 kind = {"watchpoint": "hw watchpoint", "read watchpoint": "read watchpoint",
