@@ -169,6 +169,8 @@ def cmd_run(args, parser) -> int:
         if info.reason is StopReason.TRAP and info.cause in (1, 5, 7, 0, 4, 6):
             what += f" (address {info.tval:#x})"
         insn = _describe_insn(machine, info.pc)
+        if getattr(machine.env, "output_mid_line", False) and sys.stdout.isatty() and sys.stderr.isatty():
+            sys.stderr.write("\n")                   # not on the line the program's output left open
         sys.stderr.write(f"rvsim: {what} at pc {info.pc:#x}" + (f": {insn}" if insn else "") + "\n")
         from .explain import explain_stop            # source line and a sentence on the likely cause
         for line in explain_stop(machine, info, source):

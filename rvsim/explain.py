@@ -34,6 +34,15 @@ def _in_code(prog, addr: int) -> bool:
                                     for sec in prog.sections)
 
 
+def _exit_call(machine) -> str:
+    tool = getattr(machine.env, "tool", "")
+    if tool == "rars":
+        return "li a7, 10 then ecall"
+    if tool == "venus":
+        return "li a0, 10 then ecall"
+    return "li a7, 93 then ecall; RARS and Venus programs: run with --env rars or --env venus"
+
+
 def explain_stop(machine, info, prog=None) -> list[str]:
     """Lines to print after the one-line stop message of ``rvsim run``: ``in FILE:LINE: text`` and a
     hint.  ``prog`` is the assembled rvsim.asm.Program (None for an ELF input)."""
@@ -57,7 +66,7 @@ def explain_stop(machine, info, prog=None) -> list[str]:
                      f"({why})")
     elif (cause in FETCH_CAUSES or cause == ILLEGAL_INSTRUCTION) and past_end:
         lines.append("hint: the program ran past the end of your code: end it with an exit system call "
-                     "(li a7, 93 and ecall; li a7, 10 and ecall with --env rars) or `ret` from main")
+                     f"({_exit_call(machine)}) or `ret` from main")
     elif cause in LOAD_CAUSES + STORE_CAUSES:
         access = "load" if cause in LOAD_CAUSES else "store"
         if cause in (4, 6):

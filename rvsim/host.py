@@ -68,6 +68,33 @@ def host_path_under(allow_dir: Path | None, guest_path: str) -> Path | None:
     return path
 
 
+class _TextAsBinary:
+    """The byte-stream face of a text stream that has no ``.buffer`` (Jupyter's and doctest's
+    sys.stdout): the guest's bytes are decoded as UTF-8 on the way out, input encoded on the way in."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, data) -> int:
+        self.stream.write(bytes(data).decode("utf-8", "replace"))
+        return len(data)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def read(self, n: int = -1) -> bytes:
+        return self.stream.read(n).encode()
+
+    def readline(self, n: int = -1) -> bytes:
+        return self.stream.readline(n).encode()
+
+
+def binary_stream(stream):
+    """``stream.buffer`` (the bytes under a text stream), or an adapter when there is none."""
+    buffer = getattr(stream, "buffer", None)
+    return buffer if buffer is not None else _TextAsBinary(stream)
+
+
 def _neg(err: int) -> int:
     return (-err) & (2**64 - 1)
 
@@ -101,14 +128,15 @@ class LinuxEnvironment(HostEnvironment):
 
     def __init__(self, *, stdin=None, stdout=None, stderr=None, allow_dir=None, deterministic=True,
                  seed: int = 0, warn=None):
-        self.stdin = stdin if stdin is not None else sys.stdin.buffer
-        self.stdout = stdout if stdout is not None else sys.stdout.buffer
-        self.stderr = stderr if stderr is not None else sys.stderr.buffer
+        self.stdin = stdin if stdin is not None else binary_stream(sys.stdin)
+        self.stdout = stdout if stdout is not None else binary_stream(sys.stdout)
+        self.stderr = stderr if stderr is not None else binary_stream(sys.stderr)
         self.allow_dir = Path(allow_dir).resolve() if allow_dir else None
         self.deterministic = deterministic
         self._random = random.Random(seed)
         self._warned: set[int] = set()
         self._hinted = False
+        self.output_mid_line = False     # the program's console output so far does not end a line
         self._warn = warn or (lambda msg: print(f"rvsim: {msg}", file=sys.stderr))
         self.fds: dict[int, _OpenFile] = {}
         for fd, stream, readable in ((0, self.stdin, True), (1, self.stdout, False), (2, self.stderr, False)):
@@ -401,6 +429,8 @@ class LinuxEnvironment(HostEnvironment):
             f.stream.write(data)
             if not f.owned:             # the host's stdout/stderr: the guest sees its output at once
                 f.stream.flush()
+                if data:
+                    self.output_mid_line = not data.endswith(b"\n")
         except BrokenPipeError:
             return _neg(errno.EPIPE)
         except OSError as exc:
@@ -621,7 +651,7 @@ class HtifEnvironment(HostEnvironment):
     def __init__(self, tohost: int, fromhost: int | None, stdout=None):
         self.tohost = tohost
         self.fromhost = fromhost
-        self.stdout = stdout if stdout is not None else sys.stdout.buffer
+        self.stdout = stdout if stdout is not None else binary_stream(sys.stdout)
 
     def htif(self, machine, value: int) -> int | None:
         machine.write(self.tohost, bytes(8))
@@ -679,9 +709,9 @@ class SemihostEnvironment(HostEnvironment):
     def __init__(self, *, stdin=None, stdout=None, stderr=None, allow_dir=None, deterministic=True,
                  warn=None):
         self.argv: list[str] = []                 # the command line: set by the loader (attach)
-        self.stdin = stdin if stdin is not None else sys.stdin.buffer
-        self.stdout = stdout if stdout is not None else sys.stdout.buffer
-        self.stderr = stderr if stderr is not None else sys.stderr.buffer
+        self.stdin = stdin if stdin is not None else binary_stream(sys.stdin)
+        self.stdout = stdout if stdout is not None else binary_stream(sys.stdout)
+        self.stderr = stderr if stderr is not None else binary_stream(sys.stderr)
         self.allow_dir = Path(allow_dir).resolve() if allow_dir else None
         self.deterministic = deterministic
         self._warn = warn or (lambda msg: print(f"rvsim: {msg}", file=sys.stderr))

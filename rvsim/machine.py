@@ -380,7 +380,7 @@ class Machine(VectorViews, HistoryMixin):
         addresses to source lines).  Raises :class:`rvsim.asm.AsmError` listing every error.
 
         >>> m = Machine("rv64gc", env="rars")
-        >>> prog = m.load_asm("main: li a0, 7\n ret\n")
+        >>> prog = m.load_asm("main: li a0, 7\\n ret\\n")
         >>> m.run().exit_code
         7
         """

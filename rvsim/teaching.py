@@ -120,8 +120,11 @@ class _ConsoleCalls(LinuxEnvironment):
         self._unknown_warned: set[int] = set()
 
     def out(self, text: str | bytes) -> None:
-        self.stdout.write(text.encode() if isinstance(text, str) else text)
+        data = text.encode() if isinstance(text, str) else text
+        self.stdout.write(data)
         self.stdout.flush()            # a prompt appears before the program waits for input
+        if data:
+            self.output_mid_line = not data.endswith(b"\n")
 
     def read_line(self) -> bytes:
         """One line of input including its newline (none at end of input)."""

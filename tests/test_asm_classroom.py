@@ -233,3 +233,21 @@ def test_rars_eqv_of_a_whole_instruction_using_an_earlier_eqv():
     prog = assemble(".eqv CTR t2\n.eqv CLEAR_CTR add CTR, zero, zero\n_start:\n  CLEAR_CTR\n", march="rv64g")
     assert prog.section(".text").data == assemble("_start: add t2, zero, zero\n", march="rv64g") \
         .section(".text").data
+
+
+def test_rvsim_asm_prints_warnings_and_still_writes_the_program(tmp_path):
+    src = tmp_path / "d.s"
+    src.write_text('.data\nmsg: .asciiz "ab"\nval: .word 7\n.text\n_start: nop\n')
+    out = tmp_path / "d.elf"
+    r = subprocess.run([sys.executable, "-m", "rvsim", "asm", str(src), "-o", str(out)], capture_output=True,
+                       cwd=ROOT)
+    assert r.returncode == 0 and out.exists()
+    assert f"{src}:3:6: warning: misaligned .word".encode() in r.stderr
+
+
+@pytest.mark.parametrize("label", ["0x10", "0b", "0b1"])
+def test_a_number_that_is_not_a_numeric_label_is_an_error_not_a_crash(label):
+    # found by test_asm_errors' garbage property (`0b:` raised ValueError from the parser)
+    with pytest.raises(AsmError) as e:
+        assemble(f"nop\n{label}: nop\n")
+    assert f"`{label}` is not a label name" in str(e.value) and e.value.diagnostics[0].line == 2

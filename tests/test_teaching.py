@@ -508,3 +508,36 @@ def test_rars_environment_falls_back_to_linux_calls():
 def test_cli_teach_keeps_the_isa_of_a_compiled_elf():
     r = rvsim("run", "--teach", ROOT / "tests" / "programs" / "bin" / "exit_code.elf")
     assert r.returncode == 42, r.stderr
+
+
+def test_environments_work_where_sys_stdout_has_no_buffer(monkeypatch):
+    """Jupyter's and doctest's sys.stdout are text streams without .buffer."""
+    captured = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", captured)
+    for env in ("linux", "rars"):
+        m = Machine("rv64gc", env=env)
+        m.load_asm('main: li a7, 64\n li a0, 1\n la a1, s\n li a2, 3\n ecall\n li a0, 0\n ret\n'
+                   '.data\ns: .ascii "ok\\n"\n')
+        assert m.run(100).exit_code == 0
+    assert captured.getvalue() == "ok\nok\n"
+
+
+def test_environments_know_when_output_left_a_line_open():
+    from rvsim.host import LinuxEnvironment
+    for env_cls, src in ((RarsEnvironment, "main: li a7, 1\n li a0, 5\n ecall\n li a0, 0\n ret\n"),
+                         (LinuxEnvironment, 'main: li a7, 64\n li a0, 1\n la a1, s\n li a2, 2\n ecall\n'
+                                            ' li a0, 0\n ret\n.data\ns: .ascii "ab"\n')):
+        env = env_cls(stdout=io.BytesIO(), stdin=io.BytesIO())
+        m = Machine("rv64gc", env=env)
+        m.load_asm(src)
+        m.run(100)
+        assert env.output_mid_line
+    info, out, _ = run_asm("main: li a7, 11\n li a0, 10\n ecall\n li a0, 0\n ret\n", RarsEnvironment)
+    assert out == "\n"
+
+
+def test_cli_past_the_end_hint_names_the_environments_exit_call(tmp_path):
+    src = tmp_path / "v.s"
+    src.write_text("main:\n  addi a0 x0 1\n  addi a1 x0 5\n  ecall\n")
+    r = rvsim("run", "--env", "venus", src)
+    assert r.stdout == b"5" and b"li a0, 10 then ecall" in r.stderr

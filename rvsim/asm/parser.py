@@ -201,6 +201,8 @@ class _ToStatements(Transformer):
         return _Label(str(name), name.line)
 
     def num_label(self, num):
+        if not num.isdigit():           # `0x10:`, `0b:` (GNU as rejects them too)
+            raise _BadLabel(num)
         return _Label(("N", int(num)), num.line)
 
     def insn_noargs(self, name):
@@ -310,6 +312,14 @@ def _lark_positions() -> Lark:
                 maybe_placeholders=True)
 
 
+class _BadLabel(Exception):
+    """A number that is not a numeric label (``0x10:``), raised while parsing."""
+
+    def __init__(self, token):
+        super().__init__(str(token))
+        self.token = token
+
+
 class ParseError(Exception):
     def __init__(self, line_index: int, column: int, message: str, hint: str = ""):
         super().__init__(message)
@@ -351,6 +361,11 @@ def parse_lark(lines: list[str]) -> list[list[Stmt]]:
     text = "\n".join(lines) + "\n"
     try:
         result = _lark().parse(text)
+    except _BadLabel as e:
+        idx = min(e.token.line - 1, len(lines) - 1)
+        raise ParseError(idx, e.token.column, f"`{e.token}` is not a label name",
+                         "numeric labels are decimal digits (`1:`); names start with a letter, `_`, "
+                         "`.` or `$`") from None
     except UnexpectedEOF:
         raise ParseError(len(lines) - 1, len(lines[-1]) + 1, "unexpected end of input") from None
     except UnexpectedInput as e:
