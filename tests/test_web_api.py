@@ -298,7 +298,9 @@ def test_trap_is_reported(tab):
     assert tab("load", files=src, isa="rv64gc")["ok"]
     r = tab("continue")
     assert r["stop"]["reason"] == "trap" and "load access" in r["stop"]["message"]
-    assert r["state"]["finished"]["reason"] == "trap"
+    assert r["state"]["where"]["line"] == 3          # stopped there, for inspection
+    r = tab("continue")
+    assert not r["ok"] and "trap" in r["error"]
 
 
 def test_vector_state(tab):

@@ -396,9 +396,14 @@ class WebSession:
                    "message": f"program exited with status {ev.exit_code}"}
         elif r == "history-start":
             out = {"reason": "history_start", "message": "reached the start of the recorded history"}
-        elif r in ("trap", "hang", "watchpoint", "ebreak", "stopped"):
-            text = " ".join(ln.strip() for ln in ev.lines if ln.strip() and not ln.startswith(("=>", "   ")))
-            out = {"reason": r.replace("-", "_"), "message": text or r}
+        elif r == "watchpoint":
+            text = "; ".join(ln.strip() for ln in ev.lines if ln.strip().startswith(
+                ("Hardware", "Watchpoint", "Old value", "New value", "Value")))
+            out = {"reason": r, "message": text or r}
+        elif r in ("trap", "hang", "ebreak", "stopped"):
+            # the debugger's first sentence (the location follows in the page itself)
+            text = next((ln.strip() for ln in ev.lines if ln.strip()), r)
+            out = {"reason": r, "message": text}
         elif r == "breakpoint":
             out = {"reason": "breakpoint", "message": "breakpoint", "number": ev.breakpoint}
         else:
