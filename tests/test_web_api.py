@@ -102,7 +102,7 @@ def test_other_origins_are_refused(client, config):
 
 
 def test_websocket_refusals(client, config):
-    for url, headers in ((f"/ws", {}), (f"/ws?token=nope", {}),
+    for url, headers in (("/ws", {}), ("/ws?token=nope", {}),
                          (f"/ws?token={config.token}", {"Origin": "http://evil.example"})):
         with pytest.raises(WebSocketDisconnect) as exc:
             with client.websocket_connect(url, headers=headers) as ws:
@@ -342,7 +342,6 @@ def test_timing_preset_matches_rvsim_run(tab, tmp_path):
 
 
 def test_user_toml_preset(tab):
-    toml = '[core]\nname = "mine"\n'
     r = tab("load", files=SUM, preset='name = "mine"\n')
     assert r["ok"] and r["program"]["timing"] == "mine", r
 
