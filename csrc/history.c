@@ -481,11 +481,10 @@ static void check_reg_entries(rv_machine *m, uint64_t from, uint64_t pc)
     }
 }
 
-/* The step in flight (classes F and FULL, and traps) is complete: log what changed and push it. */
-void rv_hist_commit(rv_machine *m, unsigned flags)
+/* Log what the step in flight (classes F and FULL, and traps) changed. */
+static void log_step_changes(rv_machine *m)
 {
     rv_history *hs = m->hist;
-    uint64_t from = hs->ehead;
     fold_host_fflags(m);
     if (hs->s_full) {
         diff_words(m, &hs->s_hart, &m->h, sizeof m->h, RV_HE_HART, HART_OFF(instret));
@@ -502,6 +501,33 @@ void rv_hist_commit(rv_machine *m, unsigned flags)
                 log_entry(hs, RV_HE_HART, hs->s_off[i], &hs->s_old[i], 8);
         }
     }
+}
+
+/* A trap stopped run() for the host: not a step of its own (it used no budget), so what it and the
+   faulting instruction changed (the trap CSRs; a vector access's elements before the fault) belongs
+   to the step before, like the host's own changes that follow. */
+void rv_hist_attach_step(rv_machine *m)
+{
+    rv_history *hs = m->hist;
+    log_step_changes(m);
+    if (hs->lost) {
+        rv_hist_lost(hs);
+        return;
+    }
+    if (hs->rhead == hs->rtail) {
+        hs->ehead = hs->ecommit;    /* nothing before it to undo */
+        return;
+    }
+    hs->rec[(hs->rhead - 1) & (hs->rcap - 1)].nextra += (uint32_t)(hs->ehead - hs->ecommit);
+    hs->ecommit = hs->ehead;
+}
+
+/* The step in flight (classes F and FULL, and traps) is complete: log what changed and push it. */
+void rv_hist_commit(rv_machine *m, unsigned flags)
+{
+    rv_history *hs = m->hist;
+    uint64_t from = hs->ehead;
+    log_step_changes(m);
     if (hs->lost) {
         rv_hist_lost(hs);
         return;
@@ -1034,6 +1060,12 @@ int rv_watch_hit_info(rv_machine *m, rv_watch_hit *hit, uint8_t *old_bytes, uint
     if (!hs || !hs->hit)
         return -1;
     *hit = hs->hitinfo;
+    if (!hit->reverse && hit->access == RV_WATCH_WRITE && hit->kind != RV_WATCH_REGISTER) {
+        /* written going forwards (by an instruction or the host): the new value is what memory holds */
+        uint64_t a = hit->addr, n = clip(m, &a, hit->size);
+        if (n)
+            memcpy(hs->hit_new + (a - hit->addr), m->mem + (a - m->cfg.mem_base), n);
+    }
     memcpy(old_bytes, hs->hit_old, RV_WATCH_MAX_SIZE);
     memcpy(new_bytes, hs->hit_new, RV_WATCH_MAX_SIZE);
     return 0;

@@ -85,6 +85,7 @@ void rv_hist_make_room(rv_history *hs);
 void rv_hist_lost(rv_history *hs);
 void rv_hist_capture(rv_machine *m, const rv_insn_t *e, unsigned cls);
 void rv_hist_commit(rv_machine *m, unsigned flags);
+void rv_hist_attach_step(rv_machine *m);
 void rv_hist_trap_begin(rv_machine *m, unsigned cls);
 void rv_hist_check_mem_watches(rv_machine *m, uint64_t pc);
 void rv_hist_read_at(rv_machine *m, uint64_t addr, uint64_t size, uint64_t pc);

@@ -102,7 +102,7 @@ def test_other_origins_are_refused(client, config):
 
 
 def test_websocket_refusals(client, config):
-    for url, headers in ((f"/ws", {}), (f"/ws?token=nope", {}),
+    for url, headers in (("/ws", {}), ("/ws?token=nope", {}),
                          (f"/ws?token={config.token}", {"Origin": "http://evil.example"})):
         with pytest.raises(WebSocketDisconnect) as exc:
             with client.websocket_connect(url, headers=headers) as ws:
@@ -262,7 +262,7 @@ def test_step_over_and_out(tab):
     # line 21 is first reached when fact(1) has returned into fact(2): fact(2..5) and _start are live
     r = tab("until", file="factorial.s", line=21)
     frames = [(f["function"], f["where"]["line"]) for f in r["state"]["stack"]]
-    assert frames == [("fact", 21), ("fact", 21), ("fact", 21), ("fact", 21), ("_start", 8)]
+    assert frames == [("fact", 21), ("fact", 20), ("fact", 20), ("fact", 20), ("_start", 7)]
     r = tab("finish")           # fact(2) returns 2! into fact(3)
     assert r["state"]["where"]["line"] == 21 and int(r["state"]["x"][10], 16) == 2
     assert len(r["state"]["stack"]) == 4
@@ -298,7 +298,9 @@ def test_trap_is_reported(tab):
     assert tab("load", files=src, isa="rv64gc")["ok"]
     r = tab("continue")
     assert r["stop"]["reason"] == "trap" and "load access" in r["stop"]["message"]
-    assert r["state"]["finished"]["reason"] == "trap"
+    assert r["state"]["where"]["line"] == 3          # stopped there, for inspection
+    r = tab("continue")
+    assert not r["ok"] and "trap" in r["error"]
 
 
 def test_vector_state(tab):
@@ -340,7 +342,6 @@ def test_timing_preset_matches_rvsim_run(tab, tmp_path):
 
 
 def test_user_toml_preset(tab):
-    toml = '[core]\nname = "mine"\n'
     r = tab("load", files=SUM, preset='name = "mine"\n')
     assert r["ok"] and r["program"]["timing"] == "mine", r
 
@@ -495,3 +496,43 @@ def test_host_warning():
     from rvsim.web.server import is_loopback
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5") and not is_loopback("lab-pc")
+
+
+def test_debugger_command_line(tab):
+    """rvsim debug's command language from the page's debugger console."""
+    assert tab("load", files=SUM)["ok"]
+    r = tab("command", line="break 15")
+    assert r["lines"] == ["Breakpoint 1 at 0x100f8: file sum_array.s, line 15."] or \
+        r["lines"][0].startswith("Breakpoint 1 at ")
+    assert r["breakpoints"] == [["sum_array.s", 15]] and "stop" not in r
+    r = tab("command", line="continue")
+    assert r["stop"]["reason"] == "breakpoint" and r["state"]["where"]["line"] == 15
+    assert tab("command", line="print/x $t2")["lines"] == ["$1 = 0x3"]
+    assert tab("command", line="x/4dw array")["lines"][0].endswith("3\t1\t4\t1")
+    r = tab("command", line="watch $a0")
+    r = tab("command", line="continue")
+    assert r["stop"]["reason"] == "watchpoint" and "New value = 3" in r["lines"]
+    r = tab("command", line="set var $a0 = 7")
+    assert int(r["state"]["x"][10], 16) == 7
+    r = tab("command", line="delete")
+    assert r["breakpoints"] == []
+    assert "Undefined command" in tab("command", line="frobnicate")["lines"][0]
+    for word in ("quit", "shell ls", "source /etc/passwd"):
+        r = tab("command", line=word)
+        assert not r["ok"] and "not available" in r["error"]
+    # `list` of a file that is not part of the program reads nothing from the host
+    r = tab("command", line="list /etc/passwd:1")
+    assert "root" not in json.dumps(r)
+
+
+def test_flood_of_output_is_bounded(tab):
+    """A program that prints without end: the console keeps a bounded amount and says what it dropped."""
+    src = [{"name": "flood.s", "text": "        .globl _start\n_start:\n        li a0, 1\n        la a1, msg\n"
+                                      "        li a2, 4096\n        li a7, 64\n1:      ecall\n        li a0, 1\n"
+                                      "        j 1b\n        .data\nmsg:    .fill 4096, 1, 0x41\n"}]
+    assert tab("load", files=src, isa="rv64gc")["ok"]
+    r = tab("continue", budget=50_000)        # 10 000 writes of 4 KiB
+    assert r["stop"]["reason"] == "budget"
+    shown = r["console"] + "".join(e.get("console", "") for e in tab.events)
+    assert len(shown) < 40 << 20
+    assert "more bytes of output not shown" in shown

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -184,6 +183,12 @@ def test_breakpoint_by_gutter_click_and_continue(page):
     d.find_element(By.CSS_SELECTOR, '#tabs button[data-panel="stack"]').click()
     frames = [li.text.split()[0] for li in d.find_elements(By.CSS_SELECTOR, "#stack li")]
     assert frames == ["fact"] * 5 + ["_start"]
+    # the debugger console: rvsim debug's commands
+    gdb = d.find_element(By.ID, "gdb-input")
+    gdb.send_keys("print $a0\n")
+    wait_for(d, lambda d: "$1 = 1" in d.find_element(By.ID, "console").text)
+    gdb.send_keys("bt\n")
+    wait_for(d, lambda d: "#5  " in d.find_element(By.ID, "console").text)
     shot(d, "breakpoint")
     d.find_element(By.CSS_SELECTOR, '#gutter .gl[data-line="24"]').click()     # off again
     wait_for(d, lambda d: "breakpoint" not in d.find_element(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -298,6 +298,7 @@ def _dispatch(session: WebSession, msg: dict) -> dict:
         "reverse_stepi": lambda: session.reverse_stepi(int(msg.get("n", 1))),
         "reverse_continue": session.reverse_continue,
         "reset": session.reset,
+        "command": lambda: session.command(msg.get("line", ""), budget),
     }
     if cmd not in runs:
         raise SessionError(f"unknown command {cmd!r}")

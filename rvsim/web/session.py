@@ -37,6 +37,8 @@ class Limits:
     max_budget: int = 2_000_000_000
     timeline: int = 200                  # instructions kept for the pipeline view
     max_memory_view: int = 4096          # bytes per memory request
+    history: int = 10_000_000            # instructions of reverse-execution history
+    history_bytes: int = 64 << 20        # host memory the history may take
 
 
 class SessionError(ValueError):
@@ -44,23 +46,20 @@ class SessionError(ValueError):
 
 
 class ConsoleOut:
-    """The program's stdout/stderr: kept (bounded) until the page fetches it."""
+    """The program's stdout/stderr, kept until the page fetches it (about ten times a second while the
+    program runs); what does not fit in MAX_OUTPUT meanwhile is dropped, and the page is told."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._pending = bytearray()
-        self.total = 0
-        self.truncated = False
+        self._dropped = 0
 
     def write(self, data) -> int:
         data = bytes(data)
         with self._lock:
-            room = MAX_OUTPUT - self.total
-            if room <= 0:
-                self.truncated = True
-            else:
-                self._pending += data[:room]
-                self.total += min(len(data), room)
+            room = MAX_OUTPUT - len(self._pending)
+            self._pending += data[:max(0, room)]
+            self._dropped += max(0, len(data) - max(0, room))
         return len(data)
 
     def flush(self) -> None:
@@ -69,7 +68,11 @@ class ConsoleOut:
     def take(self) -> str:
         with self._lock:
             out, self._pending = bytes(self._pending), bytearray()
-        return out.decode("utf-8", errors="replace")
+            dropped, self._dropped = self._dropped, 0
+        text = out.decode("utf-8", errors="replace")
+        if dropped:
+            text += f"\n[rvsim: {dropped:,} more bytes of output not shown]\n"
+        return text
 
 
 class ConsoleIn:
@@ -194,7 +197,10 @@ class WebSession:
         self._wrap_run(m)
         old_bps = list(self.breakpoints)
         self.machine, self.program = m, prog
-        self.debug = DebugSession(m, prog, timing=self.timing, record=True, echo_output=True)
+        self.debug = DebugSession(m, prog, timing=self.timing, record=True, echo_output=True,
+                                  record_limit=self.limits.history)
+        if self.debug.recording and getattr(self.debug, "rev", None) is m:
+            m.record(max_instructions=self.limits.history, max_bytes=self.limits.history_bytes)
         # the debugger quotes source lines: give it the tab's texts, so it never opens a host file
         texts = dict(self.files)
         for _, f, _ in prog.line_table:
@@ -206,6 +212,8 @@ class WebSession:
                     except ValueError:
                         text = ""
                 self.debug.info._sources[f] = text.splitlines()
+        info = self.debug.info
+        info.source_lines = lambda f: info._sources.get(f, [])      # never a host file
         self.timeline = []
         self.finished = None
         self.breakpoints = {}
@@ -326,6 +334,8 @@ class WebSession:
                 if session._budget_left is not None:
                     session._budget_left -= max(m.instret - before, 1)
                 session._drain_trace()
+                if session.debug is not None:
+                    session.debug.take_output()     # the console has it; do not keep a second copy
                 if info.reason is not StopReason.LIMIT:
                     info.instructions = m.instret - start
                     return info
@@ -354,12 +364,13 @@ class WebSession:
         self._budget_hit = False
         self._cmd_start = m.instret
         self.running = True
+        interrupted = False
         try:
             ev = action()
         except DebugError as exc:
             raise SessionError(str(exc)) from None
         except KeyboardInterrupt:         # Stop inside a part the debugger does not guard
-            ev = None
+            ev, interrupted = None, True
         except Exception as exc:   # a SimulationError or a host-environment failure: the tab shows it
             from ..errors import SimulationError
             if not isinstance(exc, (SimulationError, ValueError, OSError)):
@@ -369,6 +380,8 @@ class WebSession:
         finally:
             self.running = False
             self._budget_left = None
+        if ev is None and not interrupted:
+            return self._report({"reason": "none", "message": ""}, None)
         return self._report(self._describe(ev, budget), ev)
 
     def _describe(self, ev, budget) -> dict:
@@ -381,9 +394,16 @@ class WebSession:
         if r == "exited":
             out = {"reason": "exit", "exit_code": ev.exit_code,
                    "message": f"program exited with status {ev.exit_code}"}
-        elif r in ("trap", "hang", "history-start", "watchpoint", "ebreak", "stopped"):
-            text = " ".join(ln.strip() for ln in ev.lines if ln.strip() and not ln.startswith(("=>", "   ")))
-            out = {"reason": r.replace("-", "_"), "message": text or r}
+        elif r == "history-start":
+            out = {"reason": "history_start", "message": "reached the start of the recorded history"}
+        elif r == "watchpoint":
+            text = "; ".join(ln.strip() for ln in ev.lines if ln.strip().startswith(
+                ("Hardware", "Watchpoint", "Old value", "New value", "Value")))
+            out = {"reason": r, "message": text or r}
+        elif r in ("trap", "hang", "ebreak", "stopped"):
+            # the debugger's first sentence (the location follows in the page itself)
+            text = next((ln.strip() for ln in ev.lines if ln.strip()), r)
+            out = {"reason": r, "message": text}
         elif r == "breakpoint":
             out = {"reason": "breakpoint", "message": "breakpoint", "number": ev.breakpoint}
         else:
@@ -396,6 +416,50 @@ class WebSession:
     def _report(self, what: dict, ev) -> dict:
         what["instructions"] = self.machine.instret - self._cmd_start
         return {"stop": what, "state": self.state(), "console": self.stdout.take()}
+
+    def command(self, line: str, budget=None) -> dict:
+        """One line of ``rvsim debug``'s command language (print, x, watch, display, info, break,
+        backtrace, list...), as the page's debugger console types it: the text it prints, and for
+        commands that run the program the stop and state as the buttons give."""
+        from ..debug.commands import CommandInterpreter
+        self._need_program()
+        line = str(line)[:2000]
+        word = line.split()[0] if line.split() else ""
+        if word in ("quit", "q", "kill", "file", "source", "shell", "run", "r", "start"):
+            raise SessionError(f"`{word}` is not available in the page (use the buttons)")
+        texts: list[str] = []
+        interp = CommandInterpreter(self.debug, on_text=texts.append)
+        box = {}
+
+        def run():
+            box["result"] = interp.execute(line)
+            return box["result"].event
+
+        out = self._command(run, budget)
+        result = box.get("result")
+        if result is not None:
+            texts += result.lines
+            if result.raw:
+                texts.append(result.raw.rstrip("\n"))
+            if result.event is not None:
+                texts += result.event.lines
+        out["lines"] = texts
+        if result is not None and result.event is None:
+            out.pop("stop", None)               # nothing ran: no stop to report
+        self._sync_breakpoints()
+        out["breakpoints"] = sorted([f, ln] for f, ln in self.breakpoints)
+        return out
+
+    def _sync_breakpoints(self) -> None:
+        """The gutter's breakpoints from the debugger's (a console `break` or `delete` changes them)."""
+        marks = {}
+        for number, bp in self.debug.breakpoints.items():
+            if bp.is_watch or bp.address is None:
+                continue
+            where = self.debug.info.line_at(bp.address)
+            if where is not None:
+                marks[(where[0], where[1])] = number
+        self.breakpoints = marks
 
     # the commands
     def step(self, n: int = 1, budget=None) -> dict:
@@ -480,8 +544,10 @@ class WebSession:
             frames = self.debug.frames(limit=32)
         except Exception:   # unwinding a corrupted stack must not fail a step
             return []
+        # an outer frame is shown at its call (the line of the instruction before the return address),
+        # as backtrace does
         return [{"pc": _hex(f["pc"]), "sp": _hex(f["sp"]), "function": f["function"],
-                 "where": self.where(f["pc"])} for f in frames]
+                 "where": self.where(f["pc"] - (1 if i else 0))} for i, f in enumerate(frames)]
 
     def read_memory(self, follow: str = "sp", count: int = 256) -> dict:
         """Bytes at a register (``sp``, ``a0``...), a label or an address."""

@@ -326,10 +326,39 @@ async function motion(cmd, args = {}) {
   const where = r.state && r.state.where ? ` at ${r.state.where.file}:${r.state.where.line}` : "";
   if (!msg) msg = `stopped${where}`;
   else if (stop.reason === "breakpoint") msg = `breakpoint${where}`;
-  if (stop.instructions !== undefined && stop.instructions !== 0) msg += ` (${stop.instructions.toLocaleString()} instructions)`;
+  if (stop.instructions > 0) msg += ` (${stop.instructions.toLocaleString()} instructions)`;
+  else if (stop.instructions < 0) msg += ` (${(-stop.instructions).toLocaleString()} instructions undone)`;
   setStatus(msg, stop.reason === "trap" || stop.reason === "error");
   if (stop.reason === "exit" || stop.reason === "trap" || stop.reason === "error" || stop.reason === "hang")
     appendConsole(`\n[${stop.message}]\n`, "note");
+  updateButtons();
+}
+
+async function debuggerCommand(line) {
+  // rvsim debug's command language; commands that run the program report as the buttons do
+  if (settingsKey() !== app.loadedKey) await assembleNow();
+  if (!app.program) { appendConsole("fix the errors first\n", "dbg"); return; }
+  app.running = true; updateButtons();
+  let r;
+  try { r = await send("command", {line, budget: budgetValue(), memory: memoryRequest()}); }
+  catch (e) { app.running = false; updateButtons(); return; }
+  app.running = false;
+  if (r.console) appendConsole(r.console);
+  if (!r.ok) { appendConsole(r.error + "\n", "dbg"); updateButtons(); return; }
+  if (r.lines && r.lines.length) appendConsole(r.lines.join("\n") + "\n", "dbg");
+  if (r.breakpoints) app.breakpoints = new Set(r.breakpoints.map(([f, l]) => `${f}:${l}`));
+  if (r.state && r.stop) showState(r.state);
+  else if (r.state) {                    // nothing ran (print, set var...): keep the last step's highlights
+    const prev = app.prevState;
+    showState(r.state);
+    app.prevState = prev;
+    renderRegs();
+  }
+  if (r.stop) {
+    const where = r.state && r.state.where ? ` at ${r.state.where.file}:${r.state.where.line}` : "";
+    setStatus(r.stop.message || `stopped${where}`, r.stop.reason === "trap" || r.stop.reason === "error");
+  }
+  save();
   updateButtons();
 }
 
@@ -365,6 +394,7 @@ function appendConsole(text, cls) {
   if (cls) span.className = cls;
   span.textContent = text;
   c.appendChild(span);
+  while (c.childNodes.length > 2000) c.removeChild(c.firstChild);     // keep the page light
   c.scrollTop = c.scrollHeight;
 }
 
@@ -718,6 +748,23 @@ function wire() {
     appendConsole(text, "input");
     send("input", {text}).catch(() => {});
   });
+  const history = [];
+  let histPos = 0;
+  $("gdb-input").addEventListener("keydown", async (ev) => {
+    if (ev.key === "ArrowUp" || ev.key === "ArrowDown") {
+      ev.preventDefault();
+      histPos = Math.max(0, Math.min(history.length, histPos + (ev.key === "ArrowUp" ? -1 : 1)));
+      ev.target.value = history[histPos] || "";
+      return;
+    }
+    if (ev.key !== "Enter") return;
+    const line = ev.target.value.trim();
+    if (!line || app.running) return;
+    history.push(line); histPos = history.length;
+    ev.target.value = "";
+    appendConsole(`(rvsim) ${line}\n`, "dbg");
+    await debuggerCommand(line);
+  });
   for (const b of document.querySelectorAll("#tabs button")) {
     b.onclick = () => {
       for (const x of document.querySelectorAll("#tabs button")) x.classList.toggle("active", x === b);
@@ -732,7 +779,7 @@ function wire() {
     if (!app.program) return;
     app.memPrev = null;
     const r = await send("state", {memory: memoryRequest()});
-    if (r.ok) { app.prevState = app.state; app.state = r.state; renderMemory(); }
+    if (r.ok) { app.state.memory = r.state.memory; renderMemory(); }     // the registers' highlights stay
     else setStatus(r.error, true);
   });
   for (const id of ["isa", "env", "preset"]) $(id).onchange = () => {

@@ -1,0 +1,412 @@
+"""Reverse execution (Machine.record / reverse_step / reverse_continue), watchpoints and last_changes.
+
+The oracle of the property tests is forward execution: running N steps and then M back must give
+exactly the state (every hart field, CSRs, vector registers, memory and page permissions, mcycle) that a
+fresh machine reaches after N - M steps in the functional (or timed) loop, which has no recording code.
+"""
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rvsim.asm import assemble
+from rvsim.host import LinuxEnvironment
+from rvsim.machine import Machine, StopReason
+from rvsim.testing import diff
+from rvsim.testing.harness import Batch
+from rvsim.testing.strategies import programs
+
+SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _linux(elf, isa, vlen=128, stdin=b"", timing=False):
+    m = Machine(isa, vlen=vlen, env=LinuxEnvironment(stdout=io.BytesIO(), stderr=io.BytesIO(),
+                                                     stdin=io.BytesIO(stdin)))
+    m.load_elf(elf)
+    if timing:
+        m.enable_timing()
+    return m
+
+
+def _steps_to_end(make) -> int:
+    m = make()
+    m.record(max_instructions=1 << 30)
+    info = m.run(200_000)
+    assert info.reason in (StopReason.EXIT, StopReason.EBREAK, StopReason.LIMIT), info
+    return m.history_length
+
+
+def _check_forward_back(make, total, n_frac, m_frac):
+    """N steps forward then M back equals N - M steps forward on a machine that never recorded."""
+    n = max(1, round(total * n_frac))
+    back = round(n * m_frac)
+    reference = make()
+    if n - back:
+        reference.step(n - back)
+    expected = reference.snapshot()
+    m = make()
+    m.record()
+    m.step(n)
+    assert m.history_length == n
+    info = m.reverse_step(back)
+    assert info.reason is StopReason.LIMIT and info.instructions == back
+    assert m.history_length == n - back
+    assert not diff(m.snapshot(), expected)
+    return m
+
+
+fractions = st.floats(0, 1)
+
+
+@SETTINGS
+@given(prog=programs(extensions="rv64gc", length=(1, 12)), n_frac=fractions, m_frac=fractions,
+       timing=st.booleans())
+def test_forward_then_back_scalar(prog, n_frac, m_frac, timing):
+    batch = Batch([prog])
+    make = lambda: _linux(batch.elf, batch.isa, batch.vlen, timing=timing)   # noqa: E731
+    _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
+
+
+@SETTINGS
+@given(prog=programs(extensions="rv64gcv", length=(1, 8), vlen=128, memory=256), n_frac=fractions,
+       m_frac=fractions, timing=st.booleans())
+def test_forward_then_back_vector(prog, n_frac, m_frac, timing):
+    batch = Batch([prog])
+    make = lambda: _linux(batch.elf, batch.isa, batch.vlen, timing=timing)   # noqa: E731
+    _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
+
+
+# a bare-metal program whose traps the guest's own handler takes: illegal instructions, ecall,
+# misaligned and faulting accesses, counters read and written, an LR/SC pair
+TRAPS = """
+    .globl _start
+_start:
+    la t0, handler
+    csrw mtvec, t0
+    la s0, buf
+    li s1, 6
+1:  .word 0x0000000b              # custom-0: illegal
+    ecall
+    lw t1, 1(s0)                  # misaligned (the handler skips it when trap_misaligned)
+    lr.d t2, (s0)
+    addi t2, t2, 3
+    sc.d t3, t2, (s0)
+    csrr t4, mcycle
+    csrw mscratch, t4
+    fcvt.d.w ft0, s1
+    fdiv.d ft1, ft0, ft0
+    ld t5, 0(zero)                # access fault
+    addi s1, s1, -1
+    bnez s1, 1b
+    li a0, 1
+    la t0, tohost
+    sd a0, 0(t0)
+2:  j 2b
+handler:
+    csrr t6, mepc
+    csrr a5, mcause
+    add a6, a6, a5
+    sd a6, 8(s0)
+    lhu a4, 0(t6)
+    andi a4, a4, 3
+    li a3, 3
+    addi t6, t6, 2
+    bne a4, a3, 3f
+    addi t6, t6, 2
+3:  csrw mepc, t6
+    mret
+    .data
+    .balign 64
+buf: .dword 0, 0, 0, 0
+tohost: .dword 0
+"""
+
+
+@pytest.fixture(scope="module")
+def traps_elf():
+    return assemble(TRAPS, march="rv64gc").to_elf()
+
+
+@SETTINGS
+@given(n_frac=fractions, m_frac=fractions, timing=st.booleans(), misaligned=st.booleans())
+def test_forward_then_back_with_guest_trap_handler(traps_elf, n_frac, m_frac, timing, misaligned):
+    def make():
+        m = Machine("rv64gc", trap_misaligned=misaligned)
+        m.load_elf(traps_elf)
+        if timing:
+            m.enable_timing()
+        return m
+    total = _steps_to_end(make)
+    assert total > 100
+    _check_forward_back(make, total, n_frac, m_frac)
+
+
+READER = """
+    .globl _start
+_start:
+    li s1, 5
+1:  li a0, 0
+    la a1, buf
+    li a2, 24
+    li a7, 63                     # read(0, buf, 24)
+    ecall
+    add s2, s2, a0
+    la t0, buf
+    ld t1, 8(t0)
+    add s3, s3, t1
+    li a0, 1
+    la a1, buf
+    li a2, 4
+    li a7, 64                     # write(1, buf, 4): not unwritten
+    ecall
+    addi s1, s1, -1
+    bnez s1, 1b
+    li a0, 0
+    li a7, 93
+    ecall
+    .data
+buf: .zero 32
+"""
+
+
+@SETTINGS
+@given(n_frac=fractions, m_frac=fractions, timing=st.booleans(), data=st.binary(min_size=0, max_size=150))
+def test_forward_then_back_over_read_system_calls(n_frac, m_frac, timing, data):
+    elf = assemble(READER, march="rv64gc").to_elf()
+    make = lambda: _linux(elf, "rv64gc", stdin=data, timing=timing)   # noqa: E731
+    _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
+
+
+def test_read_system_call_is_undone_and_last_changes_show_it():
+    elf = assemble(READER, march="rv64gc").to_elf()
+    m = _linux(elf, "rv64gc", stdin=b"A" * 24 + b"B" * 24)
+    prog_buf = m.symbols["buf"] if "buf" in m.symbols else None
+    m.record()
+    before = m.snapshot()
+    wid = m.add_watchpoint(prog_buf, 8) if prog_buf else None
+    info = m.run()
+    if wid is not None:
+        # the host's read() into buf is reported as a write by the ecall
+        assert info.reason is StopReason.WATCHPOINT
+        kind, where, old, new = info.watch
+        assert (kind, where, old, new) == ("write", prog_buf, 0, int.from_bytes(b"A" * 8, "little"))
+        changes = dict((loc, (o, n)) for loc, o, n in m.last_changes())
+        assert changes["a0"] == (0, 24)
+        assert changes[("memory", prog_buf, 24)] == (bytes(24), b"A" * 24)
+        m.remove_watchpoint(wid)
+    m.run()
+    m.reverse_step(m.history_length)
+    assert not diff(m.snapshot(), before)
+
+
+# ------------------------------------------------------------------ watchpoints
+
+WATCHED = """
+    .globl _start
+_start:
+    la s0, counter
+    li s1, 3
+1:  ld t0, 0(s0)
+    addi t0, t0, 1
+    sd t0, 0(s0)
+    li a0, 7
+    addi s1, s1, -1
+    bnez s1, 1b
+    ld a1, 8(s0)
+    li a0, 0
+    li a7, 93
+    ecall
+    .data
+    .balign 8
+counter: .dword 40
+other: .dword 5
+"""
+
+
+def _watched(**kw):
+    prog = assemble(WATCHED, march="rv64gc")
+    m = Machine("rv64gc", env=LinuxEnvironment(stdout=io.BytesIO()), **kw)
+    m.load_elf(prog.to_elf())
+    return m, prog
+
+
+def test_write_watchpoint_stops_after_each_store_with_old_and_new():
+    m, prog = _watched()
+    counter = prog.symbol("counter")
+    m.add_watchpoint(counter, 8, kind="write")
+    seen = []
+    while True:
+        info = m.run()
+        if info.reason is not StopReason.WATCHPOINT:
+            break
+        kind, where, old, new = info.watch
+        assert kind == "write" and where == counter and m.pc == info.watch.pc + 4
+        seen.append((old, new))
+    assert seen == [(40, 41), (41, 42), (42, 43)]
+    assert info.reason is StopReason.EXIT
+
+
+def test_read_and_access_watchpoints():
+    m, prog = _watched()
+    counter = prog.symbol("counter")
+    m.add_watchpoint(counter, 8, kind="read")
+    m.add_watchpoint("other", 8, kind="read") if "other" in m.symbols else None
+    reads = []
+    while (info := m.run()).reason is StopReason.WATCHPOINT:
+        reads.append((info.watch.kind, info.watch.where, info.watch.new))
+    assert reads[:3] == [("read", counter, 40), ("read", counter, 41), ("read", counter, 42)]
+    m2, _ = _watched()
+    m2.add_watchpoint(counter, 4, kind="access")
+    kinds = []
+    while (info := m2.run()).reason is StopReason.WATCHPOINT:
+        kinds.append(info.watch.kind)
+    assert kinds == ["read", "write"] * 3
+
+
+def test_register_watchpoint_triggers_on_change_only():
+    m, _ = _watched()
+    m.add_register_watchpoint("a0")
+    hits = []
+    while (info := m.run()).reason is StopReason.WATCHPOINT:
+        hits.append(info.watch[:])
+    # li a0, 7 changes a0 once (0 -> 7), then writes the same value; li a0, 0 changes it back
+    assert hits == [("register", "a0", 0, 7), ("register", "a0", 7, 0)]
+
+
+def test_removed_watchpoint_no_longer_stops_and_the_fast_loop_returns():
+    m, prog = _watched()
+    wid = m.add_watchpoint(prog.symbol("counter"), 8)
+    assert m.run().reason is StopReason.WATCHPOINT
+    m.remove_watchpoint(wid)
+    assert m.run().reason is StopReason.EXIT
+    with pytest.raises(KeyError):
+        m.remove_watchpoint(wid)
+
+
+def test_reverse_continue_stops_at_the_instruction_that_wrote():
+    m, prog = _watched()
+    counter = prog.symbol("counter")
+    m.record()
+    assert m.run().reason is StopReason.EXIT
+    m.add_watchpoint(counter, 8)
+    info = m.reverse_continue()
+    assert info.reason is StopReason.WATCHPOINT
+    kind, where, old, new = info.watch
+    assert (kind, where, old, new) == ("write", counter, 42, 43) and info.watch.reverse
+    assert m.read_u64(counter) == 42
+    assert m.pc == info.watch.pc          # before the sd that wrote 43
+    info = m.reverse_continue()
+    assert info.watch[2:] == (41, 42)
+    m.reverse_continue()
+    info = m.reverse_continue()
+    assert info.reason is StopReason.HISTORY_START and m.history_length == 0
+    assert m.read_u64(counter) == 40
+
+
+def test_reverse_continue_stops_at_breakpoints_and_register_watches():
+    m, prog = _watched()
+    m.record()
+    m.run()
+    loop = prog.entry + 8 + 2       # (la = auipc+addi: 8 bytes; li s1, 3 compressed: 2)
+    m.add_breakpoint(loop)
+    info = m.reverse_continue()
+    assert info.reason is StopReason.BREAKPOINT and m.pc == loop
+    m.remove_breakpoint(loop)
+    m.add_register_watchpoint("s1")
+    info = m.reverse_continue()
+    assert info.reason is StopReason.WATCHPOINT
+    assert info.watch[:] == ("register", "s1", 2, 1) or info.watch[0] == "register"
+
+
+# ------------------------------------------------------------------ history limits and API
+
+LOOP = """
+    .globl _start
+_start:
+    li t0, 0
+1:  addi t0, t0, 1
+    j 1b
+"""
+
+
+def _loop():
+    m = Machine("rv64gc")
+    m.load_elf(assemble(LOOP, march="rv64gc").to_elf())
+    return m
+
+
+def test_history_is_bounded_by_instructions_and_oldest_steps_are_dropped():
+    m = _loop()
+    m.record(max_instructions=1000)
+    m.step(5000)
+    assert m.history_length == 1000
+    t0 = int(m.x[5])
+    info = m.reverse_step(1500)
+    assert info.reason is StopReason.HISTORY_START and info.instructions == 1000
+    assert int(m.x[5]) == t0 - 500 and m.history_length == 0
+    assert m.reverse_step().reason is StopReason.HISTORY_START
+
+
+def test_history_is_bounded_by_bytes():
+    m = _loop()
+    m.record(max_instructions=10_000_000, max_bytes=1 << 20)
+    m.step(200_000)
+    assert 0 < m.history_length < 200_000
+    assert m.history_bytes <= (1 << 20) + (64 << 10)
+    n = m.history_length
+    assert m.reverse_step(n).reason is StopReason.LIMIT
+    assert m.reverse_step(1).reason is StopReason.HISTORY_START
+
+
+def test_recording_switches_off_and_reverse_needs_it():
+    m = _loop()
+    assert not m.recording and m.history_length == 0 and m.last_changes() is None
+    with pytest.raises(RuntimeError):
+        m.reverse_step()
+    m.record()
+    assert m.recording
+    m.step(10)
+    assert m.history_length == 10
+    m.stop_recording()
+    assert not m.recording and m.history_length == 0
+
+
+def test_last_changes_forward_and_undone():
+    m = _loop()
+    m.record()
+    m.step(1)                         # li t0, 0: no change
+    assert m.last_changes() == []
+    m.step(1)
+    assert m.last_changes() == [("t0", 0, 1)]
+    m.reverse_step()
+    assert m.last_changes() == [("t0", 1, 0)]
+
+
+def test_csr_and_fp_changes_are_named():
+    src = """
+    .globl _start
+_start:
+    csrwi frm, 2
+    li t1, 3
+    fcvt.s.w fa0, t1
+    fdiv.s fa1, fa0, fa0
+    li t2, 0
+    fcvt.s.w fa2, t2
+    fdiv.s fa3, fa0, fa2
+    ebreak
+    """
+    m = Machine("rv64gc")
+    m.load_elf(assemble(src, march="rv64gc").to_elf())
+    m.record()
+    changes = []
+    while m.step(1).reason is StopReason.LIMIT:
+        changes.append({loc: (o, n) for loc, o, n in m.last_changes()})
+    assert changes[0]["frm"] == (0, 2)
+    assert changes[2]["fa0"] == (0, 0xFFFFFFFF40400000)
+    assert changes[6]["fflags"] == (0, 8)          # divide by zero
+    assert changes[6]["fa3"][1] == 0xFFFFFFFF7F800000
+    m.reverse_step()
+    assert {loc: (o, n) for loc, o, n in m.last_changes()}["fflags"] == (8, 0)
