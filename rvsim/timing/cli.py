@@ -23,14 +23,60 @@ def load_for_cli(args, parser) -> dict:
     return cfg
 
 
+def run_regions_for_cli(machine, timing, program, args, parser):
+    """``rvsim run --region``: fast-forward with the model off, model the regions (rvsim.timing.region).
+    Returns the run's StopInfo and a Timing whose results are the regions' sums."""
+    from .region import parse_regions, run_regions
+    try:
+        regions = parse_regions(args.region)
+        cfg = timing.config
+        machine.disable_timing()
+        info, results = run_regions(machine, cfg, regions, program=program, warmup=args.warmup,
+                                    max_instructions=args.max_insns)
+    except (TimingConfigError, KeyError) as exc:
+        parser.exit(2, f"rvsim: {exc}\n")
+    for res in results.values():
+        t = res.totals
+        sys.stderr.write(f"rvsim: region {res.name}: {res.entries} entries, {t.get('cycles', 0):,} cycles, "
+                         f"{t.get('instructions', 0):,} instructions\n")
+    return info, _RegionTiming(timing, results)
+
+
+class _RegionTiming:
+    """The regions' summed results in the shape finish_run reads (result(), for one Timing)."""
+
+    def __init__(self, timing, results):
+        self._timing, self.results = timing, results
+
+    def result(self):
+        from . import TimingResult
+        total: dict = {}
+        by_pc: dict = {}
+        from .region import _add
+        for res in self.results.values():
+            _add(total, res.totals)
+            by_pc.update(res.by_pc)
+        stalls = total.get("stalls", {})
+        vec, cfg, cycles = total.get("vector", {}), self._timing.config["vector"], total.get("cycles", 0)
+        if vec and cfg["enabled"] and cycles:
+            vec["busy_pct"] = {p: round(100.0 * vec["busy"].get(p, 0) / (cycles * max(1, n)), 2)
+                               for p, n in cfg["pipes"].items()}
+        return TimingResult(self._timing.name, total.get("cycles", 0), total.get("instructions", 0),
+                            stalls, total.get("branches", 0), total.get("mispredicts", 0),
+                            total.get("taken", 0), total.get("cache", {}), total.get("vector", {}),
+                            total.get("flops", 0), by_pc)
+
+
 def finish_run(timing, args, stats: dict) -> None:
     """Print the timing summary, add it to the --stats dictionary, write the pipeline view."""
     from .report import print_summary
     result = timing.result()
+    if isinstance(timing, _RegionTiming):
+        stats["regions"] = {name: res.to_dict() for name, res in timing.results.items()}
     stats["cycles"] = result.cycles
     stats["timing"] = result.to_dict()
     print_summary(result, file=sys.stderr)
-    if args.pipeview:
+    if args.pipeview and not isinstance(timing, _RegionTiming):     # (not yet within regions)
         from .pipeview import write_kanata
         n = write_kanata(timing, args.pipeview)
         sys.stderr.write(f"rvsim: pipeline view of {n:,} instructions written to {args.pipeview}\n")
