@@ -106,3 +106,80 @@ def test_run_region_cli(tmp_path, capsys):
     assert "region k: 1 entries" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["run", KERNEL, "--region", "a:b"])          # needs --timing
+
+
+MARKED = """
+    .include "roi.inc"
+    .globl _start
+_start:
+    li t0, 1000
+pre: addi t0, t0, -1
+    bnez t0, pre
+    roi_begin
+    li t1, 50
+body: addi t1, t1, -1
+    bnez t1, body
+    roi_dump
+    roi_end
+    li a0, 0
+    li a7, 93
+    ecall
+"""
+
+
+def test_marker_words_match_gnu_as(tmp_path):
+    from rvsim.timing.region import MARKERS, marker_word
+    from .conftest import require_tool
+    as_ = require_tool("riscv64-unknown-elf-as")
+    objdump = require_tool("riscv64-unknown-elf-objdump")
+    import subprocess
+    src = tmp_path / "m.s"
+    src.write_text("".join(f"slti x0, x0, {imm:#x}\n" for imm in MARKERS.values()))
+    subprocess.run([as_, "-march=rv64gc", str(src), "-o", str(tmp_path / "m.o")], check=True)
+    out = subprocess.run([objdump, "-d", str(tmp_path / "m.o")], capture_output=True, text=True).stdout
+    words = [int(line.split()[1], 16) for line in out.splitlines() if "slti" in line]
+    assert words == [marker_word(k) for k in MARKERS]
+
+
+def test_guest_markers_delimit_the_region():
+    src = MARKED
+    prog = assemble_files_text(src)
+    m = Machine("rv64gc", env=LinuxEnvironment())
+    m.load_elf(prog.to_elf())
+    info, results = run_regions(m, "teach", parse_regions(["markers"]), program=prog)
+    assert info.reason is StopReason.EXIT
+    res = results["markers"]
+    # the begin marker itself, li, 50 x (addi, bnez); the dump and end markers stop before running
+    assert res.entries == 1 and res.totals["instructions"] == 1 + 1 + 100 + 1
+    assert res.dumps and res.dumps[0]["instructions"] == 1 + 1 + 100
+
+
+def assemble_files_text(src):
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "marked.s"
+        path.write_text(src)
+        import shutil
+        shutil.copy(ROOT / "asm" / "roi.inc", Path(d) / "roi.inc")
+        return assemble_files([str(path)], march="rv64gc")
+
+
+def test_c_program_with_the_header_runs_on_qemu_and_marks_its_region(tmp_path):
+    """The header's markers are plain no-ops to real hardware (qemu here) and a region to rvsim."""
+    import subprocess
+    from .conftest import require_tool
+    gcc = require_tool("riscv64-linux-gnu-gcc")
+    qemu = require_tool("qemu-riscv64")
+    src = tmp_path / "roi.c"
+    src.write_text('#include <stdio.h>\n#include "rvsim_roi.h"\nint main(void) { volatile int s = 0;\n'
+                   '  RVSIM_ROI_BEGIN(); for (int i = 0; i < 100; i++) s += i; RVSIM_ROI_END();\n'
+                   '  printf("%d\\n", s); return 0; }\n')
+    elf = tmp_path / "roi.elf"
+    subprocess.run([gcc, "-static", "-O2", "-I", str(ROOT / "include"), str(src), "-o", str(elf)], check=True)
+    assert subprocess.run([qemu, str(elf)], capture_output=True, text=True).stdout == "4950\n"
+    out = io.BytesIO()
+    m = Machine("rv64gc", env=LinuxEnvironment(stdout=out))
+    m.load_elf(elf)
+    info, results = run_regions(m, "teach", parse_regions(["loop=markers"]))
+    assert info.reason is StopReason.EXIT and out.getvalue() == b"4950\n"
+    assert results["loop"].entries == 1 and 300 < results["loop"].totals["instructions"] < 2000

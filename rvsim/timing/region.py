@@ -11,6 +11,15 @@ counted: caches and predictor fill, then the counters restart (:meth:`rvsim.timi
     >>> results = run_regions(machine, "x60", regions, program=prog)        # doctest: +SKIP
     >>> results["kernel"].totals["cycles"]                                  # doctest: +SKIP
 
+Guest-side markers: the region ``markers`` (``--region markers`` or ``--region NAME=markers``) is delimited
+by HINT instructions the program executes, ``slti x0, x0, IMM`` from the HINT space the unprivileged
+spec designates for custom use (rd = x0: no architectural effect, real hardware runs them as no-ops):
+IMM = 0x5c0 begin, 0x5c1 end, 0x5c2 reset (drop what the open region counted so far), 0x5c3 dump (record
+the region's totals so far in ``RegionResult.dumps``).  ``include/rvsim_roi.h`` (C) and
+``asm/roi.inc`` (assembly) define them.  They are found by scanning the program's executable segments
+for the four instruction words, so a data word with the same value inside a code segment would count as
+a marker too.
+
 This is the one function ``rvsim run --region`` uses; other front ends (``rvsim bench``, ``profile``)
 can call it too.
 """
@@ -21,6 +30,32 @@ import re
 from dataclasses import dataclass, field
 
 from .config import TimingConfigError
+
+
+MARKER_BASE = 0x5C0
+MARKERS = {"begin": MARKER_BASE, "end": MARKER_BASE + 1, "reset": MARKER_BASE + 2, "dump": MARKER_BASE + 3}
+
+
+def marker_word(kind: str) -> int:
+    """The instruction word of a marker: slti x0, x0, IMM (a custom-use HINT)."""
+    return (MARKERS[kind] << 20) | (0b010 << 12) | 0x13
+
+
+def find_markers(machine) -> dict[str, list[int]]:
+    """Addresses of the marker HINTs in the loaded program's executable segments, by kind."""
+    import struct
+    words = {marker_word(k): k for k in MARKERS}
+    found: dict[str, list[int]] = {k: [] for k in MARKERS}
+    prog = getattr(machine, "program", None)
+    for seg in getattr(prog, "segments", ()) or ():
+        if "x" not in seg.perms:
+            continue
+        data = seg.data
+        for off in range(0, len(data) - 3, 2):          # 2-byte steps: code may be compressed
+            w = struct.unpack_from("<I", data, off)[0]
+            if w in words:
+                found[words[w]].append(seg.vaddr + off)
+    return found
 
 
 @dataclass(frozen=True)
@@ -38,9 +73,13 @@ class RegionResult:
     entries: int = 0
     totals: dict = field(default_factory=dict)
     by_pc: dict = field(default_factory=dict)       # pc -> LineStats, summed over the passes
+    dumps: list = field(default_factory=list)       # totals so far at each dump marker
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "entries": self.entries, "totals": self.totals}
+        d = {"name": self.name, "entries": self.entries, "totals": self.totals}
+        if self.dumps:
+            d["dumps"] = self.dumps
+        return d
 
 
 _LINE = re.compile(r"\d+$")
@@ -51,6 +90,8 @@ def parse_region(spec: str) -> Region:
     name, eq, rest = spec.partition("=")
     if not eq:
         name, rest = "", spec
+    if rest == "markers":
+        return Region(name or "markers", "markers", "markers")
     parts = rest.split(":")
     if len(parts) == 2:
         begin, end = parts
@@ -107,13 +148,26 @@ def run_regions(machine, preset, regions, program=None, warmup: int = 0,
     begins: dict[int, list[str]] = {}
     ends: dict[int, list[str]] = {}
     results: dict[str, RegionResult] = {}
+    resets: dict[int, list[str]] = {}
+    dumps: dict[int, list[str]] = {}
+    markers = None
+
+    def add(table, addr, name):
+        names = table.setdefault(addr, [])
+        if name not in names:
+            names.append(name)
+
     for r in dict.fromkeys(regions):        # a region given twice is one region
-        for table, where in ((begins, r.begin), (ends, r.end)):
-            names = table.setdefault(resolve(machine, where, program), [])
-            if r.name not in names:
-                names.append(r.name)
         results.setdefault(r.name, RegionResult(r.name))
-    own = (set(begins) | set(ends)) - set(machine.breakpoints)
+        if r.begin == "markers":
+            markers = markers if markers is not None else find_markers(machine)
+            for kind, table in (("begin", begins), ("end", ends), ("reset", resets), ("dump", dumps)):
+                for addr in markers[kind]:
+                    add(table, addr, r.name)
+            continue
+        add(begins, resolve(machine, r.begin, program), r.name)
+        add(ends, resolve(machine, r.end, program), r.name)
+    own = (set(begins) | set(ends) | set(resets) | set(dumps)) - set(machine.breakpoints)
     for addr in own:
         machine.add_breakpoint(addr)
     active: set[str] = set()
@@ -140,6 +194,16 @@ def run_regions(machine, preset, regions, program=None, warmup: int = 0,
     def at_bound(pc):
         """Open and close the regions bounded at pc; returns a StopInfo to end the run with, or None."""
         nonlocal timing
+        if timing is not None and any(n in active for n in dumps.get(pc, ())):
+            count_segment()
+            for n in dumps[pc]:
+                if n in active:
+                    results[n].dumps.append(copy.deepcopy(results[n].totals))
+        if timing is not None and any(n in active for n in resets.get(pc, ())):
+            count_segment()             # the other open regions keep their counts
+            for n in resets[pc]:
+                if n in active:
+                    results[n].totals, results[n].by_pc = {}, {}
         ending = [n for n in ends.get(pc, ()) if n in active]
         if ending:
             count_segment()
