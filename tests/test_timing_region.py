@@ -183,3 +183,19 @@ def test_c_program_with_the_header_runs_on_qemu_and_marks_its_region(tmp_path):
     info, results = run_regions(m, "teach", parse_regions(["loop=markers"]))
     assert info.reason is StopReason.EXIT and out.getvalue() == b"4950\n"
     assert results["loop"].entries == 1 and 300 < results["loop"].totals["instructions"] < 2000
+
+
+def test_profile_region_shows_only_the_kernel_lines(capsys):
+    rc = main(["profile", KERNEL, "--defsym", "N=16", "--timing", "x60", "--region", "kernel_begin:kernel_end",
+               "--top", "40"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    import re
+    src = Path(KERNEL).read_text().splitlines()
+    first = next(i for i, t in enumerate(src, 1) if t.startswith("kernel_begin:"))
+    last = next(i for i, t in enumerate(src, 1) if t.startswith("kernel_end:"))
+    rows = [line for line in out.splitlines() if re.search(r"\.(s|inc):\d+", line)]
+    assert rows and any("vfmacc" in r for r in rows)
+    for r in rows:                  # only the kernel's own lines: no fill or check code, no common.inc
+        m = re.search(r"matmul_rvv_fp32\.s:(\d+)", r)
+        assert m and first <= int(m.group(1)) <= last, r

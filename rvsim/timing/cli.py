@@ -45,11 +45,13 @@ def run_regions_for_cli(machine, timing, program, args, parser):
 class _RegionTiming:
     """The regions' summed results in the shape finish_run reads (result(), for one Timing)."""
 
-    def __init__(self, timing, results):
+    def __init__(self, timing, results, name=None, config=None):
         self._timing, self.results = timing, results
+        self._name = name or timing.name
+        self._config = config or timing.config
 
-    def result(self):
-        from . import TimingResult
+    def result(self, program=None):
+        from . import TimingResult, lines_of
         total: dict = {}
         by_pc: dict = {}
         from .region import _add
@@ -57,14 +59,15 @@ class _RegionTiming:
             _add(total, res.totals)
             by_pc.update(res.by_pc)
         stalls = total.get("stalls", {})
-        vec, cfg, cycles = total.get("vector", {}), self._timing.config["vector"], total.get("cycles", 0)
+        vec, cfg, cycles = total.get("vector", {}), self._config["vector"], total.get("cycles", 0)
         if vec and cfg["enabled"] and cycles:
             vec["busy_pct"] = {p: round(100.0 * vec["busy"].get(p, 0) / (cycles * max(1, n)), 2)
                                for p, n in cfg["pipes"].items()}
-        return TimingResult(self._timing.name, total.get("cycles", 0), total.get("instructions", 0),
+        return TimingResult(self._name, total.get("cycles", 0), total.get("instructions", 0),
                             stalls, total.get("branches", 0), total.get("mispredicts", 0),
                             total.get("taken", 0), total.get("cache", {}), total.get("vector", {}),
-                            total.get("flops", 0), by_pc)
+                            total.get("flops", 0), by_pc,
+                            lines_of(by_pc, program) if program is not None else {})
 
 
 def finish_run(timing, args, stats: dict) -> None:
@@ -99,6 +102,10 @@ def main_profile(argv) -> int:
     p.add_argument("--top", type=int, default=25, help="lines shown (default 25)")
     p.add_argument("--stats", metavar="FILE.json", help="write the full result as JSON")
     p.add_argument("--max-insns", type=int, default=None)
+    p.add_argument("--region", action="append", metavar="[NAME=]BEGIN:END",
+                   help="profile only this region (as for rvsim run; repeatable)")
+    p.add_argument("--warmup", type=int, default=0, metavar="N",
+                   help="with --region: N uncounted instructions on the model at each entry")
     from ..cli import parse_run_args
     args = parse_run_args(p, argv)      # options before or after the program, as for `rvsim run`
     cfg = load_for_cli(args, p)
@@ -121,7 +128,17 @@ def main_profile(argv) -> int:
         p.exit(2, f"rvsim: {exc}\n")
     m.env = LinuxEnvironment()
     m.load_elf(prog.to_elf(), argv=[args.program] + args.args, name=args.program)
-    info = m.run(args.max_insns)
+    if args.region:
+        from .region import parse_regions, run_regions
+        m.disable_timing()
+        try:
+            info, results = run_regions(m, cfg, parse_regions(args.region), program=prog,
+                                        warmup=args.warmup, max_instructions=args.max_insns)
+        except (TimingConfigError, KeyError) as exc:
+            p.exit(2, f"rvsim: {exc}\n")
+        timing = _RegionTiming(None, results, name=cfg["name"], config=cfg)
+    else:
+        info = m.run(args.max_insns)
     if info.reason is not StopReason.EXIT:
         sys.stderr.write(f"rvsim: the program stopped: {info.reason.value} at pc {info.pc:#x}\n")
     result = timing.result(prog)
