@@ -196,6 +196,7 @@ def test_profile_region_shows_only_the_kernel_lines(capsys):
     last = next(i for i, t in enumerate(src, 1) if t.startswith("kernel_end:"))
     rows = [line for line in out.splitlines() if re.search(r"\.(s|inc):\d+", line)]
     assert rows and any("vfmacc" in r for r in rows)
-    for r in rows:                  # only the kernel's own lines: no fill or check code, no common.inc
+    for r in rows:      # only the kernel's lines (and vset.inc's macro): no fill or check code (common.inc)
+        assert "common.inc" not in r, r
         m = re.search(r"matmul_rvv_fp32\.s:(\d+)", r)
-        assert m and first <= int(m.group(1)) <= last, r
+        assert (m and first <= int(m.group(1)) <= last) or "vset.inc" in r, r
