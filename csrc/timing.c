@@ -349,10 +349,12 @@ static inline int is_macc_class(unsigned cls)
    cycle) add up as they would in hardware instead of rounding up on every instruction. */
 #define Q 4u
 
-/* When may a consumer of occupancy o start, given the producer of register r (chaining rules,
-   section 4.3; all in quarter cycles). */
-static inline uint64_t vreg_ready_for(rv_timing *T, unsigned r, uint64_t o, int accumulate,
-                                      unsigned cls)
+/* When may a consumer start, given the producer of register r (chaining rules, section 4.3; all in
+   quarter cycles)?  Returns the earliest start; *finish gets the earliest cycle the consumer may finish
+   its last element group (one group after the producer's last), which stretches a consumer that would
+   otherwise overtake its producer.  Without chaining the consumer waits for the whole result. */
+static inline uint64_t vreg_ready_for(rv_timing *T, unsigned r, int accumulate, unsigned cls,
+                                      uint64_t *finish)
 {
     const rv_vreg_state *p = &T->vreg[r];
     if (!p->valid)
@@ -364,7 +366,8 @@ static inline uint64_t vreg_ready_for(rv_timing *T, unsigned r, uint64_t o, int 
     uint64_t first = p->start + lat, last = p->start + po - Q + lat;
     if (!T->p.v_chaining)
         return last;
-    return MAX64(first, last + Q > o ? last + Q - o : 0);
+    *finish = MAX64(*finish, last + Q);
+    return first;
 }
 
 /* A vector access that bypasses L1D (vector.mem_via_l1 = false, section 4.4): through L2 when there is
@@ -584,15 +587,23 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
         if (T->vpipe_free[pk][k] < T->vpipe_free[pk][best])
             best = k;
     s = MAX64(s, T->vpipe_free[pk][best]);
+    uint64_t finish = 0;
     for (unsigned k = 0; k < d->nlist; k++) {
         unsigned r = d->list[k].reg, is_dest = d->list[k].dest;
         for (unsigned i = 0; i < d->list[k].n; i++)
-            s = MAX64(s, vreg_ready_for(T, r + i, o, is_dest, cls));
+            s = MAX64(s, vreg_ready_for(T, r + i, is_dest, cls, &finish));
     }
+    /* A chained consumer starts with its producer's first element group and, when it is faster than
+       its producer, runs at the producer's pace: it holds its pipe until one group after the producer's
+       last (rather than starting late so as to end then, which would hold up the in-order start of
+       everything behind it: a faster unit must never make a program slower). */
+    uint64_t work = o;
+    if (finish > s + o)
+        o = finish - s;
 
     /* memory (section 4.4): caches are looked up at whole cycles */
     uint64_t lat = (uint64_t)P->latency[cls] * Q;
-    uint64_t data_last = 0;     /* cycles */
+    uint64_t data_first = 0, data_last = 0;     /* cycles: the first and the last line's data */
     if (d->mem) {
         int write = d->write;
         int missed;
@@ -601,10 +612,13 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
         if (d->mem == 1) {
             uint64_t line = T->l1d.p.size ? T->l1d.p.line : 64;
             uint64_t a = rs1v & ~(line - 1), end = rs1v + d->mem_bytes;
+            uint64_t port = P->v_width[pk] ? P->v_width[pk] : 128;     /* bits per cycle */
             for (; a < end; a += line) {
-                uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, sc, lat_c, &missed)
-                                             : vector_port_access(T, a, write, sc, lat_c);
-                if (!write) data_last = MAX64(data_last, r);
+                /* the port reaches line k after moving the k lines before it */
+                uint64_t when = sc + (a > rs1v ? (a - rs1v) * 8 / port : 0);
+                uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, when, lat_c, &missed)
+                                             : vector_port_access(T, a, write, when, lat_c);
+                if (!write) { data_last = MAX64(data_last, r); if (!data_first) data_first = r; }
             }
         } else if (d->mem == 2) {
             uint64_t prev_line = ~0ull;
@@ -617,28 +631,34 @@ static __attribute__((noinline)) uint64_t vector_step(rv_timing *T, rv_machine *
                 uint64_t when = sc + i * step;
                 uint64_t r = P->v_mem_via_l1 ? data_access(T, a, write, when, lat_c, &missed)
                                              : vector_port_access(T, a, write, when, lat_c);
-                if (!write) data_last = MAX64(data_last, r);
+                if (!write) { data_last = MAX64(data_last, r); if (!data_first) data_first = r; }
             }
         }
         /* indexed: element addresses are not modelled; they cost strided_cycles each */
     }
     /* occupy the pipe */
     T->vpipe_free[pk][best] = s + o;
-    T->t.v_busy[pk] += o;                   /* quarter cycles until rv_timing_get_totals */
+    T->t.v_busy[pk] += work;                /* quarter cycles until rv_timing_get_totals */
     T->t.v_wait_queue += s - after_queue;   /* likewise */
     T->v_last_start = s;
     uint64_t done = s + (o > Q ? o : Q) - Q + lat;
+    /* The data may arrive later than the pipe would have produced it: the first element group is
+       ready when the first line arrives, the last when the last line does.  (Stretching the result
+       between the two, rather than adding the wait to the latency of every group, keeps a faster port
+       from delaying the first group that chained consumers wait for.) */
+    uint64_t first_ready = s + lat, occupancy = o;
     if (data_last * Q > done) {
-        /* the data arrived later than the pipe would have produced it */
-        lat += data_last * Q - done;
+        first_ready = MAX64(first_ready, data_first * Q);
         done = data_last * Q;
+        occupancy = done - first_ready + Q;
+        lat = first_ready - s;
     }
     /* destination registers */
     for (unsigned i = 0; i < d->ndest; i++) {
         rv_vreg_state *v = &T->vreg[e->rd + i];
         v->valid = 1;
         v->start = s;
-        v->occupancy = o;
+        v->occupancy = occupancy;
         v->latency = lat;
         v->cls = (uint8_t)cls;
     }

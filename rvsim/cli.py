@@ -127,11 +127,17 @@ def cmd_run(args, parser) -> int:
     source = _load(machine, args.program, args, parser)
     if args.max_output is not None and machine.env is not None:
         machine.env.max_output = args.max_output
-    if timing is not None and args.pipeview:
+    if args.region and timing is None:
+        parser.exit(2, "rvsim: --region needs --timing PRESET
+")
+    if timing is not None and args.pipeview and not args.region:
         timing.record_trace(args.pipeview_limit)
     start = time.perf_counter()
     try:
-        if args.trace:
+        if args.region:
+            from .timing.cli import run_regions_for_cli
+            info, timing = run_regions_for_cli(machine, timing, source, args, parser)
+        elif args.trace:
             from .trace import run_traced
             info = run_traced(machine, args.max_insns, sys.stderr)
         else:
@@ -288,6 +294,11 @@ def build_run_parser() -> argparse.ArgumentParser:
     p.add_argument("--pipeview", metavar="FILE", help="with --timing: write a Kanata log for Konata")
     p.add_argument("--pipeview-limit", type=int, default=100_000, metavar="N",
                    help="instructions recorded by --pipeview (default 100000)")
+    p.add_argument("--region", action="append", metavar="[NAME=]BEGIN:END",
+                   help="with --timing: model only this region (labels, addresses or FILE:LINE; "
+                        "repeatable, a repeated name accumulates), running at functional speed outside")
+    p.add_argument("--warmup", type=int, default=0, metavar="N",
+                   help="with --region: run N instructions of each region entry on the model uncounted")
     return p
 
 

@@ -128,6 +128,25 @@ class TimingResult:
         return d
 
 
+def lines_of(by_pc: dict, program) -> dict:
+    """Per-address counters summed per source line of ``program`` (an assembled Program)."""
+    by_line: dict = {}
+    for pc, s in by_pc.items():
+        where = program.line_at(pc)
+        if where is None:
+            continue
+        key = (where[0], where[1])
+        agg = by_line.get(key)
+        if agg is None:
+            by_line[key] = LineStats(s.count, s.cycles, dict(s.stalls), file=key[0], line=key[1])
+        else:
+            agg.count += s.count
+            agg.cycles += s.cycles
+            for c, v in s.stalls.items():
+                agg.stalls[c] += v
+    return by_line
+
+
 class Timing:
     """The cycle model attached to a :class:`~rvsim.machine.Machine` (``Machine.enable_timing``)."""
 
@@ -260,21 +279,7 @@ class Timing:
             vec["busy_pct"] = {p: round(100.0 * vec["busy"][p] / (cycles * max(1, cfg["pipes"][p])), 2)
                                for p in VECTOR_PIPES}
         by_pc = self.by_pc()
-        by_line: dict = {}
-        if program is not None:
-            for pc, s in by_pc.items():
-                where = program.line_at(pc)
-                if where is None:
-                    continue
-                key = (where[0], where[1])
-                agg = by_line.get(key)
-                if agg is None:
-                    by_line[key] = LineStats(s.count, s.cycles, dict(s.stalls), file=key[0], line=key[1])
-                else:
-                    agg.count += s.count
-                    agg.cycles += s.cycles
-                    for c, v in s.stalls.items():
-                        agg.stalls[c] += v
+        by_line = lines_of(by_pc, program) if program is not None else {}
         return TimingResult(self.name, cycles, t["instructions"], t["stalls"], t["branches"],
                             t["mispredicts"], t["taken"], t["cache"], vec, t["flops"], by_pc, by_line)
 

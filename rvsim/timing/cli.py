@@ -23,14 +23,36 @@ def load_for_cli(args, parser) -> dict:
     return cfg
 
 
+def run_regions_for_cli(machine, timing, program, args, parser):
+    """``rvsim run --region``: fast-forward with the model off, model the regions (rvsim.timing.region).
+    Returns the run's StopInfo and a Timing whose results are the regions' sums."""
+    from .region import RegionTiming, parse_regions, run_regions
+    try:
+        regions = parse_regions(args.region)
+        cfg = timing.config
+        machine.disable_timing()
+        info, results = run_regions(machine, cfg, regions, program=program, warmup=args.warmup,
+                                    max_instructions=args.max_insns)
+    except (TimingConfigError, KeyError) as exc:
+        parser.exit(2, f"rvsim: {exc}\n")
+    for res in results.values():
+        t = res.totals
+        sys.stderr.write(f"rvsim: region {res.name}: {res.entries} entries, {t.get('cycles', 0):,} cycles, "
+                         f"{t.get('instructions', 0):,} instructions\n")
+    return info, RegionTiming(timing, results)
+
+
 def finish_run(timing, args, stats: dict) -> None:
     """Print the timing summary, add it to the --stats dictionary, write the pipeline view."""
+    from .region import RegionTiming
     from .report import print_summary
     result = timing.result()
+    if isinstance(timing, RegionTiming):
+        stats["regions"] = {name: res.to_dict() for name, res in timing.results.items()}
     stats["cycles"] = result.cycles
     stats["timing"] = result.to_dict()
     print_summary(result, file=sys.stderr)
-    if args.pipeview:
+    if args.pipeview and not isinstance(timing, RegionTiming):     # (not yet within regions)
         from .pipeview import write_kanata
         n = write_kanata(timing, args.pipeview)
         sys.stderr.write(f"rvsim: pipeline view of {n:,} instructions written to {args.pipeview}\n")

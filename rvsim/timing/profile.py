@@ -368,7 +368,13 @@ def load_program(path: str, isa: str | None, defsym: dict):
 
 
 def profile(path: str, timing="teach", *, isa=None, vlen=None, defsym=None, argv=(), max_instructions=None,
-            folded=False) -> Profile:
+            folded=False, regions=None, warmup: int = 0) -> Profile:
+    """Profile a program (ELF or assembly) on the cycle model.  ``regions`` (``[NAME=]BEGIN:END``
+    strings, as ``rvsim run --region``) models only those regions, the rest running at functional
+    speed; ``warmup`` instructions at each region entry run on the model uncounted."""
+    if regions and folded:
+        raise ProfileError("rvsim profile: --folded follows the whole program's calls; it does not "
+                           "combine with --region")
     from ..host import LinuxEnvironment, SemihostEnvironment
     from ..loader import read_elf
     from ..machine import Machine, StopReason
@@ -386,6 +392,11 @@ def profile(path: str, timing="teach", *, isa=None, vlen=None, defsym=None, argv
         m.env = (SemihostEnvironment(**quiet) if info.semihosting else None if info.bare_metal
                  else LinuxEnvironment(**quiet))
         m.load_elf(data, argv=[path, *argv], name=path)
+        if regions:
+            from .region import RegionTiming, parse_regions, run_regions
+            stop, results = run_regions(m, cfg, parse_regions(regions), program=prog, warmup=warmup,
+                                        max_instructions=max_instructions)
+            return m, RegionTiming(None, results, name=cfg["name"], config=cfg), stop, None
         t = m.enable_timing(cfg)
         tracker = StackTracker(m, t, funcs, tracked) if tracked else None
         remaining = max_instructions
@@ -555,6 +566,10 @@ def main_profile(argv) -> int:
     ap.add_argument("--folded", metavar="FILE", help="write call stacks with cycles for flame-graph tools")
     ap.add_argument("--stats", metavar="FILE.json", help="write the full result as JSON")
     ap.add_argument("--max-insns", type=int, default=None)
+    ap.add_argument("--region", action="append", metavar="[NAME=]BEGIN:END",
+                    help="profile only this region (as for rvsim run; repeatable)")
+    ap.add_argument("--warmup", type=int, default=0, metavar="N",
+                    help="with --region: N uncounted instructions on the model at each entry")
     args = parse_run_args(ap, argv)
     defsym = {}
     for item in args.defsym or ():
@@ -562,11 +577,12 @@ def main_profile(argv) -> int:
         defsym[name] = int(value, 0) if value else 1
     try:
         p = profile(args.program, args.timing, isa=args.isa, vlen=args.vlen, defsym=defsym, argv=args.args,
-                    max_instructions=args.max_insns, folded=bool(args.folded))
+                    max_instructions=args.max_insns, folded=bool(args.folded), regions=args.region,
+                    warmup=args.warmup)
     except ProfileError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
-    except (TimingConfigError, ValueError) as exc:
+    except (TimingConfigError, ValueError, KeyError) as exc:
         ap.exit(2, f"rvsim profile: {exc}\n")
     from ..machine import StopReason
     if p.stop.reason is not StopReason.EXIT:

@@ -1,0 +1,88 @@
+""""What if" answers in the right direction: a more capable machine never takes more cycles.
+
+Every shipped kernel of ``rvsim bench`` (at a small size) on the calibrated presets, against each change
+that only adds capability: a wider vector datapath or memory port, more pipes, a deeper vector queue,
+bigger caches, more DRAM bandwidth, lower latencies, a wider scalar issue, a smaller mispredict penalty.
+The model is deterministic, so any increase is a failure.  (The first such failure found: a wider
+arithmetic datapath made a multiply-add chained to a load start later, so as not to overtake it, which
+delayed everything behind it in the in-order vector unit; docs/timing.md section 4.3.)
+"""
+from __future__ import annotations
+
+import copy
+import warnings
+
+import pytest
+
+from rvsim.timing import load_config
+from rvsim.timing.bench import run_point
+
+
+def _set(path, f):
+    def apply(cfg):
+        d = cfg
+        for k in path[:-1]:
+            d = d[k]
+        d[path[-1]] = f(d[path[-1]], cfg)
+    return apply
+
+
+def _dlen(cfg):
+    return cfg["vector"]["dlen"]
+
+
+CHANGES = {
+    "dlen x2": _set(("vector", "dlen"), lambda v, c: 2 * v),
+    "memory port x2": _set(("vector", "width", "memory"), lambda v, c: 2 * (v or _dlen(c))),
+    "permute width x2": _set(("vector", "width", "permute"), lambda v, c: 2 * (v or _dlen(c))),
+    "arith pipes +1": _set(("vector", "pipes", "arith"), lambda v, c: v + 1),
+    "memory pipes +1": _set(("vector", "pipes", "memory"), lambda v, c: v + 1),
+    "vector queue x2": _set(("vector", "queue_depth"), lambda v, c: 2 * v),
+    "L1D x2": _set(("memory", "l1d", "size"), lambda v, c: 2 * v),
+    "L2 x2": _set(("memory", "l2", "size"), lambda v, c: 2 * v),
+    "DRAM bandwidth x2": _set(("memory", "dram", "bandwidth"), lambda v, c: 2 * v),
+    "DRAM latency /2": _set(("memory", "dram", "latency"), lambda v, c: v // 2),
+    "vfma latency -1": _set(("vector", "latency", "vfma"), lambda v, c: max(1, v - 1)),
+    "vload latency -1": _set(("vector", "latency", "vload"), lambda v, c: max(1, v - 1)),
+    "load latency -1": _set(("core", "latency", "load"), lambda v, c: max(1, v - 1)),
+    "issue width +1": _set(("core", "issue_width"), lambda v, c: v + 1),
+    "mispredict penalty -1": _set(("core", "mispredict_penalty"), lambda v, c: max(0, v - 1)),
+}
+KERNELS = ("rvv_fp32_m4", "rvv_fp32_blocked", "gemv", "conv2d", "saxpy", "int8_vwmacc", "fp32", "int32")
+PRESETS = ("x60", "c908")
+N = 16
+
+_baseline: dict = {}
+
+
+def _cycles(kernel, cfg):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")         # a doubled dlen may contradict a preset's given width
+        point = run_point(kernel, N, cfg)
+    assert point.ok, point.error
+    return point.cycles
+
+
+CASES = [(k, p) for p in PRESETS for k in KERNELS] + \
+    [(k, "ara") for k in ("rvv_fp32_m4", "rvv_fp32_blocked", "gemv")]    # Ara: its own memory port
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+@pytest.mark.parametrize("kernel,preset", CASES)
+def test_more_capability_never_costs_cycles(kernel, preset, change):
+    base = load_config(preset)
+    if (kernel, preset) not in _baseline:
+        _baseline[kernel, preset] = _cycles(kernel, base)
+    better = copy.deepcopy(base)
+    CHANGES[change](better)
+    assert _cycles(kernel, better) <= _baseline[kernel, preset]
+
+
+def test_a_wider_datapath_no_longer_slows_a_chained_kernel_down():
+    """The case of the bug report: x60's arithmetic width 128 -> 256 -> 512 (N=32 here)."""
+    cycles = []
+    for width in (128, 256, 512):
+        cfg = load_config("x60")
+        cfg["vector"]["dlen"] = width
+        cycles.append(run_point("rvv_fp32_m4", 32, cfg).cycles)
+    assert cycles[0] >= cycles[1] >= cycles[2]
