@@ -99,10 +99,13 @@ void rv_hist_make_room(rv_history *hs)
 {
     uint64_t count = hs->rhead - hs->rtail;
     if (count < hs->max_records && count >= hs->rcap &&
-        used_bytes(hs) + hs->rcap * REC_BYTES <= hs->max_bytes && grow_records(hs) == 0)
+        used_bytes(hs) + hs->rcap * REC_BYTES <= hs->max_bytes && grow_records(hs) == 0) {
+        hs->rlimit = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
         return;
+    }
     while (hs->rhead - hs->rtail >= hs->rcap || hs->rhead - hs->rtail >= hs->max_records)
         drop_oldest(hs);
+    hs->rfull = 1;      /* from now on a push at the limit drops the oldest (inline) */
 }
 
 /* The instruction in flight logged more than the whole byte budget: nothing before it can be undone. */
@@ -190,6 +193,12 @@ static void fold_host_fflags(rv_machine *m)
 {
     if (!m->running)
         return;
+#if defined(__x86_64__)
+    /* guest FP arithmetic runs on SSE: no flag raised since the last fold is the common case, and
+       reading MXCSR is far cheaper than fetestexcept (which also reads the x87 status) */
+    if (!(__builtin_ia32_stmxcsr() & 0x3f))
+        return;
+#endif
     int fe = fetestexcept(FE_ALL_EXCEPT);
     if (!fe)
         return;
@@ -443,10 +452,10 @@ void rv_hist_check_mem_watches(rv_machine *m, uint64_t pc)
 static void diff_words(rv_machine *m, const void *before, const void *after, uint64_t size, unsigned type,
                        uint64_t force_off)
 {
-    const uint8_t *b = before, *a = after;
-    for (uint64_t off = 0; off < size; off += 8)
-        if (memcmp(b + off, a + off, 8) || off == force_off)
-            log_entry(m->hist, type, off, b + off, 8);
+    const uint64_t *b = before, *a = after;
+    for (uint64_t i = 0; i < size / 8; i++)
+        if (b[i] != a[i] || 8 * i == force_off)
+            log_entry(m->hist, type, 8 * i, &b[i], 8);
 }
 
 static void diff_blocks(rv_machine *m, const uint8_t *before, const uint8_t *after, uint64_t size,
@@ -536,8 +545,7 @@ void rv_hist_commit(rv_machine *m, unsigned flags)
         check_reg_entries(m, from, hs->s_pc);
     if (hs->nmem_write)
         rv_hist_check_mem_watches(m, hs->s_pc);
-    if (hs->rhead - hs->rtail >= hs->rcap || hs->rhead - hs->rtail >= hs->max_records)
-        rv_hist_make_room(hs);
+    rv_hist_room(hs);
     rv_hist_rec *r = &hs->rec[hs->rhead & (hs->rcap - 1)];
     r->pc = hs->s_pc;
     r->old = 0;
@@ -854,6 +862,7 @@ static rv_history *ensure(rv_machine *m)
         return NULL;
     }
     hs->max_records = 1;
+    hs->rlimit = 1;
     hs->max_bytes = used_bytes(hs);
     hs->next_id = 1;
     hs->timed = m->timing != NULL;
@@ -866,6 +875,7 @@ void rv_history_clear(rv_machine *m)
     rv_history *hs = m->hist;
     if (!hs)
         return;
+    hs->rlimit = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
     hs->rtail = hs->rhead;
     hs->etail = hs->ehead = hs->ecommit;
     hs->undone_len = 0;
@@ -906,6 +916,20 @@ int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_byte
     hs->max_bytes = max_bytes < used_bytes(hs) ? used_bytes(hs) : max_bytes;
     while (hs->rhead - hs->rtail > hs->max_records)
         drop_oldest(hs);
+    hs->rfull = 0;
+    hs->rlimit = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
+    /* reserve the rings at the size the limits allow, half each: the host commits pages as they are
+       first written, and the rings never need copying as they fill */
+    uint64_t want_r = hs->rcap, want_e = hs->ecap;
+    while (want_r < hs->max_records && (want_r * 2) * REC_BYTES <= hs->max_bytes / 2)
+        want_r *= 2;
+    while ((want_e * 2) <= hs->max_bytes - want_r * REC_BYTES && want_e * 2 <= hs->max_bytes / 2)
+        want_e *= 2;
+    while (hs->rcap < want_r && grow_records(hs) == 0)
+        ;
+    while (hs->ecap < want_e && grow_extras(hs) == 0)
+        ;
+    hs->rlimit = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
     return 0;
 }
 
@@ -915,8 +939,8 @@ void rv_history_stop(rv_machine *m)
     if (!hs)
         return;
     hs->user_on = 0;
-    rv_history_clear(m);
     hs->max_records = 1;
+    rv_history_clear(m);
     if (hs->nwatch == 0)
         rv_hist_destroy(m);
 }

@@ -47,6 +47,8 @@ typedef struct rv_history {
     /* records: a ring of rcap (a power of two), logical indices [rtail, rhead) */
     rv_hist_rec *rec;
     uint64_t rcap, rhead, rtail;
+    uint64_t rlimit;            /* min(rcap, max_records): a push beyond it drops or grows */
+    int rfull;                  /* the records ring cannot grow: a push beyond rlimit drops the oldest */
     /* extras: a byte ring of ecap (a power of two), logical positions [etail, ehead); entries of the
        instruction in flight are [ecommit, ehead) */
     uint8_t *ext;
@@ -95,6 +97,37 @@ int rv_run_recording(rv_machine *m, uint64_t max_instructions);
 int rv_run_recording_timed(rv_machine *m, uint64_t max_instructions);
 int rv_hist_run(rv_machine *m, uint64_t max_instructions);
 
+/* Room for one more record. */
+static inline void rv_hist_room(rv_history *hs)
+{
+    if (likely(hs->rhead - hs->rtail < hs->rlimit))
+        return;
+    if (hs->rfull) {
+        rv_hist_rec *old = &hs->rec[hs->rtail & (hs->rcap - 1)];
+        hs->etail += old->nextra;
+        hs->rtail++;
+        return;
+    }
+    rv_hist_make_room(hs);
+}
+
+/* Log the old bytes of a store of up to 8 bytes (the common case inline, the rest in history.c). */
+static inline void rv_hist_store(rv_machine *m, rv_history *hs, uint64_t addr, uint64_t size)
+{
+    uint64_t off = addr - m->cfg.mem_base, at = hs->ehead & (hs->ecap - 1);
+    if (likely(size <= 8 && off <= m->cfg.mem_size - 8 && !hs->undoing &&
+               hs->ehead + 24 - hs->etail <= hs->ecap && at + 24 <= hs->ecap)) {
+        uint8_t *p = hs->ext + at;
+        uint32_t tl[2] = {RV_HE_MEM, (uint32_t)size};
+        memcpy(p, m->mem + off, 8);         /* the payload is padded to 8 bytes anyway */
+        memcpy(p + 8, &addr, 8);
+        memcpy(p + 16, tl, 8);
+        hs->ehead += 24;
+        return;
+    }
+    rv_hist_mem(m, addr, size);
+}
+
 /* Retire an instruction of class X: x[rd] went from old to now. */
 static inline void rv_hist_push_x(rv_machine *m, rv_history *hs, uint64_t pc, unsigned rd, uint64_t old,
                                   uint64_t now, uint64_t clock, unsigned flags)
@@ -113,8 +146,7 @@ static inline void rv_hist_push_x(rv_machine *m, rv_history *hs, uint64_t pc, un
         if (unlikely(hs->reg_mask >> rd & 1))
             rv_hist_reg_hit(m, rd, old, pc);
     }
-    if (unlikely(hs->rhead - hs->rtail >= hs->rcap || hs->rhead - hs->rtail >= hs->max_records))
-        rv_hist_make_room(hs);
+    rv_hist_room(hs);
     rv_hist_rec *r = &hs->rec[hs->rhead & (hs->rcap - 1)];
     r->pc = pc;
     r->old = old;

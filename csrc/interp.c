@@ -109,7 +109,7 @@ static int run_timed(rv_machine *m, uint64_t max_instructions);
             rv_hist_push_x(m, hs, hs_pc, (e)->rd, hs_old, x[(e)->rd], hs_clock, RV_HR_RETIRED | (flags)); \
         else rv_hist_commit(m, RV_HR_RETIRED); \
         RV_HIST_STOP_AFTER(); } while (0)
-#define RV_HOOK_STORE(addr, size) rv_hist_mem(m, (addr), (size))
+#define RV_HOOK_STORE(addr, size) rv_hist_store(m, hs, (addr), (size))
 #define RV_HOOK_LOAD(addr, size) do { if (unlikely(hs->nmem_read)) rv_hist_read_at(m, (addr), (size), hs_pc); } while (0)
 #define RV_HOOK_TRAP(at_target) rv_hist_trap_begin(m, (at_target) ? RV_HC_X : hs_cls)
 #define RV_HOOK_TRAPPED(r) do { if (r) rv_hist_attach_step(m); \
