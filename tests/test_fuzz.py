@@ -96,3 +96,11 @@ def test_atheris_smoke(tmp_path):
         capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr[-3000:]
     assert "asm inputs" in result.stderr
+
+
+@pytest.mark.parametrize("path", sorted(p.relative_to(FUZZ / "corpus") for p in (FUZZ / "corpus").glob("*/regress-*")
+                                        if p.parent.name in ("elf", "asm", "host")), ids=str)
+def test_python_findings_stay_fixed(path):
+    """The inputs of past Python-level findings (the C-core ones are replayed by the libFuzzer smoke run)."""
+    target = {"elf": pytargets.loader_target, "asm": pytargets.asm_target, "host": pytargets.host_target}
+    target[path.parts[0]]((FUZZ / "corpus" / path).read_bytes())

@@ -551,6 +551,10 @@ class FileAssembler:
             return
         try:
             if kind == "insn":
+                if None in st.args:         # `bnez a0,`: an empty operand after a comma
+                    i = st.args.index(None)
+                    raise StatementError(f"operand {i + 1} of `{st.name}` is missing",
+                                         "a comma must be followed by an operand", operand=i)
                 h = self.handlers.get(st.name)
                 if h is None:
                     h = self.make_handler(st.name)
