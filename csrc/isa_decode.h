@@ -15659,7 +15659,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->rd = (uint8_t)(v);
                 v = (((int64_t)((((w >> 12) & 0x1u) << 5) | ((w >> 2) & 0x1fu)) ^ 0x20) - 0x20);
                 if (v == 0) return 0;
-                d->imm = (int64_t)((int64_t)v << 12);
+                d->imm = (int64_t)((int64_t)((uint64_t)v << 12));
                 if (d->rd == 0) d->rd = RV_X_SINK;
                 d->len = 2;
                 return RV_OP_C_LUI;

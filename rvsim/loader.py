@@ -269,6 +269,9 @@ def _choose_window(prog: LoadedProgram, size: int) -> int:
     if hi + reserve <= size:
         return 0
     base = lo & ~((1 << 20) - 1)
+    if base + size > 1 << 64:
+        raise LoadError(f"{prog.path}: segments at {lo:#x}..{hi:#x} are too close to the top of the address "
+                        f"space for a guest memory window of {size:#x} bytes")
     if hi - base + reserve > size:
         raise LoadError(f"{prog.path}: segments span {hi - lo:#x} bytes, more than the guest memory "
                         f"limit of {size:#x} bytes allows (raise it with memory_size / --memory)")

@@ -181,3 +181,18 @@ def test_invalid_octal_number_is_located():
     text = str(e.value)
     assert "oct.s:1:8: error: invalid number `08`" in text
     assert "oct.s:2:7: error: invalid number `019`" in text
+
+
+@pytest.mark.parametrize("src", ["bnez s3,", "la a0,", "add a0, a1,", "sd a0, 8(a1),", "call ra,"])
+def test_a_trailing_comma_is_a_missing_operand(src):
+    """Found by fuzzing (fuzz/pytargets.py asm): `bnez s3,` raised a TypeError from the pseudo handler."""
+    d = one(f"  {src}\n")
+    assert "is missing" in d.message and d.line == 1
+
+
+@pytest.mark.parametrize("src", [".if 1 +\n.endif", ".include \"x\" \"y\"", ".if )\n.endif", ".include ("])
+def test_unparsable_directive_operands_are_asm_errors(src):
+    """Found by fuzzing (fuzz/run_mutation.py asm): `.if`/`.include` operands that do not parse raised the
+    parser's internal ParseError instead of an AsmError."""
+    d = errors_of(src + "\n")[0]
+    assert d.line == 1 and d.message

@@ -420,3 +420,14 @@ def test_reading_past_guest_memory_is_refused_before_allocating():
         m.read(0x1000, 1 << 60)            # a guest-supplied size: no host allocation is attempted
     with pytest.raises(ValueError):
         m.read(2**64 - 8, 16)
+
+
+def test_segments_at_the_top_of_the_address_space_are_a_load_error(tmp_path):
+    """Found by fuzzing (fuzz/pytargets.py loader): the memory window chosen for segments near 2**64
+    wrapped around, and re-creating the core raised a ValueError instead of a LoadError."""
+    vaddr = 2**64 - 0x100000
+    path = write_elf(tmp_path, "top", make_elf(b"\x13\x00\x00\x00", entry=vaddr + 0x100,
+                                               segments=[(PT_LOAD, PF_R | PF_X, 0, vaddr, 0, 0x1000)]))
+    m = Machine("rv64gc", memory_size=1 << 24)
+    with pytest.raises(LoadError, match="top of the address space"):
+        m.load_elf(path)

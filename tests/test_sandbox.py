@@ -230,3 +230,26 @@ def test_cli_core_error_is_a_message_not_a_traceback(tmp_path):
     r = subprocess.run([sys.executable, "-m", "rvsim", "run", str(elf)], capture_output=True, cwd=ROOT, timeout=120)
     assert r.returncode == 125, r.stderr
     assert b"HTIF request" in r.stderr and b"Traceback" not in r.stderr
+
+
+# ------------------------------------------------------------------------------ memory bound
+
+def test_program_larger_than_the_memory_bound_is_refused():
+    from rvsim.asm import assemble
+    from rvsim.errors import LoadError
+    elf = assemble(".globl _start\n_start:\n  j _start\n.bss\nbig: .space 0x2000000\n", march="rv64gc").to_elf()
+    m = Machine("rv64gc", memory_size=16 << 20)
+    with pytest.raises(LoadError, match="guest memory"):
+        m.load_elf(elf)
+
+
+def test_guest_cannot_reach_past_its_window():
+    """Loads, stores and fetches beyond --memory trap as access faults (the host never maps more)."""
+    m = Machine("rv64gc", memory_base=BASE, memory_size=1 << 16)
+    m.map(BASE, 1 << 16, "rwx")
+    from rvsim.asm import assemble
+    code = assemble(".globl _start\n_start:\n  li t0, 0x20000\n  sd t0, 0(t0)\n", march="rv64gc").to_binary()
+    m.write(BASE, code)
+    m.pc = BASE
+    info = m.run(100)
+    assert info.reason.value == "trap" and info.cause == 7 and info.tval == 0x20000

@@ -514,6 +514,10 @@ class FileAssembler:
             return
         try:
             if kind == "insn":
+                if None in st.args:         # `bnez a0,`: an empty operand after a comma
+                    i = st.args.index(None)
+                    raise StatementError(f"operand {i + 1} of `{st.name}` is missing",
+                                         "a comma must be followed by an operand", operand=i)
                 h = self.handlers.get(st.name)
                 if h is None:
                     h = self.make_handler(st.name)
@@ -717,8 +721,15 @@ class FileAssembler:
         for name in re.findall(r"([A-Za-z_.$0-9][A-Za-z0-9_.$]*):", m.group(1)):
             self.define_label(("N", int(name)) if name.isdigit() else name, src, None)
 
+    def _directive_operands(self, text: str):
+        """Parse the operands of a directive the line parser left as text (.if, .include)."""
+        try:
+            return parse_line(f".x {text}")
+        except ParseError as e:
+            raise StatementError(e.message, e.hint) from None
+
     def _expr(self, text: str):
-        r = parse_line(f".x {text}")
+        r = self._directive_operands(text)
         if not r or not r[0].args:
             raise StatementError("expected an expression")
         return r[0].args[0]
@@ -739,7 +750,7 @@ class FileAssembler:
                 "ifle": v <= 0, "iflt": v < 0}[word]
 
     def include(self, rest):
-        r = parse_line(f".x {rest}")
+        r = self._directive_operands(rest)
         if not r or not r[0].args or type(r[0].args[0]) is not tuple or r[0].args[0][0] != "s":
             raise StatementError("`.include` needs a file name in quotes", '.include "file.s"')
         name = r[0].args[0][1].decode()

@@ -1,0 +1,52 @@
+"""A plain (not coverage-guided) mutation loop over the Python targets: fast where atheris's
+instrumentation is slow, so it runs many more inputs in the same time.
+
+    PYTHONPATH=. python fuzz/run_mutation.py loader|host|asm SECONDS [SEED]
+
+Seeds come from fuzz/corpus (and fuzz/work/<target> when atheris has grown it); each input is a seed
+with 1-7 byte mutations, or fresh random bytes.  A finding (any exception other than the allowed
+ones) is saved to fuzz/work/findings/ and the loop goes on; the figures are printed at the end.
+"""
+import hashlib
+import random
+import sys
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from fuzz.pytargets import TARGETS, mutate  # noqa: E402
+
+CORPUS = {"loader": ["corpus/elf", "work/loader"], "host": ["work/host"], "asm": ["corpus/asm", "work/asm"]}
+
+
+def main() -> int:
+    name, seconds = sys.argv[1], float(sys.argv[2])
+    rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    target = TARGETS[name]
+    seeds = [p.read_bytes() for d in CORPUS[name] if (HERE / d).is_dir() for p in sorted((HERE / d).iterdir())]
+    seeds = [s for s in seeds if len(s) < 64_000] or [b""]
+    findings = HERE / "work" / "findings"
+    count = failures = 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if rng.random() < 0.2:
+            data = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300)))
+        else:
+            data = mutate(rng.choice(seeds), rng)
+        count += 1
+        try:
+            target(data)
+        except Exception:
+            failures += 1
+            findings.mkdir(parents=True, exist_ok=True)
+            path = findings / f"{name}-{hashlib.sha1(data).hexdigest()[:12]}"
+            path.write_bytes(data)
+            print(f"FINDING {path}:\n{traceback.format_exc()}", file=sys.stderr)
+    print(f"rvsim fuzz: {count} {name} inputs in {seconds:.0f} s, {failures} findings", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
