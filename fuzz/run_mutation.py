@@ -1,10 +1,11 @@
 """A plain (not coverage-guided) mutation loop over the Python targets: fast where atheris's
 instrumentation is slow, so it runs many more inputs in the same time.
 
-    PYTHONPATH=. python fuzz/run_mutation.py loader|host|asm SECONDS [SEED]
+    PYTHONPATH=. python fuzz/run_mutation.py loader|host|asm SECONDS [SEED [FRESH]]
 
 Seeds come from fuzz/corpus (and fuzz/work/<target> when atheris has grown it); each input is a seed
-with 1-7 byte mutations, or fresh random bytes.  A finding (any exception other than the allowed
+with 1-7 byte mutations, or (with probability FRESH, default 0.2) fresh random bytes: for the
+assembler those are short token streams, much faster than the real sources.  A finding (any exception other than the allowed
 ones) is saved to fuzz/work/findings/ and the loop goes on; the figures are printed at the end.
 """
 import hashlib
@@ -24,6 +25,7 @@ CORPUS = {"loader": ["corpus/elf", "work/loader"], "host": ["work/host"], "asm":
 def main() -> int:
     name, seconds = sys.argv[1], float(sys.argv[2])
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+    fresh = float(sys.argv[4]) if len(sys.argv) > 4 else 0.2
     target = TARGETS[name]
     seeds = [p.read_bytes() for d in CORPUS[name] if (HERE / d).is_dir() for p in sorted((HERE / d).iterdir())]
     seeds = [s for s in seeds if len(s) < 64_000] or [b""]
@@ -31,7 +33,7 @@ def main() -> int:
     count = failures = 0
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        if rng.random() < 0.2:
+        if rng.random() < fresh:
             data = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300)))
         else:
             data = mutate(rng.choice(seeds), rng)

@@ -514,7 +514,9 @@ class FileAssembler:
             return
         try:
             if kind == "insn":
-                if None in st.args:         # `bnez a0,`: an empty operand after a comma
+                # `bnez a0,`: an empty operand after a comma (directives such as `.p2align 3,,4` may
+                # leave operands empty on purpose)
+                if None in st.args and not st.name.startswith("."):
                     i = st.args.index(None)
                     raise StatementError(f"operand {i + 1} of `{st.name}` is missing",
                                          "a comma must be followed by an operand", operand=i)
