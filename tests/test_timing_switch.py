@@ -7,10 +7,12 @@ instruction count and the final registers must equal an untimed run's.
 
 The decode cache holds label addresses of the interpreter loop that decoded it (the functional and the
 timed loop are two compilations of one loop), so a switch that left any slot of the other loop behind
-jumped into the wrong function: this test is the guard.  It also runs under the AddressSanitizer build
-(``RVSIM_DEBUG=1 python setup.py build_ext --inplace``, then ``LD_PRELOAD=$(gcc -print-file-name=libasan.so)
-ASAN_OPTIONS=detect_leaks=0 python -m pytest tests/test_timing_switch.py``); RVSIM_SWITCH_EXAMPLES sets the
-examples per program (default 12).
+jumped into the wrong function: this test is the guard.  It also runs under the AddressSanitizer and
+UndefinedBehaviorSanitizer build (in a copy of the tree: ``RVSIM_DEBUG=1 python setup.py build_ext
+--inplace``, then ``LD_PRELOAD=$(gcc -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0 python -m
+pytest -p no:cacheprovider tests/test_timing_switch.py``: Python itself is not built with ASan, so the
+runtime is preloaded, and leak checking would report the interpreter's own allocations).
+RVSIM_SWITCH_EXAMPLES sets the examples per program (default 12; about 40 s in all under ASan).
 """
 from __future__ import annotations
 
