@@ -128,8 +128,7 @@ def cmd_run(args, parser) -> int:
     if args.max_output is not None and machine.env is not None:
         machine.env.max_output = args.max_output
     if args.region and timing is None:
-        parser.exit(2, "rvsim: --region needs --timing PRESET
-")
+        parser.exit(2, "rvsim: --region needs --timing PRESET\n")
     if timing is not None and args.pipeview and not args.region:
         timing.record_trace(args.pipeview_limit)
     start = time.perf_counter()
