@@ -318,7 +318,7 @@ def test_reverse_continue_stops_at_breakpoints_and_register_watches():
     m.add_register_watchpoint("s1")
     info = m.reverse_continue()
     assert info.reason is StopReason.WATCHPOINT
-    assert info.watch[:] == ("register", "s1", 2, 1) or info.watch[0] == "register"
+    assert info.watch[:] == ("register", "s1", 2, 1) and info.watch.reverse
 
 
 # ------------------------------------------------------------------ history limits and API
