@@ -23,12 +23,7 @@ from .errors import StatementError
 
 # ------------------------------------------------------------------------------------------------ registers
 
-XREG_ABI = ["zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4",
-            "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4",
-            "t5", "t6"]
-FREG_ABI = ["ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0", "fa1", "fa2",
-            "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9",
-            "fs10", "fs11", "ft8", "ft9", "ft10", "ft11"]
+from ..isa.operands import FREG_NAMES as FREG_ABI, XREG_NAMES as XREG_ABI
 
 XREGS: dict[str, int] = {f"x{i}": i for i in range(32)}
 XREGS.update({n: i for i, n in enumerate(XREG_ABI)})

@@ -1549,9 +1549,9 @@ class DebugSession:
         self._check_running()
         out = []
         if not names:
-            names = ABI[1:] + ["pc"]
+            names = [*ABI[1:], "pc"]
             if all_regs:
-                names += FABI + [c for c in ("fflags", "frm", "fcsr", "vstart", "vxsat", "vxrm", "vcsr",
+                names += [*FABI] + [c for c in ("fflags", "frm", "fcsr", "vstart", "vxsat", "vxrm", "vcsr",
                                              "vl", "vtype", "vlenb", "mstatus", "misa", "mcycle",
                                              "minstret", "mepc", "mcause", "mtval", "mtvec")]
         for raw_name in names:

@@ -20,18 +20,14 @@ from rvsim.isa.aliases import OBJDUMP_SHOWS_RESERVED, Alias, kind as alias_kind,
 from rvsim.isa.operands import (AQRL, CSR, FENCE, FREG, IMM, NF, PCREL, RM, UIMM, VM, VREG, VTYPEI,
                                 XREG, OperandKind)
 
+from rvsim.isa.operands import FREG_NAMES, XREG_NAMES   # re-exported: register names by number
+
 from .objdump_csrs import OBJDUMP_CSR_NAMES
 
 __all__ = ["disassemble", "disassemble_range", "instruction_length"]
 
 MASK64 = (1 << 64) - 1
 
-XREG_NAMES = ("zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4",
-              "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4",
-              "t5", "t6")
-FREG_NAMES = ("ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0", "fa1", "fa2",
-              "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9",
-              "fs10", "fs11", "ft8", "ft9", "ft10", "ft11")
 ROUNDING_NAMES = ("rne", "rtz", "rdn", "rup", "rmm", "unknown", "unknown", None)   # None: dyn, not shown
 AQRL_SUFFIX = ("", ".rl", ".aq", ".aqrl")                                         # field value = aq:rl
 

@@ -128,11 +128,12 @@ class TimingResult:
         return d
 
 
-def lines_of(by_pc: dict, program) -> dict:
-    """Per-address counters summed per source line of ``program`` (an assembled Program)."""
+def lines_of(by_pc: dict, line_at) -> dict:
+    """Per-address counters summed per source line; ``line_at(pc)`` gives (file, line, ...) or None (an
+    assembled Program's ``line_at``, or a DWARF line table's)."""
     by_line: dict = {}
     for pc, s in by_pc.items():
-        where = program.line_at(pc)
+        where = line_at(pc)
         if where is None:
             continue
         key = (where[0], where[1])
@@ -279,7 +280,7 @@ class Timing:
             vec["busy_pct"] = {p: round(100.0 * vec["busy"][p] / (cycles * max(1, cfg["pipes"][p])), 2)
                                for p in VECTOR_PIPES}
         by_pc = self.by_pc()
-        by_line = lines_of(by_pc, program) if program is not None else {}
+        by_line = lines_of(by_pc, program.line_at) if program is not None else {}
         return TimingResult(self.name, cycles, t["instructions"], t["stalls"], t["branches"],
                             t["mispredicts"], t["taken"], t["cache"], vec, t["flops"], by_pc, by_line)
 

@@ -378,7 +378,7 @@ def profile(path: str, timing="teach", *, isa=None, vlen=None, defsym=None, argv
     from ..host import LinuxEnvironment, SemihostEnvironment
     from ..loader import read_elf
     from ..machine import Machine, StopReason
-    from . import LineStats, load_config
+    from . import LineStats, lines_of, load_config
     cfg = load_config(timing)
     data, isa, prog = load_program(path, isa, dict(defsym or {}))
     info = read_elf(data, name=path)
@@ -421,20 +421,7 @@ def profile(path: str, timing="teach", *, isa=None, vlen=None, defsym=None, argv
         lmap = LineMap(dwarf_line_table(data))
         if lmap:
             line_at = lmap.at
-            lines = {}
-            for pc, s in result.by_pc.items():
-                where = lmap.at(pc)
-                if where is None:
-                    continue
-                agg = lines.get(where)
-                if agg is None:
-                    lines[where] = LineStats(s.count, s.cycles, dict(s.stalls), file=where[0], line=where[1])
-                else:
-                    agg.count += s.count
-                    agg.cycles += s.cycles
-                    for c, v in s.stalls.items():
-                        agg.stalls[c] += v
-            result.by_line = lines
+            result.by_line = lines = lines_of(result.by_pc, lmap.at)
     per_func: dict = {}
     starts = [f.start for f in funcs]
 
