@@ -554,4 +554,7 @@ def test_a_fatal_trap_stops_the_program_for_inspection(capfd):
     assert "$1 = 7" in lines
     assert "The program stopped on a trap it cannot handle (load access at pc 0x100b4): look around, " \
            "or go back with reverse-step / reverse-continue." in lines
-    assert "$2 = 7" in lines and "Continuing." not in lines[lines.index("$1 = 7"):]
+    # the load never retired, so one step back undoes `li a0, 7`, the last instruction that did
+    back = lines.index("$2 = 0")
+    assert "5\t        li      a0, 7" in lines[lines.index("$1 = 7"):back]
+    assert "Continuing." not in lines[lines.index("$1 = 7"):]

@@ -448,12 +448,18 @@ def measure(task: dict) -> dict:
         begin, end = task.get("region") or REGION
         timing = None
         if begin in m.symbols and end in m.symbols:
-            # setup at functional speed; the model runs from the region's first instruction
+            # The model runs through the setup, so the region starts with the caches and predictor as
+            # the setup left them (the data it wrote is warm, as on hardware); its counters restart at
+            # the region's first instruction, and the self-check after the region runs functional.
+            warm = m.enable_timing(cfg)
             m.add_breakpoint(begin)
             stop = m.run(limit)
             m.remove_breakpoint(begin)
-            if stop.reason is StopReason.BREAKPOINT:
-                timing = m.enable_timing(cfg)
+            if stop.reason is not StopReason.BREAKPOINT:
+                m.disable_timing()
+            else:
+                timing = warm
+                timing.reset()
                 m.add_breakpoint(end)
                 stop = m.run(limit)
                 m.remove_breakpoint(end)
@@ -608,7 +614,7 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
     sources = [make_source(k, asm, isa, size_symbol) for k in kernels]
     presets = list(presets or DEFAULT_PRESETS)
     try:
-        base = {p: preset_data(p) for p in presets}
+        base = [preset_data(p) for p in presets]     # by position: a preset may be a config dict
     except TimingConfigError as exc:
         raise BenchError(str(exc)) from None
     grid = dict(grid or {})
@@ -616,10 +622,10 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
     dgrid = dict(defsym or {})
     dcombos = [dict(zip(dgrid, vals)) for vals in itertools.product(*dgrid.values())] if dgrid else [{}]
     configs, config_digests = {}, {}
-    for p in presets:
+    for i in range(len(presets)):
         for combo in combos:
-            ck = (p, json.dumps(combo, sort_keys=True))
-            configs[ck] = apply_settings(base[p], combo)
+            ck = (i, json.dumps(combo, sort_keys=True))
+            configs[ck] = apply_settings(base[i], combo)
             config_digests[ck] = digest(configs[ck])
     points = []
     builds = []
@@ -636,9 +642,9 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
     for src, n, dcombo in builds:
         built = src.build(n, dcombo, store)
         elf_digest = digest(built.elf)
-        for p in presets:
+        for i, p in enumerate(presets):
             for combo in combos:
-                ck = (p, json.dumps(combo, sort_keys=True))
+                ck = (i, json.dumps(combo, sort_keys=True))
                 cfg = configs[ck]
                 task = {"elf": built.elf, "isa": built.isa, "config": cfg, "argv": list(built.argv),
                         "max_instructions": max_instructions, "region": list(region)}
@@ -808,7 +814,7 @@ def sweep(kernels=DEFAULT_KERNELS, sizes=None, presets=DEFAULT_PRESETS, grid=Non
     return to_frame(points, [by_key[p.key] for p in points])
 
 
-def run_point(kernel_name: str, n: int, preset: str, asm: str | None = None,
+def run_point(kernel_name: str, n: int, preset, asm: str | None = None,
               max_instructions: int | None = None) -> Point:
     """One built-in kernel at one size on one preset, measured now (no cache)."""
     planned = plan([kernel_name], [n], [preset], asm=asm, max_instructions=max_instructions)
