@@ -324,3 +324,17 @@ def test_ctrl_c_stops_the_workers_and_the_same_command_resumes(tmp_path):
     again = subprocess.run(argv, cwd=root, env=env, capture_output=True, timeout=600)
     assert again.returncode == 0
     assert f"48 points, {48 - stored} measured, {stored} from the cache".encode() in again.stderr
+
+
+def test_fast_forward_runs_the_setup_functional_and_starts_the_region_cold():
+    """By default the model runs through the setup, so the region finds the data it wrote in the caches;
+    --fast-forward keeps the model off until kernel_begin: same instructions, more cycles (cold misses),
+    and a point of its own in the cache."""
+    warm = sweep(["rvv_fp32_m4"], sizes=[16], presets=["x60"], use_cache=False, jobs=1, frame=False)[0]
+    cold = sweep(["rvv_fp32_m4"], sizes=[16], presets=["x60"], use_cache=False, jobs=1, frame=False,
+                 fast_forward=True)[0]
+    assert warm.ok and cold.ok
+    assert cold.instructions == warm.instructions
+    assert cold.cycles > warm.cycles
+    keys = {plan(["rvv_fp32_m4"], [16], ["x60"], fast_forward=ff)[0].key for ff in (False, True)}
+    assert len(keys) == 2

@@ -451,14 +451,15 @@ def measure(task: dict) -> dict:
             # The model runs through the setup, so the region starts with the caches and predictor as
             # the setup left them (the data it wrote is warm, as on hardware); its counters restart at
             # the region's first instruction, and the self-check after the region runs functional.
-            warm = m.enable_timing(cfg)
+            # With fast_forward the setup runs functional too and the region starts cold.
+            warm = None if task.get("fast_forward") else m.enable_timing(cfg)
             m.add_breakpoint(begin)
             stop = m.run(limit)
             m.remove_breakpoint(begin)
             if stop.reason is not StopReason.BREAKPOINT:
                 m.disable_timing()
             else:
-                timing = warm
+                timing = warm if warm is not None else m.enable_timing(cfg)
                 timing.reset()
                 m.add_breakpoint(end)
                 stop = m.run(limit)
@@ -605,7 +606,8 @@ def _point_from(plan: PlannedPoint, raw: dict, cached: bool) -> Point:
 
 
 def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None, isa=None,
-         size_symbol="N", max_instructions=None, region=REGION, warn=None, store=None,
+         size_symbol="N", max_instructions=None, region=REGION, fast_forward: bool = False, warn=None,
+         store=None,
          jobs: int = 1) -> list[PlannedPoint]:
     """Every kernel x size x defsym x preset x grid point, each program built once (``store``: a
     ResultCache whose assembled programs are reused; ``jobs``: processes that assemble them)."""
@@ -647,9 +649,10 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
                 ck = (i, json.dumps(combo, sort_keys=True))
                 cfg = configs[ck]
                 task = {"elf": built.elf, "isa": built.isa, "config": cfg, "argv": list(built.argv),
-                        "max_instructions": max_instructions, "region": list(region)}
+                        "max_instructions": max_instructions, "region": list(region),
+                        "fast_forward": fast_forward}
                 key = point_key(elf_digest, built.isa, config_digests[ck], built.argv,
-                                max_instructions, list(region))
+                                max_instructions, list(region) + (["fast-forward"] if fast_forward else []))
                 settings = dict(combo)
                 settings.update({f"defsym.{k}": v for k, v in dcombo.items()})
                 points.append(PlannedPoint(src.name, n, cfg["name"] or str(p), settings, cfg,
@@ -784,7 +787,8 @@ def to_frame(points: list[Point], configs=None):
 
 def sweep(kernels=DEFAULT_KERNELS, sizes=None, presets=DEFAULT_PRESETS, grid=None, *, defsym=None,
           jobs: int = 2, dask=None, cache=None, use_cache: bool = True, asm=None, isa=None,
-          max_instructions=None, retries: int = 3, progress=None, frame: bool = True):
+          max_instructions=None, fast_forward: bool = False, retries: int = 3, progress=None,
+          frame: bool = True):
     """The Python API: measure a sweep and return a pandas DataFrame (one row per point) or, with
     ``frame=False``, the list of :class:`Point`.
 
@@ -792,7 +796,9 @@ def sweep(kernels=DEFAULT_KERNELS, sizes=None, presets=DEFAULT_PRESETS, grid=Non
     ...            grid={"vector.dlen": [128, 256, 512]}, dask="local:2")   # doctest: +SKIP
 
     ``grid`` maps dotted preset keys to value lists (or pass the ``--set`` strings through
-    :func:`parse_grid`); ``defsym`` maps assembly symbols to value lists.
+    :func:`parse_grid`); ``defsym`` maps assembly symbols to value lists.  The model runs through each
+    program's setup and counts from ``kernel_begin``; ``fast_forward=True`` runs the setup functional
+    instead, so the region starts cold.
     """
     if isinstance(grid, (list, tuple)):
         grid = parse_grid(grid)
@@ -802,7 +808,7 @@ def sweep(kernels=DEFAULT_KERNELS, sizes=None, presets=DEFAULT_PRESETS, grid=Non
         store = cache if isinstance(cache, ResultCache) else ResultCache(cache)
     try:
         planned = plan(kernels, sizes, presets, grid, defsym, asm=asm, isa=isa,
-                       max_instructions=max_instructions, store=store, jobs=jobs)
+                       max_instructions=max_instructions, fast_forward=fast_forward, store=store, jobs=jobs)
         points = run_sweep(planned, cache=store, use_cache=use_cache, jobs=jobs, dask=dask,
                            retries=retries, progress=progress)
     finally:
@@ -1032,6 +1038,10 @@ def main_bench(argv) -> int:
     ap.add_argument("--isa", help="ISA (default: the program's .riscv.attributes / .attribute arch, "
                                   f"else {DEFAULT_ISA})")
     ap.add_argument("--max-insns", type=int, default=None, metavar="N", help="instruction limit per point")
+    ap.add_argument("--fast-forward", action="store_true",
+                    help="run each program's setup with the model off (functional speed): the region "
+                         "between kernel_begin and kernel_end then starts cold (default: the model runs "
+                         "through the setup, which leaves the kernel's data in the caches)")
     ap.add_argument("--jobs", "-j", type=int, default=2, help="local worker processes (default 2)")
     ap.add_argument("--dask", metavar="tcp://HOST:8786|local:N",
                     help="run the points on a Dask cluster (pip install 'rvsim[sweep]')")
@@ -1093,7 +1103,7 @@ def main_bench(argv) -> int:
         grid = parse_grid(args.settings)
         planned = plan(kernels, args.size, presets, grid, parse_defsyms(args.defsym), asm=asm, isa=args.isa,
                        size_symbol=args.size_symbol, max_instructions=args.max_insns,
-                       warn=lambda msg: sys.stderr.write(f"rvsim bench: {msg}\n"), store=store,
+                       fast_forward=args.fast_forward, warn=lambda msg: sys.stderr.write(f"rvsim bench: {msg}\n"), store=store,
                        jobs=max(1, args.jobs))
     except BenchError as exc:
         ap.exit(2, f"rvsim bench: {exc}\n")
