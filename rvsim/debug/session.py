@@ -183,9 +183,6 @@ class DebugSession:
 
     def start_recording(self, limit=10_000_000):
         """Record from here (the core's undo log) so that the reverse commands work."""
-        if not hasattr(self.m, "record"):
-            self.record_error = "this build of rvsim's core cannot record execution"
-            return
         try:
             self.m.record(max_instructions=limit)
             self.rev = self.m
@@ -1396,15 +1393,13 @@ class DebugSession:
         bp = Breakpoint(self._next_bp, kind, what=expr, condition=cond, lval=v.lval, ctype=v.type)
         bp.old = self._watch_value(bp)
         core_kind = {"watchpoint": "write", "read watchpoint": "read", "acc watchpoint": "access"}[kind]
-        if hasattr(self.m, "add_watchpoint"):
-            try:
-                if v.lval[0] == "mem":
-                    bp.core_id = self.m.add_watchpoint(v.lval[1], size=v.type.size, kind=core_kind)
-                else:
-                    bp.core_id = self.m.add_register_watchpoint(
-                        (ABI if v.lval[0] == "x" else FABI)[v.lval[1]])
-            except Exception:           # the core cannot watch this: fall back to stepping
-                bp.core_id = None
+        try:
+            if v.lval[0] == "mem":
+                bp.core_id = self.m.add_watchpoint(v.lval[1], size=v.type.size, kind=core_kind)
+            else:
+                bp.core_id = self.m.add_register_watchpoint((ABI if v.lval[0] == "x" else FABI)[v.lval[1]])
+        except Exception:               # the core cannot watch this (a vector register, > 4 KiB): step
+            bp.core_id = None
         self._next_bp += 1
         self.breakpoints[bp.number] = bp
         title = {"watchpoint": "Hardware watchpoint", "read watchpoint": "Hardware read watchpoint",

@@ -252,12 +252,7 @@ def _info(config: ServerConfig) -> dict:
             "limits": {"memory": config.limits.memory, "default_budget": config.limits.default_budget,
                        "max_budget": config.limits.max_budget, "source_bytes": MAX_SOURCE_BYTES,
                        "timeline": config.limits.timeline},
-            "reverse": _has_reverse(), "allow_dir": config.allow_dir is not None}
-
-
-def _has_reverse() -> bool:
-    from ..machine import Machine
-    return hasattr(Machine, "reverse_step")
+            "allow_dir": config.allow_dir is not None}
 
 
 def _dispatch(session: WebSession, msg: dict) -> dict:

@@ -673,10 +673,7 @@ def _timing_config(preset: str) -> dict:
 def available_environments() -> dict:
     """Environment name -> factory(session) for the teaching environments (rvsim.teaching): RARS's and
     Venus's system calls, on the tab's console."""
-    try:
-        from ..teaching import ENVIRONMENTS
-    except ImportError:  # pragma: no cover  (an rvsim without the teaching environments)
-        return {}
+    from ..teaching import ENVIRONMENTS
     return {name: (lambda cls: lambda s: cls(stdin=s.stdin, stdout=s.stdout, stderr=s.stdout,
                                              deterministic=True, warn=s._warn))(cls)
             for name, cls in ENVIRONMENTS.items() if name != "linux"}
