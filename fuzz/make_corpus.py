@@ -1,4 +1,4 @@
-"""Regenerate the seed corpora in fuzz/corpus/ (small, committed; the fuzzers grow them in work/).
+"""Regenerate the seed corpora in fuzz/corpus/ (small, committed; the fuzzers grow them in out/).
 
     PYTHONPATH=. python fuzz/make_corpus.py
 

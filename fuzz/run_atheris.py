@@ -2,8 +2,8 @@
 
     PYTHONPATH=. python fuzz/run_atheris.py loader|host|asm [libFuzzer options] [corpus dirs]
 
-Example (a 10-minute campaign on the assembler, growing work/asm from the seeds):
-    PYTHONPATH=. python fuzz/run_atheris.py asm -max_total_time=600 -rss_limit_mb=2048 fuzz/work/asm fuzz/corpus/asm
+Example (a 10-minute campaign on the assembler, growing out/asm from the seeds):
+    PYTHONPATH=. python fuzz/run_atheris.py asm -max_total_time=600 -rss_limit_mb=2048 fuzz/out/asm fuzz/corpus/asm
 libFuzzer's last line, `Done N runs in S second(s)`, gives the number of inputs.
 """
 import sys

@@ -3,10 +3,10 @@ instrumentation is slow, so it runs many more inputs in the same time.
 
     PYTHONPATH=. python fuzz/run_mutation.py loader|host|asm SECONDS [SEED [FRESH]]
 
-Seeds come from fuzz/corpus (and fuzz/work/<target> when atheris has grown it); each input is a seed
+Seeds come from fuzz/corpus (and fuzz/out/<target> when atheris has grown it); each input is a seed
 with 1-7 byte mutations, or (with probability FRESH, default 0.2) fresh random bytes: for the
 assembler those are short token streams, much faster than the real sources.  A finding (any exception other than the allowed
-ones) is saved to fuzz/work/findings/ and the loop goes on; the figures are printed at the end.
+ones) is saved to fuzz/out/findings/ and the loop goes on; the figures are printed at the end.
 """
 import hashlib
 import random
@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from fuzz.pytargets import TARGETS, mutate  # noqa: E402
 
-CORPUS = {"loader": ["corpus/elf", "work/loader"], "host": ["work/host"], "asm": ["corpus/asm", "work/asm"]}
+CORPUS = {"loader": ["corpus/elf", "out/loader"], "host": ["out/host"], "asm": ["corpus/asm", "out/asm"]}
 
 
 def main() -> int:
@@ -29,7 +29,7 @@ def main() -> int:
     target = TARGETS[name]
     seeds = [p.read_bytes() for d in CORPUS[name] if (HERE / d).is_dir() for p in sorted((HERE / d).iterdir())]
     seeds = [s for s in seeds if len(s) < 64_000] or [b""]
-    findings = HERE / "work" / "findings"
+    findings = HERE / "out" / "findings"
     count = failures = 0
     end = time.monotonic() + seconds
     while time.monotonic() < end:
