@@ -15,7 +15,9 @@ from rvsim.disasm import disassemble
 from rvsim.isa import INSTRUCTIONS, decode
 
 GOLDEN = Path(__file__).with_name("vector_data") / "ml_opcodes.txt"
-LIVE = Path(os.environ.get("RVSIM_OPCODES", "/work/shared/reference/riscv-opcodes"))
+# the reference tree lives beside the project (../shared)
+LIVE = Path(os.environ.get("RVSIM_OPCODES")
+            or Path(__file__).resolve().parents[2] / "shared" / "reference" / "riscv-opcodes")
 ML_EXTENSIONS = ("zvfbfmin", "zvfbfwma", "zvdot4a8i", "zvt")
 ML_RECORDS = [r for r in INSTRUCTIONS if r.extension in ML_EXTENSIONS]
 MARCH = "rv64gcv_zvfbfwma_zvdot4a8i_zvt"

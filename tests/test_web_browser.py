@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,7 @@ def wait_for(d, cond, timeout=20):
         return WebDriverWait(d, timeout, ignored_exceptions=(StaleElementReferenceException,
                                                              NoSuchElementException)).until(cond)
     except Exception:
-        d.save_screenshot("/tmp/rvsim-web-failure.png")
+        d.save_screenshot(str(Path(tempfile.gettempdir()) / "rvsim-web-failure.png"))
         raise AssertionError(f"timed out; the page says {status(d)!r}; browser log: "
                              f"{d.get_log('browser')[-5:]}") from None
 

@@ -3,7 +3,7 @@ tests/test_ml_table.py).
 
     python tests/vector_data/gen_ml_opcodes.py [RISCV_OPCODES_DIR]
 
-The directory defaults to $RVSIM_OPCODES or /work/shared/reference/riscv-opcodes.  The output keeps each
+The directory defaults to $RVSIM_OPCODES or ../shared/reference/riscv-opcodes beside the project.  The output keeps each
 source file's instruction lines under a ``# file`` header, and the arg_lut.csv rows of the fields they use.
 """
 import os
@@ -16,7 +16,8 @@ OUT = Path(__file__).with_name("ml_opcodes.txt")
 
 
 def main(argv) -> int:
-    root = Path(argv[1] if len(argv) > 1 else os.environ.get("RVSIM_OPCODES", "/work/shared/reference/riscv-opcodes"))
+    default = Path(__file__).resolve().parents[3] / "shared" / "reference" / "riscv-opcodes"
+    root = Path(argv[1] if len(argv) > 1 else os.environ.get("RVSIM_OPCODES") or default)
     lines, fields = [], set()
     for name in FILES:
         lines.append(f"# {name}")
