@@ -16,19 +16,11 @@ import argparse
 import sys
 import time
 
-from .runargs import parse_run_args
+from .runargs import parse_run_args, parse_size
 
 EXIT_SIM_FAILURE = 125
 EXIT_LOAD_FAILURE = 126
 EXIT_INTERRUPTED = 130
-
-
-def _parse_size(text: str) -> int:
-    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
-    t = text.strip().lower().rstrip("ib")
-    if t and t[-1] in units:
-        return int(float(t[:-1]) * units[t[-1]])
-    return int(t, 0)
 
 
 def _load(machine, program: str, args, parser):
@@ -260,14 +252,14 @@ def build_run_parser() -> argparse.ArgumentParser:
                    help="Zvt matrix tiles are TE x TE (default min(32, VLEN/4))")
     p.add_argument("--max-insns", type=int, default=None, metavar="N",
                    help="stop after N instructions (exit status 125)")
-    p.add_argument("--memory", type=_parse_size, default=1 << 30, metavar="SIZE",
+    p.add_argument("--memory", type=parse_size, default=1 << 30, metavar="SIZE",
                    help="guest memory bound, e.g. 256M, 2G (default 1G)")
     p.add_argument("--stats", metavar="FILE.json", help="write run statistics as JSON")
     p.add_argument("--report", action="store_true", help="print instructions, cycles and MIPS")
     p.add_argument("--trace", action="store_true",
                    help="print a commit log (pc, instruction, register written) on stderr")
     p.add_argument("--allow-dir", metavar="DIR", help="let the program open files under DIR")
-    p.add_argument("--max-output", type=_parse_size, default=None, metavar="BYTES",
+    p.add_argument("--max-output", type=parse_size, default=None, metavar="BYTES",
                    help="end the run (exit status 125) once the program has written more than BYTES "
                         "(console and files together), e.g. 1M")
     p.add_argument("-E", action="append", dest="env", metavar="NAME=VALUE",

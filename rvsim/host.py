@@ -198,7 +198,7 @@ class LinuxEnvironment(HostEnvironment):
             if num not in self._warned:
                 self._warned.add(num)
                 name = SYSCALL_NAMES.get(num, "unknown")
-                from .teaching import linux_hint          # a RARS or Venus call? name the option, once
+                from .teaching_calls import linux_hint    # a RARS or Venus call? name the option, once
                 hint = "" if self._hinted else linux_hint(machine, num)
                 self._hinted = self._hinted or bool(hint)
                 self._warn(f"system call {num} ({name}) is not implemented; returning -ENOSYS" + hint)

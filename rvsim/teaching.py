@@ -18,32 +18,17 @@ Venus are 32-bit simulators; on RV64 a register that holds a sign-extended 32-bi
 """
 from __future__ import annotations
 
-import errno
 import math
 import random
 import struct
 
-from .host import LinuxEnvironment, _Exit, _neg
+from .host import LinuxEnvironment, _Exit
+from .teaching_calls import SHARED_WITH_LINUX, RARS_CALLS, VENUS_CALLS
 
 MASK32 = (1 << 32) - 1
 MASK64 = (1 << 64) - 1
 AT_FDCWD = -100 & MASK64
 O_WRONLY, O_CREAT, O_TRUNC, O_APPEND = 0o1, 0o100, 0o1000, 0o2000
-
-# call number -> name, as each tool's documentation names them
-RARS_CALLS = {
-    1: "PrintInt", 2: "PrintFloat", 3: "PrintDouble", 4: "PrintString", 5: "ReadInt", 6: "ReadFloat",
-    7: "ReadDouble", 8: "ReadString", 9: "Sbrk", 10: "Exit", 11: "PrintChar", 12: "ReadChar",
-    17: "Exit2", 30: "Time", 32: "Sleep", 34: "PrintIntHex", 35: "PrintIntBinary",
-    36: "PrintIntUnsigned", 40: "RandSeed", 41: "RandInt", 42: "RandIntRange", 43: "RandFloat",
-    44: "RandDouble", 57: "Close", 62: "LSeek", 63: "Read", 64: "Write", 93: "Exit2", 1024: "Open",
-}
-VENUS_CALLS = {1: "print_int", 4: "print_string", 9: "sbrk", 10: "exit", 11: "print_character",
-               17: "exit2", 34: "printHex"}
-_SHARED_WITH_LINUX = (57, 62, 63, 64, 93)       # close, lseek, read, write, exit: the same numbers
-# the calls a RARS program makes that Linux does not know (a hint names --env rars for these)
-_RARS_ONLY = {n for n in RARS_CALLS if n not in (17,) + _SHARED_WITH_LINUX}
-
 
 def java_float_string(value: float, single: bool) -> str:
     """``Float.toString`` (single) or ``Double.toString`` of Java (JDK 19 and later): the shortest
@@ -182,7 +167,7 @@ class RarsEnvironment(_ConsoleCalls):
     def ecall(self, machine) -> int | None:
         x = machine.x
         number = int(x[17])
-        if number not in RARS_CALLS or number in _SHARED_WITH_LINUX:
+        if number not in RARS_CALLS or number in SHARED_WITH_LINUX:
             # Linux's calls: the file calls RARS numbers the same, and everything a C program needs
             return super().ecall(machine)
         name = RARS_CALLS[number]
@@ -397,18 +382,6 @@ def make_environment(name: str, **kwargs):
     except KeyError:
         raise ValueError(f"unknown environment {name!r}: choose linux, rars or venus") from None
     return cls(**kwargs)
-
-
-def linux_hint(machine, number: int) -> str:
-    """For an ecall Linux does not know: a hint naming the teaching environment that knows it, or ''."""
-    if number in _RARS_ONLY:
-        return (f"; {number} is RARS's {RARS_CALLS[number]} (number in a7): "
-                "run with --env rars for RARS/MARS system calls")
-    a0 = int(machine.x[10])
-    if a0 in VENUS_CALLS:
-        return (f"; a0 = {a0} is Venus's {VENUS_CALLS[a0]} (number in a0): "
-                "run with --env venus for Venus system calls")
-    return ""
 
 
 def isa_without_compression(isa: str) -> str:

@@ -476,7 +476,7 @@ _ARGS = st.sampled_from([0, 1, 5, 32, -1, 2**31 - 1, -2**31, 2**63, 2**64 - 1, 0
 
 
 @settings(max_examples=60, deadline=None)
-@given(calls=st.lists(st.tuples(st.sampled_from(sorted(__import__("rvsim.teaching").teaching.RARS_CALLS)
+@given(calls=st.lists(st.tuples(st.sampled_from(sorted(__import__("rvsim.teaching_calls").teaching_calls.RARS_CALLS)
                                                 + [0, 31, 999]), _ARGS, _ARGS), min_size=1, max_size=6),
        venus=st.booleans(), data=st.binary(max_size=40))
 def test_any_call_with_any_arguments_ends_cleanly(calls, venus, data):

@@ -36,7 +36,7 @@ def main_web(argv=None) -> int:
     except ImportError as exc:
         sys.stderr.write(f"rvsim web needs the 'web' extra (pip install 'rvsim[web]'): {exc}\n")
         return 1
-    from ..cli import _parse_size
+    from ..runargs import parse_size
     from .session import Limits
     files = []
     for name in args.programs:
@@ -50,7 +50,7 @@ def main_web(argv=None) -> int:
         if not allow.is_dir():
             parser.exit(2, f"rvsim web: --allow-dir {args.allow_dir} is not a directory\n")
     try:
-        memory = _parse_size(args.memory)
+        memory = parse_size(args.memory)
     except ValueError:
         parser.exit(2, f"rvsim web: bad --memory {args.memory!r}\n")
     config = ServerConfig(allow_dir=allow, files=files, limits=Limits(memory=memory),
