@@ -206,7 +206,7 @@ def cmd_debug(args, parser) -> int:
 
 def cmd_asm(argv) -> int:
     try:
-        from .asm import main_asm
+        from .asm.cli import main_asm
     except ImportError:
         sys.stderr.write("rvsim: this build has no assembler\n")
         return 1

@@ -17,7 +17,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "asm_corpus"))
 
 import asmgen  # noqa: E402
-from rvsim.asm import AsmError, assemble, assemble_files, main_asm  # noqa: E402
+from rvsim.asm import AsmError, assemble, assemble_files  # noqa: E402
+from rvsim.asm.cli import main_asm  # noqa: E402
 
 CORPUS_S = sorted(glob.glob(os.path.join(HERE, "asm_corpus", "c", "*.s")))
 needs_gnu_ld = pytest.mark.skipif(asmgen.GNU_AS is None or asmgen.GNU_LD is None,

@@ -16,7 +16,7 @@ from . import vector as _vector_syntax  # noqa: F401  (registers the vector oper
 from . import ml as _ml_syntax  # noqa: F401  (matrix tiles, msetmtypei)
 
 __all__ = ["assemble", "assemble_files", "AsmError", "Diagnostic", "Program", "ProgramSection",
-           "ProgramSymbol", "Relocation", "main_asm"]
+           "ProgramSymbol", "Relocation"]
 
 
 def _defsyms(defsym) -> dict[str, int]:
@@ -96,8 +96,3 @@ def assemble_files(paths, defsym=None, march: str = "rv64gc", include_dirs=()) -
             fa = _assemble_one(lambda a, p=p: a.run_file(p), p, march, defsym, include_dirs)
             files.append(fa)
         return _link(files)
-
-
-def main_asm(argv=None) -> int:
-    from .cli import main_asm as _main
-    return _main(argv)

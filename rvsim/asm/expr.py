@@ -10,7 +10,7 @@ an address (:meth:`Rel.resolve`).
 from __future__ import annotations
 
 from .errors import StatementError
-from .parser import BINARY_OPS, UNARY_OPS, wrap64
+from .statement import BINARY_OPS, UNARY_OPS, wrap64
 
 
 class Rel:

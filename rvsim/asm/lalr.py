@@ -15,7 +15,7 @@ from pathlib import Path
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .parser import ParenName, ParseError, Stmt, fold_binary, fold_unary, parse_number, unescape
+from .statement import ParenName, ParseError, Stmt, fold_binary, fold_unary, parse_number, unescape
 
 def _binop(op):
     return lambda self, a, b: fold_binary(op, a, b)

@@ -10,7 +10,7 @@ from ..isa import enabled
 from ..isa import operands as K
 from .encoder import FREGS, XREGS, Deferred, describe_arg, encoder_for
 from .errors import StatementError
-from .parser import wrap64
+from .statement import wrap64
 
 
 # ------------------------------------------------------------------------------------------------ helpers
