@@ -160,11 +160,6 @@ def cmd_run(args, parser) -> int:
         if getattr(machine.env, "output_mid_line", False) and sys.stdout.isatty() and sys.stderr.isatty():
             sys.stderr.write("\n")                   # not on the line the program's output left open
         sys.stderr.write(f"rvsim: {what} at pc {info.pc:#x}" + (f": {insn}" if insn else "") + "\n")
-        if info.reason is StopReason.TRAP and info.cause == 2 and insn:
-            from .isa.arch import missing_extension
-            hint = missing_extension(int(insn.split()[0], 16), machine.isa_string)
-            if hint:
-                sys.stderr.write(f"rvsim: {hint}\n")
         from .explain import explain_stop            # source line and a sentence on the likely cause
         for line in explain_stop(machine, info, source):
             sys.stderr.write(f"rvsim: {line}\n")

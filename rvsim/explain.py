@@ -43,9 +43,10 @@ def _exit_call(machine) -> str:
     return "li a7, 93 then ecall; RARS and Venus programs: run with --env rars or --env venus"
 
 
-def explain_stop(machine, info, prog=None) -> list[str]:
-    """Lines to print after the one-line stop message of ``rvsim run``: ``in FILE:LINE: text`` and a
-    hint.  ``prog`` is the assembled rvsim.asm.Program (None for an ELF input)."""
+def explain_stop(machine, info, prog=None, with_source: bool = True) -> list[str]:
+    """Lines to print after the one-line stop message of ``rvsim run`` (and the debugger's and the web
+    page's): ``in FILE:LINE: text`` (unless ``with_source`` is false, for a caller that shows the
+    location itself) and a hint.  ``prog`` is the assembled rvsim.asm.Program (None for an ELF input)."""
     from .machine import StopReason
     lines = []
     if info.reason is not StopReason.TRAP:
@@ -53,7 +54,7 @@ def explain_stop(machine, info, prog=None) -> list[str]:
     cause, tval, pc = info.cause, info.tval or 0, info.pc
     end = _code_end(machine, prog)
     past_end = end is not None and end <= pc < end + 4096
-    where = None if past_end else _source_line(prog, pc)
+    where = None if past_end or not with_source else _source_line(prog, pc)
     if where is not None:
         lines.append(f"in {where}")
     if cause in FETCH_CAUSES and pc == 0:
@@ -67,6 +68,11 @@ def explain_stop(machine, info, prog=None) -> list[str]:
     elif (cause in FETCH_CAUSES or cause == ILLEGAL_INSTRUCTION) and past_end:
         lines.append("hint: the program ran past the end of your code: end it with an exit system call "
                      f"({_exit_call(machine)}) or `ret` from main")
+    elif cause == ILLEGAL_INSTRUCTION:
+        from .isa.arch import illegal_instruction_hint   # an instruction of an extension this machine lacks
+        missing = illegal_instruction_hint(machine, info)
+        if missing:
+            lines.append(f"hint: {missing}")
     elif cause in LOAD_CAUSES + STORE_CAUSES:
         access = "load" if cause in LOAD_CAUSES else "store"
         if cause in (4, 6):

@@ -123,6 +123,10 @@ def test_run_takes_the_isa_from_the_elf(tmp_path, capsys):
     assert p.ok                                    # the ELF's own ISA has it
     assert main(["profile", "--isa", "rv64gcv", str(elf)]) == 1
     assert hint in capsys.readouterr().err
+    # and the debugger, at the trap
+    assert main(["debug", "--isa", "rv64gcv", "--batch", "-ex", "run", str(elf)]) in (0, 1)
+    out = capsys.readouterr()
+    assert "Hint: " + hint in out.out + out.err
 
 
 def test_assembly_attribute_arch_sets_the_isa(tmp_path, capsys):

@@ -541,8 +541,9 @@ class DebugSession:
             lines.append("")
             lines.append(f"Program received a trap it cannot handle: {info.cause_name} "
                          f"(tval {info.tval:#x}).")
-            if info.pc == 0 and info.cause in (1, 12):
-                lines.append("The program jumped to address 0: did a function return without a caller?")
+            from ..explain import explain_stop      # the same hints as rvsim run's (the location follows)
+            lines += [("Hint: " + line[len("hint: "):]) if line.startswith("hint: ") else line
+                      for line in explain_stop(self.m, info, self.info.program, with_source=False)]
             lines += self._location_lines(self.m.pc, True, stepi=True)
         elif info is not None and info.reason is StopReason.HANG:
             ev.reason = "hang"
