@@ -7,8 +7,8 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "Machine": ("rvsim.machine", "Machine"),
-    "StopReason": ("rvsim.machine", "StopReason"),
-    "StopInfo": ("rvsim.machine", "StopInfo"),
+    "StopReason": ("rvsim.stop", "StopReason"),
+    "StopInfo": ("rvsim.stop", "StopInfo"),
     "LinuxEnvironment": ("rvsim.host", "LinuxEnvironment"),
     "SimulationError": ("rvsim.errors", "SimulationError"),
     "LoadError": ("rvsim.errors", "LoadError"),

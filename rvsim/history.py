@@ -8,6 +8,7 @@ the functional loop pays nothing when recording is off.  Watchpoints are checked
 from __future__ import annotations
 
 from ._core import ffi, lib
+from .stop import StopInfo, StopReason
 
 WATCH_KINDS = {"read": lib.RV_WATCH_READ, "write": lib.RV_WATCH_WRITE, "access": lib.RV_WATCH_ACCESS}
 REVERSE_CHUNK = 1 << 22           # steps undone per C call, so Ctrl-C is noticed
@@ -140,7 +141,6 @@ class HistoryMixin:
 
     def reverse_step(self, n: int = 1):
         """Undo ``n`` steps (fewer when the history runs out: reason HISTORY_START)."""
-        from .machine import StopInfo, StopReason
         if n < 0:
             raise ValueError("reverse_step(n) needs n >= 0")
         self._require_recording()
@@ -159,7 +159,6 @@ class HistoryMixin:
     def reverse_continue(self):
         """Run backwards until a breakpoint address is reached, a watched location was written by the
         instruction just undone (the machine then stands before it), or the history runs out."""
-        from .machine import StopInfo, StopReason
         self._require_recording()
         done = ffi.new("uint64_t *")
         total = 0

@@ -25,7 +25,7 @@ SMALL_ELF = PROGRAMS / "exit_code.elf"
 RUN_ELF_MODULES = {
     "rvsim", "rvsim.__main__", "rvsim.cli", "rvsim.runargs", "rvsim.machine", "rvsim._core",
     "rvsim._core.lib", "rvsim.errors", "rvsim.history", "rvsim.isa", "rvsim.isa.arch", "rvsim.isa.csrs", "rvsim.views", "rvsim.loader",
-    "rvsim.host",
+    "rvsim.host", "rvsim.stop",
     "rvsim.history",            # Machine's reverse-execution mixin (it imports only the core)
     "rvsim.isa.arch",           # the ISA named by the ELF's .riscv.attributes (no instruction table)
 }
