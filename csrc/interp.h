@@ -3,7 +3,8 @@
  * Each variant is one compilation of interp_loop.inc with its own hooks, in its own translation unit so
  * that the variants compile in parallel and an edit to one rebuilds only it.  This header brings in what
  * interp_loop.inc and the exec_*.inc files need, the label indices past the op enum, and the hooks that
- * feed the cycle model, which the timed and the recording+timed variants share.
+ * feed the cycle model, which the timed and the recording+timed variants share.  Of the model they see
+ * only timing_hooks.h: a change to the model does not recompile the loops.
  */
 #ifndef RVSIM_INTERP_H
 #define RVSIM_INTERP_H
@@ -12,7 +13,7 @@
 #include <math.h>
 #include "core.h"
 #include "fp.h"
-#include "timing_internal.h"
+#include "timing_hooks.h"
 #include "history_internal.h"
 #include "vector.h"
 
@@ -25,8 +26,10 @@ int rv_run_timed(rv_machine *m, uint64_t max_instructions);
 
 /* The cycle model's hooks: each retirement is fed to the model (timing.c) with the values its rs1/rs2
    slots held before it executed (addresses, strides, divide operands). */
-#define RV_TIMED_LOCALS rv_timing *const tm = m->timing; uint64_t t_rs1 = 0, t_rs2 = 0;
+#define RV_TIMED_LOCALS \
+    rv_timing_hooks *const tm = (rv_timing_hooks *)m->timing; uint64_t t_rs1 = 0, t_rs2 = 0;
 #define RV_TIMED_EXECUTE(e) (t_rs1 = x[(e)->rs1 & 31], t_rs2 = x[(e)->rs2 & 31])
-#define RV_TIMED_RETIRE(e, jumped) tm->step[(e)->exec_op](m, tm, (e), PC_OF(e), t_rs1, t_rs2, (jumped))
+#define RV_TIMED_RETIRE(e, jumped) \
+    tm->step[(e)->exec_op](m, (struct rv_timing *)tm, (e), PC_OF(e), t_rs1, t_rs2, (jumped))
 
 #endif

@@ -1,10 +1,23 @@
-/* The cycle model's state (internal to the core; the public side is timing.h). */
+/* The cycle model's state and what its components share (internal to the core; the public side is
+ * timing.h, the interpreter's side timing_hooks.h).
+ *
+ * The model is split by component, each in its own file, all reading and writing the one struct
+ * rv_timing below:
+ *   timing.c          the step (issue, scoreboard, stall accounting, per-pc counters), enable/reset, API
+ *   timing_scalar.c   per-op records (rv_top) from the ISA table and the parameters, divide latency
+ *   timing_branch.c   branch and jump prediction (predictor, target table, return-address stack)
+ *   timing_memory.c   caches, DRAM, the vector unit's memory accesses
+ *   timing_vector.c   the vector unit: occupancy, chaining, pipes, queue
+ *   timing_ml.c       the ML units (int8 dot product, bf16 widening MAC, Zvt tile array)
+ * What runs on every instruction is inline here (so the split costs no calls on the hot path).
+ */
 #ifndef RVSIM_TIMING_INTERNAL_H
 #define RVSIM_TIMING_INTERNAL_H
 
 #include "core.h"
 #include "timing.h"
 #include "isa_timing.h"
+#include "timing_hooks.h"
 
 #define RV_VQUEUE_MAX RV_TIMING_MAX_QUEUE     /* capacity of the vector-queue ring (>= any queue depth) */
 #define RV_RAS_MAX RV_TIMING_MAX_RAS
@@ -67,11 +80,7 @@ typedef struct rv_vreg_state {
     uint8_t cls, valid;
 } rv_vreg_state;
 
-struct rv_timing;
-typedef void (*rv_step_fn)(rv_machine *m, struct rv_timing *T, const rv_insn_t *e, uint64_t pc,
-                           uint64_t rs1v, uint64_t rs2v, int taken);
-
-/* The decoded cost of a vector instruction at one address for one vtype / vl / mtype (timing.c). */
+/* The decoded cost of a vector instruction at one address for one vtype / vl / mtype (timing_vector.c). */
 #define RV_VMEMO_SIZE 256
 typedef struct rv_vmemo {
     uint64_t pc, vtype, vl, mtype;
@@ -84,12 +93,11 @@ typedef struct rv_vmemo {
 } rv_vmemo;
 
 typedef struct rv_timing {
+    struct { RV_TIMING_HOOK_FIELDS };   /* step[], cycle: first, as the interpreter sees them */
     rv_timing_params p;
     rv_top op[RV_OP_COUNT];
-    rv_step_fn step[RV_OP_COUNT];   /* the compiled copy of the step each op uses (timing.c) */
     rv_timing_totals t;
     /* issue */
-    uint64_t cycle;             /* issue cycle of the newest instruction */
     uint64_t charge_mark;       /* issue cycle of the previous instruction (~0 before the first) */
     uint32_t slots;             /* instructions issued in that cycle */
     uint64_t fetch_ready;       /* earliest issue cycle allowed by fetch */
@@ -128,8 +136,122 @@ typedef struct rv_timing {
     rv_timing_trace_rec *trace;
     uint64_t trace_cap, trace_used;
 } rv_timing;
+_Static_assert(offsetof(rv_timing, step) == offsetof(rv_timing_hooks, step) &&
+               offsetof(rv_timing, cycle) == offsetof(rv_timing_hooks, cycle),
+               "rv_timing begins with the fields of rv_timing_hooks");
 
 uint64_t rv_timing_now(rv_machine *m);
 void rv_timing_destroy(rv_machine *m);
+
+/* ------------------------------------------------------------------ shared by the components */
+
+#define RV_TM_INTERNAL __attribute__((visibility("hidden")))   /* not exported from the module */
+#define MAX64(a, b) ((a) > (b) ? (a) : (b))
+#define NO_CAUSE RV_NO_CAUSE     /* 255 in trace records */
+/* The vector unit keeps time in quarter cycles (Q per cycle), so that fractional occupancies (a
+   memory port that moves 16 bytes per cycle loading 24 bytes, a per-instruction overhead of half a
+   cycle) add up as they would in hardware instead of rounding up on every instruction. */
+#define Q 4u
+
+static inline uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+    if (likely(b && !(b & (b - 1))))
+        return (a + b - 1) >> __builtin_ctzll(b);      /* widths are powers of two: no divide */
+    return b ? (a + b - 1) / b : a;
+}
+
+/* timing_scalar.c */
+RV_TM_INTERNAL void tm_build_op_table(rv_timing *T);
+RV_TM_INTERNAL uint64_t tm_divide_latency(const rv_timing_params *P, const rv_insn_t *e, uint64_t rs1v,
+                                          uint64_t rs2v);
+
+/* timing_branch.c (section 2.3, 2.4 of docs/timing.md) */
+RV_TM_INTERNAL int tm_branch_init(rv_timing *T, char *err, size_t n);
+RV_TM_INTERNAL void tm_branch_clear(rv_timing *T);
+RV_TM_INTERNAL void tm_branch_free(rv_timing *T);
+RV_TM_INTERNAL int tm_predict_jalr(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v);
+
+static inline uint32_t tm_bp_index(const rv_timing *T, uint64_t pc)
+{
+    uint32_t i = (uint32_t)(pc >> 1);
+    if (T->p.predictor == 3)
+        i ^= T->ghist;
+    return i & T->bp_mask;
+}
+
+/* A conditional branch: returns 1 when the direction was mispredicted; updates the predictor with the
+   outcome. */
+static inline int tm_predict_branch(rv_timing *T, uint64_t pc, int64_t offset, int taken)
+{
+    int predicted;
+    switch (T->p.predictor) {
+    case 0: predicted = offset < 0; break;              /* backward taken, forward not taken */
+    case 1: predicted = 0; break;
+    default: {
+        uint32_t i = tm_bp_index(T, pc);
+        uint8_t ctr = T->bp[i];
+        predicted = ctr >= 2;
+        if (taken && ctr < 3) T->bp[i] = ctr + 1;
+        if (!taken && ctr > 0) T->bp[i] = ctr - 1;
+        if (T->p.predictor == 3)
+            T->ghist = ((T->ghist << 1) | (uint32_t)taken) & ((1u << T->p.history_bits) - 1);
+    }
+    }
+    return predicted != taken;
+}
+
+/* Return-address stack: a ring of the newest ras_entries return addresses (older ones are overwritten,
+   as in hardware), used by calls through jal and jalr alike. */
+static inline void tm_ras_push(rv_timing *T, uint64_t return_address)
+{
+    T->ras[T->ras_top % RV_RAS_MAX] = return_address;
+    T->ras_top++;
+    if (T->ras_top - T->ras_bottom > T->p.ras_entries)
+        T->ras_bottom = T->ras_top - T->p.ras_entries;
+}
+
+/* timing_memory.c (section 3) */
+RV_TM_INTERNAL int tm_memory_init(rv_timing *T, char *err, size_t n);
+RV_TM_INTERNAL void tm_memory_clear(rv_timing *T);
+RV_TM_INTERNAL void tm_memory_free(rv_timing *T);
+RV_TM_INTERNAL uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, uint64_t now,
+                                       uint32_t hit_latency, int *missed);
+RV_TM_INTERNAL uint64_t tm_fetch_line(rv_timing *T, uint64_t pc, uint64_t now);
+RV_TM_INTERNAL void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t rs2v,
+                                     uint64_t start, uint32_t latency, uint64_t *data_first,
+                                     uint64_t *data_last);
+
+/* tm_data_access for the common case, inline: the line accessed last, in a write-back L1D. */
+static inline uint64_t tm_data_access_fast(rv_timing *T, uint64_t addr, int write, uint64_t now,
+                                           uint32_t hit_latency, int *missed)
+{
+    rv_tcache *c = &T->l1d;
+    uint64_t line = addr >> c->line_bits;
+    if (likely(c->p.size && line == c->mru_line[0] && (!write || c->p.write_back))) {
+        uint64_t way = c->mru_way[0];
+        T->t.l1d_access++;
+        c->stamp[way] = ++c->clock;
+        *missed = 0;
+        if (write) {
+            c->dirty[way] = 1;
+            return now + 1;
+        }
+        uint64_t r = MAX64(now + hit_latency, c->ready[way]);
+        *missed = r > now + hit_latency;
+        return r;
+    }
+    return tm_data_access(T, addr, write, now, hit_latency, missed);
+}
+
+/* timing_vector.c (section 4) */
+RV_TM_INTERNAL void tm_vector_clear(rv_timing *T);
+RV_TM_INTERNAL uint64_t tm_vector_step(rv_timing *T, rv_machine *m, const rv_insn_t *e, uint64_t pc,
+                                       uint64_t t, uint64_t rs1v, uint64_t rs2v, uint64_t *scalar_ready);
+
+/* timing_ml.c (section 4.2): occupancy in quarter cycles of the ML units' instructions (classes
+   RV_TC_VDOT, RV_TC_VBF16MAC, RV_TC_VTILE) before the common adjustments; *tile_flops gets the
+   operations a tile instruction performs. */
+RV_TM_INTERNAL uint64_t tm_ml_occupancy(rv_timing *T, unsigned cls, uint64_t vl, uint64_t width,
+                                        uint64_t cost, uint64_t *tile_flops);
 
 #endif

@@ -11,22 +11,11 @@
 #define RVSIM_VECTOR_H
 
 #include "core.h"
+#include "vtype.h"
 
 /* Outcome of a handler besides 0 (done) and a trap cause: the instruction completed but a store hit
    tohost (run() stops after it with RV_STOP_HTIF). */
 #define RV_V_HTIF (-1)
-
-/* The vtype/vl state an instruction runs under, decoded once per instruction. */
-typedef struct rv_vcfg {
-    unsigned sew;           /* element width in bits: 8..64 */
-    unsigned sew_bytes;
-    int lmul_log2;          /* -3..3 */
-    uint64_t vl, vstart;
-    uint64_t vlmax;         /* LMUL * VLEN / SEW */
-    uint64_t vlenb;
-    int vta, vma;           /* agnostic policies in vtype */
-    int ones;               /* the machine writes all ones to agnostic elements (RV_CFG_VECTOR_AGNOSTIC_ONES) */
-} rv_vcfg;
 
 typedef int (*rv_v_handler)(rv_machine *m, const rv_insn_t *e, uint64_t *tval);
 
@@ -54,33 +43,6 @@ static inline void set_mask_bit(uint8_t *vd, uint64_t i, int b)
     vd[i >> 3] = (uint8_t)((vd[i >> 3] & ~(1u << (i & 7))) | ((unsigned)(b & 1) << (i & 7)));
 }
 
-/* Zvt mtype fields (draft 0.4): mtwiden[1:0], tk[7:5], tm[23:10]; TWIDEN = 1 << (mtwiden - 1).  The
-   semantics (vector_ml.c) and the cycle model (timing.c) both read mtype through these. */
-#define MT_TWIDEN_CODE(mt) ((unsigned)(mt) & 3)
-#define MT_TK(mt) (((mt) >> 5) & 7)
-#define MT_TM(mt) (((mt) >> 10) & 0x3fff)
-#define VTYPE_ALTFMT(vt) (((vt) >> 8) & 1)
-
-/* Fill the vtype-derived configuration; returns 0, or V_ILLEGAL when vill is set. */
-static inline int vcfg_load(const rv_machine *m, rv_vcfg *c)
-{
-    const rv_hart_state *h = &m->h;
-    if (unlikely(h->vtype >> 63))
-        return V_ILLEGAL;
-    unsigned vsew = (h->vtype >> 3) & 7, vlmul = h->vtype & 7;
-    c->sew = 8u << vsew;
-    c->sew_bytes = 1u << vsew;
-    c->lmul_log2 = vlmul < 4 ? (int)vlmul : (int)vlmul - 8;
-    c->vl = h->vl;
-    c->vstart = h->vstart;
-    c->vlenb = h->vlenb;
-    int sh = 3 + c->lmul_log2 - 3 - (int)vsew;     /* VLMAX = VLENB*8 * LMUL / SEW */
-    c->vlmax = sh >= 0 ? (h->vlenb << sh) : (h->vlenb >> -sh);
-    c->vta = (h->vtype >> 6) & 1;
-    c->vma = (h->vtype >> 7) & 1;
-    c->ones = (m->cfg.flags & RV_CFG_VECTOR_AGNOSTIC_ONES) != 0;
-    return 0;
-}
 
 /* A register group of 2^emul_log2 registers starting at reg is legal (aligned, inside v0..v31). */
 static inline int group_ok(unsigned reg, int emul_log2)

@@ -1,0 +1,305 @@
+/* The cycle model's memory system (docs/timing.md section 3): set-associative LRU caches (L1I, L1D,
+ * L2), DRAM with a latency and a bandwidth, and the vector unit's memory accesses (section 4.4).
+ */
+#include <stdlib.h>
+#include "timing_internal.h"
+
+static int log2u(uint64_t v)
+{
+    int n = 0;
+    while ((1ull << n) < v) n++;
+    return n;
+}
+
+static void cache_free(rv_tcache *c)
+{
+    free(c->tag); free(c->ready); free(c->stamp); free(c->dirty);
+    memset(c, 0, sizeof *c);
+}
+
+static int cache_init(rv_tcache *c, const rv_cache_params *p, const char *name, char *err, size_t n)
+{
+    cache_free(c);
+    c->p = *p;
+    if (p->size == 0)
+        return 0;
+    if (p->line < 4 || (p->line & (p->line - 1)) || p->ways == 0 || p->size % (p->line * p->ways)) {
+        snprintf(err, n, "%s: size must be a multiple of ways x line, line a power of two >= 4", name);
+        return -1;
+    }
+    uint64_t sets = p->size / (p->line * p->ways);
+    if (sets & (sets - 1)) {
+        snprintf(err, n, "%s: the number of sets (size / (ways x line) = %llu) must be a power of two",
+                 name, (unsigned long long)sets);
+        return -1;
+    }
+    c->sets = (uint32_t)sets;
+    c->line_bits = (uint32_t)log2u(p->line);
+    uint64_t lines = sets * p->ways;
+    c->tag = malloc(lines * sizeof *c->tag);
+    c->ready = calloc(lines, sizeof *c->ready);
+    c->stamp = calloc(lines, sizeof *c->stamp);
+    c->dirty = calloc(lines, 1);
+    if (!c->tag || !c->ready || !c->stamp || !c->dirty) {
+        snprintf(err, n, "%s: out of memory", name);
+        return -1;
+    }
+    for (uint64_t i = 0; i < lines; i++)
+        c->tag[i] = ~0ull;
+    c->mru_line[0] = c->mru_line[1] = ~0ull;
+    return 0;
+}
+
+static void cache_clear(rv_tcache *c)
+{
+    if (!c->p.size)
+        return;
+    uint64_t lines = (uint64_t)c->sets * c->p.ways;
+    for (uint64_t i = 0; i < lines; i++)
+        c->tag[i] = ~0ull;
+    memset(c->ready, 0, lines * sizeof *c->ready);
+    memset(c->stamp, 0, lines * sizeof *c->stamp);
+    memset(c->dirty, 0, lines);
+    c->clock = 0;
+    c->mru_line[0] = c->mru_line[1] = ~0ull;
+}
+
+/* DRAM: fixed latency plus a bandwidth limit; transfers are served in request order. */
+static uint64_t dram_transfer(rv_timing *T, uint64_t now, uint32_t bytes)
+{
+    T->t.dram_bytes += bytes;
+    uint64_t start = MAX64(now, T->dram_free);
+    uint64_t xfer = T->p.dram_bytes_per_cycle ? (bytes + T->p.dram_bytes_per_cycle - 1) /
+                                                T->p.dram_bytes_per_cycle : 0;
+    T->dram_free = start + xfer;
+    return start + xfer + T->p.dram_latency;
+}
+
+/* Look a line up; returns the way index or -1. */
+static inline void mru_remember(rv_tcache *c, uint64_t line, uint64_t way)
+{
+    c->mru_line[1] = c->mru_line[0];
+    c->mru_way[1] = c->mru_way[0];
+    c->mru_line[0] = line;
+    c->mru_way[0] = way;
+}
+
+static inline int64_t cache_find(rv_tcache *c, uint64_t line, uint64_t *set_base)
+{
+    uint64_t base = (line & (c->sets - 1)) * c->p.ways;
+    *set_base = base;
+    if (line == c->mru_line[0])
+        return (int64_t)c->mru_way[0];
+    if (line == c->mru_line[1]) {
+        uint64_t way = c->mru_way[1];
+        mru_remember(c, line, way);
+        return (int64_t)way;
+    }
+    for (uint32_t w = 0; w < c->p.ways; w++)
+        if (c->tag[base + w] == line) {
+            mru_remember(c, line, base + w);
+            return (int64_t)(base + w);
+        }
+    return -1;
+}
+
+/* Put a line into way v (the caller evicted what was there): a remembered line that lived in v is
+   forgotten. */
+static inline void cache_fill(rv_tcache *c, uint64_t v, uint64_t line)
+{
+    c->tag[v] = line;
+    c->stamp[v] = ++c->clock;
+    for (int k = 0; k < 2; k++)
+        if (c->mru_way[k] == v)
+            c->mru_line[k] = ~0ull;
+    mru_remember(c, line, v);
+}
+
+static inline uint64_t cache_victim(rv_tcache *c, uint64_t base)
+{
+    uint64_t v = base;
+    for (uint32_t w = 1; w < c->p.ways; w++)
+        if (c->stamp[base + w] < c->stamp[v])
+            v = base + w;
+    return v;
+}
+
+/* The level below L1 (L2 if present, else DRAM): when does a line requested at `now` arrive? */
+static uint64_t below_l1(rv_timing *T, uint64_t addr, uint64_t now, int write_back_only)
+{
+    rv_tcache *c = &T->l2;
+    uint32_t line_bytes = T->l1d.p.size ? T->l1d.p.line : 64;
+    if (!c->p.size)
+        return dram_transfer(T, now, line_bytes);
+    uint64_t line = addr >> c->line_bits, base;
+    T->t.l2_access++;
+    int64_t way = cache_find(c, line, &base);
+    if (way >= 0) {
+        c->stamp[way] = ++c->clock;
+        if (write_back_only) {
+            c->dirty[way] = 1;
+            return now;
+        }
+        return MAX64(now + c->p.latency, c->ready[way]);
+    }
+    T->t.l2_miss++;
+    uint64_t v = cache_victim(c, base);
+    if (c->tag[v] != ~0ull && c->dirty[v]) {
+        T->t.writebacks++;
+        dram_transfer(T, now, c->p.line);
+    }
+    cache_fill(c, v, line);
+    c->dirty[v] = (uint8_t)write_back_only;
+    uint64_t r = dram_transfer(T, now + c->p.latency, c->p.line);
+    c->ready[v] = r;
+    return r;
+}
+
+/* A data access through L1D at cycle `now`.  Returns when the data is available (loads) or the
+   access is accepted (stores, which never wait for a miss).  *missed tells whether it missed. */
+uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency,
+                        int *missed)
+{
+    rv_tcache *c = &T->l1d;
+    *missed = 0;
+    if (!c->p.size) {
+        /* no L1D: every access goes to the level below */
+        if (write) {
+            if (T->l2.p.size) below_l1(T, addr, now, 1);
+            else dram_transfer(T, now, 8);
+            return now + 1;
+        }
+        uint64_t r = (T->l2.p.size || T->p.dram_latency || T->p.dram_bytes_per_cycle)
+                         ? below_l1(T, addr, now + hit_latency, 0) : now + hit_latency;
+        *missed = r > now + hit_latency;
+        return r;
+    }
+    uint64_t line = addr >> c->line_bits, base;
+    T->t.l1d_access++;
+    int64_t way = cache_find(c, line, &base);
+    if (way >= 0) {
+        c->stamp[way] = ++c->clock;
+        if (write) {
+            if (c->p.write_back) c->dirty[way] = 1;
+            else below_l1(T, addr, now, 1);
+            return now + 1;
+        }
+        uint64_t r = MAX64(now + hit_latency, c->ready[way]);
+        *missed = r > now + hit_latency;    /* the line is still on its way */
+        return r;
+    }
+    T->t.l1d_miss++;
+    *missed = 1;
+    if (write && !c->p.write_back) {
+        below_l1(T, addr, now, 1);          /* write-through, no write-allocate */
+        return now + 1;
+    }
+    uint64_t v = cache_victim(c, base);
+    if (c->tag[v] != ~0ull && c->dirty[v]) {
+        T->t.writebacks++;
+        below_l1(T, c->tag[v] << c->line_bits, now, 1);
+    }
+    uint64_t r = below_l1(T, addr, now + hit_latency, 0);
+    cache_fill(c, v, line);
+    c->dirty[v] = (uint8_t)(write != 0);
+    c->ready[v] = r;
+    return write ? now + 1 : r;
+}
+
+/* Instruction fetch of a new line at `now`: returns the extra cycles a miss costs. */
+uint64_t tm_fetch_line(rv_timing *T, uint64_t pc, uint64_t now)
+{
+    rv_tcache *c = &T->l1i;
+    if (!c->p.size)
+        return 0;
+    uint64_t line = pc >> c->line_bits, base;
+    T->t.l1i_access++;
+    int64_t way = cache_find(c, line, &base);
+    if (way >= 0) {
+        c->stamp[way] = ++c->clock;
+        return c->ready[way] > now ? c->ready[way] - now : 0;
+    }
+    T->t.l1i_miss++;
+    uint64_t v = cache_victim(c, base);
+    uint64_t r = below_l1(T, pc, now, 0);
+    cache_fill(c, v, line);
+    c->ready[v] = r;
+    return r - now;
+}
+
+/* A vector access that bypasses L1D (vector.mem_via_l1 = false, section 4.4): through L2 when there is
+   one, else over the vector unit's own memory port, whose bandwidth is the memory pipe's width (already
+   in the occupancy), so it does not queue behind (or hold up) the scalar core's DRAM traffic. */
+static uint64_t vector_port_access(rv_timing *T, uint64_t addr, int write, uint64_t when, uint32_t lat)
+{
+    if (T->l2.p.size)
+        return write ? (below_l1(T, addr, when, 1), when + 1) : below_l1(T, addr, when + lat, 0);
+    T->t.dram_bytes += T->l1d.p.size ? T->l1d.p.line : 64;
+    return write ? when + 1 : when + lat + T->p.dram_latency;
+}
+
+/* The lines a vector load or store touches, looked up from cycle `start` (section 4.4): a unit-stride
+   access moves its lines through the memory port one after another, a strided one reaches a new line
+   every strided_cycles per element; *data_first / *data_last get when the first and the last line's data
+   arrive (loads; they stay 0 for stores).  Indexed accesses are not modelled here: their element
+   addresses are not known to the model, they cost strided_cycles per element in the occupancy. */
+void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t rs2v, uint64_t start,
+                      uint32_t latency, uint64_t *data_first, uint64_t *data_last)
+{
+    const rv_timing_params *P = &T->p;
+    int write = d->write;
+    int missed;
+    uint64_t first = 0, last = 0;
+    if (d->mem == 1) {
+        uint64_t line = T->l1d.p.size ? T->l1d.p.line : 64;
+        uint64_t a = rs1v & ~(line - 1), end = rs1v + d->mem_bytes;
+        uint64_t port = P->v_width[d->pk] ? P->v_width[d->pk] : 128;     /* bits per cycle */
+        for (; a < end; a += line) {
+            /* the port reaches line k after moving the k lines before it */
+            uint64_t when = start + (a > rs1v ? (a - rs1v) * 8 / port : 0);
+            uint64_t r = P->v_mem_via_l1 ? tm_data_access(T, a, write, when, latency, &missed)
+                                         : vector_port_access(T, a, write, when, latency);
+            if (!write) { last = MAX64(last, r); if (!first) first = r; }
+        }
+    } else if (d->mem == 2) {
+        uint64_t prev_line = ~0ull;
+        uint64_t step = P->v_strided_cycles ? P->v_strided_cycles : 1;
+        unsigned lb = T->l1d.p.size ? T->l1d.line_bits : 6;
+        for (uint64_t i = 0; i < d->vl; i++) {
+            uint64_t a = rs1v + i * rs2v;
+            if ((a >> lb) == prev_line) continue;
+            prev_line = a >> lb;
+            uint64_t when = start + i * step;
+            uint64_t r = P->v_mem_via_l1 ? tm_data_access(T, a, write, when, latency, &missed)
+                                         : vector_port_access(T, a, write, when, latency);
+            if (!write) { last = MAX64(last, r); if (!first) first = r; }
+        }
+    }
+    *data_first = first;
+    *data_last = last;
+}
+
+/* ------------------------------------------------------------------ set-up */
+
+int tm_memory_init(rv_timing *T, char *err, size_t n)
+{
+    const rv_timing_params *p = &T->p;
+    if (cache_init(&T->l1i, &p->l1i, "L1I", err, n) || cache_init(&T->l1d, &p->l1d, "L1D", err, n) ||
+        cache_init(&T->l2, &p->l2, "L2", err, n))
+        return -1;
+    if (!T->l1i.p.size) T->l1i.line_bits = 6;
+    return 0;
+}
+
+/* Empty caches, nothing in flight. */
+void tm_memory_clear(rv_timing *T)
+{
+    T->dram_free = 0;
+    T->last_fetch_line = ~0ull;
+    cache_clear(&T->l1i); cache_clear(&T->l1d); cache_clear(&T->l2);
+}
+
+void tm_memory_free(rv_timing *T)
+{
+    cache_free(&T->l1i); cache_free(&T->l1d); cache_free(&T->l2);
+}
