@@ -400,6 +400,29 @@ int rv_timing_enable(rv_machine *m, const rv_timing_params *p)
         snprintf(err, n, "history bits must be at most %u (got %u)", RV_TIMING_MAX_HISTORY, p->history_bits);
         return -1;
     }
+    if (p->l1d.mshrs > RV_TIMING_MAX_MSHRS || p->l2.mshrs > RV_TIMING_MAX_MSHRS) {
+        snprintf(err, n, "at most %u MSHRs per cache (got %u)", RV_TIMING_MAX_MSHRS,
+                 p->l1d.mshrs > p->l2.mshrs ? p->l1d.mshrs : p->l2.mshrs);
+        return -1;
+    }
+    if (p->prefetch_streams) {
+        if (p->prefetch_streams > RV_TIMING_MAX_STREAMS) {
+            snprintf(err, n, "prefetch streams must be at most %u (got %u)", RV_TIMING_MAX_STREAMS,
+                     p->prefetch_streams);
+            return -1;
+        }
+        if (p->prefetch_distance < 1 || p->prefetch_distance > RV_TIMING_MAX_PF_DISTANCE) {
+            snprintf(err, n, "prefetch distance must be 1..%u lines (got %u)", RV_TIMING_MAX_PF_DISTANCE,
+                     p->prefetch_distance);
+            return -1;
+        }
+        if ((p->prefetch_level != 1 && p->prefetch_level != 2) ||
+            (p->prefetch_level == 1 ? p->l1d.size : p->l2.size) == 0) {
+            snprintf(err, n, "the prefetcher fills L1D (level 1) or L2 (level 2), which must exist "
+                     "(got level %u)", p->prefetch_level);
+            return -1;
+        }
+    }
     if (p->v_enabled && p->vlen != m->cfg.vlen) {
         snprintf(err, n, "the timing preset's VLEN (%u) differs from the machine's (%u)", p->vlen,
                  m->cfg.vlen);

@@ -24,6 +24,9 @@
 #define RV_TIMING_MAX_QUEUE 256     /* v_queue_depth */
 #define RV_TIMING_MAX_HISTORY 30    /* history_bits */
 #define RV_TIMING_MAX_RAS 64        /* ras_entries */
+#define RV_TIMING_MAX_MSHRS 64      /* mshrs of a cache */
+#define RV_TIMING_MAX_STREAMS 32    /* prefetch_streams */
+#define RV_TIMING_MAX_PF_DISTANCE 256   /* prefetch_distance (lines) */
 
 /* Why an instruction issued later than the cycle it could otherwise have issued in. */
 enum rv_stall_cause {
@@ -52,6 +55,7 @@ typedef struct rv_cache_params {
     uint32_t line;              /* bytes (power of two) */
     uint32_t latency;           /* hit latency in cycles */
     uint32_t write_back;        /* 1: write-back + write-allocate; 0: write-through, no allocate */
+    uint32_t mshrs;             /* misses that may be outstanding at once (0 = unlimited) */
 } rv_cache_params;
 
 typedef struct rv_timing_params {
@@ -75,6 +79,9 @@ typedef struct rv_timing_params {
     rv_cache_params l1i, l1d, l2;
     uint32_t dram_latency;                      /* cycles from request to first byte */
     uint32_t dram_bytes_per_cycle;              /* bandwidth (0 = unlimited) */
+    uint32_t prefetch_streams;                  /* stream prefetcher: streams tracked (0 = none) */
+    uint32_t prefetch_distance;                 /* lines it runs ahead of the demand stream */
+    uint32_t prefetch_level;                    /* the cache it fills: 1 L1D, 2 L2 */
     /* ---- vector unit */
     uint32_t v_enabled;
     uint32_t vlen;                              /* bits (must match the machine's) */
@@ -105,7 +112,9 @@ typedef struct rv_timing_totals {
     uint64_t stall[RV_TIMING_CAUSES];           /* issue cycles lost, by cause */
     uint64_t branches, mispredicts, taken;
     uint64_t l1i_access, l1i_miss, l1d_access, l1d_miss, l2_access, l2_miss;
-    uint64_t dram_bytes, writebacks;
+    uint64_t dram_bytes, writebacks;            /* DRAM traffic (reads, writebacks, prefetches) */
+    uint64_t prefetches, prefetch_hits;         /* lines prefetched; demand accesses that found one */
+    uint64_t mshr_wait;                         /* cycles misses waited for a free MSHR */
     uint64_t v_instructions;
     uint64_t v_busy[RV_VPIPE_COUNT];            /* pipe-cycles each pipe kind was occupied */
     uint64_t v_elements;                        /* vector body elements processed */

@@ -31,7 +31,9 @@ typedef struct rv_tcache {
     uint64_t *ready;            /* cycle the line's data is (or was) available */
     uint64_t *stamp;            /* LRU: last use */
     uint8_t *dirty;
+    uint8_t *prefetched;        /* brought in by the prefetcher and not used yet */
     uint64_t clock;
+    uint64_t mshr_free[RV_TIMING_MAX_MSHRS];    /* when each miss status register frees up */
     uint64_t mru_line[2], mru_way[2];   /* the two lines found last (most accesses hit them again) */
 } rv_tcache;
 
@@ -64,6 +66,15 @@ typedef struct rv_top {
     uint32_t lat;               /* issue to result */
     uint32_t occ;               /* cycles the unit stays busy (0 for an unlimited unit) */
 } rv_top;
+
+/* One stream of the prefetcher: lines a fixed stride apart (section 3.2). */
+typedef struct rv_pf_stream {
+    uint64_t last;              /* the stream's newest demand line */
+    int64_t stride;             /* in lines (0 until a second access sets it) */
+    uint64_t ahead;             /* the furthest line prefetched */
+    uint32_t confirmed;         /* accesses in a row at that stride */
+    uint64_t stamp;             /* LRU: last use; 0 = unused entry */
+} rv_pf_stream;
 
 /* Per-address counters of one code page: for every instruction slot, 16 words: the stall cycles per
    cause (0..12), a bucket for "no cause" (13, always 0 in practice: stalls are added unconditionally),
@@ -118,6 +129,8 @@ typedef struct rv_timing {
     /* memory */
     rv_tcache l1i, l1d, l2;
     uint64_t dram_free;
+    rv_pf_stream pf[RV_TIMING_MAX_STREAMS];
+    uint64_t pf_clock;
     /* vector unit */
     uint64_t vq[RV_VQUEUE_MAX];  /* start cycle of recent vector instructions (queue exits) */
     uint64_t v_last_start, last_vstart;

@@ -1,5 +1,6 @@
 /* The cycle model's memory system (docs/timing.md section 3): set-associative LRU caches (L1I, L1D,
- * L2), DRAM with a latency and a bandwidth, and the vector unit's memory accesses (section 4.4).
+ * L2) with a limited number of outstanding misses (MSHRs), a stride/stream prefetcher, DRAM with a
+ * latency and a bandwidth, and the vector unit's memory accesses (section 4.4).
  */
 #include <stdlib.h>
 #include "timing_internal.h"
@@ -13,7 +14,7 @@ static int log2u(uint64_t v)
 
 static void cache_free(rv_tcache *c)
 {
-    free(c->tag); free(c->ready); free(c->stamp); free(c->dirty);
+    free(c->tag); free(c->ready); free(c->stamp); free(c->dirty); free(c->prefetched);
     memset(c, 0, sizeof *c);
 }
 
@@ -40,7 +41,8 @@ static int cache_init(rv_tcache *c, const rv_cache_params *p, const char *name, 
     c->ready = calloc(lines, sizeof *c->ready);
     c->stamp = calloc(lines, sizeof *c->stamp);
     c->dirty = calloc(lines, 1);
-    if (!c->tag || !c->ready || !c->stamp || !c->dirty) {
+    c->prefetched = calloc(lines, 1);
+    if (!c->tag || !c->ready || !c->stamp || !c->dirty || !c->prefetched) {
         snprintf(err, n, "%s: out of memory", name);
         return -1;
     }
@@ -60,6 +62,8 @@ static void cache_clear(rv_tcache *c)
     memset(c->ready, 0, lines * sizeof *c->ready);
     memset(c->stamp, 0, lines * sizeof *c->stamp);
     memset(c->dirty, 0, lines);
+    memset(c->prefetched, 0, lines);
+    memset(c->mshr_free, 0, sizeof c->mshr_free);
     c->clock = 0;
     c->mru_line[0] = c->mru_line[1] = ~0ull;
 }
@@ -124,8 +128,69 @@ static inline uint64_t cache_victim(rv_tcache *c, uint64_t base)
     return v;
 }
 
-/* The level below L1 (L2 if present, else DRAM): when does a line requested at `now` arrive? */
-static uint64_t below_l1(rv_timing *T, uint64_t addr, uint64_t now, int write_back_only)
+/* Whether a line is present (or on its way), without disturbing the remembered lines. */
+static int cache_holds(const rv_tcache *c, uint64_t line)
+{
+    uint64_t base = (line & (c->sets - 1)) * c->p.ways;
+    for (uint32_t w = 0; w < c->p.ways; w++)
+        if (c->tag[base + w] == line)
+            return 1;
+    return 0;
+}
+
+/* cache_fill for a prefetched line: it is not remembered as found last, so that the first demand access
+   to it takes the path that notices it was prefetched. */
+static void cache_fill_quiet(rv_tcache *c, uint64_t v, uint64_t line)
+{
+    c->tag[v] = line;
+    c->stamp[v] = ++c->clock;
+    for (int k = 0; k < 2; k++)
+        if (c->mru_way[k] == v)
+            c->mru_line[k] = ~0ull;
+}
+
+/* ------------------------------------------------------------------ outstanding misses (section 3.1) */
+
+/* A miss (or prefetch) needs one of the cache's miss status holding registers: the one that frees
+   first.  Returns when the request can leave (`now`, or later when all are busy), with the register in
+   *slot (-1 when their number is unlimited); mshr_hold keeps it busy until the data arrives.  Demand
+   misses count the wait in mshr_wait.  Requests
+   are taken in program order, the order the model sees them in, not strictly in time order. */
+static inline uint64_t mshr_take(rv_timing *T, rv_tcache *c, uint64_t now, int demand, int *slot)
+{
+    uint32_t n = c->p.mshrs;
+    if (!n) {
+        *slot = -1;
+        return now;
+    }
+    unsigned best = 0;
+    for (unsigned k = 1; k < n; k++)
+        if (c->mshr_free[k] < c->mshr_free[best])
+            best = k;
+    *slot = (int)best;
+    if (c->mshr_free[best] <= now)
+        return now;
+    if (demand)
+        T->t.mshr_wait += c->mshr_free[best] - now;    /* (a prefetch waiting holds nothing up) */
+    return c->mshr_free[best];
+}
+
+static inline void mshr_hold(rv_tcache *c, int slot, uint64_t until)
+{
+    if (slot >= 0)
+        c->mshr_free[slot] = until;
+}
+
+/* ------------------------------------------------------------------ the levels */
+
+/* What a request to the level below L1 is for. */
+enum { REQ_READ = 0, REQ_WRITEBACK = 1, REQ_FETCH = 2, REQ_PREFETCH = 3 };
+
+static void prefetch_train(rv_timing *T, uint64_t line, uint64_t now);
+
+/* The level below L1 (L2 if present, else DRAM): when does a line requested at `now` arrive?  Data
+   reads (REQ_READ) train an L2 prefetcher; a write-back does not wait for an MSHR (write buffer). */
+static uint64_t below_l1(rv_timing *T, uint64_t addr, uint64_t now, int kind)
 {
     rv_tcache *c = &T->l2;
     uint32_t line_bytes = T->l1d.p.size ? T->l1d.p.line : 64;
@@ -134,11 +199,18 @@ static uint64_t below_l1(rv_timing *T, uint64_t addr, uint64_t now, int write_ba
     uint64_t line = addr >> c->line_bits, base;
     T->t.l2_access++;
     int64_t way = cache_find(c, line, &base);
+    int trains = kind == REQ_READ && T->p.prefetch_streams && T->p.prefetch_level == 2;
     if (way >= 0) {
         c->stamp[way] = ++c->clock;
-        if (write_back_only) {
+        if (kind == REQ_WRITEBACK) {
             c->dirty[way] = 1;
             return now;
+        }
+        if (unlikely(c->prefetched[way]) && kind == REQ_READ) {
+            c->prefetched[way] = 0;         /* its first use: the stream goes on */
+            T->t.prefetch_hits++;
+            if (trains)
+                prefetch_train(T, line, now);
         }
         return MAX64(now + c->p.latency, c->ready[way]);
     }
@@ -149,10 +221,108 @@ static uint64_t below_l1(rv_timing *T, uint64_t addr, uint64_t now, int write_ba
         dram_transfer(T, now, c->p.line);
     }
     cache_fill(c, v, line);
-    c->dirty[v] = (uint8_t)write_back_only;
-    uint64_t r = dram_transfer(T, now + c->p.latency, c->p.line);
+    c->dirty[v] = (uint8_t)(kind == REQ_WRITEBACK);
+    c->prefetched[v] = 0;
+    int slot = -1;
+    uint64_t at = now + c->p.latency;
+    if (kind != REQ_WRITEBACK)
+        at = mshr_take(T, c, at, kind != REQ_PREFETCH, &slot);
+    uint64_t r = dram_transfer(T, at, c->p.line);
+    mshr_hold(c, slot, r);
     c->ready[v] = r;
+    if (trains)
+        prefetch_train(T, line, now);
     return r;
+}
+
+/* ------------------------------------------------------------------ prefetcher (section 3.2) */
+
+/* Bring one line into the prefetcher's cache (L1D or L2) unless it is there already. */
+static void prefetch_line(rv_timing *T, uint64_t line, uint64_t now)
+{
+    int into_l1 = T->p.prefetch_level == 1;
+    rv_tcache *c = into_l1 ? &T->l1d : &T->l2;
+    if (cache_holds(c, line))
+        return;
+    T->t.prefetches++;
+    uint64_t base = (line & (c->sets - 1)) * c->p.ways;
+    uint64_t v = cache_victim(c, base);
+    if (c->tag[v] != ~0ull && c->dirty[v]) {
+        T->t.writebacks++;
+        if (into_l1) below_l1(T, c->tag[v] << c->line_bits, now, REQ_WRITEBACK);
+        else dram_transfer(T, now, c->p.line);
+    }
+    cache_fill_quiet(c, v, line);
+    c->dirty[v] = 0;
+    c->prefetched[v] = 1;
+    int slot;
+    uint64_t at = mshr_take(T, c, now, 0, &slot);
+    uint64_t r = into_l1 ? below_l1(T, line << c->line_bits, at, REQ_PREFETCH)
+                         : dram_transfer(T, at, c->p.line);
+    mshr_hold(c, slot, r);
+    c->ready[v] = r;
+}
+
+/* Strides (in lines) the prefetcher recognises; a demand line further than this from every stream
+   starts a new stream. */
+#define PF_WINDOW 8
+
+/* A demand access that missed in the prefetcher's cache, or used a prefetched line for the first time:
+   find its stream (a tracked stream whose newest line is within PF_WINDOW lines), and once two steps in
+   a row had the same stride, prefetch ahead of it: 2, 4, 8, ... strides as the stream goes on, up to
+   prefetch_distance. */
+static void prefetch_train(rv_timing *T, uint64_t line, uint64_t now)
+{
+    const rv_timing_params *P = &T->p;
+    unsigned n = P->prefetch_streams;
+    rv_pf_stream *s = NULL, *lru = &T->pf[0];
+    for (unsigned k = 0; k < n; k++) {
+        rv_pf_stream *e = &T->pf[k];
+        if (e->stamp) {
+            int64_t d = (int64_t)(line - e->last);
+            if (d == 0)
+                return;
+            if (d >= -PF_WINDOW && d <= PF_WINDOW) {
+                s = e;
+                break;
+            }
+        }
+        if (e->stamp < lru->stamp)
+            lru = e;
+    }
+    if (!s) {
+        lru->last = line;
+        lru->stride = 0;
+        lru->confirmed = 0;
+        lru->ahead = line;
+        lru->stamp = ++T->pf_clock;
+        return;
+    }
+    int64_t d = (int64_t)(line - s->last);
+    s->stamp = ++T->pf_clock;
+    s->last = line;
+    if (d != s->stride) {
+        s->stride = d;
+        s->confirmed = 1;
+        s->ahead = line;
+        return;
+    }
+    if (s->confirmed < 64)
+        s->confirmed++;
+    if (s->confirmed < 2)
+        return;
+    /* the lines line + k * stride, k = 1 .. reach, that were not asked for before; the reach doubles
+       with every access that confirms the stream, up to the distance (a short stream is not
+       over-fetched by the whole distance) */
+    int64_t reach = (int64_t)P->prefetch_distance;
+    if (s->confirmed - 1 < 16 && (1ll << (s->confirmed - 1)) < reach)
+        reach = 1ll << (s->confirmed - 1);
+    int64_t done = (int64_t)(s->ahead - line) / s->stride;
+    int64_t k = done > 0 ? done + 1 : 1;
+    for (; k <= reach; k++)
+        prefetch_line(T, line + (uint64_t)(k * s->stride), now);
+    if (reach > done)
+        s->ahead = line + (uint64_t)(reach * s->stride);
 }
 
 /* A data access through L1D at cycle `now`.  Returns when the data is available (loads) or the
@@ -165,23 +335,30 @@ uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, uint64_t now, ui
     if (!c->p.size) {
         /* no L1D: every access goes to the level below */
         if (write) {
-            if (T->l2.p.size) below_l1(T, addr, now, 1);
+            if (T->l2.p.size) below_l1(T, addr, now, REQ_WRITEBACK);
             else dram_transfer(T, now, 8);
             return now + 1;
         }
         uint64_t r = (T->l2.p.size || T->p.dram_latency || T->p.dram_bytes_per_cycle)
-                         ? below_l1(T, addr, now + hit_latency, 0) : now + hit_latency;
+                         ? below_l1(T, addr, now + hit_latency, REQ_READ) : now + hit_latency;
         *missed = r > now + hit_latency;
         return r;
     }
     uint64_t line = addr >> c->line_bits, base;
     T->t.l1d_access++;
     int64_t way = cache_find(c, line, &base);
+    int trains = T->p.prefetch_streams && T->p.prefetch_level == 1;
     if (way >= 0) {
         c->stamp[way] = ++c->clock;
+        if (unlikely(c->prefetched[way])) {
+            c->prefetched[way] = 0;         /* its first use: the stream goes on */
+            T->t.prefetch_hits++;
+            if (trains)
+                prefetch_train(T, line, now);
+        }
         if (write) {
             if (c->p.write_back) c->dirty[way] = 1;
-            else below_l1(T, addr, now, 1);
+            else below_l1(T, addr, now, REQ_WRITEBACK);
             return now + 1;
         }
         uint64_t r = MAX64(now + hit_latency, c->ready[way]);
@@ -191,18 +368,24 @@ uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, uint64_t now, ui
     T->t.l1d_miss++;
     *missed = 1;
     if (write && !c->p.write_back) {
-        below_l1(T, addr, now, 1);          /* write-through, no write-allocate */
+        below_l1(T, addr, now, REQ_WRITEBACK);     /* write-through, no write-allocate */
         return now + 1;
     }
     uint64_t v = cache_victim(c, base);
     if (c->tag[v] != ~0ull && c->dirty[v]) {
         T->t.writebacks++;
-        below_l1(T, c->tag[v] << c->line_bits, now, 1);
+        below_l1(T, c->tag[v] << c->line_bits, now, REQ_WRITEBACK);
     }
-    uint64_t r = below_l1(T, addr, now + hit_latency, 0);
+    int slot;
+    uint64_t at = mshr_take(T, c, now + hit_latency, 1, &slot);
+    uint64_t r = below_l1(T, addr, at, REQ_READ);
+    mshr_hold(c, slot, r);
     cache_fill(c, v, line);
     c->dirty[v] = (uint8_t)(write != 0);
+    c->prefetched[v] = 0;
     c->ready[v] = r;
+    if (trains)
+        prefetch_train(T, line, now);
     return write ? now + 1 : r;
 }
 
@@ -221,7 +404,7 @@ uint64_t tm_fetch_line(rv_timing *T, uint64_t pc, uint64_t now)
     }
     T->t.l1i_miss++;
     uint64_t v = cache_victim(c, base);
-    uint64_t r = below_l1(T, pc, now, 0);
+    uint64_t r = below_l1(T, pc, now, REQ_FETCH);
     cache_fill(c, v, line);
     c->ready[v] = r;
     return r - now;
@@ -233,7 +416,8 @@ uint64_t tm_fetch_line(rv_timing *T, uint64_t pc, uint64_t now)
 static uint64_t vector_port_access(rv_timing *T, uint64_t addr, int write, uint64_t when, uint32_t lat)
 {
     if (T->l2.p.size)
-        return write ? (below_l1(T, addr, when, 1), when + 1) : below_l1(T, addr, when + lat, 0);
+        return write ? (below_l1(T, addr, when, REQ_WRITEBACK), when + 1)
+                     : below_l1(T, addr, when + lat, REQ_READ);
     T->t.dram_bytes += T->l1d.p.size ? T->l1d.p.line : 64;
     return write ? when + 1 : when + lat + T->p.dram_latency;
 }
@@ -296,6 +480,8 @@ void tm_memory_clear(rv_timing *T)
 {
     T->dram_free = 0;
     T->last_fetch_line = ~0ull;
+    memset(T->pf, 0, sizeof T->pf);
+    T->pf_clock = 0;
     cache_clear(&T->l1i); cache_clear(&T->l1d); cache_clear(&T->l2);
 }
 

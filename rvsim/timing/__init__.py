@@ -100,6 +100,7 @@ class TimingResult:
     flops: int = 0
     by_pc: dict[int, LineStats] = field(default_factory=dict)
     by_line: dict[tuple[str, int], LineStats] = field(default_factory=dict)
+    dram_bandwidth: float = 0.0     # the preset's DRAM bytes per cycle (0: not limited)
 
     @property
     def ipc(self) -> float:
@@ -113,12 +114,29 @@ class TimingResult:
     def stall_cycles(self) -> int:
         return sum(self.stalls.values())
 
+    @property
+    def dram_bytes_per_cycle(self) -> float:
+        """Achieved DRAM bandwidth: bytes moved (reads, writebacks, prefetches) per cycle."""
+        return self.cache.get("dram_bytes", 0) / self.cycles if self.cycles else 0.0
+
+    @property
+    def dram_bandwidth_pct(self) -> float | None:
+        """Achieved DRAM bandwidth as a percentage of the configured one (None when unlimited)."""
+        return 100.0 * self.dram_bytes_per_cycle / self.dram_bandwidth if self.dram_bandwidth else None
+
+    def dram(self) -> dict:
+        pct = self.dram_bandwidth_pct
+        return {"bytes": self.cache.get("dram_bytes", 0),
+                "bytes_per_cycle": round(self.dram_bytes_per_cycle, 4),
+                "configured_bytes_per_cycle": self.dram_bandwidth,
+                "pct_of_configured": None if pct is None else round(pct, 2)}
+
     def to_dict(self, lines: bool = True) -> dict:
         d = {
             "preset": self.preset, "cycles": self.cycles, "instructions": self.instructions,
             "ipc": round(self.ipc, 4), "stalls": dict(self.stalls),
             "branches": self.branches, "mispredicts": self.mispredicts, "taken_transfers": self.taken,
-            "cache": dict(self.cache), "vector": dict(self.vector), "flops": self.flops,
+            "cache": dict(self.cache), "dram": self.dram(), "vector": dict(self.vector), "flops": self.flops,
             "flops_per_cycle": round(self.flops_per_cycle, 4),
         }
         if lines:
@@ -245,7 +263,9 @@ class Timing:
             "cache": {"l1i_accesses": int(t.l1i_access), "l1i_misses": int(t.l1i_miss),
                       "l1d_accesses": int(t.l1d_access), "l1d_misses": int(t.l1d_miss),
                       "l2_accesses": int(t.l2_access), "l2_misses": int(t.l2_miss),
-                      "dram_bytes": int(t.dram_bytes), "writebacks": int(t.writebacks)},
+                      "dram_bytes": int(t.dram_bytes), "writebacks": int(t.writebacks),
+                      "prefetches": int(t.prefetches), "prefetch_hits": int(t.prefetch_hits),
+                      "mshr_wait": int(t.mshr_wait)},
             "vector": {"instructions": int(t.v_instructions), "elements": int(t.v_elements),
                        "busy": {p: int(t.v_busy[i]) for i, p in enumerate(VECTOR_PIPES)},
                        "queue_wait": int(t.v_wait_queue)},
@@ -282,7 +302,8 @@ class Timing:
         by_pc = self.by_pc()
         by_line = lines_of(by_pc, program.line_at) if program is not None else {}
         return TimingResult(self.name, cycles, t["instructions"], t["stalls"], t["branches"],
-                            t["mispredicts"], t["taken"], t["cache"], vec, t["flops"], by_pc, by_line)
+                            t["mispredicts"], t["taken"], t["cache"], vec, t["flops"], by_pc, by_line,
+                            dram_bandwidth=float(self.config["memory"]["dram"]["bandwidth"]))
 
     # ------------------------------------------------------------------ pipeline trace
 

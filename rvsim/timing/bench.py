@@ -92,6 +92,12 @@ KERNELS = {k.name: k for k in (
            description="RVV fp32 saxpy, strip-mined vfmacc.vf at LMUL 8"),
     Kernel("conv2d", "conv2d_fp32.s", work="conv2d", sizes=(16, 32, 64, 128),
            description="RVV fp32 3x3 convolution"),
+    # memory-bound at sizes beyond every preset's last-level cache (the matrix of gemv at N=1024 is
+    # 4 MiB, the vectors of saxpy at N=262144 1 MiB each): achieved DRAM bandwidth, benchmarks/bench_dram.py
+    Kernel("gemv_dram", "gemv_fp32.s", work="gemv", sizes=(512, 1024), max_size=4096,
+           description="gemv with the matrix in DRAM (1 and 4 MiB)"),
+    Kernel("saxpy_dram", "saxpy_rvv.s", work="axpy", sizes=(65536, 262144), max_size=1 << 24,
+           description="saxpy with x and y in DRAM (256 KiB and 1 MiB each)"),
 )}
 
 DEFAULT_KERNELS = ("int32", "fp32", "rvv_fp32_m4", "rvv_fp32_blocked", "gemv", "conv2d")
@@ -521,6 +527,7 @@ class Point:
     raw: dict = field(default_factory=dict, repr=False)
     key: str = ""
     cached: bool = False
+    dram_bandwidth: float = 0.0     # the preset's DRAM bytes per cycle (0: not limited)
 
     @property
     def ipc(self) -> float:
@@ -534,11 +541,23 @@ class Point:
     def utilisation(self) -> float | None:
         return self.work_per_cycle / self.peak if self.peak else None
 
+    @property
+    def dram_bytes_per_cycle(self) -> float:
+        """Achieved DRAM bandwidth over the region (reads, writebacks and prefetches)."""
+        return self.raw.get("cache", {}).get("dram_bytes", 0) / self.cycles if self.cycles else 0.0
+
+    @property
+    def dram_pct(self) -> float | None:
+        """Achieved DRAM bandwidth as a percentage of the configured one (None: not limited)."""
+        return 100.0 * self.dram_bytes_per_cycle / self.dram_bandwidth if self.dram_bandwidth else None
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d.pop("raw")
         d.update(ipc=round(self.ipc, 4), work_per_cycle=round(self.work_per_cycle, 4),
-                 utilisation=None if self.utilisation is None else round(self.utilisation, 4))
+                 utilisation=None if self.utilisation is None else round(self.utilisation, 4),
+                 dram_bytes_per_cycle=round(self.dram_bytes_per_cycle, 4),
+                 dram_pct=None if self.dram_pct is None else round(self.dram_pct, 2))
         return d
 
     def row(self, cfg: dict | None = None) -> dict:
@@ -558,7 +577,7 @@ class Point:
         dram = cache.get("dram_bytes", 0)
         d.update(l1d_accesses=cache.get("l1d_accesses", 0), l1d_misses=cache.get("l1d_misses", 0),
                  l2_misses=cache.get("l2_misses", 0), dram_bytes=dram,
-                 dram_bytes_per_cycle=dram / self.cycles if self.cycles else 0.0,
+                 dram_bytes_per_cycle=dram / self.cycles if self.cycles else 0.0, dram_pct=self.dram_pct,
                  flops_per_dram_byte=self.model_flops / dram if dram else float("nan"))
         for p in VECTOR_PIPES:
             busy = vec.get("busy", {}).get(p, 0)
@@ -602,7 +621,7 @@ def _point_from(plan: PlannedPoint, raw: dict, cached: bool) -> Point:
                  model_flops=raw.get("flops", 0), peak=peak_per_cycle(plan.config, b),
                  region=raw.get("region", "kernel"), ok=raw.get("ok", False), error=raw.get("error", ""),
                  stalls={k: v for k, v in raw.get("stalls", {}).items() if v}, settings=dict(plan.settings),
-                 raw=raw, key=plan.key, cached=cached)
+                 raw=raw, key=plan.key, cached=cached, dram_bandwidth=bandwidth_roof(plan.config))
 
 
 def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None, isa=None,
@@ -872,7 +891,7 @@ def print_table(points, file=None, settings_columns=()) -> None:
     cols = [("kernel", "left"), ("preset", "left"), ("N", "right")]
     cols += [(s, "right") for s in settings_columns]
     cols += [("cycles", "right"), ("instructions", "right"), ("IPC", "right"), ("work/cycle", "right"),
-             ("peak %", "right"), ("check", "left")]
+             ("peak %", "right"), ("DRAM B/cycle", "right"), ("check", "left")]
     for col, just in cols:
         t.add_column(col, justify=just)
     for p in points:
@@ -882,14 +901,24 @@ def print_table(points, file=None, settings_columns=()) -> None:
                   *[str(p.settings.get(s, "")) for s in settings_columns],
                   f"{p.cycles:,}", f"{p.instructions:,}", f"{p.ipc:.2f}",
                   f"{p.work_per_cycle:.3f} {unit}", f"{100 * util:.1f}" if util is not None else "-",
+                  _dram_cell(p),
                   ("ok" if p.ok else f"FAILED: {p.error}") + ("" if p.region == "kernel" else
                                                                " (whole program)"))
     con.print(t)
 
 
+def _dram_cell(p) -> str:
+    """Achieved DRAM bandwidth, and its share of the configured one: '5.91 (74%)'."""
+    if not p.raw.get("cache", {}).get("dram_bytes"):
+        return "-"
+    pct = p.dram_pct
+    return f"{p.dram_bytes_per_cycle:.2f}" + (f" ({pct:.0f}%)" if pct is not None else "")
+
+
 def write_csv(points, path) -> None:
     fields = ["kernel", "preset", "n", "cycles", "instructions", "ipc", "work", "fp", "work_per_cycle",
-              "peak", "utilisation", "model_flops", "region", "ok", "error"]
+              "peak", "utilisation", "dram_bytes_per_cycle", "dram_pct", "model_flops", "region", "ok",
+              "error"]
     with open(path, "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
         w.writeheader()

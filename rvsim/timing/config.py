@@ -73,9 +73,10 @@ DEFAULTS: dict = {
     },
     "memory": {
         "l1i": {"size": 0, "ways": 1, "line": 64},
-        "l1d": {"size": 0, "ways": 1, "line": 64, "write_back": True},
-        "l2": {"size": 0, "ways": 8, "line": 64, "latency": 12, "write_back": True},
+        "l1d": {"size": 0, "ways": 1, "line": 64, "write_back": True, "mshrs": 0},
+        "l2": {"size": 0, "ways": 8, "line": 64, "latency": 12, "write_back": True, "mshrs": 0},
         "dram": {"latency": 0, "bandwidth": 0},
+        "prefetch": {"enabled": False, "level": "l2", "streams": 8, "distance": 16},
     },
     "vector": {
         "enabled": False,
@@ -139,7 +140,8 @@ def limits() -> dict:
     from .._core import lib
     return {"issue_width": lib.RV_TIMING_MAX_ISSUE, "queue_depth": lib.RV_TIMING_MAX_QUEUE,
             "history_bits": lib.RV_TIMING_MAX_HISTORY, "ras_entries": lib.RV_TIMING_MAX_RAS,
-            "pipes": lib.RV_TIMING_MAX_PIPES}
+            "pipes": lib.RV_TIMING_MAX_PIPES, "mshrs": lib.RV_TIMING_MAX_MSHRS,
+            "prefetch_streams": lib.RV_TIMING_MAX_STREAMS, "prefetch_distance": lib.RV_TIMING_MAX_PF_DISTANCE}
 
 
 def _check(cfg: dict) -> None:
@@ -172,6 +174,20 @@ def _check(cfg: dict) -> None:
                 raise TimingConfigError(
                     f"memory.{name}: size {c['size']} must be ways ({ways}) x line ({line}) x a power "
                     "of two sets, with the line a power of two")
+    for name in ("l1d", "l2"):
+        if mem[name]["mshrs"] > lim["mshrs"]:
+            raise TimingConfigError(f"memory.{name}.mshrs must be at most {lim['mshrs']} (0 means unlimited)")
+    pf = mem["prefetch"]
+    if pf["level"] not in ("l1d", "l2"):
+        raise TimingConfigError(f"memory.prefetch.level must be 'l1d' or 'l2' (got {pf['level']!r})")
+    if pf["enabled"]:
+        if not 1 <= pf["streams"] <= lim["prefetch_streams"]:
+            raise TimingConfigError(f"memory.prefetch.streams must be 1..{lim['prefetch_streams']}")
+        if not 1 <= pf["distance"] <= lim["prefetch_distance"]:
+            raise TimingConfigError(f"memory.prefetch.distance must be 1..{lim['prefetch_distance']} lines")
+        if not mem[pf["level"]]["size"]:
+            raise TimingConfigError(f"memory.prefetch.level = {pf['level']!r}, but the preset has no "
+                                    f"{pf['level'].upper()}")
     if vec["enabled"]:
         if vec["vlen"] < 64 or vec["vlen"] & (vec["vlen"] - 1):
             raise TimingConfigError(f"vector.vlen must be a power of two >= 64 (got {vec['vlen']})")
@@ -267,8 +283,14 @@ def to_params(cfg: dict, ffi):
         dst.size, dst.ways, dst.line = c["size"], c["ways"], c["line"]
         dst.latency = c.get("latency", 0)
         dst.write_back = int(c.get("write_back", True))
+        dst.mshrs = c.get("mshrs", 0)
     p.dram_latency = mem["dram"]["latency"]
     p.dram_bytes_per_cycle = mem["dram"]["bandwidth"]
+    pf = mem["prefetch"]
+    if pf["enabled"]:
+        p.prefetch_streams = pf["streams"]
+        p.prefetch_distance = pf["distance"]
+        p.prefetch_level = 1 if pf["level"] == "l1d" else 2
     p.v_enabled = int(vec["enabled"])
     p.vlen = vec["vlen"]
     p.v_queue_depth = vec["queue_depth"]

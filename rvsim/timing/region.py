@@ -281,4 +281,5 @@ class RegionTiming:
                             stalls, total.get("branches", 0), total.get("mispredicts", 0),
                             total.get("taken", 0), total.get("cache", {}), total.get("vector", {}),
                             total.get("flops", 0), by_pc,
-                            lines_of(by_pc, program.line_at) if program is not None else {})
+                            lines_of(by_pc, program.line_at) if program is not None else {},
+                            dram_bandwidth=float(self._config["memory"]["dram"]["bandwidth"]))

@@ -46,7 +46,13 @@ def print_summary(result: TimingResult, file=None) -> None:
     if cache.get("l2_accesses"):
         extras.append(f"L2 {cache['l2_misses']:,} misses / {cache['l2_accesses']:,}")
     if cache.get("dram_bytes"):
-        extras.append(f"DRAM {cache['dram_bytes']:,} bytes")
+        pct = result.dram_bandwidth_pct
+        of = f" ({pct:.1f}% of the configured {result.dram_bandwidth:g})" if pct is not None else ""
+        extras.append(f"DRAM {cache['dram_bytes']:,} bytes, {result.dram_bytes_per_cycle:.2f} bytes/cycle{of}")
+    if cache.get("prefetches"):
+        extras.append(f"prefetcher: {cache['prefetches']:,} lines, {cache['prefetch_hits']:,} used")
+    if cache.get("mshr_wait"):
+        extras.append(f"misses waited {cache['mshr_wait']:,} cycles for a free MSHR")
     vec = result.vector
     if vec.get("instructions"):
         busy = vec.get("busy_pct", {})
