@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rvsim.isa import INSTRUCTIONS, Instruction, enabled, ml
+from rvsim.isa import Instruction, enabled, instructions, ml, xlen_of
 from rvsim.isa.aliases import OBJDUMP_SHOWS_RESERVED, Alias, kind as alias_kind, rules_for
 from rvsim.isa.operands import (AQRL, CSR, FENCE, FREG, IMM, NF, PCREL, RM, UIMM, VM, VREG, VTYPEI,
                                 XREG, OperandKind)
@@ -33,7 +33,7 @@ AQRL_SUFFIX = ("", ".rl", ".aq", ".aqrl")                                       
 
 # objdump prints these immediate kinds in hex (shift amounts) or as the 20-bit upper immediate in hex;
 # every other immediate is decimal.
-HEX_KINDS = frozenset({"shamt5", "shamt6", "c_nzuimm6"})
+HEX_KINDS = frozenset({"shamt5", "shamt6", "c_nzuimm6", "c_nzuimm5"})
 UPPER_IMMEDIATE_KINDS = frozenset({"imm_u", "c_nzimm18"})
 
 # objdump's "# address" comments.  A lui/auipc/c.lui remembers the value it puts in rd; a later
@@ -150,11 +150,11 @@ def _info(record: Instruction) -> _RecordInfo:
 
 
 @lru_cache(maxsize=None)
-def _buckets() -> dict[tuple[int, int], tuple[tuple[Instruction, _RecordInfo], ...]]:
-    """Records (with their display data) by opcode bucket, most specific mask first, as the decoders
-    of rvsim.isa and the C core order them.  Built on first use."""
+def _buckets(xlen: int = 64) -> dict[tuple[int, int], tuple[tuple[Instruction, _RecordInfo], ...]]:
+    """Records of RV``xlen`` (with their display data) by opcode bucket, most specific mask first, as the
+    decoders of rvsim.isa and the C core order them.  Built on first use."""
     out: dict[tuple[int, int], list[Instruction]] = {}
-    for r in INSTRUCTIONS:
+    for r in instructions(xlen):
         out.setdefault(_bucket(r.match, r.length), []).append(r)
     return {k: tuple((r, _info(r)) for r in sorted(v, key=lambda r: -bin(r.mask).count("1")))
             for k, v in out.items()}
@@ -169,14 +169,16 @@ def _bucket(word: int, length: int) -> tuple[int, int]:
 
 
 class _State:
-    """objdump's per-register memory of lui/auipc results (for the address comments)."""
+    """objdump's per-register memory of lui/auipc results (for the address comments), and the XLEN."""
 
-    __slots__ = ("high", "symbolize", "gp")
+    __slots__ = ("high", "symbolize", "gp", "xlen", "mask")
 
-    def __init__(self, symbolize=None, gp=None) -> None:
+    def __init__(self, symbolize=None, gp=None, xlen: int = 64) -> None:
         self.high: dict[int, int] = {}
         self.symbolize = symbolize      # address -> text (objdump's "10100 <main+0x18>"), or None
         self.gp = gp                    # the global pointer's value, when the file defines it
+        self.xlen = xlen                # RV32 decodes its own encodings (c.jal...) and wraps at 2**32
+        self.mask = (1 << xlen) - 1
 
 
 def _sext32(v: int) -> int:
@@ -184,14 +186,14 @@ def _sext32(v: int) -> int:
     return v - (1 << 32) if v & 0x80000000 else v
 
 
-def _format(k: OperandKind, v: int, pc: int, symbolize=None) -> str | None:
+def _format(k: OperandKind, v: int, pc: int, symbolize=None, mask: int = MASK64) -> str | None:
     role = k.role
     if role == XREG:
         return XREG_NAMES[v]
     if role == FREG:
         return FREG_NAMES[v]
     if role == PCREL:
-        target = (pc + v) & MASK64
+        target = (pc + v) & mask
         return symbolize(target) if symbolize else f"{target:#x}"
     if role in (IMM, UIMM):
         if k.name in UPPER_IMMEDIATE_KINDS:
@@ -234,9 +236,9 @@ def _illegal(data: bytes) -> str:
     return ".byte\t" + ", ".join(f"{b:#04x}" for b in data)
 
 
-def _render(word: int, length: int, pc: int, aliases: bool, exts, state: _State | None) -> str | None:
+def _render(word: int, length: int, pc: int, aliases: bool, exts, state: _State) -> str | None:
     """Text of the instruction ``word`` (``length`` 2 or 4), or None when objdump would not decode it."""
-    for record, info in _buckets().get(_bucket(word, length), ()):
+    for record, info in _buckets(state.xlen).get(_bucket(word, length), ()):
         if (word & record.mask) == record.match and (exts is None or enabled(record, exts)):
             break
     else:
@@ -275,7 +277,7 @@ def _render(word: int, length: int, pc: int, aliases: bool, exts, state: _State 
             parts.append(tok)
             continue
         v = value(tok, chosen.kinds)
-        text = _format(k, v, pc, state.symbolize if state is not None else None)
+        text = _format(k, v, pc, state.symbolize, state.mask)
         if text is None:                    # an optional operand at its default (dyn, unmasked)
             if parts and parts[-1] == ",":
                 parts.pop()
@@ -293,7 +295,7 @@ def _render(word: int, length: int, pc: int, aliases: bool, exts, state: _State 
                 _, upper, pc_relative = info.high_setter
                 hi = _sext32(value(upper, chosen.kinds) << 12) if upper == "imm_u" \
                     else value(upper, chosen.kinds) << 12
-                state.high[v] = (pc + hi if pc_relative else hi) & MASK64
+                state.high[v] = (pc + hi if pc_relative else hi) & state.mask
     text = mnemonic + ("\t" + "".join(parts) if parts else "")
     if comment is not None:
         symbolize = state.symbolize if state is not None else None
@@ -313,7 +315,7 @@ def _maybe_address(state: _State, base: int, offset: int, wide: bool) -> int | N
         return None
     if wide:
         addr = _sext32(addr)
-    return addr & MASK64
+    return addr & state.mask
 
 
 def _one(data: bytes, pc: int, aliases: bool, exts, state: _State) -> tuple[int, int, str]:
@@ -332,12 +334,13 @@ def _one(data: bytes, pc: int, aliases: bool, exts, state: _State) -> tuple[int,
     return word, length, text if text is not None else _illegal(chunk)
 
 
-def disassemble(word_or_bytes, pc: int = 0, aliases: bool = True, exts=None) -> str:
+def disassemble(word_or_bytes, pc: int = 0, aliases: bool = True, exts=None, xlen: int | None = None) -> str:
     """objdump's text for one instruction at ``pc``.
 
     ``word_or_bytes``: an instruction word (an int: a 16-bit encoding is taken from the low half when
     its low two bits are not 11) or bytes (little-endian, the first instruction is used).
     ``aliases=False`` is ``objdump -M no-aliases``; ``exts`` limits decoding to those extensions.
+    ``xlen`` is 32 or 64 (default: that of ``exts``, see :func:`rvsim.isa.xlen_of`, else 64).
     """
     if isinstance(word_or_bytes, (bytes, bytearray, memoryview)):
         data = bytes(word_or_bytes)
@@ -352,22 +355,24 @@ def disassemble(word_or_bytes, pc: int = 0, aliases: bool = True, exts=None) -> 
             data = word_or_bytes.to_bytes(4, "little")
     else:
         raise TypeError(f"disassemble: expected an int or bytes, got {type(word_or_bytes).__name__}")
-    return _one(data, pc & MASK64, aliases, exts, _State())[2]
+    state = _State(xlen=xlen or xlen_of(exts))
+    return _one(data, pc & state.mask, aliases, exts, state)[2]
 
 
-def disassemble_range(data: bytes, base_pc: int = 0, aliases: bool = True,
-                      exts=None, symbolize=None, gp=None) -> list[tuple[int, int, int, str]]:
+def disassemble_range(data: bytes, base_pc: int = 0, aliases: bool = True, exts=None, symbolize=None,
+                      gp=None, xlen: int | None = None) -> list[tuple[int, int, int, str]]:
     """Disassemble a code region: a list of (pc, word, length, text), as objdump walks it (including
     its address comments, which need the instructions before).  ``symbolize`` turns a branch target
     or commented address into text (objdump on a file with symbols prints ``10100 <main+0x18>``);
     by default addresses print as ``0x10100``, as objdump does for a stripped object.  ``gp`` is the
-    value of ``__global_pointer$``: offsets from gp then get address comments too."""
+    value of ``__global_pointer$``: offsets from gp then get address comments too.  ``xlen`` as for
+    :func:`disassemble`."""
     data = bytes(data)
-    state = _State(symbolize, gp)
+    state = _State(symbolize, gp, xlen or xlen_of(exts))
     out = []
     pos = 0
     while pos < len(data):
-        pc = (base_pc + pos) & MASK64
+        pc = (base_pc + pos) & state.mask
         word, length, text = _one(data[pos:pos + 8], pc, aliases, exts, state)
         out.append((pc, word, length, text))
         pos += length

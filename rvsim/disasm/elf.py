@@ -80,21 +80,22 @@ def disassemble_elf(path, aliases: bool = True, out=sys.stdout, image: bytes | N
         if elf["e_machine"] != "EM_RISCV":
             raise ValueError(f"{path}: not a RISC-V ELF file")
         symbols = _Symbols(elf)
-        out.write(f"\n{path}:     file format elf64-littleriscv\n\n")
+        xlen = elf.elfclass            # ELFCLASS32: RV32 (c.jal, c.flw... and 32-bit addresses)
+        out.write(f"\n{path}:     file format elf{xlen}-littleriscv\n\n")
         for section in elf.iter_sections():
             if not section["sh_flags"] & SH_FLAGS.SHF_EXECINSTR or section["sh_type"] != "SHT_PROGBITS":
                 continue
             base, data = section["sh_addr"], section.data()
             out.write(f"\nDisassembly of section {section.name}:\n")
             items = disassemble_range(data, base, aliases=aliases, symbolize=symbols.describe,
-                                      gp=symbols.gp)
+                                      gp=symbols.gp, xlen=xlen)
             stops = sorted({a for a in symbols.by_addr if base < a < base + len(data)}
                            | {base + len(data)})
             i = 0
             while i < len(items):
                 pc, word, length, text = items[i]
                 if pc in symbols.by_addr:
-                    out.write(f"\n{pc:016x} <{symbols.by_addr[pc]}>:\n")
+                    out.write(f"\n{pc:0{xlen // 4}x} <{symbols.by_addr[pc]}>:\n")
                 skip_to = _zero_run_end(data, pc - base, stops[bisect.bisect_right(stops, pc)] - base)
                 if skip_to is not None:
                     out.write("\t...\n")
@@ -102,7 +103,7 @@ def disassemble_elf(path, aliases: bool = True, out=sys.stdout, image: bytes | N
                         i += 1
                     if i < len(items) and items[i][0] != base + skip_to:    # resume mid-instruction
                         items[i:] = disassemble_range(data[skip_to:], base + skip_to, aliases=aliases,
-                                                      symbolize=symbols.describe, gp=symbols.gp)
+                                                      symbolize=symbols.describe, gp=symbols.gp, xlen=xlen)
                     continue
                 raw = _raw_column(word, length) if length in (2, 4) else f"{word:x} "
                 out.write(f"{pc:8x}:\t{raw}\t{text}\n")
@@ -111,20 +112,23 @@ def disassemble_elf(path, aliases: bool = True, out=sys.stdout, image: bytes | N
 
 def main_disasm(argv) -> int:
     ap = argparse.ArgumentParser(prog="rvsim disasm",
-                                 description="Disassemble an RV64 ELF file like objdump -d (an assembly "
-                                             "source .s/.S/.asm is assembled first).")
+                                 description="Disassemble an RV64 or RV32 ELF file like objdump -d (an "
+                                             "assembly source .s/.S/.asm is assembled first).")
     ap.add_argument("file")
     ap.add_argument("--no-aliases", "-M", action="store_true",
                     help="print the base instructions, as objdump -M no-aliases")
-    ap.add_argument("--march", default="rv64gcv",
-                    help="ISA to assemble an assembly source with (default rv64gcv)")
+    ap.add_argument("--march", default=None,
+                    help="ISA to assemble an assembly source with (default: its .attribute arch, else "
+                         "rv64gcv; rv32... for RV32)")
     args = ap.parse_args(argv)
     image = None
     if args.file.endswith((".s", ".S", ".asm")):
         # an assembly source: assemble it first, then show what it became
         from ..asm import AsmError, assemble_files
+        from ..isa.arch import DEFAULT_ISA, isa_of_source
+        march = args.march or isa_of_source(args.file) or DEFAULT_ISA
         try:
-            image = assemble_files([args.file], march=args.march).to_elf()
+            image = assemble_files([args.file], march=march).to_elf()
         except AsmError as exc:
             sys.stderr.write(f"{exc}\n")
             return 1
