@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rvsim.isa import Instruction, enabled, instructions, ml, xlen_of
+from rvsim.isa import Instruction, by_mnemonic, enabled, instructions, ml, xlen_of
 from rvsim.isa.aliases import OBJDUMP_SHOWS_RESERVED, Alias, kind as alias_kind, rules_for
 from rvsim.isa.operands import (AQRL, CSR, FENCE, FREG, IMM, NF, PCREL, RM, UIMM, VM, VREG, VTYPEI,
                                 XREG, OperandKind)
@@ -154,10 +154,22 @@ def _buckets(xlen: int = 64) -> dict[tuple[int, int], tuple[tuple[Instruction, _
     """Records of RV``xlen`` (with their display data) by opcode bucket, most specific mask first, as the
     decoders of rvsim.isa and the C core order them.  Built on first use."""
     out: dict[tuple[int, int], list[Instruction]] = {}
-    for r in instructions(xlen):
+    for r in instructions(xlen) + (_objdump_rv32_wide_shifts() if xlen == 32 else ()):
         out.setdefault(_bucket(r.match, r.length), []).append(r)
     return {k: tuple((r, _info(r)) for r in sorted(v, key=lambda r: -bin(r.mask).count("1")))
             for k, v in out.items()}
+
+
+SHIFT_AMOUNT_KINDS = frozenset({"shamt6", "c_nzuimm6"})
+
+
+def _objdump_rv32_wide_shifts() -> tuple[Instruction, ...]:
+    """objdump 2.40 decodes RV32's shift-immediates (slli, srai, rori, bseti, c.slli...) with RV64's 6-bit
+    amount: ``0x02551513`` prints as ``slli a0,a0,0x25`` although shamt[5]=1 is reserved on RV32.  The RV64
+    records of those shifts, tried after RV32's own (their masks are less specific)."""
+    rv32 = by_mnemonic(32)
+    return tuple(r for r in instructions(64) if r.xlen == 64 and r.mnemonic in rv32
+                 and any(k.name in SHIFT_AMOUNT_KINDS for k in r.operands))
 
 
 def _bucket(word: int, length: int) -> tuple[int, int]:
@@ -239,7 +251,8 @@ def _illegal(data: bytes) -> str:
 def _render(word: int, length: int, pc: int, aliases: bool, exts, state: _State) -> str | None:
     """Text of the instruction ``word`` (``length`` 2 or 4), or None when objdump would not decode it."""
     for record, info in _buckets(state.xlen).get(_bucket(word, length), ()):
-        if (word & record.mask) == record.match and (exts is None or enabled(record, exts)):
+        if (word & record.mask) == record.match and (exts is None or enabled(record, exts)
+                                                     or record.xlen != state.xlen and _wide_shift_ok(record, exts)):
             break
     else:
         return None
@@ -301,6 +314,11 @@ def _render(word: int, length: int, pc: int, aliases: bool, exts, state: _State)
         symbolize = state.symbolize if state is not None else None
         text += f" # {symbolize(comment) if symbolize else f'{comment:#x}'}"
     return text
+
+
+def _wide_shift_ok(record: Instruction, exts) -> bool:
+    # an RV64 shift shown on RV32 (see _objdump_rv32_wide_shifts): its extensions must be enabled
+    return all(e in exts for e in record.extensions)
 
 
 def _maybe_address(state: _State, base: int, offset: int, wide: bool) -> int | None:

@@ -69,6 +69,30 @@ def _raw_column(word: int, length: int) -> str:
     return f"{word:0{2 * length}x}" + " " * (chunks * (2 * length + 1) + 1)
 
 
+def _arch_extensions(elf: ELFFile, xlen: int):
+    """The extensions of the file's Tag_RISCV_arch, which objdump decodes with (a c.fld in an rv32imac
+    file is a ``.2byte``); None (every extension) when the file has no usable attribute."""
+    from ..isa import RV32, parse_isa_string
+    from ..isa.arch import isa_from_arch_string
+    section = elf.get_section_by_name(".riscv.attributes")
+    arch = None
+    try:
+        for sub in section.iter_subsections() if section is not None else ():
+            for subsub in sub.iter_subsubsections():
+                for attribute in subsub.iter_attributes():
+                    if attribute.tag == "TAG_ARCH":
+                        arch = attribute.value
+    except (AttributeError, ELFError, ValueError):        # a malformed or foreign attributes section
+        return None
+    if not isinstance(arch, str):
+        return None
+    isa = isa_from_arch_string(arch)
+    if isa is None:
+        return None
+    exts = parse_isa_string(isa, rv32=True)
+    return exts if (RV32 in exts) == (xlen == 32) else None
+
+
 def disassemble_elf(path, aliases: bool = True, out=sys.stdout, image: bytes | None = None) -> None:
     """Disassemble the ELF file at ``path`` (or, when given, the ELF ``image`` named ``path``)."""
     import io
@@ -81,13 +105,14 @@ def disassemble_elf(path, aliases: bool = True, out=sys.stdout, image: bytes | N
             raise ValueError(f"{path}: not a RISC-V ELF file")
         symbols = _Symbols(elf)
         xlen = elf.elfclass            # ELFCLASS32: RV32 (c.jal, c.flw... and 32-bit addresses)
+        exts = _arch_extensions(elf, xlen)
         out.write(f"\n{path}:     file format elf{xlen}-littleriscv\n\n")
         for section in elf.iter_sections():
             if not section["sh_flags"] & SH_FLAGS.SHF_EXECINSTR or section["sh_type"] != "SHT_PROGBITS":
                 continue
             base, data = section["sh_addr"], section.data()
             out.write(f"\nDisassembly of section {section.name}:\n")
-            items = disassemble_range(data, base, aliases=aliases, symbolize=symbols.describe,
+            items = disassemble_range(data, base, aliases=aliases, exts=exts, symbolize=symbols.describe,
                                       gp=symbols.gp, xlen=xlen)
             stops = sorted({a for a in symbols.by_addr if base < a < base + len(data)}
                            | {base + len(data)})
@@ -103,7 +128,8 @@ def disassemble_elf(path, aliases: bool = True, out=sys.stdout, image: bytes | N
                         i += 1
                     if i < len(items) and items[i][0] != base + skip_to:    # resume mid-instruction
                         items[i:] = disassemble_range(data[skip_to:], base + skip_to, aliases=aliases,
-                                                      symbolize=symbols.describe, gp=symbols.gp, xlen=xlen)
+                                                      exts=exts, symbolize=symbols.describe, gp=symbols.gp,
+                                                      xlen=xlen)
                     continue
                 raw = _raw_column(word, length) if length in (2, 4) else f"{word:x} "
                 out.write(f"{pc:8x}:\t{raw}\t{text}\n")
