@@ -593,8 +593,10 @@ class FileAssembler:
 
     def not_enabled(self, enc: Encoder) -> StatementError:
         if enc.insn.xlen and enc.insn.xlen != self.xlen:
-            return StatementError(f"`{enc.mnemonic}` is RV{enc.insn.xlen}-only; this file is RV{self.xlen} "
-                                  f"(-march {self.march})", self._xlen_hint(enc))
+            # name what was written: `sext.w` rather than the addiw it stands for
+            written = self.cur_stmt.name if self.cur_stmt is not None and self.cur_stmt.name else enc.mnemonic
+            return StatementError(f"`{written}` is RV{enc.insn.xlen}-only; this file is RV{self.xlen} "
+                                  f"(-march {self.march})", self._xlen_hint(written))
         need = "+".join(enc.insn.extensions)
         ext = enc.insn.extensions[-1]
         if "c" in enc.insn.extensions and "c" not in self.exts:
@@ -610,12 +612,12 @@ class FileAssembler:
                               f"add it to -march (e.g. -march={self.march}_{ext}) or write "
                               f"`.option arch, +{ext}` before it")
 
-    def _xlen_hint(self, enc: Encoder) -> str:
+    def _xlen_hint(self, mnemonic: str) -> str:
         if self.xlen == 64:
             return "assemble it with -march rv32... (or `.attribute arch, \"rv32i\"`)"
         return {"ld": "lw loads 32 bits", "sd": "sw stores 32 bits", "lwu": "lw loads 32 bits",
                 "sext.w": "every register is 32 bits wide: mv copies it"}.get(
-            enc.mnemonic, "assemble it with -march rv64... for RV64")
+            mnemonic, "assemble it with -march rv64... for RV64")
 
     def check_enabled(self, enc: Encoder):
         if not enc.enabled_in(self.exts):

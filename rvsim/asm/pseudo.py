@@ -69,10 +69,10 @@ def _sext(v, bits):
 def li_sequence(rd: int, value: int, xlen: int = 64) -> list[tuple[str, dict]]:
     """The instructions GNU as emits for ``li rd, value`` (before compression)."""
     value = wrap64(value)
-    if xlen == 32:
-        return _load_const32(rd, value)
     if -2048 <= value < 2048:
         return [("addi", {"rd": rd, "rs1": 0, "imm_i": value})]
+    if xlen == 32:
+        return _load_const32(rd, value)
     out: list[tuple[str, dict]] = []
     _load_const(rd, value, out)
     return out
@@ -126,7 +126,17 @@ def p_li(asm, args, enc):
 
 
 def emit_li(asm, rd, v):
-    for mn, values in li_sequence(rd, v, asm.xlen):
+    seq = li_sequence(rd, v, asm.xlen)
+    if asm.xlen == 32 and not -2048 <= wrap64(v) < 2048:
+        # GNU as 2.40 on RV32, for a constant written outside addi's range: an addi alone stays 32-bit
+        # (li a0, 0xffffffff is addi a0, zero, -1, not c.li), one after a lui compresses, to c.nop too
+        for mn, values in seq:
+            if mn == "lui":
+                emit(asm, mn, values, allow_nop=False)
+            else:
+                emit(asm, mn, values, compressible=len(seq) > 1)
+        return
+    for mn, values in seq:
         emit(asm, mn, values, allow_nop=False)
 
 

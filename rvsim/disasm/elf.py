@@ -41,7 +41,10 @@ class _Symbols:
     def describe(self, addr: int) -> str:
         i = bisect.bisect_right(self.sorted, addr) - 1
         if i < 0:
-            return f"{addr:x}"
+            if not self.sorted:
+                return f"{addr:x}"
+            base = self.sorted[0]          # below every symbol: objdump counts back from the first
+            return f"{addr:x} <{self.by_addr[base]}-{base - addr:#x}>"
         base = self.sorted[i]
         name = self.by_addr[base]
         return f"{addr:x} <{name}>" if base == addr else f"{addr:x} <{name}+{addr - base:#x}>"
