@@ -67,6 +67,14 @@ def test_xlen_views_of_the_table():
     assert decode(0x6B855513, xlen=32) is None and decode(0x69855513, xlen=64) is None
 
 
+def test_timing_classes_cover_rv32():
+    from rvsim.isa import classes
+    rv32, rv64 = classes.table(32), classes.table(64)
+    assert rv32["c.jal"] == rv64["jal"]          # a compressed instruction times as its expansion
+    assert rv32["c.flw"].tclass == rv64["flw"].tclass and rv32["c.flw"].mem_bytes == 4
+    assert rv32["slli"].tclass == rv64["slli"].tclass and "ld" not in rv32
+
+
 def test_rv32_isa_string_selects_rv32_records():
     from rvsim.testing.strategies import select_records
     recs = select_records("rv32gc_zba_zbb_zbs_zfh")
