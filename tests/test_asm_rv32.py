@@ -210,12 +210,22 @@ def test_files_of_different_xlen_do_not_link(tmp_path):
         assemble_files([str(a), str(b)])
 
 
+def test_mabi_is_checked_against_the_isa():
+    for march, mabi, message in (("rv32imac", "ilp32f", "needs the F extension"),
+                                 ("rv32gc", "lp64d", "does not fit the 32-bit ISA"),
+                                 ("rv64gc", "ilp32", "does not fit the 64-bit ISA")):
+        with pytest.raises(AsmError, match=message):
+            assemble("nop\n", march=march, mabi=mabi)
+
+
 def test_cli_march_rv32_writes_elf32(tmp_path):
     src, out = tmp_path / "a.s", tmp_path / "a.elf"
     src.write_text(".globl _start\n_start:\n  li a0, 1\n  fld fa0, 0(sp)\n")
     assert main_asm(["-march=rv32gc", str(src), "-o", str(out)]) == 0
     e = ELFFile(io.BytesIO(out.read_bytes()))
     assert e.elfclass == 32 and e["e_flags"] == 0x5 and e["e_ehsize"] == 52 and e["e_phentsize"] == 32
+    assert main_asm(["-march=rv32gc", "-mabi=ilp32f", str(src), "-o", str(out)]) == 0
+    assert ELFFile(io.BytesIO(out.read_bytes()))["e_flags"] == 0x3
     attrs = e.get_section_by_name(".riscv.attributes").data()
     assert b"rv32i2p1_m2p0_a2p1_f2p2_d2p2_c2p0" in attrs
 
@@ -295,13 +305,14 @@ buf: .zero 64
 """
 
 
-def _gnu_link32(source: str, march: str, workdir: str) -> bytes:
+def _gnu_link32(source: str, march: str, workdir: str, mabi: str | None = None) -> bytes:
     src, obj, exe = (os.path.join(workdir, n) for n in ("a.s", "a.o", "a.elf"))
     with open(src, "w") as f:
         f.write(source)
-    subprocess.run([asmgen.GNU_AS, f"-march={march}", "-mno-relax", src, "-o", obj], check=True,
-                   capture_output=True)
-    subprocess.run([asmgen.GNU_LD, "-m", "elf32lriscv", "--no-relax", obj, "-o", exe], check=True,
+    subprocess.run([asmgen.GNU_AS, f"-march={march}", *([f"-mabi={mabi}"] if mabi else []), "-mno-relax", src,
+                    "-o", obj], check=True, capture_output=True)
+    emulation = "elf32lriscv" if march.startswith("rv32") else "elf64lriscv"
+    subprocess.run([asmgen.GNU_LD, "-m", emulation, "--no-relax", obj, "-o", exe], check=True,
                    capture_output=True)
     with open(exe, "rb") as f:
         return f.read()
@@ -336,6 +347,15 @@ def test_rv32_executables_match_gnu_as_and_ld(gnu, tmp_path, march, source):
     want = _image(_gnu_link32(text, march, str(tmp_path)))
     got = _image(assemble(text, march=march).to_elf())
     assert got == want
+
+
+@pytest.mark.parametrize("march,mabi", [("rv32i", None), ("rv32imafc", None), ("rv32imafc", "ilp32f"),
+                                        ("rv32gc", None), ("rv32gc", "ilp32"), ("rv32gc", "ilp32f"),
+                                        ("rv32gc", "ilp32d"), ("rv64imafc", None), ("rv64gc", "lp64f")])
+def test_elf_flags_follow_march_and_mabi_as_gnu(gnu, tmp_path, march, mabi):
+    src = ".globl _start\n_start: nop\n"
+    assert _image(assemble(src, march=march, mabi=mabi).to_elf()) == _image(_gnu_link32(src, march, str(tmp_path),
+                                                                                       mabi))
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -496,7 +496,8 @@ class Linker:
         arch = self.files[0].march if self.files else "rv64gc"      # -march, or the .attribute arch
         return Program(sections, symbols, entry, lines, self.relocations, arch,
                        attributes=dict(self.files[0].attributes) if self.files else {},
-                       gnu_stack=self.gnu_stack, xlen=self.xlen)
+                       gnu_stack=self.gnu_stack, xlen=self.xlen,
+                       mabi=getattr(self.files[0], "mabi", None) if self.files else None)
 
 
 class _AlreadyReported(StatementError):

@@ -60,6 +60,29 @@ def arch_attribute(exts) -> str:
     return "_".join(parts)
 
 
+# e_flags' float-ABI field (EF_RISCV_FLOAT_ABI_*) by the ABI name's suffix
+_FLOAT_ABI = {"": 0, "f": 2, "d": 4}
+
+
+def _float_suffix(mabi: str) -> str:
+    return mabi.removeprefix("ilp32").removeprefix("lp64")
+
+
+def check_abi(mabi: str, exts) -> str:
+    """``mabi`` checked against the ISA as GNU as checks it (ValueError with its message)."""
+    from ..isa import RV32
+    base = "ilp32" if RV32 in exts else "lp64"
+    if not mabi.startswith(("ilp32", "lp64")) or _float_suffix(mabi) not in _FLOAT_ABI:
+        raise ValueError(f"unknown ABI `{mabi}` (ilp32, ilp32f, ilp32d, lp64, lp64f, lp64d)")
+    if not mabi.startswith(base):
+        raise ValueError(f"-mabi={mabi} does not fit the {'32' if base == 'ilp32' else '64'}-bit ISA: "
+                         f"use {base}, {base}f or {base}d")
+    need = _float_suffix(mabi)
+    if need and need not in exts:
+        raise ValueError(f"the {mabi} ABI needs the {need.upper()} extension, which -march does not have")
+    return mabi
+
+
 @dataclass
 class Program:
     sections: list[ProgramSection]
@@ -72,6 +95,7 @@ class Program:
     gnu_stack: bool = False     # an input had .note.GNU-stack: ld adds a PT_GNU_STACK header (RW-)
     warnings: list = field(default_factory=list)    # Diagnostics with severity "warning"
     xlen: int = 64              # 32: an ELFCLASS32 executable (ld -m elf32lriscv)
+    mabi: str | None = None     # the ABI of e_flags (None: GNU as's default for the ISA)
 
     def __post_init__(self):
         self._line_addrs = [a for a, _, _ in self.line_table]
@@ -237,8 +261,10 @@ class Program:
             phdrs.append(elf.phdr(1, 6, data_off, dv, dv, filesz, memsz, 0x1000))
         if self.gnu_stack:
             phdrs.append(elf.phdr(0x6474E551, 6, 0, 0, 0, 0, 0, 0x10))
-        # e_flags: EF_RISCV_RVC, and the float ABI GNU as picks by default (ilp32d/lp64d with D, ...f with F)
-        flags = (1 if "c" in exts else 0) | (4 if "d" in exts else (2 if "f" in exts else 0))
+        # e_flags: EF_RISCV_RVC, and the float ABI: -mabi's, else GNU as's default (double with D, else soft;
+        # F alone is soft-float too)
+        abi = _float_suffix(self.mabi) if self.mabi else ("d" if "d" in exts else "")
+        flags = (1 if "c" in exts else 0) | _FLOAT_ABI[abi]
         ehdr = elf.ehdr(self.entry, elf.ehdr_size, shoff, flags, len(phdrs), len(shdrs))
         out[0:elf.ehdr_size] = ehdr
         out[elf.ehdr_size:elf.ehdr_size + elf.phdr_size * len(phdrs)] = b"".join(phdrs)
