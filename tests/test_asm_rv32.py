@@ -23,9 +23,10 @@ sys.path.insert(0, os.path.join(HERE, "asm_corpus"))
 import asmgen  # noqa: E402
 from rvsim.asm import AsmError, assemble, assemble_files  # noqa: E402
 from rvsim.asm.cli import main_asm  # noqa: E402
-from rvsim.disasm import disassemble, disassemble_range  # noqa: E402
+from rvsim.disasm import disassemble_range  # noqa: E402
 from rvsim.disasm.elf import disassemble_elf  # noqa: E402
-from rvsim.isa import RECORDS, by_mnemonic, decode, instructions, parse_isa_string  # noqa: E402
+from rvsim.isa import RECORDS, by_mnemonic, decode, parse_isa_string  # noqa: E402
+from rvsim.testing import strategies as S  # noqa: E402
 from tests.conftest import require_tool  # noqa: E402
 
 CORPUS = os.path.join(HERE, "asm_corpus")
@@ -76,12 +77,11 @@ def test_timing_classes_cover_rv32():
 
 
 def test_rv32_isa_string_selects_rv32_records():
-    from rvsim.testing.strategies import select_records
-    recs = select_records("rv32gc_zba_zbb_zbs_zfh")
+    recs = S.select_records("rv32gc_zba_zbb_zbs_zfh")
     assert all(r.xlen in (0, 32) for r in recs)
     names = {r.mnemonic for r in recs}
     assert {"c.jal", "c.flw", "zext.h", "sh1add"} <= names and not names & {"ld", "addw", "add.uw", "c.ld"}
-    assert all(r.xlen in (0, 64) for r in select_records("rv64gc"))
+    assert all(r.xlen in (0, 64) for r in S.select_records("rv64gc"))
 
 
 def test_the_machine_still_refuses_rv32():
@@ -501,3 +501,18 @@ def test_rvsim_run_refuses_an_rv32_elf_in_one_line(tmp_path):
     assert r.returncode != 0
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert "RV32 programs are not supported yet" in r.stderr
+
+
+@settings(max_examples=10, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(insns=st.lists(S.instructions(MARCH32), min_size=100, max_size=100))
+def test_table_drawn_rv32_instructions_round_trip_through_gnu(gnu, tmp_path, insns):
+    """rvsim.testing.strategies.instructions("rv32..."): GNU as gives each one's encoding, so does rvsim's
+    assembler, and objdump's listing of those bytes is rvsim's disassembly."""
+    lines = [(".option rvc\n" if i.record.length == 2 else ".option norvc\n") + i.text for i in insns]
+    want = [i.encode() for i in insns]
+    assert all(i.record.xlen in (0, 32) for i in insns)
+    assert asmgen.gnu_assemble_lines(lines, "", MARCH32) == want
+    assert asmgen.rvsim_assemble_lines(lines, "", MARCH32) == want
+    data, listing = _objdump_words(tmp_path, [int.from_bytes(b, "little") for b in want], MARCH32)
+    assert [t for _, _, _, t in disassemble_range(data, 0, exts=EXTS32, xlen=32)] == listing
