@@ -493,10 +493,17 @@ def test_gcc_rv32_programs_disassemble_like_objdump(gnu, tmp_path, march, mabi):
     assert {a: o.get(a) for a in w} == w
 
 
-def test_rvsim_run_refuses_an_rv32_elf_in_one_line(tmp_path):
-    exe = tmp_path / "p32.elf"
-    exe.write_bytes(assemble(".globl _start\n_start: li a0, 0\n li a7, 93\n ecall\n", march="rv32imac").to_elf())
-    r = subprocess.run([sys.executable, "-m", "rvsim", "run", str(exe)], capture_output=True, text=True,
+@pytest.mark.parametrize("command", [["run"], ["profile"], ["debug", "--batch", "-ex", "run"]])
+@pytest.mark.parametrize("kind", ["elf", "source"])
+def test_the_simulator_refuses_rv32_programs_in_one_line(tmp_path, command, kind):
+    source = ".globl _start\n_start: li a0, 0\n li a7, 93\n ecall\n"
+    if kind == "elf":
+        path = tmp_path / "p32.elf"
+        path.write_bytes(assemble(source, march="rv32imac").to_elf())
+    else:                                   # an assembly source that names its ISA
+        path = tmp_path / "p32.s"
+        path.write_text('.attribute arch, "rv32i2p1_m2p0"\n' + source)
+    r = subprocess.run([sys.executable, "-m", "rvsim", *command, str(path)], capture_output=True, text=True,
                        cwd=os.path.dirname(HERE), timeout=120)
     assert r.returncode != 0
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
