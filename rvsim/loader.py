@@ -99,7 +99,7 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
     if len(raw) < 64:
         raise LoadError(f"{path}: truncated ELF header")
     if raw[4] != 2:
-        raise LoadError(f"{path}: 32-bit ELF; rvsim runs RV64 programs")
+        raise LoadError(f"{path}: 32-bit ELF: RV32 programs are not supported yet (rvsim runs RV64 programs)")
     if raw[5] != 1:
         raise LoadError(f"{path}: big-endian ELF; RISC-V programs are little-endian")
     # The headers are read with struct (pyelftools costs ~0.1 s to import, more than a short run)

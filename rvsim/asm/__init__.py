@@ -11,7 +11,7 @@ from __future__ import annotations
 from .assembler import AssemblyAbort, FileAssembler
 from .errors import AsmError, Diagnostic, StatementError
 from .linker import Linker
-from .program import Program, ProgramSection, ProgramSymbol, Relocation
+from .program import Program, ProgramSection, ProgramSymbol, Relocation, check_abi
 from . import vector as _vector_syntax  # noqa: F401  (registers the vector operand roles)
 from . import ml as _ml_syntax  # noqa: F401  (matrix tiles, msetmtypei)
 
@@ -41,11 +41,13 @@ class _NoGC:
             gc.enable()
 
 
-def _assemble_one(run, filename, march, defsym, include_dirs=()) -> FileAssembler:
+def _assemble_one(run, filename, march, defsym, include_dirs=(), mabi=None) -> FileAssembler:
     try:
         fa = FileAssembler(filename, march, _defsyms(defsym), include_dirs)
-    except ValueError as e:       # a bad -march string
-        raise AsmError([Diagnostic(filename, 0, 0, str(e), hint="e.g. -march=rv64gc or rv64imac_zba_zbb")])
+        fa.mabi = check_abi(mabi, fa.exts) if mabi else None
+    except ValueError as e:       # a bad -march or -mabi string
+        raise AsmError([Diagnostic(filename, 0, 0, str(e), hint="e.g. -march=rv64gc or rv64imac_zba_zbb, "
+                                   "-march=rv32gc -mabi=ilp32d")])
     try:
         run(fa)
         fa.finish()
@@ -80,19 +82,21 @@ def _link(files: list[FileAssembler]) -> Program:
 
 
 def assemble(source: str, filename: str = "<input>", defsym=None, march: str = "rv64gc",
-             include_dirs=()) -> Program:
-    """Assemble and link one source text.  Raises :class:`AsmError` listing every error."""
+             include_dirs=(), mabi: str | None = None) -> Program:
+    """Assemble and link one source text.  Raises :class:`AsmError` listing every error.
+    ``march`` rv64... or rv32...; ``mabi`` (lp64, lp64f, lp64d, ilp32, ilp32f, ilp32d) sets the float ABI
+    of e_flags, by default GNU as's choice (double with D, else soft-float)."""
     with _NoGC():
-        fa = _assemble_one(lambda a: a.run_text(source), filename, march, defsym, include_dirs)
+        fa = _assemble_one(lambda a: a.run_text(source), filename, march, defsym, include_dirs, mabi)
         return _link([fa])
 
 
-def assemble_files(paths, defsym=None, march: str = "rv64gc", include_dirs=()) -> Program:
+def assemble_files(paths, defsym=None, march: str = "rv64gc", include_dirs=(), mabi: str | None = None) -> Program:
     """Assemble several files and link them (symbols shared through ``.globl``)."""
     files = []
     with _NoGC():
         for p in paths:
             p = str(p)
-            fa = _assemble_one(lambda a, p=p: a.run_file(p), p, march, defsym, include_dirs)
+            fa = _assemble_one(lambda a, p=p: a.run_file(p), p, march, defsym, include_dirs, mabi)
             files.append(fa)
         return _link(files)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 
-from ..isa import enabled, parse_isa_string
+from ..isa import enabled, parse_isa_string, xlen_of
 from ..isa import operands as K
 from . import compress as C
 from . import directives, pseudo
@@ -85,8 +85,11 @@ class FileAssembler:
     def __init__(self, filename: str, march: str = "rv64gc", defsym=None, include_dirs=()):
         self.filename = filename
         self.march = march
-        self.exts = parse_isa_string(march)
+        self.exts = parse_isa_string(march, rv32=True)
         self.rvc = "c" in self.exts
+        # the XLEN instructions are assembled for (.option arch may change it) and the ELF class's
+        # (-march, or a later .attribute arch, as GNU as)
+        self.xlen = self.elf_xlen = xlen_of(self.exts)
         # GNU as aligns code sections to 2 when -march has C (whatever .option says later), else 4
         self.insn_align = 2 if self.rvc else 4
         self.option_stack: list[tuple] = []
@@ -562,7 +565,7 @@ class FileAssembler:
             h = lambda args, d=d: d(self, args)
             self.handlers[name] = h
             return h
-        enc = encoder_for(name)
+        enc = encoder_for(name, self.xlen)
         ps = pseudo.PSEUDOS.get(name)
         if enc is None and ps is None:
             hint = did_you_mean(name, _known_mnemonics())
@@ -589,10 +592,15 @@ class FileAssembler:
         return handler
 
     def not_enabled(self, enc: Encoder) -> StatementError:
+        if enc.insn.xlen and enc.insn.xlen != self.xlen:
+            # name what was written: `sext.w` rather than the addiw it stands for
+            written = self.cur_stmt.name if self.cur_stmt is not None and self.cur_stmt.name else enc.mnemonic
+            return StatementError(f"`{written}` is RV{enc.insn.xlen}-only; this file is RV{self.xlen} "
+                                  f"(-march {self.march})", self._xlen_hint(written))
         need = "+".join(enc.insn.extensions)
         ext = enc.insn.extensions[-1]
         if "c" in enc.insn.extensions and "c" not in self.exts:
-            if "c" in parse_isa_string(self.march):
+            if "c" in parse_isa_string(self.march, rv32=True):
                 return StatementError(f"`{enc.mnemonic}` is a compressed instruction, disabled by "
                                       "`.option norvc`", "write `.option rvc` before it")
             return StatementError(f"`{enc.mnemonic}` needs the C extension, which is not enabled",
@@ -604,6 +612,13 @@ class FileAssembler:
                               f"add it to -march (e.g. -march={self.march}_{ext}) or write "
                               f"`.option arch, +{ext}` before it")
 
+    def _xlen_hint(self, mnemonic: str) -> str:
+        if self.xlen == 64:
+            return "assemble it with -march rv32... (or `.attribute arch, \"rv32i\"`)"
+        return {"ld": "lw loads 32 bits", "sd": "sw stores 32 bits", "lwu": "lw loads 32 bits",
+                "sext.w": "every register is 32 bits wide: mv copies it"}.get(
+            mnemonic, "assemble it with -march rv64... for RV64")
+
     def check_enabled(self, enc: Encoder):
         if not enc.enabled_in(self.exts):
             raise self.not_enabled(enc)
@@ -611,6 +626,7 @@ class FileAssembler:
     def set_exts(self, exts, rvc=None):
         self.exts = frozenset(exts)
         self.rvc = ("c" in self.exts) if rvc is None else rvc
+        self.xlen = xlen_of(self.exts)
         self.handlers.clear()
 
     def assign(self, name: str, expr, how: str):
@@ -1050,20 +1066,20 @@ class FileAssembler:
         kindname = enc.insn.operands[-1].name if v.kind == "b" else None
         if v.size == 2:
             if v.kind == "b":
-                c = encoder_for("c.beqz" if mn == "beq" else "c.bnez")
+                c = encoder_for("c.beqz" if mn == "beq" else "c.bnez", self.xlen)
                 return c.word({"c_rs1_p": values["rs1"], "c_imm_b": disp}).to_bytes(2, "little")
-            c = encoder_for("c.j")
+            c = encoder_for("c.j", self.xlen)
             return c.word({"c_imm_j": disp}).to_bytes(2, "little")
         if v.size in (6, 8):
             if v.size == 6:
-                inv = encoder_for("c.bnez" if mn == "beq" else "c.beqz")
+                inv = encoder_for("c.bnez" if mn == "beq" else "c.beqz", self.xlen)
                 first = inv.word({"c_rs1_p": values["rs1"], "c_imm_b": 6}).to_bytes(2, "little")
             else:
-                inv = encoder_for(_INVERSE[mn])
+                inv = encoder_for(_INVERSE[mn], self.xlen)
                 vals = dict(values)
                 vals[kindname] = 8
                 first = inv.word(vals).to_bytes(4, "little")
-            j = encoder_for("jal")
+            j = encoder_for("jal", self.xlen)
             jd = disp - len(first)
             if not -(1 << 20) <= jd < (1 << 20):
                 self.error(f"branch target out of range (offset {disp})", "the target is more than 1 MiB away",

@@ -1,4 +1,4 @@
-"""``rvsim asm SRC... -o OUT [-O binary] [--defsym NAME=VALUE] [-march=ISA] [-I DIR]``."""
+"""``rvsim asm SRC... -o OUT [-O binary] [--defsym NAME=VALUE] [-march=ISA] [-mabi=ABI] [-I DIR]``."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +7,7 @@ import sys
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rvsim asm", description="Assemble and link RISC-V assembly "
-                                "(GNU as syntax) into a static RV64 ELF executable or a raw binary.")
+                                "(GNU as syntax) into a static RV64 or RV32 ELF executable or a raw binary.")
     p.add_argument("sources", nargs="+", metavar="SRC", help="assembly source files (linked together)")
     p.add_argument("-o", dest="output", required=True, metavar="OUT", help="output file")
     p.add_argument("-O", dest="format", choices=["elf", "binary"], default="elf",
@@ -17,6 +17,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-march", "--march", dest="march", default=None,
                    help="ISA string (default: the first source's `.attribute arch`, else rv64gcv, as for "
                         "`rvsim run`)")
+    p.add_argument("-mabi", "--mabi", dest="mabi", default=None,
+                   help="ABI recorded in the ELF header: ilp32, ilp32f, ilp32d (RV32), lp64, lp64f, lp64d "
+                        "(default: as GNU as, double-float with D, else soft-float)")
     p.add_argument("-I", dest="include", action="append", default=[], metavar="DIR",
                    help="directory searched by .include")
     return p
@@ -26,7 +29,7 @@ def main_asm(argv=None) -> int:
     from . import AsmError, assemble_files
     argv = list(sys.argv[1:] if argv is None else argv)
     # accept GNU's single-dash spelling -march=rv64gc
-    argv = ["--march=" + a.split("=", 1)[1] if a.startswith("-march=") else a for a in argv]
+    argv = ["-" + a if a.startswith(("-march=", "-mabi=")) else a for a in argv]
     args = build_parser().parse_args(argv)
     defsym = {}
     for d in args.defsym:
@@ -43,7 +46,8 @@ def main_asm(argv=None) -> int:
         from ..isa.arch import DEFAULT_ISA, isa_of_source
         args.march = isa_of_source(args.sources[0]) or DEFAULT_ISA
     try:
-        prog = assemble_files(args.sources, defsym=defsym, march=args.march, include_dirs=args.include)
+        prog = assemble_files(args.sources, defsym=defsym, march=args.march, include_dirs=args.include,
+                              mabi=args.mabi)
     except AsmError as e:
         print(str(e), file=sys.stderr)
         return 1

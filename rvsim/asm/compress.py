@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..isa import BY_MNEMONIC, INSTRUCTIONS, Instruction, enabled
+from ..isa import Instruction, by_mnemonic, enabled, instructions, xlen_of
 from ..isa import operands as K
 
 SWAPPABLE = {"c.add", "c.and", "c.or", "c.xor", "c.addw"}
 # Compressed forms never chosen automatically for the written base instruction.
-NOT_AUTOMATIC = {"c.jr", "c.jalr", "c.j", "c.beqz", "c.bnez"}
+NOT_AUTOMATIC = {"c.jr", "c.jalr", "c.j", "c.jal", "c.beqz", "c.bnez"}
 
 _SLOT_OF = {"rd": "rd", "rs1": "rs1", "rs2": "rs2", "fd": "rd", "fs1": "rs1", "fs2": "rs2"}
 
@@ -124,12 +124,14 @@ def _candidate(c: Instruction, base: Instruction, slot_map: dict[str, str] | Non
 
 
 @lru_cache(maxsize=None)
-def candidates(mnemonic: str, jumps: bool = False) -> tuple[Candidate, ...]:
-    base = BY_MNEMONIC.get(mnemonic)
+def candidates(mnemonic: str, jumps: bool = False, xlen: int = 64) -> tuple[Candidate, ...]:
+    """The compressed forms of ``mnemonic`` on RV``xlen`` (c.jal and c.flw on RV32, c.ld on RV64)."""
+    table = by_mnemonic(xlen)
+    base = table.get(mnemonic)
     if base is None:
         return ()
     out = []
-    for c in INSTRUCTIONS:
+    for c in instructions(xlen):
         if c.expands_to == mnemonic and (jumps or c.mnemonic not in NOT_AUTOMATIC):
             cand = _candidate(c, base)
             if cand is None:
@@ -140,7 +142,7 @@ def candidates(mnemonic: str, jumps: bool = False) -> tuple[Candidate, ...]:
                 if swapped is not None:
                     out.append(swapped)
     if mnemonic == "addi":                     # addi rd, rs, 0 -> c.mv rd, rs
-        mv = BY_MNEMONIC["c.mv"]
+        mv = table["c.mv"]
         rd_k, rs_k = mv.operands
         out.append(Candidate(mv, [("imm_i", 0)], [(("rd",), *_limits(rd_k), rd_k.insert),
                                                    (("rs1",), *_limits(rs_k), rs_k.insert)]))
@@ -155,14 +157,14 @@ def _usable(mnemonic: str, jumps: bool, exts, allow_nop: bool, only) -> tuple[Ca
     r = _USABLE.get(key)
     if r is None or r[0] is not exts:
         r = _USABLE[key] = (exts, tuple(
-            c for c in candidates(mnemonic, jumps)
+            c for c in candidates(mnemonic, jumps, xlen_of(exts))
             if enabled(c.c, exts) and not (not allow_nop and c.c.mnemonic == "c.nop")
             and (only is None or c.c.mnemonic == only)))
     return r[1]
 
 
-def has_candidates(mnemonic: str) -> bool:
-    return bool(candidates(mnemonic, True))
+def has_candidates(mnemonic: str, xlen: int = 64) -> bool:
+    return bool(candidates(mnemonic, True, xlen))
 
 
 def compress(insn: Instruction, values: dict[str, int], exts, allow_nop: bool = True,

@@ -373,13 +373,14 @@ def _option_arch(asm, rest):
     text = asm.cur_src.text
     m = re.search(r"\barch\s*,(.*)", text)
     if not m:
-        raise StatementError("`.option arch` needs extensions", ".option arch, +zba  or  .option arch, rv64gc")
+        raise StatementError("`.option arch` needs extensions",
+                             ".option arch, +zba  or  .option arch, rv64gc  or  .option arch, rv32imac")
     items = [x.strip() for x in m.group(1).split(";")[0].split(",") if x.strip()]
     exts = set(asm.exts)
     for it in items:
         if it.startswith("rv"):
             try:
-                exts = set(parse_isa_string(it))
+                exts = set(parse_isa_string(it, rv32=True))
             except ValueError as e:
                 raise StatementError(str(e))
         elif it[0] in "+-":
@@ -401,6 +402,17 @@ def d_attribute(asm, args):
     tag = args[0] if isinstance(args[0], str) else asm.const(args[0], 0)
     v = args[1]
     asm.attributes[tag] = v[1].decode() if type(v) is tuple and v[0] == "s" else asm.const(v, 1)
+    if tag in ("arch", "Tag_RISCV_arch", 5) and isinstance(asm.attributes[tag], str):
+        # as GNU as: the arch attribute sets the ISA and XLEN (and the ELF class) from here on
+        from ..isa.arch import isa_from_arch_string
+        isa = isa_from_arch_string(asm.attributes[tag])
+        if isa is None:
+            raise StatementError(f"`.attribute arch` names no ISA rvsim knows: {asm.attributes[tag]!r}",
+                                 'e.g. .attribute arch, "rv32imac" or "rv64gc"', 1)
+        exts = parse_isa_string(isa, rv32=True)
+        asm.march = isa
+        asm.set_exts(exts, "c" in exts)
+        asm.elf_xlen = asm.xlen
 
 
 def d_ignore(asm, args):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..isa import BY_MNEMONIC, Instruction, enabled
+from ..isa import BY_MNEMONIC, Instruction, by_mnemonic, enabled
 from ..isa import operands as K
 from ..isa.csrs import CSR_NUMBERS
 from .errors import StatementError
@@ -304,20 +304,27 @@ def register_mnemonic_resolver(fn) -> None:
     _ENCODERS.clear()
 
 
-def _aqrl_suffix(name: str):
+def _aqrl_suffix(name: str, xlen: int = 64):
     for suffix, bits in ((".aqrl", 3), (".aq", 2), (".rl", 1)):
         if name.endswith(suffix):
-            rec = BY_MNEMONIC.get(name[: -len(suffix)])
+            rec = _record(name[: -len(suffix)], xlen)
             if rec is not None and any(k.role == K.AQRL for k in rec.hidden):
                 aq = next(k for k in rec.hidden if k.role == K.AQRL)
                 return rec, {aq.name: bits}
     return None
 
 
+_aqrl_suffix.takes_xlen = True
 MNEMONIC_RESOLVERS.append(_aqrl_suffix)
 
 
-def _alias_spelling(name: str):
+def _record(mnemonic: str, xlen: int) -> Instruction | None:
+    """The record of ``mnemonic`` on RV``xlen``, else the other XLEN's (which is then refused as not
+    enabled, with a message naming its XLEN)."""
+    return by_mnemonic(xlen).get(mnemonic) or by_mnemonic(96 - xlen).get(mnemonic)
+
+
+def _alias_spelling(name: str, xlen: int = 64):
     """Assembler spellings from rvsim.isa.aliases (fmv.x.s, c.unimp, c.srli64...): the record with the
     alias's operand syntax and its fixed fields preset."""
     try:
@@ -327,7 +334,7 @@ def _alias_spelling(name: str):
     import dataclasses
     for rules in _alias_index(aliases).get(name, ()):
         a = rules
-        rec = BY_MNEMONIC.get(a.insn)
+        rec = _record(a.insn, xlen)
         if rec is None:
             continue
         names = [t for t in a.tokens if t not in ",()"]
@@ -376,6 +383,7 @@ def _alias_index(aliases):
     return _ALIAS_INDEX
 
 
+_alias_spelling.takes_xlen = True
 MNEMONIC_RESOLVERS.append(_alias_spelling)
 
 
@@ -388,8 +396,9 @@ def _syntax_hint(insn: Instruction) -> str:
 class Encoder:
     """Parses the written operands of one record and builds its instruction word."""
 
-    def __init__(self, insn: Instruction, preset: dict[str, int] | None = None):
+    def __init__(self, insn: Instruction, preset: dict[str, int] | None = None, xlen: int = 64):
         self.insn = insn
+        self.xlen = xlen
         self.mnemonic = insn.mnemonic
         self.preset = preset or {}
         base = insn.match
@@ -407,7 +416,7 @@ class Encoder:
         self.inserters = {k.name: _inserter(k) for k in insn.all_operands}
         self.steps = self._make_steps()
         from .compress import has_candidates
-        self.compressible = insn.length == 4 and has_candidates(insn.mnemonic)
+        self.compressible = insn.length == 4 and has_candidates(insn.mnemonic, xlen)
         self._exts_ok = None
 
     def enabled_in(self, exts) -> bool:
@@ -654,26 +663,28 @@ def _slots(insn: Instruction) -> list[tuple]:
     return slots
 
 
-_ENCODERS: dict[str, Encoder | None] = {}
+_ENCODERS: dict[tuple[str, int], Encoder | None] = {}
 
 
-def encoder_for(mnemonic: str) -> Encoder | None:
-    """The (cached) encoder for a mnemonic, or None when no record or resolver knows it."""
+def encoder_for(mnemonic: str, xlen: int = 64) -> Encoder | None:
+    """The (cached) encoder for a mnemonic on RV``xlen``, or None when no record or resolver knows it.
+    A mnemonic of the other XLEN only (``ld`` on RV32) gets its record's encoder, which is not enabled."""
+    key = (mnemonic, xlen)
     try:
-        return _ENCODERS[mnemonic]
+        return _ENCODERS[key]
     except KeyError:
         pass
-    rec = BY_MNEMONIC.get(mnemonic)
+    rec = _record(mnemonic, xlen)
     enc = None
     if rec is not None:
-        enc = Encoder(rec)
+        enc = Encoder(rec, xlen=xlen)
     else:
         for resolve in MNEMONIC_RESOLVERS:
-            r = resolve(mnemonic)
+            r = resolve(mnemonic, xlen) if getattr(resolve, "takes_xlen", False) else resolve(mnemonic)
             if r is not None:
-                enc = Encoder(r[0], r[1])
+                enc = Encoder(r[0], r[1], xlen=xlen)
                 enc.mnemonic = mnemonic
                 enc.compressible = False          # an alias spelling is encoded as written
                 break
-    _ENCODERS[mnemonic] = enc
+    _ENCODERS[key] = enc
     return enc

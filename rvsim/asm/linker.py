@@ -1,7 +1,8 @@
-"""Static linking: place the sections of assembled files like GNU ld's default RV64 script, resolve
-symbols across files and apply the fixups.
+"""Static linking: place the sections of assembled files like GNU ld's default scripts (elf64lriscv for
+RV64, elf32lriscv for RV32), resolve symbols across files and apply the fixups.
 
-Layout (the facts of ld's default script, elf64lriscv): text segment at 0x10000 + size of the ELF and
+Layout (the facts of ld's default script; the RV32 one differs only in word size): text segment at
+0x10000 + size of the ELF and
 program headers: ``.text`` (``.text.unlikely*``, ``.text.exit*``, ``.text.startup*``, ``.text.hot*`` first,
 then ``.text``, ``.text.*``), ``.rodata``; the data segment starts at the next page plus the same page
 offset, with ``.data``, ``.sdata`` (``.srodata.cst16/8/4/2``, ``.srodata*``, ``.sdata*``), ``.sbss`` and
@@ -11,7 +12,8 @@ relaxation is not performed (compare with ``ld --no-relax`` / ``as -mno-relax``)
 ``%got_pcrel_hi`` references (``la`` under ``.option pic``) get a global offset table as ld builds it for
 a static executable: ``.got`` between ``.data`` and ``.sdata``, two reserved ``.got.plt`` words (-1, 0),
 then ``_GLOBAL_OFFSET_TABLE_`` with one reserved word and an entry per symbol holding its address --
-local symbols first, then global ones in the order ld's symbol hash table visits them.
+local symbols first (in symbol-table order), then global ones in the order ld's symbol hash table visits
+them.  Words are 4 bytes on RV32, 8 on RV64.
 """
 from __future__ import annotations
 
@@ -23,8 +25,9 @@ from .program import Program, ProgramSection, ProgramSymbol, Relocation
 
 TEXT_BASE = 0x10000
 PAGE = 0x1000
-ELF_HEADER = 64
-PHDR = 56
+# ELF header and program header sizes by XLEN (ELFCLASS64 / ELFCLASS32)
+ELF_HEADER = {64: 64, 32: 52}
+PHDR = {64: 56, 32: 32}
 
 # output section -> input name patterns, by priority (exact name, or prefix ending with '.')
 _OUTPUT = [
@@ -47,7 +50,7 @@ _OUTPUT = [
 
 _SLOT = {name: i for i, (_, name, _) in enumerate(_OUTPUT)}
 GOT_INDEX = _SLOT[".got"]
-GOT_HEADER = 24                 # .got.plt's two reserved words, then .got's reserved first word
+GOT_HEADER_WORDS = 3           # .got.plt's two reserved words, then .got's reserved first word
 BFD_HASH_SIZE = 4051            # bfd's default hash table size: ld visits global GOT symbols in its order
 
 
@@ -94,6 +97,13 @@ class Linker:
         self.relocations: list[Relocation] = []
         self.got: Section | None = None
         self.got_slots: dict[tuple, int] = {}     # ("L", file, name) / ("G", name) -> entry index
+        self.xlen = files[0].elf_xlen if files else 64
+        self.word = self.xlen // 8                 # bytes of an address (GOT entries, alignments)
+        for f in files[1:]:
+            if f.elf_xlen != self.xlen:
+                self.error(f"{f.filename} is RV{f.elf_xlen} but {files[0].filename} is RV{self.xlen}: "
+                           "files of different XLEN cannot be linked together",
+                           "assemble every file with the same -march rv32... or rv64...")
 
     def error(self, msg, hint="", src=None, stmt=None, operand=None, asm=None):
         if src is not None and asm is not None:
@@ -167,8 +177,8 @@ class Linker:
         return ("G", name)
 
     def collect_got(self):
-        """The GOT entries: local symbols in the order of their first reference, then global ones in
-        the order of ld's hash table (bucket, then name)."""
+        """The GOT entries: local symbols in the order of the symbol table (first mention in the file),
+        then global ones in the order of ld's hash table (bucket, then name)."""
         local, glob = [], set()
         for f in self.files:
             for x in f.fixups:
@@ -187,33 +197,38 @@ class Linker:
                             local.append(key)
                     else:
                         glob.add(key)
+        # ld numbers local entries by the object's symbol table: GNU as lists symbols in the order they
+        # were first mentioned (a `call helper` before `la a0, helper` counts)
+        order = {id(f): (i, {n: j for j, n in enumerate(f.symbols)}) for i, f in enumerate(self.files)}
+        local.sort(key=lambda k: (order[id(k[1])][0], order[id(k[1])][1].get(k[2], 1 << 30)))
         keys = local + sorted(glob, key=lambda k: (_bfd_hash_bucket(k[1]), k[1]))
         if not keys:
             return
         self.got_slots = {k: i for i, k in enumerate(keys)}
         owner = self.files[0]
         got = Section(".got", "aw", False, owner)
-        got.align = 8
-        got.size = GOT_HEADER + 8 * len(keys)
+        got.align = self.word
+        got.size = self.word * (GOT_HEADER_WORDS + len(keys))
         got.frags[0].data = bytearray(got.size)
         self.got = got
 
     def fill_got(self):
         if self.got is None:
             return
-        data = bytearray((2**64 - 1).to_bytes(8, "little") + bytes(16))
+        w = self.word
+        data = bytearray((2**self.xlen - 1).to_bytes(w, "little") + bytes(2 * w))
         for key in self.got_slots:
             try:
                 value = self.symbol_value(key[1], key[2]) if key[0] == "L" else \
                     self.symbol_value(self.files[0], key[1])
             except StatementError:
                 value = 0           # reported where the reference is applied
-            data += (value & (2**64 - 1)).to_bytes(8, "little")
+            data += (value & (2**self.xlen - 1)).to_bytes(w, "little")
         self.got.frags[0].data = data
 
     def got_entry(self, f: FileAssembler, expr) -> int:
         key = self._got_key(f, expr)      # (raises for a reference that has no entry)
-        return self.got.address + GOT_HEADER + 8 * self.got_slots[key]
+        return self.got.address + self.word * (GOT_HEADER_WORDS + self.got_slots[key])
 
     # ------------------------------------------------------------------------------------- layout
 
@@ -249,7 +264,7 @@ class Linker:
         # RISCV_ATTRIBUTES + LOAD text [+ LOAD data] [+ GNU_STACK]
         nphdr = 2 + (1 if has_data else 0) + (1 if self.gnu_stack else 0)
         self.nphdr = nphdr
-        self.text_start = TEXT_BASE + ELF_HEADER + PHDR * nphdr
+        self.text_start = TEXT_BASE + ELF_HEADER[self.xlen] + PHDR[self.xlen] * nphdr
         # DATA_SEGMENT_ALIGN: the data segment starts at the same page offset as the end of the text
         # segment, one page up -- unless starting at the page boundary spans fewer pages.
         same_offset = self._place_sections(out_list, "offset")
@@ -285,9 +300,9 @@ class Linker:
                 s.address = addr
                 addr += s.size
             if name == ".bss":
-                addr = _align(addr, 8)
+                addr = _align(addr, self.word)
             sections.append((name, start, addr - start, secs, seg))
-        end = _align(addr, 8)
+        end = _align(addr, self.word)
         text_end = max((a + n for nm, a, n, _, seg in sections if seg == "text"), default=self.text_start)
         if data_begin is None:
             data_begin = end if has_data else _align(text_end, PAGE) + (text_end & (PAGE - 1))
@@ -297,7 +312,7 @@ class Linker:
             bss_start = end
         edata = max((a + n for nm, a, n, _, seg in sections if seg == "data"), default=data_begin)
         if self.got is not None:
-            self.linker_symbols["_GLOBAL_OFFSET_TABLE_"] = self.got.address + 16
+            self.linker_symbols["_GLOBAL_OFFSET_TABLE_"] = self.got.address + 2 * self.word
         self.linker_symbols.update({
             "__global_pointer$": min(sdata_begin + 0x800, max(data_begin + 0x800, end - 0x800)),
             "__SDATA_BEGIN__": sdata_begin, "__DATA_BEGIN__": data_begin, "__BSS_END__": end,
@@ -478,10 +493,11 @@ class Linker:
             for sec, fi, off, file, line in f.lines:
                 lines.append((sec.address + sec.frags[fi].addr + off, file, line))
         lines.sort(key=lambda t: t[0])
-        arch = self.files[0].march if self.files else "rv64gc"
+        arch = self.files[0].march if self.files else "rv64gc"      # -march, or the .attribute arch
         return Program(sections, symbols, entry, lines, self.relocations, arch,
                        attributes=dict(self.files[0].attributes) if self.files else {},
-                       gnu_stack=self.gnu_stack)
+                       gnu_stack=self.gnu_stack, xlen=self.xlen,
+                       mabi=getattr(self.files[0], "mabi", None) if self.files else None)
 
 
 class _AlreadyReported(StatementError):

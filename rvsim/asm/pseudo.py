@@ -46,7 +46,7 @@ def count(args, n, mn, syntax):
 
 
 def emit(asm, mn, values, compressible=True, deferred=(), allow_nop=True):
-    enc = encoder_for(mn)
+    enc = encoder_for(mn, asm.xlen)
     asm.check_enabled(enc)
     asm.emit_word(enc, values, list(deferred), compressible, allow_nop)
 
@@ -66,13 +66,33 @@ def _sext(v, bits):
     return v - (1 << bits) if v >> (bits - 1) else v
 
 
-def li_sequence(rd: int, value: int) -> list[tuple[str, dict]]:
+def li_sequence(rd: int, value: int, xlen: int = 64) -> list[tuple[str, dict]]:
     """The instructions GNU as emits for ``li rd, value`` (before compression)."""
     value = wrap64(value)
     if -2048 <= value < 2048:
         return [("addi", {"rd": rd, "rs1": 0, "imm_i": value})]
+    if xlen == 32:
+        return _load_const32(rd, value)
     out: list[tuple[str, dict]] = []
     _load_const(rd, value, out)
+    return out
+
+
+def _load_const32(rd, v):
+    """GNU as on RV32: a constant whose upper 32 bits are all zeros or all ones is taken as its low 32
+    bits, sign-extended (0xffffffff is -1); any other constant keeps its 64-bit value, and lui gets the
+    low 32 bits of its upper part (so 0x100000000 becomes lui rd, 0: GNU's arithmetic, kept)."""
+    if v >> 32 in (0, -1):
+        v = _sext(v, 32)
+    lo = _sext(v, 12)
+    hi = wrap64(v - lo)
+    out: list[tuple[str, dict]] = []
+    src = 0
+    if hi:
+        out.append(("lui", {"rd": rd, "imm_u": (hi >> 12) & 0xFFFFF}))
+        src = rd
+    if lo or not src:
+        out.append(("addi", {"rd": rd, "rs1": src, "imm_i": lo}))
     return out
 
 
@@ -106,7 +126,17 @@ def p_li(asm, args, enc):
 
 
 def emit_li(asm, rd, v):
-    for mn, values in li_sequence(rd, v):
+    seq = li_sequence(rd, v, asm.xlen)
+    if asm.xlen == 32 and not -2048 <= wrap64(v) < 2048:
+        # GNU as 2.40 on RV32, for a constant written outside addi's range: an addi alone stays 32-bit
+        # (li a0, 0xffffffff is addi a0, zero, -1, not c.li), one after a lui compresses, to c.nop too
+        for mn, values in seq:
+            if mn == "lui":
+                emit(asm, mn, values, allow_nop=False)
+            else:
+                emit(asm, mn, values, compressible=len(seq) > 1)
+        return
+    for mn, values in seq:
         emit(asm, mn, values, allow_nop=False)
 
 
@@ -125,10 +155,10 @@ def _target(asm, args, i):
 def pcrel_pair(asm, temp, target, second, values, lo_kind, operand, compressible_hi=False, hi="pcrel_hi"):
     """auipc temp, %pcrel_hi(target); <second> with %pcrel_lo of that auipc (``hi="got_pcrel_hi"``:
     the auipc addresses target's GOT entry instead)."""
-    auipc = encoder_for("auipc")
+    auipc = encoder_for("auipc", asm.xlen)
     here = asm.here()
     asm.emit_word(auipc, {"rd": temp}, [Deferred(auipc.insn.operands[1], target, hi, operand)])
-    enc = encoder_for(second)
+    enc = encoder_for(second, asm.xlen)
     asm.check_enabled(enc)
     kind = next(k for k in enc.insn.operands if k.name == lo_kind)
     asm.emit_word(enc, values, [Deferred(kind, here, "pcrel_lo", operand)])
@@ -155,7 +185,8 @@ def p_la(asm, args, enc):
     if type(t) is int:
         emit_li(asm, rd, t)
         return
-    pcrel_pair(asm, rd, t, "ld", {"rd": rd, "rs1": rd}, "imm_i", 1, hi="got_pcrel_hi")
+    pcrel_pair(asm, rd, t, "ld" if asm.xlen == 64 else "lw", {"rd": rd, "rs1": rd}, "imm_i", 1,
+               hi="got_pcrel_hi")
 
 
 def p_call(asm, args, enc, name="call"):
@@ -212,7 +243,7 @@ def load_store(asm, args, enc):
 
 def p_j(asm, args, enc):
     count(args, 1, "j", "label")
-    jal = encoder_for("jal")
+    jal = encoder_for("jal", asm.xlen)
     t = _target(asm, args, 0)
     d = Deferred(jal.insn.operands[1], t, "pcrel", 0)
     asm.emit_branch(jal, {"rd": 0}, [d], kind="j")
@@ -239,7 +270,7 @@ def _jalr_like(asm, args, rd, mn, allow_compress):
         rs, imm = xreg(args, 0, mn), asm.const(args[1], 1, "an offset")
     else:
         count(args, (1, 2), mn, "rs  |  rs, offset  |  offset(rs)")
-    enc = encoder_for("jalr")
+    enc = encoder_for("jalr", asm.xlen)
     from .encoder import check_immediate
     check_immediate(imm, K.OPERAND_KINDS["imm_i"], enc.insn, 0)
     asm.emit_word(enc, {"rd": rd, "rs1": rs, "imm_i": imm}, [], compressible="jump" if allow_compress else False)
@@ -251,7 +282,7 @@ def p_jr(asm, args, enc):
 
 def p_ret(asm, args, enc):
     count(args, 0, "ret", "")
-    asm.emit_word(encoder_for("jalr"), {"rd": 0, "rs1": 1, "imm_i": 0}, [], compressible="jump")
+    asm.emit_word(encoder_for("jalr", asm.xlen), {"rd": 0, "rs1": 1, "imm_i": 0}, [], compressible="jump")
 
 
 def p_jalr(asm, args, enc):
@@ -287,7 +318,7 @@ def _branch_zero(base, swap):
         count(args, 2, mn, "rs, label")
         rs = xreg(args, 0, mn)
         t = _target(asm, args, 1)
-        b = encoder_for(base)
+        b = encoder_for(base, asm.xlen)
         values = {"rs1": 0, "rs2": rs} if swap else {"rs1": rs, "rs2": 0}
         asm.emit_word(b, values, [Deferred(b.insn.operands[2], t, "pcrel", 1)])
     handler.name = ""
@@ -300,7 +331,7 @@ def _branch_swap(base):
         count(args, 3, mn, "rs, rt, label")
         rs, rt = xreg(args, 0, mn), xreg(args, 1, mn)
         t = _target(asm, args, 2)
-        b = encoder_for(base)
+        b = encoder_for(base, asm.xlen)
         asm.emit_word(b, {"rs1": rt, "rs2": rs}, [Deferred(b.insn.operands[2], t, "pcrel", 2)])
     handler.name = ""
     return handler
@@ -327,9 +358,12 @@ def _zbb_or(expansion):
 
 
 def _shift_pair(left, right, n):
+    """Two shifts by the register width less ``n`` bits (sext.b: 56 on RV64, 24 on RV32)."""
     def f(asm, rd, rs):
-        emit(asm, left, {"rd": rd, "rs1": rs, "shamt6": n})
-        emit(asm, right, {"rd": rd, "rs1": rd, "shamt6": n})
+        amount = asm.xlen - n
+        shamt = "shamt6" if asm.xlen == 64 else "shamt5"
+        emit(asm, left, {"rd": rd, "rs1": rs, shamt: amount})
+        emit(asm, right, {"rd": rd, "rs1": rd, shamt: amount})
     return f
 
 
@@ -339,12 +373,14 @@ def p_zext_w(asm, args, enc):
     if "zba" in asm.exts:
         emit(asm, "add.uw", {"rd": rd, "rs1": rs, "rs2": 0})
     else:
+        if asm.xlen == 32:
+            raise asm.not_enabled(encoder_for("add.uw", asm.xlen))
         _shift_pair("slli", "srli", 32)(asm, rd, rs)
 
 
 def _csr_operand(asm, args, i, mn):
     from .encoder import _csr
-    return _csr(asm, args, i, K.OPERAND_KINDS["csr"], encoder_for("csrrs").insn)[0]
+    return _csr(asm, args, i, K.OPERAND_KINDS["csr"], encoder_for("csrrs", asm.xlen).insn)[0]
 
 
 def _csr_pseudo(base, has_rd, has_src, imm=False):
@@ -364,7 +400,7 @@ def _csr_pseudo(base, has_rd, has_src, imm=False):
             if not imm and not (isinstance(args[i + 1], str) and args[i + 1] in XREGS):
                 op, use_imm = base + "i", True
             if use_imm:
-                e = encoder_for(op)
+                e = encoder_for(op, asm.xlen)
                 from .encoder import check_immediate
                 values["zimm5"] = check_immediate(asm.const(args[i + 1], i + 1), K.OPERAND_KINDS["zimm5"],
                                                   e.insn, i + 1)
@@ -392,7 +428,7 @@ def _fixed_csr(base, csr, imm=False, read=None):
                 values["rd"] = xreg(args, 0, mn)
                 i = 1
             if imm:
-                e = encoder_for(base)
+                e = encoder_for(base, asm.xlen)
                 from .encoder import check_immediate
                 values["zimm5"] = check_immediate(asm.const(args[i], i), K.OPERAND_KINDS["zimm5"], e.insn, i)
                 values.pop("rs1")
@@ -413,7 +449,7 @@ def p_fence(asm, args, enc):
 
 def p_fence_tso(asm, args, enc):
     count(args, 0, "fence.tso", "")
-    e = encoder_for("fence")
+    e = encoder_for("fence", asm.xlen)
     asm.check_enabled(e)
     asm.record_line()
     asm.data += (e.word({"pred": 3, "succ": 3}) | (0b1000 << 28)).to_bytes(4, "little")
@@ -449,9 +485,9 @@ PSEUDOS: dict = {
     "sext.w": _simple("addiw", "xx", lambda d, s: {"rd": d, "rs1": s, "imm_i": 0}, "rd, rs"),
     "zext.b": _simple("andi", "xx", lambda d, s: {"rd": d, "rs1": s, "imm_i": 255}, "rd, rs"),
     "zext.w": p_zext_w,
-    "zext.h": _zbb_or(_shift_pair("slli", "srli", 48)),
-    "sext.b": _zbb_or(_shift_pair("slli", "srai", 56)),
-    "sext.h": _zbb_or(_shift_pair("slli", "srai", 48)),
+    "zext.h": _zbb_or(_shift_pair("slli", "srli", 16)),
+    "sext.b": _zbb_or(_shift_pair("slli", "srai", 8)),
+    "sext.h": _zbb_or(_shift_pair("slli", "srai", 16)),
     "seqz": _simple("sltiu", "xx", lambda d, s: {"rd": d, "rs1": s, "imm_i": 1}, "rd, rs"),
     "snez": _simple("sltu", "xx", lambda d, s: {"rd": d, "rs1": 0, "rs2": s}, "rd, rs"),
     "sltz": _simple("slt", "xx", lambda d, s: {"rd": d, "rs1": s, "rs2": 0}, "rd, rs"),

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rvsim.isa import INSTRUCTIONS, Instruction, enabled, ml
+from rvsim.isa import Instruction, by_mnemonic, enabled, instructions, ml, xlen_of
 from rvsim.isa.aliases import OBJDUMP_SHOWS_RESERVED, Alias, kind as alias_kind, rules_for
 from rvsim.isa.operands import (AQRL, CSR, FENCE, FREG, IMM, NF, PCREL, RM, UIMM, VM, VREG, VTYPEI,
                                 XREG, OperandKind)
@@ -33,7 +33,7 @@ AQRL_SUFFIX = ("", ".rl", ".aq", ".aqrl")                                       
 
 # objdump prints these immediate kinds in hex (shift amounts) or as the 20-bit upper immediate in hex;
 # every other immediate is decimal.
-HEX_KINDS = frozenset({"shamt5", "shamt6", "c_nzuimm6"})
+HEX_KINDS = frozenset({"shamt5", "shamt6", "c_nzuimm6", "c_nzuimm5"})
 UPPER_IMMEDIATE_KINDS = frozenset({"imm_u", "c_nzimm18"})
 
 # objdump's "# address" comments.  A lui/auipc/c.lui remembers the value it puts in rd; a later
@@ -150,14 +150,26 @@ def _info(record: Instruction) -> _RecordInfo:
 
 
 @lru_cache(maxsize=None)
-def _buckets() -> dict[tuple[int, int], tuple[tuple[Instruction, _RecordInfo], ...]]:
-    """Records (with their display data) by opcode bucket, most specific mask first, as the decoders
-    of rvsim.isa and the C core order them.  Built on first use."""
+def _buckets(xlen: int = 64) -> dict[tuple[int, int], tuple[tuple[Instruction, _RecordInfo], ...]]:
+    """Records of RV``xlen`` (with their display data) by opcode bucket, most specific mask first, as the
+    decoders of rvsim.isa and the C core order them.  Built on first use."""
     out: dict[tuple[int, int], list[Instruction]] = {}
-    for r in INSTRUCTIONS:
+    for r in instructions(xlen) + (_objdump_rv32_wide_shifts() if xlen == 32 else ()):
         out.setdefault(_bucket(r.match, r.length), []).append(r)
     return {k: tuple((r, _info(r)) for r in sorted(v, key=lambda r: -bin(r.mask).count("1")))
             for k, v in out.items()}
+
+
+SHIFT_AMOUNT_KINDS = frozenset({"shamt6", "c_nzuimm6"})
+
+
+def _objdump_rv32_wide_shifts() -> tuple[Instruction, ...]:
+    """objdump 2.40 decodes RV32's shift-immediates (slli, srai, rori, bseti, c.slli...) with RV64's 6-bit
+    amount: ``0x02551513`` prints as ``slli a0,a0,0x25`` although shamt[5]=1 is reserved on RV32.  The RV64
+    records of those shifts, tried after RV32's own (their masks are less specific)."""
+    rv32 = by_mnemonic(32)
+    return tuple(r for r in instructions(64) if r.xlen == 64 and r.mnemonic in rv32
+                 and any(k.name in SHIFT_AMOUNT_KINDS for k in r.operands))
 
 
 def _bucket(word: int, length: int) -> tuple[int, int]:
@@ -169,14 +181,16 @@ def _bucket(word: int, length: int) -> tuple[int, int]:
 
 
 class _State:
-    """objdump's per-register memory of lui/auipc results (for the address comments)."""
+    """objdump's per-register memory of lui/auipc results (for the address comments), and the XLEN."""
 
-    __slots__ = ("high", "symbolize", "gp")
+    __slots__ = ("high", "symbolize", "gp", "xlen", "mask")
 
-    def __init__(self, symbolize=None, gp=None) -> None:
+    def __init__(self, symbolize=None, gp=None, xlen: int = 64) -> None:
         self.high: dict[int, int] = {}
         self.symbolize = symbolize      # address -> text (objdump's "10100 <main+0x18>"), or None
         self.gp = gp                    # the global pointer's value, when the file defines it
+        self.xlen = xlen                # RV32 decodes its own encodings (c.jal...) and wraps at 2**32
+        self.mask = (1 << xlen) - 1
 
 
 def _sext32(v: int) -> int:
@@ -184,14 +198,14 @@ def _sext32(v: int) -> int:
     return v - (1 << 32) if v & 0x80000000 else v
 
 
-def _format(k: OperandKind, v: int, pc: int, symbolize=None) -> str | None:
+def _format(k: OperandKind, v: int, pc: int, symbolize=None, mask: int = MASK64) -> str | None:
     role = k.role
     if role == XREG:
         return XREG_NAMES[v]
     if role == FREG:
         return FREG_NAMES[v]
     if role == PCREL:
-        target = (pc + v) & MASK64
+        target = (pc + v) & mask
         return symbolize(target) if symbolize else f"{target:#x}"
     if role in (IMM, UIMM):
         if k.name in UPPER_IMMEDIATE_KINDS:
@@ -234,10 +248,11 @@ def _illegal(data: bytes) -> str:
     return ".byte\t" + ", ".join(f"{b:#04x}" for b in data)
 
 
-def _render(word: int, length: int, pc: int, aliases: bool, exts, state: _State | None) -> str | None:
+def _render(word: int, length: int, pc: int, aliases: bool, exts, state: _State) -> str | None:
     """Text of the instruction ``word`` (``length`` 2 or 4), or None when objdump would not decode it."""
-    for record, info in _buckets().get(_bucket(word, length), ()):
-        if (word & record.mask) == record.match and (exts is None or enabled(record, exts)):
+    for record, info in _buckets(state.xlen).get(_bucket(word, length), ()):
+        if (word & record.mask) == record.match and (exts is None or enabled(record, exts)
+                                                     or record.xlen != state.xlen and _wide_shift_ok(record, exts)):
             break
     else:
         return None
@@ -275,7 +290,7 @@ def _render(word: int, length: int, pc: int, aliases: bool, exts, state: _State 
             parts.append(tok)
             continue
         v = value(tok, chosen.kinds)
-        text = _format(k, v, pc, state.symbolize if state is not None else None)
+        text = _format(k, v, pc, state.symbolize, state.mask)
         if text is None:                    # an optional operand at its default (dyn, unmasked)
             if parts and parts[-1] == ",":
                 parts.pop()
@@ -293,12 +308,17 @@ def _render(word: int, length: int, pc: int, aliases: bool, exts, state: _State 
                 _, upper, pc_relative = info.high_setter
                 hi = _sext32(value(upper, chosen.kinds) << 12) if upper == "imm_u" \
                     else value(upper, chosen.kinds) << 12
-                state.high[v] = (pc + hi if pc_relative else hi) & MASK64
+                state.high[v] = (pc + hi if pc_relative else hi) & state.mask
     text = mnemonic + ("\t" + "".join(parts) if parts else "")
     if comment is not None:
         symbolize = state.symbolize if state is not None else None
         text += f" # {symbolize(comment) if symbolize else f'{comment:#x}'}"
     return text
+
+
+def _wide_shift_ok(record: Instruction, exts) -> bool:
+    # an RV64 shift shown on RV32 (see _objdump_rv32_wide_shifts): its extensions must be enabled
+    return all(e in exts for e in record.extensions)
 
 
 def _maybe_address(state: _State, base: int, offset: int, wide: bool) -> int | None:
@@ -313,7 +333,7 @@ def _maybe_address(state: _State, base: int, offset: int, wide: bool) -> int | N
         return None
     if wide:
         addr = _sext32(addr)
-    return addr & MASK64
+    return addr & state.mask
 
 
 def _one(data: bytes, pc: int, aliases: bool, exts, state: _State) -> tuple[int, int, str]:
@@ -332,12 +352,13 @@ def _one(data: bytes, pc: int, aliases: bool, exts, state: _State) -> tuple[int,
     return word, length, text if text is not None else _illegal(chunk)
 
 
-def disassemble(word_or_bytes, pc: int = 0, aliases: bool = True, exts=None) -> str:
+def disassemble(word_or_bytes, pc: int = 0, aliases: bool = True, exts=None, xlen: int | None = None) -> str:
     """objdump's text for one instruction at ``pc``.
 
     ``word_or_bytes``: an instruction word (an int: a 16-bit encoding is taken from the low half when
     its low two bits are not 11) or bytes (little-endian, the first instruction is used).
     ``aliases=False`` is ``objdump -M no-aliases``; ``exts`` limits decoding to those extensions.
+    ``xlen`` is 32 or 64 (default: that of ``exts``, see :func:`rvsim.isa.xlen_of`, else 64).
     """
     if isinstance(word_or_bytes, (bytes, bytearray, memoryview)):
         data = bytes(word_or_bytes)
@@ -352,22 +373,24 @@ def disassemble(word_or_bytes, pc: int = 0, aliases: bool = True, exts=None) -> 
             data = word_or_bytes.to_bytes(4, "little")
     else:
         raise TypeError(f"disassemble: expected an int or bytes, got {type(word_or_bytes).__name__}")
-    return _one(data, pc & MASK64, aliases, exts, _State())[2]
+    state = _State(xlen=xlen or xlen_of(exts))
+    return _one(data, pc & state.mask, aliases, exts, state)[2]
 
 
-def disassemble_range(data: bytes, base_pc: int = 0, aliases: bool = True,
-                      exts=None, symbolize=None, gp=None) -> list[tuple[int, int, int, str]]:
+def disassemble_range(data: bytes, base_pc: int = 0, aliases: bool = True, exts=None, symbolize=None,
+                      gp=None, xlen: int | None = None) -> list[tuple[int, int, int, str]]:
     """Disassemble a code region: a list of (pc, word, length, text), as objdump walks it (including
     its address comments, which need the instructions before).  ``symbolize`` turns a branch target
     or commented address into text (objdump on a file with symbols prints ``10100 <main+0x18>``);
     by default addresses print as ``0x10100``, as objdump does for a stripped object.  ``gp`` is the
-    value of ``__global_pointer$``: offsets from gp then get address comments too."""
+    value of ``__global_pointer$``: offsets from gp then get address comments too.  ``xlen`` as for
+    :func:`disassemble`."""
     data = bytes(data)
-    state = _State(symbolize, gp)
+    state = _State(symbolize, gp, xlen or xlen_of(exts))
     out = []
     pos = 0
     while pos < len(data):
-        pc = (base_pc + pos) & MASK64
+        pc = (base_pc + pos) & state.mask
         word, length, text = _one(data[pos:pos + 8], pc, aliases, exts, state)
         out.append((pc, word, length, text))
         pos += length

@@ -41,7 +41,10 @@ class _Symbols:
     def describe(self, addr: int) -> str:
         i = bisect.bisect_right(self.sorted, addr) - 1
         if i < 0:
-            return f"{addr:x}"
+            if not self.sorted:
+                return f"{addr:x}"
+            base = self.sorted[0]          # below every symbol: objdump counts back from the first
+            return f"{addr:x} <{self.by_addr[base]}-{base - addr:#x}>"
         base = self.sorted[i]
         name = self.by_addr[base]
         return f"{addr:x} <{name}>" if base == addr else f"{addr:x} <{name}+{addr - base:#x}>"
@@ -69,6 +72,30 @@ def _raw_column(word: int, length: int) -> str:
     return f"{word:0{2 * length}x}" + " " * (chunks * (2 * length + 1) + 1)
 
 
+def _arch_extensions(elf: ELFFile, xlen: int):
+    """The extensions of the file's Tag_RISCV_arch, which objdump decodes with (a c.fld in an rv32imac
+    file is a ``.2byte``); None (every extension) when the file has no usable attribute."""
+    from ..isa import RV32, parse_isa_string
+    from ..isa.arch import isa_from_arch_string
+    section = elf.get_section_by_name(".riscv.attributes")
+    arch = None
+    try:
+        for sub in section.iter_subsections() if section is not None else ():
+            for subsub in sub.iter_subsubsections():
+                for attribute in subsub.iter_attributes():
+                    if attribute.tag == "TAG_ARCH":
+                        arch = attribute.value
+    except (AttributeError, ELFError, ValueError):        # a malformed or foreign attributes section
+        return None
+    if not isinstance(arch, str):
+        return None
+    isa = isa_from_arch_string(arch)
+    if isa is None:
+        return None
+    exts = parse_isa_string(isa, rv32=True)
+    return exts if (RV32 in exts) == (xlen == 32) else None
+
+
 def disassemble_elf(path, aliases: bool = True, out=sys.stdout, image: bytes | None = None) -> None:
     """Disassemble the ELF file at ``path`` (or, when given, the ELF ``image`` named ``path``)."""
     import io
@@ -80,21 +107,23 @@ def disassemble_elf(path, aliases: bool = True, out=sys.stdout, image: bytes | N
         if elf["e_machine"] != "EM_RISCV":
             raise ValueError(f"{path}: not a RISC-V ELF file")
         symbols = _Symbols(elf)
-        out.write(f"\n{path}:     file format elf64-littleriscv\n\n")
+        xlen = elf.elfclass            # ELFCLASS32: RV32 (c.jal, c.flw... and 32-bit addresses)
+        exts = _arch_extensions(elf, xlen)
+        out.write(f"\n{path}:     file format elf{xlen}-littleriscv\n\n")
         for section in elf.iter_sections():
             if not section["sh_flags"] & SH_FLAGS.SHF_EXECINSTR or section["sh_type"] != "SHT_PROGBITS":
                 continue
             base, data = section["sh_addr"], section.data()
             out.write(f"\nDisassembly of section {section.name}:\n")
-            items = disassemble_range(data, base, aliases=aliases, symbolize=symbols.describe,
-                                      gp=symbols.gp)
+            items = disassemble_range(data, base, aliases=aliases, exts=exts, symbolize=symbols.describe,
+                                      gp=symbols.gp, xlen=xlen)
             stops = sorted({a for a in symbols.by_addr if base < a < base + len(data)}
                            | {base + len(data)})
             i = 0
             while i < len(items):
                 pc, word, length, text = items[i]
                 if pc in symbols.by_addr:
-                    out.write(f"\n{pc:016x} <{symbols.by_addr[pc]}>:\n")
+                    out.write(f"\n{pc:0{xlen // 4}x} <{symbols.by_addr[pc]}>:\n")
                 skip_to = _zero_run_end(data, pc - base, stops[bisect.bisect_right(stops, pc)] - base)
                 if skip_to is not None:
                     out.write("\t...\n")
@@ -102,7 +131,8 @@ def disassemble_elf(path, aliases: bool = True, out=sys.stdout, image: bytes | N
                         i += 1
                     if i < len(items) and items[i][0] != base + skip_to:    # resume mid-instruction
                         items[i:] = disassemble_range(data[skip_to:], base + skip_to, aliases=aliases,
-                                                      symbolize=symbols.describe, gp=symbols.gp)
+                                                      exts=exts, symbolize=symbols.describe, gp=symbols.gp,
+                                                      xlen=xlen)
                     continue
                 raw = _raw_column(word, length) if length in (2, 4) else f"{word:x} "
                 out.write(f"{pc:8x}:\t{raw}\t{text}\n")
@@ -111,20 +141,23 @@ def disassemble_elf(path, aliases: bool = True, out=sys.stdout, image: bytes | N
 
 def main_disasm(argv) -> int:
     ap = argparse.ArgumentParser(prog="rvsim disasm",
-                                 description="Disassemble an RV64 ELF file like objdump -d (an assembly "
-                                             "source .s/.S/.asm is assembled first).")
+                                 description="Disassemble an RV64 or RV32 ELF file like objdump -d (an "
+                                             "assembly source .s/.S/.asm is assembled first).")
     ap.add_argument("file")
     ap.add_argument("--no-aliases", "-M", action="store_true",
                     help="print the base instructions, as objdump -M no-aliases")
-    ap.add_argument("--march", default="rv64gcv",
-                    help="ISA to assemble an assembly source with (default rv64gcv)")
+    ap.add_argument("--march", default=None,
+                    help="ISA to assemble an assembly source with (default: its .attribute arch, else "
+                         "rv64gcv; rv32... for RV32)")
     args = ap.parse_args(argv)
     image = None
     if args.file.endswith((".s", ".S", ".asm")):
         # an assembly source: assemble it first, then show what it became
         from ..asm import AsmError, assemble_files
+        from ..isa.arch import DEFAULT_ISA, isa_of_source
+        march = args.march or isa_of_source(args.file) or DEFAULT_ISA
         try:
-            image = assemble_files([args.file], march=args.march).to_elf()
+            image = assemble_files([args.file], march=march).to_elf()
         except AsmError as exc:
             sys.stderr.write(f"{exc}\n")
             return 1

@@ -1,5 +1,7 @@
 """rvsim's ISA table: one declarative record per instruction.
 
+``RECORDS`` holds every encoding once, with its XLEN when it exists on one only (``Instruction.xlen``);
+``INSTRUCTIONS``/``BY_MNEMONIC`` are the RV64 view, :func:`instructions`/:func:`by_mnemonic` either view.
 Everything that knows an encoding reads it from here: the assembler, the disassembler, the generated C
 decoder (``python -m rvsim.isa.gen_c``), the documentation's coverage table and the test strategies.
 """
@@ -10,6 +12,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from .table import Instruction
+
+# XLEN travels with the extension set: an RV32 ISA string's set holds this mark (an RV64 one holds nothing
+# extra, so RV64 sets are what they always were).
+RV32 = "rv32"
 
 # Importing this package is cheap (a Machine needs only the extension names below): the instruction
 # records are built on first use of INSTRUCTIONS / BY_MNEMONIC (see __getattr__ at the end).
@@ -65,15 +71,20 @@ def _parse(modules) -> tuple:
     records = []
     for module in modules:
         for ext, text in module.TABLES.items():
-            for part in ext.replace("|", "+").split("+"):
+            for part in ext.split("@")[0].replace("|", "+").split("+"):
                 if part not in EXTENSIONS:
                     raise ValueError(f"table {module.__name__} names unknown extension {part!r}")
             records.extend(parse_table(text, ext))
-    seen = set()
-    for r in records:
-        if r.mnemonic in seen:
-            raise ValueError(f"instruction {r.mnemonic} defined twice")
-        seen.add(r.mnemonic)
+    for xlen in (32, 64):
+        view = [r for r in records if r.on_xlen(xlen)]
+        seen = set()
+        for r in view:
+            if r.mnemonic in seen:
+                raise ValueError(f"instruction {r.mnemonic} defined twice for RV{xlen}")
+            seen.add(r.mnemonic)
+        for r in view:
+            if r.expands_to and r.expands_to not in seen:
+                raise ValueError(f"{r.mnemonic} expands to {r.expands_to}, which RV{xlen} does not have")
     return tuple(records)
 
 
@@ -91,11 +102,17 @@ def expand_extensions(names) -> frozenset[str]:
     return frozenset(out)
 
 
-def parse_isa_string(isa: str) -> frozenset[str]:
-    """Extensions named by an ISA string such as ``rv64gc``, ``rv64imac_zba_zbb`` or ``rv64gcv_zvfh``."""
+def parse_isa_string(isa: str, rv32: bool = False) -> frozenset[str]:
+    """Extensions named by an ISA string such as ``rv64gc``, ``rv64imac_zba_zbb`` or ``rv64gcv_zvfh``.
+
+    With ``rv32`` (the assembler, disassembler and strategies), ``rv32...`` strings are accepted too: their
+    set holds :data:`RV32` (see :func:`xlen_of`).  Without it (the machine), an rv32 string is refused."""
     s = isa.strip().lower()
-    if not s.startswith("rv64"):
-        raise ValueError(f"ISA string {isa!r}: only rv64 is supported (it must start with 'rv64')")
+    if s.startswith("rv32") and not rv32:
+        raise ValueError(f"ISA string {isa!r}: RV32 programs are not supported yet by the simulator "
+                         "(rvsim asm and rvsim disasm handle them); use an rv64 ISA")
+    if not s.startswith(("rv64", "rv32")):
+        raise ValueError(f"ISA string {isa!r}: it must start with 'rv64'" + (" or 'rv32'" if rv32 else ""))
     head, *multi = s[4:].split("_")
     names = []
     for ch in head:
@@ -112,7 +129,12 @@ def parse_isa_string(isa: str) -> frozenset[str]:
     exts = expand_extensions(names)
     if "i" not in exts:
         raise ValueError(f"ISA string {isa!r}: the base I (or G) is required")
-    return exts
+    return exts | {RV32} if s.startswith("rv32") else exts
+
+
+def xlen_of(exts) -> int:
+    """32 for an extension set made from an rv32 ISA string, else 64."""
+    return 32 if exts is not None and RV32 in exts else 64
 
 
 def extension_mask(exts) -> int:
@@ -121,37 +143,56 @@ def extension_mask(exts) -> int:
 
 
 def enabled(insn: Instruction, exts) -> bool:
-    """Whether ``insn`` exists on a machine with extensions ``exts``."""
+    """Whether ``insn`` exists on a machine with extensions ``exts`` (and their XLEN)."""
+    if insn.xlen and insn.xlen != xlen_of(exts):
+        return False
     return all(e in exts for e in insn.extensions) or any(e in exts for e in insn.alternatives)
 
 
-_BUCKETS: dict | None = None
+def instructions(xlen: int = 64) -> tuple:
+    """The records of an RV``xlen`` machine (``INSTRUCTIONS`` is RV64's, ``RECORDS`` every one)."""
+    if xlen == 64:
+        return __getattr__("INSTRUCTIONS")
+    return tuple(r for r in __getattr__("RECORDS") if r.on_xlen(xlen))
 
 
-def _buckets() -> dict:
+_BY_XLEN: dict = {}
+
+
+def by_mnemonic(xlen: int = 64) -> dict:
+    """Mnemonic -> record on an RV``xlen`` machine (``BY_MNEMONIC`` is RV64's)."""
+    if xlen not in _BY_XLEN:
+        _BY_XLEN[xlen] = {r.mnemonic: r for r in instructions(xlen)}
+    return _BY_XLEN[xlen]
+
+
+_BUCKETS: dict = {}
+
+
+def _buckets(xlen: int = 64) -> dict:
     # Candidates grouped by the bits every 32-bit instruction fixes (opcode and, when fixed, funct3);
     # within a bucket the most specific mask is tried first, as the C decoder does.
-    global _BUCKETS
-    if _BUCKETS is None:
+    if xlen not in _BUCKETS:
         out: dict = {}
-        for r in __getattr__("INSTRUCTIONS"):
+        for r in instructions(xlen):
             out.setdefault(_bucket_key(r.match, r.length), []).append(r)
-        _BUCKETS = {k: tuple(sorted(v, key=lambda r: -bin(r.mask).count("1"))) for k, v in out.items()}
-    return _BUCKETS
+        _BUCKETS[xlen] = {k: tuple(sorted(v, key=lambda r: -bin(r.mask).count("1"))) for k, v in out.items()}
+    return _BUCKETS[xlen]
 
 
 def _bucket_key(word: int, length: int) -> tuple[int, int]:
     return (length, word & 0x7F) if length == 4 else (length, (word & 3) | ((word >> 11) & 0x1C))
 
 
-def decode(word: int, exts=None) -> Instruction | None:
+def decode(word: int, exts=None, xlen: int | None = None) -> Instruction | None:
     """The instruction record for ``word`` (a 32-bit or 16-bit encoding), or None when it is illegal.
 
-    ``exts`` limits the search to enabled extensions (default: every extension in the table).
+    ``exts`` limits the search to enabled extensions (default: every extension in the table); the XLEN is
+    ``xlen``, else that of ``exts`` (see :func:`xlen_of`), else 64.
     Reserved encodings (operand kinds with ``reserved_zero``) decode to None.
     """
     length = 4 if (word & 3) == 3 else 2
-    for r in _buckets().get(_bucket_key(word, length), ()):
+    for r in _buckets(xlen or xlen_of(exts)).get(_bucket_key(word, length), ()):
         if not r.matches(word) or (exts is not None and not enabled(r, exts)):
             continue
         if any(k.reserved_zero and k.extract(word) == 0 for k in r.all_operands):
@@ -162,12 +203,14 @@ def decode(word: int, exts=None) -> Instruction | None:
 
 def __getattr__(name: str):
     """The instruction table (built once, on first use), its record types and the table modules."""
-    if name in ("INSTRUCTIONS", "BY_MNEMONIC"):
+    if name in ("INSTRUCTIONS", "BY_MNEMONIC", "RECORDS"):
         if "INSTRUCTIONS" in globals():
             return globals()[name]
         records = _load()
-        globals()["INSTRUCTIONS"] = records
-        globals()["BY_MNEMONIC"] = {r.mnemonic: r for r in records}
+        rv64 = tuple(r for r in records if r.on_xlen(64))
+        globals()["RECORDS"] = records
+        globals()["INSTRUCTIONS"] = rv64
+        globals()["BY_MNEMONIC"] = {r.mnemonic: r for r in rv64}
         return globals()[name]
     if name in _LAZY_NAMES:
         value = getattr(importlib.import_module(_LAZY_NAMES[name], __name__), name)
@@ -178,5 +221,6 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["INSTRUCTIONS", "BY_MNEMONIC", "EXTENSIONS", "Instruction", "OperandKind", "OPERAND_KINDS",
+__all__ = ["INSTRUCTIONS", "BY_MNEMONIC", "RECORDS", "RV32", "instructions", "by_mnemonic", "xlen_of",
+           "EXTENSIONS", "Instruction", "OperandKind", "OPERAND_KINDS",
            "decode", "parse_isa_string", "expand_extensions", "extension_mask", "enabled"]

@@ -177,6 +177,11 @@ bnez       | c.bnez     | c_rs1_p, c_imm_b          |                      | dis
 c.slli64   | c.slli     | c_rd_rs1_n0               | c_nzuimm6=0          | always
 sll        | c.slli     | c_rd_rs1_n0, c_rd_rs1_n0, c_nzuimm6   | c_rd_rs1_n0!=0 | disasm
 fld        | c.fldsp    | c_fd, c_uimm9sp(sp)       |                      | disasm
+jal        | c.jal      | c_imm_j                   |                      | disasm
+flw        | c.flw      | c_fd_p, c_uimm7(c_rs1_p)  |                      | disasm
+fsw        | c.fsw      | c_fs2_p, c_uimm7(c_rs1_p) |                      | disasm
+flw        | c.flwsp    | c_fd, c_uimm8sp(sp)       |                      | disasm
+fsw        | c.fswsp    | c_fs2, c_uimm8sp_s(sp)    |                      | disasm
 lw         | c.lwsp     | c_rd_n0r, c_uimm8sp(sp)   |                      | disasm
 ld         | c.ldsp     | c_rd_n0r, c_uimm9sp(sp)   |                      | disasm
 ret        | c.jr       |                           | c_rs1_n0=1           | disasm
@@ -275,7 +280,8 @@ def kind(name: str) -> OperandKind | None:
 
 
 def _parse(text: str) -> tuple[Alias, ...]:
-    from . import BY_MNEMONIC
+    from . import RECORDS
+    known = {r.mnemonic for r in RECORDS}          # either XLEN's: a rule applies to the record(s) of that name
     rules = []
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
@@ -288,7 +294,7 @@ def _parse(text: str) -> tuple[Alias, ...]:
         flags = set(cols[4].split()) if len(cols) == 5 else set()
         if flags - _FLAGS:
             raise ValueError(f"alias rule {mnemonic}: unknown flags {flags - _FLAGS}")
-        if insn not in BY_MNEMONIC:
+        if insn not in known:
             raise ValueError(f"alias rule {mnemonic}: no instruction {insn!r} in the table")
         constraints = []
         for item in when.split():

@@ -23,10 +23,12 @@ _ATTRIBUTE = re.compile(r'^\s*\.attribute\s+(?:arch|Tag_RISCV_arch|5)\s*,\s*"([^
 
 def isa_from_arch_string(arch: str) -> str | None:
     """``rv64i2p1_m2p0_..._v1p0_zicsr2p0_zvl128b1p0`` or ``rv64gcv_zvfh`` -> an ISA string that
-    :func:`rvsim.isa.parse_isa_string` accepts (None for anything that is not an rv64 arch string)."""
+    :func:`rvsim.isa.parse_isa_string` accepts (None for anything that is not an rv64 or rv32 arch
+    string; an rv32 one gives an ``rv32...`` string, which only ``parse_isa_string(..., rv32=True)`` takes)."""
     s = arch.strip().lower()
-    if not s.startswith("rv64"):
+    if not s.startswith(("rv64", "rv32")):
         return None
+    base = s[:4]
     head, *rest = s[4:].split("_")
     singles = []
     for m in _SINGLE.finditer(head):
@@ -46,10 +48,10 @@ def isa_from_arch_string(arch: str) -> str | None:
         singles = ["g"] + [c for c in singles if c not in "imafd"]       # rv64g: the usual spelling
         multi = [e for e in multi if e not in ("zicsr", "zifencei")]
     order = "gimafdcv"
-    text = "rv64" + "".join(sorted(set(singles), key=order.index))
+    text = base + "".join(sorted(set(singles), key=order.index))
     if multi:
         text += "_" + "_".join(multi)
-    parse_isa_string(text)          # always valid by construction; a check that it stays so
+    parse_isa_string(text, rv32=True)          # always valid by construction; a check that it stays so
     return text
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import BY_MNEMONIC, INSTRUCTIONS
+from . import BY_MNEMONIC, INSTRUCTIONS, by_mnemonic, instructions
 from .operands import FREG, VM, VREG, XREG
 from .table import Instruction
 
@@ -260,7 +260,7 @@ _VECTOR_EXTS = ("v", "zvfh", "zvfhmin", "zvfbfmin", "zvfbfwma", "zvdot4a8i", "zv
 def classify(insn: Instruction) -> OpTiming:
     """Timing facts of ``insn`` (a compressed instruction gets its expansion's)."""
     if insn.expands_to:
-        insn = BY_MNEMONIC[insn.expands_to]
+        insn = (BY_MNEMONIC if insn.xlen != 32 else by_mnemonic(32))[insn.expands_to]
     slots, rd_is_source = _slots(insn)
     mn = insn.mnemonic
     exts = insn.extensions
@@ -278,9 +278,9 @@ def classify(insn: Instruction) -> OpTiming:
     return OpTiming(tclass, slots, flags, mem, 1, width)
 
 
-def table() -> dict[str, OpTiming]:
-    """OpTiming of every instruction, by mnemonic."""
-    return {r.mnemonic: classify(r) for r in INSTRUCTIONS}
+def table(xlen: int = 64) -> dict[str, OpTiming]:
+    """OpTiming of every instruction of RV``xlen``, by mnemonic."""
+    return {r.mnemonic: classify(r) for r in (INSTRUCTIONS if xlen == 64 else instructions(xlen))}
 
 
 __all__ = ["CLASSES", "SCALAR_CLASSES", "VECTOR_CLASSES", "OpTiming", "classify", "table"]

@@ -32,7 +32,9 @@ fclass.s   | rd, fs1                | 24..20=0 31..27=0x1C 14..12=1 26..25=0 6..
 fcvt.s.w   | fd, rs1, rm            | 24..20=0 31..27=0x1A 26..25=0 6..0=0x53
 fcvt.s.wu  | fd, rs1, rm            | 24..20=1 31..27=0x1A 26..25=0 6..0=0x53
 fmv.w.x    | fd, rs1                | 24..20=0 31..27=0x1E 14..12=0 26..25=0 6..0=0x53
+"""
 
+F_RV64 = """
 fcvt.l.s   | rd, fs1, rm  | 24..20=2 31..27=0x18 26..25=0 6..0=0x53
 fcvt.lu.s  | rd, fs1, rm  | 24..20=3 31..27=0x18 26..25=0 6..0=0x53
 fcvt.s.l   | fd, rs1, rm  | 24..20=2 31..27=0x1A 26..25=0 6..0=0x53
@@ -66,7 +68,9 @@ fcvt.w.d   | rd, fs1, rm            | 24..20=0 31..27=0x18 26..25=1 6..0=0x53
 fcvt.wu.d  | rd, fs1, rm            | 24..20=1 31..27=0x18 26..25=1 6..0=0x53
 fcvt.d.w   | fd, rs1 ; rm           | 24..20=0 31..27=0x1A 26..25=1 6..0=0x53
 fcvt.d.wu  | fd, rs1 ; rm           | 24..20=1 31..27=0x1A 26..25=1 6..0=0x53
+"""
 
+D_RV64 = """
 fcvt.l.d   | rd, fs1, rm  | 24..20=2 31..27=0x18 26..25=1 6..0=0x53
 fcvt.lu.d  | rd, fs1, rm  | 24..20=3 31..27=0x18 26..25=1 6..0=0x53
 fmv.x.d    | rd, fs1      | 24..20=0 31..27=0x1C 14..12=0 26..25=1 6..0=0x53
@@ -98,7 +102,9 @@ fcvt.w.h   | rd, fs1, rm            | 24..20=0 31..27=0x18 26..25=2 6..0=0x53
 fcvt.wu.h  | rd, fs1, rm            | 24..20=1 31..27=0x18 26..25=2 6..0=0x53
 fcvt.h.w   | fd, rs1, rm            | 24..20=0 31..27=0x1A 26..25=2 6..0=0x53
 fcvt.h.wu  | fd, rs1, rm            | 24..20=1 31..27=0x1A 26..25=2 6..0=0x53
+"""
 
+ZFH_RV64 = """
 fcvt.l.h   | rd, fs1, rm  | 24..20=2 31..27=0x18 26..25=2 6..0=0x53
 fcvt.lu.h  | rd, fs1, rm  | 24..20=3 31..27=0x18 26..25=2 6..0=0x53
 fcvt.h.l   | fd, rs1, rm  | 24..20=2 31..27=0x1A 26..25=2 6..0=0x53
@@ -130,5 +136,6 @@ fcvt.s.bf16  | fd, fs1 ; rm | 24..20=6 31..27=0x08 26..25=0 6..0=0x53
 """
 
 # Keys name the extensions an instruction needs: "a+b" both, "a|b" either.
-TABLES = {"f": F, "d": D, "zfh": ZFH, "zfhmin": ZFHMIN, "zfhmin|zfbfmin": ZFHMIN_OR_ZFBFMIN,
+# "@rv64": conversions to and from 64-bit integers, and fmv between a double and an x register.
+TABLES = {"f": F, "f@rv64": F_RV64, "d": D, "d@rv64": D_RV64, "zfh": ZFH, "zfh@rv64": ZFH_RV64, "zfhmin": ZFHMIN, "zfhmin|zfbfmin": ZFHMIN_OR_ZFBFMIN,
           "zfhmin+d": ZFHMIN_D, "zfbfmin": ZFBFMIN}

@@ -162,6 +162,7 @@ _KINDS = [
     _k("c_nzimm18", IMM, [(12, 12, 5), (6, 2, 0)], signed=True, slots=("imm",), nonzero=True,
        reserved_zero=True, c_expr="(int64_t)((uint64_t)v << 12)"),
     _k("c_nzuimm6", UIMM, [(12, 12, 5), (6, 2, 0)], slots=("imm",), nonzero=True),
+    _k("c_nzuimm5", UIMM, [(6, 2, 0)], slots=("imm",), nonzero=True),       # RV32's shift amounts
     _k("c_imm_b", PCREL, [(12, 12, 8), (11, 10, 3), (6, 5, 6), (4, 3, 1), (2, 2, 5)], signed=True,
        slots=("imm",), scale=2),
     _k("c_imm_j", PCREL, [(12, 12, 11), (11, 11, 4), (10, 9, 8), (8, 8, 10), (7, 7, 6), (6, 6, 7),

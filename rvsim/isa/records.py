@@ -44,9 +44,9 @@ def load(kinds) -> tuple | None:
     try:
         return tuple(Instruction(mn, ext, syntax, match, mask, length,
                                  tuple(kinds[k] for k in ops), tuple(kinds[k] for k in hidden), ignored,
-                                 expands_to, implied, tokens, alternatives)
+                                 expands_to, implied, tokens, alternatives, xlen)
                      for (mn, ext, syntax, match, mask, length, ops, hidden, ignored, expands_to, implied,
-                          tokens, alternatives) in _records.RECORDS)
+                          tokens, alternatives, xlen) in _records.RECORDS)
     except (KeyError, ValueError, TypeError):
         return None
 
@@ -60,7 +60,7 @@ def generate(instructions) -> str:
     for r in instructions:
         fields = (r.mnemonic, r.extension, r.syntax, r.match, r.mask, r.length,
                   tuple(k.name for k in r.operands), tuple(k.name for k in r.hidden), r.ignored,
-                  r.expands_to, r.implied, r.tokens, r.alternatives)
+                  r.expands_to, r.implied, r.tokens, r.alternatives, r.xlen)
         out.append(f"    {fields!r},")
     out.append(")")
     return "\n".join(out) + "\n"

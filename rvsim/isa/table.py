@@ -7,6 +7,10 @@ A table is text, one instruction per line, three or four ``|``-separated columns
     lw       | rd, imm_i(rs1)           | 14..12=2 6..0=0x03
     c.lwsp   | c_rd_n0r, c_uimm8sp(sp)  | 1..0=2 15..13=2              | lw rs1=2
 
+A block keyed ``ext@rv64`` (or ``@rv32``) holds the encodings that exist on that XLEN only, as does a line
+whose mnemonic carries the mark (``c.ld@rv64``, where a block keeps the order the decoder tries them in);
+a mnemonic may appear once per XLEN (RV32's slli has a 5-bit shift amount, RV64's a 6-bit one).
+
 The syntax column names operand kinds (see :mod:`rvsim.isa.operands`) in assembly order, with the
 punctuation GNU as uses; other words (``sp``) are literal registers.  Operands after ``;`` are encoded
 but not written as operands (the ``.aq/.rl`` suffix of atomics).  Fixed bits are ``hi..lo=value`` or
@@ -40,6 +44,11 @@ class Instruction:
     implied: tuple[tuple[str, int], ...] = ()  # compressed: decoded-entry slots the expansion fixes
     tokens: tuple[str, ...] = field(default=(), repr=False)  # syntax split into words and punctuation
     alternatives: tuple[str, ...] = ()  # other extensions that also provide it on their own (flh: zfbfmin)
+    xlen: int = 0                      # 32 or 64 when the instruction exists on that XLEN only; 0: both
+
+    def on_xlen(self, xlen: int) -> bool:
+        """Whether this encoding exists on an RV``xlen`` machine."""
+        return self.xlen in (0, xlen)
 
     @property
     def extensions(self) -> tuple[str, ...]:
@@ -95,7 +104,12 @@ def parse_table(text: str, extension: str) -> list[Instruction]:
     """Parse one table block (see the module docstring) into instruction records.
 
     ``extension`` is what the block's instructions need: ``"zfhmin"``, ``"c+d"`` (both) or
-    ``"zfhmin|zfbfmin"`` (either: the first is the instruction's own extension, the rest alternatives)."""
+    ``"zfhmin|zfbfmin"`` (either: the first is the instruction's own extension, the rest alternatives),
+    followed by ``@rv32`` or ``@rv64`` for a block that exists on that XLEN only (``"i@rv64"``: ld, addw...)."""
+    extension, _, only = extension.partition("@")
+    xlen = {"": 0, "rv32": 32, "rv64": 64}.get(only)
+    if xlen is None:
+        raise ValueError(f"table {extension}@{only}: the XLEN must be rv32 or rv64")
     extension, *alternatives = extension.split("|")
     records = []
     for lineno, raw in enumerate(text.splitlines(), 1):
@@ -106,6 +120,12 @@ def parse_table(text: str, extension: str) -> list[Instruction]:
         if len(cols) not in (3, 4):
             raise ValueError(f"{extension} table line {lineno}: expected 3 or 4 columns: {raw!r}")
         mnemonic, syntax, bits = cols[:3]
+        line_xlen = xlen
+        if "@" in mnemonic:                 # one line of a block that exists on one XLEN only
+            mnemonic, _, only = mnemonic.partition("@")
+            line_xlen = {"rv32": 32, "rv64": 64}.get(only, -1)
+            if line_xlen < 0 or xlen:
+                raise ValueError(f"{extension} table line {lineno}: bad XLEN mark @{only}")
         where = f"{extension} table, {mnemonic}"
         shown, _, hidden = syntax.partition(";")
         tokens = tuple(_TOKEN.findall(shown))
@@ -128,5 +148,5 @@ def parse_table(text: str, extension: str) -> list[Instruction]:
             raise ValueError(f"{where}: bits {full & ~covered:#x} are not described")
         records.append(Instruction(mnemonic, extension, syntax.strip(), match, mask, length,
                                    operands, hidden_kinds, ignored, expands_to, implied, tokens,
-                                   tuple(alternatives)))
+                                   tuple(alternatives), line_xlen))
     return records

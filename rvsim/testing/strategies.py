@@ -23,7 +23,7 @@ from functools import lru_cache
 from hypothesis import strategies as st
 
 from .. import isa
-from ..isa import INSTRUCTIONS, Instruction
+from ..isa import Instruction
 from ..isa import operands as K
 from ..isa.csrs import CSR_NUMBERS
 from .insn import XREG_NAMES, Insn
@@ -40,7 +40,7 @@ SYSTEM = frozenset({"ecall", "ebreak", "c.ebreak", "mret", "wfi"})
 
 def _extensions(extensions) -> frozenset[str]:
     if isinstance(extensions, str):
-        return isa.parse_isa_string(extensions)
+        return isa.parse_isa_string(extensions, rv32=True)     # rv32...: RV32's records only
     return isa.expand_extensions(extensions)
 
 
@@ -343,20 +343,20 @@ def instructions(extensions="rv64gcv", exclude=(), mnemonics=None) -> st.SearchS
 def select_records(extensions="rv64gcv", exclude=(), mnemonics=None) -> list[Instruction]:
     exts = _extensions(extensions)
     exclude = set(exclude)
-    recs = [r for r in INSTRUCTIONS if isa.enabled(r, exts) and r.mnemonic not in exclude
+    recs = [r for r in isa.RECORDS if isa.enabled(r, exts) and r.mnemonic not in exclude
             and (mnemonics is None or r.mnemonic in mnemonics)]
     if not recs:
         raise ValueError(f"no instruction of the table matches extensions={sorted(exts)} and the filters")
     return recs
 
 
-_RECORD_STRATEGIES: dict[str, st.SearchStrategy] = {}
+_RECORD_STRATEGIES: dict[tuple[str, int], st.SearchStrategy] = {}
 
 
 def _record_strategy(r: Instruction) -> st.SearchStrategy[Insn]:
-    s = _RECORD_STRATEGIES.get(r.mnemonic)
+    s = _RECORD_STRATEGIES.get((r.mnemonic, r.xlen))
     if s is None:
-        s = _RECORD_STRATEGIES[r.mnemonic] = _make_record_strategy(r)
+        s = _RECORD_STRATEGIES[(r.mnemonic, r.xlen)] = _make_record_strategy(r)
     return s
 
 
@@ -614,7 +614,7 @@ class _Pools:
 
 def _classify(exts: frozenset, exclude, include, memory: int) -> _Pools:
     plain, jumps, vector, config = [], [], [], []
-    for r in INSTRUCTIONS:
+    for r in isa.RECORDS:              # enabled() keeps the records of the ISA string's XLEN
         if not isa.enabled(r, exts) or r.mnemonic in exclude or r.mnemonic in SYSTEM:
             continue
         if not set(r.extensions) <= GENERATED_EXTENSIONS:

@@ -536,6 +536,7 @@ def print_source(p: Profile, file=None, files_limit=3) -> None:
 
 
 def main_profile(argv) -> int:
+    from ..errors import LoadError
     from ..runargs import parse_run_args
     from .report import annotate, print_summary
     ap = argparse.ArgumentParser(prog="rvsim profile", description=__doc__.splitlines()[0],
@@ -568,6 +569,9 @@ def main_profile(argv) -> int:
                     warmup=args.warmup)
     except ProfileError as exc:
         sys.stderr.write(f"{exc}\n")
+        return 1
+    except LoadError as exc:                # e.g. an RV32 program: one line, as rvsim run says it
+        sys.stderr.write(f"rvsim profile: {exc}\n")
         return 1
     except (TimingConfigError, ValueError, KeyError) as exc:
         ap.exit(2, f"rvsim profile: {exc}\n")
