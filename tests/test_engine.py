@@ -211,3 +211,41 @@ def test_mixed_run_is_the_same_timed_and_recorded():
     end_pc, a0 = _mixed_reference(len(MIXED))
     assert _at_ebreak(info) and m.pc == CODE + end_pc and m.x[10] == a0
     assert m.instret == len(MIXED)
+
+
+BRANCHES = {  # mnemonic: taken for (rs1, rs2) = (x5, x6) below, by the spec's comparisons
+    "beq": lambda a, b: a == b, "bne": lambda a, b: a != b,
+    "blt": lambda a, b: _signed(a) < _signed(b), "bge": lambda a, b: _signed(a) >= _signed(b),
+    "bltu": lambda a, b: a < b, "bgeu": lambda a, b: a >= b,
+}
+
+
+def _signed(v):
+    return v - (1 << 64) if v >> 63 else v
+
+
+@pytest.mark.parametrize("timed", [False, True])
+@pytest.mark.parametrize("values", [(3, 3), (2**64 - 1, 1), (1, 2**64 - 1)])
+@pytest.mark.parametrize("mnemonic", sorted(BRANCHES))
+def test_branch_to_an_unfetchable_target_without_c(mnemonic, values, timed):
+    """Without C a branch to 2 mod 4 runs its own handler (chosen at decode): taken, it traps on the
+    branch with mtval = the target and does not retire; not taken, it is an ordinary instruction.  A
+    breakpoint on it stops first, and continuing runs the same handler."""
+    word = enc(mnemonic, rs1=5, rs2=6, imm_b=10)
+    m = Machine("rv64g", memory_size=MEM_SIZE)
+    m.map(CODE, 0x1000, "rwx")
+    m.load_image(program(enc("addi", rd=7, rs1=0, imm_i=1), word, enc("addi", rd=7, rs1=7, imm_i=1)),
+                 addr=CODE)
+    m.pc = CODE
+    if timed:
+        m.enable_timing()
+    m.x[5], m.x[6] = values
+    m.add_breakpoint(CODE + 4)
+    info = m.run(10)
+    assert info.reason is StopReason.BREAKPOINT and m.pc == CODE + 4 and m.instret == 1
+    info = m.run(2)
+    if BRANCHES[mnemonic](*values):
+        assert info.reason is StopReason.TRAP and info.cause == 0 and info.tval == CODE + 14
+        assert info.pc == CODE + 4 and m.instret == 1 and m.x[7] == 1
+    else:
+        assert info.reason is StopReason.LIMIT and m.pc == CODE + 12 and m.instret == 3 and m.x[7] == 2
