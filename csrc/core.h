@@ -42,6 +42,21 @@ enum { RV_PAGE_CODE = 8, RV_PAGE_WATCH = 16 };
 
 #define RV_MAX_BREAKPOINTS 64
 
+/* The interpreter's software TLB: a direct-mapped cache, indexed by guest page number, of the pages a
+   plain load (tlb_load) or store (tlb_store) may touch without the slow path.  An entry holds the
+   page's guest address; an access hits when its address, masked to the page and its own alignment
+   bits, equals the entry, so one compare checks the page, the permission and natural alignment
+   (misaligned accesses, which may cross a page or trap, always miss).  The host address is the guest
+   address plus the constant mem_bias (the window is one host mapping), so the data load does not
+   wait for the TLB's.  Only the slow paths fill entries, and only for pages that need nothing else:
+   stores never hit code pages (self-modifying code), the HTIF page or unmapped ones.  Anything that
+   changes page flags flushes (rv_tlb_flush), and every run() starts with an empty TLB, so the host
+   may change flags between runs by any route. */
+#define RV_TLB_BITS 8
+#define RV_TLB_SIZE (1u << RV_TLB_BITS)
+#define RV_TLB_EMPTY (~0ull)       /* never equals a masked address: bits 3..11 would be zero */
+#define RV_TLB_INDEX(addr) (((addr) >> RV_PAGE_BITS) & (RV_TLB_SIZE - 1))
+
 struct rv_machine {
     rv_hart_state h;
     rv_config cfg;
@@ -60,6 +75,9 @@ struct rv_machine {
     const void *const *labels;  /* label table of the loop variant whose labels the decode cache holds */
     struct rv_timing *timing;   /* the cycle model, when on (timing.c) */
     struct rv_history *hist;    /* undo log and watchpoints, when on (history.c): run() records */
+    uintptr_t mem_bias;         /* host address - guest address in the window: mem - mem_base */
+    uint64_t tlb_load[RV_TLB_SIZE];     /* software TLB (above): page address, or RV_TLB_EMPTY */
+    uint64_t tlb_store[RV_TLB_SIZE];
 };
 
 /* Trap causes (privileged spec, mcause values for synchronous exceptions). */
@@ -98,6 +116,7 @@ rv_code_page *rv_code_page_for(rv_machine *m, uint64_t pg);
 void rv_invalidate_code_page(rv_machine *m, uint64_t pg);
 int rv_fetch_word(rv_machine *m, uint64_t pc, uint32_t *word, uint64_t *fault_addr);
 int rv_is_breakpoint(rv_machine *m, uint64_t pc);
+void rv_tlb_flush(rv_machine *m);
 
 /* Slow paths of guest memory access (page-crossing, faults, watched pages).
    Return 0 or a trap cause; *tval gets the faulting address. */

@@ -69,6 +69,8 @@ rv_machine *rv_create(const rv_config *config, char *error, size_t error_size)
     h->mstatus = MSTATUS_UXL & (2ull << 32);
     h->vlenb = c.vlen / 8;
     h->vtype = 1ull << 63;      /* vill until the first vsetvl */
+    m->mem_bias = (uintptr_t)m->mem - (uintptr_t)c.mem_base;
+    rv_tlb_flush(m);
     return m;
 }
 
@@ -122,6 +124,7 @@ int rv_map(rv_machine *m, uint64_t addr, uint64_t size, unsigned perms)
         if (m->code[p])
             rv_invalidate_code_page(m, p);   /* fetch permission may have changed */
     }
+    rv_tlb_flush(m);
     return 0;
 }
 
@@ -134,6 +137,24 @@ unsigned rv_page_perms(rv_machine *m, uint64_t addr)
 const uint8_t *rv_page_flags(rv_machine *m)
 {
     return m->page_flags;
+}
+
+void rv_tlb_flush(rv_machine *m)
+{
+    for (unsigned i = 0; i < RV_TLB_SIZE; i++) {
+        m->tlb_load[i] = RV_TLB_EMPTY;
+        m->tlb_store[i] = RV_TLB_EMPTY;
+    }
+}
+
+/* After a slow-path access succeeded: let later accesses to the page take the fast path if the page
+   needs no checks beyond its permission (flags: what the page must not have besides `need`). */
+static void tlb_fill(rv_machine *m, uint64_t *table, uint64_t addr, unsigned need, unsigned reject)
+{
+    uint64_t pg = (addr - m->cfg.mem_base) >> RV_PAGE_BITS;
+    if (addr < m->cfg.mem_base || pg >= m->npages || (m->page_flags[pg] & (need | reject)) != need)
+        return;
+    table[RV_TLB_INDEX(addr)] = addr & ~(uint64_t)(RV_PAGE_SIZE - 1);
 }
 
 static void invalidate_range(rv_machine *m, uint64_t first, uint64_t end)
@@ -198,6 +219,7 @@ int rv_load_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t *value, u
     uint64_t v = 0;
     memcpy(&v, m->mem + (addr - m->cfg.mem_base), size);   /* little-endian host */
     *value = v;
+    tlb_fill(m, m->tlb_load, addr, RV_PERM_R, 0);
     return 0;
 }
 
@@ -226,6 +248,7 @@ int rv_store_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, u
             *htif = 1;
         }
     }
+    tlb_fill(m, m->tlb_store, addr, RV_PERM_W, RV_PAGE_CODE | RV_PAGE_WATCH);
     return 0;
 }
 
@@ -241,6 +264,7 @@ void rv_set_tohost(rv_machine *m, uint64_t addr)
         for (uint64_t p = first; p < end; p++)
             m->page_flags[p] |= RV_PAGE_WATCH;
     }
+    rv_tlb_flush(m);
 }
 
 /* ---------------------------------------------------------------- decode cache */
@@ -254,6 +278,10 @@ rv_code_page *rv_code_page_for(rv_machine *m, uint64_t pg)
         rv_init_code_page(m, page, m->cfg.mem_base + (pg << RV_PAGE_BITS));
         m->code[pg] = page;
         m->page_flags[pg] |= RV_PAGE_CODE;
+        /* stores to it must now take the slow path, which invalidates decoded instructions */
+        uint64_t *t = &m->tlb_store[RV_TLB_INDEX(page->vaddr)];
+        if (*t == page->vaddr)
+            *t = RV_TLB_EMPTY;
     }
     return m->code[pg];
 }

@@ -1,0 +1,251 @@
+"""The scalar engine's fast paths (docs/guide.md, "The interpreter"): the software TLB of loads and
+stores, and the compressed instructions' own copies of their semantics.
+
+Each test puts the machine where a stale fast path would give a different answer than the architecture:
+the expected values come from the spec's semantics worked out by hand in the test (the same values
+qemu-riscv64 gives for these programs), never from another run of the core.
+"""
+from __future__ import annotations
+
+import pytest
+
+from rvsim.asm import assemble
+from rvsim.machine import Machine, StopReason
+from tests.strategies import CODE, DATA, MEM_SIZE, enc, program
+
+PAGE = 0x50000                  # a page that is data first and code later
+ADDI_A0_7 = enc("addi", rd=10, rs1=10, imm_i=7)
+ADDI_A0_1 = enc("addi", rd=10, rs1=10, imm_i=1)
+CAUSE_STORE_ACCESS, CAUSE_MISALIGNED_LOAD, CAUSE_LOAD_ACCESS, CAUSE_BREAKPOINT = 7, 4, 5, 3
+
+
+def _at_ebreak(info):
+    """The programs end with ebreak; without a trap handler it stops the run as a breakpoint trap."""
+    return info.reason is StopReason.TRAP and info.cause == CAUSE_BREAKPOINT
+
+
+def _li(rd, value):
+    """lui + addi: rd = value sign-extended from 32 bits (the +0x800 rounds for addi's negative low part)."""
+    hi = ((value + 0x800) >> 12) & 0xFFFFF
+    lo = value - (hi << 12)
+    return [enc("lui", rd=rd, imm_u=hi), enc("addi", rd=rd, rs1=rd, imm_i=lo)]
+
+
+def _machine(words, **kw):
+    m = Machine("rv64gc", memory_size=MEM_SIZE, **kw)
+    m.map(CODE, 0x1000, "rwx")
+    m.map(DATA, 0x2000, "rw")
+    m.map(PAGE, 0x1000, "rwx")
+    m.load_image(program(*words), addr=CODE)
+    m.pc = CODE
+    return m
+
+
+def test_a_page_that_becomes_code_in_the_same_run_sees_later_stores():
+    """Stores to PAGE fill the store TLB while it is data; then PAGE runs code that patches an
+    instruction it has already executed.  With precise self-modifying code (qemu's behaviour too) the
+    loop's second pass runs the new instruction: a0 = 1 + 7."""
+    patch_loop = [
+        ADDI_A0_1,                                    # PAGE+0: patched to addi a0, a0, 7
+        enc("sw", rs1=5, rs2=6, imm_s=0),             # PAGE+4: store the new instruction at PAGE+0
+        enc("addi", rd=7, rs1=7, imm_i=-1),           # PAGE+8
+        enc("bne", rs1=7, rs2=0, imm_b=-12),          # PAGE+12: two passes
+        enc("ebreak"),                                # PAGE+16
+    ]
+    words = [*_li(5, PAGE), *_li(6, ADDI_A0_7), enc("addi", rd=7, rs1=0, imm_i=2),
+             enc("addi", rd=10, rs1=0, imm_i=0)]
+    # the data phase: write the loop's words into PAGE one store at a time (hits after the first)
+    for i, w in enumerate(patch_loop):
+        words += [*_li(28, w), enc("sw", rs1=5, rs2=28, imm_s=4 * i)]
+    words += [enc("jalr", rd=0, rs1=5, imm_i=0)]
+    m = _machine(words)
+    info = m.run(10_000)
+    assert _at_ebreak(info), info
+    assert m.x[10] == 8
+    assert m.read(PAGE, 4) == ADDI_A0_7.to_bytes(4, "little")
+
+
+def test_host_permission_change_between_runs_reaches_the_fast_path():
+    """A loop stores to DATA (the store TLB caches the page); the host then maps DATA read-only; the
+    next store must fault with mtval = its address, and loads keep working."""
+    words = [*_li(5, DATA),
+             enc("sd", rs1=5, rs2=5, imm_s=8),        # CODE+8
+             enc("ld", rd=6, rs1=5, imm_i=8),         # CODE+12
+             enc("jal", rd=0, imm_j=-8)]              # CODE+16: back to the store
+    m = _machine(words)
+    assert m.run(2 + 3 * 50).reason is StopReason.LIMIT   # ends after a jal: pc at the store
+    assert m.pc == CODE + 8
+    m.map(DATA, 0x1000, "r")
+    info = m.run(10)
+    assert info.reason is StopReason.TRAP and info.cause == CAUSE_STORE_ACCESS
+    assert info.tval == DATA + 8 and info.pc == CODE + 8 and info.instructions == 0
+    m.map(DATA, 0x1000, "")                               # and unmapped: loads fault too
+    m.pc = CODE + 12
+    info = m.run(10)
+    assert info.reason is StopReason.TRAP and info.cause == CAUSE_LOAD_ACCESS and info.tval == DATA + 8
+
+
+@pytest.mark.parametrize("offset, size", [(1, 2), (2, 4), (4, 8), (0x7FE, 4)])
+def test_misaligned_access_on_a_cached_page_traps_when_asked(offset, size):
+    """An aligned load caches the page; a misaligned one on the same page must still trap (with
+    trap_misaligned) with mtval = its address, and succeed with the right bytes without."""
+    load = {2: "lh", 4: "lw", 8: "ld"}[size]
+    words = [*_li(5, DATA), enc("ld", rd=6, rs1=5, imm_i=0), enc(load, rd=7, rs1=5, imm_i=offset),
+             enc("ebreak")]
+    data = bytes((i * 7 + 1) & 0xFF for i in range(0x1000))
+    for trap in (True, False):
+        m = _machine(words, trap_misaligned=trap)
+        m.write(DATA, data)
+        info = m.run(100)
+        if trap:
+            assert info.reason is StopReason.TRAP and info.cause == CAUSE_MISALIGNED_LOAD
+            assert info.tval == DATA + offset and info.pc == CODE + 12
+        else:
+            assert _at_ebreak(info), info
+            expected = int.from_bytes(data[offset:offset + size], "little", signed=True)
+            assert m.x[7] == expected & (2**64 - 1)
+
+
+def test_store_to_the_htif_page_after_a_cached_neighbour():
+    """tohost sits on a page the store fast path must never take: a store there stops the run even
+    after other stores to the same page."""
+    src = """
+        .globl _start
+    _start:
+        la t0, scratch
+        li t1, 5
+    1:  sd t1, 0(t0)
+        addi t1, t1, -1
+        bnez t1, 1b
+        li t2, 1
+        la t3, tohost
+        sd t2, 0(t3)
+        j .
+        .data
+        .balign 4096
+    scratch: .dword 0
+    tohost: .dword 0
+    """
+    prog = assemble(src, march="rv64gc")
+    m = Machine("rv64gc")
+    m.load_elf(prog.to_elf())          # a bare-metal ELF with tohost: HTIF requests end the run
+    tohost = prog.symbol("tohost")
+    assert tohost >> 12 == prog.symbol("scratch") >> 12
+    info = m.run(1000)
+    assert info.reason is StopReason.EXIT and info.exit_code == 0
+    assert m.read(prog.symbol("scratch"), 8) == (1).to_bytes(8, "little")
+
+
+MIXED = [
+    # (word, length in bytes): compressed forms of the ops with their own copies, between full ones
+    (0x4505, 2),                                      # c.li a0, 1
+    (enc("addi", rd=11, rs1=0, imm_i=100), 4),
+    (0x0505, 2),                                      # c.addi a0, 1
+    (0x952E, 2),                                      # c.add a0, a1
+    (enc("slli", rd=10, rs1=10, shamt6=1), 4),
+    (0x8D0D, 2),                                      # c.sub a0, a1
+    (0x0506, 2),                                      # c.slli a0, 1
+    (0x2505, 2),                                      # c.addiw a0, 1
+]
+
+
+def _mixed_reference(n):
+    """(pc offset, a0) after n instructions of MIXED, by the spec."""
+    a0 = a1 = 0
+    pc = 0
+    for word, length in MIXED[:n]:
+        if word == 0x4505:
+            a0 = 1
+        elif length == 4 and (word & 0x7F) == 0x13 and ((word >> 7) & 31) == 11:
+            a1 = 100
+        elif word == 0x0505:
+            a0 += 1
+        elif word == 0x952E:
+            a0 += a1
+        elif length == 4:
+            a0 <<= 1
+        elif word == 0x8D0D:
+            a0 -= a1
+        elif word == 0x0506:
+            a0 <<= 1
+        elif word == 0x2505:
+            a0 = ((a0 + 1 + 2**31) % 2**32) - 2**31
+        pc += length
+    return pc, a0 % 2**64
+
+
+@pytest.mark.parametrize("n", range(1, len(MIXED) + 1))
+def test_budget_stops_after_exactly_n_mixed_length_instructions(n):
+    m = _machine([w for w, _ in MIXED] + [enc("ebreak")])
+    info = m.run(n)
+    pc, a0 = _mixed_reference(n)
+    assert info.reason is StopReason.LIMIT and info.instructions == n
+    assert m.pc == CODE + pc and m.x[10] == a0 and m.instret == n
+
+
+@pytest.mark.parametrize("at", range(1, len(MIXED)))
+def test_breakpoint_on_each_instruction_of_a_mixed_run(at):
+    """A breakpoint on a compressed instruction stops before it; continuing runs its own copy.  (One
+    at the pc a run starts from does not stop that run: the first instruction is not a case.)"""
+    m = _machine([w for w, _ in MIXED] + [enc("ebreak")])
+    bp_pc, _ = _mixed_reference(at)
+    m.add_breakpoint(CODE + bp_pc)
+    info = m.run(100)
+    assert info.reason is StopReason.BREAKPOINT and m.pc == CODE + bp_pc and m.instret == at
+    info = m.run(100)
+    assert _at_ebreak(info), info
+    end_pc, a0 = _mixed_reference(len(MIXED))
+    assert m.pc == CODE + end_pc and m.x[10] == a0
+
+
+def test_mixed_run_is_the_same_timed_and_recorded():
+    """The compressed copies exist in every loop variant: switching mid-run keeps the result."""
+    m = _machine([w for w, _ in MIXED] + [enc("ebreak")])
+    m.run(2)
+    m.enable_timing()
+    m.run(2)
+    m.record()
+    m.run(2)
+    m.disable_timing()
+    info = m.run(100)
+    end_pc, a0 = _mixed_reference(len(MIXED))
+    assert _at_ebreak(info) and m.pc == CODE + end_pc and m.x[10] == a0
+    assert m.instret == len(MIXED)
+
+
+BRANCHES = {  # mnemonic: taken for (rs1, rs2) = (x5, x6) below, by the spec's comparisons
+    "beq": lambda a, b: a == b, "bne": lambda a, b: a != b,
+    "blt": lambda a, b: _signed(a) < _signed(b), "bge": lambda a, b: _signed(a) >= _signed(b),
+    "bltu": lambda a, b: a < b, "bgeu": lambda a, b: a >= b,
+}
+
+
+def _signed(v):
+    return v - (1 << 64) if v >> 63 else v
+
+
+@pytest.mark.parametrize("timed", [False, True])
+@pytest.mark.parametrize("values", [(3, 3), (2**64 - 1, 1), (1, 2**64 - 1)])
+@pytest.mark.parametrize("mnemonic", sorted(BRANCHES))
+def test_branch_to_an_unfetchable_target_without_c(mnemonic, values, timed):
+    """Without C a branch to 2 mod 4 runs its own handler (chosen at decode): taken, it traps on the
+    branch with mtval = the target and does not retire; not taken, it is an ordinary instruction.  A
+    breakpoint on it stops first, and continuing runs the same handler."""
+    word = enc(mnemonic, rs1=5, rs2=6, imm_b=10)
+    m = Machine("rv64g", memory_size=MEM_SIZE)
+    m.map(CODE, 0x1000, "rwx")
+    m.load_image(program(enc("addi", rd=7, rs1=0, imm_i=1), word, enc("addi", rd=7, rs1=7, imm_i=1)),
+                 addr=CODE)
+    m.pc = CODE
+    if timed:
+        m.enable_timing()
+    m.x[5], m.x[6] = values
+    m.add_breakpoint(CODE + 4)
+    info = m.run(10)
+    assert info.reason is StopReason.BREAKPOINT and m.pc == CODE + 4 and m.instret == 1
+    info = m.run(2)
+    if BRANCHES[mnemonic](*values):
+        assert info.reason is StopReason.TRAP and info.cause == 0 and info.tval == CODE + 14
+        assert info.pc == CODE + 4 and m.instret == 1 and m.x[7] == 1
+    else:
+        assert info.reason is StopReason.LIMIT and m.pc == CODE + 12 and m.instret == 3 and m.x[7] == 2
