@@ -1281,6 +1281,35 @@ int64_t rv_history_changes(rv_machine *m, uint8_t *buf, uint64_t cap)
     return (int64_t)need;
 }
 
+int64_t rv_history_memory_changes(rv_machine *m, uint64_t steps, uint8_t *buf, uint64_t cap)
+{
+    rv_history *hs = m->hist;
+    if (!hs)
+        return -1;
+    attach_host_changes(m);
+    uint64_t avail = hs->rhead - hs->rtail, need = 0, end = hs->ehead;
+    if (steps > avail)
+        steps = avail;
+    uint64_t stop = end;
+    for (uint64_t i = 0; i < steps; i++)
+        stop -= rec_nextra(hs, hs->rhead - 1 - i);
+    while (end > stop) {
+        unsigned type; uint64_t addr, len, payload;
+        uint64_t start = entry_before(hs, end, &type, &addr, &len, &payload);
+        if (type == RV_HE_MEM) {
+            uint64_t size = 16 + PAD8(len);
+            if (need + size <= cap) {
+                memcpy(buf + need, &addr, 8);
+                memcpy(buf + need + 8, &len, 8);
+                ext_read(hs, payload, buf + need + 16, len);
+            }
+            need += size;
+        }
+        end = start;
+    }
+    return (int64_t)need;
+}
+
 int rv_watch_add(rv_machine *m, unsigned kind, uint64_t addr, uint64_t size)
 {
     if (kind < RV_WATCH_READ || kind > RV_WATCH_REGISTER)
