@@ -255,6 +255,35 @@ def test_forward_then_back_over_read_system_calls(n_frac, m_frac, timing, data):
     _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
 
 
+# reads of more than 64 KiB: the step that owns them keeps its count of logged bytes in the side ring
+BIG_READER = READER.replace("li a2, 24", "li a2, 100000").replace("buf: .zero 32", "buf: .zero 100000")
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n_frac=fractions, m_frac=fractions, timing=st.booleans())
+def test_forward_then_back_over_large_reads(n_frac, m_frac, timing):
+    elf = assemble(BIG_READER, march="rv64gc").to_elf()
+    data = bytes(range(256)) * 1200
+    make = lambda: _linux(elf, "rv64gc", stdin=data, timing=timing)   # noqa: E731
+    _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
+
+
+def test_large_reads_are_dropped_with_their_steps_at_the_bound():
+    elf = assemble(BIG_READER, march="rv64gc").to_elf()
+    data = bytes(range(256)) * 1200
+    make = lambda: _linux(elf, "rv64gc", stdin=data)   # noqa: E731
+    total = _steps_to_end(make)
+    reference = make()
+    reference.step(total - 7)
+    m = make()
+    m.record(max_instructions=7)
+    m.step(total)
+    assert m.history_length == 7
+    info = m.reverse_step(100)
+    assert info.reason is StopReason.HISTORY_START and info.instructions == 7
+    assert not diff(m.snapshot(), reference.snapshot())
+
+
 def test_read_system_call_is_undone_and_last_changes_show_it():
     elf = assemble(READER, march="rv64gc").to_elf()
     m = _linux(elf, "rv64gc", stdin=b"A" * 24 + b"B" * 24)
