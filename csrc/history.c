@@ -18,6 +18,8 @@
 #include "timing_internal.h"
 
 uint8_t rv_hist_class[RV_OP_COUNT];
+/* the whole-register moves, whose destination group is not sized by LMUL */
+static uint8_t whole_group[RV_OP_COUNT];
 
 #define ENTRY_TRAILER 16u       /* uint64 addr, uint32 type, uint32 len after each payload */
 #define PAD8(n) (((n) + 7) & ~(uint64_t)7)
@@ -30,14 +32,17 @@ static void init_classes(void)
     if (ready)
         return;
     const uint64_t fp = RV_EXT_F | RV_EXT_D | RV_EXT_ZFH | RV_EXT_ZFHMIN | RV_EXT_ZFBFMIN;
-    const uint64_t full = RV_EXT_V | RV_EXT_ZVFH | RV_EXT_ZVFHMIN | RV_EXT_ZVFBFMIN | RV_EXT_ZVFBFWMA |
-                          RV_EXT_ZVDOT4A8I | RV_EXT_ZVT | RV_EXT_ZICSR | RV_EXT_ZIFENCEI | RV_EXT_PRIV;
+    const uint64_t vec = RV_EXT_V | RV_EXT_ZVFH | RV_EXT_ZVFHMIN | RV_EXT_ZVFBFMIN | RV_EXT_ZVFBFWMA |
+                         RV_EXT_ZVDOT4A8I;
+    const uint64_t full = RV_EXT_ZVT | RV_EXT_ZICSR | RV_EXT_ZIFENCEI | RV_EXT_PRIV;
     for (int op = 0; op < RV_OP_COUNT; op++) {
         uint64_t ext = rv_op_extensions[op];
         const char *name = rv_op_mnemonic[op];
         unsigned cls = RV_HC_X;
         if (ext & full)
             cls = RV_HC_FULL;
+        else if (ext & vec)
+            cls = RV_HC_V;
         else if (ext & fp)
             cls = RV_HC_F;
         /* the reservation, and the system instructions whatever extension the table files them under */
@@ -46,6 +51,8 @@ static void init_classes(void)
             !strncmp(name, "csr", 3) || !strcmp(name, "fence.i"))
             cls = RV_HC_FULL;
         rv_hist_class[op] = (uint8_t)cls;
+        whole_group[op] = (uint8_t)(cls == RV_HC_V && !strncmp(name, "vmv", 3) && name[3] >= '1' &&
+                                    name[3] <= '8' && name[4] == 'r');
     }
     rv_hist_class[0] = RV_HC_FULL;      /* illegal: traps */
     ready = 1;
@@ -55,35 +62,108 @@ static void init_classes(void)
 
 static uint64_t used_bytes(const rv_history *hs)
 {
-    return hs->rcap * REC_BYTES + hs->ecap;
+    return hs->rcap * (REC_BYTES + (hs->clk ? 8 : 0)) + hs->ecap + hs->scap * sizeof(rv_hist_side);
+}
+
+static void update_slow(rv_history *hs)
+{
+    hs->slow = hs->lost || hs->nmem_write || hs->nmem_read || hs->reg_mask;
+}
+
+static int set_timed(rv_history *hs, int on);
+
+/* A ring buffer of n bytes: memory the host commits as the ring is first written through.  (Asking
+   for transparent huge pages made it slower: the kernel compacts memory on the fault.) */
+static void *ring_alloc(uint64_t n)
+{
+    return malloc(n);
+}
+
+/* The side entry of record idx (the oldest or the newest record with one). */
+static rv_hist_side *side_of(rv_history *hs, uint64_t idx)
+{
+    rv_hist_side *s = &hs->side[hs->stail & (hs->scap - 1)];
+    if (s->index == idx)
+        return s;
+    return &hs->side[(hs->shead - 1) & (hs->scap - 1)];
+}
+
+static uint64_t rec_nextra(rv_history *hs, uint64_t idx)
+{
+    uint64_t meta = hs->rec[idx & hs->rmask].meta;
+    return RV_HREC_NEXTRA(meta) == RV_HREC_SIDE ? side_of(hs, idx)->nextra : RV_HREC_NEXTRA(meta);
+}
+
+static uint64_t rec_pc(rv_machine *m, uint64_t idx)
+{
+    rv_history *hs = m->hist;
+    uint64_t meta = hs->rec[idx & hs->rmask].meta;
+    return RV_HREC_NEXTRA(meta) == RV_HREC_SIDE ? side_of(hs, idx)->pc : m->cfg.mem_base + (meta >> 24 << 1);
+}
+
+static int side_push(rv_history *hs, uint64_t idx, uint64_t nextra, uint64_t pc)
+{
+    if (hs->shead - hs->stail == hs->scap) {
+        uint64_t ncap = hs->scap ? 2 * hs->scap : 64;
+        rv_hist_side *n = malloc(ncap * sizeof *n);
+        if (!n)
+            return -1;
+        for (uint64_t i = hs->stail; i != hs->shead; i++)
+            n[i & (ncap - 1)] = hs->side[i & (hs->scap - 1)];
+        free(hs->side);
+        hs->side = n;
+        hs->scap = ncap;
+    }
+    hs->side[hs->shead++ & (hs->scap - 1)] = (rv_hist_side){idx, nextra, pc};
+    return 0;
+}
+
+void rv_hist_drop_oldest(rv_history *hs)
+{
+    uint64_t meta = hs->rec[hs->rtail & hs->rmask].meta;
+    if (RV_HREC_NEXTRA(meta) == RV_HREC_SIDE) {
+        hs->etail += hs->side[hs->stail & (hs->scap - 1)].nextra;
+        hs->stail++;
+    } else {
+        hs->etail += RV_HREC_NEXTRA(meta);
+    }
+    hs->rtail++;
 }
 
 static void drop_oldest(rv_history *hs)
 {
-    rv_hist_rec *r = &hs->rec[hs->rtail & (hs->rcap - 1)];
-    hs->etail += r->nextra;
-    hs->rtail++;
+    rv_hist_drop_oldest(hs);
 }
 
-/* Copy the records ring into a buffer twice the size (same logical indices). */
+/* Copy the records ring into buffers twice the size (same logical indices). */
 static int grow_records(rv_history *hs)
 {
     uint64_t ncap = hs->rcap * 2;
-    rv_hist_rec *n = malloc(ncap * REC_BYTES);
-    if (!n)
+    rv_hist_rec *n = ring_alloc(ncap * REC_BYTES);
+    uint64_t *nc = hs->clk ? ring_alloc(ncap * 8) : NULL;
+    if (!n || (hs->clk && !nc)) {
+        free(n);
+        free(nc);
         return -1;
-    for (uint64_t i = hs->rtail; i != hs->rhead; i++)
-        n[i & (ncap - 1)] = hs->rec[i & (hs->rcap - 1)];
+    }
+    for (uint64_t i = hs->rtail; i != hs->rhead; i++) {
+        n[i & (ncap - 1)] = hs->rec[i & hs->rmask];
+        if (nc)
+            nc[i & (ncap - 1)] = hs->clk[i & hs->rmask];
+    }
     free(hs->rec);
+    free(hs->clk);
     hs->rec = n;
+    hs->clk = nc;
     hs->rcap = ncap;
+    hs->rmask = ncap - 1;
     return 0;
 }
 
 static int grow_extras(rv_history *hs)
 {
     uint64_t ncap = hs->ecap * 2;
-    uint8_t *n = malloc(ncap);
+    uint8_t *n = ring_alloc(ncap);
     if (!n)
         return -1;
     for (uint64_t i = hs->etail; i != hs->ehead; i++)
@@ -108,12 +188,71 @@ void rv_hist_make_room(rv_history *hs)
     hs->rfull = 1;      /* from now on a push at the limit drops the oldest (inline) */
 }
 
+/* Set the extras count of the newest record. */
+static int set_newest_nextra(rv_machine *m, uint64_t nextra)
+{
+    rv_history *hs = m->hist;
+    uint64_t idx = hs->rhead - 1;
+    rv_hist_rec *r = &hs->rec[idx & hs->rmask];
+    if (RV_HREC_NEXTRA(r->meta) == RV_HREC_SIDE) {
+        hs->side[(hs->shead - 1) & (hs->scap - 1)].nextra = nextra;
+    } else if (nextra < RV_HREC_SIDE) {
+        r->meta = (r->meta & ~(0xffffull << 8)) | nextra << 8;
+    } else {
+        if (side_push(hs, idx, nextra, rec_pc(m, idx)))
+            return -1;
+        r->meta |= (uint64_t)RV_HREC_SIDE << 8;
+    }
+    return 0;
+}
+
+/* The extras [ecommit, ehead) belong to the newest record (what the host or a trap changed after it). */
+static void attach_to_newest(rv_machine *m)
+{
+    rv_history *hs = m->hist;
+    if (hs->lost || set_newest_nextra(m, rec_nextra(hs, hs->rhead - 1) + (hs->ehead - hs->ecommit))) {
+        hs->ehead = hs->ecommit;
+        rv_hist_lost(hs);
+        return;
+    }
+    hs->ecommit = hs->ehead;
+}
+
+/* Push a record for the step in flight, whose extras are [ecommit, ehead). */
+static void push_record(rv_machine *m, uint64_t pc, unsigned reg, uint64_t old, uint64_t clock,
+                        unsigned flags)
+{
+    rv_history *hs = m->hist;
+    uint64_t nx = hs->ehead - hs->ecommit, pcoff = pc - m->cfg.mem_base;
+    rv_hist_room(hs);
+    uint64_t idx = hs->rhead;
+    rv_hist_rec *r = &hs->rec[idx & hs->rmask];
+    r->old = old;
+    if (nx < RV_HREC_SIDE && !(pcoff & 1) && !(pcoff >> (RV_HREC_PCBITS + 1))) {
+        r->meta = RV_HREC_META(pcoff, nx, flags, reg);
+    } else {
+        if (side_push(hs, idx, nx, pc)) {
+            hs->lost = 1;
+            hs->ehead = hs->ecommit;
+            rv_hist_lost(hs);
+            return;
+        }
+        r->meta = RV_HREC_META(0, RV_HREC_SIDE, flags, reg);
+    }
+    if (hs->clk)
+        hs->clk[idx & hs->rmask] = clock;
+    hs->rhead = idx + 1;
+    hs->ecommit = hs->ehead;
+}
+
 /* The instruction in flight logged more than the whole byte budget: nothing before it can be undone. */
 void rv_hist_lost(rv_history *hs)
 {
     hs->rtail = hs->rhead;
+    hs->stail = hs->shead;
     hs->etail = hs->ehead = hs->ecommit;
     hs->lost = 0;
+    update_slow(hs);
 }
 
 /* Make room for n more bytes of extras; 0, or -1 when they cannot fit (the step is lost). */
@@ -127,6 +266,7 @@ static int reserve_extras(rv_history *hs, uint64_t n)
         if (hs->rtail == hs->rhead || hs->etail == hs->ecommit) {
             /* only the step in flight is left */
             hs->lost = 1;
+            hs->slow = 1;
             hs->ehead = hs->ecommit;
             return -1;
         }
@@ -308,8 +448,7 @@ void rv_hist_host_map(rv_machine *m, uint64_t first, uint64_t end)
         old[p - first] = m->page_flags[p] & 7;
     log_entry(hs, RV_HE_PERM, first, old, n);
     free(old);
-    hs->rec[(hs->rhead - 1) & (hs->rcap - 1)].nextra += (uint32_t)(hs->ehead - hs->ecommit);
-    hs->ecommit = hs->ehead;
+    attach_to_newest(m);
 }
 
 /* The host writes guest memory while the machine is stopped (a read system call, a debugger). */
@@ -336,8 +475,7 @@ static void host_write(rv_machine *m, uint64_t addr, uint64_t size)
         rv_hist_lost(hs);
         return;
     }
-    hs->rec[(hs->rhead - 1) & (hs->rcap - 1)].nextra += (uint32_t)(hs->ehead - hs->ecommit);
-    hs->ecommit = hs->ehead;
+    attach_to_newest(m);
 }
 
 void rv_hist_host_write(rv_machine *m, uint64_t addr, uint64_t size)
@@ -368,6 +506,32 @@ static void capture_full(rv_machine *m)
         memcpy(hs->s_tiles, m->tiles, 16ull * m->cfg.tile_te * m->cfg.tile_te);
 }
 
+/* Class V: the words a vector instruction may write, and its destination register group (no
+   instruction writes more than the 8 registers from vd: EMUL x NF <= 8, a widening EMUL <= 8). */
+static void capture_v(rv_machine *m, const rv_insn_t *e)
+{
+    rv_history *hs = m->hist;
+    static const uint16_t words[] = {HART_OFF(fflags), HART_OFF(mstatus), HART_OFF(vl), HART_OFF(vtype),
+                                     HART_OFF(vstart), HART_OFF(vxsat)};
+    hs->s_nw = 2 + (int)(sizeof words / sizeof words[0]);
+    hs->s_off[0] = (uint16_t)(HART_OFF(x) + 8u * e->rd);
+    hs->s_off[1] = (uint16_t)(HART_OFF(f) + 8u * (e->rd & 31));
+    memcpy(hs->s_off + 2, words, sizeof words);
+    for (int i = 0; i < hs->s_nw; i++)
+        memcpy(&hs->s_old[i], (uint8_t *)&m->h + hs->s_off[i], 8);
+    /* arithmetic writes at most 2 x LMUL registers (widening); loads (EMUL from the element width,
+       segments) and whole-register moves up to 8 */
+    unsigned first = e->rd & 31u, count = 8, vlmul = (unsigned)m->h.vtype & 7u, major = e->raw & 0x7f;
+    if (!whole_group[e->exec_op] && major != 0x07 && major != 0x27 && !(m->h.vtype >> 63))
+        count = vlmul < 4 ? 2u << vlmul : 2u;
+    if (count > 8)
+        count = 8;
+    hs->s_vfirst = first;
+    hs->s_vcount = 32 - first < count ? 32 - first : count;
+    memcpy(hs->s_vreg + (uint64_t)first * m->h.vlenb, m->vreg + (uint64_t)first * m->h.vlenb,
+           (uint64_t)hs->s_vcount * m->h.vlenb);
+}
+
 void rv_hist_capture(rv_machine *m, const rv_insn_t *e, unsigned cls)
 {
     rv_history *hs = m->hist;
@@ -378,6 +542,11 @@ void rv_hist_capture(rv_machine *m, const rv_insn_t *e, unsigned cls)
     fold_host_fflags(m);
     hs->s_pc = m->h.pc;
     hs->s_clock = clock_now(m);
+    if (cls == RV_HC_V) {
+        hs->s_full = 2;
+        capture_v(m, e);
+        return;
+    }
     hs->s_full = 0;
     hs->s_nw = 4;
     hs->s_off[0] = (uint16_t)(HART_OFF(x) + 8u * e->rd);
@@ -391,8 +560,24 @@ void rv_hist_capture(rv_machine *m, const rv_insn_t *e, unsigned cls)
 void rv_hist_trap_begin(rv_machine *m, unsigned cls)
 {
     /* the faulting instruction of class X or F changed nothing before it faulted; a vector or matrix
-       one may have (elements before the faulting one, vstart), and its capture is kept */
-    if (cls != RV_HC_FULL || !m->hist->s_full || m->hist->s_pc != m->h.pc)
+       one may have (elements before the faulting one, vstart): a matrix one's capture is kept, a
+       vector one's is widened to the whole state (the trap writes CSRs it did not capture) */
+    rv_history *hs = m->hist;
+    int same = hs->s_pc == m->h.pc;
+    if (cls == RV_HC_V && same && hs->s_full == 2) {
+        hs->s_hart = m->h;
+        for (int i = 0; i < hs->s_nw; i++)
+            memcpy((uint8_t *)&hs->s_hart + hs->s_off[i], &hs->s_old[i], 8);
+        uint64_t vb = m->h.vlenb, lo = hs->s_vfirst * vb, hi = lo + hs->s_vcount * vb;
+        memcpy(hs->s_vreg, m->vreg, lo);
+        memcpy(hs->s_vreg + hi, m->vreg + hi, 32 * vb - hi);
+        hs->s_cycle_offset = m->cycle_offset;
+        if (m->tiles)
+            memcpy(hs->s_tiles, m->tiles, 16ull * m->cfg.tile_te * m->cfg.tile_te);
+        hs->s_full = 1;
+        return;
+    }
+    if (cls != RV_HC_FULL || hs->s_full != 1 || !same)
         capture_full(m);
 }
 
@@ -495,7 +680,18 @@ static void log_step_changes(rv_machine *m)
 {
     rv_history *hs = m->hist;
     fold_host_fflags(m);
-    if (hs->s_full) {
+    if (hs->s_full == 2) {
+        for (int i = 0; i < hs->s_nw; i++) {
+            uint64_t now;
+            memcpy(&now, (uint8_t *)&m->h + hs->s_off[i], 8);
+            if (now != hs->s_old[i] && hs->s_off[i] != HART_OFF(x) + 8 * RV_X_SINK)
+                log_entry(hs, RV_HE_HART, hs->s_off[i], &hs->s_old[i], 8);
+        }
+        uint64_t vb = m->h.vlenb, lo = hs->s_vfirst * vb;
+        for (unsigned i = 0; i < hs->s_vcount; i++)
+            if (memcmp(hs->s_vreg + lo + i * vb, m->vreg + lo + i * vb, vb))
+                log_entry(hs, RV_HE_VREG, lo + i * vb, hs->s_vreg + lo + i * vb, vb);
+    } else if (hs->s_full) {
         diff_words(m, &hs->s_hart, &m->h, sizeof m->h, RV_HE_HART, HART_OFF(instret));
         if (hs->s_cycle_offset != m->cycle_offset)
             log_entry(hs, RV_HE_MACH, 0, &hs->s_cycle_offset, 8);
@@ -527,8 +723,7 @@ void rv_hist_attach_step(rv_machine *m)
         hs->ehead = hs->ecommit;    /* nothing before it to undo */
         return;
     }
-    hs->rec[(hs->rhead - 1) & (hs->rcap - 1)].nextra += (uint32_t)(hs->ehead - hs->ecommit);
-    hs->ecommit = hs->ehead;
+    attach_to_newest(m);
 }
 
 /* The step in flight (classes F and FULL, and traps) is complete: log what changed and push it. */
@@ -545,16 +740,47 @@ void rv_hist_commit(rv_machine *m, unsigned flags)
         check_reg_entries(m, from, hs->s_pc);
     if (hs->nmem_write)
         rv_hist_check_mem_watches(m, hs->s_pc);
-    rv_hist_room(hs);
-    rv_hist_rec *r = &hs->rec[hs->rhead & (hs->rcap - 1)];
-    r->pc = hs->s_pc;
-    r->old = 0;
-    r->clock = hs->s_clock;
-    r->nextra = (uint32_t)(hs->ehead - hs->ecommit);
-    r->reg = RV_HREG_NONE;
-    r->flags = (uint8_t)(flags | (m->timing ? RV_HR_TIMED : 0));
-    hs->rhead++;
-    hs->ecommit = hs->ehead;
+    push_record(m, hs->s_pc, 63, 0, hs->s_clock, flags);
+}
+
+/* The inline F retire's uncommon cases: the step is logged as an out-of-line capture would have. */
+void rv_hist_retire_f_slow(rv_machine *m, const rv_insn_t *e, uint64_t pc, uint64_t old_x, uint64_t old_f,
+                           uint64_t old_mstatus, uint64_t old_fflags, uint64_t clock)
+{
+    rv_history *hs = m->hist;
+    hs->s_pc = pc;
+    hs->s_clock = clock;
+    hs->s_full = 0;
+    hs->s_nw = 4;
+    hs->s_off[0] = (uint16_t)(HART_OFF(x) + 8u * e->rd);
+    hs->s_off[1] = (uint16_t)(HART_OFF(f) + 8u * (e->rd & 31));
+    hs->s_off[2] = (uint16_t)HART_OFF(fflags);
+    hs->s_off[3] = (uint16_t)HART_OFF(mstatus);
+    hs->s_old[0] = old_x;
+    hs->s_old[1] = old_f;
+    hs->s_old[2] = old_fflags;
+    hs->s_old[3] = old_mstatus;
+    rv_hist_commit(m, RV_HR_RETIRED);
+}
+
+void rv_hist_hart_old(rv_machine *m, uint64_t off, uint64_t old)
+{
+    log_entry(m->hist, RV_HE_HART, off, &old, 8);
+}
+
+/* The inline push's uncommon cases: watchpoints, a lost step, a large count, a full ring. */
+void rv_hist_push_slow(rv_machine *m, uint64_t pc, unsigned rd, uint64_t old, uint64_t clock, unsigned flags)
+{
+    rv_history *hs = m->hist;
+    if (hs->lost) {
+        rv_hist_lost(hs);
+        return;
+    }
+    if (hs->ehead != hs->ecommit && hs->nmem_write)
+        rv_hist_check_mem_watches(m, pc);
+    if (rd < 32 && (hs->reg_mask >> rd & 1) && old != m->h.x[rd])
+        rv_hist_reg_hit(m, rd, old, pc);
+    push_record(m, pc, rd, old, clock, flags);
 }
 
 /* ---------------------------------------------------------------- between runs */
@@ -590,8 +816,7 @@ static void attach_host_changes(rv_machine *m)
     } else if (hs->ehead != from) {
         if (hs->reg_mask)
             check_reg_entries(m, from, m->h.pc);
-        hs->rec[(hs->rhead - 1) & (hs->rcap - 1)].nextra += (uint32_t)(hs->ehead - hs->ecommit);
-        hs->ecommit = hs->ehead;
+        attach_to_newest(m);
     }
     save_exit_state(m);
 }
@@ -602,7 +827,8 @@ int rv_hist_run(rv_machine *m, uint64_t max_instructions)
     if (hs->timed != (m->timing != NULL)) {
         /* the cycle model went on or off: records of the other mode cannot restore its clock */
         rv_history_clear(m);
-        hs->timed = m->timing != NULL;
+        if (set_timed(hs, m->timing != NULL))
+            return RV_STOP_ERROR;   /* (no host memory for the clocks) */
     }
     attach_host_changes(m);
     hs->last_undone = 0;
@@ -676,11 +902,14 @@ static uint8_t *entry_target(rv_machine *m, unsigned type, uint64_t addr)
 static void pop(rv_machine *m)
 {
     rv_history *hs = m->hist;
-    rv_hist_rec r = hs->rec[(hs->rhead - 1) & (hs->rcap - 1)];
+    uint64_t idx = hs->rhead - 1;
+    rv_hist_rec r = hs->rec[idx & hs->rmask];
+    uint64_t nextra = rec_nextra(hs, idx), pc = rec_pc(m, idx);
+    unsigned flags = (unsigned)(r.meta >> 6) & 3u, reg = RV_HREC_REG(r.meta);
     hs->undone_len = 0;
-    if (r.flags & RV_HR_RETIRED)
+    if (flags & RV_HR_RETIRED)
         m->h.instret--;
-    uint64_t end = hs->ehead, start_all = hs->ehead - r.nextra;
+    uint64_t end = hs->ehead, start_all = hs->ehead - nextra;
     int flush = 0;
     uint8_t small[64];
     while (end > start_all) {
@@ -717,16 +946,18 @@ static void pop(rv_machine *m)
             free(buf);
         end = start;
     }
-    if (r.reg != RV_HREG_NONE) {
-        undone_append(hs, RV_HE_REG, r.reg, &m->h.x[r.reg], &r.old, 8);
-        m->h.x[r.reg] = r.old;
+    if (reg < 32 && m->h.x[reg] != r.old) {
+        undone_append(hs, RV_HE_REG, reg, &m->h.x[reg], &r.old, 8);
+        m->h.x[reg] = r.old;
     }
-    if ((r.flags & RV_HR_TIMED) && m->timing) {
-        m->timing->cycle = r.clock;
-        if ((r.flags & RV_HR_RETIRED) && m->timing->t.instructions)
+    if (hs->clk && m->timing) {
+        m->timing->cycle = hs->clk[idx & hs->rmask];
+        if ((flags & RV_HR_RETIRED) && m->timing->t.instructions)
             m->timing->t.instructions--;
     }
-    m->h.pc = r.pc;
+    m->h.pc = pc;
+    if (RV_HREC_NEXTRA(r.meta) == RV_HREC_SIDE)
+        hs->shead--;
     hs->ehead = hs->ecommit = start_all;
     hs->rhead--;
     if (flush)
@@ -829,6 +1060,8 @@ int rv_reverse(rv_machine *m, uint64_t n, int flags, uint64_t *undone)
 static void free_history(rv_history *hs)
 {
     free(hs->rec);
+    free(hs->clk);
+    free(hs->side);
     free(hs->ext);
     free(hs->s_vreg);
     free(hs->s_tiles);
@@ -836,6 +1069,19 @@ static void free_history(rv_history *hs)
     free(hs->x_tiles);
     free(hs->undone);
     free(hs);
+}
+
+/* Records keep the cycle model's clock while it is on. */
+static int set_timed(rv_history *hs, int on)
+{
+    hs->timed = on;
+    if (!on) {
+        free(hs->clk);
+        hs->clk = NULL;
+    } else if (!hs->clk && !(hs->clk = ring_alloc(hs->rcap * 8))) {
+        return -1;
+    }
+    return 0;
 }
 
 static rv_history *ensure(rv_machine *m)
@@ -848,6 +1094,7 @@ static rv_history *ensure(rv_machine *m)
         return NULL;
     uint64_t vbytes = 32 * m->h.vlenb, tbytes = m->tiles ? 16ull * m->cfg.tile_te * m->cfg.tile_te : 0;
     hs->rcap = 1024;
+    hs->rmask = hs->rcap - 1;
     hs->ecap = 1 << 16;
     hs->rec = malloc(hs->rcap * REC_BYTES);
     hs->ext = malloc(hs->ecap);
@@ -865,8 +1112,12 @@ static rv_history *ensure(rv_machine *m)
     hs->rlimit = 1;
     hs->max_bytes = used_bytes(hs);
     hs->next_id = 1;
-    hs->timed = m->timing != NULL;
     m->hist = hs;
+    if (set_timed(hs, m->timing != NULL)) {
+        m->hist = NULL;
+        free_history(hs);
+        return NULL;
+    }
     return hs;
 }
 
@@ -877,6 +1128,7 @@ void rv_history_clear(rv_machine *m)
         return;
     hs->rlimit = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
     hs->rtail = hs->rhead;
+    hs->stail = hs->shead;
     hs->etail = hs->ehead = hs->ecommit;
     hs->undone_len = 0;
     hs->last_undone = 0;
@@ -894,17 +1146,22 @@ int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_byte
         /* the buffers are bigger than the new bound: start again from small ones */
         rv_history_clear(m);
         rv_hist_rec *r = malloc(1024 * REC_BYTES);
+        uint64_t *c = hs->clk ? malloc(1024 * 8) : NULL;
         uint8_t *e = malloc(1 << 16);
-        if (!r || !e) {
+        if (!r || !e || (hs->clk && !c)) {
             free(r);
+            free(c);
             free(e);
             return -1;
         }
         free(hs->rec);
+        free(hs->clk);
         free(hs->ext);
         hs->rec = r;
+        hs->clk = c;
         hs->ext = e;
         hs->rcap = 1024;
+        hs->rmask = 1023;
         hs->ecap = 1 << 16;
         hs->rhead = hs->rtail = 0;
         hs->ehead = hs->etail = hs->ecommit = 0;
@@ -987,14 +1244,15 @@ int64_t rv_history_changes(rv_machine *m, uint8_t *buf, uint64_t cap)
     attach_host_changes(m);
     if (hs->rhead == hs->rtail)
         return 8;
-    rv_hist_rec r = hs->rec[(hs->rhead - 1) & (hs->rcap - 1)];
-    uint64_t need = 8, end = hs->ehead, start_all = hs->ehead - r.nextra;
-    if (r.reg != RV_HREG_NONE) {
+    rv_hist_rec r = hs->rec[(hs->rhead - 1) & hs->rmask];
+    unsigned reg = RV_HREC_REG(r.meta);
+    uint64_t need = 8, end = hs->ehead, start_all = hs->ehead - rec_nextra(hs, hs->rhead - 1);
+    if (reg < 32 && r.old != m->h.x[reg]) {
         if (need + 32 <= cap) {
             uint32_t t = RV_HE_REG, l = 8;
-            uint64_t a = r.reg;
+            uint64_t a = reg;
             memcpy(buf + need, &t, 4); memcpy(buf + need + 4, &l, 4); memcpy(buf + need + 8, &a, 8);
-            memcpy(buf + need + 16, &r.old, 8); memcpy(buf + need + 24, &m->h.x[r.reg], 8);
+            memcpy(buf + need + 16, &r.old, 8); memcpy(buf + need + 24, &m->h.x[reg], 8);
         }
         need += 32;
     }
@@ -1018,6 +1276,35 @@ int64_t rv_history_changes(rv_machine *m, uint8_t *buf, uint64_t cap)
             }
         }
         need += size;
+        end = start;
+    }
+    return (int64_t)need;
+}
+
+int64_t rv_history_memory_changes(rv_machine *m, uint64_t steps, uint8_t *buf, uint64_t cap)
+{
+    rv_history *hs = m->hist;
+    if (!hs)
+        return -1;
+    attach_host_changes(m);
+    uint64_t avail = hs->rhead - hs->rtail, need = 0, end = hs->ehead;
+    if (steps > avail)
+        steps = avail;
+    uint64_t stop = end;
+    for (uint64_t i = 0; i < steps; i++)
+        stop -= rec_nextra(hs, hs->rhead - 1 - i);
+    while (end > stop) {
+        unsigned type; uint64_t addr, len, payload;
+        uint64_t start = entry_before(hs, end, &type, &addr, &len, &payload);
+        if (type == RV_HE_MEM) {
+            uint64_t size = 16 + PAD8(len);
+            if (need + size <= cap) {
+                memcpy(buf + need, &addr, 8);
+                memcpy(buf + need + 8, &len, 8);
+                ext_read(hs, payload, buf + need + 16, len);
+            }
+            need += size;
+        }
         end = start;
     }
     return (int64_t)need;
@@ -1048,6 +1335,7 @@ int rv_watch_add(rv_machine *m, unsigned kind, uint64_t addr, uint64_t size)
         if (kind & RV_WATCH_WRITE) hs->nmem_write++;
         if (kind & RV_WATCH_READ) hs->nmem_read++;
     }
+    update_slow(hs);
     return w->id;
 }
 
@@ -1071,6 +1359,7 @@ int rv_watch_remove(rv_machine *m, int id)
                 if (w->kind & RV_WATCH_READ) hs->nmem_read++;
             }
         }
+        update_slow(hs);
         if (hs->nwatch == 0 && !hs->user_on)
             rv_hist_destroy(m);
         return 0;

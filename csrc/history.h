@@ -48,6 +48,11 @@ int rv_reverse(rv_machine *m, uint64_t n, int flags, uint64_t *undone);
    (addr 0: the cycle offset), 6 page permissions (addr = page index), 7 register (addr 0..31 x, 32..63 f).
    Returns the bytes needed (call again with a larger buffer when more than cap); -1 without history. */
 int64_t rv_history_changes(rv_machine *m, uint8_t *buf, uint64_t cap);
+/* The memory the last `steps` steps overwrote, newest first, serialised into buf as entries of
+   {uint64 addr, uint64 len, old[len] padded to 8 bytes} (old: the bytes before that write; the same
+   bytes may appear again, older, further on).  Returns the bytes needed for all of them (entries that
+   do not fit in cap are left out whole); -1 without history. */
+int64_t rv_history_memory_changes(rv_machine *m, uint64_t steps, uint8_t *buf, uint64_t cap);
 
 /* Returns the watchpoint's id (> 0), or -1 (bad kind/size, or too many watchpoints). */
 int rv_watch_add(rv_machine *m, unsigned kind, uint64_t addr, uint64_t size);

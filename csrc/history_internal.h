@@ -2,32 +2,47 @@
 #ifndef RVSIM_HISTORY_INTERNAL_H
 #define RVSIM_HISTORY_INTERNAL_H
 
+#include <fenv.h>
 #include "core.h"
 #include "history.h"
 
 /* How the recording loop captures an instruction's old state, by exec_op:
    X     only an integer rd (and memory, logged by the store hook): kept in loop locals, no call;
-   F     floating point: x[rd], f[rd], fflags and mstatus, captured out of line;
-   FULL  anything else (CSRs, system, LR/SC, vector, matrix): the whole hart, vector registers and
-         tiles are copied before and compared after. */
-enum { RV_HC_X = 0, RV_HC_F = 1, RV_HC_FULL = 2 };
+   F     floating point: x[rd], f[rd], fflags and mstatus, in loop locals too; a change of f[rd] is
+         logged inline, one of fflags or mstatus (rare: the first dirtying, a raised flag) out of line;
+   V     vector (not matrix): the destination register group (the 8 registers from vd, the most any
+         EMUL x NF or widening can write), x[rd], f[rd] and the CSRs a vector instruction may write;
+   FULL  anything else (CSRs, system, LR/SC, matrix): the whole hart, vector registers and tiles are
+         copied before and compared after. */
+enum { RV_HC_X = 0, RV_HC_F = 1, RV_HC_V = 2, RV_HC_FULL = 3 };
 extern uint8_t rv_hist_class[RV_OP_COUNT];
 
-enum { RV_HR_RETIRED = 1, RV_HR_TIMED = 2 };
-#define RV_HREG_NONE 0xff
+enum { RV_HR_RETIRED = 1 };
 
-/* One undoable step: an instruction that retired, or a trap.  Its other old values (memory, CSRs,
-   vector registers...) are `nextra` bytes of entries in the extras ring, ending where the next
-   record's begin. */
+/* One undoable step (an instruction that retired, or a trap) in 16 bytes, so that recording moves
+   little memory: the old value of the integer register it wrote, and a packed word with
+     bits 0-5   that register (>= 32: none),
+     bit  6     RV_HR_RETIRED,
+     bits 8-23  the bytes of its other old values (memory, CSRs, vector registers...) in the extras
+                ring, ending where the next record's begin; RV_HREC_SIDE: see the side ring,
+     bits 24-63 (pc before - mem_base) / 2; RV_HREC_SIDE in bits 8-23 also covers a pc outside this.
+   A step with a larger count or such a pc keeps both in the side ring (in record order). */
 typedef struct rv_hist_rec {
-    uint64_t pc;                /* pc before */
-    uint64_t old;               /* old value of x[reg] */
-    uint64_t clock;             /* the cycle model's issue clock before (RV_HR_TIMED) */
-    uint32_t nextra;
-    uint8_t reg;                /* integer register written (RV_HREG_NONE: none changed) */
-    uint8_t flags;              /* RV_HR_* */
-    uint16_t pad;
+    uint64_t old;
+    uint64_t meta;
 } rv_hist_rec;
+
+#define RV_HREC_REG(meta) ((unsigned)(meta) & 63u)
+#define RV_HREC_NEXTRA(meta) ((unsigned)((meta) >> 8) & 0xffffu)
+#define RV_HREC_SIDE 0xffffu
+#define RV_HREC_PCBITS 40
+#define RV_HREC_META(pcoff, nextra, flags, reg) \
+    (((pcoff) >> 1) << 24 | (uint64_t)(nextra) << 8 | (uint64_t)(flags) << 6 | (uint64_t)(reg))
+
+typedef struct rv_hist_side {
+    uint64_t index;             /* the record's logical index */
+    uint64_t nextra, pc;
+} rv_hist_side;
 
 /* Entry types in the extras ring (also the types of rv_history_changes). */
 enum { RV_HE_MEM = 1, RV_HE_HART = 2, RV_HE_VREG = 3, RV_HE_TILE = 4, RV_HE_MACH = 5, RV_HE_PERM = 6,
@@ -46,7 +61,11 @@ typedef struct rv_history {
     uint64_t max_records, max_bytes;
     /* records: a ring of rcap (a power of two), logical indices [rtail, rhead) */
     rv_hist_rec *rec;
-    uint64_t rcap, rhead, rtail;
+    uint64_t *clk;              /* the cycle model's issue clock before each step (timed records) */
+    uint64_t rcap, rmask, rhead, rtail;
+    /* side ring: [stail, shead) of scap (a power of two), the records that need it, oldest first */
+    rv_hist_side *side;
+    uint64_t scap, shead, stail;
     uint64_t rlimit;            /* min(rcap, max_records): a push beyond it drops or grows */
     int rfull;                  /* the records ring cannot grow: a push beyond rlimit drops the oldest */
     /* extras: a byte ring of ecap (a power of two), logical positions [etail, ehead); entries of the
@@ -54,13 +73,16 @@ typedef struct rv_history {
     uint8_t *ext;
     uint64_t ecap, ehead, etail, ecommit;
     int lost;                   /* the instruction in flight logged more than fits: history restarts */
+    int slow;                   /* lost, or watchpoints: the inline push defers to rv_hist_push_slow
+                                   (and only then can a watch hit be pending) */
     int timed;                  /* records were made with the cycle model on */
     /* the instruction in flight (classes F and FULL) */
     uint64_t s_pc, s_clock;
     int s_full;
     int s_nw;
-    uint16_t s_off[4];
-    uint64_t s_old[4];
+    uint16_t s_off[8];
+    uint64_t s_old[8];
+    unsigned s_vfirst, s_vcount;    /* class V: the vector registers captured */
     rv_hart_state s_hart;
     uint64_t s_cycle_offset;
     uint8_t *s_vreg, *s_tiles;
@@ -84,6 +106,11 @@ typedef struct rv_history {
 } rv_history;
 
 void rv_hist_make_room(rv_history *hs);
+void rv_hist_drop_oldest(rv_history *hs);
+void rv_hist_push_slow(rv_machine *m, uint64_t pc, unsigned rd, uint64_t old, uint64_t clock, unsigned flags);
+void rv_hist_retire_f_slow(rv_machine *m, const rv_insn_t *e, uint64_t pc, uint64_t old_x, uint64_t old_f,
+                           uint64_t old_mstatus, uint64_t old_fflags, uint64_t clock);
+void rv_hist_hart_old(rv_machine *m, uint64_t off, uint64_t old);
 void rv_hist_lost(rv_history *hs);
 void rv_hist_capture(rv_machine *m, const rv_insn_t *e, unsigned cls);
 void rv_hist_commit(rv_machine *m, unsigned flags);
@@ -103,59 +130,97 @@ static inline void rv_hist_room(rv_history *hs)
     if (likely(hs->rhead - hs->rtail < hs->rlimit))
         return;
     if (hs->rfull) {
-        rv_hist_rec *old = &hs->rec[hs->rtail & (hs->rcap - 1)];
-        hs->etail += old->nextra;
-        hs->rtail++;
+        rv_hist_drop_oldest(hs);
         return;
     }
     rv_hist_make_room(hs);
 }
 
-/* Log the old bytes of a store of up to 8 bytes (the common case inline, the rest in history.c). */
+/* Log the old bytes of a store of up to 8 bytes (the common case inline, the rest in history.c).
+   The loop never runs while rv_reverse is undoing, so the hook need not test for it. */
 static inline void rv_hist_store(rv_machine *m, rv_history *hs, uint64_t addr, uint64_t size)
 {
     uint64_t off = addr - m->cfg.mem_base, at = hs->ehead & (hs->ecap - 1);
-    if (likely(size <= 8 && off <= m->cfg.mem_size - 8 && !hs->undoing &&
+    if (likely(size <= 8 && off <= m->cfg.mem_size - 8 &&
                hs->ehead + 24 - hs->etail <= hs->ecap && at + 24 <= hs->ecap)) {
         uint8_t *p = hs->ext + at;
-        uint32_t tl[2] = {RV_HE_MEM, (uint32_t)size};
+        uint64_t tl = RV_HE_MEM | size << 32;
         memcpy(p, m->mem + off, 8);         /* the payload is padded to 8 bytes anyway */
         memcpy(p + 8, &addr, 8);
-        memcpy(p + 16, tl, 8);
+        memcpy(p + 16, &tl, 8);
         hs->ehead += 24;
         return;
     }
     rv_hist_mem(m, addr, size);
 }
 
-/* Retire an instruction of class X: x[rd] went from old to now. */
+/* Retire an instruction of class X: x[rd] held old before it.  The common case is a 16-byte record
+   written inline; watchpoints, a lost step and the rare large counts take rv_hist_push_slow. */
 static inline void rv_hist_push_x(rv_machine *m, rv_history *hs, uint64_t pc, unsigned rd, uint64_t old,
-                                  uint64_t now, uint64_t clock, unsigned flags)
+                                  uint64_t clock, unsigned flags)
 {
-    if (unlikely(hs->ehead != hs->ecommit || hs->lost)) {
-        if (hs->lost) {
-            rv_hist_lost(hs);
+    uint64_t nx = hs->ehead - hs->ecommit, pcoff = pc - m->cfg.mem_base, idx = hs->rhead;
+    if (unlikely(hs->slow | (nx >= RV_HREC_SIDE) | (pcoff >> (RV_HREC_PCBITS + 1)))) {
+        rv_hist_push_slow(m, pc, rd, old, clock, flags);
+        return;
+    }
+    if (unlikely(idx - hs->rtail >= hs->rlimit)) {
+        /* at the bound: drop the oldest step, inline unless it keeps a side entry */
+        uint64_t om = hs->rec[hs->rtail & hs->rmask].meta;
+        if (!hs->rfull || RV_HREC_NEXTRA(om) == RV_HREC_SIDE) {
+            rv_hist_push_slow(m, pc, rd, old, clock, flags);
             return;
         }
-        if (hs->nmem_write)
-            rv_hist_check_mem_watches(m, pc);
+        hs->etail += RV_HREC_NEXTRA(om);
+        hs->rtail++;
     }
-    unsigned reg = RV_HREG_NONE;
-    if (old != now && rd < 32) {
-        reg = rd;
-        if (unlikely(hs->reg_mask >> rd & 1))
-            rv_hist_reg_hit(m, rd, old, pc);
-    }
-    rv_hist_room(hs);
-    rv_hist_rec *r = &hs->rec[hs->rhead & (hs->rcap - 1)];
-    r->pc = pc;
+    if (hs->clk)
+        hs->clk[idx & hs->rmask] = clock;
+    rv_hist_rec *r = &hs->rec[idx & hs->rmask];
     r->old = old;
-    r->clock = clock;
-    r->nextra = (uint32_t)(hs->ehead - hs->ecommit);
-    r->reg = (uint8_t)reg;
-    r->flags = (uint8_t)flags;
-    hs->rhead++;
+    r->meta = RV_HREC_META(pcoff, nx, flags, rd);
+    hs->rhead = idx + 1;
     hs->ecommit = hs->ehead;
+}
+
+/* Host FP exception flags raised since they were last folded into fflags (every recorded instruction
+   that can raise them folds them as it retires, so none are pending as the next one starts). */
+static inline int rv_hist_host_flags(void)
+{
+#if defined(__x86_64__)
+    return __builtin_ia32_stmxcsr() & 0x3f;
+#else
+    return fetestexcept(FE_ALL_EXCEPT);
+#endif
+}
+
+/* Retire an instruction of class F: x[rd], f[rd], mstatus and the fflags/frm word held the old_*
+   values before it. */
+static inline void rv_hist_retire_f(rv_machine *m, rv_history *hs, const rv_insn_t *e, uint64_t pc,
+                                    uint64_t old_x, uint64_t old_f, uint64_t old_mstatus, uint64_t old_fflags,
+                                    uint64_t clock)
+{
+    uint64_t fflags_now;
+    memcpy(&fflags_now, &m->h.fflags, 8);
+    if (unlikely(hs->slow | rv_hist_host_flags() | (m->h.mstatus != old_mstatus) | (fflags_now != old_fflags))) {
+        rv_hist_retire_f_slow(m, e, pc, old_x, old_f, old_mstatus, old_fflags, clock);
+        return;
+    }
+    unsigned fr = e->rd & 31u;
+    if (m->h.f[fr] != old_f) {
+        uint64_t at = hs->ehead & (hs->ecap - 1), off = offsetof(rv_hart_state, f) + 8u * fr;
+        if (likely(hs->ehead + 24 - hs->etail <= hs->ecap && at + 24 <= hs->ecap)) {
+            uint8_t *p = hs->ext + at;
+            uint64_t tl = RV_HE_HART | (uint64_t)8 << 32;
+            memcpy(p, &old_f, 8);
+            memcpy(p + 8, &off, 8);
+            memcpy(p + 16, &tl, 8);
+            hs->ehead += 24;
+        } else {
+            rv_hist_hart_old(m, off, old_f);
+        }
+    }
+    rv_hist_push_x(m, hs, pc, e->rd, old_x, clock, RV_HR_RETIRED);
 }
 
 #endif

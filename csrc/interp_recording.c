@@ -6,6 +6,6 @@
 #define RV_LOOP_FN rv_run_recording
 #define RV_LOOP_LOCALS RV_HIST_LOCALS
 #define RV_HOOK_EXECUTE(e) RV_HIST_EXECUTE(e, 0)
-#define RV_HOOK_RETIRE(e) RV_HIST_RETIRE(e, 0)
-#define RV_HOOK_RETIRE_JUMP(e) RV_HIST_RETIRE(e, 0)
+#define RV_HOOK_RETIRE(e) RV_HIST_RETIRE(e)
+#define RV_HOOK_RETIRE_JUMP(e) RV_HIST_RETIRE(e)
 #include "interp_loop.inc"

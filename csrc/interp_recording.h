@@ -1,7 +1,7 @@
 /* The recording hooks (history.c), shared by interp_recording.c and interp_recording_timed.c.
  *
  * Before an instruction executes, the old value of what it may overwrite is captured (an integer rd in
- * a local; anything else out of line); as it retires, a record of what changed is pushed on the undo
+ * a local; anything else out of line: see the classes in history_internal.h); as it retires, a record of what changed is pushed on the undo
  * log; stores log the bytes they overwrite.  A watchpoint hit makes the instruction that hit it the
  * last of the budget, so run() stops after it.
  */
@@ -9,18 +9,22 @@
 #define RVSIM_INTERP_RECORDING_H
 
 #define RV_HIST_LOCALS rv_history *const hs = m->hist; const uint8_t *const hs_class = rv_hist_class; \
-    uint64_t hs_pc = 0, hs_old = 0, hs_clock = 0; unsigned hs_cls = RV_HC_X;
-#define RV_HIST_EXECUTE(e, clock) do { hs_pc = PC_OF(e); hs_cls = hs_class[(e)->exec_op]; \
-        if (likely(hs_cls == RV_HC_X)) { hs_old = x[(e)->rd]; hs_clock = (clock); } \
+    uint64_t hs_old = 0, hs_clock = 0, hs_fold = 0, hs_mstatus = 0, hs_fflags = 0; unsigned hs_cls = RV_HC_X;
+#define RV_HIST_EXECUTE(e, clock) do { hs_cls = hs_class[(e)->exec_op]; \
+        if (likely(hs_cls <= RV_HC_F)) { hs_old = x[(e)->rd]; hs_clock = (clock); \
+            if (hs_cls == RV_HC_F) { hs_fold = h->f[(e)->rd & 31]; hs_mstatus = h->mstatus; \
+                                     memcpy(&hs_fflags, &h->fflags, 8); } } \
         else { SYNC(); rv_hist_capture(m, (e), hs_cls); } } while (0)
-#define RV_HIST_STOP_AFTER() do { if (unlikely(hs->hit == 1)) { instret0 += 1 - (uint64_t)budget; budget = 1; } } while (0)
-#define RV_HIST_RETIRE(e, flags) do { \
+#define RV_HIST_STOP_AFTER() do { if (unlikely(hs->slow) && hs->hit == 1) { instret0 += 1 - (uint64_t)budget; budget = 1; } } while (0)
+#define RV_HIST_RETIRE(e) do { \
         if (likely(hs_cls == RV_HC_X)) \
-            rv_hist_push_x(m, hs, hs_pc, (e)->rd, hs_old, x[(e)->rd], hs_clock, RV_HR_RETIRED | (flags)); \
+            rv_hist_push_x(m, hs, PC_OF(e), (e)->rd, hs_old, hs_clock, RV_HR_RETIRED); \
+        else if (hs_cls == RV_HC_F) \
+            rv_hist_retire_f(m, hs, (e), PC_OF(e), hs_old, hs_fold, hs_mstatus, hs_fflags, hs_clock); \
         else rv_hist_commit(m, RV_HR_RETIRED); \
         RV_HIST_STOP_AFTER(); } while (0)
 #define RV_HOOK_STORE(addr, size) rv_hist_store(m, hs, (addr), (size))
-#define RV_HOOK_LOAD(addr, size) do { if (unlikely(hs->nmem_read)) rv_hist_read_at(m, (addr), (size), hs_pc); } while (0)
+#define RV_HOOK_LOAD(addr, size) do { if (unlikely(hs->nmem_read)) rv_hist_read_at(m, (addr), (size), PC_OF(e)); } while (0)
 #define RV_HOOK_TRAP(at_target) rv_hist_trap_begin(m, (at_target) ? RV_HC_X : hs_cls)
 #define RV_HOOK_TRAPPED(r) do { if (r) rv_hist_attach_step(m); \
         else { rv_hist_commit(m, 0); RV_HIST_STOP_AFTER(); } } while (0)

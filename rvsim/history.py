@@ -285,6 +285,40 @@ class HistoryMixin:
         data = bytes(ffi.buffer(buf, need))
         return _parse_changes(data, self)
 
+    def memory_changes(self, steps: int, limit: int = 64 << 20) -> list[tuple[int, bytes, bytes]] | None:
+        """The memory the last ``steps`` instructions wrote, as ``(address, old, new)`` per location,
+        the most recently written first: old is what it held before the first of those writes, new what
+        it holds now (locations written back to their old value are left out).  The undo log is read
+        newest first up to ``limit`` bytes of it, so a very long run reports its latest writes.  None
+        when not recording."""
+        cap = 1 << 16
+        while True:
+            buf = ffi.new("uint8_t[]", cap)
+            need = lib.rv_history_memory_changes(self._core, max(0, int(steps)), buf, cap)
+            if need < 0:
+                return None
+            if need <= cap or cap >= limit:
+                break
+            cap = min(int(need), limit)
+        data = bytes(ffi.buffer(buf, min(need, cap)))
+        oldest: dict[tuple[int, int], bytes] = {}
+        order: list[tuple[int, int]] = []
+        pos = 0
+        while pos + 16 <= len(data):
+            addr = int.from_bytes(data[pos:pos + 8], "little")
+            length = int.from_bytes(data[pos + 8:pos + 16], "little")
+            key = (addr, length)
+            if key not in oldest:
+                order.append(key)
+            oldest[key] = data[pos + 16:pos + 16 + length]      # entries go newest first
+            pos += 16 + ((length + 7) & ~7)
+        out = []
+        for addr, length in order:
+            new = self.read(addr, length)
+            if new != oldest[(addr, length)]:
+                out.append((addr, oldest[(addr, length)], new))
+        return out
+
 
 def _parse_changes(data: bytes, machine) -> list[tuple]:
     layout = _hart_layout()

@@ -378,6 +378,26 @@ def test_reverse_continue_stops_at_breakpoints(capfd):
     assert "$1 = 1" in out and "$2 = 2" in out
 
 
+def test_continue_lists_the_memory_it_wrote_most_recent_first(capfd):
+    from rvsim.asm import assemble_files
+    stores = str(HERE / "debugger" / "stores.s")
+    base = assemble_files([stores]).symbol_map["squares"]
+    out = debug(capfd, stores, """
+        break done
+        continue
+    """)
+    lines = out.splitlines()
+    # squares[i] = i * i for i = 0..11: square 0 rewrites a 0 (no change), the eleven others are
+    # listed, the last ten written first, then a count of the rest
+    for i in range(11, 1, -1):
+        where = f"{base + 4 * i:#x} <squares+{4 * i}>"
+        assert f"  * [{where}] (4 bytes): 0x0 -> {i * i:#x} (0 -> {i * i})" in lines, i
+    assert "  * ... and 1 more memory location written" in lines
+    assert not any(f"<squares+4>]" in ln for ln in lines)
+    listed = [ln for ln in lines if "<squares+" in ln]
+    assert listed[0].startswith(f"  * [{base + 44:#x}") and listed[-1].startswith(f"  * [{base + 8:#x}")
+
+
 def test_no_record_disables_reverse(capfd):
     out = debug(capfd, FACT, "stepi\nreverse-stepi\n", "--no-record")
     assert "recording is off" in out

@@ -79,6 +79,81 @@ def test_forward_then_back_vector(prog, n_frac, m_frac, timing):
     _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
 
 
+# one instruction of each way a vector instruction writes its destination, for the recording's class V
+# (which saves the destination group sized from LMUL, widening, EMUL of loads, segments, whole-register
+# moves, and the vector CSRs, not the whole state): every step of it is undone and compared
+VECTOR_CLASSES = """
+    .globl _start
+_start:
+    la s0, buf
+    li t0, 8
+    vsetvli t1, t0, e32, m2, ta, mu
+    vle32.v v2, (s0)
+    addi s1, s0, 32
+    vle32.v v4, (s1)
+    vwadd.vv v8, v2, v4                 # widening: v8..v11
+    vfwadd.vv v12, v2, v4               # FP widening, fflags
+    vfmv.f.s fa0, v2                    # f rd
+    vsetvli t1, t0, e16, m1, ta, mu
+    vnsrl.wi v16, v8, 3                 # narrowing
+    vmslt.vv v0, v2, v4                 # mask-producing
+    vredsum.vs v17, v2, v4              # reduction: element 0
+    vrgather.vv v18, v2, v4
+    vadd.vv v19, v2, v4, v0.t           # masked
+    vcpop.m a0, v0                      # x rd
+    vmv.x.s a1, v2
+    vsaddu.vv v20, v2, v4               # vxsat
+    vsetvli t1, t0, e8, m1, ta, mu
+    vlseg4e8.v v20, (s0)                # segment load: v20..v23
+    vsseg4e8.v v20, (s1)                # segment store
+    vle64.v v24, (s0)                   # EMUL 8: v24..v31
+    vse64.v v24, (s1)
+    vmv4r.v v4, v24                     # whole-register move
+    vl2re32.v v6, (s0)                  # whole-register load
+    vs2r.v v6, (s1)
+    vsetvli t1, t0, e32, m8, ta, mu
+    vadd.vi v16, v24, 1                 # LMUL 8
+    vsetvli t1, t0, e16, m4, ta, mu
+    vwmul.vv v8, v16, v20               # widening to LMUL 8
+    vsetvli t1, t0, e32, mf2, ta, mu
+    vfmv.v.f v1, fa0                    # fractional LMUL
+    li t2, 2
+    vslidedown.vx v3, v2, t2
+    vle32ff.v v2, (s0)                  # fault-only-first
+    vsetvli t1, zero, e32, m1, ta, mu
+    vcompress.vm v5, v2, v0
+    li a0, 0
+    li a7, 93
+    ecall
+    .data
+    .balign 64
+buf:
+    .word 1, -2, 3, 0x7fffffff, -5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16
+    .word 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32
+    .word 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48
+"""
+
+
+@pytest.mark.parametrize("timing", [False, True])
+def test_every_vector_step_undoes_exactly(timing):
+    elf = assemble(VECTOR_CLASSES, march="rv64gcv").to_elf()
+    make = lambda: _linux(elf, "rv64gcv", 128, timing=timing)   # noqa: E731
+    reference = make()
+    snapshots = [reference.snapshot()]
+    while reference.step(1).reason is StopReason.LIMIT:
+        snapshots.append(reference.snapshot())
+    total = len(snapshots) - 1
+    assert total > 30
+    m = make()
+    m.record()
+    m.step(total)
+    assert not diff(m.snapshot(), snapshots[total])
+    for k in range(total - 1, -1, -1):
+        info = m.reverse_step(1)
+        assert info.reason is StopReason.LIMIT, k
+        assert not diff(m.snapshot(), snapshots[k]), k
+
+
 # a bare-metal program whose traps the guest's own handler takes: illegal instructions, ecall,
 # misaligned and faulting accesses, counters read and written, an LR/SC pair
 TRAPS = """
@@ -178,6 +253,35 @@ def test_forward_then_back_over_read_system_calls(n_frac, m_frac, timing, data):
     elf = assemble(READER, march="rv64gc").to_elf()
     make = lambda: _linux(elf, "rv64gc", stdin=data, timing=timing)   # noqa: E731
     _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
+
+
+# reads of more than 64 KiB: the step that owns them keeps its count of logged bytes in the side ring
+BIG_READER = READER.replace("li a2, 24", "li a2, 100000").replace("buf: .zero 32", "buf: .zero 100000")
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n_frac=fractions, m_frac=fractions, timing=st.booleans())
+def test_forward_then_back_over_large_reads(n_frac, m_frac, timing):
+    elf = assemble(BIG_READER, march="rv64gc").to_elf()
+    data = bytes(range(256)) * 1200
+    make = lambda: _linux(elf, "rv64gc", stdin=data, timing=timing)   # noqa: E731
+    _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
+
+
+def test_large_reads_are_dropped_with_their_steps_at_the_bound():
+    elf = assemble(BIG_READER, march="rv64gc").to_elf()
+    data = bytes(range(256)) * 1200
+    make = lambda: _linux(elf, "rv64gc", stdin=data)   # noqa: E731
+    total = _steps_to_end(make)
+    reference = make()
+    reference.step(total - 7)
+    m = make()
+    m.record(max_instructions=7)
+    m.step(total)
+    assert m.history_length == 7
+    info = m.reverse_step(100)
+    assert info.reason is StopReason.HISTORY_START and info.instructions == 7
+    assert not diff(m.snapshot(), reference.snapshot())
 
 
 def test_read_system_call_is_undone_and_last_changes_show_it():

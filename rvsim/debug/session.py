@@ -21,6 +21,10 @@ FORMATS = "xduotacfsiz"
 UNITS = {"b": 1, "h": 2, "w": 4, "g": 8}
 
 
+# a stop after many instructions lists the memory they wrote, the most recent first, up to this many
+MEMORY_CHANGES_SHOWN = 10
+
+
 @dataclass
 class Change:
     """One location the last command wrote: a register or memory."""
@@ -226,9 +230,16 @@ class DebugSession:
             old = v0[i].view(dt).tolist()
             new = self.m.v[i].view(dt).tolist()
             out.append(Change(f"v{i}", old, new, f"v{i}: {_short_list(old)} -> {_short_list(new)}"))
+        shown = 0
         for addr, old, new in mem_changes:
             if old == new:
                 continue
+            if shown == MEMORY_CHANGES_SHOWN:
+                rest = sum(1 for _, o, n in mem_changes if o != n) - shown
+                out.append(Change("mem ...", None, None, f"... and {rest} more memory location"
+                                  f"{'s' if rest > 1 else ''} written"))
+                break
+            shown += 1
             n = len(new)
             o, w = int.from_bytes(old, "little"), int.from_bytes(new, "little")
             where = self.info.addr_text(addr)
@@ -608,6 +619,14 @@ class DebugSession:
                         out.append((loc[1], _as_bytes(old, n), _as_bytes(new, n)))
                 return out
             except Exception:         # the debugger must not fail over a nicety
+                return []
+        ran = self.m.instret - self._instret_before
+        history = getattr(self.m, "memory_changes", None)
+        if not mem_log and ran > 1 and history is not None and self.m.recording:
+            # several instructions ran forward: the undo log has what each wrote
+            try:
+                return history(ran) or []
+            except Exception:
                 return []
         # several writes to one address: first old value, last new one
         merged: dict[tuple, list] = {}
