@@ -47,7 +47,8 @@ class Kernel:
     defsym: tuple = ()              # extra (name, value) pairs
     work: str = "matmul"            # how the operation count follows from N (see WORK)
     fp: bool = True                 # floating-point work (FLOP) or integer (OP)
-    sew: int = 32                   # element width of the arithmetic (for the peak)
+    sew: int = 32                   # element width its arithmetic instruction is timed at (the peak)
+    unit: str = "vfma"              # the class of that instruction (PEAK_UNITS; the peak)
     vector: bool = True
     sizes: tuple = (16, 32, 64)
     multiple: int = 1               # N must be a multiple of this
@@ -78,13 +79,13 @@ KERNELS = {k.name: k for k in (
            description="RVV fp32 matmul, 4 rows register-blocked (Ara's fmatmul shape)"),
     Kernel("rvv_fp16", "matmul_rvv_fp16.s", isa="rv64gcv_zvfh", sew=16, sizes=(16, 32, 64, 128),
            max_size=512, description="RVV fp16 matmul (Zvfh), vfmacc.vf row broadcast, LMUL 4"),
-    Kernel("int8_vwmacc", "matmul_int8_vwmacc.s", fp=False, sew=8, sizes=(16, 32, 64),
+    Kernel("int8_vwmacc", "matmul_int8_vwmacc.s", fp=False, sew=32, unit="vmul", sizes=(16, 32, 64),
            description="int8 matmul, vsext + vwmacc into int32"),
-    Kernel("int8_vdot4a", "matmul_int8_vdot4a.s", isa="rv64gcv_zvdot4a8i", fp=False, sew=8,
+    Kernel("int8_vdot4a", "matmul_int8_vdot4a.s", isa="rv64gcv_zvdot4a8i", fp=False, sew=32, unit="vdot",
            sizes=(16, 32, 64), multiple=4, description="int8 matmul with Zvdot4a8i vdot4a"),
-    Kernel("bf16", "matmul_bf16.s", isa="rv64gcv_zvfbfwma", sew=16, sizes=(16, 32, 64),
+    Kernel("bf16", "matmul_bf16.s", isa="rv64gcv_zvfbfwma", sew=32, unit="vbf16mac", sizes=(16, 32, 64),
            description="bf16 matmul with Zvfbfwma vfwmaccbf16 into fp32"),
-    Kernel("zvt", "matmul_zvt.s", isa="rv64gcv_zvt", fp=False, sew=8, sizes=(16, 32, 64),
+    Kernel("zvt", "matmul_zvt.s", isa="rv64gcv_zvt", fp=False, sew=8, unit="vtile", sizes=(16, 32, 64),
            description="int8 matmul on Zvt tiles"),
     Kernel("gemv", "gemv_fp32.s", work="gemv", sizes=(32, 64, 128, 256),
            description="RVV fp32 matrix-vector product (vfmacc.vv + vfredusum)"),
@@ -126,6 +127,7 @@ class Built:
     fp: bool = True
     sew: int = 32
     vector: bool = True
+    unit: str = "vfma"
 
 
 class Source:
@@ -136,6 +138,7 @@ class Source:
     fp: bool = True
     sew: int = 32
     vector: bool = True
+    unit: str = "vfma"
 
     def accepts(self, size) -> str | None:
         """None when ``size`` is valid for this kernel, else why not."""
@@ -151,14 +154,14 @@ class AsmSource(Source):
 
     def __init__(self, path, *, isa: str | None = None, defsym=(), size_symbol: str = "N",
                  name: str | None = None, work: Callable | None = None, fp=True, sew=32, vector=True,
-                 sizes=(None,), multiple=1, max_size=1 << 30):
+                 sizes=(None,), multiple=1, max_size=1 << 30, unit="vfma"):
         self.path = str(path)
         self.name = name or Path(path).name
         self.isa = isa
         self.defsym = dict(defsym)
         self.size_symbol = size_symbol
         self.work_of = work
-        self.fp, self.sew, self.vector, self.sizes = fp, sew, vector, tuple(sizes)
+        self.fp, self.sew, self.vector, self.sizes, self.unit = fp, sew, vector, tuple(sizes), unit
         self.multiple, self.max_size = multiple, max_size
 
     def accepts(self, size):
@@ -189,7 +192,7 @@ class AsmSource(Source):
             if key:
                 store.put_program(key, elf)
         work = self.work_of(size) if self.work_of is not None and size is not None else None
-        return Built(elf, isa, work=work, fp=self.fp, sew=self.sew, vector=self.vector)
+        return Built(elf, isa, work=work, fp=self.fp, sew=self.sew, vector=self.vector, unit=self.unit)
 
 
 def assemble_kernel(path: str, syms: dict, isa: str) -> bytes:
@@ -246,7 +249,7 @@ def builtin_source(name: str, asm: str | None = None) -> AsmSource:
     k = KERNELS[name]
     return AsmSource(Path(asm or asm_dir()) / k.file, isa=k.isa, defsym=k.defsym, name=k.name,
                      work=WORK[k.work], fp=k.fp, sew=k.sew, vector=k.vector, sizes=k.sizes,
-                     multiple=k.multiple, max_size=k.max_size)
+                     multiple=k.multiple, max_size=k.max_size, unit=k.unit)
 
 
 class ElfSource(Source):
@@ -568,13 +571,31 @@ class Point:
         return d
 
 
+# The instruction classes a kernel's peak can be computed for (Kernel.unit).
+PEAK_UNITS = ("vfma", "vmul", "vdot", "vbf16mac", "vtile")
+
+
 def peak_per_cycle(cfg: dict, kernel) -> float:
-    """Vector FP peak: every arithmetic pipe doing a full-width FMA each cycle (0 when not meaningful)."""
-    vec = cfg["vector"]
-    if not (kernel.vector and kernel.fp and vec["enabled"]):
+    """The preset's peak operations per cycle (multiply-add = 2) for the kernel's arithmetic: every pipe
+    its instruction class runs on busy with it, at the rates the model times it at (docs/timing.md
+    section 4.2): ``vfma``/``vmul`` at ``kernel.sew`` bits per element on the arithmetic pipes, ``vdot``
+    a 4-way dot product per 32-bit result at ``ml.dot_width``, ``vbf16mac`` a multiply-add per 32-bit
+    result at ``ml.bf16_width``, ``vtile`` ``ml.tile_te``^2 multiply-adds per tile pipe.  0 for scalar
+    kernels and presets without a vector unit."""
+    vec, ml = cfg["vector"], cfg["ml"]
+    unit = getattr(kernel, "unit", "vfma")
+    if not (kernel.vector and vec["enabled"]) or unit not in PEAK_UNITS:
         return 0.0
+    pipes = max(1, vec["pipes"]["arith"])
     width = vec["width"]["arith"] or vec["dlen"]
-    return max(1, vec["pipes"]["arith"]) * width / kernel.sew * 2
+    if unit == "vdot":
+        return pipes * (ml["dot_width"] or width) / 32 * 4 * 2
+    if unit == "vbf16mac":
+        return pipes * (ml["bf16_width"] or width) / 32 * 2
+    if unit == "vtile":
+        te = ml["tile_te"] or min(32, vec["vlen"] // 4)      # 0: the machine's default TE
+        return max(1, vec["pipes"]["tile"]) * te * te * 2
+    return pipes * width / kernel.sew * 2
 
 
 def bandwidth_roof(cfg: dict) -> float:
