@@ -494,9 +494,11 @@ def measure(task: dict) -> dict:
         result["exit_code"] = stop.exit_code
     except (RvsimError, ValueError) as exc:
         return {"ok": False, "error": str(exc).splitlines()[0], "region": result["region"], "cycles": 0,
-                "instructions": 0, "stalls": {}, "cache": {}, "vector": {}, "flops": 0, "exit_code": None}
+                "instructions": 0, "stalls": {}, "cache": {}, "vector": {}, "flops": 0, "int_ops": 0,
+                "exit_code": None}
     result.update(cycles=totals["cycles"], instructions=instructions, stalls=totals["stalls"],
                   cache=totals["cache"], vector=totals["vector"], flops=totals["flops"],
+                  int_ops=totals.get("int_ops", 0),
                   branches=totals["branches"], mispredicts=totals["mispredicts"])
     return result
 
@@ -515,11 +517,13 @@ class Point:
     work: int = 0
     fp: bool = True
     model_flops: int = 0            # the model's own FP operation count over the region
+    model_int_ops: int = 0          # and its integer vector operation count
     peak: float = 0.0               # the preset's peak work per cycle for this kernel (0: unknown)
     region: str = "kernel"          # "kernel" (kernel_begin..kernel_end) or "program"
     ok: bool = True
     error: str = ""
     stalls: dict = field(default_factory=dict)
+    vector_wait: dict = field(default_factory=dict)  # the vector unit's waits by cause (docs/timing.md 4.7)
     settings: dict = field(default_factory=dict)     # the swept parameters and defsyms of this point
     raw: dict = field(default_factory=dict, repr=False)
     key: str = ""
@@ -546,7 +550,7 @@ class Point:
 
     def row(self, cfg: dict | None = None) -> dict:
         """One flat DataFrame row: parameters, counters, stall breakdown, rates."""
-        from . import STALL_CAUSES, VECTOR_PIPES
+        from . import STALL_CAUSES, VECTOR_PIPES, VECTOR_WAITS
         raw = self.raw
         cache = raw.get("cache", {})
         vec = raw.get("vector", {})
@@ -567,6 +571,11 @@ class Point:
             busy = vec.get("busy", {}).get(p, 0)
             pipes = max(1, cfg["vector"]["pipes"][p]) if cfg else 1
             d[f"vbusy_{p}"] = busy / (self.cycles * pipes) if self.cycles else 0.0
+        for w in VECTOR_WAITS:
+            d[f"vwait_{w}"] = vec.get("wait", {}).get(w, 0)
+            d[f"vqueue_full_{w}"] = vec.get("queue_full", {}).get(w, 0)
+        d.update(int_ops=self.model_int_ops,
+                 int_ops_per_cycle=self.model_int_ops / self.cycles if self.cycles else 0.0)
         d.update(region=self.region, ok=self.ok, error=self.error, cached=self.cached, key=self.key)
         return d
 
@@ -620,9 +629,12 @@ def _point_from(plan: PlannedPoint, raw: dict, cached: bool) -> Point:
     work = b.work if b.work is not None else raw.get("flops", 0)
     return Point(plan.kernel, plan.preset, plan.size, cycles=raw.get("cycles", 0),
                  instructions=raw.get("instructions", 0), work=work, fp=b.fp,
-                 model_flops=raw.get("flops", 0), peak=peak_per_cycle(plan.config, b),
+                 model_flops=raw.get("flops", 0), model_int_ops=raw.get("int_ops", 0),
+                 peak=peak_per_cycle(plan.config, b),
                  region=raw.get("region", "kernel"), ok=raw.get("ok", False), error=raw.get("error", ""),
-                 stalls={k: v for k, v in raw.get("stalls", {}).items() if v}, settings=dict(plan.settings),
+                 stalls={k: v for k, v in raw.get("stalls", {}).items() if v},
+                 vector_wait={k: v for k, v in raw.get("vector", {}).get("wait", {}).items() if v},
+                 settings=dict(plan.settings),
                  raw=raw, key=plan.key, cached=cached)
 
 
@@ -893,7 +905,7 @@ def print_table(points, file=None, settings_columns=()) -> None:
     cols = [("kernel", "left"), ("preset", "left"), ("N", "right")]
     cols += [(s, "right") for s in settings_columns]
     cols += [("cycles", "right"), ("instructions", "right"), ("IPC", "right"), ("work/cycle", "right"),
-             ("peak %", "right"), ("check", "left")]
+             ("peak %", "right"), ("vector waits on", "left"), ("check", "left")]
     for col, just in cols:
         t.add_column(col, justify=just)
     for p in points:
@@ -903,14 +915,23 @@ def print_table(points, file=None, settings_columns=()) -> None:
                   *[str(p.settings.get(s, "")) for s in settings_columns],
                   f"{p.cycles:,}", f"{p.instructions:,}", f"{p.ipc:.2f}",
                   f"{p.work_per_cycle:.3f} {unit}", f"{100 * util:.1f}" if util is not None else "-",
+                  _top_wait(p),
                   ("ok" if p.ok else f"FAILED: {p.error}") + ("" if p.region == "kernel" else
                                                                " (whole program)"))
     con.print(t)
 
 
+def _top_wait(p) -> str:
+    """The vector unit's main wait, as a share of the cycles ("memory 41%"), or "-"."""
+    if not p.vector_wait or not p.cycles:
+        return "-"
+    w, n = max(p.vector_wait.items(), key=lambda kv: kv[1])
+    return f"{w} {100.0 * n / p.cycles:.0f}%"
+
+
 def write_csv(points, path) -> None:
     fields = ["kernel", "preset", "n", "cycles", "instructions", "ipc", "work", "fp", "work_per_cycle",
-              "peak", "utilisation", "model_flops", "region", "ok", "error"]
+              "peak", "utilisation", "model_flops", "model_int_ops", "region", "ok", "error"]
     with open(path, "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
