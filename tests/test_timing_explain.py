@@ -171,7 +171,15 @@ def test_report_stats_and_bench_show_the_breakdown(tmp_path):
     d = json.loads(stats.read_text())["timing"]
     assert set(d["vector"]["wait"]) == set(VECTOR_WAITS)
     assert max(d["vector"]["wait"], key=d["vector"]["wait"].get) == "memory"
+    r = subprocess.run([sys.executable, "-m", "rvsim", "profile", "--isa", "rv64gcv", "--vlen", "512",
+                        "--timing", "x280", str(src)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "vector unit waited on" in r.stdout
+    out = tmp_path / "b.json"
     r = subprocess.run([sys.executable, "-m", "rvsim", "bench", "--kernel", "rvv_fp32_m4", "--size", "16",
-                        "--preset", "x60", "--no-cache"], capture_output=True, text=True, cwd=ROOT)
+                        "--preset", "x60", "--no-cache", "--json", str(out)], capture_output=True, text=True,
+                       cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert "vector waits on" in r.stdout
+    point = json.loads(out.read_text())[0]
+    assert 0 < point["vector_busy"]["arith"] <= 100 and point["vector_wait"]

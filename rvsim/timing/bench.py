@@ -524,6 +524,7 @@ class Point:
     error: str = ""
     stalls: dict = field(default_factory=dict)
     vector_wait: dict = field(default_factory=dict)  # the vector unit's waits by cause (docs/timing.md 4.7)
+    vector_busy: dict = field(default_factory=dict)  # % of cycles each vector pipe kind was busy
     settings: dict = field(default_factory=dict)     # the swept parameters and defsyms of this point
     raw: dict = field(default_factory=dict, repr=False)
     key: str = ""
@@ -634,6 +635,7 @@ def _point_from(plan: PlannedPoint, raw: dict, cached: bool) -> Point:
                  region=raw.get("region", "kernel"), ok=raw.get("ok", False), error=raw.get("error", ""),
                  stalls={k: v for k, v in raw.get("stalls", {}).items() if v},
                  vector_wait={k: v for k, v in raw.get("vector", {}).get("wait", {}).items() if v},
+                 vector_busy=_busy_pct(plan.config, raw),
                  settings=dict(plan.settings),
                  raw=raw, key=plan.key, cached=cached)
 
@@ -919,6 +921,14 @@ def print_table(points, file=None, settings_columns=()) -> None:
                   ("ok" if p.ok else f"FAILED: {p.error}") + ("" if p.region == "kernel" else
                                                                " (whole program)"))
     con.print(t)
+
+
+def _busy_pct(cfg: dict, raw: dict) -> dict:
+    """Per vector pipe kind, the % of the region's cycles its pipes were busy (the pipes that worked)."""
+    cycles, busy = raw.get("cycles", 0), raw.get("vector", {}).get("busy", {})
+    if not cycles or not cfg["vector"]["enabled"]:
+        return {}
+    return {p: round(100.0 * n / (cycles * max(1, cfg["vector"]["pipes"][p])), 2) for p, n in busy.items() if n}
 
 
 def _top_wait(p) -> str:
