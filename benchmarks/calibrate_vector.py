@@ -114,10 +114,12 @@ def build(src: str) -> bytes:
     return assemble(src, filename="calibrate_vector.s", march="rv64gcv").to_elf()
 
 
-def predict(core: str, rows, preset=None) -> list[float]:
+def predict(core: str, rows, preset=None, vlen: int | None = None) -> list[float]:
+    """Cycles per instruction of each row's loop on the model (``core``'s preset and VLEN unless
+    ``preset`` and ``vlen`` are given: any preset can be checked against a table of throughputs)."""
     from rvsim.host import LinuxEnvironment
     from rvsim.machine import Machine, StopReason
-    vlen = CORES[core][1]
+    vlen = vlen or CORES[core][1]
     m = Machine("rv64gcv_zvfh", vlen=vlen, env=LinuxEnvironment())
     timing = m.enable_timing(preset or f"{core}")
     m.load_elf(build(program(rows)))

@@ -1009,8 +1009,8 @@ static const rv_op_timing_t rv_op_timing[RV_OP_COUNT] = {
     [RV_OP_VTMV_T_V] = {RV_TC_VTILEMOVE, {0, 1, 3, 0}, 0, 1, 0, 0x0},
     [RV_OP_VTZERO] = {RV_TC_VTILEMOVE, {0, 0, 0, 0}, 0, 1, 0, 0x0},
     [RV_OP_VTDISCARD] = {RV_TC_VTILEMOVE, {0, 0, 0, 0}, 0, 1, 0, 0x0},
-    [RV_OP_VTMMU_TVV] = {RV_TC_VTILE, {0, 3, 3, 0}, 0, 1, 0, 0x3000},
-    [RV_OP_VTMMS_TVV] = {RV_TC_VTILE, {0, 3, 3, 0}, 0, 1, 0, 0x3000},
+    [RV_OP_VTMMU_TVV] = {RV_TC_VTILE, {0, 3, 3, 0}, 0, 1, 0, 0x2000},
+    [RV_OP_VTMMS_TVV] = {RV_TC_VTILE, {0, 3, 3, 0}, 0, 1, 0, 0x2000},
     [RV_OP_VTFMM_TVV] = {RV_TC_VTILE, {0, 3, 3, 0}, 0, 1, 0, 0x3000},
     [RV_OP_VTFMM_ALT_TVV] = {RV_TC_VTILE, {0, 3, 3, 0}, 0, 1, 0, 0x3000},
 };

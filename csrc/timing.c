@@ -72,6 +72,7 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
     uint64_t base = T->cycle + (T->slots >= P->issue_width);
     uint64_t t = base;
     unsigned cause = NO_CAUSE;
+    unsigned vq_head = 0;           /* the queue slot whose start bounds a vector instruction's issue */
     CONSTRAIN(T->fetch_ready, T->fetch_cause);
     uint64_t fetch = t;
     /* instruction fetch: one L1I lookup per new line */
@@ -135,8 +136,10 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
         uint32_t q = P->v_queue_depth ? P->v_queue_depth : 1;
         if (q > RV_VQUEUE_MAX) q = RV_VQUEUE_MAX;
         uint64_t n = T->t.v_instructions;
-        if (n >= q)
+        if (n >= q) {
             CONSTRAIN(T->vq[(n - q) % RV_VQUEUE_MAX], RV_STALL_VQUEUE);   /* the q-th older one left */
+            vq_head = (n - q) % RV_VQUEUE_MAX;
+        }
     }
 
     /* ---- issue at t */
@@ -144,6 +147,12 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
     else T->slots++;
     uint64_t stall = t - base;
     T->t.stall[cause] += stall;     /* cause is NO_CAUSE (a bucket nobody reads) only when stall = 0 */
+    if (cause == RV_STALL_VQUEUE) {
+        /* the queue was full because its head had not started: charge the latest reason the vector unit
+           started late (none: it starts one instruction per cycle, a busy pipe) */
+        unsigned hc = T->vq_cause[vq_head];
+        T->t.v_queue_full[hc < RV_VWAIT_COUNT ? hc : RV_VWAIT_PIPE] += stall;
+    }
     /* an operand-dependent divider is busy for its whole latency */
     uf[inst] = t + ((GENERAL && unlikely(op->special & RV_SP_DIV)) ? (lat ? lat : 1) : op->occ);
 
@@ -224,6 +233,7 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
             ready = tm_vector_step(T, m, e, pc, t, rs1v, rs2v, &sready);
         vstart = T->last_vstart;
         T->vq[(T->t.v_instructions - 1) % RV_VQUEUE_MAX] = vstart;
+        T->vq_cause[(T->t.v_instructions - 1) % RV_VQUEUE_MAX] = T->v_last_cause;
         if (ot->flags & RV_TF_SCALAR_RESULT)
             ready = sready;     /* vector registers are tracked by the vector unit */
         break;
@@ -498,6 +508,8 @@ void rv_timing_get_totals(rv_machine *m, rv_timing_totals *out)
     for (unsigned k = 0; k < RV_VPIPE_COUNT; k++)
         out->v_busy[k] = (T->t.v_busy[k] + Q / 2) / Q;      /* kept in quarter cycles */
     out->v_wait_queue = (T->t.v_wait_queue + Q / 2) / Q;
+    for (unsigned k = 0; k < RV_VWAIT_COUNT; k++)
+        out->v_wait[k] = (T->t.v_wait[k] + Q / 2) / Q;
 }
 
 uint64_t rv_timing_pc_count(rv_machine *m)

@@ -46,6 +46,15 @@ enum rv_stall_cause {
     RV_STALL_COUNT = 13
 };
 
+/* Why the vector unit started an instruction later than one cycle after the previous one
+   (docs/timing.md section 4.7): memory (a source written by a vector load whose data has not arrived),
+   chaining (a source written by vector arithmetic), a busy pipe, or scalar (the instruction had not yet
+   arrived from the scalar core). */
+enum rv_vwait_cause {
+    RV_VWAIT_MEMORY = 0, RV_VWAIT_CHAIN = 1, RV_VWAIT_PIPE = 2, RV_VWAIT_SCALAR = 3, RV_VWAIT_COUNT = 4
+};
+#define RV_TIMING_VWAITS 8          /* capacity of per-vector-cause counters */
+
 /* Vector pipe kinds. */
 enum { RV_VPIPE_ARITH = 0, RV_VPIPE_PERM = 1, RV_VPIPE_MEM = 2, RV_VPIPE_TILE = 3, RV_VPIPE_COUNT = 4 };
 
@@ -120,6 +129,10 @@ typedef struct rv_timing_totals {
     uint64_t v_elements;                        /* vector body elements processed */
     uint64_t flops;                             /* floating-point operations (FMA = 2) */
     uint64_t v_wait_queue;                      /* cycles vector instructions waited in the queue */
+    uint64_t v_wait[RV_TIMING_VWAITS];          /* the vector unit's start delays by cause (rv_vwait_cause) */
+    uint64_t v_queue_full[RV_TIMING_VWAITS];    /* RV_STALL_VQUEUE cycles by the cause that held the
+                                                   instruction at the head of the queue */
+    uint64_t int_ops;                           /* integer vector operations (multiply-add = 2) */
 } rv_timing_totals;
 
 /* Per-instruction-address counters. */

@@ -100,7 +100,7 @@ typedef struct rv_vmemo {
     uint8_t nlist, ndest, scalar_result;
     struct { uint8_t reg, n, dest; } list[5];   /* vector source groups: first register, count, is vd */
     uint64_t o;                         /* occupancy, quarter cycles */
-    uint64_t mem_bytes, flops;
+    uint64_t mem_bytes, flops, int_ops;
 } rv_vmemo;
 
 typedef struct rv_timing {
@@ -133,6 +133,8 @@ typedef struct rv_timing {
     uint64_t pf_clock;
     /* vector unit */
     uint64_t vq[RV_VQUEUE_MAX];  /* start cycle of recent vector instructions (queue exits) */
+    uint8_t vq_cause[RV_VQUEUE_MAX];    /* and why each waited (rv_vwait_cause; RV_VWAIT_COUNT: it did not) */
+    uint8_t v_last_cause;       /* the latest reason a vector instruction started late */
     uint64_t v_last_start, last_vstart;
     uint64_t vpipe_free[RV_VPIPE_COUNT][RV_TIMING_MAX_PIPES];
     rv_vreg_state vreg[32];

@@ -133,8 +133,18 @@ static void vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e,
     d->mem = !is_mem || !vl ? 0 : !((flags & (RV_TF_STRIDED | RV_TF_INDEXED)) && !(flags & RV_TF_WHOLE)) ? 1
              : (flags & RV_TF_STRIDED) ? 2 : 3;
     d->write = cls == RV_TC_VSTORE;
-    d->flops = tile_flops + (((flags & RV_TF_FP) && cls != RV_TC_VTILE) ? vl * ((flags & RV_TF_FLOP2) ? 2 : 1)
-                                                                        : 0);
+    int tile_fp = cls == RV_TC_VTILE && (flags & RV_TF_FP);
+    d->flops = (tile_fp ? tile_flops : 0) +
+               (((flags & RV_TF_FP) && cls != RV_TC_VTILE) ? vl * ((flags & RV_TF_FLOP2) ? 2 : 1) : 0);
+    /* integer operations: element operations of the integer arithmetic classes (a multiply-add 2, a
+       4-way dot product 8 per 32-bit result), 2 tm tn tk for integer tiles (section 4.7) */
+    d->int_ops = 0;
+    if (cls == RV_TC_VTILE && !tile_fp)
+        d->int_ops = tile_flops;
+    else if (cls == RV_TC_VDOT)
+        d->int_ops = vl * 8;
+    else if (cls == RV_TC_VALU || cls == RV_TC_VMUL || cls == RV_TC_VDIV || cls == RV_TC_VRED)
+        d->int_ops = vl * ((flags & RV_TF_READS_RD) && cls == RV_TC_VMUL ? 2 : 1);
 
     /* register groups each operand covers (EMUL in eighths) */
     unsigned dest_emul8 = lmul8, src_emul8 = lmul8;
@@ -224,20 +234,39 @@ uint64_t tm_vector_step(rv_timing *T, rv_machine *m, const rv_insn_t *e, uint64_
 
     /* start: in order (one per cycle), after the queue, on a free pipe, when the sources allow
        (section 4.3) */
-    uint64_t s = MAX64((t + P->v_issue_latency) * Q, T->v_last_start + Q);
+    uint64_t arrive = (t + P->v_issue_latency) * Q, in_order = T->v_last_start + Q;
+    uint64_t s = MAX64(arrive, in_order);
     uint64_t after_queue = s;
+    /* what set s beyond in_order, if anything did (section 4.7) */
+    unsigned why = arrive > in_order ? RV_VWAIT_SCALAR : RV_VWAIT_COUNT;
     unsigned npipes = P->v_pipes[pk] ? P->v_pipes[pk] : 1;
     if (npipes > RV_TIMING_MAX_PIPES) npipes = RV_TIMING_MAX_PIPES;
     unsigned best = 0;
     for (unsigned k = 1; k < npipes; k++)
         if (T->vpipe_free[pk][k] < T->vpipe_free[pk][best])
             best = k;
-    s = MAX64(s, T->vpipe_free[pk][best]);
+    if (T->vpipe_free[pk][best] > s) {
+        s = T->vpipe_free[pk][best];
+        why = RV_VWAIT_PIPE;
+    }
     uint64_t finish = 0;
     for (unsigned k = 0; k < d->nlist; k++) {
         unsigned r = d->list[k].reg, is_dest = d->list[k].dest;
-        for (unsigned i = 0; i < d->list[k].n; i++)
-            s = MAX64(s, vreg_ready_for(T, r + i, is_dest, cls, &finish));
+        for (unsigned i = 0; i < d->list[k].n; i++) {
+            uint64_t ready = vreg_ready_for(T, r + i, is_dest, cls, &finish);
+            if (ready > s) {
+                s = ready;
+                why = T->vreg[r + i].cls == RV_TC_VLOAD ? RV_VWAIT_MEMORY : RV_VWAIT_CHAIN;
+            }
+        }
+    }
+    /* the vector unit's start timeline: each start comes at least one cycle after the previous one;
+       the rest of the gap is charged to the constraint that set it (4.7).  The newest cause stays the
+       reason for a full queue until another one takes over. */
+    if (why < RV_VWAIT_COUNT) {
+        if (T->t.v_instructions)
+            T->t.v_wait[why] += s - in_order;
+        T->v_last_cause = (uint8_t)why;
     }
     /* A chained consumer starts with its producer's first element group and, when it is faster than
        its producer, runs at the producer's pace: it holds its pipe until one group after the producer's
@@ -285,6 +314,7 @@ uint64_t tm_vector_step(rv_timing *T, rv_machine *m, const rv_insn_t *e, uint64_
     T->t.v_instructions++;
     T->t.v_elements += d->vl;
     T->t.flops += d->flops;
+    T->t.int_ops += d->int_ops;
     T->last_vstart = ceil_div(s, Q);
     return done_c;
 }
@@ -295,6 +325,8 @@ void tm_vector_clear(rv_timing *T)
     memset(T->vpipe_free, 0, sizeof T->vpipe_free);
     memset(T->vreg, 0, sizeof T->vreg);
     memset(T->vq, 0, sizeof T->vq);
+    memset(T->vq_cause, RV_VWAIT_COUNT, sizeof T->vq_cause);
+    T->v_last_cause = RV_VWAIT_COUNT;
     for (unsigned i = 0; i < RV_VMEMO_SIZE; i++)
         T->vmemo[i].pc = ~0ull;     /* nothing remembered */
     T->v_last_start = 0;

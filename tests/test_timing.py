@@ -220,7 +220,7 @@ def test_presets_load():
     for name in preset_names():
         cfg = load_config(name)
         assert cfg["name"] == name
-    assert {"teach", "c908", "x60", "ara"} <= set(preset_names())
+    assert {"teach", "c908", "x60", "ara", "x280"} <= set(preset_names())
 
 
 def test_vlen_mismatch_is_reported():

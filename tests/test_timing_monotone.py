@@ -77,7 +77,8 @@ def _cycles(kernel, cfg):
 
 
 CASES = [(k, p) for p in PRESETS for k in KERNELS] + \
-    [(k, "ara") for k in ("rvv_fp32_m4", "rvv_fp32_blocked", "gemv")]    # Ara: its own memory port
+    [(k, "ara") for k in ("rvv_fp32_m4", "rvv_fp32_blocked", "gemv")] + \
+    [(k, "x280") for k in ("rvv_fp32_m4", "gemv", "conv2d", "saxpy")]      # written by docs/timing.md 11
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))

@@ -200,3 +200,24 @@ def test_profile_region_shows_only_the_kernel_lines(capsys):
         assert "common.inc" not in r, r
         m = re.search(r"matmul_rvv_fp32\.s:(\d+)", r)
         assert (m and first <= int(m.group(1)) <= last) or "vset.inc" in r, r
+
+
+def test_pipeview_within_regions_draws_only_their_instructions(tmp_path):
+    m, prog = _machine()
+    trace: list = []
+    info, results = run_regions(m, "teach", parse_regions(["loop=r_begin:r_end"]), program=prog,
+                                trace=trace, trace_limit=150)
+    assert info.reason is StopReason.EXIT
+    begin, end = m.symbols["r_begin"], m.symbols["r_end"]
+    # 101 instructions per pass, two passes, the limit counted from the first region's start
+    assert len(trace) == 150
+    assert all(begin <= r.pc < end for r in trace)
+    assert trace[0].pc == begin
+    assert trace[101].pc == begin                  # the second entry follows the first in time
+    assert all(b.issue >= a.issue for a, b in zip(trace, trace[1:]))
+    out = tmp_path / "p.kanata"
+    rc = main(["run", KERNEL, "--defsym", "N=16", "--timing", "x60", "--region", "kernel_begin:kernel_end",
+               "--pipeview", str(out), "--pipeview-limit", "500"])
+    assert rc == 0
+    text = out.read_text()
+    assert text.startswith("Kanata") and text.count("\nI\t") == 500

@@ -189,8 +189,8 @@ def _vector_class(mn: str, ext: str) -> tuple[str, int, int, int]:
     if m:
         return "vmvr", F_WHOLE, 0, int(m.group(1))
     if ext == "zvt" or mn.startswith("vt"):
-        if "mm" in mn:
-            return "vtile", F_FP | F_FLOP2, 0, 1
+        if "mm" in mn:      # vtfmm: FP tiles; vtmmu / vtmms: int8 -> int32 (operations, not FLOPs)
+            return "vtile", (F_FP | F_FLOP2) if mn.startswith("vtf") else F_FLOP2, 0, 1
         return "vtilemove", 0, 0, 1
     if ext == "zvdot4a8i" or mn.startswith("vdot"):
         return "vdot", F_READS_RD, 0, 1

@@ -36,6 +36,15 @@ STALL_DESCRIPTIONS = {
     "serialize": "CSR/fence waits for older work",
 }
 VECTOR_PIPES = ("arith", "permute", "memory", "tile")
+# Why the vector unit started an instruction late, in the order of the C enum rv_vwait_cause
+# (docs/timing.md section 4.7).
+VECTOR_WAITS = ("memory", "chaining", "pipe_busy", "scalar")
+VECTOR_WAIT_DESCRIPTIONS = {
+    "memory": "a source not yet loaded by a vector load",
+    "chaining": "a source not yet produced by vector arithmetic",
+    "pipe_busy": "every pipe of its kind busy",
+    "scalar": "not yet issued by the scalar core",
+}
 
 
 class TraceRecord(NamedTuple):
@@ -101,6 +110,7 @@ class TimingResult:
     by_pc: dict[int, LineStats] = field(default_factory=dict)
     by_line: dict[tuple[str, int], LineStats] = field(default_factory=dict)
     dram_bandwidth: float = 0.0     # the preset's DRAM bytes per cycle (0: not limited)
+    int_ops: int = 0                # integer vector operations (multiply-add = 2)
 
     @property
     def ipc(self) -> float:
@@ -137,7 +147,8 @@ class TimingResult:
             "ipc": round(self.ipc, 4), "stalls": dict(self.stalls),
             "branches": self.branches, "mispredicts": self.mispredicts, "taken_transfers": self.taken,
             "cache": dict(self.cache), "dram": self.dram(), "vector": dict(self.vector), "flops": self.flops,
-            "flops_per_cycle": round(self.flops_per_cycle, 4),
+            "flops_per_cycle": round(self.flops_per_cycle, 4), "int_ops": self.int_ops,
+            "int_ops_per_cycle": round(self.int_ops / self.cycles, 4) if self.cycles else 0.0,
         }
         if lines:
             d["by_pc"] = {f"{pc:#x}": s.to_dict() for pc, s in sorted(self.by_pc.items())}
@@ -268,8 +279,10 @@ class Timing:
                       "mshr_wait": int(t.mshr_wait)},
             "vector": {"instructions": int(t.v_instructions), "elements": int(t.v_elements),
                        "busy": {p: int(t.v_busy[i]) for i, p in enumerate(VECTOR_PIPES)},
-                       "queue_wait": int(t.v_wait_queue)},
-            "flops": int(t.flops),
+                       "queue_wait": int(t.v_wait_queue),
+                       "wait": {w: int(t.v_wait[i]) for i, w in enumerate(VECTOR_WAITS)},
+                       "queue_full": {w: int(t.v_queue_full[i]) for i, w in enumerate(VECTOR_WAITS)}},
+            "flops": int(t.flops), "int_ops": int(t.int_ops),
         }
 
     def by_pc(self) -> dict[int, LineStats]:
@@ -303,7 +316,8 @@ class Timing:
         by_line = lines_of(by_pc, program.line_at) if program is not None else {}
         return TimingResult(self.name, cycles, t["instructions"], t["stalls"], t["branches"],
                             t["mispredicts"], t["taken"], t["cache"], vec, t["flops"], by_pc, by_line,
-                            dram_bandwidth=float(self.config["memory"]["dram"]["bandwidth"]))
+                            dram_bandwidth=float(self.config["memory"]["dram"]["bandwidth"]),
+                            int_ops=t["int_ops"])
 
     # ------------------------------------------------------------------ pipeline trace
 

@@ -47,7 +47,8 @@ class Kernel:
     defsym: tuple = ()              # extra (name, value) pairs
     work: str = "matmul"            # how the operation count follows from N (see WORK)
     fp: bool = True                 # floating-point work (FLOP) or integer (OP)
-    sew: int = 32                   # element width of the arithmetic (for the peak)
+    sew: int = 32                   # element width its arithmetic instruction is timed at (the peak)
+    unit: str = "vfma"              # the class of that instruction (PEAK_UNITS; the peak)
     vector: bool = True
     sizes: tuple = (16, 32, 64)
     multiple: int = 1               # N must be a multiple of this
@@ -78,13 +79,13 @@ KERNELS = {k.name: k for k in (
            description="RVV fp32 matmul, 4 rows register-blocked (Ara's fmatmul shape)"),
     Kernel("rvv_fp16", "matmul_rvv_fp16.s", isa="rv64gcv_zvfh", sew=16, sizes=(16, 32, 64, 128),
            max_size=512, description="RVV fp16 matmul (Zvfh), vfmacc.vf row broadcast, LMUL 4"),
-    Kernel("int8_vwmacc", "matmul_int8_vwmacc.s", fp=False, sew=8, sizes=(16, 32, 64),
+    Kernel("int8_vwmacc", "matmul_int8_vwmacc.s", fp=False, sew=32, unit="vmul", sizes=(16, 32, 64),
            description="int8 matmul, vsext + vwmacc into int32"),
-    Kernel("int8_vdot4a", "matmul_int8_vdot4a.s", isa="rv64gcv_zvdot4a8i", fp=False, sew=8,
+    Kernel("int8_vdot4a", "matmul_int8_vdot4a.s", isa="rv64gcv_zvdot4a8i", fp=False, sew=32, unit="vdot",
            sizes=(16, 32, 64), multiple=4, description="int8 matmul with Zvdot4a8i vdot4a"),
-    Kernel("bf16", "matmul_bf16.s", isa="rv64gcv_zvfbfwma", sew=16, sizes=(16, 32, 64),
+    Kernel("bf16", "matmul_bf16.s", isa="rv64gcv_zvfbfwma", sew=32, unit="vbf16mac", sizes=(16, 32, 64),
            description="bf16 matmul with Zvfbfwma vfwmaccbf16 into fp32"),
-    Kernel("zvt", "matmul_zvt.s", isa="rv64gcv_zvt", fp=False, sew=8, sizes=(16, 32, 64),
+    Kernel("zvt", "matmul_zvt.s", isa="rv64gcv_zvt", fp=False, sew=8, unit="vtile", sizes=(16, 32, 64),
            description="int8 matmul on Zvt tiles"),
     Kernel("gemv", "gemv_fp32.s", work="gemv", sizes=(32, 64, 128, 256),
            description="RVV fp32 matrix-vector product (vfmacc.vv + vfredusum)"),
@@ -132,6 +133,7 @@ class Built:
     fp: bool = True
     sew: int = 32
     vector: bool = True
+    unit: str = "vfma"
 
 
 class Source:
@@ -142,6 +144,7 @@ class Source:
     fp: bool = True
     sew: int = 32
     vector: bool = True
+    unit: str = "vfma"
 
     def accepts(self, size) -> str | None:
         """None when ``size`` is valid for this kernel, else why not."""
@@ -157,14 +160,14 @@ class AsmSource(Source):
 
     def __init__(self, path, *, isa: str | None = None, defsym=(), size_symbol: str = "N",
                  name: str | None = None, work: Callable | None = None, fp=True, sew=32, vector=True,
-                 sizes=(None,), multiple=1, max_size=1 << 30):
+                 sizes=(None,), multiple=1, max_size=1 << 30, unit="vfma"):
         self.path = str(path)
         self.name = name or Path(path).name
         self.isa = isa
         self.defsym = dict(defsym)
         self.size_symbol = size_symbol
         self.work_of = work
-        self.fp, self.sew, self.vector, self.sizes = fp, sew, vector, tuple(sizes)
+        self.fp, self.sew, self.vector, self.sizes, self.unit = fp, sew, vector, tuple(sizes), unit
         self.multiple, self.max_size = multiple, max_size
 
     def accepts(self, size):
@@ -195,7 +198,7 @@ class AsmSource(Source):
             if key:
                 store.put_program(key, elf)
         work = self.work_of(size) if self.work_of is not None and size is not None else None
-        return Built(elf, isa, work=work, fp=self.fp, sew=self.sew, vector=self.vector)
+        return Built(elf, isa, work=work, fp=self.fp, sew=self.sew, vector=self.vector, unit=self.unit)
 
 
 def assemble_kernel(path: str, syms: dict, isa: str) -> bytes:
@@ -252,7 +255,7 @@ def builtin_source(name: str, asm: str | None = None) -> AsmSource:
     k = KERNELS[name]
     return AsmSource(Path(asm or asm_dir()) / k.file, isa=k.isa, defsym=k.defsym, name=k.name,
                      work=WORK[k.work], fp=k.fp, sew=k.sew, vector=k.vector, sizes=k.sizes,
-                     multiple=k.multiple, max_size=k.max_size)
+                     multiple=k.multiple, max_size=k.max_size, unit=k.unit)
 
 
 class ElfSource(Source):
@@ -497,9 +500,11 @@ def measure(task: dict) -> dict:
         result["exit_code"] = stop.exit_code
     except (RvsimError, ValueError) as exc:
         return {"ok": False, "error": str(exc).splitlines()[0], "region": result["region"], "cycles": 0,
-                "instructions": 0, "stalls": {}, "cache": {}, "vector": {}, "flops": 0, "exit_code": None}
+                "instructions": 0, "stalls": {}, "cache": {}, "vector": {}, "flops": 0, "int_ops": 0,
+                "exit_code": None}
     result.update(cycles=totals["cycles"], instructions=instructions, stalls=totals["stalls"],
                   cache=totals["cache"], vector=totals["vector"], flops=totals["flops"],
+                  int_ops=totals.get("int_ops", 0),
                   branches=totals["branches"], mispredicts=totals["mispredicts"])
     return result
 
@@ -518,11 +523,14 @@ class Point:
     work: int = 0
     fp: bool = True
     model_flops: int = 0            # the model's own FP operation count over the region
+    model_int_ops: int = 0          # and its integer vector operation count
     peak: float = 0.0               # the preset's peak work per cycle for this kernel (0: unknown)
     region: str = "kernel"          # "kernel" (kernel_begin..kernel_end) or "program"
     ok: bool = True
     error: str = ""
     stalls: dict = field(default_factory=dict)
+    vector_wait: dict = field(default_factory=dict)  # the vector unit's waits by cause (docs/timing.md 4.7)
+    vector_busy: dict = field(default_factory=dict)  # % of cycles each vector pipe kind was busy
     settings: dict = field(default_factory=dict)     # the swept parameters and defsyms of this point
     raw: dict = field(default_factory=dict, repr=False)
     key: str = ""
@@ -562,7 +570,7 @@ class Point:
 
     def row(self, cfg: dict | None = None) -> dict:
         """One flat DataFrame row: parameters, counters, stall breakdown, rates."""
-        from . import STALL_CAUSES, VECTOR_PIPES
+        from . import STALL_CAUSES, VECTOR_PIPES, VECTOR_WAITS
         raw = self.raw
         cache = raw.get("cache", {})
         vec = raw.get("vector", {})
@@ -583,17 +591,40 @@ class Point:
             busy = vec.get("busy", {}).get(p, 0)
             pipes = max(1, cfg["vector"]["pipes"][p]) if cfg else 1
             d[f"vbusy_{p}"] = busy / (self.cycles * pipes) if self.cycles else 0.0
+        for w in VECTOR_WAITS:
+            d[f"vwait_{w}"] = vec.get("wait", {}).get(w, 0)
+            d[f"vqueue_full_{w}"] = vec.get("queue_full", {}).get(w, 0)
+        d.update(int_ops=self.model_int_ops,
+                 int_ops_per_cycle=self.model_int_ops / self.cycles if self.cycles else 0.0)
         d.update(region=self.region, ok=self.ok, error=self.error, cached=self.cached, key=self.key)
         return d
 
 
+# The instruction classes a kernel's peak can be computed for (Kernel.unit).
+PEAK_UNITS = ("vfma", "vmul", "vdot", "vbf16mac", "vtile")
+
+
 def peak_per_cycle(cfg: dict, kernel) -> float:
-    """Vector FP peak: every arithmetic pipe doing a full-width FMA each cycle (0 when not meaningful)."""
-    vec = cfg["vector"]
-    if not (kernel.vector and kernel.fp and vec["enabled"]):
+    """The preset's peak operations per cycle (multiply-add = 2) for the kernel's arithmetic: every pipe
+    its instruction class runs on busy with it, at the rates the model times it at (docs/timing.md
+    section 4.2): ``vfma``/``vmul`` at ``kernel.sew`` bits per element on the arithmetic pipes, ``vdot``
+    a 4-way dot product per 32-bit result at ``ml.dot_width``, ``vbf16mac`` a multiply-add per 32-bit
+    result at ``ml.bf16_width``, ``vtile`` ``ml.tile_te``^2 multiply-adds per tile pipe.  0 for scalar
+    kernels and presets without a vector unit."""
+    vec, ml = cfg["vector"], cfg["ml"]
+    unit = getattr(kernel, "unit", "vfma")
+    if not (kernel.vector and vec["enabled"]) or unit not in PEAK_UNITS:
         return 0.0
+    pipes = max(1, vec["pipes"]["arith"])
     width = vec["width"]["arith"] or vec["dlen"]
-    return max(1, vec["pipes"]["arith"]) * width / kernel.sew * 2
+    if unit == "vdot":
+        return pipes * (ml["dot_width"] or width) / 32 * 4 * 2
+    if unit == "vbf16mac":
+        return pipes * (ml["bf16_width"] or width) / 32 * 2
+    if unit == "vtile":
+        te = ml["tile_te"] or min(32, vec["vlen"] // 4)      # 0: the machine's default TE
+        return max(1, vec["pipes"]["tile"]) * te * te * 2
+    return pipes * width / kernel.sew * 2
 
 
 def bandwidth_roof(cfg: dict) -> float:
@@ -618,9 +649,13 @@ def _point_from(plan: PlannedPoint, raw: dict, cached: bool) -> Point:
     work = b.work if b.work is not None else raw.get("flops", 0)
     return Point(plan.kernel, plan.preset, plan.size, cycles=raw.get("cycles", 0),
                  instructions=raw.get("instructions", 0), work=work, fp=b.fp,
-                 model_flops=raw.get("flops", 0), peak=peak_per_cycle(plan.config, b),
+                 model_flops=raw.get("flops", 0), model_int_ops=raw.get("int_ops", 0),
+                 peak=peak_per_cycle(plan.config, b),
                  region=raw.get("region", "kernel"), ok=raw.get("ok", False), error=raw.get("error", ""),
-                 stalls={k: v for k, v in raw.get("stalls", {}).items() if v}, settings=dict(plan.settings),
+                 stalls={k: v for k, v in raw.get("stalls", {}).items() if v},
+                 vector_wait={k: v for k, v in raw.get("vector", {}).get("wait", {}).items() if v},
+                 vector_busy=_busy_pct(plan.config, raw),
+                 settings=dict(plan.settings),
                  raw=raw, key=plan.key, cached=cached, dram_bandwidth=bandwidth_roof(plan.config))
 
 
@@ -891,7 +926,7 @@ def print_table(points, file=None, settings_columns=()) -> None:
     cols = [("kernel", "left"), ("preset", "left"), ("N", "right")]
     cols += [(s, "right") for s in settings_columns]
     cols += [("cycles", "right"), ("instructions", "right"), ("IPC", "right"), ("work/cycle", "right"),
-             ("peak %", "right"), ("DRAM B/cycle", "right"), ("check", "left")]
+             ("peak %", "right"), ("DRAM B/cycle", "right"), ("vector waits on", "left"), ("check", "left")]
     for col, just in cols:
         t.add_column(col, justify=just)
     for p in points:
@@ -902,6 +937,7 @@ def print_table(points, file=None, settings_columns=()) -> None:
                   f"{p.cycles:,}", f"{p.instructions:,}", f"{p.ipc:.2f}",
                   f"{p.work_per_cycle:.3f} {unit}", f"{100 * util:.1f}" if util is not None else "-",
                   _dram_cell(p),
+                  _top_wait(p),
                   ("ok" if p.ok else f"FAILED: {p.error}") + ("" if p.region == "kernel" else
                                                                " (whole program)"))
     con.print(t)
@@ -915,10 +951,26 @@ def _dram_cell(p) -> str:
     return f"{p.dram_bytes_per_cycle:.2f}" + (f" ({pct:.0f}%)" if pct is not None else "")
 
 
+def _busy_pct(cfg: dict, raw: dict) -> dict:
+    """Per vector pipe kind, the % of the region's cycles its pipes were busy (the pipes that worked)."""
+    cycles, busy = raw.get("cycles", 0), raw.get("vector", {}).get("busy", {})
+    if not cycles or not cfg["vector"]["enabled"]:
+        return {}
+    return {p: round(100.0 * n / (cycles * max(1, cfg["vector"]["pipes"][p])), 2) for p, n in busy.items() if n}
+
+
+def _top_wait(p) -> str:
+    """The vector unit's main wait, as a share of the cycles ("memory 41%"), or "-"."""
+    if not p.vector_wait or not p.cycles:
+        return "-"
+    w, n = max(p.vector_wait.items(), key=lambda kv: kv[1])
+    return f"{w} {100.0 * n / p.cycles:.0f}%"
+
+
 def write_csv(points, path) -> None:
     fields = ["kernel", "preset", "n", "cycles", "instructions", "ipc", "work", "fp", "work_per_cycle",
-              "peak", "utilisation", "dram_bytes_per_cycle", "dram_pct", "model_flops", "region", "ok",
-              "error"]
+              "peak", "utilisation", "dram_bytes_per_cycle", "dram_pct", "model_flops", "model_int_ops",
+              "region", "ok", "error"]
     with open(path, "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
         w.writeheader()

@@ -31,15 +31,17 @@ def run_regions_for_cli(machine, timing, program, args, parser):
         regions = parse_regions(args.region)
         cfg = timing.config
         machine.disable_timing()
+        trace = [] if args.pipeview else None
         info, results = run_regions(machine, cfg, regions, program=program, warmup=args.warmup,
-                                    max_instructions=args.max_insns)
+                                    max_instructions=args.max_insns, trace=trace,
+                                    trace_limit=args.pipeview_limit)
     except (TimingConfigError, KeyError) as exc:
         parser.exit(2, f"rvsim: {exc}\n")
     for res in results.values():
         t = res.totals
         sys.stderr.write(f"rvsim: region {res.name}: {res.entries} entries, {t.get('cycles', 0):,} cycles, "
                          f"{t.get('instructions', 0):,} instructions\n")
-    return info, RegionTiming(timing, results)
+    return info, RegionTiming(timing, results, trace=trace)
 
 
 def finish_run(timing, args, stats: dict) -> None:
@@ -52,7 +54,7 @@ def finish_run(timing, args, stats: dict) -> None:
     stats["cycles"] = result.cycles
     stats["timing"] = result.to_dict()
     print_summary(result, file=sys.stderr)
-    if args.pipeview and not isinstance(timing, RegionTiming):     # (not yet within regions)
+    if args.pipeview:       # within regions: the regions' instructions, --pipeview-limit from their start
         from .pipeview import write_kanata
         n = write_kanata(timing, args.pipeview)
         sys.stderr.write(f"rvsim: pipeline view of {n:,} instructions written to {args.pipeview}\n")

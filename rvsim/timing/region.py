@@ -140,10 +140,12 @@ def _add(into: dict, d: dict) -> None:
 
 
 def run_regions(machine, preset, regions, program=None, warmup: int = 0,
-                max_instructions: int | None = None):
+                max_instructions: int | None = None, trace: list | None = None, trace_limit: int = 0):
     """Run ``machine`` to its end with the model (``preset``: a name, path or parsed config) on only
     inside ``regions``.  Returns ``(StopInfo, {name: RegionResult})``.  User breakpoints already set on
-    the machine are kept and stop the run as usual."""
+    the machine are kept and stop the run as usual.  With ``trace`` (a list), the pipeline trace of the
+    first ``trace_limit`` modelled instructions (warm-ups excluded) is appended to it, each region
+    entry after the previous one on the time axis (TraceRecord; rvsim.timing.pipeview draws it)."""
     from ..machine import StopReason
     begins: dict[int, list[str]] = {}
     ends: dict[int, list[str]] = {}
@@ -173,6 +175,31 @@ def run_regions(machine, preset, regions, program=None, warmup: int = 0,
     active: set[str] = set()
     timing = None
     start = machine.instret
+    trace_end = [0]                 # the last cycle of the trace so far
+
+    def arm_trace():
+        """Record the next instructions on the model, up to what is left of trace_limit."""
+        if trace is None or timing is None:
+            return
+        left = trace_limit - len(trace)
+        if left > 0:
+            timing.record_trace(left)
+        else:
+            timing._lib.rv_timing_trace(machine._core, timing._ffi.NULL, 0)
+
+    def collect_trace():
+        if trace is None or timing is None:
+            return
+        recs = timing.trace_records()
+        if not recs:
+            return
+        if trace and recs[0].issue < trace[-1].issue:
+            # a new model, its clock restarted at 0: place the entry after what is already drawn
+            shift = trace_end[0] + 1 - min(r.fetch for r in recs)
+            recs = [r._replace(fetch=r.fetch + shift, issue=r.issue + shift, start=r.start + shift,
+                               done=r.done + shift) for r in recs]
+        trace_end[0] = max([trace_end[0]] + [max(r.done, r.issue + 1) for r in recs])
+        trace.extend(recs[:max(0, trace_limit - len(trace))])
 
     def count_segment():
         """Add what the model counted since its last reset to every open region, and restart it."""
@@ -189,7 +216,9 @@ def run_regions(machine, preset, regions, program=None, warmup: int = 0,
                     agg.cycles += s.cycles
                     for c, v in s.stalls.items():
                         agg.stalls[c] += v
+        collect_trace()
         timing.reset()
+        arm_trace()
 
     def at_bound(pc):
         """Open and close the regions bounded at pc; returns a StopInfo to end the run with, or None."""
@@ -221,6 +250,7 @@ def run_regions(machine, preset, regions, program=None, warmup: int = 0,
             active.update(starting)
             return None
         timing = machine.enable_timing(preset)
+        arm_trace()
         active.update(starting)
         if warmup:
             # the warm-up runs inside the region on the model, then its counts are dropped
@@ -260,10 +290,15 @@ def run_regions(machine, preset, regions, program=None, warmup: int = 0,
 class RegionTiming:
     """The regions' summed results in the shape finish_run reads (result(), for one Timing)."""
 
-    def __init__(self, timing, results, name=None, config=None):
+    def __init__(self, timing, results, name=None, config=None, trace=None):
         self._timing, self.results = timing, results
         self._name = name or timing.name
         self._config = config or timing.config
+        self._trace = list(trace or ())
+
+    def trace_records(self) -> list:
+        """The pipeline trace recorded within the regions (run_regions' ``trace``)."""
+        return list(self._trace)
 
     def result(self, program=None):
         from . import TimingResult, lines_of
@@ -282,4 +317,5 @@ class RegionTiming:
                             total.get("taken", 0), total.get("cache", {}), total.get("vector", {}),
                             total.get("flops", 0), by_pc,
                             lines_of(by_pc, program.line_at) if program is not None else {},
-                            dram_bandwidth=float(self._config["memory"]["dram"]["bandwidth"]))
+                            dram_bandwidth=float(self._config["memory"]["dram"]["bandwidth"]),
+                            int_ops=total.get("int_ops", 0))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import STALL_DESCRIPTIONS, TimingResult
+from . import STALL_DESCRIPTIONS, VECTOR_WAIT_DESCRIPTIONS, VECTOR_WAITS, TimingResult
 
 
 def _console(file):
@@ -58,11 +58,34 @@ def print_summary(result: TimingResult, file=None) -> None:
         busy = vec.get("busy_pct", {})
         parts = ", ".join(f"{p} {busy[p]:.1f}%" for p in ("arith", "permute", "memory", "tile")
                           if vec["busy"].get(p))
-        extras.append(f"vector: {vec['instructions']:,} instructions; busy {parts}")
+        extras.append(f"vector: {vec['instructions']:,} instructions; pipes busy {parts}")
     if result.flops:
         extras.append(f"FP work: {result.flops:,} FLOP, {result.flops_per_cycle:.3f} FLOP/cycle")
+    if result.int_ops:
+        extras.append(f"integer vector work: {result.int_ops:,} OP, {result.int_ops / max(1, c):.3f} OP/cycle")
     for e in extras:
         con.print(e)
+    print_vector_waits(result, con)
+
+
+def print_vector_waits(result: TimingResult, con) -> None:
+    """Where the vector unit's time went: its waits by cause, and the scalar core's vector_queue stall
+    by the cause that held the head of the queue (docs/timing.md section 4.7)."""
+    from rich.table import Table
+    vec = result.vector
+    wait, full = vec.get("wait", {}), vec.get("queue_full", {})
+    if not (any(wait.values()) or any(full.values())):
+        return
+    c = result.cycles or 1
+    t = Table(show_edge=False, box=None, pad_edge=False)
+    for col, just in (("vector unit waited on", "left"), ("cycles", "right"), ("% of cycles", "right"),
+                      ("queue full", "right"), ("", "left")):
+        t.add_column(col, justify=just)
+    for w in sorted(VECTOR_WAITS, key=lambda w: -(wait.get(w, 0) + full.get(w, 0))):
+        if wait.get(w) or full.get(w):
+            t.add_row(w, f"{wait.get(w, 0):,}", f"{100.0 * wait.get(w, 0) / c:.1f}",
+                      f"{full.get(w, 0):,}", VECTOR_WAIT_DESCRIPTIONS[w])
+    con.print(t)
 
 
 def annotate(result: TimingResult, program=None, file=None, top: int = 20, context: int = 0) -> None:
