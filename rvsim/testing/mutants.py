@@ -162,7 +162,8 @@ def hunt(bug: str, max_examples: int = 200, seed: int = 0) -> Hunt:
         test()
     except AssertionError as e:
         end = time.perf_counter()
-        return Hunt(bug, True, count, end - first[0], end - start, str(e), time.process_time() - first[1])
+        return Hunt(bug, True, count, end - first[0], end - start, shrink_cpu=time.process_time() - first[1],
+                    report=str(e))
     return Hunt(bug, False, None, None, time.perf_counter() - start)
 
 

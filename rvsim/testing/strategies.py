@@ -17,6 +17,7 @@ operand kinds and mnemonics.
 """
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -274,15 +275,15 @@ _WORD_EDGES = tuple(sorted({v & MASK64 for v in (
 _UPPER32 = (0, 0xFFFFFFFF, 0x12345678, 0x80000000, 0x7FFFFFFF)
 
 
-def draw_int_edge(draw) -> int:
+def draw_int_edge(rng) -> int:
     """A 64-bit register value at an edge of 64-bit or 32-bit behaviour (a low word at its edges under
     any upper half), or sometimes anything."""
-    k = integer(draw, 0, 7)
+    k = rng.randrange(8)
     if k < 4:
-        return choice(draw, _WORD_EDGES)
+        return rng.choice(_WORD_EDGES)
     if k < 7:
-        return choice(draw, _UPPER32) << 32 | choice(draw, _LOW32_EDGES)
-    return integer(draw, 0, MASK64)
+        return rng.choice(_UPPER32) << 32 | rng.choice(_LOW32_EDGES)
+    return rng.getrandbits(64)
 
 
 def _fp_constant(fmt: str, x: float) -> int:
@@ -306,22 +307,22 @@ def fp_edges(fmt: str) -> tuple[int, ...]:
 _FP_WIDTH = {"h": 16, "s": 32, "d": 64}
 
 
-def draw_fp_edge(draw, fmt: str, boxed_only: bool = False) -> int:
+def draw_fp_edge(rng, fmt: str, boxed_only: bool = False) -> int:
     """A 64-bit FP register value for an operand of format ``fmt``: an edge value NaN-boxed, or (for
     narrower formats, one time in eight) the same bits not properly boxed."""
-    v = choice(draw, fp_edges(fmt)) if integer(draw, 0, 5) else integer(draw, 0, (1 << _FP_WIDTH[fmt]) - 1)
     width = _FP_WIDTH[fmt]
-    if width < 64 and not boxed_only and integer(draw, 0, 7) == 0:
+    v = rng.choice(fp_edges(fmt)) if rng.randrange(6) else rng.getrandbits(width)
+    if width < 64 and not boxed_only and rng.randrange(8) == 0:
         # not a valid box: upper bits clear, or one bit short of all ones
-        return v if integer(draw, 0, 1) else nan_box(v, width) ^ (1 << width)
+        return v if rng.randrange(2) else nan_box(v, width) ^ (1 << width)
     return nan_box(v, width)
 
 
-def _tied(draw, prev, sign: int, mask: int) -> int | None:
+def _tied(rng, prev, sign: int, mask: int) -> int | None:
     """A value tied to the previous operand's (the same, its sign bit flipped, one more), or None."""
     if prev is None:
         return None
-    k = integer(draw, 0, 5)
+    k = rng.randrange(6)
     if k == 0:
         return prev
     if k == 1:
@@ -764,6 +765,7 @@ class _Gen:
         self.families = [tuple(v) for _, v in sorted(families.items(), key=lambda kv: sorted(kv[0]))]
         self.trace = None
         self.fold_fp = False
+        self.rng = __import__("random").Random(0)
         self.set_focus(())
 
     def set_focus(self, records) -> None:
@@ -840,6 +842,10 @@ class _Gen:
         the first (equal, sign flipped, one more), where comparisons, min/max and subtraction turn."""
         if integer(draw, 0, 3) == 0:
             return ()
+        # The values come from the program's own generator, not from hypothesis draws: a change anywhere
+        # earlier in the program (which is most of what hypothesis's generation phase tries) then gives
+        # new values here too, instead of replaying the same ones.
+        rng = self.rng
         lines = []
         xsources = list(dict.fromkeys(vals[k.name] for k in r.operands if k.role == K.XREG and k.name in vals
                                       and ("rd" not in k.slots or "rs1" in k.slots) and vals[k.name]))
@@ -855,10 +861,10 @@ class _Gen:
                 width = _FP_WIDTH[fmt]
                 prev = None
                 for f in fsources:
-                    if integer(draw, 0, 3):
-                        v = _tied(draw, prev, 1 << (width - 1), MASK64 if width == 64 else (1 << width) - 1)
+                    if rng.randrange(4):
+                        v = _tied(rng, prev, 1 << (width - 1), MASK64 if width == 64 else (1 << width) - 1)
                         if v is None:
-                            v = draw_fp_edge(draw, fmt, boxed_only="d" not in exts)
+                            v = draw_fp_edge(rng, fmt, boxed_only="d" not in exts)
                         elif width < 64:
                             v = nan_box(v, width)
                         prev = v & ((1 << width) - 1)
@@ -868,9 +874,9 @@ class _Gen:
                                   f"{move} {FREG_NAMES[f]}, {XREG_NAMES[tmp]}"]
         prev = None
         for x in xsources:
-            if x not in reserved and integer(draw, 0, 3):
-                v = _tied(draw, prev, choice(draw, (1 << 63, 1 << 31)), MASK64)
-                v = draw_int_edge(draw) if v is None else v
+            if x not in reserved and rng.randrange(4):
+                v = _tied(rng, prev, rng.choice((1 << 63, 1 << 31)), MASK64)
+                v = draw_int_edge(rng) if v is None else v
                 prev = v
                 lines.append(f"li {XREG_NAMES[x]}, {_sign_extend(v, 64)}")
         return tuple(lines)
@@ -1247,6 +1253,7 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
         # new operands and edge values (so a rare instruction is tried several ways in one program)
         focus = [choice(draw, all_records) for _ in range(draw(focus_count))]
         gen.set_focus(focus)
+        gen.rng = random.Random(draw(_SEED))
         items = _kept(draw(top_items))
         # the initial state is drawn compactly (a palette of edge values and one byte per register, seeds
         # for the bulk data) so that many programs fit in one hypothesis example
