@@ -1041,7 +1041,8 @@ class _Gen:
             fmt = {16: "h", 32: "s", 64: "d"}.get(sew)
             return Op(insn, self.edge_setup(draw, r, insn.operands, reserved, fmt))
         op = self.vector_memory(draw, insn, shape, sew, lmul, vl, reserved)
-        if op is None or vl < 2 or shape.memory.mode not in ("unit", "strided", "indexed") or integer(draw, 0, 1):
+        if op is None or vl < 2 or shape.memory.mode not in ("unit", "strided") or shape.memory.nf != 1 \
+                or integer(draw, 0, 1):
             return op
         # a load or store resumed part-way (as after a trap): vstart elements are skipped
         used = reserved | {v for k, v in op.insn.operands.items() if k in ("rs1", "rs2")}
