@@ -112,6 +112,7 @@ def group_options(group: str) -> dict:
     opts: dict = {"extensions": isa}
     if group == "V":
         opts["include"] = frozenset(generated_mnemonics("rv64i") | CSR_MNEMONICS | VECTOR_MNEMONICS)
+        opts["vstart"] = True
     return opts
 
 
