@@ -196,3 +196,12 @@ def test_unparsable_directive_operands_are_asm_errors(src):
     parser's internal ParseError instead of an AsmError."""
     d = errors_of(src + "\n")[0]
     assert d.line == 1 and d.message
+
+
+@pytest.mark.parametrize("src", [".zero 999999999999999999999999999999", ".space 1<<40, 3", ".skip 1<<29",
+                                 ".fill 1<<30, 8, 1", ".balign 1<<40", ".data\n.zero 200<<20\n.zero 100<<20"])
+def test_huge_space_directives_are_asm_errors_not_host_memory_errors(src):
+    """Found by fuzzing (fuzz/run_mutation.py asm): `.zero 999999999999999999999999999999` tried to allocate
+    the bytes on the host and raised MemoryError.  A section may not grow past 256 MiB."""
+    d = errors_of(src + "\n")[0]
+    assert "larger than 256 MiB" in d.message and d.line == src.count("\n") + 1

@@ -49,7 +49,9 @@ def test_a_wrong_reference_is_caught_located_and_shrunk():
     assert located is not None and located.insn is not None
     assert located.insn.mnemonic == "mulhu"
     rd = located.insn.operands["rd"]
-    assert [d.where for d in located.differences] == [f"x{rd} ({isa_name(rd)})"]
+    # the register it wrote, and the signature register that accumulates every result (programs(signature=True))
+    wheres = [d.where for d in located.differences]
+    assert f"x{rd} ({isa_name(rd)})" in wheres and set(wheres) <= {f"x{rd} ({isa_name(rd)})", "x31 (t6)"}
     assert len(comparison.program) <= 3          # shrunk: a few instructions
     report = str(info.value)
     assert "first diverging instruction" in report and "mulhu" in report and f"x{rd}" in report

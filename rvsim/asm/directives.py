@@ -257,11 +257,23 @@ def _strings(zero):
     return handler
 
 
+# A guard for the host: space directives, repeated fills and alignments may not grow one section past
+# this (an input such as `.zero 999999999999` would otherwise exhaust host memory before failing).
+MAX_SECTION_BYTES = 256 << 20
+
+
+def _reserve(asm, n, operand=0):
+    if n < 0:
+        raise StatementError(f"negative size {n}", operand=operand)
+    if len(asm.data) + n > MAX_SECTION_BYTES:
+        raise StatementError(f"{n} more bytes would make the section larger than "
+                             f"{MAX_SECTION_BYTES >> 20} MiB", operand=operand)
+
+
 def d_zero(asm, args):
     _need(args, 1, 1, ".zero", "count")
     n = asm.const(args[0], 0, "a byte count")
-    if n < 0:
-        raise StatementError(f"negative size {n}", operand=0)
+    _reserve(asm, n)
     asm.data += bytes(n)
 
 
@@ -269,8 +281,7 @@ def d_space(asm, args):
     _need(args, 1, 2, ".space", "count[, fill]")
     n = asm.const(args[0], 0, "a byte count")
     fill = asm.const(args[1], 1) & 0xFF if len(args) > 1 else 0
-    if n < 0:
-        raise StatementError(f"negative size {n}", operand=0)
+    _reserve(asm, n)
     asm.data += bytes([fill]) * n
 
 
@@ -281,6 +292,7 @@ def d_fill(asm, args):
     val = asm.const(args[2], 2) if len(args) > 2 else 0
     if rep < 0 or not 0 <= size <= 8:
         raise StatementError("bad .fill operands", "repeat >= 0, size 0..8")
+    _reserve(asm, rep * size)
     # GNU as writes at most 4 bytes of the value; wider sizes are zero-padded
     item = (val & 0xFFFFFFFF).to_bytes(4, "little")[:size] + bytes(max(0, size - 4))
     asm.data += item * rep
@@ -307,6 +319,7 @@ def _leb(signed):
 def _align(asm, boundary, fill, max_skip, i=0):
     if boundary <= 0 or boundary & (boundary - 1):
         raise StatementError(f"alignment {boundary} is not a power of 2", operand=i)
+    _reserve(asm, boundary - 1, i)
     sec = asm.section
     sec.align = max(sec.align, boundary)
     code = fill is None and "x" in sec.flags

@@ -38,6 +38,7 @@ class Op:
 class Skip:
     jump: Op                   # its instruction's PC-relative target (or its setup) names {end}
     body: tuple = ()
+    trace: int | None = None   # x register recording the outcome: shifted left before the jump, +1 if not taken
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,11 @@ def _render(items, w: _Writer, labels: dict) -> None:
         elif isinstance(item, Skip):
             end = w.label("skip")
             inner = dict(labels, end=end)
+            if item.trace is not None:
+                w.emit(f"slli {XREG_NAMES[item.trace]}, {XREG_NAMES[item.trace]}, 1", labels)
             _render_op(item.jump, w, inner)
+            if item.trace is not None:
+                w.emit(f"addi {XREG_NAMES[item.trace]}, {XREG_NAMES[item.trace]}, 1", labels)
             _render(item.body, w, labels)
             w.text.append(f"{end}:")
         elif isinstance(item, Loop):

@@ -17,6 +17,7 @@ operand kinds and mnemonics.
 """
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,7 +27,7 @@ from .. import isa
 from ..isa import Instruction
 from ..isa import operands as K
 from ..isa.csrs import CSR_NUMBERS
-from .insn import XREG_NAMES, Insn
+from .insn import FREG_NAMES, XREG_NAMES, Insn
 from .program import Loop, Op, Skip, TestProgram, VectorBlock, vtype_value
 from .vector import VShape, fp_ok, layout, vector_shape
 
@@ -256,6 +257,86 @@ def pseudo_random_bytes(seed: int, size: int) -> bytes:
         if rng.random() < 0.3:
             data[off:off + 8] = (rng.choice(INT_EDGES) & MASK64).to_bytes(8, "little")
     return bytes(data)
+
+
+# ------------------------------------------------------------------------------------ per-instruction edges
+
+# Register values at which the behaviours an instruction mixes up differ: signed vs unsigned (the sign
+# bits of each width), W vs non-W (garbage above bit 31, bit 31 itself), overflow (INT_MIN, -1), shift
+# amounts around 32 and 64, division by zero.  A generated operation sets its source registers to these
+# values in its own setup most of the time, so the bug it can expose does not depend on what earlier
+# items left in the registers.
+_LOW32_EDGES = (0, 1, 2, 0x7FFFFFFF, 0x80000000, 0x80000001, 0xFFFFFFFF, 0xFFFFFFFE, 31, 32, 33, 63, 64,
+                0x7F, 0x80, 0xFF, 0x7FFF, 0x8000, 0xFFFF, 0xFFFF8000, 0xFFFFFF80)
+_WORD_EDGES = tuple(sorted({v & MASK64 for v in (
+    0, 1, 2, -1, -2, 1 << 63, (1 << 63) - 1, (1 << 63) + 1, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0x100000000,
+    0xFFFFFFFF80000000, 0xFFFFFFFF7FFFFFFF, 31, 32, 33, 63, 64, 65, -31, -32, -33, -63, -64, 0x7F, 0x80, -128,
+    0x7FFF, 0x8000, -32768, 0xFFFF, 0x8080808080808080, 0x00FF00FF00FF00FF)}))
+_UPPER32 = (0, 0xFFFFFFFF, 0x12345678, 0x80000000, 0x7FFFFFFF)
+
+
+def draw_int_edge(rng) -> int:
+    """A 64-bit register value at an edge of 64-bit or 32-bit behaviour (a low word at its edges under
+    any upper half), or sometimes anything."""
+    k = rng.randrange(8)
+    if k < 4:
+        return rng.choice(_WORD_EDGES)
+    if k < 7:
+        return rng.choice(_UPPER32) << 32 | rng.choice(_LOW32_EDGES)
+    return rng.getrandbits(64)
+
+
+def _fp_constant(fmt: str, x: float) -> int:
+    import struct
+    code = {"h": "<e", "s": "<f", "d": "<d"}[fmt]
+    return int.from_bytes(struct.pack(code, x), "little")
+
+
+@lru_cache(maxsize=None)
+def fp_edges(fmt: str) -> tuple[int, ...]:
+    """float_specials plus the values where rounding modes and integer conversions differ: halves (ties),
+    ±2**31, ±2**32, ±2**63, ±2**64, -1 and just below 0."""
+    extra = [_fp_constant(fmt, x) for x in (0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.75, -0.75, -1.0, 3.0, 1 / 3)]
+    if fmt != "h":
+        extra += [_fp_constant(fmt, x) for x in (2.0**31, -2.0**31, 2.0**32, 2.0**63, -2.0**63, 2.0**64,
+                                                  2.0**31 - 0.5 if fmt == "d" else 2.0**31 - 128.0,
+                                                  -(2.0**31) - 1 if fmt == "d" else -(2.0**31) - 256.0)]
+    return tuple(sorted(set(float_specials(fmt)) | set(extra)))
+
+
+_FP_WIDTH = {"h": 16, "s": 32, "d": 64}
+
+
+def draw_fp_edge(rng, fmt: str, boxed_only: bool = False) -> int:
+    """A 64-bit FP register value for an operand of format ``fmt``: an edge value NaN-boxed, or (for
+    narrower formats, one time in eight) the same bits not properly boxed."""
+    width = _FP_WIDTH[fmt]
+    v = rng.choice(fp_edges(fmt)) if rng.randrange(6) else rng.getrandbits(width)
+    if width < 64 and not boxed_only and rng.randrange(8) == 0:
+        # not a valid box: upper bits clear, or one bit short of all ones
+        return v if rng.randrange(2) else nan_box(v, width) ^ (1 << width)
+    return nan_box(v, width)
+
+
+def _tied(rng, prev, sign: int, mask: int) -> int | None:
+    """A value tied to the previous operand's (the same, its sign bit flipped, one more), or None."""
+    if prev is None:
+        return None
+    k = rng.randrange(6)
+    if k == 0:
+        return prev
+    if k == 1:
+        return prev ^ sign
+    if k == 2:
+        return (prev + 1) & mask
+    return None
+
+
+def operand_format(r: Instruction) -> str | None:
+    """The FP format of an instruction's FP source operands, from its mnemonic (fadd.s, fcvt.w.d,
+    fcvt.s.h: the last suffix names the source; fmv.x.w reads a single)."""
+    last = r.mnemonic.rsplit(".", 1)[-1]
+    return {"s": "s", "d": "d", "h": "h", "w": "s"}.get(last)
 
 
 # ------------------------------------------------------------------------------------ vector configs
@@ -602,6 +683,7 @@ class ProgramOptions:
     vlen: int
     max_trips: int
     fp_sews: frozenset
+    vstart: bool = False
 
 
 @dataclass(frozen=True)
@@ -676,6 +758,39 @@ class _Gen:
         self.csrs = _csrs(opts.extensions)
         self._vector_candidates: dict = {}
         self._strategies: dict = {}
+        # plain records grouped by the extensions that enable them: a group is drawn first, so the four
+        # Zba instructions or the Zfh ones are not drowned by the compressed and base ones
+        families: dict = {}
+        for r in pools.plain:
+            families.setdefault(frozenset(r.extensions), []).append(r)
+        self.families = [tuple(v) for _, v in sorted(families.items(), key=lambda kv: sorted(kv[0]))]
+        self.trace = None
+        self.fold_fp = False
+        self.rng = __import__("random").Random(0)
+        self.set_focus(())
+
+    def set_focus(self, records) -> None:
+        self.focus_plain = tuple(r for r in records if r in self.p.plain)
+        self.focus_jumps = tuple(r for r in records if r in self.p.jumps)
+        self.focus_vector = frozenset(r for r in records if r in self.p.vector)
+
+    def fold(self, r: Instruction, vals: dict) -> tuple:
+        """Teardown lines adding the instruction's result to the signature register."""
+        if self.trace is None:
+            return ()
+        sig = XREG_NAMES[self.trace]
+        out = ()
+        for rd in sorted(written_xregs(r, vals)):
+            out += (f"add {sig}, {sig}, {XREG_NAMES[rd]}",)
+        if self.fold_fp:
+            tmp = XREG_NAMES[SIGNATURE_TEMP]
+            for k in r.operands:
+                if k.role == K.FREG and "rd" in k.slots:
+                    out += (f"fmv.x.d {tmp}, {FREG_NAMES[vals[k.name]]}", f"add {sig}, {sig}, {tmp}")
+            if r.mnemonic.startswith("f") and not r.mnemonic.startswith("fence"):
+                # the flags this instruction raised (fflags is sticky: read and clear it)
+                out += (f"csrrci {tmp}, fflags, 31", f"slli {sig}, {sig}, 5", f"add {sig}, {sig}, {tmp}")
+        return out
 
     def vector_candidates(self, sew: int, lmul: int) -> list:
         key = (sew, lmul)
@@ -712,11 +827,60 @@ class _Gen:
     # -- items
 
     def op(self, draw, reserved) -> Op:
+        if self.focus_plain and integer(draw, 0, 1) == 0:
+            item = self.op_for(draw, choice(draw, self.focus_plain), reserved)
+            if item is not None:
+                return item
         while True:
-            r = choice(draw, self.p.plain)
+            r = choice(draw, choice(draw, self.families))
             item = self.op_for(draw, r, reserved)
             if item is not None:
                 return item
+
+    def edge_setup(self, draw, r: Instruction, vals: dict, reserved, fmt: str | None = None) -> tuple:
+        """Setup lines giving the instruction's source registers edge values of their own kind (most of
+        the time; otherwise they keep what the program left in them).  A second source is often tied to
+        the first (equal, sign flipped, one more), where comparisons, min/max and subtraction turn."""
+        if integer(draw, 0, 3) == 0:
+            return ()
+        # The values come from the program's own generator, not from hypothesis draws: a change anywhere
+        # earlier in the program (which is most of what hypothesis's generation phase tries) then gives
+        # new values here too, instead of replaying the same ones.
+        rng = self.rng
+        lines = []
+        xsources = list(dict.fromkeys(vals[k.name] for k in r.operands if k.role == K.XREG and k.name in vals
+                                      and ("rd" not in k.slots or "rs1" in k.slots) and vals[k.name]))
+        fsources = list(dict.fromkeys(vals[k.name] for k in r.operands if k.role == K.FREG and k.name in vals
+                                      and "rd" not in k.slots))
+        fmt = fmt or operand_format(r)
+        exts = self.o.extensions
+        if fsources and fmt is not None and "f" in exts:
+            temps = [n for n in range(5, 32) if n not in reserved and n not in xsources]
+            move = "fmv.d.x" if "d" in exts else {"s": "fmv.w.x", "h": "fmv.h.x"}.get(fmt)
+            if temps and move is not None and (fmt != "d" or "d" in exts):
+                tmp = choice(draw, temps)
+                width = _FP_WIDTH[fmt]
+                prev = None
+                for f in fsources:
+                    if rng.randrange(4):
+                        v = _tied(rng, prev, 1 << (width - 1), MASK64 if width == 64 else (1 << width) - 1)
+                        if v is None:
+                            v = draw_fp_edge(rng, fmt, boxed_only="d" not in exts)
+                        elif width < 64:
+                            v = nan_box(v, width)
+                        prev = v & ((1 << width) - 1)
+                        if move != "fmv.d.x":
+                            v &= (1 << width) - 1
+                        lines += [f"li {XREG_NAMES[tmp]}, {_sign_extend(v, 64)}",
+                                  f"{move} {FREG_NAMES[f]}, {XREG_NAMES[tmp]}"]
+        prev = None
+        for x in xsources:
+            if x not in reserved and rng.randrange(4):
+                v = _tied(rng, prev, rng.choice((1 << 63, 1 << 31)), MASK64)
+                v = draw_int_edge(rng) if v is None else v
+                prev = v
+                lines.append(f"li {XREG_NAMES[x]}, {_sign_extend(v, 64)}")
+        return tuple(lines)
 
     def op_for(self, draw, r: Instruction, reserved) -> Op | None:
         form = memory_form(r)
@@ -725,7 +889,9 @@ class _Gen:
         if any(k.role == K.CSR for k in r.operands):
             return self.csr_op(draw, r, reserved)
         vals = self.operands(draw, r, reserved)
-        return None if vals is None else Op(Insn(r, tuple(vals.items())))
+        if vals is None:
+            return None
+        return Op(Insn(r, tuple(vals.items())), self.edge_setup(draw, r, vals, reserved), self.fold(r, vals))
 
     def memory_op(self, draw, r: Instruction, form: _MemoryForm, reserved) -> Op | None:
         size = access_size(r)
@@ -760,7 +926,7 @@ class _Gen:
             target = integer(draw, 0, span // size) * size
         delta = target - offset
         addr = f"lla {XREG_NAMES[base]}, {{scratch}}{delta:+d}"
-        return Op(Insn(r, tuple(vals.items())), (addr,) + setup)
+        return Op(Insn(r, tuple(vals.items())), (addr,) + setup, self.fold(r, vals))
 
     def csr_op(self, draw, r: Instruction, reserved) -> Op | None:
         num, writable = choice(draw, self.csrs)
@@ -822,7 +988,10 @@ class _Gen:
         return Op(Insn(r, (("rd", rd), ("rs1", rs1), ("rs2", rs2))), tuple(setup))
 
     def jump(self, draw, reserved, depth) -> Skip | None:
-        r = choice(draw, self.p.jumps)
+        if self.focus_jumps and integer(draw, 0, 1) == 0:
+            r = choice(draw, self.focus_jumps)
+        else:
+            r = choice(draw, self.p.jumps)
         body = _kept(draw(self.plain_list(reserved)))
         m = r.mnemonic
         if m in ("jalr", "c.jr", "c.jalr"):
@@ -835,12 +1004,13 @@ class _Gen:
                 return None
             offset = vals.get("imm_i", 0)
             setup = (f"lla {XREG_NAMES[target_reg]}, {{end}}{-offset:+d}",)
-            return Skip(Op(Insn(r, tuple(vals.items())), setup), body)
+            return Skip(Op(Insn(r, tuple(vals.items())), setup), body, self.trace)
         pcrel = next(k for k in r.operands if k.role == K.PCREL)
         vals = self.operands(draw, r, reserved, {pcrel.name: 0})
         if vals is None:
             return None
-        return Skip(Op(Insn(r, tuple(vals.items()), "{end}")), body)
+        return Skip(Op(Insn(r, tuple(vals.items()), "{end}"), self.edge_setup(draw, r, vals, reserved)), body,
+                    self.trace)
 
     def vector_block(self, draw, reserved) -> VectorBlock:
         s, l = choice(draw, LEGAL_VTYPES)
@@ -854,7 +1024,9 @@ class _Gen:
         for _ in range(n):
             keep = integer(draw, 0, KEEP_RANGE)          # see _kept
             if candidates and integer(draw, 0, 4):
-                item = self.vector_op(draw, choice(draw, candidates), s, l, vl, reserved)
+                focused = [r for r in candidates if r in self.focus_vector]
+                pick = choice(draw, focused) if focused and integer(draw, 0, 1) == 0 else choice(draw, candidates)
+                item = self.vector_op(draw, pick, s, l, vl, reserved)
             else:
                 item = self.op(draw, reserved)
             if item is not None and keep:
@@ -867,8 +1039,18 @@ class _Gen:
         if insn is None:
             return None
         if shape.memory is None:
-            return Op(insn)
-        return self.vector_memory(draw, insn, shape, sew, lmul, vl, reserved)
+            fmt = {16: "h", 32: "s", 64: "d"}.get(sew)
+            return Op(insn, self.edge_setup(draw, r, insn.operands, reserved, fmt))
+        op = self.vector_memory(draw, insn, shape, sew, lmul, vl, reserved)
+        if op is None or not self.o.vstart or vl < 2 or shape.memory.mode not in ("unit", "strided") \
+                or shape.memory.nf != 1 or integer(draw, 0, 1):
+            return op
+        # a load or store resumed part-way (as after a trap): vstart elements are skipped
+        used = reserved | {v for k, v in op.insn.operands.items() if k in ("rs1", "rs2")}
+        temps = [n for n in range(1, 32) if n not in used]
+        tmp = XREG_NAMES[choice(draw, temps)]
+        return Op(op.insn, op.setup + (f"li {tmp}, {integer(draw, 1, vl - 1)}", f"csrw vstart, {tmp}"),
+                  op.teardown, op.data)
 
     def vector_memory(self, draw, insn: Insn, shape: VShape, sew, lmul, vl, reserved) -> Op | None:
         mem = shape.memory
@@ -971,11 +1153,11 @@ class _Gen:
             if self.p.config:
                 kinds.append("config")
             if self.p.jumps and self.o.branches:
-                kinds += ["jump"]
+                kinds += ["jump"] * 2
             if self.o.loops and depth < 2:
                 kinds.append("loop")
             if self.p.vector:
-                kinds += ["vector"] * 3
+                kinds += ["vector"] * 6
             while True:
                 kind = choice(draw, kinds)
                 if kind == "op":
@@ -1002,7 +1184,8 @@ _SEED = st.integers(0, 2**32 - 1)
 
 def programs(length=(1, 16), extensions="rv64gc", memory: int = 256, loops: bool = True,
              branches: bool = True, vlen: int = 128, exclude=(), include=None, misaligned: bool = False,
-             max_trips: int = 4, fp_sews=(32, 64), fp_state: bool = True) -> st.SearchStrategy[TestProgram]:
+             max_trips: int = 4, fp_sews=(32, 64), fp_state: bool = True,
+             signature: bool = True, vstart: bool = False) -> st.SearchStrategy[TestProgram]:
     """Test programs for ``extensions``, valid by construction.
 
     ``length``: the number of top-level items (an int, or a (min, max) range); an item is an
@@ -1013,12 +1196,18 @@ def programs(length=(1, 16), extensions="rv64gc", memory: int = 256, loops: bool
     stores are sometimes not).  ``exclude``/``include`` filter mnemonics.  ``vlen`` is the vector
     length the program is written for.  ``fp_sews``: the vector FP element widths to use (add 16 with
     Zvfh).  ``fp_state=False`` leaves the f registers and fcsr out of the initial and compared state
-    (for a simulator without scalar FP; leave the scalar FP instructions out too).
+    (for a simulator without scalar FP; leave the scalar FP instructions out too).  ``signature``:
+    x31 (t6) accumulates what could otherwise be lost before the end of the program: every forward
+    branch's outcome (``slli t6, t6, 1`` before it, ``addi t6, t6, 1`` on the fall-through path) and the
+    result of every scalar instruction under test (``add t6, t6, rd``; an f result goes through x30 with
+    ``fmv.x.d``).  No other instruction writes x30 or x31.  ``vstart=True``: unit-stride and strided
+    vector loads and stores (not segments) sometimes start at a non-zero vstart (off by default: QEMU 7.2
+    leaves vstart non-zero after some of them, and the next instruction that needs vstart = 0 traps).
     """
     key = (length if isinstance(length, int) else tuple(length),
            extensions if isinstance(extensions, str) else frozenset(extensions), memory, loops, branches, vlen,
            frozenset(exclude), None if include is None else frozenset(include), misaligned, max_trips,
-           frozenset(fp_sews), fp_state)
+           frozenset(fp_sews), fp_state, signature, vstart)
     s = _PROGRAM_STRATEGIES.get(key)
     if s is None:
         s = _PROGRAM_STRATEGIES[key] = _programs(*key)
@@ -1028,8 +1217,11 @@ def programs(length=(1, 16), extensions="rv64gc", memory: int = 256, loops: bool
 _PROGRAM_STRATEGIES: dict = {}
 
 
+SIGNATURE_REGISTER, SIGNATURE_TEMP = 31, 30
+
+
 def _programs(length, extensions, memory, loops, branches, vlen, exclude, include, misaligned, max_trips,
-              fp_sews, fp_state) -> st.SearchStrategy[TestProgram]:
+              fp_sews, fp_state, signature, vstart) -> st.SearchStrategy[TestProgram]:
     """See :func:`programs`."""
     exts = _extensions(extensions)
     if memory and memory < 64:
@@ -1037,7 +1229,7 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
     if "v" in exts and memory and memory < vlen:
         raise ValueError(f"vector programs need a scratch buffer of at least VLEN/8*8 = {vlen} bytes")
     lo, hi = (length, length) if isinstance(length, int) else length
-    opts = ProgramOptions(exts, memory, misaligned, loops, branches, vlen, max_trips, frozenset(fp_sews))
+    opts = ProgramOptions(exts, memory, misaligned, loops, branches, vlen, max_trips, frozenset(fp_sews), vstart)
     pools = _classify(exts, set(exclude), None if include is None else set(include), memory)
     if not (pools.plain or pools.jumps or pools.vector or pools.config):
         raise ValueError("no instruction left to generate")
@@ -1047,11 +1239,25 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
     gen = _Gen(opts, pools)
     vlenb = vlen // 8
     has_f, has_v = "f" in exts and fp_state, "v" in exts
+    reserved = frozenset()
+    if signature:
+        # a wrong branch decision or a wrong result shows in the final state even when the skipped items
+        # leave no trace or a later instruction overwrites the result
+        gen.trace = SIGNATURE_REGISTER
+        gen.fold_fp = "d" in exts and has_f
+        reserved = frozenset({SIGNATURE_REGISTER, SIGNATURE_TEMP})
+    all_records = pools.plain + pools.jumps + pools.vector
+    focus_count = st.integers(1, 3)
 
-    top_items = st.lists(gen.item(frozenset()), min_size=lo, max_size=hi)   # None: a dropped item
+    top_items = st.lists(gen.item(reserved), min_size=lo, max_size=hi)   # None: a dropped item
 
     @st.composite
     def draw_program(draw):
+        # a few records this program dwells on: they are drawn for about half of its items, each time with
+        # new operands and edge values (so a rare instruction is tried several ways in one program)
+        focus = [choice(draw, all_records) for _ in range(draw(focus_count))]
+        gen.set_focus(focus)
+        gen.rng = random.Random(draw(_SEED))
         items = _kept(draw(top_items))
         # the initial state is drawn compactly (a palette of edge values and one byte per register, seeds
         # for the bulk data) so that many programs fit in one hypothesis example
