@@ -166,20 +166,7 @@ def test_gcc_corpus_matches_gnu_as_and_ld(path):
 @pytest.mark.parametrize("seed", [1, 2])
 def test_branch_relaxation_and_calls_match_gnu(seed):
     rng = random.Random(seed)
-    lines, n = [], 0
-    for _ in range(1200):
-        k = rng.random()
-        if k < 0.3:
-            lines.append(f"L{n}:")
-            n += 1
-        if k < 0.5:
-            lines.append(rng.choice(["addi a0, a0, 1", "add s0, s0, s1", "nop", ".skip 200", ".skip 1000"]))
-        else:
-            t = f"L{rng.randrange(0, 150)}"
-            lines.append(rng.choice([f"beqz s0, {t}", f"bnez a1, {t}", f"beq a0, a1, {t}", f"j {t}",
-                                     f"jal {t}", f"bgt a0, a1, {t}", f"call {t}", f"tail {t}", f"la a0, {t}",
-                                     f"lw a2, {t}"]))
-    lines += [f"L{i}:" for i in range(n, 150)]
+    lines = asmgen.branch_program(rng, 1200, 150)
     for rvc in ("rvc", "norvc"):
         src = f".globl _start\n_start:\n.option {rvc}\n" + "\n".join(lines) + "\n"
         with tempfile.TemporaryDirectory() as d:

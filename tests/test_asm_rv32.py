@@ -362,20 +362,7 @@ def test_elf_flags_follow_march_and_mabi_as_gnu(gnu, tmp_path, march, mabi):
 @given(seed=st.integers(0, 2**32 - 1))
 def test_rv32_branch_relaxation_matches_gnu(gnu, seed):
     rng = random.Random(seed)
-    lines, n = [], 0
-    for _ in range(600):
-        k = rng.random()
-        if k < 0.3:
-            lines.append(f"L{n}:")
-            n += 1
-        if k < 0.5:
-            lines.append(rng.choice(["addi a0, a0, 1", "add s0, s0, s1", "nop", ".skip 200", ".skip 1000"]))
-        else:
-            t = f"L{rng.randrange(0, 80)}"
-            lines.append(rng.choice([f"beqz s0, {t}", f"bnez a1, {t}", f"beq a0, a1, {t}", f"j {t}",
-                                     f"jal {t}", f"bgt a0, a1, {t}", f"call {t}", f"tail {t}", f"la a0, {t}",
-                                     f"lw a2, {t}"]))
-    lines += [f"L{i}:" for i in range(n, 80)]
+    lines = asmgen.branch_program(rng, 600, 80)
     src = ".globl _start\n_start:\n" + "\n".join(lines) + "\n"
     with tempfile.TemporaryDirectory() as d:
         assert _image(assemble(src, march="rv32imac").to_elf()) == _image(_gnu_link32(src, "rv32imac", d))

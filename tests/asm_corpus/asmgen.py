@@ -144,6 +144,26 @@ def random_lines(rng, records, per_record):
     return lines
 
 
+def branch_program(rng: random.Random, statements: int, labels: int) -> list[str]:
+    """Lines of a program that exercises branch relaxation: ``labels`` labels scattered among
+    ``statements`` random statements, with gaps (``.skip``) that push branches, calls, ``la`` and
+    symbol loads out of their short ranges, every label defined."""
+    lines, n = [], 0
+    for _ in range(statements):
+        k = rng.random()
+        if k < 0.3:
+            lines.append(f"L{n}:")
+            n += 1
+        if k < 0.5:
+            lines.append(rng.choice(["addi a0, a0, 1", "add s0, s0, s1", "nop", ".skip 200", ".skip 1000"]))
+        else:
+            t = f"L{rng.randrange(0, labels)}"
+            lines.append(rng.choice([f"beqz s0, {t}", f"bnez a1, {t}", f"beq a0, a1, {t}", f"j {t}",
+                                     f"jal {t}", f"bgt a0, a1, {t}", f"call {t}", f"tail {t}", f"la a0, {t}",
+                                     f"lw a2, {t}"]))
+    return lines + [f"L{i}:" for i in range(n, labels)]
+
+
 def table_records(gnu_only=True, xlen=64):
     return [r for r in (INSTRUCTIONS if xlen == 64 else instructions(xlen)) if not gnu_only or gnu_supported(r)]
 
