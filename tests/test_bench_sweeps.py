@@ -9,8 +9,7 @@ import signal
 
 import pytest
 
-from rvsim.timing.bench import (BenchError, CallableSource, main_bench, parse_grid, plan, run_sweep, sweep,
-                                to_frame)
+from rvsim.timing.bench import (BenchError, CallableSource, main_bench, parse_grid, plan, run_sweep, sweep)
 from rvsim.timing.cache import ResultCache
 
 pd = pytest.importorskip("pandas") if os.environ.get("RVSIM_REQUIRE_TOOLS") != "1" else __import__("pandas")

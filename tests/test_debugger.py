@@ -393,7 +393,7 @@ def test_continue_lists_the_memory_it_wrote_most_recent_first(capfd):
         where = f"{base + 4 * i:#x} <squares+{4 * i}>"
         assert f"  * [{where}] (4 bytes): 0x0 -> {i * i:#x} (0 -> {i * i})" in lines, i
     assert "  * ... and 1 more memory location written" in lines
-    assert not any(f"<squares+4>]" in ln for ln in lines)
+    assert not any("<squares+4>]" in ln for ln in lines)
     listed = [ln for ln in lines if "<squares+" in ln]
     assert listed[0].startswith(f"  * [{base + 44:#x}") and listed[-1].startswith(f"  * [{base + 8:#x}")
 

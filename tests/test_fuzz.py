@@ -9,8 +9,6 @@ The long campaigns are run by hand (fuzz/README.md); findings become regression 
 of the part that was wrong.
 """
 import os
-import random
-import shutil
 import subprocess
 import sys
 from pathlib import Path

@@ -75,7 +75,7 @@ def test_region_by_source_line_and_address_match_the_labels():
     _, by_label = run_regions(m, "teach", parse_regions(["r_begin:r_end"]), program=prog)
     m, prog = _machine()
     begin, end = m.symbols["r_begin"], m.symbols["r_end"]
-    line_b, line_e = prog.line_at(begin), prog.line_at(end)
+    line_b = prog.line_at(begin)
     specs = [f"{line_b[0]}:{line_b[1]}:{hex(end)}"]
     _, by_line = run_regions(m, "teach", parse_regions(specs), program=prog)
     assert list(by_line.values())[0].totals["instructions"] == \

@@ -666,7 +666,7 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
     """Every kernel x size x defsym x preset x grid point, each program built once (``store``: a
     ResultCache whose assembled programs are reused; ``jobs``: processes that assemble them)."""
     from .cache import digest, point_key
-    from .config import TimingConfigError, load_config
+    from .config import TimingConfigError
     sources = [make_source(k, asm, isa, size_symbol) for k in kernels]
     presets = list(presets or DEFAULT_PRESETS)
     try:

@@ -2,7 +2,6 @@
 calls these so that it stays thin)."""
 from __future__ import annotations
 
-import argparse
 import sys
 
 from .config import TimingConfigError, load_config
