@@ -204,12 +204,15 @@ def _uleb(data: bytes, pos: int) -> tuple[int, int]:
 
 
 def elf_isa(source) -> str | None:
-    """The ISA an ELF (a path or its bytes) was built for, from its .riscv.attributes; None when it does
-    not say or is not a readable RISC-V ELF."""
+    """The ISA to run an ELF (a path or its bytes) with: the default ISA plus the extensions its
+    .riscv.attributes name (rvsim.isa.arch.program_isa); None when it does not say or is not a readable
+    RISC-V ELF."""
     try:
-        return read_elf(source).arch
+        arch = read_elf(source).arch
     except LoadError:
         return None
+    from .isa.arch import program_isa
+    return program_isa(arch) if arch else None
 
 
 def _table(raw: bytes, offset: int, entsize: int, count: int, record: struct.Struct, what: str):
@@ -285,8 +288,11 @@ def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
 
     prog = read_elf(path, name)
     path = prog.path
-    if prog.arch and getattr(machine, "isa_from_program", False) and prog.arch != machine.isa_string:
-        machine.set_isa(prog.arch)                  # the ISA the program was built for
+    if prog.arch and getattr(machine, "isa_from_program", False):
+        from .isa.arch import program_isa
+        isa = program_isa(prog.arch)                # what the program was built for, at least
+        if isa != machine.isa_string:
+            machine.set_isa(isa)
     base = _choose_window(prog, machine.memory_size)
     if prog.bare_metal:
         flags = lib.RV_CFG_EBREAK_TO_HOST if prog.semihosting else 0

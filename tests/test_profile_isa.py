@@ -203,3 +203,27 @@ def test_gnu_assembled_program_gets_lines_from_its_dwarf_table(tmp_path, capsys)
     assert "loop.s:6" in out and "mul t2, t0, t0" in out          # DWARF line of the as -g program
     loops = out[out.index("hottest loops"):].splitlines()
     assert "300 iterations" in loops[1] and "mul 25%" in loops[2]
+
+
+def test_the_elf_attribute_is_a_lower_bound(tmp_path):
+    """As the official riscv-tests build rv64uc: -march=rv64g, with C switched on by `.option rvc` inside
+    the file, which GNU as does not record in .riscv.attributes.  The machine adds the attribute's
+    extensions to the default ISA, so the program runs; --isa stays exact."""
+    from rvsim.asm import assemble
+    from rvsim.isa.arch import program_isa
+    from rvsim.machine import Machine, StopReason
+    assert program_isa("rv64g") == "rv64gcv"
+    assert program_isa("rv64imac_zba") == "rv64gcv_zba"
+    assert program_isa("rv64gcv_zvdot4a8i") == "rv64gcv_zvdot4a8i"
+    src = (".globl _start\n_start:\n  li a0, 41\n  .option push\n  .option rvc\n  c.addi a0, 1\n"
+           "  .option pop\n  addi a0, a0, -42\n  li a7, 93\n  ecall\n")
+    elf = tmp_path / "rvc.elf"
+    elf.write_bytes(assemble(src, march="rv64g").to_elf())
+    m = Machine()
+    m.load_elf(str(elf))
+    assert m.isa_string == "rv64gcv"
+    info = m.run()
+    assert info.reason is StopReason.EXIT and info.exit_code == 0
+    m = Machine("rv64g")
+    m.load_elf(str(elf))
+    assert m.run().reason is StopReason.TRAP          # c.addi is illegal without C

@@ -55,6 +55,31 @@ def isa_from_arch_string(arch: str) -> str | None:
     return text
 
 
+def program_isa(arch: str) -> str:
+    """The ISA a machine takes for a program whose ``.riscv.attributes`` name ``arch`` (an rvsim ISA
+    string from :func:`isa_from_arch_string`): :data:`DEFAULT_ISA` with the program's extensions added.
+
+    The attribute is a lower bound, not a list of everything the program may execute: GNU as does not
+    add the extensions that ``.option rvc`` or ``.option arch, +...`` enable inside a file (the official
+    riscv-tests build rv64uc with ``-march=rv64g`` and switch C on that way), and the cores a program
+    runs on have more than it asks for.  An explicit ``--isa`` stays exact.  An rv32 arch string is
+    returned unchanged (the default is RV64)."""
+    if not arch.startswith("rv64"):
+        return arch
+    singles, multi = [], []
+    for text in (DEFAULT_ISA, arch):
+        head, *rest = text[4:].split("_")
+        singles += [c for c in head if c not in singles]
+        multi += [e for e in rest if e not in multi]
+    if "g" in singles:                      # g = imafd_zicsr_zifencei
+        singles = [c for c in singles if c not in "imafd"]
+        multi = [e for e in multi if e not in ("zicsr", "zifencei")]
+    order = "gimafdcv"
+    merged = "rv64" + "".join(sorted(set(singles), key=order.index)) + "".join("_" + e for e in multi)
+    parse_isa_string(merged)
+    return merged
+
+
 def isa_of_source(path) -> str | None:
     """The ISA an assembly file names with ``.attribute arch, "..."`` (None when it names none)."""
     try:
