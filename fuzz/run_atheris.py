@@ -7,8 +7,11 @@ Example (a 10-minute campaign on the assembler, growing out/asm from the seeds):
 libFuzzer's last line, `Done N runs in S second(s)`, gives the number of inputs.
 """
 import sys
+from pathlib import Path
 
 import atheris
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))     # the project root, as run_mutation.py
 
 with atheris.instrument_imports(include=["rvsim"]):
     import rvsim.asm            # noqa: F401  (instrumented for coverage)
@@ -19,6 +22,8 @@ with atheris.instrument_imports(include=["rvsim"]):
 
 
 def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in TARGETS:
+        sys.exit(f"usage: {sys.argv[0]} {'|'.join(sorted(TARGETS))} [libFuzzer options] [corpus dirs]")
     target = TARGETS[sys.argv.pop(1)]
     atheris.Setup(sys.argv, target)
     atheris.Fuzz()

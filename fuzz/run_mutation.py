@@ -8,6 +8,7 @@ with 1-7 byte mutations, or (with probability FRESH, default 0.2) fresh random b
 assembler those are short token streams, much faster than the real sources.  A finding (any exception other than the allowed
 ones) is saved to fuzz/out/findings/ and the loop goes on; the figures are printed at the end.
 """
+import argparse
 import hashlib
 import random
 import sys
@@ -23,9 +24,15 @@ CORPUS = {"loader": ["corpus/elf", "out/loader"], "host": ["out/host"], "asm": [
 
 
 def main() -> int:
-    name, seconds = sys.argv[1], float(sys.argv[2])
-    rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 0)
-    fresh = float(sys.argv[4]) if len(sys.argv) > 4 else 0.2
+    parser = argparse.ArgumentParser(description="A plain mutation loop over rvsim's Python fuzz targets.")
+    parser.add_argument("target", choices=sorted(CORPUS))
+    parser.add_argument("seconds", type=float, help="how long to run")
+    parser.add_argument("seed", type=int, nargs="?", default=0, help="random seed (default 0)")
+    parser.add_argument("fresh", type=float, nargs="?", default=0.2,
+                        help="probability of fresh random bytes instead of a mutated seed (default 0.2)")
+    args = parser.parse_args()
+    name, seconds, fresh = args.target, args.seconds, args.fresh
+    rng = random.Random(args.seed)
     target = TARGETS[name]
     seeds = [p.read_bytes() for d in CORPUS[name] if (HERE / d).is_dir() for p in sorted((HERE / d).iterdir())]
     seeds = [s for s in seeds if len(s) < 64_000] or [b""]
