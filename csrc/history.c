@@ -838,7 +838,9 @@ int rv_hist_run(rv_machine *m, uint64_t max_instructions)
         hs->hit = 2;
         return RV_STOP_WATCH;
     }
-    int r = m->timing ? rv_run_recording_timed(m, max_instructions) : rv_run_recording(m, max_instructions);
+    int r = (m->cfg.flags & RV_CFG_XLEN32)
+        ? (m->timing ? rv_run_recording_timed32(m, max_instructions) : rv_run_recording32(m, max_instructions))
+        : (m->timing ? rv_run_recording_timed(m, max_instructions) : rv_run_recording(m, max_instructions));
     if (hs->hit == 1 && r == RV_STOP_LIMIT) {
         hs->hit = 2;
         r = RV_STOP_WATCH;

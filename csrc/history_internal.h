@@ -122,6 +122,8 @@ void rv_hist_host_write(rv_machine *m, uint64_t addr, uint64_t size);
 void rv_hist_reg_hit(rv_machine *m, unsigned reg, uint64_t old, uint64_t pc);
 int rv_run_recording(rv_machine *m, uint64_t max_instructions);
 int rv_run_recording_timed(rv_machine *m, uint64_t max_instructions);
+int rv_run_recording32(rv_machine *m, uint64_t max_instructions);
+int rv_run_recording_timed32(rv_machine *m, uint64_t max_instructions);
 int rv_hist_run(rv_machine *m, uint64_t max_instructions);
 
 /* Room for one more record. */

@@ -12,7 +12,7 @@
  *
  * The loop itself is in interp_loop.inc, compiled once per variant, each in its own translation unit
  * (interp_functional.c, interp_timed.c, interp_recording.c, interp_recording_timed.c, so that they build
- * in parallel): the functional loop with empty hooks and the timed loop with hooks that feed the cycle
+ * in parallel, and again for RV32 machines in interp_*32.c): the functional loop with empty hooks and the timed loop with hooks that feed the cycle
  * model (timing.c), rather than testing a flag per instruction.  Hooks:
  * RV_HOOK_EXECUTE(e) before an instruction executes, RV_HOOK_RETIRE(e) / RV_HOOK_RETIRE_JUMP(e) as it
  * retires (in sequence / transferring control), RV_HOOK_STORE(addr, size) before each store, and the
@@ -53,6 +53,8 @@ int rv_run(rv_machine *m, uint64_t max_instructions)
 {
     if (m->hist)
         return rv_hist_run(m, max_instructions);
+    if (m->cfg.flags & RV_CFG_XLEN32)
+        return m->timing ? rv_run_timed32(m, max_instructions) : rv_run_functional32(m, max_instructions);
     return m->timing ? rv_run_timed(m, max_instructions) : rv_run_functional(m, max_instructions);
 }
 

@@ -26,6 +26,9 @@
 #define RV_EXT_ZVDOT4A8I (1ull << 20)
 #define RV_EXT_ZVT (1ull << 21)
 
+/* Not an extension: rv_decode_word decodes as RV32 when this bit of `ext` is set. */
+#define RV_DECODE_RV32 (1ull << 63)
+
 enum rv_op {
     RV_OP_ILLEGAL = 0,
     RV_OP_LUI,
@@ -958,6 +961,11 @@ enum rv_op {
     RV_OP_VTMMS_TVV,
     RV_OP_VTFMM_TVV,
     RV_OP_VTFMM_ALT_TVV,
+    RV_OP_C_JAL,
+    RV_OP_C_FLW,
+    RV_OP_C_FSW,
+    RV_OP_C_FLWSP,
+    RV_OP_C_FSWSP,
     RV_OP_COUNT
 };
 
@@ -2790,6 +2798,11 @@ static const char *const rv_op_mnemonic[RV_OP_COUNT] = {
     [RV_OP_VTMMS_TVV] = "vtmms.tvv",
     [RV_OP_VTFMM_TVV] = "vtfmm.tvv",
     [RV_OP_VTFMM_ALT_TVV] = "vtfmm.alt.tvv",
+    [RV_OP_C_JAL] = "c.jal",
+    [RV_OP_C_FLW] = "c.flw",
+    [RV_OP_C_FSW] = "c.fsw",
+    [RV_OP_C_FLWSP] = "c.flwsp",
+    [RV_OP_C_FSWSP] = "c.fswsp",
 };
 
 /* Extensions an op needs (RV_EXT_* bits). */
@@ -3724,6 +3737,11 @@ static const uint64_t rv_op_extensions[RV_OP_COUNT] = {
     [RV_OP_VTMMS_TVV] = RV_EXT_ZVT,
     [RV_OP_VTFMM_TVV] = RV_EXT_ZVT,
     [RV_OP_VTFMM_ALT_TVV] = RV_EXT_ZVT,
+    [RV_OP_C_JAL] = RV_EXT_C,
+    [RV_OP_C_FLW] = RV_EXT_C | RV_EXT_F,
+    [RV_OP_C_FSW] = RV_EXT_C | RV_EXT_F,
+    [RV_OP_C_FLWSP] = RV_EXT_C | RV_EXT_F,
+    [RV_OP_C_FSWSP] = RV_EXT_C | RV_EXT_F,
 };
 
 /* The op whose semantics execute an op: itself, or a compressed op's expansion. */
@@ -4659,10 +4677,16 @@ static const uint16_t rv_op_exec[RV_OP_COUNT] = {
     [RV_OP_VTMMS_TVV] = RV_OP_VTMMS_TVV,
     [RV_OP_VTFMM_TVV] = RV_OP_VTFMM_TVV,
     [RV_OP_VTFMM_ALT_TVV] = RV_OP_VTFMM_ALT_TVV,
+    [RV_OP_C_JAL] = RV_OP_JAL,
+    [RV_OP_C_FLW] = RV_OP_FLW,
+    [RV_OP_C_FSW] = RV_OP_FSW,
+    [RV_OP_C_FLWSP] = RV_OP_FLW,
+    [RV_OP_C_FSWSP] = RV_OP_FSW,
 };
 
 /* Decode one instruction word (16-bit encodings in the low half) into *d.
-   Returns the op, or 0 (RV_OP_ILLEGAL) for an illegal, reserved or disabled encoding. */
+   Returns the op, or 0 (RV_OP_ILLEGAL) for an illegal, reserved or disabled encoding; RV_DECODE_RV32
+   in `ext` selects RV32's encodings (XLEN marks of the ISA table). */
 static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
 {
     int64_t v;
@@ -4730,7 +4754,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_LHU;
             }
-            if ((w & 0x0000707fu) == 0x00006003u) {  /* lwu */
+            if ((w & 0x0000707fu) == 0x00006003u && !(ext & RV_DECODE_RV32)) {  /* lwu (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -4742,7 +4766,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_LWU;
             }
-            if ((w & 0x0000707fu) == 0x00003003u) {  /* ld */
+            if ((w & 0x0000707fu) == 0x00003003u && !(ext & RV_DECODE_RV32)) {  /* ld (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7004,7 +7028,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_ORC_B;
             }
-            if ((w & 0xfff0707fu) == 0x6b805013u) {  /* rev8 */
+            if ((w & 0xfff0707fu) == 0x6b805013u && !(ext & RV_DECODE_RV32)) {  /* rev8 (RV64) */
                 if ((ext & (RV_EXT_ZBB)) != (RV_EXT_ZBB)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7014,7 +7038,113 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_REV8;
             }
-            if ((w & 0xfc00707fu) == 0x00001013u) {  /* slli */
+            if ((w & 0xfff0707fu) == 0x69805013u && (ext & RV_DECODE_RV32)) {  /* rev8 (RV32) */
+                if ((ext & (RV_EXT_ZBB)) != (RV_EXT_ZBB)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_REV8;
+            }
+            if ((w & 0xfe00707fu) == 0x00001013u && (ext & RV_DECODE_RV32)) {  /* slli (RV32) */
+                if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->imm = (int64_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_SLLI;
+            }
+            if ((w & 0xfe00707fu) == 0x00005013u && (ext & RV_DECODE_RV32)) {  /* srli (RV32) */
+                if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->imm = (int64_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_SRLI;
+            }
+            if ((w & 0xfe00707fu) == 0x40005013u && (ext & RV_DECODE_RV32)) {  /* srai (RV32) */
+                if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->imm = (int64_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_SRAI;
+            }
+            if ((w & 0xfe00707fu) == 0x60005013u && (ext & RV_DECODE_RV32)) {  /* rori (RV32) */
+                if ((ext & (RV_EXT_ZBB)) != (RV_EXT_ZBB)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->imm = (int64_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_RORI;
+            }
+            if ((w & 0xfe00707fu) == 0x48001013u && (ext & RV_DECODE_RV32)) {  /* bclri (RV32) */
+                if ((ext & (RV_EXT_ZBS)) != (RV_EXT_ZBS)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->imm = (int64_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_BCLRI;
+            }
+            if ((w & 0xfe00707fu) == 0x48005013u && (ext & RV_DECODE_RV32)) {  /* bexti (RV32) */
+                if ((ext & (RV_EXT_ZBS)) != (RV_EXT_ZBS)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->imm = (int64_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_BEXTI;
+            }
+            if ((w & 0xfe00707fu) == 0x68001013u && (ext & RV_DECODE_RV32)) {  /* binvi (RV32) */
+                if ((ext & (RV_EXT_ZBS)) != (RV_EXT_ZBS)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->imm = (int64_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_BINVI;
+            }
+            if ((w & 0xfe00707fu) == 0x28001013u && (ext & RV_DECODE_RV32)) {  /* bseti (RV32) */
+                if ((ext & (RV_EXT_ZBS)) != (RV_EXT_ZBS)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->imm = (int64_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_BSETI;
+            }
+            if ((w & 0xfc00707fu) == 0x00001013u && !(ext & RV_DECODE_RV32)) {  /* slli (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7026,7 +7156,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SLLI;
             }
-            if ((w & 0xfc00707fu) == 0x00005013u) {  /* srli */
+            if ((w & 0xfc00707fu) == 0x00005013u && !(ext & RV_DECODE_RV32)) {  /* srli (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7038,7 +7168,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SRLI;
             }
-            if ((w & 0xfc00707fu) == 0x40005013u) {  /* srai */
+            if ((w & 0xfc00707fu) == 0x40005013u && !(ext & RV_DECODE_RV32)) {  /* srai (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7050,7 +7180,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SRAI;
             }
-            if ((w & 0xfc00707fu) == 0x60005013u) {  /* rori */
+            if ((w & 0xfc00707fu) == 0x60005013u && !(ext & RV_DECODE_RV32)) {  /* rori (RV64) */
                 if ((ext & (RV_EXT_ZBB)) != (RV_EXT_ZBB)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7062,7 +7192,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_RORI;
             }
-            if ((w & 0xfc00707fu) == 0x48001013u) {  /* bclri */
+            if ((w & 0xfc00707fu) == 0x48001013u && !(ext & RV_DECODE_RV32)) {  /* bclri (RV64) */
                 if ((ext & (RV_EXT_ZBS)) != (RV_EXT_ZBS)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7074,7 +7204,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_BCLRI;
             }
-            if ((w & 0xfc00707fu) == 0x48005013u) {  /* bexti */
+            if ((w & 0xfc00707fu) == 0x48005013u && !(ext & RV_DECODE_RV32)) {  /* bexti (RV64) */
                 if ((ext & (RV_EXT_ZBS)) != (RV_EXT_ZBS)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7086,7 +7216,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_BEXTI;
             }
-            if ((w & 0xfc00707fu) == 0x68001013u) {  /* binvi */
+            if ((w & 0xfc00707fu) == 0x68001013u && !(ext & RV_DECODE_RV32)) {  /* binvi (RV64) */
                 if ((ext & (RV_EXT_ZBS)) != (RV_EXT_ZBS)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7098,7 +7228,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_BINVI;
             }
-            if ((w & 0xfc00707fu) == 0x28001013u) {  /* bseti */
+            if ((w & 0xfc00707fu) == 0x28001013u && !(ext & RV_DECODE_RV32)) {  /* bseti (RV64) */
                 if ((ext & (RV_EXT_ZBS)) != (RV_EXT_ZBS)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7196,7 +7326,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
             }
             return 0;
         case 0x1b:
-            if ((w & 0xfff0707fu) == 0x6000101bu) {  /* clzw */
+            if ((w & 0xfff0707fu) == 0x6000101bu && !(ext & RV_DECODE_RV32)) {  /* clzw (RV64) */
                 if ((ext & (RV_EXT_ZBB)) != (RV_EXT_ZBB)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7206,7 +7336,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_CLZW;
             }
-            if ((w & 0xfff0707fu) == 0x6010101bu) {  /* ctzw */
+            if ((w & 0xfff0707fu) == 0x6010101bu && !(ext & RV_DECODE_RV32)) {  /* ctzw (RV64) */
                 if ((ext & (RV_EXT_ZBB)) != (RV_EXT_ZBB)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7216,7 +7346,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_CTZW;
             }
-            if ((w & 0xfff0707fu) == 0x6020101bu) {  /* cpopw */
+            if ((w & 0xfff0707fu) == 0x6020101bu && !(ext & RV_DECODE_RV32)) {  /* cpopw (RV64) */
                 if ((ext & (RV_EXT_ZBB)) != (RV_EXT_ZBB)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7226,7 +7356,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_CPOPW;
             }
-            if ((w & 0xfe00707fu) == 0x0000101bu) {  /* slliw */
+            if ((w & 0xfe00707fu) == 0x0000101bu && !(ext & RV_DECODE_RV32)) {  /* slliw (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7238,7 +7368,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SLLIW;
             }
-            if ((w & 0xfe00707fu) == 0x0000501bu) {  /* srliw */
+            if ((w & 0xfe00707fu) == 0x0000501bu && !(ext & RV_DECODE_RV32)) {  /* srliw (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7250,7 +7380,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SRLIW;
             }
-            if ((w & 0xfe00707fu) == 0x4000501bu) {  /* sraiw */
+            if ((w & 0xfe00707fu) == 0x4000501bu && !(ext & RV_DECODE_RV32)) {  /* sraiw (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7262,7 +7392,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SRAIW;
             }
-            if ((w & 0xfe00707fu) == 0x6000501bu) {  /* roriw */
+            if ((w & 0xfe00707fu) == 0x6000501bu && !(ext & RV_DECODE_RV32)) {  /* roriw (RV64) */
                 if ((ext & (RV_EXT_ZBB)) != (RV_EXT_ZBB)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7274,7 +7404,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_RORIW;
             }
-            if ((w & 0xfc00707fu) == 0x0800101bu) {  /* slli.uw */
+            if ((w & 0xfc00707fu) == 0x0800101bu && !(ext & RV_DECODE_RV32)) {  /* slli.uw (RV64) */
                 if ((ext & (RV_EXT_ZBA)) != (RV_EXT_ZBA)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7286,7 +7416,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SLLI_UW;
             }
-            if ((w & 0x0000707fu) == 0x0000001bu) {  /* addiw */
+            if ((w & 0x0000707fu) == 0x0000001bu && !(ext & RV_DECODE_RV32)) {  /* addiw (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -7333,7 +7463,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SW;
             }
-            if ((w & 0x0000707fu) == 0x00003023u) {  /* sd */
+            if ((w & 0x0000707fu) == 0x00003023u && !(ext & RV_DECODE_RV32)) {  /* sd (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 20) & 0x1fu));
                 d->rs2 = (uint8_t)(v);
@@ -9074,7 +9204,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_LR_W;
             }
-            if ((w & 0xf9f0707fu) == 0x1000302fu) {  /* lr.d */
+            if ((w & 0xf9f0707fu) == 0x1000302fu && !(ext & RV_DECODE_RV32)) {  /* lr.d (RV64) */
                 if ((ext & (RV_EXT_A)) != (RV_EXT_A)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9226,7 +9356,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_AMOMAXU_W;
             }
-            if ((w & 0xf800707fu) == 0x1800302fu) {  /* sc.d */
+            if ((w & 0xf800707fu) == 0x1800302fu && !(ext & RV_DECODE_RV32)) {  /* sc.d (RV64) */
                 if ((ext & (RV_EXT_A)) != (RV_EXT_A)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9240,7 +9370,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SC_D;
             }
-            if ((w & 0xf800707fu) == 0x0800302fu) {  /* amoswap.d */
+            if ((w & 0xf800707fu) == 0x0800302fu && !(ext & RV_DECODE_RV32)) {  /* amoswap.d (RV64) */
                 if ((ext & (RV_EXT_A)) != (RV_EXT_A)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9254,7 +9384,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_AMOSWAP_D;
             }
-            if ((w & 0xf800707fu) == 0x0000302fu) {  /* amoadd.d */
+            if ((w & 0xf800707fu) == 0x0000302fu && !(ext & RV_DECODE_RV32)) {  /* amoadd.d (RV64) */
                 if ((ext & (RV_EXT_A)) != (RV_EXT_A)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9268,7 +9398,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_AMOADD_D;
             }
-            if ((w & 0xf800707fu) == 0x2000302fu) {  /* amoxor.d */
+            if ((w & 0xf800707fu) == 0x2000302fu && !(ext & RV_DECODE_RV32)) {  /* amoxor.d (RV64) */
                 if ((ext & (RV_EXT_A)) != (RV_EXT_A)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9282,7 +9412,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_AMOXOR_D;
             }
-            if ((w & 0xf800707fu) == 0x6000302fu) {  /* amoand.d */
+            if ((w & 0xf800707fu) == 0x6000302fu && !(ext & RV_DECODE_RV32)) {  /* amoand.d (RV64) */
                 if ((ext & (RV_EXT_A)) != (RV_EXT_A)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9296,7 +9426,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_AMOAND_D;
             }
-            if ((w & 0xf800707fu) == 0x4000302fu) {  /* amoor.d */
+            if ((w & 0xf800707fu) == 0x4000302fu && !(ext & RV_DECODE_RV32)) {  /* amoor.d (RV64) */
                 if ((ext & (RV_EXT_A)) != (RV_EXT_A)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9310,7 +9440,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_AMOOR_D;
             }
-            if ((w & 0xf800707fu) == 0x8000302fu) {  /* amomin.d */
+            if ((w & 0xf800707fu) == 0x8000302fu && !(ext & RV_DECODE_RV32)) {  /* amomin.d (RV64) */
                 if ((ext & (RV_EXT_A)) != (RV_EXT_A)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9324,7 +9454,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_AMOMIN_D;
             }
-            if ((w & 0xf800707fu) == 0xa000302fu) {  /* amomax.d */
+            if ((w & 0xf800707fu) == 0xa000302fu && !(ext & RV_DECODE_RV32)) {  /* amomax.d (RV64) */
                 if ((ext & (RV_EXT_A)) != (RV_EXT_A)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9338,7 +9468,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_AMOMAX_D;
             }
-            if ((w & 0xf800707fu) == 0xc000302fu) {  /* amominu.d */
+            if ((w & 0xf800707fu) == 0xc000302fu && !(ext & RV_DECODE_RV32)) {  /* amominu.d (RV64) */
                 if ((ext & (RV_EXT_A)) != (RV_EXT_A)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9352,7 +9482,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_AMOMINU_D;
             }
-            if ((w & 0xf800707fu) == 0xe000302fu) {  /* amomaxu.d */
+            if ((w & 0xf800707fu) == 0xe000302fu && !(ext & RV_DECODE_RV32)) {  /* amomaxu.d (RV64) */
                 if ((ext & (RV_EXT_A)) != (RV_EXT_A)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9368,6 +9498,16 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
             }
             return 0;
         case 0x33:
+            if ((w & 0xfff0707fu) == 0x08004033u && (ext & RV_DECODE_RV32)) {  /* zext.h (RV32) */
+                if ((ext & (RV_EXT_ZBB)) != (RV_EXT_ZBB)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_ZEXT_H;
+            }
             if ((w & 0xfe00707fu) == 0x00000033u) {  /* add */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
@@ -9790,7 +9930,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
             }
             return 0;
         case 0x3b:
-            if ((w & 0xfff0707fu) == 0x0800403bu) {  /* zext.h */
+            if ((w & 0xfff0707fu) == 0x0800403bu && !(ext & RV_DECODE_RV32)) {  /* zext.h (RV64) */
                 if ((ext & (RV_EXT_ZBB)) != (RV_EXT_ZBB)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9800,7 +9940,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_ZEXT_H;
             }
-            if ((w & 0xfe00707fu) == 0x0000003bu) {  /* addw */
+            if ((w & 0xfe00707fu) == 0x0000003bu && !(ext & RV_DECODE_RV32)) {  /* addw (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9812,7 +9952,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_ADDW;
             }
-            if ((w & 0xfe00707fu) == 0x4000003bu) {  /* subw */
+            if ((w & 0xfe00707fu) == 0x4000003bu && !(ext & RV_DECODE_RV32)) {  /* subw (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9824,7 +9964,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SUBW;
             }
-            if ((w & 0xfe00707fu) == 0x0000103bu) {  /* sllw */
+            if ((w & 0xfe00707fu) == 0x0000103bu && !(ext & RV_DECODE_RV32)) {  /* sllw (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9836,7 +9976,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SLLW;
             }
-            if ((w & 0xfe00707fu) == 0x0000503bu) {  /* srlw */
+            if ((w & 0xfe00707fu) == 0x0000503bu && !(ext & RV_DECODE_RV32)) {  /* srlw (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9848,7 +9988,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SRLW;
             }
-            if ((w & 0xfe00707fu) == 0x4000503bu) {  /* sraw */
+            if ((w & 0xfe00707fu) == 0x4000503bu && !(ext & RV_DECODE_RV32)) {  /* sraw (RV64) */
                 if ((ext & (RV_EXT_I)) != (RV_EXT_I)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9860,7 +10000,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SRAW;
             }
-            if ((w & 0xfe00707fu) == 0x0200003bu) {  /* mulw */
+            if ((w & 0xfe00707fu) == 0x0200003bu && !(ext & RV_DECODE_RV32)) {  /* mulw (RV64) */
                 if ((ext & (RV_EXT_M)) != (RV_EXT_M)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9872,7 +10012,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_MULW;
             }
-            if ((w & 0xfe00707fu) == 0x0200403bu) {  /* divw */
+            if ((w & 0xfe00707fu) == 0x0200403bu && !(ext & RV_DECODE_RV32)) {  /* divw (RV64) */
                 if ((ext & (RV_EXT_M)) != (RV_EXT_M)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9884,7 +10024,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_DIVW;
             }
-            if ((w & 0xfe00707fu) == 0x0200503bu) {  /* divuw */
+            if ((w & 0xfe00707fu) == 0x0200503bu && !(ext & RV_DECODE_RV32)) {  /* divuw (RV64) */
                 if ((ext & (RV_EXT_M)) != (RV_EXT_M)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9896,7 +10036,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_DIVUW;
             }
-            if ((w & 0xfe00707fu) == 0x0200603bu) {  /* remw */
+            if ((w & 0xfe00707fu) == 0x0200603bu && !(ext & RV_DECODE_RV32)) {  /* remw (RV64) */
                 if ((ext & (RV_EXT_M)) != (RV_EXT_M)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9908,7 +10048,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_REMW;
             }
-            if ((w & 0xfe00707fu) == 0x0200703bu) {  /* remuw */
+            if ((w & 0xfe00707fu) == 0x0200703bu && !(ext & RV_DECODE_RV32)) {  /* remuw (RV64) */
                 if ((ext & (RV_EXT_M)) != (RV_EXT_M)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9920,7 +10060,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_REMUW;
             }
-            if ((w & 0xfe00707fu) == 0x0800003bu) {  /* add.uw */
+            if ((w & 0xfe00707fu) == 0x0800003bu && !(ext & RV_DECODE_RV32)) {  /* add.uw (RV64) */
                 if ((ext & (RV_EXT_ZBA)) != (RV_EXT_ZBA)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9932,7 +10072,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_ADD_UW;
             }
-            if ((w & 0xfe00707fu) == 0x2000203bu) {  /* sh1add.uw */
+            if ((w & 0xfe00707fu) == 0x2000203bu && !(ext & RV_DECODE_RV32)) {  /* sh1add.uw (RV64) */
                 if ((ext & (RV_EXT_ZBA)) != (RV_EXT_ZBA)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9944,7 +10084,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SH1ADD_UW;
             }
-            if ((w & 0xfe00707fu) == 0x2000403bu) {  /* sh2add.uw */
+            if ((w & 0xfe00707fu) == 0x2000403bu && !(ext & RV_DECODE_RV32)) {  /* sh2add.uw (RV64) */
                 if ((ext & (RV_EXT_ZBA)) != (RV_EXT_ZBA)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9956,7 +10096,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SH2ADD_UW;
             }
-            if ((w & 0xfe00707fu) == 0x2000603bu) {  /* sh3add.uw */
+            if ((w & 0xfe00707fu) == 0x2000603bu && !(ext & RV_DECODE_RV32)) {  /* sh3add.uw (RV64) */
                 if ((ext & (RV_EXT_ZBA)) != (RV_EXT_ZBA)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9968,7 +10108,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_SH3ADD_UW;
             }
-            if ((w & 0xfe00707fu) == 0x6000103bu) {  /* rolw */
+            if ((w & 0xfe00707fu) == 0x6000103bu && !(ext & RV_DECODE_RV32)) {  /* rolw (RV64) */
                 if ((ext & (RV_EXT_ZBB)) != (RV_EXT_ZBB)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -9980,7 +10120,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_ROLW;
             }
-            if ((w & 0xfe00707fu) == 0x6000503bu) {  /* rorw */
+            if ((w & 0xfe00707fu) == 0x6000503bu && !(ext & RV_DECODE_RV32)) {  /* rorw (RV64) */
                 if ((ext & (RV_EXT_ZBB)) != (RV_EXT_ZBB)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10221,7 +10361,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FCLASS_D;
             }
-            if ((w & 0xfff0707fu) == 0xe2000053u) {  /* fmv.x.d */
+            if ((w & 0xfff0707fu) == 0xe2000053u && !(ext & RV_DECODE_RV32)) {  /* fmv.x.d (RV64) */
                 if ((ext & (RV_EXT_D)) != (RV_EXT_D)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10231,7 +10371,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FMV_X_D;
             }
-            if ((w & 0xfff0707fu) == 0xf2000053u) {  /* fmv.d.x */
+            if ((w & 0xfff0707fu) == 0xf2000053u && !(ext & RV_DECODE_RV32)) {  /* fmv.d.x (RV64) */
                 if ((ext & (RV_EXT_D)) != (RV_EXT_D)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10326,7 +10466,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FCVT_S_WU;
             }
-            if ((w & 0xfff0007fu) == 0xc0200053u) {  /* fcvt.l.s */
+            if ((w & 0xfff0007fu) == 0xc0200053u && !(ext & RV_DECODE_RV32)) {  /* fcvt.l.s (RV64) */
                 if ((ext & (RV_EXT_F)) != (RV_EXT_F)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10338,7 +10478,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FCVT_L_S;
             }
-            if ((w & 0xfff0007fu) == 0xc0300053u) {  /* fcvt.lu.s */
+            if ((w & 0xfff0007fu) == 0xc0300053u && !(ext & RV_DECODE_RV32)) {  /* fcvt.lu.s (RV64) */
                 if ((ext & (RV_EXT_F)) != (RV_EXT_F)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10350,7 +10490,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FCVT_LU_S;
             }
-            if ((w & 0xfff0007fu) == 0xd0200053u) {  /* fcvt.s.l */
+            if ((w & 0xfff0007fu) == 0xd0200053u && !(ext & RV_DECODE_RV32)) {  /* fcvt.s.l (RV64) */
                 if ((ext & (RV_EXT_F)) != (RV_EXT_F)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10361,7 +10501,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FCVT_S_L;
             }
-            if ((w & 0xfff0007fu) == 0xd0300053u) {  /* fcvt.s.lu */
+            if ((w & 0xfff0007fu) == 0xd0300053u && !(ext & RV_DECODE_RV32)) {  /* fcvt.s.lu (RV64) */
                 if ((ext & (RV_EXT_F)) != (RV_EXT_F)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10451,7 +10591,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FCVT_D_WU;
             }
-            if ((w & 0xfff0007fu) == 0xc2200053u) {  /* fcvt.l.d */
+            if ((w & 0xfff0007fu) == 0xc2200053u && !(ext & RV_DECODE_RV32)) {  /* fcvt.l.d (RV64) */
                 if ((ext & (RV_EXT_D)) != (RV_EXT_D)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10463,7 +10603,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FCVT_L_D;
             }
-            if ((w & 0xfff0007fu) == 0xc2300053u) {  /* fcvt.lu.d */
+            if ((w & 0xfff0007fu) == 0xc2300053u && !(ext & RV_DECODE_RV32)) {  /* fcvt.lu.d (RV64) */
                 if ((ext & (RV_EXT_D)) != (RV_EXT_D)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10475,7 +10615,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FCVT_LU_D;
             }
-            if ((w & 0xfff0007fu) == 0xd2200053u) {  /* fcvt.d.l */
+            if ((w & 0xfff0007fu) == 0xd2200053u && !(ext & RV_DECODE_RV32)) {  /* fcvt.d.l (RV64) */
                 if ((ext & (RV_EXT_D)) != (RV_EXT_D)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10486,7 +10626,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FCVT_D_L;
             }
-            if ((w & 0xfff0007fu) == 0xd2300053u) {  /* fcvt.d.lu */
+            if ((w & 0xfff0007fu) == 0xd2300053u && !(ext & RV_DECODE_RV32)) {  /* fcvt.d.lu (RV64) */
                 if ((ext & (RV_EXT_D)) != (RV_EXT_D)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10554,7 +10694,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FCVT_H_WU;
             }
-            if ((w & 0xfff0007fu) == 0xc4200053u) {  /* fcvt.l.h */
+            if ((w & 0xfff0007fu) == 0xc4200053u && !(ext & RV_DECODE_RV32)) {  /* fcvt.l.h (RV64) */
                 if ((ext & (RV_EXT_ZFH)) != (RV_EXT_ZFH)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10566,7 +10706,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FCVT_L_H;
             }
-            if ((w & 0xfff0007fu) == 0xc4300053u) {  /* fcvt.lu.h */
+            if ((w & 0xfff0007fu) == 0xc4300053u && !(ext & RV_DECODE_RV32)) {  /* fcvt.lu.h (RV64) */
                 if ((ext & (RV_EXT_ZFH)) != (RV_EXT_ZFH)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10578,7 +10718,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FCVT_LU_H;
             }
-            if ((w & 0xfff0007fu) == 0xd4200053u) {  /* fcvt.h.l */
+            if ((w & 0xfff0007fu) == 0xd4200053u && !(ext & RV_DECODE_RV32)) {  /* fcvt.h.l (RV64) */
                 if ((ext & (RV_EXT_ZFH)) != (RV_EXT_ZFH)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -10589,7 +10729,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 4;
                 return RV_OP_FCVT_H_L;
             }
-            if ((w & 0xfff0007fu) == 0xd4300053u) {  /* fcvt.h.lu */
+            if ((w & 0xfff0007fu) == 0xd4300053u && !(ext & RV_DECODE_RV32)) {  /* fcvt.h.lu (RV64) */
                 if ((ext & (RV_EXT_ZFH)) != (RV_EXT_ZFH)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -15535,7 +15675,18 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
             }
             return 0;
         case 0x2:
-            if ((w & 0x0000e003u) == 0x00000002u) {  /* c.slli */
+            if ((w & 0x0000f003u) == 0x00000002u && (ext & RV_DECODE_RV32)) {  /* c.slli (RV32) */
+                if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 2) & 0x1fu));
+                d->imm = (int64_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 2;
+                return RV_OP_C_SLLI;
+            }
+            if ((w & 0x0000e003u) == 0x00000002u && !(ext & RV_DECODE_RV32)) {  /* c.slli (RV64) */
                 if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 d->rd = (uint8_t)(v);
@@ -15561,7 +15712,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
             }
             return 0;
         case 0x5:
-            if ((w & 0x0000e003u) == 0x00002001u) {  /* c.addiw */
+            if ((w & 0x0000e003u) == 0x00002001u && !(ext & RV_DECODE_RV32)) {  /* c.addiw (RV64) */
                 if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 if (v == 0) return 0;
@@ -15572,6 +15723,15 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 if (d->rd == 0) d->rd = RV_X_SINK;
                 d->len = 2;
                 return RV_OP_C_ADDIW;
+            }
+            if ((w & 0x0000e003u) == 0x00002001u && (ext & RV_DECODE_RV32)) {  /* c.jal (RV32) */
+                if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
+                v = (((int64_t)((((w >> 12) & 0x1u) << 11) | (((w >> 11) & 0x1u) << 4) | (((w >> 9) & 0x3u) << 8) | (((w >> 8) & 0x1u) << 10) | (((w >> 7) & 0x1u) << 6) | (((w >> 6) & 0x1u) << 7) | (((w >> 3) & 0x7u) << 1) | (((w >> 2) & 0x1u) << 5)) ^ 0x800) - 0x800);
+                d->imm = (int64_t)(v);
+                d->rd = 1;
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 2;
+                return RV_OP_C_JAL;
             }
             return 0;
         case 0x6:
@@ -15628,7 +15788,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
             }
             return 0;
         case 0xc:
-            if ((w & 0x0000e003u) == 0x00006000u) {  /* c.ld */
+            if ((w & 0x0000e003u) == 0x00006000u && !(ext & RV_DECODE_RV32)) {  /* c.ld (RV64) */
                 if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
                 v = ((int64_t)(((w >> 2) & 0x7u)) + 8);
                 d->rd = (uint8_t)(v);
@@ -15639,6 +15799,17 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 if (d->rd == 0) d->rd = RV_X_SINK;
                 d->len = 2;
                 return RV_OP_C_LD;
+            }
+            if ((w & 0x0000e003u) == 0x00006000u && (ext & RV_DECODE_RV32)) {  /* c.flw (RV32) */
+                if ((ext & (RV_EXT_C | RV_EXT_F)) != (RV_EXT_C | RV_EXT_F)) return 0;
+                v = ((int64_t)(((w >> 2) & 0x7u)) + 8);
+                d->rd = (uint8_t)(v);
+                v = (int64_t)((((w >> 10) & 0x7u) << 3) | (((w >> 6) & 0x1u) << 2) | (((w >> 5) & 0x1u) << 6));
+                d->imm = (int64_t)(v);
+                v = ((int64_t)(((w >> 7) & 0x7u)) + 8);
+                d->rs1 = (uint8_t)(v);
+                d->len = 2;
+                return RV_OP_C_FLW;
             }
             return 0;
         case 0xd:
@@ -15666,7 +15837,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
             }
             return 0;
         case 0xe:
-            if ((w & 0x0000e003u) == 0x00006002u) {  /* c.ldsp */
+            if ((w & 0x0000e003u) == 0x00006002u && !(ext & RV_DECODE_RV32)) {  /* c.ldsp (RV64) */
                 if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
                 v = (int64_t)(((w >> 7) & 0x1fu));
                 if (v == 0) return 0;
@@ -15677,6 +15848,16 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 if (d->rd == 0) d->rd = RV_X_SINK;
                 d->len = 2;
                 return RV_OP_C_LDSP;
+            }
+            if ((w & 0x0000e003u) == 0x00006002u && (ext & RV_DECODE_RV32)) {  /* c.flwsp (RV32) */
+                if ((ext & (RV_EXT_C | RV_EXT_F)) != (RV_EXT_C | RV_EXT_F)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)((((w >> 12) & 0x1u) << 5) | (((w >> 4) & 0x7u) << 2) | (((w >> 2) & 0x3u) << 6));
+                d->imm = (int64_t)(v);
+                d->rs1 = 2;
+                d->len = 2;
+                return RV_OP_C_FLWSP;
             }
             return 0;
         case 0x11:
@@ -15724,7 +15905,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 2;
                 return RV_OP_C_AND;
             }
-            if ((w & 0x0000fc63u) == 0x00009c01u) {  /* c.subw */
+            if ((w & 0x0000fc63u) == 0x00009c01u && !(ext & RV_DECODE_RV32)) {  /* c.subw (RV64) */
                 if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
                 v = ((int64_t)(((w >> 7) & 0x7u)) + 8);
                 d->rd = (uint8_t)(v);
@@ -15735,7 +15916,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 2;
                 return RV_OP_C_SUBW;
             }
-            if ((w & 0x0000fc63u) == 0x00009c21u) {  /* c.addw */
+            if ((w & 0x0000fc63u) == 0x00009c21u && !(ext & RV_DECODE_RV32)) {  /* c.addw (RV64) */
                 if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
                 v = ((int64_t)(((w >> 7) & 0x7u)) + 8);
                 d->rd = (uint8_t)(v);
@@ -15746,7 +15927,29 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 2;
                 return RV_OP_C_ADDW;
             }
-            if ((w & 0x0000ec03u) == 0x00008001u) {  /* c.srli */
+            if ((w & 0x0000fc03u) == 0x00008001u && (ext & RV_DECODE_RV32)) {  /* c.srli (RV32) */
+                if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
+                v = ((int64_t)(((w >> 7) & 0x7u)) + 8);
+                d->rd = (uint8_t)(v);
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 2) & 0x1fu));
+                d->imm = (int64_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 2;
+                return RV_OP_C_SRLI;
+            }
+            if ((w & 0x0000fc03u) == 0x00008401u && (ext & RV_DECODE_RV32)) {  /* c.srai (RV32) */
+                if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
+                v = ((int64_t)(((w >> 7) & 0x7u)) + 8);
+                d->rd = (uint8_t)(v);
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 2) & 0x1fu));
+                d->imm = (int64_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 2;
+                return RV_OP_C_SRAI;
+            }
+            if ((w & 0x0000ec03u) == 0x00008001u && !(ext & RV_DECODE_RV32)) {  /* c.srli (RV64) */
                 if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
                 v = ((int64_t)(((w >> 7) & 0x7u)) + 8);
                 d->rd = (uint8_t)(v);
@@ -15757,7 +15960,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->len = 2;
                 return RV_OP_C_SRLI;
             }
-            if ((w & 0x0000ec03u) == 0x00008401u) {  /* c.srai */
+            if ((w & 0x0000ec03u) == 0x00008401u && !(ext & RV_DECODE_RV32)) {  /* c.srai (RV64) */
                 if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
                 v = ((int64_t)(((w >> 7) & 0x7u)) + 8);
                 d->rd = (uint8_t)(v);
@@ -15903,7 +16106,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
             }
             return 0;
         case 0x1c:
-            if ((w & 0x0000e003u) == 0x0000e000u) {  /* c.sd */
+            if ((w & 0x0000e003u) == 0x0000e000u && !(ext & RV_DECODE_RV32)) {  /* c.sd (RV64) */
                 if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
                 v = ((int64_t)(((w >> 2) & 0x7u)) + 8);
                 d->rs2 = (uint8_t)(v);
@@ -15913,6 +16116,17 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->rs1 = (uint8_t)(v);
                 d->len = 2;
                 return RV_OP_C_SD;
+            }
+            if ((w & 0x0000e003u) == 0x0000e000u && (ext & RV_DECODE_RV32)) {  /* c.fsw (RV32) */
+                if ((ext & (RV_EXT_C | RV_EXT_F)) != (RV_EXT_C | RV_EXT_F)) return 0;
+                v = ((int64_t)(((w >> 2) & 0x7u)) + 8);
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)((((w >> 10) & 0x7u) << 3) | (((w >> 6) & 0x1u) << 2) | (((w >> 5) & 0x1u) << 6));
+                d->imm = (int64_t)(v);
+                v = ((int64_t)(((w >> 7) & 0x7u)) + 8);
+                d->rs1 = (uint8_t)(v);
+                d->len = 2;
+                return RV_OP_C_FSW;
             }
             return 0;
         case 0x1d:
@@ -15928,7 +16142,7 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
             }
             return 0;
         case 0x1e:
-            if ((w & 0x0000e003u) == 0x0000e002u) {  /* c.sdsp */
+            if ((w & 0x0000e003u) == 0x0000e002u && !(ext & RV_DECODE_RV32)) {  /* c.sdsp (RV64) */
                 if ((ext & (RV_EXT_C)) != (RV_EXT_C)) return 0;
                 v = (int64_t)(((w >> 2) & 0x1fu));
                 d->rs2 = (uint8_t)(v);
@@ -15937,6 +16151,16 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 d->rs1 = 2;
                 d->len = 2;
                 return RV_OP_C_SDSP;
+            }
+            if ((w & 0x0000e003u) == 0x0000e002u && (ext & RV_DECODE_RV32)) {  /* c.fswsp (RV32) */
+                if ((ext & (RV_EXT_C | RV_EXT_F)) != (RV_EXT_C | RV_EXT_F)) return 0;
+                v = (int64_t)(((w >> 2) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                v = (int64_t)((((w >> 9) & 0xfu) << 2) | (((w >> 7) & 0x3u) << 6));
+                d->imm = (int64_t)(v);
+                d->rs1 = 2;
+                d->len = 2;
+                return RV_OP_C_FSWSP;
             }
             return 0;
         default:

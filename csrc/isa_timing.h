@@ -1013,6 +1013,11 @@ static const rv_op_timing_t rv_op_timing[RV_OP_COUNT] = {
     [RV_OP_VTMMS_TVV] = {RV_TC_VTILE, {0, 3, 3, 0}, 0, 1, 0, 0x2000},
     [RV_OP_VTFMM_TVV] = {RV_TC_VTILE, {0, 3, 3, 0}, 0, 1, 0, 0x3000},
     [RV_OP_VTFMM_ALT_TVV] = {RV_TC_VTILE, {0, 3, 3, 0}, 0, 1, 0, 0x3000},
+    [RV_OP_C_JAL] = {RV_TC_JAL, {1, 0, 0, 0}, 0, 1, 0, 0x0},
+    [RV_OP_C_FLW] = {RV_TC_LOAD, {2, 1, 0, 0}, 4, 1, 0, 0x0},
+    [RV_OP_C_FSW] = {RV_TC_STORE, {0, 1, 2, 0}, 4, 1, 0, 0x0},
+    [RV_OP_C_FLWSP] = {RV_TC_LOAD, {2, 1, 0, 0}, 4, 1, 0, 0x0},
+    [RV_OP_C_FSWSP] = {RV_TC_STORE, {0, 1, 2, 0}, 4, 1, 0, 0x0},
 };
 
 #endif

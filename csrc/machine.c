@@ -59,14 +59,15 @@ rv_machine *rv_create(const rv_config *config, char *error, size_t error_size)
     rv_hart_state *h = &m->h;
     h->priv = PRIV_M;
     h->reservation = ~0ull;
-    /* misa: MXL=2 (64-bit) and the single-letter extensions; U-mode is always there */
-    h->misa = 2ull << 62 | 1u << ('U' - 'A');
+    /* misa: MXL (1: 32-bit, 2: 64-bit) and the single-letter extensions; U-mode is always there */
+    const int rv32 = (c.flags & RV_CFG_XLEN32) != 0;
+    h->misa = (rv32 ? 1ull << 30 : 2ull << 62) | 1u << ('U' - 'A');
     const char letters[] = "IMAFDCV";
     const uint64_t bits[] = {RV_EXT_I, RV_EXT_M, RV_EXT_A, RV_EXT_F, RV_EXT_D, RV_EXT_C, RV_EXT_V};
     for (int i = 0; letters[i]; i++)
         if (c.extensions & bits[i])
             h->misa |= 1ull << (letters[i] - 'A');
-    h->mstatus = MSTATUS_UXL & (2ull << 32);
+    h->mstatus = rv32 ? 0 : MSTATUS_UXL & (2ull << 32);     /* RV32 has no UXL: U-mode is 32-bit too */
     h->vlenb = c.vlen / 8;
     h->vtype = 1ull << 63;      /* vill until the first vsetvl */
     m->mem_bias = (uintptr_t)m->mem - (uintptr_t)c.mem_base;
@@ -324,7 +325,7 @@ int rv_decode_op(rv_machine *m, uint32_t word)
 {
     rv_insn_t d;
     memset(&d, 0, sizeof d);
-    return rv_decode_word(word, m->cfg.extensions, &d);
+    return rv_decode_word(word, m->cfg.extensions | ((m->cfg.flags & RV_CFG_XLEN32) ? RV_DECODE_RV32 : 0), &d);
 }
 
 const char *rv_op_name(int op)
@@ -491,9 +492,8 @@ static void accrue_host_fflags(rv_machine *m)
 #define RV_TIME_DIVISOR 100
 
 
-/* Read (and, when write is set, then write) one CSR as the host or an instruction sees it.
-   Returns 0, or -1 when the CSR does not exist on this machine. */
-int rv_csr_access(rv_machine *m, unsigned csr, int write, uint64_t wv, uint64_t *rv)
+/* One CSR as RV64 sees it (rv_csr_access below adapts it to RV32). */
+static int csr_access64(rv_machine *m, unsigned csr, int write, uint64_t wv, uint64_t *rv)
 {
     rv_hart_state *h = &m->h;
     const int has_f = (m->cfg.extensions & RV_EXT_F) != 0;
@@ -642,6 +642,63 @@ int rv_csr_access(rv_machine *m, unsigned csr, int write, uint64_t wv, uint64_t 
     return 0;
 }
 
+/* RV32: CSRs are 32 bits wide.  The core keeps every CSR at its RV64 width; an RV32 CSR is the low half
+   (a write keeps the high half), the high halves of the 64-bit ones are CSRs of their own (mstatush,
+   menvcfgh, mseccfgh, cycleh/timeh/instreth, mcycleh/minstreth, the hpm counters' ...h), and pmpcfgN
+   holds 4 entries (the odd ones exist).  The flag in bit 63 of mstatus (SD) and vtype (vill) moves to
+   bit 31. */
+static int csr_access32(rv_machine *m, unsigned csr, int write, uint64_t wv, uint64_t *rv)
+{
+    const uint64_t lo = 0xffffffffull;
+    unsigned base = 0;
+    if (csr == CSR_MSTATUS + 0x10 || csr == CSR_MENVCFG + 0x10 || csr == CSR_MSECCFG + 0x10)
+        base = csr - 0x10;
+    else if ((csr >= 0xb80 && csr <= 0xb9f) || (csr >= 0xc80 && csr <= 0xc9f))
+        base = csr - 0x80;
+    if (base) {
+        uint64_t full;
+        if (csr_access64(m, base, 0, 0, &full))
+            return -1;
+        if (write)
+            csr_access64(m, base, 1, (full & lo) | (wv & lo) << 32, NULL);
+        if (rv)
+            *rv = (full >> 32) & (base == CSR_MSTATUS ? 0x30 : lo);    /* mstatush: SBE, MBE */
+        return 0;
+    }
+    if (csr >= CSR_PMPCFG0 && csr < CSR_PMPCFG0 + 16) {
+        unsigned even = csr & ~1u, shift = 32 * (csr & 1);
+        uint64_t full;
+        if (csr_access64(m, even, 0, 0, &full))
+            return -1;
+        if (write)
+            csr_access64(m, even, 1, (full & ~(lo << shift)) | (wv & lo) << shift, NULL);
+        if (rv)
+            *rv = (full >> shift) & lo;
+        return 0;
+    }
+    uint64_t full;
+    if (csr_access64(m, csr, 0, 0, &full))
+        return -1;
+    if (write)
+        csr_access64(m, csr, 1, (full & ~lo) | (wv & lo), NULL);
+    if (rv) {
+        uint64_t v = full & lo;
+        if (csr == CSR_MSTATUS || csr == CSR_VTYPE)
+            v |= (full >> 63) << 31;
+        *rv = v;
+    }
+    return 0;
+}
+
+/* Read (and, when write is set, then write) one CSR as the host or an instruction sees it.
+   Returns 0, or -1 when the CSR does not exist on this machine. */
+int rv_csr_access(rv_machine *m, unsigned csr, int write, uint64_t wv, uint64_t *rv)
+{
+    if (m->cfg.flags & RV_CFG_XLEN32)
+        return csr_access32(m, csr, write, wv, rv);
+    return csr_access64(m, csr, write, wv, rv);
+}
+
 int rv_csr_instruction(rv_machine *m, unsigned csr, int kind, uint64_t src, int writes, uint64_t *old)
 {
     rv_hart_state *h = &m->h;
@@ -651,6 +708,9 @@ int rv_csr_instruction(rv_machine *m, unsigned csr, int kind, uint64_t src, int 
         return -1;
     /* user-mode counter access is gated by mcounteren */
     if (h->priv == PRIV_U && csr >= CSR_CYCLE && csr <= 0xc1f && !((h->mcounteren >> (csr - CSR_CYCLE)) & 1))
+        return -1;
+    const int rv32 = (m->cfg.flags & RV_CFG_XLEN32) != 0;
+    if (rv32 && h->priv == PRIV_U && csr >= 0xc80 && csr <= 0xc9f && !((h->mcounteren >> (csr - 0xc80)) & 1))
         return -1;
     /* FP CSRs are inaccessible while mstatus.FS is Off (likewise vector CSRs and VS) */
     if (csr <= CSR_FCSR && csr >= CSR_FFLAGS && !(h->mstatus & MSTATUS_FS))
@@ -668,14 +728,15 @@ int rv_csr_instruction(rv_machine *m, unsigned csr, int kind, uint64_t src, int 
            next instruction reads the value written.  Only instruction writes do this (a host write
            is not followed by a retirement): minstret skips this instruction (CSR_OP), mcycle
            starts one lower to absorb this instruction's cycle. */
-        if (csr == CSR_MINSTRET) {
+        unsigned counter = rv32 && (csr == CSR_MINSTRET + 0x80 || csr == CSR_MCYCLE + 0x80) ? csr - 0x80 : csr;
+        if (counter == CSR_MINSTRET) {
             m->counter_written = 1;
             m->cycle_offset++;          /* the cycle still passes although instret skips it */
-        } else if (csr == CSR_MCYCLE) {
+        } else if (counter == CSR_MCYCLE) {
             m->cycle_offset--;
         }
     }
-    *old = cur;
+    *old = rv32 ? (uint64_t)(int64_t)(int32_t)cur : cur;     /* RV32 registers hold values sign-extended */
     return 0;
 }
 

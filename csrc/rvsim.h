@@ -42,8 +42,10 @@ enum rv_config_flags {
     RV_CFG_TRAP_MISALIGNED = 2,     /* misaligned loads/stores trap instead of being performed */
     RV_CFG_EBREAK_TO_HOST = 4,      /* ebreak stops run() with RV_STOP_EBREAK instead of trapping */
     RV_CFG_STOP_ON_TRAP = 8,        /* any trap stops run() with RV_STOP_TRAP (user-mode programs) */
-    RV_CFG_VECTOR_AGNOSTIC_ONES = 16    /* vector tail/mask-agnostic elements are written with all ones
+    RV_CFG_VECTOR_AGNOSTIC_ONES = 16,   /* vector tail/mask-agnostic elements are written with all ones
                                            (default: left undisturbed) */
+    RV_CFG_XLEN32 = 32                  /* an RV32 hart (default RV64): integer registers hold their value
+                                           sign-extended to 64 bits, addresses and the pc are 32-bit */
 };
 
 /* Architectural state.  Python holds numpy views onto these arrays; the core owns the memory. */

@@ -183,6 +183,8 @@ static int v_mem(rv_machine *m, const rv_insn_t *e, uint64_t *tval, int store)
         }
     }
     uint64_t vl = c.vl, base = m->h.x[e->rs1];
+    if (m->cfg.flags & RV_CFG_XLEN32)
+        base = (uint32_t)base;      /* RV32 addresses: the register's 32 bits, unsigned */
     if (c.vstart >= vl) {
         m->h.vstart = 0;
         return 0;
@@ -285,6 +287,8 @@ static int v_mem_whole(rv_machine *m, const rv_insn_t *e, uint64_t *tval, int st
         evl = nf * m->h.vlenb / eew;
     }
     uint64_t start = m->h.vstart, base = m->h.x[e->rs1];
+    if (m->cfg.flags & RV_CFG_XLEN32)
+        base = (uint32_t)base;
     uint8_t *reg = vreg_ptr(m, e->rd);
     int htif = 0;
     if (!store)

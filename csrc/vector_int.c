@@ -498,6 +498,8 @@ HANDLER(vmv_x_s) {
     uint64_t v = 0;
     memcpy(&v, vs2_, c.sew_bytes);
     m->h.x[e->rd] = (uint64_t)sext(v, c.sew);
+    if (m->cfg.flags & RV_CFG_XLEN32)   /* SEW=64 on RV32: the low XLEN bits, sign-extended */
+        m->h.x[e->rd] = (uint64_t)(int64_t)(int32_t)m->h.x[e->rd];
     EPILOGUE;
 }
 

@@ -236,7 +236,7 @@ def build_run_parser() -> argparse.ArgumentParser:
         prog="rvsim run", description="Run a RISC-V program.",
         epilog="rvsim's options may come before or after PROGRAM; arguments for the program that start "
                "with '-' go after '--' (rvsim run prog.elf --report -- -v input.txt).")
-    p.add_argument("program", help="RV64 ELF executable, or an assembly file (.s/.S)")
+    p.add_argument("program", help="RV64 or RV32 ELF executable, or an assembly file (.s/.S)")
     p.add_argument("args", nargs="*", help="arguments passed to the program")
     p.add_argument("--isa", default=None,
                    help="ISA string (default: the program's own, from the ELF's .riscv.attributes or the "
@@ -291,7 +291,7 @@ def build_run_parser() -> argparse.ArgumentParser:
 USAGE = """usage: rvsim COMMAND [ARGS...]
 
 commands:
-  run PROGRAM [ARGS...]   run an RV64 ELF executable or assembly file
+  run PROGRAM [ARGS...]   run an RV64 or RV32 ELF executable or assembly file
   asm SRC... -o OUT       assemble and link into an ELF executable (or -O binary)
   disasm FILE             disassemble an ELF file like objdump -d
   debug PROGRAM [ARGS...] step through a program interactively (or from a command script)

@@ -1,4 +1,4 @@
-"""Loading RV64 ELF executables into a Machine.
+"""Loading RV64 and RV32 ELF executables (ELFCLASS64 / ELFCLASS32) into a Machine.
 
 Two kinds of program are recognised:
 
@@ -31,6 +31,10 @@ PN_XNUM = 0xFFFF
 _ELF_HEADER = struct.Struct("<HHIQQQIHHHHHH")        # Elf64_Ehdr after e_ident
 _PROGRAM_HEADER = struct.Struct("<IIQQQQQQ")         # Elf64_Phdr
 _SECTION_HEADER = struct.Struct("<IIQQQQIIQQ")       # Elf64_Shdr
+_ELF32_HEADER = struct.Struct("<HHIIIIIHHHHHH")      # Elf32_Ehdr after e_ident
+_PROGRAM_HEADER32 = struct.Struct("<IIIIIIII")       # Elf32_Phdr (p_flags after p_memsz)
+_SECTION_HEADER32 = struct.Struct("<IIIIIIIIII")     # Elf32_Shdr (Elf64_Shdr's fields, 32-bit)
+ELFCLASS32, ELFCLASS64 = 1, 2
 _TYPE_NAMES = {0: "ET_NONE", 1: "ET_REL", 4: "ET_CORE"}
 _MACHINE_NAMES = {3: "EM_386", 8: "EM_MIPS", 20: "EM_PPC", 21: "EM_PPC64", 22: "EM_S390", 40: "EM_ARM",
                   62: "EM_X86_64", 183: "EM_AARCH64", 258: "EM_LOONGARCH"}
@@ -78,11 +82,12 @@ class LoadedProgram:
     phentsize: int = 0
     argv: list[bytes] = field(default_factory=list)
     arch: str | None = None     # the ISA of .riscv.attributes (as rvsim spells it), None when absent
+    xlen: int = 64              # 32 for an ELFCLASS32 file
 
 
 def read_elf(source, name: str | None = None) -> LoadedProgram:
-    """Parse and validate an RV64 executable (a path, or the file's bytes); raises :class:`LoadError`
-    with a clear reason."""
+    """Parse and validate an RV64 or RV32 executable (a path, or the file's bytes); raises
+    :class:`LoadError` with a clear reason."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         raw, path = bytes(source), name or "<memory>"
     else:
@@ -96,27 +101,28 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
             raise LoadError(f"{path}: cannot read: {exc.strerror}") from None
     if raw[:4] != b"\x7fELF":
         raise LoadError(f"{path}: not an ELF file")
-    if len(raw) < 64:
+    if raw[4] not in (ELFCLASS32, ELFCLASS64):
+        raise LoadError(f"{path}: unknown ELF class {raw[4]} (neither 32- nor 64-bit)")
+    elf32 = raw[4] == ELFCLASS32
+    if len(raw) < (52 if elf32 else 64):
         raise LoadError(f"{path}: truncated ELF header")
-    if raw[4] != 2:
-        raise LoadError(f"{path}: 32-bit ELF: RV32 programs are not supported yet (rvsim runs RV64 programs)")
     if raw[5] != 1:
         raise LoadError(f"{path}: big-endian ELF; RISC-V programs are little-endian")
     # The headers are read with struct (pyelftools costs ~0.1 s to import, more than a short run)
     # and every offset and count is checked against the file before use.
     try:
         (e_type, e_machine, _version, entry, phoff, shoff, _flags, _ehsize, phentsize, phnum,
-         shentsize, shnum, _shstrndx) = _ELF_HEADER.unpack_from(raw, 16)
+         shentsize, shnum, _shstrndx) = (_ELF32_HEADER if elf32 else _ELF_HEADER).unpack_from(raw, 16)
         if e_machine != EM_RISCV:
             raise LoadError(f"{path}: ELF for {_MACHINE_NAMES.get(e_machine, f'machine {e_machine}')}, "
                             "not RISC-V")
         if e_type not in (ET_EXEC, ET_DYN):
             raise LoadError(f"{path}: ELF type {_TYPE_NAMES.get(e_type, e_type)} is not an executable")
-        sections = _section_headers(raw, shoff, shentsize, shnum)
+        sections = _section_headers(raw, shoff, shentsize, shnum, elf32)
         if phnum == PN_XNUM and sections:
             phnum = sections[0][7]              # the real count is in section 0's sh_info
         segments, phdr = [], 0
-        headers = _program_headers(raw, phoff, phentsize, phnum)
+        headers = _program_headers(raw, phoff, phentsize, phnum, elf32)
         for p_type, flags, off, vaddr, paddr, filesz, memsz in headers:
             if p_type in (PT_INTERP, PT_DYNAMIC):
                 raise LoadError(f"{path}: dynamically linked; rvsim runs statically linked programs "
@@ -137,7 +143,7 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
             if sh[1] == SHT_SYMTAB:                 # the (only) static symbol table and its strings
                 if sh[6] >= len(sections):
                     raise ValueError("the symbol table's string table does not exist")
-                symbols = _symbols(_section_data(raw, sh), _section_data(raw, sections[sh[6]]))
+                symbols = _symbols(_section_data(raw, sh), _section_data(raw, sections[sh[6]]), elf32)
                 break
         arch = None
         for sh in sections:
@@ -153,7 +159,7 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
                                          for seg in segments)
     return LoadedProgram(str(path), entry, segments, symbols, bare_metal=tohost is not None or semihosting,
                          semihosting=semihosting, tohost=tohost, fromhost=symbols.get("fromhost"),
-                         phdr=phdr, phnum=phnum, phentsize=phentsize, arch=arch)
+                         phdr=phdr, phnum=phnum, phentsize=phentsize, arch=arch, xlen=32 if elf32 else 64)
 
 
 def _arch_attribute(data: bytes) -> str | None:
@@ -225,18 +231,23 @@ def _table(raw: bytes, offset: int, entsize: int, count: int, record: struct.Str
     return [record.unpack_from(raw, offset + i * entsize) for i in range(count)]
 
 
-def _program_headers(raw: bytes, phoff: int, phentsize: int, phnum: int):
+def _program_headers(raw: bytes, phoff: int, phentsize: int, phnum: int, elf32: bool = False):
     """(p_type, p_flags, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz) of each program header."""
+    if elf32:
+        return [(h[0], h[6], h[1], h[2], h[3], h[4], h[5])
+                for h in _table(raw, phoff, phentsize, phnum, _PROGRAM_HEADER32, "program header")]
     return [h[:7] for h in _table(raw, phoff, phentsize, phnum, _PROGRAM_HEADER, "program header")]
 
 
-def _section_headers(raw: bytes, shoff: int, shentsize: int, shnum: int):
-    """Every Elf64_Shdr as a tuple (an empty list when the file has no section table)."""
+def _section_headers(raw: bytes, shoff: int, shentsize: int, shnum: int, elf32: bool = False):
+    """Every Elf64_Shdr (or Elf32_Shdr, the same fields) as a tuple (an empty list when the file has no
+    section table)."""
+    record = _SECTION_HEADER32 if elf32 else _SECTION_HEADER
     if shoff == 0:
         return []
     if shnum == 0:                  # 65280 sections or more: the count is in section 0's sh_size
-        shnum = _table(raw, shoff, shentsize, 1, _SECTION_HEADER, "section header")[0][5]
-    return _table(raw, shoff, shentsize, shnum, _SECTION_HEADER, "section header")
+        shnum = _table(raw, shoff, shentsize, 1, record, "section header")[0][5]
+    return _table(raw, shoff, shentsize, shnum, record, "section header")
 
 
 def _section_data(raw: bytes, sh) -> bytes:
@@ -246,11 +257,15 @@ def _section_data(raw: bytes, sh) -> bytes:
     return raw[offset:offset + size]
 
 
-def _symbols(symtab: bytes, strtab: bytes) -> dict[str, int]:
-    """Defined symbols by name (first definition wins) from raw Elf64_Sym entries (test programs have
-    tens of thousands of labels: a reader object per symbol would take seconds)."""
+def _symbols(symtab: bytes, strtab: bytes, elf32: bool = False) -> dict[str, int]:
+    """Defined symbols by name (first definition wins) from raw Elf64_Sym (or Elf32_Sym) entries (test
+    programs have tens of thousands of labels: a reader object per symbol would take seconds)."""
     symbols: dict[str, int] = {}
-    for name_off, info, _other, shndx, value, _size in struct.iter_unpack("<IBBHQQ", symtab[:len(symtab) // 24 * 24]):
+    if elf32:
+        entries = ((n, i, o, s, v, z) for n, v, z, i, o, s in struct.iter_unpack("<IIIBBH", symtab[:len(symtab) // 16 * 16]))
+    else:
+        entries = struct.iter_unpack("<IBBHQQ", symtab[:len(symtab) // 24 * 24])
+    for name_off, info, _other, shndx, value, _size in entries:
         # skip undefined and file symbols, and "$x..." / "$d" mapping symbols (code/data markers)
         if not name_off or shndx == 0 or info & 0xf == 4:
             continue
@@ -288,12 +303,21 @@ def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
 
     prog = read_elf(path, name)
     path = prog.path
-    if prog.arch and getattr(machine, "isa_from_program", False):
-        from .isa.arch import program_isa
-        isa = program_isa(prog.arch)                # what the program was built for, at least
-        if isa != machine.isa_string:
+    if prog.arch and not prog.arch.startswith(f"rv{prog.xlen}"):
+        prog.arch = None            # an attribute that contradicts the ELF class: the class decides
+    if getattr(machine, "isa_from_program", False):
+        from .isa.arch import DEFAULT_ISA, DEFAULT_ISA32, program_isa
+        isa = program_isa(prog.arch) if prog.arch else \
+            (machine.isa_string if machine.xlen == prog.xlen else DEFAULT_ISA32 if prog.xlen == 32 else DEFAULT_ISA)
+        if isa != machine.isa_string:               # what the program was built for, at least
             machine.set_isa(isa)
+    if prog.xlen != getattr(machine, "xlen", 64):
+        raise LoadError(f"{path}: a {prog.xlen}-bit (RV{prog.xlen}) program, but the machine is RV{machine.xlen} "
+                        f"({machine.isa_string}): give an rv{prog.xlen} ISA (--isa rv{prog.xlen}...) or none")
     base = _choose_window(prog, machine.memory_size)
+    if prog.xlen == 32 and base + machine.memory_size > 1 << 32:
+        raise LoadError(f"{path}: a guest memory window of {machine.memory_size:#x} bytes at {base:#x} does not fit "
+                        "the 32-bit address space of RV32 (lower it with memory_size / --memory)")
     if prog.bare_metal:
         flags = lib.RV_CFG_EBREAK_TO_HOST if prog.semihosting else 0
     else:
@@ -362,10 +386,11 @@ def _start_at_main(machine, prog: LoadedProgram) -> None:
     machine.write(stub, machine.env.MAIN_RETURN_STUB)
     machine.symbols[MAIN_RETURN_SYMBOL] = stub
     sp = int(machine.x[2])
-    argc = machine.read_u64(sp)
+    word = machine.xlen // 8
+    argc = int.from_bytes(machine.read(sp, word), "little")
     machine.x[10] = argc
-    machine.x[11] = sp + 8
-    machine.x[12] = sp + 16 + 8 * argc
+    machine.x[11] = sp + word
+    machine.x[12] = sp + 2 * word + word * argc
     machine.x[1] = stub
     prog.entry = machine.pc = prog.symbols["main"]
 
@@ -416,8 +441,9 @@ def _build_initial_stack(machine, prog: LoadedProgram, argv, envp) -> int:
     words += [addr(o) for o in offsets[len(argv):]] + [0]
     for k, v in auxv:
         words += [k, v]
-    sp = (area - 8 * len(words)) & ~15
-    machine.write(sp, b"".join(w.to_bytes(8, "little") for w in words))
+    word = getattr(machine, "xlen", 64) // 8        # ilp32: the stack's words are 4 bytes
+    sp = (area - word * len(words)) & ~15
+    machine.write(sp, b"".join(w.to_bytes(word, "little") for w in words))
     return sp
 
 

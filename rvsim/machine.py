@@ -17,7 +17,7 @@ from . import isa
 from ._core import ffi, lib
 from .errors import SimulationError
 from .history import HistoryMixin
-from .isa.csrs import CSR_NUMBERS
+from .isa.csrs import CSR_NUMBERS, RV32_CSRS
 from .stop import StopInfo, StopReason  # noqa: F401  (part of this module's API)
 from .views import VectorViews
 
@@ -112,6 +112,10 @@ class _CsrFile:
             try:
                 return CSR_NUMBERS[key]
             except KeyError:
+                pass
+            try:
+                return RV32_CSRS[key]           # mstatush, cycleh...: only RV32 machines have them
+            except KeyError:
                 raise KeyError(f"unknown CSR name {key!r}") from None
         return int(key)
 
@@ -129,10 +133,10 @@ class _CsrFile:
 
 
 class Machine(VectorViews, HistoryMixin):
-    """One RV64 hart with memory, executing in C.
+    """One RV64 or RV32 hart with memory, executing in C.
 
-    Options: ``isa_string`` (``"rv64gc"``, ``"rv64gcv_zvfh"``...; default: the loaded ELF's own, else
-    rv64gcv), ``memory_base``/``memory_size`` (the
+    Options: ``isa_string`` (``"rv64gc"``, ``"rv64gcv_zvfh"``, ``"rv32imac"``...: its ``rv32``/``rv64``
+    prefix is the XLEN; default: the loaded ELF's own, else rv64gcv), ``memory_base``/``memory_size`` (the
     guest memory window and bound; loading an ELF moves the window to fit it), ``vlen`` (vector register
     bits), ``trap_misaligned`` (misaligned accesses trap instead of being performed),
     ``vector_agnostic`` (``"undisturbed"`` or ``"ones"``), ``tile_te`` (Zvt: tiles are TE x TE, default
@@ -190,8 +194,9 @@ class Machine(VectorViews, HistoryMixin):
         cfg.mem_size = size
         cfg.vlen = self.vlen
         cfg.tile_te = self._tile_te
-        cfg.flags = flags | (lib.RV_CFG_TRAP_MISALIGNED if self.trap_misaligned else 0) | \
-            (lib.RV_CFG_VECTOR_AGNOSTIC_ONES if self.vector_agnostic == "ones" else 0)
+        cfg.flags = (flags & ~lib.RV_CFG_XLEN32) | (lib.RV_CFG_TRAP_MISALIGNED if self.trap_misaligned else 0) | \
+            (lib.RV_CFG_VECTOR_AGNOSTIC_ONES if self.vector_agnostic == "ones" else 0) | \
+            (lib.RV_CFG_XLEN32 if self.xlen == 32 else 0)
         err = ffi.new("char[200]")
         core = lib.rv_create(cfg, err, 200)
         if core == ffi.NULL:
@@ -212,6 +217,11 @@ class Machine(VectorViews, HistoryMixin):
             self.timing._attach()           # the cycle model follows the machine to its new core
         self._history_reattach()            # and so do recording and watchpoints
 
+    @property
+    def xlen(self) -> int:
+        """32 or 64: the width of the integer registers and addresses (the ISA string's rv32/rv64)."""
+        return isa.xlen_of(self.extensions)
+
     def set_isa(self, isa_string: str) -> None:
         """Change the extensions (before a program is loaded: this re-creates the core)."""
         self.extensions = isa.parse_isa_string(isa_string)
@@ -229,11 +239,16 @@ class Machine(VectorViews, HistoryMixin):
 
     @cached_property
     def x(self) -> np.ndarray:
-        """Integer registers x0..x31: a writable uint64 view of the core's register file, indexed by
-        number or name (``m.x[10]``, ``m.x["a0"]``)."""
+        """Integer registers x0..x31: a writable view of the core's register file, indexed by number or
+        name (``m.x[10]``, ``m.x["a0"]``): uint64 on RV64, uint32 on RV32 (the core holds RV32 registers
+        sign-extended to 64 bits; the view is their low halves, and run() sign-extends what the host
+        wrote)."""
         import numpy as np
         from .registers import IntRegisters
-        return np.frombuffer(ffi.buffer(self._hart.x, 32 * 8), dtype=np.uint64).view(IntRegisters)
+        buf = ffi.buffer(self._hart.x, 32 * 8)
+        if self.xlen == 32:
+            return np.ndarray((32,), dtype=np.uint32, buffer=buf, strides=(8,)).view(IntRegisters)
+        return np.frombuffer(buf, dtype=np.uint64).view(IntRegisters)
 
     @cached_property
     def f(self) -> np.ndarray:
@@ -264,7 +279,7 @@ class Machine(VectorViews, HistoryMixin):
 
     @pc.setter
     def pc(self, value: int) -> None:
-        self._hart.pc = int(value) & (2**64 - 1)
+        self._hart.pc = int(value) & ((1 << self.xlen) - 1)
 
     @property
     def instret(self) -> int:
@@ -370,7 +385,7 @@ class Machine(VectorViews, HistoryMixin):
     # ------------------------------------------------------------------ loading
 
     def load_elf(self, path, argv=None, envp=None, name=None):
-        """Load an RV64 ELF executable (a path or its bytes) and prepare it to run.
+        """Load an RV64 or RV32 ELF executable (a path or its bytes) and prepare it to run.
 
         Linux programs get argv/envp on their initial stack; bare-metal programs with a ``tohost``
         symbol start in M-mode (see :mod:`rvsim.loader`).  A Machine created without an ISA takes the

@@ -1,7 +1,8 @@
 """Register files indexed by number or by name: ``m.x["a0"]``, ``m.x["x10"]``, ``m.f["fa0"]``.
 
 They are numpy arrays (views onto the core's registers) that also take a register name as index; a
-Python int stored through them is taken modulo 2**64, so ``m.x["a0"] = -1`` works.
+Python int stored through them is taken modulo 2**width (64, or 32 for RV32's integer registers), so
+``m.x["a0"] = -1`` works.
 """
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ class _RegisterFile(np.ndarray):
         if type(key) is str:
             key = self.number(key)
         if type(value) is int:
-            value &= MASK64
+            value &= MASK64 if self.itemsize == 8 else (1 << (8 * self.itemsize)) - 1
         np.ndarray.__setitem__(self, key, value)
 
     def __array_wrap__(self, arr, context=None, return_scalar=False):

@@ -24,9 +24,9 @@ def describe_insn(machine, pc: int) -> str:
         word &= 0xFFFF
     try:
         from .disasm import disassemble
-        text = disassemble(word, pc=pc)
+        text = disassemble(word, pc=pc, xlen=getattr(machine, "xlen", 64))
     except Exception:  # the disassembler is a nicety here, never a reason to fail
-        r = isa.decode(word)
+        r = isa.decode(word, xlen=getattr(machine, "xlen", 64))
         text = r.mnemonic if r else "(illegal)"
     width = 8 if word & 3 == 3 else 4
     return f"{word:0{width}x}  {text}"
@@ -41,6 +41,8 @@ def _dest(record):
 
 def run_traced(machine, max_instructions, out):
     budget = max_instructions
+    xlen = getattr(machine, "xlen", 64)
+    digits, xmask = xlen // 4, (1 << xlen) - 1     # Spike prints RV32 registers and pcs with 8 digits
     total = 0
     while budget is None or budget > 0:
         pc = machine.pc
@@ -56,13 +58,13 @@ def run_traced(machine, max_instructions, out):
         if budget is not None:
             budget -= 1
         if info.instructions:
-            line = f"core   0: {priv} 0x{pc:016x} (0x{word:0{8 if word & 3 == 3 else 4}x})"
+            line = f"core   0: {priv} 0x{pc:0{digits}x} (0x{word:0{8 if word & 3 == 3 else 4}x})"
             kind = _dest(record) if record else None
             if kind is not None:
                 reg = kind.extract(word)
                 # the core's registers as Python ints: a trace needs no numpy views
                 if kind.role == XREG and reg != 0:
-                    line += f" x{reg:<2d} 0x{int(machine._hart.x[reg]):016x}"
+                    line += f" x{reg:<2d} 0x{int(machine._hart.x[reg]) & xmask:0{digits}x}"
                 elif kind.role == FREG:
                     line += f" f{reg:<2d} 0x{int(machine._hart.f[reg]):016x}"
             out.write(line + "\n")

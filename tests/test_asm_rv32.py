@@ -84,9 +84,12 @@ def test_rv32_isa_string_selects_rv32_records():
     assert all(r.xlen in (0, 64) for r in S.select_records("rv64gc"))
 
 
-def test_the_machine_still_refuses_rv32():
-    with pytest.raises(ValueError, match="RV32 programs are not supported yet"):
-        parse_isa_string("rv32imac")
+def test_rv32_isa_strings_carry_their_xlen():
+    from rvsim.isa import RV32, xlen_of
+    assert RV32 in parse_isa_string("rv32imac") and xlen_of(parse_isa_string("rv32imac")) == 32
+    assert xlen_of(parse_isa_string("rv64imac")) == 64
+    with pytest.raises(ValueError, match="RV32 ISA is not accepted here"):
+        parse_isa_string("rv32imac", rv32=False)
 
 
 # ------------------------------------------------------------------------------------------------ golden
@@ -482,8 +485,8 @@ def test_gcc_rv32_programs_disassemble_like_objdump(gnu, tmp_path, march, mabi):
 
 @pytest.mark.parametrize("command", [["run"], ["profile"], ["debug", "--batch", "-ex", "run"]])
 @pytest.mark.parametrize("kind", ["elf", "source"])
-def test_the_simulator_refuses_rv32_programs_in_one_line(tmp_path, command, kind):
-    source = ".globl _start\n_start: li a0, 0\n li a7, 93\n ecall\n"
+def test_the_simulator_runs_rv32_programs(tmp_path, command, kind):
+    source = ".globl _start\n_start: li a0, 3\n li a7, 93\n ecall\n"
     if kind == "elf":
         path = tmp_path / "p32.elf"
         path.write_bytes(assemble(source, march="rv32imac").to_elf())
@@ -492,9 +495,11 @@ def test_the_simulator_refuses_rv32_programs_in_one_line(tmp_path, command, kind
         path.write_text('.attribute arch, "rv32i2p1_m2p0"\n' + source)
     r = subprocess.run([sys.executable, "-m", "rvsim", *command, str(path)], capture_output=True, text=True,
                        cwd=os.path.dirname(HERE), timeout=120)
-    assert r.returncode != 0
-    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
-    assert "RV32 programs are not supported yet" in r.stderr
+    assert "Traceback" not in r.stderr, r.stderr
+    if command == ["run"]:
+        assert r.returncode == 3, r.stderr
+    else:
+        assert r.returncode == 0, r.stderr
 
 
 @settings(max_examples=10, deadline=None, database=None,

@@ -3,8 +3,8 @@
 The suite is not a Debian package and CI has no network beyond the package registries, so it is not
 vendored or fetched here: point RISCV_TESTS_ISA_DIR at a riscv-tests `isa/` directory built with
 riscv64-unknown-elf-gcc (docs/testing-riscv-tests.md) and these tests run every rv64ui, rv64um,
-rv64ua, rv64uf, rv64ud, rv64uc and rv64mi test on rvsim.  rv64si needs S-mode, which rvsim does not
-implement (M and U only).  The same ground is covered without them by tests/test_isa_int.py,
+rv64ua, rv64uf, rv64ud, rv64uc and rv64mi test on rvsim, and the rv32 ones of the same suites (built with
+XLEN=32) on an RV32 machine.  rv64si/rv32si need S-mode, which rvsim does not implement (M and U only).  The same ground is covered without them by tests/test_isa_int.py,
 test_fp_insns.py, test_compressed.py and test_traps.py.
 """
 import os
@@ -14,7 +14,8 @@ import pytest
 
 from rvsim.machine import Machine, StopReason
 
-SUITES = ("rv64ui", "rv64um", "rv64ua", "rv64uf", "rv64ud", "rv64uc", "rv64mi")
+SUITES = ("rv64ui", "rv64um", "rv64ua", "rv64uf", "rv64ud", "rv64uc", "rv64mi",
+          "rv32ui", "rv32um", "rv32ua", "rv32uf", "rv32ud", "rv32uc", "rv32mi")
 ISA_DIR = os.environ.get("RISCV_TESTS_ISA_DIR")
 
 
@@ -28,7 +29,7 @@ def _tests():
 @pytest.mark.parametrize("elf", _tests() or [None], ids=lambda p: p.name if p else "none")
 def test_official_riscv_test(elf):
     assert elf is not None, f"no rv64 p tests under {ISA_DIR}"
-    m = Machine("rv64gc")
+    m = Machine(elf.name[:4] + "gc")
     m.load_elf(elf)
     info = m.run(max_instructions=10_000_000)
     assert info.reason is StopReason.EXIT, info

@@ -102,15 +102,14 @@ def expand_extensions(names) -> frozenset[str]:
     return frozenset(out)
 
 
-def parse_isa_string(isa: str, rv32: bool = False) -> frozenset[str]:
-    """Extensions named by an ISA string such as ``rv64gc``, ``rv64imac_zba_zbb`` or ``rv64gcv_zvfh``.
+def parse_isa_string(isa: str, rv32: bool = True) -> frozenset[str]:
+    """Extensions named by an ISA string such as ``rv64gc``, ``rv32imac``, ``rv64imac_zba_zbb`` or
+    ``rv64gcv_zvfh``.  The set of an ``rv32...`` string holds :data:`RV32` (see :func:`xlen_of`).
 
-    With ``rv32`` (the assembler, disassembler and strategies), ``rv32...`` strings are accepted too: their
-    set holds :data:`RV32` (see :func:`xlen_of`).  Without it (the machine), an rv32 string is refused."""
+    ``rv32=False`` refuses rv32 strings (for a caller that handles RV64 only)."""
     s = isa.strip().lower()
     if s.startswith("rv32") and not rv32:
-        raise ValueError(f"ISA string {isa!r}: RV32 programs are not supported yet by the simulator "
-                         "(rvsim asm and rvsim disasm handle them); use an rv64 ISA")
+        raise ValueError(f"ISA string {isa!r}: an RV32 ISA is not accepted here; use an rv64 ISA")
     if not s.startswith(("rv64", "rv32")):
         raise ValueError(f"ISA string {isa!r}: it must start with 'rv64'" + (" or 'rv32'" if rv32 else ""))
     head, *multi = s[4:].split("_")

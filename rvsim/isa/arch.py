@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 
-from . import EXTENSIONS, IMPLIES, decode, enabled, parse_isa_string
+from . import EXTENSIONS, IMPLIES, decode, enabled, parse_isa_string, xlen_of
 
 # The ISA every command assumes when neither --isa nor the program names one.
 DEFAULT_ISA = "rv64gcv"
+# What an RV32 program (an ELFCLASS32 file, an rv32 arch attribute) gets on top of its own extensions.
+DEFAULT_ISA32 = "rv32gcv"
 
 _VERSION = re.compile(r"\d+(p\d+)?$")
 _SINGLE = re.compile(r"([a-z])(\d+(?:p\d+)?)?")
@@ -62,12 +64,13 @@ def program_isa(arch: str) -> str:
     The attribute is a lower bound, not a list of everything the program may execute: GNU as does not
     add the extensions that ``.option rvc`` or ``.option arch, +...`` enable inside a file (the official
     riscv-tests build rv64uc with ``-march=rv64g`` and switch C on that way), and the cores a program
-    runs on have more than it asks for.  An explicit ``--isa`` stays exact.  An rv32 arch string is
-    returned unchanged (the default is RV64)."""
-    if not arch.startswith("rv64"):
+    runs on have more than it asks for.  An explicit ``--isa`` stays exact.  An rv32 arch string gets
+    :data:`DEFAULT_ISA32` the same way (its XLEN is the program's)."""
+    if not arch.startswith(("rv64", "rv32")):
         return arch
+    base = arch[:4]
     singles, multi = [], []
-    for text in (DEFAULT_ISA, arch):
+    for text in (DEFAULT_ISA if base == "rv64" else DEFAULT_ISA32, arch):
         head, *rest = text[4:].split("_")
         singles += [c for c in head if c not in singles]
         multi += [e for e in rest if e not in multi]
@@ -75,7 +78,7 @@ def program_isa(arch: str) -> str:
         singles = [c for c in singles if c not in "imafd"]
         multi = [e for e in multi if e not in ("zicsr", "zifencei")]
     order = "gimafdcv"
-    merged = "rv64" + "".join(sorted(set(singles), key=order.index)) + "".join("_" + e for e in multi)
+    merged = base + "".join(sorted(set(singles), key=order.index)) + "".join("_" + e for e in multi)
     parse_isa_string(merged)
     return merged
 
@@ -95,7 +98,7 @@ def missing_extension(word: int, isa_string: str) -> str | None:
     """When ``word`` is an instruction of an extension the machine with ``isa_string`` lacks: a sentence
     naming the instruction, its extension and the --isa option that adds it; else None."""
     exts = parse_isa_string(isa_string)
-    record = decode(word)
+    record = decode(word, xlen=xlen_of(exts))
     if record is None or enabled(record, exts):
         return None
     need = [e for e in record.extensions if e not in exts]

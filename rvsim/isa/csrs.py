@@ -337,6 +337,24 @@ CSR_NUMBERS: dict[str, int] = {
     "mtopi": 0xfb0,
 }
 
+# RV32-only CSR names (the upper halves): GNU as accepts them in any XLEN, rvsim's CSR table lists the
+# RV64 set, so the assembler and RV32 machines (Machine.csr) know these numbers as well.
+RV32_CSRS: dict[str, int] = {"cycleh": 0xC80, "timeh": 0xC81, "instreth": 0xC82, "mcycleh": 0xB80,
+                             "minstreth": 0xB82, "mstatush": 0x310, "menvcfgh": 0x31A, "mseccfgh": 0x757,
+                             "midelegh": 0x313, "mieh": 0x314, "mvienh": 0x318, "mviph": 0x319,
+                             "miph": 0x354, "sieh": 0x114, "siph": 0x154, "vsieh": 0x214, "vsiph": 0x254,
+                             "hidelegh": 0x613, "htimedeltah": 0x615, "hvienh": 0x618, "henvcfgh": 0x61A,
+                             "hviph": 0x655, "hvipriority1h": 0x657, "hvipriority2h": 0x659,
+                             "stimecmph": 0x15D, "vstimecmph": 0x25D, "mcyclecfgh": 0x721,
+                             "minstretcfgh": 0x722}
+for _i in range(3, 32):
+    RV32_CSRS[f"hpmcounter{_i}h"] = 0xC80 + _i
+    RV32_CSRS[f"mhpmcounter{_i}h"] = 0xB80 + _i
+    RV32_CSRS[f"mhpmevent{_i}h"] = 0x720 + _i
+for _i in range(4):
+    RV32_CSRS[f"mstateen{_i}h"] = 0x31C + _i
+    RV32_CSRS[f"hstateen{_i}h"] = 0x61C + _i
+
 # The name objdump prints for a number (the first name in table order for aliases).
 CSR_NAMES: dict[int, str] = {}
 for _name, _num in CSR_NUMBERS.items():
