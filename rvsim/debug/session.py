@@ -122,6 +122,7 @@ class DebugSession:
     def __init__(self, machine, program=None, *, timing=None, record=True, echo_output=True,
                  record_limit=10_000_000):
         self.m = machine
+        self.addr_digits = getattr(machine, "xlen", 64) // 4     # GDB prints RV32 addresses with 8 digits
         self.timing = timing
         self.info = ProgramInfo(machine, program)
         self.echo_output = echo_output
@@ -497,10 +498,10 @@ class DebugSession:
         func = self.info.function_at(pc)
         name = func[1] if func else "??"
         where = self.info.line_at(pc)
-        prefix = f"0x{pc:016x} in " if with_addr else ""
+        prefix = f"0x{pc:0{self.addr_digits}x} in " if with_addr else ""
         if where:
             return f"{prefix}{name} () at {where[0]}:{where[1]}"
-        return f"0x{pc:016x} in {name} ()"
+        return f"0x{pc:0{self.addr_digits}x} in {name} ()"
 
     def _insn_line(self, pc: int, marker: bool = True) -> str:
         got = self.info.insn_at(pc) if self._readable(pc, 2) else None
@@ -518,7 +519,7 @@ class DebugSession:
         if where:
             text = self.info.source_text(*where)
             mid = not self.info.is_line_start(pc)
-            prefix = f"0x{pc:016x}\t" if mid and not header else ""
+            prefix = f"0x{pc:0{self.addr_digits}x}\t" if mid and not header else ""
             lines.append(f"{prefix}{where[1]}\t{text if text is not None else ''}")
         if not where or stepi:
             lines.append(self._insn_line(pc))
@@ -1051,7 +1052,7 @@ class DebugSession:
             # a caller's line is the line of its call (the return address may start the next line)
             where = self.info.line_at(fr["pc"] - (1 if i else 0))
             addr = "" if i == 0 and (where is None or self.info.is_line_start(fr["pc"])) and where \
-                else f"0x{fr['pc']:016x} in "
+                else f"0x{fr['pc']:0{self.addr_digits}x} in "
             at = f" at {where[0]}:{where[1]}" if where else ""
             lines.append(f"#{i:<2} {addr}{fr['function']} (){at}")
         return lines
@@ -1551,7 +1552,7 @@ class DebugSession:
                 func = self.info.function_at(bp.address)
                 what = f"in {func[1]} at {where[0]}:{where[1]}" if where and func else \
                     f"<{self.info.symbolize(bp.address)}>" if self.info.symbolize(bp.address) else ""
-                lines.append(f"{bp.number:<7} {'breakpoint':<15} {disp} {enb}   0x{bp.address:016x} {what}")
+                lines.append(f"{bp.number:<7} {'breakpoint':<15} {disp} {enb}   0x{bp.address:0{self.addr_digits}x} {what}")
             if bp.condition:
                 lines.append(f"\tstop only if {bp.condition}")
             if bp.hits:
@@ -1753,7 +1754,7 @@ class DebugSession:
             label = f"<+{addr - func_start}>" if func_start is not None else \
                 (f"<{self.info.symbolize(addr)}>" if self.info.symbolize(addr) else "")
             rawtxt = (" ".join(f"{b:02x}" for b in word.to_bytes(n, "little")) + "\t") if raw else ""
-            lines.append(f"{mark}0x{addr:016x} {label}:\t{rawtxt}{text}")
+            lines.append(f"{mark}0x{addr:0{self.addr_digits}x} {label}:\t{rawtxt}{text}")
             addr += n
         lines.append("End of assembler dump.")
         return lines

@@ -19,7 +19,7 @@ import itertools
 from functools import lru_cache
 from dataclasses import dataclass, field, replace
 
-from ..isa import parse_isa_string
+from ..isa import RV32, parse_isa_string
 from .insn import LMUL_NAMES, XREG_NAMES, Insn
 
 @dataclass(frozen=True)
@@ -152,10 +152,10 @@ def isa_string(exts) -> str:
     singles = "".join(c for c in "imafdcv" if c in exts)
     if {"i", "m", "a", "f", "d", "zicsr", "zifencei"} <= set(exts):
         singles = "g" + "".join(c for c in singles if c not in "imafd")
-    multi = sorted(e for e in exts if len(e) > 1 and e not in ("priv", "zicsr", "zifencei"))
+    multi = sorted(e for e in exts if len(e) > 1 and e not in ("priv", "zicsr", "zifencei", RV32))
     if "g" not in singles:
         multi = sorted(set(multi) | ({"zicsr"} & set(exts)) | ({"zifencei"} & set(exts)))
-    s = "rv64" + singles + "".join("_" + e for e in multi)
+    s = ("rv32" if RV32 in exts else "rv64") + singles + "".join("_" + e for e in multi)
     parse_isa_string(s)     # validate
     return s
 
