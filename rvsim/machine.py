@@ -188,6 +188,9 @@ class Machine(VectorViews, HistoryMixin):
     def _create(self, base: int, size: int, flags: int = 0) -> None:
         if base % PAGE or size % PAGE or size <= 0:
             raise ValueError("memory_base and memory_size must be positive multiples of 4096")
+        if self.xlen == 32 and base + size > 1 << 32:
+            raise ValueError(f"a memory window of {size:#x} bytes at {base:#x} does not fit the 32-bit address "
+                             "space of RV32: lower memory_size (--memory)")
         cfg = ffi.new("rv_config *")
         cfg.extensions = isa.extension_mask(self.extensions)
         cfg.mem_base = base

@@ -452,3 +452,21 @@ def test_reverse_execution_on_rv32():
     assert int(m.x["a1"]) == 1 and int(m.x["a0"]) == 0x8000_0017
     m.run(max_instructions=6)
     assert [int(m.x[i]) for i in range(32)] == end
+
+
+def test_64_bit_only_settings_are_clear_errors(tmp_path):
+    with pytest.raises(ValueError, match="32-bit address space"):
+        Machine("rv32gc", memory_size=8 << 30)
+    from rvsim.asm import assemble
+    from rvsim.errors import LoadError
+    elf32 = assemble("_start: ebreak\n", march="rv32imac").to_elf()
+    elf64 = assemble("_start: ebreak\n", march="rv64imac").to_elf()
+    with pytest.raises(LoadError, match="RV32.*machine is RV64"):
+        Machine("rv64gc").load_elf(elf32)
+    with pytest.raises(LoadError, match="RV64.*machine is RV32"):
+        Machine("rv32gc").load_elf(elf64)
+    m = Machine()                               # no ISA: the ELF class decides
+    m.load_elf(elf32)
+    assert m.xlen == 32 and m.isa_string.startswith("rv32")
+    m.load_elf(elf64)
+    assert m.xlen == 64
