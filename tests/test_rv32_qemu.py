@@ -12,6 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
+
+from hypothesis import HealthCheck, given, settings
 
 from rvsim.host import LinuxEnvironment
 from rvsim.machine import Machine, StopReason
@@ -182,3 +185,55 @@ def test_assembly_program_matches_qemu(tmp_path, name):
     got_out, got_status, _ = _rvsim(elf)
     assert (got_out, got_status) == (want_out, want_status)
     assert len(want_out) >= 40
+
+
+# ------------------------------------------------------------------------------------- random programs
+
+DUMP_WORDS = 32
+
+
+def _differential_source(p) -> str:
+    """A Linux program running one generated program (rvsim.testing.strategies.programs): x1..x31 from
+    the program's initial state, the body, then x1..x29, x31 and the scratch buffer written to stdout.
+    x30 is the base of the dump: the generated programs never write it (without FP folding)."""
+    from rvsim.testing.program import render_items
+    body, data = render_items(p.items, "c0", p.extensions, scratch_label="scratch")
+    lines = [".text", ".globl _start", "_start:"]
+    lines += [f"    li x{i}, {v}" for i, v in enumerate(p.x, start=1) if i != 30]
+    lines += [f"    {ln}" if not ln.endswith(":") else ln for ln in body]
+    lines += ["    la x30, dump"] + [f"    sw x{i}, {4 * i}(x30)" for i in range(1, 32) if i != 30]
+    lines += ["    li a0, 1", "    la a1, dump", f"    li a2, {4 * DUMP_WORDS + len(p.scratch)}", "    li a7, 64",
+              "    ecall", "    li a0, 0", "    li a7, 94", "    ecall"]
+    lines += [".data", ".balign 64", "dump:", f"    .zero {4 * DUMP_WORDS}", "scratch:"]
+    lines += [f"    .byte {', '.join(str(b) for b in p.scratch[i:i + 16])}" for i in range(0, len(p.scratch), 16)]
+    lines += [f"    {ln}" for ln in data]
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=25, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_generated_programs_match_qemu(tmp_path_factory, data):
+    """Differential fuzzing: the project's own program strategy for rv32imac_zba_zbb_zbs, on rvsim and
+    on qemu-riscv32: the same registers and memory at the end."""
+    qemu = require_tool("qemu-riscv32")
+    from rvsim.asm import assemble
+    from rvsim.testing import strategies as S
+    p = data.draw(S.programs(length=(4, 14), extensions="rv32imac_zba_zbb_zbs", memory=128), label="program")
+    assert all(v < 1 << 32 for v in p.x)
+    src = _differential_source(p)
+    elf = tmp_path_factory.mktemp("gen") / "prog.elf"
+    elf.write_bytes(assemble(src, march="rv32imac_zba_zbb_zbs").to_elf())
+    elf.chmod(0o755)
+    r = subprocess.run([qemu, "-cpu", "rv32,zba=true,zbb=true,zbs=true", str(elf)], capture_output=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    got, status, m = _rvsim(elf)
+    assert m.xlen == 32 and status == 0
+    assert len(r.stdout) == 4 * DUMP_WORDS + len(p.scratch)
+    if got != r.stdout:
+        words = [(i, int.from_bytes(r.stdout[4 * i:4 * i + 4], "little"), int.from_bytes(got[4 * i:4 * i + 4], "little"))
+                 for i in range(DUMP_WORDS)]
+        diff = [f"x{i}: qemu {a:#x} rvsim {b:#x}" for i, a, b in words if a != b]
+        raise AssertionError("state differs from qemu-riscv32:\n" + "\n".join(diff or ["(scratch memory)"]) +
+                             "\n" + src)

@@ -854,9 +854,10 @@ class _Gen:
                                       and "rd" not in k.slots))
         fmt = fmt or operand_format(r)
         exts = self.o.extensions
+        xlen = isa.xlen_of(exts)
         if fsources and fmt is not None and "f" in exts:
             temps = [n for n in range(5, 32) if n not in reserved and n not in xsources]
-            move = "fmv.d.x" if "d" in exts else {"s": "fmv.w.x", "h": "fmv.h.x"}.get(fmt)
+            move = "fmv.d.x" if "d" in exts and xlen == 64 else {"s": "fmv.w.x", "h": "fmv.h.x"}.get(fmt)
             if temps and move is not None and (fmt != "d" or "d" in exts):
                 tmp = choice(draw, temps)
                 width = _FP_WIDTH[fmt]
@@ -879,7 +880,7 @@ class _Gen:
                 v = _tied(rng, prev, rng.choice((1 << 63, 1 << 31)), MASK64)
                 v = draw_int_edge(rng) if v is None else v
                 prev = v
-                lines.append(f"li {XREG_NAMES[x]}, {_sign_extend(v, 64)}")
+                lines.append(f"li {XREG_NAMES[x]}, {_sign_extend(v & ((1 << xlen) - 1), xlen)}")
         return tuple(lines)
 
     def op_for(self, draw, r: Instruction, reserved) -> Op | None:
@@ -940,7 +941,7 @@ class _Gen:
             fixed["zimm5" if immediate else "rs1"] = 0
         else:
             # written values keep the CSR's reserved bits zero, as the spec asks software to
-            width = CSR_WIDTHS[num]
+            width = min(CSR_WIDTHS[num], isa.xlen_of(self.o.extensions))
             value = integer(draw, 0, (1 << width) - 1)
             if immediate:
                 fixed["zimm5"] = value & 31
@@ -1244,7 +1245,7 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
         # a wrong branch decision or a wrong result shows in the final state even when the skipped items
         # leave no trace or a later instruction overwrites the result
         gen.trace = SIGNATURE_REGISTER
-        gen.fold_fp = "d" in exts and has_f
+        gen.fold_fp = "d" in exts and has_f and isa.xlen_of(exts) == 64     # (fmv.x.d is RV64's)
         reserved = frozenset({SIGNATURE_REGISTER, SIGNATURE_TEMP})
     all_records = pools.plain + pools.jumps + pools.vector
     focus_count = st.integers(1, 3)
@@ -1261,7 +1262,7 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
         items = _kept(draw(top_items))
         # the initial state is drawn compactly (a palette of edge values and one byte per register, seeds
         # for the bulk data) so that many programs fit in one hypothesis example
-        x = expand_palette(draw(_X_PALETTE), draw(_PICKS31))
+        x = expand_palette(draw(_X_PALETTE), draw(_PICKS31), (1 << isa.xlen_of(exts)) - 1)
         scratch = pseudo_random_bytes(draw(_SEED), memory) if memory else b""
         kw = {}
         if has_f:
