@@ -257,3 +257,24 @@ block: .word 0x20026, 42
     info = m.run(max_instructions=10_000)
     assert info.exit_code == 42
     assert out.getvalue() == b"semihosting on rv32\n"
+
+
+# ---------------------------------------------------------------- HTIF
+
+def test_htif_requests_from_rv32():
+    # The HTIF protocol does not change with XLEN: tohost/fromhost and the system-call block of
+    # riscv-tests' syscalls.c (volatile uint64_t magic_mem[8]) are 64-bit words on RV32 too; an RV32
+    # program's block just sits at a 32-bit address
+    from rvsim.host import HtifEnvironment
+    out = io.BytesIO()
+    env = HtifEnvironment(tohost=BUF + 0x1000, fromhost=BUF + 0x1008, stdout=out)
+    m = Machine("rv64gc", memory_size=1 << 24)
+    m.map(BUF, 0x2000, "rw")
+    view = Rv32View(m)
+    m.write(BUF + 0x100, b"htif32\n")
+    m.write(BUF, struct.pack("<4Q", 64, 1, BUF + 0x100, 7))          # write(1, buf, 7)
+    assert env.htif(view, BUF) is None
+    assert out.getvalue() == b"htif32\n"
+    assert struct.unpack("<q", m.read(BUF, 8))[0] == 7                 # the result in magic_mem[0]
+    assert struct.unpack("<Q", m.read(BUF + 0x1008, 8))[0] == 1        # fromhost acknowledged
+    assert env.htif(view, 21 << 1 | 1) == 21                            # exit(21): riscv-tests' TESTNUM

@@ -19,7 +19,7 @@ import itertools
 from functools import lru_cache
 from dataclasses import dataclass, field, replace
 
-from ..isa import parse_isa_string
+from ..isa import RV32, parse_isa_string, xlen_of
 from .insn import LMUL_NAMES, XREG_NAMES, Insn
 
 @dataclass(frozen=True)
@@ -155,8 +155,8 @@ def isa_string(exts) -> str:
     multi = sorted(e for e in exts if len(e) > 1 and e not in ("priv", "zicsr", "zifencei"))
     if "g" not in singles:
         multi = sorted(set(multi) | ({"zicsr"} & set(exts)) | ({"zifencei"} & set(exts)))
-    s = "rv64" + singles + "".join("_" + e for e in multi)
-    parse_isa_string(s)     # validate
+    s = f"rv{xlen_of(exts)}" + singles + "".join("_" + e for e in multi if e != RV32)
+    parse_isa_string(s, rv32=True)     # validate
     return s
 
 

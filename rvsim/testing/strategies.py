@@ -856,7 +856,10 @@ class _Gen:
         exts = self.o.extensions
         if fsources and fmt is not None and "f" in exts:
             temps = [n for n in range(5, 32) if n not in reserved and n not in xsources]
-            move = "fmv.d.x" if "d" in exts else {"s": "fmv.w.x", "h": "fmv.h.x"}.get(fmt)
+            xlen = isa.xlen_of(exts)
+            # RV32 has no fmv.d.x: its double operands keep what the program left in them
+            move = "fmv.d.x" if "d" in exts and xlen == 64 else \
+                {"s": "fmv.w.x", "h": "fmv.h.x"}.get(fmt)
             if temps and move is not None and (fmt != "d" or "d" in exts):
                 tmp = choice(draw, temps)
                 width = _FP_WIDTH[fmt]
@@ -871,15 +874,18 @@ class _Gen:
                         prev = v & ((1 << width) - 1)
                         if move != "fmv.d.x":
                             v &= (1 << width) - 1
-                        lines += [f"li {XREG_NAMES[tmp]}, {_sign_extend(v, 64)}",
+                        lines += [f"li {XREG_NAMES[tmp]}, {_sign_extend(v, 64 if move == 'fmv.d.x' else 32)}",
                                   f"{move} {FREG_NAMES[f]}, {XREG_NAMES[tmp]}"]
         prev = None
+        xlen = isa.xlen_of(exts)
         for x in xsources:
             if x not in reserved and rng.randrange(4):
                 v = _tied(rng, prev, rng.choice((1 << 63, 1 << 31)), MASK64)
                 v = draw_int_edge(rng) if v is None else v
+                if xlen == 32:          # an RV32 register: its 32 bits (held sign-extended)
+                    v = _sign_extend(v, 32) & MASK64
                 prev = v
-                lines.append(f"li {XREG_NAMES[x]}, {_sign_extend(v, 64)}")
+                lines.append(f"li {XREG_NAMES[x]}, {_sign_extend(v, xlen)}")
         return tuple(lines)
 
     def op_for(self, draw, r: Instruction, reserved) -> Op | None:
@@ -963,7 +969,8 @@ class _Gen:
         """vsetvl/vsetvli/vsetivli with an AVL that is not in (VLMAX, 2*VLMAX) (implementation-defined)."""
         m = r.mnemonic
         if m == "vsetvl" and integer(draw, 0, 5) == 0:
-            vt = draw(st.sampled_from([1 << 63, 4, 0x20, 0x100 | 0x18, (1 << 62) | 0x18]))   # vill
+            top_bit = isa.xlen_of(self.o.extensions) - 1            # vill is bit XLEN-1
+            vt = draw(st.sampled_from([1 << top_bit, 4, 0x20, 0x100 | 0x18, (1 << (top_bit - 1)) | 0x18]))
             s, l = 8, 0
         else:
             s, l = choice(draw, LEGAL_VTYPES)
@@ -1239,12 +1246,13 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
     gen = _Gen(opts, pools)
     vlenb = vlen // 8
     has_f, has_v = "f" in exts and fp_state, "v" in exts
+    xlen = isa.xlen_of(exts)
     reserved = frozenset()
     if signature:
         # a wrong branch decision or a wrong result shows in the final state even when the skipped items
         # leave no trace or a later instruction overwrites the result
         gen.trace = SIGNATURE_REGISTER
-        gen.fold_fp = "d" in exts and has_f
+        gen.fold_fp = "d" in exts and has_f and isa.xlen_of(exts) == 64    # fmv.x.d is RV64's
         reserved = frozenset({SIGNATURE_REGISTER, SIGNATURE_TEMP})
     all_records = pools.plain + pools.jumps + pools.vector
     focus_count = st.integers(1, 3)
@@ -1262,6 +1270,8 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
         # the initial state is drawn compactly (a palette of edge values and one byte per register, seeds
         # for the bulk data) so that many programs fit in one hypothesis example
         x = expand_palette(draw(_X_PALETTE), draw(_PICKS31))
+        if xlen == 32:                  # RV32 registers: 32-bit values, held sign-extended
+            x = tuple(_sign_extend(v, 32) & MASK64 for v in x)
         scratch = pseudo_random_bytes(draw(_SEED), memory) if memory else b""
         kw = {}
         if has_f:
