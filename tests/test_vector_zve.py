@@ -345,3 +345,40 @@ _start:
     ecall
 """)
     assert run_rvsim("rv64imac_zve32x", elf, tmp_path) == 4
+
+
+def test_zve32x_on_rv32(tmp_path):
+    # the same limits on RV32 (the subsets "can be combined with XLEN=32 or XLEN=64"); vill is bit 31
+    try:
+        m = Machine("rv32imac_zve32x", vlen=128)
+    except ValueError as exc:
+        if "rv32" in str(exc).lower():
+            pytest.skip(f"the simulator core does not run RV32 yet: {exc}")
+        raise
+    src = """
+    .globl _start
+_start:
+    li t1, 0x18                 # e64, m1
+    li a0, 4
+    vsetvl t0, a0, t1
+    csrr t2, vtype
+    srli t2, t2, 31             # vill
+    li t1, 0x10                 # e32, m1
+    vsetvl t0, a0, t1
+    vmv.v.i v1, 3
+    vadd.vv v2, v1, v1
+    vmv.x.s a0, v2
+    li t3, 100
+    mul t2, t2, t3
+    add a0, a0, t2
+    add a0, a0, t0
+    vwadd.vv v4, v1, v1         # EEW=64 destination at ELEN=32: illegal
+    li a7, 93
+    ecall
+"""
+    path = tmp_path / "z.elf"
+    path.write_bytes(assemble(src, march="rv32imac_zve32x").to_elf())
+    m.load_elf(str(path))
+    info = m.run(max_instructions=1000)
+    assert (info.reason, info.cause) == (StopReason.TRAP, 2)      # at the vwadd
+    assert int(m.x[10]) == 100 + 6 + 4                             # vill, 3 + 3, vl = 4
