@@ -382,3 +382,11 @@ _start:
     info = m.run(max_instructions=1000)
     assert (info.reason, info.cause) == (StopReason.TRAP, 2)      # at the vwadd
     assert int(m.x[10]) == 100 + 6 + 4                             # vill, 3 + 3, vl = 4
+
+
+def test_an_illegal_instruction_names_the_missing_subset():
+    from rvsim.isa.arch import missing_extension
+    word = int.from_bytes(assemble(".text\nvfadd.vv v1, v2, v3\n", march="rv64gcv").section(".text").data[:4],
+                          "little")
+    assert missing_extension(word, "rv64imac_zve32x").endswith("--isa rv64imac_zve32x_zve32f")
+    assert missing_extension(word, "rv64imafc_zve32f") is None       # legal by encoding (SEW decides)
