@@ -25,6 +25,11 @@
 #define RV_EXT_ZVFBFWMA (1ull << 19)
 #define RV_EXT_ZVDOT4A8I (1ull << 20)
 #define RV_EXT_ZVT (1ull << 21)
+#define RV_EXT_ZVE32X (1ull << 22)
+#define RV_EXT_ZVE32F (1ull << 23)
+#define RV_EXT_ZVE64X (1ull << 24)
+#define RV_EXT_ZVE64F (1ull << 25)
+#define RV_EXT_ZVE64D (1ull << 26)
 
 /* Not an extension: rv_decode_word decodes as RV32 when this bit of `ext` is set. */
 #define RV_DECODE_RV32 (1ull << 63)

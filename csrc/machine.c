@@ -67,6 +67,10 @@ rv_machine *rv_create(const rv_config *config, char *error, size_t error_size)
     for (int i = 0; letters[i]; i++)
         if (c.extensions & bits[i])
             h->misa |= 1ull << (letters[i] - 'A');
+    /* an embedded vector subset is not V: "misa.v is set for implementations ... supporting V"
+       (v-st-ext.adoc); the subsets keep RV_EXT_V as the vector unit's decode bit (rvsim.isa.ZVE) */
+    if (c.extensions & RV_EXT_ZVE32X)
+        h->misa &= ~(1ull << ('V' - 'A'));
     h->mstatus = rv32 ? 0 : MSTATUS_UXL & (2ull << 32);     /* RV32 has no UXL: U-mode is 32-bit too */
     h->vlenb = c.vlen / 8;
     h->vtype = 1ull << 63;      /* vill until the first vsetvl */

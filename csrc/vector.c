@@ -6,6 +6,76 @@
 
 static rv_v_handler handlers[RV_OP_COUNT];
 
+/* ---------------------------------------------------------------- the embedded subsets (Zve*)
+
+   A machine with Zve32x (RV_EXT_ZVE32X) and no V has the vector unit with the limits of unpriv
+   "Vector Extensions" (zv.adoc, zve64x.adoc, zve64d.adoc; rvsim.isa.ZVE):
+   - ELEN is 32 without Zve64x: vset* set vill for SEW > ELEN and for LMUL < SEWmin/ELEN (set_vtype), and
+     no operand may have EEW > ELEN (the 2*SEW operand of a widening or narrowing instruction, the
+     width field of a load or store);
+   - the FP vector instructions need Zve32f, and FP operands of EEW=64 Zve64d ("Zve64d implements all
+     vector floating-point instructions for floating-point operands with EEW=32 or EEW=64"), so Zve32f and
+     Zve64f have FP32 only (conversions to and from FP64 included);
+   - Zve64* leave out vmulh, vmulhu, vmulhsu and vsmul for EEW=64 (zve64x.adoc,
+     norm:Zve64_eew64_nsupport_vmulh and norm:Zve64_eew64_nsupport_vsmul).
+   What the encoding alone decides (FP at all, the EEW=64 loads and stores) the decoder's caller learns
+   from the ISA table (rvsim.isa.enabled); here everything is checked again, as the C decoder gates on
+   RV_EXT_V only.  Only a Zve machine pays for this test. */
+static inline unsigned v_elen(const rv_machine *m)
+{
+    uint64_t x = m->cfg.extensions;
+    return !(x & RV_EXT_ZVE32X) || (x & RV_EXT_ZVE64X) ? 64 : 32;
+}
+
+static int zve_allows(const rv_machine *m, uint32_t w)
+{
+    uint64_t x = m->cfg.extensions;
+    unsigned elen = v_elen(m);
+    unsigned felen = (x & RV_EXT_ZVE64D) ? 64 : (x & RV_EXT_ZVE32F) ? 32 : 0;
+    unsigned opc = w & 0x7f, f3 = (w >> 12) & 7, f6 = w >> 26, vs1 = (w >> 15) & 31;
+    if (opc == 0x07 || opc == 0x27)         /* width field: the data EEW, or the index EEW */
+        return f3 != 7 || elen >= 64;
+    if (opc != 0x57 || f3 == 7)             /* vset*: set_vtype; the matrix unit is not a subset's */
+        return 1;
+    uint64_t vt = m->h.vtype;
+    if (vt >> 63)
+        return 1;                           /* vill: the instruction's own check refuses it */
+    unsigned sew = 8u << ((vt >> 3) & 7);
+    unsigned int_eew = sew, fp_eew = 0;     /* the widest integer and FP operands */
+    switch (f3) {
+    case 0: case 3: case 4:                 /* OPIVV, OPIVI, OPIVX */
+        if ((f6 >= 0x2c && f6 <= 0x2f) || (f3 == 0 && (f6 == 0x30 || f6 == 0x31)))
+            int_eew = 2 * sew;              /* vnsrl/vnsra/vnclip[u] read, vwredsum[u] write 2*SEW */
+        if (f6 == 0x27 && f3 != 3 && sew == 64)
+            return 0;                       /* vsmul */
+        break;
+    case 2: case 6:                         /* OPMVV, OPMVX */
+        if (f6 >= 0x30)
+            int_eew = 2 * sew;              /* vwadd ... vwmaccsu */
+        if ((f6 == 0x24 || f6 == 0x26 || f6 == 0x27) && sew == 64)
+            return 0;                       /* vmulhu, vmulhsu, vmulh */
+        break;
+    default:                                /* OPFVV, OPFVF */
+        if (!felen)
+            return 0;
+        fp_eew = sew;
+        if (f6 >= 0x30)
+            fp_eew = 2 * sew;               /* vfwadd ... vfwnmsac, vfwred[ou]sum */
+        else if (f6 == 0x12 && f3 == 1) {   /* VFUNARY0: the conversions */
+            if (vs1 == 0x08 || vs1 == 0x09 || vs1 == 0x0e || vs1 == 0x0f)
+                int_eew = 2 * sew;          /* vfwcvt.[rtz.]x[u].f.v: FP SEW -> integer 2*SEW */
+            else if (vs1 == 0x0a || vs1 == 0x0b || vs1 == 0x0c)
+                fp_eew = 2 * sew;           /* vfwcvt.f.x[u].v, vfwcvt.f.f.v */
+            else if (vs1 == 0x12 || vs1 == 0x13)
+                int_eew = 2 * sew;          /* vfncvt.f.x[u].w: integer 2*SEW -> FP SEW */
+            else if (vs1 >= 0x10 && vs1 <= 0x17)
+                fp_eew = 2 * sew;           /* vfncvt.[rtz.]x[u].f.w, vfncvt.[rod.]f.f.w */
+        }
+        break;
+    }
+    return int_eew <= elen && fp_eew <= felen && fp_eew <= elen;
+}
+
 int rv_vector_exec(rv_machine *m, const rv_insn_t *e, uint64_t *tval)
 {
     static int ready;
@@ -15,6 +85,10 @@ int rv_vector_exec(rv_machine *m, const rv_insn_t *e, uint64_t *tval)
         rv_v_register_fp(handlers);
         rv_v_register_ml(handlers);
         ready = 1;
+    }
+    if (unlikely(m->cfg.extensions & RV_EXT_ZVE32X) && !zve_allows(m, (uint32_t)e->raw)) {
+        *tval = e->raw;
+        return V_ILLEGAL;
     }
     rv_v_handler fn = handlers[e->exec_op];
     int c = fn ? fn(m, e, tval) : V_ILLEGAL;    /* not implemented yet: illegal, never wrong */
@@ -32,8 +106,12 @@ static void set_vtype(rv_machine *m, uint64_t vtype, uint64_t avl, int avl_kind,
     rv_hart_state *h = &m->h;
     unsigned vlmul = vtype & 7, vsew = (vtype >> 3) & 7;
     int lmul_log2 = vlmul < 4 ? (int)vlmul : (int)vlmul - 8;
-    /* supported: SEW <= ELEN = 64, LMUL in 1/8..8, SEW <= LMUL * ELEN, reserved bits zero */
-    int ok = ((vtype >> 8) == 0 || rv_v_vtype_extra_ok(m, vtype)) && vlmul != 4 && vsew <= 3 && (lmul_log2 >= 0 || (int)vsew <= 3 + lmul_log2);
+    /* supported: SEW <= ELEN (64, or 32 for Zve32*), LMUL in 1/8..8, SEW <= LMUL * ELEN, reserved bits
+       zero.  LMUL < SEWmin/ELEN is reserved ("implementations can set vill", vector-common.adoc
+       norm:vtype_lmul_fval_rsv): vill, so LMUL=1/8 with ELEN=32 always. */
+    int elen_log2 = v_elen(m) == 64 ? 6 : 5;
+    int ok = ((vtype >> 8) == 0 || rv_v_vtype_extra_ok(m, vtype)) && vlmul != 4 && (int)vsew <= elen_log2 - 3 &&
+             (lmul_log2 >= 0 || (int)vsew <= elen_log2 - 3 + lmul_log2);
     uint64_t vlmax = 0;
     if (ok) {
         int sh = lmul_log2 - (int)vsew;

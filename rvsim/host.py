@@ -25,6 +25,7 @@ from pathlib import Path
 
 PAGE = 4096
 MASK64 = (1 << 64) - 1
+MASK32 = (1 << 32) - 1
 NANOSECONDS_PER_INSTRUCTION = 1    # deterministic clock: a nominal 1 GHz core at one instruction/cycle
 DETERMINISTIC_EPOCH_NS = 1_700_000_000 * 10**9   # deterministic wall clock starts at 2023-11-14
 
@@ -42,6 +43,17 @@ SYSCALL_NAMES = {
     215: "munmap", 216: "mremap", 222: "mmap", 226: "mprotect", 233: "madvise", 261: "prlimit64",
     278: "getrandom", 291: "statx", 293: "rseq",
 }
+
+# rv32 Linux (the ilp32 ABI): the asm-generic table without the calls that take a 32-bit time_t (rv32 has
+# only the time64 ones) and without fstat/newfstatat (arch/riscv/include/uapi/asm/unistd.h defines
+# __ARCH_WANT_NEW_STAT for __LP64__ only: statx is rv32's stat); 62 is _llseek, 222 mmap2 (offset in
+# pages) and 25 fcntl64 there.
+_RV32_ABSENT = {79, 80, 98, 101, 113, 114, 115, 163, 169, 73, 72}
+SYSCALL_NAMES_RV32 = {n: name for n, name in SYSCALL_NAMES.items() if n not in _RV32_ABSENT} | {
+    62: "llseek", 222: "mmap2", 403: "clock_gettime64", 406: "clock_getres_time64",
+    407: "clock_nanosleep_time64", 414: "ppoll_time64", 422: "futex_time64",
+}
+SYSCALL_NAMES.update({73: "ppoll", 115: "clock_nanosleep"})
 
 MAP_ANONYMOUS = 0x20
 MAP_FIXED = 0x10
@@ -93,6 +105,11 @@ def binary_stream(stream):
     """``stream.buffer`` (the bytes under a text stream), or an adapter when there is none."""
     buffer = getattr(stream, "buffer", None)
     return buffer if buffer is not None else _TextAsBinary(stream)
+
+
+def machine_xlen(machine) -> int:
+    """32 or 64: the XLEN of ``machine`` (``machine.xlen``; 64 for a machine that has no such attribute)."""
+    return getattr(machine, "xlen", 64)
 
 
 def _neg(err: int) -> int:
@@ -191,13 +208,22 @@ class LinuxEnvironment(HostEnvironment):
 
     def ecall(self, machine) -> int | None:
         x = machine._hart.x             # the core's registers as Python ints (no numpy needed)
-        num = int(x[17])
-        args = [int(v) for v in x[10:16]]
-        handler = getattr(self, f"sys_{SYSCALL_NAMES.get(num, '')}", None)
+        xlen = machine_xlen(machine)
+        if xlen == 32:                  # ilp32: the registers' low 32 bits (the core sign-extends them)
+            num = int(x[17]) & MASK32
+            args = [int(v) & MASK32 for v in x[10:16]]
+            names = SYSCALL_NAMES_RV32
+        else:
+            num = int(x[17])
+            args = [int(v) for v in x[10:16]]
+            names = SYSCALL_NAMES
+        name = names.get(num, "")
+        handler = (getattr(self, f"sys32_{name}", None) if xlen == 32 else None) or \
+            getattr(self, f"sys_{name}", None)
         if handler is None:
             if num not in self._warned:
                 self._warned.add(num)
-                name = SYSCALL_NAMES.get(num, "unknown")
+                name = names.get(num, "unknown")
                 from .teaching_calls import linux_hint    # a RARS or Venus call? name the option, once
                 hint = "" if self._hinted else linux_hint(machine, num)
                 self._hinted = self._hinted or bool(hint)
@@ -220,6 +246,9 @@ class LinuxEnvironment(HostEnvironment):
             result = _neg(exc.errno or errno.EIO)
         if isinstance(result, _Exit):
             return result.code
+        if xlen == 32:                  # a 32-bit result (-errno included), held sign-extended
+            result &= MASK32
+            result -= (result >> 31) << 32
         x[10] = result & (2**64 - 1)
         return None
 
@@ -630,6 +659,152 @@ class LinuxEnvironment(HostEnvironment):
         return 2
 
 
+    # ---------------------------------------------------------------- calls of both XLENs
+
+    def _statx_of(self, m, dirfd, guest_path: str, flags) -> bytes | int:
+        if not guest_path:
+            if not flags & AT_EMPTY_PATH:
+                return _neg(errno.ENOENT)
+            f = self._fd(dirfd)
+            if f is None:
+                return _neg(errno.EBADF)
+            if not f.owned:
+                return _linux_statx(stat_module.S_IFCHR | 0o620, 0)
+            st = os.fstat(f.stream.fileno())
+        else:
+            path = self._allowed_path(guest_path)
+            if path is None:
+                return _neg(errno.EACCES)
+            st = os.stat(path, follow_symlinks=not flags & AT_SYMLINK_NOFOLLOW)
+        return _linux_statx(st.st_mode, st.st_size, ino=st.st_ino & MASK64, nlink=st.st_nlink,
+                            mtime_ns=st.st_mtime_ns, atime_ns=st.st_atime_ns, ctime_ns=st.st_ctime_ns)
+
+    def sys_statx(self, m, dirfd, path_addr, flags, mask, buf, *_):
+        """statx (291), the only stat of rv32 Linux (glibc's fstat, stat and fstatat call it)."""
+        dirfd &= 0xFFFFFFFF
+        dirfd -= (dirfd >> 31) << 32
+        st = self._statx_of(m, dirfd, m.read_cstring(path_addr).decode(errors="replace"), flags)
+        if isinstance(st, int):
+            return st
+        m.write(buf, st)
+        return 0
+
+    def sys_ppoll(self, m, fds, nfds, timeout, sigmask, *_):
+        """One process, no waiting: the descriptors open for reading are readable, those for writing
+        writable; the rest get POLLNVAL.  Returns how many have an event."""
+        if nfds > MAX_FDS:
+            return _neg(errno.EINVAL)
+        ready = 0
+        for i in range(nfds):
+            fd, events = struct.unpack("<iH", m.read(fds + 8 * i, 6))
+            if fd < 0:
+                revents = 0
+            else:
+                f = self._fd(fd)
+                revents = 0x20 if f is None else \
+                    (events & 1 if f.readable else 0) | (events & 4 if f.writable else 0)   # POLLIN, POLLOUT
+            m.write(fds + 8 * i + 6, struct.pack("<H", revents))
+            ready += revents != 0
+        return ready
+
+    sys_ppoll_time64 = sys_ppoll           # struct __kernel_timespec is 64-bit on both
+
+    def sys_clock_nanosleep(self, m, clock, flags, request, remain, *_):
+        return 0
+
+    sys_clock_nanosleep_time64 = sys_clock_nanosleep
+    sys_clock_gettime64 = sys_clock_gettime    # struct __kernel_timespec: two 64-bit fields, as on rv64
+    sys_clock_getres_time64 = sys_clock_getres
+    sys_futex_time64 = sys_futex
+
+    # ---------------------------------------------------------------- rv32 (ilp32) layouts
+
+    def sys32_sysinfo(self, m, buf, *_):
+        # struct sysinfo with 32-bit longs: 64 bytes, mem_unit at 52
+        uptime = self._now_ns(m, monotonic=True) // 1_000_000_000
+        total = min(m.memory_size, MASK32)
+        free = min(max(0, (self.mmap_next - self.mmap_floor) + (self.brk_limit - self.brk)), MASK32)
+        m.write(buf, struct.pack("<i3I6IHHIII8x", uptime, 0, 0, 0, total, free, 0, 0, 0, 0, 1, 0, 0, 0, 1))
+        return 0
+
+    def sys32_getrusage(self, m, who, buf, *_):
+        # struct rusage with 32-bit longs (two struct timeval of 32-bit fields, 14 longs): 72 bytes
+        ns = self._now_ns(m, monotonic=True)
+        m.write(buf, struct.pack("<ii", (ns // 1_000_000_000) & 0x7FFFFFFF, (ns // 1000) % 1_000_000)
+                .ljust(72, b"\0"))
+        return 0
+
+    def sys32_times(self, m, buf, *_):
+        ticks = (self._now_ns(m, monotonic=True) // 10_000_000) & 0x7FFFFFFF     # clock_t is a long
+        if buf:
+            m.write(buf, struct.pack("<4i", ticks, 0, 0, 0))
+        return ticks
+
+    def sys32_uname(self, m, buf, *_):
+        fields = [b"Linux", b"rvsim", b"6.1.0-rvsim", b"#1 rvsim", b"riscv32", b"(none)"]
+        m.write(buf, b"".join(f.ljust(65, b"\0") for f in fields))
+        return 0
+
+    def sys32_sched_getaffinity(self, m, pid, size, mask, *_):
+        if size < 4:
+            return _neg(errno.EINVAL)
+        m.write(mask, (1).to_bytes(4, "little"))     # one hart; the mask is in 32-bit longs
+        return 4
+
+    def sys32_writev(self, m, fd, iov, iovcnt, *_):
+        total = 0
+        for i in range(iovcnt):
+            base, length = struct.unpack("<II", m.read(iov + 8 * i, 8))       # struct iovec: 2 x 4 bytes
+            r = self.sys_write(m, fd, base, length)
+            if r >= 2**63:
+                return r
+            total += r
+        return total
+
+    def sys32_readv(self, m, fd, iov, iovcnt, *_):
+        total = 0
+        for i in range(iovcnt):
+            base, length = struct.unpack("<II", m.read(iov + 8 * i, 8))
+            r = self.sys_read(m, fd, base, length)
+            if r >= 2**63:
+                return r
+            total += r
+            if r < length:
+                break
+        return total
+
+    def sys32_pread64(self, m, fd, buf, count, off_lo, off_hi, *_):
+        # a 64-bit argument takes two registers, low word first (no even-pair alignment on RISC-V)
+        return self.sys_pread64(m, fd, buf, count, off_lo | off_hi << 32)
+
+    def sys32_pwrite64(self, m, fd, buf, count, off_lo, off_hi, *_):
+        return self.sys_pwrite64(m, fd, buf, count, off_lo | off_hi << 32)
+
+    def sys32_llseek(self, m, fd, off_hi, off_lo, result, whence, *_):
+        """_llseek(fd, offset_high, offset_low, loff_t *result, whence): rv32's lseek (62)."""
+        offset = off_hi << 32 | off_lo
+        pos = self.sys_lseek(m, fd, offset, whence)
+        if pos >= 2**63:
+            return pos
+        m.write(result, pos.to_bytes(8, "little"))
+        return 0
+
+    def sys32_mmap2(self, m, addr, length, prot, flags, fd, pgoffset, *_):
+        # mmap2: the offset counts 4096-byte pages (anonymous mappings only, as for mmap)
+        return self.sys_mmap(m, addr, length, prot, flags, fd, pgoffset * PAGE)
+
+
+def _linux_statx(mode: int, size: int, *, ino: int = 1, nlink: int = 1, mtime_ns: int = 0,
+                 atime_ns: int = 0, ctime_ns: int = 0) -> bytes:
+    """struct statx (include/uapi/linux/stat.h, the same on every architecture): 256 bytes; every basic
+    field filled (stx_mask = STATX_BASIC_STATS)."""
+    def ts(ns):
+        return ns // 1_000_000_000, ns % 1_000_000_000, 0
+    return struct.pack("<IIQIIIHHQQQQqIiqIiqIiqIiIIIIQII96x", 0x7FF, 4096, 0, nlink, 1000, 1000, mode & 0xFFFF,
+                       0, ino, size, (size + 511) // 512, 0, *ts(atime_ns), *ts(0), *ts(ctime_ns),
+                       *ts(mtime_ns), 0, 0, 0, 0, 0, 0, 0)
+
+
 class _OpenFile:
     """An open file description: several descriptors share one after dup."""
 
@@ -771,14 +946,17 @@ class SemihostEnvironment(HostEnvironment):
         if around != SEMIHOSTING_SEQUENCE:
             return NotImplemented
         x = machine._hart.x
-        op, arg = int(x[10]), int(x[11])
+        # RV32 follows AArch32's conventions: parameter blocks of 4-byte fields, a 32-bit result
+        self.xlen = machine_xlen(machine)
+        mask = MASK32 if self.xlen == 32 else MASK64
+        op, arg = int(x[10]) & mask, int(x[11]) & mask
         handler = self._HANDLERS.get(op)
         machine.pc = pc + 4               # resume at the srai that closes the sequence
         if handler is None:
             if op not in self._warned:
                 self._warned.add(op)
                 self._warn(f"semihosting call {op:#x} is not implemented; returning -1")
-            x[10] = MASK64
+            x[10] = MASK64             # -1, whatever the XLEN (RV32 registers are held sign-extended)
             return None
         try:
             result = handler(self, machine, arg)
@@ -793,11 +971,21 @@ class SemihostEnvironment(HostEnvironment):
             result = -1
         if isinstance(result, _Exit):
             return result.code
+        if self.xlen == 32:
+            result &= MASK32
+            result -= (result >> 31) << 32
         x[10] = result & MASK64
         return None
 
+    xlen = 64                 # of the machine making the current call (set by ebreak)
+
+    @property
+    def _field(self) -> int:
+        return self.xlen // 8
+
     def _words(self, m, addr: int, n: int) -> tuple[int, ...]:
-        return struct.unpack(f"<{n}Q", m.read(addr, 8 * n))
+        """The first ``n`` fields of a parameter block: XLEN-wide words."""
+        return struct.unpack(f"<{n}{'I' if self.xlen == 32 else 'Q'}", m.read(addr, self._field * n))
 
     def _fail(self, err: int) -> int:
         self.errno = err
@@ -890,7 +1078,7 @@ class SemihostEnvironment(HostEnvironment):
 
     def sh_iserror(self, m, arg):
         (status,) = self._words(m, arg, 1)
-        return int(status >= 1 << 63)
+        return int(status >> (self.xlen - 1) != 0)
 
     def sh_istty(self, m, arg):
         (handle,) = self._words(m, arg, 1)
@@ -971,20 +1159,26 @@ class SemihostEnvironment(HostEnvironment):
         if len(line) + 1 > size:
             return self._fail(errno.E2BIG)
         m.write(buf, line + b"\0")
-        m.write(arg + 8, struct.pack("<Q", len(line)))
+        m.write(arg + self._field, len(line).to_bytes(self._field, "little"))
         return 0
 
     def sh_heapinfo(self, m, arg):
         (block,) = self._words(m, arg, 1)
-        m.write(block, bytes(32))                  # "unknown": the program uses its linker symbols
+        m.write(block, bytes(4 * self._field))     # "unknown": the program uses its linker symbols
         return 0
 
     def sh_exit(self, m, arg):
-        # RV64: a1 points at (reason, subcode); an application exit carries the exit code
+        # RV64: a1 points at (reason, subcode); an application exit carries the exit code.  RV32 (as
+        # AArch32): a1 is the reason itself and an application exit is status 0 (SYS_EXIT_EXTENDED is
+        # the call that carries a code there)
+        if self.xlen == 32:
+            return _Exit(0 if arg == ADP_STOPPED_APPLICATION_EXIT else 1)
+        return self.sh_exit_extended(m, arg)
+
+    def sh_exit_extended(self, m, arg):
+        # a1 points at (reason, subcode) on either XLEN
         reason, subcode = self._words(m, arg, 2)
         return _Exit(subcode & 0xFF if reason == ADP_STOPPED_APPLICATION_EXIT else 1)
-
-    sh_exit_extended = sh_exit
 
     _HANDLERS = {SH_OPEN: sh_open, SH_CLOSE: sh_close, SH_WRITEC: sh_writec, SH_WRITE0: sh_write0,
                  SH_WRITE: sh_write, SH_READ: sh_read, SH_READC: sh_readc, SH_ISERROR: sh_iserror,

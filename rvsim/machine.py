@@ -169,6 +169,9 @@ class Machine(VectorViews, HistoryMixin):
         self.isa_string = isa_string
         self.trap_misaligned = trap_misaligned
         self.vlen = vlen
+        if vlen < isa.min_vlen(self.extensions):
+            raise ValueError(f"ISA {isa_string} needs VLEN >= {isa.min_vlen(self.extensions)} bits; "
+                             f"this machine has vlen={vlen}")
         self._tile_te = tile_te or 0     # Zvt tile edge TE (None: min(32, VLEN/4)); see views.py
         self._core = None
         self._retired_cores: list = []

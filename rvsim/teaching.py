@@ -14,7 +14,8 @@ Output follows what the tools document: integers in decimal, ``print_hex`` as ``
 Venus are 32-bit simulators; on RV64 a register that holds a sign-extended 32-bit value (what ``li``,
 ``lw`` and the ``*w`` instructions give) prints exactly as there, and a wider value prints all 64 bits
 (``print_int`` in decimal, ``print_hex`` as 16 hex digits, ``print_bin`` as 64 binary digits,
-``print_unsigned`` as a 64-bit unsigned number).
+``print_unsigned`` as a 64-bit unsigned number).  On RV32 every register is 32 bits, so everything
+prints as in RARS and Venus (``print_int`` of 0xffffffff is -1, ``print_unsigned`` 4294967295).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import math
 import random
 import struct
 
-from .host import LinuxEnvironment, _Exit
+from .host import LinuxEnvironment, _Exit, machine_xlen
 from .teaching_calls import SHARED_WITH_LINUX, RARS_CALLS, VENUS_CALLS
 
 MASK32 = (1 << 32) - 1
@@ -104,6 +105,24 @@ class _ConsoleCalls(LinuxEnvironment):
         super().__init__(**kwargs)
         self._unknown_warned: set[int] = set()
 
+    @staticmethod
+    def reg(m, i: int) -> int:
+        """Register x``i`` as a 64-bit pattern: on RV32 its 32 bits sign-extended, so that a register
+        prints as in the 32-bit tools whatever the core keeps above them."""
+        v = int(m._hart.x[i])
+        if machine_xlen(m) == 32:
+            v &= MASK32
+            v -= (v >> 31) << 32
+        return v & MASK64
+
+    @staticmethod
+    def set_reg(m, i: int, value: int) -> None:
+        """Write x``i`` (RV32: the low 32 bits, held sign-extended as the core holds RV32 registers)."""
+        if machine_xlen(m) == 32:
+            value &= MASK32
+            value -= (value >> 31) << 32
+        m._hart.x[i] = value & MASK64
+
     def out(self, m, text: str | bytes) -> None:
         """Console output, charged to ``max_output`` like a Linux ``write``."""
         data = text.encode() if isinstance(text, str) else text
@@ -165,15 +184,14 @@ class RarsEnvironment(_ConsoleCalls):
         self._generators: dict[int, random.Random] = {}
 
     def ecall(self, machine) -> int | None:
-        x = machine.x
-        number = int(x[17])
+        number = self.reg(machine, 17)
         if number not in RARS_CALLS or number in SHARED_WITH_LINUX:
             # Linux's calls: the file calls RARS numbers the same, and everything a C program needs
             return super().ecall(machine)
         name = RARS_CALLS[number]
         handler = getattr(self, "rars_" + name.lower())
         try:
-            result = handler(machine, int(x[10]), int(x[11]))
+            result = handler(machine, self.reg(machine, 10), self.reg(machine, 11))
         except ValueError:              # a pointer outside guest memory
             result = self.fail(machine, f"{name}: an address argument is outside memory")
         except (OSError, OverflowError) as exc:
@@ -225,7 +243,7 @@ class RarsEnvironment(_ConsoleCalls):
             return self.fail(m, f"ReadInt: invalid integer input `{text}`")
         if not -(1 << 31) <= value < 1 << 31:
             return self.fail(m, f"ReadInt: `{text}` does not fit in 32 bits")
-        m.x[10] = value & MASK64
+        self.set_reg(m, 10, value)
 
     def _read_number(self, m, name: str):
         text = self.read_line().decode(errors="replace").strip()
@@ -266,7 +284,7 @@ class RarsEnvironment(_ConsoleCalls):
         data = self.stdin.read(1)
         if not data:
             return self.fail(m, "ReadChar: end of input")
-        m.x[10] = data[0]
+        self.set_reg(m, 10, data[0])
 
     # ------------------------------------------------------------------------- memory, process, time
 
@@ -274,7 +292,7 @@ class RarsEnvironment(_ConsoleCalls):
         address = self.sbrk(m, a0)
         if address is None:
             return self.fail(m, f"Sbrk: cannot allocate {format_int(a0)} bytes")
-        m.x[10] = address
+        self.set_reg(m, 10, address)
 
     def rars_exit(self, m, a0, a1):
         return _Exit(0)
@@ -284,8 +302,8 @@ class RarsEnvironment(_ConsoleCalls):
 
     def rars_time(self, m, a0, a1):
         ms = self._now_ns(m) // 1_000_000
-        m.x[10] = ms & MASK32
-        m.x[11] = (ms >> 32) & MASK32
+        self.set_reg(m, 10, ms & MASK32)
+        self.set_reg(m, 11, (ms >> 32) & MASK32)
 
     def rars_sleep(self, m, a0, a1):
         return None                                            # a deterministic run does not wait
@@ -294,10 +312,10 @@ class RarsEnvironment(_ConsoleCalls):
         """1024 Open: a0 the file name, a1 the flags (0 read, 1 write/create, 9 append/create)."""
         flags = {0: 0, 1: O_WRONLY | O_CREAT | O_TRUNC, 9: O_WRONLY | O_CREAT | O_APPEND}.get(a1)
         if flags is None:
-            m.x[10] = MASK64
+            self.set_reg(m, 10, MASK64)
             return None
         fd = self.sys_openat(m, AT_FDCWD, a0, flags, 0o644)
-        m.x[10] = MASK64 if fd >> 63 else fd
+        self.set_reg(m, 10, MASK64 if fd >> 63 else fd)
         return None
 
     # ------------------------------------------------------------------------- random numbers
@@ -313,13 +331,13 @@ class RarsEnvironment(_ConsoleCalls):
 
     def rars_randint(self, m, a0, a1):
         v = self._generator(a0 & MASK32).getrandbits(32)
-        m.x[10] = (v - (1 << 32) if v >> 31 else v) & MASK64
+        self.set_reg(m, 10, (v - (1 << 32) if v >> 31 else v) & MASK64)
 
     def rars_randintrange(self, m, a0, a1):
         bound = a1 & MASK32
         if bound == 0 or bound >> 31:
             return self.fail(m, f"RandIntRange: upper bound {format_int(a1)} must be positive")
-        m.x[10] = self._generator(a0 & MASK32).randrange(bound)
+        self.set_reg(m, 10, self._generator(a0 & MASK32).randrange(bound))
 
     def rars_randfloat(self, m, a0, a1):
         v = self._generator(a0 & MASK32).random()
@@ -343,8 +361,7 @@ class VenusEnvironment(_ConsoleCalls):
             return self.fail(machine, "an address argument is outside memory").code
 
     def _venus_call(self, machine) -> int | None:
-        x = machine.x
-        number, arg = int(x[10]), int(x[11])
+        number, arg = self.reg(machine, 10), self.reg(machine, 11)
         name = VENUS_CALLS.get(number)
         if name is None:
             return self.unknown(machine, number, "a0")     # (no hint: a RARS call would be in a7)
@@ -363,7 +380,7 @@ class VenusEnvironment(_ConsoleCalls):
             address = self.sbrk(machine, arg)
             if address is None:
                 return self.fail(machine, f"sbrk: cannot allocate {format_int(arg)} bytes").code
-            x[10] = address
+            self.set_reg(machine, 10, address)
         elif name == "exit":
             return 0
         elif name == "exit2":

@@ -8,7 +8,7 @@ import io
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from rvsim.asm import assemble
-from rvsim.host import SYSCALL_NAMES, LinuxEnvironment, SemihostEnvironment
+from rvsim.host import SYSCALL_NAMES, SYSCALL_NAMES_RV32, LinuxEnvironment, SemihostEnvironment
 from rvsim.machine import Machine
 
 DATA = 0x20000
@@ -46,6 +46,42 @@ def test_every_linux_system_call_answers(tmp_path_factory, number, args):
         m.x[10 + i] = a
     result = env.ecall(m)
     assert result is None or 0 <= result <= 255
+
+
+class _Rv32View:
+    """The machine as an RV32 one (machine.xlen = 32): the environment follows the ilp32 ABI."""
+    xlen = 32
+
+    def __init__(self, machine):
+        self._machine = machine
+
+    def __getattr__(self, name):
+        return getattr(self._machine, name)
+
+
+@SETTINGS
+@given(st.sampled_from(sorted(SYSCALL_NAMES_RV32)), st.lists(ARG, min_size=6, max_size=6))
+def test_every_rv32_linux_system_call_answers(tmp_path_factory, number, args):
+    root = tmp_path_factory.getbasetemp()
+    (root / "data").mkdir(exist_ok=True)
+    (root / "data" / "x").write_bytes(b"0123456789" * 10)
+    env = LinuxEnvironment(stdin=io.BytesIO(b"input"), stdout=io.BytesIO(), stderr=io.BytesIO(),
+                           allow_dir=root, warn=lambda msg: None)
+    m = _Rv32View(_machine(env))
+    x = m._hart.x
+    x[17], x[10], x[11], x[12] = 56, 2**64 - 100, DATA, 2
+    env.ecall(m)
+    assert int(x[10]) == 3
+    env.brk = env.brk_start = 0x100000
+    env.brk_limit = env.mmap_floor = 0x400000
+    env.mmap_top = env.mmap_next = 0x800000
+    x[17] = number
+    for i, a in enumerate(args):
+        x[10 + i] = a
+    result = env.ecall(m)
+    assert result is None or 0 <= result <= 255
+    if result is None:
+        assert int(x[10]) >> 31 in (0, 2**33 - 1)    # a 32-bit result, held sign-extended
 
 
 SEMIHOSTING_OPS = (0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0C, 0x0D, 0x0E, 0x0F,

@@ -599,6 +599,12 @@ class FileAssembler:
                                   f"(-march {self.march})", self._xlen_hint(written))
         need = "+".join(enc.insn.extensions)
         ext = enc.insn.extensions[-1]
+        if "zve32x" in self.exts and "v" in enc.insn.extensions:
+            from ..isa.vector import FP_MNEMONICS
+            sub = "zve32f" if enc.insn.mnemonic in FP_MNEMONICS else "zve64x"
+            why = "a vector floating-point instruction" if sub == "zve32f" else "an EEW=64 vector access"
+            return StatementError(f"`{enc.mnemonic}` is {why}, which {sub.capitalize()} (or V) adds",
+                                  f"add it to -march (e.g. -march={self.march}_{sub}) or use V")
         if "c" in enc.insn.extensions and "c" not in self.exts:
             if "c" in parse_isa_string(self.march, rv32=True):
                 return StatementError(f"`{enc.mnemonic}` is a compressed instruction, disabled by "

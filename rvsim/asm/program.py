@@ -49,8 +49,13 @@ _ARCH_ORDER = "imafdqlcbkjtpvh"
 def arch_attribute(exts) -> str:
     from ..isa import RV32
     base = "rv32" if RV32 in exts else "rv64"
-    singles = [e for e in _ARCH_ORDER if e in exts]
-    multi = sorted(e for e in exts if len(e) > 1 and e not in ("priv", RV32))
+    singles = [e for e in _ARCH_ORDER if e in exts and not (e == "v" and "zve32x" in exts)]
+    multi = set(e for e in exts if len(e) > 1 and e not in ("priv", RV32))
+    if "zve32x" in exts:        # the subsets' minimum VLEN, as GNU as records it
+        multi.add("zvl64b" if "zve64x" in exts else "zvl32b")
+        if "zve64x" in exts:
+            multi.add("zvl32b")
+    multi = sorted(multi)
     parts = [base + "i" + _ARCH_VERSIONS["i"]]
     for e in singles:
         if e != "i":

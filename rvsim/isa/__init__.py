@@ -8,6 +8,7 @@ decoder (``python -m rvsim.isa.gen_c``), the documentation's coverage table and 
 from __future__ import annotations
 
 import importlib
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,7 +27,16 @@ EXTENSIONS = (
     "i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "priv", "zba", "zbb", "zbs",
     "zfh", "zfhmin", "zfbfmin",
     "v", "zvfh", "zvfhmin", "zvfbfmin", "zvfbfwma", "zvdot4a8i", "zvt",
+    "zve32x", "zve32f", "zve64x", "zve64f", "zve64d",
 )
+
+# The embedded vector subsets (unpriv "Vector Extensions", zv.adoc: Zve32x is the base, Zve64x adds 64-bit
+# integers, Zve32f single precision, Zve64f both, Zve64d double precision).  A machine with one of them
+# and no V has the vector unit (its set holds "v" too, see :func:`expand_extensions`) with the limits the
+# C core reads from these bits: ELEN 32 without Zve64x, no vector FP without Zve32f, no FP64 without
+# Zve64d, and no vmulh*/vsmul at EEW=64 (zve64x.adoc).  V itself is all of them without those limits:
+# "RV64GCV and RV64GCV_Zve64f are ... equivalent" (v-st-ext.adoc), so V named beside them drops them.
+ZVE = ("zve32x", "zve32f", "zve64x", "zve64f", "zve64d")
 
 # What enabling an extension also enables (the spec's dependencies plus containment).
 IMPLIES = {
@@ -43,7 +53,30 @@ IMPLIES = {
     "zvfbfwma": ("zvfbfmin",),
     "zvdot4a8i": ("v",),
     "zvt": ("v",),
+    # the dependencies of zv.adoc, zve64x.adoc and zve64d.adoc (Zve32f needs F, Zve64d D; Zve32x Zicsr)
+    "zve32x": ("zicsr",),
+    "zve32f": ("zve32x", "f"),
+    "zve64x": ("zve32x",),
+    "zve64f": ("zve32f", "zve64x"),
+    "zve64d": ("zve64f", "d"),
 }
+
+_ZVL = re.compile(r"zvl(\d+)b$")
+
+
+def min_vlen(exts) -> int:
+    """The least VLEN the extensions ask for (the Zvl* table of vector-common.adoc: Zve32* 32, Zve64* 64,
+    ZvlNb N); 0 without a vector extension.  V's own 128 is not enforced (rvsim runs V with VLEN=64 too)."""
+    n = 0
+    for e in exts:
+        m = _ZVL.match(e)
+        if m:
+            n = max(n, int(m.group(1)))
+    if "zve64x" in exts:
+        n = max(n, 64)
+    elif "zve32x" in exts:
+        n = max(n, 32)
+    return n
 
 _TABLE_MODULES = ("base", "fp", "compressed", "vector", "ml")
 _LAZY_NAMES = {"OPERAND_KINDS": ".operands", "OperandKind": ".operands", "Instruction": ".table",
@@ -99,6 +132,8 @@ def expand_extensions(names) -> frozenset[str]:
         todo.extend(IMPLIES.get(e, ()))
     out.add("priv")
     out.discard("g")
+    if "zve32x" in out:
+        out.add("v")            # the vector unit, limited by the Zve bits (see ZVE)
     return frozenset(out)
 
 
@@ -121,10 +156,19 @@ def parse_isa_string(isa: str, rv32: bool = True) -> frozenset[str]:
     for m in multi:
         if not m:
             continue
+        zvl = _ZVL.match(m)
+        if zvl:
+            n = int(zvl.group(1))
+            if n < 32 or n > 65536 or n & (n - 1):
+                raise ValueError(f"ISA string {isa!r}: {m} names no vector length (Zvl32b ... Zvl65536b)")
+            names.append(m)
+            continue
         if m not in EXTENSIONS and m not in IMPLIES:
             raise ValueError(f"ISA string {isa!r}: unknown extension {m!r} "
                              f"(known: {', '.join(e for e in EXTENSIONS if len(e) > 1)})")
         names.append(m)
+    if "v" in names:            # V has every Zve subset, without their limits (v-st-ext.adoc)
+        names = [n for n in names if n not in ZVE]
     exts = expand_extensions(names)
     if "i" not in exts:
         raise ValueError(f"ISA string {isa!r}: the base I (or G) is required")
@@ -136,6 +180,17 @@ def xlen_of(exts) -> int:
     return 32 if exts is not None and RV32 in exts else 64
 
 
+def vector_limits(exts) -> tuple[int, int] | None:
+    """(ELEN, the widest vector FP element: 0, 32 or 64) of a machine with ``exts``; None without a
+    vector unit.  V: (64, 64); the Zve subsets as zv.adoc lists them."""
+    if "v" not in exts:
+        return None
+    if "zve32x" not in exts:
+        return 64, 64
+    elen = 64 if "zve64x" in exts else 32
+    return elen, 64 if "zve64d" in exts else 32 if "zve32f" in exts else 0
+
+
 def extension_mask(exts) -> int:
     """Bit mask of enabled extensions as the C core expects it (bit n = EXTENSIONS[n])."""
     return sum(1 << EXTENSIONS.index(e) for e in exts if e in EXTENSIONS)
@@ -145,7 +200,21 @@ def enabled(insn: Instruction, exts) -> bool:
     """Whether ``insn`` exists on a machine with extensions ``exts`` (and their XLEN)."""
     if insn.xlen and insn.xlen != xlen_of(exts):
         return False
+    if "zve32x" in exts and "v" in insn.extensions and not _zve_has(insn, exts):
+        return False
     return all(e in exts for e in insn.extensions) or any(e in exts for e in insn.alternatives)
+
+
+def _zve_has(insn: Instruction, exts) -> bool:
+    # What an embedded subset leaves out of the table's V records, as GNU as 2.40 checks it: the vector
+    # FP instructions need Zve32f, the EEW=64 loads and stores (and EEW=64 indices) Zve64x.  What
+    # depends on SEW (FP64, vmulh* at SEW=64) is checked when the instruction runs.
+    from .vector import FP_MNEMONICS, EEW64_MEMORY
+    if insn.mnemonic in FP_MNEMONICS:
+        return "zve32f" in exts
+    if insn.mnemonic in EEW64_MEMORY:
+        return "zve64x" in exts
+    return True
 
 
 def instructions(xlen: int = 64) -> tuple:

@@ -102,6 +102,11 @@ def missing_extension(word: int, isa_string: str) -> str | None:
     if record is None or enabled(record, exts):
         return None
     need = [e for e in record.extensions if e not in exts]
+    if not need and "zve32x" in exts and "v" in record.extensions:
+        from .vector import FP_MNEMONICS       # what an embedded vector subset leaves out
+        sub = "zve32f" if record.mnemonic in FP_MNEMONICS else "zve64x"
+        return f"{record.mnemonic} needs {sub.capitalize()} (or V), which this machine does not have: " \
+               f"--isa {isa_string}_{sub}"
     if not need:
         return None
     names = ", ".join(e.capitalize() if len(e) > 1 else e.upper() for e in need)

@@ -362,3 +362,17 @@ V = "\n".join(
 )
 
 TABLES = {"v": V}
+
+
+def _mnemonics_where(test) -> frozenset[str]:
+    return frozenset(line.split(" | ")[0] for line in V.splitlines() if test(line.split(" | ")[2]))
+
+
+# What the embedded subsets leave out by encoding (rvsim.isa.enabled): the instructions of the OPFVV and
+# OPFVF categories need Zve32f (zv.adoc: Zve32x and Zve64x have no floating point), and the loads and
+# stores whose width field names EEW=64 (data or index) need Zve64x (Zve32x "provides support for EEW of
+# 8, 16, and 32"; GNU as 2.40 refuses them with "illegal opcode for zve32x").
+FP_MNEMONICS = _mnemonics_where(lambda bits: "6..0=0x57" in bits and
+                                (f"14..12={OPFVV} " in bits or f"14..12={OPFVF} " in bits))
+EEW64_MEMORY = _mnemonics_where(lambda bits: ("6..0=0x7" in bits or "6..0=0x27" in bits) and
+                                f"14..12={_WIDTHS[64]} " in bits)

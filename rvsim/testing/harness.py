@@ -25,6 +25,7 @@ import struct
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..isa import xlen_of
 from .insn import Insn
 from .program import TestProgram, _Writer, asm_line, isa_string, render_items
 from .state import ArchState
@@ -33,6 +34,9 @@ SCRATCH_ALIGN = 64
 INIT_X, INIT_FCSR, INIT_F, INIT_VL, INIT_VTYPE, INIT_VCSR, INIT_V = 0, 256, 264, 520, 528, 536, 576
 RECORD_MAGIC = 0x52565349_4D544553          # "SETMISVR"
 UCONTEXT_MCONTEXT = 176                     # offset of uc_mcontext in the RISC-V Linux ucontext
+# ... on rv32 (ilp32): uc_flags, uc_link, a 12-byte stack_t, the 8-byte sigset_t and 120 bytes of padding
+# end at 148, and uc_mcontext (16-byte aligned for the Q state) starts at 160; its pc and x1..x31 are 4 bytes
+UCONTEXT_MCONTEXT_RV32 = 160
 SIGNALS = {4: "SIGILL", 5: "SIGTRAP", 7: "SIGBUS", 8: "SIGFPE", 11: "SIGSEGV"}
 # rvsim trap causes as the Linux signal a user program gets
 CAUSE_SIGNALS = {0: "SIGBUS", 1: "SIGSEGV", 2: "SIGILL", 3: "SIGTRAP", 4: "SIGBUS", 5: "SIGSEGV",
@@ -96,6 +100,10 @@ class Batch:
         # f registers and fcsr are set up and dumped when the programs give them (TestProgram.f)
         self.has_f = "f" in self.extensions and first.f is not None
         self.has_v = "v" in self.extensions
+        # RV32: the tables keep their 8-byte slots (an RV32 value in the low word, little-endian), the
+        # code loads and stores words, and the signal frame is ilp32's
+        self.xlen = xlen_of(self.extensions)
+        self._ld, self._sd = ("lw", "sw") if self.xlen == 32 else ("ld", "sd")
         self.cases = [Case(p, i, batch=self) for i, p in enumerate(programs)]
         self.source, self.origins = self._source(dump)
 
@@ -108,8 +116,8 @@ class Batch:
         origins: list[tuple[int, str, object]] = []      # (case, label, Insn) of instructions under test
         if dump:
             text += self._start_code()
-            text += ["rvt_handler:", "    lla s3, rvt_state", _blob(self._handler_code())]
-        text += ["rvt_load_state:", _blob(self._loader_code())]
+            text += ["rvt_handler:", "    lla s3, rvt_state", _blob(self._handler_code(), self.xlen)]
+        text += ["rvt_load_state:", _blob(self._loader_code(), self.xlen)]
         for case in self.cases:
             p, k = case.program, case.index
             if len(p.scratch) % 8:
@@ -117,8 +125,9 @@ class Batch:
             w = _Writer(f"c{k}", compressed)
             w.rvc = False
             # case labels are local (.L): a batch of thousands of cases keeps a small symbol table
+            ld = self._ld
             w.text += [f".Lcase{k}:", f"    lla t6, .Lcase{k}_init", "    jal t5, rvt_load_state",
-                       "    ld ra, 8(t6)", "    ld t5, 240(t6)", "    ld t6, 248(t6)", f".Lcase{k}_body:"]
+                       f"    {ld} ra, 8(t6)", f"    {ld} t5, 240(t6)", f"    {ld} t6, 248(t6)", f".Lcase{k}_body:"]
             render_items(p.items, f"c{k}", self.extensions, f".Lcase{k}_scratch", w)
             if compressed and w.rvc:
                 w.text.append("    .option norvc")
@@ -131,8 +140,11 @@ class Batch:
             data += w.data
         # the handler's state block: current case, case count, case table, record buffer, then the
         # sigaltstack and sigaction arguments
-        data += [".balign 64", "rvt_state:", f"    .dword 0, {len(self.cases)}, rvt_cases, rvt_record",
-                 "    .dword 0, 0, 65536", "    .dword rvt_handler, 0x08000004, 0"]
+        data += [".balign 64", "rvt_state:", f"    .dword 0, {len(self.cases)}, rvt_cases, rvt_record"]
+        if self.xlen == 32:     # stack_t {ss_sp, ss_flags, ss_size}, sigaction {handler, flags, mask (8)}
+            data += ["    .word 0, 0, 65536, 0, 0, 0", "    .word rvt_handler, 0x08000004, 0, 0, 0, 0"]
+        else:
+            data += ["    .dword 0, 0, 65536", "    .dword rvt_handler, 0x08000004, 0"]
         data += [".balign 8", "rvt_cases:"]
         data += [f"    .dword .Lcase{c.index}, .Lcase{c.index}_scratch, {len(c.program.scratch)}"
                  for c in self.cases]
@@ -153,8 +165,9 @@ class Batch:
     def _loader_code(self) -> list[str]:
         """rvt_load_state: everything but x1, x30, x31 from the table at t6; returns through t5."""
         out = []
+        ld = self._ld
         if self.has_f:
-            out += [f"    ld ra, {INIT_FCSR}(t6)", "    fscsr ra"]
+            out += [f"    {ld} ra, {INIT_FCSR}(t6)", "    fscsr ra"]
             out += [f"    fld f{i}, {INIT_F + 8 * i}(t6)" for i in range(32)]
         if self.has_v:
             vlenb = self.vlen // 8
@@ -164,10 +177,10 @@ class Batch:
                 out.append(self._vec("vl8re8.v", vd=i, rs1=1))
                 out.append(f"    li sp, {8 * vlenb}")
                 out.append("    add ra, ra, sp")
-            out += [f"    ld ra, {INIT_VL}(t6)", f"    ld sp, {INIT_VTYPE}(t6)"]
+            out += [f"    {ld} ra, {INIT_VL}(t6)", f"    {ld} sp, {INIT_VTYPE}(t6)"]
             out.append(self._vec("vsetvl", rd=0, rs1=1, rs2=2))
-            out += [f"    ld ra, {INIT_VCSR}(t6)", "    csrw vcsr, ra"]
-        out += [f"    ld x{i}, {8 * i}(t6)" for i in range(2, 30)]
+            out += [f"    {ld} ra, {INIT_VCSR}(t6)", "    csrw vcsr, ra"]
+        out += [f"    {ld} x{i}, {8 * i}(t6)" for i in range(2, 30)]
         out.append("    jr t5")
         return out
 
@@ -177,29 +190,37 @@ class Batch:
         out = ["_start:", "    lla s3, rvt_state",
                "    li a0, 0", "    li a1, 65536", "    li a2, 3", "    li a3, 0x22", "    li a4, -1",
                "    li a5, 0", "    li a7, 222", "    ecall",                       # mmap(rw, private|anon)
-               "    sd a0, 32(s3)", "    addi a0, s3, 32", "    li a1, 0", "    li a7, 132", "    ecall"]
+               f"    {self._sd} a0, 32(s3)", "    addi a0, s3, 32", "    li a1, 0", "    li a7, 132", "    ecall"]
         for sig in SIGNALS:
             out += [f"    li a0, {sig}", "    addi a1, s3, 56", "    li a2, 0", "    li a3, 8",
                     "    li a7, 134", "    ecall"]
-        out += ["    ld t0, 16(s3)", "    ld t0, 0(t0)", "    jr t0"]
+        out += [f"    {self._ld} t0, 16(s3)", f"    {self._ld} t0, 0(t0)", "    jr t0"]
         return out
 
     def _handler_code(self) -> list[str]:
         # s3 = rvt_state, a0 = signal number, a2 = ucontext; every register is free here (the program's
         # values are in the signal frame or, for f and v registers, still in the registers)
-        out = ["    mv s0, a2", "    ld s1, 24(s3)", f"    li t0, {RECORD_MAGIC:#x}",
-               "    sd t0, 0(s1)", "    ld s2, 0(s3)", "    sd s2, 8(s1)", "    sd a0, 16(s1)"]
+        ld, sd, rv32 = self._ld, self._sd, self.xlen == 32
+
+        def store(reg, offset, base):
+            # an 8-byte slot of the record: on RV32 the word, zero-extended
+            return [f"    {sd} {reg}, {offset}({base})"] + ([f"    sw zero, {offset + 4}({base})"] if rv32 else [])
+        magic = ["    li t0, 0x4d544553", "    sw t0, 0(s1)", "    li t0, 0x52565349", "    sw t0, 4(s1)"] \
+            if rv32 else [f"    li t0, {RECORD_MAGIC:#x}", "    sd t0, 0(s1)"]
+        out = ["    mv s0, a2", f"    {ld} s1, 24(s3)", *magic, f"    {ld} s2, 0(s3)",
+               *store("s2", 8, "s1"), *store("a0", 16, "s1")]
         if self.has_v:     # read the vector CSRs before any vector instruction changes them
-            out += ["    csrr t0, vl", "    sd t0, 24(s1)", "    csrr t0, vtype", "    sd t0, 32(s1)",
-                    "    csrr t0, vstart", "    sd t0, 40(s1)", "    csrr t0, vcsr", "    sd t0, 48(s1)"]
+            for k, csr in enumerate(("vl", "vtype", "vstart", "vcsr")):
+                out += [f"    csrr t0, {csr}", *store("t0", 24 + 8 * k, "s1")]
         # pc and x1..x31 from the frame
-        out += [f"    addi t0, s0, {UCONTEXT_MCONTEXT}", "    addi t1, s1, 64", "    li t2, 32",
-                "1:", "    ld t3, 0(t0)", "    sd t3, 0(t1)", "    addi t0, t0, 8", "    addi t1, t1, 8",
+        mcontext, word = (UCONTEXT_MCONTEXT_RV32, 4) if rv32 else (UCONTEXT_MCONTEXT, 8)
+        out += [f"    addi t0, s0, {mcontext}", "    addi t1, s1, 64", "    li t2, 32",
+                "1:", f"    {ld} t3, 0(t0)", *store("t3", 0, "t1"), f"    addi t0, t0, {word}", "    addi t1, t1, 8",
                 "    addi t2, t2, -1", "    bnez t2, 1b"]
         # t1 now points after the 32 words
         if self.has_f:
             out += [f"    fsd f{i}, {8 * i}(t1)" for i in range(32)]
-            out += ["    frcsr t0", "    sd t0, 256(t1)", "    addi t1, t1, 264"]
+            out += ["    frcsr t0", *store("t0", 256, "t1"), "    addi t1, t1, 264"]
         if self.has_v:
             vlenb = self.vlen // 8
             out.append(self._vec("vsetivli", rd=0, zimm5=0, vtypei10=0xC0))
@@ -207,16 +228,16 @@ class Batch:
                 out.append(self._vec("vs8r.v", vs3=i, rs1=6))
                 out += [f"    li t0, {8 * vlenb}", "    add t1, t1, t0"]
         # the scratch buffer: (address, size) from the case table entry of the current case
-        entry = ["    ld t0, 16(s3)", "    slli t2, s2, 4", "    slli t4, s2, 3", "    add t2, t2, t4",
+        entry = [f"    {ld} t0, 16(s3)", "    slli t2, s2, 4", "    slli t4, s2, 3", "    add t2, t2, t4",
                  "    add t0, t0, t2"]
-        out += entry + ["    ld t2, 8(t0)", "    ld t3, 16(t0)",
-                        "2:", "    beqz t3, 3f", "    ld t4, 0(t2)", "    sd t4, 0(t1)", "    addi t2, t2, 8",
-                        "    addi t1, t1, 8", "    addi t3, t3, -8", "    j 2b",
+        out += entry + [f"    {ld} t2, 8(t0)", f"    {ld} t3, 16(t0)",
+                        "2:", "    beqz t3, 3f", f"    {ld} t4, 0(t2)", f"    {sd} t4, 0(t1)", f"    addi t2, t2, {word}",
+                        f"    addi t1, t1, {word}", f"    addi t3, t3, -{word}", "    j 2b",
                         "3:", "    li a0, 1", "    mv a1, s1", "    sub a2, t1, s1", "    li a7, 64", "    ecall",
                         # next case, or exit
-                        "    addi s2, s2, 1", "    sd s2, 0(s3)", "    ld t0, 8(s3)", "    bltu s2, t0, 4f",
+                        "    addi s2, s2, 1", f"    {sd} s2, 0(s3)", f"    {ld} t0, 8(s3)", "    bltu s2, t0, 4f",
                         "    li a0, 0", "    li a7, 94", "    ecall", "4:"]
-        out += entry + ["    ld t0, 0(t0)", f"    sd t0, {UCONTEXT_MCONTEXT}(s0)", "    li a7, 139", "    ecall"]
+        out += entry + [f"    {ld} t0, 0(t0)", f"    {sd} t0, {mcontext}(s0)", "    li a7, 139", "    ecall"]
         return out
 
     def record_size(self, scratch_size: int) -> int:
@@ -262,21 +283,21 @@ def _dwords(data: bytes) -> str:
     return "    .dword " + ", ".join(hex(w) for w in words)
 
 
-_BLOBS: dict[str, str] = {}
+_BLOBS: dict[tuple, str] = {}
 
 
-def _blob(lines: list[str]) -> str:
+def _blob(lines: list[str], xlen: int = 64) -> str:
     """Position-independent code (no symbol references outside itself) assembled once and written as one
     ``.4byte`` line: the fixed parts of the harness cost nothing per batch."""
     source = "\n".join(lines)
-    blob = _BLOBS.get(source)
+    blob = _BLOBS.get((source, xlen))
     if blob is None:
         from ..asm import assemble
         prog = assemble(".option norvc\n" + source + "\n", filename="<rvsim.testing harness>",
-                        march="rv64gcv")
+                        march=f"rv{xlen}gcv")
         code = prog.section(".text").data
         words = [int.from_bytes(code[i:i + 4], "little") for i in range(0, len(code), 4)]
-        blob = _BLOBS[source] = "    .4byte " + ", ".join(hex(w) for w in words)
+        blob = _BLOBS[(source, xlen)] = "    .4byte " + ", ".join(hex(w) for w in words)
     return blob
 
 

@@ -1,4 +1,5 @@
-"""qemu-riscv64 (QEMU user mode) as a reference: runs a whole batch ELF in one process.
+"""qemu-riscv64 / qemu-riscv32 (QEMU user mode) as a reference: runs a whole batch ELF in one process
+(qemu-riscv32 for an RV32 batch).
 
 The batch's signal handler writes each case's final state to stdout (see :mod:`rvsim.testing.harness`),
 so thousands of small programs cost one QEMU start-up.  QEMU 7.2 knows these extensions (``-cpu``
@@ -39,7 +40,8 @@ class ReferenceUnavailable(RuntimeError):
 
 
 class QemuReference:
-    """Run batches under ``qemu-riscv64`` (``path``: the executable, default from PATH).
+    """Run batches under ``qemu-riscv64``, or ``qemu-riscv32`` for RV32 programs (``path``: the executable,
+    default from PATH; ``path32``: the one for RV32 batches).
 
     ``compare(program, against="qemu")`` uses one of these; pass an instance to choose the binary or a
     timeout.
@@ -48,8 +50,10 @@ class QemuReference:
     name = "qemu"
     known_bugs = QEMU_KNOWN_BUGS
 
-    def __init__(self, path: str | None = None, timeout: float = 120.0, extra_cpu_options=()):
+    def __init__(self, path: str | None = None, timeout: float = 120.0, extra_cpu_options=(),
+                 path32: str | None = None):
         self.path = path or shutil.which("qemu-riscv64")
+        self.path32 = path32 or shutil.which("qemu-riscv32")
         self.timeout = timeout
         self.extra_cpu_options = tuple(extra_cpu_options)
 
@@ -59,10 +63,17 @@ class QemuReference:
 
     def supports(self, extensions) -> list[str]:
         """Extensions QEMU 7.2 cannot check (empty when it can run the programs)."""
-        return sorted(e for e in extensions if e not in QEMU_EXTENSIONS)
+        from ..isa import RV32
+        return sorted(e for e in extensions if e not in QEMU_EXTENSIONS and e != RV32)
+
+    def executable(self, xlen: int = 64) -> str | None:
+        """The QEMU binary for RV``xlen`` programs (None when it is not installed)."""
+        path = self.path32 if xlen == 32 else self.path
+        return path if path is not None and os.access(path, os.X_OK) else None
 
     def cpu(self, extensions, vlen: int) -> str:
-        opts = ["rv64"]
+        from ..isa import xlen_of
+        opts = [f"rv{xlen_of(extensions)}"]
         opts += [QEMU_EXTENSIONS[e] for e in sorted(extensions) if QEMU_EXTENSIONS.get(e)]
         if "v" in extensions:
             opts += ["v=true", f"vlen={vlen}", "elen=64", "vext_spec=v1.0"]
@@ -70,8 +81,11 @@ class QemuReference:
         return ",".join(opts)
 
     def run_batch(self, batch: Batch) -> list[ArchState]:
-        if not self.available:
-            raise ReferenceUnavailable("qemu-riscv64 is not installed (Debian package qemu-user)")
+        xlen = getattr(batch, "xlen", 64)
+        qemu = self.executable(xlen)
+        name = f"qemu-riscv{xlen}"
+        if qemu is None:
+            raise ReferenceUnavailable(f"{name} is not installed (Debian package qemu-user)")
         missing = self.supports(batch.extensions)
         if missing:
             raise ReferenceUnavailable(f"QEMU 7.2 does not implement {', '.join(missing)}")
@@ -81,10 +95,10 @@ class QemuReference:
                 fh.write(batch.elf)
             os.chmod(exe, 0o755)           # qemu-user refuses files without execute permission
             try:
-                proc = subprocess.run([self.path, "-cpu", self.cpu(batch.extensions, batch.vlen), exe],
+                proc = subprocess.run([qemu, "-cpu", self.cpu(batch.extensions, batch.vlen), exe],
                                       capture_output=True, timeout=self.timeout)
             except subprocess.TimeoutExpired:
-                raise RuntimeError(f"qemu-riscv64 did not finish {len(batch.cases)} programs in "
+                raise RuntimeError(f"{name} did not finish {len(batch.cases)} programs in "
                                    f"{self.timeout:.0f} s") from None
         states = parse_records(batch, proc.stdout)
         out = []
@@ -92,7 +106,7 @@ class QemuReference:
             state = states.get(case.index)
             if state is None:
                 detail = proc.stderr.decode(errors="replace").strip()[-300:]
-                state = ArchState(trap=f"qemu-riscv64 exited with status {proc.returncode} before "
+                state = ArchState(trap=f"{name} exited with status {proc.returncode} before "
                                        f"finishing this program{': ' + detail if detail else ''}")
             out.append(state)
         return out

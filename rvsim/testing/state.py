@@ -77,6 +77,8 @@ class ArchState:
         if has_v:
             state.v = tuple(bytes(r) for r in m.v)
             state.vl, state.vtype, state.vstart = int(h.vl), int(h.vtype), int(h.vstart)
+            if getattr(m, "xlen", 64) == 32:     # vtype as RV32 software reads it: vill is bit 31
+                state.vtype = (state.vtype & 0x7FFFFFFF) | (state.vtype >> 63) << 31
             state.vxrm, state.vxsat = int(h.vxrm), int(h.vxsat)
         state.memory = {addr: m.read(addr, size) for addr, size in memory}
         return state

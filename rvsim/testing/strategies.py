@@ -872,9 +872,10 @@ class _Gen:
                         prev = v & ((1 << width) - 1)
                         if move != "fmv.d.x":
                             v &= (1 << width) - 1
-                        lines += [f"li {XREG_NAMES[tmp]}, {_sign_extend(v, 64)}",
+                        lines += [f"li {XREG_NAMES[tmp]}, {_sign_extend(v, 64 if move == 'fmv.d.x' else 32)}",
                                   f"{move} {FREG_NAMES[f]}, {XREG_NAMES[tmp]}"]
         prev = None
+        xlen = isa.xlen_of(exts)
         for x in xsources:
             if x not in reserved and rng.randrange(4):
                 v = _tied(rng, prev, rng.choice((1 << 63, 1 << 31)), MASK64)
@@ -964,7 +965,8 @@ class _Gen:
         """vsetvl/vsetvli/vsetivli with an AVL that is not in (VLMAX, 2*VLMAX) (implementation-defined)."""
         m = r.mnemonic
         if m == "vsetvl" and integer(draw, 0, 5) == 0:
-            vt = draw(st.sampled_from([1 << 63, 4, 0x20, 0x100 | 0x18, (1 << 62) | 0x18]))   # vill
+            top_bit = isa.xlen_of(self.o.extensions) - 1            # vill is bit XLEN-1
+            vt = draw(st.sampled_from([1 << top_bit, 4, 0x20, 0x100 | 0x18, (1 << (top_bit - 1)) | 0x18]))
             s, l = 8, 0
         else:
             s, l = choice(draw, LEGAL_VTYPES)
@@ -1240,6 +1242,7 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
     gen = _Gen(opts, pools)
     vlenb = vlen // 8
     has_f, has_v = "f" in exts and fp_state, "v" in exts
+    xlen = isa.xlen_of(exts)
     reserved = frozenset()
     if signature:
         # a wrong branch decision or a wrong result shows in the final state even when the skipped items
