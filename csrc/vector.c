@@ -247,6 +247,9 @@ static int v_mem(rv_machine *m, const rv_insn_t *e, uint64_t *tval, int store)
     if (!store && !VM_BIT(e) && vd == 0)
         return V_ILLEGAL;                       /* masked load into v0 */
     int idx_log2 = 0;
+    /* "the V extension does not support EEW=64 for index values when XLEN=32" (v-st-ext.adoc, V) */
+    if (indexed && eew == 8 && (m->cfg.flags & RV_CFG_XLEN32))
+        return V_ILLEGAL;
     if (indexed) {
         idx_log2 = c.lmul_log2 + log2u(eew) - log2u(c.sew_bytes);
         if (!group_ok(e->rs2, idx_log2))

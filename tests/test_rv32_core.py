@@ -470,3 +470,29 @@ def test_64_bit_only_settings_are_clear_errors(tmp_path):
     assert m.xlen == 32 and m.isa_string.startswith("rv32")
     m.load_elf(elf64)
     assert m.xlen == 64
+
+
+@pytest.mark.parametrize("isa, expect_trap", [("rv32gcv", True), ("rv64gcv", False)])
+def test_indexed_access_with_64_bit_indices_is_reserved_on_rv32(isa, expect_trap):
+    """V: "the V extension does not support EEW=64 for index values when XLEN=32" (v-st-ext.adoc);
+    the same access with 32-bit indices is legal on RV32, and with 64-bit indices on RV64."""
+    m = Machine(isa)
+    m.load_asm("""
+_start:
+    la a1, buf
+    vsetivli t0, 2, e32, m1, ta, ma
+    vmv.v.i v2, 0
+    vluxei32.v v4, (a1), v2
+wide:
+    vluxei64.v v5, (a1), v2
+    ebreak
+    .data
+    .align 3
+buf: .dword 7, 9
+""")
+    info = m.run(max_instructions=20)
+    if expect_trap:
+        assert (info.reason, info.cause) == (StopReason.TRAP, 2)
+        assert info.pc == m.symbols["wide"]
+    else:
+        assert info.reason is StopReason.EBREAK

@@ -310,13 +310,7 @@ def test_the_cycle_model_runs_a_subset(tmp_path):
 
 
 # vsetvli and vsetivli with an immediate vtype take the interpreter's inline path (csrc/exec_v.inc,
-# V_SET_INLINE), which still accepts SEW=64 whatever the ELEN; vsetvl (above) goes through set_vtype.
-# The one-line change that sends a Zve machine's vsetvli to set_vtype belongs to the interpreter (see
-# the branch's report); until it is made these two fail as marked.
-INLINE_PENDING = pytest.mark.xfail(strict=True, reason="exec_v.inc V_SET_INLINE does not know ELEN yet")
-
-
-@INLINE_PENDING
+# V_SET_INLINE); on a Zve machine it defers to set_vtype, which knows ELEN, as vsetvl does (above).
 @pytest.mark.parametrize("form", ["vsetvli t0, zero, e64, m1, ta, ma", "vsetivli t0, 4, e64, m1, ta, ma",
                                   "vsetvli t0, zero, e8, mf8, ta, ma"])
 def test_vsetvli_immediate_follows_elen(form, tmp_path):
