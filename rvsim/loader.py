@@ -101,6 +101,8 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
             raise LoadError(f"{path}: cannot read: {exc.strerror}") from None
     if raw[:4] != b"\x7fELF":
         raise LoadError(f"{path}: not an ELF file")
+    if len(raw) < 52:                          # the smaller, Elf32_Ehdr
+        raise LoadError(f"{path}: truncated ELF header")
     if raw[4] not in (ELFCLASS32, ELFCLASS64):
         raise LoadError(f"{path}: unknown ELF class {raw[4]} (neither 32- nor 64-bit)")
     elf32 = raw[4] == ELFCLASS32
@@ -153,7 +155,7 @@ def read_elf(source, name: str | None = None) -> LoadedProgram:
     except LoadError:
         raise
     except (struct.error, ValueError, IndexError) as exc:
-        raise LoadError(f"{path}: malformed ELF: {exc}") from None
+        raise LoadError(f"{path}: malformed {'32-bit ' if elf32 else ''}ELF: {exc}") from None
     tohost = symbols.get("tohost")
     semihosting = tohost is None and any("x" in seg.perms and SEMIHOSTING_SEQUENCE in seg.data
                                          for seg in segments)

@@ -331,7 +331,8 @@ BAD_ELFS = {
     "truncated header": (lambda: _valid()[:40], "truncated"),
     "truncated program headers": (lambda: _valid()[:0x60], None),
     "truncated segment": (lambda: _valid()[:-4], "truncated"),
-    "32-bit": (lambda: make_elf(b"\0" * 8, elf_class=1), "32-bit"),
+    # ELFCLASS32 in a file laid out as ELF64: read as ELF32 (RV32 programs load), it is malformed
+    "32-bit class, 64-bit layout": (lambda: make_elf(b"\0" * 8, elf_class=1), "malformed 32-bit ELF"),
     "big-endian": (lambda: make_elf(b"\0" * 8, data_encoding=2), "big-endian"),
     "x86-64": (lambda: make_elf(b"\0" * 8, machine=EM_X86_64), "not RISC-V"),
     "dynamically linked (PT_INTERP)": (

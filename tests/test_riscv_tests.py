@@ -15,7 +15,9 @@ import pytest
 from rvsim.machine import Machine, StopReason
 
 SUITES = ("rv64ui", "rv64um", "rv64ua", "rv64uf", "rv64ud", "rv64uc", "rv64mi",
-          "rv32ui", "rv32um", "rv32ua", "rv32uf", "rv32ud", "rv32uc", "rv32mi")
+          "rv32ui", "rv32um", "rv32ua", "rv32uf", "rv32ud", "rv32uc", "rv32mi",
+          # the bit-manipulation and half-precision suites, where built (make rv32uzba ... rv64uzfh)
+          "rv64uzba", "rv64uzbb", "rv64uzbs", "rv64uzfh", "rv32uzba", "rv32uzbb", "rv32uzbs", "rv32uzfh")
 ISA_DIR = os.environ.get("RISCV_TESTS_ISA_DIR")
 
 
@@ -29,7 +31,7 @@ def _tests():
 @pytest.mark.parametrize("elf", _tests() or [None], ids=lambda p: p.name if p else "none")
 def test_official_riscv_test(elf):
     assert elf is not None, f"no rv64 p tests under {ISA_DIR}"
-    m = Machine(elf.name[:4] + "gc")
+    m = Machine(elf.name[:4] + ("gc_zba_zbb_zbs_zfh" if elf.name[4:6] == "uz" else "gc"))
     m.load_elf(elf)
     info = m.run(max_instructions=10_000_000)
     assert info.reason is StopReason.EXIT, info
