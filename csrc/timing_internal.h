@@ -236,14 +236,38 @@ RV_TM_INTERNAL void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t r
                                      uint64_t start, uint32_t latency, uint64_t *data_first,
                                      uint64_t *data_last);
 
-/* tm_data_access for the common case, inline: the line accessed last, in a write-back L1D. */
+/* tm_data_access for the common case, inline: a hit in a write-back L1D on a line that is not waiting
+   for its first use after a prefetch.  The line found last is checked first, then the one before it,
+   then the set; the remembered lines are updated as cache_find does.  Anything else (a miss, a
+   prefetched line, a write-through cache, no L1D) goes to tm_data_access, before any state changed. */
 static inline uint64_t tm_data_access_fast(rv_timing *T, uint64_t addr, int write, uint64_t now,
                                            uint32_t hit_latency, int *missed)
 {
     rv_tcache *c = &T->l1d;
     uint64_t line = addr >> c->line_bits;
-    if (likely(c->p.size && line == c->mru_line[0] && (!write || c->p.write_back))) {
-        uint64_t way = c->mru_way[0];
+    if (likely(c->p.size && (!write || c->p.write_back))) {
+        uint64_t way;
+        if (likely(line == c->mru_line[0])) {
+            way = c->mru_way[0];        /* never a prefetched line: the first use clears the mark */
+        } else {
+            if (line == c->mru_line[1]) {
+                way = c->mru_way[1];
+            } else {
+                uint64_t base = (line & (c->sets - 1)) * c->p.ways;
+                uint32_t w = 0;
+                while (w < c->p.ways && c->tag[base + w] != line)
+                    w++;
+                if (w == c->p.ways)
+                    return tm_data_access(T, addr, write, now, hit_latency, missed);
+                way = base + w;
+            }
+            if (unlikely(c->prefetched[way]))
+                return tm_data_access(T, addr, write, now, hit_latency, missed);
+            c->mru_line[1] = c->mru_line[0];
+            c->mru_way[1] = c->mru_way[0];
+            c->mru_line[0] = line;
+            c->mru_way[0] = way;
+        }
         T->t.l1d_access++;
         c->stamp[way] = ++c->clock;
         *missed = 0;
