@@ -144,7 +144,7 @@ typedef struct rv_timing {
     /* per-pc statistics, one array per code page */
     uint64_t mem_base, npages;
     rv_pc_page **pcpage;
-    rv_pc_page *pc_cur;         /* the page of the last instruction, and its index */
+    rv_pc_page *pc_cur;         /* the page of the last instruction, and its index (~0 when none) */
     uint64_t pc_cur_index;
     uint64_t stray[RV_PC_WORDS];    /* addresses outside memory (cannot execute; kept for safety) */
     /* pipeline trace */
