@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include "timing_internal.h"
 
-/* ------------------------------------------------------------------ per-pc statistics */
+/* ------------------------------------------------------------------ per-pc statistics (section 2.4) */
 
 static rv_pc_page *pc_page(rv_timing *T, uint64_t pg)
 {
@@ -65,7 +65,7 @@ static __attribute__((noinline)) void charge_fetch_stall(rv_timing *T, uint64_t 
         cause = later_ ? y_ : cause; t = later_ ? w_ : t; } while (0)
 
 static inline __attribute__((always_inline)) void
-step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t rs2v,
+step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t rs2v,
           int taken, const unsigned KIND, const int GENERAL, const unsigned UNITS, const int RS2,
           const int WAW)
 {
@@ -238,7 +238,7 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
         const rv_op_timing_t *ot = &rv_op_timing[e->exec_op];
         uint64_t sready = 0;
         if (P->v_enabled)
-            ready = tm_vector_step(T, m, e, pc, t, rs1v, rs2v, &sready);
+            ready = tm_vector_step(T, e, pc, t, rs1v, rs2v, &sready);
         vstart = T->last_vstart;
         T->vq[(T->t.v_instructions - 1) % RV_VQUEUE_MAX] = vstart;
         T->vq_cause[(T->t.v_instructions - 1) % RV_VQUEUE_MAX] = T->v_last_cause;
@@ -284,9 +284,9 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
 }
 
 #define RV_STEP_FN(name, kind, general, units, rs2, waw) \
-    static void name(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, \
-                     uint64_t rs2v, int taken) \
-    { step_body(m, T, e, pc, rs1v, rs2v, taken, kind, general, units, rs2, waw); }
+    static void name(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t rs2v, \
+                     int taken) \
+    { step_body(T, e, pc, rs1v, rs2v, taken, kind, general, units, rs2, waw); }
 RV_STEP_FN(step_general, RV_K_PLAIN, 1, 0, 1, 1)
 /* the copies of one kind, by unit count (any, 1, 2) */
 #define RV_STEP_KIND(name, kind, rs2, waw) \
@@ -464,6 +464,7 @@ int rv_timing_enable(rv_machine *m, const rv_timing_params *p)
     rv_timing *T = calloc(1, sizeof *T);
     if (!T) { snprintf(err, n, "out of memory"); return -1; }
     T->p = *p;
+    T->m = m;
     tm_build_op_table(T);
     build_step_table(T);
     if (tm_memory_init(T, err, n) || tm_branch_init(T, err, n)) {

@@ -106,6 +106,7 @@ typedef struct rv_vmemo {
 typedef struct rv_timing {
     struct { RV_TIMING_HOOK_FIELDS };   /* step[], cycle: first, as the interpreter sees them */
     rv_timing_params p;
+    rv_machine *m;              /* the machine it times (vtype, vl, mtype of vector instructions) */
     rv_top op[RV_OP_COUNT];
     rv_timing_totals t;
     /* issue */
@@ -180,7 +181,7 @@ RV_TM_INTERNAL void tm_build_op_table(rv_timing *T);
 RV_TM_INTERNAL uint64_t tm_divide_latency(const rv_timing_params *P, const rv_insn_t *e, uint64_t rs1v,
                                           uint64_t rs2v);
 
-/* timing_branch.c (section 2.3, 2.4 of docs/timing.md) */
+/* timing_branch.c (section 2.3 of docs/timing.md) */
 RV_TM_INTERNAL int tm_branch_init(rv_timing *T, char *err, size_t n);
 RV_TM_INTERNAL void tm_branch_clear(rv_timing *T);
 RV_TM_INTERNAL void tm_branch_free(rv_timing *T);
@@ -284,8 +285,8 @@ static inline uint64_t tm_data_access_fast(rv_timing *T, uint64_t addr, int writ
 
 /* timing_vector.c (section 4) */
 RV_TM_INTERNAL void tm_vector_clear(rv_timing *T);
-RV_TM_INTERNAL uint64_t tm_vector_step(rv_timing *T, rv_machine *m, const rv_insn_t *e, uint64_t pc,
-                                       uint64_t t, uint64_t rs1v, uint64_t rs2v, uint64_t *scalar_ready);
+RV_TM_INTERNAL uint64_t tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t,
+                                       uint64_t rs1v, uint64_t rs2v, uint64_t *scalar_ready);
 
 /* timing_ml.c (section 4.2): occupancy in quarter cycles of the ML units' instructions (classes
    RV_TC_VDOT, RV_TC_VBF16MAC, RV_TC_VTILE) before the common adjustments; *tile_flops gets the
