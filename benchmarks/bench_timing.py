@@ -8,7 +8,8 @@ same programs for comparison.  CPU time (time.process_time), not wall clock: the
 
     python benchmarks/bench_timing.py [--repeat 3] [--preset x60 --preset teach]
 
-The issue's target: >= 50 MIPS with timing on for the scalar matmul and the RVV matmul.
+Issue 12's target: >= 80 MIPS on the x60 preset (docs/timing.md section 9: the figures, and where the
+time goes).
 """
 from __future__ import annotations
 

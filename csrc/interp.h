@@ -34,6 +34,6 @@ int rv_run_timed32(rv_machine *m, uint64_t max_instructions);
     rv_timing_hooks *const tm = (rv_timing_hooks *)m->timing; uint64_t t_rs1 = 0, t_rs2 = 0;
 #define RV_TIMED_EXECUTE(e) (t_rs1 = UX(x[(e)->rs1 & 31]), t_rs2 = UX(x[(e)->rs2 & 31]))
 #define RV_TIMED_RETIRE(e, jumped) \
-    tm->step[(e)->exec_op](m, (struct rv_timing *)tm, (e), PC_OF(e), t_rs1, t_rs2, (jumped))
+    tm->step[(e)->exec_op]((struct rv_timing *)tm, (e), PC_OF(e), t_rs1, t_rs2, (jumped))
 
 #endif

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include "timing_internal.h"
 
-/* ------------------------------------------------------------------ per-pc statistics */
+/* ------------------------------------------------------------------ per-pc statistics (section 2.4) */
 
 static rv_pc_page *pc_page(rv_timing *T, uint64_t pg)
 {
@@ -28,7 +28,7 @@ static rv_pc_page *pc_page(rv_timing *T, uint64_t pg)
 static inline uint64_t *pc_rec(rv_timing *T, uint64_t pc)
 {
     uint64_t off = pc - T->mem_base, pg = off >> RV_PAGE_BITS;
-    if (unlikely(pg != T->pc_cur_index || !T->pc_cur)) {
+    if (unlikely(pg != T->pc_cur_index)) {      /* ~0 while there is no pc_cur */
         rv_pc_page *page = pc_page(T, pg);
         if (!page)
             return T->stray;
@@ -55,15 +55,19 @@ static __attribute__((noinline)) void charge_fetch_stall(rv_timing *T, uint64_t 
 
 /* The step, written once and compiled once per kind of instruction (KIND a constant, GENERAL = 0 for
    instructions that need none of the rare work of rv_top.special), so that each compiled copy holds
-   only what its instructions need. */
+   only what its instructions need.  The copies are also specialised on the op's unit count (UNITS: 1
+   or 2 instances, 0 any number), and plain ops on whether they read rs2 (RS2 = 0: the op has none, its
+   slot would read an always-ready entry) and check WAW (WAW = 0: rv_top.waw is 0), so that the common
+   instructions skip work whose outcome is known when the model is enabled. */
 /* Take constraint `when` if it is later than t (the first constraint to set t names the cause).
    Written as selects rather than branches: whether an instruction stalls is data, not a pattern. */
 #define CONSTRAIN(when, why) do { uint64_t w_ = (when); unsigned y_ = (why); int later_ = w_ > t; \
         cause = later_ ? y_ : cause; t = later_ ? w_ : t; } while (0)
 
 static inline __attribute__((always_inline)) void
-step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t rs2v,
-          int taken, const unsigned KIND, const int GENERAL)
+step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t rs2v,
+          int taken, const unsigned KIND, const int GENERAL, const unsigned UNITS, const int RS2,
+          const int WAW)
 {
     const rv_timing_params *P = &T->p;
     const rv_top *const op = &T->op[e->exec_op];
@@ -95,7 +99,7 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
         unsigned i1 = op->src[1] + (e->rs1 & 31u);
         CONSTRAIN(rr[i1], T->reg_cause[i1]);
     }
-    if (GENERAL || (KIND != RV_K_JAL && KIND != RV_K_LOAD)) {
+    if (GENERAL || (KIND != RV_K_JAL && KIND != RV_K_LOAD && RS2)) {
         unsigned i2 = op->src[2] + (e->rs2 & 31u);
         CONSTRAIN(rr[i2], T->reg_cause[i2]);
     }
@@ -115,12 +119,16 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
             lat = tm_divide_latency(P, e, rs1v, rs2v);
     }
     /* WAW: the result must not arrive before an older write to the same register (x0 excepted) */
-    if (op->waw && dreg != RV_X_SINK)
+    if ((GENERAL || WAW) && op->waw && dreg != RV_X_SINK)
         CONSTRAIN(rr[dreg] > lat ? rr[dreg] - lat : 0, RV_STALL_WAW);
     /* functional unit (structural hazard): the instance that is free first */
     uint64_t *uf = T->unit_free[op->unit];
     unsigned inst = 0;
-    if (op->unit_count == 2) {
+    if (!GENERAL && UNITS == 1) {
+        inst = 0;
+    } else if (!GENERAL && UNITS == 2) {
+        inst = uf[1] < uf[0];
+    } else if (op->unit_count == 2) {
         inst = uf[1] < uf[0];
     } else {
         for (unsigned k = 1; k < op->unit_count; k++)
@@ -143,11 +151,11 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
     }
 
     /* ---- issue at t */
-    if (t > T->cycle) { T->cycle = t; T->slots = 1; }
-    else T->slots++;
+    T->slots = t > T->cycle ? 1 : T->slots + 1;    /* (t >= T->cycle) */
+    T->cycle = t;
     uint64_t stall = t - base;
     T->t.stall[cause] += stall;     /* cause is NO_CAUSE (a bucket nobody reads) only when stall = 0 */
-    if (cause == RV_STALL_VQUEUE) {
+    if ((GENERAL || KIND == RV_K_VECTOR) && cause == RV_STALL_VQUEUE) {   /* (only a vector op waits so) */
         /* the queue was full because its head had not started: charge the latest reason the vector unit
            started late (none: it starts one instruction per cycle, a busy pipe) */
         unsigned hc = T->vq_cause[vq_head];
@@ -230,7 +238,7 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
         const rv_op_timing_t *ot = &rv_op_timing[e->exec_op];
         uint64_t sready = 0;
         if (P->v_enabled)
-            ready = tm_vector_step(T, m, e, pc, t, rs1v, rs2v, &sready);
+            ready = tm_vector_step(T, e, pc, t, rs1v, rs2v, &sready);
         vstart = T->last_vstart;
         T->vq[(T->t.v_instructions - 1) % RV_VQUEUE_MAX] = vstart;
         T->vq_cause[(T->t.v_instructions - 1) % RV_VQUEUE_MAX] = T->v_last_cause;
@@ -275,20 +283,29 @@ step_body(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t
     }
 }
 
-#define RV_STEP_FN(name, kind, general) \
-    static void name(rv_machine *m, rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, \
-                     uint64_t rs2v, int taken) \
-    { step_body(m, T, e, pc, rs1v, rs2v, taken, kind, general); }
-RV_STEP_FN(step_general, RV_K_PLAIN, 1)
-RV_STEP_FN(step_plain, RV_K_PLAIN, 0)
-RV_STEP_FN(step_load, RV_K_LOAD, 0)
-RV_STEP_FN(step_store, RV_K_STORE, 0)
-RV_STEP_FN(step_branch, RV_K_BRANCH, 0)
-RV_STEP_FN(step_jal, RV_K_JAL, 0)
-RV_STEP_FN(step_jalr, RV_K_JALR, 0)
-RV_STEP_FN(step_muldiv, RV_K_MULDIV, 0)
-RV_STEP_FN(step_fp, RV_K_FP, 0)
-RV_STEP_FN(step_vector, RV_K_VECTOR, 0)
+#define RV_STEP_FN(name, kind, general, units, rs2, waw) \
+    static void name(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t rs2v, \
+                     int taken) \
+    { step_body(T, e, pc, rs1v, rs2v, taken, kind, general, units, rs2, waw); }
+RV_STEP_FN(step_general, RV_K_PLAIN, 1, 0, 1, 1)
+/* the copies of one kind, by unit count (any, 1, 2) */
+#define RV_STEP_KIND(name, kind, rs2, waw) \
+    RV_STEP_FN(name##_u0, kind, 0, 0, rs2, waw) RV_STEP_FN(name##_u1, kind, 0, 1, rs2, waw) \
+    RV_STEP_FN(name##_u2, kind, 0, 2, rs2, waw) \
+    static const rv_step_fn name[3] = { name##_u0, name##_u1, name##_u2 };
+RV_STEP_KIND(step_plain, RV_K_PLAIN, 1, 1)
+RV_STEP_KIND(step_plain_imm, RV_K_PLAIN, 0, 1)      /* no rs2 */
+RV_STEP_KIND(step_plain_nowaw, RV_K_PLAIN, 1, 0)
+RV_STEP_KIND(step_plain_imm_nowaw, RV_K_PLAIN, 0, 0)
+RV_STEP_KIND(step_load, RV_K_LOAD, 1, 1)
+RV_STEP_KIND(step_store, RV_K_STORE, 1, 1)
+RV_STEP_KIND(step_branch, RV_K_BRANCH, 1, 1)
+RV_STEP_KIND(step_jal, RV_K_JAL, 1, 1)
+RV_STEP_KIND(step_jalr, RV_K_JALR, 1, 1)
+RV_STEP_KIND(step_muldiv, RV_K_MULDIV, 1, 1)
+RV_STEP_KIND(step_fp, RV_K_FP, 1, 1)
+RV_STEP_KIND(step_vector, RV_K_VECTOR, 1, 1)
+#undef RV_STEP_KIND
 #undef RV_STEP_FN
 
 /* The step of each op (rv_timing.step): the general one for anything with rare work to do. */
@@ -297,8 +314,10 @@ static void build_step_table(rv_timing *T)
     for (unsigned op = 0; op < RV_OP_COUNT; op++) {
         const rv_top *o = &T->op[op];
         rv_step_fn fn = step_general;
+        /* the copy for the op's unit count (unlimited units use one spare instance) */
+        unsigned u = o->unit_count == 1 ? 1 : o->unit_count == 2 ? 2 : 0;
         if (o->special == RV_SP_VECTOR && o->kind == RV_K_VECTOR)
-            fn = step_vector;
+            fn = step_vector[u];
         int has_rs1 = o->src[1] != RV_REG_NONE, has_rs2 = o->src[2] != RV_REG_NONE;
         int has_rs3 = o->src[3] != RV_REG_NONE;
         int fits = !(o->kind == RV_K_JAL && (has_rs1 || has_rs2)) &&
@@ -308,14 +327,17 @@ static void build_step_table(rv_timing *T)
             fn = step_general;
         else if (!o->special) {
             switch (o->kind) {
-            case RV_K_PLAIN: fn = step_plain; break;
-            case RV_K_LOAD: fn = step_load; break;
-            case RV_K_STORE: fn = step_store; break;
-            case RV_K_BRANCH: fn = step_branch; break;
-            case RV_K_JAL: fn = step_jal; break;
-            case RV_K_JALR: fn = step_jalr; break;
-            case RV_K_MULDIV: fn = step_muldiv; break;
-            case RV_K_FP: fn = step_fp; break;
+            case RV_K_PLAIN:
+                fn = has_rs2 ? (o->waw ? step_plain : step_plain_nowaw)[u]
+                             : (o->waw ? step_plain_imm : step_plain_imm_nowaw)[u];
+                break;
+            case RV_K_LOAD: fn = step_load[u]; break;
+            case RV_K_STORE: fn = step_store[u]; break;
+            case RV_K_BRANCH: fn = step_branch[u]; break;
+            case RV_K_JAL: fn = step_jal[u]; break;
+            case RV_K_JALR: fn = step_jalr[u]; break;
+            case RV_K_MULDIV: fn = step_muldiv[u]; break;
+            case RV_K_FP: fn = step_fp[u]; break;
             default: break;
             }
         }
@@ -358,6 +380,7 @@ static void timing_clear_state(rv_timing *T)
     if (T->pcpage)
         for (uint64_t i = 0; i < T->npages; i++) { free(T->pcpage[i]); T->pcpage[i] = NULL; }
     T->pc_cur = NULL;
+    T->pc_cur_index = ~0ull;
     T->charge_mark = ~0ull;
     memset(T->stray, 0, sizeof T->stray);
     T->trace_used = 0;
@@ -441,6 +464,7 @@ int rv_timing_enable(rv_machine *m, const rv_timing_params *p)
     rv_timing *T = calloc(1, sizeof *T);
     if (!T) { snprintf(err, n, "out of memory"); return -1; }
     T->p = *p;
+    T->m = m;
     tm_build_op_table(T);
     build_step_table(T);
     if (tm_memory_init(T, err, n) || tm_branch_init(T, err, n)) {
@@ -476,6 +500,7 @@ void rv_timing_reset(rv_machine *m)
     if (T->pcpage)
         for (uint64_t i = 0; i < T->npages; i++) { free(T->pcpage[i]); T->pcpage[i] = NULL; }
     T->pc_cur = NULL;
+    T->pc_cur_index = ~0ull;
     memset(T->stray, 0, sizeof T->stray);
     T->trace_used = 0;
     T->cycle_base = T->end;

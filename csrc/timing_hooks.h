@@ -9,9 +9,10 @@
 #include "core.h"
 
 struct rv_timing;
-/* The model's step for one retired instruction (timing.c). */
-typedef void (*rv_step_fn)(rv_machine *m, struct rv_timing *T, const rv_insn_t *e, uint64_t pc,
-                           uint64_t rs1v, uint64_t rs2v, int taken);
+/* The model's step for one retired instruction (timing.c); the model knows its machine.  (Six
+   arguments: all in registers.) */
+typedef void (*rv_step_fn)(struct rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v,
+                           uint64_t rs2v, int taken);
 
 /* The leading fields of struct rv_timing (an anonymous member there, a named struct here). */
 #define RV_TIMING_HOOK_FIELDS \

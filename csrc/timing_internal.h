@@ -106,6 +106,7 @@ typedef struct rv_vmemo {
 typedef struct rv_timing {
     struct { RV_TIMING_HOOK_FIELDS };   /* step[], cycle: first, as the interpreter sees them */
     rv_timing_params p;
+    rv_machine *m;              /* the machine it times (vtype, vl, mtype of vector instructions) */
     rv_top op[RV_OP_COUNT];
     rv_timing_totals t;
     /* issue */
@@ -144,7 +145,7 @@ typedef struct rv_timing {
     /* per-pc statistics, one array per code page */
     uint64_t mem_base, npages;
     rv_pc_page **pcpage;
-    rv_pc_page *pc_cur;         /* the page of the last instruction, and its index */
+    rv_pc_page *pc_cur;         /* the page of the last instruction, and its index (~0 when none) */
     uint64_t pc_cur_index;
     uint64_t stray[RV_PC_WORDS];    /* addresses outside memory (cannot execute; kept for safety) */
     /* pipeline trace */
@@ -180,7 +181,7 @@ RV_TM_INTERNAL void tm_build_op_table(rv_timing *T);
 RV_TM_INTERNAL uint64_t tm_divide_latency(const rv_timing_params *P, const rv_insn_t *e, uint64_t rs1v,
                                           uint64_t rs2v);
 
-/* timing_branch.c (section 2.3, 2.4 of docs/timing.md) */
+/* timing_branch.c (section 2.3 of docs/timing.md) */
 RV_TM_INTERNAL int tm_branch_init(rv_timing *T, char *err, size_t n);
 RV_TM_INTERNAL void tm_branch_clear(rv_timing *T);
 RV_TM_INTERNAL void tm_branch_free(rv_timing *T);
@@ -236,14 +237,38 @@ RV_TM_INTERNAL void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t r
                                      uint64_t start, uint32_t latency, uint64_t *data_first,
                                      uint64_t *data_last);
 
-/* tm_data_access for the common case, inline: the line accessed last, in a write-back L1D. */
+/* tm_data_access for the common case, inline: a hit in a write-back L1D on a line that is not waiting
+   for its first use after a prefetch.  The line found last is checked first, then the one before it,
+   then the set; the remembered lines are updated as cache_find does.  Anything else (a miss, a
+   prefetched line, a write-through cache, no L1D) goes to tm_data_access, before any state changed. */
 static inline uint64_t tm_data_access_fast(rv_timing *T, uint64_t addr, int write, uint64_t now,
                                            uint32_t hit_latency, int *missed)
 {
     rv_tcache *c = &T->l1d;
     uint64_t line = addr >> c->line_bits;
-    if (likely(c->p.size && line == c->mru_line[0] && (!write || c->p.write_back))) {
-        uint64_t way = c->mru_way[0];
+    if (likely(c->p.size && (!write || c->p.write_back))) {
+        uint64_t way;
+        if (likely(line == c->mru_line[0])) {
+            way = c->mru_way[0];        /* never a prefetched line: the first use clears the mark */
+        } else {
+            if (line == c->mru_line[1]) {
+                way = c->mru_way[1];
+            } else {
+                uint64_t base = (line & (c->sets - 1)) * c->p.ways;
+                uint32_t w = 0;
+                while (w < c->p.ways && c->tag[base + w] != line)
+                    w++;
+                if (w == c->p.ways)
+                    return tm_data_access(T, addr, write, now, hit_latency, missed);
+                way = base + w;
+            }
+            if (unlikely(c->prefetched[way]))
+                return tm_data_access(T, addr, write, now, hit_latency, missed);
+            c->mru_line[1] = c->mru_line[0];
+            c->mru_way[1] = c->mru_way[0];
+            c->mru_line[0] = line;
+            c->mru_way[0] = way;
+        }
         T->t.l1d_access++;
         c->stamp[way] = ++c->clock;
         *missed = 0;
@@ -260,8 +285,8 @@ static inline uint64_t tm_data_access_fast(rv_timing *T, uint64_t addr, int writ
 
 /* timing_vector.c (section 4) */
 RV_TM_INTERNAL void tm_vector_clear(rv_timing *T);
-RV_TM_INTERNAL uint64_t tm_vector_step(rv_timing *T, rv_machine *m, const rv_insn_t *e, uint64_t pc,
-                                       uint64_t t, uint64_t rs1v, uint64_t rs2v, uint64_t *scalar_ready);
+RV_TM_INTERNAL uint64_t tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t,
+                                       uint64_t rs1v, uint64_t rs2v, uint64_t *scalar_ready);
 
 /* timing_ml.c (section 4.2): occupancy in quarter cycles of the ML units' instructions (classes
    RV_TC_VDOT, RV_TC_VBF16MAC, RV_TC_VTILE) before the common adjustments; *tile_flops gets the

@@ -441,7 +441,7 @@ void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t r
         for (; a < end; a += line) {
             /* the port reaches line k after moving the k lines before it */
             uint64_t when = start + (a > rs1v ? (a - rs1v) * 8 / port : 0);
-            uint64_t r = P->v_mem_via_l1 ? tm_data_access(T, a, write, when, latency, &missed)
+            uint64_t r = P->v_mem_via_l1 ? tm_data_access_fast(T, a, write, when, latency, &missed)
                                          : vector_port_access(T, a, write, when, latency);
             if (!write) { last = MAX64(last, r); if (!first) first = r; }
         }
@@ -454,7 +454,7 @@ void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t r
             if ((a >> lb) == prev_line) continue;
             prev_line = a >> lb;
             uint64_t when = start + i * step;
-            uint64_t r = P->v_mem_via_l1 ? tm_data_access(T, a, write, when, latency, &missed)
+            uint64_t r = P->v_mem_via_l1 ? tm_data_access_fast(T, a, write, when, latency, &missed)
                                          : vector_port_access(T, a, write, when, latency);
             if (!write) { last = MAX64(last, r); if (!first) first = r; }
         }

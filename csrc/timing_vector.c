@@ -213,9 +213,10 @@ static void vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e,
 /* Time one vector instruction that issued (left the scalar pipeline) at cycle t: when it starts, how
    long it holds its pipe, when its results are ready; returns the completion cycle and, for an
    instruction with a scalar result, when that result reaches the scalar register file. */
-uint64_t tm_vector_step(rv_timing *T, rv_machine *m, const rv_insn_t *e, uint64_t pc, uint64_t t,
-                        uint64_t rs1v, uint64_t rs2v, uint64_t *scalar_ready)
+uint64_t tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64_t rs1v,
+                        uint64_t rs2v, uint64_t *scalar_ready)
 {
+    const rv_machine *m = T->m;
     const rv_timing_params *P = &T->p;
     const rv_hart_state *h = &m->h;
     /* the decoded cost, remembered per address with the state it depends on */

@@ -3,6 +3,7 @@ preset keys, the result cache (resume, re-run, --no-cache), a Dask LocalCluster 
 killed worker loses no point), DataFrame export and plots."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -337,3 +338,56 @@ def test_fast_forward_runs_the_setup_functional_and_starts_the_region_cold():
     assert cold.cycles > warm.cycles
     keys = {plan(["rvv_fp32_m4"], [16], ["x60"], fast_forward=ff)[0].key for ff in (False, True)}
     assert len(keys) == 2
+
+
+# ------------------------------------------------------------------ --region
+
+def _instructions_between(elf: bytes, begin: str, end: str) -> list[int]:
+    """Functional run: the instructions from each arrival at ``begin`` to the next arrival at ``end``."""
+    from rvsim.host import LinuxEnvironment
+    from rvsim.machine import Machine, StopReason
+    m = Machine("rv64gcv", vlen=256, env=LinuxEnvironment(stdout=io.BytesIO(), stdin=io.BytesIO()))
+    m.load_elf(elf, argv=["kernel"])
+    m.add_breakpoint(begin)
+    m.add_breakpoint(end)
+    passes, start = [], None
+    while True:
+        info = m.run()
+        if info.reason is not StopReason.BREAKPOINT:
+            return passes
+        if m.pc == m.symbols[begin] and start is None:
+            start = m.instret
+        elif m.pc == m.symbols[end] and start is not None:
+            passes.append(m.instret - start)
+            start = None
+
+
+def test_region_option_counts_every_pass_with_the_model_off_outside(cache_dir):
+    """--region (sweep(regions=...)): every pass through the region is counted (gemv's row set-up runs
+    once per row), the self-check still runs, and the kernel's own region counts what the default point
+    counts, from cold caches (the model is off before it)."""
+    [planned] = plan(["gemv"], [16], ["x60"])
+    passes = _instructions_between(planned.built.elf, "row", "strip")
+    assert len(passes) == 16
+    [p] = sweep(["gemv"], sizes=[16], presets=["x60"], frame=False, jobs=1, regions=["row:strip"])
+    assert p.ok and p.region == "row:strip"
+    assert p.instructions == sum(passes)
+    default, kernel = (sweep(["gemv"], sizes=[16], presets=["x60"], frame=False, jobs=1, regions=r)[0]
+                       for r in (None, ["kernel_begin:kernel_end"]))
+    assert default.ok and kernel.ok and default.region == "kernel"
+    assert kernel.instructions == default.instructions
+    assert kernel.cycles > default.cycles          # cold: the set-up ran with the model off
+    keys = {plan(["gemv"], [16], ["x60"], regions=r, warmup=w)[0].key
+            for r, w in ((None, 0), (["row:strip"], 0), (["row:strip"], 5))}
+    assert len(keys) == 3
+
+
+def test_region_option_errors_are_clear(capsys, cache_dir):
+    [p] = sweep(["gemv"], sizes=[16], presets=["x60"], frame=False, jobs=1, regions=["nolabel:kernel_end"])
+    assert not p.ok and "no such label" in p.error
+    for argv, words in ((["--region", "a"], "expected [NAME=]BEGIN:END"),
+                        (["--warmup", "5"], "needs regions"),
+                        (["--region", "row:strip", "--fast-forward"], "--fast-forward and --region")):
+        with pytest.raises(SystemExit) as e:
+            main_bench(["--kernel", "gemv", "--size", "16", "--preset", "x60", "-q"] + argv)
+        assert e.value.code == 2 and words in capsys.readouterr().err

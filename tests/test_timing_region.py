@@ -16,6 +16,7 @@ from rvsim.timing.region import parse_region, parse_regions, run_regions
 
 ROOT = Path(__file__).resolve().parents[1]
 KERNEL = str(ROOT / "asm" / "matmul_rvv_fp32.s")
+KERNEL_GEMV = str(ROOT / "asm" / "gemv_fp32.s")
 
 # two passes through a loop region, with untimed work (a long loop) between and around them
 PROGRAM = """
@@ -200,6 +201,21 @@ def test_profile_region_shows_only_the_kernel_lines(capsys):
         assert "common.inc" not in r, r
         m = re.search(r"matmul_rvv_fp32\.s:(\d+)", r)
         assert (m and first <= int(m.group(1)) <= last) or "vset.inc" in r, r
+
+
+def test_profile_stats_has_each_region_as_run_stats_does(tmp_path, capsys):
+    """profile --stats with named regions: each region's entries and totals (as rvsim run --stats), the
+    profile's totals their sum."""
+    stats, run_stats = tmp_path / "p.json", tmp_path / "r.json"
+    regions = ["--region", "k=kernel_begin:kernel_end", "--region", "rows=row:strip"]
+    common = [KERNEL_GEMV, "--defsym", "N=16", "--timing", "x60"] + regions
+    assert main(["profile", *common, "--stats", str(stats)]) == 0
+    assert "region rows: 16 entries" in capsys.readouterr().err
+    assert main(["run", *common, "--stats", str(run_stats)]) == 0
+    prof, run = json.loads(stats.read_text()), json.loads(run_stats.read_text())
+    assert prof["regions"]["k"]["entries"] == 1 and prof["regions"]["rows"]["entries"] == 16
+    assert prof["regions"] == run["regions"]
+    assert prof["cycles"] == sum(r["totals"]["cycles"] for r in prof["regions"].values())
 
 
 def test_pipeview_within_regions_draws_only_their_instructions(tmp_path):

@@ -7,7 +7,9 @@ sweeps any preset key (``vector.dlen``, ``memory.l1d.size``, ``core.issue_width`
 
 Only the kernel's region is timed: the program runs at functional speed with the model off up to its
 ``kernel_begin`` label, on the model up to ``kernel_end``, and functionally again through its self-check
-(without both labels, the whole program is timed).  Every point is keyed by a hash of the program's bytes,
+(without both labels, the whole program is timed).  ``--region [NAME=]BEGIN:END`` (labels, addresses,
+FILE:LINE or ``markers``, as for ``rvsim run``; repeatable) times those regions instead, every pass
+through them, with the model off outside them (``--warmup N``: uncounted instructions at each entry).  Every point is keyed by a hash of the program's bytes,
 the full resolved parameters and rvsim's version, and stored in a result cache as soon as it is measured,
 so an interrupted sweep resumes and a repeated one is instant (``--no-cache`` measures again).  Points run
 in worker processes (``--jobs``) or on a Dask cluster (``--dask tcp://SCHEDULER:8786`` or ``--dask
@@ -433,6 +435,15 @@ def parse_defsyms(items) -> dict[str, list[int]]:
 
 # ------------------------------------------------------------------ measuring one point
 
+def _sum_into(into: dict, d: dict) -> None:
+    """Add the counters of ``d`` (nested dicts of numbers) into ``into``."""
+    for k, v in d.items():
+        if isinstance(v, dict):
+            _sum_into(into.setdefault(k, {}), v)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            into[k] = into.get(k, 0) + v
+
+
 def measure(task: dict) -> dict:
     """Run one point (in a worker process or on a Dask worker): a pure function of ``task``, which holds
     the ELF bytes, the ISA, the resolved timing config, argv, the instruction limit and the region labels.
@@ -456,7 +467,22 @@ def measure(task: dict) -> dict:
         limit = task.get("max_instructions")
         begin, end = task.get("region") or REGION
         timing = None
-        if begin in m.symbols and end in m.symbols:
+        if task.get("regions"):
+            # --region: the regions' every pass, the model off outside them (rvsim.timing.region)
+            from .region import parse_regions, run_regions
+            result["region"] = ",".join(task["regions"])
+            stop, regions = run_regions(m, cfg, parse_regions(task["regions"]), warmup=task.get("warmup", 0),
+                                        max_instructions=limit)
+            never = [r.name for r in regions.values() if not r.entries]
+            if never:
+                raise RvsimError(f"the program never entered region {never[0]} ({stop.reason.value} at "
+                                 f"{stop.pc:#x})")
+            totals = {}
+            for r in regions.values():
+                _sum_into(totals, r.totals)
+            instructions = totals.get("instructions", 0)
+            timing = True
+        elif begin in m.symbols and end in m.symbols:
             # The model runs through the setup, so the region starts with the caches and predictor as
             # the setup left them (the data it wrote is warm, as on hardware); its counters restart at
             # the region's first instruction, and the self-check after the region runs functional.
@@ -502,10 +528,10 @@ def measure(task: dict) -> dict:
         return {"ok": False, "error": str(exc).splitlines()[0], "region": result["region"], "cycles": 0,
                 "instructions": 0, "stalls": {}, "cache": {}, "vector": {}, "flops": 0, "int_ops": 0,
                 "exit_code": None}
-    result.update(cycles=totals["cycles"], instructions=instructions, stalls=totals["stalls"],
-                  cache=totals["cache"], vector=totals["vector"], flops=totals["flops"],
+    result.update(cycles=totals.get("cycles", 0), instructions=instructions, stalls=totals.get("stalls", {}),
+                  cache=totals.get("cache", {}), vector=totals.get("vector", {}), flops=totals.get("flops", 0),
                   int_ops=totals.get("int_ops", 0),
-                  branches=totals["branches"], mispredicts=totals["mispredicts"])
+                  branches=totals.get("branches", 0), mispredicts=totals.get("mispredicts", 0))
     return result
 
 
@@ -662,11 +688,26 @@ def _point_from(plan: PlannedPoint, raw: dict, cached: bool) -> Point:
 def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None, isa=None,
          size_symbol="N", max_instructions=None, region=REGION, fast_forward: bool = False, warn=None,
          store=None,
-         jobs: int = 1) -> list[PlannedPoint]:
+         jobs: int = 1, regions=None, warmup: int = 0) -> list[PlannedPoint]:
     """Every kernel x size x defsym x preset x grid point, each program built once (``store``: a
-    ResultCache whose assembled programs are reused; ``jobs``: processes that assemble them)."""
+    ResultCache whose assembled programs are reused; ``jobs``: processes that assemble them).
+    ``regions`` (``[NAME=]BEGIN:END`` strings, as ``rvsim run --region``) times those regions instead of
+    kernel_begin..kernel_end, with ``warmup`` uncounted instructions at each entry."""
     from .cache import digest, point_key
     from .config import TimingConfigError
+    regions = list(regions or [])
+    if regions:
+        from .region import parse_regions
+        try:
+            parse_regions(regions)
+        except TimingConfigError as exc:
+            raise BenchError(str(exc)) from None
+    if warmup < 0:
+        raise BenchError("the warm-up must be at least 0 instructions")
+    if warmup and not regions:
+        raise BenchError("a warm-up needs regions (--region)")
+    if regions and fast_forward:
+        raise BenchError("--fast-forward and --region: regions always run with the model off outside them")
     sources = [make_source(k, asm, isa, size_symbol) for k in kernels]
     presets = list(presets or DEFAULT_PRESETS)
     try:
@@ -705,8 +746,11 @@ def plan(kernels, sizes=None, presets=None, grid=None, defsym=None, *, asm=None,
                 task = {"elf": built.elf, "isa": built.isa, "config": cfg, "argv": list(built.argv),
                         "max_instructions": max_instructions, "region": list(region),
                         "fast_forward": fast_forward}
-                key = point_key(elf_digest, built.isa, config_digests[ck], built.argv,
-                                max_instructions, list(region) + (["fast-forward"] if fast_forward else []))
+                if regions:
+                    task.update(regions=regions, warmup=warmup)
+                key = point_key(elf_digest, built.isa, config_digests[ck], built.argv, max_instructions,
+                                (["regions"] + regions + [f"warmup={warmup}"]) if regions else
+                                list(region) + (["fast-forward"] if fast_forward else []))
                 settings = dict(combo)
                 settings.update({f"defsym.{k}": v for k, v in dcombo.items()})
                 points.append(PlannedPoint(src.name, n, cfg["name"] or str(p), settings, cfg,
@@ -842,7 +886,7 @@ def to_frame(points: list[Point], configs=None):
 def sweep(kernels=DEFAULT_KERNELS, sizes=None, presets=DEFAULT_PRESETS, grid=None, *, defsym=None,
           jobs: int = 2, dask=None, cache=None, use_cache: bool = True, asm=None, isa=None,
           max_instructions=None, fast_forward: bool = False, retries: int = 3, progress=None,
-          frame: bool = True):
+          frame: bool = True, regions=None, warmup: int = 0):
     """The Python API: measure a sweep and return a pandas DataFrame (one row per point) or, with
     ``frame=False``, the list of :class:`Point`.
 
@@ -852,7 +896,9 @@ def sweep(kernels=DEFAULT_KERNELS, sizes=None, presets=DEFAULT_PRESETS, grid=Non
     ``grid`` maps dotted preset keys to value lists (or pass the ``--set`` strings through
     :func:`parse_grid`); ``defsym`` maps assembly symbols to value lists.  The model runs through each
     program's setup and counts from ``kernel_begin``; ``fast_forward=True`` runs the setup functional
-    instead, so the region starts cold.
+    instead, so the region starts cold.  ``regions`` (``["[NAME=]BEGIN:END", ...]``, as ``rvsim run
+    --region``) times every pass through those regions instead, the model off outside them, with
+    ``warmup`` uncounted instructions at each entry; a point's counters are the regions' sum.
     """
     if isinstance(grid, (list, tuple)):
         grid = parse_grid(grid)
@@ -862,7 +908,8 @@ def sweep(kernels=DEFAULT_KERNELS, sizes=None, presets=DEFAULT_PRESETS, grid=Non
         store = cache if isinstance(cache, ResultCache) else ResultCache(cache)
     try:
         planned = plan(kernels, sizes, presets, grid, defsym, asm=asm, isa=isa,
-                       max_instructions=max_instructions, fast_forward=fast_forward, store=store, jobs=jobs)
+                       max_instructions=max_instructions, fast_forward=fast_forward, store=store, jobs=jobs,
+                       regions=regions, warmup=warmup)
         points = run_sweep(planned, cache=store, use_cache=use_cache, jobs=jobs, dask=dask,
                            retries=retries, progress=progress)
     finally:
@@ -939,7 +986,8 @@ def print_table(points, file=None, settings_columns=()) -> None:
                   _dram_cell(p),
                   _top_wait(p),
                   ("ok" if p.ok else f"FAILED: {p.error}") + ("" if p.region == "kernel" else
-                                                               " (whole program)"))
+                                                               " (whole program)" if p.region == "program"
+                                                               else f" (region {p.region})"))
     con.print(t)
 
 
@@ -1123,6 +1171,12 @@ def main_bench(argv) -> int:
                     help="run each program's setup with the model off (functional speed): the region "
                          "between kernel_begin and kernel_end then starts cold (default: the model runs "
                          "through the setup, which leaves the kernel's data in the caches)")
+    ap.add_argument("--region", action="append", metavar="[NAME=]BEGIN:END",
+                    help="time this region instead of kernel_begin..kernel_end: labels, addresses, FILE:LINE "
+                         "or 'markers', as for rvsim run (repeatable; a point counts every pass through "
+                         "every region, the model off outside them)")
+    ap.add_argument("--warmup", type=int, default=0, metavar="N",
+                    help="with --region: N instructions of each region entry on the model uncounted")
     ap.add_argument("--jobs", "-j", type=int, default=2, help="local worker processes (default 2)")
     ap.add_argument("--dask", metavar="tcp://HOST:8786|local:N",
                     help="run the points on a Dask cluster (pip install 'rvsim[sweep]')")
@@ -1185,7 +1239,7 @@ def main_bench(argv) -> int:
         planned = plan(kernels, args.size, presets, grid, parse_defsyms(args.defsym), asm=asm, isa=args.isa,
                        size_symbol=args.size_symbol, max_instructions=args.max_insns,
                        fast_forward=args.fast_forward, warn=lambda msg: sys.stderr.write(f"rvsim bench: {msg}\n"), store=store,
-                       jobs=max(1, args.jobs))
+                       jobs=max(1, args.jobs), regions=args.region, warmup=args.warmup)
     except BenchError as exc:
         ap.exit(2, f"rvsim bench: {exc}\n")
     progress = RichProgress()

@@ -338,6 +338,7 @@ class Profile:
     line_at: object = None           # pc -> (file, line) or None
     function_at: object = None       # pc -> function name or None
     hint: str | None = None          # the missing extension of an illegal-instruction stop
+    regions: dict | None = None      # with regions: name -> RegionResult (entries, totals)
 
 
 def load_program(path: str, isa: str | None, defsym: dict):
@@ -460,7 +461,7 @@ def profile(path: str, timing="teach", *, isa=None, vlen=None, defsym=None, argv
     from ..isa.arch import illegal_instruction_hint
     return Profile(result, sorted(per_func.items(), key=lambda kv: -kv[1].cycles), lines, loops,
                    tracker.folded if tracker else None, stop, line_at, function_at,
-                   illegal_instruction_hint(m, stop))
+                   illegal_instruction_hint(m, stop), t.results if regions else None)
 
 
 # ------------------------------------------------------------------ reports
@@ -583,6 +584,10 @@ def main_profile(argv) -> int:
     if args.folded:
         write_folded(p.folded or Counter(), args.folded)
         sys.stderr.write(f"rvsim profile: {len(p.folded or ())} stacks written to {args.folded}\n")
+    for res in (p.regions or {}).values():
+        t = res.totals
+        sys.stderr.write(f"rvsim profile: region {res.name}: {res.entries} entries, {t.get('cycles', 0):,} "
+                         f"cycles, {t.get('instructions', 0):,} instructions\n")
     print_summary(p.result)
     print_functions(p)
     if p.lines:
@@ -596,6 +601,8 @@ def main_profile(argv) -> int:
         import json
         d = p.result.to_dict()
         d["functions"] = {name: s.to_dict() for name, s in p.functions}
+        if p.regions is not None:       # as rvsim run --stats: each region's entries and totals
+            d["regions"] = {name: res.to_dict() for name, res in p.regions.items()}
         with open(args.stats, "w") as fh:
             json.dump(d, fh, indent=2)
             fh.write("\n")
