@@ -122,6 +122,17 @@ _start:
     vle32ff.v v2, (s0)                  # fault-only-first
     vsetvli t1, zero, e32, m1, ta, mu
     vcompress.vm v5, v2, v0
+    vsetvli t1, t0, e8, m1, ta, mu
+    vid.v v9
+    vsll.vi v9, v9, 2                   # byte offsets 0, 4, ... 28
+    vsetvli t1, t0, e32, m2, ta, mu
+    vluxei8.v v10, (s0), v9             # indexed: the data's EMUL is LMUL (v10..v11), not the index's
+    li t2, 8
+    vlse32.v v12, (s0), t2              # strided: v12..v13
+    vluxseg2ei8.v v14, (s0), v9         # indexed segment: v14..v17
+    vsetvli t1, t0, e64, m1, ta, mu
+    vle16.v v18, (s0)                   # EMUL 1/4
+    vlm.v v19, (s0)                     # mask load: one register
     li a0, 0
     li a7, 93
     ecall
