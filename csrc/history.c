@@ -1212,7 +1212,7 @@ void rv_history_clear(rv_machine *m)
     if (!hs)
         return;
     hs->rlimit = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
-    hs->rtail = hs->rhead;
+    hs->rtail = hs->rbase = hs->rhead;
     hs->stail = hs->shead;
     hs->etail = hs->ehead = hs->ecommit;
     hs->undone_len = 0;
@@ -1248,7 +1248,7 @@ int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_byte
         hs->rcap = 1024;
         hs->rmask = 1023;
         hs->ecap = 1 << 16;
-        hs->rhead = hs->rtail = 0;
+        hs->rhead = hs->rtail = hs->rbase = 0;
         hs->ehead = hs->etail = hs->ecommit = 0;
     }
     if (!hs->user_on)
@@ -1467,4 +1467,88 @@ int rv_watch_hit_info(rv_machine *m, rv_watch_hit *hit, uint8_t *old_bytes, uint
     memcpy(old_bytes, hs->hit_old, RV_WATCH_MAX_SIZE);
     memcpy(new_bytes, hs->hit_new, RV_WATCH_MAX_SIZE);
     return 0;
+}
+
+/* ---------------------------------------------------------------- the call stack */
+
+enum { RAS_POP = 1, RAS_PUSH = 2 };
+
+/* What the instruction at pc does to a return-address stack (the hint table of the spec's JALR). */
+static unsigned ras_action(rv_machine *m, uint64_t pc, int rv32, unsigned *len)
+{
+    uint64_t off = pc - m->cfg.mem_base;
+    *len = 4;
+    if (off > m->cfg.mem_size - 2)
+        return 0;
+    uint32_t w = 0;
+    memcpy(&w, m->mem + off, off <= m->cfg.mem_size - 4 ? 4 : 2);
+    unsigned rd, rs1;
+    if ((w & 3) == 3) {
+        unsigned op = w & 0x7f;
+        rd = w >> 7 & 31;
+        rs1 = w >> 15 & 31;
+        if (op == 0x6f)
+            return (rd == 1 || rd == 5) ? RAS_PUSH : 0;
+        if (op != 0x67 || (w >> 12 & 7))
+            return 0;
+    } else {
+        unsigned c = w & 0xffff;
+        *len = 2;
+        if (rv32 && (c & 3) == 1 && c >> 13 == 1)
+            return RAS_PUSH;                    /* c.jal */
+        if ((c & 3) != 2 || c >> 13 != 4 || (c >> 2 & 31) || !(c >> 7 & 31))
+            return 0;
+        rs1 = c >> 7 & 31;
+        rd = (c >> 12 & 1) ? 1 : 0;             /* c.jalr links ra, c.jr nothing */
+    }
+    int link_rd = rd == 1 || rd == 5, link_rs1 = rs1 == 1 || rs1 == 5;
+    if (!link_rd)
+        return link_rs1 ? RAS_POP : 0;
+    if (!link_rs1 || rd == rs1)
+        return RAS_PUSH;
+    return RAS_POP | RAS_PUSH;
+}
+
+int64_t rv_history_calls(rv_machine *m, int rv32, uint64_t *buf, uint64_t cap, int *complete)
+{
+    rv_history *hs = m->hist;
+    *complete = 0;
+    if (!hs || !hs->user_on)
+        return -1;
+    attach_host_changes(m);
+    const uint64_t sp_off = HART_OFF(x) + 16;
+    uint64_t sp = m->h.x[2], pending = 0, found = 0, end = hs->ehead;
+    for (uint64_t idx = hs->rhead; idx-- > hs->rtail;) {
+        rv_hist_rec r = hs->rec[idx & hs->rmask];
+        uint64_t nextra = rec_nextra(hs, idx), start_all = end - nextra;
+        /* sp before this step: its old value where the step (or the host after it) wrote it */
+        for (uint64_t e = end; e > start_all;) {
+            unsigned type; uint64_t addr, len, payload;
+            uint64_t s0 = entry_before(hs, e, &type, &addr, &len, &payload);
+            if (type == RV_HE_HART && addr == sp_off && len == 8)
+                ext_read(hs, payload, &sp, 8);
+            e = s0;
+        }
+        if (RV_HREC_REG(r.meta) == 2)
+            sp = r.old;
+        end = start_all;
+        if (!((unsigned)(r.meta >> 6) & RV_HR_RETIRED))
+            continue;
+        unsigned len, act = ras_action(m, rec_pc(m, idx), rv32, &len);
+        if (act & RAS_PUSH) {
+            if (pending) {
+                pending--;
+            } else {
+                if (found < cap) {
+                    buf[2 * found] = rec_pc(m, idx) + len;
+                    buf[2 * found + 1] = sp;
+                }
+                found++;
+            }
+        }
+        if (act & RAS_POP)
+            pending++;
+    }
+    *complete = hs->rtail == hs->rbase;
+    return (int64_t)found;
 }

@@ -69,6 +69,7 @@ typedef struct rv_history {
     rv_hist_side *side;
     uint64_t scap, shead, stail;
     uint64_t rlimit;            /* min(rcap, max_records): a push beyond it drops or grows */
+    uint64_t rbase;             /* rtail when the history was last cleared (rtail > rbase: steps dropped) */
     int rfull;                  /* the records ring cannot grow: a push beyond rlimit drops the oldest */
     /* extras: a byte ring of ecap (a power of two), logical positions [etail, ehead); entries of the
        instruction in flight are [ecommit, ehead) */
