@@ -1117,8 +1117,9 @@ int rv_reverse(rv_machine *m, uint64_t n, int flags, uint64_t *undone)
             r = RV_STOP_HISTORY_START;
             break;
         }
-        /* what a step changed is kept for the watchpoints and for the last step undone only */
-        hs->keep_undone = ((flags & 1) && hs->nwatch) || i + 1 == n || hs->rhead - 1 == hs->rtail;
+        /* what a step changed is kept for the last step undone: any of them when stopping at
+           breakpoints and watchpoints, else the last of the n */
+        hs->keep_undone = (flags & 1) || i + 1 == n || hs->rhead - 1 == hs->rtail;
         pop(m);
         hs->keep_undone = 1;
         hs->last_undone = 1;
