@@ -26,6 +26,17 @@ static uint8_t whole_group[RV_OP_COUNT];
 #define HART_OFF(field) ((uint64_t)offsetof(rv_hart_state, field))
 #define REC_BYTES sizeof(rv_hist_rec)
 
+/* The scalar FP instructions that raise no exception flag: loads, stores, moves between register
+   files, sign injection, fclass. */
+static int quiet_fp(const char *name)
+{
+    static const char *const exact[] = {"flh", "flw", "fld", "flq", "fsh", "fsw", "fsd", "fsq"};
+    for (unsigned i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        if (!strcmp(name, exact[i]))
+            return 1;
+    return !strncmp(name, "fsgnj", 5) || !strncmp(name, "fclass.", 7) || !strncmp(name, "fmv.", 4);
+}
+
 static void init_classes(void)
 {
     static int ready;
@@ -50,6 +61,8 @@ static void init_classes(void)
             !strcmp(name, "ebreak") || !strcmp(name, "mret") || !strcmp(name, "wfi") ||
             !strncmp(name, "csr", 3) || !strcmp(name, "fence.i"))
             cls = RV_HC_FULL;
+        if (cls == RV_HC_F && quiet_fp(name))
+            cls = RV_HC_FQ;
         rv_hist_class[op] = (uint8_t)cls;
         whole_group[op] = (uint8_t)(cls == RV_HC_V && !strncmp(name, "vmv", 3) && name[3] >= '1' &&
                                     name[3] <= '8' && name[4] == 'r');
@@ -301,6 +314,16 @@ static void log_entry(rv_history *hs, unsigned type, uint64_t addr, const void *
     uint64_t total = PAD8(len) + ENTRY_TRAILER;
     if (reserve_extras(hs, total))
         return;
+    uint64_t at = hs->ehead & (hs->ecap - 1);
+    if (at + total <= hs->ecap) {
+        uint8_t *p = hs->ext + at;
+        uint64_t tl = type | len << 32;
+        memcpy(p, src, len);
+        memcpy(p + PAD8(len), &addr, 8);
+        memcpy(p + PAD8(len) + 8, &tl, 8);
+        hs->ehead += total;
+        return;
+    }
     ext_write(hs, hs->ehead, src, len);
     uint8_t trailer[ENTRY_TRAILER];
     uint32_t t = type, l = (uint32_t)len;
@@ -309,6 +332,22 @@ static void log_entry(rv_history *hs, unsigned type, uint64_t addr, const void *
     memcpy(trailer + 12, &l, 4);
     ext_write(hs, hs->ehead + PAD8(len), trailer, ENTRY_TRAILER);
     hs->ehead += total;
+}
+
+/* log_entry when the entry fits without wrapping or dropping (len a multiple of 8). */
+static inline void log_entry_fast(rv_history *hs, unsigned type, uint64_t addr, const void *src, uint64_t len)
+{
+    uint64_t total = len + ENTRY_TRAILER, at = hs->ehead & (hs->ecap - 1);
+    if (likely(!hs->lost && !(len & 7) && hs->ehead + total - hs->etail <= hs->ecap && at + total <= hs->ecap)) {
+        uint8_t *p = hs->ext + at;
+        uint64_t tl = type | len << 32;
+        memcpy(p, src, len);
+        memcpy(p + len, &addr, 8);
+        memcpy(p + len + 8, &tl, 8);
+        hs->ehead += total;
+        return;
+    }
+    log_entry(hs, type, addr, src, len);
 }
 
 /* Read the entry that ends at `end`: returns where it starts. */
@@ -506,6 +545,24 @@ static void capture_full(rv_machine *m)
         memcpy(hs->s_tiles, m->tiles, 16ull * m->cfg.tile_te * m->cfg.tile_te);
 }
 
+/* The vector registers a vector load may write (vtype valid): NF x EMUL from vd, EMUL = EEW/SEW x LMUL
+   for the data (indexed loads: SEW), at least one register; whole-register loads NF; vlm.v one. */
+static unsigned load_regs(uint32_t raw, uint64_t vtype)
+{
+    unsigned nf = (raw >> 29 & 7u) + 1, mop = raw >> 26 & 3u, lumop = raw >> 20 & 31u, width = raw >> 12 & 7u;
+    if (mop == 0 && lumop == 8)
+        return nf;
+    if (mop == 0 && lumop == 11)
+        return 1;
+    if (width != 0 && width < 5)
+        return 8;
+    int eew_log2 = width == 0 ? 0 : (int)width - 4, sew_log2 = (int)(vtype >> 3 & 7u);
+    int vlmul = (int)(vtype & 7u), lmul_log2 = vlmul < 4 ? vlmul : vlmul - 8;
+    int emul_log2 = lmul_log2 + ((mop & 1) ? sew_log2 : eew_log2) - sew_log2;
+    unsigned regs = nf * (emul_log2 <= 0 ? 1u : 1u << (emul_log2 > 3 ? 3 : emul_log2));
+    return regs > 8 ? 8 : regs;
+}
+
 /* Class V: the words a vector instruction may write, and its destination register group (no
    instruction writes more than the 8 registers from vd: EMUL x NF <= 8, a widening EMUL <= 8). */
 static void capture_v(rv_machine *m, const rv_insn_t *e)
@@ -513,16 +570,23 @@ static void capture_v(rv_machine *m, const rv_insn_t *e)
     rv_history *hs = m->hist;
     static const uint16_t words[] = {HART_OFF(fflags), HART_OFF(mstatus), HART_OFF(vl), HART_OFF(vtype),
                                      HART_OFF(vstart), HART_OFF(vxsat)};
-    hs->s_nw = 2 + (int)(sizeof words / sizeof words[0]);
+    _Static_assert(2 + sizeof words / sizeof words[0] == 8, "capture_v logs 8 words");
+    hs->s_nw = 8;
     hs->s_off[0] = (uint16_t)(HART_OFF(x) + 8u * e->rd);
     hs->s_off[1] = (uint16_t)(HART_OFF(f) + 8u * (e->rd & 31));
     memcpy(hs->s_off + 2, words, sizeof words);
-    for (int i = 0; i < hs->s_nw; i++)
+    for (int i = 0; i < 8; i++)
         memcpy(&hs->s_old[i], (uint8_t *)&m->h + hs->s_off[i], 8);
-    /* arithmetic writes at most 2 x LMUL registers (widening); loads (EMUL from the element width,
-       segments) and whole-register moves up to 8 */
+    /* arithmetic writes at most 2 x LMUL registers (widening), a load NF x EMUL, a store none;
+       whole-register moves up to 8 */
     unsigned first = e->rd & 31u, count = 8, vlmul = (unsigned)m->h.vtype & 7u, major = e->raw & 0x7f;
-    if (!whole_group[e->exec_op] && major != 0x07 && major != 0x27 && !(m->h.vtype >> 63))
+    if (major == 0x27)
+        count = 0;
+    else if (m->h.vtype >> 63)
+        count = 8;
+    else if (major == 0x07)
+        count = load_regs(e->raw, m->h.vtype);
+    else if (!whole_group[e->exec_op])
         count = vlmul < 4 ? 2u << vlmul : 2u;
     if (count > 8)
         count = 8;
@@ -539,7 +603,7 @@ void rv_hist_capture(rv_machine *m, const rv_insn_t *e, unsigned cls)
         capture_full(m);
         return;
     }
-    fold_host_fflags(m);
+    /* (no host flags are pending: the instructions that raise them fold them as they retire) */
     hs->s_pc = m->h.pc;
     hs->s_clock = clock_now(m);
     if (cls == RV_HC_V) {
@@ -681,16 +745,31 @@ static void log_step_changes(rv_machine *m)
     rv_history *hs = m->hist;
     fold_host_fflags(m);
     if (hs->s_full == 2) {
-        for (int i = 0; i < hs->s_nw; i++) {
+        unsigned changed = 0;
+        for (int i = 0; i < 8; i++) {
             uint64_t now;
             memcpy(&now, (uint8_t *)&m->h + hs->s_off[i], 8);
-            if (now != hs->s_old[i] && hs->s_off[i] != HART_OFF(x) + 8 * RV_X_SINK)
-                log_entry(hs, RV_HE_HART, hs->s_off[i], &hs->s_old[i], 8);
+            changed |= (unsigned)(now != hs->s_old[i]) << i;
+        }
+        if (hs->s_off[0] == HART_OFF(x) + 8 * RV_X_SINK)
+            changed &= ~1u;
+        while (changed) {
+            int i = __builtin_ctz(changed);
+            changed &= changed - 1;
+            log_entry_fast(hs, RV_HE_HART, hs->s_off[i], &hs->s_old[i], 8);
         }
         uint64_t vb = m->h.vlenb, lo = hs->s_vfirst * vb;
-        for (unsigned i = 0; i < hs->s_vcount; i++)
-            if (memcmp(hs->s_vreg + lo + i * vb, m->vreg + lo + i * vb, vb))
-                log_entry(hs, RV_HE_VREG, lo + i * vb, hs->s_vreg + lo + i * vb, vb);
+        for (unsigned i = 0; i < hs->s_vcount; i++) {
+            const uint64_t *a = (const uint64_t *)(hs->s_vreg + lo + i * vb), *b = (const uint64_t *)(m->vreg + lo + i * vb);
+            uint64_t diff = 0;
+            if (vb & 7)
+                diff = (uint64_t)memcmp(a, b, vb);
+            else
+                for (uint64_t k = 0; k < vb / 8; k++)
+                    diff |= a[k] ^ b[k];
+            if (diff)
+                log_entry_fast(hs, RV_HE_VREG, lo + i * vb, a, vb);
+        }
     } else if (hs->s_full) {
         diff_words(m, &hs->s_hart, &m->h, sizeof m->h, RV_HE_HART, HART_OFF(instret));
         if (hs->s_cycle_offset != m->cycle_offset)
@@ -854,6 +933,8 @@ int rv_hist_run(rv_machine *m, uint64_t max_instructions)
 static void undone_append(rv_history *hs, unsigned type, uint64_t addr, const void *before,
                           const void *after, uint64_t len)
 {
+    if (!hs->keep_undone)
+        return;
     uint64_t need = hs->undone_len + 16 + 2 * PAD8(len);
     if (need > hs->undone_cap) {
         uint64_t ncap = hs->undone_cap ? hs->undone_cap : 4096;
@@ -1038,7 +1119,11 @@ int rv_reverse(rv_machine *m, uint64_t n, int flags, uint64_t *undone)
             r = RV_STOP_HISTORY_START;
             break;
         }
+        /* what a step changed is kept for the last step undone: any of them when stopping at
+           breakpoints and watchpoints, else the last of the n */
+        hs->keep_undone = (flags & 1) || i + 1 == n || hs->rhead - 1 == hs->rtail;
         pop(m);
+        hs->keep_undone = 1;
         hs->last_undone = 1;
         ++*undone;
         if (flags & 1) {
@@ -1114,6 +1199,7 @@ static rv_history *ensure(rv_machine *m)
     hs->rlimit = 1;
     hs->max_bytes = used_bytes(hs);
     hs->next_id = 1;
+    hs->keep_undone = 1;
     m->hist = hs;
     if (set_timed(hs, m->timing != NULL)) {
         m->hist = NULL;
@@ -1129,7 +1215,7 @@ void rv_history_clear(rv_machine *m)
     if (!hs)
         return;
     hs->rlimit = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
-    hs->rtail = hs->rhead;
+    hs->rtail = hs->rbase = hs->rhead;
     hs->stail = hs->shead;
     hs->etail = hs->ehead = hs->ecommit;
     hs->undone_len = 0;
@@ -1165,7 +1251,7 @@ int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_byte
         hs->rcap = 1024;
         hs->rmask = 1023;
         hs->ecap = 1 << 16;
-        hs->rhead = hs->rtail = 0;
+        hs->rhead = hs->rtail = hs->rbase = 0;
         hs->ehead = hs->etail = hs->ecommit = 0;
     }
     if (!hs->user_on)
@@ -1384,4 +1470,88 @@ int rv_watch_hit_info(rv_machine *m, rv_watch_hit *hit, uint8_t *old_bytes, uint
     memcpy(old_bytes, hs->hit_old, RV_WATCH_MAX_SIZE);
     memcpy(new_bytes, hs->hit_new, RV_WATCH_MAX_SIZE);
     return 0;
+}
+
+/* ---------------------------------------------------------------- the call stack */
+
+enum { RAS_POP = 1, RAS_PUSH = 2 };
+
+/* What the instruction at pc does to a return-address stack (the hint table of the spec's JALR). */
+static unsigned ras_action(rv_machine *m, uint64_t pc, int rv32, unsigned *len)
+{
+    uint64_t off = pc - m->cfg.mem_base;
+    *len = 4;
+    if (off > m->cfg.mem_size - 2)
+        return 0;
+    uint32_t w = 0;
+    memcpy(&w, m->mem + off, off <= m->cfg.mem_size - 4 ? 4 : 2);
+    unsigned rd, rs1;
+    if ((w & 3) == 3) {
+        unsigned op = w & 0x7f;
+        rd = w >> 7 & 31;
+        rs1 = w >> 15 & 31;
+        if (op == 0x6f)
+            return (rd == 1 || rd == 5) ? RAS_PUSH : 0;
+        if (op != 0x67 || (w >> 12 & 7))
+            return 0;
+    } else {
+        unsigned c = w & 0xffff;
+        *len = 2;
+        if (rv32 && (c & 3) == 1 && c >> 13 == 1)
+            return RAS_PUSH;                    /* c.jal */
+        if ((c & 3) != 2 || c >> 13 != 4 || (c >> 2 & 31) || !(c >> 7 & 31))
+            return 0;
+        rs1 = c >> 7 & 31;
+        rd = (c >> 12 & 1) ? 1 : 0;             /* c.jalr links ra, c.jr nothing */
+    }
+    int link_rd = rd == 1 || rd == 5, link_rs1 = rs1 == 1 || rs1 == 5;
+    if (!link_rd)
+        return link_rs1 ? RAS_POP : 0;
+    if (!link_rs1 || rd == rs1)
+        return RAS_PUSH;
+    return RAS_POP | RAS_PUSH;
+}
+
+int64_t rv_history_calls(rv_machine *m, int rv32, uint64_t *buf, uint64_t cap, int *complete)
+{
+    rv_history *hs = m->hist;
+    *complete = 0;
+    if (!hs || !hs->user_on)
+        return -1;
+    attach_host_changes(m);
+    const uint64_t sp_off = HART_OFF(x) + 16;
+    uint64_t sp = m->h.x[2], pending = 0, found = 0, end = hs->ehead;
+    for (uint64_t idx = hs->rhead; idx-- > hs->rtail;) {
+        rv_hist_rec r = hs->rec[idx & hs->rmask];
+        uint64_t nextra = rec_nextra(hs, idx), start_all = end - nextra;
+        /* sp before this step: its old value where the step (or the host after it) wrote it */
+        for (uint64_t e = end; e > start_all;) {
+            unsigned type; uint64_t addr, len, payload;
+            uint64_t s0 = entry_before(hs, e, &type, &addr, &len, &payload);
+            if (type == RV_HE_HART && addr == sp_off && len == 8)
+                ext_read(hs, payload, &sp, 8);
+            e = s0;
+        }
+        if (RV_HREC_REG(r.meta) == 2)
+            sp = r.old;
+        end = start_all;
+        if (!((unsigned)(r.meta >> 6) & RV_HR_RETIRED))
+            continue;
+        unsigned len, act = ras_action(m, rec_pc(m, idx), rv32, &len);
+        if (act & RAS_PUSH) {
+            if (pending) {
+                pending--;
+            } else {
+                if (found < cap) {
+                    buf[2 * found] = rec_pc(m, idx) + len;
+                    buf[2 * found + 1] = sp;
+                }
+                found++;
+            }
+        }
+        if (act & RAS_POP)
+            pending++;
+    }
+    *complete = hs->rtail == hs->rbase;
+    return (int64_t)found;
 }

@@ -54,6 +54,15 @@ int64_t rv_history_changes(rv_machine *m, uint8_t *buf, uint64_t cap);
    do not fit in cap are left out whole); -1 without history. */
 int64_t rv_history_memory_changes(rv_machine *m, uint64_t steps, uint8_t *buf, uint64_t cap);
 
+/* The calls that have not returned at this point, innermost first, from the history's calls and returns
+   as the return-address-stack hints of the spec name them (jal/jalr linking ra or t0 push; jalr x0
+   through ra or t0 pops; jalr linking one through the other pops then pushes; c.jal (rv32 != 0), c.jalr,
+   c.jr alike): up to cap pairs {return address, sp when it was called} in buf.  Returns the number
+   of such calls found in the whole history (the pairs beyond cap are left out), or -1 without history;
+   *complete gets 1 when the history reaches back to where recording began (no step was dropped), so
+   that no call older than it can be missing. */
+int64_t rv_history_calls(rv_machine *m, int rv32, uint64_t *buf, uint64_t cap, int *complete);
+
 /* Returns the watchpoint's id (> 0), or -1 (bad kind/size, or too many watchpoints). */
 int rv_watch_add(rv_machine *m, unsigned kind, uint64_t addr, uint64_t size);
 int rv_watch_remove(rv_machine *m, int id);

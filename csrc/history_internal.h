@@ -10,11 +10,13 @@
    X     only an integer rd (and memory, logged by the store hook): kept in loop locals, no call;
    F     floating point: x[rd], f[rd], fflags and mstatus, in loop locals too; a change of f[rd] is
          logged inline, one of fflags or mstatus (rare: the first dirtying, a raised flag) out of line;
+   FQ    floating point that raises no exception flag (loads, stores, moves, sign injection, fclass):
+         as F, without reading the host's flags (nothing is pending: every F instruction folds them);
    V     vector (not matrix): the destination register group (the 8 registers from vd, the most any
          EMUL x NF or widening can write), x[rd], f[rd] and the CSRs a vector instruction may write;
    FULL  anything else (CSRs, system, LR/SC, matrix): the whole hart, vector registers and tiles are
          copied before and compared after. */
-enum { RV_HC_X = 0, RV_HC_F = 1, RV_HC_V = 2, RV_HC_FULL = 3 };
+enum { RV_HC_X = 0, RV_HC_FQ = 1, RV_HC_F = 2, RV_HC_V = 3, RV_HC_FULL = 4 };
 extern uint8_t rv_hist_class[RV_OP_COUNT];
 
 enum { RV_HR_RETIRED = 1 };
@@ -67,6 +69,7 @@ typedef struct rv_history {
     rv_hist_side *side;
     uint64_t scap, shead, stail;
     uint64_t rlimit;            /* min(rcap, max_records): a push beyond it drops or grows */
+    uint64_t rbase;             /* rtail when the history was last cleared (rtail > rbase: steps dropped) */
     int rfull;                  /* the records ring cannot grow: a push beyond rlimit drops the oldest */
     /* extras: a byte ring of ecap (a power of two), logical positions [etail, ehead); entries of the
        instruction in flight are [ecommit, ehead) */
@@ -103,6 +106,7 @@ typedef struct rv_history {
     uint64_t undone_len, undone_cap;
     int last_undone;
     int undoing;                /* rv_reverse is writing: the hooks must not log */
+    int keep_undone;            /* pop keeps what it undid in `undone` */
 } rv_history;
 
 void rv_hist_make_room(rv_history *hs);
@@ -200,11 +204,11 @@ static inline int rv_hist_host_flags(void)
    values before it. */
 static inline void rv_hist_retire_f(rv_machine *m, rv_history *hs, const rv_insn_t *e, uint64_t pc,
                                     uint64_t old_x, uint64_t old_f, uint64_t old_mstatus, uint64_t old_fflags,
-                                    uint64_t clock)
+                                    uint64_t clock, int quiet)
 {
     uint64_t fflags_now;
     memcpy(&fflags_now, &m->h.fflags, 8);
-    if (unlikely(hs->slow | rv_hist_host_flags() | (m->h.mstatus != old_mstatus) | (fflags_now != old_fflags))) {
+    if (unlikely(hs->slow | (quiet ? 0 : rv_hist_host_flags()) | (m->h.mstatus != old_mstatus) | (fflags_now != old_fflags))) {
         rv_hist_retire_f_slow(m, e, pc, old_x, old_f, old_mstatus, old_fflags, clock);
         return;
     }

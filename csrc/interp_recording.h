@@ -12,15 +12,16 @@
     uint64_t hs_old = 0, hs_clock = 0, hs_fold = 0, hs_mstatus = 0, hs_fflags = 0; unsigned hs_cls = RV_HC_X;
 #define RV_HIST_EXECUTE(e, clock) do { hs_cls = hs_class[(e)->exec_op]; \
         if (likely(hs_cls <= RV_HC_F)) { hs_old = x[(e)->rd]; hs_clock = (clock); \
-            if (hs_cls == RV_HC_F) { hs_fold = h->f[(e)->rd & 31]; hs_mstatus = h->mstatus; \
+            if (hs_cls != RV_HC_X) { hs_fold = h->f[(e)->rd & 31]; hs_mstatus = h->mstatus; \
                                      memcpy(&hs_fflags, &h->fflags, 8); } } \
         else { SYNC(); rv_hist_capture(m, (e), hs_cls); } } while (0)
 #define RV_HIST_STOP_AFTER() do { if (unlikely(hs->slow) && hs->hit == 1) { instret0 += 1 - (uint64_t)budget; budget = 1; } } while (0)
 #define RV_HIST_RETIRE(e) do { \
         if (likely(hs_cls == RV_HC_X)) \
             rv_hist_push_x(m, hs, PC_OF(e), (e)->rd, hs_old, hs_clock, RV_HR_RETIRED); \
-        else if (hs_cls == RV_HC_F) \
-            rv_hist_retire_f(m, hs, (e), PC_OF(e), hs_old, hs_fold, hs_mstatus, hs_fflags, hs_clock); \
+        else if (hs_cls <= RV_HC_F) \
+            rv_hist_retire_f(m, hs, (e), PC_OF(e), hs_old, hs_fold, hs_mstatus, hs_fflags, hs_clock, \
+                             hs_cls == RV_HC_FQ); \
         else rv_hist_commit(m, RV_HR_RETIRED); \
         RV_HIST_STOP_AFTER(); } while (0)
 #define RV_HOOK_STORE(addr, size) rv_hist_store(m, hs, (addr), (size))

@@ -285,6 +285,25 @@ class HistoryMixin:
         data = bytes(ffi.buffer(buf, need))
         return _parse_changes(data, self)
 
+    def call_stack(self) -> tuple[list[tuple[int, int]], bool] | None:
+        """The calls that have not returned, innermost first, found in the recorded calls and returns
+        (the return-address-stack hints of the spec: a jal/jalr linking ra or t0 is a call, a jalr x0
+        through ra or t0 a return), so no frame pointer or unwind information is needed: a list of
+        ``(return address, sp at the call)``, and whether the history reaches back to where
+        recording began (when steps were dropped, older calls may be missing).  None when not
+        recording."""
+        cap = 256
+        rv32 = 1 if getattr(self, "xlen", 64) == 32 else 0
+        while True:
+            buf = ffi.new("uint64_t[]", 2 * cap)
+            complete = ffi.new("int *")
+            n = lib.rv_history_calls(self._core, rv32, buf, cap, complete)
+            if n < 0:
+                return None
+            if n <= cap:
+                return [(int(buf[2 * i]), int(buf[2 * i + 1])) for i in range(n)], bool(complete[0])
+            cap = n
+
     def memory_changes(self, steps: int, limit: int = 64 << 20) -> list[tuple[int, bytes, bytes]] | None:
         """The memory the last ``steps`` instructions wrote, as ``(address, old, new)`` per location,
         the most recently written first: old is what it held before the first of those writes, new what

@@ -578,3 +578,127 @@ def test_a_fatal_trap_stops_the_program_for_inspection(capfd):
     back = lines.index("$2 = 0")
     assert "5\t        li      a0, 7" in lines[lines.index("$1 = 7"):back]
     assert "Continuing." not in lines[lines.index("$1 = 7"):]
+
+
+# Recursion through a function with a variable-length array (gcc -O2 -fomit-frame-pointer): sp moves
+# by an amount known only at run time, so reading the prologue cannot find the saved ra; the call
+# stack comes from the recorded calls and returns (the spec's return-address-stack hints).
+RECURSIVE_VLA = r"""
+static volatile int sink;
+
+__attribute__((noinline)) int leaf(int x)
+{
+    sink += x;
+    return sink;
+}
+
+__attribute__((noinline)) int down(int n)
+{
+    volatile char buf[n + 16];
+    buf[n] = (char)n;
+    int r = n ? down(n - 1) : leaf(buf[n]);
+    return r + buf[n];
+}
+
+int main(void)
+{
+    return down(3) & 0x7f;
+}
+
+void _start(void) __attribute__((naked, noreturn));
+void _start(void)
+{
+    __asm__ volatile(".option push\n.option norelax\nla gp, __global_pointer$\n.option pop\n"
+                     "call main\nli a7, 93\necall\n");
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def recursive_vla(tmp_path_factory):
+    import subprocess
+    from tests.conftest import require_tool
+    gcc = require_tool("riscv64-unknown-elf-gcc")
+    objdump = require_tool("riscv64-unknown-elf-objdump")
+    d = tmp_path_factory.mktemp("bt")
+    src, elf = d / "down.c", d / "down.elf"
+    src.write_text(RECURSIVE_VLA)
+    subprocess.run([gcc, "-O2", "-fomit-frame-pointer", "-march=rv64gc", "-mabi=lp64d", "-static",
+                    "-nostdlib", "-Wl,-e,_start", "-o", elf, src], check=True)
+    dis = subprocess.run([objdump, "-d", "--no-show-raw-insn", elf], capture_output=True, text=True,
+                         check=True).stdout
+    insns = {}
+    for line in dis.splitlines():
+        mo = re.match(r"\s*([0-9a-f]+):\s+(\S+)\s*(.*)", line)
+        if mo:
+            insns[int(mo.group(1), 16)] = (mo.group(2), mo.group(3))
+    return str(elf), insns
+
+
+def _check_frames(frames, want, insns):
+    """Frames are [(pc, function)]: the functions as the source nests them, and each caller's pc the
+    return address of a call (objdump: the instruction before it is a jal to the callee)."""
+    assert [f for _, f in frames] == want
+    for k in range(1, len(frames)):
+        pc, callee = frames[k][0], frames[k - 1][1]
+        before = [insns[a] for a in (pc - 4, pc - 2) if a in insns and a + (4 if a == pc - 4 else 2) == pc]
+        assert any(op in ("jal", "call") and f"<{callee}>" in args for op, args in before), (pc, before)
+
+
+def _bt_frames(out):
+    frames = []
+    for line in out.splitlines():
+        mo = re.match(r"#(\d+)\s+(?:0x([0-9a-f]+) in )?(\S+) \(\)", line)
+        if mo:
+            if mo.group(1) == "0":
+                frames.append([])
+            frames[-1].append((int(mo.group(2), 16) if mo.group(2) else None, mo.group(3)))
+    return frames
+
+
+def test_backtrace_from_call_history_without_frame_pointer(capfd, recursive_vla):
+    elf, insns = recursive_vla
+    out = debug(capfd, elf, """
+        break leaf
+        run
+        bt
+        finish
+        bt
+        reverse-finish
+        bt
+        reverse-stepi
+        bt
+    """)
+    bts = _bt_frames(out)
+    assert len(bts) == 4
+    # at leaf: leaf <- down(0) <- down(1) <- down(2) <- down(3) <- main <- _start
+    _check_frames(bts[0], ["leaf"] + ["down"] * 4 + ["main", "_start"], insns)
+    # back in down(0) after leaf returned
+    _check_frames(bts[1], ["down"] * 4 + ["main", "_start"], insns)
+    # reverse-finish: at the call of down(0) in down(1)
+    assert insns[bts[2][0][0]][0] == "jal" and "<down>" in insns[bts[2][0][0]][1]
+    _check_frames(bts[2], ["down"] * 3 + ["main", "_start"], insns)
+    # one more step back stays in down(1)
+    _check_frames(bts[3], ["down"] * 3 + ["main", "_start"], insns)
+    # the sp of each frame, as `finish` needs it: finish from leaf stopped in down(0) at the
+    # return address with the sp down(0) had when it called
+    assert "Run till exit from #0" in out and "Value returned is $1 = 0" in out
+
+
+def test_call_stack_api_follows_calls_returns_and_reverse_steps(recursive_vla):
+    from rvsim.machine import Machine, StopReason
+    elf, insns = recursive_vla
+    m = Machine("rv64gc")
+    m.load_elf(elf)
+    m.record()
+    m.add_breakpoint("leaf")
+    assert m.run().reason is StopReason.BREAKPOINT
+    calls, complete = m.call_stack()
+    assert complete and len(calls) == 6           # down(0..3), main, _start
+    sps = [sp for _, sp in calls]
+    assert sps == sorted(sps)                     # each caller's frame is above its callee's
+    assert calls[0][1] == int(m.x[2])             # leaf is called with the sp it still has
+    m.reverse_step(1)                             # before the jal to leaf: one call fewer
+    assert len(m.call_stack()[0]) == 5
+    m.stop_recording()
+    assert m.call_stack() is None

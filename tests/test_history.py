@@ -122,6 +122,17 @@ _start:
     vle32ff.v v2, (s0)                  # fault-only-first
     vsetvli t1, zero, e32, m1, ta, mu
     vcompress.vm v5, v2, v0
+    vsetvli t1, t0, e8, m1, ta, mu
+    vid.v v9
+    vsll.vi v9, v9, 2                   # byte offsets 0, 4, ... 28
+    vsetvli t1, t0, e32, m2, ta, mu
+    vluxei8.v v10, (s0), v9             # indexed: the data's EMUL is LMUL (v10..v11), not the index's
+    li t2, 8
+    vlse32.v v12, (s0), t2              # strided: v12..v13
+    vluxseg2ei8.v v14, (s0), v9         # indexed segment: v14..v17
+    vsetvli t1, t0, e64, m1, ta, mu
+    vle16.v v18, (s0)                   # EMUL 1/4
+    vlm.v v19, (s0)                     # mask load: one register
     li a0, 0
     li a7, 93
     ecall
@@ -514,3 +525,26 @@ _start:
     assert changes[6]["fa3"][1] == 0xFFFFFFFF7F800000
     m.reverse_step()
     assert {loc: (o, n) for loc, o, n in m.last_changes()}["fflags"] == (8, 0)
+
+
+def test_changes_of_the_step_a_reverse_continue_stopped_at():
+    # rv_reverse keeps the undone changes of the last step only; stopping at a breakpoint in the
+    # middle of its budget must still report that step's (a0: 42 -> 1)
+    elf = assemble("""
+    .globl _start
+_start:
+    li a0, 1
+bp: addi a0, a0, 41
+    addi a1, a0, 1
+    addi a2, a0, 2
+    li a7, 93
+    ecall
+""", march="rv64gc").to_elf()
+    m = _linux(elf, "rv64gc")
+    m.record()
+    assert m.run().exit_code == 42
+    m.add_breakpoint("bp")
+    info = m.reverse_continue()
+    assert info.reason is StopReason.BREAKPOINT and int(m.x[10]) == 1
+    assert ("a0", 42, 1) in [(loc, int(old), int(new)) for loc, old, new in m.last_changes()
+                             if loc == "a0"]

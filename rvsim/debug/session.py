@@ -190,6 +190,7 @@ class DebugSession:
         """Record from here (the core's undo log) so that the reverse commands work."""
         try:
             self.m.record(max_instructions=limit)
+            self._recorded_from = self.m.instret
             self.rev = self.m
             self.recording = True
         except (MemoryError, ValueError, RuntimeError) as exc:   # debug on, without history
@@ -981,9 +982,35 @@ class DebugSession:
 
     # ---------------------------------------------------------------- frames
 
+    _recorded_from = None
+
     def frames(self, limit: int = 64) -> list[dict]:
-        """The call stack by prologue analysis (the RISC-V ABI: ra, sp and, when used, fp):
-        each frame is {pc, sp, function}.  Needs no frame pointer and no debug information."""
+        """The call stack: each frame is {pc, sp, function}.  From the recorded calls and returns
+        when the history covers the whole run (exact, whatever the functions do with sp, ra and fp),
+        else by prologue analysis (the RISC-V ABI: ra, sp and, when used, fp).  Neither needs a frame
+        pointer or debug information."""
+        out = self._history_frames(limit)
+        if out is not None:
+            return out
+        return self._prologue_frames(limit)
+
+    def _history_frames(self, limit: int) -> list[dict] | None:
+        if not self.recording or self._recorded_from != 0:
+            return None     # calls made before recording began are not in the history
+        got = self.m.call_stack()
+        if got is None or not got[1]:
+            return None
+        calls = got[0]
+
+        def name(pc):
+            func = self.info.function_at(pc)
+            return func[1] if func else "??"
+        out = [{"pc": self.m.pc, "sp": int(self.m.x[2]), "function": name(self.m.pc)}]
+        for ret, sp in calls[:max(0, limit - 1)]:
+            out.append({"pc": ret, "sp": sp, "function": name(ret)})
+        return out
+
+    def _prologue_frames(self, limit: int) -> list[dict]:
         out = []
         pc, sp = self.m.pc, int(self.m.x[2])
         ra = int(self.m.x[1])

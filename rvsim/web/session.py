@@ -537,7 +537,7 @@ class WebSession:
         return {"file": loc[0], "line": loc[1]} if loc else None
 
     def call_stack(self) -> list[dict]:
-        """The debugger's frames (prologue analysis over the ABI), innermost first."""
+        """The debugger's frames (recorded calls and returns, or prologue analysis), innermost first."""
         if self.debug is None or self.debug.finished:
             return []
         try:
