@@ -76,9 +76,15 @@ def test_arch_strings_of_compilers_become_isa_strings():
     gcc = "rv64i2p1_m2p0_a2p1_f2p2_d2p2_c2p0_v1p0_zicsr2p0_zifencei2p0_zmmul1p0_zve32f1p0_zvl128b1p0"
     assert isa_from_arch_string(gcc) == "rv64gcv"
     assert isa_from_arch_string(gcc.replace("_zifencei2p0", "")) == "rv64imafdcv_zicsr"
+    # GCC 12 -march=rv64gcv lists every subset V implies
+    gcc12 = ("rv64i2p0_m2p0_a2p0_f2p0_d2p0_c2p0_v1p0_zicsr2p0_zifencei2p0_zve32f1p0_zve32x1p0_zve64d1p0"
+             "_zve64f1p0_zve64x1p0_zvl128b1p0_zvl32b1p0_zvl64b1p0")
+    assert isa_from_arch_string(gcc12) == "rv64gcv"
+    # without V, an embedded subset is what the program needs
+    assert isa_from_arch_string("rv32i2p1_m2p0_c2p0_zicsr2p0_zve32x1p0_zvl32b1p0") == "rv32imc_zicsr_zve32x"
     assert isa_from_arch_string("rv64gcv_zvdot4a8i") == "rv64gcv_zvdot4a8i"
     assert isa_from_arch_string("rv64i2p1_m2p0_zvfh1p0") == "rv64im_zvfh"
-    # RV32 strings are recognised (the simulator then refuses them with a clear message)
+    # RV32 strings are recognised
     assert isa_from_arch_string("rv32i2p1_m2p0_a2p1_c2p0_zmmul1p0") == "rv32imac"
     assert isa_from_arch_string("rv128i") is None
 

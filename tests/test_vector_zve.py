@@ -280,10 +280,13 @@ def test_instruction_legality_follows_the_subset(insn, sew, want, tmp_path):
     assert run_rvsim("rv64gcv", elf, tmp_path) == 0          # V has all of it
 
 
-@pytest.mark.parametrize("insn,sew,want", INSN_CASES, ids=[f"{c[0].split()[0]}-e{c[1]}" for c in INSN_CASES])
+# QEMU is the oracle where it follows the spec; the reserved encodings it runs are checked against the spec
+# text alone, by the test above
+QEMU_CASES = [c for c in INSN_CASES if c[0].split()[0] not in QEMU_ACCEPTS_RESERVED]
+
+
+@pytest.mark.parametrize("insn,sew,want", QEMU_CASES, ids=[f"{c[0].split()[0]}-e{c[1]}" for c in QEMU_CASES])
 def test_instruction_legality_matches_qemu(insn, sew, want, tmp_path):
-    if insn.split()[0] in QEMU_ACCEPTS_RESERVED:
-        pytest.skip(QEMU_ACCEPTS_RESERVED[insn.split()[0]])
     elf = _insn_program(insn, sew)
     for isa in QEMU_CPU:
         assert run_rvsim(isa, elf, tmp_path) == run_qemu(isa, elf, tmp_path), isa

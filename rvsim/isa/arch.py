@@ -46,6 +46,8 @@ def isa_from_arch_string(arch: str) -> str | None:
                 multi.append(name)
     if "i" not in singles and "g" not in singles:
         return None
+    if "v" in singles:      # compilers list the embedded subsets that V implies (zve32f ... zve64d)
+        multi = [e for e in multi if not e.startswith("zve")]
     if set("imafd") <= set(singles) and "zicsr" in multi and "zifencei" in multi:
         singles = ["g"] + [c for c in singles if c not in "imafd"]       # rv64g: the usual spelling
         multi = [e for e in multi if e not in ("zicsr", "zifencei")]
