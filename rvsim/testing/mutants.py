@@ -102,18 +102,33 @@ BUGS = {
 CSR_MNEMONICS = frozenset({"csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci"})
 
 
+# The unit each group tests: the extensions whose instructions the programs consist of (besides the
+# scaffolding every program has: register setup, loops, the signature).  I is tested as the whole base
+# ISA; every other group as the extension on its own, the way a verification engineer tests one unit
+# (the M programs are M instructions on edge-value operands, not mostly base instructions).
+UNITS = {"I": ("i",), "M": ("m",), "A": ("a",), "C": ("c",), "F": ("f", "zicsr"), "D": ("d", "zicsr"),
+         "Zb": ("zba", "zbb", "zbs"), "Zfh": ("zfh", "zfhmin", "zicsr"), "V": ("v", "zicsr")}
+
+
 @lru_cache(maxsize=None)
 def group_options(group: str) -> dict:
-    """programs() options for a bug group.  F-only programs are not possible (the harness loads the f
-    registers with fld), so F bugs are hunted with D present, and Zfh bugs with F and D."""
+    """programs() options for a bug group: the ISA (F-only programs are not possible: the harness loads
+    the f registers with fld, so F is tested with D present, and Zfh with F and D) and ``include``, the
+    mnemonics of the unit under test (:data:`UNITS`; for V, the part of V the reference models,
+    :data:`rvsim.testing.refsim.VECTOR_MNEMONICS`, and vsetvl/vsetvli/vsetivli)."""
+    from .. import isa as isa_table
     from .refsim import VECTOR_MNEMONICS
     from .strategies import generated_mnemonics
     isa = {"I": "rv64i", "M": "rv64im", "A": "rv64ia", "C": "rv64ic", "F": "rv64ifd", "D": "rv64ifd",
            "Zb": "rv64i_zba_zbb_zbs", "Zfh": "rv64ifd_zfh", "V": "rv64iv"}[group]
     opts: dict = {"extensions": isa}
-    if group == "V":
-        opts["include"] = frozenset(generated_mnemonics("rv64i") | CSR_MNEMONICS | VECTOR_MNEMONICS)
-        opts["vstart"] = True
+    if group != "I":
+        unit = {r.mnemonic for r in isa_table.RECORDS if set(r.extensions) & set(UNITS[group])}
+        names = generated_mnemonics(isa) & unit
+        if group == "V":
+            names = {m for m in names if m in VECTOR_MNEMONICS or m.startswith("vset") or m in CSR_MNEMONICS}
+            opts["vstart"] = True
+        opts["include"] = frozenset(names)
     return opts
 
 
