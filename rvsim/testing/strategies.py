@@ -897,6 +897,7 @@ class _Gen:
         self.repeats = REPEATS
         self.fold_fp = False
         self.rng = __import__("random").Random(0)
+        self.decks: dict = {}
         self.set_focus(())
 
     def set_focus(self, records) -> None:
@@ -961,14 +962,23 @@ class _Gen:
 
     # -- items
 
+    def deal(self, key, pool) -> Instruction:
+        """The next record of a shuffled deck of ``pool`` (one deck per pool and program, from the
+        program's generator): every mnemonic gets the same share, and a program of n items tries n
+        different ones before any comes back."""
+        deck = self.decks.get(key)
+        if not deck:
+            deck = self.decks[key] = list(pool)
+            self.rng.shuffle(deck)
+        return deck.pop()
+
     def op(self, draw, reserved) -> Op:
         if self.focus_plain and integer(draw, 0, 1) == 0:
-            item = self.op_for(draw, choice(draw, self.focus_plain), reserved)
+            item = self.op_for(draw, self.rng.choice(self.focus_plain), reserved)
             if item is not None:
                 return item
         while True:
-            r = choice(draw, choice(draw, self.families))
-            item = self.op_for(draw, r, reserved)
+            item = self.op_for(draw, self.deal("plain", self.p.plain), reserved)
             if item is not None:
                 return item
 
@@ -1127,9 +1137,9 @@ class _Gen:
 
     def jump(self, draw, reserved, depth) -> Skip | None:
         if self.focus_jumps and integer(draw, 0, 1) == 0:
-            r = choice(draw, self.focus_jumps)
+            r = self.rng.choice(self.focus_jumps)
         else:
-            r = choice(draw, self.p.jumps)
+            r = self.deal("jumps", self.p.jumps)
         # no repeated tries inside: a compressed branch reaches only 256 bytes
         self.repeats, saved = 0, self.repeats
         try:
@@ -1168,7 +1178,8 @@ class _Gen:
             keep = integer(draw, 0, KEEP_RANGE)          # see _kept
             if candidates and integer(draw, 0, 4):
                 focused = [r for r in candidates if r in self.focus_vector]
-                pick = choice(draw, focused) if focused and integer(draw, 0, 1) == 0 else choice(draw, candidates)
+                pick = self.rng.choice(focused) if focused and integer(draw, 0, 1) == 0 else \
+                    self.deal((s, l), candidates)
                 item = self.vector_op(draw, pick, s, l, vl, reserved)
             else:
                 item = self.op(draw, reserved)
@@ -1398,9 +1409,10 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
     def draw_program(draw):
         # a few records this program dwells on: they are drawn for about half of its items, each time with
         # new operands and edge values (so a rare instruction is tried several ways in one program)
-        focus = [choice(draw, all_records) for _ in range(draw(focus_count))]
-        gen.set_focus(focus)
+        # (records come from the program's generator, like the operand values: see _Gen.edge_setup)
         gen.rng = random.Random(draw(_SEED))
+        gen.decks = {}
+        gen.set_focus([gen.rng.choice(all_records) for _ in range(draw(focus_count))])
         items = _kept(draw(top_items))
         # the initial state is drawn compactly (a palette of edge values and one byte per register, seeds
         # for the bulk data) so that many programs fit in one hypothesis example
