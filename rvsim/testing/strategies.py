@@ -445,24 +445,26 @@ def fp_operand_values(rng, mnemonic: str, n: int, fmt: str) -> list[int]:
     if parts[0] == "fcvt" and len(parts) == 3 and parts[1] in _FP_WIDTH and \
             _FP_WIDTH[parts[1]] < _FP_WIDTH[fmt] and rng.randrange(3):
         return [rng.choice(_fp_narrowing_edges(fmt, parts[1])) for _ in range(n)]
-    k = rng.randrange(8)
-    if k == 0:
+    if parts[0] == "fdiv" and n == 2 and rng.randrange(4) == 0:
+        return [rng.choice(core) if rng.randrange(2) else _random_fp(rng, fmt), rng.choice((0, sign))]
+    k = rng.randrange(10)
+    if k < 2:
         return [rng.choice((0, sign)) for _ in range(n)]
-    if k == 1:
+    if k < 4:
         vals = [rng.choice(core) for _ in range(n)]
         f = FLOAT_FORMATS[fmt]
         exp_max = ((1 << f.exponent_bits) - 1) << f.fraction_bits
         nans = [v for v in core if v & exp_max == exp_max and v & ((1 << f.fraction_bits) - 1)]
         vals[rng.randrange(n)] = rng.choice(nans)
         return vals
-    if k == 2:
+    if k == 4:
         return [rng.choice(core) for _ in range(n)]
-    if k == 3:
+    if k == 5:
         a = rng.choice(edges) if rng.randrange(2) else _random_fp(rng, fmt)
         return [a] + [rng.choice((a, a ^ sign)) for _ in range(n - 1)]
-    if k == 4:
+    if k == 6:
         return [rng.choice(edges) for _ in range(n)]
-    return [_random_fp(rng, fmt) if rng.randrange(4) else rng.choice(edges) for _ in range(n)]
+    return [_random_fp(rng, fmt) if rng.randrange(8) else rng.choice(edges) for _ in range(n)]
 
 
 # ------------------------------------------------------------------------------------ vector configs
@@ -874,6 +876,10 @@ KEEP_RANGE = 15
 REPEATS = 3
 
 
+def _weight(pool) -> int:
+    return max(1, min(12, round(len(pool) ** 0.5)))
+
+
 def _kept(items) -> tuple:
     return tuple(i for i in items if i is not None)
 
@@ -1173,7 +1179,7 @@ class _Gen:
         avl_reg = self.xreg(draw, reserved)
         candidates = self.vector_candidates(s, l)
         body = []
-        n = integer(draw, 0 if not candidates else 1, 4)
+        n = integer(draw, 0 if not candidates else 1, 6)
         for _ in range(n):
             keep = integer(draw, 0, KEEP_RANGE)          # see _kept
             if candidates and integer(draw, 0, 4):
@@ -1303,15 +1309,17 @@ class _Gen:
         @st.composite
         def draw_item(draw):
             keep = integer(draw, 0, KEEP_RANGE)          # see _kept
-            kinds = ["op"] * 6
+            # per-mnemonic weighting: a kind of item is drawn about as often as the square root of the
+            # number of records it tries (1 to 12), so six CSR instructions do not crowd out 137 vector ones
+            kinds = ["op"] * _weight(self.p.plain)
             if self.p.config:
                 kinds.append("config")
             if self.p.jumps and self.o.branches:
-                kinds += ["jump"] * 2
+                kinds += ["jump"] * _weight(self.p.jumps)
             if self.o.loops and depth < 2:
                 kinds.append("loop")
             if self.p.vector:
-                kinds += ["vector"] * 6
+                kinds += ["vector"] * _weight(self.p.vector)
             while True:
                 kind = choice(draw, kinds)
                 if kind == "op":
@@ -1336,7 +1344,7 @@ _PICKS32 = st.binary(min_size=32, max_size=32)
 _SEED = st.integers(0, 2**32 - 1)
 
 
-def programs(length=(1, 16), extensions="rv64gc", memory: int = 256, loops: bool = True,
+def programs(length=(4, 16), extensions="rv64gc", memory: int = 256, loops: bool = True,
              branches: bool = True, vlen: int = 128, exclude=(), include=None, misaligned: bool = False,
              max_trips: int = 4, fp_sews=(32, 64), fp_state: bool = True,
              signature: bool = True, vstart: bool = False) -> st.SearchStrategy[TestProgram]:
