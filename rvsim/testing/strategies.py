@@ -367,6 +367,8 @@ def int_operand_values(rng, mnemonic: str, n: int) -> list[int]:
     garbage above them, everything else values at the 32- and 64-bit sign boundaries, the second
     operand often tied to the first (equal, its sign bit flipped, one more)."""
     cls = _int_class(mnemonic)
+    if cls == "div" and n >= 2 and rng.randrange(6) == 0:      # the overflowing division of both widths
+        return [rng.choice((1 << 63, MASK64 ^ 0x7FFFFFFF)), MASK64] + [draw_int_edge(rng) for _ in range(n - 2)]
     out: list[int] = []
     for i in range(n):
         if cls == "div" and i < 2 and rng.randrange(3):
@@ -445,6 +447,8 @@ def fp_operand_values(rng, mnemonic: str, n: int, fmt: str) -> list[int]:
     if parts[0] == "fcvt" and len(parts) == 3 and parts[1] in _FP_WIDTH and \
             _FP_WIDTH[parts[1]] < _FP_WIDTH[fmt] and rng.randrange(3):
         return [rng.choice(_fp_narrowing_edges(fmt, parts[1])) for _ in range(n)]
+    if parts[0] == "fsqrt" and rng.randrange(2):
+        return [_random_fp(rng, fmt) & ~sign for _ in range(n)]
     if parts[0] == "fdiv" and n == 2 and rng.randrange(4) == 0:
         return [rng.choice(core) if rng.randrange(2) else _random_fp(rng, fmt), rng.choice((0, sign))]
     k = rng.randrange(10)
@@ -874,6 +878,12 @@ KEEP_RANGE = 15
 # An instruction under test whose results the signature keeps is run up to 1 + REPEATS times in its item,
 # each time on new edge values (the count shrinks to 0).
 REPEATS = 3
+
+
+def _stable_hash(value) -> int:
+    """A hash of a value's repr that is the same in every process (hash() of bytes is not)."""
+    import hashlib
+    return int.from_bytes(hashlib.blake2b(repr(value).encode(), digest_size=8).digest(), "little")
 
 
 def _weight(pool) -> int:
@@ -1415,13 +1425,6 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
 
     @st.composite
     def draw_program(draw):
-        # a few records this program dwells on: they are drawn for about half of its items, each time with
-        # new operands and edge values (so a rare instruction is tried several ways in one program)
-        # (records come from the program's generator, like the operand values: see _Gen.edge_setup)
-        gen.rng = random.Random(draw(_SEED))
-        gen.decks = {}
-        gen.set_focus([gen.rng.choice(all_records) for _ in range(draw(focus_count))])
-        items = _kept(draw(top_items))
         # the initial state is drawn compactly (a palette of edge values and one byte per register, seeds
         # for the bulk data) so that many programs fit in one hypothesis example
         x = expand_palette(draw(_X_PALETTE), draw(_PICKS31))
@@ -1435,6 +1438,16 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
             cfg = draw(vector_configs(vlen))
             kw["vtype"], kw["vl"] = cfg.vtype, cfg.vl
             kw["vcsr"] = integer(draw, 0, 7)
+        # The records and operand values of the items come from the program's own generator (see
+        # _Gen.edge_setup), seeded from everything drawn so far: hypothesis's generation phase mostly
+        # makes small changes to earlier examples, and any change to the initial state then gives the
+        # items new instructions and values too, instead of replaying the same ones.
+        gen.rng = random.Random(_stable_hash((draw(_SEED), x, scratch, sorted(kw.items()))))
+        gen.decks = {}
+        # a few records this program dwells on: they are drawn for about half of its items, each time with
+        # new operands and edge values (so a rare instruction is tried several ways in one program)
+        gen.set_focus([gen.rng.choice(all_records) for _ in range(draw(focus_count))])
+        items = _kept(draw(top_items))
         return TestProgram(items, x, exts, scratch, vlen=vlen, **kw)
     return draw_program()
 
