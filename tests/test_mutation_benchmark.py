@@ -7,7 +7,7 @@ keep finding the seeded bugs.
   round-to-nearest-even;
 * the score: all 64 bugs, detected exactly as benchmarks/bench_mutation.py detects them (200 examples
   each, hypothesis seed 0, so the outcome is deterministic), must not fall below the last measured score;
-  one bug is also hunted with shrinking, as a user's test would.
+  two bugs are also hunted one program at a time, as a user's test would, and found at the same program.
 """
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ def test_softfloat_flags_and_rounding_modes():
 # mutants.detect (each group's programs drawn once; no shrinking), in about a minute of CPU.  SCORE_FLOOR
 # is the score measured when the strategies last changed (docs/testing.md): raise it when they catch
 # more, never lower it to make a change pass.
-SCORE_FLOOR = 60
+SCORE_FLOOR = 61
 
 
 def test_the_strategies_still_catch_the_seeded_bugs():
@@ -126,10 +126,12 @@ def test_the_strategies_still_catch_the_seeded_bugs():
     assert len(caught) >= SCORE_FLOOR, f"caught {len(caught)} of {len(found)} (floor {SCORE_FLOOR}); missed {missed}"
 
 
-def test_detect_sees_what_hunt_sees_and_the_failure_shrinks():
-    """detect() (the score above) and hunt() (what a user's @given test does, shrinking included) find
-    the same first failing program; the shrunk program is located at the mutated instruction."""
-    bug = "m-mulw-no-sext"
-    h = hunt(bug, max_examples=200, seed=0)
-    assert h.caught and h.examples == detect([bug])[bug]
-    assert "first diverging instruction" in h.report and "mulw" in h.report.split("first diverging instruction")[1]
+def test_detect_sees_what_hunt_sees():
+    """detect() (the score above) and hunt() (a user's @given test: one program per run, hypothesis
+    stopping at the first failure) find the same first failing program; the report locates the mutated
+    instruction.  (Shrinking is left to benchmarks/bench_mutation.py --shrink: too slow for every CI run.)"""
+    for bug in ("m-mulw-no-sext", "zb-cpopw-64"):
+        h = hunt(bug, max_examples=200, seed=0, shrink=False)
+        assert h.caught and h.examples == detect([bug])[bug]
+        mnemonic = BUGS[bug][1].split()[0]
+        assert mnemonic in h.report.split("first diverging instruction")[1].splitlines()[0]

@@ -166,7 +166,7 @@ def _without_local_constants():
         cache.cache.clear()
 
 
-def _hypothesis_test(group: str, max_examples: int, seed: int, body):
+def _hypothesis_test(group: str, max_examples: int, seed: int, body, shrink: bool = True):
     """``body(program)`` under ``@given(programs(...))`` for ``group``, with the benchmark's settings (the
     same for :func:`hunt` and :func:`draw_group`, so both see the same programs)."""
     from hypothesis import HealthCheck, Phase, given, settings
@@ -176,7 +176,7 @@ def _hypothesis_test(group: str, max_examples: int, seed: int, body):
 
     @hypothesis_seed(seed)
     @settings(max_examples=max_examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.target, Phase.shrink],
+              suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.target] + [Phase.shrink] * shrink,
               report_multiple_bugs=False, print_blob=False)
     @given(programs(**group_options(group)))
     def test(program):
@@ -188,8 +188,9 @@ def _hypothesis_test(group: str, max_examples: int, seed: int, body):
     return run
 
 
-def hunt(bug: str, max_examples: int = 200, seed: int = 0) -> Hunt:
-    """Hunt one bug: ``programs()`` for its group against ``RefSim(bug=bug)``, shrinking included."""
+def hunt(bug: str, max_examples: int = 200, seed: int = 0, shrink: bool = True) -> Hunt:
+    """Hunt one bug: ``programs()`` for its group against ``RefSim(bug=bug)``, shrinking the failing
+    program unless ``shrink=False``."""
     from .differential import compare
     from .refsim import RefSim
 
@@ -209,7 +210,7 @@ def hunt(bug: str, max_examples: int = 200, seed: int = 0) -> Hunt:
                 first.append(time.process_time())
             raise
 
-    test = _hypothesis_test(BUGS[bug][0], max_examples, seed, body)
+    test = _hypothesis_test(BUGS[bug][0], max_examples, seed, body, shrink)
     start = time.perf_counter()
     try:
         test()

@@ -968,7 +968,7 @@ class _Gen:
                         and not ("rd" in k.slots and k.role == K.XREG and n in reserved)]
                 if not regs:
                     return None
-                if integer(draw, 0, 7):
+                if self.rng.randrange(8):
                     # mostly: not x0 and not a register another operand of the same kind already uses,
                     # so the instruction reads two values and its result is kept
                     taken = {vals[q.name] for q in r.all_operands if q.name in vals and q.role == k.role}
@@ -1006,7 +1006,9 @@ class _Gen:
         """Setup lines giving the instruction's source registers its own edge values
         (:func:`int_operand_values`, :func:`fp_operand_values`) most of the time; otherwise they keep what
         the program left in them."""
-        if integer(draw, 0, 7) == 0:
+        # The choices here come from the program's own generator, not from hypothesis draws (fewer draws
+        # also make shrinking faster: hypothesis tries to simplify every one).
+        if self.rng.randrange(8) == 0:
             return ()
         # The values come from the program's own generator, not from hypothesis draws: a change anywhere
         # earlier in the program (which is most of what hypothesis's generation phase tries) then gives
@@ -1023,7 +1025,7 @@ class _Gen:
             temps = [n for n in range(5, 32) if n not in reserved and n not in xsources]
             move = "fmv.d.x" if "d" in exts else {"s": "fmv.w.x", "h": "fmv.h.x"}.get(fmt)
             if temps and move is not None and (fmt != "d" or "d" in exts):
-                tmp = choice(draw, temps)
+                tmp = self.rng.choice(temps)
                 width = _FP_WIDTH[fmt]
                 values = fp_operand_values(rng, r.mnemonic, len(fsources), fmt)
                 for f, v in zip(fsources, values):
