@@ -18,6 +18,7 @@ extension at a time; the V group is limited to the part of V the reference model
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,18 +102,33 @@ BUGS = {
 CSR_MNEMONICS = frozenset({"csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci"})
 
 
+# The unit each group tests: the extensions whose instructions the programs consist of (besides the
+# scaffolding every program has: register setup, loops, the signature).  I is tested as the whole base
+# ISA; every other group as the extension on its own, the way a verification engineer tests one unit
+# (the M programs are M instructions on edge-value operands, not mostly base instructions).
+UNITS = {"I": ("i",), "M": ("m",), "A": ("a",), "C": ("c",), "F": ("f", "zicsr"), "D": ("d", "zicsr"),
+         "Zb": ("zba", "zbb", "zbs"), "Zfh": ("zfh", "zfhmin", "zicsr"), "V": ("v", "zicsr")}
+
+
 @lru_cache(maxsize=None)
 def group_options(group: str) -> dict:
-    """programs() options for a bug group.  F-only programs are not possible (the harness loads the f
-    registers with fld), so F bugs are hunted with D present, and Zfh bugs with F and D."""
+    """programs() options for a bug group: the ISA (F-only programs are not possible: the harness loads
+    the f registers with fld, so F is tested with D present, and Zfh with F and D) and ``include``, the
+    mnemonics of the unit under test (:data:`UNITS`; for V, the part of V the reference models,
+    :data:`rvsim.testing.refsim.VECTOR_MNEMONICS`, and vsetvl/vsetvli/vsetivli)."""
+    from .. import isa as isa_table
     from .refsim import VECTOR_MNEMONICS
     from .strategies import generated_mnemonics
     isa = {"I": "rv64i", "M": "rv64im", "A": "rv64ia", "C": "rv64ic", "F": "rv64ifd", "D": "rv64ifd",
            "Zb": "rv64i_zba_zbb_zbs", "Zfh": "rv64ifd_zfh", "V": "rv64iv"}[group]
     opts: dict = {"extensions": isa}
-    if group == "V":
-        opts["include"] = frozenset(generated_mnemonics("rv64i") | CSR_MNEMONICS | VECTOR_MNEMONICS)
-        opts["vstart"] = True
+    if group != "I":
+        unit = {r.mnemonic for r in isa_table.RECORDS if set(r.extensions) & set(UNITS[group])}
+        names = generated_mnemonics(isa) & unit
+        if group == "V":
+            names = {m for m in names if m in VECTOR_MNEMONICS or m.startswith("vset") or m in CSR_MNEMONICS}
+            opts["vstart"] = True
+        opts["include"] = frozenset(names)
     return opts
 
 
@@ -127,26 +143,62 @@ class Hunt:
     report: str = ""              # the minimal failing program's report
 
 
-def hunt(bug: str, max_examples: int = 200, seed: int = 0) -> Hunt:
-    """Hunt one bug: ``programs()`` for its group against ``RefSim(bug=bug)``."""
+@contextmanager
+def _without_local_constants():
+    """Hypothesis (6.131 and later) draws about one integer in twenty from constants it finds in the
+    source of every non-library module loaded so far: which programs a hunt draws would then depend on
+    what else the process imported (the benchmark script, other test files under pytest).  The
+    benchmark switches that pool off so that its figures do not depend on where it runs.  (A hypothesis
+    without these internals is left as it is.)"""
+    try:
+        from hypothesis.internal.conjecture import providers
+        empty = providers.Constants()
+        cache, original = providers.CONSTANTS_CACHE, providers._get_local_constants
+    except (ImportError, AttributeError):
+        yield
+        return
+    cache.cache.clear()
+    providers._get_local_constants = lambda: empty
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        cache.cache.clear()
+
+
+def _hypothesis_test(group: str, max_examples: int, seed: int, body, shrink: bool = True):
+    """``body(program)`` under ``@given(programs(...))`` for ``group``, with the benchmark's settings (the
+    same for :func:`hunt` and :func:`draw_group`, so both see the same programs)."""
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hypothesis_seed
 
-    from .differential import compare
-    from .refsim import RefSim
     from .strategies import programs
 
-    group = BUGS[bug][0]
+    @hypothesis_seed(seed)
+    @settings(max_examples=max_examples, deadline=None, database=None, derandomize=False,
+              suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.target] + [Phase.shrink] * shrink,
+              report_multiple_bugs=False, print_blob=False)
+    @given(programs(**group_options(group)))
+    def test(program):
+        body(program)
+
+    def run():
+        with _without_local_constants():
+            test()
+    return run
+
+
+def hunt(bug: str, max_examples: int = 200, seed: int = 0, shrink: bool = True) -> Hunt:
+    """Hunt one bug: ``programs()`` for its group against ``RefSim(bug=bug)``, shrinking the failing
+    program unless ``shrink=False``."""
+    from .differential import compare
+    from .refsim import RefSim
+
     reference = RefSim(bug=bug)
     count = 0
     first: list[float] = []
 
-    @hypothesis_seed(seed)
-    @settings(max_examples=max_examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.target, Phase.shrink],
-              report_multiple_bugs=False, print_blob=False)
-    @given(programs(**group_options(group)))
-    def test(program):
+    def body(program):
         nonlocal count
         if not first:
             count += 1
@@ -158,6 +210,7 @@ def hunt(bug: str, max_examples: int = 200, seed: int = 0) -> Hunt:
                 first.append(time.process_time())
             raise
 
+    test = _hypothesis_test(BUGS[bug][0], max_examples, seed, body, shrink)
     start = time.perf_counter()
     try:
         test()
@@ -166,6 +219,45 @@ def hunt(bug: str, max_examples: int = 200, seed: int = 0) -> Hunt:
         return Hunt(bug, True, count, end - first[0], end - start, shrink_cpu=time.process_time() - first[1],
                     report=str(e))
     return Hunt(bug, False, None, None, time.perf_counter() - start)
+
+
+def draw_group(group: str, max_examples: int = 200, seed: int = 0) -> list:
+    """The programs :func:`hunt` draws for a bug of ``group`` before it finds a divergence: hypothesis's
+    generation depends only on its seed and on the outcomes of earlier examples, all passing until the
+    first divergence, so these are the same programs, in the same order, for every bug of the group."""
+    out: list = []
+    _hypothesis_test(group, max_examples, seed, out.append)()
+    return out
+
+
+def detect(bugs=None, max_examples: int = 200, seed: int = 0, progress=None) -> dict[str, int | None]:
+    """For each bug, the number of programs :func:`hunt` draws up to and including the first that
+    diverges (None: none of ``max_examples`` does), without shrinking.  The programs of a group are
+    drawn once, and each is assembled and run on rvsim once (as :func:`hunt` does it, one program per
+    executable, so addresses are the same), then on the reference once per bug.  Equivalent to
+    ``hunt(bug).examples`` (tests/test_mutation_benchmark.py checks it) at a fraction of the cost."""
+    from .differential import _compare_states
+    from .harness import Batch, run_rvsim
+    from .refsim import RefSim
+
+    bugs = list(bugs or BUGS)
+    out: dict[str, int | None] = {}
+    for group in dict.fromkeys(BUGS[b][0] for b in bugs):
+        runs = []
+        for program in draw_group(group, max_examples, seed):
+            batch = Batch([program])
+            runs.append((batch.cases[0], run_rvsim(batch)[0]))
+        for bug in (b for b in bugs if BUGS[b][0] == group):
+            reference = RefSim(bug=bug)
+            found = None
+            for k, (case, mine) in enumerate(runs):
+                if _compare_states(mine, reference(case))[1]:
+                    found = k + 1
+                    break
+            out[bug] = found
+            if progress:
+                progress(bug, found)
+    return {b: out[b] for b in bugs}
 
 
 def score(bugs=None, max_examples: int = 200, seed: int = 0, progress=None) -> list[Hunt]:

@@ -339,6 +339,142 @@ def operand_format(r: Instruction) -> str | None:
     return {"s": "s", "d": "d", "h": "h", "w": "s"}.get(last)
 
 
+# Each instruction's own edge cases: the operand values at which the behaviours it could mix up differ.
+# Drawn for the instruction's source registers by its setup (see _Gen.edge_setup), each pool from a
+# small set most of the time, so that a pair of values that must meet (INT64_MIN / -1, fmin(-0, +0))
+# does meet within a few dozen tries.
+_DIVIDENDS = tuple(v & MASK64 for v in (1 << 63, -(1 << 31), -1, 1 << 31, 0, 1, 7, -7, (1 << 63) - 1,
+                                        0x7FFFFFFF, 0xFFFFFFFF, 0x123456789))
+_DIVISORS = tuple(v & MASK64 for v in (0, -1, 1, 0xFFFFFFFF, 0x100000000, 2, -2, 3, -3, 1 << 63,
+                                       0xFFFFFFFF00000000, 7))
+_SHIFT_AMOUNTS = tuple(v & MASK64 for v in (1, 31, 32, 33, 63, 0, 0xFFFFFFFFFFFFFFE1, 0x100000001, 0x5F,
+                                            0xA0, 16, 8, -1))
+
+
+def _int_class(mnemonic: str) -> str:
+    m = mnemonic.removeprefix("c.")
+    if m.startswith(("div", "rem")):
+        return "div"
+    if m.split(".")[0].rstrip("wi") in ("sll", "srl", "sra", "rol", "ror", "bclr", "bset", "binv", "bext") \
+            or m in ("slli.uw",):
+        return "shift"
+    return "int"
+
+
+def int_operand_values(rng, mnemonic: str, n: int) -> list[int]:
+    """Values for the ``n`` integer source registers of ``mnemonic`` (rs1 first): division gets its
+    dividend and divisor edges (INT_MIN, -1, 0 of both widths), shifts get amounts around 32 and 64 with
+    garbage above them, everything else values at the 32- and 64-bit sign boundaries, the second
+    operand often tied to the first (equal, its sign bit flipped, one more)."""
+    cls = _int_class(mnemonic)
+    if cls == "div" and n >= 2 and rng.randrange(6) == 0:      # the overflowing division of both widths
+        return [rng.choice((1 << 63, MASK64 ^ 0x7FFFFFFF)), MASK64] + [draw_int_edge(rng) for _ in range(n - 2)]
+    out: list[int] = []
+    for i in range(n):
+        if cls == "div" and i < 2 and rng.randrange(3):
+            pool = _DIVIDENDS if i == 0 else _DIVISORS
+            out.append(pool[rng.randrange(4)] if rng.randrange(2) else rng.choice(pool))
+            continue
+        if cls == "shift" and i == 1 and rng.randrange(3):
+            out.append(rng.choice(_SHIFT_AMOUNTS))
+            continue
+        v = _tied(rng, out[-1] if out else None, rng.choice((1 << 63, 1 << 31)), MASK64)
+        out.append(draw_int_edge(rng) if v is None else v)
+    return out
+
+
+@lru_cache(maxsize=None)
+def fp_core(fmt: str) -> tuple[int, ...]:
+    """The few values most FP bugs turn on: ±0, ±inf, a quiet and a signalling NaN, ±1, 1.5, the smallest
+    subnormal and the largest normal (both signs)."""
+    f = FLOAT_FORMATS[fmt]
+    e, m = f.exponent_bits, f.fraction_bits
+    sign = 1 << (e + m)
+    exp_max = ((1 << e) - 1) << m
+    one = ((1 << (e - 1)) - 1) << m
+    vals = (0, exp_max, exp_max | 1 << (m - 1), exp_max | 1, one, one | 1 << (m - 1), 1, exp_max - 1)
+    return tuple(v | s for v in vals for s in (0, sign))
+
+
+@lru_cache(maxsize=None)
+def _fp_to_int_edges(fmt: str) -> tuple[int, ...]:
+    """Values where float-to-integer conversions differ by rounding mode, sign and saturation."""
+    xs = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, -0.75, -1.0, 0.75, 3.0, -0.0]
+    if fmt != "h":
+        xs += [2.0**31, -2.0**31, 2.0**32, 2.0**63, -2.0**63, 2.0**64, -2.0**31 - 1.5e3, 2.0**31 - 256]
+    else:
+        xs += [65504.0, -65504.0, 1000.5, -1000.5]
+    f = FLOAT_FORMATS[fmt]
+    exp_max = ((1 << f.exponent_bits) - 1) << f.fraction_bits
+    return tuple(_fp_constant(fmt, x) for x in xs) + (exp_max, exp_max | 1 << (f.fraction_bits - 1))
+
+
+@lru_cache(maxsize=None)
+def _fp_narrowing_edges(fmt: str, target: str) -> tuple[int, ...]:
+    """Values of ``fmt`` at the overflow, underflow and rounding boundaries of the narrower ``target``."""
+    big, tiny = {"s": (3.4028234663852886e38, 1.401298464324817e-45), "h": (65504.0, 5.960464477539063e-08),
+                 "d": (1.7976931348623157e308, 5e-324)}[target]
+    xs = [big, -big, big * 1.0000001, big * 1.5, -big * 2, tiny, tiny / 2, -tiny * 0.75, tiny * 1.5,
+          1 / 3, -2 / 3, big * 0.999999]
+    out = []
+    for x in xs:
+        try:
+            out.append(_fp_constant(fmt, x))
+        except (OverflowError, ValueError):
+            pass
+    return tuple(out)
+
+
+def _random_fp(rng, fmt: str) -> int:
+    """A normal value near 1 with random fraction bits (rounding happens)."""
+    f = FLOAT_FORMATS[fmt]
+    bias = (1 << (f.exponent_bits - 1)) - 1
+    return (rng.randrange(2) << (f.width - 1)) | (rng.randint(bias - 8, bias + 8) << f.fraction_bits) | \
+        rng.getrandbits(f.fraction_bits)
+
+
+def fp_operand_values(rng, mnemonic: str, n: int, fmt: str) -> list[int]:
+    """Values of format ``fmt`` (not boxed) for the ``n`` FP source registers of ``mnemonic``: conversions
+    to integer get halves, -1 and the integer-range limits, narrowing conversions the target format's
+    overflow and underflow boundaries; the others draw their operands together from one of a few
+    families — signed zeros, a NaN among ordinary values, infinities, the same value twice or with its
+    sign flipped, edge values, or values that round."""
+    parts = mnemonic.split(".")
+    core, edges = fp_core(fmt), fp_edges(fmt)
+    sign = 1 << (_FP_WIDTH[fmt] - 1)
+    if parts[0] == "fcvt" and parts[1] in ("w", "wu", "l", "lu") and rng.randrange(4):
+        return [rng.choice(_fp_to_int_edges(fmt)) for _ in range(n)]
+    if parts[0] == "fcvt" and len(parts) == 3 and parts[1] in _FP_WIDTH and \
+            _FP_WIDTH[parts[1]] < _FP_WIDTH[fmt] and rng.randrange(3):
+        return [rng.choice(_fp_narrowing_edges(fmt, parts[1])) for _ in range(n)]
+    if parts[0].lstrip("v") in ("fmin", "fmax") and n == 2 and rng.randrange(3) == 0:
+        # the order of signed zeros and a NaN beside a number are what min and max get wrong
+        pool = (0, sign) if rng.randrange(2) else core
+        return [rng.choice(pool) for _ in range(n)]
+    if parts[0] == "fsqrt" and rng.randrange(2):
+        return [_random_fp(rng, fmt) & ~sign for _ in range(n)]
+    if parts[0] == "fdiv" and n == 2 and rng.randrange(4) == 0:
+        return [rng.choice(core) if rng.randrange(2) else _random_fp(rng, fmt), rng.choice((0, sign))]
+    k = rng.randrange(10)
+    if k < 2:
+        return [rng.choice((0, sign)) for _ in range(n)]
+    if k < 4:
+        vals = [rng.choice(core) for _ in range(n)]
+        f = FLOAT_FORMATS[fmt]
+        exp_max = ((1 << f.exponent_bits) - 1) << f.fraction_bits
+        nans = [v for v in core if v & exp_max == exp_max and v & ((1 << f.fraction_bits) - 1)]
+        vals[rng.randrange(n)] = rng.choice(nans)
+        return vals
+    if k == 4:
+        return [rng.choice(core) for _ in range(n)]
+    if k == 5:
+        a = rng.choice(edges) if rng.randrange(2) else _random_fp(rng, fmt)
+        return [a] + [rng.choice((a, a ^ sign)) for _ in range(n - 1)]
+    if k == 6:
+        return [rng.choice(edges) for _ in range(n)]
+    return [_random_fp(rng, fmt) if rng.randrange(8) else rng.choice(edges) for _ in range(n)]
+
+
 # ------------------------------------------------------------------------------------ vector configs
 
 @dataclass(frozen=True)
@@ -743,6 +879,19 @@ def _csrs(exts) -> tuple[tuple[int, bool], ...]:
 # of the program is drawn the same way).  Hypothesis shrinks integers towards 0, so it can delete any
 # item by one simple step; it often cannot delete a list element whose draws have other shapes.
 KEEP_RANGE = 15
+# An instruction under test whose results the signature keeps is run up to 1 + REPEATS times in its item,
+# each time on new edge values (the count shrinks to 0).
+REPEATS = 7
+
+
+def _stable_hash(value) -> int:
+    """A hash of a value's repr that is the same in every process (hash() of bytes is not)."""
+    import hashlib
+    return int.from_bytes(hashlib.blake2b(repr(value).encode(), digest_size=8).digest(), "little")
+
+
+def _weight(pool) -> int:
+    return max(1, min(12, round(len(pool) ** 0.5)))
 
 
 def _kept(items) -> tuple:
@@ -765,8 +914,10 @@ class _Gen:
             families.setdefault(frozenset(r.extensions), []).append(r)
         self.families = [tuple(v) for _, v in sorted(families.items(), key=lambda kv: sorted(kv[0]))]
         self.trace = None
+        self.repeats = REPEATS
         self.fold_fp = False
         self.rng = __import__("random").Random(0)
+        self.decks: dict = {}
         self.set_focus(())
 
     def set_focus(self, records) -> None:
@@ -811,12 +962,17 @@ class _Gen:
         for k in r.all_operands:
             if k.name in vals:
                 continue
-            if k.role == K.XREG and "rd" in k.slots and reserved:
+            if k.role in (K.XREG, K.FREG) and (reserved or k.role == K.FREG):
                 lo, hi = k.value_range()
-                regs = [n for n in range(lo, hi + 1) if n not in reserved and not (k.nonzero and n == 0)
-                        and n != k.not_value]
+                regs = [n for n in range(lo, hi + 1) if not (k.nonzero and n == 0) and n != k.not_value
+                        and not ("rd" in k.slots and k.role == K.XREG and n in reserved)]
                 if not regs:
                     return None
+                if self.rng.randrange(8):
+                    # mostly: not x0 and not a register another operand of the same kind already uses,
+                    # so the instruction reads two values and its result is kept
+                    taken = {vals[q.name] for q in r.all_operands if q.name in vals and q.role == k.role}
+                    regs = [n for n in regs if n not in taken and not (k.role == K.XREG and n == 0)] or regs
                 vals[k.name] = choice(draw, regs)
             else:
                 vals[k.name] = draw_operand(draw, k, r)
@@ -826,22 +982,33 @@ class _Gen:
 
     # -- items
 
+    def deal(self, key, pool) -> Instruction:
+        """The next record of a shuffled deck of ``pool`` (one deck per pool and program, from the
+        program's generator): every mnemonic gets the same share, and a program of n items tries n
+        different ones before any comes back."""
+        deck = self.decks.get(key)
+        if not deck:
+            deck = self.decks[key] = list(pool)
+            self.rng.shuffle(deck)
+        return deck.pop()
+
     def op(self, draw, reserved) -> Op:
         if self.focus_plain and integer(draw, 0, 1) == 0:
-            item = self.op_for(draw, choice(draw, self.focus_plain), reserved)
+            item = self.op_for(draw, self.rng.choice(self.focus_plain), reserved)
             if item is not None:
                 return item
         while True:
-            r = choice(draw, choice(draw, self.families))
-            item = self.op_for(draw, r, reserved)
+            item = self.op_for(draw, self.deal("plain", self.p.plain), reserved)
             if item is not None:
                 return item
 
     def edge_setup(self, draw, r: Instruction, vals: dict, reserved, fmt: str | None = None) -> tuple:
-        """Setup lines giving the instruction's source registers edge values of their own kind (most of
-        the time; otherwise they keep what the program left in them).  A second source is often tied to
-        the first (equal, sign flipped, one more), where comparisons, min/max and subtraction turn."""
-        if integer(draw, 0, 3) == 0:
+        """Setup lines giving the instruction's source registers its own edge values
+        (:func:`int_operand_values`, :func:`fp_operand_values`) most of the time; otherwise they keep what
+        the program left in them."""
+        # The choices here come from the program's own generator, not from hypothesis draws (fewer draws
+        # also make shrinking faster: hypothesis tries to simplify every one).
+        if self.rng.randrange(8) == 0:
             return ()
         # The values come from the program's own generator, not from hypothesis draws: a change anywhere
         # earlier in the program (which is most of what hypothesis's generation phase tries) then gives
@@ -859,28 +1026,24 @@ class _Gen:
             temps = [n for n in range(5, 32) if n not in reserved and n not in xsources]
             move = "fmv.d.x" if "d" in exts and xlen == 64 else {"s": "fmv.w.x", "h": "fmv.h.x"}.get(fmt)
             if temps and move is not None and (fmt != "d" or "d" in exts):
-                tmp = choice(draw, temps)
+                tmp = self.rng.choice(temps)
                 width = _FP_WIDTH[fmt]
-                prev = None
-                for f in fsources:
-                    if rng.randrange(4):
-                        v = _tied(rng, prev, 1 << (width - 1), MASK64 if width == 64 else (1 << width) - 1)
-                        if v is None:
-                            v = draw_fp_edge(rng, fmt, boxed_only="d" not in exts)
-                        elif width < 64:
-                            v = nan_box(v, width)
-                        prev = v & ((1 << width) - 1)
-                        if move != "fmv.d.x":
-                            v &= (1 << width) - 1
-                        lines += [f"li {XREG_NAMES[tmp]}, {_sign_extend(v, 64 if move == 'fmv.d.x' else 32)}",
-                                  f"{move} {FREG_NAMES[f]}, {XREG_NAMES[tmp]}"]
-        prev = None
-        xlen = isa.xlen_of(exts)
-        for x in xsources:
-            if x not in reserved and rng.randrange(4):
-                v = _tied(rng, prev, rng.choice((1 << 63, 1 << 31)), MASK64)
-                v = draw_int_edge(rng) if v is None else v
-                prev = v
+                values = fp_operand_values(rng, r.mnemonic, len(fsources), fmt)
+                for f, v in zip(fsources, values):
+                    if not rng.randrange(10):
+                        continue
+                    if width < 64:
+                        v = nan_box(v, width)
+                        if move == "fmv.d.x" and rng.randrange(8) == 0:
+                            # not a valid box: upper bits clear, or one bit short of all ones
+                            v = v & ((1 << width) - 1) if rng.randrange(2) else v ^ (1 << width)
+                    if move != "fmv.d.x":
+                        v &= (1 << width) - 1
+                    lines += [f"li {XREG_NAMES[tmp]}, {_sign_extend(v, 64 if move == 'fmv.d.x' else 32)}",
+                              f"{move} {FREG_NAMES[f]}, {XREG_NAMES[tmp]}"]
+        values = int_operand_values(rng, r.mnemonic, len(xsources))
+        for x, v in zip(xsources, values):
+            if x not in reserved and rng.randrange(10):
                 lines.append(f"li {XREG_NAMES[x]}, {_sign_extend(v & ((1 << xlen) - 1), xlen)}")
         return tuple(lines)
 
@@ -893,7 +1056,13 @@ class _Gen:
         vals = self.operands(draw, r, reserved)
         if vals is None:
             return None
-        return Op(Insn(r, tuple(vals.items())), self.edge_setup(draw, r, vals, reserved), self.fold(r, vals))
+        insn, fold = Insn(r, tuple(vals.items())), self.fold(r, vals)
+        setup: tuple = ()
+        if fold:
+            # the signature keeps every result: try the instruction a few more times on new edge values
+            for _ in range(integer(draw, 0, self.repeats) if self.repeats else 0):
+                setup += self.edge_setup(draw, r, vals, reserved) + (insn,) + fold
+        return Op(insn, setup + self.edge_setup(draw, r, vals, reserved), fold)
 
     def memory_op(self, draw, r: Instruction, form: _MemoryForm, reserved) -> Op | None:
         size = access_size(r)
@@ -992,10 +1161,15 @@ class _Gen:
 
     def jump(self, draw, reserved, depth) -> Skip | None:
         if self.focus_jumps and integer(draw, 0, 1) == 0:
-            r = choice(draw, self.focus_jumps)
+            r = self.rng.choice(self.focus_jumps)
         else:
-            r = choice(draw, self.p.jumps)
-        body = _kept(draw(self.plain_list(reserved)))
+            r = self.deal("jumps", self.p.jumps)
+        # no repeated tries inside: a compressed branch reaches only 256 bytes
+        self.repeats, saved = 0, self.repeats
+        try:
+            body = _kept(draw(self.plain_list(reserved)))
+        finally:
+            self.repeats = saved
         m = r.mnemonic
         if m in ("jalr", "c.jr", "c.jalr"):
             reg_kind = next(k for k in r.operands if k.role == K.XREG and "rs1" in k.slots)
@@ -1023,12 +1197,13 @@ class _Gen:
         avl_reg = self.xreg(draw, reserved)
         candidates = self.vector_candidates(s, l)
         body = []
-        n = integer(draw, 0 if not candidates else 1, 4)
+        n = integer(draw, 0 if not candidates else 1, 6)
         for _ in range(n):
             keep = integer(draw, 0, KEEP_RANGE)          # see _kept
             if candidates and integer(draw, 0, 4):
                 focused = [r for r in candidates if r in self.focus_vector]
-                pick = choice(draw, focused) if focused and integer(draw, 0, 1) == 0 else choice(draw, candidates)
+                pick = self.rng.choice(focused) if focused and integer(draw, 0, 1) == 0 else \
+                    self.deal((s, l), candidates)
                 item = self.vector_op(draw, pick, s, l, vl, reserved)
             else:
                 item = self.op(draw, reserved)
@@ -1152,15 +1327,17 @@ class _Gen:
         @st.composite
         def draw_item(draw):
             keep = integer(draw, 0, KEEP_RANGE)          # see _kept
-            kinds = ["op"] * 6
+            # per-mnemonic weighting: a kind of item is drawn about as often as the square root of the
+            # number of records it tries (1 to 12), so six CSR instructions do not crowd out 137 vector ones
+            kinds = ["op"] * _weight(self.p.plain)
             if self.p.config:
                 kinds.append("config")
             if self.p.jumps and self.o.branches:
-                kinds += ["jump"] * 2
+                kinds += ["jump"] * _weight(self.p.jumps)
             if self.o.loops and depth < 2:
                 kinds.append("loop")
             if self.p.vector:
-                kinds += ["vector"] * 6
+                kinds += ["vector"] * _weight(self.p.vector)
             while True:
                 kind = choice(draw, kinds)
                 if kind == "op":
@@ -1185,7 +1362,7 @@ _PICKS32 = st.binary(min_size=32, max_size=32)
 _SEED = st.integers(0, 2**32 - 1)
 
 
-def programs(length=(1, 16), extensions="rv64gc", memory: int = 256, loops: bool = True,
+def programs(length=(4, 16), extensions="rv64gc", memory: int = 256, loops: bool = True,
              branches: bool = True, vlen: int = 128, exclude=(), include=None, misaligned: bool = False,
              max_trips: int = 4, fp_sews=(32, 64), fp_state: bool = True,
              signature: bool = True, vstart: bool = False) -> st.SearchStrategy[TestProgram]:
@@ -1257,12 +1434,6 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
 
     @st.composite
     def draw_program(draw):
-        # a few records this program dwells on: they are drawn for about half of its items, each time with
-        # new operands and edge values (so a rare instruction is tried several ways in one program)
-        focus = [choice(draw, all_records) for _ in range(draw(focus_count))]
-        gen.set_focus(focus)
-        gen.rng = random.Random(draw(_SEED))
-        items = _kept(draw(top_items))
         # the initial state is drawn compactly (a palette of edge values and one byte per register, seeds
         # for the bulk data) so that many programs fit in one hypothesis example
         x = expand_palette(draw(_X_PALETTE), draw(_PICKS31), (1 << isa.xlen_of(exts)) - 1)
@@ -1276,6 +1447,16 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
             cfg = draw(vector_configs(vlen))
             kw["vtype"], kw["vl"] = cfg.vtype, cfg.vl
             kw["vcsr"] = integer(draw, 0, 7)
+        # The records and operand values of the items come from the program's own generator (see
+        # _Gen.edge_setup), seeded from everything drawn so far: hypothesis's generation phase mostly
+        # makes small changes to earlier examples, and any change to the initial state then gives the
+        # items new instructions and values too, instead of replaying the same ones.
+        gen.rng = random.Random(_stable_hash((draw(_SEED), x, scratch, sorted(kw.items()))))
+        gen.decks = {}
+        # a few records this program dwells on: they are drawn for about half of its items, each time with
+        # new operands and edge values (so a rare instruction is tried several ways in one program)
+        gen.set_focus([gen.rng.choice(all_records) for _ in range(draw(focus_count))])
+        items = _kept(draw(top_items))
         return TestProgram(items, x, exts, scratch, vlen=vlen, **kw)
     return draw_program()
 
