@@ -71,11 +71,14 @@ class Snapshot:
     zero_pages: np.ndarray          # mapped (or in-region) pages that were all zero
     memory_base: int
     vlen: int
+    xlen: int = 64
 
     @property
     def x(self) -> np.ndarray:
+        """x0..x31 as Machine.x shows them: uint64 on RV64, the 32-bit values (uint32) on RV32."""
         import numpy as np
-        return np.frombuffer(self.hart, dtype=np.uint64, count=32)
+        x = np.frombuffer(self.hart, dtype=np.uint64, count=32)
+        return x.astype(np.uint32) if self.xlen == 32 else x
 
     def field(self, name: str):
         """A named field of the saved hart record (``pc``, ``priv``, ``fflags``, ``vl``, ``mstatus``...)."""
@@ -547,7 +550,7 @@ class Machine(VectorViews, HistoryMixin):
         return Snapshot(bytes(ffi.buffer(self._hart)), self.v.copy(), self.csr["mcycle"], first, end,
                         perms, pages, data,
                         np.concatenate(zero) if zero else np.zeros(0, dtype=np.int64),
-                        self.memory_base, self.vlen)
+                        self.memory_base, self.vlen, self.xlen)
 
     def restore(self, snap: Snapshot) -> None:
         """Return to the state saved by :meth:`snapshot` (only the pages it covered are touched)."""

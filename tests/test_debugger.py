@@ -702,3 +702,38 @@ def test_call_stack_api_follows_calls_returns_and_reverse_steps(recursive_vla):
     assert len(m.call_stack()[0]) == 5
     m.stop_recording()
     assert m.call_stack() is None
+
+
+def test_break_at_the_entry_then_run_stops_before_the_first_instruction(tmp_path, capfd):
+    # gdb: the program has not started when `break _start` is set, so `run` stops at _start
+    prog = tmp_path / "entry.s"
+    prog.write_text("    .globl _start\n_start:\n    li a0, 7\n    li a7, 93\n    ecall\n")
+    out = debug(capfd, str(prog), "break _start\nrun\ninfo registers pc\np $a0\ncontinue", status=7)
+    from rvsim.asm import assemble_files
+    entry = assemble_files([str(prog)]).symbol_map["_start"]
+    assert f"Breakpoint 1, _start () at {prog}:3" in out
+    assert re.search(rf"^pc\s+{entry:#x}\s+{entry:#x} <_start>$", out, re.M)
+    assert "$1 = 0" in out          # li a0, 7 has not run yet
+
+
+def test_rv32_c_types_are_ilp32_and_registers_are_signed_longs(tmp_path, capfd):
+    # ilp32 (the RV32 psABI): int, long and pointers are 4 bytes, long long 8; x registers are long
+    prog = tmp_path / "s32.s"
+    prog.write_text('    .attribute arch, "rv32i2p1_m2p0"\n    .globl _start\n_start:\n'
+                    "    li a0, -1\n    nop\n    li a0, 0\n    li a7, 93\n    ecall\n")
+    out = debug(capfd, str(prog), """
+        break _start
+        run
+        stepi
+        p $a0
+        p/x $a0
+        p sizeof(long)
+        p sizeof(long long)
+        p sizeof(int *)
+        p sizeof(unsigned long)
+        p (long) 0x80000000
+        continue
+    """, status=0)
+    assert "$1 = -1\n" in out and "$2 = 0xffffffff\n" in out
+    assert "$3 = 4\n$4 = 8\n$5 = 4\n$6 = 4\n" in out
+    assert "$7 = -2147483648\n" in out

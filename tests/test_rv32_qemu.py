@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 
 from rvsim.host import LinuxEnvironment
 from rvsim.machine import Machine, StopReason
-from tests.conftest import require_tool
+from tests.conftest import require_tool, tool_missing
 
 SRC = Path(__file__).resolve().parent / "rv32"
 CC_FLAGS = ["--specs=picolibc.specs", "-O2", "-static", "-nostartfiles", "-Wall", "-Wextra",
@@ -32,7 +32,7 @@ def _build(tmp_path: Path, sources: list[Path], march: str, mabi: str, extra=())
     r = subprocess.run([cc, *CC_FLAGS, f"-march={march}", f"-mabi={mabi}", *extra, *map(str, sources),
                         "-o", str(out)], capture_output=True, text=True)
     if r.returncode and "picolibc.specs" in r.stderr:
-        pytest.skip("picolibc for riscv64-unknown-elf is not installed")
+        tool_missing("picolibc for riscv64-unknown-elf is not installed")
     assert r.returncode == 0, r.stderr
     return out
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import subprocess
 
+import numpy as np
 import pytest
 from elftools.elf.elffile import ELFFile
 from hypothesis import HealthCheck, given, settings
@@ -141,3 +142,15 @@ def test_compare_against_qemu_riscv32():
                           Op(Insn.make("sra", rd=11, rs1=10, rs2=12), ("li a2, 35",))])
     result = compare(prog, against="qemu")
     assert result.ok and result.reference_name == "qemu"
+
+
+def test_an_rv32_snapshot_shows_32_bit_registers_as_machine_x_does():
+    from rvsim.machine import Machine
+    m = Machine("rv32imac")
+    m.x[10], m.x[11] = 0xFFFFFFFF, 0x7FFFFFFF
+    snap = m.snapshot()
+    assert snap.x.dtype == np.uint32
+    assert int(snap.x[10]) == 0xFFFFFFFF and int(snap.x[11]) == 0x7FFFFFFF
+    m64 = Machine("rv64imac")
+    m64.x[10] = 2**64 - 1
+    assert int(m64.snapshot().x[10]) == 2**64 - 1

@@ -526,3 +526,17 @@ def test_flood_of_output_is_bounded(tab):
     shown = r["console"] + "".join(e.get("console", "") for e in tab.events)
     assert len(shown) < 40 << 20
     assert "more bytes of output not shown" in shown
+
+
+def test_an_rv32_program_assembles_steps_and_shows_32_bit_registers(client, config, tab):
+    # the page's default ISA (rv64gcv) follows the program's own `.attribute arch`, as the CLI does
+    src = [{"name": "m.s", "text": '    .attribute arch, "rv32i2p1_m2p0"\n    .globl _start\n_start:\n'
+            "    li a0, -1\n    li a1, 5\n    mul a2, a0, a1\n    li a7, 93\n    ecall\n"}]
+    assert client.post(f"/api/assemble?token={config.token}", json={"files": src}).json()["ok"]
+    assert tab("load", files=src)["ok"]
+    for _ in range(3):
+        r = tab("step")
+        assert r["ok"] and r["stop"]["reason"] == "step"
+    assert r["state"]["x"][10:13] == ["0xffffffff", "0x5", "0xfffffffb"]     # -1, 5, -1 * 5 in 32 bits
+    assert {"location": "a2", "text": "a2: 0x0 -> 0xfffffffb (0 -> -5)"} in r["stop"]["changes"]
+    assert tab("continue")["stop"]["exit_code"] == 255          # exit(-1)

@@ -254,7 +254,7 @@ class CommandInterpreter:
                 if "main" not in s.info.symbols or s.m.pc == s.info.symbols["main"]:
                     return s.until_start()
                 return s.until("main", advance=True)
-            return s.cont()
+            return s.run()
         if cmd == "finish":
             return s.finish(announce=self.say)
         if cmd == "until":

@@ -31,8 +31,8 @@ class CType:
     def is_pointer(self) -> bool:
         return self.target is not None or self.code
 
-    def pointer(self) -> "CType":
-        return CType(f"{self.name} *", 8, signed=False, target=self)
+    def pointer(self, size: int = 8) -> "CType":
+        return CType(f"{self.name} *", size, signed=False, target=self)
 
 
 VOID = CType("void", 1)
@@ -59,6 +59,38 @@ _BASE_TYPES = {
     "int64_t": CType("int64_t", 8), "uint64_t": CType("uint64_t", 8, False),
     "size_t": CType("unsigned long", 8, False),
 }
+
+
+@dataclass(frozen=True)
+class DataModel:
+    """The C data model of the program's ABI: LP64 on RV64, ILP32 on RV32 (long and pointers are
+    XLEN wide, long long is 64 bits on both)."""
+    long: CType
+    ulong: CType
+    ptr_size: int
+    types: dict
+
+    @property
+    def code_ptr(self) -> CType:
+        return CType("void (*)()", self.ptr_size, signed=False, code=True)
+
+    @property
+    def data_ptr(self) -> CType:
+        return VOID.pointer(self.ptr_size)
+
+
+LP64 = DataModel(LONG, CType("unsigned long", 8, False), 8, _BASE_TYPES)
+_ILP32_LONG, _ILP32_ULONG = CType("long", 4), CType("unsigned long", 4, False)
+ILP32 = DataModel(_ILP32_LONG, _ILP32_ULONG, 4, {
+    **_BASE_TYPES, "long": _ILP32_LONG, "long int": _ILP32_LONG, "unsigned long": _ILP32_ULONG,
+    "long long": CType("long long", 8), "unsigned long long": CType("unsigned long long", 8, False),
+    "size_t": CType("unsigned int", 4, False)})
+
+
+def data_model(xlen: int) -> DataModel:
+    return ILP32 if xlen == 32 else LP64
+
+
 TYPE_WORDS = {"char", "short", "int", "long", "unsigned", "signed", "float", "double", "void"} | \
     {k for k in _BASE_TYPES if " " not in k}
 
@@ -182,6 +214,7 @@ class Evaluator:
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
+        self.model = getattr(target, "model", LP64)
 
     # token helpers
     def peek(self, k: int = 0):
@@ -265,11 +298,11 @@ class Evaluator:
         if not words:
             return None
         name = " ".join(words)
-        ctype = _BASE_TYPES.get(name)
+        ctype = self.model.types.get(name)
         if ctype is None:
             raise DebugError(f"No symbol \"{name}\" in current context.")
         while self.tokens[j][1] == "*":
-            ctype = ctype.pointer()
+            ctype = ctype.pointer(self.model.ptr_size)
             j += 1
         if self.tokens[j][1] != ")":
             return None
@@ -297,7 +330,7 @@ class Evaluator:
             if tok == "&":
                 if not v.lval or v.lval[0] != "mem":
                     raise DebugError("Attempt to take address of value not located in memory.")
-                return Value(v.lval[1], v.type.pointer())
+                return Value(v.lval[1], v.type.pointer(self.model.ptr_size))
         if tok == "(" and kind == "op":
             self.take()
             ctype = self.cast_type()
@@ -314,8 +347,8 @@ class Evaluator:
             if ctype is None:
                 v = self.assignment()
                 self.expect(")")
-                return Value(v.type.size, CType("unsigned long", 8, False))
-            return Value(ctype.size, CType("unsigned long", 8, False))
+                return Value(v.type.size, self.model.ulong)
+            return Value(ctype.size, self.model.ulong)
         return self.postfix(self.primary())
 
     def postfix(self, v: Value) -> Value:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..machine import StopReason
-from .expr import (CODE_PTR, DATA_PTR, DOUBLE, FLOAT, INT, LONG, CType, DebugError, Value,
-                   bits_of, cast, evaluate, format_value, from_bits, wrap)
+from .expr import (DOUBLE, FLOAT, INT, CType, DebugError, Value,
+                   bits_of, cast, data_model, evaluate, format_value, from_bits, wrap)
 from .program import ABI, FABI, ProgramInfo, call_or_return, memory_access, register_index
 
 MASK64 = 2**64 - 1
@@ -123,6 +123,7 @@ class DebugSession:
                  record_limit=10_000_000):
         self.m = machine
         self.addr_digits = getattr(machine, "xlen", 64) // 4     # GDB prints RV32 addresses with 8 digits
+        self.model = data_model(getattr(machine, "xlen", 64))    # C types: ILP32 on RV32, LP64 on RV64
         self.timing = timing
         self.info = ProgramInfo(machine, program)
         self.echo_output = echo_output
@@ -216,7 +217,7 @@ class DebugSession:
                 continue
             old, new = int(x0[i]), int(x1[i])
             out.append(Change(ABI[i], old, new, f"{ABI[i]}: {old:#x} -> {new:#x} "
-                              f"({wrap(old, LONG)} -> {wrap(new, LONG)})"))
+                              f"({wrap(old, self.model.long)} -> {wrap(new, self.model.long)})"))
         for i in np.nonzero(f0 != f1)[0]:
             old, new = int(f0[i]), int(f1[i])
             out.append(Change(FABI[i], old, new, f"{FABI[i]}: {old:#x} -> {new:#x} "
@@ -781,6 +782,16 @@ class DebugSession:
     def nexti(self, n: int = 1) -> StopEvent:
         return self.stepi(n, over_calls=True)
 
+    def run(self) -> StopEvent:
+        """Start the program: a breakpoint at the entry point stops it before its first instruction
+        (as in gdb, where the program has not reached the entry yet when the breakpoint is set)."""
+        pc = self.m.pc
+        if any(not bp.is_watch and bp.enabled and bp.address == pc for bp in self.breakpoints.values()):
+            before = self._begin()            # (this forgets the last breakpoint hit: test after it)
+            if self._breakpoint_hits(pc):
+                return self._finish_event("breakpoint", None, before, [], header=True)
+        return self.cont()
+
     def cont(self, n: int = 1) -> StopEvent:
         pre = []
         if n > 1 and self._hit_bp is not None and self._hit_bp.number in self.breakpoints:
@@ -820,7 +831,7 @@ class DebugSession:
         if kind != "internal":
             return self._finish_event(kind, info, before, mem_log, pre=head)
         ev = self._make_event("finish", None, before, mem_log, header=True, pre_lines=head)
-        value = Value(wrap(int(self.m.x[10]), LONG), LONG)
+        value = Value(wrap(int(self.m.x[10]), self.model.long), self.model.long)
         self.values.append(value)
         loc = [i for i, ln in enumerate(ev.lines) if ln.startswith(("=>", "0x")) or "\t" in ln]
         at = (loc[-1] + 1) if loc else len(ev.lines)
@@ -1105,7 +1116,7 @@ class DebugSession:
         if name in self.info.symbols:
             addr = self.info.symbols[name]
             if self.info.in_code(addr):
-                return Value(addr, CODE_PTR)
+                return Value(addr, self.model.code_ptr)
             return Value(wrap(int.from_bytes(self.read_memory(addr, 4), "little"), INT), INT,
                          ("mem", addr))
         reg = self._register_value(name)
@@ -1135,14 +1146,14 @@ class DebugSession:
         if reg is not None:
             kind, n = reg
             if kind == "pc":
-                return Value(self.m.pc, CODE_PTR, ("pc",))
+                return Value(self.m.pc, self.model.code_ptr, ("pc",))
             if kind == "x":
                 raw = int(self.m.x[n])
                 if n == 2 or n == 8 and name == "fp":
-                    return Value(raw, DATA_PTR, ("x", n))
+                    return Value(raw, self.model.data_ptr, ("x", n))
                 if n == 1:
-                    return Value(raw, CODE_PTR, ("x", n))
-                return Value(wrap(raw, LONG), LONG, ("x", n))
+                    return Value(raw, self.model.code_ptr, ("x", n))
+                return Value(wrap(raw, self.model.long), self.model.long, ("x", n))
             if kind == "f":
                 raw = int(self.m.f[n])
                 if raw >> 32 == 0xFFFFFFFF:
@@ -1152,7 +1163,7 @@ class DebugSession:
         from ..isa.csrs import CSR_NUMBERS
         if name in CSR_NUMBERS:
             try:
-                return Value(self.m.csr[name], CType("unsigned long", 8, False), ("csr", name))
+                return Value(self.m.csr[name], self.model.ulong, ("csr", name))
             except KeyError:
                 return None
         return None

@@ -163,6 +163,9 @@ class WebSession:
         if prog is None:
             return result
         self.files = check_sources(files)
+        from ..isa.arch import DEFAULT_ISA, DEFAULT_ISA32
+        if isa == DEFAULT_ISA and getattr(prog, "xlen", 64) == 32:
+            isa = DEFAULT_ISA32     # the page's default follows the program's `.attribute arch` (as the CLI)
         self.settings = {"isa": isa, "env": env, "preset": preset, "vlen": vlen}
         self._build(prog)
         result["program"] = self.program_info()
