@@ -179,22 +179,22 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
         break;
     case RV_K_LOAD: {
         int missed;
-        ready = tm_data_access_fast(T, rs1v + (uint64_t)e->imm, 0, t, (uint32_t)P->latency[RV_TC_LOAD],
+        ready = tm_data_access_fast(T, (rs1v + (uint64_t)e->imm) & T->addr_mask, 0, t, (uint32_t)P->latency[RV_TC_LOAD],
                                  &missed);
         rcause = missed ? RV_STALL_DCACHE : RV_STALL_DEP_LOAD;
         break;
     }
     case RV_K_AMO: {
         int missed;
-        ready = tm_data_access(T, rs1v, 0, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
-        tm_data_access(T, rs1v, 1, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
+        ready = tm_data_access(T, rs1v & T->addr_mask, 0, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
+        tm_data_access(T, rs1v & T->addr_mask, 1, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
         ready += P->latency[RV_TC_AMO];
         rcause = missed ? RV_STALL_DCACHE : RV_STALL_DEP_LOAD;
         break;
     }
     case RV_K_STORE: {
         int missed;
-        tm_data_access_fast(T, rs1v + (uint64_t)e->imm, 1, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
+        tm_data_access_fast(T, (rs1v + (uint64_t)e->imm) & T->addr_mask, 1, t, (uint32_t)P->latency[RV_TC_LOAD], &missed);
         ready = t + 1;      /* sc.w/sc.d result */
         break;
     }
@@ -465,6 +465,7 @@ int rv_timing_enable(rv_machine *m, const rv_timing_params *p)
     if (!T) { snprintf(err, n, "out of memory"); return -1; }
     T->p = *p;
     T->m = m;
+    T->addr_mask = (m->cfg.flags & RV_CFG_XLEN32) ? 0xffffffffull : ~0ull;
     tm_build_op_table(T);
     build_step_table(T);
     if (tm_memory_init(T, err, n) || tm_branch_init(T, err, n)) {

@@ -11,7 +11,7 @@
 int tm_predict_jalr(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v)
 {
     const rv_timing_params *P = &T->p;
-    uint64_t target = (rs1v + (uint64_t)e->imm) & ~1ull;
+    uint64_t target = (rs1v + (uint64_t)e->imm) & ~1ull & T->addr_mask;
     int correct = 0;
     int is_return = (e->rs1 == 1 || e->rs1 == 5) && e->rd == RV_X_SINK;
     if (is_return && P->ras_entries) {

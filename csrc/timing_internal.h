@@ -107,6 +107,8 @@ typedef struct rv_timing {
     struct { RV_TIMING_HOOK_FIELDS };   /* step[], cycle: first, as the interpreter sees them */
     rv_timing_params p;
     rv_machine *m;              /* the machine it times (vtype, vl, mtype of vector instructions) */
+    uint64_t addr_mask;         /* an effective address's bits: 32 on RV32, whose registers are held
+                                   sign-extended, so that rs1 + imm wraps as the hart's address does */
     rv_top op[RV_OP_COUNT];
     rv_timing_totals t;
     /* issue */

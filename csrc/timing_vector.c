@@ -281,7 +281,7 @@ uint64_t tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t 
     uint64_t lat = (uint64_t)P->latency[cls] * Q;
     uint64_t data_first = 0, data_last = 0;     /* cycles: the first and the last line's data */
     if (d->mem)
-        tm_vector_memory(T, d, rs1v, rs2v, ceil_div(s, Q), P->latency[cls], &data_first, &data_last);
+        tm_vector_memory(T, d, rs1v & T->addr_mask, rs2v, ceil_div(s, Q), P->latency[cls], &data_first, &data_last);
     /* occupy the pipe */
     T->vpipe_free[pk][best] = s + o;
     T->t.v_busy[pk] += work;                /* quarter cycles until rv_timing_get_totals */

@@ -496,3 +496,22 @@ buf: .dword 7, 9
         assert info.pc == m.symbols["wide"]
     else:
         assert info.reason is StopReason.EBREAK
+
+
+def test_cycle_model_addresses_wrap_at_32_bits():
+    """On RV32 the model's effective address is the hart's 32-bit one: 0x10 - 0x20 wraps to 0xfffffff0,
+    the line that the next load names through a register, so that load hits (an unwrapped sum,
+    0xffff_ffff_ffff_fff0, would be another tag and a second miss)."""
+    m = Machine(ISA, memory_size=1 << 32)            # the whole 32-bit address space
+    m.enable_timing("x60")
+    m.load_asm("""
+_start:
+    li t0, 0x10
+    li t1, -16
+    lw a0, -0x20(t0)
+    lw a1, 0(t1)
+    ebreak
+""")
+    assert m.run(max_instructions=100).reason is StopReason.EBREAK
+    cache = m.timing.totals()["cache"]
+    assert (cache["l1d_accesses"], cache["l1d_misses"]) == (2, 1)
