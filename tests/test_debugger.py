@@ -716,6 +716,18 @@ def test_break_at_the_entry_then_run_stops_before_the_first_instruction(tmp_path
     assert "$1 = 0" in out          # li a0, 7 has not run yet
 
 
+def test_a_local_main_is_a_function_in_stops_and_backtraces(tmp_path, capfd):
+    # RARS-style: no .globl, no _start; the program starts at the local label main and calls a local label
+    prog = tmp_path / "rars.s"
+    prog.write_text("main:\n    li a0, 5\n    call twice\n    li a7, 10\n    ecall\n"
+                    "twice:\n    add a0, a0, a0\n    ret\n")
+    out = debug(capfd, str(prog), "break main\nrun\nbreak twice\ncontinue\nbt\ncontinue", "--env", "rars",
+                status=0)
+    assert f"Breakpoint 1, main () at {prog}:2" in out
+    assert f"Breakpoint 2, twice () at {prog}:7" in out
+    assert re.search(r"^#1\s+0x[0-9a-f]+ in main \(\)", out, re.M), out
+
+
 def test_rv32_c_types_are_ilp32_and_registers_are_signed_longs(tmp_path, capfd):
     # ilp32 (the RV32 psABI): int, long and pointers are 4 bytes, long long 8; x registers are long
     prog = tmp_path / "s32.s"

@@ -173,6 +173,12 @@ class ProgramInfo:
         for a, n in self._by_addr:
             if self.in_code(a) and binding.get(n, "global") != "local":
                 funcs.setdefault(a, n)
+        # a RARS-style program's `main` is a local label, and it is where the program starts
+        main = self.symbols.get("main")
+        if main is not None and self.in_code(main):
+            funcs.setdefault(main, "main")
+        if self.in_code(self.m.pc) and self.m.pc in name_of:
+            funcs.setdefault(self.m.pc, name_of[self.m.pc])
         for lo, hi in self.code_ranges:
             if hi - lo > (4 << 20):
                 continue
