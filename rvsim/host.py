@@ -488,10 +488,16 @@ class LinuxEnvironment(HostEnvironment):
             return _neg(exc.errno or errno.EIO)
         return len(data)
 
+    @staticmethod
+    def _iovecs(m, iov, iovcnt):
+        """The (base, length) pairs of a guest `struct iovec` array: two longs each (4 bytes on ilp32)."""
+        fmt, size = ("<II", 8) if machine_xlen(m) == 32 else ("<QQ", 16)
+        for i in range(iovcnt):
+            yield struct.unpack(fmt, m.read(iov + size * i, size))
+
     def sys_writev(self, m, fd, iov, iovcnt, *_):
         total = 0
-        for i in range(iovcnt):
-            base, length = struct.unpack("<QQ", m.read(iov + 16 * i, 16))
+        for base, length in self._iovecs(m, iov, iovcnt):
             r = self.sys_write(m, fd, base, length)
             if r >= 2**63:
                 return r
@@ -509,8 +515,7 @@ class LinuxEnvironment(HostEnvironment):
 
     def sys_readv(self, m, fd, iov, iovcnt, *_):
         total = 0
-        for i in range(iovcnt):
-            base, length = struct.unpack("<QQ", m.read(iov + 16 * i, 16))
+        for base, length in self._iovecs(m, iov, iovcnt):
             r = self.sys_read(m, fd, base, length)
             if r >= 2**63:
                 return r
@@ -750,28 +755,6 @@ class LinuxEnvironment(HostEnvironment):
             return _neg(errno.EINVAL)
         m.write(mask, (1).to_bytes(4, "little"))     # one hart; the mask is in 32-bit longs
         return 4
-
-    def sys32_writev(self, m, fd, iov, iovcnt, *_):
-        total = 0
-        for i in range(iovcnt):
-            base, length = struct.unpack("<II", m.read(iov + 8 * i, 8))       # struct iovec: 2 x 4 bytes
-            r = self.sys_write(m, fd, base, length)
-            if r >= 2**63:
-                return r
-            total += r
-        return total
-
-    def sys32_readv(self, m, fd, iov, iovcnt, *_):
-        total = 0
-        for i in range(iovcnt):
-            base, length = struct.unpack("<II", m.read(iov + 8 * i, 8))
-            r = self.sys_read(m, fd, base, length)
-            if r >= 2**63:
-                return r
-            total += r
-            if r < length:
-                break
-        return total
 
     def sys32_pread64(self, m, fd, buf, count, off_lo, off_hi, *_):
         # a 64-bit argument takes two registers, low word first (no even-pair alignment on RISC-V)
