@@ -6,8 +6,7 @@ RARS and Venus are 32-bit simulators: on RV32 every register prints as there (pr
 reason itself in a1, not a block).
 
 The unit tests call the environments with a 32-bit view of an RV64 machine (the environment reads the
-XLEN from ``machine.xlen``), so they run before the RV32 core does; the program tests need
-``Machine("rv32i...")`` and skip, naming why, while the core refuses RV32.
+XLEN from ``machine.xlen``); the program tests run on the RV32 core.
 """
 from __future__ import annotations
 
@@ -174,12 +173,7 @@ def test_semihosting_exit_on_rv32_takes_the_reason_itself(sh):
 # ---------------------------------------------------------------- whole programs on the RV32 core
 
 def _rv32_machine(isa, **kwargs):
-    try:
-        return Machine(isa, **kwargs)
-    except ValueError as exc:
-        if "rv32" in str(exc).lower():
-            pytest.skip(f"the simulator core does not run RV32 yet: {exc}")
-        raise
+    return Machine(isa, **kwargs)
 
 
 RARS_RV32 = """

@@ -42,12 +42,7 @@ def _program(tmp_path) -> Path:
 
 
 def _rv32_machine():
-    try:
-        return Machine("rv32ima")
-    except ValueError as exc:
-        if "RV32" in str(exc) or "rv32" in str(exc):
-            pytest.skip(f"the simulator core does not run RV32 yet: {exc}")
-        raise
+    return Machine("rv32ima")
 
 
 def test_rv32_program_gives_qemu_riscv32s_output(tmp_path):

@@ -130,13 +130,6 @@ def test_every_drawn_rv32_program_ends_at_its_ebreak_under_qemu_riscv32(progs):
 def test_compare_against_qemu_riscv32():
     from rvsim.testing import compare
     from rvsim.testing.insn import Insn
-    try:
-        from rvsim import Machine
-        Machine(MARCH)
-    except ValueError as exc:
-        if "rv32" in str(exc).lower():
-            pytest.skip(f"the simulator core does not run RV32 yet: {exc}")
-        raise
     require_tool("qemu-riscv32")
     prog = _rv32_program([Op(Insn.make("addi", rd=10, rs1=10, imm_i=1), ("li a0, 0x7fffffff",)),
                           Op(Insn.make("sra", rd=11, rs1=10, rs2=12), ("li a2, 35",))])
