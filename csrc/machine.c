@@ -305,6 +305,20 @@ void rv_flush_decode_cache(rv_machine *m)
             rv_invalidate_code_page(m, p);
 }
 
+/* The upper half of an instruction that straddles a page boundary lies on a page that may hold no
+   decoded instruction of its own.  Stores there must still take the slow path, whose invalidation
+   also covers the previous page (invalidate_range), or a patched upper half would go unnoticed. */
+static void mark_code_tail(rv_machine *m, uint64_t addr)
+{
+    uint64_t pg = (addr - m->cfg.mem_base) >> RV_PAGE_BITS;
+    if (m->page_flags[pg] & RV_PAGE_CODE)
+        return;
+    m->page_flags[pg] |= RV_PAGE_CODE;
+    uint64_t *t = &m->tlb_store[RV_TLB_INDEX(addr)];
+    if (*t == (addr & ~(uint64_t)(RV_PAGE_SIZE - 1)))
+        *t = RV_TLB_EMPTY;
+}
+
 int rv_fetch_word(rv_machine *m, uint64_t pc, uint32_t *word, uint64_t *fault_addr)
 {
     uint16_t lo, hi;
@@ -322,6 +336,8 @@ int rv_fetch_word(rv_machine *m, uint64_t pc, uint32_t *word, uint64_t *fault_ad
     }
     memcpy(&hi, m->mem + (pc + 2 - m->cfg.mem_base), 2);
     *word = (uint32_t)lo | (uint32_t)hi << 16;
+    if (!((pc + 2) & (RV_PAGE_SIZE - 1)))
+        mark_code_tail(m, pc + 2);
     return 0;
 }
 

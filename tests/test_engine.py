@@ -249,3 +249,49 @@ def test_branch_to_an_unfetchable_target_without_c(mnemonic, values, timed):
         assert info.pc == CODE + 4 and m.instret == 1 and m.x[7] == 1
     else:
         assert info.reason is StopReason.LIMIT and m.pc == CODE + 12 and m.instret == 3 and m.x[7] == 2
+
+
+STRADDLE_PATCH = r'''
+    .option norvc
+    .globl _start
+_start:
+    li s0, 2
+loop:
+    call f
+    addi s1, s1, 1      # skipped once the return's offset is patched to 4
+    la t0, straddle
+    lhu t1, 2(t0)       # the upper half of jalr, on the next page: imm is its bits 15:4
+    addi t1, t1, 0x40   # imm 0 -> 4
+    sh t1, 2(t0)
+    addi s0, s0, -1
+    bnez s0, loop
+    mv a0, s1
+    li a7, 93
+    ecall
+    .balign 4096
+    .skip 4096 - 4
+    .option rvc
+f:
+    c.nop
+    .option norvc
+straddle:
+    jalr zero, 0(ra)    # starts 2 bytes before a page no other instruction runs from
+'''
+
+
+@pytest.mark.parametrize("mode", ["functional", "timed", "recording"])
+def test_store_to_the_upper_half_of_a_page_straddling_instruction(mode):
+    """The patched return skips `addi s1` on the second pass, so s1 = 1 (qemu-riscv64 exits with 1
+    on this program linked with writable text).  The store's page holds no decoded instruction of
+    its own; without the straddle noted at decode the stale return ran again and s1 was 2."""
+    m = Machine("rv64gc")
+    m.load_asm(STRADDLE_PATCH)
+    straddle = m.asm_program.symbol("straddle")
+    assert straddle % 4096 == 4094
+    m.map(straddle & ~0xFFF, 0x2000, "rwx")
+    if mode == "timed":
+        m.enable_timing("x60")
+    elif mode == "recording":
+        m.record()
+    info = m.run(1000)
+    assert info.reason is StopReason.EXIT and info.exit_code == 1, info
