@@ -3,7 +3,7 @@
 
 The kernels of benchmarks/programs/src (int32 and fp32 matrix multiply, quicksort) are compiled here with
 riscv64-unknown-elf-gcc -O2 and picolibc, with the test runtime (tests/programs/runtime) and an entry
-point for either XLEN (crt0_xlen.S there), once for -march=rv64gc -mabi=lp64d and once for
+point for either XLEN (crt0.S there), once for -march=rv64gc -mabi=lp64d and once for
 -march=rv32gc -mabi=ilp32d; each ELF runs on rvsim (best of --repeat runs, CPU seconds of the run() call).
 The RV32 builds execute more instructions where the kernel does 64-bit work, so the figure compared is
 MIPS (instructions per second), not time.  Needs the cross compiler with picolibc.
@@ -39,7 +39,7 @@ def build(kernel: str, xlen: int, out_dir: Path) -> Path:
     out = out_dir / f"{kernel}_{march}.elf"
     subprocess.run([CC, "--specs=picolibc.specs", "-O2", f"-march={march}", f"-mabi={mabi}", "-static",
                     "-nostartfiles", f"-T{RUNTIME / 'linux.ld'}", f"-I{RUNTIME}", "-w",
-                    str(RUNTIME / "crt0_xlen.S"), str(RUNTIME / "rt.c"),
+                    str(RUNTIME / "crt0.S"), str(RUNTIME / "rt.c"),
                     str(HERE / "programs" / "src" / f"{kernel}.c"), "-o", str(out)], check=True)
     return out
 

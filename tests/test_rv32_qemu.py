@@ -52,6 +52,9 @@ def _rvsim(elf: Path, isa: str | None = None) -> tuple[bytes, int, Machine]:
     return out.getvalue(), info.exit_code, m
 
 
+RUNTIME = SRC.parent / "programs" / "runtime"     # the entry point shared with the RV64 test programs
+
+
 @pytest.mark.parametrize("program,march,mabi", [
     ("arith", "rv32imac", "ilp32"),
     ("arith", "rv32gc", "ilp32d"),
@@ -59,7 +62,7 @@ def _rvsim(elf: Path, isa: str | None = None) -> tuple[bytes, int, Machine]:
     ("arith", "rv32i", "ilp32"),
 ])
 def test_gcc_program_matches_qemu(tmp_path, program, march, mabi):
-    elf = _build(tmp_path, [SRC / "crt0.S", SRC / "rt.c", SRC / f"{program}.c"], march, mabi)
+    elf = _build(tmp_path, [RUNTIME / "crt0.S", SRC / "rt.c", SRC / f"{program}.c"], march, mabi)
     want_out, want_status = _qemu(elf)
     got_out, got_status, m = _rvsim(elf)
     assert m.xlen == 32                         # the ELF class chose RV32
@@ -68,7 +71,6 @@ def test_gcc_program_matches_qemu(tmp_path, program, march, mabi):
     assert want_out.count(b"\n") >= 5           # the program ran to its end under qemu
 
 
-RUNTIME = SRC.parent / "programs" / "runtime"
 KERNELS = SRC.parent.parent / "benchmarks" / "programs" / "src"
 
 
@@ -79,7 +81,7 @@ KERNELS = SRC.parent.parent / "benchmarks" / "programs" / "src"
 ])
 def test_benchmark_kernel_matches_qemu(tmp_path, kernel, march, mabi):
     """The benchmark kernels with picolibc's stdio over the test runtime (tests/programs/runtime)."""
-    elf = _build(tmp_path, [RUNTIME / "crt0_xlen.S", RUNTIME / "rt.c", KERNELS / f"{kernel}.c"], march, mabi,
+    elf = _build(tmp_path, [RUNTIME / "crt0.S", RUNTIME / "rt.c", KERNELS / f"{kernel}.c"], march, mabi,
                  extra=[f"-T{RUNTIME / 'linux.ld'}", f"-I{RUNTIME}", "-w"])
     want_out, want_status = _qemu(elf)
     got_out, got_status, m = _rvsim(elf)

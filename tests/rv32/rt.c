@@ -29,3 +29,12 @@ size_t rt_strlen(const char *s)
 }
 
 void rt_puts(const char *s) { rt_write(s, rt_strlen(s)); }
+
+int main(int argc, char **argv, char **envp);
+
+/* Called by the shared entry point (tests/programs/runtime/crt0.S); main's value is the exit status.
+   (A main declared with fewer parameters ignores the extra argument registers.) */
+void __rt_start_c(long argc, char **argv, char **envp)
+{
+    rt_exit(main((int)argc, argv, envp));
+}
