@@ -88,6 +88,8 @@ typedef struct rv_pc_page {
 /* The producer of one vector register, for chaining. */
 typedef struct rv_vreg_state {
     uint64_t start, occupancy, latency;
+    uint64_t writer;            /* which instruction wrote it (v_writer when it did; 0: none yet), so
+                                   that the registers of one group, all written alike, are looked at once */
     uint8_t cls, valid;
 } rv_vreg_state;
 
@@ -117,6 +119,7 @@ typedef struct rv_timing {
     uint64_t fetch_ready;       /* earliest issue cycle allowed by fetch */
     uint8_t fetch_cause;
     uint64_t fetch_pc;          /* the branch/jump that set fetch_ready (blamed for its stalls) */
+    uint64_t *fetch_rec;        /* its per-pc counters when known (NULL: look them up) */
     uint64_t end;               /* latest completion so far */
     uint64_t cycle_base;        /* `end` when the counters were last reset (reported cycles count from it) */
     uint64_t reg_ready[RV_REG_COUNT];   /* when each register's value is ready (layout above) */
@@ -141,6 +144,8 @@ typedef struct rv_timing {
     uint64_t v_last_start, last_vstart;
     uint64_t vpipe_free[RV_VPIPE_COUNT][RV_TIMING_MAX_PIPES];
     rv_vreg_state vreg[32];
+    uint64_t v_writer;          /* numbers the vector instructions that wrote registers (never reset
+                                   while vreg[] keeps its state) */
     uint64_t machine_te;        /* the machine's Zvt TE (0 without Zvt) */
     uint64_t mtype_now;         /* mtype of the vector instruction being timed */
     rv_vmemo vmemo[RV_VMEMO_SIZE];
@@ -283,6 +288,31 @@ static inline uint64_t tm_data_access_fast(rv_timing *T, uint64_t addr, int writ
         return r;
     }
     return tm_data_access(T, addr, write, now, hit_latency, missed);
+}
+
+/* tm_fetch_line for the common case, inline: the new line is one of the two L1I lines found last (a
+   loop or a call going back and forth between two lines).  The same updates as cache_find and
+   tm_fetch_line's hit; anything else goes to tm_fetch_line. */
+static inline uint64_t tm_fetch_line_fast(rv_timing *T, uint64_t pc, uint64_t now)
+{
+    rv_tcache *c = &T->l1i;
+    uint64_t line = pc >> c->line_bits, way;
+    if (unlikely(!c->p.size))
+        return tm_fetch_line(T, pc, now);
+    if (line == c->mru_line[0]) {
+        way = c->mru_way[0];
+    } else if (line == c->mru_line[1]) {
+        way = c->mru_way[1];
+        c->mru_line[1] = c->mru_line[0];
+        c->mru_way[1] = c->mru_way[0];
+        c->mru_line[0] = line;
+        c->mru_way[0] = way;
+    } else {
+        return tm_fetch_line(T, pc, now);
+    }
+    T->t.l1i_access++;
+    c->stamp[way] = ++c->clock;
+    return c->ready[way] > now ? c->ready[way] - now : 0;
 }
 
 /* timing_vector.c (section 4) */

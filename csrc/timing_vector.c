@@ -253,7 +253,14 @@ uint64_t tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t 
     uint64_t finish = 0;
     for (unsigned k = 0; k < d->nlist; k++) {
         unsigned r = d->list[k].reg, is_dest = d->list[k].dest;
+        uint64_t seen = ~0ull;
         for (unsigned i = 0; i < d->list[k].n; i++) {
+            /* a register written by the same instruction as the one before it in the group has the
+               same state, so the same answer (and the same effect on finish): looked at once */
+            uint64_t w = T->vreg[r + i].writer;
+            if (w == seen)
+                continue;
+            seen = w;
             uint64_t ready = vreg_ready_for(T, r + i, is_dest, cls, &finish);
             if (ready > s) {
                 s = ready;
@@ -300,8 +307,10 @@ uint64_t tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t 
         lat = first_ready - s;
     }
     /* destination registers */
+    uint64_t writer = d->ndest ? ++T->v_writer : 0;
     for (unsigned i = 0; i < d->ndest; i++) {
         rv_vreg_state *v = &T->vreg[e->rd + i];
+        v->writer = writer;
         v->valid = 1;
         v->start = s;
         v->occupancy = occupancy;
@@ -325,6 +334,7 @@ void tm_vector_clear(rv_timing *T)
 {
     memset(T->vpipe_free, 0, sizeof T->vpipe_free);
     memset(T->vreg, 0, sizeof T->vreg);
+    T->v_writer = 0;
     memset(T->vq, 0, sizeof T->vq);
     memset(T->vq_cause, RV_VWAIT_COUNT, sizeof T->vq_cause);
     T->v_last_cause = RV_VWAIT_COUNT;
