@@ -42,15 +42,15 @@ static inline uint64_t *pc_rec(rv_timing *T, uint64_t pc)
 
 /* A fetch stall after a branch or jump is charged to that branch (the instruction that waited did
    nothing wrong): its stall cycles, and as many of the issue cycles as the stall accounts for. */
-static __attribute__((noinline)) void charge_fetch_stall(rv_timing *T, uint64_t *rec, unsigned cause,
-                                                         uint64_t stall, uint64_t *charged)
+static __attribute__((noinline)) uint64_t charge_fetch_stall(rv_timing *T, uint64_t *rec, unsigned cause,
+                                                             uint64_t stall, uint64_t charged)
 {
-    uint64_t moved = stall < *charged ? stall : *charged;
-    *charged -= moved;
+    uint64_t moved = stall < charged ? stall : charged;
     rec[cause] -= stall;
     uint64_t *blamed = T->fetch_rec ? T->fetch_rec : pc_rec(T, T->fetch_pc);
     blamed[RV_PC_CYCLES] += moved;
     blamed[cause] += stall;
+    return charged - moved;     /* what stays with the instruction that waited */
 }
 
 /* The step, written once and compiled once per kind of instruction (KIND a constant, GENERAL = 0 for
@@ -123,7 +123,8 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
             lat = tm_divide_latency(P, e, rs1v, rs2v);
     }
     /* WAW: the result must not arrive before an older write to the same register (x0 excepted) */
-    if ((GENERAL || WAW) && op->waw && dreg != RV_X_SINK)
+    /* (the plain copies with WAW are only used for ops that check it) */
+    if ((GENERAL || WAW) && (op->waw || (!GENERAL && KIND == RV_K_PLAIN)) && dreg != RV_X_SINK)
         CONSTRAIN(rr[dreg] > lat ? rr[dreg] - lat : 0, RV_STALL_WAW);
     /* functional unit (structural hazard): the instance that is free first */
     uint64_t *uf = T->unit_free[op_unit];
@@ -263,12 +264,12 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
 
     /* per-pc counters: the issue cycles this instruction added, and its stall by cause */
     uint64_t *rec = pc_rec(T, pc);
-    uint64_t charged = T->cycle - T->charge_mark;
-    T->charge_mark = T->cycle;
+    uint64_t charged = t - T->charge_mark;     /* (t is T->cycle now) */
+    T->charge_mark = t;
     rec[RV_PC_COUNT]++;
     rec[cause] += stall;
     if (unlikely((cause == RV_STALL_MISPREDICT || cause == RV_STALL_TAKEN) && T->fetch_pc != pc))
-        charge_fetch_stall(T, rec, cause, stall, &charged);
+        charged = charge_fetch_stall(T, rec, cause, stall, charged);
     rec[RV_PC_CYCLES] += charged;
     /* a branch or jump remembers its counters for the stalls it causes (charge_fetch_stall) */
     if (!GENERAL && (KIND == RV_K_BRANCH || KIND == RV_K_JAL || KIND == RV_K_JALR))

@@ -239,6 +239,8 @@ RV_TM_INTERNAL void tm_memory_clear(rv_timing *T);
 RV_TM_INTERNAL void tm_memory_free(rv_timing *T);
 RV_TM_INTERNAL uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, uint64_t now,
                                        uint32_t hit_latency, int *missed);
+RV_TM_INTERNAL uint64_t tm_l1d_miss(rv_timing *T, uint64_t addr, int write, uint64_t now,
+                                    uint32_t hit_latency, int *missed);
 RV_TM_INTERNAL uint64_t tm_fetch_line(rv_timing *T, uint64_t pc, uint64_t now);
 RV_TM_INTERNAL void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t rs2v,
                                      uint64_t start, uint32_t latency, uint64_t *data_first,
@@ -265,8 +267,11 @@ static inline uint64_t tm_data_access_fast(rv_timing *T, uint64_t addr, int writ
                 uint32_t w = 0;
                 while (w < c->p.ways && c->tag[base + w] != line)
                     w++;
-                if (w == c->p.ways)
-                    return tm_data_access(T, addr, write, now, hit_latency, missed);
+                if (w == c->p.ways) {
+                    /* not in L1D (its set was just searched): what tm_data_access does on a miss */
+                    T->t.l1d_access++;
+                    return tm_l1d_miss(T, addr, write, now, hit_latency, missed);
+                }
                 way = base + w;
             }
             if (unlikely(c->prefetched[way]))

@@ -365,12 +365,25 @@ uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, uint64_t now, ui
         *missed = r > now + hit_latency;    /* the line is still on its way */
         return r;
     }
-    T->t.l1d_miss++;
-    *missed = 1;
     if (write && !c->p.write_back) {
+        T->t.l1d_miss++;
+        *missed = 1;
         below_l1(T, addr, now, REQ_WRITEBACK);     /* write-through, no write-allocate */
         return now + 1;
     }
+    return tm_l1d_miss(T, addr, write, now, hit_latency, missed);
+}
+
+/* The rest of tm_data_access for a line that is not in L1D (a write only to a write-back L1D); the
+   access has been counted.  Entered directly from tm_data_access_fast after its own set search. */
+uint64_t tm_l1d_miss(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency,
+                     int *missed)
+{
+    rv_tcache *c = &T->l1d;
+    uint64_t line = addr >> c->line_bits, base = (line & (c->sets - 1)) * c->p.ways;
+    int trains = T->p.prefetch_streams && T->p.prefetch_level == 1;
+    T->t.l1d_miss++;
+    *missed = 1;
     uint64_t v = cache_victim(c, base);
     if (c->tag[v] != ~0ull && c->dirty[v]) {
         T->t.writebacks++;
