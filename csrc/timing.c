@@ -123,8 +123,10 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
             lat = tm_divide_latency(P, e, rs1v, rs2v);
     }
     /* WAW: the result must not arrive before an older write to the same register (x0 excepted) */
-    /* (the plain copies with WAW are only used for ops that check it) */
-    if ((GENERAL || WAW) && (op->waw || (!GENERAL && KIND == RV_K_PLAIN)) && dreg != RV_X_SINK)
+    /* (the plain copies with WAW are only used for ops that check it; the branch copies only for ops
+       without a register result) */
+    if ((GENERAL || (WAW && KIND != RV_K_BRANCH)) && (op->waw || (!GENERAL && KIND == RV_K_PLAIN)) &&
+        dreg != RV_X_SINK)
         CONSTRAIN(rr[dreg] > lat ? rr[dreg] - lat : 0, RV_STALL_WAW);
     /* functional unit (structural hazard): the instance that is free first */
     uint64_t *uf = T->unit_free[op_unit];
@@ -255,8 +257,10 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
     default:
         break;
     }
-    rr[dreg] = ready;
-    T->reg_cause[dreg] = (uint8_t)rcause;
+    if (GENERAL || KIND != RV_K_BRANCH) {   /* (a branch would write an entry nobody reads) */
+        rr[dreg] = ready;
+        T->reg_cause[dreg] = (uint8_t)rcause;
+    }
     uint64_t end = T->end;
     end = MAX64(end, ready);
     T->end = MAX64(end, t + 1);
@@ -350,7 +354,9 @@ static void build_step_table(rv_timing *T)
                 break;
             case RV_K_LOAD: fn = step_load[u]; break;
             case RV_K_STORE: fn = step_store[u]; break;
-            case RV_K_BRANCH: fn = step_branch[u]; break;
+            case RV_K_BRANCH:
+                fn = o->dst == RV_REG_JUNK && !o->waw ? step_branch[u] : step_general;
+                break;
             case RV_K_JAL: fn = step_jal[u]; break;
             case RV_K_JALR: fn = step_jalr[u]; break;
             case RV_K_MULDIV: fn = step_muldiv[u]; break;

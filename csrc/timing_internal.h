@@ -192,7 +192,6 @@ RV_TM_INTERNAL uint64_t tm_divide_latency(const rv_timing_params *P, const rv_in
 RV_TM_INTERNAL int tm_branch_init(rv_timing *T, char *err, size_t n);
 RV_TM_INTERNAL void tm_branch_clear(rv_timing *T);
 RV_TM_INTERNAL void tm_branch_free(rv_timing *T);
-RV_TM_INTERNAL int tm_predict_jalr(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v);
 
 static inline uint32_t tm_bp_index(const rv_timing *T, uint64_t pc)
 {
@@ -231,6 +230,29 @@ static inline void tm_ras_push(rv_timing *T, uint64_t return_address)
     T->ras_top++;
     if (T->ras_top - T->ras_bottom > T->p.ras_entries)
         T->ras_bottom = T->ras_top - T->p.ras_entries;
+}
+
+/* A jalr: predicted by the return-address stack (returns) or the target table; returns 1 when the
+   target was predicted correctly.  A jalr that links pushes its return address, as a call does. */
+static inline int tm_predict_jalr(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v)
+{
+    const rv_timing_params *P = &T->p;
+    uint64_t target = (rs1v + (uint64_t)e->imm) & ~1ull & T->addr_mask;
+    int correct = 0;
+    int is_return = (e->rs1 == 1 || e->rs1 == 5) && e->rd == RV_X_SINK;
+    if (is_return && P->ras_entries) {
+        if (T->ras_top > T->ras_bottom) {
+            T->ras_top--;
+            correct = T->ras[T->ras_top % RV_RAS_MAX] == target;
+        }
+    } else if (T->btb) {
+        uint32_t i = (uint32_t)(pc >> 1) & (P->btb_entries - 1);
+        correct = T->btb[i] == target;
+        T->btb[i] = target;
+    }
+    if ((e->rd == 1 || e->rd == 5) && P->ras_entries)
+        tm_ras_push(T, pc + e->len);
+    return correct;
 }
 
 /* timing_memory.c (section 3) */

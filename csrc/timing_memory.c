@@ -451,9 +451,11 @@ void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t r
         uint64_t line = T->l1d.p.size ? T->l1d.p.line : 64;
         uint64_t a = rs1v & ~(line - 1), end = rs1v + d->mem_bytes;
         uint64_t port = P->v_width[d->pk] ? P->v_width[d->pk] : 128;     /* bits per cycle */
+        int pshift = (port & (port - 1)) ? -1 : __builtin_ctzll(port);   /* widths are powers of two */
         for (; a < end; a += line) {
             /* the port reaches line k after moving the k lines before it */
-            uint64_t when = start + (a > rs1v ? (a - rs1v) * 8 / port : 0);
+            uint64_t moved = a > rs1v ? (a - rs1v) * 8 : 0;
+            uint64_t when = start + (pshift >= 0 ? moved >> pshift : moved / port);
             uint64_t r = P->v_mem_via_l1 ? tm_data_access_fast(T, a, write, when, latency, &missed)
                                          : vector_port_access(T, a, write, when, latency);
             if (!write) { last = MAX64(last, r); if (!first) first = r; }
