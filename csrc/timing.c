@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include "timing_internal.h"
+#include "timing_vector_step.h"
 
 /* ------------------------------------------------------------------ per-pc statistics (section 2.4) */
 

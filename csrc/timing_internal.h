@@ -7,7 +7,8 @@
  *   timing_scalar.c   per-op records (rv_top) from the ISA table and the parameters, divide latency
  *   timing_branch.c   branch and jump prediction (predictor, target table, return-address stack)
  *   timing_memory.c   caches, DRAM, the vector unit's memory accesses
- *   timing_vector.c   the vector unit: occupancy, chaining, pipes, queue
+ *   timing_vector.c   the vector unit: occupancy, chaining, pipes, queue (its per-instruction part,
+ *                     inline in the step: timing_vector_step.h)
  *   timing_ml.c       the ML units (int8 dot product, bf16 widening MAC, Zvt tile array)
  * What runs on every instruction is inline here (so the split costs no calls on the hot path).
  */
@@ -344,8 +345,10 @@ static inline uint64_t tm_fetch_line_fast(rv_timing *T, uint64_t pc, uint64_t no
 
 /* timing_vector.c (section 4) */
 RV_TM_INTERNAL void tm_vector_clear(rv_timing *T);
-RV_TM_INTERNAL uint64_t tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t,
-                                       uint64_t rs1v, uint64_t rs2v, uint64_t *scalar_ready);
+/* What a vector instruction costs for the current vtype / vl / mtype, into its memo entry. */
+RV_TM_INTERNAL void tm_vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e,
+                                     const rv_op_timing_t *ot, rv_vmemo *d);
+/* tm_vector_step: timing_vector_step.h (inline in the step) */
 
 /* timing_ml.c (section 4.2): occupancy in quarter cycles of the ML units' instructions (classes
    RV_TC_VDOT, RV_TC_VBF16MAC, RV_TC_VTILE) before the common adjustments; *tile_flops gets the
