@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include "timing_internal.h"
+#include "timing_vector_step.h"
 
 /* ------------------------------------------------------------------ per-pc statistics (section 2.4) */
 
@@ -42,15 +43,15 @@ static inline uint64_t *pc_rec(rv_timing *T, uint64_t pc)
 
 /* A fetch stall after a branch or jump is charged to that branch (the instruction that waited did
    nothing wrong): its stall cycles, and as many of the issue cycles as the stall accounts for. */
-static __attribute__((noinline)) void charge_fetch_stall(rv_timing *T, uint64_t *rec, unsigned cause,
-                                                         uint64_t stall, uint64_t *charged)
+static __attribute__((noinline)) uint64_t charge_fetch_stall(rv_timing *T, uint64_t *rec, unsigned cause,
+                                                             uint64_t stall, uint64_t charged)
 {
-    uint64_t moved = stall < *charged ? stall : *charged;
-    *charged -= moved;
+    uint64_t moved = stall < charged ? stall : charged;
     rec[cause] -= stall;
-    uint64_t *blamed = pc_rec(T, T->fetch_pc);
+    uint64_t *blamed = T->fetch_rec ? T->fetch_rec : pc_rec(T, T->fetch_pc);
     blamed[RV_PC_CYCLES] += moved;
     blamed[cause] += stall;
+    return charged - moved;     /* what stays with the instruction that waited */
 }
 
 /* The step, written once and compiled once per kind of instruction (KIND a constant, GENERAL = 0 for
@@ -71,6 +72,10 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
 {
     const rv_timing_params *P = &T->p;
     const rv_top *const op = &T->op[e->exec_op];
+    /* the op's record read once: the stores below could alias it (no strict aliasing), which would
+       make the compiler read each field again after every store */
+    const unsigned op_src1 = op->src[1], op_src2 = op->src[2], op_dst = op->dst, op_unit = op->unit;
+    const unsigned op_rcause = op->rcause, op_occ = op->occ;
     uint64_t *const rr = T->reg_ready;
     /* earliest cycle by issue bandwidth */
     uint64_t base = T->cycle + (T->slots >= P->issue_width);
@@ -83,7 +88,7 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
     uint64_t fline = pc >> T->l1i.line_bits;
     if (unlikely(fline != T->last_fetch_line)) {
         T->last_fetch_line = fline;
-        uint64_t extra = tm_fetch_line(T, pc, fetch);
+        uint64_t extra = tm_fetch_line_fast(T, pc, fetch);
         if (extra) {
             fetch += extra;
             T->fetch_ready = fetch;
@@ -96,18 +101,18 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
     /* (a kind known at compile time skips the operands none of its instructions has: jal has no
        register source, loads no rs2, only FP and vector instructions an rs3) */
     if (GENERAL || KIND != RV_K_JAL) {
-        unsigned i1 = op->src[1] + (e->rs1 & 31u);
+        unsigned i1 = op_src1 + (e->rs1 & 31u);
         CONSTRAIN(rr[i1], T->reg_cause[i1]);
     }
     if (GENERAL || (KIND != RV_K_JAL && KIND != RV_K_LOAD && RS2)) {
-        unsigned i2 = op->src[2] + (e->rs2 & 31u);
+        unsigned i2 = op_src2 + (e->rs2 & 31u);
         CONSTRAIN(rr[i2], T->reg_cause[i2]);
     }
     if (GENERAL || KIND == RV_K_FP || KIND == RV_K_VECTOR) {
         unsigned i3 = op->src[3] + (e->rs3 & 31u);
         CONSTRAIN(rr[i3], T->reg_cause[i3]);
     }
-    unsigned dreg = op->dst + e->rd;
+    unsigned dreg = op_dst + e->rd;
     uint64_t lat = op->lat;
     if (GENERAL && unlikely(op->special & (RV_SP_RD_SOURCE | RV_SP_DIV))) {
         if (op->special & RV_SP_RD_SOURCE) {
@@ -119,10 +124,13 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
             lat = tm_divide_latency(P, e, rs1v, rs2v);
     }
     /* WAW: the result must not arrive before an older write to the same register (x0 excepted) */
-    if ((GENERAL || WAW) && op->waw && dreg != RV_X_SINK)
+    /* (the plain copies with WAW are only used for ops that check it; the branch copies only for ops
+       without a register result) */
+    if ((GENERAL || (WAW && KIND != RV_K_BRANCH)) && (op->waw || (!GENERAL && KIND == RV_K_PLAIN)) &&
+        dreg != RV_X_SINK)
         CONSTRAIN(rr[dreg] > lat ? rr[dreg] - lat : 0, RV_STALL_WAW);
     /* functional unit (structural hazard): the instance that is free first */
-    uint64_t *uf = T->unit_free[op->unit];
+    uint64_t *uf = T->unit_free[op_unit];
     unsigned inst = 0;
     if (!GENERAL && UNITS == 1) {
         inst = 0;
@@ -162,11 +170,11 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
         T->t.v_queue_full[hc < RV_VWAIT_COUNT ? hc : RV_VWAIT_PIPE] += stall;
     }
     /* an operand-dependent divider is busy for its whole latency */
-    uf[inst] = t + ((GENERAL && unlikely(op->special & RV_SP_DIV)) ? (lat ? lat : 1) : op->occ);
+    uf[inst] = t + ((GENERAL && unlikely(op->special & RV_SP_DIV)) ? (lat ? lat : 1) : op_occ);
 
     /* ---- results */
     uint64_t ready = t + lat;
-    unsigned rcause = op->rcause;
+    unsigned rcause = op_rcause;
     uint64_t vstart = 0;
     switch (GENERAL ? op->kind : KIND) {
     case RV_K_PLAIN:
@@ -175,6 +183,7 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
             T->fetch_ready = t + 1 + P->taken_penalty;
             T->fetch_cause = RV_STALL_TAKEN;
             T->fetch_pc = pc;
+            T->fetch_rec = NULL;
         }
         break;
     case RV_K_LOAD: {
@@ -249,8 +258,10 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
     default:
         break;
     }
-    rr[dreg] = ready;
-    T->reg_cause[dreg] = (uint8_t)rcause;
+    if (GENERAL || KIND != RV_K_BRANCH) {   /* (a branch would write an entry nobody reads) */
+        rr[dreg] = ready;
+        T->reg_cause[dreg] = (uint8_t)rcause;
+    }
     uint64_t end = T->end;
     end = MAX64(end, ready);
     T->end = MAX64(end, t + 1);
@@ -258,15 +269,21 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
 
     /* per-pc counters: the issue cycles this instruction added, and its stall by cause */
     uint64_t *rec = pc_rec(T, pc);
-    uint64_t charged = T->cycle - T->charge_mark;
-    T->charge_mark = T->cycle;
+    uint64_t charged = t - T->charge_mark;     /* (t is T->cycle now) */
+    T->charge_mark = t;
     rec[RV_PC_COUNT]++;
     rec[cause] += stall;
     if (unlikely((cause == RV_STALL_MISPREDICT || cause == RV_STALL_TAKEN) && T->fetch_pc != pc))
-        charge_fetch_stall(T, rec, cause, stall, &charged);
+        charged = charge_fetch_stall(T, rec, cause, stall, charged);
     rec[RV_PC_CYCLES] += charged;
+    /* a branch or jump remembers its counters for the stalls it causes (charge_fetch_stall) */
+    if (!GENERAL && (KIND == RV_K_BRANCH || KIND == RV_K_JAL || KIND == RV_K_JALR))
+        T->fetch_rec = rec;
+    else if (GENERAL && T->fetch_pc == pc)
+        T->fetch_rec = rec;
 
-    if (unlikely(T->trace)) {
+    /* (only the general step traces: the table holds it for every op while a trace is recorded) */
+    if (GENERAL && unlikely(T->trace)) {
         if (T->trace_used < T->trace_cap) {
             int is_vector = op->kind == RV_K_VECTOR;
             rv_timing_trace_rec *r = &T->trace[T->trace_used++];
@@ -308,12 +325,17 @@ RV_STEP_KIND(step_vector, RV_K_VECTOR, 1, 1)
 #undef RV_STEP_KIND
 #undef RV_STEP_FN
 
-/* The step of each op (rv_timing.step): the general one for anything with rare work to do. */
+/* The step of each op (rv_timing.step): the general one for anything with rare work to do, and for
+   every op while a pipeline trace is recorded (the specialised copies do not trace). */
 static void build_step_table(rv_timing *T)
 {
     for (unsigned op = 0; op < RV_OP_COUNT; op++) {
         const rv_top *o = &T->op[op];
         rv_step_fn fn = step_general;
+        if (T->trace) {
+            T->step[op] = fn;
+            continue;
+        }
         /* the copy for the op's unit count (unlimited units use one spare instance) */
         unsigned u = o->unit_count == 1 ? 1 : o->unit_count == 2 ? 2 : 0;
         if (o->special == RV_SP_VECTOR && o->kind == RV_K_VECTOR)
@@ -333,7 +355,9 @@ static void build_step_table(rv_timing *T)
                 break;
             case RV_K_LOAD: fn = step_load[u]; break;
             case RV_K_STORE: fn = step_store[u]; break;
-            case RV_K_BRANCH: fn = step_branch[u]; break;
+            case RV_K_BRANCH:
+                fn = o->dst == RV_REG_JUNK && !o->waw ? step_branch[u] : step_general;
+                break;
             case RV_K_JAL: fn = step_jal[u]; break;
             case RV_K_JALR: fn = step_jalr[u]; break;
             case RV_K_MULDIV: fn = step_muldiv[u]; break;
@@ -381,6 +405,7 @@ static void timing_clear_state(rv_timing *T)
         for (uint64_t i = 0; i < T->npages; i++) { free(T->pcpage[i]); T->pcpage[i] = NULL; }
     T->pc_cur = NULL;
     T->pc_cur_index = ~0ull;
+    T->fetch_rec = NULL;
     T->charge_mark = ~0ull;
     memset(T->stray, 0, sizeof T->stray);
     T->trace_used = 0;
@@ -502,6 +527,7 @@ void rv_timing_reset(rv_machine *m)
         for (uint64_t i = 0; i < T->npages; i++) { free(T->pcpage[i]); T->pcpage[i] = NULL; }
     T->pc_cur = NULL;
     T->pc_cur_index = ~0ull;
+    T->fetch_rec = NULL;
     memset(T->stray, 0, sizeof T->stray);
     T->trace_used = 0;
     T->cycle_base = T->end;
@@ -580,6 +606,7 @@ int rv_timing_trace(rv_machine *m, rv_timing_trace_rec *buffer, uint64_t capacit
     m->timing->trace = buffer;
     m->timing->trace_cap = buffer ? capacity : 0;
     m->timing->trace_used = 0;
+    build_step_table(m->timing);
     return 0;
 }
 

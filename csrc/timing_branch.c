@@ -1,33 +1,10 @@
 /* The cycle model's branch and jump prediction (docs/timing.md section 2.3): a static, bimodal or
- * gshare direction predictor for conditional branches (tm_predict_branch, inline in
- * timing_internal.h: it runs on every branch), a target table for indirect jumps and a return-address
- * stack for returns.
+ * gshare direction predictor for conditional branches, a target table for indirect jumps and a
+ * return-address stack for returns.  The predictions themselves (tm_predict_branch, tm_predict_jalr)
+ * are inline in timing_internal.h, as they run on every branch and jump; this file sets the tables up.
  */
 #include <stdlib.h>
 #include "timing_internal.h"
-
-/* A jalr: predicted by the return-address stack (returns) or the target table; returns 1 when the
-   target was predicted correctly.  A jalr that links pushes its return address, as a call does. */
-int tm_predict_jalr(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v)
-{
-    const rv_timing_params *P = &T->p;
-    uint64_t target = (rs1v + (uint64_t)e->imm) & ~1ull & T->addr_mask;
-    int correct = 0;
-    int is_return = (e->rs1 == 1 || e->rs1 == 5) && e->rd == RV_X_SINK;
-    if (is_return && P->ras_entries) {
-        if (T->ras_top > T->ras_bottom) {
-            T->ras_top--;
-            correct = T->ras[T->ras_top % RV_RAS_MAX] == target;
-        }
-    } else if (T->btb) {
-        uint32_t i = (uint32_t)(pc >> 1) & (P->btb_entries - 1);
-        correct = T->btb[i] == target;
-        T->btb[i] = target;
-    }
-    if ((e->rd == 1 || e->rd == 5) && P->ras_entries)
-        tm_ras_push(T, pc + e->len);
-    return correct;
-}
 
 int tm_branch_init(rv_timing *T, char *err, size_t n)
 {

@@ -7,7 +7,8 @@
  *   timing_scalar.c   per-op records (rv_top) from the ISA table and the parameters, divide latency
  *   timing_branch.c   branch and jump prediction (predictor, target table, return-address stack)
  *   timing_memory.c   caches, DRAM, the vector unit's memory accesses
- *   timing_vector.c   the vector unit: occupancy, chaining, pipes, queue
+ *   timing_vector.c   the vector unit: occupancy, chaining, pipes, queue (its per-instruction part,
+ *                     inline in the step: timing_vector_step.h)
  *   timing_ml.c       the ML units (int8 dot product, bf16 widening MAC, Zvt tile array)
  * What runs on every instruction is inline here (so the split costs no calls on the hot path).
  */
@@ -88,6 +89,8 @@ typedef struct rv_pc_page {
 /* The producer of one vector register, for chaining. */
 typedef struct rv_vreg_state {
     uint64_t start, occupancy, latency;
+    uint64_t writer;            /* which instruction wrote it (v_writer when it did; 0: none yet), so
+                                   that the registers of one group, all written alike, are looked at once */
     uint8_t cls, valid;
 } rv_vreg_state;
 
@@ -117,6 +120,7 @@ typedef struct rv_timing {
     uint64_t fetch_ready;       /* earliest issue cycle allowed by fetch */
     uint8_t fetch_cause;
     uint64_t fetch_pc;          /* the branch/jump that set fetch_ready (blamed for its stalls) */
+    uint64_t *fetch_rec;        /* its per-pc counters when known (NULL: look them up) */
     uint64_t end;               /* latest completion so far */
     uint64_t cycle_base;        /* `end` when the counters were last reset (reported cycles count from it) */
     uint64_t reg_ready[RV_REG_COUNT];   /* when each register's value is ready (layout above) */
@@ -141,6 +145,8 @@ typedef struct rv_timing {
     uint64_t v_last_start, last_vstart;
     uint64_t vpipe_free[RV_VPIPE_COUNT][RV_TIMING_MAX_PIPES];
     rv_vreg_state vreg[32];
+    uint64_t v_writer;          /* numbers the vector instructions that wrote registers (never reset
+                                   while vreg[] keeps its state) */
     uint64_t machine_te;        /* the machine's Zvt TE (0 without Zvt) */
     uint64_t mtype_now;         /* mtype of the vector instruction being timed */
     rv_vmemo vmemo[RV_VMEMO_SIZE];
@@ -187,7 +193,6 @@ RV_TM_INTERNAL uint64_t tm_divide_latency(const rv_timing_params *P, const rv_in
 RV_TM_INTERNAL int tm_branch_init(rv_timing *T, char *err, size_t n);
 RV_TM_INTERNAL void tm_branch_clear(rv_timing *T);
 RV_TM_INTERNAL void tm_branch_free(rv_timing *T);
-RV_TM_INTERNAL int tm_predict_jalr(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v);
 
 static inline uint32_t tm_bp_index(const rv_timing *T, uint64_t pc)
 {
@@ -228,12 +233,37 @@ static inline void tm_ras_push(rv_timing *T, uint64_t return_address)
         T->ras_bottom = T->ras_top - T->p.ras_entries;
 }
 
+/* A jalr: predicted by the return-address stack (returns) or the target table; returns 1 when the
+   target was predicted correctly.  A jalr that links pushes its return address, as a call does. */
+static inline int tm_predict_jalr(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v)
+{
+    const rv_timing_params *P = &T->p;
+    uint64_t target = (rs1v + (uint64_t)e->imm) & ~1ull & T->addr_mask;
+    int correct = 0;
+    int is_return = (e->rs1 == 1 || e->rs1 == 5) && e->rd == RV_X_SINK;
+    if (is_return && P->ras_entries) {
+        if (T->ras_top > T->ras_bottom) {
+            T->ras_top--;
+            correct = T->ras[T->ras_top % RV_RAS_MAX] == target;
+        }
+    } else if (T->btb) {
+        uint32_t i = (uint32_t)(pc >> 1) & (P->btb_entries - 1);
+        correct = T->btb[i] == target;
+        T->btb[i] = target;
+    }
+    if ((e->rd == 1 || e->rd == 5) && P->ras_entries)
+        tm_ras_push(T, pc + e->len);
+    return correct;
+}
+
 /* timing_memory.c (section 3) */
 RV_TM_INTERNAL int tm_memory_init(rv_timing *T, char *err, size_t n);
 RV_TM_INTERNAL void tm_memory_clear(rv_timing *T);
 RV_TM_INTERNAL void tm_memory_free(rv_timing *T);
 RV_TM_INTERNAL uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, uint64_t now,
                                        uint32_t hit_latency, int *missed);
+RV_TM_INTERNAL uint64_t tm_l1d_miss(rv_timing *T, uint64_t addr, int write, uint64_t now,
+                                    uint32_t hit_latency, int *missed);
 RV_TM_INTERNAL uint64_t tm_fetch_line(rv_timing *T, uint64_t pc, uint64_t now);
 RV_TM_INTERNAL void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t rs2v,
                                      uint64_t start, uint32_t latency, uint64_t *data_first,
@@ -260,8 +290,11 @@ static inline uint64_t tm_data_access_fast(rv_timing *T, uint64_t addr, int writ
                 uint32_t w = 0;
                 while (w < c->p.ways && c->tag[base + w] != line)
                     w++;
-                if (w == c->p.ways)
-                    return tm_data_access(T, addr, write, now, hit_latency, missed);
+                if (w == c->p.ways) {
+                    /* not in L1D (its set was just searched): what tm_data_access does on a miss */
+                    T->t.l1d_access++;
+                    return tm_l1d_miss(T, addr, write, now, hit_latency, missed);
+                }
                 way = base + w;
             }
             if (unlikely(c->prefetched[way]))
@@ -285,10 +318,37 @@ static inline uint64_t tm_data_access_fast(rv_timing *T, uint64_t addr, int writ
     return tm_data_access(T, addr, write, now, hit_latency, missed);
 }
 
+/* tm_fetch_line for the common case, inline: the new line is one of the two L1I lines found last (a
+   loop or a call going back and forth between two lines).  The same updates as cache_find and
+   tm_fetch_line's hit; anything else goes to tm_fetch_line. */
+static inline uint64_t tm_fetch_line_fast(rv_timing *T, uint64_t pc, uint64_t now)
+{
+    rv_tcache *c = &T->l1i;
+    uint64_t line = pc >> c->line_bits, way;
+    if (unlikely(!c->p.size))
+        return tm_fetch_line(T, pc, now);
+    if (line == c->mru_line[0]) {
+        way = c->mru_way[0];
+    } else if (line == c->mru_line[1]) {
+        way = c->mru_way[1];
+        c->mru_line[1] = c->mru_line[0];
+        c->mru_way[1] = c->mru_way[0];
+        c->mru_line[0] = line;
+        c->mru_way[0] = way;
+    } else {
+        return tm_fetch_line(T, pc, now);
+    }
+    T->t.l1i_access++;
+    c->stamp[way] = ++c->clock;
+    return c->ready[way] > now ? c->ready[way] - now : 0;
+}
+
 /* timing_vector.c (section 4) */
 RV_TM_INTERNAL void tm_vector_clear(rv_timing *T);
-RV_TM_INTERNAL uint64_t tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t,
-                                       uint64_t rs1v, uint64_t rs2v, uint64_t *scalar_ready);
+/* What a vector instruction costs for the current vtype / vl / mtype, into its memo entry. */
+RV_TM_INTERNAL void tm_vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e,
+                                     const rv_op_timing_t *ot, rv_vmemo *d);
+/* tm_vector_step: timing_vector_step.h (inline in the step) */
 
 /* timing_ml.c (section 4.2): occupancy in quarter cycles of the ML units' instructions (classes
    RV_TC_VDOT, RV_TC_VBF16MAC, RV_TC_VTILE) before the common adjustments; *tile_flops gets the

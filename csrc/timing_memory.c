@@ -365,12 +365,25 @@ uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, uint64_t now, ui
         *missed = r > now + hit_latency;    /* the line is still on its way */
         return r;
     }
-    T->t.l1d_miss++;
-    *missed = 1;
     if (write && !c->p.write_back) {
+        T->t.l1d_miss++;
+        *missed = 1;
         below_l1(T, addr, now, REQ_WRITEBACK);     /* write-through, no write-allocate */
         return now + 1;
     }
+    return tm_l1d_miss(T, addr, write, now, hit_latency, missed);
+}
+
+/* The rest of tm_data_access for a line that is not in L1D (a write only to a write-back L1D); the
+   access has been counted.  Entered directly from tm_data_access_fast after its own set search. */
+uint64_t tm_l1d_miss(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency,
+                     int *missed)
+{
+    rv_tcache *c = &T->l1d;
+    uint64_t line = addr >> c->line_bits, base = (line & (c->sets - 1)) * c->p.ways;
+    int trains = T->p.prefetch_streams && T->p.prefetch_level == 1;
+    T->t.l1d_miss++;
+    *missed = 1;
     uint64_t v = cache_victim(c, base);
     if (c->tag[v] != ~0ull && c->dirty[v]) {
         T->t.writebacks++;
@@ -438,9 +451,11 @@ void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t r
         uint64_t line = T->l1d.p.size ? T->l1d.p.line : 64;
         uint64_t a = rs1v & ~(line - 1), end = rs1v + d->mem_bytes;
         uint64_t port = P->v_width[d->pk] ? P->v_width[d->pk] : 128;     /* bits per cycle */
+        int pshift = (port & (port - 1)) ? -1 : __builtin_ctzll(port);   /* widths are powers of two */
         for (; a < end; a += line) {
             /* the port reaches line k after moving the k lines before it */
-            uint64_t when = start + (a > rs1v ? (a - rs1v) * 8 / port : 0);
+            uint64_t moved = a > rs1v ? (a - rs1v) * 8 : 0;
+            uint64_t when = start + (pshift >= 0 ? moved >> pshift : moved / port);
             uint64_t r = P->v_mem_via_l1 ? tm_data_access_fast(T, a, write, when, latency, &missed)
                                          : vector_port_access(T, a, write, when, latency);
             if (!write) { last = MAX64(last, r); if (!first) first = r; }
