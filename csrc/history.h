@@ -40,6 +40,15 @@ uint64_t rv_history_bytes(rv_machine *m);    /* host memory the history holds */
    number undone.  Returns RV_STOP_LIMIT (n undone), RV_STOP_HISTORY_START, RV_STOP_BREAKPOINT or
    RV_STOP_WATCH. */
 int rv_reverse(rv_machine *m, uint64_t n, int flags, uint64_t *undone);
+/* With the cycle model on, rv_reverse puts back its clock only; this makes the whole model (counters,
+   caches, predictor, scoreboard, vector unit) what a forward run to this point gives, from the nearest
+   checkpoint at or before it (history_checkpoint.c).  Call it when a reverse is finished (run() does
+   before it runs).  Returns 0, or -1 when the model could not be made exact. */
+int rv_history_settle(rv_machine *m);
+/* run() stopped for the host (ecall, HTIF, ebreak) at a step that had been undone: put back what the
+   host did there the first time (the system call's results, memory it wrote, pages it mapped) instead
+   of having it service the call again.  Returns 1 when it did (the host must not service it), else 0. */
+int rv_history_replay(rv_machine *m);
 /* What the last executed (or undone) instruction changed, serialised into buf: a uint64 that is 1
    when the changes are those of an undo (old = before the undo), then entries of
    {uint32 type, uint32 len, uint64 addr, old[len], new[len]} with old and new padded to 8 bytes.

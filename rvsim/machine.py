@@ -457,6 +457,12 @@ class Machine(VectorViews, HistoryMixin):
 
     def _handle_stop(self, code: int, start: int) -> StopInfo | None:
         h = self._hart
+        if code in (lib.RV_STOP_ECALL, lib.RV_STOP_HTIF, lib.RV_STOP_EBREAK) and \
+                self._history_limits is not None and lib.rv_history_replay(self._core):
+            # executing again steps that were undone: what the host did here the first time is put
+            # back (system call results, memory a read filled) and it is not asked again, so input
+            # is not read twice and output not written twice
+            return None
         if code == lib.RV_STOP_ECALL:
             if self.env is None:
                 return StopInfo(StopReason.ECALL, int(h.trap_pc), self.instret - start)
