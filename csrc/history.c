@@ -1278,7 +1278,8 @@ int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_byte
     /* reserve the rings at the size the limits allow, half each: the host commits pages as they are
        first written, and the rings never need copying as they fill */
     uint64_t want_r = hs->rcap, want_e = hs->ecap, rb = REC_BYTES + (hs->clk ? 8 : 0);
-    uint64_t rings = hs->max_bytes - rv_hist_ck_budget(hs);     /* (the rest: checkpoints, redo) */
+    /* with the cycle model, the records carry its clock and an eighth goes to its checkpoints */
+    uint64_t rings = hs->max_bytes - (hs->clk ? rv_hist_ck_budget(hs) : 0);
     while (want_r < hs->max_records && (want_r * 2) * rb <= rings / 2)
         want_r *= 2;
     while ((want_e * 2) <= rings - want_r * rb && want_e * 2 <= rings / 2)

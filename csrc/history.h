@@ -49,6 +49,9 @@ int rv_history_settle(rv_machine *m);
    host did there the first time (the system call's results, memory it wrote, pages it mapped) instead
    of having it service the call again.  Returns 1 when it did (the host must not service it), else 0. */
 int rv_history_replay(rv_machine *m);
+/* The host ended the program at this stop: executed again, the step is not replayed (the host is
+   asked again, and ends it again). */
+void rv_history_host_exit(rv_machine *m);
 /* What the last executed (or undone) instruction changed, serialised into buf: a uint64 that is 1
    when the changes are those of an undo (old = before the undo), then entries of
    {uint32 type, uint32 len, uint64 addr, old[len], new[len]} with old and new padded to 8 bytes.

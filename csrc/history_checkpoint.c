@@ -54,6 +54,8 @@ struct rv_hist_ck {
     int settling;
     int replaying;              /* the changes attached now are the redo stack's */
     int host_dirty;             /* the host changed the machine (not by replaying) */
+    uint64_t exits[8];          /* steps after which the host ended the program (newest last) */
+    unsigned nexits;
     /* the model as run() left it: a change between runs (reset, flush, a new model) starts again */
     rv_timing *x_model;
     uint64_t x_end, x_base, x_cycle, x_instructions;
@@ -319,6 +321,7 @@ void rv_hist_ck_clear(rv_history *hs)
     drop_checkpoints(hs->ck);
     redo_drop(hs->ck);
     hs->ck->x_valid = 0;
+    hs->ck->nexits = 0;
 }
 
 void rv_hist_ck_free(rv_history *hs)
@@ -476,6 +479,19 @@ static void redo_pop(struct rv_hist_ck *k)
         k->redo_bytes = 0;
 }
 
+void rv_history_host_exit(rv_machine *m)
+{
+    rv_history *hs = m->hist;
+    struct rv_hist_ck *k;
+    if (!hs || !hs->user_on || hs->rhead == hs->rtail || !(k = ck_of(m)))
+        return;
+    if (k->nexits == sizeof k->exits / sizeof k->exits[0]) {
+        memmove(k->exits, k->exits + 1, sizeof k->exits - sizeof k->exits[0]);
+        k->nexits--;
+    }
+    k->exits[k->nexits++] = hs->rhead - 1;
+}
+
 int rv_history_replay(rv_machine *m)
 {
     rv_history *hs = m->hist;
@@ -486,11 +502,15 @@ int rv_history_replay(rv_machine *m)
     uint64_t idx = hs->rhead - 1;
     if (r->idx != idx || r->pc != rv_hist_rec_pc(m, idx))
         return 0;
+    for (unsigned i = 0; i < k->nexits; i++)
+        if (k->exits[i] == idx)
+            return 0;       /* (the host ends the program again) */
     rv_hist_attach_host(m);     /* (nothing, unless the host changed something before asking) */
     k->replaying = 1;
     redo_apply(m, r);
     rv_hist_attach_host(m);
     k->replaying = 0;
+    hs->rec[idx & hs->rmask].meta |= (uint64_t)RV_HR_HOST << 6;
     redo_pop(k);
     return 1;
 }
@@ -537,9 +557,27 @@ static void note_exit(struct rv_hist_ck *k, rv_timing *T)
     k->x_valid = 1;
 }
 
+/* A run that stops for the host to service an ecall or HTIF request: the step is marked as one the
+   host acts on even when nothing it does shows in the machine (a write whose count equals the fd it
+   replaced in a0), so that executing it again replays instead of writing twice. */
+static int serviced(rv_machine *m, int r)
+{
+    rv_history *hs = m->hist;
+    if ((r == RV_STOP_ECALL || r == RV_STOP_HTIF) && hs->user_on && hs->rhead != hs->rtail)
+        hs->rec[(hs->rhead - 1) & hs->rmask].meta |= (uint64_t)RV_HR_HOST << 6;
+    return r;
+}
+
+static int run_chunks(rv_machine *m, uint64_t max_instructions);
+
+int rv_hist_ck_run(rv_machine *m, uint64_t max_instructions)
+{
+    return serviced(m, run_chunks(m, max_instructions));
+}
+
 /* The recording loop for rv_hist_run: with the cycle model on, in chunks that end where a checkpoint
    is due. */
-int rv_hist_ck_run(rv_machine *m, uint64_t max_instructions)
+static int run_chunks(rv_machine *m, uint64_t max_instructions)
 {
     rv_history *hs = m->hist;
     rv_timing *T = m->timing;
@@ -648,6 +686,8 @@ int rv_history_settle(rv_machine *m)
                 redo_apply(m, rd);
                 rv_hist_attach_host(m);
                 k->replaying = 0;
+                /* (marked as the first time, whether or not the values put back show a change) */
+                hs->rec[rd->idx & hs->rmask].meta |= (uint64_t)RV_HR_HOST << 6;
             }
             redo_pop(k);
         } else if (hs->rhead == before && r != RV_STOP_LIMIT && ++guard > 2) {

@@ -186,6 +186,17 @@ class HistoryMixin:
         if lib.rv_history_settle(self._core):
             raise RuntimeError("the cycle model could not be taken back exactly")
 
+    def _replayed(self) -> bool:
+        """run() stopped for the host at a step that was undone and is executed again: what the host
+        did there the first time (system call results, memory a read filled) is put back and it is not
+        asked again, so input is not read twice and output is not written twice."""
+        return self._history_limits is not None and bool(lib.rv_history_replay(self._core))
+
+    def _host_exited(self) -> None:
+        """The host ended the program at this stop: executed again, the call is serviced again."""
+        if self._history_limits is not None:
+            lib.rv_history_host_exit(self._core)
+
     def _require_recording(self) -> None:
         if not self.recording:
             raise RuntimeError("reverse execution needs a recording: call Machine.record() first")
