@@ -193,7 +193,7 @@ void rv_hist_make_room(rv_history *hs)
 {
     uint64_t count = hs->rhead - hs->rtail;
     if (count < hs->max_records && count >= hs->rcap &&
-        used_bytes(hs) + hs->rcap * REC_BYTES <= hs->max_bytes && grow_records(hs) == 0) {
+        used_bytes(hs) + hs->rcap * (REC_BYTES + (hs->clk ? 8 : 0)) <= hs->max_bytes && grow_records(hs) == 0) {
         hs->rlimit = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
         return;
     }

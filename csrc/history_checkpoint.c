@@ -291,7 +291,7 @@ static void checkpoint(rv_machine *m)
         return;
     k->ck[k->n++] = c;
     k->bytes += c->bytes;
-    while (k->n > 2 && k->bytes > rv_hist_ck_budget(hs))
+    while (k->n > 2 && (k->bytes > rv_hist_ck_budget(hs) || rv_history_bytes(m) > hs->max_bytes))
         thin(k);
 }
 
