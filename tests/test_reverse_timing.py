@@ -304,3 +304,15 @@ def test_stdin_program_reversed_across_its_read():
     assert info.reason is StopReason.EXIT and info.exit_code == 0
     assert m.env.stdout.getvalue() == out
     assert not diff(m.snapshot(), straight.snapshot())
+
+
+@SETTINGS
+@given(prog=programs(extensions="rv32gc", length=(1, 10)), n_frac=fractions, m_frac=fractions)
+def test_forward_then_back_rv32_with_the_cycle_model(prog, n_frac, m_frac):
+    batch = Batch([prog])
+    make = lambda: _linux(batch.elf, batch.isa, 256, timing="teach")   # noqa: E731
+    total = _steps_to_end(make)
+    n = max(1, round(total * n_frac))
+    m, reference = _forward_back(make, n, round(n * m_frac))
+    assert m.xlen == 32
+    _then_to_the_end(m, reference)
