@@ -116,18 +116,54 @@ static uint64_t fixed_bytes(const rv_timing *T)
     return b;
 }
 
-static rv_ck *take(rv_timing *T, uint64_t idx)
+/* The code pages that have per-address counters, into *list (malloc'd); returns their number.  The
+   table has an entry per page of guest memory, mostly empty: it is read eight entries at a time. */
+static uint64_t counter_pages(const rv_timing *T, uint64_t **list)
 {
-    uint64_t size = sizeof(rv_ck) + fixed_bytes(T);
-    for (uint64_t pg = 0; pg < T->npages; pg++)
-        if (T->pcpage[pg]) {
-            uint64_t s = pc_slots(T->pcpage[pg]);
-            if (s)
-                size += 16 + s * 8 * (1 + RV_PC_WORDS);
+    uint64_t n = 0, cap = 16;
+    uint64_t *l = malloc(cap * sizeof *l);
+    if (!l)
+        return *list = NULL, 0;
+    for (uint64_t pg = 0; pg < T->npages; pg += 8) {
+        if (pg + 8 <= T->npages) {
+            uintptr_t any = 0;
+            for (unsigned j = 0; j < 8; j++)
+                any |= (uintptr_t)T->pcpage[pg + j];
+            if (!any)
+                continue;
         }
+        for (uint64_t q = pg; q < pg + 8 && q < T->npages; q++) {
+            if (!T->pcpage[q])
+                continue;
+            if (n == cap) {
+                uint64_t *b = realloc(l, 2 * cap * sizeof *l);
+                if (!b)
+                    return *list = l, n;
+                l = b;
+                cap *= 2;
+            }
+            l[n++] = q;
+        }
+    }
+    *list = l;
+    return n;
+}
+
+static rv_ck *take(rv_timing *T, uint64_t idx, uint64_t *npc)
+{
+    uint64_t *pages, np = counter_pages(T, &pages);
+    *npc = np;
+    uint64_t size = sizeof(rv_ck) + fixed_bytes(T);
+    for (uint64_t k = 0; k < np; k++) {
+        uint64_t s = pc_slots(T->pcpage[pages[k]]);
+        if (s)
+            size += 16 + s * 8 * (1 + RV_PC_WORDS);
+    }
     rv_ck *c = malloc(size);
-    if (!c)
+    if (!c) {
+        free(pages);
         return NULL;
+    }
     c->idx = idx;
     c->bytes = size;
     memcpy(&c->t, T, sizeof *T);
@@ -139,9 +175,10 @@ static rv_ck *take(rv_timing *T, uint64_t idx)
     cache_put(&p, &T->l1i);
     cache_put(&p, &T->l1d);
     cache_put(&p, &T->l2);
-    for (uint64_t pg = 0; pg < T->npages; pg++) {
+    for (uint64_t k = 0; k < np; k++) {
+        uint64_t pg = pages[k];
         const rv_pc_page *page = T->pcpage[pg];
-        uint64_t s = page ? pc_slots(page) : 0;
+        uint64_t s = pc_slots(page);
         if (!s)
             continue;
         PUT(p, &pg, 8);
@@ -152,6 +189,7 @@ static rv_ck *take(rv_timing *T, uint64_t idx)
                 PUT(p, page->rec[i], sizeof page->rec[i]);
             }
     }
+    free(pages);
     return c;
 }
 
@@ -177,9 +215,10 @@ static int restore(rv_timing *T, const rv_ck *c)
     cache_get(&p, &T->l1i);
     cache_get(&p, &T->l1d);
     cache_get(&p, &T->l2);
-    for (uint64_t pg = 0; pg < T->npages; pg++)
-        if (pcpage[pg])
-            memset(pcpage[pg], 0, sizeof *pcpage[pg]);
+    uint64_t *pages, np = counter_pages(T, &pages);
+    for (uint64_t k = 0; k < np; k++)
+        memset(pcpage[pages[k]], 0, sizeof *pcpage[pages[k]]);
+    free(pages);
     const uint8_t *end = (const uint8_t *)c + c->bytes;
     int r = 0;
     while (p < end) {
@@ -286,13 +325,26 @@ static void checkpoint(rv_machine *m)
         k->ck = n;
         k->cap = ncap;
     }
-    rv_ck *c = take(m->timing, hs->rhead);
+    uint64_t npc;
+    rv_ck *c = take(m->timing, hs->rhead, &npc);
     if (!c)
         return;
     k->ck[k->n++] = c;
     k->bytes += c->bytes;
+    /* taking one reads every per-address counter page (256 KiB each): the interval grows with them so
+       that checkpoints cost a few percent of the run (about one step per 4 bytes read) */
+    uint64_t read = fixed_bytes(m->timing) + npc * sizeof(rv_pc_page), want = k->interval;
+    while (want < read / 4)
+        want *= 2;
+    k->interval = want;
     while (k->n > 2 && (k->bytes > rv_hist_ck_budget(hs) || rv_history_bytes(m) > hs->max_bytes))
         thin(k);
+    /* but a quarter of the history at most, so that some checkpoint is always inside it (a short one:
+       the steps it can hold, or once steps were dropped, the steps it holds), and not below 64 steps
+       (a history shorter than that can lose up to 64 steps to its oldest checkpoint) */
+    uint64_t span = hs->rtail != hs->rbase ? hs->rhead - hs->rtail : hs->rlimit;
+    if (k->interval > span / 4)
+        k->interval = span / 4 > 64 ? span / 4 : 64;
 }
 
 /* The oldest step the model can be taken back to (rhead when there is no checkpoint). */
