@@ -3,7 +3,9 @@
  * While recording, run() executes in the recording loop (interp.c), which logs what each retired
  * instruction (or trap) overwrote into a bounded undo log (history.c); rv_reverse() pops entries off
  * that log and puts the old values back.  Watchpoints are checked in the same loop, so the functional
- * loop stays free of both.
+ * loop stays free of both.  With the cycle model on, history_checkpoint.c keeps checkpoints of the
+ * model so that a reverse takes it back exactly (rv_history_settle), and a redo stack of what the host
+ * did, so that executing undone steps again replays system calls (rv_history_replay).
  */
 #ifndef RVSIM_HISTORY_H
 #define RVSIM_HISTORY_H
