@@ -89,7 +89,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--vector-instructions", type=float, default=10e6)
+    ap.add_argument("--far", action="store_true", help="only the far reverse (see far_reverse)")
     args = ap.parse_args()
+    if args.far:
+        return far_reverse(args.repeat)
     expected = json.loads((HERE / "programs" / "expected.json").read_text())
     cases = [(name, HERE / "programs" / spec["elf"], spec["argv"], "rv64gc", 256)
              for name, spec in sorted(expected.items())]
@@ -113,6 +116,50 @@ def main() -> int:
                   f" {tail / best['rec warm'] / 1e6:9.0f} {best['rec warm'] / best['func tail']:10.2f}"
                   f" {best['rec+timing'] / best['timing']:13.2f} {best['back']:9.3f}"
                   f" {tail / max(best['back'], 1e-9) / 1e6:10.0f}", flush=True)
+    return 0
+
+
+# ------------------------------------------------------------------ going back far
+
+FAR_RUN, FAR_BACK = 6_000_000, 4_000_000     # (with the cycle model the default limits keep ~4.2 M steps)
+
+
+def far_reverse(repeat: int) -> int:
+    """How long going back far takes: mm_int32 (scalar, 30 M instructions) runs FAR_RUN instructions
+    recording, then reverse_step(FAR_BACK), without and with the cycle model (x60).  Without it the
+    undo log is walked back step by step; with it the architectural state is walked back the same way
+    and the cycle model is then made exact from the nearest checkpoint (csrc/history_checkpoint.c):
+    "settle" is that part (the undo to the checkpoint and the timed re-execution from it; at most one
+    checkpoint interval), measured apart as the slowest reverse_step(1) of eight made at points spread
+    over an interval.  "timed run" is the
+    forward run's speed with the cycle model and recording, for scale.  CPU seconds, the best of
+    --repeat.
+
+        python benchmarks/bench_history.py --far [--repeat 3]
+    """
+    spec = json.loads((HERE / "programs" / "expected.json").read_text())["mm_int32"]
+    elf = HERE / "programs" / spec["elf"]
+    print(f"{'cycle model':12s} {'run s':>7s} {'back 4M s':>10s} {'back MIPS':>10s} {'settle s':>9s}"
+          f" {'history MB':>11s}")
+    for preset in (None, "x60"):
+        best: dict = {}
+        for _ in range(repeat):
+            m = machine(elf, spec["argv"], "rv64gc", 256)
+            if preset:
+                m.enable_timing(preset)
+            m.record()
+            _, t_run = timed(lambda: m.run(FAR_RUN))
+            info, t_back = timed(lambda: m.reverse_step(FAR_BACK))
+            assert info.instructions == FAR_BACK, info
+            t_settle = 0.0
+            for j in range(8):      # one step back from points spread over a checkpoint interval
+                m.run(100_000 + 8191 * j)
+                t_settle = max(t_settle, timed(lambda: m.reverse_step(1))[1])
+            got = {"run": t_run, "back": t_back, "settle": t_settle, "bytes": m.history_bytes}
+            best = {k: min(v, best.get(k, v)) for k, v in got.items()}
+        print(f"{preset or 'off':12s} {best['run']:7.2f} {best['back']:10.3f}"
+              f" {FAR_BACK / best['back'] / 1e6:10.0f} {best['settle'] if preset else 0:9.3f}"
+              f" {best['bytes'] / 2**20:11.0f}", flush=True)
     return 0
 
 

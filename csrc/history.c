@@ -75,7 +75,8 @@ static void init_classes(void)
 
 static uint64_t used_bytes(const rv_history *hs)
 {
-    return hs->rcap * (REC_BYTES + (hs->clk ? 8 : 0)) + hs->ecap + hs->scap * sizeof(rv_hist_side);
+    return hs->rcap * (REC_BYTES + (hs->clk ? 8 : 0)) + hs->ecap + hs->scap * sizeof(rv_hist_side) +
+           rv_hist_ck_bytes(hs);
 }
 
 static void update_slow(rv_history *hs)
@@ -192,7 +193,7 @@ void rv_hist_make_room(rv_history *hs)
 {
     uint64_t count = hs->rhead - hs->rtail;
     if (count < hs->max_records && count >= hs->rcap &&
-        used_bytes(hs) + hs->rcap * REC_BYTES <= hs->max_bytes && grow_records(hs) == 0) {
+        used_bytes(hs) + hs->rcap * (REC_BYTES + (hs->clk ? 8 : 0)) <= hs->max_bytes && grow_records(hs) == 0) {
         hs->rlimit = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
         return;
     }
@@ -488,6 +489,7 @@ void rv_hist_host_map(rv_machine *m, uint64_t first, uint64_t end)
     log_entry(hs, RV_HE_PERM, first, old, n);
     free(old);
     attach_to_newest(m);
+    rv_hist_mark_host(m);
 }
 
 /* The host writes guest memory while the machine is stopped (a read system call, a debugger). */
@@ -515,6 +517,7 @@ static void host_write(rv_machine *m, uint64_t addr, uint64_t size)
         return;
     }
     attach_to_newest(m);
+    rv_hist_mark_host(m);
 }
 
 void rv_hist_host_write(rv_machine *m, uint64_t addr, uint64_t size)
@@ -896,6 +899,7 @@ static void attach_host_changes(rv_machine *m)
         if (hs->reg_mask)
             check_reg_entries(m, from, m->h.pc);
         attach_to_newest(m);
+        rv_hist_mark_host(m);
     }
     save_exit_state(m);
 }
@@ -908,8 +912,12 @@ int rv_hist_run(rv_machine *m, uint64_t max_instructions)
         rv_history_clear(m);
         if (set_timed(hs, m->timing != NULL))
             return RV_STOP_ERROR;   /* (no host memory for the clocks) */
+        if (hs->user_on && used_bytes(hs) > hs->max_bytes &&
+            rv_history_start(m, hs->max_records, hs->max_bytes))
+            return RV_STOP_ERROR;   /* (the clocks made the rings too big: smaller ones) */
     }
     attach_host_changes(m);
+    rv_hist_ck_run_begin(m);
     hs->last_undone = 0;
     if (hs->hit == 2)
         hs->hit = 0;
@@ -917,9 +925,7 @@ int rv_hist_run(rv_machine *m, uint64_t max_instructions)
         hs->hit = 2;
         return RV_STOP_WATCH;
     }
-    int r = (m->cfg.flags & RV_CFG_XLEN32)
-        ? (m->timing ? rv_run_recording_timed32(m, max_instructions) : rv_run_recording32(m, max_instructions))
-        : (m->timing ? rv_run_recording_timed(m, max_instructions) : rv_run_recording(m, max_instructions));
+    int r = rv_hist_ck_run(m, max_instructions);    /* (the loop, with the cycle model's checkpoints) */
     if (hs->hit == 1 && r == RV_STOP_LIMIT) {
         hs->hit = 2;
         r = RV_STOP_WATCH;
@@ -1114,14 +1120,16 @@ int rv_reverse(rv_machine *m, uint64_t n, int flags, uint64_t *undone)
     hs->hit = 0;
     hs->undoing = 1;
     int r = RV_STOP_LIMIT;
+    uint64_t floor = rv_hist_ck_floor(m);     /* the cycle model goes back no further */
     for (uint64_t i = 0; i < n; i++) {
-        if (hs->rhead == hs->rtail) {
+        if (hs->rhead <= floor) {
             r = RV_STOP_HISTORY_START;
             break;
         }
         /* what a step changed is kept for the last step undone: any of them when stopping at
            breakpoints and watchpoints, else the last of the n */
-        hs->keep_undone = (flags & 1) || i + 1 == n || hs->rhead - 1 == hs->rtail;
+        hs->keep_undone = (flags & 1) || i + 1 == n || hs->rhead - 1 == floor;
+        rv_hist_ck_before_pop(m);
         pop(m);
         hs->keep_undone = 1;
         hs->last_undone = 1;
@@ -1138,6 +1146,8 @@ int rv_reverse(rv_machine *m, uint64_t n, int flags, uint64_t *undone)
         }
     }
     hs->undoing = 0;
+    if (*undone)
+        rv_hist_ck_undone(m);
     save_exit_state(m);
     return r;
 }
@@ -1146,6 +1156,7 @@ int rv_reverse(rv_machine *m, uint64_t n, int flags, uint64_t *undone)
 
 static void free_history(rv_history *hs)
 {
+    rv_hist_ck_free(hs);
     free(hs->rec);
     free(hs->clk);
     free(hs->side);
@@ -1221,6 +1232,7 @@ void rv_history_clear(rv_machine *m)
     hs->undone_len = 0;
     hs->last_undone = 0;
     hs->x_valid = 0;
+    rv_hist_ck_clear(hs);
 }
 
 int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_bytes)
@@ -1265,10 +1277,12 @@ int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_byte
     hs->rlimit = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
     /* reserve the rings at the size the limits allow, half each: the host commits pages as they are
        first written, and the rings never need copying as they fill */
-    uint64_t want_r = hs->rcap, want_e = hs->ecap;
-    while (want_r < hs->max_records && (want_r * 2) * REC_BYTES <= hs->max_bytes / 2)
+    uint64_t want_r = hs->rcap, want_e = hs->ecap, rb = REC_BYTES + (hs->clk ? 8 : 0);
+    /* with the cycle model, the records carry its clock and an eighth goes to its checkpoints */
+    uint64_t rings = hs->max_bytes - (hs->clk ? rv_hist_ck_budget(hs) : 0);
+    while (want_r < hs->max_records && (want_r * 2) * rb <= rings / 2)
         want_r *= 2;
-    while ((want_e * 2) <= hs->max_bytes - want_r * REC_BYTES && want_e * 2 <= hs->max_bytes / 2)
+    while ((want_e * 2) <= rings - want_r * rb && want_e * 2 <= rings / 2)
         want_e *= 2;
     while (hs->rcap < want_r && grow_records(hs) == 0)
         ;
@@ -1306,7 +1320,7 @@ int rv_history_recording(rv_machine *m)
 uint64_t rv_history_length(rv_machine *m)
 {
     rv_history *hs = m->hist;
-    return hs && hs->user_on ? hs->rhead - hs->rtail : 0;
+    return hs && hs->user_on ? hs->rhead - rv_hist_ck_floor(m) : 0;
 }
 
 uint64_t rv_history_bytes(rv_machine *m)
@@ -1555,3 +1569,17 @@ int64_t rv_history_calls(rv_machine *m, int rv32, uint64_t *buf, uint64_t cap, i
     *complete = hs->rtail == hs->rbase;
     return (int64_t)found;
 }
+
+/* ---------------------------------------------------------------- for history_checkpoint.c */
+
+void rv_hist_pop(rv_machine *m) { pop(m); }
+void rv_hist_save_exit_state(rv_machine *m) { save_exit_state(m); }
+void rv_hist_attach_host(rv_machine *m) { attach_host_changes(m); }
+uint64_t rv_hist_rec_nextra(rv_history *hs, uint64_t idx) { return rec_nextra(hs, idx); }
+uint64_t rv_hist_rec_pc(rv_machine *m, uint64_t idx) { return rec_pc(m, idx); }
+uint64_t rv_hist_entry_before(const rv_history *hs, uint64_t end, unsigned *type, uint64_t *addr,
+                              uint64_t *len, uint64_t *payload)
+{
+    return entry_before(hs, end, type, addr, len, payload);
+}
+uint8_t *rv_hist_entry_target(rv_machine *m, unsigned type, uint64_t addr) { return entry_target(m, type, addr); }

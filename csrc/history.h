@@ -3,7 +3,9 @@
  * While recording, run() executes in the recording loop (interp.c), which logs what each retired
  * instruction (or trap) overwrote into a bounded undo log (history.c); rv_reverse() pops entries off
  * that log and puts the old values back.  Watchpoints are checked in the same loop, so the functional
- * loop stays free of both.
+ * loop stays free of both.  With the cycle model on, history_checkpoint.c keeps checkpoints of the
+ * model so that a reverse takes it back exactly (rv_history_settle), and a redo stack of what the host
+ * did, so that executing undone steps again replays system calls (rv_history_replay).
  */
 #ifndef RVSIM_HISTORY_H
 #define RVSIM_HISTORY_H
@@ -40,6 +42,18 @@ uint64_t rv_history_bytes(rv_machine *m);    /* host memory the history holds */
    number undone.  Returns RV_STOP_LIMIT (n undone), RV_STOP_HISTORY_START, RV_STOP_BREAKPOINT or
    RV_STOP_WATCH. */
 int rv_reverse(rv_machine *m, uint64_t n, int flags, uint64_t *undone);
+/* With the cycle model on, rv_reverse puts back its clock only; this makes the whole model (counters,
+   caches, predictor, scoreboard, vector unit) what a forward run to this point gives, from the nearest
+   checkpoint at or before it (history_checkpoint.c).  Call it when a reverse is finished (run() does
+   before it runs).  Returns 0, or -1 when the model could not be made exact. */
+int rv_history_settle(rv_machine *m);
+/* run() stopped for the host (ecall, HTIF, ebreak) at a step that had been undone: put back what the
+   host did there the first time (the system call's results, memory it wrote, pages it mapped) instead
+   of having it service the call again.  Returns 1 when it did (the host must not service it), else 0. */
+int rv_history_replay(rv_machine *m);
+/* The host ended the program at this stop: executed again, the step is not replayed (the host is
+   asked again, and ends it again). */
+void rv_history_host_exit(rv_machine *m);
 /* What the last executed (or undone) instruction changed, serialised into buf: a uint64 that is 1
    when the changes are those of an undo (old = before the undo), then entries of
    {uint32 type, uint32 len, uint64 addr, old[len], new[len]} with old and new padded to 8 bytes.

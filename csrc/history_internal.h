@@ -19,12 +19,13 @@
 enum { RV_HC_X = 0, RV_HC_FQ = 1, RV_HC_F = 2, RV_HC_V = 3, RV_HC_FULL = 4 };
 extern uint8_t rv_hist_class[RV_OP_COUNT];
 
-enum { RV_HR_RETIRED = 1 };
+enum { RV_HR_RETIRED = 1, RV_HR_HOST = 2 };   /* RV_HR_HOST: the host changed something after it */
 
 /* One undoable step (an instruction that retired, or a trap) in 16 bytes, so that recording moves
    little memory: the old value of the integer register it wrote, and a packed word with
      bits 0-5   that register (>= 32: none),
      bit  6     RV_HR_RETIRED,
+     bit  7     RV_HR_HOST (set after the push, history_checkpoint.c),
      bits 8-23  the bytes of its other old values (memory, CSRs, vector registers...) in the extras
                 ring, ending where the next record's begin; RV_HREC_SIDE: see the side ring,
      bits 24-63 (pc before - mem_base) / 2; RV_HREC_SIDE in bits 8-23 also covers a pc outside this.
@@ -107,6 +108,7 @@ typedef struct rv_history {
     int last_undone;
     int undoing;                /* rv_reverse is writing: the hooks must not log */
     int keep_undone;            /* pop keeps what it undid in `undone` */
+    struct rv_hist_ck *ck;      /* the cycle model's checkpoints and the redo stack (history_checkpoint.c) */
 } rv_history;
 
 void rv_hist_make_room(rv_history *hs);
@@ -129,6 +131,27 @@ int rv_run_recording_timed(rv_machine *m, uint64_t max_instructions);
 int rv_run_recording32(rv_machine *m, uint64_t max_instructions);
 int rv_run_recording_timed32(rv_machine *m, uint64_t max_instructions);
 int rv_hist_run(rv_machine *m, uint64_t max_instructions);
+
+/* history.c for history_checkpoint.c */
+void rv_hist_pop(rv_machine *m);
+void rv_hist_save_exit_state(rv_machine *m);
+void rv_hist_attach_host(rv_machine *m);
+uint64_t rv_hist_rec_nextra(rv_history *hs, uint64_t idx);
+uint64_t rv_hist_rec_pc(rv_machine *m, uint64_t idx);
+uint64_t rv_hist_entry_before(const rv_history *hs, uint64_t end, unsigned *type, uint64_t *addr,
+                              uint64_t *len, uint64_t *payload);
+uint8_t *rv_hist_entry_target(rv_machine *m, unsigned type, uint64_t addr);
+/* history_checkpoint.c */
+int rv_hist_ck_run(rv_machine *m, uint64_t max_instructions);
+void rv_hist_ck_run_begin(rv_machine *m);
+void rv_hist_ck_before_pop(rv_machine *m);
+void rv_hist_ck_undone(rv_machine *m);
+void rv_hist_mark_host(rv_machine *m);
+uint64_t rv_hist_ck_floor(rv_machine *m);
+uint64_t rv_hist_ck_bytes(const rv_history *hs);
+uint64_t rv_hist_ck_budget(const rv_history *hs);
+void rv_hist_ck_clear(rv_history *hs);
+void rv_hist_ck_free(rv_history *hs);
 
 /* Room for one more record. */
 static inline void rv_hist_room(rv_history *hs)

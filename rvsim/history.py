@@ -146,15 +146,18 @@ class HistoryMixin:
         self._require_recording()
         done_total, remaining = 0, int(n)
         done = ffi.new("uint64_t *")
-        while True:
-            chunk = min(remaining, REVERSE_CHUNK)
-            code = lib.rv_reverse(self._core, chunk, 0, done)
-            done_total += int(done[0])
-            remaining -= int(done[0])
-            if code == lib.RV_STOP_HISTORY_START:
-                return StopInfo(StopReason.HISTORY_START, self.pc, done_total)
-            if remaining <= 0:
-                return StopInfo(StopReason.LIMIT, self.pc, done_total)
+        try:
+            while True:
+                chunk = min(remaining, REVERSE_CHUNK)
+                code = lib.rv_reverse(self._core, chunk, 0, done)
+                done_total += int(done[0])
+                remaining -= int(done[0])
+                if code == lib.RV_STOP_HISTORY_START:
+                    return StopInfo(StopReason.HISTORY_START, self.pc, done_total)
+                if remaining <= 0:
+                    return StopInfo(StopReason.LIMIT, self.pc, done_total)
+        finally:
+            self._settle()
 
     def reverse_continue(self):
         """Run backwards until a breakpoint address is reached, a watched location was written by the
@@ -162,16 +165,37 @@ class HistoryMixin:
         self._require_recording()
         done = ffi.new("uint64_t *")
         total = 0
-        while True:
-            code = lib.rv_reverse(self._core, REVERSE_CHUNK, 1, done)
-            total += int(done[0])
-            if code == lib.RV_STOP_LIMIT:
-                continue
-            if code == lib.RV_STOP_BREAKPOINT:
-                return StopInfo(StopReason.BREAKPOINT, self.pc, total)
-            if code == lib.RV_STOP_WATCH:
-                return StopInfo(StopReason.WATCHPOINT, self.pc, total, watch=self._watch_hit())
-            return StopInfo(StopReason.HISTORY_START, self.pc, total)
+        try:
+            while True:
+                code = lib.rv_reverse(self._core, REVERSE_CHUNK, 1, done)
+                total += int(done[0])
+                if code == lib.RV_STOP_LIMIT:
+                    continue
+                if code == lib.RV_STOP_BREAKPOINT:
+                    return StopInfo(StopReason.BREAKPOINT, self.pc, total)
+                if code == lib.RV_STOP_WATCH:
+                    return StopInfo(StopReason.WATCHPOINT, self.pc, total, watch=self._watch_hit())
+                return StopInfo(StopReason.HISTORY_START, self.pc, total)
+        finally:
+            self._settle()
+
+    def _settle(self) -> None:
+        """With the cycle model on, a reverse puts back only its clock as it goes; this makes the whole
+        model (counters, caches, predictor, vector unit) what a forward run to here gives
+        (csrc/history_checkpoint.c)."""
+        if lib.rv_history_settle(self._core):
+            raise RuntimeError("the cycle model could not be taken back exactly")
+
+    def _replayed(self) -> bool:
+        """run() stopped for the host at a step that was undone and is executed again: what the host
+        did there the first time (system call results, memory a read filled) is put back and it is not
+        asked again, so input is not read twice and output is not written twice."""
+        return self._history_limits is not None and bool(lib.rv_history_replay(self._core))
+
+    def _host_exited(self) -> None:
+        """The host ended the program at this stop: executed again, the call is serviced again."""
+        if self._history_limits is not None:
+            lib.rv_history_host_exit(self._core)
 
     def _require_recording(self) -> None:
         if not self.recording:

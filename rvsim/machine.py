@@ -460,17 +460,23 @@ class Machine(VectorViews, HistoryMixin):
         if code == lib.RV_STOP_ECALL:
             if self.env is None:
                 return StopInfo(StopReason.ECALL, int(h.trap_pc), self.instret - start)
+            if self._replayed():
+                return None
             exit_code = self.env.ecall(self)
             if exit_code is not None:
+                self._host_exited()
                 return StopInfo(StopReason.EXIT, int(h.trap_pc), self.instret - start,
                                 exit_code=exit_code)
             return None
         if code == lib.RV_STOP_HTIF:
             value = int(h.htif_value)
+            if self.env is not None and self._replayed():
+                return None
             exit_code = self.env.htif(self, value) if self.env is not None else None
             if exit_code is None and self.env is None:
                 exit_code = value >> 1 if value & 1 else None
             if exit_code is not None:
+                self._host_exited()
                 return StopInfo(StopReason.EXIT, self.pc, self.instret - start, exit_code=exit_code)
             return None
         if code == lib.RV_STOP_BREAKPOINT:
@@ -479,6 +485,8 @@ class Machine(VectorViews, HistoryMixin):
             return StopInfo(StopReason.BREAKPOINT, self.pc, self.instret - start)
         if code == lib.RV_STOP_EBREAK:
             handler = getattr(self.env, "ebreak", None)
+            if handler is not None and self._replayed():
+                return None
             result = handler(self) if handler is not None else NotImplemented
             if result is NotImplemented:
                 if self.env is None or not getattr(self.env, "ebreak_traps", False):
@@ -487,6 +495,7 @@ class Machine(VectorViews, HistoryMixin):
                 code = lib.rv_raise_trap(self._core, 3, self.pc)
                 return self._handle_stop(code, start) if code else None
             if result is not None:
+                self._host_exited()
                 return StopInfo(StopReason.EXIT, self.pc, self.instret - start, exit_code=result)
             return None
         if code == lib.RV_STOP_TRAP:

@@ -363,6 +363,19 @@ def test_reverse_execution(capfd):
     assert "$4 = 0" in out and "$5 = 5" in out
 
 
+def test_going_forward_again_does_not_repeat_the_output(capfd):
+    # back over the write system call and forward again: it is replayed, not made a second time
+    out = debug(capfd, FACT, """
+        break 22
+        continue
+        reverse-stepi 4
+        continue
+    """)
+    assert out.count("Breakpoint 1, ") == 2
+    assert out.count("fact(5) = ") == 1
+    assert "going forward again replays its system calls" in out
+
+
 def test_reverse_continue_stops_at_breakpoints(capfd):
     out = debug(capfd, FACT, """
         break base

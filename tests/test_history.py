@@ -266,6 +266,25 @@ def test_forward_then_back_over_read_system_calls(n_frac, m_frac, timing, data):
     _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
 
 
+@SETTINGS
+@given(m_frac=fractions, timing=st.booleans(), data=st.binary(min_size=0, max_size=150))
+def test_running_on_after_going_back_replays_the_system_calls(m_frac, timing, data):
+    """Back M steps from the end and on to the end again: the reads see the same input and the writes
+    are not made twice (they are replayed from what was recorded, not serviced again)."""
+    elf = assemble(READER, march="rv64gc").to_elf()
+    make = lambda: _linux(elf, "rv64gc", stdin=data, timing=timing)   # noqa: E731
+    straight = make()
+    first = straight.run()
+    m = make()
+    m.record()
+    m.run()
+    m.reverse_step(max(1, round(m.history_length * m_frac)))     # (at least the exit)
+    info = m.run()
+    assert (info.reason, info.exit_code) == (first.reason, first.exit_code)
+    assert m.env.stdout.getvalue() == straight.env.stdout.getvalue()
+    assert not diff(m.snapshot(), straight.snapshot())
+
+
 # reads of more than 64 KiB: the step that owns them keeps its count of logged bytes in the side ring
 BIG_READER = READER.replace("li a2, 24", "li a2, 100000").replace("buf: .zero 32", "buf: .zero 100000")
 

@@ -882,7 +882,8 @@ class DebugSession:
         if not self.history_note_shown and self.wrote_output:
             self.history_note_shown = True
             self._pending.append("(Going back restores registers and memory; output the program "
-                                 "already wrote stays written.)")
+                                 "already wrote stays written, and going forward again replays its "
+                                 "system calls instead of repeating them.)")
 
     def _reverse_one(self):
         return self.rev.reverse_step(1)
