@@ -144,6 +144,7 @@ class Hunt:
     shrink_runs: int | None = None    # programs run from the first divergence to the end (shrinking)
     minimal_size: int | None = None   # instructions under test in the minimal failing program
     minimal_lines: int | None = None  # lines of its listing (setup and scaffolding included)
+    minimal: object = None            # the minimal failing TestProgram
 
 
 @contextmanager
@@ -226,7 +227,7 @@ def hunt(bug: str, max_examples: int = 200, seed: int = 0, shrink: bool = True) 
         minimal = last[0]
         return Hunt(bug, True, count, end - first[0], end - start, shrink_cpu=time.process_time() - first[1],
                     report=str(e), shrink_runs=runs, minimal_size=len(minimal),
-                    minimal_lines=len(str(minimal).splitlines()))
+                    minimal_lines=len(str(minimal).splitlines()), minimal=minimal)
     return Hunt(bug, False, None, None, time.perf_counter() - start)
 
 

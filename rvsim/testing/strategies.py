@@ -1413,9 +1413,7 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
         # scaffolding draws plain ops (loop bodies, vector blocks): keep a harmless one available
         pools = _Pools((isa.BY_MNEMONIC["addi"],), pools.jumps, pools.vector, pools.config)
     gen = _Gen(opts, pools)
-    vlenb = vlen // 8
     has_f, has_v = "f" in exts and fp_state, "v" in exts
-    xlen = isa.xlen_of(exts)
     reserved = frozenset()
     if signature:
         # a wrong branch decision or a wrong result shows in the final state even when the skipped items
