@@ -9,7 +9,9 @@ instructions for the others) -- diverges between rvsim and the reference simulat
 Each group's programs are drawn once (hypothesis seed --seed, the same programs mutants.hunt sees for
 every bug of the group up to its first divergence), run on rvsim once and on the reference once per bug
 (mutants.detect).  With --shrink, every caught bug is then hunted as a user would (mutants.hunt:
-hypothesis finds and shrinks the failing program) and the shrinking time is printed, wall clock and CPU.
+hypothesis finds and shrinks the failing program) and the shrinking is printed: wall-clock and CPU
+seconds from the first failing program to the minimal one, the programs run meanwhile, and the size of
+the minimal program (instructions under test / lines of its listing); then the median and the maximum.
 Exit status 1 when the share caught is below THRESHOLD.
 """
 import argparse
@@ -36,7 +38,8 @@ def main() -> int:
     if unknown:
         ap.error(f"unknown bugs: {', '.join(unknown)}")
     start, cpu = time.perf_counter(), time.process_time()
-    print(f"{'bug':32} {'group':5} {'caught':6} {'examples':>8}" + (f" {'shrink s':>8} {'cpu s':>6}" if args.shrink else ""))
+    print(f"{'bug':32} {'group':5} {'caught':6} {'examples':>8}" +
+          (f" {'shrink s':>8} {'cpu s':>6} {'runs':>5} {'minimal':>7}" if args.shrink else ""))
     shrinks = []
 
     def show(bug, found):
@@ -46,8 +49,9 @@ def main() -> int:
             if h.examples != found:        # the two ways of running must agree (see mutants.detect)
                 line += f"  (hunt: {h.examples})"
             if h.caught:
-                shrinks.append((h.shrink_cpu, h.shrink_seconds, bug))
-                line += f" {h.shrink_seconds:8.1f} {h.shrink_cpu:6.1f}"
+                shrinks.append((h.shrink_cpu, h.shrink_seconds, bug, h.shrink_runs, h.minimal_size, h.minimal_lines))
+                line += (f" {h.shrink_seconds:8.1f} {h.shrink_cpu:6.1f} {h.shrink_runs:5} "
+                         f"{f'{h.minimal_size}/{h.minimal_lines}':>7}")
                 if args.verbose:
                     line += "\n    " + h.report.replace("\n", "\n    ")
         print(line, flush=True)
@@ -58,9 +62,16 @@ def main() -> int:
           f"(seed {args.seed}); median examples {sorted(found[b] for b in caught)[len(caught) // 2] if caught else '-'}; "
           f"missed: {' '.join(b for b, f in found.items() if not f) or 'none'}")
     if shrinks:
+        def median(values):
+            values = sorted(values)
+            return values[len(values) // 2]
         worst = max(shrinks)
-        print(f"slowest shrink: {worst[2]}, {worst[0]:.1f} s CPU ({worst[1]:.1f} s wall clock); "
-              f"median {sorted(s[0] for s in shrinks)[len(shrinks) // 2]:.1f} s CPU")
+        print(f"shrinking ({len(shrinks)} bugs): CPU median {median(s[0] for s in shrinks):.1f} s, max {worst[0]:.1f} s "
+              f"({worst[2]}); wall clock median {median(s[1] for s in shrinks):.1f} s, max "
+              f"{max(s[1] for s in shrinks):.1f} s; programs run median {median(s[3] for s in shrinks)}, max "
+              f"{max(s[3] for s in shrinks)}; minimal program median {median(s[4] for s in shrinks)} instructions "
+              f"under test ({median(s[5] for s in shrinks)} lines), max {max(s[4] for s in shrinks)} "
+              f"({max(s[5] for s in shrinks)} lines)")
     print(f"{time.perf_counter() - start:.0f} s in all ({time.process_time() - cpu:.0f} s CPU)")
     return 0 if share >= THRESHOLD else 1
 

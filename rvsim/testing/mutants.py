@@ -141,6 +141,10 @@ class Hunt:
     seconds: float                # the whole hunt (wall clock)
     shrink_cpu: float | None = None   # the same as shrink_seconds in CPU time of this process
     report: str = ""              # the minimal failing program's report
+    shrink_runs: int | None = None    # programs run from the first divergence to the end (shrinking)
+    minimal_size: int | None = None   # instructions under test in the minimal failing program
+    minimal_lines: int | None = None  # lines of its listing (setup and scaffolding included)
+    minimal: object = None            # the minimal failing TestProgram
 
 
 @contextmanager
@@ -195,19 +199,23 @@ def hunt(bug: str, max_examples: int = 200, seed: int = 0, shrink: bool = True) 
     from .refsim import RefSim
 
     reference = RefSim(bug=bug)
-    count = 0
+    count = runs = 0
     first: list[float] = []
+    last: list = [None]
 
     def body(program):
-        nonlocal count
+        nonlocal count, runs
         if not first:
             count += 1
+        else:
+            runs += 1
         try:
             compare(program, against=reference)
         except AssertionError:
             if not first:
                 first.append(time.perf_counter())
                 first.append(time.process_time())
+            last[0] = program
             raise
 
     test = _hypothesis_test(BUGS[bug][0], max_examples, seed, body, shrink)
@@ -216,8 +224,10 @@ def hunt(bug: str, max_examples: int = 200, seed: int = 0, shrink: bool = True) 
         test()
     except AssertionError as e:
         end = time.perf_counter()
+        minimal = last[0]
         return Hunt(bug, True, count, end - first[0], end - start, shrink_cpu=time.process_time() - first[1],
-                    report=str(e))
+                    report=str(e), shrink_runs=runs, minimal_size=len(minimal),
+                    minimal_lines=len(str(minimal).splitlines()), minimal=minimal)
     return Hunt(bug, False, None, None, time.perf_counter() - start)
 
 

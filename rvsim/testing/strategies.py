@@ -1355,10 +1355,6 @@ class _Gen:
         return draw_item()
 
 
-_X_PALETTE = st.lists(int_values(), min_size=8, max_size=8)
-_F_PALETTE = st.lists(fp_register_values(), min_size=8, max_size=8)
-_PICKS31 = st.binary(min_size=31, max_size=31)
-_PICKS32 = st.binary(min_size=32, max_size=32)
 _SEED = st.integers(0, 2**32 - 1)
 
 
@@ -1417,9 +1413,7 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
         # scaffolding draws plain ops (loop bodies, vector blocks): keep a harmless one available
         pools = _Pools((isa.BY_MNEMONIC["addi"],), pools.jumps, pools.vector, pools.config)
     gen = _Gen(opts, pools)
-    vlenb = vlen // 8
     has_f, has_v = "f" in exts and fp_state, "v" in exts
-    xlen = isa.xlen_of(exts)
     reserved = frozenset()
     if signature:
         # a wrong branch decision or a wrong result shows in the final state even when the skipped items
@@ -1434,31 +1428,107 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
 
     @st.composite
     def draw_program(draw):
-        # the initial state is drawn compactly (a palette of edge values and one byte per register, seeds
-        # for the bulk data) so that many programs fit in one hypothesis example
-        x = expand_palette(draw(_X_PALETTE), draw(_PICKS31), (1 << isa.xlen_of(exts)) - 1)
-        scratch = pseudo_random_bytes(draw(_SEED), memory) if memory else b""
-        kw = {}
-        if has_f:
-            kw["f"] = expand_palette(draw(_F_PALETTE), draw(_PICKS32))
-            kw["fcsr"] = integer(draw, 0, 4) << 5 | integer(draw, 0, 31)
-        if has_v:
-            kw["v"] = pseudo_random_vector_file(draw(_SEED), vlenb)
-            cfg = draw(vector_configs(vlen))
-            kw["vtype"], kw["vl"] = cfg.vtype, cfg.vl
-            kw["vcsr"] = integer(draw, 0, 7)
-        # The records and operand values of the items come from the program's own generator (see
-        # _Gen.edge_setup), seeded from everything drawn so far: hypothesis's generation phase mostly
-        # makes small changes to earlier examples, and any change to the initial state then gives the
-        # items new instructions and values too, instead of replaying the same ones.
-        gen.rng = random.Random(_stable_hash((draw(_SEED), x, scratch, sorted(kw.items()))))
+        # Two seeds: one for the initial state, one for the items' own generator.  Neither depends on the
+        # other, so hypothesis simplifies them independently (state seed 0 is the all-zero state); the
+        # items are deleted and simplified through their own draws.
+        state = random_state(draw(_SEED), exts, memory, has_f, has_v, vlen)
+        gen.rng = random.Random(_stable_hash(("items", draw(_SEED))))
         gen.decks = {}
         # a few records this program dwells on: they are drawn for about half of its items, each time with
         # new operands and edge values (so a rare instruction is tried several ways in one program)
         gen.set_focus([gen.rng.choice(all_records) for _ in range(draw(focus_count))])
         items = _kept(draw(top_items))
-        return TestProgram(items, x, exts, scratch, vlen=vlen, **kw)
+        return TestProgram(items, vlen=vlen, **state)
     return draw_program()
+
+
+def _random_int_value(rng, bits: int) -> int:
+    """What :func:`int_values` draws, from a random.Random."""
+    mask = (1 << bits) - 1
+    k = rng.randrange(7)
+    if k == 0:
+        return rng.choice(_INT_EDGE_POOLS[bits])
+    if k == 1:
+        return rng.randint(-64, 64) & mask
+    if k == 2:
+        return rng.getrandbits(bits)
+    if k == 3:
+        return 1 << rng.randrange(bits)
+    if k == 4:
+        return ~(1 << rng.randrange(bits)) & mask
+    if k == 5:
+        return (1 << rng.randint(1, bits)) - 1
+    v = rng.getrandbits(bits)
+    return _sign_extend(v, 32) & mask if bits == 64 else v
+
+
+_INT_EDGE_POOLS = {b: tuple(sorted({v & ((1 << b) - 1) for v in INT_EDGES} |
+                                   {(1 << (w - 1)) & ((1 << b) - 1) for w in (8, 16, 32, 64)} |
+                                   {((1 << (w - 1)) - 1) & ((1 << b) - 1) for w in (8, 16, 32, 64)}))
+                   for b in (32, 64)}
+
+
+def _random_float_value(rng, fmt: str) -> int:
+    """What :func:`float_values` draws, from a random.Random."""
+    f = FLOAT_FORMATS[fmt]
+    e, m = f.exponent_bits, f.fraction_bits
+    sign = (1 << (e + m)) if rng.randrange(2) else 0
+    exp_max = ((1 << e) - 1) << m
+    bias = (1 << (e - 1)) - 1
+    k = rng.randrange(5)
+    if k == 0:
+        return rng.choice(float_specials(fmt))
+    if k == 1:
+        return rng.getrandbits(f.width)
+    if k == 2:
+        return sign | rng.getrandbits(m)
+    if k == 3:
+        return sign | exp_max | max(1, rng.getrandbits(m))
+    return sign | (max(1, min(rng.randint(bias - 40, bias + 40), (1 << e) - 2)) << m) | rng.getrandbits(m)
+
+
+def _random_fp_register(rng) -> int:
+    """What :func:`fp_register_values` draws, from a random.Random."""
+    k = rng.randrange(5)
+    if k == 0:
+        return _random_float_value(rng, "d")
+    if k == 1:
+        return nan_box(_random_float_value(rng, "s"), 32)
+    if k == 2:
+        return nan_box(_random_float_value(rng, "h"), 16)
+    if k == 3:
+        return nan_box(_random_float_value(rng, "bf16"), 16)
+    return rng.randrange(0xFFFFFFFF) << 32 | _random_float_value(rng, "s")
+
+
+def random_state(seed: int, exts, memory: int, has_f: bool, has_v: bool, vlen: int) -> dict:
+    """The initial state of a program from one seed (0: everything zero): x1..x31 from a palette of eight
+    edge values (:func:`expand_palette`, so registers often share values), the scratch buffer, f0..f31
+    and fcsr, the vector registers, vtype/vl and vcsr."""
+    xlen = isa.xlen_of(exts)
+    vlenb = vlen // 8
+    if seed == 0:
+        out = dict(x=(0,) * 31, extensions=exts, scratch=bytes(memory))
+        if has_f:
+            out.update(f=(0,) * 32, fcsr=0)
+        if has_v:
+            out.update(v=(bytes(vlenb),) * 32, vtype=vtype_value(8, 0, False, False), vl=0, vcsr=0)
+        return out
+    rng = random.Random(_stable_hash(("state", seed)))
+    palette = [_random_int_value(rng, xlen) for _ in range(8)]
+    out = dict(x=expand_palette(palette, rng.randbytes(31), (1 << xlen) - 1), extensions=exts,
+               scratch=pseudo_random_bytes(rng.getrandbits(32), memory) if memory else b"")
+    if has_f:
+        palette = [_random_fp_register(rng) for _ in range(8)]
+        out.update(f=expand_palette(palette, rng.randbytes(32)), fcsr=rng.randrange(5) << 5 | rng.randrange(32))
+    if has_v:
+        s, l = rng.choice(LEGAL_VTYPES)
+        top = vlmax(vlen, s, l)
+        vl = rng.choice((top, 1, 0, max(top - 1, 0))) if rng.randrange(2) else rng.randint(0, top)
+        out.update(v=pseudo_random_vector_file(rng.getrandbits(32), vlenb),
+                   vtype=vtype_value(s, l, bool(rng.randrange(2)), bool(rng.randrange(2))), vl=vl,
+                   vcsr=rng.randrange(8))
+    return out
 
 
 def generated_mnemonics(extensions, exclude=(), memory=256) -> set[str]:
