@@ -107,6 +107,7 @@ def main() -> int:
         print(f"{'program':12s} {'instructions':>13s} {'func MIPS':>10s} {'record MIPS':>12s} {'rec/func':>9s}"
               f" {'tail L':>10s} {'func tail':>10s} {'rec warm':>9s} {'warm/func':>10s}"
               f" {'rec+t/timing':>13s} {'back L s':>9s} {'undo MIPS':>10s}")
+        warm = {}
         for name, elf, argv, isa, vlen in cases:
             runs = [measure(elf, argv, isa, vlen) for _ in range(args.repeat)]
             best = {k: min(r[k] for r in runs) for k in runs[0]}
@@ -116,6 +117,9 @@ def main() -> int:
                   f" {tail / best['rec warm'] / 1e6:9.0f} {best['rec warm'] / best['func tail']:10.2f}"
                   f" {best['rec+timing'] / best['timing']:13.2f} {best['back']:9.3f}"
                   f" {tail / max(best['back'], 1e-9) / 1e6:10.0f}", flush=True)
+            warm[name] = best["rec warm"] / best["func tail"]
+    over = [f"{name} {r:.2f}x" for name, r in warm.items() if r > 3]
+    print(f"target warm/func <= 3x: {'met by every program' if not over else 'not met by ' + ', '.join(over)}")
     return 0
 
 

@@ -19,7 +19,7 @@
 
 uint8_t rv_hist_class[RV_OP_COUNT];
 /* the whole-register moves, whose destination group is not sized by LMUL */
-static uint8_t whole_group[RV_OP_COUNT];
+uint8_t rv_hist_whole_group[RV_OP_COUNT];
 
 #define ENTRY_TRAILER 16u       /* uint64 addr, uint32 type, uint32 len after each payload */
 #define PAD8(n) (((n) + 7) & ~(uint64_t)7)
@@ -64,7 +64,7 @@ static void init_classes(void)
         if (cls == RV_HC_F && quiet_fp(name))
             cls = RV_HC_FQ;
         rv_hist_class[op] = (uint8_t)cls;
-        whole_group[op] = (uint8_t)(cls == RV_HC_V && !strncmp(name, "vmv", 3) && name[3] >= '1' &&
+        rv_hist_whole_group[op] = (uint8_t)(cls == RV_HC_V && !strncmp(name, "vmv", 3) && name[3] >= '1' &&
                                     name[3] <= '8' && name[4] == 'r');
     }
     rv_hist_class[0] = RV_HC_FULL;      /* illegal: traps */
@@ -82,6 +82,7 @@ static uint64_t used_bytes(const rv_history *hs)
 static void update_slow(rv_history *hs)
 {
     hs->slow = hs->lost || hs->nmem_write || hs->nmem_read || hs->reg_mask;
+    rv_hist_room_update(hs);
 }
 
 static int set_timed(rv_history *hs, int on);
@@ -142,6 +143,7 @@ void rv_hist_drop_oldest(rv_history *hs)
         hs->etail += RV_HREC_NEXTRA(meta);
     }
     hs->rtail++;
+    rv_hist_room_update(hs);
 }
 
 static void drop_oldest(rv_history *hs)
@@ -211,7 +213,7 @@ static int set_newest_nextra(rv_machine *m, uint64_t nextra)
     if (RV_HREC_NEXTRA(r->meta) == RV_HREC_SIDE) {
         hs->side[(hs->shead - 1) & (hs->scap - 1)].nextra = nextra;
     } else if (nextra < RV_HREC_SIDE) {
-        r->meta = (r->meta & ~(0xffffull << 8)) | nextra << 8;
+        r->meta = (r->meta & ~((uint64_t)RV_HREC_SIDE << 8)) | nextra << 8;
     } else {
         if (side_push(hs, idx, nextra, rec_pc(m, idx)))
             return -1;
@@ -257,6 +259,7 @@ static void push_record(rv_machine *m, uint64_t pc, unsigned reg, uint64_t old, 
         hs->clk[idx & hs->rmask] = clock;
     hs->rhead = idx + 1;
     hs->ecommit = hs->ehead;
+    rv_hist_room_update(hs);
 }
 
 /* The instruction in flight logged more than the whole byte budget: nothing before it can be undone. */
@@ -281,6 +284,7 @@ static int reserve_extras(rv_history *hs, uint64_t n)
             /* only the step in flight is left */
             hs->lost = 1;
             hs->slow = 1;
+            rv_hist_room_update(hs);
             hs->ehead = hs->ecommit;
             return -1;
         }
@@ -548,6 +552,19 @@ static void capture_full(rv_machine *m)
         memcpy(hs->s_tiles, m->tiles, 16ull * m->cfg.tile_te * m->cfg.tile_te);
 }
 
+/* ---------------------------------------------------------------- class V
+
+   Called by the loop for every vector (not matrix) instruction: the capture and the retirement of the
+   common case, without the whole-state comparison of the other classes. */
+
+/* The hart words a vector step captures after x[rd] and f[rd] (fflags shares its word with frm;
+   vset* clear mtype). */
+#define VWORDS 9
+static const uint16_t vword_off[VWORDS - 2] = {
+    HART_OFF(fflags), HART_OFF(mstatus), HART_OFF(vl), HART_OFF(vtype), HART_OFF(vstart), HART_OFF(vxsat),
+    HART_OFF(mtype)};
+_Static_assert(VWORDS <= sizeof ((rv_history *)0)->s_old / 8, "s_old holds the vector words");
+
 /* The vector registers a vector load may write (vtype valid): NF x EMUL from vd, EMUL = EEW/SEW x LMUL
    for the data (indexed loads: SEW), at least one register; whole-register loads NF; vlm.v one. */
 static unsigned load_regs(uint32_t raw, uint64_t vtype)
@@ -566,37 +583,102 @@ static unsigned load_regs(uint32_t raw, uint64_t vtype)
     return regs > 8 ? 8 : regs;
 }
 
-/* Class V: the words a vector instruction may write, and its destination register group (no
-   instruction writes more than the 8 registers from vd: EMUL x NF <= 8, a widening EMUL <= 8). */
-static void capture_v(rv_machine *m, const rv_insn_t *e)
+/* Before a vector instruction at pc executes: the words it may write and its destination register
+   group, into the step in flight (s_full 2), where a trap (rv_hist_trap_begin) or the out-of-line
+   commit finds them too.  Arithmetic writes at most 2 x LMUL registers (widening), a load NF x EMUL,
+   a store none; whole-register moves up to 8. */
+void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, uint64_t clock)
 {
     rv_history *hs = m->hist;
-    static const uint16_t words[] = {HART_OFF(fflags), HART_OFF(mstatus), HART_OFF(vl), HART_OFF(vtype),
-                                     HART_OFF(vstart), HART_OFF(vxsat)};
-    _Static_assert(2 + sizeof words / sizeof words[0] == 8, "capture_v logs 8 words");
-    hs->s_nw = 8;
-    hs->s_off[0] = (uint16_t)(HART_OFF(x) + 8u * e->rd);
-    hs->s_off[1] = (uint16_t)(HART_OFF(f) + 8u * (e->rd & 31));
-    memcpy(hs->s_off + 2, words, sizeof words);
-    for (int i = 0; i < 8; i++)
-        memcpy(&hs->s_old[i], (uint8_t *)&m->h + hs->s_off[i], 8);
-    /* arithmetic writes at most 2 x LMUL registers (widening), a load NF x EMUL, a store none;
-       whole-register moves up to 8 */
-    unsigned first = e->rd & 31u, count = 8, vlmul = (unsigned)m->h.vtype & 7u, major = e->raw & 0x7f;
+    const rv_hart_state *h = &m->h;
+    unsigned rd = e->rd;
+    hs->s_pc = pc;
+    hs->s_clock = clock;
+    hs->s_full = 2;
+    hs->s_nw = VWORDS;
+    hs->s_off[0] = (uint16_t)(HART_OFF(x) + 8u * rd);
+    hs->s_off[1] = (uint16_t)(HART_OFF(f) + 8u * (rd & 31u));
+    memcpy(hs->s_off + 2, vword_off, sizeof vword_off);
+    hs->s_old[0] = h->x[rd];
+    hs->s_old[1] = h->f[rd & 31u];
+    memcpy(&hs->s_old[2], &h->fflags, 8);
+    hs->s_old[3] = h->mstatus;
+    hs->s_old[4] = h->vl;
+    hs->s_old[5] = h->vtype;
+    hs->s_old[6] = h->vstart;
+    hs->s_old[7] = h->vxsat;
+    hs->s_old[8] = h->mtype;
+    unsigned first = rd & 31u, count, vlmul = (unsigned)h->vtype & 7u, major = e->raw & 0x7f;
     if (major == 0x27)
         count = 0;
-    else if (m->h.vtype >> 63)
+    else if (h->vtype >> 63)
         count = 8;
     else if (major == 0x07)
-        count = load_regs(e->raw, m->h.vtype);
-    else if (!whole_group[e->exec_op])
+        count = load_regs(e->raw, h->vtype);
+    else if (rv_hist_whole_group[e->exec_op])
+        count = 8;
+    else
         count = vlmul < 4 ? 2u << vlmul : 2u;
     if (count > 8)
         count = 8;
+    if (count > 32 - first)
+        count = 32 - first;
     hs->s_vfirst = first;
-    hs->s_vcount = 32 - first < count ? 32 - first : count;
-    memcpy(hs->s_vreg + (uint64_t)first * m->h.vlenb, m->vreg + (uint64_t)first * m->h.vlenb,
-           (uint64_t)hs->s_vcount * m->h.vlenb);
+    hs->s_vcount = count;
+    uint64_t vb = h->vlenb;
+    memcpy(hs->s_vreg + first * vb, m->vreg + first * vb, count * vb);
+}
+
+/* The words of a class V step in flight that changed (bit i: s_off[i]). */
+static void log_words(rv_history *hs, unsigned changed)
+{
+    while (changed) {
+        int i = __builtin_ctz(changed);
+        changed &= changed - 1;
+        log_entry_fast(hs, RV_HE_HART, hs->s_off[i], &hs->s_old[i], 8);
+    }
+}
+
+/* A vector instruction captured by rv_hist_capture_v retires: log the words and registers it changed
+   and push its record (watchpoints and a lost step: the out-of-line commit).  timed: the loop runs the
+   cycle model. */
+void rv_hist_retire_v(rv_machine *m, const rv_insn_t *e, int timed)
+{
+    rv_history *hs = m->hist;
+    if (unlikely(hs->room < 0)) {
+        rv_hist_commit(m, RV_HR_RETIRED);
+        return;
+    }
+    const rv_hart_state *h = &m->h;
+    fold_host_fflags(m);
+    unsigned rd = e->rd;
+    uint64_t fw;
+    memcpy(&fw, &h->fflags, 8);
+    unsigned changed = (unsigned)(h->x[rd] != hs->s_old[0] && rd != RV_X_SINK) |
+                       (unsigned)(h->f[rd & 31u] != hs->s_old[1]) << 1 | (unsigned)(fw != hs->s_old[2]) << 2 |
+                       (unsigned)(h->mstatus != hs->s_old[3]) << 3 | (unsigned)(h->vl != hs->s_old[4]) << 4 |
+                       (unsigned)(h->vtype != hs->s_old[5]) << 5 | (unsigned)(h->vstart != hs->s_old[6]) << 6 |
+                       (unsigned)(h->vxsat != hs->s_old[7]) << 7 | (unsigned)(h->mtype != hs->s_old[8]) << 8;
+    if (unlikely(changed))
+        log_words(hs, changed);
+    uint64_t vb = h->vlenb, off = (uint64_t)hs->s_vfirst * vb;
+    for (unsigned i = 0; i < hs->s_vcount; i++, off += vb) {
+        const uint8_t *a = hs->s_vreg + off, *b = m->vreg + off;
+        uint64_t diff = 0;
+        if (likely(!(vb & 7))) {
+            for (uint64_t k = 0; k < vb; k += 8) {
+                uint64_t wa, wb;
+                memcpy(&wa, a + k, 8);
+                memcpy(&wb, b + k, 8);
+                diff |= wa ^ wb;
+            }
+        } else {
+            diff = (uint64_t)memcmp(a, b, vb);
+        }
+        if (diff)
+            log_entry_fast(hs, RV_HE_VREG, off, a, vb);
+    }
+    rv_hist_push_x(m, hs, hs->s_pc - m->cfg.mem_base, 63, 0, hs->s_clock, RV_HR_RETIRED, timed);
 }
 
 void rv_hist_capture(rv_machine *m, const rv_insn_t *e, unsigned cls)
@@ -610,8 +692,7 @@ void rv_hist_capture(rv_machine *m, const rv_insn_t *e, unsigned cls)
     hs->s_pc = m->h.pc;
     hs->s_clock = clock_now(m);
     if (cls == RV_HC_V) {
-        hs->s_full = 2;
-        capture_v(m, e);
+        rv_hist_capture_v(m, e, m->h.pc, hs->s_clock);
         return;
     }
     hs->s_full = 0;
@@ -749,7 +830,7 @@ static void log_step_changes(rv_machine *m)
     fold_host_fflags(m);
     if (hs->s_full == 2) {
         unsigned changed = 0;
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < hs->s_nw; i++) {
             uint64_t now;
             memcpy(&now, (uint8_t *)&m->h + hs->s_off[i], 8);
             changed |= (unsigned)(now != hs->s_old[i]) << i;
@@ -860,8 +941,12 @@ void rv_hist_push_slow(rv_machine *m, uint64_t pc, unsigned rd, uint64_t old, ui
     }
     if (hs->ehead != hs->ecommit && hs->nmem_write)
         rv_hist_check_mem_watches(m, pc);
-    if (rd < 32 && (hs->reg_mask >> rd & 1) && old != m->h.x[rd])
+    if (flags & RV_HR_FREG) {
+        if ((hs->reg_mask >> (32 + rd) & 1) && old != m->h.f[rd])
+            rv_hist_reg_hit(m, 32 + rd, old, pc);
+    } else if (rd < 32 && (hs->reg_mask >> rd & 1) && old != m->h.x[rd]) {
         rv_hist_reg_hit(m, rd, old, pc);
+    }
     push_record(m, pc, rd, old, clock, flags);
 }
 
@@ -1035,7 +1120,12 @@ static void pop(rv_machine *m)
             free(buf);
         end = start;
     }
-    if (reg < 32 && m->h.x[reg] != r.old) {
+    if (flags & RV_HR_FREG) {
+        if (m->h.f[reg & 31] != r.old) {
+            undone_append(hs, RV_HE_REG, 32 + (reg & 31), &m->h.f[reg & 31], &r.old, 8);
+            m->h.f[reg & 31] = r.old;
+        }
+    } else if (reg < 32 && m->h.x[reg] != r.old) {
         undone_append(hs, RV_HE_REG, reg, &m->h.x[reg], &r.old, 8);
         m->h.x[reg] = r.old;
     }
@@ -1146,6 +1236,7 @@ int rv_reverse(rv_machine *m, uint64_t n, int flags, uint64_t *undone)
         }
     }
     hs->undoing = 0;
+    rv_hist_room_update(hs);
     if (*undone)
         rv_hist_ck_undone(m);
     save_exit_state(m);
@@ -1209,6 +1300,8 @@ static rv_history *ensure(rv_machine *m)
     hs->max_records = 1;
     hs->rlimit = 1;
     hs->max_bytes = used_bytes(hs);
+    hs->wide = (m->cfg.mem_size >> (RV_HREC_PCBITS + 1)) != 0;
+    update_slow(hs);
     hs->next_id = 1;
     hs->keep_undone = 1;
     m->hist = hs;
@@ -1233,6 +1326,7 @@ void rv_history_clear(rv_machine *m)
     hs->last_undone = 0;
     hs->x_valid = 0;
     rv_hist_ck_clear(hs);
+    rv_hist_room_update(hs);
 }
 
 int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_bytes)
@@ -1289,6 +1383,7 @@ int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_byte
     while (hs->ecap < want_e && grow_extras(hs) == 0)
         ;
     hs->rlimit = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
+    rv_hist_room_update(hs);
     return 0;
 }
 
@@ -1347,14 +1442,15 @@ int64_t rv_history_changes(rv_machine *m, uint8_t *buf, uint64_t cap)
     if (hs->rhead == hs->rtail)
         return 8;
     rv_hist_rec r = hs->rec[(hs->rhead - 1) & hs->rmask];
-    unsigned reg = RV_HREC_REG(r.meta);
+    unsigned reg = RV_HREC_REG(r.meta), freg = (unsigned)(r.meta >> 6) & RV_HR_FREG;
     uint64_t need = 8, end = hs->ehead, start_all = hs->ehead - rec_nextra(hs, hs->rhead - 1);
-    if (reg < 32 && r.old != m->h.x[reg]) {
+    const uint64_t *now = freg ? &m->h.f[reg & 31] : reg < 32 ? &m->h.x[reg] : NULL;
+    if (now && r.old != *now) {
         if (need + 32 <= cap) {
             uint32_t t = RV_HE_REG, l = 8;
-            uint64_t a = reg;
+            uint64_t a = freg ? 32 + (reg & 31) : reg;
             memcpy(buf + need, &t, 4); memcpy(buf + need + 4, &l, 4); memcpy(buf + need + 8, &a, 8);
-            memcpy(buf + need + 16, &r.old, 8); memcpy(buf + need + 24, &m->h.x[reg], 8);
+            memcpy(buf + need + 16, &r.old, 8); memcpy(buf + need + 24, now, 8);
         }
         need += 32;
     }
@@ -1546,7 +1642,7 @@ int64_t rv_history_calls(rv_machine *m, int rv32, uint64_t *buf, uint64_t cap, i
                 ext_read(hs, payload, &sp, 8);
             e = s0;
         }
-        if (RV_HREC_REG(r.meta) == 2)
+        if (RV_HREC_REG(r.meta) == 2 && !((unsigned)(r.meta >> 6) & RV_HR_FREG))
             sp = r.old;
         end = start_all;
         if (!((unsigned)(r.meta >> 6) & RV_HR_RETIRED))

@@ -13,7 +13,7 @@
  *
  * Executing forward again must not ask the host again: a system call's results (registers, the memory
  * a read filled, pages mapped) are what it returned the first time, and output already written must
- * not be written twice.  Steps to which the host attached changes are marked (RV_HR_HOST in the
+ * not be written twice.  Steps to which the host attached changes are marked (RV_HREC_HOST in the
  * record); when such a step is undone, what the step and the host left (the values of every location
  * its entries name, before the undo) is kept on a redo stack.  Forward execution over undone steps
  * (the settle above, and run() after reverse_step: rv_history_replay) puts those values back instead of
@@ -428,7 +428,7 @@ void rv_hist_ck_before_pop(rv_machine *m)
     rv_history *hs = m->hist;
     uint64_t idx = hs->rhead - 1;
     uint64_t meta = hs->rec[idx & hs->rmask].meta;
-    if (!(((unsigned)(meta >> 6)) & RV_HR_HOST))
+    if (!(meta & RV_HREC_HOST))
         return;
     struct rv_hist_ck *k = ck_of(m);
     if (!k)
@@ -562,7 +562,7 @@ int rv_history_replay(rv_machine *m)
     redo_apply(m, r);
     rv_hist_attach_host(m);
     k->replaying = 0;
-    hs->rec[idx & hs->rmask].meta |= (uint64_t)RV_HR_HOST << 6;
+    hs->rec[idx & hs->rmask].meta |= RV_HREC_HOST;
     redo_pop(k);
     return 1;
 }
@@ -585,7 +585,7 @@ void rv_hist_mark_host(rv_machine *m)
     rv_history *hs = m->hist;
     if (hs->rhead == hs->rtail)
         return;
-    hs->rec[(hs->rhead - 1) & hs->rmask].meta |= (uint64_t)RV_HR_HOST << 6;
+    hs->rec[(hs->rhead - 1) & hs->rmask].meta |= RV_HREC_HOST;
     if (hs->ck && !hs->ck->replaying)
         hs->ck->host_dirty = 1;
 }
@@ -616,7 +616,7 @@ static int serviced(rv_machine *m, int r)
 {
     rv_history *hs = m->hist;
     if ((r == RV_STOP_ECALL || r == RV_STOP_HTIF) && hs->user_on && hs->rhead != hs->rtail)
-        hs->rec[(hs->rhead - 1) & hs->rmask].meta |= (uint64_t)RV_HR_HOST << 6;
+        hs->rec[(hs->rhead - 1) & hs->rmask].meta |= RV_HREC_HOST;
     return r;
 }
 
@@ -720,6 +720,7 @@ int rv_history_settle(rv_machine *m)
     hs->nmem_write = hs->nmem_read = 0;
     hs->reg_mask = 0;
     hs->slow = hs->lost;
+    rv_hist_room_update(hs);
     hs->hit = 0;
     rv_hist_save_exit_state(m);
     uint64_t guard = 0;
@@ -739,7 +740,7 @@ int rv_history_settle(rv_machine *m)
                 rv_hist_attach_host(m);
                 k->replaying = 0;
                 /* (marked as the first time, whether or not the values put back show a change) */
-                hs->rec[rd->idx & hs->rmask].meta |= (uint64_t)RV_HR_HOST << 6;
+                hs->rec[rd->idx & hs->rmask].meta |= RV_HREC_HOST;
             }
             redo_pop(k);
         } else if (hs->rhead == before && r != RV_STOP_LIMIT && ++guard > 2) {
@@ -760,6 +761,7 @@ int rv_history_settle(rv_machine *m)
     hs->nmem_read = nmem_read;
     hs->reg_mask = reg_mask;
     hs->slow = hs->lost || hs->nmem_write || hs->nmem_read || hs->reg_mask;
+    rv_hist_room_update(hs);
     hs->last_undone = last_undone;
     hs->undone_len = undone_len;
     rv_hist_save_exit_state(m);

@@ -12,22 +12,27 @@
          logged inline, one of fflags or mstatus (rare: the first dirtying, a raised flag) out of line;
    FQ    floating point that raises no exception flag (loads, stores, moves, sign injection, fclass):
          as F, without reading the host's flags (nothing is pending: every F instruction folds them);
-   V     vector (not matrix): the destination register group (the 8 registers from vd, the most any
-         EMUL x NF or widening can write), x[rd], f[rd] and the CSRs a vector instruction may write;
+   V     vector (not matrix): the destination register group (2 x LMUL registers from vd, the most a
+         widening op writes; loads NF x EMUL; whole-register moves 8; stores none), x[rd], f[rd] and
+         the CSRs a vector instruction may write (vset* clears mtype too), by rv_hist_capture_v and
+         rv_hist_retire_v (no whole-state fallback unless watchpoints or a trap need it);
    FULL  anything else (CSRs, system, LR/SC, matrix): the whole hart, vector registers and tiles are
          copied before and compared after. */
 enum { RV_HC_X = 0, RV_HC_FQ = 1, RV_HC_F = 2, RV_HC_V = 3, RV_HC_FULL = 4 };
 extern uint8_t rv_hist_class[RV_OP_COUNT];
+extern uint8_t rv_hist_whole_group[RV_OP_COUNT];   /* the whole-register moves (vmv<n>r.v) */
 
-enum { RV_HR_RETIRED = 1, RV_HR_HOST = 2 };   /* RV_HR_HOST: the host changed something after it */
+enum { RV_HR_RETIRED = 1, RV_HR_FREG = 2 };
 
 /* One undoable step (an instruction that retired, or a trap) in 16 bytes, so that recording moves
-   little memory: the old value of the integer register it wrote, and a packed word with
-     bits 0-5   that register (>= 32: none),
+   little memory: the old value of the register it wrote, and a packed word with
+     bits 0-5   that register (an integer one, >= 32: none; with RV_HR_FREG, f0..f31),
      bit  6     RV_HR_RETIRED,
-     bit  7     RV_HR_HOST (set after the push, history_checkpoint.c),
-     bits 8-23  the bytes of its other old values (memory, CSRs, vector registers...) in the extras
+     bit  7     RV_HR_FREG: the register is a floating-point one,
+     bits 8-22  the bytes of its other old values (memory, CSRs, vector registers...) in the extras
                 ring, ending where the next record's begin; RV_HREC_SIDE: see the side ring,
+     bit  23    RV_HREC_HOST: the host changed something after the step (set after the push,
+                history_checkpoint.c),
      bits 24-63 (pc before - mem_base) / 2; RV_HREC_SIDE in bits 8-23 also covers a pc outside this.
    A step with a larger count or such a pc keeps both in the side ring (in record order). */
 typedef struct rv_hist_rec {
@@ -36,8 +41,9 @@ typedef struct rv_hist_rec {
 } rv_hist_rec;
 
 #define RV_HREC_REG(meta) ((unsigned)(meta) & 63u)
-#define RV_HREC_NEXTRA(meta) ((unsigned)((meta) >> 8) & 0xffffu)
-#define RV_HREC_SIDE 0xffffu
+#define RV_HREC_NEXTRA(meta) ((unsigned)((meta) >> 8) & 0x7fffu)
+#define RV_HREC_SIDE 0x7fffu
+#define RV_HREC_HOST (1ull << 23)
 #define RV_HREC_PCBITS 40
 #define RV_HREC_META(pcoff, nextra, flags, reg) \
     (((pcoff) >> 1) << 24 | (uint64_t)(nextra) << 8 | (uint64_t)(flags) << 6 | (uint64_t)(reg))
@@ -79,13 +85,17 @@ typedef struct rv_history {
     int lost;                   /* the instruction in flight logged more than fits: history restarts */
     int slow;                   /* lost, or watchpoints: the inline push defers to rv_hist_push_slow
                                    (and only then can a watch hit be pending) */
+    int wide;                   /* the memory window is too large for a pc in a record's 40 bits */
+    int64_t room;               /* records the inline push may write without looking at the bounds:
+                                   -1 slow (or wide), 0 at the limit, else rlimit - length; history.c
+                                   recomputes it (rv_hist_room_update) whenever any of them changes */
     int timed;                  /* records were made with the cycle model on */
     /* the instruction in flight (classes F and FULL) */
     uint64_t s_pc, s_clock;
     int s_full;
     int s_nw;
-    uint16_t s_off[8];
-    uint64_t s_old[8];
+    uint16_t s_off[9];
+    uint64_t s_old[9];
     unsigned s_vfirst, s_vcount;    /* class V: the vector registers captured */
     rv_hart_state s_hart;
     uint64_t s_cycle_offset;
@@ -111,6 +121,12 @@ typedef struct rv_history {
     struct rv_hist_ck *ck;      /* the cycle model's checkpoints and the redo stack (history_checkpoint.c) */
 } rv_history;
 
+/* The inline push's allowance (rv_history.room) from the state it summarises. */
+static inline void rv_hist_room_update(rv_history *hs)
+{
+    hs->room = (hs->slow | hs->wide) ? -1 : (int64_t)(hs->rlimit - (hs->rhead - hs->rtail));
+}
+
 void rv_hist_make_room(rv_history *hs);
 void rv_hist_drop_oldest(rv_history *hs);
 void rv_hist_push_slow(rv_machine *m, uint64_t pc, unsigned rd, uint64_t old, uint64_t clock, unsigned flags);
@@ -131,6 +147,8 @@ int rv_run_recording_timed(rv_machine *m, uint64_t max_instructions);
 int rv_run_recording32(rv_machine *m, uint64_t max_instructions);
 int rv_run_recording_timed32(rv_machine *m, uint64_t max_instructions);
 int rv_hist_run(rv_machine *m, uint64_t max_instructions);
+void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, uint64_t clock);
+void rv_hist_retire_v(rv_machine *m, const rv_insn_t *e, int timed);
 
 /* history.c for history_checkpoint.c */
 void rv_hist_pop(rv_machine *m);
@@ -183,27 +201,29 @@ static inline void rv_hist_store(rv_machine *m, rv_history *hs, uint64_t addr, u
     rv_hist_mem(m, addr, size);
 }
 
-/* Retire an instruction of class X: x[rd] held old before it.  The common case is a 16-byte record
-   written inline; watchpoints, a lost step and the rare large counts take rv_hist_push_slow. */
-static inline void rv_hist_push_x(rv_machine *m, rv_history *hs, uint64_t pc, unsigned rd, uint64_t old,
-                                  uint64_t clock, unsigned flags)
+/* Retire an instruction of class X: register rd (flags & RV_HR_FREG: f[rd]) held old before it.  The
+   common case is a 16-byte record written inline, checked against one allowance (rv_history.room) and
+   the extras count; watchpoints, a lost step, the bound and the rare large counts take
+   rv_hist_push_slow.  pcoff: the pc less mem_base (below 2^41 unless hs->wide, which makes room -1);
+   timed: the loop runs the cycle model (hs->clk is set), a constant of each loop variant. */
+static inline void rv_hist_push_x(rv_machine *m, rv_history *hs, uint64_t pcoff, unsigned rd, uint64_t old,
+                                  uint64_t clock, unsigned flags, int timed)
 {
-    uint64_t nx = hs->ehead - hs->ecommit, pcoff = pc - m->cfg.mem_base, idx = hs->rhead;
-    if (unlikely(hs->slow | (nx >= RV_HREC_SIDE) | (pcoff >> (RV_HREC_PCBITS + 1)))) {
-        rv_hist_push_slow(m, pc, rd, old, clock, flags);
-        return;
-    }
-    if (unlikely(idx - hs->rtail >= hs->rlimit)) {
-        /* at the bound: drop the oldest step, inline unless it keeps a side entry */
+    uint64_t nx = hs->ehead - hs->ecommit, idx = hs->rhead;
+    int64_t room = hs->room;
+    if (unlikely((room <= 0) | (nx >= RV_HREC_SIDE))) {
+        /* at the bound with a full ring: drop the oldest step, inline unless it keeps a side entry */
         uint64_t om = hs->rec[hs->rtail & hs->rmask].meta;
-        if (!hs->rfull || RV_HREC_NEXTRA(om) == RV_HREC_SIDE) {
-            rv_hist_push_slow(m, pc, rd, old, clock, flags);
+        if (room < 0 || nx >= RV_HREC_SIDE || !hs->rfull || RV_HREC_NEXTRA(om) == RV_HREC_SIDE) {
+            rv_hist_push_slow(m, pcoff + m->cfg.mem_base, rd, old, clock, flags);
             return;
         }
         hs->etail += RV_HREC_NEXTRA(om);
         hs->rtail++;
+    } else {
+        hs->room = room - 1;
     }
-    if (hs->clk)
+    if (timed)
         hs->clk[idx & hs->rmask] = clock;
     rv_hist_rec *r = &hs->rec[idx & hs->rmask];
     r->old = old;
@@ -227,29 +247,21 @@ static inline int rv_hist_host_flags(void)
    values before it. */
 static inline void rv_hist_retire_f(rv_machine *m, rv_history *hs, const rv_insn_t *e, uint64_t pc,
                                     uint64_t old_x, uint64_t old_f, uint64_t old_mstatus, uint64_t old_fflags,
-                                    uint64_t clock, int quiet)
+                                    uint64_t clock, int quiet, int timed)
 {
     uint64_t fflags_now;
     memcpy(&fflags_now, &m->h.fflags, 8);
-    if (unlikely(hs->slow | (quiet ? 0 : rv_hist_host_flags()) | (m->h.mstatus != old_mstatus) | (fflags_now != old_fflags))) {
+    if (unlikely((hs->room < 0) | (quiet ? 0 : rv_hist_host_flags()) | (m->h.mstatus != old_mstatus) |
+                 (fflags_now != old_fflags))) {
         rv_hist_retire_f_slow(m, e, pc, old_x, old_f, old_mstatus, old_fflags, clock);
         return;
     }
+    /* an instruction writes x[rd] or f[rd], never both: the record keeps the one that changed */
     unsigned fr = e->rd & 31u;
-    if (m->h.f[fr] != old_f) {
-        uint64_t at = hs->ehead & (hs->ecap - 1), off = offsetof(rv_hart_state, f) + 8u * fr;
-        if (likely(hs->ehead + 24 - hs->etail <= hs->ecap && at + 24 <= hs->ecap)) {
-            uint8_t *p = hs->ext + at;
-            uint64_t tl = RV_HE_HART | (uint64_t)8 << 32;
-            memcpy(p, &old_f, 8);
-            memcpy(p + 8, &off, 8);
-            memcpy(p + 16, &tl, 8);
-            hs->ehead += 24;
-        } else {
-            rv_hist_hart_old(m, off, old_f);
-        }
-    }
-    rv_hist_push_x(m, hs, pc, e->rd, old_x, clock, RV_HR_RETIRED);
+    if (m->h.f[fr] != old_f)
+        rv_hist_push_x(m, hs, pc - m->cfg.mem_base, fr, old_f, clock, RV_HR_RETIRED | RV_HR_FREG, timed);
+    else
+        rv_hist_push_x(m, hs, pc - m->cfg.mem_base, e->rd, old_x, clock, RV_HR_RETIRED, timed);
 }
 
 #endif

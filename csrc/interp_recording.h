@@ -14,14 +14,20 @@
         if (likely(hs_cls <= RV_HC_F)) { hs_old = x[(e)->rd]; hs_clock = (clock); \
             if (hs_cls != RV_HC_X) { hs_fold = h->f[(e)->rd & 31]; hs_mstatus = h->mstatus; \
                                      memcpy(&hs_fflags, &h->fflags, 8); } } \
+        else if (hs_cls == RV_HC_V) rv_hist_capture_v(m, (e), PC_OF(e), (clock)); \
         else { SYNC(); rv_hist_capture(m, (e), hs_cls); } } while (0)
 #define RV_HIST_STOP_AFTER() do { if (unlikely(hs->slow) && hs->hit == 1) { instret0 += 1 - (uint64_t)budget; budget = 1; } } while (0)
+/* RV_HIST_TIMED: 1 in the loop with the cycle model (records keep its clock) */
+#ifndef RV_HIST_TIMED
+#define RV_HIST_TIMED 0
+#endif
 #define RV_HIST_RETIRE(e) do { \
         if (likely(hs_cls == RV_HC_X)) \
-            rv_hist_push_x(m, hs, PC_OF(e), (e)->rd, hs_old, hs_clock, RV_HR_RETIRED); \
+            rv_hist_push_x(m, hs, PC_OF(e) - mem_base, (e)->rd, hs_old, hs_clock, RV_HR_RETIRED, RV_HIST_TIMED); \
         else if (hs_cls <= RV_HC_F) \
             rv_hist_retire_f(m, hs, (e), PC_OF(e), hs_old, hs_fold, hs_mstatus, hs_fflags, hs_clock, \
-                             hs_cls == RV_HC_FQ); \
+                             hs_cls == RV_HC_FQ, RV_HIST_TIMED); \
+        else if (hs_cls == RV_HC_V) rv_hist_retire_v(m, (e), RV_HIST_TIMED); \
         else rv_hist_commit(m, RV_HR_RETIRED); \
         RV_HIST_STOP_AFTER(); } while (0)
 #define RV_HOOK_STORE(addr, size) rv_hist_store(m, hs, (addr), (size))

@@ -1,5 +1,6 @@
 /* The recording loop with the cycle model: the hooks of both (interp_recording.h, interp.h). */
 #include "interp.h"
+#define RV_HIST_TIMED 1
 #include "interp_recording.h"
 
 #define RV_LOOP_FN rv_run_recording_timed
