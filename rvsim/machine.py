@@ -431,10 +431,17 @@ class Machine(VectorViews, HistoryMixin):
         """Execute until the program exits, stops or ``max_instructions`` have retired."""
         start = self.instret
         remaining = max_instructions
+        resumed = False
         while True:
             budget = CHUNK if remaining is None else min(CHUNK, remaining)
             if budget <= 0:
                 return StopInfo(StopReason.LIMIT, self.pc, self.instret - start)
+            if resumed and self._breakpoints and self.pc in self._breakpoints:
+                # the core steps over a breakpoint at the pc it starts from, which is right when the
+                # caller resumes from a stop it saw, not when this loop re-enters after a system call
+                # or a full chunk: the caller has not stopped there yet
+                return self._handle_stop(lib.RV_STOP_BREAKPOINT, start)
+            resumed = True
             self._hart.x[0] = 0
             before = self.instret
             code = lib.rv_run(self._core, budget)

@@ -295,3 +295,50 @@ def test_store_to_the_upper_half_of_a_page_straddling_instruction(mode):
         m.record()
     info = m.run(1000)
     assert info.reason is StopReason.EXIT and info.exit_code == 1, info
+
+
+AFTER_ECALL = r'''
+    .globl _start
+_start:
+    li a0, 1
+    la a1, msg
+    li a2, 3
+    li a7, 64
+write:
+    ecall               # write(1, msg, 3), after 5 instructions (la is two)
+after:
+    li a0, 7
+    li a7, 93           # exit(7)
+    ecall
+    .data
+msg: .ascii "hi\n"
+'''
+
+
+def test_breakpoint_right_after_a_serviced_system_call_stops():
+    """run() re-enters the core after the host services the ecall; the breakpoint on the next
+    instruction is the first stop the caller sees there, so it must stop (it used to be stepped over
+    as if already reported)."""
+    import io
+    from rvsim.host import LinuxEnvironment
+    out = io.BytesIO()
+    m = Machine("rv64gc", env=LinuxEnvironment(stdout=out))
+    m.load_asm(AFTER_ECALL)
+    after = m.asm_program.symbol("after")
+    m.add_breakpoint(after)
+    info = m.run()
+    assert (info.reason, info.pc, out.getvalue()) == (StopReason.BREAKPOINT, after, b"hi\n"), info
+    info = m.run()                      # resuming from the reported stop executes it
+    assert info.reason is StopReason.EXIT and info.exit_code == 7
+
+
+def test_breakpoint_at_a_chunk_boundary_stops(monkeypatch):
+    """The same for run()'s re-entry after a full chunk of instructions."""
+    import rvsim.machine
+    monkeypatch.setattr(rvsim.machine, "CHUNK", 5)
+    m = Machine("rv64gc")
+    m.load_asm(AFTER_ECALL)
+    write = m.asm_program.symbol("write")
+    m.add_breakpoint(write)
+    info = m.run()
+    assert (info.reason, info.pc, info.instructions) == (StopReason.BREAKPOINT, write, 5), info
