@@ -462,3 +462,27 @@ def test_store_rewrites_a_near_branch_in_its_own_page():
     info = m.run(1000)
     assert _at_ebreak(info) and m.pc == PAGE + 28
     assert m.x[10] == 21 and m.x[7] == 2
+
+
+def test_near_branch_loop_switching_to_timed_and_recorded_mid_run():
+    """The timed and recording loops have no near copies: switching in the middle of a loop closed by
+    a near branch (each switch sends every slot back to the decoder) keeps the spec's state."""
+    count0, limit, swap = LOOPS["bne"]
+    words = [enc("addi", rd=28, rs1=0, imm_i=count0), enc("addi", rd=29, rs1=0, imm_i=limit),
+             enc("addi", rd=28, rs1=28, imm_i=1), enc("addi", rd=7, rs1=7, imm_i=2),
+             enc("bne", rs1=28, rs2=29, imm_b=-8), enc("ebreak")]
+    ref = _loop_reference("bne")
+    m = _edge_machine({CODE: words})
+    m.run(5)                                   # ends on the first taken bne
+    assert (m.pc, int(m.x[28]), int(m.x[7])) == ref[4]
+    m.enable_timing()
+    m.run(3)
+    assert (m.pc, int(m.x[28]), int(m.x[7])) == ref[7]
+    m.record()
+    m.run(1)
+    m.disable_timing()
+    m.run(1)
+    assert (m.pc, int(m.x[28]), int(m.x[7])) == ref[9]
+    info = m.run(100)
+    assert _at_ebreak(info) and (m.pc, int(m.x[28]), int(m.x[7])) == ref[-1]
+    assert m.instret == len(ref)
