@@ -2,7 +2,6 @@
 #include "interp.h"
 
 #define RV_LOOP_FN rv_run_functional
-#define RV_LOOP_HOT_COPIES 1        /* the hot instructions' constant-step and near copies */
 #define RV_LOOP_LOCALS
 #define RV_HOOK_EXECUTE(e) ((void)0)
 #define RV_HOOK_RETIRE(e) ((void)0)

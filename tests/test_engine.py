@@ -465,8 +465,8 @@ def test_store_rewrites_a_near_branch_in_its_own_page():
 
 
 def test_near_branch_loop_switching_to_timed_and_recorded_mid_run():
-    """The timed and recording loops have no near copies: switching in the middle of a loop closed by
-    a near branch (each switch sends every slot back to the decoder) keeps the spec's state."""
+    """Switching loop variants in the middle of a loop closed by a near branch (each switch sends every
+    slot back to the decoder, which chooses the new loop's copies) keeps the spec's state."""
     count0, limit, swap = LOOPS["bne"]
     words = [enc("addi", rd=28, rs1=0, imm_i=count0), enc("addi", rd=29, rs1=0, imm_i=limit),
              enc("addi", rd=28, rs1=28, imm_i=1), enc("addi", rd=7, rs1=7, imm_i=2),
