@@ -342,3 +342,240 @@ def test_breakpoint_at_a_chunk_boundary_stops(monkeypatch):
     m.add_breakpoint(write)
     info = m.run()
     assert (info.reason, info.pc, info.instructions) == (StopReason.BREAKPOINT, write, 5), info
+
+
+# --------------------------------------------------------------------------- constant-step copies
+# mul, mulw, the taken and untaken conditional branches, flw/fld/fsw/fsd and fmadd.s/d have a 4-byte
+# copy that steps a constant (and c.fld/c.fsd a 2-byte one); each is followed by an instruction whose
+# effect shows where execution went on.
+
+STEP_SRC = """
+    .globl _start
+_start:
+    la t0, vals
+    la s0, vals
+    li t1, 7
+    li t2, -3
+    li t5, 0
+    mul t3, t1, t2
+    mulw t4, t1, t2
+    flw ft0, 0(t0)
+    flw ft1, 4(t0)
+    flw ft2, 8(t0)
+    fmadd.s ft3, ft0, ft1, ft2
+    fsw ft3, 12(t0)
+    fld ft4, 16(t0)
+    fld ft5, 24(t0)
+    fld ft6, 32(t0)
+    fmadd.d ft7, ft4, ft5, ft6
+    fsd ft7, 40(t0)
+    fld fs0, 16(s0)
+    fsd fs0, 48(s0)
+    blt t2, t1, after_blt
+    li t5, 99
+after_blt:
+    bge t2, t1, after_bge
+    addi t5, t5, 1
+after_bge:
+    bltu t1, t2, after_bltu
+    addi t5, t5, 10
+after_bltu:
+    bgeu t1, t2, after_bgeu
+    addi t5, t5, 100
+after_bgeu:
+    ebreak
+    .data
+    .balign 8
+vals: .float 1.5, 2.0, 0.25, 0.0
+    .double 1.5, 2.0, 0.25, 0.0, 0.0, 0.0
+"""
+
+
+def _step_program():
+    """The program above as an ELF (its ebreak stops the run: StopReason.EBREAK)."""
+    prog = assemble(STEP_SRC, march="rv64gc")
+    m = Machine("rv64gc")
+    m.load_elf(prog.to_elf())
+    return prog, m
+
+
+def _check_step_program(prog, m):
+    vals = prog.symbol("vals")
+    assert m.x[28] == 2**64 - 21 and m.x[29] == 2**64 - 21          # mul, mulw: 7 * -3
+    assert m.read(vals + 12, 4) == (0x40500000).to_bytes(4, "little")            # 1.5f * 2 + 0.25
+    assert int(m.f[3]) == 0xFFFFFFFF_40500000                                     # NaN-boxed
+    assert m.read(vals + 40, 8) == (0x400A000000000000).to_bytes(8, "little")    # 3.25
+    assert m.read(vals + 48, 8) == (0x3FF8000000000000).to_bytes(8, "little")    # c.fld, c.fsd: 1.5
+    assert m.x[30] == 101            # blt taken, bge not, bltu taken (7 < 2^64-3), bgeu not
+
+
+@pytest.mark.parametrize("timed", [False, True])
+def test_constant_step_copies(timed):
+    prog, m = _step_program()
+    if timed:
+        m.enable_timing()
+    info = m.run(1000)
+    assert info.reason is StopReason.EBREAK and m.pc == prog.symbol("after_bgeu")
+    _check_step_program(prog, m)
+
+
+def test_budget_ends_anywhere_in_the_constant_step_copies():
+    """run(n) stops after exactly n instructions, and the rest of the run ends as one run does; a
+    budget that ends on the taken blt leaves the pc at its target."""
+    prog, whole = _step_program()
+    whole.run(1000)
+    total = whole.instret
+    for n in range(1, total):
+        prog, m = _step_program()
+        info = m.run(n)
+        assert info.reason is StopReason.LIMIT and m.instret == n
+        if m.pc == prog.symbol("after_blt"):
+            assert m.x[30] == 0      # the li t5, 99 it jumps over has not run
+        assert m.run(1000).reason is StopReason.EBREAK and m.instret == total
+        _check_step_program(prog, m)
+
+
+# --------------------------------------------------------------------------- near branches
+# A branch or jal whose target is on its own page (known at decode) runs a copy that moves to the target
+# slot without a page check; one whose target is on another page must leave the page.
+
+TAKEN = {"beq": (3, 3), "bne": (1, 2), "blt": (2**64 - 1, 1), "bge": (1, 2**64 - 1),
+         "bltu": (1, 2**64 - 1), "bgeu": (2**64 - 1, 1)}   # (x5, x6) for which each is taken
+
+
+def _edge_machine(words_at):
+    """A machine with CODE and the page after it executable; words_at: {address: [words]}."""
+    m = Machine("rv64gc", memory_size=MEM_SIZE)
+    m.map(CODE, 0x2000, "rwx")
+    for addr, words in words_at.items():
+        m.write(addr, program(*words))
+    m.pc = CODE
+    return m
+
+
+@pytest.mark.parametrize("mnemonic", sorted(TAKEN))
+def test_branches_across_page_edges(mnemonic):
+    """Taken branches at the last word of a page to the next page (+8: beyond the page's end
+    sentinels) and at the first words of a page back to the one before; a near jal to get there."""
+    end = CODE + 0x1000
+    m = _edge_machine({
+        CODE: [enc("addi", rd=7, rs1=0, imm_i=0),
+               enc("jal", rd=0, imm_j=0xFF4)],                       # CODE+4 -> end-8 (near)
+        end - 16: [enc("addi", rd=7, rs1=7, imm_i=1000),             # end-16
+                   enc("ebreak"),                                     # end-12
+                   enc("addi", rd=7, rs1=7, imm_i=1),                 # end-8
+                   enc(mnemonic, rs1=5, rs2=6, imm_b=8)],             # end-4 -> end+4
+        end: [enc("addi", rd=7, rs1=7, imm_i=100),                   # end: skipped
+              enc("addi", rd=7, rs1=7, imm_i=10),                     # end+4
+              enc(mnemonic, rs1=5, rs2=6, imm_b=-0x18)],              # end+8 -> end-16
+    })
+    m.x[5], m.x[6] = TAKEN[mnemonic]
+    info = m.run(1000)
+    assert _at_ebreak(info) and m.pc == end - 12
+    assert m.x[7] == 1011 and m.instret == 7
+
+
+# (first count, limit, compare limit with count instead of count with limit): the loop below closes
+# with `mnemonic count, limit` (or `limit, count`) back to its head while the branch is taken
+LOOPS = {"beq": (0, 1, False), "bne": (0, 3, False), "blt": (-2, 3, False), "bge": (0, 3, True),
+         "bltu": (0, 3, False), "bgeu": (0, 3, True)}
+
+
+@pytest.mark.parametrize("mnemonic", sorted(LOOPS))
+def test_near_backward_branch_loop_budget_and_breakpoint(mnemonic):
+    """A counted loop closed by a near branch: a budget ending anywhere (on the taken branch: the pc
+    at the loop head) leaves the spec's state; a breakpoint on the branch stops before it each pass."""
+    count0, limit, swap = LOOPS[mnemonic]
+    rs = (29, 28) if swap else (28, 29)
+    words = [enc("addi", rd=28, rs1=0, imm_i=count0),     # CODE+0: count
+             enc("addi", rd=29, rs1=0, imm_i=limit),      # CODE+4: limit
+             enc("addi", rd=28, rs1=28, imm_i=1),         # CODE+8: loop head
+             enc("addi", rd=7, rs1=7, imm_i=2),           # CODE+12
+             enc(mnemonic, rs1=rs[0], rs2=rs[1], imm_b=-8),   # CODE+16
+             enc("ebreak")]                               # CODE+20
+    ref = _loop_reference(mnemonic)
+    for n in range(1, len(ref) + 1):
+        m = _edge_machine({CODE: words})
+        info = m.run(n)
+        assert info.reason is StopReason.LIMIT and m.instret == n
+        assert (m.pc, int(m.x[28]), int(m.x[7])) == ref[n - 1]
+    m = _edge_machine({CODE: words})
+    m.add_breakpoint(CODE + 16)
+    stops = 0
+    while True:
+        info = m.run(1000)
+        if info.reason is not StopReason.BREAKPOINT:
+            break
+        assert m.pc == CODE + 16
+        stops += 1
+    assert _at_ebreak(info) and m.pc == CODE + 20
+    assert stops == sum(1 for pc, _, _ in ref if pc == CODE + 16) and m.x[7] == 2 * stops
+
+
+def _loop_reference(mnemonic):
+    """(pc, x28, x7) after each instruction of the loop above, by the spec's comparisons (signed for
+    blt and bge, unsigned for bltu and bgeu; the values here are small and non-negative but for blt's
+    start, which is negative)."""
+    count, limit, swap = LOOPS[mnemonic]
+    u = lambda v: v % 2**64
+    taken = {"beq": lambda a, b: a == b, "bne": lambda a, b: a != b,
+             "blt": lambda a, b: a < b, "bge": lambda a, b: a >= b,
+             "bltu": lambda a, b: u(a) < u(b), "bgeu": lambda a, b: u(a) >= u(b)}[mnemonic]
+    x7 = 0
+    out = [(CODE + 4, count, x7), (CODE + 8, count, x7)]
+    while True:
+        count += 1
+        out.append((CODE + 12, count, x7))
+        x7 += 2
+        out.append((CODE + 16, count, x7))
+        a, b = (limit, count) if swap else (count, limit)
+        if taken(a, b):
+            out.append((CODE + 8, count, x7))
+        else:
+            out.append((CODE + 20, count, x7))
+            break
+    return [(pc, u(c), v) for pc, c, v in out]
+
+
+def test_store_rewrites_a_near_branch_in_its_own_page():
+    """The loop patches its own near branch (beq +8 -> beq +12) on the first pass; the second pass must
+    take the new target: x10 = (1 + 10) + 10.  A stale decode would give 1 + 10 + 1 + 10."""
+    old, new = enc("beq", rs1=0, rs2=0, imm_b=8), enc("beq", rs1=0, rs2=0, imm_b=12)
+    loop = [enc("addi", rd=7, rs1=7, imm_i=1),            # PAGE+0
+            old,                                          # PAGE+4: -> PAGE+12, patched -> PAGE+16
+            enc("addi", rd=10, rs1=10, imm_i=1000),       # PAGE+8: never
+            enc("addi", rd=10, rs1=10, imm_i=1),          # PAGE+12
+            enc("addi", rd=10, rs1=10, imm_i=10),         # PAGE+16
+            enc("sw", rs1=5, rs2=6, imm_s=4),             # PAGE+20: patch PAGE+4
+            enc("blt", rs1=7, rs2=8, imm_b=-24),          # PAGE+24: two passes
+            enc("ebreak")]                                # PAGE+28
+    m = _machine([*_li(5, PAGE), *_li(6, new), enc("addi", rd=8, rs1=0, imm_i=2),
+                  enc("jalr", rd=0, rs1=5, imm_i=0)])
+    m.write(PAGE, program(*loop))
+    info = m.run(1000)
+    assert _at_ebreak(info) and m.pc == PAGE + 28
+    assert m.x[10] == 21 and m.x[7] == 2
+
+
+def test_near_branch_loop_switching_to_timed_and_recorded_mid_run():
+    """Switching loop variants in the middle of a loop closed by a near branch (each switch sends every
+    slot back to the decoder, which chooses the new loop's copies) keeps the spec's state."""
+    count0, limit, swap = LOOPS["bne"]
+    words = [enc("addi", rd=28, rs1=0, imm_i=count0), enc("addi", rd=29, rs1=0, imm_i=limit),
+             enc("addi", rd=28, rs1=28, imm_i=1), enc("addi", rd=7, rs1=7, imm_i=2),
+             enc("bne", rs1=28, rs2=29, imm_b=-8), enc("ebreak")]
+    ref = _loop_reference("bne")
+    m = _edge_machine({CODE: words})
+    m.run(5)                                   # ends on the first taken bne
+    assert (m.pc, int(m.x[28]), int(m.x[7])) == ref[4]
+    m.enable_timing()
+    m.run(3)
+    assert (m.pc, int(m.x[28]), int(m.x[7])) == ref[7]
+    m.record()
+    m.run(1)
+    m.disable_timing()
+    m.run(1)
+    assert (m.pc, int(m.x[28]), int(m.x[7])) == ref[9]
+    info = m.run(100)
+    assert _at_ebreak(info) and (m.pc, int(m.x[28]), int(m.x[7])) == ref[-1]
+    assert m.instret == len(ref)
