@@ -492,10 +492,15 @@ def test_x_script_file_and_exit_status(tmp_path, capfd):
 
 
 def test_with_timing_each_stop_reports_cycles(capfd):
-    out = debug(capfd, FACT, "break fact\ncontinue\nstepi\n", "--timing", "teach")
-    found = re.findall(r"\(cycle (\d+): \d+ instructions, (\d+) cycles since the last stop\)", out)
-    assert len(found) == 2
+    out = debug(capfd, FACT, "break fact\ncontinue\nstepi\nreverse-stepi\nstepi\n", "--timing", "teach")
+    found = re.findall(r"\(cycle (\d+): \d+ instructions?, (\d+) cycles? since the last stop\)", out)
+    assert len(found) == 3
     assert int(found[1][1]) >= 1 and int(found[1][0]) == int(found[0][0]) + int(found[1][1])
+    # going back takes the model back: the clock returns to the breakpoint's, and stepping again
+    # counts the same cycles as the first time
+    back = re.findall(r"\(cycle (\d+): went back 1 instruction, (\d+) cycles?\)", out)
+    assert back == [(found[0][0], found[1][1])]
+    assert found[2] == found[1]
 
 
 def test_ctrl_c_during_continue_returns_to_the_prompt():

@@ -25,6 +25,10 @@ UNITS = {"b": 1, "h": 2, "w": 4, "g": 8}
 MEMORY_CHANGES_SHOWN = 10
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 @dataclass
 class Change:
     """One location the last command wrote: a register or memory."""
@@ -591,15 +595,17 @@ class DebugSession:
         if not ev.finished:
             lines += self._display_lines()
         ev.lines = lines
-        if self.timing is not None and self.m.instret < self._instret_before:
-            # the core's undo log restores mcycle, not the cycle model's totals: no clock going back
-            ev.lines.append(f"(went back {self._instret_before - self.m.instret} instructions; the "
-                            "cycle model's clock does not run backwards)")
-            self._instret_at_stop = self.m.instret
-        elif self.timing is not None:
+        if self.timing is not None:
+            # going back takes the whole cycle model back (caches, predictor, counters), so the clock
+            # is that of a forward run to this instruction either way
             now, insns = self.timing.cycles, self.m.instret
-            ev.lines.append(f"(cycle {now}: {insns - self._instret_at_stop} instructions, "
-                            f"{now - self._cycles_at_stop} cycles since the last stop)")
+            if insns < self._instret_before:
+                went = self._instret_before - insns
+                ev.lines.append(f"(cycle {now}: went back {_count(went, 'instruction')}, "
+                                f"{_count(self._cycles_at_stop - now, 'cycle')})")
+            else:
+                ev.lines.append(f"(cycle {now}: {_count(insns - self._instret_at_stop, 'instruction')}, "
+                                f"{_count(now - self._cycles_at_stop, 'cycle')} since the last stop)")
             self._cycles_at_stop, self._instret_at_stop = now, insns
 
         return ev
