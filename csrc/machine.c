@@ -23,12 +23,6 @@ rv_machine *rv_create(const rv_config *config, char *error, size_t error_size)
         snprintf(error, error_size, "VLEN must be a power of two from 64 to 65536 bits");
         return NULL;
     }
-    if ((c.extensions & RV_EXT_V) && !(c.extensions & RV_EXT_ZVE32X) && c.vlen < 128) {
-        /* V itself implies Zvl128b; only the embedded subsets run with narrower registers */
-        snprintf(error, error_size, "the V extension needs VLEN >= 128 (Zvl128b); "
-                 "for VLEN %u use a Zve subset, e.g. Zve64d", (unsigned)c.vlen);
-        return NULL;
-    }
     if (c.extensions & RV_EXT_ZVT) {
         if (c.tile_te == 0)
             c.tile_te = c.vlen / 4 < 32 ? c.vlen / 4 : 32;
