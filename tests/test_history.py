@@ -18,17 +18,9 @@ from rvsim.machine import Machine, StopReason
 from rvsim.testing import diff
 from rvsim.testing.harness import Batch
 from rvsim.testing.strategies import programs
+from tests.history_common import every_step_undoes, linux_machine
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _linux(elf, isa, vlen=128, stdin=b"", timing=False):
-    m = Machine(isa, vlen=vlen, env=LinuxEnvironment(stdout=io.BytesIO(), stderr=io.BytesIO(),
-                                                     stdin=io.BytesIO(stdin)))
-    m.load_elf(elf)
-    if timing:
-        m.enable_timing()
-    return m
 
 
 def _steps_to_end(make) -> int:
@@ -66,7 +58,7 @@ fractions = st.floats(0, 1)
        timing=st.booleans())
 def test_forward_then_back_scalar(prog, n_frac, m_frac, timing):
     batch = Batch([prog])
-    make = lambda: _linux(batch.elf, batch.isa, batch.vlen, timing=timing)   # noqa: E731
+    make = lambda: linux_machine(batch.elf, batch.isa, batch.vlen, timing=timing)   # noqa: E731
     _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
 
 
@@ -75,7 +67,7 @@ def test_forward_then_back_scalar(prog, n_frac, m_frac, timing):
        m_frac=fractions, timing=st.booleans())
 def test_forward_then_back_vector(prog, n_frac, m_frac, timing):
     batch = Batch([prog])
-    make = lambda: _linux(batch.elf, batch.isa, batch.vlen, timing=timing)   # noqa: E731
+    make = lambda: linux_machine(batch.elf, batch.isa, batch.vlen, timing=timing)   # noqa: E731
     _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
 
 
@@ -148,21 +140,7 @@ buf:
 @pytest.mark.parametrize("timing", [False, True])
 def test_every_vector_step_undoes_exactly(timing):
     elf = assemble(VECTOR_CLASSES, march="rv64gcv").to_elf()
-    make = lambda: _linux(elf, "rv64gcv", 128, timing=timing)   # noqa: E731
-    reference = make()
-    snapshots = [reference.snapshot()]
-    while reference.step(1).reason is StopReason.LIMIT:
-        snapshots.append(reference.snapshot())
-    total = len(snapshots) - 1
-    assert total > 30
-    m = make()
-    m.record()
-    m.step(total)
-    assert not diff(m.snapshot(), snapshots[total])
-    for k in range(total - 1, -1, -1):
-        info = m.reverse_step(1)
-        assert info.reason is StopReason.LIMIT, k
-        assert not diff(m.snapshot(), snapshots[k]), k
+    every_step_undoes(lambda: linux_machine(elf, "rv64gcv", 128, timing=timing), min_steps=31)
 
 
 # a bare-metal program whose traps the guest's own handler takes: illegal instructions, ecall,
@@ -262,7 +240,7 @@ buf: .zero 32
 @given(n_frac=fractions, m_frac=fractions, timing=st.booleans(), data=st.binary(min_size=0, max_size=150))
 def test_forward_then_back_over_read_system_calls(n_frac, m_frac, timing, data):
     elf = assemble(READER, march="rv64gc").to_elf()
-    make = lambda: _linux(elf, "rv64gc", stdin=data, timing=timing)   # noqa: E731
+    make = lambda: linux_machine(elf, "rv64gc", stdin=data, timing=timing)   # noqa: E731
     _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
 
 
@@ -272,7 +250,7 @@ def test_running_on_after_going_back_replays_the_system_calls(m_frac, timing, da
     """Back M steps from the end and on to the end again: the reads see the same input and the writes
     are not made twice (they are replayed from what was recorded, not serviced again)."""
     elf = assemble(READER, march="rv64gc").to_elf()
-    make = lambda: _linux(elf, "rv64gc", stdin=data, timing=timing)   # noqa: E731
+    make = lambda: linux_machine(elf, "rv64gc", stdin=data, timing=timing)   # noqa: E731
     straight = make()
     first = straight.run()
     m = make()
@@ -294,14 +272,14 @@ BIG_READER = READER.replace("li a2, 24", "li a2, 100000").replace("buf: .zero 32
 def test_forward_then_back_over_large_reads(n_frac, m_frac, timing):
     elf = assemble(BIG_READER, march="rv64gc").to_elf()
     data = bytes(range(256)) * 1200
-    make = lambda: _linux(elf, "rv64gc", stdin=data, timing=timing)   # noqa: E731
+    make = lambda: linux_machine(elf, "rv64gc", stdin=data, timing=timing)   # noqa: E731
     _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
 
 
 def test_large_reads_are_dropped_with_their_steps_at_the_bound():
     elf = assemble(BIG_READER, march="rv64gc").to_elf()
     data = bytes(range(256)) * 1200
-    make = lambda: _linux(elf, "rv64gc", stdin=data)   # noqa: E731
+    make = lambda: linux_machine(elf, "rv64gc", stdin=data)   # noqa: E731
     total = _steps_to_end(make)
     reference = make()
     reference.step(total - 7)
@@ -316,7 +294,7 @@ def test_large_reads_are_dropped_with_their_steps_at_the_bound():
 
 def test_read_system_call_is_undone_and_last_changes_show_it():
     elf = assemble(READER, march="rv64gc").to_elf()
-    m = _linux(elf, "rv64gc", stdin=b"A" * 24 + b"B" * 24)
+    m = linux_machine(elf, "rv64gc", stdin=b"A" * 24 + b"B" * 24)
     prog_buf = m.symbols["buf"] if "buf" in m.symbols else None
     m.record()
     before = m.snapshot()
@@ -559,7 +537,7 @@ bp: addi a0, a0, 41
     li a7, 93
     ecall
 """, march="rv64gc").to_elf()
-    m = _linux(elf, "rv64gc")
+    m = linux_machine(elf, "rv64gc")
     m.record()
     assert m.run().exit_code == 42
     m.add_breakpoint("bp")

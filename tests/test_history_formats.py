@@ -8,7 +8,6 @@ time and compares the machine with a snapshot that a machine which never recorde
 """
 from __future__ import annotations
 
-import io
 import struct
 
 import pytest
@@ -16,43 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rvsim.asm import assemble
-from rvsim.host import LinuxEnvironment
 from rvsim.machine import Machine, StopReason
 from rvsim.testing import diff
 from rvsim.testing.harness import Batch
 from rvsim.testing.strategies import programs
+from tests.history_common import every_step_undoes, linux_machine
 
 SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _linux(elf, isa, vlen=128, timing=False):
-    m = Machine(isa, vlen=vlen, env=LinuxEnvironment(stdout=io.BytesIO(), stderr=io.BytesIO(),
-                                                     stdin=io.BytesIO()))
-    m.load_elf(elf)
-    if timing:
-        m.enable_timing()
-    return m
-
-
-def _every_step_undoes(make, min_steps=10):
-    """Run the program to its end recording, then undo it one step at a time: after each undo the
-    machine equals the snapshot a machine that never recorded took before that step."""
-    reference = make()
-    snapshots = [reference.snapshot()]
-    while reference.step(1).reason is StopReason.LIMIT:
-        snapshots.append(reference.snapshot())
-    total = len(snapshots) - 1
-    assert total >= min_steps
-    m = make()
-    m.record()
-    m.step(total)
-    assert not diff(m.snapshot(), snapshots[total])
-    for k in range(total - 1, -1, -1):
-        info = m.reverse_step(1)
-        assert info.reason is StopReason.LIMIT, k
-        assert not diff(m.snapshot(), snapshots[k]), k
-    assert m.reverse_step(1).reason is StopReason.HISTORY_START
-    return m
 
 
 # scalar steps: FP destinations (records that name an f register), FP instructions that write an
@@ -115,13 +84,13 @@ SCALAR32 = SCALAR.replace("fcvt.d.w fa1, zero", "fcvt.d.w fa1, zero").replace(
 @pytest.mark.parametrize("timing", [False, True])
 def test_every_scalar_step_undoes_exactly(timing):
     elf = assemble(SCALAR, march="rv64gc").to_elf()
-    _every_step_undoes(lambda: _linux(elf, "rv64gc", timing=timing), min_steps=30)
+    every_step_undoes(lambda: linux_machine(elf, "rv64gc", timing=timing), min_steps=30)
 
 
 @pytest.mark.parametrize("timing", [False, True])
 def test_every_scalar_step_undoes_exactly_rv32(timing):
     elf = assemble(SCALAR32, march="rv32gc").to_elf()
-    _every_step_undoes(lambda: _linux(elf, "rv32gc", timing=timing), min_steps=30)
+    every_step_undoes(lambda: linux_machine(elf, "rv32gc", timing=timing), min_steps=30)
 
 
 def _bits(x: float) -> int:
@@ -130,7 +99,7 @@ def _bits(x: float) -> int:
 
 def test_fp_destination_is_shown_and_undone():
     elf = assemble(SCALAR, march="rv64gc").to_elf()
-    m = _linux(elf, "rv64gc")
+    m = linux_machine(elf, "rv64gc")
     m.record()
     m.step(6)                       # la (2), li, fcvt.d.w, fcvt.d.w, fdiv.d fa2 = 7 / 0
     changes = {c[0]: c[1:] for c in m.last_changes()}
@@ -165,7 +134,7 @@ _start:
     ecall
 """
     elf = assemble(src, march="rv64gc").to_elf()
-    m = _linux(elf, "rv64gc", timing=timing)
+    m = linux_machine(elf, "rv64gc", timing=timing)
     m.record()
     initial = int(m.f[10])
     if watch_first:
@@ -239,13 +208,13 @@ buf:
 @pytest.mark.parametrize("timing", [False, True])
 def test_every_vector_step_undoes_exactly(vlen, timing):
     elf = assemble(VECTOR, march="rv64gcv").to_elf()
-    _every_step_undoes(lambda: _linux(elf, "rv64gcv", vlen, timing=timing), min_steps=30)
+    every_step_undoes(lambda: linux_machine(elf, "rv64gcv", vlen, timing=timing), min_steps=30)
 
 
 def test_vector_steps_undo_exactly_rv32():
     src = VECTOR.replace("e64, m1", "e32, m1")
     elf = assemble(src, march="rv32gcv").to_elf()
-    _every_step_undoes(lambda: _linux(elf, "rv32gcv", 128), min_steps=30)
+    every_step_undoes(lambda: linux_machine(elf, "rv32gcv", 128), min_steps=30)
 
 
 def test_vset_undo_restores_the_matrix_configuration():
@@ -290,10 +259,10 @@ _start:
 buf: .dword 0
 """
     elf = assemble(src, march="rv64gc").to_elf()
-    reference = _linux(elf, "rv64gc")
+    reference = linux_machine(elf, "rv64gc")
     reference.step(5000 - limit)
     expected = reference.snapshot()
-    m = _linux(elf, "rv64gc")
+    m = linux_machine(elf, "rv64gc")
     m.record(max_instructions=limit)
     for chunk in (1, 2, 997, 4000 - 1000):
         m.step(chunk)
@@ -333,7 +302,7 @@ def _check_forward_back(make, n_frac, m_frac):
                      misaligned=True), n_frac=fractions, m_frac=fractions, timing=st.booleans())
 def test_forward_then_back_vector_with_vstart_and_misaligned(prog, n_frac, m_frac, timing):
     batch = Batch([prog])
-    _check_forward_back(lambda: _linux(batch.elf, batch.isa, batch.vlen, timing=timing), n_frac, m_frac)
+    _check_forward_back(lambda: linux_machine(batch.elf, batch.isa, batch.vlen, timing=timing), n_frac, m_frac)
 
 
 @SETTINGS
@@ -341,4 +310,4 @@ def test_forward_then_back_vector_with_vstart_and_misaligned(prog, n_frac, m_fra
        m_frac=fractions, timing=st.booleans())
 def test_forward_then_back_rv32(prog, n_frac, m_frac, timing):
     batch = Batch([prog])
-    _check_forward_back(lambda: _linux(batch.elf, batch.isa, batch.vlen, timing=timing), n_frac, m_frac)
+    _check_forward_back(lambda: linux_machine(batch.elf, batch.isa, batch.vlen, timing=timing), n_frac, m_frac)
