@@ -75,7 +75,6 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
     /* the op's record read once: the stores below could alias it (no strict aliasing), which would
        make the compiler read each field again after every store */
     const unsigned op_src1 = op->src[1], op_src2 = op->src[2], op_dst = op->dst, op_unit = op->unit;
-    const unsigned op_rcause = op->rcause, op_occ = op->occ;
     uint64_t *const rr = T->reg_ready;
     /* earliest cycle by issue bandwidth */
     uint64_t base = T->cycle + (T->slots >= P->issue_width);
@@ -170,15 +169,17 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
         T->t.v_queue_full[hc < RV_VWAIT_COUNT ? hc : RV_VWAIT_PIPE] += stall;
     }
     /* an operand-dependent divider is busy for its whole latency */
-    uf[inst] = t + ((GENERAL && unlikely(op->special & RV_SP_DIV)) ? (lat ? lat : 1) : op_occ);
+    uf[inst] = t + ((GENERAL && unlikely(op->special & RV_SP_DIV)) ? (lat ? lat : 1) : op->occ);
 
     /* ---- results */
     uint64_t ready = t + lat;
-    unsigned rcause = op_rcause;
+    unsigned rcause = op->rcause;     /* (read where used: a local would be spilled) */
     uint64_t vstart = 0;
     switch (GENERAL ? op->kind : KIND) {
     case RV_K_PLAIN:
-        if (unlikely(taken)) {
+        /* (only the general step sees a plain op that transfers control: build_step_table gives it mret,
+           the one such op) */
+        if (GENERAL && unlikely(taken)) {
             /* mret and other transfers: treat as a taken jump */
             T->fetch_ready = t + 1 + P->taken_penalty;
             T->fetch_cause = RV_STALL_TAKEN;
@@ -345,8 +346,9 @@ static void build_step_table(rv_timing *T)
         int fits = !(o->kind == RV_K_JAL && (has_rs1 || has_rs2)) &&
                    !(o->kind == RV_K_LOAD && has_rs2) &&
                    !(o->kind != RV_K_FP && o->kind != RV_K_VECTOR && has_rs3);
-        if (!fits)
-            fn = step_general;
+        if (!fits || op == RV_OP_MRET)
+            fn = step_general;      /* (mret retires transferring control, which only the general
+                                       step handles for a plain op) */
         else if (!o->special) {
             switch (o->kind) {
             case RV_K_PLAIN:
