@@ -133,15 +133,13 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
         lat = first_ready - s;
     }
     /* destination registers */
-    uint64_t writer = d->ndest ? ++T->v_writer : 0;
-    for (unsigned i = 0; i < d->ndest; i++) {
-        rv_vreg_state *v = &T->vreg[e->rd + i];
-        v->writer = writer;
-        v->valid = 1;
-        v->start = s;
-        v->occupancy = occupancy;
-        v->latency = lat;
-        v->cls = (uint8_t)cls;
+    if (d->ndest) {
+        /* every register of the group gets the same state: built once, copied whole */
+        rv_vreg_state st = { .start = s, .occupancy = occupancy, .latency = lat, .writer = ++T->v_writer,
+                             .cls = (uint8_t)cls, .valid = 1 };
+        rv_vreg_state *v = &T->vreg[e->rd];
+        for (unsigned i = 0; i < d->ndest; i++)
+            v[i] = st;
     }
     uint64_t done_c = ceil_div(done, Q);
     if (d->scalar_result)
