@@ -75,6 +75,10 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
     /* the op's record read once: the stores below could alias it (no strict aliasing), which would
        make the compiler read each field again after every store */
     const unsigned op_src1 = op->src[1], op_src2 = op->src[2], op_dst = op->dst, op_unit = op->unit;
+    /* (the store and vector copies keep the occupancy and result cause read up front; the others read them where
+       used, which spares the registers the compiler would spill them to) */
+    const unsigned op_occ_early = (!GENERAL && (KIND == RV_K_STORE || KIND == RV_K_VECTOR)) ? op->occ : 0;
+    const unsigned op_rcause_early = (!GENERAL && (KIND == RV_K_STORE || KIND == RV_K_VECTOR)) ? op->rcause : 0;
     uint64_t *const rr = T->reg_ready;
     /* earliest cycle by issue bandwidth */
     uint64_t base = T->cycle + (T->slots >= P->issue_width);
@@ -169,11 +173,11 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
         T->t.v_queue_full[hc < RV_VWAIT_COUNT ? hc : RV_VWAIT_PIPE] += stall;
     }
     /* an operand-dependent divider is busy for its whole latency */
-    uf[inst] = t + ((GENERAL && unlikely(op->special & RV_SP_DIV)) ? (lat ? lat : 1) : op->occ);
+    uf[inst] = t + ((GENERAL && unlikely(op->special & RV_SP_DIV)) ? (lat ? lat : 1) : ((!GENERAL && (KIND == RV_K_STORE || KIND == RV_K_VECTOR)) ? op_occ_early : op->occ));
 
     /* ---- results */
     uint64_t ready = t + lat;
-    unsigned rcause = op->rcause;     /* (read where used: a local would be spilled) */
+    unsigned rcause = (!GENERAL && (KIND == RV_K_STORE || KIND == RV_K_VECTOR)) ? op_rcause_early : op->rcause;
     uint64_t vstart = 0;
     switch (GENERAL ? op->kind : KIND) {
     case RV_K_PLAIN:
