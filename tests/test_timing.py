@@ -237,3 +237,30 @@ def test_functional_mode_after_timing():
     m.load_elf(prog.to_elf())
     assert m.run().reason is StopReason.EXIT
     assert m.csr["mcycle"] == m.instret
+
+
+def test_mret_is_charged_the_taken_penalty_where_it_is_an_ordinary_op():
+    """mret transfers control, so the model treats it as a taken jump (docs/timing.md section 2.3): on
+    teach (serialize_csr = false, so mret is not a serialising op) each of 100 mrets is charged
+    taken_penalty cycles of taken-branch stall, as the first instruction it returns to waits for the
+    fetch redirect."""
+    from tests.strategies import CODE, MEM_SIZE, enc, program
+    handler_at, user_at = 0x30000, 0x40000
+    m = Machine("rv64gc", memory_size=MEM_SIZE)
+    m.map(handler_at, 0x1000, "rwx")
+    m.map(CODE, 0x1000, "rwx")
+    m.map(user_at, 0x1000, "rwx")
+    m.csr["mtvec"] = handler_at
+    m.write(handler_at, program(enc("csrrs", rd=21, csr=0x341, rs1=0), enc("addi", rd=21, rs1=21, imm_i=4),
+                                enc("csrrw", rd=0, csr=0x341, rs1=21), enc("mret")))
+    m.write(user_at, program(enc("addi", rd=5, rs1=0, imm_i=100), enc("ecall"),
+                             enc("addi", rd=5, rs1=5, imm_i=-1), enc("bne", rs1=5, rs2=0, imm_b=-8),
+                             enc("jal", rd=0, imm_j=0)))
+    m.pc, m.priv = user_at, 0
+    m.enable_timing("teach")
+    assert m.run(max_instructions=1000).reason == StopReason.HANG
+    penalty = load_config("teach")["core"]["taken_penalty"]
+    assert penalty > 0 and load_config("teach")["core"]["serialize_csr"] is False
+    mret = m.timing.result().by_pc[handler_at + 12]
+    assert mret.count == 100
+    assert mret.stalls.get("taken_branch", 0) == 100 * penalty
