@@ -6,13 +6,17 @@ with the default limits: the last 10 M instructions or 256 MiB), then recording 
 Two costs are reported apart, since they scale differently:
 
 - "record" is the whole run recording from a fresh Machine.  The undo log grows to the byte budget
-  (256 MiB by default) and the host commits and zeroes each page of it as it is first written: a
-  one-time cost of up to ~0.2 s per recording on a VM, which dominates runs of a few ten million
-  instructions.
+  (256 MiB by default) and the host commits and zeroes each page of it as it is first written (about
+  54,000 page faults for mm_int32): a one-time cost of 0.1-0.4 s of system time per recording on a
+  VM, which dominates runs of a few ten million instructions.
 - "rec warm" is the per-instruction cost: the last L instructions (L = the history's length) are
   re-executed while recording into buffers already touched (after reverse_step(L)), against the
   same L instructions run functionally ("func tail").  The target of the issue (at most 3x the
-  functional speed) is the ratio of these two.
+  functional speed) is the ratio of these two.  On a loaded 2-core host (2026-12-07) it was 2.5x
+  (qsort_int), 3.2x (mm_int32), 4.2x (mm_fp32), 5.9x (rvv_mm128) and 4.7x (rvv_mm256).  CPU time
+  on a shared host varies by 10-30% from run to run; host instructions do not (callgrind, see the
+  reverse-execution section of docs/guide.md): recording costs 5.4x (mm_int32), 6.0x (mm_fp32),
+  5.7x (qsort_int), 5.7x (rvv_mm128) and 5.0x (rvv_mm256) the functional loop's instructions.
 
 "back L" is the time reverse_step takes to undo the whole history (L instructions).  Times are
 CPU seconds of the run() or reverse_step() call, the best of --repeat.

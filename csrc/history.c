@@ -18,8 +18,15 @@
 #include "timing_internal.h"
 
 uint8_t rv_hist_class[RV_OP_COUNT];
-/* the whole-register moves, whose destination group is not sized by LMUL */
-uint8_t rv_hist_whole_group[RV_OP_COUNT];
+/* the vector destination groups (history_internal.h) */
+uint8_t rv_hist_vgroup[RV_OP_COUNT];
+
+/* The vector steps' word loops stay loops (GCC would make them calls of memcpy: a few words are cheaper inline). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define INLINE_COPIES __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define INLINE_COPIES
+#endif
 
 #define ENTRY_TRAILER 16u       /* uint64 addr, uint32 type, uint32 len after each payload */
 #define PAD8(n) (((n) + 7) & ~(uint64_t)7)
@@ -64,8 +71,15 @@ static void init_classes(void)
         if (cls == RV_HC_F && quiet_fp(name))
             cls = RV_HC_FQ;
         rv_hist_class[op] = (uint8_t)cls;
-        rv_hist_whole_group[op] = (uint8_t)(cls == RV_HC_V && !strncmp(name, "vmv", 3) && name[3] >= '1' &&
-                                    name[3] <= '8' && name[4] == 'r');
+        unsigned group = 1;
+        if (!strncmp(name, "vmv", 3) && name[3] >= '1' && name[3] <= '8' && name[4] == 'r')
+            group = 8;
+        else if (!strncmp(name, "vw", 2) || !strncmp(name, "vfw", 3))
+            group = 2;      /* widening: the destination's EEW is 2 x SEW */
+        else if (!strncmp(name, "vset", 4) || !strcmp(name, "vmv.x.s") || !strcmp(name, "vfmv.f.s") ||
+                 !strcmp(name, "vcpop.m") || !strcmp(name, "vfirst.m"))
+            group = 0;
+        rv_hist_vgroup[op] = (uint8_t)(cls == RV_HC_V ? group : 0);
     }
     rv_hist_class[0] = RV_HC_FULL;      /* illegal: traps */
     ready = 1;
@@ -151,26 +165,38 @@ static void drop_oldest(rv_history *hs)
     rv_hist_drop_oldest(hs);
 }
 
-/* Copy the records ring into buffers twice the size (same logical indices). */
+/* A ring of cap elements was reallocated to 2 x cap (its first cap as they were): move the elements of
+   the logical range [from, to) (at most cap) whose position in the larger ring is in its upper half.
+   Growing in place lets the host move large buffers without copying them (mremap), and only half of
+   the elements move. */
+static void ring_spread(void *buf, uint64_t cap, uint64_t from, uint64_t to, size_t elem)
+{
+    while (from != to) {
+        uint64_t s = from & (cap - 1), n = to - from;
+        if (n > cap - s)
+            n = cap - s;
+        if (from & cap)
+            memcpy((uint8_t *)buf + (s + cap) * elem, (uint8_t *)buf + s * elem, n * elem);
+        from += n;
+    }
+}
+
+/* Grow the records ring to twice the size (same logical indices). */
 static int grow_records(rv_history *hs)
 {
-    uint64_t ncap = hs->rcap * 2;
-    rv_hist_rec *n = ring_alloc(ncap * REC_BYTES);
-    uint64_t *nc = hs->clk ? ring_alloc(ncap * 8) : NULL;
-    if (!n || (hs->clk && !nc)) {
-        free(n);
-        free(nc);
+    uint64_t cap = hs->rcap, ncap = cap * 2;
+    rv_hist_rec *n = realloc(hs->rec, ncap * REC_BYTES);
+    if (!n)
         return -1;
+    hs->rec = n;            /* (the same ring until rcap changes) */
+    if (hs->clk) {
+        uint64_t *nc = realloc(hs->clk, ncap * 8);
+        if (!nc)
+            return -1;
+        hs->clk = nc;
+        ring_spread(nc, cap, hs->rtail, hs->rhead, 8);
     }
-    for (uint64_t i = hs->rtail; i != hs->rhead; i++) {
-        n[i & (ncap - 1)] = hs->rec[i & hs->rmask];
-        if (nc)
-            nc[i & (ncap - 1)] = hs->clk[i & hs->rmask];
-    }
-    free(hs->rec);
-    free(hs->clk);
-    hs->rec = n;
-    hs->clk = nc;
+    ring_spread(n, cap, hs->rtail, hs->rhead, REC_BYTES);
     hs->rcap = ncap;
     hs->rmask = ncap - 1;
     return 0;
@@ -178,15 +204,13 @@ static int grow_records(rv_history *hs)
 
 static int grow_extras(rv_history *hs)
 {
-    uint64_t ncap = hs->ecap * 2;
-    uint8_t *n = ring_alloc(ncap);
+    uint64_t cap = hs->ecap;
+    uint8_t *n = realloc(hs->ext, cap * 2);
     if (!n)
         return -1;
-    for (uint64_t i = hs->etail; i != hs->ehead; i++)
-        n[i & (ncap - 1)] = hs->ext[i & (hs->ecap - 1)];
-    free(hs->ext);
+    ring_spread(n, cap, hs->etail, hs->ehead, 1);
     hs->ext = n;
-    hs->ecap = ncap;
+    hs->ecap = cap * 2;
     return 0;
 }
 
@@ -585,9 +609,10 @@ static unsigned load_regs(uint32_t raw, uint64_t vtype)
 
 /* Before a vector instruction at pc executes: the words it may write and its destination register
    group, into the step in flight (s_full 2), where a trap (rv_hist_trap_begin) or the out-of-line
-   commit finds them too.  Arithmetic writes at most 2 x LMUL registers (widening), a load NF x EMUL,
-   a store none; whole-register moves up to 8. */
-void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, uint64_t clock)
+   commit finds them too.  Arithmetic writes LMUL registers (at least one; twice as many widening, none
+   for vset* and moves to x or f: rv_hist_vgroup), a load NF x EMUL, a store none; whole-register moves
+   up to 8. */
+INLINE_COPIES void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, uint64_t clock)
 {
     rv_history *hs = m->hist;
     const rv_hart_state *h = &m->h;
@@ -609,24 +634,36 @@ void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, uint64_t 
     hs->s_old[7] = h->vxsat;
     hs->s_old[8] = h->mtype;
     unsigned first = rd & 31u, count, vlmul = (unsigned)h->vtype & 7u, major = e->raw & 0x7f;
+    unsigned group = rv_hist_vgroup[e->exec_op];
     if (major == 0x27)
         count = 0;
     else if (h->vtype >> 63)
         count = 8;
     else if (major == 0x07)
         count = load_regs(e->raw, h->vtype);
-    else if (rv_hist_whole_group[e->exec_op])
+    else if (group == 8)
         count = 8;
     else
-        count = vlmul < 4 ? 2u << vlmul : 2u;
+        count = vlmul < 4 ? group << vlmul : group ? 1u : 0u;    /* fractional LMUL: one (or none) */
     if (count > 8)
         count = 8;
     if (count > 32 - first)
         count = 32 - first;
     hs->s_vfirst = first;
     hs->s_vcount = count;
-    uint64_t vb = h->vlenb;
-    memcpy(hs->s_vreg + first * vb, m->vreg + first * vb, count * vb);
+    uint64_t vb = h->vlenb, n = count * vb;
+    const uint8_t *src = m->vreg + first * vb;
+    uint8_t *dst = hs->s_vreg + first * vb;
+    if (likely(!(vb & 7))) {
+        /* a few words: inline rather than a call */
+        for (uint64_t k = 0; k < n; k += 8) {
+            uint64_t w;
+            memcpy(&w, src + k, 8);
+            memcpy(dst + k, &w, 8);
+        }
+    } else {
+        memcpy(dst, src, n);
+    }
 }
 
 /* The words of a class V step in flight that changed (bit i: s_off[i]). */
@@ -639,10 +676,30 @@ static void log_words(rv_history *hs, unsigned changed)
     }
 }
 
+/* log_entry_fast of a vector register (vb bytes, a multiple of 8 in the common case), copied inline. */
+static inline INLINE_COPIES void log_vreg(rv_history *hs, uint64_t off, const uint8_t *a, uint64_t vb)
+{
+    uint64_t total = vb + ENTRY_TRAILER, at = hs->ehead & (hs->ecap - 1);
+    if (likely(!hs->lost && !(vb & 7) && hs->ehead + total - hs->etail <= hs->ecap && at + total <= hs->ecap)) {
+        uint8_t *p = hs->ext + at;
+        uint64_t tl = RV_HE_VREG | vb << 32;
+        for (uint64_t k = 0; k < vb; k += 8) {
+            uint64_t w;
+            memcpy(&w, a + k, 8);
+            memcpy(p + k, &w, 8);
+        }
+        memcpy(p + vb, &off, 8);
+        memcpy(p + vb + 8, &tl, 8);
+        hs->ehead += total;
+        return;
+    }
+    log_entry(hs, RV_HE_VREG, off, a, vb);
+}
+
 /* A vector instruction captured by rv_hist_capture_v retires: log the words and registers it changed
    and push its record (watchpoints and a lost step: the out-of-line commit).  timed: the loop runs the
    cycle model. */
-void rv_hist_retire_v(rv_machine *m, const rv_insn_t *e, int timed)
+INLINE_COPIES void rv_hist_retire_v(rv_machine *m, const rv_insn_t *e, int timed)
 {
     rv_history *hs = m->hist;
     if (unlikely(hs->room < 0)) {
@@ -676,9 +733,9 @@ void rv_hist_retire_v(rv_machine *m, const rv_insn_t *e, int timed)
             diff = (uint64_t)memcmp(a, b, vb);
         }
         if (diff)
-            log_entry_fast(hs, RV_HE_VREG, off, a, vb);
+            log_vreg(hs, off, a, vb);
     }
-    rv_hist_push_x(m, hs, hs->s_pc - m->cfg.mem_base, 63, 0, hs->s_clock, RV_HR_RETIRED, timed);
+    rv_hist_push_x(m, hs, (hs->s_pc - m->cfg.mem_base) >> 1, 63, 0, hs->s_clock, RV_HR_RETIRED, timed);
 }
 
 void rv_hist_capture(rv_machine *m, const rv_insn_t *e, unsigned cls)

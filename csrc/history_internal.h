@@ -12,15 +12,19 @@
          logged inline, one of fflags or mstatus (rare: the first dirtying, a raised flag) out of line;
    FQ    floating point that raises no exception flag (loads, stores, moves, sign injection, fclass):
          as F, without reading the host's flags (nothing is pending: every F instruction folds them);
-   V     vector (not matrix): the destination register group (2 x LMUL registers from vd, the most a
-         widening op writes; loads NF x EMUL; whole-register moves 8; stores none), x[rd], f[rd] and
+   V     vector (not matrix): the destination register group (LMUL registers from vd, 2 x LMUL for a
+         widening op; loads NF x EMUL; whole-register moves 8; stores none), x[rd], f[rd] and
          the CSRs a vector instruction may write (vset* clears mtype too), by rv_hist_capture_v and
          rv_hist_retire_v (no whole-state fallback unless watchpoints or a trap need it);
    FULL  anything else (CSRs, system, LR/SC, matrix): the whole hart, vector registers and tiles are
          copied before and compared after. */
 enum { RV_HC_X = 0, RV_HC_FQ = 1, RV_HC_F = 2, RV_HC_V = 3, RV_HC_FULL = 4 };
-extern uint8_t rv_hist_class[RV_OP_COUNT];
-extern uint8_t rv_hist_whole_group[RV_OP_COUNT];   /* the whole-register moves (vmv<n>r.v) */
+/* (hidden: the loop reads the class table without a load of its address from the GOT) */
+extern uint8_t rv_hist_class[RV_OP_COUNT] __attribute__((visibility("hidden")));
+/* Class V, the vector registers an instruction other than a load or store may write, from vd:
+   0 none (vset*, moves to x or f), 1 LMUL registers (at least one), 2 twice LMUL (widening),
+   8 (the whole-register moves vmv<n>r.v). */
+extern uint8_t rv_hist_vgroup[RV_OP_COUNT] __attribute__((visibility("hidden")));
 
 enum { RV_HR_RETIRED = 1, RV_HR_FREG = 2 };
 
@@ -204,10 +208,11 @@ static inline void rv_hist_store(rv_machine *m, rv_history *hs, uint64_t addr, u
 /* Retire an instruction of class X: register rd (flags & RV_HR_FREG: f[rd]) held old before it.  The
    common case is a 16-byte record written inline, checked against one allowance (rv_history.room) and
    the extras count; watchpoints, a lost step, the bound and the rare large counts take
-   rv_hist_push_slow.  pcoff: the pc less mem_base (below 2^41 unless hs->wide, which makes room -1);
-   timed: the loop runs the cycle model (hs->clk is set), a constant of each loop variant. */
-static inline void rv_hist_push_x(rv_machine *m, rv_history *hs, uint64_t pcoff, unsigned rd, uint64_t old,
-                                  uint64_t clock, unsigned flags, int timed)
+   rv_hist_push_slow.  pchalf: (pc - mem_base) / 2 (below 2^40 unless hs->wide, which makes room -1);
+   timed: the loop runs the cycle model (hs->clk is set), a constant of each loop variant.  Returns 1
+   when it took the slow path (only then can a watch hit be pending), else 0. */
+static inline int rv_hist_push_x(rv_machine *m, rv_history *hs, uint64_t pchalf, unsigned rd, uint64_t old,
+                                 uint64_t clock, unsigned flags, int timed)
 {
     uint64_t nx = hs->ehead - hs->ecommit, idx = hs->rhead;
     int64_t room = hs->room;
@@ -215,8 +220,8 @@ static inline void rv_hist_push_x(rv_machine *m, rv_history *hs, uint64_t pcoff,
         /* at the bound with a full ring: drop the oldest step, inline unless it keeps a side entry */
         uint64_t om = hs->rec[hs->rtail & hs->rmask].meta;
         if (room < 0 || nx >= RV_HREC_SIDE || !hs->rfull || RV_HREC_NEXTRA(om) == RV_HREC_SIDE) {
-            rv_hist_push_slow(m, pcoff + m->cfg.mem_base, rd, old, clock, flags);
-            return;
+            rv_hist_push_slow(m, (pchalf << 1) + m->cfg.mem_base, rd, old, clock, flags);
+            return 1;
         }
         hs->etail += RV_HREC_NEXTRA(om);
         hs->rtail++;
@@ -227,9 +232,10 @@ static inline void rv_hist_push_x(rv_machine *m, rv_history *hs, uint64_t pcoff,
         hs->clk[idx & hs->rmask] = clock;
     rv_hist_rec *r = &hs->rec[idx & hs->rmask];
     r->old = old;
-    r->meta = RV_HREC_META(pcoff, nx, flags, rd);
+    r->meta = pchalf << 24 | nx << 8 | (uint64_t)flags << 6 | rd;
     hs->rhead = idx + 1;
     hs->ecommit = hs->ehead;
+    return 0;
 }
 
 /* Host FP exception flags raised since they were last folded into fflags (every recorded instruction
@@ -245,23 +251,23 @@ static inline int rv_hist_host_flags(void)
 
 /* Retire an instruction of class F: x[rd], f[rd], mstatus and the fflags/frm word held the old_*
    values before it. */
-static inline void rv_hist_retire_f(rv_machine *m, rv_history *hs, const rv_insn_t *e, uint64_t pc,
-                                    uint64_t old_x, uint64_t old_f, uint64_t old_mstatus, uint64_t old_fflags,
-                                    uint64_t clock, int quiet, int timed)
+static inline int rv_hist_retire_f(rv_machine *m, rv_history *hs, const rv_insn_t *e, uint64_t pchalf,
+                                   uint64_t old_x, uint64_t old_f, uint64_t old_mstatus, uint64_t old_fflags,
+                                   uint64_t clock, int quiet, int timed)
 {
     uint64_t fflags_now;
     memcpy(&fflags_now, &m->h.fflags, 8);
     if (unlikely((hs->room < 0) | (quiet ? 0 : rv_hist_host_flags()) | (m->h.mstatus != old_mstatus) |
                  (fflags_now != old_fflags))) {
-        rv_hist_retire_f_slow(m, e, pc, old_x, old_f, old_mstatus, old_fflags, clock);
-        return;
+        rv_hist_retire_f_slow(m, e, (pchalf << 1) + m->cfg.mem_base, old_x, old_f, old_mstatus, old_fflags,
+                              clock);
+        return 1;
     }
     /* an instruction writes x[rd] or f[rd], never both: the record keeps the one that changed */
     unsigned fr = e->rd & 31u;
     if (m->h.f[fr] != old_f)
-        rv_hist_push_x(m, hs, pc - m->cfg.mem_base, fr, old_f, clock, RV_HR_RETIRED | RV_HR_FREG, timed);
-    else
-        rv_hist_push_x(m, hs, pc - m->cfg.mem_base, e->rd, old_x, clock, RV_HR_RETIRED, timed);
+        return rv_hist_push_x(m, hs, pchalf, fr, old_f, clock, RV_HR_RETIRED | RV_HR_FREG, timed);
+    return rv_hist_push_x(m, hs, pchalf, e->rd, old_x, clock, RV_HR_RETIRED, timed);
 }
 
 #endif

@@ -8,8 +8,14 @@
 #ifndef RVSIM_INTERP_RECORDING_H
 #define RVSIM_INTERP_RECORDING_H
 
+/* hs_pcb: (pc - mem_base) / 2 of an instruction is hs_pcb + (its slot's address >> 5) on the current
+   page (the slots of a page are 32 bytes, one per halfword), set as `page` changes */
+_Static_assert(sizeof(rv_insn_t) == 32, "hs_pcb assumes 32-byte slots");
 #define RV_HIST_LOCALS rv_history *const hs = m->hist; const uint8_t *const hs_class = rv_hist_class; \
-    uint64_t hs_old = 0, hs_clock = 0, hs_fold = 0, hs_mstatus = 0, hs_fflags = 0; unsigned hs_cls = RV_HC_X;
+    uint64_t hs_old = 0, hs_clock = 0, hs_fold = 0, hs_mstatus = 0, hs_fflags = 0, hs_pcb = 0; \
+    unsigned hs_cls = RV_HC_X;
+#define RV_HOOK_PAGE() (hs_pcb = ((page->vaddr - mem_base) >> 1) - ((uintptr_t)page->slot >> 5))
+#define RV_HIST_PCHALF(e) (hs_pcb + ((uintptr_t)(e) >> 5))
 #define RV_HIST_EXECUTE(e, clock) do { hs_cls = hs_class[(e)->exec_op]; \
         if (likely(hs_cls <= RV_HC_F)) { hs_old = x[(e)->rd]; hs_clock = (clock); \
             if (hs_cls != RV_HC_X) { hs_fold = h->f[(e)->rd & 31]; hs_mstatus = h->mstatus; \
@@ -21,15 +27,21 @@
 #ifndef RV_HIST_TIMED
 #define RV_HIST_TIMED 0
 #endif
+/* (a watch hit can be pending only when the push took its slow path: watchpoints make room -1) */
 #define RV_HIST_RETIRE(e) do { \
-        if (likely(hs_cls == RV_HC_X)) \
-            rv_hist_push_x(m, hs, PC_OF(e) - mem_base, (e)->rd, hs_old, hs_clock, RV_HR_RETIRED, RV_HIST_TIMED); \
-        else if (hs_cls <= RV_HC_F) \
-            rv_hist_retire_f(m, hs, (e), PC_OF(e), hs_old, hs_fold, hs_mstatus, hs_fflags, hs_clock, \
-                             hs_cls == RV_HC_FQ, RV_HIST_TIMED); \
-        else if (hs_cls == RV_HC_V) rv_hist_retire_v(m, (e), RV_HIST_TIMED); \
-        else rv_hist_commit(m, RV_HR_RETIRED); \
-        RV_HIST_STOP_AFTER(); } while (0)
+        if (likely(hs_cls == RV_HC_X)) { \
+            if (unlikely(rv_hist_push_x(m, hs, RV_HIST_PCHALF(e), (e)->rd, hs_old, hs_clock, RV_HR_RETIRED, \
+                                        RV_HIST_TIMED))) \
+                RV_HIST_STOP_AFTER(); \
+        } else if (hs_cls <= RV_HC_F) { \
+            if (unlikely(rv_hist_retire_f(m, hs, (e), RV_HIST_PCHALF(e), hs_old, hs_fold, hs_mstatus, hs_fflags, \
+                                          hs_clock, hs_cls == RV_HC_FQ, RV_HIST_TIMED))) \
+                RV_HIST_STOP_AFTER(); \
+        } else { \
+            if (hs_cls == RV_HC_V) rv_hist_retire_v(m, (e), RV_HIST_TIMED); \
+            else rv_hist_commit(m, RV_HR_RETIRED); \
+            RV_HIST_STOP_AFTER(); \
+        } } while (0)
 #define RV_HOOK_STORE(addr, size) rv_hist_store(m, hs, (addr), (size))
 #define RV_HOOK_LOAD(addr, size) do { if (unlikely(hs->nmem_read)) rv_hist_read_at(m, (addr), (size), PC_OF(e)); } while (0)
 #define RV_HOOK_TRAP(at_target) rv_hist_trap_begin(m, (at_target) ? RV_HC_X : hs_cls)
