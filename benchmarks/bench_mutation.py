@@ -65,11 +65,13 @@ def main() -> int:
         def median(values):
             values = sorted(values)
             return values[len(values) // 2]
+        def plural(n, word):
+            return f"{n} {word}{'' if n == 1 else 's'}"
         worst = max(shrinks)
         print(f"shrinking ({len(shrinks)} bugs): CPU median {median(s[0] for s in shrinks):.1f} s, max {worst[0]:.1f} s "
               f"({worst[2]}); wall clock median {median(s[1] for s in shrinks):.1f} s, max "
               f"{max(s[1] for s in shrinks):.1f} s; programs run median {median(s[3] for s in shrinks)}, max "
-              f"{max(s[3] for s in shrinks)}; minimal program median {median(s[4] for s in shrinks)} instructions "
+              f"{max(s[3] for s in shrinks)}; minimal program median {plural(median(s[4] for s in shrinks), 'instruction')} "
               f"under test ({median(s[5] for s in shrinks)} lines), max {max(s[4] for s in shrinks)} "
               f"({max(s[5] for s in shrinks)} lines)")
     print(f"{time.perf_counter() - start:.0f} s in all ({time.process_time() - cpu:.0f} s CPU)")

@@ -137,3 +137,12 @@ def test_qemu_ctzw_bug_is_known():
         pytest.fail("qemu-riscv64 now gets ctzw right: remove it from QEMU_KNOWN_BUGS")
     assert r.mine.x[10] == 32 and r.theirs.x[10] == 63
     assert r.located.insn.mnemonic == "ctzw"
+
+
+def test_program_repr_counts_instructions_in_the_singular_when_one():
+    one = _program(Op(Insn.make("add", rd=5, rs1=6, rs2=7)))
+    two = _program(Op(Insn.make("add", rd=5, rs1=6, rs2=7)), Op(Insn.make("sub", rd=5, rs1=6, rs2=7)))
+    assert "(1 instruction under test)" in repr(one)
+    assert "(2 instructions under test)" in repr(two)
+    assert "(0 instructions under test)" in repr(_program())
+    assert str(compare(one, against=ToySim())).endswith("(1 instruction under test)")

@@ -198,3 +198,33 @@ def test_access_size_of_every_scalar_memory_record():
     assert S.access_size(isa.BY_MNEMONIC["c.fldsp"]) == 8
     assert S.access_size(isa.BY_MNEMONIC["lhu"]) == 2
     assert S.access_size(isa.BY_MNEMONIC["amomaxu.w"]) == 4
+
+
+def _collect(direct: bool) -> list:
+    """60 examples of a composite drawing a few small choices, through the strategies' direct draws or
+    through draw(st.integers(...)) / draw(st.booleans())."""
+    out: list = []
+
+    @st.composite
+    def values(draw):
+        if direct:
+            return (S.integer(draw, 0, 9), S.integer(draw, -5, 1000), S.choice(draw, "abcdefg"), S.boolean(draw),
+                    S.integer(draw, 0, 3))
+        return (draw(st.integers(0, 9)), draw(st.integers(-5, 1000)), "abcdefg"[draw(st.integers(0, 6))],
+                draw(st.booleans()), draw(st.integers(0, 3)))
+
+    @settings(max_examples=60, database=None, derandomize=True, deadline=None)
+    @given(st.lists(values(), min_size=1, max_size=6))
+    def run(v):
+        out.append(v)
+    run()
+    return out
+
+
+def test_direct_draws_are_the_strategies_draws():
+    """choice(), integer() and boolean() draw directly from hypothesis's data for speed: the examples
+    hypothesis generates (which depend on the choices and on the spans around them) must be the ones
+    draw(st.integers(...)) gives."""
+    direct, drawn = _collect(True), _collect(False)
+    assert direct == drawn
+    assert len({repr(v) for v in direct}) > 30

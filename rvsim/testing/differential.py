@@ -68,7 +68,8 @@ class Comparison:
 
     def report(self, full_states: bool = False) -> str:
         if self.ok:
-            return f"rvsim and {self.reference_name} agree ({len(self.program)} instructions under test)"
+            n = len(self.program)
+            return f"rvsim and {self.reference_name} agree ({n} instruction{'' if n == 1 else 's'} under test)"
         names = ("rvsim", self.reference_name)
         out = [f"rvsim and {self.reference_name} differ: " + "; ".join(str(d) for d in self.differences[:6])
                + (f" (+{len(self.differences) - 6} more)" if len(self.differences) > 6 else "")]

@@ -134,7 +134,8 @@ class TestProgram:
 
     def __repr__(self) -> str:
         body = "; ".join(str(self).splitlines())
-        return f"<TestProgram {self.isa} ({len(self)} instructions under test): {body}>"
+        n = len(self)
+        return f"<TestProgram {self.isa} ({n} instruction{'' if n == 1 else 's'} under test): {body}>"
 
     def _repr_pretty_(self, p, cycle) -> None:        # hypothesis prints falsifying examples with this
         p.text(repr(self))

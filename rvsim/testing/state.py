@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+import numpy as np
+
 from .insn import FREG_NAMES, XREG_NAMES
 
 MASK64 = (1 << 64) - 1
@@ -70,9 +72,11 @@ class ArchState:
         has_f = "f" in exts
         has_v = ("v" in exts) if vector is None else vector
         h = m._hart
-        state = cls(pc=m.pc, x=tuple(int(v) for v in m.x), trap=None)
+        # (tolist() of the plain arrays: iterating the register views element by element costs
+        # milliseconds, a good part of running a generated program)
+        state = cls(pc=m.pc, x=tuple(np.asarray(m.x).tolist()), trap=None)
         if has_f:
-            state.f = tuple(int(v) for v in m.f)
+            state.f = tuple(np.asarray(m.f).tolist())
             state.fcsr = (int(h.frm) << 5) | int(h.fflags)
         if has_v:
             state.v = tuple(bytes(r) for r in m.v)

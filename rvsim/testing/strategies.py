@@ -172,28 +172,81 @@ def vector_register_values(vlenb: int) -> st.SearchStrategy[bytes]:
     )
 
 
-_INDEX: dict[int, st.SearchStrategy[int]] = {}
+def _conjecture_data(draw):
+    """The ConjectureData behind a composite strategy's ``draw`` when drawing from it directly is the
+    same as ``draw(strategy)`` (inside a composite), else None."""
+    data = getattr(draw, "__self__", None)
+    if getattr(data, "depth", 0) > 0 and hasattr(data, "start_span") and hasattr(data, "draw_integer"):
+        return data
+    return None
+
+
+def _label(strategy) -> int | None:
+    try:
+        from hypothesis.strategies._internal.lazy import unwrap_strategies
+        return unwrap_strategies(strategy).label
+    except Exception:           # pragma: no cover - a hypothesis without these internals
+        return None
+
+
+def _weights(lo: int, hi: int):
+    """The weights st.integers(lo, hi) gives the ends of a range wider than 128."""
+    if hi - lo <= 127:
+        return None
+    return {lo: 2 / 128, lo + 1: 1 / 128, hi - 1: 1 / 128, hi: 2 / 128}
+
+
+# The program strategies make a few hundred small choices per program.  ``draw(st.integers(lo, hi))``
+# costs a validation, an unwrapping and a span around the one choice; most of the time of drawing a
+# program went there.  choice(), integer() and boolean() make the same span and the same choice directly
+# (so hypothesis sees exactly the same choice sequence and spans, and generates and shrinks the same
+# programs), and fall back to draw() when hypothesis's internals are not what they expect.
+_DIRECT: dict = {}
+
+
+def _direct(key, strategy):
+    entry = _DIRECT.get(key)
+    if entry is None:
+        label = _label(strategy)
+        entry = _DIRECT[key] = (strategy, label)
+    return entry
+
+
+def _draw_int(draw, lo: int, hi: int) -> int:
+    entry = _DIRECT.get((lo, hi))
+    strategy, label = entry if entry is not None else _direct((lo, hi), st.integers(lo, hi))
+    data = _conjecture_data(draw) if label is not None else None
+    if data is None:
+        return draw(strategy)
+    data.start_span(label)
+    try:
+        return data.draw_integer(lo, hi, weights=_weights(lo, hi))
+    finally:
+        data.stop_span()
 
 
 def choice(draw, seq):
     """``seq[i]`` for a drawn index (cheaper than building a sampled_from strategy per draw; shrinks to
     the first element)."""
-    n = len(seq)
-    s = _INDEX.get(n)
-    if s is None:
-        s = _INDEX[n] = st.integers(0, n - 1)
-    return seq[draw(s)]
-
-
-_RANGES: dict[tuple[int, int], st.SearchStrategy[int]] = {}
+    return seq[_draw_int(draw, 0, len(seq) - 1)]
 
 
 def integer(draw, lo: int, hi: int) -> int:
-    """A drawn integer in [lo, hi] (strategies cached by range)."""
-    s = _RANGES.get((lo, hi))
-    if s is None:
-        s = _RANGES[(lo, hi)] = st.integers(lo, hi)
-    return draw(s)
+    """A drawn integer in [lo, hi]."""
+    return _draw_int(draw, lo, hi)
+
+
+def boolean(draw) -> bool:
+    """A drawn boolean (as draw(st.booleans()))."""
+    strategy, label = _direct("bool", st.booleans())
+    data = _conjecture_data(draw) if label is not None else None
+    if data is None:
+        return draw(strategy)
+    data.start_span(label)
+    try:
+        return data.draw_boolean()
+    finally:
+        data.stop_span()
 
 
 def draw_avl(draw, top: int, beyond: bool = True) -> int:
@@ -533,7 +586,7 @@ def vector_configs(vlen: int = 128, elen: int = 64, sew=None, lmul=None, vstart:
         n = draw(st.sampled_from([top, 1, 0, top - 1]) | st.integers(0, top)) if vl is None else vl
         n = max(0, min(n, top))
         start = integer(draw, 0, n) if vstart and n else 0
-        return VectorConfig(vlen, s, l, n, start, draw(st.booleans()), draw(st.booleans()),
+        return VectorConfig(vlen, s, l, n, start, boolean(draw), boolean(draw),
                             integer(draw, 0, (1 << max(n, 1)) - 1))
     return draw_config()
 
@@ -751,7 +804,7 @@ def draw_vector_insn(draw, r: Instruction, shape: VShape, sew: int, lmul: int, r
         return None
     has_vm = any(k.role == K.VM for k in r.operands)
     if masked is None:
-        masked = has_vm and draw(st.booleans())
+        masked = has_vm and boolean(draw)
     regs = draw_vector_registers(draw, shape, lay, masked)
     if regs is None:
         return None
@@ -924,6 +977,7 @@ class _Gen:
         self.focus_plain = tuple(r for r in records if r in self.p.plain)
         self.focus_jumps = tuple(r for r in records if r in self.p.jumps)
         self.focus_vector = frozenset(r for r in records if r in self.p.vector)
+        self._focused: dict = {}
 
     def fold(self, r: Instruction, vals: dict) -> tuple:
         """Teardown lines adding the instruction's result to the signature register."""
@@ -941,6 +995,14 @@ class _Gen:
             if r.mnemonic.startswith("f") and not r.mnemonic.startswith("fence"):
                 # the flags this instruction raised (fflags is sticky: read and clear it)
                 out += (f"csrrci {tmp}, fflags, 31", f"slli {sig}, {sig}, 5", f"add {sig}, {sig}, {tmp}")
+        return out
+
+    def focused_candidates(self, sew: int, lmul: int) -> list:
+        """The vector candidates for (sew, lmul) this program dwells on (see set_focus), cached."""
+        key = (sew, lmul)
+        out = self._focused.get(key)
+        if out is None:
+            out = self._focused[key] = [r for r in self.vector_candidates(sew, lmul) if r in self.focus_vector]
         return out
 
     def vector_candidates(self, sew: int, lmul: int) -> list:
@@ -1139,7 +1201,7 @@ class _Gen:
             s, l = 8, 0
         else:
             s, l = choice(draw, LEGAL_VTYPES)
-            vt = vtype_value(s, l, draw(st.booleans()), draw(st.booleans()))
+            vt = vtype_value(s, l, boolean(draw), boolean(draw))
         top = vlmax(self.o.vlen, s, l)
         avl = draw_avl(draw, top)
         rd = self.xreg(draw, reserved, nonzero=False)
@@ -1148,7 +1210,7 @@ class _Gen:
                 avl = min(top, 31)
             return Op(Insn(r, (("rd", rd), ("zimm5", avl), ("vtypei10", vt))))
         setup = []
-        if avl == top and draw(st.booleans()) and rd != 0:
+        if avl == top and boolean(draw) and rd != 0:
             rs1 = 0                                   # rs1 = x0, rd != x0: vl = VLMAX
         else:
             rs1 = self.xreg(draw, reserved)
@@ -1201,7 +1263,7 @@ class _Gen:
         for _ in range(n):
             keep = integer(draw, 0, KEEP_RANGE)          # see _kept
             if candidates and integer(draw, 0, 4):
-                focused = [r for r in candidates if r in self.focus_vector]
+                focused = self.focused_candidates(s, l)
                 pick = self.rng.choice(focused) if focused and integer(draw, 0, 1) == 0 else \
                     self.deal((s, l), candidates)
                 item = self.vector_op(draw, pick, s, l, vl, reserved)
@@ -1209,7 +1271,7 @@ class _Gen:
                 item = self.op(draw, reserved)
             if item is not None and keep:
                 body.append(item)
-        return VectorBlock(s, l, avl, draw(st.booleans()), draw(st.booleans()), avl_reg, tuple(body))
+        return VectorBlock(s, l, avl, boolean(draw), boolean(draw), avl_reg, tuple(body))
 
     def vector_op(self, draw, r: Instruction, sew: int, lmul: int, vl: int, reserved) -> Op | None:
         shape = vector_shape(r)
