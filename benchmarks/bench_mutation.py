@@ -57,18 +57,19 @@ def main() -> int:
         print(line, flush=True)
     found = detect(args.bugs or None, args.examples, args.seed, progress=show)
     caught = [b for b, f in found.items() if f]
+
+    def plural(n, word):
+        return f"{n} {word}{'' if n == 1 else 's'}"
     share = len(caught) / len(found)
-    print(f"\ncaught {len(caught)} of {len(found)} bugs ({100 * share:.1f} %) within {args.examples} examples each "
+    print(f"\ncaught {len(caught)} of {plural(len(found), 'bug')} ({100 * share:.1f} %) within {args.examples} examples each "
           f"(seed {args.seed}); median examples {sorted(found[b] for b in caught)[len(caught) // 2] if caught else '-'}; "
           f"missed: {' '.join(b for b, f in found.items() if not f) or 'none'}")
     if shrinks:
         def median(values):
             values = sorted(values)
             return values[len(values) // 2]
-        def plural(n, word):
-            return f"{n} {word}{'' if n == 1 else 's'}"
         worst = max(shrinks)
-        print(f"shrinking ({len(shrinks)} bugs): CPU median {median(s[0] for s in shrinks):.1f} s, max {worst[0]:.1f} s "
+        print(f"shrinking ({plural(len(shrinks), 'bug')}): CPU median {median(s[0] for s in shrinks):.1f} s, max {worst[0]:.1f} s "
               f"({worst[2]}); wall clock median {median(s[1] for s in shrinks):.1f} s, max "
               f"{max(s[1] for s in shrinks):.1f} s; programs run median {median(s[3] for s in shrinks)}, max "
               f"{max(s[3] for s in shrinks)}; minimal program median {plural(median(s[4] for s in shrinks), 'instruction')} "
