@@ -162,6 +162,7 @@ static void patch(buf_t *b, uint8_t *at, uint8_t *to)
 /* ---------------------------------------------------------------- guest registers */
 
 #define XOFF(g) ((int32_t)(offsetof(rv_machine, h.x) + 8u * (unsigned)(g)))
+#define FOFF(g) ((int32_t)(offsetof(rv_machine, h.f) + 8u * (unsigned)(g)))
 
 static const int alloc_regs[] = {RBX, RBP, RSI, R8, R9, R10, R12, R13, R14};
 #define NALLOC ((int)(sizeof alloc_regs / sizeof alloc_regs[0]))
@@ -203,7 +204,7 @@ static void alu_g(buf_t *b, const regs_t *r, unsigned op, int w, int hreg, unsig
 /* ---------------------------------------------------------------- which instructions */
 
 enum { K_NONE, K_ALU_I, K_ALU_R, K_SHIFT_I, K_SHIFT_R, K_SET_I, K_SET_R, K_LUI, K_AUIPC, K_LOAD, K_STORE,
-       K_BRANCH, K_JAL };
+       K_BRANCH, K_JAL, K_JALR, K_FLOAD, K_FSTORE, K_FMADD };
 
 static int kind_of(unsigned op)
 {
@@ -233,14 +234,25 @@ static int kind_of(unsigned op)
         return K_BRANCH;
     case RV_OP_JAL:
         return K_JAL;
+    case RV_OP_JALR:
+        return K_JALR;
+#if FP_HOST_ARITH
+    case RV_OP_FLW: case RV_OP_FLD:
+        return K_FLOAD;
+    case RV_OP_FSW: case RV_OP_FSD:
+        return K_FSTORE;
+    case RV_OP_FMADD_S:
+        return fp_host_fma_ok ? K_FMADD : K_NONE;
+#endif
     default:
         return K_NONE;
     }
 }
 
-static int uses_rs1(int k) { return k != K_LUI && k != K_AUIPC && k != K_JAL; }
+/* which fields are integer registers (the FP ones stay in m->h.f) */
+static int uses_rs1(int k) { return k != K_LUI && k != K_AUIPC && k != K_JAL && k != K_FMADD; }
 static int uses_rs2(int k) { return k == K_ALU_R || k == K_SHIFT_R || k == K_SET_R || k == K_STORE || k == K_BRANCH; }
-static int writes_rd(int k) { return k != K_STORE && k != K_BRANCH; }
+static int writes_rd(int k) { return k != K_STORE && k != K_BRANCH && k < K_FLOAD; }
 
 /* ---------------------------------------------------------------- compiling */
 
@@ -255,7 +267,20 @@ typedef struct {
     regs_t r;
     exit_t ex[MAX_EXITS];
     int nex;
+    uint8_t *epi[MAX_EXITS];    /* jumps to the epilogue */
+    int nepi;
+    uint8_t *chain_at[MAX_EXITS];       /* jumps into other blocks: where, and to which code */
+    const uint8_t *chain_to[MAX_EXITS];
+    int nchain;
+    uint64_t target_align;
 } comp_t;
+
+static void store_written(comp_t *c)
+{
+    for (int g = 1; g < 32; g++)
+        if (c->r.written & (1u << g))
+            op_rm(&c->b, 1, 0x89, c->r.loc[g], RDI, XOFF(g));
+}
 
 static void add_exit(comp_t *c, uint8_t *at, int loop, unsigned to, unsigned k)
 {
@@ -281,8 +306,12 @@ static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void
         if ((len != 2 && len != 4) || i + len / 2 > RV_SLOTS_PER_PAGE)
             break;          /* the instruction's bytes must be on this page */
         int k = kind_of(d->exec_op);
-        if (k == K_NONE || d->rd > RV_X_SINK || d->rs1 > 31 || d->rs2 > 31)
+        if (k == K_NONE || d->rd > RV_X_SINK || d->rs1 > 31 || d->rs2 > 31 || d->rs3 > 31)
             break;
+        if ((k == K_FLOAD || k == K_FMADD) && d->rd > 31)
+            break;
+        if (k == K_FMADD && d->rm != SF_RNE && d->rm != 7)
+            break;          /* a static rounding mode other than RNE: softfloat, in the interpreter */
         if (k != K_LUI && k != K_AUIPC && k != K_BRANCH && k != K_JAL &&
             d->imm != (int64_t)(int32_t)d->imm)
             break;
@@ -297,7 +326,7 @@ static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void
         slot[n] = i;
         n++;
         i += len / 2;
-        if (k == K_JAL)
+        if (k == K_JAL || k == K_JALR)
             break;
     }
     slot[n] = i;
@@ -358,6 +387,17 @@ static void mem_access(comp_t *c, const rv_insn_t *d, int store, unsigned size, 
     b4(b, (uint32_t)tlb);
     add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
     op_rr(b, 1, 0x03, RAX, R11);                            /* add rax, r11 (mem_bias) */
+}
+
+/* FP results need mstatus.FS dirty: leave (before the instruction) when it is not, and the
+   interpreter sets it */
+static void fs_dirty_or_leave(comp_t *c, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.mstatus));
+    b1(b, 0x48); b1(b, 0xf7); b1(b, 0xd0);                  /* not rax */
+    b1(b, 0xa9); b4(b, (uint32_t)MSTATUS_FS_DIRTY);         /* test eax, imm32 */
+    add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
 }
 
 static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc, unsigned start)
@@ -482,6 +522,34 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         add_exit(c, jcc_fwd(b, cc), t == start, t, k + 1);
         break;
     }
+    case RV_OP_JALR: {
+        /* a target on this page returns there (rax = its slot << 40 | retired); any other, or a
+           misaligned one, leaves before the jalr for the interpreter */
+        load_g(b, r, RAX, d->rs1);
+        if (imm)
+            op_ri(b, 1, 0, RAX, imm);
+        op_ri(b, 1, 4, RAX, -2);                            /* and rax, ~1 */
+        if (c->target_align & 2) {
+            b1(b, 0xa8); b1(b, 2);                          /* test al, 2 */
+            add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
+        }
+        mov_imm(b, RDX, pc & ~(uint64_t)(RV_PAGE_SIZE - 1));
+        op_rr(b, 1, 0x2b, RAX, RDX);                        /* sub rax, page address */
+        op_ri(b, 1, 7, RAX, RV_PAGE_SIZE);                  /* cmp rax, 4096 */
+        add_exit(c, jcc_fwd(b, CC_AE), 0, at, k);
+        mov_imm(b, RDX, pc + d->len);
+        store_g(b, r, d->rd, RDX);
+        store_written(c);
+        shift_ri(b, 1, 5, RAX, 1);                          /* shr rax, 1: the slot */
+        shift_ri(b, 1, 4, RAX, 40);
+        op_rm(b, 1, 0x8d, RCX, R15, (int32_t)(k + 1));      /* lea rcx, [r15 + k + 1] */
+        op_rr(b, 1, 0x03, RAX, RCX);
+        if (c->nepi < MAX_EXITS)
+            c->epi[c->nepi++] = jcc_fwd(b, -1);
+        else
+            b->overflow = 1;
+        break;
+    }
     case RV_OP_JAL: {
         unsigned t = (unsigned)((int64_t)at + (d->imm >> 1));
         mov_imm(b, RAX, pc + d->len);
@@ -489,6 +557,52 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         add_exit(c, jcc_fwd(b, -1), t == start, t, k + 1);
         break;
     }
+#if FP_HOST_ARITH
+    case RV_OP_FLW: case RV_OP_FLD: {
+        int s = d->exec_op == RV_OP_FLW;
+        fs_dirty_or_leave(c, at, k);
+        mem_access(c, d, 0, s ? 4 : 8, at, k);
+        op_rm(b, !s, 0x8b, RCX, RAX, 0);                    /* mov ecx/rcx, [rax] */
+        if (s) {
+            mov_imm(b, RDX, FP_BOX32);
+            op_rr(b, 1, 0x0b, RCX, RDX);                    /* or rcx, rdx: NaN-boxed */
+        }
+        op_rm(b, 1, 0x89, RCX, RDI, FOFF(d->rd));
+        break;
+    }
+    case RV_OP_FSW: case RV_OP_FSD: {
+        int s = d->exec_op == RV_OP_FSW;
+        mem_access(c, d, 1, s ? 4 : 8, at, k);
+        op_rm(b, !s, 0x8b, RCX, RDI, FOFF(d->rs2));
+        op_rm(b, !s, 0x89, RCX, RAX, 0);
+        break;
+    }
+    case RV_OP_FMADD_S:
+        /* the interpreter's host path (exec_fp.inc FMA_S): RNE, all operands boxed, a result that is
+           not NaN; anything else leaves before the instruction (a redone FMA raises the same flags) */
+        if (d->rm == 7) {
+            op_rm(b, 0, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.frm));
+            op_rr(b, 0, 0x85, RAX, RAX);                    /* test eax, eax */
+            add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
+        }
+        fs_dirty_or_leave(c, at, k);
+        op_rm(b, 1, 0x8b, RAX, RDI, FOFF(d->rs1));
+        op_rm(b, 1, 0x23, RAX, RDI, FOFF(d->rs2));
+        op_rm(b, 1, 0x23, RAX, RDI, FOFF(d->rs3));
+        mov_imm(b, RDX, FP_BOX32);
+        op_rr(b, 1, 0x3b, RAX, RDX);
+        add_exit(c, jcc_fwd(b, CC_B), 0, at, k);            /* not all boxed */
+        b1(b, 0xf3); op_rm(b, 0, 0x0f10, 0, RDI, FOFF(d->rs1));   /* movss xmm0, f[rs1] */
+        b1(b, 0xf3); op_rm(b, 0, 0x0f10, 1, RDI, FOFF(d->rs2));   /* movss xmm1, f[rs2] */
+        b1(b, 0xf3); op_rm(b, 0, 0x0f10, 2, RDI, FOFF(d->rs3));   /* movss xmm2, f[rs3] */
+        b1(b, 0xc4); b1(b, 0xe2); b1(b, 0x79); b1(b, 0xb9); b1(b, 0xd1);   /* vfmadd231ss xmm2, xmm0, xmm1 */
+        b1(b, 0x0f); b1(b, 0x2e); b1(b, 0xd2);              /* ucomiss xmm2, xmm2 */
+        add_exit(c, jcc_fwd(b, 0xa), 0, at, k);             /* jp: a NaN result */
+        b1(b, 0x66); b1(b, 0x0f); b1(b, 0x7e); b1(b, 0xd0); /* movd eax, xmm2 */
+        op_rr(b, 1, 0x0b, RAX, RDX);                        /* or rax, rdx: NaN-boxed */
+        op_rm(b, 1, 0x89, RAX, RDI, FOFF(d->rd));
+        break;
+#endif
     default:
         b->overflow = 1;        /* scan() let through an instruction this does not handle */
         break;
@@ -510,7 +624,8 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     static __thread comp_t comp;
     comp_t *c = &comp;
     c->b = (buf_t){mem, mem, mem + BUF_SIZE, 0};
-    c->nex = 0;
+    c->nex = c->nepi = c->nchain = 0;
+    c->target_align = (m->cfg.extensions & RV_EXT_C) ? 1 : 3;
     choose_regs(&c->r, insn, n);
     buf_t *b = &c->b;
 
@@ -521,6 +636,8 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     push(b, RSI);
     op_rr(b, 0, 0x33, R15, R15);                            /* xor r15d, r15d */
     op_rm(b, 1, 0x8b, R11, RDI, (int32_t)offsetof(rv_machine, mem_bias));
+    /* another block of the page that leaves to this one's first slot jumps here (r15 kept) */
+    uint32_t chain_off = (uint32_t)(b->p - b->start);
     for (int g = 1; g < 32; g++)
         if (c->r.loc[g] >= 0)
             op_rm(b, 1, 0x8b, c->r.loc[g], RDI, XOFF(g));
@@ -539,9 +656,8 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     if (!ends_in_jump)
         add_exit(c, jcc_fwd(b, -1), slot[n] == idx, slot[n], n);
 
-    /* the exits */
-    uint8_t *epilogue_jumps[MAX_EXITS];
-    int nepi = 0;
+    /* the exits: back to the top, into the block compiled at the target slot (same page, so the
+       same invalidation drops both), or back to the interpreter */
     for (int e = 0; e < c->nex; e++) {
         exit_t *x = &c->ex[e];
         patch(b, x->at, b->p);
@@ -550,15 +666,23 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
             patch(b, jcc_fwd(b, -1), top);
             continue;
         }
-        for (int g = 1; g < 32; g++)
-            if (c->r.written & (1u << g))
-                op_rm(b, 1, 0x89, c->r.loc[g], RDI, XOFF(g));
+        store_written(c);
+        if (x->to != idx && x->to < RV_SLOTS_PER_PAGE && page->slot[x->to].handler == labels[RV_LABEL_JIT]) {
+            uint32_t toff = page->jit_off[x->to];
+            uint32_t hdr[2];
+            memcpy(hdr, j->code + toff, sizeof hdr);
+            if (x->k)
+                op_ri(b, 1, 0, R15, (int32_t)x->k);         /* add r15, k */
+            c->chain_at[c->nchain] = jcc_fwd(b, -1);
+            c->chain_to[c->nchain++] = j->code + toff + 16 + hdr[1];
+            continue;
+        }
         mov_imm(b, RAX, (uint64_t)x->to << 40 | x->k);
         op_rr(b, 1, 0x03, RAX, R15);                        /* add rax, r15 */
-        epilogue_jumps[nepi++] = jcc_fwd(b, -1);
+        c->epi[c->nepi++] = jcc_fwd(b, -1);
     }
-    for (int e = 0; e < nepi; e++)
-        patch(b, epilogue_jumps[e], b->p);
+    for (int e = 0; e < c->nepi; e++)
+        patch(b, c->epi[e], b->p);
     pop(b, RCX);                                            /* the budget */
     for (int i = 5; i >= 0; i--)
         pop(b, saved[i]);
@@ -574,7 +698,12 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     size_t lo = off & ~(pgsz - 1), hi = (off + 16 + len + pgsz - 1) & ~(pgsz - 1);
     if (mprotect(j->code + lo, hi - lo, PROT_READ | PROT_WRITE))
         return 0;
-    uint32_t hdr[4] = {n, 0, 0, 0};
+    for (int e = 0; e < c->nchain; e++) {
+        const uint8_t *at = j->code + off + 16 + (c->chain_at[e] - b->start) + 4;
+        int32_t rel = (int32_t)(c->chain_to[e] - at);
+        memcpy(c->chain_at[e], &rel, 4);
+    }
+    uint32_t hdr[4] = {n, chain_off, 0, 0};
     memcpy(j->code + off, hdr, sizeof hdr);
     memcpy(j->code + off + 16, b->start, len);
     if (mprotect(j->code + lo, hi - lo, PROT_READ | PROT_EXEC))

@@ -201,3 +201,21 @@ def test_rv32_machines_do_not_compile():
     m.pc = CODE
     assert _ebreak_stop(m.run(100_000)) and m.x[10] == 3000
     assert lib.rv_jit_code_bytes(m._core) == 0
+
+
+BENCH = PROGRAMS_DIR.parent.parent / "benchmarks" / "programs"
+
+
+@pytest.mark.parametrize("name", ["mm_int32", "mm_fp32", "qsort_int"])
+def test_benchmark_programs_compiled(name):
+    """The three benchmarks (their loops are what the compiler is for: flw/fmadd.s/fsw included)
+    print qemu-riscv64's line, whose checks pass only if every product and comparison was right."""
+    import json
+    spec = json.loads((BENCH / "expected.json").read_text())[name]
+    out = io.BytesIO()
+    m = Machine("rv64gc", env=LinuxEnvironment(stdout=out, stdin=io.BytesIO()))
+    m.load_elf(BENCH / spec["elf"], argv=spec["argv"])
+    info = m.run()
+    assert info.reason is StopReason.EXIT and info.exit_code == spec["exit_code"]
+    assert out.getvalue().decode() == spec["stdout"]
+    assert lib.rv_jit_code_bytes(m._core) > 0
