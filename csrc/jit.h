@@ -29,7 +29,7 @@ struct rv_jit {
 typedef uint64_t (*rv_jit_fn)(struct rv_machine *m, int64_t budget);
 #define RV_JIT_BUDGET_MAX ((int64_t)((1ull << 40) - 1))
 
-/* NULL when the compiler is off (RVSIM_NO_JIT=1, not RVSIM_JIT=1) or the host is not x86-64 Linux */
+/* NULL when the compiler is off (RVSIM_NO_JIT=1 or RVSIM_JIT=0) or the host is not x86-64 Linux */
 struct rv_jit *rv_jit_new(void);
 void rv_jit_free(struct rv_jit *j);
 /* Compile the block entered at slot idx of page; labels: the loop's label table (decode, breakpoint).

@@ -690,6 +690,14 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     if (b->overflow)
         return 0;
 
+    if (!j->code) {
+        void *a = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                       -1, 0);
+        if (a == MAP_FAILED)
+            return 0;
+        j->code = a;
+        j->size = ARENA_SIZE;
+    }
     size_t len = (size_t)(b->p - b->start);
     size_t off = (j->used + 15) & ~(size_t)15;
     if (off + 16 + len > j->size)
@@ -715,21 +723,16 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
 
 struct rv_jit *rv_jit_new(void)
 {
+    /* on unless RVSIM_NO_JIT is set (to anything but 0) or RVSIM_JIT=0 */
     const char *on = getenv("RVSIM_JIT"), *off = getenv("RVSIM_NO_JIT");
     if (off && *off && strcmp(off, "0"))
         return NULL;
-    if (!on || !*on || !strcmp(on, "0"))
+    if (on && !strcmp(on, "0"))
         return NULL;
     struct rv_jit *j = calloc(1, sizeof *j);
     if (!j)
         return NULL;
-    j->size = ARENA_SIZE;
-    j->code = mmap(NULL, j->size, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (j->code == MAP_FAILED) {
-        free(j);
-        return NULL;
-    }
-    j->hot = 64;
+    j->hot = 64;        /* the arena is mapped at the first compile */
     const char *hot = getenv("RVSIM_JIT_HOT");
     if (hot && *hot) {
         long v = strtol(hot, NULL, 10);
@@ -743,7 +746,8 @@ void rv_jit_free(struct rv_jit *j)
 {
     if (!j)
         return;
-    munmap(j->code, j->size);
+    if (j->code)
+        munmap(j->code, j->size);
     free(j);
 }
 
