@@ -34,6 +34,9 @@
 
 #define ARENA_SIZE (8u << 20)
 #define MAX_INSNS 64            /* instructions per block */
+#define MIN_INSNS 8             /* shorter runs that neither loop nor end in a jump (say, between
+                                   vector instructions) stay interpreted: entering and leaving costs
+                                   about 40 host instructions */
 #define MAX_EXITS (2 * MAX_INSNS + 4)
 #define BUF_SIZE 32768          /* bytes a block may take (64 instructions need far fewer) */
 
@@ -617,8 +620,15 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     if (!j || idx >= RV_SLOTS_PER_PAGE)
         return 0;
     unsigned n = scan(m, page, idx, labels, insn, slot);
-    if (n == 0)
-        return 0;
+    int loops = 0;
+    for (unsigned i = 0; i < n; i++) {
+        int k = kind_of(insn[i]->exec_op);
+        if ((k == K_BRANCH || k == K_JAL) && (int64_t)slot[i] + (insn[i]->imm >> 1) == (int64_t)idx)
+            loops = 1;
+    }
+    int jumps = n && (kind_of(insn[n - 1]->exec_op) == K_JAL || kind_of(insn[n - 1]->exec_op) == K_JALR);
+    if (n == 0 || (n < MIN_INSNS && !loops && !jumps))
+        return 0;       /* entering and leaving would cost more than the block saves */
 
     static __thread uint8_t mem[BUF_SIZE];
     static __thread comp_t comp;
