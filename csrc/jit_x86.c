@@ -409,7 +409,18 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     const regs_t *r = &c->r;
     int32_t imm = (int32_t)d->imm;
     switch (d->exec_op) {
-    case RV_OP_ADDI: case RV_OP_ADDIW:
+    case RV_OP_ADDI: case RV_OP_ANDI: case RV_OP_ORI: case RV_OP_XORI:
+        if (d->rd == d->rs1 && r->loc[d->rd] >= 0) {
+            /* in place in the host register */
+            unsigned ext = d->exec_op == RV_OP_ADDI ? 0 : d->exec_op == RV_OP_ANDI ? 4 : d->exec_op == RV_OP_ORI ? 1 : 6;
+            if (imm || ext == 4)
+                op_ri(b, 1, ext, r->loc[d->rd], imm);
+            break;
+        }
+        if (d->exec_op != RV_OP_ADDI)
+            goto logic_i;
+        /* fall through */
+    case RV_OP_ADDIW:
         load_g(b, r, RAX, d->rs1);
         if (imm)
             op_ri(b, 1, 0, RAX, imm);
@@ -417,7 +428,7 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
             op_rr(b, 1, 0x63, RAX, RAX);                    /* movsxd rax, eax */
         store_g(b, r, d->rd, RAX);
         break;
-    case RV_OP_ANDI: case RV_OP_ORI: case RV_OP_XORI:
+    logic_i:
         load_g(b, r, RAX, d->rs1);
         op_ri(b, 1, d->exec_op == RV_OP_ANDI ? 4 : d->exec_op == RV_OP_ORI ? 1 : 6, RAX, imm);
         store_g(b, r, d->rd, RAX);
@@ -432,6 +443,11 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         case RV_OP_OR: op = 0x0b; break;
         case RV_OP_XOR: op = 0x33; break;
         default: op = 0x0faf; break;                        /* imul */
+        }
+        int w32 = d->exec_op == RV_OP_ADDW || d->exec_op == RV_OP_SUBW || d->exec_op == RV_OP_MULW;
+        if (!w32 && d->rd == d->rs1 && r->loc[d->rd] >= 0) {
+            alu_g(b, r, op, 1, r->loc[d->rd], d->rs2);      /* in place: rd = rd op rs2 */
+            break;
         }
         load_g(b, r, RAX, d->rs1);
         alu_g(b, r, op, 1, RAX, d->rs2);
@@ -502,8 +518,12 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         default: size = 4; op = 0x8b; w = 0; break;              /* mov ecx, dword */
         }
         mem_access(c, d, 0, size, at, k);
-        op_rm(b, w, op, RCX, RAX, 0);
-        store_g(b, r, d->rd, RCX);
+        if (d->rd != RV_X_SINK && r->loc[d->rd] >= 0) {
+            op_rm(b, w, op, r->loc[d->rd], RAX, 0);         /* straight into rd's host register */
+        } else {
+            op_rm(b, w, op, RCX, RAX, 0);
+            store_g(b, r, d->rd, RCX);
+        }
         break;
     }
     case RV_OP_SB: case RV_OP_SH: case RV_OP_SW: case RV_OP_SD: {
