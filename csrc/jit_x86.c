@@ -721,17 +721,16 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
         return 0;
 
     if (!j->code) {
-        void *a = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+        void *a = mmap(NULL, j->size, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                        -1, 0);
         if (a == MAP_FAILED)
             return 0;
         j->code = a;
-        j->size = ARENA_SIZE;
     }
     size_t len = (size_t)(b->p - b->start);
     size_t off = (j->used + 15) & ~(size_t)15;
     if (off + 16 + len > j->size)
-        return -1;
+        return off ? -1 : 0;    /* full; or a block larger than the whole arena: never compiled */
     size_t pgsz = (size_t)sysconf(_SC_PAGESIZE);
     size_t lo = off & ~(pgsz - 1), hi = (off + 16 + len + pgsz - 1) & ~(pgsz - 1);
     if (mprotect(j->code + lo, hi - lo, PROT_READ | PROT_WRITE))
@@ -763,6 +762,13 @@ struct rv_jit *rv_jit_new(void)
     if (!j)
         return NULL;
     j->hot = 64;        /* the arena is mapped at the first compile */
+    j->size = ARENA_SIZE;
+    const char *arena = getenv("RVSIM_JIT_ARENA");     /* bytes (tests: a small arena fills often) */
+    if (arena && *arena) {
+        long long v = strtoll(arena, NULL, 10);
+        if (v >= 4096 && v <= (1ll << 30))
+            j->size = (size_t)v;
+    }
     const char *hot = getenv("RVSIM_JIT_HOT");
     if (hot && *hot) {
         long v = strtol(hot, NULL, 10);
@@ -790,6 +796,8 @@ uint64_t rv_jit_code_bytes(rv_machine *m)
 {
     return m->jit ? m->jit->used : 0;
 }
+
+
 
 #else   /* not x86-64 Linux: the interpreter is the only engine */
 

@@ -219,3 +219,12 @@ def test_benchmark_programs_compiled(name):
     assert info.reason is StopReason.EXIT and info.exit_code == spec["exit_code"]
     assert out.getvalue().decode() == spec["stdout"]
     assert lib.rv_jit_code_bytes(m._core) > 0
+
+
+@pytest.mark.parametrize("name", ["kernels", "recursion", "asm_smc", "strings"])
+def test_a_small_arena_that_fills_again_and_again(name, monkeypatch):
+    """A 4 KiB arena holds a few blocks: filling it drops every block and flushes the decode cache,
+    many times over in these programs, and the results stay qemu's."""
+    monkeypatch.setenv("RVSIM_JIT_ARENA", "4096")
+    m, info, out, err = _run_program(name)
+    _check_against_qemu(name, m, info, out, err)
