@@ -35,6 +35,11 @@ typedef struct rv_insn {
 typedef struct rv_code_page {
     uint64_t vaddr;
     rv_insn_t slot[RV_SLOTS_PER_PAGE + 2];
+    /* the block compiler (jit_x86.c), RV64 functional loop only: how often a taken branch came to
+       each slot (it compiles a block there when the count reaches its threshold), and where the
+       block entered at a slot is (valid only while the slot's handler is the loop's RV_LABEL_JIT) */
+    uint8_t hot[RV_SLOTS_PER_PAGE];
+    uint32_t jit_off[RV_SLOTS_PER_PAGE];
 } rv_code_page;
 
 /* Page flags beyond RV_PERM_*: stores to these pages take the slow path. */
@@ -78,6 +83,7 @@ struct rv_machine {
     uintptr_t mem_bias;         /* host address - guest address in the window: mem - mem_base */
     uint64_t tlb_load[RV_TLB_SIZE];     /* software TLB (above): page address, or RV_TLB_EMPTY */
     uint64_t tlb_store[RV_TLB_SIZE];
+    struct rv_jit *jit;         /* compiled blocks (jit_x86.c), or NULL: off, RV32, or not x86-64 Linux */
 };
 
 /* Trap causes (privileged spec, mcause values for synchronous exceptions). */

@@ -16,9 +16,10 @@
 #include "timing_hooks.h"
 #include "history_internal.h"
 #include "vector.h"
+#include "jit.h"
 
 /* Label slots after the ops: entry points of the loop that are not instructions. */
-enum { RV_LABEL_DECODE = RV_OP_COUNT, RV_LABEL_NEXT_PAGE, RV_LABEL_BREAKPOINT, RV_LABEL_COUNT };
+enum { RV_LABEL_DECODE = RV_OP_COUNT, RV_LABEL_NEXT_PAGE, RV_LABEL_BREAKPOINT, RV_LABEL_JIT, RV_LABEL_COUNT };
 
 int rv_run_functional(rv_machine *m, uint64_t max_instructions);
 int rv_run_timed(rv_machine *m, uint64_t max_instructions);

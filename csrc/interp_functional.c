@@ -2,6 +2,9 @@
 #include "interp.h"
 
 #define RV_LOOP_FN rv_run_functional
+#if !defined(RV_XLEN) || RV_XLEN == 64
+#define RV_LOOP_JIT     /* enters compiled blocks (jit.h): RV64 only */
+#endif
 #define RV_LOOP_LOCALS
 #define RV_HOOK_EXECUTE(e) ((void)0)
 #define RV_HOOK_RETIRE(e) ((void)0)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include "core.h"
+#include "jit.h"
 
 /* ---------------------------------------------------------------- creation */
 
@@ -76,6 +77,8 @@ rv_machine *rv_create(const rv_config *config, char *error, size_t error_size)
     h->vtype = 1ull << 63;      /* vill until the first vsetvl */
     m->mem_bias = (uintptr_t)m->mem - (uintptr_t)c.mem_base;
     rv_tlb_flush(m);
+    if (!rv32)
+        m->jit = rv_jit_new();
     return m;
 }
 
@@ -95,6 +98,7 @@ void rv_destroy(rv_machine *m)
     free(m->tiles);
     rv_timing_destroy(m);
     rv_hist_destroy(m);
+    rv_jit_free(m->jit);
     free(m);
 }
 

@@ -15,7 +15,7 @@ from cffi import FFI
 ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
 # Headers whose cffi region is part of the Python interface, in dependency order.
-PUBLIC_HEADERS = ["rvsim.h", "softfloat.h", "timing.h", "history.h"]
+PUBLIC_HEADERS = ["rvsim.h", "softfloat.h", "timing.h", "history.h", "jit_api.h"]
 
 
 def _cdef() -> str:

@@ -1,0 +1,814 @@
+/* The block compiler (see jit.h): a direct x86-64 emitter for hot blocks of the RV64 functional loop.
+ *
+ * A compiled block is a SysV function uint64_t block(rv_machine *m, int64_t budget).  Host registers:
+ * rdi = m (guest registers at m->h.x, the TLB in m), r11 = m->mem_bias, r15 = instructions retired by
+ * earlier passes, rax/rcx/rdx scratch, and up to nine guest registers (the block's most used) in rbx,
+ * rbp, rsi, r8, r9, r10, r12, r13, r14, loaded at entry and stored back at every exit.  Every
+ * instruction goes through rax: operand in, operation, result out (the moves cost little next to the
+ * interpreter's dispatch and slot reads).
+ *
+ * Exactness leans on the interpreter:
+ * - a block holds only instructions whose slots are decoded (not the decoder, not a breakpoint), whose
+ *   bytes are on the page, and that it handles; it ends before the first other one;
+ * - a load or store checks the interpreter's software TLB exactly as the interpreter does, and on a miss
+ *   returns at that instruction unretired: the interpreter redoes it on its slow path (faults, page
+ *   crossing, misalignment, watched, code and HTIF pages);
+ * - a taken branch back to the block's first instruction starts another pass; any other branch or jal
+ *   target on the page returns to the interpreter there; one off the page (or misaligned without C)
+ *   ends the block before it, and so does jal to itself (the interpreter's hang check);
+ * - each pass starts with one budget check: the budget must exceed what has retired plus the block's
+ *   length, so every exit leaves the interpreter at least one instruction, and instret (which the
+ *   interpreter derives from its budget) is exact at every exit.
+ * A block's entry is its slot's handler, so anything that sends the slot back to the decoder (a store to
+ * the page, the host writing memory, a breakpoint, a switch of loop) drops it; the interpreter does not
+ * enter blocks while any breakpoint is set.
+ */
+#include "interp.h"
+#include "jit_api.h"
+
+#if defined(__x86_64__) && defined(__linux__)
+#include <stddef.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define ARENA_SIZE (8u << 20)
+#define MAX_INSNS 64            /* instructions per block */
+#define MIN_INSNS 8             /* shorter runs that neither loop nor end in a jump (say, between
+                                   vector instructions) stay interpreted: entering and leaving costs
+                                   about 40 host instructions */
+#define MAX_EXITS (2 * MAX_INSNS + 4)
+#define BUF_SIZE 32768          /* bytes a block may take (64 instructions need far fewer) */
+
+enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+enum { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_L = 0xc, CC_GE = 0xd };
+
+typedef struct {
+    uint8_t *p, *start, *end;
+    int overflow;
+} buf_t;
+
+static void b1(buf_t *b, unsigned v)
+{
+    if (b->p < b->end)
+        *b->p++ = (uint8_t)v;
+    else
+        b->overflow = 1;
+}
+
+static void b4(buf_t *b, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        b1(b, (v >> (8 * i)) & 0xff);
+}
+
+static void rex(buf_t *b, int w, int reg, int base)
+{
+    unsigned v = 0x40 | (w ? 8 : 0) | ((reg >> 3) & 1) << 2 | ((base >> 3) & 1);
+    if (v != 0x40)
+        b1(b, v);
+}
+
+static void opcode(buf_t *b, unsigned op)
+{
+    if (op > 0xff)
+        b1(b, op >> 8);
+    b1(b, op & 0xff);
+}
+
+/* op reg, rm (both registers) */
+static void op_rr(buf_t *b, int w, unsigned op, int reg, int rm)
+{
+    rex(b, w, reg, rm);
+    opcode(b, op);
+    b1(b, 0xc0 | (reg & 7) << 3 | (rm & 7));
+}
+
+/* op reg, [base + disp32]; base is never rsp or r12 */
+static void op_rm(buf_t *b, int w, unsigned op, int reg, int base, int32_t disp)
+{
+    rex(b, w, reg, base);
+    opcode(b, op);
+    b1(b, 0x80 | (reg & 7) << 3 | (base & 7));
+    b4(b, (uint32_t)disp);
+}
+
+/* op r/m, imm32 (81 /ext) */
+static void op_ri(buf_t *b, int w, unsigned ext, int rm, int32_t imm)
+{
+    rex(b, w, 0, rm);
+    b1(b, 0x81);
+    b1(b, 0xc0 | ext << 3 | (rm & 7));
+    b4(b, (uint32_t)imm);
+}
+
+/* shift r/m by imm8 (C1 /ext) */
+static void shift_ri(buf_t *b, int w, unsigned ext, int rm, unsigned n)
+{
+    rex(b, w, 0, rm);
+    b1(b, 0xc1);
+    b1(b, 0xc0 | ext << 3 | (rm & 7));
+    b1(b, n);
+}
+
+static void mov_imm(buf_t *b, int reg, uint64_t v)
+{
+    if ((int64_t)v == (int64_t)(int32_t)v) {
+        rex(b, 1, 0, reg);
+        b1(b, 0xc7);
+        b1(b, 0xc0 | (reg & 7));
+        b4(b, (uint32_t)v);
+    } else {
+        rex(b, 1, 0, reg);
+        b1(b, 0xb8 | (reg & 7));
+        b4(b, (uint32_t)v);
+        b4(b, (uint32_t)(v >> 32));
+    }
+}
+
+static void push(buf_t *b, int r)
+{
+    if (r >= 8)
+        b1(b, 0x41);
+    b1(b, 0x50 | (r & 7));
+}
+
+static void pop(buf_t *b, int r)
+{
+    if (r >= 8)
+        b1(b, 0x41);
+    b1(b, 0x58 | (r & 7));
+}
+
+/* jcc/jmp rel32 to a position not known yet: returns where the rel32 is */
+static uint8_t *jcc_fwd(buf_t *b, int cc)
+{
+    if (cc < 0) {
+        b1(b, 0xe9);
+    } else {
+        b1(b, 0x0f);
+        b1(b, 0x80 | cc);
+    }
+    uint8_t *at = b->p;
+    b4(b, 0);
+    return at;
+}
+
+static void patch(buf_t *b, uint8_t *at, uint8_t *to)
+{
+    if (b->overflow || !at || at + 4 > b->end)
+        return;
+    int32_t rel = (int32_t)(to - (at + 4));
+    memcpy(at, &rel, 4);
+}
+
+/* ---------------------------------------------------------------- guest registers */
+
+#define XOFF(g) ((int32_t)(offsetof(rv_machine, h.x) + 8u * (unsigned)(g)))
+#define FOFF(g) ((int32_t)(offsetof(rv_machine, h.f) + 8u * (unsigned)(g)))
+
+static const int alloc_regs[] = {RBX, RBP, RSI, R8, R9, R10, R12, R13, R14};
+#define NALLOC ((int)(sizeof alloc_regs / sizeof alloc_regs[0]))
+
+typedef struct {
+    int loc[33];                /* host register of each guest register, or -1: in m->h.x */
+    unsigned written;           /* guest registers in host registers that the block writes */
+} regs_t;
+
+static void load_g(buf_t *b, const regs_t *r, int hreg, unsigned g)
+{
+    if (r->loc[g] >= 0) {
+        if (r->loc[g] != hreg)
+            op_rr(b, 1, 0x8b, hreg, r->loc[g]);
+    } else {
+        op_rm(b, 1, 0x8b, hreg, RDI, XOFF(g));
+    }
+}
+
+static void store_g(buf_t *b, const regs_t *r, unsigned g, int hreg)
+{
+    if (g == RV_X_SINK)
+        return;                 /* writes to x0 are dropped */
+    if (r->loc[g] >= 0)
+        op_rr(b, 1, 0x8b, r->loc[g], hreg);
+    else
+        op_rm(b, 1, 0x89, hreg, RDI, XOFF(g));
+}
+
+/* hreg = hreg op x[g] (op: the "reg, r/m" opcode) */
+static void alu_g(buf_t *b, const regs_t *r, unsigned op, int w, int hreg, unsigned g)
+{
+    if (r->loc[g] >= 0)
+        op_rr(b, w, op, hreg, r->loc[g]);
+    else
+        op_rm(b, w, op, hreg, RDI, XOFF(g));
+}
+
+/* ---------------------------------------------------------------- which instructions */
+
+enum { K_NONE, K_ALU_I, K_ALU_R, K_SHIFT_I, K_SHIFT_R, K_SET_I, K_SET_R, K_LUI, K_AUIPC, K_LOAD, K_STORE,
+       K_BRANCH, K_JAL, K_JALR, K_FLOAD, K_FSTORE, K_FMADD };
+
+static int kind_of(unsigned op)
+{
+    switch (op) {
+    case RV_OP_ADDI: case RV_OP_ANDI: case RV_OP_ORI: case RV_OP_XORI: case RV_OP_ADDIW:
+        return K_ALU_I;
+    case RV_OP_ADD: case RV_OP_SUB: case RV_OP_AND: case RV_OP_OR: case RV_OP_XOR: case RV_OP_ADDW:
+    case RV_OP_SUBW: case RV_OP_MUL: case RV_OP_MULW:
+        return K_ALU_R;
+    case RV_OP_SLLI: case RV_OP_SRLI: case RV_OP_SRAI: case RV_OP_SLLIW: case RV_OP_SRLIW: case RV_OP_SRAIW:
+        return K_SHIFT_I;
+    case RV_OP_SLL: case RV_OP_SRL: case RV_OP_SRA: case RV_OP_SLLW: case RV_OP_SRLW: case RV_OP_SRAW:
+        return K_SHIFT_R;
+    case RV_OP_SLTI: case RV_OP_SLTIU:
+        return K_SET_I;
+    case RV_OP_SLT: case RV_OP_SLTU:
+        return K_SET_R;
+    case RV_OP_LUI:
+        return K_LUI;
+    case RV_OP_AUIPC:
+        return K_AUIPC;
+    case RV_OP_LB: case RV_OP_LH: case RV_OP_LW: case RV_OP_LD: case RV_OP_LBU: case RV_OP_LHU: case RV_OP_LWU:
+        return K_LOAD;
+    case RV_OP_SB: case RV_OP_SH: case RV_OP_SW: case RV_OP_SD:
+        return K_STORE;
+    case RV_OP_BEQ: case RV_OP_BNE: case RV_OP_BLT: case RV_OP_BGE: case RV_OP_BLTU: case RV_OP_BGEU:
+        return K_BRANCH;
+    case RV_OP_JAL:
+        return K_JAL;
+    case RV_OP_JALR:
+        return K_JALR;
+#if FP_HOST_ARITH
+    case RV_OP_FLW: case RV_OP_FLD:
+        return K_FLOAD;
+    case RV_OP_FSW: case RV_OP_FSD:
+        return K_FSTORE;
+    case RV_OP_FMADD_S:
+        return fp_host_fma_ok ? K_FMADD : K_NONE;
+#endif
+    default:
+        return K_NONE;
+    }
+}
+
+/* which fields are integer registers (the FP ones stay in m->h.f) */
+static int uses_rs1(int k) { return k != K_LUI && k != K_AUIPC && k != K_JAL && k != K_FMADD; }
+static int uses_rs2(int k) { return k == K_ALU_R || k == K_SHIFT_R || k == K_SET_R || k == K_STORE || k == K_BRANCH; }
+static int writes_rd(int k) { return k != K_STORE && k != K_BRANCH && k < K_FLOAD; }
+
+/* ---------------------------------------------------------------- compiling */
+
+typedef struct {
+    uint8_t *at;                /* the rel32 to patch */
+    int loop;                   /* 1: back to the top after retiring k in this pass, 0: leave */
+    unsigned to, k;             /* leave at slot `to` having retired k instructions of this pass */
+} exit_t;
+
+typedef struct {
+    buf_t b;
+    regs_t r;
+    exit_t ex[MAX_EXITS];
+    int nex;
+    uint8_t *epi[MAX_EXITS];    /* jumps to the epilogue */
+    int nepi;
+    uint8_t *chain_at[MAX_EXITS];       /* jumps into other blocks: where, and to which code */
+    const uint8_t *chain_to[MAX_EXITS];
+    int nchain;
+    uint64_t target_align;
+} comp_t;
+
+static void store_written(comp_t *c)
+{
+    for (int g = 1; g < 32; g++)
+        if (c->r.written & (1u << g))
+            op_rm(&c->b, 1, 0x89, c->r.loc[g], RDI, XOFF(g));
+}
+
+static void add_exit(comp_t *c, uint8_t *at, int loop, unsigned to, unsigned k)
+{
+    if (c->nex >= MAX_EXITS) {
+        c->b.overflow = 1;
+        return;
+    }
+    c->ex[c->nex++] = (exit_t){at, loop, to, k};
+}
+
+/* the instructions of the block entered at idx: how many (0: none) */
+static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void *const *labels,
+                     const rv_insn_t **insn, unsigned *slot)
+{
+    const uint64_t target_align = (m->cfg.extensions & RV_EXT_C) ? 1 : 3;
+    unsigned n = 0, i = idx;
+    while (n < MAX_INSNS && i < RV_SLOTS_PER_PAGE) {
+        const rv_insn_t *d = &page->slot[i];
+        if (d->handler == labels[RV_LABEL_DECODE] || d->handler == labels[RV_LABEL_BREAKPOINT] ||
+            d->handler == labels[RV_LABEL_NEXT_PAGE] || d->op == 0)
+            break;
+        unsigned len = d->len;
+        if ((len != 2 && len != 4) || i + len / 2 > RV_SLOTS_PER_PAGE)
+            break;          /* the instruction's bytes must be on this page */
+        int k = kind_of(d->exec_op);
+        if (k == K_NONE || d->rd > RV_X_SINK || d->rs1 > 31 || d->rs2 > 31 || d->rs3 > 31)
+            break;
+        if ((k == K_FLOAD || k == K_FMADD) && d->rd > 31)
+            break;
+        if (k == K_FMADD && d->rm != SF_RNE && d->rm != 7)
+            break;          /* a static rounding mode other than RNE: softfloat, in the interpreter */
+        if (k != K_LUI && k != K_AUIPC && k != K_BRANCH && k != K_JAL &&
+            d->imm != (int64_t)(int32_t)d->imm)
+            break;
+        if (k == K_BRANCH || k == K_JAL) {
+            int64_t t = (int64_t)i + (d->imm >> 1);
+            if ((d->imm & 1) || (d->imm & 2 & (int64_t)target_align) || t < 0 || t >= RV_SLOTS_PER_PAGE)
+                break;      /* off the page or misaligned: the interpreter's */
+            if (k == K_JAL && d->imm == 0)
+                break;      /* jal to itself: the interpreter's hang check */
+        }
+        insn[n] = d;
+        slot[n] = i;
+        n++;
+        i += len / 2;
+        if (k == K_JAL || k == K_JALR)
+            break;
+    }
+    slot[n] = i;
+    return n;
+}
+
+static void choose_regs(regs_t *r, const rv_insn_t *const *insn, unsigned n)
+{
+    unsigned uses[33] = {0};
+    r->written = 0;
+    for (unsigned i = 0; i < n; i++) {
+        int k = kind_of(insn[i]->exec_op);
+        if (uses_rs1(k))
+            uses[insn[i]->rs1]++;
+        if (uses_rs2(k))
+            uses[insn[i]->rs2]++;
+        if (writes_rd(k))
+            uses[insn[i]->rd]++;
+    }
+    uses[0] = uses[RV_X_SINK] = 0;    /* x0 is read from memory, as the interpreter does */
+    for (int g = 0; g < 33; g++)
+        r->loc[g] = -1;
+    for (int a = 0; a < NALLOC; a++) {
+        int best = -1;
+        for (int g = 1; g < 32; g++)
+            if (uses[g] && r->loc[g] < 0 && (best < 0 || uses[g] > uses[best]))
+                best = g;
+        if (best < 0)
+            break;
+        r->loc[best] = alloc_regs[a];
+        uses[best] = 0;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        int k = kind_of(insn[i]->exec_op);
+        if (writes_rd(k) && insn[i]->rd != RV_X_SINK && r->loc[insn[i]->rd] >= 0)
+            r->written |= 1u << insn[i]->rd;
+    }
+}
+
+/* the address of a load or store in rax, host address in rax on a TLB hit, else leave at slot `at` */
+static void mem_access(comp_t *c, const rv_insn_t *d, int store, unsigned size, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    load_g(b, &c->r, RAX, d->rs1);
+    if (d->imm)
+        op_ri(b, 1, 0, RAX, (int32_t)d->imm);               /* add rax, imm */
+    op_rr(b, 1, 0x8b, RDX, RAX);                            /* mov rdx, rax */
+    shift_ri(b, 1, 5, RDX, RV_PAGE_BITS);                   /* shr rdx, 12 */
+    op_ri(b, 0, 4, RDX, RV_TLB_SIZE - 1);                   /* and edx, 255 */
+    op_rr(b, 1, 0x8b, RCX, RAX);                            /* mov rcx, rax */
+    op_ri(b, 1, 4, RCX, (int32_t)(~(uint32_t)(RV_PAGE_SIZE - 1) | (size - 1)));
+    /* cmp rcx, [rdi + rdx*8 + tlb] */
+    int32_t tlb = (int32_t)(store ? offsetof(rv_machine, tlb_store) : offsetof(rv_machine, tlb_load));
+    b1(b, 0x48);
+    b1(b, 0x3b);
+    b1(b, 0x80 | RCX << 3 | 4);
+    b1(b, 3 << 6 | RDX << 3 | RDI);
+    b4(b, (uint32_t)tlb);
+    add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
+    op_rr(b, 1, 0x03, RAX, R11);                            /* add rax, r11 (mem_bias) */
+}
+
+/* FP results need mstatus.FS dirty: leave (before the instruction) when it is not, and the
+   interpreter sets it */
+static void fs_dirty_or_leave(comp_t *c, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.mstatus));
+    b1(b, 0x48); b1(b, 0xf7); b1(b, 0xd0);                  /* not rax */
+    b1(b, 0xa9); b4(b, (uint32_t)MSTATUS_FS_DIRTY);         /* test eax, imm32 */
+    add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
+}
+
+static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc, unsigned start)
+{
+    buf_t *b = &c->b;
+    const regs_t *r = &c->r;
+    int32_t imm = (int32_t)d->imm;
+    switch (d->exec_op) {
+    case RV_OP_ADDI: case RV_OP_ANDI: case RV_OP_ORI: case RV_OP_XORI:
+        if (d->rd == d->rs1 && r->loc[d->rd] >= 0) {
+            /* in place in the host register */
+            unsigned ext = d->exec_op == RV_OP_ADDI ? 0 : d->exec_op == RV_OP_ANDI ? 4 : d->exec_op == RV_OP_ORI ? 1 : 6;
+            if (imm || ext == 4)
+                op_ri(b, 1, ext, r->loc[d->rd], imm);
+            break;
+        }
+        if (d->exec_op != RV_OP_ADDI)
+            goto logic_i;
+        /* fall through */
+    case RV_OP_ADDIW:
+        load_g(b, r, RAX, d->rs1);
+        if (imm)
+            op_ri(b, 1, 0, RAX, imm);
+        if (d->exec_op == RV_OP_ADDIW)
+            op_rr(b, 1, 0x63, RAX, RAX);                    /* movsxd rax, eax */
+        store_g(b, r, d->rd, RAX);
+        break;
+    logic_i:
+        load_g(b, r, RAX, d->rs1);
+        op_ri(b, 1, d->exec_op == RV_OP_ANDI ? 4 : d->exec_op == RV_OP_ORI ? 1 : 6, RAX, imm);
+        store_g(b, r, d->rd, RAX);
+        break;
+    case RV_OP_ADD: case RV_OP_SUB: case RV_OP_AND: case RV_OP_OR: case RV_OP_XOR: case RV_OP_ADDW:
+    case RV_OP_SUBW: case RV_OP_MUL: case RV_OP_MULW: {
+        unsigned op = 0;
+        switch (d->exec_op) {
+        case RV_OP_ADD: case RV_OP_ADDW: op = 0x03; break;
+        case RV_OP_SUB: case RV_OP_SUBW: op = 0x2b; break;
+        case RV_OP_AND: op = 0x23; break;
+        case RV_OP_OR: op = 0x0b; break;
+        case RV_OP_XOR: op = 0x33; break;
+        default: op = 0x0faf; break;                        /* imul */
+        }
+        int w32 = d->exec_op == RV_OP_ADDW || d->exec_op == RV_OP_SUBW || d->exec_op == RV_OP_MULW;
+        if (!w32 && d->rd == d->rs1 && r->loc[d->rd] >= 0) {
+            alu_g(b, r, op, 1, r->loc[d->rd], d->rs2);      /* in place: rd = rd op rs2 */
+            break;
+        }
+        load_g(b, r, RAX, d->rs1);
+        alu_g(b, r, op, 1, RAX, d->rs2);
+        if (d->exec_op == RV_OP_ADDW || d->exec_op == RV_OP_SUBW || d->exec_op == RV_OP_MULW)
+            op_rr(b, 1, 0x63, RAX, RAX);
+        store_g(b, r, d->rd, RAX);
+        break;
+    }
+    case RV_OP_SLLI: case RV_OP_SRLI: case RV_OP_SRAI:
+    case RV_OP_SLLIW: case RV_OP_SRLIW: case RV_OP_SRAIW: {
+        int w32 = d->exec_op == RV_OP_SLLIW || d->exec_op == RV_OP_SRLIW || d->exec_op == RV_OP_SRAIW;
+        unsigned ext = (d->exec_op == RV_OP_SLLI || d->exec_op == RV_OP_SLLIW) ? 4
+                     : (d->exec_op == RV_OP_SRLI || d->exec_op == RV_OP_SRLIW) ? 5 : 7;
+        load_g(b, r, RAX, d->rs1);
+        shift_ri(b, !w32, ext, RAX, (unsigned)imm & (w32 ? 31 : 63));
+        if (w32)
+            op_rr(b, 1, 0x63, RAX, RAX);
+        store_g(b, r, d->rd, RAX);
+        break;
+    }
+    case RV_OP_SLL: case RV_OP_SRL: case RV_OP_SRA: case RV_OP_SLLW: case RV_OP_SRLW: case RV_OP_SRAW: {
+        int w32 = d->exec_op == RV_OP_SLLW || d->exec_op == RV_OP_SRLW || d->exec_op == RV_OP_SRAW;
+        unsigned ext = (d->exec_op == RV_OP_SLL || d->exec_op == RV_OP_SLLW) ? 4
+                     : (d->exec_op == RV_OP_SRL || d->exec_op == RV_OP_SRLW) ? 5 : 7;
+        load_g(b, r, RCX, d->rs2);
+        load_g(b, r, RAX, d->rs1);
+        rex(b, !w32, 0, RAX);
+        b1(b, 0xd3);
+        b1(b, 0xc0 | ext << 3 | RAX);                       /* shift rax/eax by cl (masked as RISC-V) */
+        if (w32)
+            op_rr(b, 1, 0x63, RAX, RAX);
+        store_g(b, r, d->rd, RAX);
+        break;
+    }
+    case RV_OP_SLTI: case RV_OP_SLTIU: case RV_OP_SLT: case RV_OP_SLTU: {
+        int u = d->exec_op == RV_OP_SLTIU || d->exec_op == RV_OP_SLTU;
+        load_g(b, r, RCX, d->rs1);
+        op_rr(b, 0, 0x33, RAX, RAX);                        /* xor eax, eax */
+        if (d->exec_op == RV_OP_SLTI || d->exec_op == RV_OP_SLTIU)
+            op_ri(b, 1, 7, RCX, imm);                       /* cmp rcx, imm (sign-extended, as IMM) */
+        else
+            alu_g(b, r, 0x3b, 1, RCX, d->rs2);              /* cmp rcx, rs2 */
+        b1(b, 0x0f);
+        b1(b, 0x90 | (u ? CC_B : CC_L));
+        b1(b, 0xc0);                                        /* setcc al */
+        store_g(b, r, d->rd, RAX);
+        break;
+    }
+    case RV_OP_LUI:
+        mov_imm(b, RAX, (uint64_t)d->imm);
+        store_g(b, r, d->rd, RAX);
+        break;
+    case RV_OP_AUIPC:
+        mov_imm(b, RAX, pc + (uint64_t)d->imm);
+        store_g(b, r, d->rd, RAX);
+        break;
+    case RV_OP_LB: case RV_OP_LH: case RV_OP_LW: case RV_OP_LD: case RV_OP_LBU: case RV_OP_LHU:
+    case RV_OP_LWU: {
+        unsigned size = 0, op = 0;
+        int w = 1;
+        switch (d->exec_op) {
+        case RV_OP_LB: size = 1; op = 0x0fbe; break;             /* movsx rcx, byte */
+        case RV_OP_LH: size = 2; op = 0x0fbf; break;             /* movsx rcx, word */
+        case RV_OP_LW: size = 4; op = 0x63; break;               /* movsxd rcx, dword */
+        case RV_OP_LD: size = 8; op = 0x8b; break;
+        case RV_OP_LBU: size = 1; op = 0x0fb6; w = 0; break;     /* movzx ecx, byte */
+        case RV_OP_LHU: size = 2; op = 0x0fb7; w = 0; break;
+        default: size = 4; op = 0x8b; w = 0; break;              /* mov ecx, dword */
+        }
+        mem_access(c, d, 0, size, at, k);
+        if (d->rd != RV_X_SINK && r->loc[d->rd] >= 0) {
+            op_rm(b, w, op, r->loc[d->rd], RAX, 0);         /* straight into rd's host register */
+        } else {
+            op_rm(b, w, op, RCX, RAX, 0);
+            store_g(b, r, d->rd, RCX);
+        }
+        break;
+    }
+    case RV_OP_SB: case RV_OP_SH: case RV_OP_SW: case RV_OP_SD: {
+        unsigned size = d->exec_op == RV_OP_SB ? 1 : d->exec_op == RV_OP_SH ? 2 : d->exec_op == RV_OP_SW ? 4 : 8;
+        mem_access(c, d, 1, size, at, k);
+        load_g(b, r, RCX, d->rs2);
+        if (size == 2)
+            b1(b, 0x66);
+        op_rm(b, size == 8, size == 1 ? 0x88 : 0x89, RCX, RAX, 0);
+        break;
+    }
+    case RV_OP_BEQ: case RV_OP_BNE: case RV_OP_BLT: case RV_OP_BGE: case RV_OP_BLTU: case RV_OP_BGEU: {
+        int cc = d->exec_op == RV_OP_BEQ ? CC_E : d->exec_op == RV_OP_BNE ? CC_NE
+               : d->exec_op == RV_OP_BLT ? CC_L : d->exec_op == RV_OP_BGE ? CC_GE
+               : d->exec_op == RV_OP_BLTU ? CC_B : CC_AE;
+        unsigned t = (unsigned)((int64_t)at + (d->imm >> 1));
+        load_g(b, r, RAX, d->rs1);
+        alu_g(b, r, 0x3b, 1, RAX, d->rs2);
+        add_exit(c, jcc_fwd(b, cc), t == start, t, k + 1);
+        break;
+    }
+    case RV_OP_JALR: {
+        /* a target on this page returns there (rax = its slot << 40 | retired); any other, or a
+           misaligned one, leaves before the jalr for the interpreter */
+        load_g(b, r, RAX, d->rs1);
+        if (imm)
+            op_ri(b, 1, 0, RAX, imm);
+        op_ri(b, 1, 4, RAX, -2);                            /* and rax, ~1 */
+        if (c->target_align & 2) {
+            b1(b, 0xa8); b1(b, 2);                          /* test al, 2 */
+            add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
+        }
+        mov_imm(b, RDX, pc & ~(uint64_t)(RV_PAGE_SIZE - 1));
+        op_rr(b, 1, 0x2b, RAX, RDX);                        /* sub rax, page address */
+        op_ri(b, 1, 7, RAX, RV_PAGE_SIZE);                  /* cmp rax, 4096 */
+        add_exit(c, jcc_fwd(b, CC_AE), 0, at, k);
+        mov_imm(b, RDX, pc + d->len);
+        store_g(b, r, d->rd, RDX);
+        store_written(c);
+        shift_ri(b, 1, 5, RAX, 1);                          /* shr rax, 1: the slot */
+        shift_ri(b, 1, 4, RAX, 40);
+        op_rm(b, 1, 0x8d, RCX, R15, (int32_t)(k + 1));      /* lea rcx, [r15 + k + 1] */
+        op_rr(b, 1, 0x03, RAX, RCX);
+        if (c->nepi < MAX_EXITS)
+            c->epi[c->nepi++] = jcc_fwd(b, -1);
+        else
+            b->overflow = 1;
+        break;
+    }
+    case RV_OP_JAL: {
+        unsigned t = (unsigned)((int64_t)at + (d->imm >> 1));
+        mov_imm(b, RAX, pc + d->len);
+        store_g(b, r, d->rd, RAX);
+        add_exit(c, jcc_fwd(b, -1), t == start, t, k + 1);
+        break;
+    }
+#if FP_HOST_ARITH
+    case RV_OP_FLW: case RV_OP_FLD: {
+        int s = d->exec_op == RV_OP_FLW;
+        fs_dirty_or_leave(c, at, k);
+        mem_access(c, d, 0, s ? 4 : 8, at, k);
+        op_rm(b, !s, 0x8b, RCX, RAX, 0);                    /* mov ecx/rcx, [rax] */
+        if (s) {
+            mov_imm(b, RDX, FP_BOX32);
+            op_rr(b, 1, 0x0b, RCX, RDX);                    /* or rcx, rdx: NaN-boxed */
+        }
+        op_rm(b, 1, 0x89, RCX, RDI, FOFF(d->rd));
+        break;
+    }
+    case RV_OP_FSW: case RV_OP_FSD: {
+        int s = d->exec_op == RV_OP_FSW;
+        mem_access(c, d, 1, s ? 4 : 8, at, k);
+        op_rm(b, !s, 0x8b, RCX, RDI, FOFF(d->rs2));
+        op_rm(b, !s, 0x89, RCX, RAX, 0);
+        break;
+    }
+    case RV_OP_FMADD_S:
+        /* the interpreter's host path (exec_fp.inc FMA_S): RNE, all operands boxed, a result that is
+           not NaN; anything else leaves before the instruction (a redone FMA raises the same flags) */
+        if (d->rm == 7) {
+            op_rm(b, 0, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.frm));
+            op_rr(b, 0, 0x85, RAX, RAX);                    /* test eax, eax */
+            add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
+        }
+        fs_dirty_or_leave(c, at, k);
+        op_rm(b, 1, 0x8b, RAX, RDI, FOFF(d->rs1));
+        op_rm(b, 1, 0x23, RAX, RDI, FOFF(d->rs2));
+        op_rm(b, 1, 0x23, RAX, RDI, FOFF(d->rs3));
+        mov_imm(b, RDX, FP_BOX32);
+        op_rr(b, 1, 0x3b, RAX, RDX);
+        add_exit(c, jcc_fwd(b, CC_B), 0, at, k);            /* not all boxed */
+        b1(b, 0xf3); op_rm(b, 0, 0x0f10, 0, RDI, FOFF(d->rs1));   /* movss xmm0, f[rs1] */
+        b1(b, 0xf3); op_rm(b, 0, 0x0f10, 1, RDI, FOFF(d->rs2));   /* movss xmm1, f[rs2] */
+        b1(b, 0xf3); op_rm(b, 0, 0x0f10, 2, RDI, FOFF(d->rs3));   /* movss xmm2, f[rs3] */
+        b1(b, 0xc4); b1(b, 0xe2); b1(b, 0x79); b1(b, 0xb9); b1(b, 0xd1);   /* vfmadd231ss xmm2, xmm0, xmm1 */
+        b1(b, 0x0f); b1(b, 0x2e); b1(b, 0xd2);              /* ucomiss xmm2, xmm2 */
+        add_exit(c, jcc_fwd(b, 0xa), 0, at, k);             /* jp: a NaN result */
+        b1(b, 0x66); b1(b, 0x0f); b1(b, 0x7e); b1(b, 0xd0); /* movd eax, xmm2 */
+        op_rr(b, 1, 0x0b, RAX, RDX);                        /* or rax, rdx: NaN-boxed */
+        op_rm(b, 1, 0x89, RAX, RDI, FOFF(d->rd));
+        break;
+#endif
+    default:
+        b->overflow = 1;        /* scan() let through an instruction this does not handle */
+        break;
+    }
+}
+
+int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *const *labels)
+{
+    struct rv_jit *j = m->jit;
+    const rv_insn_t *insn[MAX_INSNS + 1];
+    unsigned slot[MAX_INSNS + 1];
+    if (!j || idx >= RV_SLOTS_PER_PAGE)
+        return 0;
+    unsigned n = scan(m, page, idx, labels, insn, slot);
+    int loops = 0;
+    for (unsigned i = 0; i < n; i++) {
+        int k = kind_of(insn[i]->exec_op);
+        if ((k == K_BRANCH || k == K_JAL) && (int64_t)slot[i] + (insn[i]->imm >> 1) == (int64_t)idx)
+            loops = 1;
+    }
+    int jumps = n && (kind_of(insn[n - 1]->exec_op) == K_JAL || kind_of(insn[n - 1]->exec_op) == K_JALR);
+    if (n == 0 || (n < MIN_INSNS && !loops && !jumps))
+        return 0;       /* entering and leaving would cost more than the block saves */
+
+    static __thread uint8_t mem[BUF_SIZE];
+    static __thread comp_t comp;
+    comp_t *c = &comp;
+    c->b = (buf_t){mem, mem, mem + BUF_SIZE, 0};
+    c->nex = c->nepi = c->nchain = 0;
+    c->target_align = (m->cfg.extensions & RV_EXT_C) ? 1 : 3;
+    choose_regs(&c->r, insn, n);
+    buf_t *b = &c->b;
+
+    /* prologue: save the callee-saved registers, keep the budget at [rsp] */
+    static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
+    for (unsigned i = 0; i < 6; i++)
+        push(b, saved[i]);
+    push(b, RSI);
+    op_rr(b, 0, 0x33, R15, R15);                            /* xor r15d, r15d */
+    op_rm(b, 1, 0x8b, R11, RDI, (int32_t)offsetof(rv_machine, mem_bias));
+    /* another block of the page that leaves to this one's first slot jumps here (r15 kept) */
+    uint32_t chain_off = (uint32_t)(b->p - b->start);
+    for (int g = 1; g < 32; g++)
+        if (c->r.loc[g] >= 0)
+            op_rm(b, 1, 0x8b, c->r.loc[g], RDI, XOFF(g));
+    /* top of each pass: leave unless retired + n < budget */
+    uint8_t *top = b->p;
+    op_rm(b, 1, 0x8d, RAX, R15, (int32_t)n);                /* lea rax, [r15 + n] */
+    b1(b, 0x48); b1(b, 0x3b); b1(b, 0x04); b1(b, 0x24);     /* cmp rax, [rsp] */
+    add_exit(c, jcc_fwd(b, CC_GE), 0, idx, 0);
+
+    const uint64_t vaddr = page->vaddr;
+    int ends_in_jump = 0;
+    for (unsigned i = 0; i < n; i++) {
+        emit_insn(c, insn[i], slot[i], i, vaddr + 2ull * slot[i], idx);
+        ends_in_jump = insn[i]->exec_op == RV_OP_JAL;
+    }
+    if (!ends_in_jump)
+        add_exit(c, jcc_fwd(b, -1), slot[n] == idx, slot[n], n);
+
+    /* the exits: back to the top, into the block compiled at the target slot (same page, so the
+       same invalidation drops both), or back to the interpreter */
+    for (int e = 0; e < c->nex; e++) {
+        exit_t *x = &c->ex[e];
+        patch(b, x->at, b->p);
+        if (x->loop) {
+            op_ri(b, 1, 0, R15, (int32_t)x->k);             /* add r15, k */
+            patch(b, jcc_fwd(b, -1), top);
+            continue;
+        }
+        store_written(c);
+        if (x->to != idx && x->to < RV_SLOTS_PER_PAGE && page->slot[x->to].handler == labels[RV_LABEL_JIT]) {
+            uint32_t toff = page->jit_off[x->to];
+            uint32_t hdr[2];
+            memcpy(hdr, j->code + toff, sizeof hdr);
+            if (x->k)
+                op_ri(b, 1, 0, R15, (int32_t)x->k);         /* add r15, k */
+            c->chain_at[c->nchain] = jcc_fwd(b, -1);
+            c->chain_to[c->nchain++] = j->code + toff + 16 + hdr[1];
+            continue;
+        }
+        mov_imm(b, RAX, (uint64_t)x->to << 40 | x->k);
+        op_rr(b, 1, 0x03, RAX, R15);                        /* add rax, r15 */
+        c->epi[c->nepi++] = jcc_fwd(b, -1);
+    }
+    for (int e = 0; e < c->nepi; e++)
+        patch(b, c->epi[e], b->p);
+    pop(b, RCX);                                            /* the budget */
+    for (int i = 5; i >= 0; i--)
+        pop(b, saved[i]);
+    b1(b, 0xc3);
+    if (b->overflow)
+        return 0;
+
+    if (!j->code) {
+        void *a = mmap(NULL, j->size, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                       -1, 0);
+        if (a == MAP_FAILED)
+            return 0;
+        j->code = a;
+    }
+    size_t len = (size_t)(b->p - b->start);
+    size_t off = (j->used + 15) & ~(size_t)15;
+    if (off + 16 + len > j->size)
+        return off ? -1 : 0;    /* full; or a block larger than the whole arena: never compiled */
+    size_t pgsz = (size_t)sysconf(_SC_PAGESIZE);
+    size_t lo = off & ~(pgsz - 1), hi = (off + 16 + len + pgsz - 1) & ~(pgsz - 1);
+    if (mprotect(j->code + lo, hi - lo, PROT_READ | PROT_WRITE))
+        return 0;
+    for (int e = 0; e < c->nchain; e++) {
+        const uint8_t *at = j->code + off + 16 + (c->chain_at[e] - b->start) + 4;
+        int32_t rel = (int32_t)(c->chain_to[e] - at);
+        memcpy(c->chain_at[e], &rel, 4);
+    }
+    uint32_t hdr[4] = {n, chain_off, 0, 0};
+    memcpy(j->code + off, hdr, sizeof hdr);
+    memcpy(j->code + off + 16, b->start, len);
+    if (mprotect(j->code + lo, hi - lo, PROT_READ | PROT_EXEC))
+        return 0;       /* left read-write: never entered, as no slot points at it */
+    j->used = off + 16 + len;
+    page->jit_off[idx] = (uint32_t)off;
+    return 1;
+}
+
+struct rv_jit *rv_jit_new(void)
+{
+    /* on unless RVSIM_NO_JIT is set (to anything but 0) or RVSIM_JIT=0 */
+    const char *on = getenv("RVSIM_JIT"), *off = getenv("RVSIM_NO_JIT");
+    if (off && *off && strcmp(off, "0"))
+        return NULL;
+    if (on && !strcmp(on, "0"))
+        return NULL;
+    struct rv_jit *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    j->hot = 64;        /* the arena is mapped at the first compile */
+    j->size = ARENA_SIZE;
+    const char *arena = getenv("RVSIM_JIT_ARENA");     /* bytes (tests: a small arena fills often) */
+    if (arena && *arena) {
+        long long v = strtoll(arena, NULL, 10);
+        if (v >= 4096 && v <= (1ll << 30))
+            j->size = (size_t)v;
+    }
+    const char *hot = getenv("RVSIM_JIT_HOT");
+    if (hot && *hot) {
+        long v = strtol(hot, NULL, 10);
+        if (v >= 1 && v <= 255)
+            j->hot = (unsigned)v;
+    }
+    return j;
+}
+
+void rv_jit_free(struct rv_jit *j)
+{
+    if (!j)
+        return;
+    if (j->code)
+        munmap(j->code, j->size);
+    free(j);
+}
+
+void rv_jit_reset(struct rv_jit *j)
+{
+    j->used = 0;
+}
+
+uint64_t rv_jit_code_bytes(rv_machine *m)
+{
+    return m->jit ? m->jit->used : 0;
+}
+
+
+
+#else   /* not x86-64 Linux: the interpreter is the only engine */
+
+struct rv_jit *rv_jit_new(void) { return NULL; }
+void rv_jit_free(struct rv_jit *j) { (void)j; }
+void rv_jit_reset(struct rv_jit *j) { (void)j; }
+uint64_t rv_jit_code_bytes(rv_machine *m) { (void)m; return 0; }
+int rv_jit_compile(struct rv_machine *m, struct rv_code_page *page, unsigned idx, const void *const *labels)
+{
+    (void)m; (void)page; (void)idx; (void)labels;
+    return 0;
+}
+
+#endif
