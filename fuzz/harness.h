@@ -104,6 +104,10 @@ static int fuzz_setup(fuzz_machine *f, const uint8_t *data, size_t size)
     memset(f, 0, sizeof *f);
     if (size < HEADER + 2)
         return 0;
+    /* the block compiler (RV64 functional runs) compiles at the first taken branch to a slot, so that
+       the short loops random streams make run compiled, entered and left at every kind of exit
+       (a FUZZ run may set its own RVSIM_JIT_HOT, or RVSIM_NO_JIT=1) */
+    setenv("RVSIM_JIT_HOT", "1", 0);
     uint64_t opt = (uint64_t)data[0] | (uint64_t)data[1] << 8 | (uint64_t)data[2] << 16;
     uint64_t ext = EXT_BIT(E_I) | ((opt << 1) & ((EXT_BIT(E_COUNT) - 1) & ~1ull));
     if (data[3] & 0x80) ext = EXT_BIT(E_COUNT) - 1;

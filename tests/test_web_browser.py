@@ -107,6 +107,16 @@ def click(d, button_id, wait_status=True):
                  d.find_element(By.ID, "status").get_attribute("class").endswith("error"))
 
 
+def click_gutter(d, line):
+    """Click source line `line`'s gutter cell.  The gutter is redrawn when the editor's text or the
+    machine's state changes, which can replace the cell between finding and clicking it: find it
+    again then."""
+    def clicked(d):
+        d.find_element(By.CSS_SELECTOR, f'#gutter .gl[data-line="{line}"]').click()
+        return True
+    wait_for(d, clicked)
+
+
 def set_source(d, text):
     ta = d.find_element(By.ID, "source")
     d.execute_script("arguments[0].value = arguments[1];"
@@ -173,7 +183,7 @@ def test_error_inline_then_fixed_then_step_and_back(page):
 def test_breakpoint_by_gutter_click_and_continue(page):
     d = page
     open_example(d, "course/factorial")
-    d.find_element(By.CSS_SELECTOR, '#gutter .gl[data-line="24"]').click()     # li a0, 1 (base case)
+    click_gutter(d, 24)     # li a0, 1 (base case)
     wait_for(d, lambda d: "breakpoint" in d.find_element(
         By.CSS_SELECTOR, '#gutter .gl[data-line="24"]').get_attribute("class"))
     click(d, "btn-run")
@@ -191,7 +201,7 @@ def test_breakpoint_by_gutter_click_and_continue(page):
     gdb.send_keys("bt\n")
     wait_for(d, lambda d: "#5  " in d.find_element(By.ID, "console").text)
     shot(d, "breakpoint")
-    d.find_element(By.CSS_SELECTOR, '#gutter .gl[data-line="24"]').click()     # off again
+    click_gutter(d, 24)     # off again
     wait_for(d, lambda d: "breakpoint" not in d.find_element(
         By.CSS_SELECTOR, '#gutter .gl[data-line="24"]').get_attribute("class"))
     click(d, "btn-run")
@@ -288,7 +298,7 @@ def test_vector_grid(page):
     assert cells[:9] == ["v3", "101", "202", "303", "404", "505", "606", "707", "808"]
     assert "changed" in row.find_elements(By.TAG_NAME, "td")[1].get_attribute("class")
     # the last strip: vl = 3 of VLMAX 8, elements 3.. are the tail
-    d.find_element(By.CSS_SELECTOR, '#gutter .gl[data-line="21"]').click()
+    click_gutter(d, 21)
     click(d, "btn-run")
     click(d, "btn-run")
     click(d, "btn-run")
