@@ -78,7 +78,8 @@ static int check_ops(const rv_insn_t *e, int d_log2, unsigned d_eew, int s2_log2
 
 #define SCALAR(src) ((src) == SRC_X ? m->h.x[e->rs1] : (uint64_t)e->imm)
 #define SHMASK(T) ((unsigned)(8 * sizeof(T) - 1))
-#define SMIN(T) ((T)((T)1 << (8 * sizeof(T) - 1)))
+/* (the shift is done unsigned: 1 << 31 in int, or 1 << 63 in int64_t, is undefined) */
+#define SMIN(T) ((T)((uint64_t)1 << (8 * sizeof(T) - 1)))
 #define SMAX(T) ((T)~SMIN(T))
 
 /* ---------------------------------------------------------------- shapes */
