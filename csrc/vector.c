@@ -310,7 +310,7 @@ static int v_mem(rv_machine *m, const rv_insn_t *e, uint64_t *tval, int store)
             memcpy(&off, vidx + i * eew, eew);
             a = base + off;
         } else {
-            a = base + (uint64_t)((int64_t)i * stride);
+            a = base + i * (uint64_t)stride;    /* (unsigned: addresses wrap, and i * stride may overflow int64) */
         }
         for (unsigned f = 0; f < nf; f++) {
             uint8_t *reg = vreg_ptr(m, vd + f * regs) + i * data_eew;
