@@ -20,7 +20,7 @@ from rvsim._core import lib
 from rvsim.host import LinuxEnvironment
 from rvsim.machine import Machine, StopReason
 from tests.strategies import CODE, DATA, MEM_SIZE, enc, program
-from tests.test_programs import COUNT_DEPENDS_ON_HOST, COUNTS, GOLDEN, PROGRAMS_DIR, _decode
+from tests.test_programs import COUNT_DEPENDS_ON_HOST, COUNTS, GOLDEN, PROGRAMS_DIR, _decode, load_program
 # test_engine's tests run again in this module, with the compiler forced on by the fixture below
 from tests.test_engine import *  # noqa: F401,F403
 from tests.test_engine import _li
@@ -40,13 +40,7 @@ def jit_on(request, monkeypatch):
 
 
 def _run_program(name, chunk=None):
-    entry = GOLDEN[name]
-    stdout, stderr = io.BytesIO(), io.BytesIO()
-    env = LinuxEnvironment(stdin=io.BytesIO(_decode(entry["stdin"])), stdout=stdout, stderr=stderr,
-                           allow_dir=PROGRAMS_DIR / entry["cwd"])
-    m = Machine("rv64gc", env=env)
-    m.load_elf(PROGRAMS_DIR / entry["elf"], argv=entry["argv"],
-               envp=[f"{k}={v}" for k, v in entry["env"].items()])
+    m, stdout, stderr = load_program(name)
     if chunk is None:
         info = m.run(max_instructions=50_000_000)
     else:

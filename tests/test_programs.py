@@ -23,7 +23,8 @@ def _decode(stream) -> bytes:
     return stream["text"].encode() if "text" in stream else base64.b64decode(stream["base64"])
 
 
-def run_program(name):
+def load_program(name):
+    """A machine with the golden program `name` loaded as qemu ran it, and its stdout and stderr."""
     entry = GOLDEN[name]
     stdout, stderr = io.BytesIO(), io.BytesIO()
     env = LinuxEnvironment(stdin=io.BytesIO(_decode(entry["stdin"])), stdout=stdout, stderr=stderr,
@@ -31,6 +32,11 @@ def run_program(name):
     m = Machine("rv64gc", env=env)
     m.load_elf(PROGRAMS_DIR / entry["elf"], argv=entry["argv"],
                envp=[f"{k}={v}" for k, v in entry["env"].items()])
+    return m, stdout, stderr
+
+
+def run_program(name):
+    m, stdout, stderr = load_program(name)
     info = m.run(max_instructions=50_000_000)
     return m, info, stdout.getvalue(), stderr.getvalue()
 
