@@ -122,6 +122,9 @@ rv_code_page *rv_code_page_for(rv_machine *m, uint64_t pg);
 void rv_invalidate_code_page(rv_machine *m, uint64_t pg);
 int rv_fetch_word(rv_machine *m, uint64_t pc, uint32_t *word, uint64_t *fault_addr);
 int rv_is_breakpoint(rv_machine *m, uint64_t pc);
+/* 1 if a breakpoint lies on the code page starting at vaddr (compiled blocks never leave their page,
+   so a block may run while breakpoints are set elsewhere) */
+int rv_page_has_breakpoint(rv_machine *m, uint64_t vaddr);
 void rv_tlb_flush(rv_machine *m);
 
 /* Slow paths of guest memory access (page-crossing, faults, watched pages).

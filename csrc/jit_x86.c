@@ -20,8 +20,8 @@
  *   length, so every exit leaves the interpreter at least one instruction, and instret (which the
  *   interpreter derives from its budget) is exact at every exit.
  * A block's entry is its slot's handler, so anything that sends the slot back to the decoder (a store to
- * the page, the host writing memory, a breakpoint, a switch of loop) drops it; the interpreter does not
- * enter blocks while any breakpoint is set.
+ * the page, the host writing memory, a breakpoint, a switch of loop) drops it; the interpreter neither
+ * compiles nor enters blocks on a page that holds a breakpoint (rv_page_has_breakpoint).
  */
 #include "interp.h"
 #include "jit_api.h"

@@ -374,6 +374,14 @@ int rv_is_breakpoint(rv_machine *m, uint64_t pc)
     return 0;
 }
 
+int rv_page_has_breakpoint(rv_machine *m, uint64_t vaddr)
+{
+    for (int i = 0; i < m->nbreakpoints; i++)
+        if (m->breakpoints[i] - vaddr < RV_PAGE_SIZE)
+            return 1;
+    return 0;
+}
+
 int rv_add_breakpoint(rv_machine *m, uint64_t addr)
 {
     if (rv_is_breakpoint(m, addr))

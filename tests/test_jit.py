@@ -147,6 +147,39 @@ def test_breakpoint_inside_a_compiled_loop_stops_every_pass():
     assert m.x[10] == 300
 
 
+def _loop_then_far_ebreak(n):
+    """_loop(n) on the first page, then a jal to an ebreak at the start of the next page."""
+    words = _loop(n)[:-1] + [enc("jal", rd=0, imm_j=0x1000 - 20)]
+    image = program(*words)
+    return image + bytes(0x1000 - len(image)) + program(EBREAK)
+
+
+def test_breakpoint_on_another_page_leaves_the_loop_compiled():
+    m = Machine("rv64gc", memory_size=MEM_SIZE)
+    m.map(CODE, 0x2000, "rwx")
+    m.load_image(_loop_then_far_ebreak(1000), addr=CODE)
+    m.pc = CODE
+    m.add_breakpoint(CODE + 0x1000)
+    info = m.run(100_000)
+    assert info.reason is StopReason.BREAKPOINT and info.pc == CODE + 0x1000
+    assert m.x[10] == 3000 and m.x[5] == 0
+    assert lib.rv_jit_code_bytes(m._core) > 0      # the loop's page holds no breakpoint: compiled
+
+
+def test_breakpoint_on_the_loops_page_keeps_it_interpreted():
+    m = Machine("rv64gc", memory_size=MEM_SIZE)
+    m.map(CODE, 0x2000, "rwx")
+    m.load_image(_loop_then_far_ebreak(1000), addr=CODE)
+    m.pc = CODE
+    m.add_breakpoint(CODE + 20)                     # the jal after the loop, on the loop's page
+    info = m.run(100_000)
+    assert info.reason is StopReason.BREAKPOINT and info.pc == CODE + 20
+    assert m.x[10] == 3000
+    assert lib.rv_jit_code_bytes(m._core) == 0
+    m.remove_breakpoint(CODE + 20)
+    assert _ebreak_stop(m.run(100_000)) and m.pc == CODE + 0x1000
+
+
 def test_a_store_patches_an_instruction_of_the_running_block():
     """At t0 == 50 the loop overwrites its own `addi a0, a0, 1` with `addi a0, a0, 7`: the 50 later
     passes add 7 (precise self-modifying code): a0 = 50 + 350."""
