@@ -20,6 +20,11 @@
 uint8_t rv_hist_class[RV_OP_COUNT];
 /* the vector destination groups (history_internal.h) */
 uint8_t rv_hist_vgroup[RV_OP_COUNT];
+/* The registers a vector load writes, by op (from its mnemonic; 0: not known, decode the encoding):
+   RV_VLOAD_FIXED | n, n registers whatever vtype (whole-register loads, vlm.v); else NF in bits 0-3 and
+   in bits 4-6 the data's EEW, 0 for SEW (indexed loads), 1-4 for 8, 16, 32, 64 bits. */
+#define RV_VLOAD_FIXED 0x80u
+static uint8_t vload_desc[RV_OP_COUNT];
 
 /* The vector steps' word loops stay loops (GCC would make them calls of memcpy: a few words are cheaper inline). */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -42,6 +47,36 @@ static int quiet_fp(const char *name)
         if (!strcmp(name, exact[i]))
             return 1;
     return !strncmp(name, "fsgnj", 5) || !strncmp(name, "fclass.", 7) || !strncmp(name, "fmv.", 4);
+}
+
+static uint8_t load_desc(const char *name)
+{
+    if (!strcmp(name, "vlm.v"))
+        return RV_VLOAD_FIXED | 1;
+    if (strncmp(name, "vl", 2))
+        return 0;
+    const char *p = name + 2;
+    if (p[0] >= '1' && p[0] <= '8' && !strncmp(p + 1, "re", 2))
+        return (uint8_t)(RV_VLOAD_FIXED | (unsigned)(p[0] - '0'));
+    int indexed = (p[0] == 'u' || p[0] == 'o') && p[1] == 'x';
+    if (indexed)
+        p += 2;
+    else if (p[0] == 's' && strncmp(p, "seg", 3))
+        p++;                    /* strided */
+    unsigned nf = 1;
+    if (!strncmp(p, "seg", 3)) {
+        if (p[3] < '2' || p[3] > '8')
+            return 0;
+        nf = (unsigned)(p[3] - '0');
+        p += 4;
+    }
+    if (indexed)
+        return (uint8_t)(strncmp(p, "ei", 2) ? 0 : nf);
+    if (p[0] != 'e')
+        return 0;
+    unsigned code = !strncmp(p + 1, "8", 1) && (p[2] == '.' || p[2] == 'f') ? 1 :
+                    !strncmp(p + 1, "16", 2) ? 2 : !strncmp(p + 1, "32", 2) ? 3 : !strncmp(p + 1, "64", 2) ? 4 : 0;
+    return (uint8_t)(code ? nf | code << 4 : 0);
 }
 
 static void init_classes(void)
@@ -80,6 +115,7 @@ static void init_classes(void)
                  !strcmp(name, "vcpop.m") || !strcmp(name, "vfirst.m"))
             group = 0;
         rv_hist_vgroup[op] = (uint8_t)(cls == RV_HC_V ? group : 0);
+        vload_desc[op] = (uint8_t)(cls == RV_HC_V ? load_desc(name) : 0);
     }
     rv_hist_class[0] = RV_HC_FULL;      /* illegal: traps */
     ready = 1;
@@ -669,9 +705,18 @@ INLINE_COPIES void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t
         count = 0;
     else if (h->vtype >> 63)
         count = 8;
-    else if (major == 0x07)
-        count = load_regs(e->raw, h->vtype);
-    else if (group == 8)
+    else if (major == 0x07) {
+        unsigned d = vload_desc[e->exec_op], code = d >> 4 & 7u;
+        if (d & RV_VLOAD_FIXED) {
+            count = d & 15u;
+        } else if (likely(d)) {
+            int lmul_log2 = (int)(vlmul ^ 4) - 4, sew_log2 = (int)(h->vtype >> 3 & 7u);
+            int emul_log2 = code ? lmul_log2 + (int)code - 1 - sew_log2 : lmul_log2;
+            count = (d & 15u) << (emul_log2 <= 0 ? 0 : emul_log2 > 3 ? 3 : emul_log2);
+        } else {
+            count = load_regs(e->raw, h->vtype);
+        }
+    } else if (group == 8)
         count = 8;
     else
         count = vlmul < 4 ? group << vlmul : group ? 1u : 0u;    /* fractional LMUL: one (or none) */
@@ -682,8 +727,8 @@ INLINE_COPIES void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t
     hs->s_vfirst = first;
     hs->s_vcount = count;
     uint64_t vb = h->vlenb, total = count * (vb + ENTRY_TRAILER), head = hs->ehead, at = head & (hs->ecap - 1);
-    if (unlikely((head + total - hs->etail > hs->ecap) | (at + total > hs->ecap) | (vb != 16 && vb != 32) |
-                 hs->lost)) {
+    /* (a lost step's entries are dropped as it commits: no need to test for it here) */
+    if (unlikely((head + total - hs->etail > hs->ecap) | (at + total > hs->ecap) | ((vb - 16) & ~(uint64_t)16))) {
         capture_group_slow(m, first, count);
         return;
     }
