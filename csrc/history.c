@@ -629,6 +629,12 @@ static const uint16_t vword_off[VWORDS - 2] = {
     HART_OFF(mtype)};
 _Static_assert(VWORDS <= sizeof ((rv_history *)0)->s_old / 8, "s_old holds the vector words");
 
+/* The offsets of a class V step's first VWORDS - 2 words (the capture sets only x[rd]'s and f[rd]'s). */
+static void v_offsets(rv_history *hs)
+{
+    memcpy(hs->s_off, vword_off, sizeof vword_off);
+}
+
 /* The vector registers a vector load may write (vtype valid): NF x EMUL from vd, EMUL = EEW/SEW x LMUL
    for the data (indexed loads: SEW), at least one register; whole-register loads NF; vlm.v one. */
 static unsigned load_regs(uint32_t raw, uint64_t vtype)
@@ -683,7 +689,7 @@ INLINE_COPIES void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t
     hs->s_pc = pc;
     hs->s_clock = clock;
     unsigned group = rv_hist_vgroup[e->exec_op];
-    memcpy(hs->s_off, vword_off, sizeof vword_off);
+    /* (s_off[0..6] are set by the uncommon paths that read them: v_offsets) */
     memcpy(&hs->s_old[0], &h->fflags, 8);
     hs->s_old[1] = h->mstatus;
     hs->s_old[2] = h->vl;
@@ -773,6 +779,26 @@ static void log_copied_group(rv_machine *m)
             log_entry(hs, RV_HE_VREG, off, hs->s_vreg + off, vb);
 }
 
+/* rv_hist_retire_v's words when one of the first VWORDS_ANY changed or the step has all VWORDS. */
+static __attribute__((noinline)) void retire_v_words(rv_machine *m, const rv_insn_t *e)
+{
+    rv_history *hs = m->hist;
+    const rv_hart_state *h = &m->h;
+    uint64_t fw;
+    memcpy(&fw, &h->fflags, 8);
+    unsigned changed = (unsigned)(fw != hs->s_old[0]) | (unsigned)(h->mstatus != hs->s_old[1]) << 1 |
+                       (unsigned)(h->vl != hs->s_old[2]) << 2 | (unsigned)(h->vstart != hs->s_old[3]) << 3 |
+                       (unsigned)(h->vxsat != hs->s_old[4]) << 4;
+    if (hs->s_nw != VWORDS_ANY) {
+        unsigned rd = e->rd;
+        changed |= (unsigned)(h->vtype != hs->s_old[5]) << 5 | (unsigned)(h->mtype != hs->s_old[6]) << 6 |
+                   (unsigned)(h->x[rd] != hs->s_old[7] && rd != RV_X_SINK) << 7 |
+                   (unsigned)(h->f[rd & 31u] != hs->s_old[8]) << 8;
+    }
+    v_offsets(hs);
+    log_words(hs, changed);
+}
+
 /* A vector instruction captured by rv_hist_capture_v retires: log the words it changed and push its
    record (its group is logged already; watchpoints and a lost step: the out-of-line commit).  timed:
    the loop runs the cycle model. */
@@ -788,17 +814,10 @@ INLINE_COPIES void rv_hist_retire_v(rv_machine *m, const rv_insn_t *e, int timed
         fold_host_fflags(m);
     uint64_t fw;
     memcpy(&fw, &h->fflags, 8);
-    unsigned changed = (unsigned)(fw != hs->s_old[0]) | (unsigned)(h->mstatus != hs->s_old[1]) << 1 |
-                       (unsigned)(h->vl != hs->s_old[2]) << 2 | (unsigned)(h->vstart != hs->s_old[3]) << 3 |
-                       (unsigned)(h->vxsat != hs->s_old[4]) << 4;
-    if (unlikely(hs->s_nw != VWORDS_ANY)) {
-        unsigned rd = e->rd;
-        changed |= (unsigned)(h->vtype != hs->s_old[5]) << 5 | (unsigned)(h->mtype != hs->s_old[6]) << 6 |
-                   (unsigned)(h->x[rd] != hs->s_old[7] && rd != RV_X_SINK) << 7 |
-                   (unsigned)(h->f[rd & 31u] != hs->s_old[8]) << 8;
-    }
-    if (unlikely(changed))
-        log_words(hs, changed);
+    /* one test for the common case, nothing changed; which words did only when one did */
+    if (unlikely(((fw ^ hs->s_old[0]) | (h->mstatus ^ hs->s_old[1]) | (h->vl ^ hs->s_old[2]) |
+                  (h->vstart ^ hs->s_old[3]) | (h->vxsat ^ hs->s_old[4])) != 0 || hs->s_nw != VWORDS_ANY))
+        retire_v_words(m, e);
     if (unlikely(hs->s_full == 2))
         log_copied_group(m);
     rv_hist_push_x(m, hs, (hs->s_pc - m->cfg.mem_base) >> 1, 63, 0, hs->s_clock, RV_HR_RETIRED, timed);
@@ -836,6 +855,7 @@ void rv_hist_trap_begin(rv_machine *m, unsigned cls)
     rv_history *hs = m->hist;
     int same = hs->s_pc == m->h.pc;
     if (cls == RV_HC_V && same && hs->s_full >= 2) {
+        v_offsets(hs);
         hs->s_hart = m->h;
         for (int i = 0; i < hs->s_nw; i++)
             memcpy((uint8_t *)&hs->s_hart + hs->s_off[i], &hs->s_old[i], 8);
@@ -958,6 +978,7 @@ static void log_step_changes(rv_machine *m)
     fold_host_fflags(m);
     if (hs->s_full >= 2) {
         unsigned changed = 0;
+        v_offsets(hs);
         for (int i = 0; i < hs->s_nw; i++) {
             uint64_t now;
             memcpy(&now, (uint8_t *)&m->h + hs->s_off[i], 8);
