@@ -71,6 +71,16 @@ def test_forward_then_back_vector(prog, n_frac, m_frac, timing):
     _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
 
 
+@SETTINGS
+@given(prog=programs(extensions="rv64gcv", length=(1, 8), vlen=256, memory=256), n_frac=fractions,
+       m_frac=fractions, timing=st.booleans())
+def test_forward_then_back_vector_vlen256(prog, n_frac, m_frac, timing):
+    # (VLEN 256: the other length whose destination groups are logged inline)
+    batch = Batch([prog])
+    make = lambda: linux_machine(batch.elf, batch.isa, batch.vlen, timing=timing)   # noqa: E731
+    _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
+
+
 # one instruction of each way a vector instruction writes its destination, for the recording's class V
 # (which saves the destination group sized from LMUL, widening, EMUL of loads, segments, whole-register
 # moves, and the vector CSRs, not the whole state): every step of it is undone and compared
