@@ -155,6 +155,12 @@ def test_every_vector_step_undoes_exactly(timing, vlen):
     every_step_undoes(lambda: linux_machine(elf, "rv64gcv", vlen, timing=timing), min_steps=31)
 
 
+@pytest.mark.parametrize("timing", [False, True])
+def test_every_vector_step_undoes_exactly_rv32(timing):
+    elf = assemble(VECTOR_CLASSES, march="rv32gcv").to_elf()
+    every_step_undoes(lambda: linux_machine(elf, "rv32gcv", 128, timing=timing), min_steps=31)
+
+
 # vector instructions that fault part-way (an indexed load whose third element is outside memory: the
 # first two are written and vstart is left at 2), taken by the guest's handler, which skips them; the
 # next vector instruction starts at that vstart and clears it
