@@ -12,11 +12,14 @@ Two costs are reported apart, since they scale differently:
 - "rec warm" is the per-instruction cost: the last L instructions (L = the history's length) are
   re-executed while recording into buffers already touched (after reverse_step(L)), against the
   same L instructions run functionally ("func tail").  The target of the issue (at most 3x the
-  functional speed) is the ratio of these two.  On a loaded 2-core host (2026-12-07) it was 2.5x
-  (qsort_int), 3.2x (mm_int32), 4.2x (mm_fp32), 5.9x (rvv_mm128) and 4.7x (rvv_mm256).  CPU time
-  on a shared host varies by 10-30% from run to run; host instructions do not (callgrind, see the
-  reverse-execution section of docs/guide.md): recording costs 5.4x (mm_int32), 6.0x (mm_fp32),
-  5.7x (qsort_int), 5.7x (rvv_mm128) and 5.0x (rvv_mm256) the functional loop's instructions.
+  functional speed) is the ratio of these two.  The functional run uses the block compiler unless
+  RVSIM_NO_JIT=1 (recording does not).  On a loaded 2-core host (2026-12-07) it was, against the
+  interpreter (RVSIM_NO_JIT=1), 2.5x (qsort_int), 2.8-3.5x (mm_int32), 3.8-4.0x (mm_fp32), 4.1x
+  (rvv_mm128) and 3.7x (rvv_mm256); against the default run with compiled blocks 4.0-4.4x, 11.4x,
+  12.4x, 3.9x and 3.4x.  CPU time on a shared host varies by 10-30% from run to run; host
+  instructions do not (callgrind, benchmarks/history_window.py, see the reverse-execution section of
+  docs/guide.md): recording costs 5.4x (mm_int32), 6.0x (mm_fp32), 5.7x (qsort_int), 4.3x
+  (rvv_mm128) and 3.7x (rvv_mm256) the interpreter's instructions.
 
 "back L" is the time reverse_step takes to undo the whole history (L instructions).  Times are
 CPU seconds of the run() or reverse_step() call, the best of --repeat.

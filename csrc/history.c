@@ -20,6 +20,11 @@
 uint8_t rv_hist_class[RV_OP_COUNT];
 /* the vector destination groups (history_internal.h) */
 uint8_t rv_hist_vgroup[RV_OP_COUNT];
+/* The registers a vector load writes, by op (from its mnemonic; 0: not known, decode the encoding):
+   RV_VLOAD_FIXED | n, n registers whatever vtype (whole-register loads, vlm.v); else NF in bits 0-3 and
+   in bits 4-6 the data's EEW, 0 for SEW (indexed loads), 1-4 for 8, 16, 32, 64 bits. */
+#define RV_VLOAD_FIXED 0x80u
+static uint8_t vload_desc[RV_OP_COUNT];
 
 /* The vector steps' word loops stay loops (GCC would make them calls of memcpy: a few words are cheaper inline). */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -42,6 +47,36 @@ static int quiet_fp(const char *name)
         if (!strcmp(name, exact[i]))
             return 1;
     return !strncmp(name, "fsgnj", 5) || !strncmp(name, "fclass.", 7) || !strncmp(name, "fmv.", 4);
+}
+
+static uint8_t load_desc(const char *name)
+{
+    if (!strcmp(name, "vlm.v"))
+        return RV_VLOAD_FIXED | 1;
+    if (strncmp(name, "vl", 2))
+        return 0;
+    const char *p = name + 2;
+    if (p[0] >= '1' && p[0] <= '8' && !strncmp(p + 1, "re", 2))
+        return (uint8_t)(RV_VLOAD_FIXED | (unsigned)(p[0] - '0'));
+    int indexed = (p[0] == 'u' || p[0] == 'o') && p[1] == 'x';
+    if (indexed)
+        p += 2;
+    else if (p[0] == 's' && strncmp(p, "seg", 3))
+        p++;                    /* strided */
+    unsigned nf = 1;
+    if (!strncmp(p, "seg", 3)) {
+        if (p[3] < '2' || p[3] > '8')
+            return 0;
+        nf = (unsigned)(p[3] - '0');
+        p += 4;
+    }
+    if (indexed)
+        return (uint8_t)(strncmp(p, "ei", 2) ? 0 : nf);
+    if (p[0] != 'e')
+        return 0;
+    unsigned code = !strncmp(p + 1, "8", 1) && (p[2] == '.' || p[2] == 'f') ? 1 :
+                    !strncmp(p + 1, "16", 2) ? 2 : !strncmp(p + 1, "32", 2) ? 3 : !strncmp(p + 1, "64", 2) ? 4 : 0;
+    return (uint8_t)(code ? nf | code << 4 : 0);
 }
 
 static void init_classes(void)
@@ -80,6 +115,7 @@ static void init_classes(void)
                  !strcmp(name, "vcpop.m") || !strcmp(name, "vfirst.m"))
             group = 0;
         rv_hist_vgroup[op] = (uint8_t)(cls == RV_HC_V ? group : 0);
+        vload_desc[op] = (uint8_t)(cls == RV_HC_V ? load_desc(name) : 0);
     }
     rv_hist_class[0] = RV_HC_FULL;      /* illegal: traps */
     ready = 1;
@@ -581,13 +617,23 @@ static void capture_full(rv_machine *m)
    Called by the loop for every vector (not matrix) instruction: the capture and the retirement of the
    common case, without the whole-state comparison of the other classes. */
 
-/* The hart words a vector step captures after x[rd] and f[rd] (fflags shares its word with frm;
-   vset* clear mtype). */
+/* The hart words a vector step captures: every vector instruction may change the first VWORDS_ANY
+   (fflags, which shares its word with frm; mstatus as it dirties VS or FS; vl, a fault-only-first load;
+   vstart, which it clears; vxsat, a fixed-point one); those with no destination register group
+   (rv_hist_vgroup 0: vset*, and the moves to x or f) may also change x[rd], f[rd], vtype and mtype
+   (vset* clear it). */
 #define VWORDS 9
+#define VWORDS_ANY 5
 static const uint16_t vword_off[VWORDS - 2] = {
-    HART_OFF(fflags), HART_OFF(mstatus), HART_OFF(vl), HART_OFF(vtype), HART_OFF(vstart), HART_OFF(vxsat),
+    HART_OFF(fflags), HART_OFF(mstatus), HART_OFF(vl), HART_OFF(vstart), HART_OFF(vxsat), HART_OFF(vtype),
     HART_OFF(mtype)};
 _Static_assert(VWORDS <= sizeof ((rv_history *)0)->s_old / 8, "s_old holds the vector words");
+
+/* The offsets of a class V step's first VWORDS - 2 words (the capture sets only x[rd]'s and f[rd]'s). */
+static void v_offsets(rv_history *hs)
+{
+    memcpy(hs->s_off, vword_off, sizeof vword_off);
+}
 
 /* The vector registers a vector load may write (vtype valid): NF x EMUL from vd, EMUL = EEW/SEW x LMUL
    for the data (indexed loads: SEW), at least one register; whole-register loads NF; vlm.v one. */
@@ -607,11 +653,34 @@ static unsigned load_regs(uint32_t raw, uint64_t vtype)
     return regs > 8 ? 8 : regs;
 }
 
-/* Before a vector instruction at pc executes: the words it may write and its destination register
-   group, into the step in flight (s_full 2), where a trap (rv_hist_trap_begin) or the out-of-line
-   commit finds them too.  Arithmetic writes LMUL registers (at least one; twice as many widening, none
-   for vset* and moves to x or f: rv_hist_vgroup), a load NF x EMUL, a store none; whole-register moves
-   up to 8. */
+/* rv_hist_capture_v's group when it does not fit the ring's free end as it is, or VLEN is neither 128
+   nor 256: make room (dropping the oldest steps or growing), then log it as entries if they fit without
+   wrapping, else copy it aside (s_full 2) to be compared as the step retires. */
+static __attribute__((noinline)) void capture_group_slow(rv_machine *m, unsigned first, unsigned count)
+{
+    rv_history *hs = m->hist;
+    uint64_t vb = m->h.vlenb, total = count * (vb + ENTRY_TRAILER);
+    if (hs->ehead + total - hs->etail > hs->ecap && !hs->lost)
+        reserve_extras(hs, total);      /* (lost: the copy below) */
+    uint64_t at = hs->ehead & (hs->ecap - 1);
+    if (!(vb & 7) && !hs->lost && hs->ehead + total - hs->etail <= hs->ecap && at + total <= hs->ecap) {
+        for (unsigned i = 0; i < count; i++)
+            log_entry_fast(hs, RV_HE_VREG, (first + i) * vb, m->vreg + (first + i) * vb, vb);
+        hs->s_full = 3;
+        return;
+    }
+    hs->s_full = 2;
+    memcpy(hs->s_vreg + first * vb, m->vreg + first * vb, count * vb);
+}
+
+/* Before a vector instruction at pc executes: the words it may write, and the old value of its
+   destination register group.  Arithmetic writes LMUL registers (at least one; twice as many widening,
+   none for vset* and moves to x or f: rv_hist_vgroup), a load NF x EMUL, a store none; whole-register
+   moves up to 8.  The group goes straight into the extras ring as the step's entries (s_full 3), one
+   entry a register, whether the instruction changes it or not: undoing restores what was there, and
+   nothing is compared after.  When the ring would wrap (or is full and cannot make room) the group is
+   copied aside instead and compared as the step retires (s_full 2).  A trap (rv_hist_trap_begin) or the
+   out-of-line commit finds the words (and a copied group) in the step in flight. */
 INLINE_COPIES void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, uint64_t clock)
 {
     rv_history *hs = m->hist;
@@ -619,29 +688,41 @@ INLINE_COPIES void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t
     unsigned rd = e->rd;
     hs->s_pc = pc;
     hs->s_clock = clock;
-    hs->s_full = 2;
-    hs->s_nw = VWORDS;
-    hs->s_off[0] = (uint16_t)(HART_OFF(x) + 8u * rd);
-    hs->s_off[1] = (uint16_t)(HART_OFF(f) + 8u * (rd & 31u));
-    memcpy(hs->s_off + 2, vword_off, sizeof vword_off);
-    hs->s_old[0] = h->x[rd];
-    hs->s_old[1] = h->f[rd & 31u];
-    memcpy(&hs->s_old[2], &h->fflags, 8);
-    hs->s_old[3] = h->mstatus;
-    hs->s_old[4] = h->vl;
-    hs->s_old[5] = h->vtype;
-    hs->s_old[6] = h->vstart;
-    hs->s_old[7] = h->vxsat;
-    hs->s_old[8] = h->mtype;
-    unsigned first = rd & 31u, count, vlmul = (unsigned)h->vtype & 7u, major = e->raw & 0x7f;
     unsigned group = rv_hist_vgroup[e->exec_op];
+    /* (s_off[0..6] are set by the uncommon paths that read them: v_offsets) */
+    memcpy(&hs->s_old[0], &h->fflags, 8);
+    hs->s_old[1] = h->mstatus;
+    hs->s_old[2] = h->vl;
+    hs->s_old[3] = h->vstart;
+    hs->s_old[4] = h->vxsat;
+    if (likely(group)) {
+        hs->s_nw = VWORDS_ANY;
+    } else {
+        hs->s_nw = VWORDS;
+        hs->s_old[5] = h->vtype;
+        hs->s_old[6] = h->mtype;
+        hs->s_off[7] = (uint16_t)(HART_OFF(x) + 8u * rd);
+        hs->s_off[8] = (uint16_t)(HART_OFF(f) + 8u * (rd & 31u));
+        hs->s_old[7] = h->x[rd];
+        hs->s_old[8] = h->f[rd & 31u];
+    }
+    unsigned first = rd & 31u, count, vlmul = (unsigned)h->vtype & 7u, major = e->raw & 0x7f;
     if (major == 0x27)
         count = 0;
     else if (h->vtype >> 63)
         count = 8;
-    else if (major == 0x07)
-        count = load_regs(e->raw, h->vtype);
-    else if (group == 8)
+    else if (major == 0x07) {
+        unsigned d = vload_desc[e->exec_op], code = d >> 4 & 7u;
+        if (d & RV_VLOAD_FIXED) {
+            count = d & 15u;
+        } else if (likely(d)) {
+            int lmul_log2 = (int)(vlmul ^ 4) - 4, sew_log2 = (int)(h->vtype >> 3 & 7u);
+            int emul_log2 = code ? lmul_log2 + (int)code - 1 - sew_log2 : lmul_log2;
+            count = (d & 15u) << (emul_log2 <= 0 ? 0 : emul_log2 > 3 ? 3 : emul_log2);
+        } else {
+            count = load_regs(e->raw, h->vtype);
+        }
+    } else if (group == 8)
         count = 8;
     else
         count = vlmul < 4 ? group << vlmul : group ? 1u : 0u;    /* fractional LMUL: one (or none) */
@@ -651,18 +732,30 @@ INLINE_COPIES void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t
         count = 32 - first;
     hs->s_vfirst = first;
     hs->s_vcount = count;
-    uint64_t vb = h->vlenb, n = count * vb;
+    uint64_t vb = h->vlenb, total = count * (vb + ENTRY_TRAILER), head = hs->ehead, at = head & (hs->ecap - 1);
+    /* (a lost step's entries are dropped as it commits: no need to test for it here) */
+    if (unlikely((head + total - hs->etail > hs->ecap) | (at + total > hs->ecap) | ((vb - 16) & ~(uint64_t)16))) {
+        capture_group_slow(m, first, count);
+        return;
+    }
+    /* VLEN 128 or 256: each register an entry of fixed size, copied inline */
     const uint8_t *src = m->vreg + first * vb;
-    uint8_t *dst = hs->s_vreg + first * vb;
-    if (likely(!(vb & 7))) {
-        /* a few words: inline rather than a call */
-        for (uint64_t k = 0; k < n; k += 8) {
-            uint64_t w;
-            memcpy(&w, src + k, 8);
-            memcpy(dst + k, &w, 8);
+    uint8_t *p = hs->ext + at, *end = p + total;
+    uint64_t off = first * vb, tl = RV_HE_VREG | vb << 32;
+    hs->ehead = head + total;
+    hs->s_full = 3;
+    if (vb == 16) {
+        for (; p < end; p += 16 + ENTRY_TRAILER, src += 16, off += 16) {
+            memcpy(p, src, 16);
+            memcpy(p + 16, &off, 8);
+            memcpy(p + 24, &tl, 8);
         }
     } else {
-        memcpy(dst, src, n);
+        for (; p < end; p += 32 + ENTRY_TRAILER, src += 32, off += 32) {
+            memcpy(p, src, 32);
+            memcpy(p + 32, &off, 8);
+            memcpy(p + 40, &tl, 8);
+        }
     }
 }
 
@@ -676,29 +769,39 @@ static void log_words(rv_history *hs, unsigned changed)
     }
 }
 
-/* log_entry_fast of a vector register (vb bytes, a multiple of 8 in the common case), copied inline. */
-static inline INLINE_COPIES void log_vreg(rv_history *hs, uint64_t off, const uint8_t *a, uint64_t vb)
+/* The registers of a copied group (s_full 2) that changed. */
+static void log_copied_group(rv_machine *m)
 {
-    uint64_t total = vb + ENTRY_TRAILER, at = hs->ehead & (hs->ecap - 1);
-    if (likely(!hs->lost && !(vb & 7) && hs->ehead + total - hs->etail <= hs->ecap && at + total <= hs->ecap)) {
-        uint8_t *p = hs->ext + at;
-        uint64_t tl = RV_HE_VREG | vb << 32;
-        for (uint64_t k = 0; k < vb; k += 8) {
-            uint64_t w;
-            memcpy(&w, a + k, 8);
-            memcpy(p + k, &w, 8);
-        }
-        memcpy(p + vb, &off, 8);
-        memcpy(p + vb + 8, &tl, 8);
-        hs->ehead += total;
-        return;
-    }
-    log_entry(hs, RV_HE_VREG, off, a, vb);
+    rv_history *hs = m->hist;
+    uint64_t vb = m->h.vlenb, off = (uint64_t)hs->s_vfirst * vb;
+    for (unsigned i = 0; i < hs->s_vcount; i++, off += vb)
+        if (memcmp(hs->s_vreg + off, m->vreg + off, vb))
+            log_entry(hs, RV_HE_VREG, off, hs->s_vreg + off, vb);
 }
 
-/* A vector instruction captured by rv_hist_capture_v retires: log the words and registers it changed
-   and push its record (watchpoints and a lost step: the out-of-line commit).  timed: the loop runs the
-   cycle model. */
+/* rv_hist_retire_v's words when one of the first VWORDS_ANY changed or the step has all VWORDS. */
+static __attribute__((noinline)) void retire_v_words(rv_machine *m, const rv_insn_t *e)
+{
+    rv_history *hs = m->hist;
+    const rv_hart_state *h = &m->h;
+    uint64_t fw;
+    memcpy(&fw, &h->fflags, 8);
+    unsigned changed = (unsigned)(fw != hs->s_old[0]) | (unsigned)(h->mstatus != hs->s_old[1]) << 1 |
+                       (unsigned)(h->vl != hs->s_old[2]) << 2 | (unsigned)(h->vstart != hs->s_old[3]) << 3 |
+                       (unsigned)(h->vxsat != hs->s_old[4]) << 4;
+    if (hs->s_nw != VWORDS_ANY) {
+        unsigned rd = e->rd;
+        changed |= (unsigned)(h->vtype != hs->s_old[5]) << 5 | (unsigned)(h->mtype != hs->s_old[6]) << 6 |
+                   (unsigned)(h->x[rd] != hs->s_old[7] && rd != RV_X_SINK) << 7 |
+                   (unsigned)(h->f[rd & 31u] != hs->s_old[8]) << 8;
+    }
+    v_offsets(hs);
+    log_words(hs, changed);
+}
+
+/* A vector instruction captured by rv_hist_capture_v retires: log the words it changed and push its
+   record (its group is logged already; watchpoints and a lost step: the out-of-line commit).  timed:
+   the loop runs the cycle model. */
 INLINE_COPIES void rv_hist_retire_v(rv_machine *m, const rv_insn_t *e, int timed)
 {
     rv_history *hs = m->hist;
@@ -707,34 +810,16 @@ INLINE_COPIES void rv_hist_retire_v(rv_machine *m, const rv_insn_t *e, int timed
         return;
     }
     const rv_hart_state *h = &m->h;
-    fold_host_fflags(m);
-    unsigned rd = e->rd;
+    if (unlikely(rv_hist_host_flags()))
+        fold_host_fflags(m);
     uint64_t fw;
     memcpy(&fw, &h->fflags, 8);
-    unsigned changed = (unsigned)(h->x[rd] != hs->s_old[0] && rd != RV_X_SINK) |
-                       (unsigned)(h->f[rd & 31u] != hs->s_old[1]) << 1 | (unsigned)(fw != hs->s_old[2]) << 2 |
-                       (unsigned)(h->mstatus != hs->s_old[3]) << 3 | (unsigned)(h->vl != hs->s_old[4]) << 4 |
-                       (unsigned)(h->vtype != hs->s_old[5]) << 5 | (unsigned)(h->vstart != hs->s_old[6]) << 6 |
-                       (unsigned)(h->vxsat != hs->s_old[7]) << 7 | (unsigned)(h->mtype != hs->s_old[8]) << 8;
-    if (unlikely(changed))
-        log_words(hs, changed);
-    uint64_t vb = h->vlenb, off = (uint64_t)hs->s_vfirst * vb;
-    for (unsigned i = 0; i < hs->s_vcount; i++, off += vb) {
-        const uint8_t *a = hs->s_vreg + off, *b = m->vreg + off;
-        uint64_t diff = 0;
-        if (likely(!(vb & 7))) {
-            for (uint64_t k = 0; k < vb; k += 8) {
-                uint64_t wa, wb;
-                memcpy(&wa, a + k, 8);
-                memcpy(&wb, b + k, 8);
-                diff |= wa ^ wb;
-            }
-        } else {
-            diff = (uint64_t)memcmp(a, b, vb);
-        }
-        if (diff)
-            log_vreg(hs, off, a, vb);
-    }
+    /* one test for the common case, nothing changed; which words did only when one did */
+    if (unlikely(((fw ^ hs->s_old[0]) | (h->mstatus ^ hs->s_old[1]) | (h->vl ^ hs->s_old[2]) |
+                  (h->vstart ^ hs->s_old[3]) | (h->vxsat ^ hs->s_old[4])) != 0 || hs->s_nw != VWORDS_ANY))
+        retire_v_words(m, e);
+    if (unlikely(hs->s_full == 2))
+        log_copied_group(m);
     rv_hist_push_x(m, hs, (hs->s_pc - m->cfg.mem_base) >> 1, 63, 0, hs->s_clock, RV_HR_RETIRED, timed);
 }
 
@@ -769,13 +854,19 @@ void rv_hist_trap_begin(rv_machine *m, unsigned cls)
        vector one's is widened to the whole state (the trap writes CSRs it did not capture) */
     rv_history *hs = m->hist;
     int same = hs->s_pc == m->h.pc;
-    if (cls == RV_HC_V && same && hs->s_full == 2) {
+    if (cls == RV_HC_V && same && hs->s_full >= 2) {
+        v_offsets(hs);
         hs->s_hart = m->h;
         for (int i = 0; i < hs->s_nw; i++)
             memcpy((uint8_t *)&hs->s_hart + hs->s_off[i], &hs->s_old[i], 8);
         uint64_t vb = m->h.vlenb, lo = hs->s_vfirst * vb, hi = lo + hs->s_vcount * vb;
-        memcpy(hs->s_vreg, m->vreg, lo);
-        memcpy(hs->s_vreg + hi, m->vreg + hi, 32 * vb - hi);
+        if (hs->s_full == 3) {
+            /* the group's old values are the step's entries already: none of it compares as changed */
+            memcpy(hs->s_vreg, m->vreg, 32 * vb);
+        } else {
+            memcpy(hs->s_vreg, m->vreg, lo);
+            memcpy(hs->s_vreg + hi, m->vreg + hi, 32 * vb - hi);
+        }
         hs->s_cycle_offset = m->cycle_offset;
         if (m->tiles)
             memcpy(hs->s_tiles, m->tiles, 16ull * m->cfg.tile_te * m->cfg.tile_te);
@@ -885,32 +976,24 @@ static void log_step_changes(rv_machine *m)
 {
     rv_history *hs = m->hist;
     fold_host_fflags(m);
-    if (hs->s_full == 2) {
+    if (hs->s_full >= 2) {
         unsigned changed = 0;
+        v_offsets(hs);
         for (int i = 0; i < hs->s_nw; i++) {
             uint64_t now;
             memcpy(&now, (uint8_t *)&m->h + hs->s_off[i], 8);
             changed |= (unsigned)(now != hs->s_old[i]) << i;
         }
-        if (hs->s_off[0] == HART_OFF(x) + 8 * RV_X_SINK)
-            changed &= ~1u;
+        for (int i = 0; i < hs->s_nw; i++)
+            if (hs->s_off[i] == HART_OFF(x) + 8 * RV_X_SINK)
+                changed &= ~(1u << i);
         while (changed) {
             int i = __builtin_ctz(changed);
             changed &= changed - 1;
             log_entry_fast(hs, RV_HE_HART, hs->s_off[i], &hs->s_old[i], 8);
         }
-        uint64_t vb = m->h.vlenb, lo = hs->s_vfirst * vb;
-        for (unsigned i = 0; i < hs->s_vcount; i++) {
-            const uint64_t *a = (const uint64_t *)(hs->s_vreg + lo + i * vb), *b = (const uint64_t *)(m->vreg + lo + i * vb);
-            uint64_t diff = 0;
-            if (vb & 7)
-                diff = (uint64_t)memcmp(a, b, vb);
-            else
-                for (uint64_t k = 0; k < vb / 8; k++)
-                    diff |= a[k] ^ b[k];
-            if (diff)
-                log_entry_fast(hs, RV_HE_VREG, lo + i * vb, a, vb);
-        }
+        if (hs->s_full == 2)
+            log_copied_group(m);    /* (s_full 3: the group is logged already) */
     } else if (hs->s_full) {
         diff_words(m, &hs->s_hart, &m->h, sizeof m->h, RV_HE_HART, HART_OFF(instret));
         if (hs->s_cycle_offset != m->cycle_offset)
@@ -1068,6 +1151,8 @@ int rv_hist_run(rv_machine *m, uint64_t max_instructions)
         return RV_STOP_WATCH;
     }
     int r = rv_hist_ck_run(m, max_instructions);    /* (the loop, with the cycle model's checkpoints) */
+    if (hs->s_full == 3 && hs->ehead != hs->ecommit)
+        hs->ehead = hs->ecommit;    /* a vector instruction captured but not run (a breakpoint on it) */
     if (hs->hit == 1 && r == RV_STOP_LIMIT) {
         hs->hit = 2;
         r = RV_STOP_WATCH;

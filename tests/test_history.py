@@ -71,6 +71,16 @@ def test_forward_then_back_vector(prog, n_frac, m_frac, timing):
     _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
 
 
+@SETTINGS
+@given(prog=programs(extensions="rv64gcv", length=(1, 8), vlen=256, memory=256), n_frac=fractions,
+       m_frac=fractions, timing=st.booleans())
+def test_forward_then_back_vector_vlen256(prog, n_frac, m_frac, timing):
+    # (VLEN 256: the other length whose destination groups are logged inline)
+    batch = Batch([prog])
+    make = lambda: linux_machine(batch.elf, batch.isa, batch.vlen, timing=timing)   # noqa: E731
+    _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
+
+
 # one instruction of each way a vector instruction writes its destination, for the recording's class V
 # (which saves the destination group sized from LMUL, widening, EMUL of loads, segments, whole-register
 # moves, and the vector CSRs, not the whole state): every step of it is undone and compared
@@ -138,9 +148,175 @@ buf:
 
 
 @pytest.mark.parametrize("timing", [False, True])
-def test_every_vector_step_undoes_exactly(timing):
+@pytest.mark.parametrize("vlen", [128, 256, 512])
+def test_every_vector_step_undoes_exactly(timing, vlen):
+    # (VLEN 128 and 256 log the group inline, other lengths through the general entry writer)
     elf = assemble(VECTOR_CLASSES, march="rv64gcv").to_elf()
-    every_step_undoes(lambda: linux_machine(elf, "rv64gcv", 128, timing=timing), min_steps=31)
+    every_step_undoes(lambda: linux_machine(elf, "rv64gcv", vlen, timing=timing), min_steps=31)
+
+
+@pytest.mark.parametrize("timing", [False, True])
+def test_every_vector_step_undoes_exactly_rv32(timing):
+    elf = assemble(VECTOR_CLASSES, march="rv32gcv").to_elf()
+    every_step_undoes(lambda: linux_machine(elf, "rv32gcv", 128, timing=timing), min_steps=31)
+
+
+# vector instructions that fault part-way (an indexed load whose third element is outside memory: the
+# first two are written and vstart is left at 2), taken by the guest's handler, which skips them; the
+# next vector instruction starts at that vstart and clears it
+VECTOR_TRAPS = """
+    .globl _start
+_start:
+    la t0, handler
+    csrw mtvec, t0
+    la s0, buf
+    vsetivli t1, 4, e64, m2, ta, mu
+    vle64.v v2, (s0)                    # the addresses
+    vle64.v v4, (s0)
+    vluxei64.v v4, (zero), v2           # faults at element 2
+    csrr a0, vstart
+    vadd.vv v6, v4, v4                  # from element 2
+    sd a0, 40(s0)
+    vsetivli t1, 4, e32, m1, ta, mu
+    vluxseg2ei64.v v8, (zero), v2       # segment load faulting at element 2: v8, v9
+    vmv.v.i v0, 5
+    vadd.vi v10, v8, 3, v0.t            # masked, from vstart 2
+    vfwcvt.f.x.v v16, v8                # widening: v16, v17; fflags
+    vsetivli t1, 4, e64, m2, ta, mu
+    vluxei64.v v12, (zero), v2, v0.t    # masked: faults at element 2
+    csrw vstart, zero
+    vsetivli t1, 4, e16, mf2, ta, mu
+    vluxei64.v v14, (zero), v2          # fractional LMUL, faulting
+    vsetivli t1, 4, e64, m2, ta, mu
+    vmv.x.s a2, v4                      # (x rd) with vstart 2
+    li a0, 1
+    la t0, tohost
+    sd a0, 0(t0)
+1:  j 1b
+    .balign 4
+handler:
+    csrr t6, mepc
+    addi t6, t6, 4
+    csrw mepc, t6
+    mret
+    .data
+    .balign 64
+buf: .dword d0, d1, -64, d2, 0, 0
+d0: .dword 11
+d1: .dword 22
+d2: .dword 33
+tohost: .dword 0
+"""
+
+
+@pytest.mark.parametrize("timing", [False, True])
+@pytest.mark.parametrize("vlen", [128, 256])
+def test_vector_steps_that_fault_part_way_undo_exactly(timing, vlen):
+    elf = assemble(VECTOR_TRAPS, march="rv64gcv").to_elf()
+
+    def make():
+        m = Machine("rv64gcv", vlen=vlen)
+        m.load_elf(elf)
+        if timing:
+            m.enable_timing()
+        return m
+    m = every_step_undoes(make, min_steps=30)
+    m.run()
+    assert int.from_bytes(m.read(m.symbols["buf"] + 40, 8), "little") == 2     # (the fault left vstart 2)
+
+
+VECTOR_BREAK = """
+    .globl _start
+_start:
+    la s0, buf
+    li s1, 3
+1:  vsetivli t1, 8, e32, m2, ta, mu
+    vle32.v v2, (s0)
+vbreak:
+    vadd.vi v4, v2, 1
+    vse32.v v4, (s0)
+    addi s1, s1, -1
+    bnez s1, 1b
+    li a0, 0
+    li a7, 93
+    ecall
+    .data
+    .balign 64
+buf: .word 1, 2, 3, 4, 5, 6, 7, 8
+"""
+
+
+def test_breakpoint_on_a_vector_instruction_then_back():
+    """run() stops at a breakpoint on a vector instruction after the recording loop has looked at it but
+    before it runs: that instruction is recorded once, when it does run."""
+    elf = assemble(VECTOR_BREAK, march="rv64gcv").to_elf()
+    make = lambda: linux_machine(elf, "rv64gcv", 128)   # noqa: E731
+    reference = make()
+    snapshots = [reference.snapshot()]
+    while reference.step(1).reason is StopReason.LIMIT:
+        snapshots.append(reference.snapshot())
+    m = make()
+    m.record()
+    bp = m.symbols["vbreak"]
+    m.add_breakpoint(bp)
+    stops = 0
+    while (info := m.run()).reason is StopReason.BREAKPOINT:
+        assert info.pc == bp
+        stops += 1
+    assert stops == 3 and info.reason is StopReason.EXIT
+    total = m.history_length
+    assert total == len(snapshots)      # (the last step, the exit, has no snapshot after it)
+    m.remove_breakpoint(bp)
+    for k in range(total - 1, -1, -1):
+        assert m.reverse_step(1).reason is StopReason.LIMIT, k
+        assert not diff(m.snapshot(), snapshots[k]), k
+
+
+VECTOR_LOOP = """
+    .globl _start
+_start:
+    la s0, buf
+    li s1, 200
+1:  vsetvli t1, zero, e32, m8, ta, mu
+    vle32.v v8, (s0)
+    vadd.vx v16, v8, s1
+    vse32.v v16, (s0)
+    vsetvli t1, zero, e16, m4, ta, mu
+    vwadd.vv v16, v8, v12
+    vmv.x.s a0, v16
+    add s2, s2, a0
+    addi s1, s1, -1
+    bnez s1, 1b
+    li a0, 0
+    li a7, 93
+    ecall
+    .data
+    .balign 64
+buf: .zero 4096
+"""
+
+
+@pytest.mark.parametrize("vlen", [128, 256, 512])
+def test_vector_steps_undo_exactly_under_a_small_byte_bound(vlen):
+    """A byte bound the history reaches many times over: the extras ring wraps (the destination groups
+    then go through the general path) and drops its oldest steps; every step still held undoes exactly."""
+    elf = assemble(VECTOR_LOOP, march="rv64gcv").to_elf()
+    make = lambda: linux_machine(elf, "rv64gcv", vlen)   # noqa: E731
+    m = make()
+    m.record(max_bytes=1 << 18)
+    info = m.run()
+    assert info.reason is StopReason.EXIT
+    total = m.instret
+    held = m.history_length
+    assert 50 < held < total
+    for back in sorted({1, 2, 3, 7, held // 3, held // 2, held - 5, held - 1, held}):
+        m2 = make()
+        m2.record(max_bytes=1 << 18)
+        m2.run()
+        assert m2.reverse_step(back).instructions == back
+        reference = make()
+        reference.step(total - back)
+        assert not diff(m2.snapshot(), reference.snapshot()), back
 
 
 # a bare-metal program whose traps the guest's own handler takes: illegal instructions, ecall,
