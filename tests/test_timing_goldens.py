@@ -31,3 +31,4 @@ def test_figures_match_the_per_instruction_model(scenario):
     assert (got["instret"], got["exit_code"], got["by_pc"]) == (want["instret"], want["exit_code"],
                                                               want["by_pc"])
     assert got.get("memory") == want.get("memory")     # the cycle values a program read
+    assert (got.get("s3"), got.get("trap")) == (want.get("s3"), want.get("trap"))   # vl after vle32ff; the fault

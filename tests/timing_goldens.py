@@ -46,6 +46,9 @@ ASM_KERNELS = (
     ("gemv", "gemv_fp32.s", "rv64gcv", {"N": 64}),
     ("saxpy", "saxpy_rvv.s", "rv64gcv", {"N": 1024}),
     ("conv2d", "conv2d_fp32.s", "rv64gcv", {"N": 16}),
+    # at sizes beyond the last-level cache (misses, MSHRs, the prefetcher, DRAM bandwidth)
+    ("gemv_dram", "gemv_fp32.s", "rv64gcv", {"N": 512}),
+    ("saxpy_dram", "saxpy_rvv.s", "rv64gcv", {"N": 65536}),
 )
 
 
@@ -114,12 +117,75 @@ buf:    .zero   1552
 """
 
 
+# Vector memory accesses of every shape the model looks up line by line: unit stride across a page
+# boundary, masked, strided with small, large (a line per element, across pages) and negative strides,
+# segment loads and stores, LMUL=4, a strided store, and a fault-only-first load that stops at the end
+# of memory (s2 is set to 8 bytes below it, so vl becomes 2); the base walks on by 777 bytes per
+# iteration.  VMEM_FAULT ends with a unit-stride load there that traps part-way (vstart = 2).
+VMEM = """
+        .globl  _start
+_start: la      s0, buf
+        li      s1, 40
+        li      t0, 0x5555
+        vsetivli zero, 1, e32, m1, ta, ma
+        vmv.s.x v0, t0
+1:      li      a0, 8
+        vsetvli zero, a0, e32, m1, ta, mu
+        li      t1, 4080
+        add     t2, s0, t1
+        vle32.v v1, (t2)
+        vle32.v v2, (s0), v0.t
+        li      t3, 8
+        vlse32.v v3, (s0), t3
+        li      t3, 4160
+        vlse32.v v4, (s0), t3
+        li      t3, -12
+        addi    t4, s0, 1024
+        vlse32.v v5, (t4), t3
+        li      a0, 6
+        vsetvli zero, a0, e32, m1, ta, ma
+        vlseg3e32.v v8, (s0)
+        vsseg2e32.v v8, (t2)
+        li      a0, 32
+        vsetvli zero, a0, e32, m4, ta, ma
+        addi    t5, s0, 2000
+        vle32.v v12, (t5)
+        vfadd.vv v16, v12, v12
+        vse32.v v16, (t5)
+        li      t3, 20
+        vsse32.v v16, (s0), t3
+        li      a0, 8
+        vsetvli zero, a0, e32, m1, ta, ma
+        vle32ff.v v20, (s2)
+        csrr    t6, vl
+        add     s3, s3, t6
+        li      t1, 777
+        add     s0, s0, t1
+        addi    s1, s1, -1
+        bnez    s1, 1b
+        FAULT
+        mv      a0, zero
+        li      a7, 93
+        ecall
+        .data
+        .align  12
+buf:    .zero   65536
+"""
+SOURCES = {
+    "cycle_reader": CYCLE_READER,
+    "vmem": VMEM.replace("FAULT", ""),
+    "vmem_fault": VMEM.replace("FAULT", "li a0, 8\n        vsetvli zero, a0, e32, m1, ta, ma\n"
+                                        "        vle32.v v21, (s2)"),
+}
+
+
 def _src_machine(name, preset):
     from rvsim.host import LinuxEnvironment
     from rvsim.machine import Machine
     m = Machine("rv64gcv", vlen=_vlen(preset), env=LinuxEnvironment(stdout=io.BytesIO(), stdin=io.BytesIO()))
     m.enable_timing(preset)
-    m.load_asm(CYCLE_READER, name="cycle_reader.s")
+    m.load_asm(SOURCES[name], name=f"{name}.s")
+    m.x[18] = m.memory_base + m.memory_size - 8     # s2 (VMEM): two elements below the end of memory
     return m
 
 
@@ -137,6 +203,11 @@ def scenarios():
             out.append((f"asm:{name}:{preset}", "asm", name, preset, None, False))
     out.append(("src:cycle_reader:x60", "src", "cycle_reader", "x60", None, False))
     out.append(("src:cycle_reader:c908:chunk5", "src", "cycle_reader", "c908", 5, False))
+    for preset in ("x60", "c908", "ara"):
+        out.append((f"src:vmem:{preset}", "src", "vmem", preset, None, False))
+    out.append(("src:vmem_fault:x60", "src", "vmem_fault", "x60", None, False))
+    for name in ("gemv_dram", "saxpy_dram"):
+        out.append((f"asm:{name}:ara", "asm", name, "ara", None, False))
     # the same runs cut into run() calls of odd sizes, and with a pipeline trace recorded
     out.append(("asm:rvv_fp32_m4:x60:chunk997", "asm", "rvv_fp32_m4", "x60", 997, False))
     out.append(("asm:int32:x60:chunk1", "asm", "int32", "x60", 1, False))
@@ -157,7 +228,8 @@ def measure(kind, program, preset, chunk, trace):
         info = m.run(chunk) if chunk else m.run()
         if info.reason is not StopReason.LIMIT:
             break
-    if info.reason is not StopReason.EXIT:
+    trapped = program == "vmem_fault"      # ends in the fault it is about
+    if info.reason is not (StopReason.TRAP if trapped else StopReason.EXIT):
         raise RuntimeError(f"{program} on {preset} stopped: {info}")
     totals = m.timing.totals()
     digest = hashlib.sha256()
@@ -168,9 +240,13 @@ def measure(kind, program, preset, chunk, trace):
             digest.update(repr(tuple(r)).encode())
     out = {"instret": int(m.instret), "exit_code": info.exit_code, "totals": totals,
            "by_pc": digest.hexdigest()}
-    if kind == "src":
+    if program == "cycle_reader":
         # the cycle values the program read
         out["memory"] = hashlib.sha256(m.read(m.asm_program.symbol("buf"), 1552)).hexdigest()
+    if program.startswith("vmem"):
+        out["s3"] = int(m.x[19])      # the vl the fault-only-first loads got, summed
+    if trapped:
+        out["trap"] = [int(info.pc), str(info.cause), int(m.csr["vstart"])]
     return out
 
 
