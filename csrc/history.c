@@ -49,6 +49,18 @@ static int quiet_fp(const char *name)
     return !strncmp(name, "fsgnj", 5) || !strncmp(name, "fclass.", 7) || !strncmp(name, "fmv.", 4);
 }
 
+/* The vector instructions whose destination is one register whatever LMUL (vector-common: a mask
+   destination is a single register; a reduction writes element 0 of vd; vmv.s.x and vfmv.s.f ignore
+   LMUL): mask logical ops (.mm), compares and the other mask producers, reductions (.vs). */
+static int one_register_dest(const char *name)
+{
+    size_t n = strlen(name);
+    if (n > 3 && (!strcmp(name + n - 3, ".mm") || !strcmp(name + n - 3, ".vs")))
+        return 1;
+    return !strncmp(name, "vms", 3) || !strncmp(name, "vmf", 3) || !strncmp(name, "vmadc.", 6) ||
+           !strcmp(name, "vmv.s.x") || !strcmp(name, "vfmv.s.f");
+}
+
 static uint8_t load_desc(const char *name)
 {
     if (!strcmp(name, "vlm.v"))
@@ -109,6 +121,8 @@ static void init_classes(void)
         unsigned group = 1;
         if (!strncmp(name, "vmv", 3) && name[3] >= '1' && name[3] <= '8' && name[4] == 'r')
             group = 8;
+        else if (one_register_dest(name))
+            group = RV_HIST_VGROUP_ONE;     /* (widening reductions too) */
         else if (!strncmp(name, "vw", 2) || !strncmp(name, "vfw", 3))
             group = 2;      /* widening: the destination's EEW is 2 x SEW */
         else if (!strncmp(name, "vset", 4) || !strcmp(name, "vmv.x.s") || !strcmp(name, "vfmv.f.s") ||
@@ -724,6 +738,8 @@ INLINE_COPIES void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t
         }
     } else if (group == 8)
         count = 8;
+    else if (group == RV_HIST_VGROUP_ONE)
+        count = 1;
     else
         count = vlmul < 4 ? group << vlmul : group ? 1u : 0u;    /* fractional LMUL: one (or none) */
     if (count > 8)

@@ -23,7 +23,9 @@ enum { RV_HC_X = 0, RV_HC_FQ = 1, RV_HC_F = 2, RV_HC_V = 3, RV_HC_FULL = 4 };
 extern uint8_t rv_hist_class[RV_OP_COUNT] __attribute__((visibility("hidden")));
 /* Class V, the vector registers an instruction other than a load or store may write, from vd:
    0 none (vset*, moves to x or f), 1 LMUL registers (at least one), 2 twice LMUL (widening),
-   8 (the whole-register moves vmv<n>r.v). */
+   8 (the whole-register moves vmv<n>r.v), RV_HIST_VGROUP_ONE one register whatever LMUL (mask
+   destinations, reductions, vmv.s.x and vfmv.s.f). */
+#define RV_HIST_VGROUP_ONE 16
 extern uint8_t rv_hist_vgroup[RV_OP_COUNT] __attribute__((visibility("hidden")));
 
 enum { RV_HR_RETIRED = 1, RV_HR_FREG = 2 };

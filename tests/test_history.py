@@ -319,6 +319,50 @@ def test_vector_steps_undo_exactly_under_a_small_byte_bound(vlen):
         assert not diff(m2.snapshot(), reference.snapshot()), back
 
 
+def _one_register_destinations(lmul):
+    """Mask destinations, reductions (a widening one too) and vmv.s.x, 1,000 times each at LMUL lmul."""
+    return f"""
+    .globl _start
+_start:
+    li t0, 64
+    vsetvli t1, t0, e32, {lmul}, ta, ma
+    vid.v v8
+    vid.v v16
+    li t2, 1000
+1:  vmseq.vv v1, v8, v16
+    vredsum.vs v2, v8, v16
+    vwredsum.vs v3, v8, v16
+    vmand.mm v4, v1, v3
+    vmv.s.x v5, t2
+    addi t2, t2, -1
+    bnez t2, 1b
+    li a7, 93
+    li a0, 0
+    ecall
+"""
+
+
+def test_one_register_destinations_log_one_register_at_any_lmul():
+    """A mask destination is a single register, a reduction writes element 0 of vd, vmv.s.x ignores
+    LMUL (vector-common / the V spec): logging the whole LMUL group for them would hold fewer steps
+    in the same bytes at LMUL 8 than at LMUL 1.  Each held step still undoes exactly."""
+    held = {}
+    for lmul in ("m1", "m8"):
+        m = Machine("rv64gcv", vlen=256)
+        m.load_asm(_one_register_destinations(lmul), name="one_register.s")
+        m.run(6)
+        m.record(max_bytes=1 << 18)
+        assert m.run(7 * 1000).reason is StopReason.LIMIT
+        held[lmul] = m.history_length
+        assert 1000 < held[lmul] < 7000
+        reference = Machine("rv64gcv", vlen=256)
+        reference.load_asm(_one_register_destinations(lmul), name="one_register.s")
+        reference.run(6 + 7 * 1000 - 777)
+        assert m.reverse_step(777).instructions == 777
+        assert not diff(m.snapshot(), reference.snapshot())
+    assert held["m8"] == held["m1"]
+
+
 # a bare-metal program whose traps the guest's own handler takes: illegal instructions, ecall,
 # misaligned and faulting accesses, counters read and written, an LR/SC pair
 TRAPS = """
