@@ -241,8 +241,7 @@ static int kind_of(unsigned op)
     return kind_of_rec(op, 0);
 }
 
-/* rec: for a recording block, which leaves fmadd.s to the interpreter (its recording folds the host's
-   exception flags into fflags, out of line) */
+/* rec: for a recording block (the same set) */
 static int kind_of_rec(unsigned op, int rec)
 {
     (void)rec;
@@ -280,7 +279,7 @@ static int kind_of_rec(unsigned op, int rec)
     case RV_OP_FSW: case RV_OP_FSD:
         return K_FSTORE;
     case RV_OP_FMADD_S:
-        return fp_host_fma_ok && !rec ? K_FMADD : K_NONE;
+        return fp_host_fma_ok ? K_FMADD : K_NONE;
 #endif
     default:
         return K_NONE;
@@ -313,7 +312,7 @@ typedef struct {
     uint64_t target_align;
     int rec;                    /* a recording block */
     uint64_t mem_base, store_limit;   /* (recording) the last address whose 8 bytes a store logs */
-    unsigned nst[MAX_INSNS + 1];      /* (recording) stores among a pass's first k instructions */
+    unsigned nent;              /* (recording) extras entries a pass may log at most (stores, fmadd.s) */
 } comp_t;
 
 static void store_written(comp_t *c)
@@ -348,7 +347,8 @@ static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void
             break;          /* the instruction's bytes must be on this page */
         int k = kind_of_rec(d->exec_op, rec);
         if (rec && k != K_NONE &&
-            (rv_hist_class[d->exec_op] != (k == K_FLOAD || k == K_FSTORE ? RV_HC_FQ : RV_HC_X) ||
+            (rv_hist_class[d->exec_op] != (k == K_FLOAD || k == K_FSTORE ? RV_HC_FQ : k == K_FMADD ? RV_HC_F
+                                                                                               : RV_HC_X) ||
              ((k == K_STORE || k == K_FSTORE) && m->cfg.mem_size < 8)))
             break;          /* recorded otherwise than the block records it */
         if (k == K_NONE || d->rd > RV_X_SINK || d->rs1 > 31 || d->rs2 > 31 || d->rs3 > 31)
@@ -455,17 +455,37 @@ static uint64_t rec_meta(const comp_t *c, uint64_t pc, unsigned nx, unsigned fla
 }
 
 /* record k of the pass: old = x[g] (as it is now), meta */
-static void rec_write_x(comp_t *c, unsigned k, unsigned g, uint64_t meta)
+static void rec_write_x_via(comp_t *c, unsigned k, unsigned g, uint64_t meta, int tmp)
 {
     buf_t *b = &c->b;
     int src = c->r.loc[g];
     if (src < 0) {
-        op_rm(b, 1, 0x8b, RAX, RDI, XOFF(g));
-        src = RAX;
+        op_rm(b, 1, 0x8b, tmp, RDI, XOFF(g));
+        src = tmp;
     }
     op_rm(b, 1, 0x89, src, RP, (int32_t)(16 * k));
-    mov_imm(b, RAX, meta);
-    op_rm(b, 1, 0x89, RAX, RP, (int32_t)(16 * k + 8));
+    mov_imm(b, tmp, meta);
+    op_rm(b, 1, 0x89, tmp, RP, (int32_t)(16 * k + 8));
+}
+
+static void rec_write_x(comp_t *c, unsigned k, unsigned g, uint64_t meta)
+{
+    rec_write_x_via(c, k, g, meta, RAX);
+}
+
+/* an extras entry of 8 bytes (rcx, clobbered) and its trailer (address, type | 8 << 32) at the
+   pass's next entry ([rsp + 8], advanced), and ehead past it (rdx clobbered) */
+static void rec_entry8(comp_t *c, uint64_t addr, uint64_t type)
+{
+    buf_t *b = &c->b;
+    op_rsp8(b, 0x8b, RDX);
+    op_rm(b, 1, 0x89, RCX, RDX, 0);
+    mov_imm(b, RCX, addr);
+    op_rm(b, 1, 0x89, RCX, RDX, 8);
+    mov_imm(b, RCX, type | (uint64_t)8 << 32);
+    op_rm(b, 1, 0x89, RCX, RDX, 16);
+    b1(b, 0x48); b1(b, 0x81); b1(b, 0x44); b1(b, 0x24); b1(b, 0x08); b4(b, 24);   /* add qword [rsp+8], 24 */
+    op_mi(b, 0, HS, HOFF(ehead), 24);
 }
 
 /* the history after k instructions of the pass retired */
@@ -476,8 +496,8 @@ static void rec_commit(comp_t *c, unsigned k)
         return;
     op_mi(b, 0, HS, HOFF(rhead), (int32_t)k);                /* add [hs.rhead], k */
     op_mi(b, 5, HS, HOFF(room), (int32_t)k);                 /* sub [hs.room], k */
-    if (c->nst[k]) {
-        op_mi(b, 0, HS, HOFF(ehead), (int32_t)(24 * c->nst[k]));
+    if (c->nent) {
+        /* (ehead moved with each entry) */
         op_rm(b, 1, 0x8b, RDX, HS, HOFF(ehead));
         op_rm(b, 1, 0x89, RDX, HS, HOFF(ecommit));
     }
@@ -513,7 +533,7 @@ static void rec_pass_top(comp_t *c, unsigned n, unsigned ns, unsigned idx)
     op_rm(b, 1, 0x3b, RCX, HS, HOFF(ecap));
     add_exit(c, jcc_fwd(b, CC_A), 0, idx, 0);               /* the pass's entries would wrap */
     op_rm(b, 1, 0x03, RAX, HS, HOFF(ext));
-    op_rsp8(b, 0x89, RAX);                                  /* [rsp + 8]: the first entry */
+    op_rsp8(b, 0x89, RAX);                                  /* [rsp + 8]: the next entry */
 }
 
 /* a store (instruction k of the pass, at slot at) of size bytes, whose host address is in rax: log
@@ -521,18 +541,73 @@ static void rec_pass_top(comp_t *c, unsigned n, unsigned ns, unsigned idx)
 static void rec_store_log(comp_t *c, unsigned size, unsigned at, unsigned k)
 {
     buf_t *b = &c->b;
-    int32_t j = (int32_t)(24 * c->nst[k]);
     op_rr(b, 1, 0x8b, RCX, RAX);
     op_rr(b, 1, 0x2b, RCX, R11);                            /* rcx: the guest address */
     mov_imm(b, RDX, c->store_limit);
     op_rr(b, 1, 0x3b, RCX, RDX);
     add_exit(c, jcc_fwd(b, CC_A), 0, at, k);                /* near the end of memory: rv_hist_mem's */
     op_rsp8(b, 0x8b, RDX);
-    op_rm(b, 1, 0x89, RCX, RDX, j + 8);
+    op_rm(b, 1, 0x89, RCX, RDX, 8);
     op_rm(b, 1, 0x8b, RCX, RAX, 0);
-    op_rm(b, 1, 0x89, RCX, RDX, j);
+    op_rm(b, 1, 0x89, RCX, RDX, 0);
     mov_imm(b, RCX, RV_HE_MEM | (uint64_t)size << 32);
-    op_rm(b, 1, 0x89, RCX, RDX, j + 16);
+    op_rm(b, 1, 0x89, RCX, RDX, 16);
+    b1(b, 0x48); b1(b, 0x81); b1(b, 0x44); b1(b, 0x24); b1(b, 0x08); b4(b, 24);   /* add qword [rsp+8], 24 */
+    op_mi(b, 0, HS, HOFF(ehead), 24);
+}
+
+/* fmadd.s (instruction k of the pass, at slot at), its boxed result in rax, f[rd] not written yet:
+   the record the recording loop makes.  No flag raised: rv_hist_retire_f's inline push (f[rd] and
+   its old value when it changed, else x[rd]).  Only inexact raised with NX already in fflags (the
+   usual case), or only the host's denormal flag (DE, which has no RISC-V flag): its slow path
+   (rv_hist_retire_f_slow) folds them, which changes nothing, clears the host's flags and logs the
+   words that changed (only f[rd] can) as hart entries under a record of no register.  Any other flag
+   changes fflags: leave before the instruction, the interpreter redoes it (raising the same flags)
+   and logs the change. */
+static void rec_fmadd(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc)
+{
+    buf_t *b = &c->b;
+    const unsigned fr = d->rd & 31u;
+    op_rm(b, 1, 0x8b, RCX, RDI, FOFF(fr));                  /* rcx: the old f[rd] */
+    b1(b, 0x0f); b1(b, 0xae); b1(b, 0x5c); b1(b, 0x24); b1(b, 0xf8);     /* stmxcsr [rsp-8] */
+    b1(b, 0x8b); b1(b, 0x54); b1(b, 0x24); b1(b, 0xf8);     /* mov edx, [rsp-8] */
+    b1(b, 0x83); b1(b, 0xe2); b1(b, 0x3f);                  /* and edx, 0x3f */
+    uint8_t *flags = jcc_fwd(b, CC_NE);
+    op_rr(b, 1, 0x3b, RAX, RCX);
+    uint8_t *diff = jcc_fwd(b, CC_NE);
+    rec_write_x_via(c, k, d->rd, rec_meta(c, pc, 0, RV_HR_RETIRED, d->rd), RDX);
+    uint8_t *done1 = jcc_fwd(b, -1);
+    patch(b, diff, b->p);
+    op_rm(b, 1, 0x89, RCX, RP, (int32_t)(16 * k));
+    mov_imm(b, RDX, rec_meta(c, pc, 0, RV_HR_RETIRED | RV_HR_FREG, fr));
+    op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k + 8));
+    uint8_t *done2 = jcc_fwd(b, -1);
+    patch(b, flags, b->p);
+    /* clear them, as the fold does (none was pending before: leaving, the interpreter starts from the
+       same state) */
+    b1(b, 0x81); b1(b, 0x64); b1(b, 0x24); b1(b, 0xf8); b4(b, ~0x3fu);  /* and dword [rsp-8], ~0x3f */
+    b1(b, 0x0f); b1(b, 0xae); b1(b, 0x54); b1(b, 0x24); b1(b, 0xf8);     /* ldmxcsr [rsp-8] */
+    b1(b, 0xf6); b1(b, 0xc2); b1(b, 0x1d);                  /* test dl, IE | ZE | OE | UE */
+    add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
+    b1(b, 0xf6); b1(b, 0xc2); b1(b, 0x20);                  /* test dl, PE */
+    uint8_t *denormal_only = jcc_fwd(b, CC_E);
+    b1(b, 0xf6); b1(b, 0x87); b4(b, (uint32_t)offsetof(rv_machine, h.fflags)); b1(b, 1);   /* test byte fflags, NX */
+    add_exit(c, jcc_fwd(b, CC_E), 0, at, k);
+    patch(b, denormal_only, b->p);
+    op_rr(b, 0, 0x33, RDX, RDX);                            /* xor edx, edx */
+    op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k));          /* old: 0 (no register) */
+    op_rr(b, 1, 0x3b, RAX, RCX);
+    uint8_t *same = jcc_fwd(b, CC_E);
+    rec_entry8(c, (uint64_t)offsetof(rv_hart_state, f) + 8u * fr, RV_HE_HART);   /* the old f[rd] */
+    mov_imm(b, RDX, rec_meta(c, pc, 24, RV_HR_RETIRED, 63));
+    op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k + 8));
+    uint8_t *done3 = jcc_fwd(b, -1);
+    patch(b, same, b->p);
+    mov_imm(b, RDX, rec_meta(c, pc, 0, RV_HR_RETIRED, 63));
+    op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k + 8));
+    patch(b, done1, b->p);
+    patch(b, done2, b->p);
+    patch(b, done3, b->p);
 }
 
 /* FP results need mstatus.FS dirty: leave (before the instruction) when it is not, and the
@@ -551,7 +626,7 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     buf_t *b = &c->b;
     const regs_t *r = &c->r;
     int32_t imm = (int32_t)d->imm;
-    if (c->rec && kind_of(d->exec_op) != K_FLOAD) {
+    if (c->rec && kind_of(d->exec_op) != K_FLOAD && kind_of(d->exec_op) != K_FMADD) {
         /* the undo record, before the instruction changes rd (a store also logs 24 bytes of extras) */
         int st = kind_of(d->exec_op) == K_STORE || kind_of(d->exec_op) == K_FSTORE;
         rec_write_x(c, k, d->rd, rec_meta(c, pc, st ? 24 : 0, RV_HR_RETIRED, d->rd));
@@ -776,6 +851,13 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
             add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
         }
         fs_dirty_or_leave(c, at, k);
+        if (c->rec) {
+            /* the recording loop folds the host's exception flags as each FP instruction retires, so
+               none is pending here but after a denormal (DE, which it does not fold): leave then */
+            b1(b, 0x0f); b1(b, 0xae); b1(b, 0x5c); b1(b, 0x24); b1(b, 0xf8);     /* stmxcsr [rsp-8] */
+            b1(b, 0xf6); b1(b, 0x44); b1(b, 0x24); b1(b, 0xf8); b1(b, 0x3f);     /* test byte [rsp-8], 0x3f */
+            add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
+        }
         op_rm(b, 1, 0x8b, RAX, RDI, FOFF(d->rs1));
         op_rm(b, 1, 0x23, RAX, RDI, FOFF(d->rs2));
         op_rm(b, 1, 0x23, RAX, RDI, FOFF(d->rs3));
@@ -787,9 +869,19 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         b1(b, 0xf3); op_rm(b, 0, 0x0f10, 2, RDI, FOFF(d->rs3));   /* movss xmm2, f[rs3] */
         b1(b, 0xc4); b1(b, 0xe2); b1(b, 0x79); b1(b, 0xb9); b1(b, 0xd1);   /* vfmadd231ss xmm2, xmm0, xmm1 */
         b1(b, 0x0f); b1(b, 0x2e); b1(b, 0xd2);              /* ucomiss xmm2, xmm2 */
-        add_exit(c, jcc_fwd(b, 0xa), 0, at, k);             /* jp: a NaN result */
+        if (c->rec) {
+            /* a NaN result: put back the host's flags as they were (none raised) and leave */
+            uint8_t *ok = jcc_fwd(b, 0xb);                  /* jnp */
+            b1(b, 0x0f); b1(b, 0xae); b1(b, 0x54); b1(b, 0x24); b1(b, 0xf8);     /* ldmxcsr [rsp-8] */
+            add_exit(c, jcc_fwd(b, -1), 0, at, k);
+            patch(b, ok, b->p);
+        } else {
+            add_exit(c, jcc_fwd(b, 0xa), 0, at, k);         /* jp: a NaN result */
+        }
         b1(b, 0x66); b1(b, 0x0f); b1(b, 0x7e); b1(b, 0xd0); /* movd eax, xmm2 */
         op_rr(b, 1, 0x0b, RAX, RDX);                        /* or rax, rdx: NaN-boxed */
+        if (c->rec)
+            rec_fmadd(c, d, at, k, pc);
         op_rm(b, 1, 0x89, RAX, RDI, FOFF(d->rd));
         break;
 #endif
@@ -827,10 +919,10 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     c->rec = rec;
     c->mem_base = m->cfg.mem_base;
     c->store_limit = m->cfg.mem_base + m->cfg.mem_size - 8;
-    c->nst[0] = 0;
+    c->nent = 0;
     for (unsigned i = 0; i < n; i++) {
         int k = kind_of(insn[i]->exec_op);
-        c->nst[i + 1] = c->nst[i] + (k == K_STORE || k == K_FSTORE);
+        c->nent += k == K_STORE || k == K_FSTORE || k == K_FMADD;
     }
     choose_regs(&c->r, insn, n, rec ? NALLOC_REC : NALLOC);
     c->r.sink = rec;
@@ -859,7 +951,7 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     b1(b, 0x48); b1(b, 0x3b); b1(b, 0x04); b1(b, 0x24);     /* cmp rax, [rsp] */
     add_exit(c, jcc_fwd(b, CC_GE), 0, idx, 0);
     if (rec)
-        rec_pass_top(c, n, c->nst[n], idx);
+        rec_pass_top(c, n, c->nent, idx);
 
     const uint64_t vaddr = page->vaddr;
     int ends_in_jump = 0;

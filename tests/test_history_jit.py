@@ -323,3 +323,74 @@ def test_a_load_fault_in_a_recorded_block_undoes(monkeypatch):
     ref.write(DATA, bytes(range(256)) * 32)
     ref.run(3 + 4 * 1023)
     assert [d.where for d in diff(got[0], ref.snapshot())] in ([], ["instret"])
+
+
+FMA = """
+    .data
+vals: .float 2.0, 0.0, 0.0, 1.0, 1.0e10
+tab:  .float """ + ", ".join(["1.0"] * 5 + ["0.1"] * 395) + """
+out:  .zero 4096
+    .text
+    .globl _start
+_start:
+    la t1, vals
+    flw fa1, 0(t1)
+    flw fa2, 4(t1)
+    flw fa6, 12(t1)
+    flw fs0, 16(t1)
+    fmv.w.x fa3, zero
+    fmv.w.x fa4, zero
+    fmv.w.x fs1, zero
+    la t2, tab
+    la t1, out
+    li t0, 400
+1:  flw fa0, 0(t2)
+    fmadd.s fa3, fa0, fa1, fa3      # exact for 5 passes, then inexact: NX first raised in the block
+    fmadd.s fa4, fa2, fa1, fa4      # 0 * 2 + 0, exact: f[rd] does not change
+    fsw fa3, 0(t1)
+    addi t1, t1, 4
+    addi t2, t2, 4
+    addi t0, t0, -1
+    bnez t0, 1b
+    fmv.s fa7, fa6
+    li t0, 50
+2:  fmadd.s fa7, fa7, fs0, fs1      # 1e10, 1e20 (inexact), 1e30, then overflow: OF first raised in the block
+    fsw fa7, 0(t1)
+    addi t1, t1, 4
+    addi t0, t0, -1
+    bnez t0, 2b
+    ebreak
+"""
+
+
+def _fma_machine():
+    from rvsim.asm import assemble
+    m = Machine("rv64gc")
+    m.load_elf(assemble(FMA, march="rv64gc").to_elf())
+    return m
+
+
+def test_fmadd_in_recorded_blocks_records_flags_and_unchanged_results_as_the_interpreter(monkeypatch):
+    """fmadd.s in compiled loops: exact (the inline record), raising inexact for the first time (which
+    the block leaves to the interpreter: fflags changes), raising only inexact once NX is set (the
+    recording loop's slow path: a hart entry for f[rd]), exact with f[rd] unchanged (a record of
+    x[rd]), overflowing for the first time (left to the interpreter) and exact again on infinities.  The same history views as the interpreter's
+    recording, step by step, and every few hundred steps back the uncompiled unrecorded state."""
+    _jit(monkeypatch, False)
+    ref = _fma_machine()
+    info = ref.run(100_000)
+    assert info.reason is StopReason.EBREAK
+    total = ref.instret
+    assert ref.fflags == 1 | 4          # NX and OF
+    views = []
+    for on in (True, False):
+        _jit(monkeypatch, on)
+        m = _fma_machine()
+        m.record()
+        assert m.run(total).reason is StopReason.LIMIT
+        assert (lib.rv_jit_code_bytes(m._core) > 0) == on
+        assert not diff(m.snapshot(), ref.snapshot())
+        views.append(_views(m, total))
+    assert views[0] == views[1]
+    make = _fma_machine
+    _check_back(monkeypatch, make, total, [1, 3, 250, 333, 1000, total - 1587])
