@@ -394,3 +394,25 @@ def test_fmadd_in_recorded_blocks_records_flags_and_unchanged_results_as_the_int
     assert views[0] == views[1]
     make = _fma_machine
     _check_back(monkeypatch, make, total, [1, 3, 250, 333, 1000, total - 1587])
+
+
+def _riscv_tests():
+    from tests.test_riscv_tests import _tests
+    return [p for p in _tests() if p.name.startswith("rv64")]
+
+
+@pytest.mark.skipif(not _riscv_tests(), reason="RISCV_TESTS_ISA_DIR is not set (a built riscv-tests isa/ dir)")
+@pytest.mark.parametrize("elf", _riscv_tests() or [None], ids=lambda p: p.name if p else "none")
+def test_official_riscv_test_recorded_through_blocks_passes_and_undoes_to_its_start(elf, monkeypatch):
+    """Each rv64 riscv-test recorded with blocks compiled at the first taken branch: it passes (its
+    own checks are the oracle), and undoing the whole history gives the freshly loaded machine."""
+    _jit(monkeypatch, True)
+    isa = elf.name[:4] + ("gc_zba_zbb_zbs_zfh" if elf.name[4:6] == "uz" else "gc")
+    m = Machine(isa)
+    m.load_elf(elf)
+    fresh = m.snapshot()
+    m.record()
+    info = m.run(max_instructions=10_000_000)
+    assert info.reason is StopReason.EXIT and info.exit_code == 0, info
+    assert m.reverse_step(m.history_length + 1).reason is StopReason.HISTORY_START
+    assert not diff(m.snapshot(), fresh)
