@@ -556,6 +556,14 @@ static void rec_store_log(comp_t *c, unsigned size, unsigned at, unsigned k)
     op_mi(b, 0, HS, HOFF(ehead), 24);
 }
 
+/* clear the host's exception flags (MXCSR through the red zone at [rsp - 8]) */
+static void rec_clear_host_flags(buf_t *b)
+{
+    b1(b, 0x0f); b1(b, 0xae); b1(b, 0x5c); b1(b, 0x24); b1(b, 0xf8);     /* stmxcsr [rsp-8] */
+    b1(b, 0x81); b1(b, 0x64); b1(b, 0x24); b1(b, 0xf8); b4(b, ~0x3fu);  /* and dword [rsp-8], ~0x3f */
+    b1(b, 0x0f); b1(b, 0xae); b1(b, 0x54); b1(b, 0x24); b1(b, 0xf8);     /* ldmxcsr [rsp-8] */
+}
+
 /* fmadd.s (instruction k of the pass, at slot at), its boxed result in rax, f[rd] not written yet:
    the record the recording loop makes.  No flag raised: rv_hist_retire_f's inline push (f[rd] and
    its old value when it changed, else x[rd]).  Only inexact raised with NX already in fflags (the
@@ -851,13 +859,6 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
             add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
         }
         fs_dirty_or_leave(c, at, k);
-        if (c->rec) {
-            /* the recording loop folds the host's exception flags as each FP instruction retires, so
-               none is pending here but after a denormal (DE, which it does not fold): leave then */
-            b1(b, 0x0f); b1(b, 0xae); b1(b, 0x5c); b1(b, 0x24); b1(b, 0xf8);     /* stmxcsr [rsp-8] */
-            b1(b, 0xf6); b1(b, 0x44); b1(b, 0x24); b1(b, 0xf8); b1(b, 0x3f);     /* test byte [rsp-8], 0x3f */
-            add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
-        }
         op_rm(b, 1, 0x8b, RAX, RDI, FOFF(d->rs1));
         op_rm(b, 1, 0x23, RAX, RDI, FOFF(d->rs2));
         op_rm(b, 1, 0x23, RAX, RDI, FOFF(d->rs3));
@@ -872,7 +873,7 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         if (c->rec) {
             /* a NaN result: put back the host's flags as they were (none raised) and leave */
             uint8_t *ok = jcc_fwd(b, 0xb);                  /* jnp */
-            b1(b, 0x0f); b1(b, 0xae); b1(b, 0x54); b1(b, 0x24); b1(b, 0xf8);     /* ldmxcsr [rsp-8] */
+            rec_clear_host_flags(b);
             add_exit(c, jcc_fwd(b, -1), 0, at, k);
             patch(b, ok, b->p);
         } else {
@@ -920,9 +921,11 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     c->mem_base = m->cfg.mem_base;
     c->store_limit = m->cfg.mem_base + m->cfg.mem_size - 8;
     c->nent = 0;
+    int has_fmadd = 0;
     for (unsigned i = 0; i < n; i++) {
         int k = kind_of(insn[i]->exec_op);
         c->nent += k == K_STORE || k == K_FSTORE || k == K_FMADD;
+        has_fmadd |= k == K_FMADD;
     }
     choose_regs(&c->r, insn, n, rec ? NALLOC_REC : NALLOC);
     c->r.sink = rec;
@@ -945,6 +948,14 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     for (int g = 1; g < 32; g++)
         if (c->r.loc[g] >= 0)
             op_rm(b, 1, 0x8b, c->r.loc[g], RDI, XOFF(g));
+    if (rec && has_fmadd) {
+        /* the recording loop folds (and clears) the host's exception flags as each FP step retires,
+           so none is pending here but after, say, a vector FP instruction: leave then.  Within the
+           block each fmadd.s clears what it raised or leaves, so none is pending at the next. */
+        b1(b, 0x0f); b1(b, 0xae); b1(b, 0x5c); b1(b, 0x24); b1(b, 0xf8);     /* stmxcsr [rsp-8] */
+        b1(b, 0xf6); b1(b, 0x44); b1(b, 0x24); b1(b, 0xf8); b1(b, 0x3f);     /* test byte [rsp-8], 0x3f */
+        add_exit(c, jcc_fwd(b, CC_NE), 0, idx, 0);
+    }
     /* top of each pass: leave unless retired + n < budget */
     uint8_t *top = b->p;
     op_rm(b, 1, 0x8d, RAX, R15, (int32_t)n);                /* lea rax, [r15 + n] */
