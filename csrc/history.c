@@ -454,8 +454,13 @@ static void fold_host_fflags(rv_machine *m)
 #if defined(__x86_64__)
     /* guest FP arithmetic runs on SSE: no flag raised since the last fold is the common case, and
        reading MXCSR is far cheaper than fetestexcept (which also reads the x87 status) */
-    if (!(__builtin_ia32_stmxcsr() & 0x3f))
+    unsigned csr = __builtin_ia32_stmxcsr();
+    if (!(csr & 0x3f))
         return;
+    /* the denormal flag (DE) has no RISC-V counterpart and feclearexcept leaves it: cleared here, or
+       once raised (by any code of the process) it would send every later FP step to the slow path */
+    if (csr & 0x02)
+        __builtin_ia32_ldmxcsr(csr & ~0x02u);
 #endif
     int fe = fetestexcept(FE_ALL_EXCEPT);
     if (!fe)

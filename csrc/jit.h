@@ -1,4 +1,5 @@
-/* The block compiler: hot blocks of the RV64 functional loop compiled to x86-64 (jit_x86.c).
+/* The block compiler: hot blocks of the RV64 functional loop, and of the RV64 recording loop (blocks
+ * that also write their undo records: jit_x86.c, "recording blocks"), compiled to x86-64 (jit_x86.c).
  *
  * A block is a run of consecutive plain instructions of one code page (RV64I/M integer ALU, loads and
  * stores, conditional branches and jal) starting at a slot that taken branches came to often.  It is
@@ -32,18 +33,29 @@ typedef uint64_t (*rv_jit_fn)(struct rv_machine *m, int64_t budget);
 /* NULL when the compiler is off (RVSIM_NO_JIT=1 or RVSIM_JIT=0) or the host is not x86-64 Linux */
 struct rv_jit *rv_jit_new(void);
 void rv_jit_free(struct rv_jit *j);
-/* Compile the block entered at slot idx of page; labels: the loop's label table (decode, breakpoint).
-   1: compiled (page->jit_off[idx] set), 0: nothing to compile, -1: the arena is full (rv_jit_reset and
-   flush the decode cache, which drops every block's entry). */
-int rv_jit_compile(struct rv_machine *m, struct rv_code_page *page, unsigned idx, const void *const *labels);
+/* The kinds of block: a functional loop's, or a recording loop's (RV_JIT_RECORDING: each instruction
+   also writes its undo record, see jit_x86.c).  A loop enters only blocks of its own kind. */
+enum { RV_JIT_FUNCTIONAL = 0, RV_JIT_RECORDING = 1 };
+/* Compile the block of the given kind entered at slot idx of page; labels: the loop's label table
+   (decode, breakpoint).  1: compiled (page->jit_off[idx] set), 0: nothing to compile, -1: the arena is
+   full (rv_jit_reset and flush the decode cache, which drops every block's entry). */
+int rv_jit_compile(struct rv_machine *m, struct rv_code_page *page, unsigned idx, const void *const *labels,
+                   unsigned kind);
 void rv_jit_reset(struct rv_jit *j);
 
-/* a block's header: its length in instructions (the budget it needs per pass) */
+/* a block's header (16 bytes before its entry): its length in instructions (the budget it needs per
+   pass), the offset of its chained entry, its kind */
 static inline uint32_t rv_jit_len(const struct rv_jit *j, uint32_t off)
 {
     uint32_t n;
     memcpy(&n, j->code + off, sizeof n);
     return n;
+}
+static inline uint32_t rv_jit_kind(const struct rv_jit *j, uint32_t off)
+{
+    uint32_t k;
+    memcpy(&k, j->code + off + 8, sizeof k);
+    return k;
 }
 static inline rv_jit_fn rv_jit_entry(const struct rv_jit *j, uint32_t off)
 {

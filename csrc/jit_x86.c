@@ -1,4 +1,5 @@
-/* The block compiler (see jit.h): a direct x86-64 emitter for hot blocks of the RV64 functional loop.
+/* The block compiler (see jit.h): a direct x86-64 emitter for hot blocks of the RV64 functional loop
+ * and of the RV64 recording loop (see "recording blocks" below).
  *
  * A compiled block is a SysV function uint64_t block(rv_machine *m, int64_t budget).  Host registers:
  * rdi = m (guest registers at m->h.x, the TLB in m), r11 = m->mem_bias, r15 = instructions retired by
@@ -41,7 +42,7 @@
 #define BUF_SIZE 32768          /* bytes a block may take (64 instructions need far fewer) */
 
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
-enum { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_L = 0xc, CC_GE = 0xd };
+enum { CC_B = 2, CC_AE = 3, CC_E = 4, CC_NE = 5, CC_A = 7, CC_L = 0xc, CC_GE = 0xd };
 
 typedef struct {
     uint8_t *p, *start, *end;
@@ -91,6 +92,26 @@ static void op_rm(buf_t *b, int w, unsigned op, int reg, int base, int32_t disp)
     opcode(b, op);
     b1(b, 0x80 | (reg & 7) << 3 | (base & 7));
     b4(b, (uint32_t)disp);
+}
+
+/* op qword [base + disp32], imm32 (81 /ext); base is never rsp or r12 */
+static void op_mi(buf_t *b, unsigned ext, int base, int32_t disp, int32_t imm)
+{
+    rex(b, 1, 0, base);
+    b1(b, 0x81);
+    b1(b, 0x80 | ext << 3 | (base & 7));
+    b4(b, (uint32_t)disp);
+    b4(b, (uint32_t)imm);
+}
+
+/* mov reg, [rsp + 8] (load: 0x8b) or mov [rsp + 8], reg (store: 0x89) */
+static void op_rsp8(buf_t *b, unsigned op, int reg)
+{
+    rex(b, 1, reg, 0);
+    b1(b, op);
+    b1(b, 0x44 | (reg & 7) << 3);
+    b1(b, 0x24);
+    b1(b, 0x08);
 }
 
 /* op r/m, imm32 (81 /ext) */
@@ -167,12 +188,18 @@ static void patch(buf_t *b, uint8_t *at, uint8_t *to)
 #define XOFF(g) ((int32_t)(offsetof(rv_machine, h.x) + 8u * (unsigned)(g)))
 #define FOFF(g) ((int32_t)(offsetof(rv_machine, h.f) + 8u * (unsigned)(g)))
 
+/* (a recording block keeps r13 = m->hist and r14 = its pass's first record: the first 7 only) */
 static const int alloc_regs[] = {RBX, RBP, RSI, R8, R9, R10, R12, R13, R14};
 #define NALLOC ((int)(sizeof alloc_regs / sizeof alloc_regs[0]))
+#define NALLOC_REC 7
+#define HS R13
+#define RP R14
 
 typedef struct {
     int loc[33];                /* host register of each guest register, or -1: in m->h.x */
     unsigned written;           /* guest registers in host registers that the block writes */
+    int sink;                   /* writes to x0 land in x[32] as in the interpreter (recording: the
+                                   undo record of such a write keeps x[32]'s old value) */
 } regs_t;
 
 static void load_g(buf_t *b, const regs_t *r, int hreg, unsigned g)
@@ -187,7 +214,7 @@ static void load_g(buf_t *b, const regs_t *r, int hreg, unsigned g)
 
 static void store_g(buf_t *b, const regs_t *r, unsigned g, int hreg)
 {
-    if (g == RV_X_SINK)
+    if (g == RV_X_SINK && !r->sink)
         return;                 /* writes to x0 are dropped */
     if (r->loc[g] >= 0)
         op_rr(b, 1, 0x8b, r->loc[g], hreg);
@@ -209,8 +236,16 @@ static void alu_g(buf_t *b, const regs_t *r, unsigned op, int w, int hreg, unsig
 enum { K_NONE, K_ALU_I, K_ALU_R, K_SHIFT_I, K_SHIFT_R, K_SET_I, K_SET_R, K_LUI, K_AUIPC, K_LOAD, K_STORE,
        K_BRANCH, K_JAL, K_JALR, K_FLOAD, K_FSTORE, K_FMADD };
 
+static int kind_of_rec(unsigned op, int rec);
 static int kind_of(unsigned op)
 {
+    return kind_of_rec(op, 0);
+}
+
+/* rec: for a recording block (the same set) */
+static int kind_of_rec(unsigned op, int rec)
+{
+    (void)rec;
     switch (op) {
     case RV_OP_ADDI: case RV_OP_ANDI: case RV_OP_ORI: case RV_OP_XORI: case RV_OP_ADDIW:
         return K_ALU_I;
@@ -276,6 +311,9 @@ typedef struct {
     const uint8_t *chain_to[MAX_EXITS];
     int nchain;
     uint64_t target_align;
+    int rec;                    /* a recording block */
+    uint64_t mem_base, store_limit;   /* (recording) the last address whose 8 bytes a store logs */
+    unsigned nent;              /* (recording) extras entries a pass may log at most (stores, fmadd.s) */
 } comp_t;
 
 static void store_written(comp_t *c)
@@ -296,7 +334,7 @@ static void add_exit(comp_t *c, uint8_t *at, int loop, unsigned to, unsigned k)
 
 /* the instructions of the block entered at idx: how many (0: none) */
 static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void *const *labels,
-                     const rv_insn_t **insn, unsigned *slot)
+                     const rv_insn_t **insn, unsigned *slot, int rec)
 {
     const uint64_t target_align = (m->cfg.extensions & RV_EXT_C) ? 1 : 3;
     unsigned n = 0, i = idx;
@@ -308,7 +346,12 @@ static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void
         unsigned len = d->len;
         if ((len != 2 && len != 4) || i + len / 2 > RV_SLOTS_PER_PAGE)
             break;          /* the instruction's bytes must be on this page */
-        int k = kind_of(d->exec_op);
+        int k = kind_of_rec(d->exec_op, rec);
+        if (rec && k != K_NONE &&
+            (rv_hist_class[d->exec_op] != (k == K_FLOAD || k == K_FSTORE ? RV_HC_FQ : k == K_FMADD ? RV_HC_F
+                                                                                               : RV_HC_X) ||
+             ((k == K_STORE || k == K_FSTORE) && m->cfg.mem_size < 8)))
+            break;          /* recorded otherwise than the block records it */
         if (k == K_NONE || d->rd > RV_X_SINK || d->rs1 > 31 || d->rs2 > 31 || d->rs3 > 31)
             break;
         if ((k == K_FLOAD || k == K_FMADD) && d->rd > 31)
@@ -336,7 +379,7 @@ static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void
     return n;
 }
 
-static void choose_regs(regs_t *r, const rv_insn_t *const *insn, unsigned n)
+static void choose_regs(regs_t *r, const rv_insn_t *const *insn, unsigned n, int nalloc)
 {
     unsigned uses[33] = {0};
     r->written = 0;
@@ -352,7 +395,7 @@ static void choose_regs(regs_t *r, const rv_insn_t *const *insn, unsigned n)
     uses[0] = uses[RV_X_SINK] = 0;    /* x0 is read from memory, as the interpreter does */
     for (int g = 0; g < 33; g++)
         r->loc[g] = -1;
-    for (int a = 0; a < NALLOC; a++) {
+    for (int a = 0; a < nalloc; a++) {
         int best = -1;
         for (int g = 1; g < 32; g++)
             if (uses[g] && r->loc[g] < 0 && (best < 0 || uses[g] > uses[best]))
@@ -392,6 +435,190 @@ static void mem_access(comp_t *c, const rv_insn_t *d, int store, unsigned size, 
     op_rr(b, 1, 0x03, RAX, R11);                            /* add rax, r11 (mem_bias) */
 }
 
+/* ---------------------------------------------------------------- recording blocks
+ *
+ * A recording block (kind RV_JIT_RECORDING, entered only from the recording loop) writes, for each
+ * instruction, the 16-byte undo record the recording loop's inline push would (history_internal.h):
+ * the old value of rd, read before the instruction runs, and a meta word whose pc and register are
+ * constants; a store also logs its 8 old bytes in the extras ring as rv_hist_store does.  Each pass
+ * starts by checking that the records ring has room for the whole pass without reaching the bound
+ * (history.room >= n: -1 with watchpoints or a lost step) and without wrapping, and likewise the
+ * extras ring for the pass's stores; r14 then points at the pass's first record and [rsp + 8] at its
+ * first extras entry.  Every exit (and every loop back) advances rhead, room, ehead and ecommit by
+ * what the pass retired, so the history is exactly the interpreter's at every exit; whatever a block
+ * cannot record so (the bound, a ring wrapping, a store within 8 bytes of the end of memory) leaves
+ * to the interpreter before the instruction. */
+#define HOFF(f) ((int32_t)offsetof(rv_history, f))
+
+static uint64_t rec_meta(const comp_t *c, uint64_t pc, unsigned nx, unsigned flags, unsigned reg)
+{
+    return ((pc - c->mem_base) >> 1) << 24 | (uint64_t)nx << 8 | (uint64_t)flags << 6 | reg;
+}
+
+/* record k of the pass: old = x[g] (as it is now), meta */
+static void rec_write_x_via(comp_t *c, unsigned k, unsigned g, uint64_t meta, int tmp)
+{
+    buf_t *b = &c->b;
+    int src = c->r.loc[g];
+    if (src < 0) {
+        op_rm(b, 1, 0x8b, tmp, RDI, XOFF(g));
+        src = tmp;
+    }
+    op_rm(b, 1, 0x89, src, RP, (int32_t)(16 * k));
+    mov_imm(b, tmp, meta);
+    op_rm(b, 1, 0x89, tmp, RP, (int32_t)(16 * k + 8));
+}
+
+static void rec_write_x(comp_t *c, unsigned k, unsigned g, uint64_t meta)
+{
+    rec_write_x_via(c, k, g, meta, RAX);
+}
+
+/* an extras entry of 8 bytes (rcx, clobbered) and its trailer (address, type | 8 << 32) at the
+   pass's next entry ([rsp + 8], advanced), and ehead past it (rdx clobbered) */
+static void rec_entry8(comp_t *c, uint64_t addr, uint64_t type)
+{
+    buf_t *b = &c->b;
+    op_rsp8(b, 0x8b, RDX);
+    op_rm(b, 1, 0x89, RCX, RDX, 0);
+    mov_imm(b, RCX, addr);
+    op_rm(b, 1, 0x89, RCX, RDX, 8);
+    mov_imm(b, RCX, type | (uint64_t)8 << 32);
+    op_rm(b, 1, 0x89, RCX, RDX, 16);
+    b1(b, 0x48); b1(b, 0x81); b1(b, 0x44); b1(b, 0x24); b1(b, 0x08); b4(b, 24);   /* add qword [rsp+8], 24 */
+    op_mi(b, 0, HS, HOFF(ehead), 24);
+}
+
+/* the history after k instructions of the pass retired */
+static void rec_commit(comp_t *c, unsigned k)
+{
+    buf_t *b = &c->b;
+    if (!k)
+        return;
+    op_mi(b, 0, HS, HOFF(rhead), (int32_t)k);                /* add [hs.rhead], k */
+    op_mi(b, 5, HS, HOFF(room), (int32_t)k);                 /* sub [hs.room], k */
+    if (c->nent) {
+        /* (ehead moved with each entry) */
+        op_rm(b, 1, 0x8b, RDX, HS, HOFF(ehead));
+        op_rm(b, 1, 0x89, RDX, HS, HOFF(ecommit));
+    }
+}
+
+/* the top of a pass of n instructions with ns stores: room for them, or leave at slot idx */
+static void rec_pass_top(comp_t *c, unsigned n, unsigned ns, unsigned idx)
+{
+    buf_t *b = &c->b;
+    op_rm(b, 1, 0x8b, RAX, HS, HOFF(room));
+    op_ri(b, 1, 7, RAX, (int32_t)n);                        /* cmp rax, n */
+    add_exit(c, jcc_fwd(b, CC_L), 0, idx, 0);
+    op_rm(b, 1, 0x8b, RAX, HS, HOFF(rhead));
+    op_rm(b, 1, 0x23, RAX, HS, HOFF(rmask));                /* and rax, rmask */
+    op_rm(b, 1, 0x8d, RCX, RAX, (int32_t)n);                /* lea rcx, [rax + n] */
+    op_rm(b, 1, 0x3b, RCX, HS, HOFF(rcap));
+    add_exit(c, jcc_fwd(b, CC_A), 0, idx, 0);               /* the pass would wrap the ring */
+    shift_ri(b, 1, 4, RAX, 4);                              /* shl rax, 4 */
+    op_rm(b, 1, 0x03, RAX, HS, HOFF(rec));
+    op_rr(b, 1, 0x8b, RP, RAX);                             /* r14: the pass's first record */
+    if (!ns)
+        return;
+    op_rm(b, 1, 0x8b, RAX, HS, HOFF(ehead));
+    op_rr(b, 1, 0x8b, RCX, RAX);
+    op_rm(b, 1, 0x2b, RCX, HS, HOFF(etail));
+    op_ri(b, 1, 0, RCX, (int32_t)(24 * ns));
+    op_rm(b, 1, 0x3b, RCX, HS, HOFF(ecap));
+    add_exit(c, jcc_fwd(b, CC_A), 0, idx, 0);               /* the extras ring is full */
+    op_rm(b, 1, 0x8b, RCX, HS, HOFF(ecap));
+    op_ri(b, 1, 0, RCX, -1);
+    op_rr(b, 1, 0x23, RAX, RCX);                            /* and rax, ecap - 1 */
+    op_rm(b, 1, 0x8d, RCX, RAX, (int32_t)(24 * ns));
+    op_rm(b, 1, 0x3b, RCX, HS, HOFF(ecap));
+    add_exit(c, jcc_fwd(b, CC_A), 0, idx, 0);               /* the pass's entries would wrap */
+    op_rm(b, 1, 0x03, RAX, HS, HOFF(ext));
+    op_rsp8(b, 0x89, RAX);                                  /* [rsp + 8]: the next entry */
+}
+
+/* a store (instruction k of the pass, at slot at) of size bytes, whose host address is in rax: log
+   its old bytes as rv_hist_store does (type and size, the address, the 8 bytes there) */
+static void rec_store_log(comp_t *c, unsigned size, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    op_rr(b, 1, 0x8b, RCX, RAX);
+    op_rr(b, 1, 0x2b, RCX, R11);                            /* rcx: the guest address */
+    mov_imm(b, RDX, c->store_limit);
+    op_rr(b, 1, 0x3b, RCX, RDX);
+    add_exit(c, jcc_fwd(b, CC_A), 0, at, k);                /* near the end of memory: rv_hist_mem's */
+    op_rsp8(b, 0x8b, RDX);
+    op_rm(b, 1, 0x89, RCX, RDX, 8);
+    op_rm(b, 1, 0x8b, RCX, RAX, 0);
+    op_rm(b, 1, 0x89, RCX, RDX, 0);
+    mov_imm(b, RCX, RV_HE_MEM | (uint64_t)size << 32);
+    op_rm(b, 1, 0x89, RCX, RDX, 16);
+    b1(b, 0x48); b1(b, 0x81); b1(b, 0x44); b1(b, 0x24); b1(b, 0x08); b4(b, 24);   /* add qword [rsp+8], 24 */
+    op_mi(b, 0, HS, HOFF(ehead), 24);
+}
+
+/* clear the host's exception flags (MXCSR through the red zone at [rsp - 8]) */
+static void rec_clear_host_flags(buf_t *b)
+{
+    b1(b, 0x0f); b1(b, 0xae); b1(b, 0x5c); b1(b, 0x24); b1(b, 0xf8);     /* stmxcsr [rsp-8] */
+    b1(b, 0x81); b1(b, 0x64); b1(b, 0x24); b1(b, 0xf8); b4(b, ~0x3fu);  /* and dword [rsp-8], ~0x3f */
+    b1(b, 0x0f); b1(b, 0xae); b1(b, 0x54); b1(b, 0x24); b1(b, 0xf8);     /* ldmxcsr [rsp-8] */
+}
+
+/* fmadd.s (instruction k of the pass, at slot at), its boxed result in rax, f[rd] not written yet:
+   the record the recording loop makes.  No flag raised: rv_hist_retire_f's inline push (f[rd] and
+   its old value when it changed, else x[rd]).  Only inexact raised with NX already in fflags (the
+   usual case), or only the host's denormal flag (DE, which has no RISC-V flag): its slow path
+   (rv_hist_retire_f_slow) folds them, which changes nothing, clears the host's flags and logs the
+   words that changed (only f[rd] can) as hart entries under a record of no register.  Any other flag
+   changes fflags: leave before the instruction, the interpreter redoes it (raising the same flags)
+   and logs the change. */
+static void rec_fmadd(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc)
+{
+    buf_t *b = &c->b;
+    const unsigned fr = d->rd & 31u;
+    op_rm(b, 1, 0x8b, RCX, RDI, FOFF(fr));                  /* rcx: the old f[rd] */
+    b1(b, 0x0f); b1(b, 0xae); b1(b, 0x5c); b1(b, 0x24); b1(b, 0xf8);     /* stmxcsr [rsp-8] */
+    b1(b, 0x8b); b1(b, 0x54); b1(b, 0x24); b1(b, 0xf8);     /* mov edx, [rsp-8] */
+    b1(b, 0x83); b1(b, 0xe2); b1(b, 0x3f);                  /* and edx, 0x3f */
+    uint8_t *flags = jcc_fwd(b, CC_NE);
+    op_rr(b, 1, 0x3b, RAX, RCX);
+    uint8_t *diff = jcc_fwd(b, CC_NE);
+    rec_write_x_via(c, k, d->rd, rec_meta(c, pc, 0, RV_HR_RETIRED, d->rd), RDX);
+    uint8_t *done1 = jcc_fwd(b, -1);
+    patch(b, diff, b->p);
+    op_rm(b, 1, 0x89, RCX, RP, (int32_t)(16 * k));
+    mov_imm(b, RDX, rec_meta(c, pc, 0, RV_HR_RETIRED | RV_HR_FREG, fr));
+    op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k + 8));
+    uint8_t *done2 = jcc_fwd(b, -1);
+    patch(b, flags, b->p);
+    /* clear them, as the fold does (none was pending before: leaving, the interpreter starts from the
+       same state) */
+    b1(b, 0x81); b1(b, 0x64); b1(b, 0x24); b1(b, 0xf8); b4(b, ~0x3fu);  /* and dword [rsp-8], ~0x3f */
+    b1(b, 0x0f); b1(b, 0xae); b1(b, 0x54); b1(b, 0x24); b1(b, 0xf8);     /* ldmxcsr [rsp-8] */
+    b1(b, 0xf6); b1(b, 0xc2); b1(b, 0x1d);                  /* test dl, IE | ZE | OE | UE */
+    add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
+    b1(b, 0xf6); b1(b, 0xc2); b1(b, 0x20);                  /* test dl, PE */
+    uint8_t *denormal_only = jcc_fwd(b, CC_E);
+    b1(b, 0xf6); b1(b, 0x87); b4(b, (uint32_t)offsetof(rv_machine, h.fflags)); b1(b, 1);   /* test byte fflags, NX */
+    add_exit(c, jcc_fwd(b, CC_E), 0, at, k);
+    patch(b, denormal_only, b->p);
+    op_rr(b, 0, 0x33, RDX, RDX);                            /* xor edx, edx */
+    op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k));          /* old: 0 (no register) */
+    op_rr(b, 1, 0x3b, RAX, RCX);
+    uint8_t *same = jcc_fwd(b, CC_E);
+    rec_entry8(c, (uint64_t)offsetof(rv_hart_state, f) + 8u * fr, RV_HE_HART);   /* the old f[rd] */
+    mov_imm(b, RDX, rec_meta(c, pc, 24, RV_HR_RETIRED, 63));
+    op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k + 8));
+    uint8_t *done3 = jcc_fwd(b, -1);
+    patch(b, same, b->p);
+    mov_imm(b, RDX, rec_meta(c, pc, 0, RV_HR_RETIRED, 63));
+    op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k + 8));
+    patch(b, done1, b->p);
+    patch(b, done2, b->p);
+    patch(b, done3, b->p);
+}
+
 /* FP results need mstatus.FS dirty: leave (before the instruction) when it is not, and the
    interpreter sets it */
 static void fs_dirty_or_leave(comp_t *c, unsigned at, unsigned k)
@@ -408,6 +635,11 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     buf_t *b = &c->b;
     const regs_t *r = &c->r;
     int32_t imm = (int32_t)d->imm;
+    if (c->rec && kind_of(d->exec_op) != K_FLOAD && kind_of(d->exec_op) != K_FMADD) {
+        /* the undo record, before the instruction changes rd (a store also logs 24 bytes of extras) */
+        int st = kind_of(d->exec_op) == K_STORE || kind_of(d->exec_op) == K_FSTORE;
+        rec_write_x(c, k, d->rd, rec_meta(c, pc, st ? 24 : 0, RV_HR_RETIRED, d->rd));
+    }
     switch (d->exec_op) {
     case RV_OP_ADDI: case RV_OP_ANDI: case RV_OP_ORI: case RV_OP_XORI:
         if (d->rd == d->rs1 && r->loc[d->rd] >= 0) {
@@ -529,6 +761,8 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     case RV_OP_SB: case RV_OP_SH: case RV_OP_SW: case RV_OP_SD: {
         unsigned size = d->exec_op == RV_OP_SB ? 1 : d->exec_op == RV_OP_SH ? 2 : d->exec_op == RV_OP_SW ? 4 : 8;
         mem_access(c, d, 1, size, at, k);
+        if (c->rec)
+            rec_store_log(c, size, at, k);
         load_g(b, r, RCX, d->rs2);
         if (size == 2)
             b1(b, 0x66);
@@ -563,6 +797,8 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         mov_imm(b, RDX, pc + d->len);
         store_g(b, r, d->rd, RDX);
         store_written(c);
+        if (c->rec)
+            rec_commit(c, k + 1);                           /* (rdx only) */
         shift_ri(b, 1, 5, RAX, 1);                          /* shr rax, 1: the slot */
         shift_ri(b, 1, 4, RAX, 40);
         op_rm(b, 1, 0x8d, RCX, R15, (int32_t)(k + 1));      /* lea rcx, [r15 + k + 1] */
@@ -590,12 +826,27 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
             mov_imm(b, RDX, FP_BOX32);
             op_rr(b, 1, 0x0b, RCX, RDX);                    /* or rcx, rdx: NaN-boxed */
         }
+        if (c->rec) {
+            /* the interpreter's record of an FP load: f[rd] when it changed, else x[rd] */
+            op_rm(b, 1, 0x8b, RDX, RDI, FOFF(d->rd));
+            op_rr(b, 1, 0x3b, RCX, RDX);
+            uint8_t *diff = jcc_fwd(b, CC_NE);
+            rec_write_x(c, k, d->rd, rec_meta(c, pc, 0, RV_HR_RETIRED, d->rd));
+            uint8_t *done = jcc_fwd(b, -1);
+            patch(b, diff, b->p);
+            op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k));
+            mov_imm(b, RAX, rec_meta(c, pc, 0, RV_HR_RETIRED | RV_HR_FREG, d->rd & 31u));
+            op_rm(b, 1, 0x89, RAX, RP, (int32_t)(16 * k + 8));
+            patch(b, done, b->p);
+        }
         op_rm(b, 1, 0x89, RCX, RDI, FOFF(d->rd));
         break;
     }
     case RV_OP_FSW: case RV_OP_FSD: {
         int s = d->exec_op == RV_OP_FSW;
         mem_access(c, d, 1, s ? 4 : 8, at, k);
+        if (c->rec)
+            rec_store_log(c, s ? 4 : 8, at, k);
         op_rm(b, !s, 0x8b, RCX, RDI, FOFF(d->rs2));
         op_rm(b, !s, 0x89, RCX, RAX, 0);
         break;
@@ -620,9 +871,19 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         b1(b, 0xf3); op_rm(b, 0, 0x0f10, 2, RDI, FOFF(d->rs3));   /* movss xmm2, f[rs3] */
         b1(b, 0xc4); b1(b, 0xe2); b1(b, 0x79); b1(b, 0xb9); b1(b, 0xd1);   /* vfmadd231ss xmm2, xmm0, xmm1 */
         b1(b, 0x0f); b1(b, 0x2e); b1(b, 0xd2);              /* ucomiss xmm2, xmm2 */
-        add_exit(c, jcc_fwd(b, 0xa), 0, at, k);             /* jp: a NaN result */
+        if (c->rec) {
+            /* a NaN result: put back the host's flags as they were (none raised) and leave */
+            uint8_t *ok = jcc_fwd(b, 0xb);                  /* jnp */
+            rec_clear_host_flags(b);
+            add_exit(c, jcc_fwd(b, -1), 0, at, k);
+            patch(b, ok, b->p);
+        } else {
+            add_exit(c, jcc_fwd(b, 0xa), 0, at, k);         /* jp: a NaN result */
+        }
         b1(b, 0x66); b1(b, 0x0f); b1(b, 0x7e); b1(b, 0xd0); /* movd eax, xmm2 */
         op_rr(b, 1, 0x0b, RAX, RDX);                        /* or rax, rdx: NaN-boxed */
+        if (c->rec)
+            rec_fmadd(c, d, at, k, pc);
         op_rm(b, 1, 0x89, RAX, RDI, FOFF(d->rd));
         break;
 #endif
@@ -632,14 +893,15 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     }
 }
 
-int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *const *labels)
+int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *const *labels, unsigned kind)
 {
     struct rv_jit *j = m->jit;
     const rv_insn_t *insn[MAX_INSNS + 1];
     unsigned slot[MAX_INSNS + 1];
-    if (!j || idx >= RV_SLOTS_PER_PAGE)
+    const int rec = kind == RV_JIT_RECORDING;
+    if (!j || idx >= RV_SLOTS_PER_PAGE || (rec && !m->hist))
         return 0;
-    unsigned n = scan(m, page, idx, labels, insn, slot);
+    unsigned n = scan(m, page, idx, labels, insn, slot, rec);
     int loops = 0;
     for (unsigned i = 0; i < n; i++) {
         int k = kind_of(insn[i]->exec_op);
@@ -656,26 +918,52 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     c->b = (buf_t){mem, mem, mem + BUF_SIZE, 0};
     c->nex = c->nepi = c->nchain = 0;
     c->target_align = (m->cfg.extensions & RV_EXT_C) ? 1 : 3;
-    choose_regs(&c->r, insn, n);
+    c->rec = rec;
+    c->mem_base = m->cfg.mem_base;
+    c->store_limit = m->cfg.mem_base + m->cfg.mem_size - 8;
+    c->nent = 0;
+    int has_fmadd = 0;
+    for (unsigned i = 0; i < n; i++) {
+        int k = kind_of(insn[i]->exec_op);
+        c->nent += k == K_STORE || k == K_FSTORE || k == K_FMADD;
+        has_fmadd |= k == K_FMADD;
+    }
+    choose_regs(&c->r, insn, n, rec ? NALLOC_REC : NALLOC);
+    c->r.sink = rec;
     buf_t *b = &c->b;
 
-    /* prologue: save the callee-saved registers, keep the budget at [rsp] */
+    /* prologue: save the callee-saved registers, keep the budget at [rsp] (and a recording block's
+       first extras entry of the pass at [rsp + 8]) */
     static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
     for (unsigned i = 0; i < 6; i++)
         push(b, saved[i]);
+    if (rec)
+        push(b, RSI);
     push(b, RSI);
     op_rr(b, 0, 0x33, R15, R15);                            /* xor r15d, r15d */
     op_rm(b, 1, 0x8b, R11, RDI, (int32_t)offsetof(rv_machine, mem_bias));
     /* another block of the page that leaves to this one's first slot jumps here (r15 kept) */
     uint32_t chain_off = (uint32_t)(b->p - b->start);
+    if (rec)
+        op_rm(b, 1, 0x8b, HS, RDI, (int32_t)offsetof(rv_machine, hist));
     for (int g = 1; g < 32; g++)
         if (c->r.loc[g] >= 0)
             op_rm(b, 1, 0x8b, c->r.loc[g], RDI, XOFF(g));
+    if (rec && has_fmadd) {
+        /* the recording loop folds (and clears) the host's exception flags as each FP step retires,
+           so none is pending here but after, say, a vector FP instruction: leave then.  Within the
+           block each fmadd.s clears what it raised or leaves, so none is pending at the next. */
+        b1(b, 0x0f); b1(b, 0xae); b1(b, 0x5c); b1(b, 0x24); b1(b, 0xf8);     /* stmxcsr [rsp-8] */
+        b1(b, 0xf6); b1(b, 0x44); b1(b, 0x24); b1(b, 0xf8); b1(b, 0x3f);     /* test byte [rsp-8], 0x3f */
+        add_exit(c, jcc_fwd(b, CC_NE), 0, idx, 0);
+    }
     /* top of each pass: leave unless retired + n < budget */
     uint8_t *top = b->p;
     op_rm(b, 1, 0x8d, RAX, R15, (int32_t)n);                /* lea rax, [r15 + n] */
     b1(b, 0x48); b1(b, 0x3b); b1(b, 0x04); b1(b, 0x24);     /* cmp rax, [rsp] */
     add_exit(c, jcc_fwd(b, CC_GE), 0, idx, 0);
+    if (rec)
+        rec_pass_top(c, n, c->nent, idx);
 
     const uint64_t vaddr = page->vaddr;
     int ends_in_jump = 0;
@@ -691,13 +979,16 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     for (int e = 0; e < c->nex; e++) {
         exit_t *x = &c->ex[e];
         patch(b, x->at, b->p);
+        if (rec)
+            rec_commit(c, x->k);
         if (x->loop) {
             op_ri(b, 1, 0, R15, (int32_t)x->k);             /* add r15, k */
             patch(b, jcc_fwd(b, -1), top);
             continue;
         }
         store_written(c);
-        if (x->to != idx && x->to < RV_SLOTS_PER_PAGE && page->slot[x->to].handler == labels[RV_LABEL_JIT]) {
+        if (x->to != idx && x->to < RV_SLOTS_PER_PAGE && page->slot[x->to].handler == labels[RV_LABEL_JIT] &&
+            rv_jit_kind(j, page->jit_off[x->to]) == kind) {
             uint32_t toff = page->jit_off[x->to];
             uint32_t hdr[2];
             memcpy(hdr, j->code + toff, sizeof hdr);
@@ -714,6 +1005,8 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     for (int e = 0; e < c->nepi; e++)
         patch(b, c->epi[e], b->p);
     pop(b, RCX);                                            /* the budget */
+    if (rec)
+        pop(b, RCX);
     for (int i = 5; i >= 0; i--)
         pop(b, saved[i]);
     b1(b, 0xc3);
@@ -740,7 +1033,7 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
         int32_t rel = (int32_t)(c->chain_to[e] - at);
         memcpy(c->chain_at[e], &rel, 4);
     }
-    uint32_t hdr[4] = {n, chain_off, 0, 0};
+    uint32_t hdr[4] = {n, chain_off, kind, 0};
     memcpy(j->code + off, hdr, sizeof hdr);
     memcpy(j->code + off + 16, b->start, len);
     if (mprotect(j->code + lo, hi - lo, PROT_READ | PROT_EXEC))
@@ -805,9 +1098,10 @@ struct rv_jit *rv_jit_new(void) { return NULL; }
 void rv_jit_free(struct rv_jit *j) { (void)j; }
 void rv_jit_reset(struct rv_jit *j) { (void)j; }
 uint64_t rv_jit_code_bytes(rv_machine *m) { (void)m; return 0; }
-int rv_jit_compile(struct rv_machine *m, struct rv_code_page *page, unsigned idx, const void *const *labels)
+int rv_jit_compile(struct rv_machine *m, struct rv_code_page *page, unsigned idx, const void *const *labels,
+                   unsigned kind)
 {
-    (void)m; (void)page; (void)idx; (void)labels;
+    (void)m; (void)page; (void)idx; (void)labels; (void)kind;
     return 0;
 }
 
