@@ -155,30 +155,46 @@ static void cache_fill_quiet(rv_tcache *c, uint64_t v, uint64_t line)
    first.  Returns when the request can leave (`now`, or later when all are busy), with the register in
    *slot (-1 when their number is unlimited); mshr_hold keeps it busy until the data arrives.  Demand
    misses count the wait in mshr_wait.  Requests
-   are taken in program order, the order the model sees them in, not strictly in time order. */
+   are taken in program order, the order the model sees them in, not strictly in time order.
+
+   The registers' free times are kept as a binary min-heap (mshr_free[0] frees first), so that taking
+   one reads one value and holding it sifts one value down (log2(mshrs) steps) instead of searching
+   them all.  Which register a request gets does not matter, only the set of free times: the heap
+   evolves the same set as a search for the first earliest one would.  A take is always followed by
+   its hold before the next take on the same cache. */
 static inline uint64_t mshr_take(rv_timing *T, rv_tcache *c, uint64_t now, int demand, int *slot)
 {
-    uint32_t n = c->p.mshrs;
-    if (!n) {
+    if (!c->p.mshrs) {
         *slot = -1;
         return now;
     }
-    unsigned best = 0;
-    for (unsigned k = 1; k < n; k++)
-        if (c->mshr_free[k] < c->mshr_free[best])
-            best = k;
-    *slot = (int)best;
-    if (c->mshr_free[best] <= now)
+    *slot = 0;
+    uint64_t free_at = c->mshr_free[0];
+    if (free_at <= now)
         return now;
     if (demand)
-        T->t.mshr_wait += c->mshr_free[best] - now;    /* (a prefetch waiting holds nothing up) */
-    return c->mshr_free[best];
+        T->t.mshr_wait += free_at - now;    /* (a prefetch waiting holds nothing up) */
+    return free_at;
 }
 
 static inline void mshr_hold(rv_tcache *c, int slot, uint64_t until)
 {
-    if (slot >= 0)
-        c->mshr_free[slot] = until;
+    if (slot < 0)
+        return;
+    uint64_t *h = c->mshr_free;
+    unsigned n = c->p.mshrs, i = 0;
+    for (;;) {
+        unsigned k = 2 * i + 1;
+        if (k >= n)
+            break;
+        if (k + 1 < n && h[k + 1] < h[k])
+            k++;
+        if (h[k] >= until)
+            break;
+        h[i] = h[k];
+        i = k;
+    }
+    h[i] = until;
 }
 
 /* ------------------------------------------------------------------ the levels */
@@ -376,15 +392,13 @@ uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, uint64_t now, ui
 
 /* The rest of tm_data_access for a line that is not in L1D (a write only to a write-back L1D); the
    access has been counted.  Entered directly from tm_data_access_fast after its own set search. */
-uint64_t tm_l1d_miss(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency,
-                     int *missed)
+static inline uint64_t l1d_miss_into(rv_timing *T, uint64_t addr, int write, uint64_t now,
+                                     uint32_t hit_latency, uint64_t v)
 {
     rv_tcache *c = &T->l1d;
-    uint64_t line = addr >> c->line_bits, base = (line & (c->sets - 1)) * c->p.ways;
+    uint64_t line = addr >> c->line_bits;
     int trains = T->p.prefetch_streams && T->p.prefetch_level == 1;
     T->t.l1d_miss++;
-    *missed = 1;
-    uint64_t v = cache_victim(c, base);
     if (c->tag[v] != ~0ull && c->dirty[v]) {
         T->t.writebacks++;
         below_l1(T, c->tag[v] << c->line_bits, now, REQ_WRITEBACK);
@@ -400,6 +414,15 @@ uint64_t tm_l1d_miss(rv_timing *T, uint64_t addr, int write, uint64_t now, uint3
     if (trains)
         prefetch_train(T, line, now);
     return write ? now + 1 : r;
+}
+
+uint64_t tm_l1d_miss(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency,
+                     int *missed)
+{
+    rv_tcache *c = &T->l1d;
+    uint64_t line = addr >> c->line_bits;
+    *missed = 1;
+    return l1d_miss_into(T, addr, write, now, hit_latency, cache_victim(c, (line & (c->sets - 1)) * c->p.ways));
 }
 
 /* Instruction fetch of a new line at `now`: returns the extra cycles a miss costs. */
@@ -435,6 +458,33 @@ static uint64_t vector_port_access(rv_timing *T, uint64_t addr, int write, uint6
     return write ? when + 1 : when + lat + T->p.dram_latency;
 }
 
+/* A line of a vector access through L1D: tm_data_access_fast, except that the set is searched once for
+   both the line and, should it miss, the victim (the first way with the oldest stamp, as cache_victim
+   picks it), and the miss is handled here.  Vector unit-stride accesses stream: their lines mostly
+   miss L1D. */
+static inline uint64_t vector_l1d_access(rv_timing *T, uint64_t addr, int write, uint64_t now,
+                                         uint32_t hit_latency)
+{
+    rv_tcache *c = &T->l1d;
+    int missed;
+    if (unlikely(!c->p.size || (write && !c->p.write_back)))
+        return tm_data_access(T, addr, write, now, hit_latency, &missed);
+    uint64_t line = addr >> c->line_bits;
+    if (line == c->mru_line[0] || line == c->mru_line[1])
+        return tm_data_access_fast(T, addr, write, now, hit_latency, &missed);
+    uint64_t base = (line & (c->sets - 1)) * c->p.ways;
+    const uint64_t *tag = c->tag + base, *st = c->stamp + base;
+    uint32_t ways = c->p.ways, oldest = 0;
+    for (uint32_t w = 0; w < ways; w++) {
+        if (tag[w] == line)
+            return tm_data_access_fast(T, addr, write, now, hit_latency, &missed);
+        if (st[w] < st[oldest])
+            oldest = w;
+    }
+    T->t.l1d_access++;
+    return l1d_miss_into(T, addr, write, now, hit_latency, base + oldest);
+}
+
 /* The lines a vector load or store touches, looked up from cycle `start` (section 4.4): a unit-stride
    access moves its lines through the memory port one after another, a strided one reaches a new line
    every strided_cycles per element; *data_first / *data_last get when the first and the last line's data
@@ -445,7 +495,6 @@ void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t r
 {
     const rv_timing_params *P = &T->p;
     int write = d->write;
-    int missed;
     uint64_t first = 0, last = 0;
     if (d->mem == 1) {
         uint64_t line = T->l1d.p.size ? T->l1d.p.line : 64;
@@ -456,7 +505,7 @@ void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t r
             /* the port reaches line k after moving the k lines before it */
             uint64_t moved = a > rs1v ? (a - rs1v) * 8 : 0;
             uint64_t when = start + (pshift >= 0 ? moved >> pshift : moved / port);
-            uint64_t r = P->v_mem_via_l1 ? tm_data_access_fast(T, a, write, when, latency, &missed)
+            uint64_t r = P->v_mem_via_l1 ? vector_l1d_access(T, a, write, when, latency)
                                          : vector_port_access(T, a, write, when, latency);
             if (!write) { last = MAX64(last, r); if (!first) first = r; }
         }
@@ -469,7 +518,7 @@ void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t r
             if ((a >> lb) == prev_line) continue;
             prev_line = a >> lb;
             uint64_t when = start + i * step;
-            uint64_t r = P->v_mem_via_l1 ? tm_data_access_fast(T, a, write, when, latency, &missed)
+            uint64_t r = P->v_mem_via_l1 ? vector_l1d_access(T, a, write, when, latency)
                                          : vector_port_access(T, a, write, when, latency);
             if (!write) { last = MAX64(last, r); if (!first) first = r; }
         }
