@@ -118,7 +118,7 @@ def test_softfloat_flags_and_rounding_modes():
 # mutants.detect (each group's programs drawn once; no shrinking), in about a minute of CPU.  SCORE_FLOOR
 # is the score measured when the strategies last changed (docs/testing.md): raise it when they catch
 # more, never lower it to make a change pass.
-SCORE_FLOOR = 62
+SCORE_FLOOR = 64
 
 
 def test_the_strategies_still_catch_the_seeded_bugs():
