@@ -998,7 +998,7 @@ class _Gen:
         self.slot = 0
 
     @contextmanager
-    def place(self):
+    def place(self, draw):
         """Enter the next item of the current body.  The item's generator is seeded from the program's
         items seed and the item's place (its index in each enclosing body), and its deck position from its
         place: nothing an item draws depends on what the items before it drew.  So an item that is dropped
@@ -1015,9 +1015,17 @@ class _Gen:
             -1 - 4 * self._path[0] - sum(k << (2 * d) for d, k in enumerate(self._path[1:]))
         self.rng = random.Random(_stable_hash(("items", self.items_seed, self._path)))
         self._counters.append(0)
+        # The item is a span of hypothesis's choice sequence, so that the shrinker's first pass tries
+        # replacing it by its simplest choices (keep = 0: the item dropped) in one step.  Its label is
+        # its place's own, so no two spans of a program share a label (see _draw_int).
+        data = _conjecture_data(draw)
+        if data is not None:
+            data.start_span(_stable_hash(("item", self._path)))
         try:
             yield
         finally:
+            if data is not None:
+                data.stop_span()
             self._counters.pop()
             self.rng, self._path, self.slot = saved
 
@@ -1169,11 +1177,20 @@ class _Gen:
             return None
         insn, fold = Insn(r, tuple(vals.items())), self.fold(r, vals)
         setup: tuple = ()
-        if fold:
-            # the signature keeps every result: try the instruction a few more times on new edge values
-            for _ in range(integer(draw, 0, self.repeats) if self.repeats else 0):
-                setup += self.edge_setup(draw, r, vals, reserved) + (insn,) + fold
-        return Op(insn, setup + self.edge_setup(draw, r, vals, reserved), fold)
+        item_rng, base = self.rng, self.rng.getrandbits(64)
+        try:
+            if fold:
+                # the signature keeps every result: try the instruction a few more times on new edge values.
+                # Try k takes its values from a generator of its own, and the tries run from the highest k
+                # down to the instruction itself (k = 0): lowering the count drops the first tries and
+                # leaves the values of the others as they were.
+                for k in range(integer(draw, 0, self.repeats) if self.repeats else 0, 0, -1):
+                    self.rng = random.Random(_stable_hash(("try", base, k)))
+                    setup += self.edge_setup(draw, r, vals, reserved) + (insn,) + fold
+            self.rng = random.Random(_stable_hash(("try", base, 0)))
+            return Op(insn, setup + self.edge_setup(draw, r, vals, reserved), fold)
+        finally:
+            self.rng = item_rng
 
     def memory_op(self, draw, r: Instruction, form: _MemoryForm, reserved) -> Op | None:
         size = access_size(r)
@@ -1310,7 +1327,7 @@ class _Gen:
         body = []
         n = integer(draw, 0 if not candidates else 1, 6)
         for _ in range(n):
-            with self.place():
+            with self.place(draw):
                 if not integer(draw, 0, KEEP_RANGE):         # see _kept
                     continue
                 if candidates and integer(draw, 0, 4):
@@ -1420,7 +1437,7 @@ class _Gen:
     def plain_list(self, draw, reserved) -> tuple:
         """Up to three plain ops (a skip's body)."""
         def one():
-            with self.place():
+            with self.place(draw):
                 return self.op(draw, reserved) if integer(draw, 0, KEEP_RANGE) else None
         return draw_list(draw, 0, 3, one)
 
@@ -1430,7 +1447,7 @@ class _Gen:
 
     def item(self, draw, reserved, depth=0):
         """One item at the next place of the current body (None: dropped)."""
-        with self.place():
+        with self.place(draw):
             return self._draw_item(draw, reserved, depth)
 
     def _draw_item(self, draw, reserved, depth):
