@@ -118,7 +118,7 @@ def test_softfloat_flags_and_rounding_modes():
 # mutants.detect (each group's programs drawn once; no shrinking), in about a minute of CPU.  SCORE_FLOOR
 # is the score measured when the strategies last changed (docs/testing.md): raise it when they catch
 # more, never lower it to make a change pass.
-SCORE_FLOOR = 62
+SCORE_FLOOR = 64
 
 
 def test_the_strategies_still_catch_the_seeded_bugs():
@@ -148,7 +148,7 @@ def test_a_caught_bug_shrinks_to_one_instruction_on_the_zero_state():
     assert h.caught and h.minimal_size == 1 and h.minimal_lines <= 6, h.report
     assert h.minimal.instructions()[0].mnemonic == "subw"
     assert set(h.minimal.x) == {0} and set(h.minimal.scratch) == {0}
-    assert 0 < h.shrink_runs < 400          # 31 when measured; the shrinker no longer retries the state
+    assert 0 < h.shrink_runs < 400          # 82 when measured (items independent of each other)
 
 
 def test_the_initial_state_comes_from_its_own_seed():

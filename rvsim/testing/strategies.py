@@ -18,6 +18,7 @@ operand kinds and mnemonics.
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -173,20 +174,11 @@ def vector_register_values(vlenb: int) -> st.SearchStrategy[bytes]:
 
 
 def _conjecture_data(draw):
-    """The ConjectureData behind a composite strategy's ``draw`` when drawing from it directly is the
-    same as ``draw(strategy)`` (inside a composite), else None."""
+    """The ConjectureData behind a composite strategy's ``draw`` (inside a composite), else None."""
     data = getattr(draw, "__self__", None)
-    if getattr(data, "depth", 0) > 0 and hasattr(data, "start_span") and hasattr(data, "draw_integer"):
+    if getattr(data, "depth", 0) > 0 and hasattr(data, "draw_integer") and hasattr(data, "draw_boolean"):
         return data
     return None
-
-
-def _label(strategy) -> int | None:
-    try:
-        from hypothesis.strategies._internal.lazy import unwrap_strategies
-        return unwrap_strategies(strategy).label
-    except Exception:           # pragma: no cover - a hypothesis without these internals
-        return None
 
 
 def _weights(lo: int, hi: int):
@@ -196,33 +188,26 @@ def _weights(lo: int, hi: int):
     return {lo: 2 / 128, lo + 1: 1 / 128, hi - 1: 1 / 128, hi: 2 / 128}
 
 
-# The program strategies make a few hundred small choices per program.  ``draw(st.integers(lo, hi))``
-# costs a validation, an unwrapping and a span around the one choice; most of the time of drawing a
-# program went there.  choice(), integer() and boolean() make the same span and the same choice directly
-# (so hypothesis sees exactly the same choice sequence and spans, and generates and shrinks the same
-# programs), and fall back to draw() when hypothesis's internals are not what they expect.
-_DIRECT: dict = {}
-
-
-def _direct(key, strategy):
-    entry = _DIRECT.get(key)
-    if entry is None:
-        label = _label(strategy)
-        entry = _DIRECT[key] = (strategy, label)
-    return entry
+# The program strategies make a few hundred small choices per program.  choice(), integer() and boolean()
+# make them directly on hypothesis's data, as draw(st.integers(lo, hi)) would but *without a span* around
+# each: a span costs time, and spans with the same label are what hypothesis's generation mutates (after
+# its first few examples it spends up to five test runs per new example copying one span's choices over
+# another of the same label).  Program items are independent of each other (see _Gen.place), so such a
+# copy gives a near-copy of a program already tried; without spans every example is a new program (200
+# new initial states and item seeds in 200 examples, where the spans gave about 40: measured in
+# docs/testing.md).  Outside a composite (or with a hypothesis whose internals differ) they fall back to
+# draw(strategy).
+_STRATEGIES: dict = {}
 
 
 def _draw_int(draw, lo: int, hi: int) -> int:
-    entry = _DIRECT.get((lo, hi))
-    strategy, label = entry if entry is not None else _direct((lo, hi), st.integers(lo, hi))
-    data = _conjecture_data(draw) if label is not None else None
+    data = _conjecture_data(draw)
     if data is None:
+        strategy = _STRATEGIES.get((lo, hi))
+        if strategy is None:
+            strategy = _STRATEGIES[(lo, hi)] = st.integers(lo, hi)
         return draw(strategy)
-    data.start_span(label)
-    try:
-        return data.draw_integer(lo, hi, weights=_weights(lo, hi))
-    finally:
-        data.stop_span()
+    return data.draw_integer(lo, hi, weights=_weights(lo, hi))
 
 
 def choice(draw, seq):
@@ -237,16 +222,43 @@ def integer(draw, lo: int, hi: int) -> int:
 
 
 def boolean(draw) -> bool:
-    """A drawn boolean (as draw(st.booleans()))."""
-    strategy, label = _direct("bool", st.booleans())
-    data = _conjecture_data(draw) if label is not None else None
+    """A drawn boolean (shrinks to False)."""
+    data = _conjecture_data(draw)
+    return draw(st.booleans()) if data is None else data.draw_boolean()
+
+
+def draw_list(draw, lo: int, hi: int, element) -> tuple:
+    """The items ``element()`` returns (None: a dropped item, left out), between ``lo`` and ``hi`` of
+    them, as many as st.lists(min_size=lo, max_size=hi) draws on average.
+
+    Unlike st.lists, neither the list nor its elements are spans of hypothesis's choice sequence.  Spans
+    are what hypothesis's generation mutates (it copies one span's choices over another with the same
+    label): a program's items no longer depend on each other (see _Gen.place), so such a copy would give
+    a program that repeats most of an earlier one, where a new one finds more."""
+    data = _conjecture_data(draw)
     if data is None:
-        return draw(strategy)
-    data.start_span(label)
+        return _kept(draw(st.lists(st.builds(element), min_size=lo, max_size=hi)))
+    average = min(max(lo * 2, lo + 5), 0.5 * (lo + hi))
+    p = _p_continue(average - lo, hi - lo)
+    out = []
+    n = 0
+    while True:
+        more = data.draw_boolean(p, forced=True if n < lo else False if n >= hi else None)
+        if not more:
+            break
+        n += 1
+        item = element()
+        if item is not None:
+            out.append(item)
+    return tuple(out)
+
+
+def _p_continue(mean: float, cap: int) -> float:
     try:
-        return data.draw_boolean()
-    finally:
-        data.stop_span()
+        from hypothesis.internal.conjecture.utils import _calc_p_continue
+        return _calc_p_continue(mean, cap)
+    except ImportError:        # pragma: no cover - a hypothesis without it
+        return 1 - 1 / (1 + mean)
 
 
 def draw_avl(draw, top: int, beyond: bool = True) -> int:
@@ -928,9 +940,10 @@ def _csrs(exts) -> tuple[tuple[int, bool], ...]:
     return tuple(out)
 
 
-# Every item starts with a "keep" draw; 0 drops it (the item's choices are still made, so the rest
-# of the program is drawn the same way).  Hypothesis shrinks integers towards 0, so it can delete any
-# item by one simple step; it often cannot delete a list element whose draws have other shapes.
+# Every item starts with a "keep" draw; 0 drops it, and the item draws nothing more (nothing the other
+# items draw depends on it: see _Gen.place).  Hypothesis shrinks integers towards 0, so it can delete
+# any item by one simple step (it deletes the choices the item no longer makes with it); it often cannot
+# delete a list element whose draws have other shapes.
 KEEP_RANGE = 15
 # An instruction under test whose results the signature keeps is run up to 1 + REPEATS times in its item,
 # each time on new edge values (the count shrinks to 0).
@@ -969,9 +982,52 @@ class _Gen:
         self.trace = None
         self.repeats = REPEATS
         self.fold_fp = False
-        self.rng = __import__("random").Random(0)
+        self.rng = random.Random(0)
         self.decks: dict = {}
+        self.start_program(0)
         self.set_focus(())
+
+    # -- places: every item has its own generator and its own place in the decks
+
+    def start_program(self, seed: int) -> None:
+        self.items_seed = seed
+        self.decks = {}
+        self.rng = random.Random(_stable_hash(("items", seed)))
+        self._path: tuple = ()
+        self._counters = [0]
+        self.slot = 0
+
+    @contextmanager
+    def place(self, draw):
+        """Enter the next item of the current body.  The item's generator is seeded from the program's
+        items seed and the item's place (its index in each enclosing body), and its deck position from its
+        place: nothing an item draws depends on what the items before it drew.  So an item that is dropped
+        (its keep draw shrunk to 0) draws nothing more, and the items after it stay the same; hypothesis
+        then deletes the dropped item's choices with the keep draw, instead of carrying them (and trying to
+        simplify each) to the end of shrinking."""
+        index = self._counters[-1]
+        self._counters[-1] += 1
+        saved = self.rng, self._path, self.slot
+        self._path = saved[1] + (index,)
+        # items inside a loop, skip or vector block take the deck from its other end, about four places
+        # for each top-level item (so a body and the top-level items around it seldom repeat a mnemonic)
+        self.slot = index if len(self._path) == 1 else \
+            -1 - 4 * self._path[0] - sum(k << (2 * d) for d, k in enumerate(self._path[1:]))
+        self.rng = random.Random(_stable_hash(("items", self.items_seed, self._path)))
+        self._counters.append(0)
+        # The item is a span of hypothesis's choice sequence, so that the shrinker's first pass tries
+        # replacing it by its simplest choices (keep = 0: the item dropped) in one step.  Its label is
+        # its place's own, so no two spans of a program share a label (see _draw_int).
+        data = _conjecture_data(draw)
+        if data is not None:
+            data.start_span(_stable_hash(("item", self._path)))
+        try:
+            yield
+        finally:
+            if data is not None:
+                data.stop_span()
+            self._counters.pop()
+            self.rng, self._path, self.slot = saved
 
     def set_focus(self, records) -> None:
         self.focus_plain = tuple(r for r in records if r in self.p.plain)
@@ -1044,25 +1100,27 @@ class _Gen:
 
     # -- items
 
-    def deal(self, key, pool) -> Instruction:
-        """The next record of a shuffled deck of ``pool`` (one deck per pool and program, from the
-        program's generator): every mnemonic gets the same share, and a program of n items tries n
-        different ones before any comes back."""
+    def deal(self, key, pool, retry: int = 0) -> Instruction:
+        """The record at the current item's place in a shuffled deck of ``pool`` (one deck per pool and
+        program, shuffled from the program's items seed): every mnemonic gets the same share, and n
+        consecutive items of a body try n different ones before any comes back."""
         deck = self.decks.get(key)
-        if not deck:
+        if deck is None:
             deck = self.decks[key] = list(pool)
-            self.rng.shuffle(deck)
-        return deck.pop()
+            random.Random(_stable_hash(("deck", self.items_seed, key))).shuffle(deck)
+        return deck[(self.slot + retry) % len(deck)]
 
     def op(self, draw, reserved) -> Op:
         if self.focus_plain and integer(draw, 0, 1) == 0:
             item = self.op_for(draw, self.rng.choice(self.focus_plain), reserved)
             if item is not None:
                 return item
+        retry = 0
         while True:
-            item = self.op_for(draw, self.deal("plain", self.p.plain), reserved)
+            item = self.op_for(draw, self.deal("plain", self.p.plain, retry), reserved)
             if item is not None:
                 return item
+            retry += 1
 
     def edge_setup(self, draw, r: Instruction, vals: dict, reserved, fmt: str | None = None) -> tuple:
         """Setup lines giving the instruction's source registers its own edge values
@@ -1072,9 +1130,8 @@ class _Gen:
         # also make shrinking faster: hypothesis tries to simplify every one).
         if self.rng.randrange(8) == 0:
             return ()
-        # The values come from the program's own generator, not from hypothesis draws: a change anywhere
-        # earlier in the program (which is most of what hypothesis's generation phase tries) then gives
-        # new values here too, instead of replaying the same ones.
+        # The values come from the item's own generator (see place), not from hypothesis draws: each
+        # new example draws new ones, and shrinking another item leaves them as they are.
         rng = self.rng
         lines = []
         xsources = list(dict.fromkeys(vals[k.name] for k in r.operands if k.role == K.XREG and k.name in vals
@@ -1120,11 +1177,20 @@ class _Gen:
             return None
         insn, fold = Insn(r, tuple(vals.items())), self.fold(r, vals)
         setup: tuple = ()
-        if fold:
-            # the signature keeps every result: try the instruction a few more times on new edge values
-            for _ in range(integer(draw, 0, self.repeats) if self.repeats else 0):
-                setup += self.edge_setup(draw, r, vals, reserved) + (insn,) + fold
-        return Op(insn, setup + self.edge_setup(draw, r, vals, reserved), fold)
+        item_rng, base = self.rng, self.rng.getrandbits(64)
+        try:
+            if fold:
+                # the signature keeps every result: try the instruction a few more times on new edge values.
+                # Try k takes its values from a generator of its own, and the tries run from the highest k
+                # down to the instruction itself (k = 0): lowering the count drops the first tries and
+                # leaves the values of the others as they were.
+                for k in range(integer(draw, 0, self.repeats) if self.repeats else 0, 0, -1):
+                    self.rng = random.Random(_stable_hash(("try", base, k)))
+                    setup += self.edge_setup(draw, r, vals, reserved) + (insn,) + fold
+            self.rng = random.Random(_stable_hash(("try", base, 0)))
+            return Op(insn, setup + self.edge_setup(draw, r, vals, reserved), fold)
+        finally:
+            self.rng = item_rng
 
     def memory_op(self, draw, r: Instruction, form: _MemoryForm, reserved) -> Op | None:
         size = access_size(r)
@@ -1197,7 +1263,7 @@ class _Gen:
         m = r.mnemonic
         if m == "vsetvl" and integer(draw, 0, 5) == 0:
             top_bit = isa.xlen_of(self.o.extensions) - 1            # vill is bit XLEN-1
-            vt = draw(st.sampled_from([1 << top_bit, 4, 0x20, 0x100 | 0x18, (1 << (top_bit - 1)) | 0x18]))
+            vt = choice(draw, [1 << top_bit, 4, 0x20, 0x100 | 0x18, (1 << (top_bit - 1)) | 0x18])
             s, l = 8, 0
         else:
             s, l = choice(draw, LEGAL_VTYPES)
@@ -1229,7 +1295,7 @@ class _Gen:
         # no repeated tries inside: a compressed branch reaches only 256 bytes
         self.repeats, saved = 0, self.repeats
         try:
-            body = _kept(draw(self.plain_list(reserved)))
+            body = self.plain_list(draw, reserved)
         finally:
             self.repeats = saved
         m = r.mnemonic
@@ -1261,16 +1327,18 @@ class _Gen:
         body = []
         n = integer(draw, 0 if not candidates else 1, 6)
         for _ in range(n):
-            keep = integer(draw, 0, KEEP_RANGE)          # see _kept
-            if candidates and integer(draw, 0, 4):
-                focused = self.focused_candidates(s, l)
-                pick = self.rng.choice(focused) if focused and integer(draw, 0, 1) == 0 else \
-                    self.deal((s, l), candidates)
-                item = self.vector_op(draw, pick, s, l, vl, reserved)
-            else:
-                item = self.op(draw, reserved)
-            if item is not None and keep:
-                body.append(item)
+            with self.place(draw):
+                if not integer(draw, 0, KEEP_RANGE):         # see _kept
+                    continue
+                if candidates and integer(draw, 0, 4):
+                    focused = self.focused_candidates(s, l)
+                    pick = self.rng.choice(focused) if focused and integer(draw, 0, 1) == 0 else \
+                        self.deal((s, l), candidates)
+                    item = self.vector_op(draw, pick, s, l, vl, reserved)
+                else:
+                    item = self.op(draw, reserved)
+                if item is not None:
+                    body.append(item)
         return VectorBlock(s, l, avl, boolean(draw), boolean(draw), avl_reg, tuple(body))
 
     def vector_op(self, draw, r: Instruction, sew: int, lmul: int, vl: int, reserved) -> Op | None:
@@ -1361,63 +1429,62 @@ class _Gen:
     def loop(self, draw, reserved, depth) -> Loop:
         counter = self.xreg(draw, reserved | {2}, lo=1)
         inner = reserved | {counter}
-        body = _kept(draw(self.item_list(inner, depth + 1)))
+        body = self.item_list(draw, inner, depth + 1)
         return Loop(counter, integer(draw, 1, self.o.max_trips), body)
 
-    # -- item strategies
+    # -- item lists
 
-    def plain_list(self, reserved):
-        key = ("plain", reserved)
-        if key not in self._strategies:
-            item = st.composite(lambda draw: self.op(draw, reserved) if integer(draw, 0, KEEP_RANGE) else None)()
-            self._strategies[key] = st.lists(item, max_size=3)
-        return self._strategies[key]
+    def plain_list(self, draw, reserved) -> tuple:
+        """Up to three plain ops (a skip's body)."""
+        def one():
+            with self.place(draw):
+                return self.op(draw, reserved) if integer(draw, 0, KEEP_RANGE) else None
+        return draw_list(draw, 0, 3, one)
 
-    def item(self, reserved, depth=0):
-        key = ("item", reserved, depth)
-        if key not in self._strategies:
-            self._strategies[key] = self._item(reserved, depth)
-        return self._strategies[key]
+    def item_list(self, draw, reserved, depth) -> tuple:
+        """One to four items (a loop's body)."""
+        return draw_list(draw, 1, 4, lambda: self.item(draw, reserved, depth))
 
-    def item_list(self, reserved, depth):
-        key = ("list", reserved, depth)
-        if key not in self._strategies:
-            self._strategies[key] = st.lists(self.item(reserved, depth), min_size=1, max_size=4)
-        return self._strategies[key]
+    def item(self, draw, reserved, depth=0):
+        """One item at the next place of the current body (None: dropped)."""
+        with self.place(draw):
+            return self._draw_item(draw, reserved, depth)
 
-    def _item(self, reserved, depth):
-        @st.composite
-        def draw_item(draw):
-            keep = integer(draw, 0, KEEP_RANGE)          # see _kept
-            # per-mnemonic weighting: a kind of item is drawn about as often as the square root of the
-            # number of records it tries (1 to 12), so six CSR instructions do not crowd out 137 vector ones
-            kinds = ["op"] * _weight(self.p.plain)
-            if self.p.config:
-                kinds.append("config")
-            if self.p.jumps and self.o.branches:
-                kinds += ["jump"] * _weight(self.p.jumps)
-            if self.o.loops and depth < 2:
-                kinds.append("loop")
-            if self.p.vector:
-                kinds += ["vector"] * _weight(self.p.vector)
-            while True:
-                kind = choice(draw, kinds)
-                if kind == "op":
-                    it = self.op(draw, reserved)
-                elif kind == "config":
-                    it = self.config_op(draw, choice(draw, self.p.config), reserved)
-                elif kind == "jump":
-                    it = self.jump(draw, reserved, depth)
-                elif kind == "loop":
-                    it = self.loop(draw, reserved, depth)
-                else:
-                    it = self.vector_block(draw, reserved)
-                if it is not None:
-                    return it if keep else None
-        return draw_item()
+    def _draw_item(self, draw, reserved, depth):
+        if not integer(draw, 0, KEEP_RANGE):         # see _kept
+            return None
+        # per-mnemonic weighting: a kind of item is drawn about as often as the square root of the
+        # number of records it tries (1 to 12), so six CSR instructions do not crowd out 137 vector ones
+        kinds = ["op"] * _weight(self.p.plain)
+        if self.p.config:
+            kinds.append("config")
+        if self.p.jumps and self.o.branches:
+            kinds += ["jump"] * _weight(self.p.jumps)
+        if self.o.loops and depth < 2:
+            kinds.append("loop")
+        if self.p.vector:
+            kinds += ["vector"] * _weight(self.p.vector)
+        while True:
+            kind = choice(draw, kinds)
+            if kind == "op":
+                it = self.op(draw, reserved)
+            elif kind == "config":
+                it = self.config_op(draw, choice(draw, self.p.config), reserved)
+            elif kind == "jump":
+                it = self.jump(draw, reserved, depth)
+            elif kind == "loop":
+                it = self.loop(draw, reserved, depth)
+            else:
+                it = self.vector_block(draw, reserved)
+            if it is not None:
+                return it
 
 
-_SEED = st.integers(0, 2**32 - 1)
+def _draw_seed(draw) -> int:
+    """A 32-bit seed, drawn without a span (see _draw_int) and without st.integers' weight on the ends of
+    the range (which would give one program in twenty the same seed as another)."""
+    data = _conjecture_data(draw)
+    return integer(draw, 0, 2**32 - 1) if data is None else data.draw_integer(0, 2**32 - 1)
 
 
 def programs(length=(4, 16), extensions="rv64gc", memory: int = 256, loops: bool = True,
@@ -1484,22 +1551,20 @@ def _programs(length, extensions, memory, loops, branches, vlen, exclude, includ
         gen.fold_fp = "d" in exts and has_f and isa.xlen_of(exts) == 64     # (fmv.x.d is RV64's)
         reserved = frozenset({SIGNATURE_REGISTER, SIGNATURE_TEMP})
     all_records = pools.plain + pools.jumps + pools.vector
-    focus_count = st.integers(1, 3)
 
-    top_items = st.lists(gen.item(reserved), min_size=lo, max_size=hi)   # None: a dropped item
 
     @st.composite
     def draw_program(draw):
         # Two seeds: one for the initial state, one for the items' own generator.  Neither depends on the
         # other, so hypothesis simplifies them independently (state seed 0 is the all-zero state); the
-        # items are deleted and simplified through their own draws.
-        state = random_state(draw(_SEED), exts, memory, has_f, has_v, vlen)
-        gen.rng = random.Random(_stable_hash(("items", draw(_SEED))))
-        gen.decks = {}
+        # items are deleted and simplified through their own draws.  No choice here is inside a span (see
+        # _draw_int), so hypothesis draws every example afresh instead of mutating earlier ones.
+        state = random_state(_draw_seed(draw), exts, memory, has_f, has_v, vlen)
+        gen.start_program(_draw_seed(draw))
         # a few records this program dwells on: they are drawn for about half of its items, each time with
         # new operands and edge values (so a rare instruction is tried several ways in one program)
-        gen.set_focus([gen.rng.choice(all_records) for _ in range(draw(focus_count))])
-        items = _kept(draw(top_items))
+        gen.set_focus([gen.rng.choice(all_records) for _ in range(integer(draw, 1, 3))])
+        items = draw_list(draw, lo, hi, lambda: gen.item(draw, reserved))
         return TestProgram(items, vlen=vlen, **state)
     return draw_program()
 
