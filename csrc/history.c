@@ -992,8 +992,11 @@ static void check_reg_entries(rv_machine *m, uint64_t from, uint64_t pc)
     }
 }
 
-/* Log what the step in flight (classes F and FULL, and traps) changed. */
-static void log_step_changes(rv_machine *m)
+/* Log what the step in flight (classes F and FULL, and traps) changed.  A whole-hart capture logs
+   instret even when it compares equal (force_off), so that undoing a step restores the count it
+   started from whatever the step wrote to it; a trap's changes attached to the step before
+   (rv_hist_attach_step) must not, since that capture was taken after the step before retired. */
+static void log_step_changes(rv_machine *m, uint64_t force_off)
 {
     rv_history *hs = m->hist;
     fold_host_fflags(m);
@@ -1016,7 +1019,7 @@ static void log_step_changes(rv_machine *m)
         if (hs->s_full == 2)
             log_copied_group(m);    /* (s_full 3: the group is logged already) */
     } else if (hs->s_full) {
-        diff_words(m, &hs->s_hart, &m->h, sizeof m->h, RV_HE_HART, HART_OFF(instret));
+        diff_words(m, &hs->s_hart, &m->h, sizeof m->h, RV_HE_HART, force_off);
         if (hs->s_cycle_offset != m->cycle_offset)
             log_entry(hs, RV_HE_MACH, 0, &hs->s_cycle_offset, 8);
         diff_blocks(m, hs->s_vreg, m->vreg, 32 * m->h.vlenb, m->h.vlenb, RV_HE_VREG);
@@ -1038,7 +1041,7 @@ static void log_step_changes(rv_machine *m)
 void rv_hist_attach_step(rv_machine *m)
 {
     rv_history *hs = m->hist;
-    log_step_changes(m);
+    log_step_changes(m, UINT64_MAX);
     if (hs->lost) {
         rv_hist_lost(hs);
         return;
@@ -1055,7 +1058,7 @@ void rv_hist_commit(rv_machine *m, unsigned flags)
 {
     rv_history *hs = m->hist;
     uint64_t from = hs->ehead;
-    log_step_changes(m);
+    log_step_changes(m, HART_OFF(instret));
     if (hs->lost) {
         rv_hist_lost(hs);
         return;

@@ -363,6 +363,35 @@ def test_one_register_destinations_log_one_register_at_any_lmul():
     assert held["m8"] == held["m1"]
 
 
+@pytest.mark.parametrize("fault", ["ld a3, 0(zero)", ".word 0", "ebreak", "jr zero"])
+def test_going_back_from_a_stop_at_an_unhandled_trap(fault):
+    """A run that stops at a trap no handler takes (mtvec 0): the trap's CSR writes belong to the step
+    before, and undoing it must give the state (instret included) of a fresh run of one instruction
+    fewer, then of each earlier count."""
+    src = f"""
+    .globl _start
+_start:
+    li a0, 1
+    li a1, 2
+    add a2, a0, a1
+    {fault}
+    nop
+"""
+    m = Machine("rv64gc")
+    m.load_asm(src, name="trap.s")
+    m.record()
+    assert m.run().reason is not StopReason.EXIT
+    retired = m.instret                             # 3, or 4 when the jump retired and its target faults
+    assert retired in (3, 4) and m.history_length == retired
+    for back in range(1, retired + 1):
+        m.reverse_step(1)
+        reference = Machine("rv64gc")
+        reference.load_asm(src, name="trap.s")
+        reference.step(retired - back)
+        assert (m.pc, m.instret) == (reference.pc, reference.instret), back
+        assert not diff(m.snapshot(), reference.snapshot()), back
+
+
 # a bare-metal program whose traps the guest's own handler takes: illegal instructions, ecall,
 # misaligned and faulting accesses, counters read and written, an LR/SC pair
 TRAPS = """
