@@ -62,20 +62,11 @@ def test_forward_then_back_scalar(prog, n_frac, m_frac, timing):
     _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
 
 
+@pytest.mark.parametrize("vlen", [128, 256])     # (the two lengths whose destination groups are logged inline)
 @SETTINGS
-@given(prog=programs(extensions="rv64gcv", length=(1, 8), vlen=128, memory=256), n_frac=fractions,
-       m_frac=fractions, timing=st.booleans())
-def test_forward_then_back_vector(prog, n_frac, m_frac, timing):
-    batch = Batch([prog])
-    make = lambda: linux_machine(batch.elf, batch.isa, batch.vlen, timing=timing)   # noqa: E731
-    _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)
-
-
-@SETTINGS
-@given(prog=programs(extensions="rv64gcv", length=(1, 8), vlen=256, memory=256), n_frac=fractions,
-       m_frac=fractions, timing=st.booleans())
-def test_forward_then_back_vector_vlen256(prog, n_frac, m_frac, timing):
-    # (VLEN 256: the other length whose destination groups are logged inline)
+@given(data=st.data(), n_frac=fractions, m_frac=fractions, timing=st.booleans())
+def test_forward_then_back_vector(vlen, data, n_frac, m_frac, timing):
+    prog = data.draw(programs(extensions="rv64gcv", length=(1, 8), vlen=vlen, memory=256), label="prog")
     batch = Batch([prog])
     make = lambda: linux_machine(batch.elf, batch.isa, batch.vlen, timing=timing)   # noqa: E731
     _check_forward_back(make, _steps_to_end(make), n_frac, m_frac)

@@ -25,8 +25,9 @@ from rvsim._core import lib
 from rvsim.host import LinuxEnvironment
 from rvsim.machine import Machine, StopReason
 from rvsim.testing import diff
-from tests.strategies import CODE, DATA, MEM_SIZE, enc, program
+from tests.strategies import CODE, DATA, enc
 from tests.test_engine import _li
+from tests.test_jit import EBREAK, _machine
 from tests.test_programs import GOLDEN, PROGRAMS_DIR, _decode, load_program
 
 pytestmark = pytest.mark.skipif(
@@ -162,18 +163,6 @@ def test_blocks_record_what_the_interpreter_records(name, monkeypatch):
         assert (lib.rv_jit_code_bytes(m._core) > 0) == on
         views.append(_views(m, 3000))
     assert views[0] == views[1]
-
-
-def _machine(words):
-    m = Machine("rv64gc", memory_size=MEM_SIZE)
-    m.map(CODE, 0x1000, "rwx")
-    m.map(DATA, 0x2000, "rw")
-    m.load_image(program(*words), addr=CODE)
-    m.pc = CODE
-    return m
-
-
-EBREAK = enc("ebreak")
 
 
 def _store_loop(n):
