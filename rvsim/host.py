@@ -628,7 +628,7 @@ class LinuxEnvironment(HostEnvironment):
             return _neg(errno.EBADF)
         if not f.owned:
             return _linux_stat(stat_module.S_IFCHR | 0o620, 0)
-        return _linux_stat_of(os.fstat(f.stream.fileno()))
+        return _linux_stat_of(os.fstat(f.stream.fileno()), self.deterministic)
 
     def sys_fstat(self, m, fd, buf, *_):
         st = self._stat_of_fd(fd)
@@ -648,7 +648,8 @@ class LinuxEnvironment(HostEnvironment):
             if path is None:
                 return _neg(errno.EACCES)
             try:
-                st = _linux_stat_of(os.stat(path, follow_symlinks=not flags & AT_SYMLINK_NOFOLLOW))
+                st = _linux_stat_of(os.stat(path, follow_symlinks=not flags & AT_SYMLINK_NOFOLLOW),
+                                    self.deterministic)
             except OSError as exc:
                 return _neg(exc.errno or errno.EIO)
         if isinstance(st, int):
@@ -682,7 +683,7 @@ class LinuxEnvironment(HostEnvironment):
                 return _neg(errno.EACCES)
             st = os.stat(path, follow_symlinks=not flags & AT_SYMLINK_NOFOLLOW)
         return _linux_statx(st.st_mode, st.st_size, ino=st.st_ino & MASK64, nlink=st.st_nlink,
-                            mtime_ns=st.st_mtime_ns, atime_ns=st.st_atime_ns, ctime_ns=st.st_ctime_ns)
+                            **_file_times(st, self.deterministic))
 
     def sys_statx(self, m, dirfd, path_addr, flags, mask, buf, *_):
         """statx (291), the only stat of rv32 Linux (glibc's fstat, stat and fstatat call it)."""
@@ -809,10 +810,20 @@ def _linux_stat(mode: int, size: int, *, ino: int = 1, nlink: int = 1, mtime_ns:
                        (size + 511) // 512, *ts(atime_ns), *ts(mtime_ns), *ts(ctime_ns), 0, 0)
 
 
-def _linux_stat_of(st: os.stat_result) -> bytes:
+def _file_times(st: os.stat_result, deterministic: bool) -> dict[str, int]:
+    """A host file's times as the guest sees them.  Deterministic runs see the modification time as all
+    three: the access time changes as soon as anything reads the file (this run included), and the
+    status-change time with any metadata change, so the same program on the same files would
+    otherwise see different bytes from run to run."""
+    if deterministic:
+        return {"mtime_ns": st.st_mtime_ns, "atime_ns": st.st_mtime_ns, "ctime_ns": st.st_mtime_ns}
+    return {"mtime_ns": st.st_mtime_ns, "atime_ns": st.st_atime_ns, "ctime_ns": st.st_ctime_ns}
+
+
+def _linux_stat_of(st: os.stat_result, deterministic: bool) -> bytes:
     """The guest's view of a host file's stat: type, permissions, size, times (owner: the guest user)."""
     return _linux_stat(st.st_mode, st.st_size, ino=st.st_ino & (2**64 - 1), nlink=st.st_nlink,
-                       mtime_ns=st.st_mtime_ns, atime_ns=st.st_atime_ns, ctime_ns=st.st_ctime_ns)
+                       **_file_times(st, deterministic))
 
 
 def _perms(prot: int) -> str:

@@ -64,3 +64,30 @@ def test_instruction_count_matches_qemu(name):
     m, info, _, _ = run_program(name)
     assert info.reason is StopReason.EXIT
     assert m.instret == COUNTS[name]
+
+
+def test_deterministic_runs_see_the_same_file_times_after_the_file_was_read(tmp_path):
+    """file_io fstats its data file.  Reading a file moves its access time on the host (relatime: the
+    first read after a change), so a deterministic run must not show it: two runs around a change of
+    the access time alone end in the same memory.  (Found when a recorded run and a fresh one differed
+    in the stat buffer.)"""
+    import os
+    import shutil
+    from rvsim.testing import diff
+
+    entry = GOLDEN["file_io"]
+    shutil.copytree(PROGRAMS_DIR / "data", tmp_path / "data")
+    data = tmp_path / "data" / "input.txt"
+    ends = []
+    for atime in (1_000_000_000, 1_500_000_000):
+        st = os.stat(data)
+        os.utime(data, ns=(atime * 10**9, st.st_mtime_ns))
+        out = io.BytesIO()
+        env = LinuxEnvironment(stdin=io.BytesIO(_decode(entry["stdin"])), stdout=out, stderr=io.BytesIO(),
+                               allow_dir=tmp_path)
+        m = Machine("rv64gc", env=env)
+        m.load_elf(PROGRAMS_DIR / entry["elf"], argv=entry["argv"], envp=[])
+        assert m.run(max_instructions=50_000_000).reason is StopReason.EXIT
+        assert out.getvalue() == _decode(entry["stdout"])
+        ends.append(m.snapshot())
+    assert not diff(ends[0], ends[1])
