@@ -458,10 +458,9 @@ static uint64_t vector_port_access(rv_timing *T, uint64_t addr, int write, uint6
     return write ? when + 1 : when + lat + T->p.dram_latency;
 }
 
-/* A line of a vector access through L1D: tm_data_access_fast, except that the set is searched once for
-   both the line and, should it miss, the victim (the first way with the oldest stamp, as cache_victim
-   picks it), and the miss is handled here.  Vector unit-stride accesses stream: their lines mostly
-   miss L1D. */
+/* A line of a vector access through L1D: tm_data_access_fast, except that a miss (vector unit-stride
+   accesses stream: their lines mostly miss L1D) goes straight to the miss handling with cache_victim's
+   choice, without a second search of the set for the line. */
 static inline uint64_t vector_l1d_access(rv_timing *T, uint64_t addr, int write, uint64_t now,
                                          uint32_t hit_latency)
 {
@@ -473,16 +472,12 @@ static inline uint64_t vector_l1d_access(rv_timing *T, uint64_t addr, int write,
     if (line == c->mru_line[0] || line == c->mru_line[1])
         return tm_data_access_fast(T, addr, write, now, hit_latency, &missed);
     uint64_t base = (line & (c->sets - 1)) * c->p.ways;
-    const uint64_t *tag = c->tag + base, *st = c->stamp + base;
-    uint32_t ways = c->p.ways, oldest = 0;
-    for (uint32_t w = 0; w < ways; w++) {
+    const uint64_t *tag = c->tag + base;
+    for (uint32_t w = 0; w < c->p.ways; w++)
         if (tag[w] == line)
             return tm_data_access_fast(T, addr, write, now, hit_latency, &missed);
-        if (st[w] < st[oldest])
-            oldest = w;
-    }
     T->t.l1d_access++;
-    return l1d_miss_into(T, addr, write, now, hit_latency, base + oldest);
+    return l1d_miss_into(T, addr, write, now, hit_latency, cache_victim(c, base));
 }
 
 /* The lines a vector load or store touches, looked up from cycle `start` (section 4.4): a unit-stride
