@@ -236,16 +236,9 @@ static void alu_g(buf_t *b, const regs_t *r, unsigned op, int w, int hreg, unsig
 enum { K_NONE, K_ALU_I, K_ALU_R, K_SHIFT_I, K_SHIFT_R, K_SET_I, K_SET_R, K_LUI, K_AUIPC, K_LOAD, K_STORE,
        K_BRANCH, K_JAL, K_JALR, K_FLOAD, K_FSTORE, K_FMADD };
 
-static int kind_of_rec(unsigned op, int rec);
+/* (a recording block handles the same set) */
 static int kind_of(unsigned op)
 {
-    return kind_of_rec(op, 0);
-}
-
-/* rec: for a recording block (the same set) */
-static int kind_of_rec(unsigned op, int rec)
-{
-    (void)rec;
     switch (op) {
     case RV_OP_ADDI: case RV_OP_ANDI: case RV_OP_ORI: case RV_OP_XORI: case RV_OP_ADDIW:
         return K_ALU_I;
@@ -346,7 +339,7 @@ static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void
         unsigned len = d->len;
         if ((len != 2 && len != 4) || i + len / 2 > RV_SLOTS_PER_PAGE)
             break;          /* the instruction's bytes must be on this page */
-        int k = kind_of_rec(d->exec_op, rec);
+        int k = kind_of(d->exec_op);
         if (rec && k != K_NONE &&
             (rv_hist_class[d->exec_op] != (k == K_FLOAD || k == K_FSTORE ? RV_HC_FQ : k == K_FMADD ? RV_HC_F
                                                                                                : RV_HC_X) ||
@@ -635,9 +628,10 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     buf_t *b = &c->b;
     const regs_t *r = &c->r;
     int32_t imm = (int32_t)d->imm;
-    if (c->rec && kind_of(d->exec_op) != K_FLOAD && kind_of(d->exec_op) != K_FMADD) {
+    const int kind = kind_of(d->exec_op);
+    if (c->rec && kind != K_FLOAD && kind != K_FMADD) {
         /* the undo record, before the instruction changes rd (a store also logs 24 bytes of extras) */
-        int st = kind_of(d->exec_op) == K_STORE || kind_of(d->exec_op) == K_FSTORE;
+        int st = kind == K_STORE || kind == K_FSTORE;
         rec_write_x(c, k, d->rd, rec_meta(c, pc, st ? 24 : 0, RV_HR_RETIRED, d->rd));
     }
     switch (d->exec_op) {
