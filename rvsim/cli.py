@@ -299,7 +299,7 @@ commands:
   bench                   sweep kernels x sizes x presets x parameter grids (cache, Dask, DataFrames)
   web [PROG.s ...]        a browser page to edit, step (and back-step) and time programs
 
-`rvsim COMMAND --help` describes each command.
+`rvsim COMMAND --help` describes each command; `rvsim --version` prints the version.
 """
 
 
@@ -321,6 +321,10 @@ def _dispatch(argv) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         sys.stdout.write(USAGE)
         return 0 if argv else 2
+    if argv[0] in ("-V", "--version"):
+        from . import __version__
+        sys.stdout.write(f"rvsim {__version__}\n")
+        return 0
     cmd, rest = argv[0], argv[1:]
     if cmd == "run":
         parser = build_run_parser()

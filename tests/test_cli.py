@@ -29,6 +29,19 @@ def test_options_after_the_program_and_arguments_after_double_dash(tmp_path):
     assert data["instructions"] > 1000 and data["seconds"] > 0 and "cycles" in data
 
 
+def test_version_is_the_packages():
+    """`rvsim --version` prints the version pip installed (pyproject reads it from rvsim/__init__.py)."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+    assert "version" in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dynamic"]
+    from rvsim import __version__
+    for flag in ("--version", "-V"):
+        r = rvsim(flag)
+        assert r.returncode == 0 and r.stdout.decode() == f"rvsim {__version__}\n"
+
+
 def test_instruction_limit_is_a_simulator_failure():
     r = rvsim("run", "--max-insns", 100, BIN / "recursion.elf")
     assert r.returncode == 125
