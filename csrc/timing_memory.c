@@ -390,9 +390,28 @@ uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, uint64_t now, ui
     return tm_l1d_miss(T, addr, write, now, hit_latency, missed);
 }
 
+/* below_l1(T, addr, at, REQ_READ) for an L1D miss, with the common case inline: a line that L2 holds
+   and did not prefetch (a kernel whose data fits L2).  Anything else (no L2, an L2 miss, a prefetched
+   line's first use) goes to below_l1 before anything changed but the lines L2 found last, which
+   cache_find leaves as below_l1's own search would. */
+static inline __attribute__((always_inline)) uint64_t l2_read(rv_timing *T, uint64_t addr, uint64_t at)
+{
+    rv_tcache *c = &T->l2;
+    if (likely(c->p.size)) {
+        uint64_t base;
+        int64_t way = cache_find(c, addr >> c->line_bits, &base);
+        if (likely(way >= 0 && !c->prefetched[way])) {
+            T->t.l2_access++;
+            c->stamp[way] = ++c->clock;
+            return MAX64(at + c->p.latency, c->ready[way]);
+        }
+    }
+    return below_l1(T, addr, at, REQ_READ);
+}
+
 /* The rest of tm_data_access for a line that is not in L1D (a write only to a write-back L1D); the
    access has been counted.  Entered directly from tm_data_access_fast after its own set search. */
-static inline uint64_t l1d_miss_into(rv_timing *T, uint64_t addr, int write, uint64_t now,
+static inline __attribute__((always_inline)) uint64_t l1d_miss_into(rv_timing *T, uint64_t addr, int write, uint64_t now,
                                      uint32_t hit_latency, uint64_t v)
 {
     rv_tcache *c = &T->l1d;
@@ -405,7 +424,7 @@ static inline uint64_t l1d_miss_into(rv_timing *T, uint64_t addr, int write, uin
     }
     int slot;
     uint64_t at = mshr_take(T, c, now + hit_latency, 1, &slot);
-    uint64_t r = below_l1(T, addr, at, REQ_READ);
+    uint64_t r = l2_read(T, addr, at);
     mshr_hold(c, slot, r);
     cache_fill(c, v, line);
     c->dirty[v] = (uint8_t)(write != 0);
@@ -453,16 +472,16 @@ static uint64_t vector_port_access(rv_timing *T, uint64_t addr, int write, uint6
 {
     if (T->l2.p.size)
         return write ? (below_l1(T, addr, when, REQ_WRITEBACK), when + 1)
-                     : below_l1(T, addr, when + lat, REQ_READ);
+                     : l2_read(T, addr, when + lat);
     T->t.dram_bytes += T->l1d.p.size ? T->l1d.p.line : 64;
     return write ? when + 1 : when + lat + T->p.dram_latency;
 }
 
 /* A line of a vector access through L1D: tm_data_access_fast, except that a miss (vector unit-stride
-   accesses stream: their lines mostly miss L1D) goes straight to the miss handling with cache_victim's
-   choice, without a second search of the set for the line. */
-static inline uint64_t vector_l1d_access(rv_timing *T, uint64_t addr, int write, uint64_t now,
-                                         uint32_t hit_latency)
+   accesses stream: their lines mostly miss L1D) goes straight to the miss handling (inline) with
+   cache_victim's choice, without a second search of the set for the line. */
+static inline __attribute__((always_inline)) uint64_t
+vector_l1d_access(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency)
 {
     rv_tcache *c = &T->l1d;
     int missed;
