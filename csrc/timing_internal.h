@@ -34,7 +34,9 @@ typedef struct rv_tcache {
     uint8_t *dirty;
     uint8_t *prefetched;        /* brought in by the prefetcher and not used yet */
     uint64_t clock;
-    uint64_t mshr_free[RV_TIMING_MAX_MSHRS];    /* when each miss status register frees up */
+    uint64_t mshr_free[RV_TIMING_MAX_MSHRS];    /* when each miss status register frees up: a ring,
+                                                   in increasing order from mshr_head */
+    uint32_t mshr_head;
     uint64_t mru_line[2], mru_way[2];   /* the two lines found last (most accesses hit them again) */
 } rv_tcache;
 

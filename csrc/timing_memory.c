@@ -64,6 +64,7 @@ static void cache_clear(rv_tcache *c)
     memset(c->dirty, 0, lines);
     memset(c->prefetched, 0, lines);
     memset(c->mshr_free, 0, sizeof c->mshr_free);
+    c->mshr_head = 0;
     c->clock = 0;
     c->mru_line[0] = c->mru_line[1] = ~0ull;
 }
@@ -157,11 +158,13 @@ static void cache_fill_quiet(rv_tcache *c, uint64_t v, uint64_t line)
    misses count the wait in mshr_wait.  Requests
    are taken in program order, the order the model sees them in, not strictly in time order.
 
-   The registers' free times are kept as a binary min-heap (mshr_free[0] frees first), so that taking
-   one reads one value and holding it sifts one value down (log2(mshrs) steps) instead of searching
-   them all.  Which register a request gets does not matter, only the set of free times: the heap
-   evolves the same set as a search for the first earliest one would.  A take is always followed by
-   its hold before the next take on the same cache. */
+   The registers' free times are kept sorted in a ring (mshr_free from mshr_head, earliest first), so
+   that taking one reads the head and holding it replaces the head by the new free time.  A miss usually
+   frees later than every one in flight (its request is the newest): the old head's place is then the
+   ring's new tail, and nothing moves; otherwise the new time moves back to its place.  Which register a
+   request gets does not matter, only the set of free times: the ring evolves the same set as a search
+   for the first earliest one would.  A take is always followed by its hold before the next take on the
+   same cache. */
 static inline uint64_t mshr_take(rv_timing *T, rv_tcache *c, uint64_t now, int demand, int *slot)
 {
     if (!c->p.mshrs) {
@@ -169,7 +172,7 @@ static inline uint64_t mshr_take(rv_timing *T, rv_tcache *c, uint64_t now, int d
         return now;
     }
     *slot = 0;
-    uint64_t free_at = c->mshr_free[0];
+    uint64_t free_at = c->mshr_free[c->mshr_head];
     if (free_at <= now)
         return now;
     if (demand)
@@ -181,20 +184,18 @@ static inline void mshr_hold(rv_tcache *c, int slot, uint64_t until)
 {
     if (slot < 0)
         return;
-    uint64_t *h = c->mshr_free;
-    unsigned n = c->p.mshrs, i = 0;
+    uint64_t *f = c->mshr_free;
+    unsigned n = c->p.mshrs, i = c->mshr_head;     /* the earliest, now the ring's last place */
+    unsigned head = i + 1 == n ? 0 : i + 1;
+    c->mshr_head = head;
     for (;;) {
-        unsigned k = 2 * i + 1;
-        if (k >= n)
+        unsigned prev = i ? i - 1 : n - 1;
+        if (i == head || f[prev] <= until)
             break;
-        if (k + 1 < n && h[k + 1] < h[k])
-            k++;
-        if (h[k] >= until)
-            break;
-        h[i] = h[k];
-        i = k;
+        f[i] = f[prev];
+        i = prev;
     }
-    h[i] = until;
+    f[i] = until;
 }
 
 /* ------------------------------------------------------------------ the levels */
