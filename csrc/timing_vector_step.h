@@ -77,9 +77,10 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
     const rv_hart_state *h = &m->h;
     /* the decoded cost, remembered per address with the state it depends on */
     rv_vmemo *d = &T->vmemo[(pc >> 1) & (RV_VMEMO_SIZE - 1)];
-    uint64_t vl_now = (h->vtype >> 63) ? 0 : h->vl;
-    if (unlikely(d->pc != pc || d->raw != e->raw || d->vtype != h->vtype || d->vl != vl_now ||
-                 d->mtype != h->mtype)) {
+    uint64_t vtype = h->vtype, vl_now = (vtype >> 63) ? 0 : h->vl;
+    /* (one test for the five: the entry is nearly always right) */
+    if (unlikely(((d->pc ^ pc) | (d->raw ^ e->raw) | (d->vtype ^ vtype) | (d->vl ^ vl_now) |
+                  (d->mtype ^ h->mtype)) != 0)) {
         tm_vector_decode(T, m, e, &rv_op_timing[e->exec_op], d);
         d->pc = pc;
         d->raw = e->raw;
@@ -97,12 +98,16 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
     /* what set s beyond in_order, if anything did (section 4.7) */
     unsigned why = arrive > in_order ? RV_VWAIT_SCALAR : RV_VWAIT_COUNT;
     unsigned npipes = d->npipes;
+    uint64_t *pipe = T->vpipe_free[pk];
     unsigned best = 0;
+    uint64_t pipe_at = pipe[0];
     for (unsigned k = 1; k < npipes; k++)
-        if (T->vpipe_free[pk][k] < T->vpipe_free[pk][best])
+        if (pipe[k] < pipe_at) {
             best = k;
-    if (T->vpipe_free[pk][best] > s) {
-        s = T->vpipe_free[pk][best];
+            pipe_at = pipe[k];
+        }
+    if (pipe_at > s) {
+        s = pipe_at;
         why = RV_VWAIT_PIPE;
     }
     /* the source groups: each run of registers one instruction wrote is looked at once (a group that
@@ -144,7 +149,7 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
     if (d->mem)
         tm_vector_memory(T, d, rs1v & T->addr_mask, rs2v, ceil_div(s, Q), P->latency[cls], &data_first, &data_last);
     /* occupy the pipe */
-    T->vpipe_free[pk][best] = s + o;
+    pipe[best] = s + o;
     T->t.v_busy[pk] += work;                /* quarter cycles until rv_timing_get_totals */
     T->t.v_wait_queue += s - after_queue;   /* likewise */
     T->v_last_start = s;
