@@ -120,12 +120,33 @@ static inline void cache_fill(rv_tcache *c, uint64_t v, uint64_t line)
     mru_remember(c, line, v);
 }
 
+/* One pass over the set at base: the way holding `line` when FIND and one does (else -1), and in
+   *victim the way a new line replaces: the least recently used, the first of them on a tie (the
+   replacement rule; cache_victim is this search without a line). */
+static inline __attribute__((always_inline)) int64_t
+set_search(const rv_tcache *c, uint64_t base, uint64_t line, const int FIND, uint64_t *victim)
+{
+    const uint64_t *tag = c->tag + base, *stamp = c->stamp + base;
+    uint32_t ways = c->p.ways, v = 0;
+    uint64_t oldest = stamp[0];
+    if (FIND && tag[0] == line)
+        return (int64_t)base;
+    for (uint32_t w = 1; w < ways; w++) {
+        if (FIND && tag[w] == line)
+            return (int64_t)(base + w);
+        if (stamp[w] < oldest) {
+            oldest = stamp[w];
+            v = w;
+        }
+    }
+    *victim = base + v;
+    return -1;
+}
+
 static inline uint64_t cache_victim(rv_tcache *c, uint64_t base)
 {
     uint64_t v = base;
-    for (uint32_t w = 1; w < c->p.ways; w++)
-        if (c->stamp[base + w] < c->stamp[v])
-            v = base + w;
+    set_search(c, base, 0, 0, &v);
     return v;
 }
 
@@ -480,7 +501,7 @@ static uint64_t vector_port_access(rv_timing *T, uint64_t addr, int write, uint6
 
 /* A line of a vector access through L1D: tm_data_access_fast, except that a miss (vector unit-stride
    accesses stream: their lines mostly miss L1D) goes straight to the miss handling (inline) with
-   cache_victim's choice, without a second search of the set for the line. */
+   the victim found by the same pass over the set that looked for the line. */
 static inline __attribute__((always_inline)) uint64_t
 vector_l1d_access(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency)
 {
@@ -491,13 +512,35 @@ vector_l1d_access(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t
     uint64_t line = addr >> c->line_bits;
     if (line == c->mru_line[0] || line == c->mru_line[1])
         return tm_data_access_fast(T, addr, write, now, hit_latency, &missed);
-    uint64_t base = (line & (c->sets - 1)) * c->p.ways;
-    const uint64_t *tag = c->tag + base;
-    for (uint32_t w = 0; w < c->p.ways; w++)
-        if (tag[w] == line)
-            return tm_data_access_fast(T, addr, write, now, hit_latency, &missed);
+    uint64_t base = (line & (c->sets - 1)) * c->p.ways, v = base;
+    if (set_search(c, base, line, 1, &v) >= 0)
+        return tm_data_access_fast(T, addr, write, now, hit_latency, &missed);
     T->t.l1d_access++;
-    return l1d_miss_into(T, addr, write, now, hit_latency, cache_victim(c, base));
+    return l1d_miss_into(T, addr, write, now, hit_latency, v);
+}
+
+/* The lines of a unit-stride access (tm_vector_memory), through L1D (VIA_L1) or the vector port. */
+static inline __attribute__((always_inline)) void
+unit_stride_lines(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t start, uint32_t latency,
+                  const int VIA_L1, uint64_t *data_first, uint64_t *data_last)
+{
+    const rv_timing_params *P = &T->p;
+    int write = d->write;
+    uint64_t first = 0, last = 0;
+    uint64_t line = T->l1d.p.size ? T->l1d.p.line : 64;
+    uint64_t a = rs1v & ~(line - 1), end = rs1v + d->mem_bytes;
+    uint64_t port = P->v_width[d->pk] ? P->v_width[d->pk] : 128;     /* bits per cycle */
+    int pshift = (port & (port - 1)) ? -1 : __builtin_ctzll(port);   /* widths are powers of two */
+    for (; a < end; a += line) {
+        /* the port reaches line k after moving the k lines before it */
+        uint64_t moved = a > rs1v ? (a - rs1v) * 8 : 0;
+        uint64_t when = start + (pshift >= 0 ? moved >> pshift : moved / port);
+        uint64_t r = VIA_L1 ? vector_l1d_access(T, a, write, when, latency)
+                            : vector_port_access(T, a, write, when, latency);
+        if (!write) { last = MAX64(last, r); if (!first) first = r; }
+    }
+    *data_first = first;
+    *data_last = last;
 }
 
 /* The lines a vector load or store touches, looked up from cycle `start` (section 4.4): a unit-stride
@@ -512,18 +555,10 @@ void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t r
     int write = d->write;
     uint64_t first = 0, last = 0;
     if (d->mem == 1) {
-        uint64_t line = T->l1d.p.size ? T->l1d.p.line : 64;
-        uint64_t a = rs1v & ~(line - 1), end = rs1v + d->mem_bytes;
-        uint64_t port = P->v_width[d->pk] ? P->v_width[d->pk] : 128;     /* bits per cycle */
-        int pshift = (port & (port - 1)) ? -1 : __builtin_ctzll(port);   /* widths are powers of two */
-        for (; a < end; a += line) {
-            /* the port reaches line k after moving the k lines before it */
-            uint64_t moved = a > rs1v ? (a - rs1v) * 8 : 0;
-            uint64_t when = start + (pshift >= 0 ? moved >> pshift : moved / port);
-            uint64_t r = P->v_mem_via_l1 ? vector_l1d_access(T, a, write, when, latency)
-                                         : vector_port_access(T, a, write, when, latency);
-            if (!write) { last = MAX64(last, r); if (!first) first = r; }
-        }
+        if (likely(P->v_mem_via_l1))
+            unit_stride_lines(T, d, rs1v, start, latency, 1, &first, &last);
+        else
+            unit_stride_lines(T, d, rs1v, start, latency, 0, &first, &last);
     } else if (d->mem == 2) {
         uint64_t prev_line = ~0ull;
         uint64_t step = P->v_strided_cycles ? P->v_strided_cycles : 1;

@@ -61,8 +61,16 @@ vgroup_write(rv_timing *T, unsigned d, unsigned n, unsigned cls, uint64_t s, uin
         g->acc_ready = acc_last;
         g->acc_finish = 0;
     }
-    for (unsigned i = 0; i < n; i++)
-        head[d + i] = (uint8_t)d;
+    uint64_t pattern = 0x0101010101010101ull * d;       /* d in every byte */
+    switch (n) {
+    case 1: head[d] = (uint8_t)d; break;
+    case 2: memcpy(head + d, &pattern, 2); break;
+    case 4: memcpy(head + d, &pattern, 4); break;
+    case 8: memcpy(head + d, &pattern, 8); break;
+    default:
+        for (unsigned i = 0; i < n; i++)
+            head[d + i] = (uint8_t)d;
+    }
 }
 
 /* Time one vector instruction that issued (left the scalar pipeline) at cycle t: when it starts, how
