@@ -108,6 +108,23 @@ static inline int64_t cache_find(rv_tcache *c, uint64_t line, uint64_t *set_base
     return -1;
 }
 
+/* cache_find without remembering the line as found last.  The lines found last only spare searches of
+   the set: any of them, kept in step with the tags (and the first never a prefetched line not used
+   yet), gives the same results, so a lookup that will not be repeated soon (a vector line) need not
+   replace them. */
+static inline int64_t cache_find_quiet(const rv_tcache *c, uint64_t line)
+{
+    if (line == c->mru_line[0])
+        return (int64_t)c->mru_way[0];
+    if (line == c->mru_line[1])
+        return (int64_t)c->mru_way[1];
+    uint64_t base = (line & (c->sets - 1)) * c->p.ways;
+    for (uint32_t w = 0; w < c->p.ways; w++)
+        if (c->tag[base + w] == line)
+            return (int64_t)(base + w);
+    return -1;
+}
+
 /* Put a line into way v (the caller evicted what was there): a remembered line that lived in v is
    forgotten. */
 static inline void cache_fill(rv_tcache *c, uint64_t v, uint64_t line)
@@ -161,8 +178,8 @@ static int cache_holds(const rv_tcache *c, uint64_t line)
 }
 
 /* cache_fill for a prefetched line: it is not remembered as found last, so that the first demand access
-   to it takes the path that notices it was prefetched. */
-static void cache_fill_quiet(rv_tcache *c, uint64_t v, uint64_t line)
+   to it takes the path that notices it was prefetched (and for a vector line, see cache_find_quiet). */
+static inline void cache_fill_quiet(rv_tcache *c, uint64_t v, uint64_t line)
 {
     c->tag[v] = line;
     c->stamp[v] = ++c->clock;
@@ -415,13 +432,16 @@ uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, uint64_t now, ui
 /* below_l1(T, addr, at, REQ_READ) for an L1D miss, with the common case inline: a line that L2 holds
    and did not prefetch (a kernel whose data fits L2).  Anything else (no L2, an L2 miss, a prefetched
    line's first use) goes to below_l1 before anything changed but the lines L2 found last, which
-   cache_find leaves as below_l1's own search would. */
-static inline __attribute__((always_inline)) uint64_t l2_read(rv_timing *T, uint64_t addr, uint64_t at)
+   cache_find leaves as below_l1's own search would.  Without REMEMBER (vector lines) the line is not
+   remembered as found last (cache_find_quiet). */
+static inline __attribute__((always_inline)) uint64_t l2_read(rv_timing *T, uint64_t addr, uint64_t at,
+                                                              const int REMEMBER)
 {
     rv_tcache *c = &T->l2;
     if (likely(c->p.size)) {
         uint64_t base;
-        int64_t way = cache_find(c, addr >> c->line_bits, &base);
+        int64_t way = REMEMBER ? cache_find(c, addr >> c->line_bits, &base)
+                               : cache_find_quiet(c, addr >> c->line_bits);
         if (likely(way >= 0 && !c->prefetched[way])) {
             T->t.l2_access++;
             c->stamp[way] = ++c->clock;
@@ -434,7 +454,7 @@ static inline __attribute__((always_inline)) uint64_t l2_read(rv_timing *T, uint
 /* The rest of tm_data_access for a line that is not in L1D (a write only to a write-back L1D); the
    access has been counted.  Entered directly from tm_data_access_fast after its own set search. */
 static inline __attribute__((always_inline)) uint64_t l1d_miss_into(rv_timing *T, uint64_t addr, int write, uint64_t now,
-                                     uint32_t hit_latency, uint64_t v)
+                                     uint32_t hit_latency, uint64_t v, const int REMEMBER)
 {
     rv_tcache *c = &T->l1d;
     uint64_t line = addr >> c->line_bits;
@@ -446,9 +466,12 @@ static inline __attribute__((always_inline)) uint64_t l1d_miss_into(rv_timing *T
     }
     int slot;
     uint64_t at = mshr_take(T, c, now + hit_latency, 1, &slot);
-    uint64_t r = l2_read(T, addr, at);
+    uint64_t r = l2_read(T, addr, at, REMEMBER);
     mshr_hold(c, slot, r);
-    cache_fill(c, v, line);
+    if (REMEMBER)
+        cache_fill(c, v, line);
+    else
+        cache_fill_quiet(c, v, line);   /* (a vector line: the scalar core's lines found last stay) */
     c->dirty[v] = (uint8_t)(write != 0);
     c->prefetched[v] = 0;
     c->ready[v] = r;
@@ -463,7 +486,7 @@ uint64_t tm_l1d_miss(rv_timing *T, uint64_t addr, int write, uint64_t now, uint3
     rv_tcache *c = &T->l1d;
     uint64_t line = addr >> c->line_bits;
     *missed = 1;
-    return l1d_miss_into(T, addr, write, now, hit_latency, cache_victim(c, (line & (c->sets - 1)) * c->p.ways));
+    return l1d_miss_into(T, addr, write, now, hit_latency, cache_victim(c, (line & (c->sets - 1)) * c->p.ways), 1);
 }
 
 /* Instruction fetch of a new line at `now`: returns the extra cycles a miss costs. */
@@ -494,7 +517,7 @@ static uint64_t vector_port_access(rv_timing *T, uint64_t addr, int write, uint6
 {
     if (T->l2.p.size)
         return write ? (below_l1(T, addr, when, REQ_WRITEBACK), when + 1)
-                     : l2_read(T, addr, when + lat);
+                     : l2_read(T, addr, when + lat, 0);
     T->t.dram_bytes += T->l1d.p.size ? T->l1d.p.line : 64;
     return write ? when + 1 : when + lat + T->p.dram_latency;
 }
@@ -516,7 +539,7 @@ vector_l1d_access(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t
     if (set_search(c, base, line, 1, &v) >= 0)
         return tm_data_access_fast(T, addr, write, now, hit_latency, &missed);
     T->t.l1d_access++;
-    return l1d_miss_into(T, addr, write, now, hit_latency, v);
+    return l1d_miss_into(T, addr, write, now, hit_latency, v, 0);
 }
 
 /* The lines of a unit-stride access (tm_vector_memory), through L1D (VIA_L1) or the vector port. */
