@@ -453,8 +453,9 @@ static inline __attribute__((always_inline)) uint64_t l2_read(rv_timing *T, uint
 
 /* The rest of tm_data_access for a line that is not in L1D (a write only to a write-back L1D); the
    access has been counted.  Entered directly from tm_data_access_fast after its own set search. */
-static inline __attribute__((always_inline)) uint64_t l1d_miss_into(rv_timing *T, uint64_t addr, int write, uint64_t now,
-                                     uint32_t hit_latency, uint64_t v, const int REMEMBER)
+static inline __attribute__((always_inline)) uint64_t
+l1d_miss_into(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency, uint64_t v,
+              const int REMEMBER)
 {
     rv_tcache *c = &T->l1d;
     uint64_t line = addr >> c->line_bits;
@@ -486,7 +487,8 @@ uint64_t tm_l1d_miss(rv_timing *T, uint64_t addr, int write, uint64_t now, uint3
     rv_tcache *c = &T->l1d;
     uint64_t line = addr >> c->line_bits;
     *missed = 1;
-    return l1d_miss_into(T, addr, write, now, hit_latency, cache_victim(c, (line & (c->sets - 1)) * c->p.ways), 1);
+    return l1d_miss_into(T, addr, write, now, hit_latency, cache_victim(c, (line & (c->sets - 1)) * c->p.ways),
+                         1);
 }
 
 /* Instruction fetch of a new line at `now`: returns the extra cycles a miss costs. */
