@@ -34,7 +34,9 @@ typedef struct rv_tcache {
     uint8_t *dirty;
     uint8_t *prefetched;        /* brought in by the prefetcher and not used yet */
     uint64_t clock;
-    uint64_t mshr_free[RV_TIMING_MAX_MSHRS];    /* when each miss status register frees up */
+    uint64_t mshr_free[RV_TIMING_MAX_MSHRS];    /* when each miss status register frees up: a ring,
+                                                   in increasing order from mshr_head */
+    uint32_t mshr_head;
     uint64_t mru_line[2], mru_way[2];   /* the two lines found last (most accesses hit them again) */
 } rv_tcache;
 
@@ -86,13 +88,18 @@ typedef struct rv_pc_page {
     uint64_t rec[RV_SLOTS_PER_PAGE][RV_PC_WORDS];
 } rv_pc_page;
 
-/* The producer of one vector register, for chaining. */
-typedef struct rv_vreg_state {
-    uint64_t start, occupancy, latency;
-    uint64_t writer;            /* which instruction wrote it (v_writer when it did; 0: none yet), so
-                                   that the registers of one group, all written alike, are looked at once */
-    uint8_t cls, valid;
-} rv_vreg_state;
+/* The producer of a vector register group, for chaining (section 4.3), as its consumers see it: the
+   times are worked out once, when the producer starts (quarter cycles; all 0 before any producer: a
+   register that nothing wrote holds nothing up). */
+typedef struct rv_vgroup_state {
+    uint64_t ready;             /* earliest start of a consumer: the producer's first element group with
+                                   chaining, its whole result without */
+    uint64_t finish;            /* with chaining, the earliest end of a consumer's last group (one group
+                                   after the producer's last); 0 without */
+    uint64_t acc_ready, acc_finish;     /* the same for a consumer of the same multiply-add class that
+                                           accumulates into the register (acc_latency) */
+    uint8_t cls;
+} rv_vgroup_state;
 
 /* The decoded cost of a vector instruction at one address for one vtype / vl / mtype (timing_vector.c). */
 #define RV_VMEMO_SIZE 256
@@ -100,8 +107,9 @@ typedef struct rv_vmemo {
     uint64_t pc, vtype, vl, mtype;
     uint32_t raw;
     uint8_t cls, pk, mem, write;        /* mem: 0 none, 1 unit stride (or whole/mask), 2 strided, 3 indexed */
-    uint8_t nlist, ndest, scalar_result;
-    struct { uint8_t reg, n, dest; } list[5];   /* vector source groups: first register, count, is vd */
+    uint8_t nlist, ndest, scalar_result, npipes;
+    struct { uint8_t reg, n, acc; } list[5];    /* vector source groups: first register, count, and
+                                                   whether it is vd accumulated with acc_latency */
     uint64_t o;                         /* occupancy, quarter cycles */
     uint64_t mem_bytes, flops, int_ops;
 } rv_vmemo;
@@ -144,9 +152,12 @@ typedef struct rv_timing {
     uint8_t v_last_cause;       /* the latest reason a vector instruction started late */
     uint64_t v_last_start, last_vstart;
     uint64_t vpipe_free[RV_VPIPE_COUNT][RV_TIMING_MAX_PIPES];
-    rv_vreg_state vreg[32];
-    uint64_t v_writer;          /* numbers the vector instructions that wrote registers (never reset
-                                   while vreg[] keeps its state) */
+    /* the producers of the vector registers: register r's is vstate[vhead[r]], where vhead[r] is the
+       first register of the group that producer wrote (what is left of it: the registers with one head
+       are always a run of consecutive registers starting at the head), so that a group's state is
+       written once and a source group written by one instruction is looked at once */
+    rv_vgroup_state vstate[32];
+    uint8_t vhead[32];
     uint64_t machine_te;        /* the machine's Zvt TE (0 without Zvt) */
     uint64_t mtype_now;         /* mtype of the vector instruction being timed */
     rv_vmemo vmemo[RV_VMEMO_SIZE];

@@ -64,6 +64,7 @@ static void cache_clear(rv_tcache *c)
     memset(c->dirty, 0, lines);
     memset(c->prefetched, 0, lines);
     memset(c->mshr_free, 0, sizeof c->mshr_free);
+    c->mshr_head = 0;
     c->clock = 0;
     c->mru_line[0] = c->mru_line[1] = ~0ull;
 }
@@ -107,6 +108,23 @@ static inline int64_t cache_find(rv_tcache *c, uint64_t line, uint64_t *set_base
     return -1;
 }
 
+/* cache_find without remembering the line as found last.  The lines found last only spare searches of
+   the set: any of them, kept in step with the tags (and the first never a prefetched line not used
+   yet), gives the same results, so a lookup that will not be repeated soon (a vector line) need not
+   replace them. */
+static inline int64_t cache_find_quiet(const rv_tcache *c, uint64_t line)
+{
+    if (line == c->mru_line[0])
+        return (int64_t)c->mru_way[0];
+    if (line == c->mru_line[1])
+        return (int64_t)c->mru_way[1];
+    uint64_t base = (line & (c->sets - 1)) * c->p.ways;
+    for (uint32_t w = 0; w < c->p.ways; w++)
+        if (c->tag[base + w] == line)
+            return (int64_t)(base + w);
+    return -1;
+}
+
 /* Put a line into way v (the caller evicted what was there): a remembered line that lived in v is
    forgotten. */
 static inline void cache_fill(rv_tcache *c, uint64_t v, uint64_t line)
@@ -119,12 +137,33 @@ static inline void cache_fill(rv_tcache *c, uint64_t v, uint64_t line)
     mru_remember(c, line, v);
 }
 
+/* One pass over the set at base: the way holding `line` when FIND and one does (else -1), and in
+   *victim the way a new line replaces: the least recently used, the first of them on a tie (the
+   replacement rule; cache_victim is this search without a line). */
+static inline __attribute__((always_inline)) int64_t
+set_search(const rv_tcache *c, uint64_t base, uint64_t line, const int FIND, uint64_t *victim)
+{
+    const uint64_t *tag = c->tag + base, *stamp = c->stamp + base;
+    uint32_t ways = c->p.ways, v = 0;
+    uint64_t oldest = stamp[0];
+    if (FIND && tag[0] == line)
+        return (int64_t)base;
+    for (uint32_t w = 1; w < ways; w++) {
+        if (FIND && tag[w] == line)
+            return (int64_t)(base + w);
+        if (stamp[w] < oldest) {
+            oldest = stamp[w];
+            v = w;
+        }
+    }
+    *victim = base + v;
+    return -1;
+}
+
 static inline uint64_t cache_victim(rv_tcache *c, uint64_t base)
 {
     uint64_t v = base;
-    for (uint32_t w = 1; w < c->p.ways; w++)
-        if (c->stamp[base + w] < c->stamp[v])
-            v = base + w;
+    set_search(c, base, 0, 0, &v);
     return v;
 }
 
@@ -139,8 +178,8 @@ static int cache_holds(const rv_tcache *c, uint64_t line)
 }
 
 /* cache_fill for a prefetched line: it is not remembered as found last, so that the first demand access
-   to it takes the path that notices it was prefetched. */
-static void cache_fill_quiet(rv_tcache *c, uint64_t v, uint64_t line)
+   to it takes the path that notices it was prefetched (and for a vector line, see cache_find_quiet). */
+static inline void cache_fill_quiet(rv_tcache *c, uint64_t v, uint64_t line)
 {
     c->tag[v] = line;
     c->stamp[v] = ++c->clock;
@@ -157,11 +196,13 @@ static void cache_fill_quiet(rv_tcache *c, uint64_t v, uint64_t line)
    misses count the wait in mshr_wait.  Requests
    are taken in program order, the order the model sees them in, not strictly in time order.
 
-   The registers' free times are kept as a binary min-heap (mshr_free[0] frees first), so that taking
-   one reads one value and holding it sifts one value down (log2(mshrs) steps) instead of searching
-   them all.  Which register a request gets does not matter, only the set of free times: the heap
-   evolves the same set as a search for the first earliest one would.  A take is always followed by
-   its hold before the next take on the same cache. */
+   The registers' free times are kept sorted in a ring (mshr_free from mshr_head, earliest first), so
+   that taking one reads the head and holding it replaces the head by the new free time.  A miss usually
+   frees later than every one in flight (its request is the newest): the old head's place is then the
+   ring's new tail, and nothing moves; otherwise the new time moves back to its place.  Which register a
+   request gets does not matter, only the set of free times: the ring evolves the same set as a search
+   for the first earliest one would.  A take is always followed by its hold before the next take on the
+   same cache. */
 static inline uint64_t mshr_take(rv_timing *T, rv_tcache *c, uint64_t now, int demand, int *slot)
 {
     if (!c->p.mshrs) {
@@ -169,7 +210,7 @@ static inline uint64_t mshr_take(rv_timing *T, rv_tcache *c, uint64_t now, int d
         return now;
     }
     *slot = 0;
-    uint64_t free_at = c->mshr_free[0];
+    uint64_t free_at = c->mshr_free[c->mshr_head];
     if (free_at <= now)
         return now;
     if (demand)
@@ -181,20 +222,18 @@ static inline void mshr_hold(rv_tcache *c, int slot, uint64_t until)
 {
     if (slot < 0)
         return;
-    uint64_t *h = c->mshr_free;
-    unsigned n = c->p.mshrs, i = 0;
+    uint64_t *f = c->mshr_free;
+    unsigned n = c->p.mshrs, i = c->mshr_head;     /* the earliest, now the ring's last place */
+    unsigned head = i + 1 == n ? 0 : i + 1;
+    c->mshr_head = head;
     for (;;) {
-        unsigned k = 2 * i + 1;
-        if (k >= n)
+        unsigned prev = i ? i - 1 : n - 1;
+        if (i == head || f[prev] <= until)
             break;
-        if (k + 1 < n && h[k + 1] < h[k])
-            k++;
-        if (h[k] >= until)
-            break;
-        h[i] = h[k];
-        i = k;
+        f[i] = f[prev];
+        i = prev;
     }
-    h[i] = until;
+    f[i] = until;
 }
 
 /* ------------------------------------------------------------------ the levels */
@@ -390,10 +429,33 @@ uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, uint64_t now, ui
     return tm_l1d_miss(T, addr, write, now, hit_latency, missed);
 }
 
+/* below_l1(T, addr, at, REQ_READ) for an L1D miss, with the common case inline: a line that L2 holds
+   and did not prefetch (a kernel whose data fits L2).  Anything else (no L2, an L2 miss, a prefetched
+   line's first use) goes to below_l1 before anything changed but the lines L2 found last, which
+   cache_find leaves as below_l1's own search would.  Without REMEMBER (vector lines) the line is not
+   remembered as found last (cache_find_quiet). */
+static inline __attribute__((always_inline)) uint64_t l2_read(rv_timing *T, uint64_t addr, uint64_t at,
+                                                              const int REMEMBER)
+{
+    rv_tcache *c = &T->l2;
+    if (likely(c->p.size)) {
+        uint64_t base;
+        int64_t way = REMEMBER ? cache_find(c, addr >> c->line_bits, &base)
+                               : cache_find_quiet(c, addr >> c->line_bits);
+        if (likely(way >= 0 && !c->prefetched[way])) {
+            T->t.l2_access++;
+            c->stamp[way] = ++c->clock;
+            return MAX64(at + c->p.latency, c->ready[way]);
+        }
+    }
+    return below_l1(T, addr, at, REQ_READ);
+}
+
 /* The rest of tm_data_access for a line that is not in L1D (a write only to a write-back L1D); the
    access has been counted.  Entered directly from tm_data_access_fast after its own set search. */
-static inline uint64_t l1d_miss_into(rv_timing *T, uint64_t addr, int write, uint64_t now,
-                                     uint32_t hit_latency, uint64_t v)
+static inline __attribute__((always_inline)) uint64_t
+l1d_miss_into(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency, uint64_t v,
+              const int REMEMBER)
 {
     rv_tcache *c = &T->l1d;
     uint64_t line = addr >> c->line_bits;
@@ -405,9 +467,12 @@ static inline uint64_t l1d_miss_into(rv_timing *T, uint64_t addr, int write, uin
     }
     int slot;
     uint64_t at = mshr_take(T, c, now + hit_latency, 1, &slot);
-    uint64_t r = below_l1(T, addr, at, REQ_READ);
+    uint64_t r = l2_read(T, addr, at, REMEMBER);
     mshr_hold(c, slot, r);
-    cache_fill(c, v, line);
+    if (REMEMBER)
+        cache_fill(c, v, line);
+    else
+        cache_fill_quiet(c, v, line);   /* (a vector line: the scalar core's lines found last stay) */
     c->dirty[v] = (uint8_t)(write != 0);
     c->prefetched[v] = 0;
     c->ready[v] = r;
@@ -422,7 +487,8 @@ uint64_t tm_l1d_miss(rv_timing *T, uint64_t addr, int write, uint64_t now, uint3
     rv_tcache *c = &T->l1d;
     uint64_t line = addr >> c->line_bits;
     *missed = 1;
-    return l1d_miss_into(T, addr, write, now, hit_latency, cache_victim(c, (line & (c->sets - 1)) * c->p.ways));
+    return l1d_miss_into(T, addr, write, now, hit_latency, cache_victim(c, (line & (c->sets - 1)) * c->p.ways),
+                         1);
 }
 
 /* Instruction fetch of a new line at `now`: returns the extra cycles a miss costs. */
@@ -453,16 +519,16 @@ static uint64_t vector_port_access(rv_timing *T, uint64_t addr, int write, uint6
 {
     if (T->l2.p.size)
         return write ? (below_l1(T, addr, when, REQ_WRITEBACK), when + 1)
-                     : below_l1(T, addr, when + lat, REQ_READ);
+                     : l2_read(T, addr, when + lat, 0);
     T->t.dram_bytes += T->l1d.p.size ? T->l1d.p.line : 64;
     return write ? when + 1 : when + lat + T->p.dram_latency;
 }
 
 /* A line of a vector access through L1D: tm_data_access_fast, except that a miss (vector unit-stride
-   accesses stream: their lines mostly miss L1D) goes straight to the miss handling with cache_victim's
-   choice, without a second search of the set for the line. */
-static inline uint64_t vector_l1d_access(rv_timing *T, uint64_t addr, int write, uint64_t now,
-                                         uint32_t hit_latency)
+   accesses stream: their lines mostly miss L1D) goes straight to the miss handling (inline) with
+   the victim found by the same pass over the set that looked for the line. */
+static inline __attribute__((always_inline)) uint64_t
+vector_l1d_access(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency)
 {
     rv_tcache *c = &T->l1d;
     int missed;
@@ -471,13 +537,35 @@ static inline uint64_t vector_l1d_access(rv_timing *T, uint64_t addr, int write,
     uint64_t line = addr >> c->line_bits;
     if (line == c->mru_line[0] || line == c->mru_line[1])
         return tm_data_access_fast(T, addr, write, now, hit_latency, &missed);
-    uint64_t base = (line & (c->sets - 1)) * c->p.ways;
-    const uint64_t *tag = c->tag + base;
-    for (uint32_t w = 0; w < c->p.ways; w++)
-        if (tag[w] == line)
-            return tm_data_access_fast(T, addr, write, now, hit_latency, &missed);
+    uint64_t base = (line & (c->sets - 1)) * c->p.ways, v = base;
+    if (set_search(c, base, line, 1, &v) >= 0)
+        return tm_data_access_fast(T, addr, write, now, hit_latency, &missed);
     T->t.l1d_access++;
-    return l1d_miss_into(T, addr, write, now, hit_latency, cache_victim(c, base));
+    return l1d_miss_into(T, addr, write, now, hit_latency, v, 0);
+}
+
+/* The lines of a unit-stride access (tm_vector_memory), through L1D (VIA_L1) or the vector port. */
+static inline __attribute__((always_inline)) void
+unit_stride_lines(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t start, uint32_t latency,
+                  const int VIA_L1, uint64_t *data_first, uint64_t *data_last)
+{
+    const rv_timing_params *P = &T->p;
+    int write = d->write;
+    uint64_t first = 0, last = 0;
+    uint64_t line = T->l1d.p.size ? T->l1d.p.line : 64;
+    uint64_t a = rs1v & ~(line - 1), end = rs1v + d->mem_bytes;
+    uint64_t port = P->v_width[d->pk] ? P->v_width[d->pk] : 128;     /* bits per cycle */
+    int pshift = (port & (port - 1)) ? -1 : __builtin_ctzll(port);   /* widths are powers of two */
+    for (; a < end; a += line) {
+        /* the port reaches line k after moving the k lines before it */
+        uint64_t moved = a > rs1v ? (a - rs1v) * 8 : 0;
+        uint64_t when = start + (pshift >= 0 ? moved >> pshift : moved / port);
+        uint64_t r = VIA_L1 ? vector_l1d_access(T, a, write, when, latency)
+                            : vector_port_access(T, a, write, when, latency);
+        if (!write) { last = MAX64(last, r); if (!first) first = r; }
+    }
+    *data_first = first;
+    *data_last = last;
 }
 
 /* The lines a vector load or store touches, looked up from cycle `start` (section 4.4): a unit-stride
@@ -492,18 +580,10 @@ void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t r
     int write = d->write;
     uint64_t first = 0, last = 0;
     if (d->mem == 1) {
-        uint64_t line = T->l1d.p.size ? T->l1d.p.line : 64;
-        uint64_t a = rs1v & ~(line - 1), end = rs1v + d->mem_bytes;
-        uint64_t port = P->v_width[d->pk] ? P->v_width[d->pk] : 128;     /* bits per cycle */
-        int pshift = (port & (port - 1)) ? -1 : __builtin_ctzll(port);   /* widths are powers of two */
-        for (; a < end; a += line) {
-            /* the port reaches line k after moving the k lines before it */
-            uint64_t moved = a > rs1v ? (a - rs1v) * 8 : 0;
-            uint64_t when = start + (pshift >= 0 ? moved >> pshift : moved / port);
-            uint64_t r = P->v_mem_via_l1 ? vector_l1d_access(T, a, write, when, latency)
-                                         : vector_port_access(T, a, write, when, latency);
-            if (!write) { last = MAX64(last, r); if (!first) first = r; }
-        }
+        if (likely(P->v_mem_via_l1))
+            unit_stride_lines(T, d, rs1v, start, latency, 1, &first, &last);
+        else
+            unit_stride_lines(T, d, rs1v, start, latency, 0, &first, &last);
     } else if (d->mem == 2) {
         uint64_t prev_line = ~0ull;
         uint64_t step = P->v_strided_cycles ? P->v_strided_cycles : 1;

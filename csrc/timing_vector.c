@@ -101,6 +101,8 @@ void tm_vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e, con
     d->mem_bytes = mem_bytes;
     d->vl = vl;
     d->pk = (uint8_t)pk;
+    unsigned npipes = P->v_pipes[pk] ? P->v_pipes[pk] : 1;
+    d->npipes = (uint8_t)(npipes > RV_TIMING_MAX_PIPES ? RV_TIMING_MAX_PIPES : npipes);
     d->cls = (uint8_t)cls;
     int is_mem = cls == RV_TC_VLOAD || cls == RV_TC_VSTORE;
     d->mem = !is_mem || !vl ? 0 : !((flags & (RV_TF_STRIDED | RV_TF_INDEXED)) && !(flags & RV_TF_WHOLE)) ? 1
@@ -149,6 +151,10 @@ void tm_vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e, con
     /* source register groups, in slot order (slot 0 only when the instruction accumulates into vd),
        then v0 when masked */
     unsigned acc = (flags & RV_TF_READS_RD) != 0;
+    /* vd accumulated by a multiply-add class: a producer of the same class forwards its result after
+       acc_latency (section 4.3) */
+    unsigned acc_fwd = P->v_acc_latency && (cls == RV_TC_VMUL || cls == RV_TC_VFMA || cls == RV_TC_VDOT ||
+                                            cls == RV_TC_VBF16MAC || cls == RV_TC_VTILE);
     const uint8_t regs[4] = {e->rd, e->rs1, e->rs2, e->rs3};
     d->nlist = 0;
     for (int slot = 0; slot < 4; slot++) {
@@ -165,13 +171,13 @@ void tm_vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e, con
             continue;
         d->list[d->nlist].reg = regs[slot];
         d->list[d->nlist].n = (uint8_t)n;
-        d->list[d->nlist].dest = (uint8_t)is_dest;
+        d->list[d->nlist].acc = (uint8_t)(is_dest && acc_fwd);
         d->nlist++;
     }
     if ((flags & RV_TF_HAS_VM) && !e->aux[0]) {
         d->list[d->nlist].reg = 0;
         d->list[d->nlist].n = 1;
-        d->list[d->nlist].dest = 0;
+        d->list[d->nlist].acc = 0;
         d->nlist++;
     }
     d->ndest = 0;
@@ -187,8 +193,9 @@ void tm_vector_decode(rv_timing *T, const rv_machine *m, const rv_insn_t *e, con
 void tm_vector_clear(rv_timing *T)
 {
     memset(T->vpipe_free, 0, sizeof T->vpipe_free);
-    memset(T->vreg, 0, sizeof T->vreg);
-    T->v_writer = 0;
+    memset(T->vstate, 0, sizeof T->vstate);
+    for (unsigned r = 0; r < 32; r++)
+        T->vhead[r] = (uint8_t)r;
     memset(T->vq, 0, sizeof T->vq);
     memset(T->vq_cause, RV_VWAIT_COUNT, sizeof T->vq_cause);
     T->v_last_cause = RV_VWAIT_COUNT;

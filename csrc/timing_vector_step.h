@@ -8,31 +8,69 @@
 
 #include "timing_internal.h"
 
-static inline int is_macc_class(unsigned cls)
+/* When may a consumer start, given the producer state g of one of its source registers (chaining rules,
+   section 4.3; quarter cycles)?  The state holds the answer, worked out when the producer started
+   (vgroup_write): the earliest start, and the earliest end of the consumer's last element group, which
+   stretches a consumer that would otherwise overtake its producer (0 without chaining: the consumer
+   waits for the whole result).  A consumer that accumulates into vd (acc, from the memo) with a producer
+   of its own class takes the acc_latency forms. */
+static inline __attribute__((always_inline)) void
+vgroup_wait(const rv_vgroup_state *g, unsigned acc, unsigned cls, uint64_t *s, unsigned *why,
+            uint64_t *finish)
 {
-    return cls == RV_TC_VMUL || cls == RV_TC_VFMA || cls == RV_TC_VDOT || cls == RV_TC_VBF16MAC ||
-           cls == RV_TC_VTILE;
+    int fwd = acc && g->cls == cls;
+    uint64_t ready = fwd ? g->acc_ready : g->ready;
+    uint64_t fin = fwd ? g->acc_finish : g->finish;
+    *finish = MAX64(*finish, fin);
+    if (ready > *s) {
+        *s = ready;
+        *why = g->cls == RV_TC_VLOAD ? RV_VWAIT_MEMORY : RV_VWAIT_CHAIN;
+    }
 }
 
-/* When may a consumer start, given the producer of register r (chaining rules, section 4.3; all in
-   quarter cycles)?  Returns the earliest start; *finish gets the earliest cycle the consumer may finish
-   its last element group (one group after the producer's last), which stretches a consumer that would
-   otherwise overtake its producer.  Without chaining the consumer waits for the whole result. */
-static inline uint64_t vreg_ready_for(rv_timing *T, unsigned r, int accumulate, unsigned cls,
-                                      uint64_t *finish)
+/* The producer of registers [d, d + n) started at s: its results' first group is ready at s + lat and,
+   with occupancy o, the last at s + max(o, 1) - 1 + lat (quarter cycles).  Its state is kept once, at
+   the group's first register; a run of registers that had their head inside the group and go on after it
+   is given its own head (a copy of the old state) first. */
+static inline __attribute__((always_inline)) void
+vgroup_write(rv_timing *T, unsigned d, unsigned n, unsigned cls, uint64_t s, uint64_t o, uint64_t lat)
 {
-    const rv_vreg_state *p = &T->vreg[r];
-    if (!p->valid)
-        return 0;
-    uint64_t lat = p->latency;
-    if (accumulate && T->p.v_acc_latency && p->cls == cls && is_macc_class(cls))
-        lat = (uint64_t)T->p.v_acc_latency * Q;
-    uint64_t po = p->occupancy > Q ? p->occupancy : Q;
-    uint64_t first = p->start + lat, last = p->start + po - Q + lat;
-    if (!T->p.v_chaining)
-        return last;
-    *finish = MAX64(*finish, last + Q);
-    return first;
+    const rv_timing_params *P = &T->p;
+    uint8_t *head = T->vhead;
+    unsigned after = d + n;
+    if (after < 32 && head[after] != after) {
+        unsigned old = head[after];
+        T->vstate[after] = T->vstate[old];
+        for (unsigned r = after; r < 32 && head[r] == old; r++)
+            head[r] = (uint8_t)after;
+    }
+    uint64_t po = o > Q ? o : Q;
+    uint64_t first = s + lat, last = s + po - Q + lat;
+    uint64_t acc = (uint64_t)P->v_acc_latency * Q;
+    uint64_t acc_first = s + acc, acc_last = s + po - Q + acc;
+    rv_vgroup_state *g = &T->vstate[d];
+    g->cls = (uint8_t)cls;
+    if (P->v_chaining) {
+        g->ready = first;
+        g->finish = last + Q;
+        g->acc_ready = acc_first;
+        g->acc_finish = acc_last + Q;
+    } else {
+        g->ready = last;
+        g->finish = 0;
+        g->acc_ready = acc_last;
+        g->acc_finish = 0;
+    }
+    uint64_t pattern = 0x0101010101010101ull * d;       /* d in every byte */
+    switch (n) {
+    case 1: head[d] = (uint8_t)d; break;
+    case 2: memcpy(head + d, &pattern, 2); break;
+    case 4: memcpy(head + d, &pattern, 4); break;
+    case 8: memcpy(head + d, &pattern, 8); break;
+    default:
+        for (unsigned i = 0; i < n; i++)
+            head[d + i] = (uint8_t)d;
+    }
 }
 
 /* Time one vector instruction that issued (left the scalar pipeline) at cycle t: when it starts, how
@@ -47,9 +85,10 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
     const rv_hart_state *h = &m->h;
     /* the decoded cost, remembered per address with the state it depends on */
     rv_vmemo *d = &T->vmemo[(pc >> 1) & (RV_VMEMO_SIZE - 1)];
-    uint64_t vl_now = (h->vtype >> 63) ? 0 : h->vl;
-    if (unlikely(d->pc != pc || d->raw != e->raw || d->vtype != h->vtype || d->vl != vl_now ||
-                 d->mtype != h->mtype)) {
+    uint64_t vtype = h->vtype, vl_now = (vtype >> 63) ? 0 : h->vl;
+    /* (one test for the five: the entry is nearly always right) */
+    if (unlikely(((d->pc ^ pc) | (d->raw ^ e->raw) | (d->vtype ^ vtype) | (d->vl ^ vl_now) |
+                  (d->mtype ^ h->mtype)) != 0)) {
         tm_vector_decode(T, m, e, &rv_op_timing[e->exec_op], d);
         d->pc = pc;
         d->raw = e->raw;
@@ -66,31 +105,33 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
     uint64_t after_queue = s;
     /* what set s beyond in_order, if anything did (section 4.7) */
     unsigned why = arrive > in_order ? RV_VWAIT_SCALAR : RV_VWAIT_COUNT;
-    unsigned npipes = P->v_pipes[pk] ? P->v_pipes[pk] : 1;
-    if (npipes > RV_TIMING_MAX_PIPES) npipes = RV_TIMING_MAX_PIPES;
+    unsigned npipes = d->npipes;
+    uint64_t *pipe = T->vpipe_free[pk];
     unsigned best = 0;
+    uint64_t pipe_at = pipe[0];
     for (unsigned k = 1; k < npipes; k++)
-        if (T->vpipe_free[pk][k] < T->vpipe_free[pk][best])
+        if (pipe[k] < pipe_at) {
             best = k;
-    if (T->vpipe_free[pk][best] > s) {
-        s = T->vpipe_free[pk][best];
+            pipe_at = pipe[k];
+        }
+    if (pipe_at > s) {
+        s = pipe_at;
         why = RV_VWAIT_PIPE;
     }
+    /* the source groups: each run of registers one instruction wrote is looked at once (a group that
+       one instruction wrote whole, the common case, has the same head at both ends) */
     uint64_t finish = 0;
+    const uint8_t *head = T->vhead;
     for (unsigned k = 0; k < d->nlist; k++) {
-        unsigned r = d->list[k].reg, is_dest = d->list[k].dest;
-        uint64_t seen = ~0ull;
-        for (unsigned i = 0; i < d->list[k].n; i++) {
-            /* a register written by the same instruction as the one before it in the group has the
-               same state, so the same answer (and the same effect on finish): looked at once */
-            uint64_t w = T->vreg[r + i].writer;
-            if (w == seen)
-                continue;
-            seen = w;
-            uint64_t ready = vreg_ready_for(T, r + i, is_dest, cls, &finish);
-            if (ready > s) {
-                s = ready;
-                why = T->vreg[r + i].cls == RV_TC_VLOAD ? RV_VWAIT_MEMORY : RV_VWAIT_CHAIN;
+        unsigned r = d->list[k].reg, n = d->list[k].n, acc = d->list[k].acc;
+        unsigned h = head[r];
+        vgroup_wait(&T->vstate[h], acc, cls, &s, &why, &finish);
+        if (unlikely(head[r + n - 1] != h)) {
+            for (unsigned i = 1; i < n; i++) {
+                if (head[r + i] == h)
+                    continue;
+                h = head[r + i];
+                vgroup_wait(&T->vstate[h], acc, cls, &s, &why, &finish);
             }
         }
     }
@@ -116,7 +157,7 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
     if (d->mem)
         tm_vector_memory(T, d, rs1v & T->addr_mask, rs2v, ceil_div(s, Q), P->latency[cls], &data_first, &data_last);
     /* occupy the pipe */
-    T->vpipe_free[pk][best] = s + o;
+    pipe[best] = s + o;
     T->t.v_busy[pk] += work;                /* quarter cycles until rv_timing_get_totals */
     T->t.v_wait_queue += s - after_queue;   /* likewise */
     T->v_last_start = s;
@@ -133,14 +174,8 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
         lat = first_ready - s;
     }
     /* destination registers */
-    if (d->ndest) {
-        /* every register of the group gets the same state: built once, copied whole */
-        rv_vreg_state st = { .start = s, .occupancy = occupancy, .latency = lat, .writer = ++T->v_writer,
-                             .cls = (uint8_t)cls, .valid = 1 };
-        rv_vreg_state *v = &T->vreg[e->rd];
-        for (unsigned i = 0; i < d->ndest; i++)
-            v[i] = st;
-    }
+    if (d->ndest)
+        vgroup_write(T, e->rd, d->ndest, cls, s, occupancy, lat);
     uint64_t done_c = ceil_div(done, Q);
     if (d->scalar_result)
         *scalar_ready = done_c + P->v_to_scalar_latency;
