@@ -171,6 +171,40 @@ def test_programs_assemble_and_respect_their_scaffolding(program):
                     assert layout(vector_shape(inner.insn.record), item.sew, item.lmul) is not None
 
 
+@QUICK
+@given(S.programs(extensions="rv64gcv", length=(4, 8), vlen=128))
+def test_skip_bodies_fit_their_branch(program):
+    """The byte bound the generator keeps a compressed branch's body under is an upper bound of what
+    the body assembles to (every skip's body, assembled alone), and compressed skips stay within it:
+    a c.bnez over three ops loading 64-bit FP constants once reached 270 bytes and did not assemble."""
+    import io
+    from elftools.elf.elffile import ELFFile
+    from rvsim.asm import assemble
+    from rvsim.testing.program import render_items
+    for item in walk(program.items):
+        if not isinstance(item, Skip) or not item.body:
+            continue
+        bound = S._bytes_at_most(item.body, program.extensions)
+        text, data = render_items(item.body, "b", program.extensions)
+        src = "\n".join([".text", "_start:", *text, ".data", "b_scratch: .zero 4096", *data])
+        elf = ELFFile(io.BytesIO(assemble(src, march=program.isa).to_elf()))
+        assert elf.get_section_by_name(".text").data_size <= bound
+        if item.jump.insn.mnemonic in S.SHORT_BRANCHES:
+            assert bound <= S.SHORT_BRANCH_BODY
+
+
+def test_the_bound_sees_a_body_longer_than_a_compressed_branch_reaches():
+    """Three ops that each load three 64-bit constants pass 254 bytes; one does not."""
+    def op(k):
+        setup = []
+        for j, c in enumerate((-4619796898052558654 + k, 4573477896499225278 - k, -4642947734117848697)):
+            setup += [f"li a6, {c}", f"fmv.d.x ft{j}, a6"]
+        return Op(Insn.make("fmadd.d", fd=3, fs1=0, fs2=1, fs3=2, rm=7), setup=tuple(setup))
+    body, exts = tuple(op(k) for k in range(3)), frozenset({"i", "m", "a", "f", "d", "c"})
+    assert S._bytes_at_most(body, exts) > S.SHORT_BRANCH_BODY
+    assert S._bytes_at_most(body[:1], exts) <= S.SHORT_BRANCH_BODY
+
+
 def _every_op_in(items):
     for item in walk(items):
         if isinstance(item, Op):

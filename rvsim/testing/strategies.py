@@ -29,7 +29,7 @@ from ..isa import Instruction
 from ..isa import operands as K
 from ..isa.csrs import CSR_NUMBERS
 from .insn import FREG_NAMES, XREG_NAMES, Insn
-from .program import Loop, Op, Skip, TestProgram, VectorBlock, vtype_value
+from .program import Loop, Op, Skip, TestProgram, VectorBlock, render_items, vtype_value
 from .vector import VShape, fp_ok, layout, vector_shape
 
 MASK64 = (1 << 64) - 1
@@ -956,6 +956,32 @@ def _stable_hash(value) -> int:
     return int.from_bytes(hashlib.blake2b(repr(value).encode(), digest_size=8).digest(), "little")
 
 
+# compressed branches (reach +254 bytes) and the most a skip's body may take behind one: the branch
+# (2 bytes) and the trace's `addi` (4) come first
+SHORT_BRANCHES = frozenset({"c.beqz", "c.bnez"})
+SHORT_BRANCH_BODY = 254 - 2 - 4
+
+
+def _bytes_at_most(body, extensions) -> int:
+    """An upper bound of the bytes a skip's body assembles to (every instruction uncompressed)."""
+    from ..asm.pseudo import li_sequence
+    text, _ = render_items(body, "b", extensions)
+    total = 0
+    for line in text:
+        mnemonic, _, operands = line.strip().partition(" ")
+        if not mnemonic or mnemonic.endswith(":") or mnemonic == ".option":
+            continue
+        if mnemonic == "li":
+            total += 4 * len(li_sequence(0, int(operands.rpartition(",")[2], 0)))
+        elif mnemonic in ("la", "lla"):
+            total += 8
+        elif mnemonic == ".8byte":
+            total += 8
+        else:
+            total += 4
+    return total
+
+
 def _weight(pool) -> int:
     return max(1, min(12, round(len(pool) ** 0.5)))
 
@@ -1299,6 +1325,10 @@ class _Gen:
         finally:
             self.repeats = saved
         m = r.mnemonic
+        if m in SHORT_BRANCHES:
+            # c.beqz/c.bnez reach 254 bytes: three ops that load 64-bit FP constants can be longer
+            while body and _bytes_at_most(body, self.o.extensions) > SHORT_BRANCH_BODY:
+                body = body[:-1]
         if m in ("jalr", "c.jr", "c.jalr"):
             reg_kind = next(k for k in r.operands if k.role == K.XREG and "rs1" in k.slots)
             lo, hi = reg_kind.value_range()
