@@ -258,3 +258,24 @@ def test_a_small_arena_that_fills_again_and_again(name, monkeypatch):
     monkeypatch.setenv("RVSIM_JIT_ARENA", "4096")
     m, info, out, err = _run_program(name)
     _check_against_qemu(name, m, info, out, err)
+
+
+# The timed loop enters compiled blocks too (jit_x86.c, "timed blocks": each instruction calls the
+# model's step): the model's figures must be those the per-instruction model counted before blocks
+# existed (tests/timing_goldens.json, measured at 9146191), with a pipeline trace, self-modifying code
+# and odd run() chunks.  (test_timing_goldens.py runs every scenario with the compiler's defaults.)
+_TIMED_SCENARIOS = ["asm:int32:x60", "asm:int32:c908", "asm:rvv_fp32_blocked:x60:trace",
+                    "elf:asm_smc:x60:chunk7", "asm:rvv_fp32_m4:x60:chunk997"]
+
+
+@pytest.mark.parametrize("key", _TIMED_SCENARIOS)
+def test_timed_blocks_count_what_the_interpreter_counted(key):
+    from tests.test_timing_goldens import STORED
+    from tests.timing_goldens import measure, scenarios
+    args = next(s[1:] for s in scenarios() if s[0] == key)
+    kept = []
+    got = measure(*args, keep=kept)
+    want = STORED[key]
+    for field in ("totals", "instret", "exit_code", "by_pc", "memory", "s3", "trap"):
+        assert got.get(field) == want.get(field), field
+    assert lib.rv_jit_code_bytes(kept[0]._core) > 0     # the timed loop did compile blocks
