@@ -1,5 +1,6 @@
-/* The block compiler: hot blocks of the RV64 functional loop, and of the RV64 recording loop (blocks
- * that also write their undo records: jit_x86.c, "recording blocks"), compiled to x86-64 (jit_x86.c).
+/* The block compiler: hot blocks of the RV64 functional loop, of the RV64 recording loop (blocks that
+ * also write their undo records: jit_x86.c, "recording blocks") and of the RV64 timed loop (blocks that
+ * call the cycle model's step: "timed blocks"), compiled to x86-64 (jit_x86.c).
  *
  * A block is a run of consecutive plain instructions of one code page (RV64I/M integer ALU, loads and
  * stores, conditional branches and jal) starting at a slot that taken branches came to often.  It is

@@ -1,5 +1,6 @@
-/* The block compiler (see jit.h): a direct x86-64 emitter for hot blocks of the RV64 functional loop
- * and of the RV64 recording loop (see "recording blocks" below).
+/* The block compiler (see jit.h): a direct x86-64 emitter for hot blocks of the RV64 functional loop,
+ * of the RV64 recording loop (see "recording blocks" below) and of the RV64 timed loop ("timed
+ * blocks").
  *
  * A compiled block is a SysV function uint64_t block(rv_machine *m, int64_t budget).  Host registers:
  * rdi = m (guest registers at m->h.x, the TLB in m), r11 = m->mem_bias, r15 = instructions retired by
