@@ -27,6 +27,7 @@
  */
 #include "interp.h"
 #include "jit_api.h"
+#include "timing_block.h"
 
 #if defined(__x86_64__) && defined(__linux__)
 #include <stddef.h>
@@ -303,6 +304,7 @@ typedef struct {
     unsigned to, k;             /* leave at slot `to` having retired k instructions of this pass */
     const rv_insn_t *taken;     /* (timed) a taken branch: its step runs first, or NULL */
     uint64_t taken_pc;
+    int taken_same_line;
 } exit_t;
 
 typedef struct {
@@ -318,6 +320,9 @@ typedef struct {
     uint64_t target_align;
     int rec;                    /* a recording block */
     int timed;                  /* a timed block */
+    struct rv_timing *T;        /* (timed) the model */
+    int same_line;              /* (timed) the instruction being compiled shares the fetch line of the
+                                   one retired just before it (its predecessor in the block) */
     uint64_t mem_base, store_limit;   /* (recording) the last address whose 8 bytes a store logs */
     unsigned nent;              /* (recording) extras entries a pass may log at most (stores, fmadd.s) */
 } comp_t;
@@ -335,7 +340,7 @@ static void add_exit(comp_t *c, uint8_t *at, int loop, unsigned to, unsigned k)
         c->b.overflow = 1;
         return;
     }
-    c->ex[c->nex++] = (exit_t){at, loop, to, k, NULL, 0};
+    c->ex[c->nex++] = (exit_t){at, loop, to, k, NULL, 0, 0};
 }
 
 /* the instructions of the block entered at idx: how many (0: none) */
@@ -665,10 +670,29 @@ static int timed_needs_pre(const rv_insn_t *d)
 }
 
 /* the step of d (at pc) after it ran; pre: its x[rs1] and x[rs2] were saved before it ran.  Clobbers
-   every caller-saved register; rdi is m again after it. */
-static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, int pre)
+   every caller-saved register; rdi is m again after it.  The model's block copy of the step when it
+   has one (timing_block.h: given the per-address record and whether the fetch line is the previous
+   instruction's), else T->step[op] as the loop calls it. */
+static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, int pre, int same_line)
 {
     buf_t *b = &c->b;
+    rv_block_step_fn bf = rv_timing_block_step(c->T, d->exec_op);
+    if (bf) {
+        if (pre)
+            op_rsp(b, 0x8b, RCX, TS_RS1);
+        else
+            load_g(b, &c->r, RCX, d->rs1 & 31u);
+        mov_imm(b, R8, (uint64_t)(uintptr_t)rv_timing_block_rec(c->T, pc));
+        op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));
+        mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
+        mov_imm(b, RDX, pc);
+        b1(b, 0x41); b1(b, 0xb9);
+        b4(b, (taken ? RV_BSTEP_TAKEN : 0) | (same_line ? RV_BSTEP_SAME_LINE : 0));   /* mov r9d, flags */
+        mov_imm(b, RAX, (uint64_t)(uintptr_t)bf);
+        b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
+        op_rsp(b, 0x8b, RDI, TS_M);
+        return;
+    }
     if (pre) {
         op_rsp(b, 0x8b, RCX, TS_RS1);
         op_rsp(b, 0x8b, R8, TS_RS2);
@@ -854,6 +878,7 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         if (c->timed && c->nex) {
             c->ex[c->nex - 1].taken = d;    /* its exit steps it taken */
             c->ex[c->nex - 1].taken_pc = pc;
+            c->ex[c->nex - 1].taken_same_line = c->same_line;
         }
         break;
     }
@@ -875,7 +900,7 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         if (c->timed) {
             /* it retires: its step (rd is not written yet, so x[rs1] and x[rs2] are as before) */
             op_rsp(b, 0x89, RAX, TS_TMP);
-            timed_step(c, d, pc, 1, 0);
+            timed_step(c, d, pc, 1, 0, c->same_line);
             op_rsp(b, 0x8b, RAX, TS_TMP);
         }
         mov_imm(b, RDX, pc + d->len);
@@ -898,7 +923,7 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         mov_imm(b, RAX, pc + d->len);
         store_g(b, r, d->rd, RAX);
         if (c->timed)
-            timed_step(c, d, pc, 1, pre);
+            timed_step(c, d, pc, 1, pre, c->same_line);
         add_exit(c, jcc_fwd(b, -1), t == start, t, k + 1);
         break;
     }
@@ -979,9 +1004,9 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     }
     /* (a branch steps on both ways out, jal and jalr before they leave) */
     if (c->timed && kind != K_BRANCH && kind != K_JAL && kind != K_JALR)
-        timed_step(c, d, pc, 0, pre);
+        timed_step(c, d, pc, 0, pre, c->same_line);
     else if (c->timed && kind == K_BRANCH)
-        timed_step(c, d, pc, 0, 0);
+        timed_step(c, d, pc, 0, 0, c->same_line);
 }
 
 int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *const *labels, unsigned kind)
@@ -1011,6 +1036,8 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     c->target_align = (m->cfg.extensions & RV_EXT_C) ? 1 : 3;
     c->rec = rec;
     c->timed = timed;
+    c->T = m->timing;
+    c->same_line = 0;
     c->mem_base = m->cfg.mem_base;
     c->store_limit = m->cfg.mem_base + m->cfg.mem_size - 8;
     c->nent = 0;
@@ -1067,7 +1094,11 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
 
     const uint64_t vaddr = page->vaddr;
     int ends_in_jump = 0;
+    const unsigned line_bits = timed ? rv_timing_fetch_line_bits(m->timing) : 0;
     for (unsigned i = 0; i < n; i++) {
+        /* (the first instruction of a pass follows whatever retired before it) */
+        c->same_line = timed && i > 0 &&
+                       ((vaddr + 2ull * slot[i]) >> line_bits) == ((vaddr + 2ull * slot[i - 1]) >> line_bits);
         emit_insn(c, insn[i], slot[i], i, vaddr + 2ull * slot[i], idx);
         ends_in_jump = insn[i]->exec_op == RV_OP_JAL;
     }
@@ -1080,7 +1111,7 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
         exit_t *x = &c->ex[e];
         patch(b, x->at, b->p);
         if (x->taken)
-            timed_step(c, x->taken, x->taken_pc, 1, 0);
+            timed_step(c, x->taken, x->taken_pc, 1, 0, x->taken_same_line);
         if (rec)
             rec_commit(c, x->k);
         if (x->loop) {
