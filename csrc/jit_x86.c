@@ -662,10 +662,19 @@ static void fs_dirty_or_leave(comp_t *c, unsigned at, unsigned k)
 #define TS_M 32
 #define TS_SLOTS 5
 
+/* the ops whose block copy of the step reads rs1's value (an address); the others read no register
+   value */
+static int block_step_reads_rs1(int k)
+{
+    return k == K_LOAD || k == K_STORE || k == K_FLOAD || k == K_FSTORE || k == K_JALR;
+}
+
 /* does the instruction overwrite one of the registers its step is given? */
-static int timed_needs_pre(const rv_insn_t *d)
+static int timed_needs_pre(comp_t *c, const rv_insn_t *d)
 {
     int k = kind_of(d->exec_op);
+    if (rv_timing_block_step(c->T, d->exec_op))
+        return block_step_reads_rs1(k) && writes_rd(k) && d->rd != RV_X_SINK && d->rd == (d->rs1 & 31u);
     return writes_rd(k) && d->rd != RV_X_SINK && (d->rd == (d->rs1 & 31u) || d->rd == (d->rs2 & 31u));
 }
 
@@ -678,7 +687,9 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
     buf_t *b = &c->b;
     rv_block_step_fn bf = rv_timing_block_step(c->T, d->exec_op);
     if (bf) {
-        if (pre)
+        if (!block_step_reads_rs1(kind_of(d->exec_op)))
+            ;       /* (rcx left as it is: the copy does not read it) */
+        else if (pre)
             op_rsp(b, 0x8b, RCX, TS_RS1);
         else
             load_g(b, &c->r, RCX, d->rs1 & 31u);
@@ -730,7 +741,7 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     const regs_t *r = &c->r;
     int32_t imm = (int32_t)d->imm;
     const int kind = kind_of(d->exec_op);
-    const int pre = c->timed && timed_needs_pre(d);
+    const int pre = c->timed && timed_needs_pre(c, d);
     if (pre)
         timed_pre(c, d);
     if (c->rec && kind != K_FLOAD && kind != K_FMADD) {
