@@ -3,6 +3,11 @@
 
 #define RV_LOOP_FN rv_run_timed
 #define RV_LOOP_LOCALS RV_TIMED_LOCALS
+#if !defined(RV_XLEN) || RV_XLEN == 64
+/* enters compiled blocks that call the model's step for each instruction (jit_x86.c): RV64 only */
+#define RV_LOOP_JIT
+#define RV_LOOP_JIT_KIND RV_JIT_TIMED
+#endif
 #define RV_HOOK_EXECUTE(e) RV_TIMED_EXECUTE(e)
 #define RV_HOOK_RETIRE(e) RV_TIMED_RETIRE(e, 0)
 #define RV_HOOK_RETIRE_JUMP(e) RV_TIMED_RETIRE(e, 1)

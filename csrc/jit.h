@@ -1,5 +1,6 @@
-/* The block compiler: hot blocks of the RV64 functional loop, and of the RV64 recording loop (blocks
- * that also write their undo records: jit_x86.c, "recording blocks"), compiled to x86-64 (jit_x86.c).
+/* The block compiler: hot blocks of the RV64 functional loop, of the RV64 recording loop (blocks that
+ * also write their undo records: jit_x86.c, "recording blocks") and of the RV64 timed loop (blocks that
+ * call the cycle model's step: "timed blocks"), compiled to x86-64 (jit_x86.c).
  *
  * A block is a run of consecutive plain instructions of one code page (RV64I/M integer ALU, loads and
  * stores, conditional branches and jal) starting at a slot that taken branches came to often.  It is
@@ -33,9 +34,11 @@ typedef uint64_t (*rv_jit_fn)(struct rv_machine *m, int64_t budget);
 /* NULL when the compiler is off (RVSIM_NO_JIT=1 or RVSIM_JIT=0) or the host is not x86-64 Linux */
 struct rv_jit *rv_jit_new(void);
 void rv_jit_free(struct rv_jit *j);
-/* The kinds of block: a functional loop's, or a recording loop's (RV_JIT_RECORDING: each instruction
-   also writes its undo record, see jit_x86.c).  A loop enters only blocks of its own kind. */
-enum { RV_JIT_FUNCTIONAL = 0, RV_JIT_RECORDING = 1 };
+/* The kinds of block: a functional loop's, a recording loop's (RV_JIT_RECORDING: each instruction
+   also writes its undo record, see jit_x86.c), or a timed loop's (RV_JIT_TIMED: each instruction also
+   calls the cycle model's step, as the timed loop's retirement does).  A loop enters only blocks of its
+   own kind. */
+enum { RV_JIT_FUNCTIONAL = 0, RV_JIT_RECORDING = 1, RV_JIT_TIMED = 2 };
 /* Compile the block of the given kind entered at slot idx of page; labels: the loop's label table
    (decode, breakpoint).  1: compiled (page->jit_off[idx] set), 0: nothing to compile, -1: the arena is
    full (rv_jit_reset and flush the decode cache, which drops every block's entry). */

@@ -1,5 +1,6 @@
-/* The block compiler (see jit.h): a direct x86-64 emitter for hot blocks of the RV64 functional loop
- * and of the RV64 recording loop (see "recording blocks" below).
+/* The block compiler (see jit.h): a direct x86-64 emitter for hot blocks of the RV64 functional loop,
+ * of the RV64 recording loop (see "recording blocks" below) and of the RV64 timed loop ("timed
+ * blocks").
  *
  * A compiled block is a SysV function uint64_t block(rv_machine *m, int64_t budget).  Host registers:
  * rdi = m (guest registers at m->h.x, the TLB in m), r11 = m->mem_bias, r15 = instructions retired by
@@ -26,6 +27,7 @@
  */
 #include "interp.h"
 #include "jit_api.h"
+#include "timing_block.h"
 
 #if defined(__x86_64__) && defined(__linux__)
 #include <stddef.h>
@@ -104,14 +106,19 @@ static void op_mi(buf_t *b, unsigned ext, int base, int32_t disp, int32_t imm)
     b4(b, (uint32_t)imm);
 }
 
-/* mov reg, [rsp + 8] (load: 0x8b) or mov [rsp + 8], reg (store: 0x89) */
-static void op_rsp8(buf_t *b, unsigned op, int reg)
+/* mov reg, [rsp + disp8] (load: 0x8b) or mov [rsp + disp8], reg (store: 0x89) */
+static void op_rsp(buf_t *b, unsigned op, int reg, unsigned disp)
 {
     rex(b, 1, reg, 0);
     b1(b, op);
     b1(b, 0x44 | (reg & 7) << 3);
     b1(b, 0x24);
-    b1(b, 0x08);
+    b1(b, disp);
+}
+
+static void op_rsp8(buf_t *b, unsigned op, int reg)
+{
+    op_rsp(b, op, reg, 8);
 }
 
 /* op r/m, imm32 (81 /ext) */
@@ -192,6 +199,10 @@ static void patch(buf_t *b, uint8_t *at, uint8_t *to)
 static const int alloc_regs[] = {RBX, RBP, RSI, R8, R9, R10, R12, R13, R14};
 #define NALLOC ((int)(sizeof alloc_regs / sizeof alloc_regs[0]))
 #define NALLOC_REC 7
+/* (a timed block calls the model's step after each instruction: guest registers only in callee-saved
+   host registers) */
+static const int alloc_regs_timed[] = {RBX, RBP, R12, R13, R14};
+#define NALLOC_TIMED ((int)(sizeof alloc_regs_timed / sizeof alloc_regs_timed[0]))
 #define HS R13
 #define RP R14
 
@@ -291,6 +302,9 @@ typedef struct {
     uint8_t *at;                /* the rel32 to patch */
     int loop;                   /* 1: back to the top after retiring k in this pass, 0: leave */
     unsigned to, k;             /* leave at slot `to` having retired k instructions of this pass */
+    const rv_insn_t *taken;     /* (timed) a taken branch: its step runs first, or NULL */
+    uint64_t taken_pc;
+    int taken_same_line;
 } exit_t;
 
 typedef struct {
@@ -305,6 +319,10 @@ typedef struct {
     int nchain;
     uint64_t target_align;
     int rec;                    /* a recording block */
+    int timed;                  /* a timed block */
+    struct rv_timing *T;        /* (timed) the model */
+    int same_line;              /* (timed) the instruction being compiled shares the fetch line of the
+                                   one retired just before it (its predecessor in the block) */
     uint64_t mem_base, store_limit;   /* (recording) the last address whose 8 bytes a store logs */
     unsigned nent;              /* (recording) extras entries a pass may log at most (stores, fmadd.s) */
 } comp_t;
@@ -322,7 +340,7 @@ static void add_exit(comp_t *c, uint8_t *at, int loop, unsigned to, unsigned k)
         c->b.overflow = 1;
         return;
     }
-    c->ex[c->nex++] = (exit_t){at, loop, to, k};
+    c->ex[c->nex++] = (exit_t){at, loop, to, k, NULL, 0, 0};
 }
 
 /* the instructions of the block entered at idx: how many (0: none) */
@@ -372,7 +390,7 @@ static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void
     return n;
 }
 
-static void choose_regs(regs_t *r, const rv_insn_t *const *insn, unsigned n, int nalloc)
+static void choose_regs(regs_t *r, const rv_insn_t *const *insn, unsigned n, const int *alloc, int nalloc)
 {
     unsigned uses[33] = {0};
     r->written = 0;
@@ -395,7 +413,7 @@ static void choose_regs(regs_t *r, const rv_insn_t *const *insn, unsigned n, int
                 best = g;
         if (best < 0)
             break;
-        r->loc[best] = alloc_regs[a];
+        r->loc[best] = alloc[a];
         uses[best] = 0;
     }
     for (unsigned i = 0; i < n; i++) {
@@ -425,7 +443,10 @@ static void mem_access(comp_t *c, const rv_insn_t *d, int store, unsigned size, 
     b1(b, 3 << 6 | RDX << 3 | RDI);
     b4(b, (uint32_t)tlb);
     add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
-    op_rr(b, 1, 0x03, RAX, R11);                            /* add rax, r11 (mem_bias) */
+    if (c->timed)       /* (r11 does not survive the step's calls) */
+        op_rm(b, 1, 0x03, RAX, RDI, (int32_t)offsetof(rv_machine, mem_bias));
+    else
+        op_rr(b, 1, 0x03, RAX, R11);                        /* add rax, r11 (mem_bias) */
 }
 
 /* ---------------------------------------------------------------- recording blocks
@@ -623,12 +644,106 @@ static void fs_dirty_or_leave(comp_t *c, unsigned at, unsigned k)
     add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
 }
 
+/* ---------------------------------------------------------------- timed blocks
+ *
+ * A timed block (kind RV_JIT_TIMED, entered only from the RV64 timed loop) calls the cycle model's step
+ * after each instruction it retires, as the timed loop's retirement does (interp.h RV_TIMED_RETIRE):
+ * T->step[exec_op] read at run time (the table changes when a pipeline trace starts), with the slot and
+ * the pc as constants, the values x[rs1] and x[rs2] held before the instruction ran, and whether it
+ * transferred control (a taken branch calls it on its way out, jal and jalr before they leave).  An
+ * instruction the block leaves before is not stepped: the interpreter retires it.  Guest registers live
+ * only in callee-saved host registers, m is reloaded from the stack after each call and the memory bias
+ * is read from m.  Stack: [rsp] the budget, [rsp + 8] and [rsp + 16] x[rs1] and x[rs2] before an
+ * instruction that overwrites one of them, [rsp + 24] a jalr's target across its step, [rsp + 32] m
+ * (five slots: rsp stays 16-byte aligned at the calls). */
+#define TS_RS1 8
+#define TS_RS2 16
+#define TS_TMP 24
+#define TS_M 32
+#define TS_SLOTS 5
+
+/* the ops whose block copy of the step reads rs1's value (an address); the others read no register
+   value */
+static int block_step_reads_rs1(int k)
+{
+    return k == K_LOAD || k == K_STORE || k == K_FLOAD || k == K_FSTORE || k == K_JALR;
+}
+
+/* does the instruction overwrite one of the registers its step is given? */
+static int timed_needs_pre(comp_t *c, const rv_insn_t *d)
+{
+    int k = kind_of(d->exec_op);
+    if (rv_timing_block_step(c->T, d->exec_op))
+        return block_step_reads_rs1(k) && writes_rd(k) && d->rd != RV_X_SINK && d->rd == (d->rs1 & 31u);
+    return writes_rd(k) && d->rd != RV_X_SINK && (d->rd == (d->rs1 & 31u) || d->rd == (d->rs2 & 31u));
+}
+
+/* the step of d (at pc) after it ran; pre: its x[rs1] and x[rs2] were saved before it ran.  Clobbers
+   every caller-saved register; rdi is m again after it.  The model's block copy of the step when it
+   has one (timing_block.h: given the per-address record and whether the fetch line is the previous
+   instruction's), else T->step[op] as the loop calls it. */
+static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, int pre, int same_line)
+{
+    buf_t *b = &c->b;
+    rv_block_step_fn bf = rv_timing_block_step(c->T, d->exec_op);
+    if (bf) {
+        if (!block_step_reads_rs1(kind_of(d->exec_op)))
+            ;       /* (rcx left as it is: the copy does not read it) */
+        else if (pre)
+            op_rsp(b, 0x8b, RCX, TS_RS1);
+        else
+            load_g(b, &c->r, RCX, d->rs1 & 31u);
+        mov_imm(b, R8, (uint64_t)(uintptr_t)rv_timing_block_rec(c->T, pc));
+        op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));
+        mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
+        mov_imm(b, RDX, pc);
+        b1(b, 0x41); b1(b, 0xb9);
+        b4(b, (taken ? RV_BSTEP_TAKEN : 0) | (same_line ? RV_BSTEP_SAME_LINE : 0));   /* mov r9d, flags */
+        mov_imm(b, RAX, (uint64_t)(uintptr_t)bf);
+        b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
+        op_rsp(b, 0x8b, RDI, TS_M);
+        return;
+    }
+    if (pre) {
+        op_rsp(b, 0x8b, RCX, TS_RS1);
+        op_rsp(b, 0x8b, R8, TS_RS2);
+    } else {
+        load_g(b, &c->r, RCX, d->rs1 & 31u);
+        load_g(b, &c->r, R8, d->rs2 & 31u);
+    }
+    op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));  /* rdi: the model */
+    mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
+    mov_imm(b, RDX, pc);
+    if (taken) {
+        b1(b, 0x41); b1(b, 0xb9); b4(b, 1);                 /* mov r9d, 1 */
+    } else {
+        op_rr(b, 0, 0x33, R9, R9);                          /* xor r9d, r9d */
+    }
+    /* call [rdi + offsetof(step[exec_op])] (the hooks lead the model's state: timing_hooks.h) */
+    b1(b, 0xff); b1(b, 0x97);
+    b4(b, (uint32_t)(offsetof(rv_timing_hooks, step) + sizeof(rv_step_fn) * d->exec_op));
+    op_rsp(b, 0x8b, RDI, TS_M);
+}
+
+/* before d runs: keep the values its step is given if d overwrites one of them */
+static void timed_pre(comp_t *c, const rv_insn_t *d)
+{
+    buf_t *b = &c->b;
+    load_g(b, &c->r, RAX, d->rs1 & 31u);
+    op_rsp(b, 0x89, RAX, TS_RS1);
+    load_g(b, &c->r, RAX, d->rs2 & 31u);
+    op_rsp(b, 0x89, RAX, TS_RS2);
+}
+
 static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc, unsigned start)
 {
     buf_t *b = &c->b;
     const regs_t *r = &c->r;
     int32_t imm = (int32_t)d->imm;
     const int kind = kind_of(d->exec_op);
+    const int pre = c->timed && timed_needs_pre(c, d);
+    if (pre)
+        timed_pre(c, d);
     if (c->rec && kind != K_FLOAD && kind != K_FMADD) {
         /* the undo record, before the instruction changes rd (a store also logs 24 bytes of extras) */
         int st = kind == K_STORE || kind == K_FSTORE;
@@ -771,6 +886,11 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         load_g(b, r, RAX, d->rs1);
         alu_g(b, r, 0x3b, 1, RAX, d->rs2);
         add_exit(c, jcc_fwd(b, cc), t == start, t, k + 1);
+        if (c->timed && c->nex) {
+            c->ex[c->nex - 1].taken = d;    /* its exit steps it taken */
+            c->ex[c->nex - 1].taken_pc = pc;
+            c->ex[c->nex - 1].taken_same_line = c->same_line;
+        }
         break;
     }
     case RV_OP_JALR: {
@@ -788,6 +908,12 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         op_rr(b, 1, 0x2b, RAX, RDX);                        /* sub rax, page address */
         op_ri(b, 1, 7, RAX, RV_PAGE_SIZE);                  /* cmp rax, 4096 */
         add_exit(c, jcc_fwd(b, CC_AE), 0, at, k);
+        if (c->timed) {
+            /* it retires: its step (rd is not written yet, so x[rs1] and x[rs2] are as before) */
+            op_rsp(b, 0x89, RAX, TS_TMP);
+            timed_step(c, d, pc, 1, 0, c->same_line);
+            op_rsp(b, 0x8b, RAX, TS_TMP);
+        }
         mov_imm(b, RDX, pc + d->len);
         store_g(b, r, d->rd, RDX);
         store_written(c);
@@ -807,6 +933,8 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         unsigned t = (unsigned)((int64_t)at + (d->imm >> 1));
         mov_imm(b, RAX, pc + d->len);
         store_g(b, r, d->rd, RAX);
+        if (c->timed)
+            timed_step(c, d, pc, 1, pre, c->same_line);
         add_exit(c, jcc_fwd(b, -1), t == start, t, k + 1);
         break;
     }
@@ -885,6 +1013,11 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         b->overflow = 1;        /* scan() let through an instruction this does not handle */
         break;
     }
+    /* (a branch steps on both ways out, jal and jalr before they leave) */
+    if (c->timed && kind != K_BRANCH && kind != K_JAL && kind != K_JALR)
+        timed_step(c, d, pc, 0, pre, c->same_line);
+    else if (c->timed && kind == K_BRANCH)
+        timed_step(c, d, pc, 0, 0, c->same_line);
 }
 
 int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *const *labels, unsigned kind)
@@ -892,8 +1025,8 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     struct rv_jit *j = m->jit;
     const rv_insn_t *insn[MAX_INSNS + 1];
     unsigned slot[MAX_INSNS + 1];
-    const int rec = kind == RV_JIT_RECORDING;
-    if (!j || idx >= RV_SLOTS_PER_PAGE || (rec && !m->hist))
+    const int rec = kind == RV_JIT_RECORDING, timed = kind == RV_JIT_TIMED;
+    if (!j || idx >= RV_SLOTS_PER_PAGE || (rec && !m->hist) || (timed && !m->timing))
         return 0;
     unsigned n = scan(m, page, idx, labels, insn, slot, rec);
     int loops = 0;
@@ -913,6 +1046,9 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     c->nex = c->nepi = c->nchain = 0;
     c->target_align = (m->cfg.extensions & RV_EXT_C) ? 1 : 3;
     c->rec = rec;
+    c->timed = timed;
+    c->T = m->timing;
+    c->same_line = 0;
     c->mem_base = m->cfg.mem_base;
     c->store_limit = m->cfg.mem_base + m->cfg.mem_size - 8;
     c->nent = 0;
@@ -922,7 +1058,10 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
         c->nent += k == K_STORE || k == K_FSTORE || k == K_FMADD;
         has_fmadd |= k == K_FMADD;
     }
-    choose_regs(&c->r, insn, n, rec ? NALLOC_REC : NALLOC);
+    if (timed)
+        choose_regs(&c->r, insn, n, alloc_regs_timed, NALLOC_TIMED);
+    else
+        choose_regs(&c->r, insn, n, alloc_regs, rec ? NALLOC_REC : NALLOC);
     c->r.sink = rec;
     buf_t *b = &c->b;
 
@@ -933,6 +1072,11 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
         push(b, saved[i]);
     if (rec)
         push(b, RSI);
+    if (timed) {
+        push(b, RDI);                                       /* [rsp + TS_M]: m */
+        for (int i = 0; i < TS_SLOTS - 2; i++)
+            push(b, RSI);                                   /* (the step's slots) */
+    }
     push(b, RSI);
     op_rr(b, 0, 0x33, R15, R15);                            /* xor r15d, r15d */
     op_rm(b, 1, 0x8b, R11, RDI, (int32_t)offsetof(rv_machine, mem_bias));
@@ -961,7 +1105,11 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
 
     const uint64_t vaddr = page->vaddr;
     int ends_in_jump = 0;
+    const unsigned line_bits = timed ? rv_timing_fetch_line_bits(m->timing) : 0;
     for (unsigned i = 0; i < n; i++) {
+        /* (the first instruction of a pass follows whatever retired before it) */
+        c->same_line = timed && i > 0 &&
+                       ((vaddr + 2ull * slot[i]) >> line_bits) == ((vaddr + 2ull * slot[i - 1]) >> line_bits);
         emit_insn(c, insn[i], slot[i], i, vaddr + 2ull * slot[i], idx);
         ends_in_jump = insn[i]->exec_op == RV_OP_JAL;
     }
@@ -973,6 +1121,8 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     for (int e = 0; e < c->nex; e++) {
         exit_t *x = &c->ex[e];
         patch(b, x->at, b->p);
+        if (x->taken)
+            timed_step(c, x->taken, x->taken_pc, 1, 0, x->taken_same_line);
         if (rec)
             rec_commit(c, x->k);
         if (x->loop) {
@@ -1001,6 +1151,9 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     pop(b, RCX);                                            /* the budget */
     if (rec)
         pop(b, RCX);
+    if (timed)
+        for (int i = 0; i < TS_SLOTS - 1; i++)
+            pop(b, RCX);
     for (int i = 5; i >= 0; i--)
         pop(b, saved[i]);
     b1(b, 0xc3);

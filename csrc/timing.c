@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include "timing_internal.h"
 #include "timing_vector_step.h"
+#include "timing_block.h"
 
 /* ------------------------------------------------------------------ per-pc statistics (section 2.4) */
 
@@ -65,11 +66,14 @@ static __attribute__((noinline)) uint64_t charge_fetch_stall(rv_timing *T, uint6
 #define CONSTRAIN(when, why) do { uint64_t w_ = (when); unsigned y_ = (why); int later_ = w_ > t; \
         cause = later_ ? y_ : cause; t = later_ ? w_ : t; } while (0)
 
+/* (BLOCK: the copy a timed block calls (timing_block.h): taken_in holds its flags, brec is the
+   instruction's per-address record) */
 static inline __attribute__((always_inline)) void
 step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t rs2v,
-          int taken, const unsigned KIND, const int GENERAL, const unsigned UNITS, const int RS2,
-          const int WAW)
+          int taken_in, const unsigned KIND, const int GENERAL, const unsigned UNITS, const int RS2,
+          const int WAW, const int BLOCK, uint64_t *brec)
 {
+    const int taken = BLOCK ? (taken_in & RV_BSTEP_TAKEN) : taken_in;
     const rv_timing_params *P = &T->p;
     const rv_top *const op = &T->op[e->exec_op];
     /* the op's record read once: the stores below could alias it (no strict aliasing), which would
@@ -88,8 +92,9 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
     CONSTRAIN(T->fetch_ready, T->fetch_cause);
     uint64_t fetch = t;
     /* instruction fetch: one L1I lookup per new line */
+    /* (a block knows when the instruction retired just before this one, by its step, set the line) */
     uint64_t fline = pc >> T->l1i.line_bits;
-    if (unlikely(fline != T->last_fetch_line)) {
+    if (!(BLOCK && (taken_in & RV_BSTEP_SAME_LINE)) && unlikely(fline != T->last_fetch_line)) {
         T->last_fetch_line = fline;
         uint64_t extra = tm_fetch_line_fast(T, pc, fetch);
         if (extra) {
@@ -273,7 +278,7 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
     T->t.instructions++;
 
     /* per-pc counters: the issue cycles this instruction added, and its stall by cause */
-    uint64_t *rec = pc_rec(T, pc);
+    uint64_t *rec = BLOCK ? brec : pc_rec(T, pc);
     uint64_t charged = t - T->charge_mark;     /* (t is T->cycle now) */
     T->charge_mark = t;
     rec[RV_PC_COUNT]++;
@@ -308,7 +313,7 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
 #define RV_STEP_FN(name, kind, general, units, rs2, waw) \
     static void name(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t rs2v, \
                      int taken) \
-    { step_body(T, e, pc, rs1v, rs2v, taken, kind, general, units, rs2, waw); }
+    { step_body(T, e, pc, rs1v, rs2v, taken, kind, general, units, rs2, waw, 0, NULL); }
 RV_STEP_FN(step_general, RV_K_PLAIN, 1, 0, 1, 1)
 /* the copies of one kind, by unit count (any, 1, 2) */
 #define RV_STEP_KIND(name, kind, rs2, waw) \
@@ -329,6 +334,50 @@ RV_STEP_KIND(step_fp, RV_K_FP, 1, 1)
 RV_STEP_KIND(step_vector, RV_K_VECTOR, 1, 1)
 #undef RV_STEP_KIND
 #undef RV_STEP_FN
+
+/* the copies timed blocks call, one for each copy of the table a block's instruction can have */
+#define RV_BSTEP_FN(name, kind, units, rs2, waw) \
+    static void name(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t *rec, \
+                     int flags) \
+    { step_body(T, e, pc, rs1v, 0, flags, kind, 0, units, rs2, waw, 1, rec); }
+#define RV_BSTEP_KIND(name, kind, rs2, waw) \
+    RV_BSTEP_FN(b##name##_u0, kind, 0, rs2, waw) RV_BSTEP_FN(b##name##_u1, kind, 1, rs2, waw) \
+    RV_BSTEP_FN(b##name##_u2, kind, 2, rs2, waw) \
+    static const rv_block_step_fn b##name[3] = { b##name##_u0, b##name##_u1, b##name##_u2 };
+RV_BSTEP_KIND(step_plain, RV_K_PLAIN, 1, 1)
+RV_BSTEP_KIND(step_plain_imm, RV_K_PLAIN, 0, 1)
+RV_BSTEP_KIND(step_plain_nowaw, RV_K_PLAIN, 1, 0)
+RV_BSTEP_KIND(step_plain_imm_nowaw, RV_K_PLAIN, 0, 0)
+RV_BSTEP_KIND(step_load, RV_K_LOAD, 1, 1)
+RV_BSTEP_KIND(step_store, RV_K_STORE, 1, 1)
+RV_BSTEP_KIND(step_branch, RV_K_BRANCH, 1, 1)
+RV_BSTEP_KIND(step_jal, RV_K_JAL, 1, 1)
+RV_BSTEP_KIND(step_jalr, RV_K_JALR, 1, 1)
+RV_BSTEP_KIND(step_muldiv, RV_K_MULDIV, 1, 1)
+RV_BSTEP_KIND(step_fp, RV_K_FP, 1, 1)
+#undef RV_BSTEP_KIND
+#undef RV_BSTEP_FN
+
+rv_block_step_fn rv_timing_block_step(rv_timing *T, unsigned op)
+{
+    static const struct { const rv_step_fn *from; const rv_block_step_fn *to; } copies[] = {
+        {step_plain, bstep_plain}, {step_plain_imm, bstep_plain_imm}, {step_plain_nowaw, bstep_plain_nowaw},
+        {step_plain_imm_nowaw, bstep_plain_imm_nowaw}, {step_load, bstep_load}, {step_store, bstep_store},
+        {step_branch, bstep_branch}, {step_jal, bstep_jal}, {step_jalr, bstep_jalr},
+        {step_muldiv, bstep_muldiv}, {step_fp, bstep_fp},
+    };
+    if (op >= RV_OP_COUNT)
+        return NULL;
+    for (unsigned i = 0; i < sizeof copies / sizeof copies[0]; i++)
+        for (unsigned u = 0; u < 3; u++)
+            if (T->step[op] == copies[i].from[u])
+                return copies[i].to[u];
+    return NULL;        /* the general step (a trace, or an op with rare work) */
+}
+
+uint64_t *rv_timing_block_rec(rv_timing *T, uint64_t pc) { return pc_rec(T, pc); }
+
+unsigned rv_timing_fetch_line_bits(rv_timing *T) { return T->l1i.line_bits; }
 
 /* The step of each op (rv_timing.step): the general one for anything with rare work to do, and for
    every op while a pipeline trace is recorded (the specialised copies do not trace). */
@@ -515,6 +564,7 @@ int rv_timing_enable(rv_machine *m, const rv_timing_params *p)
     timing_clear_state(T);
     rv_timing_destroy(m);
     m->timing = T;
+    rv_flush_decode_cache(m);   /* timed blocks hold the old model's step copies and records */
     return 0;
 }
 
@@ -537,6 +587,7 @@ void rv_timing_reset(rv_machine *m)
     memset(T->stray, 0, sizeof T->stray);
     T->trace_used = 0;
     T->cycle_base = T->end;
+    rv_flush_decode_cache(m);   /* timed blocks hold per-address records freed above */
 }
 
 /* Restart the model cold: clock, counters, caches, predictor, queues (the trace buffer stays). */
@@ -548,6 +599,7 @@ void rv_timing_flush(rv_machine *m)
         timing_clear_state(m->timing);
         m->timing->trace = tr;
         m->timing->trace_cap = cap;
+        rv_flush_decode_cache(m);   /* timed blocks hold per-address records freed above */
     }
 }
 
@@ -613,6 +665,7 @@ int rv_timing_trace(rv_machine *m, rv_timing_trace_rec *buffer, uint64_t capacit
     m->timing->trace_cap = buffer ? capacity : 0;
     m->timing->trace_used = 0;
     build_step_table(m->timing);
+    rv_flush_decode_cache(m);   /* timed blocks chose their step copies from the table */
     return 0;
 }
 

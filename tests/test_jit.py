@@ -258,3 +258,58 @@ def test_a_small_arena_that_fills_again_and_again(name, monkeypatch):
     monkeypatch.setenv("RVSIM_JIT_ARENA", "4096")
     m, info, out, err = _run_program(name)
     _check_against_qemu(name, m, info, out, err)
+
+
+# The timed loop enters compiled blocks too (jit_x86.c, "timed blocks": each instruction calls the
+# model's step): the model's figures must be those the per-instruction model counted before blocks
+# existed (tests/timing_goldens.json, measured at 9146191), with a pipeline trace, self-modifying code
+# and odd run() chunks.  (test_timing_goldens.py runs every scenario with the compiler's defaults.)
+_TIMED_SCENARIOS = ["asm:int32:x60", "asm:int32:c908", "asm:rvv_fp32_blocked:x60:trace",
+                    "elf:asm_smc:x60:chunk7", "asm:rvv_fp32_m4:x60:chunk997"]
+
+
+@pytest.mark.parametrize("key", _TIMED_SCENARIOS)
+def test_timed_blocks_count_what_the_interpreter_counted(key):
+    from tests.test_timing_goldens import STORED
+    from tests.timing_goldens import measure, scenarios
+    args = next(s[1:] for s in scenarios() if s[0] == key)
+    kept = []
+    got = measure(*args, keep=kept)
+    want = STORED[key]
+    for field in ("totals", "instret", "exit_code", "by_pc", "memory", "s3", "trap"):
+        assert got.get(field) == want.get(field), field
+    assert lib.rv_jit_code_bytes(kept[0]._core) > 0     # the timed loop did compile blocks
+
+
+def _switched_run(monkeypatch, jit):
+    """int32 (42,929 instructions) on x60 for 10,000 instructions, then the model re-enabled as teach, reset
+    after 20,000 and flushed after 30,000 (each frees what timed blocks compiled before it point to), a
+    pipeline trace from 35,000 (timed blocks chose their step copies from the table), then to the end."""
+    from tests.timing_goldens import _asm_machine
+    if not jit:
+        monkeypatch.setenv("RVSIM_NO_JIT", "1")
+    m = _asm_machine("int32", "x60")
+    m.run(10_000)
+    m.enable_timing("teach")
+    m.run(10_000)
+    m.timing.reset()
+    m.run(10_000)
+    m.timing.flush()
+    m.run(5_000)
+    m.timing.record_trace(1 << 16)      # the table turns to the general step, which traces
+    info = m.run()
+    assert info.reason is StopReason.EXIT
+    compiled = lib.rv_jit_code_bytes(m._core)
+    return (m.timing.totals(), sorted((pc, s.count, s.cycles, sorted(s.stalls.items()))
+                                      for pc, s in m.timing.by_pc().items()),
+            compiled, [tuple(r) for r in m.timing.trace_records()])
+
+
+def test_timed_blocks_follow_a_model_switched_reset_and_flushed_mid_run(monkeypatch):
+    # (the interpreter alone is the reference: the same calls with the compiler off)
+    with_blocks = _switched_run(monkeypatch, True)
+    assert with_blocks[2] > 0
+    interpreted = _switched_run(monkeypatch, False)
+    assert interpreted[2] == 0
+    assert with_blocks[:2] == interpreted[:2]
+    assert len(with_blocks[3]) > 1000 and with_blocks[3] == interpreted[3]

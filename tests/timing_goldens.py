@@ -217,11 +217,13 @@ def scenarios():
     return out
 
 
-def measure(kind, program, preset, chunk, trace):
+def measure(kind, program, preset, chunk, trace, keep=None):
     """Run one scenario to its end; returns its figures (every total and a digest of the per-address
-    counters)."""
+    counters).  keep: a list the machine is appended to."""
     from rvsim.machine import StopReason
     m = {"elf": _elf_machine, "asm": _asm_machine, "src": _src_machine}[kind](program, preset)
+    if keep is not None:
+        keep.append(m)
     if trace:
         m.timing.record_trace(1 << 20)
     while True:
