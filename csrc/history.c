@@ -222,6 +222,30 @@ static void drop_oldest(rv_history *hs)
 #define LAZY_MIN_RECORDS (1u << 14)
 #define LAZY_MIN_EXTRAS (1u << 20)
 
+/* The extras counts of records [from, to), none of which keeps its count in the side ring. */
+static uint64_t sum_nextra(const rv_history *hs, uint64_t from, uint64_t to)
+{
+    uint64_t e = 0;
+    while (from < to) {
+        uint64_t at = from & hs->rmask, n = to - from;
+        if (n > hs->rcap - at)
+            n = hs->rcap - at;
+        const rv_hist_rec *r = hs->rec + at;
+        uint64_t k = 0, e1 = 0, e2 = 0, e3 = 0;
+        for (; k + 4 <= n; k += 4) {        /* (four sums: the loads are the cost) */
+            e += RV_HREC_NEXTRA(r[k].meta);
+            e1 += RV_HREC_NEXTRA(r[k + 1].meta);
+            e2 += RV_HREC_NEXTRA(r[k + 2].meta);
+            e3 += RV_HREC_NEXTRA(r[k + 3].meta);
+        }
+        for (; k < n; k++)
+            e += RV_HREC_NEXTRA(r[k].meta);
+        e += e1 + e2 + e3;
+        from += n;
+    }
+    return e;
+}
+
 /* Drop the oldest steps the bounds exclude (nrec: records about to be pushed): what dropping at each
    push and each reserve would have dropped by now.  Each bound alone excludes a prefix of the steps,
    one that only grows as records and extras are added, so dropping late and in one go leaves the same
@@ -232,8 +256,22 @@ static void apply_bounds(rv_history *hs, uint64_t nrec)
     uint64_t cut = head + nrec > hs->lrecords ? head + nrec - hs->lrecords : 0;
     if (i >= cut && hs->ehead - e <= hs->lbytes)
         return;
-    /* (the extras bound stops at the step in flight: rv_hist_lost's case is reserve_extras') */
-    while (i < head && (i < cut || (hs->ehead - e > hs->lbytes && e != hs->ecommit))) {
+    if (cut > head)
+        cut = head;
+    /* the step bound: the records before cut, a run at a time between those with a side entry */
+    while (i < cut) {
+        uint64_t next = s != hs->shead ? hs->side[s & (hs->scap - 1)].index : cut;
+        if (next > cut)
+            next = cut;
+        e += sum_nextra(hs, i, next);
+        i = next;
+        if (i < cut) {
+            e += hs->side[s++ & (hs->scap - 1)].nextra;
+            i++;
+        }
+    }
+    /* the extras bound (it stops at the step in flight: rv_hist_lost's case is reserve_extras') */
+    while (i < head && hs->ehead - e > hs->lbytes && e != hs->ecommit) {
         uint64_t nx = RV_HREC_NEXTRA(hs->rec[i & hs->rmask].meta);
         e += nx == RV_HREC_SIDE ? hs->side[s++ & (hs->scap - 1)].nextra : nx;
         i++;
