@@ -263,6 +263,8 @@ static void apply_bounds(rv_history *hs, uint64_t nrec)
         uint64_t next = s != hs->shead ? hs->side[s & (hs->scap - 1)].index : cut;
         if (next > cut)
             next = cut;
+        if (next < i)
+            next = i;       /* (cannot happen: side entries are of held records, in order) */
         e += sum_nextra(hs, i, next);
         i = next;
         if (i < cut) {
