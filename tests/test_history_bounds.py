@@ -96,14 +96,16 @@ def test_the_byte_bound_through_blocks_undoes_to_a_fresh_run(monkeypatch):
     _undoes_to_a_fresh_run(monkeypatch, m, lambda: _machine(_stores(PASSES)))
 
 
-@pytest.mark.parametrize("limit", [20_000, 65_536])
-def test_the_step_bound_through_blocks_keeps_exactly_the_limit(limit, monkeypatch):
+@pytest.mark.parametrize("limit, max_bytes", [(20_000, 256 << 20), (65_536, 256 << 20), (20_000, 3 << 20)])
+def test_the_step_bound_through_blocks_keeps_exactly_the_limit(limit, max_bytes, monkeypatch):
     """Runs of 3 to 10 times the limit through blocks hold exactly `limit` steps, the interpreter's,
-    and undo to a fresh run (the ring has slack: the limit is the history's length, not the ring's)."""
+    and undo to a fresh run (the ring has slack: the limit is the history's length, not the ring's).
+    Under 3 MiB the 20,000 steps' stores take a third of the extras ring: the extras of the steps
+    dropped by the step bound must be counted exactly, or the byte bound would drop more."""
     for n in (3 * limit + 17, 10 * limit):
         views = []
         for jit in (True, False):
-            m = _recorded(monkeypatch, jit, n, max_instructions=limit)
+            m = _recorded(monkeypatch, jit, n, max_instructions=limit, max_bytes=max_bytes)
             assert m.history_length == limit
             views.append(m.memory_changes(limit))
         assert views[0] == views[1]
@@ -177,3 +179,17 @@ def test_the_byte_bound_with_vector_groups_holds_the_interpreters_steps(monkeypa
     ref.run(m.instret - ref.instret)
     assert m.instret == start + n - held
     assert not diff(m.snapshot(), ref.snapshot())
+
+
+def test_the_step_bound_holds_the_limit_at_every_stop_under_a_small_byte_budget(monkeypatch):
+    """20,000 steps under 3 MiB, stopped every 7,919 steps up to 400,000: the step bound drops a chunk
+    of about 12,800 records at a time, and the extras of the records it drops must be counted exactly
+    (too few and the ring fills early, too many and the newest entries overwrite held ones or the
+    history is lost): the history is the limit at every stop, and its oldest step still undoes."""
+    _jit(monkeypatch, True)
+    m = _machine(_stores(PASSES))
+    m.record(max_instructions=20_000, max_bytes=3 << 20)
+    while m.instret < 400_000:
+        assert m.run(7_919).reason is StopReason.LIMIT
+        assert m.history_length == min(m.instret, 20_000), m.instret
+    _undoes_to_a_fresh_run(monkeypatch, m, lambda: _machine(_stores(PASSES)))
