@@ -8,7 +8,10 @@ Two costs are reported apart, since they scale differently:
 - "record" is the whole run recording from a fresh Machine.  The undo log grows to the byte budget
   (256 MiB by default) and the host commits and zeroes each page of it as it is first written (about
   54,000 page faults for mm_int32): a one-time cost of 0.1-0.4 s of system time per recording on a
-  VM, which dominates runs of a few ten million instructions.
+  VM, which dominates runs of a few ten million instructions.  Past the history's bound (about 7.9 M
+  steps) compiled blocks keep recording and the oldest steps are dropped in chunks: on a 2-core VM
+  under load, 115-151 MIPS for the scalar programs (82-108 before, 2026-12-07), about half of it
+  system time.
 - "rec warm" is the per-instruction cost: the last L instructions (L = the history's length) are
   re-executed while recording into buffers already touched (after reverse_step(L)), against the
   same L instructions run functionally ("func tail").  The target of the issue (at most 3x the

@@ -215,6 +215,94 @@ static void drop_oldest(rv_history *hs)
     rv_hist_drop_oldest(hs);
 }
 
+/* Rings at least this large get slack beyond the bounds (rv_history.lazy).  The extras' minimum also
+   keeps lbytes above what one step can log through the inline paths (a vector register group: at most
+   8 registers of 8 KiB), which do not look at lbytes: no step they log can be one that the bounds
+   would lose whole (rv_hist_lost). */
+#define LAZY_MIN_RECORDS (1u << 14)
+#define LAZY_MIN_EXTRAS (1u << 20)
+
+/* The extras counts of records [from, to), none of which keeps its count in the side ring. */
+static uint64_t sum_nextra(const rv_history *hs, uint64_t from, uint64_t to)
+{
+    uint64_t e = 0;
+    while (from < to) {
+        uint64_t at = from & hs->rmask, n = to - from;
+        if (n > hs->rcap - at)
+            n = hs->rcap - at;
+        const rv_hist_rec *r = hs->rec + at;
+        uint64_t k = 0, e1 = 0, e2 = 0, e3 = 0;
+        for (; k + 4 <= n; k += 4) {        /* (four sums: the loads are the cost) */
+            e += RV_HREC_NEXTRA(r[k].meta);
+            e1 += RV_HREC_NEXTRA(r[k + 1].meta);
+            e2 += RV_HREC_NEXTRA(r[k + 2].meta);
+            e3 += RV_HREC_NEXTRA(r[k + 3].meta);
+        }
+        for (; k < n; k++)
+            e += RV_HREC_NEXTRA(r[k].meta);
+        e += e1 + e2 + e3;
+        from += n;
+    }
+    return e;
+}
+
+/* Drop the oldest steps the bounds exclude (nrec: records about to be pushed): what dropping at each
+   push and each reserve would have dropped by now.  Each bound alone excludes a prefix of the steps,
+   one that only grows as records and extras are added, so dropping late and in one go leaves the same
+   steps as dropping at each push. */
+static void apply_bounds(rv_history *hs, uint64_t nrec)
+{
+    uint64_t i = hs->rtail, e = hs->etail, s = hs->stail, head = hs->rhead;
+    uint64_t cut = head + nrec > hs->lrecords ? head + nrec - hs->lrecords : 0;
+    if (i >= cut && hs->ehead - e <= hs->lbytes)
+        return;
+    if (cut > head)
+        cut = head;
+    /* the step bound: the records before cut, a run at a time between those with a side entry */
+    while (i < cut) {
+        uint64_t next = s != hs->shead ? hs->side[s & (hs->scap - 1)].index : cut;
+        if (next > cut)
+            next = cut;
+        if (next < i)
+            next = i;       /* (cannot happen: side entries are of held records, in order) */
+        e += sum_nextra(hs, i, next);
+        i = next;
+        if (i < cut) {
+            e += hs->side[s++ & (hs->scap - 1)].nextra;
+            i++;
+        }
+    }
+    /* the extras bound (it stops at the step in flight: rv_hist_lost's case is reserve_extras') */
+    while (i < head && hs->ehead - e > hs->lbytes && e != hs->ecommit) {
+        uint64_t nx = RV_HREC_NEXTRA(hs->rec[i & hs->rmask].meta);
+        e += nx == RV_HREC_SIDE ? hs->side[s++ & (hs->scap - 1)].nextra : nx;
+        i++;
+    }
+    hs->rtail = i;
+    hs->etail = e;
+    hs->stail = s;
+    rv_hist_room_update(hs);
+}
+
+/* rlimit and the bounds from the rings' sizes and the limits; drops what the new bounds exclude. */
+static void set_bounds(rv_history *hs)
+{
+    uint64_t rl = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
+    hs->lazy = hs->user_on && !hs->clk && hs->rcap >= LAZY_MIN_RECORDS && hs->ecap >= LAZY_MIN_EXTRAS;
+    if (hs->lazy) {
+        uint64_t rslack = hs->rcap / 16;
+        hs->rlimit = hs->rcap;
+        hs->lrecords = rl < hs->rcap - rslack ? rl : hs->rcap - rslack;
+        hs->lbytes = hs->ecap - hs->ecap / 16;
+    } else {
+        hs->rlimit = rl;
+        hs->lrecords = rl;
+        hs->lbytes = hs->ecap;
+    }
+    apply_bounds(hs, 0);
+    rv_hist_room_update(hs);
+}
+
 /* A ring of cap elements was reallocated to 2 x cap (its first cap as they were): move the elements of
    the logical range [from, to) (at most cap) whose position in the larger ring is in its upper half.
    Growing in place lets the host move large buffers without copying them (mremap), and only half of
@@ -267,6 +355,10 @@ static int grow_extras(rv_history *hs)
 /* A record must be pushed and the ring is full (or at the instruction limit). */
 void rv_hist_make_room(rv_history *hs)
 {
+    if (hs->lazy) {
+        apply_bounds(hs, 1);    /* (the ring is larger than lrecords: this makes room) */
+        return;
+    }
     uint64_t count = hs->rhead - hs->rtail;
     if (count < hs->max_records && count >= hs->rcap &&
         used_bytes(hs) + hs->rcap * (REC_BYTES + (hs->clk ? 8 : 0)) <= hs->max_bytes && grow_records(hs) == 0) {
@@ -351,8 +443,10 @@ static int reserve_extras(rv_history *hs, uint64_t n)
 {
     if (hs->lost)
         return -1;
-    while (hs->ehead + n - hs->etail > hs->ecap) {
-        if (used_bytes(hs) + hs->ecap <= hs->max_bytes && grow_extras(hs) == 0)
+    /* (lazy: the extras bound is applied here as without slack; lbytes < ecap, so the ring has room) */
+    uint64_t cap = hs->lazy ? hs->lbytes : hs->ecap;
+    while (hs->ehead + n - hs->etail > cap) {
+        if (!hs->lazy && used_bytes(hs) + hs->ecap <= hs->max_bytes && grow_extras(hs) == 0)
             continue;
         if (hs->rtail == hs->rhead || hs->etail == hs->ecommit) {
             /* only the step in flight is left */
@@ -1175,6 +1269,8 @@ int rv_hist_run(rv_machine *m, uint64_t max_instructions)
         return RV_STOP_WATCH;
     }
     int r = rv_hist_ck_run(m, max_instructions);    /* (the loop, with the cycle model's checkpoints) */
+    if (hs->lazy)
+        apply_bounds(hs, 0);        /* (before a capture is taken back: it was reserved for) */
     if (hs->s_full == 3 && hs->ehead != hs->ecommit)
         hs->ehead = hs->ecommit;    /* a vector instruction captured but not run (a breakpoint on it) */
     if (hs->hit == 1 && r == RV_STOP_LIMIT) {
@@ -1436,6 +1532,7 @@ static int set_timed(rv_history *hs, int on)
     } else if (!hs->clk && !(hs->clk = ring_alloc(hs->rcap * 8))) {
         return -1;
     }
+    set_bounds(hs);     /* (no slack with the cycle model) */
     return 0;
 }
 
@@ -1484,7 +1581,6 @@ void rv_history_clear(rv_machine *m)
     rv_history *hs = m->hist;
     if (!hs)
         return;
-    hs->rlimit = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
     hs->rtail = hs->rbase = hs->rhead;
     hs->stail = hs->shead;
     hs->etail = hs->ehead = hs->ecommit;
@@ -1492,7 +1588,7 @@ void rv_history_clear(rv_machine *m)
     hs->last_undone = 0;
     hs->x_valid = 0;
     rv_hist_ck_clear(hs);
-    rv_hist_room_update(hs);
+    set_bounds(hs);
 }
 
 int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_bytes)
@@ -1540,7 +1636,9 @@ int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_byte
     uint64_t want_r = hs->rcap, want_e = hs->ecap, rb = REC_BYTES + (hs->clk ? 8 : 0);
     /* with the cycle model, the records carry its clock and an eighth goes to its checkpoints */
     uint64_t rings = hs->max_bytes - (hs->clk ? rv_hist_ck_budget(hs) : 0);
-    while (want_r < hs->max_records && (want_r * 2) * rb <= rings / 2)
+    /* (an eighth more than the limit: the slack of set_bounds, which then keeps the limit itself) */
+    uint64_t target = hs->max_records + hs->max_records / 8;
+    while (want_r < target && (want_r * 2) * rb <= rings / 2)
         want_r *= 2;
     while ((want_e * 2) <= rings - want_r * rb && want_e * 2 <= rings / 2)
         want_e *= 2;
@@ -1548,8 +1646,7 @@ int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_byte
         ;
     while (hs->ecap < want_e && grow_extras(hs) == 0)
         ;
-    hs->rlimit = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
-    rv_hist_room_update(hs);
+    set_bounds(hs);
     return 0;
 }
 

@@ -81,7 +81,7 @@ typedef struct rv_history {
     /* side ring: [stail, shead) of scap (a power of two), the records that need it, oldest first */
     rv_hist_side *side;
     uint64_t scap, shead, stail;
-    uint64_t rlimit;            /* min(rcap, max_records): a push beyond it drops or grows */
+    uint64_t rlimit;            /* min(rcap, max_records) (lazy: rcap): a push beyond it drops or grows */
     uint64_t rbase;             /* rtail when the history was last cleared (rtail > rbase: steps dropped) */
     int rfull;                  /* the records ring cannot grow: a push beyond rlimit drops the oldest */
     /* extras: a byte ring of ecap (a power of two), logical positions [etail, ehead); entries of the
@@ -125,6 +125,15 @@ typedef struct rv_history {
     int undoing;                /* rv_reverse is writing: the hooks must not log */
     int keep_undone;            /* pop keeps what it undid in `undone` */
     struct rv_hist_ck *ck;      /* the cycle model's checkpoints and the redo stack (history_checkpoint.c) */
+    /* The bounds the steps held keep to: at most lrecords records whose extras take at most lbytes.
+       Without `lazy` they are the rings' own limits (rlimit and ecap) and each push drops what they
+       exclude.  With `lazy` (large rings, no cycle model) the rings are larger than the bounds by a
+       sixteenth: pushes, compiled blocks included, only look at the rings' room (rlimit = rcap), and
+       the oldest steps the bounds exclude are dropped in chunks (history.c, apply_bounds) when a ring
+       is full and whenever the loop returns, so that between runs the history is exactly the one a
+       drop at each push would leave. */
+    int lazy;
+    uint64_t lrecords, lbytes;
 } rv_history;
 
 /* The inline push's allowance (rv_history.room) from the state it summarises. */
