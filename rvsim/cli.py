@@ -280,8 +280,9 @@ def build_run_parser() -> argparse.ArgumentParser:
     p.add_argument("--pipeview", metavar="FILE", help="with --timing: write a Kanata log for Konata")
     p.add_argument("--pipeview-limit", type=int, default=100_000, metavar="N",
                    help="instructions recorded by --pipeview (default 100000)")
-    p.add_argument("--region", action="append", metavar="[NAME=]BEGIN:END",
-                   help="with --timing: model only this region (labels, addresses or FILE:LINE; "
+    p.add_argument("--region", action="append", metavar="[NAME=]BEGIN:END|FUNCTION",
+                   help="with --timing: model only this region (labels, addresses or FILE:LINE; a function "
+                        "alone: each call of it until it returns; "
                         "repeatable, a repeated name accumulates), running at functional speed outside")
     p.add_argument("--warmup", type=int, default=0, metavar="N",
                    help="with --region: run N instructions of each region entry on the model uncounted")

@@ -385,7 +385,7 @@ def test_region_option_counts_every_pass_with_the_model_off_outside(cache_dir):
 def test_region_option_errors_are_clear(capsys, cache_dir):
     [p] = sweep(["gemv"], sizes=[16], presets=["x60"], frame=False, jobs=1, regions=["nolabel:kernel_end"])
     assert not p.ok and "no such label" in p.error
-    for argv, words in ((["--region", "a"], "expected [NAME=]BEGIN:END"),
+    for argv, words in ((["--region", "a:b:c:d:e"], "expected [NAME=]BEGIN:END"),
                         (["--warmup", "5"], "needs regions"),
                         (["--region", "row:strip", "--fast-forward"], "--fast-forward and --region")):
         with pytest.raises(SystemExit) as e:

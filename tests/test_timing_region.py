@@ -56,7 +56,52 @@ def test_parse_region_forms():
     assert parse_region("m.s:10:0x100").end == "0x100"
     assert parse_region("lab:m.s:20").begin == "lab"
     with pytest.raises(TimingConfigError, match="BEGIN:END"):
-        parse_region("nothing")
+        parse_region("a:b:c:d:e")
+
+
+# a recursive function called twice: fact(n) retires 4 instructions at n = 1 and 12 more per level above
+FACT = """
+    .globl _start
+_start:
+    li a0, 5
+    jal ra, fact
+    mv s0, a0
+    li a0, 3
+    jal ra, fact
+    add a0, a0, s0
+    li t0, 126
+    sub a0, a0, t0          # 5! + 3! = 126: exit status 0
+    li a7, 93
+    ecall
+fact:
+    li t0, 2
+    blt a0, t0, 1f
+    addi sp, sp, -16
+    sd ra, 0(sp)
+    sd a0, 8(sp)
+    addi a0, a0, -1
+    jal ra, fact
+    ld t1, 8(sp)
+    mul a0, a0, t1
+    ld ra, 0(sp)
+    addi sp, sp, 16
+    ret
+1:  li a0, 1
+    ret
+"""
+
+
+def test_a_function_alone_is_each_call_until_it_returns():
+    assert parse_region("fact") == parse_region("fact=fact")
+    assert parse_region("fact").end == parse_region("f=fact").end != "fact"
+    m, prog = _machine(FACT)
+    info, results = run_regions(m, "teach", parse_regions(["fact"]), program=prog)
+    assert info.reason is StopReason.EXIT and info.exit_code == 0
+    res = results["fact"]
+    # the recursive calls inside count within the outermost call, not as entries of their own
+    assert res.entries == 2
+    assert res.totals["instructions"] == (4 + 12 * 4) + (4 + 12 * 2)
+    assert not m.breakpoints                    # the return addresses' stops are gone too
 
 
 def test_region_counts_only_its_instructions_on_every_pass():
@@ -104,7 +149,7 @@ def test_run_region_cli(tmp_path, capsys):
     data = json.loads(stats.read_text())
     assert data["regions"]["k"]["entries"] == 1
     assert data["cycles"] == data["regions"]["k"]["totals"]["cycles"] > 0
-    assert "region k: 1 entries" in capsys.readouterr().err
+    assert "region k: 1 entry," in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["run", KERNEL, "--region", "a:b"])          # needs --timing
 

@@ -1171,9 +1171,9 @@ def main_bench(argv) -> int:
                     help="run each program's setup with the model off (functional speed): the region "
                          "between kernel_begin and kernel_end then starts cold (default: the model runs "
                          "through the setup, which leaves the kernel's data in the caches)")
-    ap.add_argument("--region", action="append", metavar="[NAME=]BEGIN:END",
-                    help="time this region instead of kernel_begin..kernel_end: labels, addresses, FILE:LINE "
-                         "or 'markers', as for rvsim run (repeatable; a point counts every pass through "
+    ap.add_argument("--region", action="append", metavar="[NAME=]BEGIN:END|FUNCTION",
+                    help="time this region instead of kernel_begin..kernel_end: labels, addresses, FILE:LINE, "
+                         "a function (each call) or 'markers', as for rvsim run (repeatable; a point counts every pass through "
                          "every region, the model off outside them)")
     ap.add_argument("--warmup", type=int, default=0, metavar="N",
                     help="with --region: N instructions of each region entry on the model uncounted")

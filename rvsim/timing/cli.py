@@ -38,7 +38,7 @@ def run_regions_for_cli(machine, timing, program, args, parser):
         parser.exit(2, f"rvsim: {exc}\n")
     for res in results.values():
         t = res.totals
-        sys.stderr.write(f"rvsim: region {res.name}: {res.entries} entries, {t.get('cycles', 0):,} cycles, "
+        sys.stderr.write(f"rvsim: region {res.name}: {res.entries} {'entry' if res.entries == 1 else 'entries'}, {t.get('cycles', 0):,} cycles, "
                          f"{t.get('instructions', 0):,} instructions\n")
     return info, RegionTiming(timing, results, trace=trace)
 

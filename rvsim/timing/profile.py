@@ -555,7 +555,7 @@ def main_profile(argv) -> int:
     ap.add_argument("--folded", metavar="FILE", help="write call stacks with cycles for flame-graph tools")
     ap.add_argument("--stats", metavar="FILE.json", help="write the full result as JSON")
     ap.add_argument("--max-insns", type=int, default=None)
-    ap.add_argument("--region", action="append", metavar="[NAME=]BEGIN:END",
+    ap.add_argument("--region", action="append", metavar="[NAME=]BEGIN:END|FUNCTION",
                     help="profile only this region (as for rvsim run; repeatable)")
     ap.add_argument("--warmup", type=int, default=0, metavar="N",
                     help="with --region: N uncounted instructions on the model at each entry")
@@ -586,7 +586,7 @@ def main_profile(argv) -> int:
         sys.stderr.write(f"rvsim profile: {len(p.folded or ())} stacks written to {args.folded}\n")
     for res in (p.regions or {}).values():
         t = res.totals
-        sys.stderr.write(f"rvsim profile: region {res.name}: {res.entries} entries, {t.get('cycles', 0):,} "
+        sys.stderr.write(f"rvsim profile: region {res.name}: {res.entries} {'entry' if res.entries == 1 else 'entries'}, {t.get('cycles', 0):,} "
                          f"cycles, {t.get('instructions', 0):,} instructions\n")
     print_summary(p.result)
     print_functions(p)

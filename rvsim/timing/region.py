@@ -4,7 +4,10 @@ A region is ``[NAME=]BEGIN:END``; BEGIN and END are each a label (``kernel_begin
 (``0x10078``, decimal too) or a source line ``FILE:LINE`` of an assembled program
 (``matmul.s:40:matmul.s:52``).  The model is switched on when execution reaches BEGIN and off when it
 reaches END; every pass through a region adds to that region's totals (the same name given twice makes
-one region of several ranges).  ``warmup`` instructions at each entry run on the model without being
+one region of several ranges).  A region that is a single label, ``[NAME=]FUNCTION`` (``--region
+kernel`` for a C function), is every call of it: from its entry until it returns to its caller, that is
+until the pc reaches the return address ``ra`` held at the entry with the stack pointer back at or above
+its value there (so recursive calls inside stay within the outermost one).  ``warmup`` instructions at each entry run on the model without being
 counted: caches and predictor fill, then the counters restart (:meth:`rvsim.timing.Timing.reset`).
 
     >>> regions = parse_regions(["kernel=kernel_begin:kernel_end"])        # doctest: +SKIP
@@ -58,6 +61,10 @@ def find_markers(machine) -> dict[str, list[int]]:
     return found
 
 
+# the END of a function region: wherever the call returns
+RETURN = "<return>"
+
+
 @dataclass(frozen=True)
 class Region:
     name: str
@@ -93,6 +100,8 @@ def parse_region(spec: str) -> Region:
     if rest == "markers":
         return Region(name or "markers", "markers", "markers")
     parts = rest.split(":")
+    if len(parts) == 1 and rest:
+        return Region(name or rest, rest, RETURN)
     if len(parts) == 2:
         begin, end = parts
     elif len(parts) == 3 and _LINE.match(parts[1]) and not _LINE.match(parts[0]):
@@ -103,7 +112,7 @@ def parse_region(spec: str) -> Region:
         begin, end = f"{parts[0]}:{parts[1]}", f"{parts[2]}:{parts[3]}"
     else:
         raise TimingConfigError(f"region {spec!r}: expected [NAME=]BEGIN:END (a label, an address or "
-                                "FILE:LINE each)")
+                                "FILE:LINE each) or [NAME=]FUNCTION")
     if not begin or not end:
         raise TimingConfigError(f"region {spec!r}: BEGIN and END must both be given")
     return Region(name or f"{begin}:{end}", begin, end)
@@ -150,6 +159,8 @@ def run_regions(machine, preset, regions, program=None, warmup: int = 0,
     begins: dict[int, list[str]] = {}
     ends: dict[int, list[str]] = {}
     results: dict[str, RegionResult] = {}
+    returns_of: set[str] = set()                # function regions
+    pending: dict[str, tuple[int, int]] = {}    # an open function region: (return address, entry sp)
     resets: dict[int, list[str]] = {}
     dumps: dict[int, list[str]] = {}
     markers = None
@@ -168,7 +179,10 @@ def run_regions(machine, preset, regions, program=None, warmup: int = 0,
                     add(table, addr, r.name)
             continue
         add(begins, resolve(machine, r.begin, program), r.name)
-        add(ends, resolve(machine, r.end, program), r.name)
+        if r.end == RETURN:
+            returns_of.add(r.name)
+        else:
+            add(ends, resolve(machine, r.end, program), r.name)
     own = (set(begins) | set(ends) | set(resets) | set(dumps)) - set(machine.breakpoints)
     for addr in own:
         machine.add_breakpoint(addr)
@@ -220,6 +234,22 @@ def run_regions(machine, preset, regions, program=None, warmup: int = 0,
         timing.reset()
         arm_trace()
 
+    xmask = (1 << machine.xlen) - 1
+
+    def reg(n):
+        return int(machine._hart.x[n]) & xmask      # the core's registers (no numpy for two of them)
+
+    def add_bound(addr):
+        """Stop at a return address too (a function region's end, known at its entry)."""
+        if addr not in own and addr not in machine.breakpoints:
+            own.add(addr)
+            machine.add_breakpoint(addr)
+
+    def drop_bound(addr):
+        if addr in own and addr not in begins and addr not in resets and addr not in dumps:
+            own.discard(addr)
+            machine.remove_breakpoint(addr)
+
     def at_bound(pc):
         """Open and close the regions bounded at pc; returns a StopInfo to end the run with, or None."""
         nonlocal timing
@@ -234,6 +264,12 @@ def run_regions(machine, preset, regions, program=None, warmup: int = 0,
                 if n in active:
                     results[n].totals, results[n].by_pc = {}, {}
         ending = [n for n in ends.get(pc, ()) if n in active]
+        for n, (ret, sp) in list(pending.items()):
+            if pc == ret and reg(2) >= sp:
+                ending.append(n)
+                del pending[n]
+                if ret not in ends and all(r != ret for r, _ in pending.values()):
+                    drop_bound(ret)
         if ending:
             count_segment()
             active.difference_update(ending)
@@ -245,6 +281,9 @@ def run_regions(machine, preset, regions, program=None, warmup: int = 0,
             return None
         for n in starting:
             results[n].entries += 1
+            if n in returns_of:
+                pending[n] = (reg(1), reg(2))
+                add_bound(reg(1))
         if timing is not None:
             count_segment()             # the open regions count up to here; the new one from here
             active.update(starting)
