@@ -155,6 +155,12 @@ int rv_run_recording_timed32(rv_machine *m, uint64_t max_instructions);
 int rv_hist_run(rv_machine *m, uint64_t max_instructions);
 void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, uint64_t clock);
 void rv_hist_retire_v(rv_machine *m, const rv_insn_t *e, int timed);
+/* a vector instruction inside a recording block (jit_x86.c): 1 retired and recorded at r, 0 not run */
+int rv_hist_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, rv_hist_rec *r, uint64_t reserve,
+                    const void *const *labels);
+/* vector_block.c: the interpreter's vector fast paths as functions (for rv_hist_block_v) */
+int rv_v_block_fast(rv_machine *m, const rv_insn_t *e);
+int rv_v_block_has_fast(const rv_machine *m, const rv_insn_t *e);
 
 /* history.c for history_checkpoint.c */
 void rv_hist_pop(rv_machine *m);
