@@ -872,81 +872,17 @@ static void block_v_rollback(rv_machine *m, uint64_t from)
     hs->ehead = from;
 }
 
-/* rv_hist_block_v's fast path, called by the block itself once it checked what the interpreter's fast
-   path checks (exec_v.inc V_FAST_GUARD, V_FAST_GUARD_FP): e's slot is specialised under this vtype
-   (which makes its register groups legal and the op unmasked, its SEW one with a fast path, its tail
-   not ones), vstart is 0 and, for an FP op, frm is RNE and FS on.  The group is LMUL registers from vd
-   (loads EMUL, stores none); the rest as rv_hist_block_v. */
-int rv_hist_block_vf(rv_machine *m, const rv_insn_t *e, uint64_t pc, rv_hist_rec *r, uint64_t reserve)
+/* For rv_hist_block_vf (vector_block.c): a class V step's words s_old[0..4] changed; fold the host's
+   flags into fflags. */
+void rv_hist_block_v_words(rv_machine *m, const rv_insn_t *e)
 {
-    rv_history *hs = m->hist;
-    rv_hart_state *h = &m->h;
-    const uint32_t raw = (uint32_t)e->raw;
-    const unsigned major = raw & 0x7f;
-    const uint64_t vb = h->vlenb;
-    uint64_t need = 8 * (vb + ENTRY_TRAILER) + VWORDS_ANY * (8 + ENTRY_TRAILER) + reserve;
-    unsigned vlmul = (unsigned)h->vtype & 7u, count;
-    int lmul_log2 = (int)(vlmul ^ 4) - 4;
-    if (major == 0x07 || major == 0x27) {
-        unsigned width = raw >> 12 & 7u, eew_log2 = width == 0 ? 0 : width - 4;
-        uint64_t a = h->x[e->rs1], len = h->vl << eew_log2, off = a - m->cfg.mem_base, pg = off >> RV_PAGE_BITS;
-        unsigned mask = major == 0x07 ? RV_PERM_R : RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH;
-        unsigned want = major == 0x07 ? RV_PERM_R : RV_PERM_W;
-        if (!len || pg >= m->npages || (m->page_flags[pg] & mask) != want ||
-            (off & (RV_PAGE_SIZE - 1)) + len > RV_PAGE_SIZE ||
-            ((a & ((1u << eew_log2) - 1)) && (m->cfg.flags & RV_CFG_TRAP_MISALIGNED)))
-            return 0;       /* no element, or the general path's (faults, page crossing): the interpreter's */
-        if (major == 0x27) {
-            count = 0;
-            need += PAD8(len) + ENTRY_TRAILER;
-        } else {
-            int emul_log2 = lmul_log2 + (int)eew_log2 - (int)(h->vtype >> 3 & 7u);
-            count = emul_log2 <= 0 ? 1u : 1u << emul_log2;
-        }
-    } else {
-        count = lmul_log2 <= 0 ? 1u : 1u << lmul_log2;
-    }
-    uint64_t head = hs->ehead, at = head & (hs->ecap - 1);
-    if (unlikely(need >= RV_HREC_SIDE || head + need - hs->etail > hs->ecap || at + need > hs->ecap))
-        return 0;
-    h->pc = pc;
-    memcpy(&hs->s_old[0], &h->fflags, 8);
-    hs->s_old[1] = h->mstatus;
-    hs->s_old[2] = h->vl;
-    hs->s_old[3] = h->vstart;
-    hs->s_old[4] = h->vxsat;
-    hs->s_nw = VWORDS_ANY;
-    uint8_t *p = hs->ext + at;
-    const unsigned first = e->rd & 31u;
-    const uint8_t *src = m->vreg + first * vb;
-    uint64_t off = first * vb, tl = RV_HE_VREG | vb << 32;
-    if (vb == 16 && count == 1) {
-        memcpy(p, src, 16);
-        memcpy(p + 16, &off, 8);
-        memcpy(p + 24, &tl, 8);
-    } else if (vb == 32 && count == 1) {
-        memcpy(p, src, 32);
-        memcpy(p + 32, &off, 8);
-        memcpy(p + 40, &tl, 8);
-    } else {
-        for (unsigned i = 0; i < count; i++, p += vb + ENTRY_TRAILER, src += vb, off += vb) {
-            memcpy(p, src, vb);
-            memcpy(p + vb, &off, 8);
-            memcpy(p + vb + 8, &tl, 8);
-        }
-    }
-    hs->ehead = head + count * (vb + ENTRY_TRAILER);
-    rv_v_block_fast(m, e);
-    if (unlikely(rv_hist_host_flags()))
-        fold_host_fflags(m);
-    uint64_t fw;
-    memcpy(&fw, &h->fflags, 8);
-    if (unlikely(((fw ^ hs->s_old[0]) | (h->mstatus ^ hs->s_old[1]) | (h->vl ^ hs->s_old[2]) |
-                  (h->vstart ^ hs->s_old[3]) | (h->vxsat ^ hs->s_old[4])) != 0))
-        retire_v_words(m, e);
-    r->old = 0;
-    r->meta = ((pc - m->cfg.mem_base) >> 1) << 24 | (hs->ehead - head) << 8 | (uint64_t)RV_HR_RETIRED << 6 | 63;
-    return 1;
+    m->hist->s_nw = VWORDS_ANY;
+    retire_v_words(m, e);
+}
+
+void rv_hist_block_v_fold(rv_machine *m)
+{
+    fold_host_fflags(m);
 }
 
 /* A vector instruction of a recording block (jit_x86.c, at pc): the step exactly as the recording loop
@@ -995,53 +931,11 @@ int rv_hist_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, rv_hist_rec 
     h->pc = pc;
     int fast = rv_v_fast_kind[e->exec_op] && VM_BIT(e) &&
                !((m->cfg.flags & RV_CFG_VECTOR_AGNOSTIC_ONES) && (h->vtype & 0x40)) ? rv_v_block_has_fast(m, e) : 0;
-    if (fast) {
-        /* the interpreter runs it on its fast path when it specialised the slot under this vtype (and,
-           for FP, FS is on; a load or store of no element takes the general path); otherwise its
-           general path runs it and specialises the slot: left to it */
-        const void *hd = e->handler;
-        if (hd == labels[e->exec_op] || hd == labels[RV_LABEL_JIT] || h->vtype != e->rm ||
-            (fast == 2 && !(h->mstatus & MSTATUS_FS)) || ((major == 0x07 || major == 0x27) && !h->vl))
-            return 0;
-        /* rv_hist_capture_v's step: the group (stores none, loads EMUL registers, the rest LMUL) */
-        unsigned vlmul = (unsigned)h->vtype & 7u, first = e->rd & 31u, count;
-        int lmul_log2 = (int)(vlmul ^ 4) - 4;
-        if (major == 0x27) {
-            count = 0;
-        } else if (major == 0x07) {
-            unsigned width = raw >> 12 & 7u;
-            int emul_log2 = lmul_log2 + (width == 0 ? 0 : (int)width - 4) - (int)(h->vtype >> 3 & 7u);
-            count = emul_log2 <= 0 ? 1u : 1u << emul_log2;
-        } else {
-            count = lmul_log2 <= 0 ? 1u : 1u << lmul_log2;
-        }
-        memcpy(&hs->s_old[0], &h->fflags, 8);
-        hs->s_old[1] = h->mstatus;
-        hs->s_old[2] = h->vl;
-        hs->s_old[3] = h->vstart;
-        hs->s_old[4] = h->vxsat;
-        hs->s_nw = VWORDS_ANY;
-        uint8_t *p = hs->ext + at;
-        const uint8_t *src = m->vreg + first * vb;
-        uint64_t off = first * vb, tl = RV_HE_VREG | vb << 32;
-        if (vb == 16 && count == 1) {
-            memcpy(p, src, 16);
-            memcpy(p + 16, &off, 8);
-            memcpy(p + 24, &tl, 8);
-        } else if (vb == 32 && count == 1) {
-            memcpy(p, src, 32);
-            memcpy(p + 32, &off, 8);
-            memcpy(p + 40, &tl, 8);
-        } else {
-            for (unsigned i = 0; i < count; i++, p += vb + ENTRY_TRAILER, src += vb, off += vb) {
-                memcpy(p, src, vb);
-                memcpy(p + vb, &off, 8);
-                memcpy(p + vb + 8, &tl, 8);
-            }
-        }
-        hs->ehead = head + count * (vb + ENTRY_TRAILER);
-        rv_v_block_fast(m, e);
-    } else {
+    (void)labels;
+    if (fast)
+        return 0;       /* the block calls rv_hist_block_vf when the interpreter's fast path would run it;
+                           else its general path runs it and (re)specialises the slot: left to it */
+    {
         rv_hist_capture_v(m, e, pc, 0);
         uint64_t tval = 0;
         int c = rv_vector_exec(m, e, &tval);

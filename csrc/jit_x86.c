@@ -459,7 +459,7 @@ static void mem_access(comp_t *c, const rv_insn_t *d, int store, unsigned size, 
 
 /* the vector instructions of recording blocks (history.c, vector_block.c) */
 extern const uint8_t rv_v_fast_kind[RV_OP_COUNT] __attribute__((visibility("hidden")));
-int rv_hist_block_vf(rv_machine *m, const rv_insn_t *e, uint64_t pc, rv_hist_rec *r, uint64_t reserve);
+int rv_hist_block_vf(rv_machine *m, const rv_insn_t *e, uint64_t pcmeta, rv_hist_rec *r, uint64_t reserve);
 
 static uint64_t rec_meta(const comp_t *c, uint64_t pc, unsigned nx, unsigned flags, unsigned reg)
 {
@@ -683,6 +683,7 @@ static void emit_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uin
             b1(b, 0xa9); b4(b, (uint32_t)MSTATUS_FS);       /* test eax, FS */
             general[ng++] = jcc_fwd(b, CC_E);
         }
+        mov_imm(b, RDX, rec_meta(c, pc, 0, RV_HR_RETIRED, 63));
         mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_hist_block_vf);
         b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
     }

@@ -68,7 +68,7 @@
 
 /* Run e (see above: specialised, vstart 0, vl elements, a unit-stride access's bytes inside one page
    that takes it): 1 done, 0 not an op with a fast path here (nothing done). */
-int rv_v_block_fast(rv_machine *m, const rv_insn_t *e)
+static inline int v_block_fast(rv_machine *m, const rv_insn_t *e)
 {
     rv_hart_state *h = &m->h;
     const unsigned sew = (unsigned)(h->vtype >> 3) & 7u;
@@ -162,4 +162,88 @@ int rv_v_block_has_fast(const rv_machine *m, const rv_insn_t *e)
         return k;
     const int fp_ok = FP_HOST_ARITH && m->h.frm == 0 && ((m->h.vtype >> 3) & 7u) >= 2;
     return fp_ok && (k == 2 || fp_host_fma_ok) ? 2 : 0;
+}
+
+void rv_hist_block_v_words(rv_machine *m, const rv_insn_t *e);
+void rv_hist_block_v_fold(rv_machine *m);
+#define TRAILER 16u     /* history.c's ENTRY_TRAILER: uint64 addr, uint32 type, uint32 len after a payload */
+
+/* rv_hist_block_v's fast path (history.c), called by the block itself once it checked what the
+   interpreter's fast path checks (exec_v.inc V_FAST_GUARD, V_FAST_GUARD_FP): e's slot is specialised
+   under this vtype (which makes its register groups legal and the op unmasked, its SEW one with a
+   fast path, its tail not ones), vstart is 0 and, for an FP op, frm is RNE and FS on.  The step is
+   recorded as rv_hist_capture_v and rv_hist_retire_v record it: its group (LMUL registers from vd,
+   loads EMUL, stores none) as entries before it runs, the words that changed after (of the five a
+   vector step may change, these ops change only fflags and mstatus), its record at r.  pcmeta: the
+   record's meta word but for the extras count.  1 retired, 0 not run (the block leaves before it). */
+int rv_hist_block_vf(rv_machine *m, const rv_insn_t *e, uint64_t pcmeta, rv_hist_rec *r, uint64_t reserve)
+{
+    rv_history *hs = m->hist;
+    rv_hart_state *h = &m->h;
+    const uint32_t raw = (uint32_t)e->raw;
+    const unsigned major = raw & 0x7f;
+    const uint64_t vb = h->vlenb;
+    uint64_t need = 8 * (vb + TRAILER) + 5 * (8 + TRAILER) + reserve;
+    unsigned count;
+    int lmul_log2 = (int)(((unsigned)h->vtype & 7u) ^ 4) - 4;
+    if (major == 0x07 || major == 0x27) {
+        unsigned width = raw >> 12 & 7u, eew_log2 = width == 0 ? 0 : width - 4;
+        uint64_t a = h->x[e->rs1], len = h->vl << eew_log2, off = a - m->cfg.mem_base, pg = off >> RV_PAGE_BITS;
+        unsigned mask = major == 0x07 ? RV_PERM_R : RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH;
+        unsigned want = major == 0x07 ? RV_PERM_R : RV_PERM_W;
+        if (!len || pg >= m->npages || (m->page_flags[pg] & mask) != want ||
+            (off & (RV_PAGE_SIZE - 1)) + len > RV_PAGE_SIZE ||
+            ((a & ((1u << eew_log2) - 1)) && (m->cfg.flags & RV_CFG_TRAP_MISALIGNED)))
+            return 0;       /* no element, or the general path's (faults, page crossing): the interpreter's */
+        if (major == 0x27) {
+            count = 0;
+            need += ((len + 7) & ~(uint64_t)7) + TRAILER;
+        } else {
+            int emul_log2 = lmul_log2 + (int)eew_log2 - (int)(h->vtype >> 3 & 7u);
+            count = emul_log2 <= 0 ? 1u : 1u << emul_log2;
+        }
+    } else {
+        count = lmul_log2 <= 0 ? 1u : 1u << lmul_log2;
+    }
+    uint64_t head = hs->ehead, at = head & (hs->ecap - 1);
+    if (unlikely(need >= RV_HREC_SIDE || head + need - hs->etail > hs->ecap || at + need > hs->ecap))
+        return 0;
+    uint64_t fw0, ms0 = h->mstatus;
+    memcpy(&fw0, &h->fflags, 8);
+    uint8_t *p = hs->ext + at;
+    const unsigned first = e->rd & 31u;
+    const uint8_t *src = m->vreg + first * vb;
+    uint64_t off = first * vb, tl = RV_HE_VREG | vb << 32;
+    if (vb == 16 && count == 1) {
+        memcpy(p, src, 16);
+        memcpy(p + 16, &off, 8);
+        memcpy(p + 24, &tl, 8);
+    } else if (vb == 32 && count == 1) {
+        memcpy(p, src, 32);
+        memcpy(p + 32, &off, 8);
+        memcpy(p + 40, &tl, 8);
+    } else {
+        for (unsigned i = 0; i < count; i++, p += vb + TRAILER, src += vb, off += vb) {
+            memcpy(p, src, vb);
+            memcpy(p + vb, &off, 8);
+            memcpy(p + vb + 8, &tl, 8);
+        }
+    }
+    hs->ehead = head + count * (vb + TRAILER);
+    v_block_fast(m, e);
+    if (unlikely(rv_hist_host_flags()))
+        rv_hist_block_v_fold(m);
+    uint64_t fw;
+    memcpy(&fw, &h->fflags, 8);
+    if (unlikely((fw ^ fw0) | (h->mstatus ^ ms0))) {
+        hs->s_old[0] = fw0;
+        hs->s_old[1] = ms0;
+        hs->s_old[2] = h->vl;
+        hs->s_old[3] = h->vstart;
+        hs->s_old[4] = h->vxsat;
+        rv_hist_block_v_words(m, e);
+    }
+    r->old = 0;
+    r->meta = pcmeta | (hs->ehead - head) << 8;
+    return 1;
 }

@@ -631,6 +631,7 @@ def test_a_vector_load_faulting_part_way_in_a_recorded_block_undoes(monkeypatch)
         m.write(DATA, bytes(range(256)) * 32)
         m.load_image(prog.to_binary(), addr=prog.entry)
         m.pc = prog.entry
+        m.csr["mstatus"] = m.csr["mstatus"] | 0x600        # VS on (the ELF loader's job otherwise)
         return m
     got = []
     for on in (True, False):
