@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include "history_internal.h"
 #include "timing_internal.h"
-#include "interp.h"
+#include "vector.h"
 
 uint8_t rv_hist_class[RV_OP_COUNT];
 /* the vector destination groups (history_internal.h) */
@@ -847,8 +847,6 @@ INLINE_COPIES void rv_hist_retire_v(rv_machine *m, const rv_insn_t *e, int timed
 
 /* ---------------------------------------------------------------- class V in recording blocks */
 
-extern const uint8_t rv_v_fast_kind[RV_OP_COUNT] __attribute__((visibility("hidden")));   /* vector_block.c */
-
 /* Undo what a vector instruction that did not complete wrote (its step's entries from `from`, newest
    first, and the words captured), and drop the entries: as if it had not run.  Only the entries a
    block's vector step can have: the destination group, memory inside one plain page, hart words. */
@@ -895,8 +893,7 @@ void rv_hist_block_v_fold(rv_machine *m)
    interpreter's general path runs it (rv_vector_exec); an illegal encoding is undone (the group and
    words it captured) and left to the interpreter.  Returns 1 when the instruction retired, 0 when
    nothing changed and the block must leave before it. */
-int rv_hist_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, rv_hist_rec *r, uint64_t reserve,
-                    const void *const *labels)
+int rv_hist_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, rv_hist_rec *r, uint64_t reserve)
 {
     rv_history *hs = m->hist;
     rv_hart_state *h = &m->h;
@@ -931,18 +928,15 @@ int rv_hist_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, rv_hist_rec 
     h->pc = pc;
     int fast = rv_v_fast_kind[e->exec_op] && VM_BIT(e) &&
                !((m->cfg.flags & RV_CFG_VECTOR_AGNOSTIC_ONES) && (h->vtype & 0x40)) ? rv_v_block_has_fast(m, e) : 0;
-    (void)labels;
     if (fast)
         return 0;       /* the block calls rv_hist_block_vf when the interpreter's fast path would run it;
                            else its general path runs it and (re)specialises the slot: left to it */
-    {
-        rv_hist_capture_v(m, e, pc, 0);
-        uint64_t tval = 0;
-        int c = rv_vector_exec(m, e, &tval);
-        if (unlikely(c != 0)) {
-            block_v_rollback(m, head);
-            return 0;
-        }
+    rv_hist_capture_v(m, e, pc, 0);
+    uint64_t tval = 0;
+    int c = rv_vector_exec(m, e, &tval);
+    if (unlikely(c != 0)) {
+        block_v_rollback(m, head);
+        return 0;
     }
     if (unlikely(rv_hist_host_flags()))
         fold_host_fflags(m);

@@ -457,10 +457,6 @@ static void mem_access(comp_t *c, const rv_insn_t *d, int store, unsigned size, 
  * to the interpreter before the instruction. */
 #define HOFF(f) ((int32_t)offsetof(rv_history, f))
 
-/* the vector instructions of recording blocks (history.c, vector_block.c) */
-extern const uint8_t rv_v_fast_kind[RV_OP_COUNT] __attribute__((visibility("hidden")));
-int rv_hist_block_vf(rv_machine *m, const rv_insn_t *e, uint64_t pcmeta, rv_hist_rec *r, uint64_t reserve);
-
 static uint64_t rec_meta(const comp_t *c, uint64_t pc, unsigned nx, unsigned flags, unsigned reg)
 {
     return ((pc - c->mem_base) >> 1) << 24 | (uint64_t)nx << 8 | (uint64_t)flags << 6 | reg;
@@ -641,8 +637,9 @@ static void fs_dirty_or_leave(comp_t *c, unsigned at, unsigned k)
     add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
 }
 
-/* a vector instruction (instruction k of the pass, at slot at; recording blocks only): rv_hist_block_v
-   runs it and writes its record and entries, or the block leaves before it.  The guest registers the
+/* a vector instruction (instruction k of the pass, at slot at; recording blocks only): rv_hist_block_vf
+   (when the interpreter's fast-path guard holds, checked here) or rv_hist_block_v runs it and writes its
+   record and entries, or the block leaves before it.  The guest registers the
    block holds are written back first (it reads x[rs1] from the machine) and an x[rd] it may write is
    reloaded; the caller-saved host registers the block uses are kept on the stack around the call. */
 static void emit_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc)
@@ -690,7 +687,6 @@ static void emit_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uin
     uint8_t *done = fast ? jcc_fwd(b, -1) : NULL;
     for (int i = 0; i < ng; i++)
         patch(b, general[i], b->p);
-    mov_imm(b, R9, (uint64_t)(uintptr_t)c->labels);
     mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_hist_block_v);
     b1(b, 0xff); b1(b, 0xd0);                               /* call rax */
     if (done)

@@ -164,8 +164,6 @@ int rv_v_block_has_fast(const rv_machine *m, const rv_insn_t *e)
     return fp_ok && (k == 2 || fp_host_fma_ok) ? 2 : 0;
 }
 
-void rv_hist_block_v_words(rv_machine *m, const rv_insn_t *e);
-void rv_hist_block_v_fold(rv_machine *m);
 #define TRAILER 16u     /* history.c's ENTRY_TRAILER: uint64 addr, uint32 type, uint32 len after a payload */
 
 /* rv_hist_block_v's fast path (history.c), called by the block itself once it checked what the
