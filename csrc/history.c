@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include "history_internal.h"
 #include "timing_internal.h"
+#include "vector.h"
 
 uint8_t rv_hist_class[RV_OP_COUNT];
 /* the vector destination groups (history_internal.h) */
@@ -936,6 +937,111 @@ INLINE_COPIES void rv_hist_retire_v(rv_machine *m, const rv_insn_t *e, int timed
     if (unlikely(hs->s_full == 2))
         log_copied_group(m);
     rv_hist_push_x(m, hs, (hs->s_pc - m->cfg.mem_base) >> 1, 63, 0, hs->s_clock, RV_HR_RETIRED, timed);
+}
+
+/* ---------------------------------------------------------------- class V in recording blocks */
+
+/* Undo what a vector instruction that did not complete wrote (its step's entries from `from`, newest
+   first, and the words captured), and drop the entries: as if it had not run.  Only the entries a
+   block's vector step can have: the destination group, memory inside one plain page, hart words. */
+static void block_v_rollback(rv_machine *m, uint64_t from)
+{
+    rv_history *hs = m->hist;
+    uint64_t end = hs->ehead;
+    while (end > from) {
+        unsigned type; uint64_t addr, len, payload;
+        uint64_t start = entry_before(hs, end, &type, &addr, &len, &payload);
+        uint8_t *target = type == RV_HE_VREG ? m->vreg + addr : type == RV_HE_HART ? (uint8_t *)&m->h + addr
+                        : type == RV_HE_MEM ? m->mem + (addr - m->cfg.mem_base) : NULL;
+        if (target)
+            ext_read(hs, payload, target, len);
+        end = start;
+    }
+    for (int i = 0; i < (hs->s_nw == VWORDS ? VWORDS - 2 : VWORDS_ANY); i++)
+        memcpy((uint8_t *)&m->h + vword_off[i], &hs->s_old[i], 8);
+    for (int i = VWORDS - 2; i < hs->s_nw; i++)
+        memcpy((uint8_t *)&m->h + hs->s_off[i], &hs->s_old[i], 8);
+    hs->ehead = from;
+}
+
+/* For rv_hist_block_vf (vector_block.c): a class V step's words s_old[0..4] changed; fold the host's
+   flags into fflags. */
+void rv_hist_block_v_words(rv_machine *m, const rv_insn_t *e)
+{
+    m->hist->s_nw = VWORDS_ANY;
+    retire_v_words(m, e);
+}
+
+void rv_hist_block_v_fold(rv_machine *m)
+{
+    fold_host_fflags(m);
+}
+
+/* A vector instruction of a recording block (jit_x86.c, at pc): the step exactly as the recording loop
+   records it (rv_hist_capture_v, the instruction, rv_hist_retire_v), with its record written at r, the
+   block's record for it (the block moves rhead, room and ecommit as it leaves).  Only what cannot trap
+   or stop part-way runs here: vstart 0, a valid vtype (but for vset*), unit-stride loads and stores
+   inside one page that takes them without the slow path (no code, watched or HTIF page); and only when
+   the extras ring holds the most the step can log, and `reserve` bytes after it (the block's own
+   entries later in the pass), without wrapping or making room.  The instruction runs where the
+   interpreter's general path runs it (rv_vector_exec); an illegal encoding is undone (the group and
+   words it captured) and left to the interpreter.  Returns 1 when the instruction retired, 0 when
+   nothing changed and the block must leave before it. */
+int rv_hist_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, rv_hist_rec *r, uint64_t reserve)
+{
+    rv_history *hs = m->hist;
+    rv_hart_state *h = &m->h;
+    const uint32_t raw = (uint32_t)e->raw;
+    const unsigned major = raw & 0x7f;
+    uint64_t vb = h->vlenb, need = 8 * (vb + ENTRY_TRAILER) + VWORDS * (8 + ENTRY_TRAILER);
+    if (unlikely(h->vstart != 0))
+        return 0;
+    if (unlikely(h->vtype >> 63) && !(major == 0x57 && (raw >> 12 & 7u) == 7))
+        return 0;                       /* illegal but vset*: the interpreter traps */
+    if (major == 0x07 || major == 0x27) {
+        unsigned width = raw >> 12 & 7u, eew = width == 0 ? 1 : width >= 5 ? 1u << (width - 4) : 0;
+        if ((raw >> 29) || (raw >> 26 & 3u) || (raw >> 20 & 31u) || !eew)
+            return 0;                   /* segments, strided, indexed, whole-register, mask, ff */
+        uint64_t a = h->x[e->rs1], len = h->vl * eew, off = a - m->cfg.mem_base, pg = off >> RV_PAGE_BITS;
+        if (len) {
+            unsigned mask = major == 0x07 ? RV_PERM_R : RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH;
+            unsigned want = major == 0x07 ? RV_PERM_R : RV_PERM_W;
+            if (pg >= m->npages || (m->page_flags[pg] & mask) != want ||
+                (off & (RV_PAGE_SIZE - 1)) + len > RV_PAGE_SIZE ||
+                ((a & (eew - 1)) && (m->cfg.flags & RV_CFG_TRAP_MISALIGNED)))
+                return 0;
+            if (major == 0x27)
+                need += VM_BIT(e) ? PAD8(len) + ENTRY_TRAILER : h->vl * (8 + ENTRY_TRAILER);
+        }
+    }
+    if (need >= RV_HREC_SIDE)
+        return 0;                       /* its count would go to the side ring */
+    uint64_t head = hs->ehead, at = head & (hs->ecap - 1);
+    if (unlikely(head + need + reserve - hs->etail > hs->ecap || at + need + reserve > hs->ecap))
+        return 0;
+    h->pc = pc;
+    int fast = rv_v_fast_kind[e->exec_op] && VM_BIT(e) &&
+               !((m->cfg.flags & RV_CFG_VECTOR_AGNOSTIC_ONES) && (h->vtype & 0x40)) ? rv_v_block_has_fast(m, e) : 0;
+    if (fast)
+        return 0;       /* the block calls rv_hist_block_vf when the interpreter's fast path would run it;
+                           else its general path runs it and (re)specialises the slot: left to it */
+    rv_hist_capture_v(m, e, pc, 0);
+    uint64_t tval = 0;
+    int c = rv_vector_exec(m, e, &tval);
+    if (unlikely(c != 0)) {
+        block_v_rollback(m, head);
+        return 0;
+    }
+    if (unlikely(rv_hist_host_flags()))
+        fold_host_fflags(m);
+    uint64_t fw;
+    memcpy(&fw, &h->fflags, 8);
+    if (unlikely(((fw ^ hs->s_old[0]) | (h->mstatus ^ hs->s_old[1]) | (h->vl ^ hs->s_old[2]) |
+                  (h->vstart ^ hs->s_old[3]) | (h->vxsat ^ hs->s_old[4])) != 0 || hs->s_nw != VWORDS_ANY))
+        retire_v_words(m, e);
+    r->old = 0;
+    r->meta = ((pc - m->cfg.mem_base) >> 1) << 24 | (hs->ehead - head) << 8 | (uint64_t)RV_HR_RETIRED << 6 | 63;
+    return 1;
 }
 
 void rv_hist_capture(rv_machine *m, const rv_insn_t *e, unsigned cls)

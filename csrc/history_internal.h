@@ -164,6 +164,17 @@ int rv_run_recording_timed32(rv_machine *m, uint64_t max_instructions);
 int rv_hist_run(rv_machine *m, uint64_t max_instructions);
 void rv_hist_capture_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, uint64_t clock);
 void rv_hist_retire_v(rv_machine *m, const rv_insn_t *e, int timed);
+/* a vector instruction inside a recording block (jit_x86.c): 1 retired and recorded at r, 0 not run */
+int rv_hist_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, rv_hist_rec *r, uint64_t reserve);
+/* vector_block.c: the same for an instruction the interpreter would run on its fast path (the block
+   checked the guard), pcmeta its record's meta word but for the extras count; the ops with a fast
+   path (1 integer and memory, 2 FP, 3 FMA), and whether this one would take it now */
+int rv_hist_block_vf(rv_machine *m, const rv_insn_t *e, uint64_t pcmeta, rv_hist_rec *r, uint64_t reserve);
+extern const uint8_t rv_v_fast_kind[RV_OP_COUNT] __attribute__((visibility("hidden")));
+int rv_v_block_has_fast(const rv_machine *m, const rv_insn_t *e);
+/* (history.c, for rv_hist_block_vf) */
+void rv_hist_block_v_words(rv_machine *m, const rv_insn_t *e);
+void rv_hist_block_v_fold(rv_machine *m);
 
 /* history.c for history_checkpoint.c */
 void rv_hist_pop(rv_machine *m);

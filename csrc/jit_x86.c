@@ -245,9 +245,9 @@ static void alu_g(buf_t *b, const regs_t *r, unsigned op, int w, int hreg, unsig
 /* ---------------------------------------------------------------- which instructions */
 
 enum { K_NONE, K_ALU_I, K_ALU_R, K_SHIFT_I, K_SHIFT_R, K_SET_I, K_SET_R, K_LUI, K_AUIPC, K_LOAD, K_STORE,
-       K_BRANCH, K_JAL, K_JALR, K_FLOAD, K_FSTORE, K_FMADD };
+       K_BRANCH, K_JAL, K_JALR, K_FLOAD, K_FSTORE, K_FMADD, K_VEC };
 
-/* (a recording block handles the same set) */
+/* (a recording block handles the same set, and the vector instructions: K_VEC) */
 static int kind_of(unsigned op)
 {
     switch (op) {
@@ -287,12 +287,13 @@ static int kind_of(unsigned op)
         return fp_host_fma_ok ? K_FMADD : K_NONE;
 #endif
     default:
-        return K_NONE;
+        /* (the class table is filled once a machine records) */
+        return rv_hist_class[op] == RV_HC_V ? K_VEC : K_NONE;
     }
 }
 
 /* which fields are integer registers (the FP ones stay in m->h.f) */
-static int uses_rs1(int k) { return k != K_LUI && k != K_AUIPC && k != K_JAL && k != K_FMADD; }
+static int uses_rs1(int k) { return k != K_LUI && k != K_AUIPC && k != K_JAL && k != K_FMADD && k != K_VEC; }
 static int uses_rs2(int k) { return k == K_ALU_R || k == K_SHIFT_R || k == K_SET_R || k == K_STORE || k == K_BRANCH; }
 static int writes_rd(int k) { return k != K_STORE && k != K_BRANCH && k < K_FLOAD; }
 
@@ -325,6 +326,10 @@ typedef struct {
                                    one retired just before it (its predecessor in the block) */
     uint64_t mem_base, store_limit;   /* (recording) the last address whose 8 bytes a store logs */
     unsigned nent;              /* (recording) extras entries a pass may log at most (stores, fmadd.s) */
+    unsigned nvec;              /* (recording) vector instructions (rv_hist_block_v logs their entries) */
+    unsigned vreserve;          /* (recording) bytes of the pass's entries after the vector instruction
+                                   being compiled */
+    const void *const *labels;  /* the loop's label table */
 } comp_t;
 
 static void store_written(comp_t *c)
@@ -358,6 +363,15 @@ static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void
         if ((len != 2 && len != 4) || i + len / 2 > RV_SLOTS_PER_PAGE)
             break;          /* the instruction's bytes must be on this page */
         int k = kind_of(d->exec_op);
+        if (k == K_VEC) {
+            if (!rec)
+                break;      /* functional blocks run no vector instruction */
+            insn[n] = d;
+            slot[n] = i;
+            n++;
+            i += len / 2;
+            continue;       /* (rv_hist_block_v reads its fields) */
+        }
         if (rec && k != K_NONE &&
             (rv_hist_class[d->exec_op] != (k == K_FLOAD || k == K_FSTORE ? RV_HC_FQ : k == K_FMADD ? RV_HC_F
                                                                                                : RV_HC_X) ||
@@ -511,7 +525,7 @@ static void rec_commit(comp_t *c, unsigned k)
         return;
     op_mi(b, 0, HS, HOFF(rhead), (int32_t)k);                /* add [hs.rhead], k */
     op_mi(b, 5, HS, HOFF(room), (int32_t)k);                 /* sub [hs.room], k */
-    if (c->nent) {
+    if (c->nent || c->nvec) {
         /* (ehead moved with each entry) */
         op_rm(b, 1, 0x8b, RDX, HS, HOFF(ehead));
         op_rm(b, 1, 0x89, RDX, HS, HOFF(ecommit));
@@ -735,6 +749,78 @@ static void timed_pre(comp_t *c, const rv_insn_t *d)
     op_rsp(b, 0x89, RAX, TS_RS2);
 }
 
+/* a vector instruction (instruction k of the pass, at slot at; recording blocks only): rv_hist_block_vf
+   (when the interpreter's fast-path guard holds, checked here) or rv_hist_block_v runs it and writes its
+   record and entries, or the block leaves before it.  The guest registers the
+   block holds are written back first (it reads x[rs1] from the machine) and an x[rd] it may write is
+   reloaded; the caller-saved host registers the block uses are kept on the stack around the call. */
+static void emit_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc)
+{
+    buf_t *b = &c->b;
+    static const int keep[] = {RDI, RSI, R8, R9, R10, R11, RAX};   /* (rax: rsp 16-byte aligned at the call) */
+    const unsigned fk = rv_v_fast_kind[d->exec_op];
+    store_written(c);
+    for (unsigned i = 0; i < 7; i++)
+        push(b, keep[i]);
+    mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
+    mov_imm(b, RDX, pc);
+    op_rm(b, 1, 0x8d, RCX, RP, (int32_t)(16 * k));         /* lea rcx, [r14 + 16k]: its record */
+    mov_imm(b, R8, c->vreserve);
+    uint8_t *general[6];
+    int ng = 0, fast = fk && ((d->raw >> 25) & 1);
+    if (fast) {
+        /* the interpreter's fast-path guard: the slot specialised (its handler neither the general
+           path's nor a block's entry) under this vtype, vstart 0; FP also frm RNE and FS on */
+        op_rm(b, 1, 0x8b, RAX, RSI, (int32_t)offsetof(rv_insn_t, handler));
+        mov_imm(b, R9, (uint64_t)(uintptr_t)c->labels[d->exec_op]);
+        op_rr(b, 1, 0x3b, RAX, R9);
+        general[ng++] = jcc_fwd(b, CC_E);
+        mov_imm(b, R9, (uint64_t)(uintptr_t)c->labels[RV_LABEL_JIT]);
+        op_rr(b, 1, 0x3b, RAX, R9);
+        general[ng++] = jcc_fwd(b, CC_E);
+        op_rm(b, 0, 0x0fb6, RAX, RSI, (int32_t)offsetof(rv_insn_t, rm));     /* movzx eax, byte rm */
+        op_rm(b, 1, 0x3b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vtype));
+        general[ng++] = jcc_fwd(b, CC_NE);
+        op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vstart));
+        op_rr(b, 1, 0x85, RAX, RAX);
+        general[ng++] = jcc_fwd(b, CC_NE);
+        if (fk >= 2) {
+            op_rm(b, 0, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.frm));
+            op_rr(b, 0, 0x85, RAX, RAX);
+            general[ng++] = jcc_fwd(b, CC_NE);
+            op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.mstatus));
+            b1(b, 0xa9); b4(b, (uint32_t)MSTATUS_FS);       /* test eax, FS */
+            general[ng++] = jcc_fwd(b, CC_E);
+        }
+        mov_imm(b, RDX, rec_meta(c, pc, 0, RV_HR_RETIRED, 63));
+        mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_hist_block_vf);
+        b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
+    }
+    uint8_t *done = fast ? jcc_fwd(b, -1) : NULL;
+    for (int i = 0; i < ng; i++)
+        patch(b, general[i], b->p);
+    mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_hist_block_v);
+    b1(b, 0xff); b1(b, 0xd0);                               /* call rax */
+    if (done)
+        patch(b, done, b->p);
+    pop(b, RCX);
+    for (int i = 5; i >= 0; i--)
+        pop(b, keep[i]);
+    op_rr(b, 0, 0x85, RAX, RAX);                            /* test eax, eax */
+    add_exit(c, jcc_fwd(b, CC_E), 0, at, k);
+    if (c->nent) {
+        /* the pass's next entry moved: [rsp + 8] = ext + (ehead & (ecap - 1)) */
+        op_rm(b, 1, 0x8b, RAX, HS, HOFF(ehead));
+        op_rm(b, 1, 0x8b, RCX, HS, HOFF(ecap));
+        op_ri(b, 1, 0, RCX, -1);
+        op_rr(b, 1, 0x23, RAX, RCX);
+        op_rm(b, 1, 0x03, RAX, HS, HOFF(ext));
+        op_rsp8(b, 0x89, RAX);
+    }
+    if ((d->raw & 0x7f) == 0x57 && d->rd < 32 && c->r.loc[d->rd] >= 0)
+        op_rm(b, 1, 0x8b, c->r.loc[d->rd], RDI, XOFF(d->rd));   /* vset*, vmv.x.s ... may have written it */
+}
+
 static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc, unsigned start)
 {
     buf_t *b = &c->b;
@@ -744,6 +830,10 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     const int pre = c->timed && timed_needs_pre(c, d);
     if (pre)
         timed_pre(c, d);
+    if (kind == K_VEC) {
+        emit_vec(c, d, at, k, pc);
+        return;
+    }
     if (c->rec && kind != K_FLOAD && kind != K_FMADD) {
         /* the undo record, before the instruction changes rd (a store also logs 24 bytes of extras) */
         int st = kind == K_STORE || kind == K_FSTORE;
@@ -1051,11 +1141,13 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     c->same_line = 0;
     c->mem_base = m->cfg.mem_base;
     c->store_limit = m->cfg.mem_base + m->cfg.mem_size - 8;
-    c->nent = 0;
+    c->nent = c->nvec = 0;
+    c->labels = labels;
     int has_fmadd = 0;
     for (unsigned i = 0; i < n; i++) {
         int k = kind_of(insn[i]->exec_op);
         c->nent += k == K_STORE || k == K_FSTORE || k == K_FMADD;
+        c->nvec += k == K_VEC;
         has_fmadd |= k == K_FMADD;
     }
     if (timed)
@@ -1110,6 +1202,11 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
         /* (the first instruction of a pass follows whatever retired before it) */
         c->same_line = timed && i > 0 &&
                        ((vaddr + 2ull * slot[i]) >> line_bits) == ((vaddr + 2ull * slot[i - 1]) >> line_bits);
+        c->vreserve = 0;
+        for (unsigned j = i + 1; j < n; j++) {
+            int k = kind_of(insn[j]->exec_op);
+            c->vreserve += 24 * (k == K_STORE || k == K_FSTORE || k == K_FMADD);
+        }
         emit_insn(c, insn[i], slot[i], i, vaddr + 2ull * slot[i], idx);
         ends_in_jump = insn[i]->exec_op == RV_OP_JAL;
     }

@@ -25,7 +25,7 @@ from rvsim._core import lib
 from rvsim.host import LinuxEnvironment
 from rvsim.machine import Machine, StopReason
 from rvsim.testing import diff
-from tests.strategies import CODE, DATA, enc
+from tests.strategies import CODE, DATA, MEM_SIZE, enc
 from tests.test_engine import _li
 from tests.test_jit import EBREAK, _machine
 from tests.test_programs import GOLDEN, PROGRAMS_DIR, _decode, load_program
@@ -471,3 +471,182 @@ def test_random_programs_recorded_through_blocks_undo_to_uncompiled_states(resto
         ref.run(n - back)
     assert not diff(m.snapshot(), ref.snapshot())
     del info
+
+
+# ------------------------------------------------------------------ vector instructions in blocks
+
+def _vector_source(lmul: int) -> str:
+    """A strip-mined loop of vector instructions at LMUL `lmul`, 30 passes over 117 elements (the last
+    strip of each pass is short: vl changes): loads, plain, masked and FP arithmetic, a mask
+    destination, a reduction, a move to x, plain and masked stores, tail-agnostic and -undisturbed
+    vset*, and at LMUL <= 4 widening ops under a second vtype.  Ends in ebreak."""
+    src = "\n".join("    .word " + ", ".join(str((i * 7 + j) % 23 - 11) for j in range(8)) for i in range(64))
+    fsrc = "\n".join("    .float " + ", ".join(f"{(i + j) % 9 - 4}.5" for j in range(8)) for i in range(32))
+    wide = """
+    vsetvli t1, t0, e16, m1, ta, mu
+    vwadd.vv v24, v8, v9            # widening: two registers
+    vwmul.vx v26, v10, s2, v0.t""" if lmul <= 4 else ""
+    return f"""
+    .data
+    .p2align 6
+src:
+{src}
+fsrc:
+{fsrc}
+    .p2align 6
+dst:  .zero 4096
+    .text
+    .globl _start
+_start:
+    li s0, 30
+    li s2, 3
+    la t2, fsrc
+    flw fa0, 8(t2)
+pass:
+    la a0, src
+    la a1, dst
+    la a3, fsrc
+    li a2, 117
+strip:
+    vsetvli t0, a2, e32, m{lmul}, ta, ma
+    vle32.v v8, (a0)
+    vadd.vi v16, v8, 3
+    vmslt.vx v0, v8, s2             # a mask destination: one register
+    vadd.vv v16, v16, v8, v0.t      # masked
+    vsub.vx v16, v16, s0, v0.t
+    vredsum.vs v24, v16, v24        # a reduction: one register
+    vmv.x.s t4, v24
+    add s3, s3, t4
+    vse32.v v16, (a1)
+    vsetvli t1, a2, e32, m{lmul}, tu, mu
+    vle32.v v16, (a3)
+    vfmacc.vf v16, fa0, v16
+    vfmul.vv v8, v16, v16, v0.t
+    vse32.v v8, (a1), v0.t          # a masked store
+    slli t3, t0, 2
+    add a0, a0, t3
+    add a1, a1, t3
+    sub a2, a2, t0{wide}
+    bnez a2, strip
+    addi s0, s0, -1
+    bnez s0, pass
+    ebreak
+"""
+
+
+def _vector_machine(source, vlen, agnostic="undisturbed"):
+    from rvsim.asm import assemble
+    m = Machine("rv64gcv", vlen=vlen, vector_agnostic=agnostic)
+    m.load_elf(assemble(source, march="rv64gcv").to_elf())
+    return m
+
+
+def _same_as_interpreter(monkeypatch, make, steps, views_of=1500):
+    """The same `steps` recorded through blocks and by the interpreter alone: the same state, and the
+    same history views of the last `views_of` steps (memory changes, call stack, each step's changes
+    as undone)."""
+    got = []
+    for on in (True, False):
+        _jit(monkeypatch, on)
+        m = make()
+        m.record(max_instructions=1 << 26)
+        m.run(steps)
+        assert (lib.rv_jit_code_bytes(m._core) > 0) == on
+        snap = m.snapshot()
+        got.append((snap, _views(m, min(views_of, m.history_length))))
+    assert not diff(got[0][0], got[1][0])
+    assert got[0][1] == got[1][1]
+
+
+@pytest.mark.parametrize("vlen", [128, 256, 512])
+@pytest.mark.parametrize("lmul", [1, 2, 4, 8])
+def test_vector_loops_recorded_through_blocks_as_the_interpreter_records_them(lmul, vlen, monkeypatch):
+    """Vector instructions inside recording blocks (rv_hist_block_v): at each VLEN and LMUL the whole
+    run (up to its ebreak) recorded through blocks gives the interpreter's recording, step by step,
+    and undoing to points in it gives the uncompiled machine that ran that far without recording."""
+    source = _vector_source(lmul)
+    _jit(monkeypatch, False)
+    ref = _vector_machine(source, vlen)
+    assert ref.run(1_000_000).reason is StopReason.EBREAK
+    total = ref.instret
+    make = lambda: _vector_machine(source, vlen)     # noqa: E731
+    _same_as_interpreter(monkeypatch, make, total)
+    _check_back(monkeypatch, make, total - 1, [1, 5, 333, total // 3])
+
+
+@pytest.mark.parametrize("lmul", [1, 8])
+def test_tail_agnostic_ones_vector_loops_recorded_through_blocks(lmul, monkeypatch):
+    """With agnostic elements set to ones (no fast paths for tail-agnostic vtypes: the general path
+    inside blocks) the same."""
+    source = _vector_source(lmul)
+    make = lambda: _vector_machine(source, 256, "ones")      # noqa: E731
+    _jit(monkeypatch, False)
+    ref = make()
+    assert ref.run(1_000_000).reason is StopReason.EBREAK
+    _same_as_interpreter(monkeypatch, make, ref.instret)
+
+
+@pytest.mark.parametrize("vlen", [128, 256])
+def test_rvv_matmul_recorded_through_blocks_as_the_interpreter(vlen, monkeypatch):
+    """bench_vector's kernel (flw, vle32.v, vfmacc.vf, vse32.v, vsetvli per strip), 300,000 steps."""
+    sys.path.insert(0, str(PROGRAMS_DIR.parent.parent / "benchmarks"))
+    from bench_vector import build
+    elf = build(vlen, 1e6)[0]
+
+    def make():
+        m = Machine("rv64gcv", vlen=vlen, env=LinuxEnvironment(stdout=io.BytesIO(), stdin=io.BytesIO()))
+        m.load_elf(elf)
+        return m
+    _same_as_interpreter(monkeypatch, make, 300_000, views_of=3000)
+    _check_back(monkeypatch, make, 300_000, [1, 2, 19, 997, 100_003])
+
+
+VLOAD_FAULT = """
+    .text
+    .globl _start
+_start:
+    li t0, {start}
+    li a0, 0
+1:  vsetvli t1, zero, e32, m1, ta, ma
+    vle32.v v8, (t0)                # runs off the end of the mapped data part-way, at the last pass
+    vadd.vv v9, v9, v8
+    addi a0, a0, 1
+    addi t0, t0, 8
+    j 1b
+"""
+
+
+def test_a_vector_load_faulting_part_way_in_a_recorded_block_undoes(monkeypatch):
+    """A compiled loop whose vle32.v (8 elements at VLEN 256) walks 8 bytes a pass up to the end of
+    the mapped data: the last pass loads the elements before the unmapped page and stops there (vstart
+    at the element, no trap handler).  Recorded through blocks: the interpreter's recording and state;
+    undoing one pass gives the uncompiled machine that ran that far."""
+    from rvsim.asm import assemble
+    prog = assemble(VLOAD_FAULT.format(start=DATA + 0x2000 - 8 * 200 - 12), march="rv64gcv")
+
+    def make():
+        m = Machine("rv64gcv", vlen=256, memory_size=MEM_SIZE)
+        m.map(CODE, 0x1000, "rwx")
+        m.map(DATA, 0x2000, "rw")
+        m.write(DATA, bytes(range(256)) * 32)
+        m.load_image(prog.to_binary(), addr=prog.entry)
+        m.pc = prog.entry
+        m.csr["mstatus"] = m.csr["mstatus"] | 0x600        # VS on (the ELF loader's job otherwise)
+        return m
+    got = []
+    for on in (True, False):
+        _jit(monkeypatch, on)
+        m = make()
+        m.record()
+        info = m.run(100_000)
+        assert info.reason is StopReason.TRAP and info.cause == 5, info
+        assert m.vstart == 7 and m.x[10] == 198
+        assert (lib.rv_jit_code_bytes(m._core) > 0) == on
+        n = m.instret
+        got.append((m.snapshot(), _views(m, 40), m.snapshot()))
+    assert not diff(got[0][0], got[1][0])
+    assert got[0][1] == got[1][1]
+    _jit(monkeypatch, False)
+    ref = make()
+    ref.run(n - 40)
+    assert [d.where for d in diff(got[0][2], ref.snapshot())] in ([], ["instret"])

@@ -1,0 +1,247 @@
+/* The vector fast paths of the interpreter (exec_v.inc "fast paths") as a function, for the vector
+ * instructions of recording blocks (rv_hist_block_v, history.c; jit_x86.c).
+ *
+ * The interpreter runs an instruction here only from a slot it specialised (its general path ran it
+ * under the current vtype: the register groups are legal) with vstart 0 and, for FP, frm RNE and FS on;
+ * rv_hist_block_v checks the same before calling, and a unit-stride access's page as exec_v.inc's
+ * V_BLOCK_OK does.  The operations are exec_v.inc's, element for element (host FP arithmetic, NaN
+ * results made canonical, flags accrued in the host's and folded as the step retires), so a step runs
+ * and records the same whether the block or the interpreter runs it.
+ */
+#include "history_internal.h"
+#include "fp.h"
+#include "vector.h"
+
+#define VREGP(T, r) ((T *)(m->vreg + (uint64_t)(r) * h->vlenb))
+#define V_DIRTY() do { if (unlikely(~h->mstatus & MSTATUS_VS_DIRTY)) h->mstatus |= MSTATUS_VS_DIRTY; } while (0)
+
+/* integer ops (exec_v.inc V_INT): A vs2, B vs1, D the old vd element, s the scalar */
+#define A ((P)a_[i])
+#define B ((P)b_[i])
+#define D ((P)d_[i])
+#define INT_W(W, SCALAR, EXPR) { \
+        typedef uint##W##_t U; typedef __typeof__((U)0 + 0u) P; \
+        U *d_ = VREGP(U, e->rd); const U *a_ = VREGP(const U, e->rs2), *b_ = VREGP(const U, e->rs1); \
+        P s = (P)(U)(SCALAR); (void)s; (void)b_; (void)a_; \
+        for (uint64_t i = 0; i < n; i++) d_[i] = (U)(EXPR); \
+        break; }
+#define INT(OP, SCALAR, EXPR) case RV_OP_##OP: \
+        switch (sew) { case 0: INT_W(8, SCALAR, EXPR) case 1: INT_W(16, SCALAR, EXPR) \
+                       case 2: INT_W(32, SCALAR, EXPR) default: INT_W(64, SCALAR, EXPR) } \
+        V_DIRTY(); return 1;
+#define SHAMT(v) ((v) & (8 * sizeof(U) - 1))
+
+/* FP ops (exec_v.inc V_FP, V_FMA_ONE, V_FMV_ONE) at SEW 32 and 64 */
+#define FA ({ FT t_; memcpy(&t_, &a_[i], sizeof t_); t_; })
+#define FB ({ FT t_; memcpy(&t_, &b_[i], sizeof t_); t_; })
+#define FP_W(W, F, EXPR) { \
+        typedef uint##W##_t U; typedef F FT; \
+        U *d_ = VREGP(U, e->rd); const U *a_ = VREGP(const U, e->rs2), *b_ = VREGP(const U, e->rs1); \
+        U sb_ = W == 32 ? (U)fp_unbox_s(h->f[e->rs1]) : (U)h->f[e->rs1]; FT s; memcpy(&s, &sb_, sizeof s); \
+        (void)s; (void)b_; (void)a_; \
+        for (uint64_t i = 0; i < n; i++) { \
+            FT r = (EXPR); U u; memcpy(&u, &r, sizeof u); \
+            d_[i] = unlikely(r != r) ? (U)(W == 32 ? FP_CNAN_S : FP_CNAN_D) : u; } }
+#define FP(OP, EXPR) case RV_OP_##OP: \
+        if (sew == 2) FP_W(32, float, EXPR) else FP_W(64, double, EXPR) \
+        V_DIRTY(); return 1;
+#define FMA_W(W, F, SCALAR, FMA) { \
+        typedef uint##W##_t U; typedef F FT; \
+        U *d_ = VREGP(U, e->rd); const U *a_ = VREGP(const U, e->rs2), *b_ = VREGP(const U, e->rs1); \
+        U sb_ = W == 32 ? (U)fp_unbox_s(h->f[e->rs1]) : (U)h->f[e->rs1]; \
+        for (uint64_t i = 0; i < n; i++) { \
+            U bu = (SCALAR) ? sb_ : b_[i], au = a_[i]; FT a, b, d; \
+            memcpy(&a, &au, sizeof a); memcpy(&b, &bu, sizeof b); memcpy(&d, &d_[i], sizeof d); \
+            FT r = FMA(b, a, d); U u; memcpy(&u, &r, sizeof u); \
+            if (unlikely(r != r)) { \
+                u = (U)(W == 32 ? FP_CNAN_S : FP_CNAN_D); \
+                if ((W == 32) ? ((fp_isinf_s((uint32_t)au) && fp_iszero_s((uint32_t)bu)) || \
+                                 (fp_iszero_s((uint32_t)au) && fp_isinf_s((uint32_t)bu))) \
+                              : ((fp_isinf_d(au) && fp_iszero_d(bu)) || (fp_iszero_d(au) && fp_isinf_d(bu)))) \
+                    h->fflags |= SF_NV; \
+            } \
+            d_[i] = u; } }
+#define FMA(OP, SCALAR) case RV_OP_##OP: \
+        if (!fp_host_fma_ok) return 0; \
+        if (sew == 2) FMA_W(32, float, SCALAR, fp_host_fma_s) else FMA_W(64, double, SCALAR, fp_host_fma_d) \
+        V_DIRTY(); return 1;
+
+/* Run e (see above: specialised, vstart 0, vl elements, a unit-stride access's bytes inside one page
+   that takes it): 1 done, 0 not an op with a fast path here (nothing done). */
+static inline int v_block_fast(rv_machine *m, const rv_insn_t *e)
+{
+    rv_hart_state *h = &m->h;
+    const unsigned sew = (unsigned)(h->vtype >> 3) & 7u;
+    const uint64_t n = h->vl;
+    const uint64_t *x = h->x;
+    switch (e->exec_op) {
+    case RV_OP_VLE8_V: case RV_OP_VLE16_V: case RV_OP_VLE32_V: case RV_OP_VLE64_V: {
+        uint64_t eewb = e->exec_op == RV_OP_VLE8_V ? 1 : e->exec_op == RV_OP_VLE16_V ? 2
+                      : e->exec_op == RV_OP_VLE32_V ? 4 : 8;
+        uint64_t a = x[e->rs1], len = n * eewb;
+        if (unlikely(m->hist->nmem_read))
+            rv_hist_read_at(m, a, len, h->pc);
+        memcpy(VREGP(uint8_t, e->rd), m->mem + (a - m->cfg.mem_base), len);
+        V_DIRTY();
+        return 1;
+    }
+    case RV_OP_VSE8_V: case RV_OP_VSE16_V: case RV_OP_VSE32_V: case RV_OP_VSE64_V: {
+        uint64_t eewb = e->exec_op == RV_OP_VSE8_V ? 1 : e->exec_op == RV_OP_VSE16_V ? 2
+                      : e->exec_op == RV_OP_VSE32_V ? 4 : 8;
+        uint64_t a = x[e->rs1], len = n * eewb;
+        rv_hist_store(m, m->hist, a, len);
+        memcpy(m->mem + (a - m->cfg.mem_base), VREGP(uint8_t, e->rd), len);
+        return 1;
+    }
+    INT(VADD_VV, 0, A + B)
+    INT(VADD_VX, x[e->rs1], A + s)
+    INT(VADD_VI, e->imm, A + s)
+    INT(VSUB_VV, 0, A - B)
+    INT(VSUB_VX, x[e->rs1], A - s)
+    INT(VRSUB_VX, x[e->rs1], s - A)
+    INT(VAND_VV, 0, A & B)
+    INT(VAND_VX, x[e->rs1], A & s)
+    INT(VOR_VV, 0, A | B)
+    INT(VXOR_VV, 0, A ^ B)
+    INT(VSLL_VI, e->imm, A << SHAMT(s))
+    INT(VSRL_VI, e->imm, A >> SHAMT(s))
+    INT(VMUL_VV, 0, A * B)
+    INT(VMUL_VX, x[e->rs1], A * s)
+    INT(VMACC_VV, 0, B * A + D)
+    INT(VMACC_VX, x[e->rs1], s * A + D)
+    INT(VMV_V_V, 0, B)
+    INT(VMV_V_X, x[e->rs1], s)
+    INT(VMV_V_I, e->imm, s)
+#if FP_HOST_ARITH
+    FP(VFADD_VV, FA + FB)
+    FP(VFADD_VF, FA + s)
+    FP(VFSUB_VV, FA - FB)
+    FP(VFSUB_VF, FA - s)
+    FP(VFMUL_VV, FA * FB)
+    FP(VFMUL_VF, FA * s)
+    FMA(VFMACC_VV, 0)
+    FMA(VFMACC_VF, 1)
+    case RV_OP_VFMV_V_F:
+        if (sew == 2) {
+            uint32_t *d_ = VREGP(uint32_t, e->rd), s_ = fp_unbox_s(h->f[e->rs1]);
+            for (uint64_t i = 0; i < n; i++) d_[i] = s_;
+        } else {
+            uint64_t *d_ = VREGP(uint64_t, e->rd), s_ = h->f[e->rs1];
+            for (uint64_t i = 0; i < n; i++) d_[i] = s_;
+        }
+        V_DIRTY();
+        return 1;
+#endif
+    default:
+        return 0;
+    }
+}
+
+/* The ops with a fast path (exec_v.inc's V_FAST_*_OPS): 1 integer ops and unit-stride loads and stores
+   (any SEW), 2 FP ops (SEW 32 or 64, frm RNE, a host FPU), 3 the FMAs (also the host's FMA3). */
+const uint8_t rv_v_fast_kind[RV_OP_COUNT] = {
+    [RV_OP_VLE8_V] = 1, [RV_OP_VLE16_V] = 1, [RV_OP_VLE32_V] = 1, [RV_OP_VLE64_V] = 1,
+    [RV_OP_VSE8_V] = 1, [RV_OP_VSE16_V] = 1, [RV_OP_VSE32_V] = 1, [RV_OP_VSE64_V] = 1,
+    [RV_OP_VADD_VV] = 1, [RV_OP_VADD_VX] = 1, [RV_OP_VADD_VI] = 1, [RV_OP_VSUB_VV] = 1, [RV_OP_VSUB_VX] = 1,
+    [RV_OP_VRSUB_VX] = 1, [RV_OP_VAND_VV] = 1, [RV_OP_VAND_VX] = 1, [RV_OP_VOR_VV] = 1, [RV_OP_VXOR_VV] = 1,
+    [RV_OP_VSLL_VI] = 1, [RV_OP_VSRL_VI] = 1, [RV_OP_VMUL_VV] = 1, [RV_OP_VMUL_VX] = 1, [RV_OP_VMACC_VV] = 1,
+    [RV_OP_VMACC_VX] = 1, [RV_OP_VMV_V_V] = 1, [RV_OP_VMV_V_X] = 1, [RV_OP_VMV_V_I] = 1,
+    [RV_OP_VFADD_VV] = 2, [RV_OP_VFADD_VF] = 2, [RV_OP_VFSUB_VV] = 2, [RV_OP_VFSUB_VF] = 2,
+    [RV_OP_VFMUL_VV] = 2, [RV_OP_VFMUL_VF] = 2, [RV_OP_VFMV_V_F] = 2,
+    [RV_OP_VFMACC_VV] = 3, [RV_OP_VFMACC_VF] = 3,
+};
+
+/* Would the interpreter's general path specialise e's slot to a fast path (exec_v.inc v_general), the
+   instruction being unmasked and vtype valid: the op has one at this SEW (FP: SEW 32 or 64 with frm
+   RNE on a host FPU; the FMAs also need the host's FMA3).  0 no, 1 yes, 2 yes and an FP op (whose fast
+   path also wants FS on). */
+int rv_v_block_has_fast(const rv_machine *m, const rv_insn_t *e)
+{
+    const unsigned k = rv_v_fast_kind[e->exec_op];
+    if (k <= 1)
+        return k;
+    const int fp_ok = FP_HOST_ARITH && m->h.frm == 0 && ((m->h.vtype >> 3) & 7u) >= 2;
+    return fp_ok && (k == 2 || fp_host_fma_ok) ? 2 : 0;
+}
+
+#define TRAILER 16u     /* history.c's ENTRY_TRAILER: uint64 addr, uint32 type, uint32 len after a payload */
+
+/* rv_hist_block_v's fast path (history.c), called by the block itself once it checked what the
+   interpreter's fast path checks (exec_v.inc V_FAST_GUARD, V_FAST_GUARD_FP): e's slot is specialised
+   under this vtype (which makes its register groups legal and the op unmasked, its SEW one with a
+   fast path, its tail not ones), vstart is 0 and, for an FP op, frm is RNE and FS on.  The step is
+   recorded as rv_hist_capture_v and rv_hist_retire_v record it: its group (LMUL registers from vd,
+   loads EMUL, stores none) as entries before it runs, the words that changed after (of the five a
+   vector step may change, these ops change only fflags and mstatus), its record at r.  pcmeta: the
+   record's meta word but for the extras count.  1 retired, 0 not run (the block leaves before it). */
+int rv_hist_block_vf(rv_machine *m, const rv_insn_t *e, uint64_t pcmeta, rv_hist_rec *r, uint64_t reserve)
+{
+    rv_history *hs = m->hist;
+    rv_hart_state *h = &m->h;
+    const uint32_t raw = (uint32_t)e->raw;
+    const unsigned major = raw & 0x7f;
+    const uint64_t vb = h->vlenb;
+    uint64_t need = 8 * (vb + TRAILER) + 5 * (8 + TRAILER) + reserve;
+    unsigned count;
+    int lmul_log2 = (int)(((unsigned)h->vtype & 7u) ^ 4) - 4;
+    if (major == 0x07 || major == 0x27) {
+        unsigned width = raw >> 12 & 7u, eew_log2 = width == 0 ? 0 : width - 4;
+        uint64_t a = h->x[e->rs1], len = h->vl << eew_log2, off = a - m->cfg.mem_base, pg = off >> RV_PAGE_BITS;
+        unsigned mask = major == 0x07 ? RV_PERM_R : RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH;
+        unsigned want = major == 0x07 ? RV_PERM_R : RV_PERM_W;
+        if (!len || pg >= m->npages || (m->page_flags[pg] & mask) != want ||
+            (off & (RV_PAGE_SIZE - 1)) + len > RV_PAGE_SIZE ||
+            ((a & ((1u << eew_log2) - 1)) && (m->cfg.flags & RV_CFG_TRAP_MISALIGNED)))
+            return 0;       /* no element, or the general path's (faults, page crossing): the interpreter's */
+        if (major == 0x27) {
+            count = 0;
+            need += ((len + 7) & ~(uint64_t)7) + TRAILER;
+        } else {
+            int emul_log2 = lmul_log2 + (int)eew_log2 - (int)(h->vtype >> 3 & 7u);
+            count = emul_log2 <= 0 ? 1u : 1u << emul_log2;
+        }
+    } else {
+        count = lmul_log2 <= 0 ? 1u : 1u << lmul_log2;
+    }
+    uint64_t head = hs->ehead, at = head & (hs->ecap - 1);
+    if (unlikely(need >= RV_HREC_SIDE || head + need - hs->etail > hs->ecap || at + need > hs->ecap))
+        return 0;
+    uint64_t fw0, ms0 = h->mstatus;
+    memcpy(&fw0, &h->fflags, 8);
+    uint8_t *p = hs->ext + at;
+    const unsigned first = e->rd & 31u;
+    const uint8_t *src = m->vreg + first * vb;
+    uint64_t off = first * vb, tl = RV_HE_VREG | vb << 32;
+    if (vb == 16 && count == 1) {
+        memcpy(p, src, 16);
+        memcpy(p + 16, &off, 8);
+        memcpy(p + 24, &tl, 8);
+    } else if (vb == 32 && count == 1) {
+        memcpy(p, src, 32);
+        memcpy(p + 32, &off, 8);
+        memcpy(p + 40, &tl, 8);
+    } else {
+        for (unsigned i = 0; i < count; i++, p += vb + TRAILER, src += vb, off += vb) {
+            memcpy(p, src, vb);
+            memcpy(p + vb, &off, 8);
+            memcpy(p + vb + 8, &tl, 8);
+        }
+    }
+    hs->ehead = head + count * (vb + TRAILER);
+    v_block_fast(m, e);
+    if (unlikely(rv_hist_host_flags()))
+        rv_hist_block_v_fold(m);
+    uint64_t fw;
+    memcpy(&fw, &h->fflags, 8);
+    if (unlikely((fw ^ fw0) | (h->mstatus ^ ms0))) {
+        hs->s_old[0] = fw0;
+        hs->s_old[1] = ms0;
+        hs->s_old[2] = h->vl;
+        hs->s_old[3] = h->vstart;
+        hs->s_old[4] = h->vxsat;
+        rv_hist_block_v_words(m, e);
+    }
+    r->old = 0;
+    r->meta = pcmeta | (hs->ehead - head) << 8;
+    return 1;
+}
