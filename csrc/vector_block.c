@@ -14,6 +14,9 @@
 
 #define VREGP(T, r) ((T *)(m->vreg + (uint64_t)(r) * h->vlenb))
 #define V_DIRTY() do { if (unlikely(~h->mstatus & MSTATUS_VS_DIRTY)) h->mstatus |= MSTATUS_VS_DIRTY; } while (0)
+/* (as exec_v.inc's V_FP_DIRTY: FP arithmetic makes FS Dirty, flags raised or not) */
+#define V_FP_DIRTY() do { if (unlikely(~h->mstatus & (MSTATUS_VS_DIRTY | MSTATUS_FS_DIRTY))) \
+        h->mstatus |= MSTATUS_VS_DIRTY | MSTATUS_FS_DIRTY; } while (0)
 
 /* integer ops (exec_v.inc V_INT): A vs2, B vs1, D the old vd element, s the scalar */
 #define A ((P)a_[i])
@@ -44,7 +47,7 @@
             d_[i] = unlikely(r != r) ? (U)(W == 32 ? FP_CNAN_S : FP_CNAN_D) : u; } }
 #define FP(OP, EXPR) case RV_OP_##OP: \
         if (sew == 2) FP_W(32, float, EXPR) else FP_W(64, double, EXPR) \
-        V_DIRTY(); return 1;
+        V_FP_DIRTY(); return 1;
 #define FMA_W(W, F, SCALAR, FMA) { \
         typedef uint##W##_t U; typedef F FT; \
         U *d_ = VREGP(U, e->rd); const U *a_ = VREGP(const U, e->rs2), *b_ = VREGP(const U, e->rs1); \
@@ -64,7 +67,7 @@
 #define FMA(OP, SCALAR) case RV_OP_##OP: \
         if (!fp_host_fma_ok) return 0; \
         if (sew == 2) FMA_W(32, float, SCALAR, fp_host_fma_s) else FMA_W(64, double, SCALAR, fp_host_fma_d) \
-        V_DIRTY(); return 1;
+        V_FP_DIRTY(); return 1;
 
 /* Run e (see above: specialised, vstart 0, vl elements, a unit-stride access's bytes inside one page
    that takes it): 1 done, 0 not an op with a fast path here (nothing done). */

@@ -38,12 +38,15 @@ static inline int fp_ok(rv_machine *m, const rv_vcfg *c, unsigned sew)
     return sew == 32 || sew == 64;
 }
 
-static inline void fp_done(rv_machine *m, unsigned flags)
+/* flags: raised by softfloat; host: the host FPU may have done some of the arithmetic (its flags are
+   folded into fflags later, when the loop returns), so FS is made Dirty whether or not it raised any
+   (the privileged spec allows reporting Dirty imprecisely; the V spec requires Dirty when fflags
+   changes) */
+static inline void fp_done(rv_machine *m, unsigned flags, int host)
 {
-    if (flags) {
-        m->h.fflags |= flags;
+    m->h.fflags |= flags;
+    if (flags || host)
         m->h.mstatus |= MSTATUS_FS_DIRTY;
-    }
 }
 
 #define F_VS2 1
@@ -80,7 +83,7 @@ static int check_fp_ops(const rv_insn_t *e, int d_log2, unsigned d_eew, int s2_l
     unsigned fl = 0
 
 #define EPILOGUE \
-    fp_done(m, fl); \
+    fp_done(m, fl, HOST_OK); \
     vs_dirty(m); \
     m->h.vstart = 0; \
     return 0

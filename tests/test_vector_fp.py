@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reference.vector_ref import Illegal, VState, execute_fp  # noqa: E402
 from rvsim.isa import INSTRUCTIONS  # noqa: E402
-from vector_data.harness import compare, draw_vector_config, machine, run_one  # noqa: E402
+from vector_data.harness import (MSTATUS_FS_DIRTY, MSTATUS_FS_MASK, compare, draw_vector_config,  # noqa: E402
+                                 machine, run_one)  # noqa: E402
 
 EXAMPLES = int(os.environ.get("RVSIM_VECTOR_EXAMPLES", "40"))
 # vfrsqrt7.v and vfrec7.v are tested in test_vector_ml.py
@@ -114,6 +115,12 @@ def check_fp(mnemonic, ops, state, fregs, frm):
     for i in range(32):
         if int(m.f[i]) != ref_f[i]:
             problems.append(f"f{i}: expected {ref_f[i]:#x} got {int(m.f[i]):#x}")
+    # "Any vector floating-point instruction that modifies any floating-point extension state (i.e.,
+    # floating-point CSRs or f registers) must set mstatus.FS to Dirty" (the V spec, vector-common.adoc);
+    # run_one starts it Initial
+    fs = int(m._hart.mstatus) & MSTATUS_FS_MASK
+    if (flags or ref_f != list(fregs)) and fs != MSTATUS_FS_DIRTY:
+        problems.append(f"mstatus.FS: {fs >> 13} after changing FP state, expected 3 (Dirty)")
     assert not problems, f"{mnemonic} {ops} {state} frm={frm}:\n" + "\n".join(problems)
 
 

@@ -26,6 +26,7 @@ CODE = 0x1000
 DATA = 0x10000          # test data window for loads/stores
 DATA_SIZE = 0x4000
 MSTATUS_VS_INITIAL = 1 << 9
+MSTATUS_FS_MASK, MSTATUS_FS_DIRTY = 3 << 13, 3 << 13
 MSTATUS_FS_INITIAL = 1 << 13
 
 LMUL_CODE = {1: 0, 2: 1, 4: 2, 8: 3, 1 / 8: 5, 1 / 4: 6, 1 / 2: 7}
@@ -88,6 +89,8 @@ def run_one(st: VState, mnemonic: str, ops: dict, memory: bytes | None = None, i
         h.vstart = st.vstart
         h.vxrm = st.vxrm
         h.vxsat = st.vxsat
+        # FP state Initial, so that whether the instruction made it Dirty shows (check_fp)
+        h.mstatus = (int(h.mstatus) & ~MSTATUS_FS_MASK) | MSTATUS_FS_INITIAL
         if memory is not None:
             m.write(DATA, memory)
         m.pc = CODE
