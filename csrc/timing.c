@@ -320,17 +320,15 @@ RV_STEP_FN(step_general, RV_K_PLAIN, 1, 0, 1, 1)
     RV_STEP_FN(name##_u0, kind, 0, 0, rs2, waw) RV_STEP_FN(name##_u1, kind, 0, 1, rs2, waw) \
     RV_STEP_FN(name##_u2, kind, 0, 2, rs2, waw) \
     static const rv_step_fn name[3] = { name##_u0, name##_u1, name##_u2 };
-RV_STEP_KIND(step_plain, RV_K_PLAIN, 1, 1)
-RV_STEP_KIND(step_plain_imm, RV_K_PLAIN, 0, 1)      /* no rs2 */
-RV_STEP_KIND(step_plain_nowaw, RV_K_PLAIN, 1, 0)
-RV_STEP_KIND(step_plain_imm_nowaw, RV_K_PLAIN, 0, 0)
-RV_STEP_KIND(step_load, RV_K_LOAD, 1, 1)
-RV_STEP_KIND(step_store, RV_K_STORE, 1, 1)
-RV_STEP_KIND(step_branch, RV_K_BRANCH, 1, 1)
-RV_STEP_KIND(step_jal, RV_K_JAL, 1, 1)
-RV_STEP_KIND(step_jalr, RV_K_JALR, 1, 1)
-RV_STEP_KIND(step_muldiv, RV_K_MULDIV, 1, 1)
-RV_STEP_KIND(step_fp, RV_K_FP, 1, 1)
+/* the specialised kinds that timed blocks also get copies of (below): name, kind, reads rs2, checks WAW
+   (plain_imm: no rs2) */
+#define RV_BLOCK_STEP_KINDS(X) \
+    X(step_plain, RV_K_PLAIN, 1, 1) X(step_plain_imm, RV_K_PLAIN, 0, 1) \
+    X(step_plain_nowaw, RV_K_PLAIN, 1, 0) X(step_plain_imm_nowaw, RV_K_PLAIN, 0, 0) \
+    X(step_load, RV_K_LOAD, 1, 1) X(step_store, RV_K_STORE, 1, 1) X(step_branch, RV_K_BRANCH, 1, 1) \
+    X(step_jal, RV_K_JAL, 1, 1) X(step_jalr, RV_K_JALR, 1, 1) X(step_muldiv, RV_K_MULDIV, 1, 1) \
+    X(step_fp, RV_K_FP, 1, 1)
+RV_BLOCK_STEP_KINDS(RV_STEP_KIND)
 RV_STEP_KIND(step_vector, RV_K_VECTOR, 1, 1)
 #undef RV_STEP_KIND
 #undef RV_STEP_FN
@@ -344,28 +342,17 @@ RV_STEP_KIND(step_vector, RV_K_VECTOR, 1, 1)
     RV_BSTEP_FN(b##name##_u0, kind, 0, rs2, waw) RV_BSTEP_FN(b##name##_u1, kind, 1, rs2, waw) \
     RV_BSTEP_FN(b##name##_u2, kind, 2, rs2, waw) \
     static const rv_block_step_fn b##name[3] = { b##name##_u0, b##name##_u1, b##name##_u2 };
-RV_BSTEP_KIND(step_plain, RV_K_PLAIN, 1, 1)
-RV_BSTEP_KIND(step_plain_imm, RV_K_PLAIN, 0, 1)
-RV_BSTEP_KIND(step_plain_nowaw, RV_K_PLAIN, 1, 0)
-RV_BSTEP_KIND(step_plain_imm_nowaw, RV_K_PLAIN, 0, 0)
-RV_BSTEP_KIND(step_load, RV_K_LOAD, 1, 1)
-RV_BSTEP_KIND(step_store, RV_K_STORE, 1, 1)
-RV_BSTEP_KIND(step_branch, RV_K_BRANCH, 1, 1)
-RV_BSTEP_KIND(step_jal, RV_K_JAL, 1, 1)
-RV_BSTEP_KIND(step_jalr, RV_K_JALR, 1, 1)
-RV_BSTEP_KIND(step_muldiv, RV_K_MULDIV, 1, 1)
-RV_BSTEP_KIND(step_fp, RV_K_FP, 1, 1)
+RV_BLOCK_STEP_KINDS(RV_BSTEP_KIND)
 #undef RV_BSTEP_KIND
 #undef RV_BSTEP_FN
 
 rv_block_step_fn rv_timing_block_step(rv_timing *T, unsigned op)
 {
+#define RV_COPY_PAIR(name, kind, rs2, waw) {name, b##name},
     static const struct { const rv_step_fn *from; const rv_block_step_fn *to; } copies[] = {
-        {step_plain, bstep_plain}, {step_plain_imm, bstep_plain_imm}, {step_plain_nowaw, bstep_plain_nowaw},
-        {step_plain_imm_nowaw, bstep_plain_imm_nowaw}, {step_load, bstep_load}, {step_store, bstep_store},
-        {step_branch, bstep_branch}, {step_jal, bstep_jal}, {step_jalr, bstep_jalr},
-        {step_muldiv, bstep_muldiv}, {step_fp, bstep_fp},
+        RV_BLOCK_STEP_KINDS(RV_COPY_PAIR)
     };
+#undef RV_COPY_PAIR
     if (op >= RV_OP_COUNT)
         return NULL;
     for (unsigned i = 0; i < sizeof copies / sizeof copies[0]; i++)
