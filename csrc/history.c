@@ -915,6 +915,17 @@ static __attribute__((noinline)) void retire_v_words(rv_machine *m, const rv_ins
     log_words(hs, changed);
 }
 
+/* Whether a vector instruction may have changed a CSR word its capture saved: any of the five every
+   vector instruction saves differs, or it saved more (vset*, the moves to x or f), which
+   retire_v_words compares one by one. */
+static inline int v_words_may_have_changed(const rv_history *hs, const rv_hart_state *h)
+{
+    uint64_t fw;
+    memcpy(&fw, &h->fflags, 8);
+    return ((fw ^ hs->s_old[0]) | (h->mstatus ^ hs->s_old[1]) | (h->vl ^ hs->s_old[2]) |
+            (h->vstart ^ hs->s_old[3]) | (h->vxsat ^ hs->s_old[4])) != 0 || hs->s_nw != VWORDS_ANY;
+}
+
 /* A vector instruction captured by rv_hist_capture_v retires: log the words it changed and push its
    record (its group is logged already; watchpoints and a lost step: the out-of-line commit).  timed:
    the loop runs the cycle model. */
@@ -928,11 +939,8 @@ INLINE_COPIES void rv_hist_retire_v(rv_machine *m, const rv_insn_t *e, int timed
     const rv_hart_state *h = &m->h;
     if (unlikely(rv_hist_host_flags()))
         fold_host_fflags(m);
-    uint64_t fw;
-    memcpy(&fw, &h->fflags, 8);
     /* one test for the common case, nothing changed; which words did only when one did */
-    if (unlikely(((fw ^ hs->s_old[0]) | (h->mstatus ^ hs->s_old[1]) | (h->vl ^ hs->s_old[2]) |
-                  (h->vstart ^ hs->s_old[3]) | (h->vxsat ^ hs->s_old[4])) != 0 || hs->s_nw != VWORDS_ANY))
+    if (unlikely(v_words_may_have_changed(hs, h)))
         retire_v_words(m, e);
     if (unlikely(hs->s_full == 2))
         log_copied_group(m);
@@ -1034,10 +1042,7 @@ int rv_hist_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, rv_hist_rec 
     }
     if (unlikely(rv_hist_host_flags()))
         fold_host_fflags(m);
-    uint64_t fw;
-    memcpy(&fw, &h->fflags, 8);
-    if (unlikely(((fw ^ hs->s_old[0]) | (h->mstatus ^ hs->s_old[1]) | (h->vl ^ hs->s_old[2]) |
-                  (h->vstart ^ hs->s_old[3]) | (h->vxsat ^ hs->s_old[4])) != 0 || hs->s_nw != VWORDS_ANY))
+    if (unlikely(v_words_may_have_changed(hs, h)))
         retire_v_words(m, e);
     r->old = 0;
     r->meta = ((pc - m->cfg.mem_base) >> 1) << 24 | (hs->ehead - head) << 8 | (uint64_t)RV_HR_RETIRED << 6 | 63;
