@@ -32,6 +32,30 @@ def debug(capfd, program, commands, *options, status=None):
     return out
 
 
+def test_a_vector_store_is_shown_as_words(capfd, tmp_path):
+    """A store of more than 8 bytes lists its words (x/Nxw's order), not one 32-byte number."""
+    src = tmp_path / "vstore.s"
+    src.write_text("""
+        .globl _start
+_start: vsetivli t0, 8, e32, m2, ta, ma
+        vid.v v2
+        vadd.vi v2, v2, 15
+        la a0, buf
+        vse32.v v2, (a0)
+done:   li a0, 0
+        li a7, 93
+        ecall
+        .data
+buf:    .zero 32
+""")
+    out = debug(capfd, str(src), """
+        break done
+        continue
+    """, "--isa", "rv64gcv")
+    words = ", ".join(f"{15 + i:#x}" for i in range(8))
+    assert "<buf>] (32 bytes): {" + ", ".join(["0x0"] * 8) + "} -> {" + words + "}" in out
+
+
 def fact_symbols():
     from rvsim.asm import assemble_files
     return assemble_files([FACT]).symbol_map

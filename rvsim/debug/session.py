@@ -248,8 +248,16 @@ class DebugSession:
                 break
             shown += 1
             n = len(new)
-            o, w = int.from_bytes(old, "little"), int.from_bytes(new, "little")
             where = self.info.addr_text(addr)
+            if n not in (1, 2, 4, 8):
+                # a vector store's bytes: as words (x/Nxw's order), not as one huge number
+                k = 4 if n % 4 == 0 else 1
+                words = lambda data: [f"{int.from_bytes(data[i:i + k], 'little'):#x}"   # noqa: E731
+                                      for i in range(0, n, k)]
+                out.append(Change(f"mem {addr:#x}", old, new, f"[{where}] ({n} bytes): "
+                                  f"{_short_list(words(old))} -> {_short_list(words(new))}"))
+                continue
+            o, w = int.from_bytes(old, "little"), int.from_bytes(new, "little")
             out.append(Change(f"mem {addr:#x}", old, new,
                               f"[{where}] ({n} bytes): {o:#x} -> {w:#x} "
                               f"({wrap(o, CType('s', n))} -> {wrap(w, CType('s', n))})"))
