@@ -334,6 +334,52 @@ def test_info_vector_shows_elements_at_sew(capfd):
     assert "$1 = {10, 11, 12, 13, 0, 0, 0, 0}" in out
 
 
+VECTOR_FP = """\
+    .data
+arr: .float 1.5, 2.25, -3.0, 4.0
+halves: .half 0x3c00, 0xc100, 0x3555, 0x7c00
+    .text
+    .globl main
+main:
+    la a0, arr
+    la a1, halves
+    vsetivli t0, 4, e32, m1, ta, ma
+    vle32.v v1, (a0)
+    vfadd.vv v2, v1, v1
+    vfcvt.rtz.x.f.v v3, v2
+    vsetivli t0, 4, e16, mf2, ta, ma
+    vle16.v v4, (a1)
+    vfwcvt.f.f.v v6, v4
+    li a0, 0
+    ret
+"""
+
+
+def test_vector_fp_registers_show_floats(capfd, tmp_path):
+    """What a vector FP instruction wrote is shown as floats (at twice SEW for a widening one, as
+    integers for a conversion to integers); p/f and info vector /f show any register as floats."""
+    src = tmp_path / "vf.s"
+    src.write_text(VECTOR_FP)
+    out = debug(capfd, str(src), "break 11\nrun\nstepi\nstepi\np/f $v2\np/x $v2\ninfo vector /f v2 v1\n"
+                                 "reverse-stepi\nstepi 3\nstepi\np/f $v4\np/c $v2\ninfo vector /q\ninfo vector v40\n",
+                "--isa", "rv64gcv_zvfh")
+    assert "  * v2: {0, 0, 0, 0, 0, 0, 0, 0} -> {3, 4.5, -6, 8, 0, 0, 0, 0}" in out
+    # vfcvt.rtz.x.f.v truncates to integers: 3, 4, -6, 8
+    assert "  * v3: {0, 0, 0, 0, 0, 0, 0, 0} -> {3, 4, -6, 8, 0, 0, 0, 0}" in out
+    assert "$1 = {3, 4.5, -6, 8, 0, 0, 0, 0}" in out
+    assert "$2 = {0x40400000, 0x40900000, 0xc0c00000, 0x41000000, 0x0, 0x0, 0x0, 0x0}" in out
+    assert "v1      {1.5, 2.25, -3, 4 | 0, 0, 0, 0}" in out
+    assert "v2      {3, 4.5, -6, 8 | 0, 0, 0, 0}" in out
+    # going back over vfcvt: v3 is shown as it was written (integers)
+    assert "  * v3: {3, 4, -6, 8, 0, 0, 0, 0} -> {0, 0, 0, 0, 0, 0, 0, 0}" in out
+    # halves 1, -2.5, 0x3555 (0.33325), inf; widened to singles by vfwcvt.f.f.v (SEW 16 -> 32)
+    assert "  * v6: {0, 0, 0, 0, 0, 0, 0, 0} -> {1, -2.5, 0.33325195, inf, 0, 0, 0, 0}" in out
+    assert "$3 = {1, -2.5, 0.3333, inf, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}" in out
+    assert 'Undefined output format "c" for vector registers' in out
+    assert 'Undefined output format "q" for vector registers' in out
+    assert "Invalid vector register `v40' (v0 ... v31)." in out
+
+
 def test_floating_point_registers(capfd):
     out = debug(capfd, FLOAT, "stepi 4\np $fa1\np $fa0 * 3\nx/fg &half\ninfo registers fa0\n")
     assert "$1 = 1" in out and "$2 = 1.5" in out
@@ -791,3 +837,18 @@ def test_rv32_c_types_are_ilp32_and_registers_are_signed_longs(tmp_path, capfd):
     assert "$1 = -1\n" in out and "$2 = 0xffffffff\n" in out
     assert "$3 = 4\n$4 = 8\n$5 = 4\n$6 = 4\n" in out
     assert "$7 = -2147483648\n" in out
+
+
+@pytest.mark.parametrize("value, size, text", [
+    (10.0, 4, "10"), (10.0, 8, "10"), (100.0, 4, "100"), (16777216.0, 4, "16777216"),
+    (1e9, 4, "1e+09"), (1e16, 8, "10000000000000000"), (1e17, 8, "1e+17"),
+    (0.1, 4, "0.1"), (0.1, 8, "0.1"), (-6.0, 4, "-6"), (1e-5, 8, "1e-05"), (2.5, 8, "2.5"),
+    # FLT_MAX: its shortest candidates round above FLT_MAX as singles (they must not overflow)
+    (3.4028234663852886e38, 4, "3.4028235e+38"), (-3.4028234663852886e38, 4, "-3.4028235e+38"),
+    (1.7976931348623157e308, 8, "1.7976931348623157e+308"),
+])
+def test_floats_are_printed_as_gdb_prints_them(value, size, text):
+    """Whole numbers in full below gdb's %g precision (9 digits for float, 17 for double), the
+    shortest text that reads back as the value, exponents beyond (gdb's `p 10.0` is 10)."""
+    from rvsim.debug.expr import format_float
+    assert format_float(value, size) == text

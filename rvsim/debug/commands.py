@@ -72,7 +72,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "set": ((), "set var EXPR = VALUE", "Assign to a register or memory: `set var $a0 = 5`, "
             "`set var *(int *)0x11000 = 7`, `set var arr[1] = 3`, `set $pc = main`."),
     "info": (("i", "inf"), "info SUBCOMMAND", "info breakpoints | registers [REG...] | all-registers | "
-             "frame | line [LOCATION] | vector | display | watchpoints | symbol ADDRESS."),
+             "frame | line [LOCATION] | vector [/FMT] [vN...] | display | watchpoints | symbol ADDRESS.  "
+             "`info vector /f v2` shows v2's elements at the current SEW as floats (FMT: x d u t f)."),
     "backtrace": (("bt", "where"), "backtrace [N]",
                   "The call stack, innermost first, from the RISC-V calling convention (the saved ra of each "
                   "function's prologue, sp; no frame pointer or debug information needed)."),
@@ -316,7 +317,7 @@ class CommandInterpreter:
         if sub == "line":
             return s.info_line(" ".join(args))
         if sub == "vector":
-            return s.info_vector()
+            return s.info_vector(args)
         if sub == "display":
             return s.info_display()
         if sub == "symbol":

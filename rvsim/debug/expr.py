@@ -463,13 +463,19 @@ def format_float(x: float, size: int) -> str:
             if size == 8 else "nan(0x%x)" % (int.from_bytes(struct.pack("<f", x), "little") & ((1 << 22) - 1))
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
-    text = f"{x:.9g}" if size == 4 else f"{x:.17g}"
-    # shortest text that reads back as the same value, as gdb prints
+    limit = 9 if size == 4 else 17
+    text = f"{x:.{limit}g}"
+    # the shortest text that reads back as the same value, in %g's form at gdb's precision: whole
+    # numbers below 10**limit in full (10, not 1e+01), exponents only beyond
+    exponent = int(f"{x:.17e}".split("e")[1])
     for digits in range(1, 18):
-        cand = f"{x:.{digits}g}"
+        cand = f"{x:.{max(digits, exponent + 1) if 0 <= exponent < limit else digits}g}"
         back = float(cand)
         if size == 4:
-            back = struct.unpack("<f", struct.pack("<f", back))[0]
+            try:
+                back = struct.unpack("<f", struct.pack("<f", back))[0]
+            except OverflowError:       # rounded up past FLT_MAX: more digits are needed
+                continue
         if back == x:
             text = cand
             break

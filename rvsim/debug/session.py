@@ -12,7 +12,7 @@ import numpy as np
 
 from ..machine import StopReason
 from .expr import (DOUBLE, FLOAT, INT, CType, DebugError, Value,
-                   bits_of, cast, data_model, evaluate, format_value, from_bits, wrap)
+                   bits_of, cast, data_model, evaluate, format_float, format_value, from_bits, wrap)
 from .program import ABI, FABI, ProgramInfo, call_or_return, memory_access, register_index
 
 MASK64 = 2**64 - 1
@@ -210,10 +210,20 @@ class DebugSession:
                 csrs[name] = self.m.csr[name]
             except KeyError:
                 pass
-        return (self.m.x.copy(), self.m.f.copy(), csrs, self.m.v.copy())
+        return (self.m.x.copy(), self.m.f.copy(), csrs, self.m.v.copy(), self.m.pc, self.m.instret)
+
+    def _vector_dest(self, pc0: int, instret0: int) -> tuple[str, int]:
+        """How to show the vector registers the last command changed: ('f' or 'd', element width).
+        Decided by the instruction that wrote them when the command moved by one instruction
+        (forward: the one at the old pc; back: the one at the new pc), else integers at SEW."""
+        sew = self._sew()
+        moved = self.m.instret - instret0
+        pc = pc0 if moved == 1 else self.m.pc if moved == -1 else None
+        insn = self.info.insn_at(pc) if pc is not None else None
+        return vector_dest_format(insn[2].split()[0] if insn else "", sew)
 
     def _diff(self, before, mem_changes) -> list[Change]:
-        x0, f0, c0, v0 = before
+        x0, f0, c0, v0, pc0, instret0 = before
         out = []
         x1, f1 = self.m.x, self.m.f
         for i in np.nonzero(x0 != x1)[0]:
@@ -231,11 +241,11 @@ class DebugSession:
             if new != old:
                 out.append(Change(name, old, new, f"{name}: {old:#x} -> {new:#x}"))
         changed_v = np.nonzero((v0 != self.m.v).any(axis=1))[0]
+        if len(changed_v):
+            fmt, eew = self._vector_dest(pc0, instret0)
         for i in changed_v:
-            sew = self._sew()
-            dt = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}[sew]
-            old = v0[i].view(dt).tolist()
-            new = self.m.v[i].view(dt).tolist()
+            old = vector_elements(v0[i], eew, fmt)
+            new = vector_elements(self.m.v[i], eew, fmt)
             out.append(Change(f"v{i}", old, new, f"v{i}: {_short_list(old)} -> {_short_list(new)}"))
         shown = 0
         for addr, old, new in mem_changes:
@@ -1261,11 +1271,10 @@ class DebugSession:
         vreg = re.fullmatch(r"\s*\$v(\d+)\s*", text)
         if vreg and int(vreg.group(1)) < 32:
             # a vector register: its elements at the current SEW (all of them; vl marks the active)
-            sew = self._sew()
-            dt = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}[sew]
-            elems = self.m.v[int(vreg.group(1))].view(dt).tolist()
-            if fmt == "x":
-                elems = [f"{e & ((1 << sew) - 1):#x}" for e in elems]
+            if fmt not in (None, *VECTOR_FORMATS):
+                raise DebugError(f"Undefined output format \"{fmt}\" for vector registers "
+                                 f"(one of {', '.join(VECTOR_FORMATS)}).")
+            elems = vector_elements(self.m.v[int(vreg.group(1))], self._sew(), fmt or "d")
             from .expr import VOID
             self.values.append(Value(0, VOID))
             return [f"${len(self.values)} = {{{', '.join(str(e) for e in elems)}}}"]
@@ -1644,17 +1653,30 @@ class DebugSession:
             out.append(f"{name:<15}{raw:<#19x}{natural}")
         return out
 
-    def info_vector(self) -> list[str]:
+    def info_vector(self, args: list[str] = ()) -> list[str]:
+        """vl, vtype and the vector registers as elements at the current SEW, grouped by LMUL.
+        args: an optional /FMT (x d u t f) and register names (v2 or $v2) to show only those."""
         self._check_running()
         try:
             vtype, vl, vlenb = self.m.csr["vtype"], self.m.csr["vl"], self.m.csr["vlenb"]
         except KeyError:
             raise DebugError("This machine has no vector unit.") from None
+        fmt, wanted = None, []
+        for arg in args:
+            if arg.startswith("/"):
+                fmt = arg[1:]
+                if fmt not in VECTOR_FORMATS:
+                    raise DebugError(f"Undefined output format \"{fmt}\" for vector registers "
+                                     f"(one of {', '.join(VECTOR_FORMATS)}).")
+                continue
+            number = _vector_register_number(arg)
+            if number is None:
+                raise DebugError(f"Invalid vector register `{arg}' (v0 ... v31).")
+            wanted.append(number)
         if vtype >> 63:
             head = f"vl = {vl}, vtype = {vtype:#x} (vill: no valid vector configuration), vlenb = {vlenb}"
             return [head]
-        vsew = (vtype >> 3) & 7
-        sew = 8 << vsew
+        sew = self._sew()
         vlmul = vtype & 7
         lmul = {0: 1, 1: 2, 2: 4, 3: 8, 5: 1 / 8, 6: 1 / 4, 7: 1 / 2}.get(vlmul, 1)
         lmul_txt = f"m{int(lmul)}" if lmul >= 1 else f"mf{int(1 / lmul)}"
@@ -1662,18 +1684,16 @@ class DebugSession:
         ma = "ma" if vtype >> 7 & 1 else "mu"
         lines = [f"vl = {vl}, vtype = {vtype:#x} (e{sew}, {lmul_txt}, {ta}, {ma}), vlenb = {vlenb}, "
                  f"vstart = {self.m.csr['vstart']}"]
-        dt = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}[sew]
         group = int(lmul) if lmul >= 1 else 1
-        per_reg = vlenb * 8 // sew
-        for base in range(0, 32, group):
-            elems = np.concatenate([self.m.v[base + k].view(dt) for k in range(group)]).tolist()
-            active = ", ".join(str(e) for e in elems[:vl])
+        bases = sorted({n - n % group for n in wanted}) if wanted else range(0, 32, group)
+        for base in bases:
+            elems = vector_elements(np.concatenate([self.m.v[base + k] for k in range(group)]), sew,
+                                    fmt or "d")
+            active = ", ".join(elems[:vl])
             rest = elems[vl:]
-            tail = (" | " + ", ".join(str(e) for e in rest[:8]) + (" ..." if len(rest) > 8 else "")) \
-                if rest else ""
+            tail = (" | " + ", ".join(rest[:8]) + (" ..." if len(rest) > 8 else "")) if rest else ""
             name = f"v{base}" if group == 1 else f"v{base}-v{base + group - 1}"
             lines.append(f"{name:<8}{{{active}{tail}}}")
-        del per_reg
         return lines
 
     def info_frame(self) -> list[str]:
@@ -1834,6 +1854,58 @@ def char_escape(b: int) -> str:
         return '\\"'
     from .expr import char_repr
     return char_repr(b) if b != 39 else "'"
+
+
+VECTOR_FORMATS = ("x", "d", "u", "t", "f")
+_VECTOR_FLOATS = {16: np.float16, 32: np.float32, 64: np.float64}
+
+
+def vector_elements(row: np.ndarray, eew: int, fmt: str = "d") -> list[str]:
+    """A vector register's (or group's) bytes as elements of eew bits, as text in a print format:
+    d signed, u unsigned, x hex, t binary, f IEEE float (half at 16 bits), bf bfloat16 (16 bits)."""
+    data = np.ascontiguousarray(row, dtype=np.uint8)
+    if fmt == "bf" and eew == 16:
+        # bfloat16 is the upper half of a float32
+        singles = (data.view(np.uint16).astype(np.uint32) << 16).view(np.float32)
+        return [format_float(float(e), 4) for e in singles]
+    if fmt in ("f", "bf") and eew == 16:
+        # numpy's text of a half is its shortest (format_float's is a single's)
+        return [t[:-2] if t.endswith(".0") else t for t in map(str, data.view(np.float16))]
+    if fmt in ("f", "bf") and eew in _VECTOR_FLOATS:
+        return [format_float(float(e), eew // 8) for e in data.view(_VECTOR_FLOATS[eew])]
+    unsigned = data.view({8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}[eew]).tolist()
+    if fmt == "x":
+        return [f"{e:#x}" for e in unsigned]
+    if fmt == "t":
+        return [f"{e:b}" for e in unsigned]
+    if fmt == "u":
+        return [str(e) for e in unsigned]
+    return [str(e - (1 << eew) if e >> (eew - 1) else e) for e in unsigned]
+
+
+# the vector FP instructions whose destination holds integers (or no vector register at all)
+_VF_INTEGER_DEST = ("vfcvt.x", "vfcvt.rtz", "vfwcvt.x", "vfwcvt.rtz", "vfncvt.x", "vfncvt.rtz",
+                    "vfclass", "vfirst", "vfmv.f.s")
+
+
+def vector_dest_format(mnemonic: str, sew: int) -> tuple[str, int]:
+    """('f', 'bf' or 'd', element width) of the vector destination of an instruction, from its
+    mnemonic: floats for the FP instructions that write floats, twice SEW for widening ones
+    (vw*, vfw*), bfloat16 for vfncvtbf16; integers at SEW for everything else."""
+    widening = mnemonic.startswith(("vw", "vfw"))
+    eew = min(2 * sew, 64) if widening else sew
+    if mnemonic.startswith("vfncvtbf16"):
+        return "bf", 16
+    if mnemonic.startswith("vf") and not mnemonic.startswith(_VF_INTEGER_DEST):
+        return "f", eew
+    return "d", eew
+
+
+def _vector_register_number(name: str) -> int | None:
+    text = name.strip().lstrip("$")
+    if text.startswith("v") and text[1:].isdigit() and int(text[1:]) < 32:
+        return int(text[1:])
+    return None
 
 
 def _short_list(items, limit: int = 8) -> str:
