@@ -16,6 +16,7 @@
 #include "timing_hooks.h"
 #include "history_internal.h"
 #include "vector.h"
+#include "vector_fast.h"
 #include "jit.h"
 
 /* Label slots after the ops: entry points of the loop that are not instructions. */

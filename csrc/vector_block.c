@@ -1,16 +1,17 @@
-/* The vector fast paths of the interpreter (exec_v.inc "fast paths") as a function, for the vector
- * instructions of recording blocks (rv_hist_block_v, history.c; jit_x86.c).
+/* The vector fast paths of the interpreter (vector_fast.h, as exec_v.inc expands them) as a function,
+ * for the vector instructions of recording blocks (rv_hist_block_v, history.c; jit_x86.c).
  *
  * The interpreter runs an instruction here only from a slot it specialised (its general path ran it
  * under the current vtype: the register groups are legal) with vstart 0 and, for FP, frm RNE and FS on;
  * rv_hist_block_v checks the same before calling, and a unit-stride access's page as exec_v.inc's
- * V_BLOCK_OK does.  The operations are exec_v.inc's, element for element (host FP arithmetic, NaN
+ * V_BLOCK_OK does.  The element loops are the interpreter's (vector_fast.h: host FP arithmetic, NaN
  * results made canonical, flags accrued in the host's and folded as the step retires), so a step runs
  * and records the same whether the block or the interpreter runs it.
  */
 #include "history_internal.h"
 #include "fp.h"
 #include "vector.h"
+#include "vector_fast.h"
 
 #define VREGP(T, r) ((T *)(m->vreg + (uint64_t)(r) * h->vlenb))
 #define V_DIRTY() do { if (unlikely(~h->mstatus & MSTATUS_VS_DIRTY)) h->mstatus |= MSTATUS_VS_DIRTY; } while (0)
@@ -18,56 +19,33 @@
 #define V_FP_DIRTY() do { if (unlikely(~h->mstatus & (MSTATUS_VS_DIRTY | MSTATUS_FS_DIRTY))) \
         h->mstatus |= MSTATUS_VS_DIRTY | MSTATUS_FS_DIRTY; } while (0)
 
-/* integer ops (exec_v.inc V_INT): A vs2, B vs1, D the old vd element, s the scalar */
-#define A ((P)a_[i])
-#define B ((P)b_[i])
-#define D ((P)d_[i])
-#define INT_W(W, SCALAR, EXPR) { \
-        typedef uint##W##_t U; typedef __typeof__((U)0 + 0u) P; \
-        U *d_ = VREGP(U, e->rd); const U *a_ = VREGP(const U, e->rs2), *b_ = VREGP(const U, e->rs1); \
-        P s = (P)(U)(SCALAR); (void)s; (void)b_; (void)a_; \
-        for (uint64_t i = 0; i < n; i++) d_[i] = (U)(EXPR); \
-        break; }
+/* the cases of v_block_fast, from vector_fast.h's lists and loops */
 #define INT(OP, SCALAR, EXPR) case RV_OP_##OP: \
-        switch (sew) { case 0: INT_W(8, SCALAR, EXPR) case 1: INT_W(16, SCALAR, EXPR) \
-                       case 2: INT_W(32, SCALAR, EXPR) default: INT_W(64, SCALAR, EXPR) } \
+        switch (sew) { case 0: V_FAST_INT_LOOP(8, SCALAR, EXPR) break; \
+                       case 1: V_FAST_INT_LOOP(16, SCALAR, EXPR) break; \
+                       case 2: V_FAST_INT_LOOP(32, SCALAR, EXPR) break; \
+                       default: V_FAST_INT_LOOP(64, SCALAR, EXPR) break; } \
         V_DIRTY(); return 1;
-#define SHAMT(v) ((v) & (8 * sizeof(U) - 1))
-
-/* FP ops (exec_v.inc V_FP, V_FMA_ONE, V_FMV_ONE) at SEW 32 and 64 */
-#define FA ({ FT t_; memcpy(&t_, &a_[i], sizeof t_); t_; })
-#define FB ({ FT t_; memcpy(&t_, &b_[i], sizeof t_); t_; })
-#define FP_W(W, F, EXPR) { \
-        typedef uint##W##_t U; typedef F FT; \
-        U *d_ = VREGP(U, e->rd); const U *a_ = VREGP(const U, e->rs2), *b_ = VREGP(const U, e->rs1); \
-        U sb_ = W == 32 ? (U)fp_unbox_s(h->f[e->rs1]) : (U)h->f[e->rs1]; FT s; memcpy(&s, &sb_, sizeof s); \
-        (void)s; (void)b_; (void)a_; \
-        for (uint64_t i = 0; i < n; i++) { \
-            FT r = (EXPR); U u; memcpy(&u, &r, sizeof u); \
-            d_[i] = unlikely(r != r) ? (U)(W == 32 ? FP_CNAN_S : FP_CNAN_D) : u; } }
 #define FP(OP, EXPR) case RV_OP_##OP: \
-        if (sew == 2) FP_W(32, float, EXPR) else FP_W(64, double, EXPR) \
+        if (sew == 2) V_FAST_FP_LOOP(32, float, EXPR) else V_FAST_FP_LOOP(64, double, EXPR) \
         V_FP_DIRTY(); return 1;
-#define FMA_W(W, F, SCALAR, FMA) { \
-        typedef uint##W##_t U; typedef F FT; \
-        U *d_ = VREGP(U, e->rd); const U *a_ = VREGP(const U, e->rs2), *b_ = VREGP(const U, e->rs1); \
-        U sb_ = W == 32 ? (U)fp_unbox_s(h->f[e->rs1]) : (U)h->f[e->rs1]; \
-        for (uint64_t i = 0; i < n; i++) { \
-            U bu = (SCALAR) ? sb_ : b_[i], au = a_[i]; FT a, b, d; \
-            memcpy(&a, &au, sizeof a); memcpy(&b, &bu, sizeof b); memcpy(&d, &d_[i], sizeof d); \
-            FT r = FMA(b, a, d); U u; memcpy(&u, &r, sizeof u); \
-            if (unlikely(r != r)) { \
-                u = (U)(W == 32 ? FP_CNAN_S : FP_CNAN_D); \
-                if ((W == 32) ? ((fp_isinf_s((uint32_t)au) && fp_iszero_s((uint32_t)bu)) || \
-                                 (fp_iszero_s((uint32_t)au) && fp_isinf_s((uint32_t)bu))) \
-                              : ((fp_isinf_d(au) && fp_iszero_d(bu)) || (fp_iszero_d(au) && fp_isinf_d(bu)))) \
-                    h->fflags |= SF_NV; \
-            } \
-            d_[i] = u; } }
 #define FMA(OP, SCALAR) case RV_OP_##OP: \
         if (!fp_host_fma_ok) return 0; \
-        if (sew == 2) FMA_W(32, float, SCALAR, fp_host_fma_s) else FMA_W(64, double, SCALAR, fp_host_fma_d) \
+        if (sew == 2) V_FAST_FMA_LOOP(32, float, SCALAR, fp_host_fma_s) \
+        else V_FAST_FMA_LOOP(64, double, SCALAR, fp_host_fma_d) \
         V_FP_DIRTY(); return 1;
+#define LOAD(OP, EEWB) case RV_OP_##OP: { \
+        uint64_t a = x[e->rs1], len = n * (EEWB); \
+        if (unlikely(m->hist->nmem_read)) \
+            rv_hist_read_at(m, a, len, h->pc); \
+        memcpy(VREGP(uint8_t, e->rd), m->mem + (a - m->cfg.mem_base), len); \
+        V_DIRTY(); \
+        return 1; }
+#define STORE(OP, EEWB) case RV_OP_##OP: { \
+        uint64_t a = x[e->rs1], len = n * (EEWB); \
+        rv_hist_store(m, m->hist, a, len); \
+        memcpy(m->mem + (a - m->cfg.mem_base), VREGP(uint8_t, e->rd), len); \
+        return 1; }
 
 /* Run e (see above: specialised, vstart 0, vl elements, a unit-stride access's bytes inside one page
    that takes it): 1 done, 0 not an op with a fast path here (nothing done). */
@@ -78,60 +56,14 @@ static inline int v_block_fast(rv_machine *m, const rv_insn_t *e)
     const uint64_t n = h->vl;
     const uint64_t *x = h->x;
     switch (e->exec_op) {
-    case RV_OP_VLE8_V: case RV_OP_VLE16_V: case RV_OP_VLE32_V: case RV_OP_VLE64_V: {
-        uint64_t eewb = e->exec_op == RV_OP_VLE8_V ? 1 : e->exec_op == RV_OP_VLE16_V ? 2
-                      : e->exec_op == RV_OP_VLE32_V ? 4 : 8;
-        uint64_t a = x[e->rs1], len = n * eewb;
-        if (unlikely(m->hist->nmem_read))
-            rv_hist_read_at(m, a, len, h->pc);
-        memcpy(VREGP(uint8_t, e->rd), m->mem + (a - m->cfg.mem_base), len);
-        V_DIRTY();
-        return 1;
-    }
-    case RV_OP_VSE8_V: case RV_OP_VSE16_V: case RV_OP_VSE32_V: case RV_OP_VSE64_V: {
-        uint64_t eewb = e->exec_op == RV_OP_VSE8_V ? 1 : e->exec_op == RV_OP_VSE16_V ? 2
-                      : e->exec_op == RV_OP_VSE32_V ? 4 : 8;
-        uint64_t a = x[e->rs1], len = n * eewb;
-        rv_hist_store(m, m->hist, a, len);
-        memcpy(m->mem + (a - m->cfg.mem_base), VREGP(uint8_t, e->rd), len);
-        return 1;
-    }
-    INT(VADD_VV, 0, A + B)
-    INT(VADD_VX, x[e->rs1], A + s)
-    INT(VADD_VI, e->imm, A + s)
-    INT(VSUB_VV, 0, A - B)
-    INT(VSUB_VX, x[e->rs1], A - s)
-    INT(VRSUB_VX, x[e->rs1], s - A)
-    INT(VAND_VV, 0, A & B)
-    INT(VAND_VX, x[e->rs1], A & s)
-    INT(VOR_VV, 0, A | B)
-    INT(VXOR_VV, 0, A ^ B)
-    INT(VSLL_VI, e->imm, A << SHAMT(s))
-    INT(VSRL_VI, e->imm, A >> SHAMT(s))
-    INT(VMUL_VV, 0, A * B)
-    INT(VMUL_VX, x[e->rs1], A * s)
-    INT(VMACC_VV, 0, B * A + D)
-    INT(VMACC_VX, x[e->rs1], s * A + D)
-    INT(VMV_V_V, 0, B)
-    INT(VMV_V_X, x[e->rs1], s)
-    INT(VMV_V_I, e->imm, s)
+    V_FAST_LOAD_OPS(LOAD)
+    V_FAST_STORE_OPS(STORE)
+    V_FAST_INT_OPS(INT)
 #if FP_HOST_ARITH
-    FP(VFADD_VV, FA + FB)
-    FP(VFADD_VF, FA + s)
-    FP(VFSUB_VV, FA - FB)
-    FP(VFSUB_VF, FA - s)
-    FP(VFMUL_VV, FA * FB)
-    FP(VFMUL_VF, FA * s)
-    FMA(VFMACC_VV, 0)
-    FMA(VFMACC_VF, 1)
+    V_FAST_FP_OPS(FP)
+    V_FAST_FMA_OPS(FMA)
     case RV_OP_VFMV_V_F:
-        if (sew == 2) {
-            uint32_t *d_ = VREGP(uint32_t, e->rd), s_ = fp_unbox_s(h->f[e->rs1]);
-            for (uint64_t i = 0; i < n; i++) d_[i] = s_;
-        } else {
-            uint64_t *d_ = VREGP(uint64_t, e->rd), s_ = h->f[e->rs1];
-            for (uint64_t i = 0; i < n; i++) d_[i] = s_;
-        }
+        if (sew == 2) V_FAST_FMV_LOOP(32) else V_FAST_FMV_LOOP(64)
         V_DIRTY();
         return 1;
 #endif
@@ -140,18 +72,15 @@ static inline int v_block_fast(rv_machine *m, const rv_insn_t *e)
     }
 }
 
-/* The ops with a fast path (exec_v.inc's V_FAST_*_OPS): 1 integer ops and unit-stride loads and stores
-   (any SEW), 2 FP ops (SEW 32 or 64, frm RNE, a host FPU), 3 the FMAs (also the host's FMA3). */
+/* The ops with a fast path (vector_fast.h): 1 integer ops and unit-stride loads and stores (any SEW),
+   2 FP ops (SEW 32 or 64, frm RNE, a host FPU), 3 the FMAs (also the host's FMA3). */
+#define KIND_MEM(OP, EEWB) [RV_OP_##OP] = 1,
+#define KIND_INT(OP, SCALAR, EXPR) [RV_OP_##OP] = 1,
+#define KIND_FP(OP, EXPR) [RV_OP_##OP] = 2,
+#define KIND_FMA(OP, SCALAR) [RV_OP_##OP] = 3,
 const uint8_t rv_v_fast_kind[RV_OP_COUNT] = {
-    [RV_OP_VLE8_V] = 1, [RV_OP_VLE16_V] = 1, [RV_OP_VLE32_V] = 1, [RV_OP_VLE64_V] = 1,
-    [RV_OP_VSE8_V] = 1, [RV_OP_VSE16_V] = 1, [RV_OP_VSE32_V] = 1, [RV_OP_VSE64_V] = 1,
-    [RV_OP_VADD_VV] = 1, [RV_OP_VADD_VX] = 1, [RV_OP_VADD_VI] = 1, [RV_OP_VSUB_VV] = 1, [RV_OP_VSUB_VX] = 1,
-    [RV_OP_VRSUB_VX] = 1, [RV_OP_VAND_VV] = 1, [RV_OP_VAND_VX] = 1, [RV_OP_VOR_VV] = 1, [RV_OP_VXOR_VV] = 1,
-    [RV_OP_VSLL_VI] = 1, [RV_OP_VSRL_VI] = 1, [RV_OP_VMUL_VV] = 1, [RV_OP_VMUL_VX] = 1, [RV_OP_VMACC_VV] = 1,
-    [RV_OP_VMACC_VX] = 1, [RV_OP_VMV_V_V] = 1, [RV_OP_VMV_V_X] = 1, [RV_OP_VMV_V_I] = 1,
-    [RV_OP_VFADD_VV] = 2, [RV_OP_VFADD_VF] = 2, [RV_OP_VFSUB_VV] = 2, [RV_OP_VFSUB_VF] = 2,
-    [RV_OP_VFMUL_VV] = 2, [RV_OP_VFMUL_VF] = 2, [RV_OP_VFMV_V_F] = 2,
-    [RV_OP_VFMACC_VV] = 3, [RV_OP_VFMACC_VF] = 3,
+    V_FAST_LOAD_OPS(KIND_MEM) V_FAST_STORE_OPS(KIND_MEM) V_FAST_INT_OPS(KIND_INT)
+    V_FAST_FP_OPS(KIND_FP) [RV_OP_VFMV_V_F] = 2, V_FAST_FMA_OPS(KIND_FMA)
 };
 
 /* Would the interpreter's general path specialise e's slot to a fast path (exec_v.inc v_general), the
