@@ -178,6 +178,13 @@ def cmd_run(args, parser) -> int:
     if timing is not None:
         from .timing.cli import finish_run
         finish_run(timing, args, stats)
+    if args.signature:
+        from .signature import SignatureError, write_signature
+        try:
+            write_signature(machine, args.signature, args.signature_granularity)
+        except (SignatureError, OSError) as exc:
+            sys.stderr.write(f"rvsim: --signature: {exc}\n")
+            status = status or EXIT_SIM_FAILURE
     if args.stats:
         import json
         with open(args.stats, "w") as fh:
@@ -253,6 +260,12 @@ def build_run_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", action="store_true", help="print instructions, cycles and MIPS")
     p.add_argument("--trace", action="store_true",
                    help="print a commit log (pc, instruction, register written) on stderr")
+    p.add_argument("--signature", metavar="FILE",
+                   help="when the run ends, write the memory from the program's begin_signature to its "
+                        "end_signature symbol to FILE, a hex line per granule (as Spike's +signature and "
+                        "Sail's --test-signature: for riscv-arch-test / RISCOF)")
+    p.add_argument("--signature-granularity", type=int, default=4, metavar="BYTES", choices=(1, 2, 4, 8, 16),
+                   help="bytes per line of --signature (default 4)")
     p.add_argument("--allow-dir", metavar="DIR", help="let the program open files under DIR")
     p.add_argument("--max-output", type=parse_size, default=None, metavar="BYTES",
                    help="end the run (exit status 125) once the program has written more than BYTES "

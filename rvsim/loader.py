@@ -349,7 +349,10 @@ def load_elf(machine, path, argv=None, envp=None, name=None) -> LoadedProgram:
         lib.rv_set_tohost(machine._core, prog.tohost or 0)
         machine.priv = 3
         prog.argv = [os.fsencode(a) for a in (argv or [os.path.basename(str(path))])]
-        if machine.env is None:
+        # system calls are not the host's here (ecall traps to the program's own handler): a Linux
+        # environment (rvsim run's default for a .s file, which it cannot tell apart before assembling
+        # it) gives way to the program's own
+        if machine.env is None or isinstance(machine.env, LinuxEnvironment):
             machine.env = SemihostEnvironment(deterministic=machine.deterministic) \
                 if prog.semihosting else HtifEnvironment(prog.tohost, prog.fromhost)
         if isinstance(machine.env, SemihostEnvironment):
