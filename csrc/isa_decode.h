@@ -30,6 +30,7 @@
 #define RV_EXT_ZVE64X (1ull << 24)
 #define RV_EXT_ZVE64F (1ull << 25)
 #define RV_EXT_ZVE64D (1ull << 26)
+#define RV_EXT_ZBC (1ull << 27)
 
 /* Not an extension: rv_decode_word decodes as RV32 when this bit of `ext` is set. */
 #define RV_DECODE_RV32 (1ull << 63)
@@ -172,6 +173,9 @@ enum rv_op {
     RV_OP_BEXTI,
     RV_OP_BINVI,
     RV_OP_BSETI,
+    RV_OP_CLMUL,
+    RV_OP_CLMULR,
+    RV_OP_CLMULH,
     RV_OP_FLW,
     RV_OP_FSW,
     RV_OP_FMADD_S,
@@ -1112,6 +1116,9 @@ enum rv_op {
     X(BEXTI) \
     X(BINVI) \
     X(BSETI) \
+    X(CLMUL) \
+    X(CLMULR) \
+    X(CLMULH) \
     X(FLW) \
     X(FSW) \
     X(FMADD_S) \
@@ -2009,6 +2016,9 @@ static const char *const rv_op_mnemonic[RV_OP_COUNT] = {
     [RV_OP_BEXTI] = "bexti",
     [RV_OP_BINVI] = "binvi",
     [RV_OP_BSETI] = "bseti",
+    [RV_OP_CLMUL] = "clmul",
+    [RV_OP_CLMULR] = "clmulr",
+    [RV_OP_CLMULH] = "clmulh",
     [RV_OP_FLW] = "flw",
     [RV_OP_FSW] = "fsw",
     [RV_OP_FMADD_S] = "fmadd.s",
@@ -2948,6 +2958,9 @@ static const uint64_t rv_op_extensions[RV_OP_COUNT] = {
     [RV_OP_BEXTI] = RV_EXT_ZBS,
     [RV_OP_BINVI] = RV_EXT_ZBS,
     [RV_OP_BSETI] = RV_EXT_ZBS,
+    [RV_OP_CLMUL] = RV_EXT_ZBC,
+    [RV_OP_CLMULR] = RV_EXT_ZBC,
+    [RV_OP_CLMULH] = RV_EXT_ZBC,
     [RV_OP_FLW] = RV_EXT_F,
     [RV_OP_FSW] = RV_EXT_F,
     [RV_OP_FMADD_S] = RV_EXT_F,
@@ -3888,6 +3901,9 @@ static const uint16_t rv_op_exec[RV_OP_COUNT] = {
     [RV_OP_BEXTI] = RV_OP_BEXTI,
     [RV_OP_BINVI] = RV_OP_BINVI,
     [RV_OP_BSETI] = RV_OP_BSETI,
+    [RV_OP_CLMUL] = RV_OP_CLMUL,
+    [RV_OP_CLMULR] = RV_OP_CLMULR,
+    [RV_OP_CLMULH] = RV_OP_CLMULH,
     [RV_OP_FLW] = RV_OP_FLW,
     [RV_OP_FSW] = RV_OP_FSW,
     [RV_OP_FMADD_S] = RV_OP_FMADD_S,
@@ -9920,6 +9936,42 @@ static inline int rv_decode_word(uint32_t w, uint64_t ext, rv_insn_t *d)
                 if (d->rd == 0) d->rd = RV_X_SINK;
                 d->len = 4;
                 return RV_OP_BSET;
+            }
+            if ((w & 0xfe00707fu) == 0x0a001033u) {  /* clmul */
+                if ((ext & (RV_EXT_ZBC)) != (RV_EXT_ZBC)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_CLMUL;
+            }
+            if ((w & 0xfe00707fu) == 0x0a002033u) {  /* clmulr */
+                if ((ext & (RV_EXT_ZBC)) != (RV_EXT_ZBC)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_CLMULR;
+            }
+            if ((w & 0xfe00707fu) == 0x0a003033u) {  /* clmulh */
+                if ((ext & (RV_EXT_ZBC)) != (RV_EXT_ZBC)) return 0;
+                v = (int64_t)(((w >> 7) & 0x1fu));
+                d->rd = (uint8_t)(v);
+                v = (int64_t)(((w >> 15) & 0x1fu));
+                d->rs1 = (uint8_t)(v);
+                v = (int64_t)(((w >> 20) & 0x1fu));
+                d->rs2 = (uint8_t)(v);
+                if (d->rd == 0) d->rd = RV_X_SINK;
+                d->len = 4;
+                return RV_OP_CLMULH;
             }
             return 0;
         case 0x37:

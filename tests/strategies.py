@@ -36,7 +36,7 @@ HOLE = 0x22000
 RO = 0x23000
 XO = 0x24000
 COMPARE_LO, COMPARE_HI = DATA, 0x25000
-INT_ISA = "rv64gc_zba_zbb_zbs"
+INT_ISA = "rv64gc_zba_zbb_zbs_zbc"
 
 def examples(n: int) -> int:
     """Hypothesis example count: ``n`` by default; RVSIM_HYPOTHESIS_SCALE=k runs k times as many

@@ -80,7 +80,7 @@ def test_disassembler_corpus_words():
     from tests.golden.corpus import load_all
     lines = load_all()
     wrapped = [f".option push\n.option {_corpus_mode(l)}\n{l.source}\n.option pop" for l in lines]
-    got = asmgen.rvsim_assemble_lines(wrapped, "", march="rv64gcv_zba_zbb_zbs_zfh_zfhmin")
+    got = asmgen.rvsim_assemble_lines(wrapped, "", march="rv64gcv_zba_zbb_zbc_zbs_zfh_zfhmin")
     bad = [(l.id, l.source, g.hex(), l.data.hex()) for l, g in zip(lines, got) if g != l.data]
     assert len(lines) > 1000
     assert not bad, f"{len(bad)}/{len(lines)} differ: {bad[:10]}"

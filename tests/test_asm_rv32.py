@@ -77,7 +77,7 @@ def test_timing_classes_cover_rv32():
 
 
 def test_rv32_isa_string_selects_rv32_records():
-    recs = S.select_records("rv32gc_zba_zbb_zbs_zfh")
+    recs = S.select_records("rv32gc_zba_zbb_zbc_zbs_zfh")
     assert all(r.xlen in (0, 32) for r in recs)
     names = {r.mnemonic for r in recs}
     assert {"c.jal", "c.flw", "zext.h", "sh1add"} <= names and not names & {"ld", "addw", "add.uw", "c.ld"}
@@ -103,7 +103,7 @@ def test_golden_rv32_encodings_cover_every_rv32_record():
 
 
 def test_golden_rv32_encodings():
-    """The issue's corpus: every RV32 record, GNU as 2.40 -march=rv32gc_zba_zbb_zbs_zfh, byte for byte."""
+    """The issue's corpus: every RV32 record, GNU as 2.40 -march=rv32gc_zba_zbb_zbc_zbs_zfh, byte for byte."""
     rows = asmgen.read_golden(os.path.join(CORPUS, "golden_encodings_rv32.tsv"))
     base = [(s, w) for s, w in rows if len(w) == 8]
     comp = [(s, w) for s, w in rows if len(w) == 4]

@@ -19,7 +19,7 @@ from tests.reference.int_ref import MASK64, Ops
 from tests.strategies import (CODE, CODE_PC, DATA, DATA_END, HOLE, INT_ISA, MEM_SIZE, RO, XO, Pair, aim, enc,
                               encode_drawn, examples, program, reg_values, word_bytes)
 
-INT_EXTENSIONS = ("i", "m", "a", "zba", "zbb", "zbs")
+INT_EXTENSIONS = ("i", "m", "a", "zba", "zbb", "zbs", "zbc")
 INT_RECORDS = [r for r in isa.INSTRUCTIONS if r.extension in INT_EXTENSIONS]
 MEMORY = set(int_ref.LOADS) | set(int_ref.STORES) | set(int_ref.ATOMICS)
 BOOLEANS, SEEDS, PRIVS = st.booleans(), st.integers(0, 3), st.sampled_from((3, 0))

@@ -216,16 +216,16 @@ def _differential_source(p) -> str:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_generated_programs_match_qemu(tmp_path_factory, data):
-    """Differential fuzzing: the project's own program strategy for rv32imac_zba_zbb_zbs, on rvsim and
+    """Differential fuzzing: the project's own program strategy for rv32imac_zba_zbb_zbc_zbs, on rvsim and
     on qemu-riscv32: the same registers and memory at the end."""
     qemu = require_tool("qemu-riscv32")
     from rvsim.asm import assemble
     from rvsim.testing import strategies as S
-    p = data.draw(S.programs(length=(4, 14), extensions="rv32imac_zba_zbb_zbs", memory=128), label="program")
+    p = data.draw(S.programs(length=(4, 14), extensions="rv32imac_zba_zbb_zbc_zbs", memory=128), label="program")
     assert all(v < 1 << 32 for v in p.x)
     src = _differential_source(p)
     elf = tmp_path_factory.mktemp("gen") / "prog.elf"
-    elf.write_bytes(assemble(src, march="rv32imac_zba_zbb_zbs").to_elf())
+    elf.write_bytes(assemble(src, march="rv32imac_zba_zbb_zbc_zbs").to_elf())
     elf.chmod(0o755)
     r = subprocess.run([qemu, "-cpu", "rv32,zba=true,zbb=true,zbs=true", str(elf)], capture_output=True,
                        timeout=60)

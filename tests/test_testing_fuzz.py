@@ -22,7 +22,7 @@ SCALE = max(1, int(os.environ.get("RVSIM_HYPOTHESIS_SCALE", "1")))
 
 # (ISA, hypothesis examples, VLEN, misaligned scalar accesses): about 7.5 programs per example
 CONFIGS = [
-    ("rv64imac_zba_zbb_zbs", 130, 128, False),
+    ("rv64imac_zba_zbb_zbc_zbs", 130, 128, False),
     ("rv64gc_zba_zbb_zbs_zfh", 130, 128, False),
     ("rv64gc", 25, 128, True),
     ("rv64gcv", 80, 128, False),

@@ -22,7 +22,7 @@ import asmgen  # noqa: E402
 
 # every extension of the table
 ALL = "rv64gcv_" + "_".join(e for e in isa.EXTENSIONS if len(e) > 1 and e != "priv")
-GNU_MARCH = "rv64gcv_zba_zbb_zbs_zfh"
+GNU_MARCH = "rv64gcv_zba_zbb_zbc_zbs_zfh"
 GNU_UNKNOWN = {"zfbfmin", "zvfbfmin", "zvfbfwma", "zvdot4a8i", "zvt"}   # extensions GNU as 2.40 does not know
 SCALE = max(1, int(os.environ.get("RVSIM_HYPOTHESIS_SCALE", "1")))
 QUICK = settings(max_examples=10 * SCALE, deadline=None, database=None,

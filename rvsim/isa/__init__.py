@@ -28,6 +28,7 @@ EXTENSIONS = (
     "zfh", "zfhmin", "zfbfmin",
     "v", "zvfh", "zvfhmin", "zvfbfmin", "zvfbfwma", "zvdot4a8i", "zvt",
     "zve32x", "zve32f", "zve64x", "zve64f", "zve64d",
+    "zbc",
 )
 
 # The embedded vector subsets (unpriv "Vector Extensions", zv.adoc: Zve32x is the base, Zve64x adds 64-bit

@@ -207,7 +207,16 @@ binvi  | rd, rs1, shamt5  | 31..25=0x34 14..12=1 6..0=0x13
 bseti  | rd, rs1, shamt5  | 31..25=0x14 14..12=1 6..0=0x13
 """
 
+# Carry-less multiplication (bitmanip, Zbc): the low, high and reversed XLEN bits of the 2*XLEN-bit
+# carry-less product.
+ZBC = """
+clmul   | rd, rs1, rs2  | 31..25=5 14..12=1 6..0=0x33
+clmulr  | rd, rs1, rs2  | 31..25=5 14..12=2 6..0=0x33
+clmulh  | rd, rs1, rs2  | 31..25=5 14..12=3 6..0=0x33
+"""
+
 # Keys name the extension; "@rv64" / "@rv32" mark encodings of that XLEN only.
 TABLES = {"i": I, "i@rv64": I_RV64, "i@rv32": I_RV32, "m": M, "m@rv64": M_RV64, "a": A, "a@rv64": A_RV64,
           "zicsr": ZICSR, "zifencei": ZIFENCEI, "priv": PRIV, "zba": ZBA, "zba@rv64": ZBA_RV64, "zbb": ZBB,
-          "zbb@rv64": ZBB_RV64, "zbb@rv32": ZBB_RV32, "zbs": ZBS, "zbs@rv64": ZBS_RV64, "zbs@rv32": ZBS_RV32}
+          "zbb@rv64": ZBB_RV64, "zbb@rv32": ZBB_RV32, "zbs": ZBS, "zbs@rv64": ZBS_RV64, "zbs@rv32": ZBS_RV32,
+          "zbc": ZBC}

@@ -27,6 +27,7 @@ DESCRIPTIONS = {
     "zba": ("address generation", "ratified"),
     "zbb": ("basic bit manipulation", "ratified"),
     "zbs": ("single-bit instructions", "ratified"),
+    "zbc": ("carry-less multiplication", "ratified"),
     "zfh": ("half-precision floating point", "ratified"),
     "zfhmin": ("half-precision loads, stores and conversions", "ratified"),
     "zfbfmin": ("bfloat16 conversions", "ratified"),

@@ -17,7 +17,7 @@ from .state import ArchState
 
 # extension -> -cpu property (None: on by default in QEMU's rv64 CPU)
 QEMU_EXTENSIONS = {"i": None, "m": None, "a": None, "f": None, "d": None, "c": None, "zicsr": None,
-                   "zifencei": None, "priv": None, "zba": "zba=true", "zbb": "zbb=true", "zbs": "zbs=true",
+                   "zifencei": None, "priv": None, "zba": "zba=true", "zbb": "zbb=true", "zbs": "zbs=true", "zbc": "zbc=true",
                    "zfh": "Zfh=true", "zfhmin": "Zfhmin=true", "v": None}
 
 

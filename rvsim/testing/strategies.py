@@ -656,7 +656,7 @@ def is_vector(r: Instruction) -> bool:
 # Extensions programs() generates instructions of.  The draft ML extensions (Zvt tiles and mtype,
 # Zvdot4a8i, Zvfbf*) are left out: the harness neither sets up nor compares tile state, and QEMU 7.2
 # knows none of them; instructions() still covers their encodings.
-GENERATED_EXTENSIONS = frozenset({"i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "priv", "zba", "zbb", "zbs",
+GENERATED_EXTENSIONS = frozenset({"i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "priv", "zba", "zbb", "zbs", "zbc",
                                   "zfh", "zfhmin", "zfbfmin", "v", "zvfh", "zvfhmin"})
 
 

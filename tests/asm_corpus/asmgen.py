@@ -2,7 +2,7 @@
 
 Used by tests/test_asm_encodings.py and tests/test_asm_rv32.py (live hypothesis comparisons) and by
 ``python tests/asm_corpus/asmgen.py`` which regenerates the committed golden files (golden_*.tsv for RV64,
-golden_*_rv32.tsv for RV32, assembled with -march=rv32gc_zba_zbb_zbs_zfh).
+golden_*_rv32.tsv for RV32, assembled with -march=rv32gc_zba_zbb_zbc_zbs_zfh).
 """
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ GNU_AS = shutil.which("riscv64-unknown-elf-as")
 GNU_LD = shutil.which("riscv64-unknown-elf-ld")
 GNU_OBJCOPY = shutil.which("riscv64-unknown-elf-objcopy")
 QEMU = shutil.which("qemu-riscv64")
-GNU_MARCH = "rv64gc_zba_zbb_zbs_zfh"
-GNU_MARCH32 = "rv32gc_zba_zbb_zbs_zfh"        # the issue's RV32 corpus ISA
+GNU_MARCH = "rv64gc_zba_zbb_zbc_zbs_zfh"
+GNU_MARCH32 = "rv32gc_zba_zbb_zbc_zbs_zfh"      # the issue's RV32 corpus ISA
 # Extensions GNU as 2.40 does not know (their records are checked against the spec tables only).
 GNU_UNSUPPORTED = {"zfbfmin"}
 
@@ -488,7 +488,7 @@ def gnu_accepted(lines: list[str], prelude: str = "", march: str = GNU_MARCH) ->
 
 def regenerate_rv32():
     """The RV32 golden files: every record of an RV32 machine, li, compression and pseudo-instructions,
-    as GNU as 2.40 assembles them with -march=rv32gc_zba_zbb_zbs_zfh."""
+    as GNU as 2.40 assembles them with -march=rv32gc_zba_zbb_zbc_zbs_zfh."""
     n = regenerate(os.path.join(HERE, "golden_encodings_rv32.tsv"), seed=20261207, xlen=32)
     rng = random.Random(17)
     n += regenerate_lines(os.path.join(HERE, "golden_li_rv32.tsv"), li_lines(rng, 800) + li32_lines(rng, 800),

@@ -73,7 +73,7 @@ LD = "riscv64-unknown-elf-ld"
 # Table extensions GNU as 2.40 knows ("priv" is not an ISA-string extension but mret/wfi are base
 # privileged instructions every RISC-V assembler knows).  2.40 rejects zfbfmin, zvfh, zvfhmin, zvfbfmin,
 # zvfbfwma and the ML extensions.
-GNU_EXTENSIONS = frozenset({"i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "priv", "zba", "zbb", "zbs",
+GNU_EXTENSIONS = frozenset({"i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "priv", "zba", "zbb", "zbs", "zbc",
                             "zfh", "zfhmin", "v"})
 
 # What the live word tests compare: objdump without V (see AS_FLAGS_SCALAR); vector words are checked by
@@ -99,7 +99,7 @@ def march(vector: bool = True) -> str:
     if not vector:
         exts.discard("v")
     single = "".join(ch for ch in "imafdqcv" if ch in exts)
-    multi = [e for e in ("zicsr", "zifencei", "zba", "zbb", "zbs", "zfh", "zfhmin") if e in exts]
+    multi = [e for e in ("zicsr", "zifencei", "zba", "zbb", "zbc", "zbs", "zfh", "zfhmin") if e in exts]
     return "rv64" + single + "".join("_" + m for m in multi)
 
 

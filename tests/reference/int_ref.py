@@ -502,6 +502,22 @@ _alu("binvi", "SH6", lambda a, i: a ^ (1 << i))
 _alu("bexti", "SH6", lambda a, i: (a >> i) & 1)
 
 
+# --- Zbc: the carry-less product of rs1 and rs2 (128 bits), from the bitmanip spec's definitions:
+# clmul its bits 63..0, clmulh 127..64, clmulr 126..63
+
+def _clmul_product(a, b):
+    product = 0
+    for i in range(64):
+        if b >> i & 1:
+            product ^= a << i
+    return product
+
+
+_alu("clmul", "R", lambda a, b: _clmul_product(a, b) & MASK64)
+_alu("clmulh", "R", lambda a, b: _clmul_product(a, b) >> 64)
+_alu("clmulr", "R", lambda a, b: (_clmul_product(a, b) >> 63) & MASK64)
+
+
 # --- the two D-extension instructions compressed forms expand to (raw 64-bit moves)
 
 @insn("fld", "I")
