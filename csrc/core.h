@@ -132,6 +132,10 @@ void rv_tlb_flush(rv_machine *m);
 int rv_load_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t *value, uint64_t *tval);
 int rv_store_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, uint64_t *tval,
                   int *htif);
+/* the same for a caller that has logged the bytes it overwrites in the history already (the recording
+   loop's store hook runs before the software TLB is looked up) */
+int rv_store_slow_logged(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, uint64_t *tval,
+                         int *htif);
 
 /* interp.c */
 void rv_reset_slot(rv_machine *m, rv_insn_t *slot);

@@ -140,7 +140,8 @@ static void init_classes(void)
 
 static uint64_t used_bytes(const rv_history *hs)
 {
-    return hs->rcap * (REC_BYTES + (hs->clk ? 8 : 0)) + hs->ecap + hs->scap * sizeof(rv_hist_side) +
+    return hs->rcap * (REC_BYTES + (hs->clk ? 8 : 0)) + (hs->ecap_max > hs->ecap ? hs->ecap_max : hs->ecap) +
+           hs->scap * sizeof(rv_hist_side) +
            rv_hist_ck_bytes(hs);
 }
 
@@ -222,6 +223,8 @@ static void drop_oldest(rv_history *hs)
    would lose whole (rv_hist_lost). */
 #define LAZY_MIN_RECORDS (1u << 14)
 #define LAZY_MIN_EXTRAS (1u << 20)
+/* the extras ring as recording starts (it doubles up to rv_history.ecap_max as needed) */
+#define EXTRAS_START (1u << 20)
 
 /* The extras counts of records [from, to), none of which keeps its count in the side ring. */
 static uint64_t sum_nextra(const rv_history *hs, uint64_t from, uint64_t to)
@@ -289,16 +292,16 @@ static void apply_bounds(rv_history *hs, uint64_t nrec)
 static void set_bounds(rv_history *hs)
 {
     uint64_t rl = hs->rcap < hs->max_records ? hs->rcap : hs->max_records;
-    hs->lazy = hs->user_on && !hs->clk && hs->rcap >= LAZY_MIN_RECORDS && hs->ecap >= LAZY_MIN_EXTRAS;
+    hs->lazy = hs->user_on && !hs->clk && hs->rcap >= LAZY_MIN_RECORDS && hs->ecap_max >= LAZY_MIN_EXTRAS;
     if (hs->lazy) {
         uint64_t rslack = hs->rcap / 16;
         hs->rlimit = hs->rcap;
         hs->lrecords = rl < hs->rcap - rslack ? rl : hs->rcap - rslack;
-        hs->lbytes = hs->ecap - hs->ecap / 16;
+        hs->lbytes = hs->ecap_max - hs->ecap_max / 16;
     } else {
         hs->rlimit = rl;
         hs->lrecords = rl;
-        hs->lbytes = hs->ecap;
+        hs->lbytes = hs->ecap_max;
     }
     apply_bounds(hs, 0);
     rv_hist_room_update(hs);
@@ -350,6 +353,11 @@ static int grow_extras(rv_history *hs)
     ring_spread(n, cap, hs->etail, hs->ehead, 1);
     hs->ext = n;
     hs->ecap = cap * 2;
+    if (hs->ecap > hs->ecap_max) {
+        hs->ecap_max = hs->ecap;
+        if (!hs->lazy)
+            hs->lbytes = hs->ecap;
+    }
     return 0;
 }
 
@@ -444,11 +452,17 @@ static int reserve_extras(rv_history *hs, uint64_t n)
 {
     if (hs->lost)
         return -1;
-    /* (lazy: the extras bound is applied here as without slack; lbytes < ecap, so the ring has room) */
-    uint64_t cap = hs->lazy ? hs->lbytes : hs->ecap;
-    while (hs->ehead + n - hs->etail > cap) {
-        if (!hs->lazy && used_bytes(hs) + hs->ecap <= hs->max_bytes && grow_extras(hs) == 0)
+    /* (lazy: the extras bound is applied here as without slack; lbytes < ecap_max.  The ring grows to
+       ecap_max before any step is dropped for room, so the steps held are those of a ring reserved
+       at ecap_max) */
+    uint64_t cap = hs->lazy ? hs->lbytes : hs->ecap_max;
+    while (hs->ehead + n - hs->etail > cap || hs->ehead + n - hs->etail > hs->ecap) {
+        if (hs->ecap < hs->ecap_max && grow_extras(hs) == 0)
             continue;
+        if (!hs->lazy && used_bytes(hs) + hs->ecap <= hs->max_bytes && grow_extras(hs) == 0) {
+            cap = hs->ecap_max;
+            continue;
+        }
         if (hs->rtail == hs->rhead || hs->etail == hs->ecommit) {
             /* only the step in flight is left */
             hs->lost = 1;
@@ -1658,7 +1672,7 @@ static rv_history *ensure(rv_machine *m)
     uint64_t vbytes = 32 * m->h.vlenb, tbytes = m->tiles ? 16ull * m->cfg.tile_te * m->cfg.tile_te : 0;
     hs->rcap = 1024;
     hs->rmask = hs->rcap - 1;
-    hs->ecap = 1 << 16;
+    hs->ecap = hs->ecap_max = 1 << 16;
     hs->rec = malloc(hs->rcap * REC_BYTES);
     hs->ext = malloc(hs->ecap);
     hs->s_vreg = malloc(vbytes);
@@ -1729,7 +1743,7 @@ int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_byte
         hs->ext = e;
         hs->rcap = 1024;
         hs->rmask = 1023;
-        hs->ecap = 1 << 16;
+        hs->ecap = hs->ecap_max = 1 << 16;
         hs->rhead = hs->rtail = hs->rbase = 0;
         hs->ehead = hs->etail = hs->ecommit = 0;
     }
@@ -1755,7 +1769,10 @@ int rv_history_start(rv_machine *m, uint64_t max_instructions, uint64_t max_byte
         want_e *= 2;
     while (hs->rcap < want_r && grow_records(hs) == 0)
         ;
-    while (hs->ecap < want_e && grow_extras(hs) == 0)
+    /* (the extras ring only up to EXTRAS_START: it grows to want_e as the steps need it) */
+    if (want_e > hs->ecap_max)
+        hs->ecap_max = want_e;
+    while (hs->ecap < want_e && hs->ecap < EXTRAS_START && grow_extras(hs) == 0)
         ;
     set_bounds(hs);
     return 0;

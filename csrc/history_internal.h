@@ -88,6 +88,11 @@ typedef struct rv_history {
        instruction in flight are [ecommit, ehead) */
     uint8_t *ext;
     uint64_t ecap, ehead, etail, ecommit;
+    uint64_t ecap_max;          /* the size the limits reserve for the extras ring (>= ecap): the ring
+                                   starts smaller and doubles as the steps held need it (before any
+                                   step is dropped for room), so that a run whose extras the bounds
+                                   keep small does not touch (and have the host zero) every page of
+                                   it; the bounds and history_bytes are those of the reserved size */
     int lost;                   /* the instruction in flight logged more than fits: history restarts */
     int slow;                   /* lost, or watchpoints: the inline push defers to rv_hist_push_slow
                                    (and only then can a watch hit be pending) */

@@ -43,6 +43,8 @@ _Static_assert(sizeof(rv_insn_t) == 32, "hs_pcb assumes 32-byte slots");
             RV_HIST_STOP_AFTER(); \
         } } while (0)
 #define RV_HOOK_STORE(addr, size) rv_hist_store(m, hs, (addr), (size))
+/* (the hook logged the old bytes: a store that misses the software TLB must not log them again) */
+#define RV_STORE_SLOW rv_store_slow_logged
 #define RV_HOOK_LOAD(addr, size) do { if (unlikely(hs->nmem_read)) rv_hist_read_at(m, (addr), (size), PC_OF(e)); } while (0)
 #define RV_HOOK_TRAP(at_target) rv_hist_trap_begin(m, (at_target) ? RV_HC_X : hs_cls)
 #define RV_HOOK_TRAPPED(r) do { if (r) rv_hist_attach_step(m); \

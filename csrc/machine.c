@@ -232,14 +232,16 @@ int rv_load_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t *value, u
     return 0;
 }
 
-int rv_store_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, uint64_t *tval, int *htif)
+static int store_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, uint64_t *tval, int *htif,
+                      int log)
 {
     *tval = addr;
     if ((addr & (size - 1)) && (m->cfg.flags & RV_CFG_TRAP_MISALIGNED))
         return CAUSE_MISALIGNED_STORE;
     if (!accessible(m, addr, size, RV_PERM_W, tval))
         return CAUSE_STORE_ACCESS;
-    RV_HIST_STORE(m, addr, size);
+    if (log)
+        RV_HIST_STORE(m, addr, size);
     uint64_t off = addr - m->cfg.mem_base;
     memcpy(m->mem + off, &value, size);
     uint64_t first = off >> RV_PAGE_BITS, last = (off + size - 1) >> RV_PAGE_BITS;
@@ -259,6 +261,16 @@ int rv_store_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, u
     }
     tlb_fill(m, m->tlb_store, addr, RV_PERM_W, RV_PAGE_CODE | RV_PAGE_WATCH);
     return 0;
+}
+
+int rv_store_slow(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, uint64_t *tval, int *htif)
+{
+    return store_slow(m, addr, size, value, tval, htif, 1);
+}
+
+int rv_store_slow_logged(rv_machine *m, uint64_t addr, unsigned size, uint64_t value, uint64_t *tval, int *htif)
+{
+    return store_slow(m, addr, size, value, tval, htif, 0);
 }
 
 void rv_set_tohost(rv_machine *m, uint64_t addr)

@@ -193,3 +193,22 @@ def test_the_step_bound_holds_the_limit_at_every_stop_under_a_small_byte_budget(
         assert m.run(7_919).reason is StopReason.LIMIT
         assert m.history_length == min(m.instret, 20_000), m.instret
     _undoes_to_a_fresh_run(monkeypatch, m, lambda: _machine(_stores(PASSES)))
+
+
+def test_the_byte_bound_holds_the_same_steps_when_the_extras_ring_grows_as_it_fills(monkeypatch):
+    """Under 16 MiB the extras ring is reserved at 8 MiB but starts at 1 MiB and doubles as the steps
+    held need it (so that a run whose extras stay small does not touch every page of it): the steps
+    held are those of a ring reserved whole, the most whose stores fit in 8 MiB less its sixteenth of
+    slack, 327,680 stores (as main's build, which reserved it whole, held), with and without blocks;
+    and they undo to a fresh run."""
+    limits = dict(max_bytes=16 << 20)
+    for n in (600_000, 1_000_003):
+        views = []
+        for jit in (True, False):
+            m = _recorded(monkeypatch, jit, n, **limits)
+            held = m.history_length
+            views.append((held, m.memory_changes(held)))
+        assert views[0] == views[1], n
+        assert _is_store(n - held - 1), (n, held)
+        assert _stores_in(n - held, n) == (8 << 20) * 15 // 16 // 24
+    _undoes_to_a_fresh_run(monkeypatch, m, lambda: _machine(_stores(PASSES)))
