@@ -244,8 +244,10 @@ static void alu_g(buf_t *b, const regs_t *r, unsigned op, int w, int hreg, unsig
 
 /* ---------------------------------------------------------------- which instructions */
 
+/* (K_FCMP: feq.s, flt.s, fle.s; K_FTOI: fcvt.w.s, fcvt.l.s; K_ITOF: fcvt.s.w, fcvt.s.l.  The kinds
+   before K_FLOAD write an integer rd) */
 enum { K_NONE, K_ALU_I, K_ALU_R, K_SHIFT_I, K_SHIFT_R, K_SET_I, K_SET_R, K_LUI, K_AUIPC, K_LOAD, K_STORE,
-       K_BRANCH, K_JAL, K_JALR, K_FLOAD, K_FSTORE, K_FMADD, K_VEC };
+       K_BRANCH, K_JAL, K_JALR, K_FCMP, K_FTOI, K_FLOAD, K_FSTORE, K_FMADD, K_ITOF, K_VEC };
 
 /* (a recording block handles the same set, and the vector instructions: K_VEC) */
 static int kind_of(unsigned op)
@@ -285,6 +287,12 @@ static int kind_of(unsigned op)
         return K_FSTORE;
     case RV_OP_FMADD_S:
         return fp_host_fma_ok ? K_FMADD : K_NONE;
+    case RV_OP_FEQ_S: case RV_OP_FLT_S: case RV_OP_FLE_S:
+        return K_FCMP;
+    case RV_OP_FCVT_W_S: case RV_OP_FCVT_L_S:
+        return K_FTOI;
+    case RV_OP_FCVT_S_W: case RV_OP_FCVT_S_L:
+        return K_ITOF;
 #endif
     default:
         /* (the class table is filled once a machine records) */
@@ -293,7 +301,10 @@ static int kind_of(unsigned op)
 }
 
 /* which fields are integer registers (the FP ones stay in m->h.f) */
-static int uses_rs1(int k) { return k != K_LUI && k != K_AUIPC && k != K_JAL && k != K_FMADD && k != K_VEC; }
+static int uses_rs1(int k)
+{
+    return k != K_LUI && k != K_AUIPC && k != K_JAL && k != K_FMADD && k != K_VEC && k != K_FCMP && k != K_FTOI;
+}
 static int uses_rs2(int k) { return k == K_ALU_R || k == K_SHIFT_R || k == K_SET_R || k == K_STORE || k == K_BRANCH; }
 static int writes_rd(int k) { return k != K_STORE && k != K_BRANCH && k < K_FLOAD; }
 
@@ -348,6 +359,10 @@ static void add_exit(comp_t *c, uint8_t *at, int loop, unsigned to, unsigned k)
     c->ex[c->nex++] = (exit_t){at, loop, to, k, NULL, 0, 0};
 }
 
+/* the scalar FP ops whose record (rv_hist_retire_f) depends on the host's exception flags: a recording
+   block holding one starts only with none pending */
+static int fp_flags_matter(int k) { return k == K_FMADD || k == K_FTOI || k == K_ITOF || k == K_FCMP; }
+
 /* the instructions of the block entered at idx: how many (0: none) */
 static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void *const *labels,
                      const rv_insn_t **insn, unsigned *slot, int rec)
@@ -373,16 +388,19 @@ static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void
             continue;       /* (rv_hist_block_v reads its fields) */
         }
         if (rec && k != K_NONE &&
-            (rv_hist_class[d->exec_op] != (k == K_FLOAD || k == K_FSTORE ? RV_HC_FQ : k == K_FMADD ? RV_HC_F
-                                                                                               : RV_HC_X) ||
+            (rv_hist_class[d->exec_op] != (k == K_FLOAD || k == K_FSTORE ? RV_HC_FQ
+                                           : k == K_FMADD || k == K_FCMP || k == K_FTOI || k == K_ITOF ? RV_HC_F
+                                           : RV_HC_X) ||
              ((k == K_STORE || k == K_FSTORE) && m->cfg.mem_size < 8)))
             break;          /* recorded otherwise than the block records it */
         if (k == K_NONE || d->rd > RV_X_SINK || d->rs1 > 31 || d->rs2 > 31 || d->rs3 > 31)
             break;
-        if ((k == K_FLOAD || k == K_FMADD) && d->rd > 31)
+        if ((k == K_FLOAD || k == K_FMADD || k == K_ITOF) && d->rd > 31)
             break;
-        if (k == K_FMADD && d->rm != SF_RNE && d->rm != 7)
+        if ((k == K_FMADD || k == K_ITOF) && d->rm != SF_RNE && d->rm != 7)
             break;          /* a static rounding mode other than RNE: softfloat, in the interpreter */
+        if (k == K_FTOI && d->rm != SF_RTZ)
+            break;          /* only round-toward-zero runs on the host (exec_fp.inc TO_INT_S) */
         if (k != K_LUI && k != K_AUIPC && k != K_BRANCH && k != K_JAL &&
             d->imm != (int64_t)(int32_t)d->imm)
             break;
@@ -821,6 +839,134 @@ static void emit_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uin
         op_rm(b, 1, 0x8b, c->r.loc[d->rd], RDI, XOFF(d->rd));   /* vset*, vmv.x.s ... may have written it */
 }
 
+/* ---------------------------------------------------------------- scalar FP conversions and compares
+ *
+ * Each runs as the interpreter's fast path does (exec_fp.inc) or leaves before the instruction for it:
+ * the compares are integer logic on boxed, non-NaN operands (a NaN or an unboxed operand, which reads
+ * as the canonical NaN, may raise NV: the interpreter's); fcvt.w.s and fcvt.l.s convert on the host in
+ * RTZ (the rm field; scan() lets no other through) values within range, raising only inexact; fcvt.s.w
+ * and fcvt.s.l convert on the host in RNE (the rm field, or frm = RNE at run time), raising inexact as
+ * needed.  Host flags are folded into fflags as the interpreter's are (when the loop returns); a
+ * recording block checks them after the instruction as for fmadd.s.  All of them set FS dirty: they
+ * leave when it is not, as the FP loads do. */
+
+/* leave (before the instruction) unless the 64-bit value in reg is NaN-boxed; clobbers rdx */
+static void boxed_or_leave(comp_t *c, int reg, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    op_rr(b, 1, 0x8b, RDX, reg);                            /* mov rdx, reg */
+    shift_ri(b, 1, 5, RDX, 32);                             /* shr rdx, 32 */
+    op_ri(b, 0, 7, RDX, -1);                                /* cmp edx, 0xffffffff */
+    add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
+}
+
+/* leave unless the single in the low half of reg is not a NaN; clobbers rdx */
+static void not_nan_or_leave(comp_t *c, int reg, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    op_rr(b, 0, 0x8b, RDX, reg);                            /* mov edx, reg32 */
+    op_ri(b, 0, 4, RDX, 0x7fffffff);                        /* and edx, 0x7fffffff */
+    op_ri(b, 0, 7, RDX, 0x7f800000);                        /* cmp edx, 0x7f800000 */
+    add_exit(c, jcc_fwd(b, CC_A), 0, at, k);
+}
+
+/* a recording block: leave (before the instruction, host flags cleared: none was pending before it)
+   when the host instruction just run raised any flag; the interpreter redoes it and logs the change */
+static void rec_no_host_flags_or_leave(comp_t *c, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    b1(b, 0x0f); b1(b, 0xae); b1(b, 0x5c); b1(b, 0x24); b1(b, 0xf8);     /* stmxcsr [rsp-8] */
+    b1(b, 0xf6); b1(b, 0x44); b1(b, 0x24); b1(b, 0xf8); b1(b, 0x3f);     /* test byte [rsp-8], 0x3f */
+    uint8_t *none = jcc_fwd(b, CC_E);
+    rec_clear_host_flags(b);
+    add_exit(c, jcc_fwd(b, -1), 0, at, k);
+    patch(b, none, b->p);
+}
+
+/* feq.s, flt.s, fle.s (fp_eq_s, fp_lt_s, fp_le_s of fp.h): x[rd] */
+static void emit_fcmp(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    const unsigned op = d->exec_op;
+    fs_dirty_or_leave(c, at, k);
+    op_rm(b, 1, 0x8b, RAX, RDI, FOFF(d->rs1));
+    op_rm(b, 1, 0x8b, RCX, RDI, FOFF(d->rs2));
+    boxed_or_leave(c, RAX, at, k);
+    boxed_or_leave(c, RCX, at, k);
+    not_nan_or_leave(c, RAX, at, k);
+    not_nan_or_leave(c, RCX, at, k);
+    /* both zeros (either sign): equal */
+    op_rr(b, 0, 0x8b, RDX, RAX);
+    op_rr(b, 0, 0x0b, RDX, RCX);                            /* or edx, ecx */
+    op_ri(b, 0, 4, RDX, 0x7fffffff);
+    uint8_t *nonzero = jcc_fwd(b, CC_NE);
+    b1(b, 0xb8); b4(b, op == RV_OP_FLT_S ? 0 : 1);          /* mov eax, 0 or 1 */
+    uint8_t *done = jcc_fwd(b, -1);
+    patch(b, nonzero, b->p);
+    int cc = CC_E;
+    if (op != RV_OP_FEQ_S) {
+        /* order keys: a negative value's magnitude bits flipped, compared as signed words */
+        for (int i = 0; i < 2; i++) {
+            int reg = i ? RCX : RAX;
+            op_rr(b, 0, 0x8b, RDX, reg);
+            shift_ri(b, 0, 7, RDX, 31);                     /* sar edx, 31 */
+            shift_ri(b, 0, 5, RDX, 1);                      /* shr edx, 1 */
+            op_rr(b, 0, 0x33, reg, RDX);                    /* xor reg, edx */
+        }
+        cc = op == RV_OP_FLT_S ? CC_L : 0xe;                /* jl / jle */
+    }
+    op_rr(b, 0, 0x3b, RAX, RCX);                            /* cmp eax, ecx */
+    b1(b, 0x0f); b1(b, 0x90 | cc); b1(b, 0xc2);             /* setcc dl */
+    b1(b, 0x0f); b1(b, 0xb6); b1(b, 0xc2);                  /* movzx eax, dl */
+    patch(b, done, b->p);
+    store_g(b, &c->r, d->rd, RAX);
+}
+
+/* fcvt.w.s, fcvt.l.s in RTZ: x[rd] */
+static void emit_ftoi(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    const int l = d->exec_op == RV_OP_FCVT_L_S;
+    fs_dirty_or_leave(c, at, k);
+    op_rm(b, 1, 0x8b, RAX, RDI, FOFF(d->rs1));
+    boxed_or_leave(c, RAX, at, k);
+    /* |x| < 2^31 (word) or 2^63 (long): the biased exponent below 127 + 31 or 127 + 63 (NaN, inf above) */
+    op_rr(b, 0, 0x8b, RDX, RAX);
+    shift_ri(b, 0, 5, RDX, 23);                             /* shr edx, 23 */
+    op_ri(b, 0, 4, RDX, 0xff);
+    op_ri(b, 0, 7, RDX, l ? 127 + 63 : 127 + 31);
+    add_exit(c, jcc_fwd(b, CC_AE), 0, at, k);
+    b1(b, 0x66); b1(b, 0x0f); b1(b, 0x6e); b1(b, 0xc0);     /* movd xmm0, eax */
+    b1(b, 0xf3); rex(b, l, RAX, 0); b1(b, 0x0f); b1(b, 0x2c); b1(b, 0xc0);   /* cvttss2si rax/eax, xmm0 */
+    if (!l)
+        op_rr(b, 1, 0x63, RAX, RAX);                        /* movsxd rax, eax */
+    if (c->rec)
+        rec_no_host_flags_or_leave(c, at, k);
+    store_g(b, &c->r, d->rd, RAX);
+}
+
+/* fcvt.s.w, fcvt.s.l in RNE: f[rd], boxed */
+static void emit_itof(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc)
+{
+    buf_t *b = &c->b;
+    const int l = d->exec_op == RV_OP_FCVT_S_L;
+    if (d->rm == 7) {
+        op_rm(b, 0, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.frm));
+        op_rr(b, 0, 0x85, RAX, RAX);                        /* test eax, eax */
+        add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
+    }
+    fs_dirty_or_leave(c, at, k);
+    load_g(b, &c->r, RCX, d->rs1);
+    b1(b, 0x0f); b1(b, 0x57); b1(b, 0xc0);                  /* xorps xmm0, xmm0 (no false dependency) */
+    b1(b, 0xf3); rex(b, l, 0, RCX); b1(b, 0x0f); b1(b, 0x2a); b1(b, 0xc1);   /* cvtsi2ss xmm0, rcx/ecx */
+    b1(b, 0x66); b1(b, 0x0f); b1(b, 0x7e); b1(b, 0xc0);     /* movd eax, xmm0 */
+    mov_imm(b, RDX, FP_BOX32);
+    op_rr(b, 1, 0x0b, RAX, RDX);                            /* or rax, rdx: NaN-boxed */
+    if (c->rec)
+        rec_fmadd(c, d, at, k, pc);     /* (its record: any FP result in rax, f[rd] not written yet) */
+    op_rm(b, 1, 0x89, RAX, RDI, FOFF(d->rd));
+}
+
 static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc, unsigned start)
 {
     buf_t *b = &c->b;
@@ -834,7 +980,7 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         emit_vec(c, d, at, k, pc);
         return;
     }
-    if (c->rec && kind != K_FLOAD && kind != K_FMADD) {
+    if (c->rec && kind != K_FLOAD && kind != K_FMADD && kind != K_ITOF) {
         /* the undo record, before the instruction changes rd (a store also logs 24 bytes of extras) */
         int st = kind == K_STORE || kind == K_FSTORE;
         rec_write_x(c, k, d->rd, rec_meta(c, pc, st ? 24 : 0, RV_HR_RETIRED, d->rd));
@@ -1098,6 +1244,15 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
             rec_fmadd(c, d, at, k, pc);
         op_rm(b, 1, 0x89, RAX, RDI, FOFF(d->rd));
         break;
+    case RV_OP_FEQ_S: case RV_OP_FLT_S: case RV_OP_FLE_S:
+        emit_fcmp(c, d, at, k);
+        break;
+    case RV_OP_FCVT_W_S: case RV_OP_FCVT_L_S:
+        emit_ftoi(c, d, at, k);
+        break;
+    case RV_OP_FCVT_S_W: case RV_OP_FCVT_S_L:
+        emit_itof(c, d, at, k, pc);
+        break;
 #endif
     default:
         b->overflow = 1;        /* scan() let through an instruction this does not handle */
@@ -1146,9 +1301,9 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     int has_fmadd = 0;
     for (unsigned i = 0; i < n; i++) {
         int k = kind_of(insn[i]->exec_op);
-        c->nent += k == K_STORE || k == K_FSTORE || k == K_FMADD;
+        c->nent += k == K_STORE || k == K_FSTORE || k == K_FMADD || k == K_ITOF;
         c->nvec += k == K_VEC;
-        has_fmadd |= k == K_FMADD;
+        has_fmadd |= fp_flags_matter(k);
     }
     if (timed)
         choose_regs(&c->r, insn, n, alloc_regs_timed, NALLOC_TIMED);
@@ -1205,7 +1360,7 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
         c->vreserve = 0;
         for (unsigned j = i + 1; j < n; j++) {
             int k = kind_of(insn[j]->exec_op);
-            c->vreserve += 24 * (k == K_STORE || k == K_FSTORE || k == K_FMADD);
+            c->vreserve += 24 * (k == K_STORE || k == K_FSTORE || k == K_FMADD || k == K_ITOF);
         }
         emit_insn(c, insn[i], slot[i], i, vaddr + 2ull * slot[i], idx);
         ends_in_jump = insn[i]->exec_op == RV_OP_JAL;
