@@ -714,10 +714,18 @@ static int timed_needs_pre(comp_t *c, const rv_insn_t *d)
    every caller-saved register; rdi is m again after it.  The model's block copy of the step when it
    has one (timing_block.h: given the per-address record and whether the fetch line is the previous
    instruction's), else T->step[op] as the loop calls it. */
+static void timed_step_inline(comp_t *c, const rv_block_inline *s, uint64_t *rec, uint64_t pc);
+
 static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, int pre, int same_line)
 {
     buf_t *b = &c->b;
     rv_block_step_fn bf = rv_timing_block_step(c->T, d->exec_op);
+    rv_block_inline si;
+    if (bf && !taken && same_line && rv_timing_block_inline(c->T, d, &si) && si.lat < (1u << 30) &&
+        si.occ < (1u << 30)) {
+        timed_step_inline(c, &si, rv_timing_block_rec(c->T, pc), pc);
+        return;
+    }
     if (bf) {
         if (!block_step_reads_rs1(kind_of(d->exec_op)))
             ;       /* (rcx left as it is: the copy does not read it) */
@@ -754,6 +762,127 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
     /* call [rdi + offsetof(step[exec_op])] (the hooks lead the model's state: timing_hooks.h) */
     b1(b, 0xff); b1(b, 0x97);
     b4(b, (uint32_t)(offsetof(rv_timing_hooks, step) + sizeof(rv_step_fn) * d->exec_op));
+    op_rsp(b, 0x8b, RDI, TS_M);
+}
+
+/* op [base + index*8 + disp32], reg (or reg, [...]): the SIB form */
+static void op_sib8(buf_t *b, unsigned op, int reg, int base, int index, int32_t disp)
+{
+    b1(b, 0x48 | ((reg >> 3) & 1) << 2 | ((index >> 3) & 1) << 1 | ((base >> 3) & 1));
+    opcode(b, op);
+    b1(b, 0x84 | (reg & 7) << 3);
+    b1(b, 0xc0 | (index & 7) << 3 | (base & 7));
+    b4(b, (uint32_t)disp);
+}
+
+/* CONSTRAIN(rdx, esi) of the step (timing.c): t (rax) and cause (ecx) become rdx and esi when rdx is
+   later than t */
+static void inline_constrain(buf_t *b)
+{
+    op_rr(b, 1, 0x3b, RDX, RAX);                            /* cmp rdx, rax */
+    op_rr(b, 0, 0x0f47, RCX, RSI);                          /* cmova ecx, esi */
+    op_rr(b, 1, 0x0f47, RAX, RDX);                          /* cmova rax, rdx */
+}
+
+/* The block copy of the step of a plain, multiply/divide or FP instruction on the fetch line of the one
+   before it, done inline (timing_block.h rv_block_inline; the same operations in the same order as
+   step_body, with the scoreboard entries, latency, unit and record resolved).  rdi is m on entry and
+   again after; rax, rcx, rdx, rsi, r8-r11 clobbered. */
+static void timed_step_inline(comp_t *c, const rv_block_inline *s, uint64_t *rec, uint64_t pc)
+{
+    buf_t *b = &c->b;
+    op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));  /* rdi: the model */
+    /* base (r8) = cycle + (slots >= issue width); t (rax) = base; cause (ecx) none */
+    op_rm(b, 0, 0x8b, RDX, RDI, s->o_slots);
+    op_rm(b, 1, 0x8b, R8, RDI, s->o_cycle);
+    op_rm(b, 0, 0x3b, RDX, RDI, s->o_issue_width);         /* cmp edx, issue_width */
+    op_ri(b, 1, 3, R8, -1);                                 /* sbb r8, -1: + 1 unless below */
+    op_rr(b, 1, 0x8b, RAX, R8);
+    b1(b, 0xb9); b4(b, s->no_cause);                        /* mov ecx, no cause */
+    /* fetch (the line is the previous instruction's: no lookup) */
+    op_rm(b, 1, 0x8b, RDX, RDI, s->o_fetch_ready);
+    op_rm(b, 0, 0x0fb6, RSI, RDI, s->o_fetch_cause);
+    inline_constrain(b);
+    /* sources (RAW) */
+    for (unsigned i = 0; i < s->nraw; i++) {
+        op_rm(b, 1, 0x8b, RDX, RDI, s->o_rr + 8 * (int32_t)s->raw[i]);
+        op_rm(b, 0, 0x0fb6, RSI, RDI, s->o_reg_cause + (int32_t)s->raw[i]);
+        inline_constrain(b);
+    }
+    /* WAW: ready[dreg] - lat (0 below) */
+    if (s->waw) {
+        op_rm(b, 1, 0x8b, RDX, RDI, s->o_rr + 8 * (int32_t)s->dreg);
+        op_rr(b, 0, 0x33, RSI, RSI);                        /* xor esi, esi */
+        op_ri(b, 1, 5, RDX, (int32_t)s->lat);               /* sub rdx, lat */
+        op_rr(b, 1, 0x0f42, RDX, RSI);                      /* cmovb rdx, rsi */
+        b1(b, 0xbe); b4(b, s->stall_waw);                   /* mov esi, WAW */
+        inline_constrain(b);
+    }
+    /* the unit's instance (r9: its free cycle's address), free first of two */
+    op_rm(b, 1, 0x8d, R9, RDI, s->o_unit);
+    if (s->unit_pair) {
+        op_rm(b, 1, 0x8b, RDX, R9, 0);
+        op_rm(b, 1, 0x39, RDX, R9, 8);                      /* cmp [r9 + 8], rdx */
+        op_rm(b, 1, 0x8d, R10, R9, 8);
+        op_rr(b, 1, 0x0f42, R9, R10);                       /* cmovb r9, r10 */
+    }
+    op_rm(b, 1, 0x8b, RDX, R9, 0);
+    b1(b, 0xbe); b4(b, s->stall_unit);
+    inline_constrain(b);
+    /* issue at t */
+    op_rm(b, 0, 0x8b, RDX, RDI, s->o_slots);
+    op_ri(b, 0, 0, RDX, 1);                                 /* add edx, 1 */
+    b1(b, 0xbe); b4(b, 1);                                  /* mov esi, 1 */
+    op_rm(b, 1, 0x3b, RAX, RDI, s->o_cycle);                /* cmp rax, cycle */
+    op_rr(b, 0, 0x0f47, RDX, RSI);                          /* cmova edx, esi */
+    op_rm(b, 0, 0x89, RDX, RDI, s->o_slots);
+    op_rm(b, 1, 0x89, RAX, RDI, s->o_cycle);
+    op_rr(b, 1, 0x8b, RSI, RAX);
+    op_rr(b, 1, 0x2b, RSI, R8);                             /* rsi: stall = t - base */
+    op_sib8(b, 0x01, RSI, RDI, RCX, s->o_stall);            /* add [rdi + rcx*8 + stall], rsi */
+    op_rm(b, 1, 0x8d, RDX, RAX, (int32_t)s->occ);
+    op_rm(b, 1, 0x89, RDX, R9, 0);                          /* the unit busy until t + occ */
+    /* results */
+    op_rm(b, 1, 0x8d, R10, RAX, (int32_t)s->lat);           /* r10: ready */
+    if (s->flops)
+        op_mi(b, 0, RDI, s->o_flops, (int32_t)s->flops);
+    op_rm(b, 1, 0x89, R10, RDI, s->o_rr + 8 * (int32_t)s->dreg);
+    b1(b, 0xc6); b1(b, 0x80 | RDI); b4(b, (uint32_t)(s->o_reg_cause + (int32_t)s->dreg)); b1(b, s->rcause);
+    op_rm(b, 1, 0x8b, RDX, RDI, s->o_end);
+    op_rr(b, 1, 0x3b, RDX, R10);
+    op_rr(b, 1, 0x0f42, RDX, R10);                          /* cmovb rdx, r10 */
+    op_rm(b, 1, 0x8d, R8, RAX, 1);
+    op_rr(b, 1, 0x3b, RDX, R8);
+    op_rr(b, 1, 0x0f42, RDX, R8);                           /* end = max(end, ready, t + 1) */
+    op_rm(b, 1, 0x89, RDX, RDI, s->o_end);
+    op_mi(b, 0, RDI, s->o_instructions, 1);
+    /* per-pc counters: rdx = charged = t - charge_mark */
+    op_rr(b, 1, 0x8b, RDX, RAX);
+    op_rm(b, 1, 0x2b, RDX, RDI, s->o_charge_mark);
+    op_rm(b, 1, 0x89, RAX, RDI, s->o_charge_mark);
+    mov_imm(b, R11, (uint64_t)(uintptr_t)rec);
+    op_mi(b, 0, R11, 8 * (int32_t)s->pc_count, 1);
+    op_sib8(b, 0x01, RSI, R11, RCX, 0);                     /* rec[cause] += stall */
+    op_ri(b, 0, 7, RCX, (int32_t)s->stall_mispredict);
+    uint8_t *fetch = jcc_fwd(b, CC_E);
+    op_ri(b, 0, 7, RCX, (int32_t)s->stall_taken);
+    uint8_t *plain = jcc_fwd(b, CC_NE);
+    patch(b, fetch, b->p);
+    mov_imm(b, R9, pc);
+    op_rm(b, 1, 0x3b, R9, RDI, s->o_fetch_pc);
+    uint8_t *own = jcc_fwd(b, CC_E);
+    /* charged = rv_timing_block_charge(T, rec, cause, stall, charged) */
+    op_rr(b, 1, 0x8b, R8, RDX);
+    op_rr(b, 0, 0x8b, RDX, RCX);
+    op_rr(b, 1, 0x8b, RCX, RSI);
+    op_rr(b, 1, 0x8b, RSI, R11);
+    mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timing_block_charge);
+    b1(b, 0xff); b1(b, 0xd0);                               /* call rax */
+    op_rr(b, 1, 0x8b, RDX, RAX);
+    mov_imm(b, R11, (uint64_t)(uintptr_t)rec);
+    patch(b, plain, b->p);
+    patch(b, own, b->p);
+    op_rm(b, 1, 0x01, RDX, R11, 8 * (int32_t)s->pc_cycles); /* rec[cycles] += charged */
     op_rsp(b, 0x8b, RDI, TS_M);
 }
 

@@ -364,6 +364,77 @@ rv_block_step_fn rv_timing_block_step(rv_timing *T, unsigned op)
 
 uint64_t *rv_timing_block_rec(rv_timing *T, uint64_t pc) { return pc_rec(T, pc); }
 
+int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
+{
+#define RV_COPY_META(name, kind, rs2, waw) {name, kind, rs2, waw},
+    static const struct { const rv_step_fn *from; unsigned kind; int rs2, waw; } copies[] = {
+        RV_BLOCK_STEP_KINDS(RV_COPY_META)
+    };
+#undef RV_COPY_META
+    const unsigned opn = e->exec_op;
+    if (opn >= RV_OP_COUNT)
+        return 0;
+    int found = -1;
+    unsigned units = 0;
+    for (unsigned i = 0; i < sizeof copies / sizeof copies[0] && found < 0; i++)
+        for (unsigned u = 0; u < 3; u++)
+            if (T->step[opn] == copies[i].from[u]) {
+                found = (int)i;
+                units = u;
+                break;
+            }
+    if (found < 0)
+        return 0;
+    const unsigned kind = copies[found].kind;
+    const rv_top *op = &T->op[opn];
+    if ((kind != RV_K_PLAIN && kind != RV_K_MULDIV && kind != RV_K_FP) || op->special)
+        return 0;
+    /* the instance: step_body's choice for the copy's unit count (UNITS 0: by the op's count) */
+    unsigned count = units == 1 ? 1 : units == 2 ? 2 : op->unit_count;
+    if (count > 2)
+        return 0;
+    memset(o, 0, sizeof *o);
+    o->raw[o->nraw++] = op->src[1] + (e->rs1 & 31u);
+    if (copies[found].rs2)
+        o->raw[o->nraw++] = op->src[2] + (e->rs2 & 31u);
+    if (kind == RV_K_FP)
+        o->raw[o->nraw++] = op->src[3] + (e->rs3 & 31u);
+    o->dreg = op->dst + e->rd;
+    o->waw = copies[found].waw && (op->waw || kind == RV_K_PLAIN) && o->dreg != RV_X_SINK;
+    o->lat = op->lat;
+    o->occ = op->occ;
+    o->rcause = op->rcause;
+    o->flops = kind == RV_K_FP ? op->flops : 0;
+    o->unit_pair = count == 2;
+    o->o_unit = (int32_t)offsetof(rv_timing, unit_free[op->unit][0]);
+    o->o_cycle = (int32_t)offsetof(rv_timing, cycle);
+    o->o_slots = (int32_t)offsetof(rv_timing, slots);
+    o->o_issue_width = (int32_t)offsetof(rv_timing, p.issue_width);
+    o->o_fetch_ready = (int32_t)offsetof(rv_timing, fetch_ready);
+    o->o_fetch_cause = (int32_t)offsetof(rv_timing, fetch_cause);
+    o->o_fetch_pc = (int32_t)offsetof(rv_timing, fetch_pc);
+    o->o_rr = (int32_t)offsetof(rv_timing, reg_ready);
+    o->o_reg_cause = (int32_t)offsetof(rv_timing, reg_cause);
+    o->o_stall = (int32_t)offsetof(rv_timing, t.stall);
+    o->o_end = (int32_t)offsetof(rv_timing, end);
+    o->o_instructions = (int32_t)offsetof(rv_timing, t.instructions);
+    o->o_charge_mark = (int32_t)offsetof(rv_timing, charge_mark);
+    o->o_flops = (int32_t)offsetof(rv_timing, t.flops);
+    o->no_cause = NO_CAUSE;
+    o->stall_waw = RV_STALL_WAW;
+    o->stall_unit = RV_STALL_UNIT;
+    o->stall_mispredict = RV_STALL_MISPREDICT;
+    o->stall_taken = RV_STALL_TAKEN;
+    o->pc_count = RV_PC_COUNT;
+    o->pc_cycles = RV_PC_CYCLES;
+    return 1;
+}
+
+uint64_t rv_timing_block_charge(rv_timing *T, uint64_t *rec, unsigned cause, uint64_t stall, uint64_t charged)
+{
+    return charge_fetch_stall(T, rec, cause, stall, charged);
+}
+
 unsigned rv_timing_fetch_line_bits(rv_timing *T) { return T->l1i.line_bits; }
 
 /* The step of each op (rv_timing.step): the general one for anything with rare work to do, and for
