@@ -335,6 +335,7 @@ typedef struct {
     struct rv_timing *T;        /* (timed) the model */
     int same_line;              /* (timed) the instruction being compiled shares the fetch line of the
                                    one retired just before it (its predecessor in the block) */
+    int first;                  /* (timed) it is the first of a pass (what retired before it: unknown) */
     uint64_t mem_base, store_limit;   /* (recording) the last address whose 8 bytes a store logs */
     unsigned nent;              /* (recording) extras entries a pass may log at most (stores, fmadd.s) */
     unsigned nvec;              /* (recording) vector instructions (rv_hist_block_v logs their entries) */
@@ -714,17 +715,31 @@ static int timed_needs_pre(comp_t *c, const rv_insn_t *d)
    every caller-saved register; rdi is m again after it.  The model's block copy of the step when it
    has one (timing_block.h: given the per-address record and whether the fetch line is the previous
    instruction's), else T->step[op] as the loop calls it. */
-static void timed_step_inline(comp_t *c, const rv_block_inline *s, uint64_t *rec, uint64_t pc);
+static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
+                              uint64_t pc, int pre);
 
 static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, int pre, int same_line)
 {
     buf_t *b = &c->b;
     rv_block_step_fn bf = rv_timing_block_step(c->T, d->exec_op);
     rv_block_inline si;
-    if (bf && !taken && same_line && rv_timing_block_inline(c->T, d, &si) && si.lat < (1u << 30) &&
-        si.occ < (1u << 30)) {
-        timed_step_inline(c, &si, rv_timing_block_rec(c->T, pc), pc);
-        return;
+    uint8_t *inlined = NULL;
+    if (bf && !taken && (same_line || c->first) && rv_timing_block_inline(c->T, d, &si) &&
+        si.lat < (1u << 30) && si.occ < (1u << 30)) {
+        if (same_line) {
+            timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre);
+            return;
+        }
+        /* the first of a pass: inline too when its fetch line is the one fetched last (the step's
+           test), else the call (after another instruction of the block on another line, the test
+           would always fail: the call alone) */
+        op_rm(b, 1, 0x8b, RDX, RDI, (int32_t)offsetof(rv_machine, timing));
+        mov_imm(b, RAX, pc >> rv_timing_fetch_line_bits(c->T));
+        op_rm(b, 1, 0x3b, RAX, RDX, si.o_last_fetch_line);
+        uint8_t *other = jcc_fwd(b, CC_NE);
+        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre);
+        inlined = jcc_fwd(b, -1);
+        patch(b, other, b->p);
     }
     if (bf) {
         if (!block_step_reads_rs1(kind_of(d->exec_op)))
@@ -742,6 +757,8 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
         mov_imm(b, RAX, (uint64_t)(uintptr_t)bf);
         b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
         op_rsp(b, 0x8b, RDI, TS_M);
+        if (inlined)
+            patch(b, inlined, b->p);
         return;
     }
     if (pre) {
@@ -788,7 +805,8 @@ static void inline_constrain(buf_t *b)
    before it, done inline (timing_block.h rv_block_inline; the same operations in the same order as
    step_body, with the scoreboard entries, latency, unit and record resolved).  rdi is m on entry and
    again after; rax, rcx, rdx, rsi, r8-r11 clobbered. */
-static void timed_step_inline(comp_t *c, const rv_block_inline *s, uint64_t *rec, uint64_t pc)
+static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
+                              uint64_t pc, int pre)
 {
     buf_t *b = &c->b;
     op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));  /* rdi: the model */
@@ -842,19 +860,21 @@ static void timed_step_inline(comp_t *c, const rv_block_inline *s, uint64_t *rec
     op_sib8(b, 0x01, RSI, RDI, RCX, s->o_stall);            /* add [rdi + rcx*8 + stall], rsi */
     op_rm(b, 1, 0x8d, RDX, RAX, (int32_t)s->occ);
     op_rm(b, 1, 0x89, RDX, R9, 0);                          /* the unit busy until t + occ */
-    /* results */
-    op_rm(b, 1, 0x8d, R10, RAX, (int32_t)s->lat);           /* r10: ready */
-    if (s->flops)
-        op_mi(b, 0, RDI, s->o_flops, (int32_t)s->flops);
-    op_rm(b, 1, 0x89, R10, RDI, s->o_rr + 8 * (int32_t)s->dreg);
-    b1(b, 0xc6); b1(b, 0x80 | RDI); b4(b, (uint32_t)(s->o_reg_cause + (int32_t)s->dreg)); b1(b, s->rcause);
-    op_rm(b, 1, 0x8b, RDX, RDI, s->o_end);
-    op_rr(b, 1, 0x3b, RDX, R10);
-    op_rr(b, 1, 0x0f42, RDX, R10);                          /* cmovb rdx, r10 */
-    op_rm(b, 1, 0x8d, R8, RAX, 1);
-    op_rr(b, 1, 0x3b, RDX, R8);
-    op_rr(b, 1, 0x0f42, RDX, R8);                           /* end = max(end, ready, t + 1) */
-    op_rm(b, 1, 0x89, RDX, RDI, s->o_end);
+    /* results (a load's or store's: rv_timing_block_mem at the end) */
+    if (!s->mem) {
+        op_rm(b, 1, 0x8d, R10, RAX, (int32_t)s->lat);       /* r10: ready */
+        if (s->flops)
+            op_mi(b, 0, RDI, s->o_flops, (int32_t)s->flops);
+        op_rm(b, 1, 0x89, R10, RDI, s->o_rr + 8 * (int32_t)s->dreg);
+        b1(b, 0xc6); b1(b, 0x80 | RDI); b4(b, (uint32_t)(s->o_reg_cause + (int32_t)s->dreg)); b1(b, s->rcause);
+        op_rm(b, 1, 0x8b, RDX, RDI, s->o_end);
+        op_rr(b, 1, 0x3b, RDX, R10);
+        op_rr(b, 1, 0x0f42, RDX, R10);                      /* cmovb rdx, r10 */
+        op_rm(b, 1, 0x8d, R8, RAX, 1);
+        op_rr(b, 1, 0x3b, RDX, R8);
+        op_rr(b, 1, 0x0f42, RDX, R8);                       /* end = max(end, ready, t + 1) */
+        op_rm(b, 1, 0x89, RDX, RDI, s->o_end);
+    }
     op_mi(b, 0, RDI, s->o_instructions, 1);
     /* per-pc counters: rdx = charged = t - charge_mark */
     op_rr(b, 1, 0x8b, RDX, RAX);
@@ -884,6 +904,19 @@ static void timed_step_inline(comp_t *c, const rv_block_inline *s, uint64_t *rec
     patch(b, own, b->p);
     op_rm(b, 1, 0x01, RDX, R11, 8 * (int32_t)s->pc_cycles); /* rec[cycles] += charged */
     op_rsp(b, 0x8b, RDI, TS_M);
+    if (s->mem) {
+        /* rv_timing_block_mem(T, d, x[rs1] before d ran, t = T->cycle) */
+        if (pre)
+            op_rsp(b, 0x8b, RDX, TS_RS1);
+        else
+            load_g(b, &c->r, RDX, d->rs1 & 31u);
+        op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));
+        op_rm(b, 1, 0x8b, RCX, RDI, s->o_cycle);
+        mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
+        mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timing_block_mem);
+        b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
+        op_rsp(b, 0x8b, RDI, TS_M);
+    }
 }
 
 /* before d runs: keep the values its step is given if d overwrites one of them */
@@ -1484,6 +1517,7 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     const unsigned line_bits = timed ? rv_timing_fetch_line_bits(m->timing) : 0;
     for (unsigned i = 0; i < n; i++) {
         /* (the first instruction of a pass follows whatever retired before it) */
+        c->first = i == 0;
         c->same_line = timed && i > 0 &&
                        ((vaddr + 2ull * slot[i]) >> line_bits) == ((vaddr + 2ull * slot[i - 1]) >> line_bits);
         c->vreserve = 0;

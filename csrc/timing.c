@@ -387,7 +387,8 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
         return 0;
     const unsigned kind = copies[found].kind;
     const rv_top *op = &T->op[opn];
-    if ((kind != RV_K_PLAIN && kind != RV_K_MULDIV && kind != RV_K_FP) || op->special)
+    if ((kind != RV_K_PLAIN && kind != RV_K_MULDIV && kind != RV_K_FP && kind != RV_K_LOAD &&
+         kind != RV_K_STORE) || op->special)
         return 0;
     /* the instance: step_body's choice for the copy's unit count (UNITS 0: by the op's count) */
     unsigned count = units == 1 ? 1 : units == 2 ? 2 : op->unit_count;
@@ -395,7 +396,7 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
         return 0;
     memset(o, 0, sizeof *o);
     o->raw[o->nraw++] = op->src[1] + (e->rs1 & 31u);
-    if (copies[found].rs2)
+    if (copies[found].rs2 && kind != RV_K_LOAD)
         o->raw[o->nraw++] = op->src[2] + (e->rs2 & 31u);
     if (kind == RV_K_FP)
         o->raw[o->nraw++] = op->src[3] + (e->rs3 & 31u);
@@ -406,6 +407,7 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
     o->rcause = op->rcause;
     o->flops = kind == RV_K_FP ? op->flops : 0;
     o->unit_pair = count == 2;
+    o->mem = kind == RV_K_LOAD || kind == RV_K_STORE;
     o->o_unit = (int32_t)offsetof(rv_timing, unit_free[op->unit][0]);
     o->o_cycle = (int32_t)offsetof(rv_timing, cycle);
     o->o_slots = (int32_t)offsetof(rv_timing, slots);
@@ -420,6 +422,7 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
     o->o_instructions = (int32_t)offsetof(rv_timing, t.instructions);
     o->o_charge_mark = (int32_t)offsetof(rv_timing, charge_mark);
     o->o_flops = (int32_t)offsetof(rv_timing, t.flops);
+    o->o_last_fetch_line = (int32_t)offsetof(rv_timing, last_fetch_line);
     o->no_cause = NO_CAUSE;
     o->stall_waw = RV_STALL_WAW;
     o->stall_unit = RV_STALL_UNIT;
@@ -428,6 +431,27 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
     o->pc_count = RV_PC_COUNT;
     o->pc_cycles = RV_PC_CYCLES;
     return 1;
+}
+
+void rv_timing_block_mem(rv_timing *T, const rv_insn_t *e, uint64_t rs1v, uint64_t t)
+{
+    const rv_top *op = &T->op[e->exec_op];
+    int missed;
+    uint64_t addr = (rs1v + (uint64_t)e->imm) & T->addr_mask, ready;
+    unsigned rcause;
+    if (op->kind == RV_K_LOAD) {
+        ready = tm_data_access_fast(T, addr, 0, t, (uint32_t)T->p.latency[RV_TC_LOAD], &missed);
+        rcause = missed ? RV_STALL_DCACHE : RV_STALL_DEP_LOAD;
+    } else {
+        tm_data_access_fast(T, addr, 1, t, (uint32_t)T->p.latency[RV_TC_LOAD], &missed);
+        ready = t + 1;
+        rcause = op->rcause;
+    }
+    unsigned dreg = op->dst + e->rd;
+    T->reg_ready[dreg] = ready;
+    T->reg_cause[dreg] = (uint8_t)rcause;
+    uint64_t end = MAX64(T->end, ready);
+    T->end = MAX64(end, t + 1);
 }
 
 uint64_t rv_timing_block_charge(rv_timing *T, uint64_t *rec, unsigned cause, uint64_t stall, uint64_t charged)
