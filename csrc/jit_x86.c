@@ -716,7 +716,7 @@ static int timed_needs_pre(comp_t *c, const rv_insn_t *d)
    has one (timing_block.h: given the per-address record and whether the fetch line is the previous
    instruction's), else T->step[op] as the loop calls it. */
 static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
-                              uint64_t pc, int pre);
+                              uint64_t pc, int pre, int taken);
 
 static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, int pre, int same_line)
 {
@@ -724,10 +724,10 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
     rv_block_step_fn bf = rv_timing_block_step(c->T, d->exec_op);
     rv_block_inline si;
     uint8_t *inlined = NULL;
-    if (bf && !taken && (same_line || c->first) && rv_timing_block_inline(c->T, d, &si) &&
+    if (bf && (same_line || c->first) && rv_timing_block_inline(c->T, d, &si) && (!taken || si.branch) &&
         si.lat < (1u << 30) && si.occ < (1u << 30)) {
         if (same_line) {
-            timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre);
+            timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken);
             return;
         }
         /* the first of a pass: inline too when its fetch line is the one fetched last (the step's
@@ -737,7 +737,7 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
         mov_imm(b, RAX, pc >> rv_timing_fetch_line_bits(c->T));
         op_rm(b, 1, 0x3b, RAX, RDX, si.o_last_fetch_line);
         uint8_t *other = jcc_fwd(b, CC_NE);
-        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre);
+        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken);
         inlined = jcc_fwd(b, -1);
         patch(b, other, b->p);
     }
@@ -806,7 +806,7 @@ static void inline_constrain(buf_t *b)
    step_body, with the scoreboard entries, latency, unit and record resolved).  rdi is m on entry and
    again after; rax, rcx, rdx, rsi, r8-r11 clobbered. */
 static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
-                              uint64_t pc, int pre)
+                              uint64_t pc, int pre, int taken)
 {
     buf_t *b = &c->b;
     op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));  /* rdi: the model */
@@ -865,8 +865,11 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
         op_rm(b, 1, 0x8d, R10, RAX, (int32_t)s->lat);       /* r10: ready */
         if (s->flops)
             op_mi(b, 0, RDI, s->o_flops, (int32_t)s->flops);
-        op_rm(b, 1, 0x89, R10, RDI, s->o_rr + 8 * (int32_t)s->dreg);
-        b1(b, 0xc6); b1(b, 0x80 | RDI); b4(b, (uint32_t)(s->o_reg_cause + (int32_t)s->dreg)); b1(b, s->rcause);
+        if (!s->branch) {
+            op_rm(b, 1, 0x89, R10, RDI, s->o_rr + 8 * (int32_t)s->dreg);
+            b1(b, 0xc6); b1(b, 0x80 | RDI); b4(b, (uint32_t)(s->o_reg_cause + (int32_t)s->dreg));
+            b1(b, s->rcause);
+        }
         op_rm(b, 1, 0x8b, RDX, RDI, s->o_end);
         op_rr(b, 1, 0x3b, RDX, R10);
         op_rr(b, 1, 0x0f42, RDX, R10);                      /* cmovb rdx, r10 */
@@ -883,6 +886,20 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
     mov_imm(b, R11, (uint64_t)(uintptr_t)rec);
     op_mi(b, 0, R11, 8 * (int32_t)s->pc_count, 1);
     op_sib8(b, 0x01, RSI, R11, RCX, 0);                     /* rec[cause] += stall */
+    if (s->branch) {
+        /* (it set fetch_pc to its own pc before this point in the step: nothing to charge) */
+        op_rm(b, 1, 0x01, RDX, R11, 8 * (int32_t)s->pc_cycles);
+        op_rm(b, 1, 0x89, R11, RDI, s->o_fetch_rec);        /* fetch_rec = rec */
+        /* rv_timing_block_branch(T, d, pc, taken, t) */
+        op_rr(b, 1, 0x8b, R8, RAX);
+        b1(b, 0xb9); b4(b, taken ? 1 : 0);                  /* mov ecx, taken */
+        mov_imm(b, RDX, pc);
+        mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
+        mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timing_block_branch);
+        b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
+        op_rsp(b, 0x8b, RDI, TS_M);
+        return;
+    }
     op_ri(b, 0, 7, RCX, (int32_t)s->stall_mispredict);
     uint8_t *fetch = jcc_fwd(b, CC_E);
     op_ri(b, 0, 7, RCX, (int32_t)s->stall_taken);
@@ -1531,6 +1548,7 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     if (!ends_in_jump)
         add_exit(c, jcc_fwd(b, -1), slot[n] == idx, slot[n], n);
 
+    c->first = 0;       /* (a taken branch's step below: its line test is not emitted) */
     /* the exits: back to the top, into the block compiled at the target slot (same page, so the
        same invalidation drops both), or back to the interpreter */
     for (int e = 0; e < c->nex; e++) {

@@ -388,7 +388,7 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
     const unsigned kind = copies[found].kind;
     const rv_top *op = &T->op[opn];
     if ((kind != RV_K_PLAIN && kind != RV_K_MULDIV && kind != RV_K_FP && kind != RV_K_LOAD &&
-         kind != RV_K_STORE) || op->special)
+         kind != RV_K_STORE && kind != RV_K_BRANCH) || op->special)
         return 0;
     /* the instance: step_body's choice for the copy's unit count (UNITS 0: by the op's count) */
     unsigned count = units == 1 ? 1 : units == 2 ? 2 : op->unit_count;
@@ -401,13 +401,15 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
     if (kind == RV_K_FP)
         o->raw[o->nraw++] = op->src[3] + (e->rs3 & 31u);
     o->dreg = op->dst + e->rd;
-    o->waw = copies[found].waw && (op->waw || kind == RV_K_PLAIN) && o->dreg != RV_X_SINK;
+    o->waw = copies[found].waw && kind != RV_K_BRANCH && (op->waw || kind == RV_K_PLAIN) &&
+             o->dreg != RV_X_SINK;
     o->lat = op->lat;
     o->occ = op->occ;
     o->rcause = op->rcause;
     o->flops = kind == RV_K_FP ? op->flops : 0;
     o->unit_pair = count == 2;
     o->mem = kind == RV_K_LOAD || kind == RV_K_STORE;
+    o->branch = kind == RV_K_BRANCH;
     o->o_unit = (int32_t)offsetof(rv_timing, unit_free[op->unit][0]);
     o->o_cycle = (int32_t)offsetof(rv_timing, cycle);
     o->o_slots = (int32_t)offsetof(rv_timing, slots);
@@ -423,6 +425,7 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
     o->o_charge_mark = (int32_t)offsetof(rv_timing, charge_mark);
     o->o_flops = (int32_t)offsetof(rv_timing, t.flops);
     o->o_last_fetch_line = (int32_t)offsetof(rv_timing, last_fetch_line);
+    o->o_fetch_rec = (int32_t)offsetof(rv_timing, fetch_rec);
     o->no_cause = NO_CAUSE;
     o->stall_waw = RV_STALL_WAW;
     o->stall_unit = RV_STALL_UNIT;
@@ -452,6 +455,22 @@ void rv_timing_block_mem(rv_timing *T, const rv_insn_t *e, uint64_t rs1v, uint64
     T->reg_cause[dreg] = (uint8_t)rcause;
     uint64_t end = MAX64(T->end, ready);
     T->end = MAX64(end, t + 1);
+}
+
+void rv_timing_block_branch(rv_timing *T, const rv_insn_t *e, uint64_t pc, int taken, uint64_t t)
+{
+    const rv_timing_params *P = &T->p;
+    T->t.branches++;
+    T->t.taken += (unsigned)taken;
+    if (tm_predict_branch(T, pc, e->imm, taken)) {
+        T->t.mispredicts++;
+        T->fetch_ready = t + 1 + P->mispredict_penalty;
+        T->fetch_cause = RV_STALL_MISPREDICT;
+    } else if (taken) {
+        T->fetch_ready = t + 1 + P->taken_penalty;
+        T->fetch_cause = RV_STALL_TAKEN;
+    }
+    T->fetch_pc = pc;
 }
 
 uint64_t rv_timing_block_charge(rv_timing *T, uint64_t *rec, unsigned cause, uint64_t stall, uint64_t charged)
