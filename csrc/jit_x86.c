@@ -805,6 +805,58 @@ static void inline_constrain(buf_t *b)
    before it, done inline (timing_block.h rv_block_inline; the same operations in the same order as
    step_body, with the scoreboard entries, latency, unit and record resolved).  rdi is m on entry and
    again after; rax, rcx, rdx, rsi, r8-r11 clobbered. */
+/* The end of the step of a load or store (rdx = x[rs1], rdi = T, rcx = t) when it hits the L1D line
+   found last, as tm_data_access_fast does it, then the result's entry and the latest completion as
+   rv_timing_block_mem; jumps to the returned rel32 when done, falls through (rdx, rcx, rdi kept) when
+   the line is another. */
+static uint8_t *timed_mem_mru(comp_t *c, const rv_insn_t *d, const rv_block_inline *s)
+{
+    buf_t *b = &c->b;
+    const int load = s->mem == 1;
+    op_rm(b, 1, 0x8d, R11, RDX, (int32_t)d->imm);           /* r11: rs1 + imm */
+    if (s->addr_mask != ~(uint64_t)0) {
+        mov_imm(b, R8, s->addr_mask);
+        op_rr(b, 1, 0x23, R11, R8);
+    }
+    shift_ri(b, 1, 5, R11, s->l1d_line_bits);               /* its line */
+    op_rm(b, 1, 0x3b, R11, RDI, s->o_mru_line0);
+    uint8_t *other = jcc_fwd(b, CC_NE);
+    op_rm(b, 1, 0x8b, R8, RDI, s->o_mru_way0);              /* r8: the way */
+    op_mi(b, 0, RDI, s->o_l1d_access, 1);
+    op_rm(b, 1, 0x8b, R9, RDI, s->o_l1d_clock);
+    op_ri(b, 1, 0, R9, 1);
+    op_rm(b, 1, 0x89, R9, RDI, s->o_l1d_clock);
+    mov_imm(b, R10, s->l1d_stamp);
+    op_sib8(b, 0x89, R9, R10, R8, 0);                       /* stamp[way] = ++clock */
+    if (load) {
+        op_rm(b, 1, 0x8d, RAX, RCX, (int32_t)s->hit_latency);   /* rax: t + hit latency */
+        mov_imm(b, R10, s->l1d_ready);
+        op_sib8(b, 0x8b, RDX, R10, R8, 0);                  /* rdx: the line's ready */
+        b1(b, 0xbe); b4(b, s->cause_load);                  /* mov esi, load */
+        b1(b, 0x41); b1(b, 0xb9); b4(b, s->cause_dcache);   /* mov r9d, dcache */
+        op_rr(b, 1, 0x3b, RDX, RAX);
+        op_rr(b, 1, 0x0f47, RAX, RDX);                      /* ready = max */
+        op_rr(b, 0, 0x0f47, RSI, R9);                       /* missed: later than a hit */
+    } else {
+        mov_imm(b, R10, s->l1d_dirty);
+        b1(b, 0x43); b1(b, 0xc6); b1(b, 0x04); b1(b, 0x02); b1(b, 1);   /* mov byte [r10 + r8], 1 */
+        op_rm(b, 1, 0x8d, RAX, RCX, 1);                     /* ready = t + 1 */
+        b1(b, 0xbe); b4(b, s->rcause);
+    }
+    op_rm(b, 1, 0x89, RAX, RDI, s->o_rr + 8 * (int32_t)s->dreg);
+    b1(b, 0x40); b1(b, 0x88); b1(b, 0xb7); b4(b, (uint32_t)(s->o_reg_cause + (int32_t)s->dreg));   /* mov [..], sil */
+    op_rm(b, 1, 0x8b, RDX, RDI, s->o_end);
+    op_rr(b, 1, 0x3b, RDX, RAX);
+    op_rr(b, 1, 0x0f42, RDX, RAX);
+    op_rm(b, 1, 0x8d, R8, RCX, 1);
+    op_rr(b, 1, 0x3b, RDX, R8);
+    op_rr(b, 1, 0x0f42, RDX, R8);                           /* end = max(end, ready, t + 1) */
+    op_rm(b, 1, 0x89, RDX, RDI, s->o_end);
+    uint8_t *done = jcc_fwd(b, -1);
+    patch(b, other, b->p);
+    return done;
+}
+
 static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
                               uint64_t pc, int pre, int taken)
 {
@@ -922,16 +974,22 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
     op_rm(b, 1, 0x01, RDX, R11, 8 * (int32_t)s->pc_cycles); /* rec[cycles] += charged */
     op_rsp(b, 0x8b, RDI, TS_M);
     if (s->mem) {
-        /* rv_timing_block_mem(T, d, x[rs1] before d ran, t = T->cycle) */
+        /* rdx = x[rs1] before d ran, rdi = T, rcx = t */
         if (pre)
             op_rsp(b, 0x8b, RDX, TS_RS1);
         else
             load_g(b, &c->r, RDX, d->rs1 & 31u);
         op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));
         op_rm(b, 1, 0x8b, RCX, RDI, s->o_cycle);
+        uint8_t *done = NULL;
+        if (s->mru)
+            done = timed_mem_mru(c, d, s);
+        /* rv_timing_block_mem(T, d, x[rs1], t) */
         mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
         mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timing_block_mem);
         b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
+        if (done)
+            patch(b, done, b->p);
         op_rsp(b, 0x8b, RDI, TS_M);
     }
 }

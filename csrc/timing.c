@@ -408,8 +408,23 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
     o->rcause = op->rcause;
     o->flops = kind == RV_K_FP ? op->flops : 0;
     o->unit_pair = count == 2;
-    o->mem = kind == RV_K_LOAD || kind == RV_K_STORE;
+    o->mem = kind == RV_K_LOAD ? 1 : kind == RV_K_STORE ? 2 : 0;
     o->branch = kind == RV_K_BRANCH;
+    const rv_tcache *l1d = &T->l1d;
+    o->mru = o->mem && l1d->p.size && (kind == RV_K_LOAD || l1d->p.write_back) &&
+             T->p.latency[RV_TC_LOAD] < (1u << 30);
+    o->l1d_line_bits = l1d->line_bits;
+    o->hit_latency = (uint32_t)T->p.latency[RV_TC_LOAD];
+    o->cause_dcache = RV_STALL_DCACHE;
+    o->cause_load = RV_STALL_DEP_LOAD;
+    o->o_mru_line0 = (int32_t)offsetof(rv_timing, l1d.mru_line[0]);
+    o->o_mru_way0 = (int32_t)offsetof(rv_timing, l1d.mru_way[0]);
+    o->o_l1d_access = (int32_t)offsetof(rv_timing, t.l1d_access);
+    o->o_l1d_clock = (int32_t)offsetof(rv_timing, l1d.clock);
+    o->addr_mask = T->addr_mask;
+    o->l1d_stamp = (uint64_t)(uintptr_t)l1d->stamp;
+    o->l1d_ready = (uint64_t)(uintptr_t)l1d->ready;
+    o->l1d_dirty = (uint64_t)(uintptr_t)l1d->dirty;
     o->o_unit = (int32_t)offsetof(rv_timing, unit_free[op->unit][0]);
     o->o_cycle = (int32_t)offsetof(rv_timing, cycle);
     o->o_slots = (int32_t)offsetof(rv_timing, slots);

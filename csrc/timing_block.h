@@ -34,8 +34,13 @@ typedef struct rv_block_inline {
     uint32_t waw;                   /* 1: the WAW check on dreg */
     uint32_t dreg, lat, occ, rcause, flops;
     uint32_t unit_pair;             /* 1: the first free of two instances, 0: instance 0 */
-    uint32_t mem;                   /* 1: a load or store: its result (the data access, the result's
+    uint32_t mem;                   /* 1: a load, 2: a store: its result (the data access, the result's
                                        entry and the end of all work) is rv_timing_block_mem's */
+    /* (a load or store) its access when it hits the L1D line found last (tm_data_access_fast's first
+       test), done inline: 1, with the L1D's fields */
+    uint32_t mru, l1d_line_bits, hit_latency, cause_dcache, cause_load;
+    int32_t o_mru_line0, o_mru_way0, o_l1d_access, o_l1d_clock;
+    uint64_t addr_mask, l1d_stamp, l1d_ready, l1d_dirty;  /* (the last three: addresses of arrays) */
     uint32_t branch;                /* 1: a conditional branch: no result entry, no stall charged to
                                        the branch or jump before it (the step's test sees this one as
                                        the one that set fetch), the prediction rv_timing_block_branch's,

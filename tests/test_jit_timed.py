@@ -6,7 +6,7 @@ what timing.c's rv_timing_block_inline resolves).  The reference is the interpre
 the block compiler off (RVSIM_NO_JIT=1), which calls the model's step for every instruction: the totals
 and every per-pc record (count, cycles, stalls by cause) must be the same, for
 - a hand-written loop whose stalls are the rarer ones of that step: WAW behind a load that missed and
-  behind a multiply, two sources ready in the same cycle, long FP latencies;
+  behind a multiply, hits on a line still arriving, dirty lines evicted, replacement by last use, two sources ready in the same cycle, long FP latencies;
 - the project's random programs (loops, forward branches, loads and stores, FP), on several presets.
 """
 from __future__ import annotations
@@ -96,6 +96,22 @@ _start:
     addi a0, a0, 256
     addi s0, s0, -1
     bnez s0, 1b
+    li s1, 8                # then 8 passes over 16 lines 4 KiB apart (one L1D set: evictions of
+    li t4, 4096             # dirty lines, replacement by last use)
+4:  la a0, buf
+    li s0, 16
+5:  lw t0, 0(a0)            # a miss (or a hit)
+    lw t1, 4(a0)            # the same line, maybe still arriving: a hit that waits
+    add t2, t1, t0          # (t1 first: its cause is the stall's)
+    sw t2, 8(a0)            # the same line: now dirty
+    lw t3, 12(a0)
+    add t3, t3, t2
+    sw t3, 16(a0)
+    add a0, a0, t4
+    addi s0, s0, -1
+    bnez s0, 5b
+    addi s1, s1, -1
+    bnez s1, 4b
     ebreak
 """
 
