@@ -244,8 +244,10 @@ static void alu_g(buf_t *b, const regs_t *r, unsigned op, int w, int hreg, unsig
 
 /* ---------------------------------------------------------------- which instructions */
 
+/* (K_FCMP: feq.s, flt.s, fle.s; K_FTOI: fcvt.w.s, fcvt.l.s; K_ITOF: fcvt.s.w, fcvt.s.l.  The kinds
+   before K_FLOAD write an integer rd) */
 enum { K_NONE, K_ALU_I, K_ALU_R, K_SHIFT_I, K_SHIFT_R, K_SET_I, K_SET_R, K_LUI, K_AUIPC, K_LOAD, K_STORE,
-       K_BRANCH, K_JAL, K_JALR, K_FLOAD, K_FSTORE, K_FMADD, K_VEC };
+       K_BRANCH, K_JAL, K_JALR, K_FCMP, K_FTOI, K_FLOAD, K_FSTORE, K_FMADD, K_ITOF, K_VEC };
 
 /* (a recording block handles the same set, and the vector instructions: K_VEC) */
 static int kind_of(unsigned op)
@@ -285,6 +287,12 @@ static int kind_of(unsigned op)
         return K_FSTORE;
     case RV_OP_FMADD_S:
         return fp_host_fma_ok ? K_FMADD : K_NONE;
+    case RV_OP_FEQ_S: case RV_OP_FLT_S: case RV_OP_FLE_S:
+        return K_FCMP;
+    case RV_OP_FCVT_W_S: case RV_OP_FCVT_L_S:
+        return K_FTOI;
+    case RV_OP_FCVT_S_W: case RV_OP_FCVT_S_L:
+        return K_ITOF;
 #endif
     default:
         /* (the class table is filled once a machine records) */
@@ -293,7 +301,10 @@ static int kind_of(unsigned op)
 }
 
 /* which fields are integer registers (the FP ones stay in m->h.f) */
-static int uses_rs1(int k) { return k != K_LUI && k != K_AUIPC && k != K_JAL && k != K_FMADD && k != K_VEC; }
+static int uses_rs1(int k)
+{
+    return k != K_LUI && k != K_AUIPC && k != K_JAL && k != K_FMADD && k != K_VEC && k != K_FCMP && k != K_FTOI;
+}
 static int uses_rs2(int k) { return k == K_ALU_R || k == K_SHIFT_R || k == K_SET_R || k == K_STORE || k == K_BRANCH; }
 static int writes_rd(int k) { return k != K_STORE && k != K_BRANCH && k < K_FLOAD; }
 
@@ -324,6 +335,7 @@ typedef struct {
     struct rv_timing *T;        /* (timed) the model */
     int same_line;              /* (timed) the instruction being compiled shares the fetch line of the
                                    one retired just before it (its predecessor in the block) */
+    int first;                  /* (timed) it is the first of a pass (what retired before it: unknown) */
     uint64_t mem_base, store_limit;   /* (recording) the last address whose 8 bytes a store logs */
     unsigned nent;              /* (recording) extras entries a pass may log at most (stores, fmadd.s) */
     unsigned nvec;              /* (recording) vector instructions (rv_hist_block_v logs their entries) */
@@ -347,6 +359,10 @@ static void add_exit(comp_t *c, uint8_t *at, int loop, unsigned to, unsigned k)
     }
     c->ex[c->nex++] = (exit_t){at, loop, to, k, NULL, 0, 0};
 }
+
+/* the scalar FP ops whose record (rv_hist_retire_f) depends on the host's exception flags: a recording
+   block holding one starts only with none pending */
+static int fp_flags_matter(int k) { return k == K_FMADD || k == K_FTOI || k == K_ITOF || k == K_FCMP; }
 
 /* the instructions of the block entered at idx: how many (0: none) */
 static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void *const *labels,
@@ -373,16 +389,19 @@ static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void
             continue;       /* (rv_hist_block_v reads its fields) */
         }
         if (rec && k != K_NONE &&
-            (rv_hist_class[d->exec_op] != (k == K_FLOAD || k == K_FSTORE ? RV_HC_FQ : k == K_FMADD ? RV_HC_F
-                                                                                               : RV_HC_X) ||
+            (rv_hist_class[d->exec_op] != (k == K_FLOAD || k == K_FSTORE ? RV_HC_FQ
+                                           : k == K_FMADD || k == K_FCMP || k == K_FTOI || k == K_ITOF ? RV_HC_F
+                                           : RV_HC_X) ||
              ((k == K_STORE || k == K_FSTORE) && m->cfg.mem_size < 8)))
             break;          /* recorded otherwise than the block records it */
         if (k == K_NONE || d->rd > RV_X_SINK || d->rs1 > 31 || d->rs2 > 31 || d->rs3 > 31)
             break;
-        if ((k == K_FLOAD || k == K_FMADD) && d->rd > 31)
+        if ((k == K_FLOAD || k == K_FMADD || k == K_ITOF) && d->rd > 31)
             break;
-        if (k == K_FMADD && d->rm != SF_RNE && d->rm != 7)
+        if ((k == K_FMADD || k == K_ITOF) && d->rm != SF_RNE && d->rm != 7)
             break;          /* a static rounding mode other than RNE: softfloat, in the interpreter */
+        if (k == K_FTOI && d->rm != SF_RTZ)
+            break;          /* only round-toward-zero runs on the host (exec_fp.inc TO_INT_S) */
         if (k != K_LUI && k != K_AUIPC && k != K_BRANCH && k != K_JAL &&
             d->imm != (int64_t)(int32_t)d->imm)
             break;
@@ -696,10 +715,32 @@ static int timed_needs_pre(comp_t *c, const rv_insn_t *d)
    every caller-saved register; rdi is m again after it.  The model's block copy of the step when it
    has one (timing_block.h: given the per-address record and whether the fetch line is the previous
    instruction's), else T->step[op] as the loop calls it. */
+static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
+                              uint64_t pc, int pre, int taken);
+
 static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, int pre, int same_line)
 {
     buf_t *b = &c->b;
     rv_block_step_fn bf = rv_timing_block_step(c->T, d->exec_op);
+    rv_block_inline si;
+    uint8_t *inlined = NULL;
+    if (bf && (same_line || c->first) && rv_timing_block_inline(c->T, d, &si) && (!taken || si.branch) &&
+        si.lat < (1u << 30) && si.occ < (1u << 30)) {
+        if (same_line) {
+            timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken);
+            return;
+        }
+        /* the first of a pass: inline too when its fetch line is the one fetched last (the step's
+           test), else the call (after another instruction of the block on another line, the test
+           would always fail: the call alone) */
+        op_rm(b, 1, 0x8b, RDX, RDI, (int32_t)offsetof(rv_machine, timing));
+        mov_imm(b, RAX, pc >> rv_timing_fetch_line_bits(c->T));
+        op_rm(b, 1, 0x3b, RAX, RDX, si.o_last_fetch_line);
+        uint8_t *other = jcc_fwd(b, CC_NE);
+        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken);
+        inlined = jcc_fwd(b, -1);
+        patch(b, other, b->p);
+    }
     if (bf) {
         if (!block_step_reads_rs1(kind_of(d->exec_op)))
             ;       /* (rcx left as it is: the copy does not read it) */
@@ -716,6 +757,8 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
         mov_imm(b, RAX, (uint64_t)(uintptr_t)bf);
         b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
         op_rsp(b, 0x8b, RDI, TS_M);
+        if (inlined)
+            patch(b, inlined, b->p);
         return;
     }
     if (pre) {
@@ -737,6 +780,218 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
     b1(b, 0xff); b1(b, 0x97);
     b4(b, (uint32_t)(offsetof(rv_timing_hooks, step) + sizeof(rv_step_fn) * d->exec_op));
     op_rsp(b, 0x8b, RDI, TS_M);
+}
+
+/* op [base + index*8 + disp32], reg (or reg, [...]): the SIB form */
+static void op_sib8(buf_t *b, unsigned op, int reg, int base, int index, int32_t disp)
+{
+    b1(b, 0x48 | ((reg >> 3) & 1) << 2 | ((index >> 3) & 1) << 1 | ((base >> 3) & 1));
+    opcode(b, op);
+    b1(b, 0x84 | (reg & 7) << 3);
+    b1(b, 0xc0 | (index & 7) << 3 | (base & 7));
+    b4(b, (uint32_t)disp);
+}
+
+/* CONSTRAIN(rdx, esi) of the step (timing.c): t (rax) and cause (ecx) become rdx and esi when rdx is
+   later than t */
+static void inline_constrain(buf_t *b)
+{
+    op_rr(b, 1, 0x3b, RDX, RAX);                            /* cmp rdx, rax */
+    op_rr(b, 0, 0x0f47, RCX, RSI);                          /* cmova ecx, esi */
+    op_rr(b, 1, 0x0f47, RAX, RDX);                          /* cmova rax, rdx */
+}
+
+/* The block copy of the step of a plain, multiply/divide or FP instruction on the fetch line of the one
+   before it, done inline (timing_block.h rv_block_inline; the same operations in the same order as
+   step_body, with the scoreboard entries, latency, unit and record resolved).  rdi is m on entry and
+   again after; rax, rcx, rdx, rsi, r8-r11 clobbered. */
+/* The end of the step of a load or store (rdx = x[rs1], rdi = T, rcx = t) when it hits the L1D line
+   found last, as tm_data_access_fast does it, then the result's entry and the latest completion as
+   rv_timing_block_mem; jumps to the returned rel32 when done, falls through (rdx, rcx, rdi kept) when
+   the line is another. */
+static uint8_t *timed_mem_mru(comp_t *c, const rv_insn_t *d, const rv_block_inline *s)
+{
+    buf_t *b = &c->b;
+    const int load = s->mem == 1;
+    op_rm(b, 1, 0x8d, R11, RDX, (int32_t)d->imm);           /* r11: rs1 + imm */
+    if (s->addr_mask != ~(uint64_t)0) {
+        mov_imm(b, R8, s->addr_mask);
+        op_rr(b, 1, 0x23, R11, R8);
+    }
+    shift_ri(b, 1, 5, R11, s->l1d_line_bits);               /* its line */
+    op_rm(b, 1, 0x3b, R11, RDI, s->o_mru_line0);
+    uint8_t *other = jcc_fwd(b, CC_NE);
+    op_rm(b, 1, 0x8b, R8, RDI, s->o_mru_way0);              /* r8: the way */
+    op_mi(b, 0, RDI, s->o_l1d_access, 1);
+    op_rm(b, 1, 0x8b, R9, RDI, s->o_l1d_clock);
+    op_ri(b, 1, 0, R9, 1);
+    op_rm(b, 1, 0x89, R9, RDI, s->o_l1d_clock);
+    mov_imm(b, R10, s->l1d_stamp);
+    op_sib8(b, 0x89, R9, R10, R8, 0);                       /* stamp[way] = ++clock */
+    if (load) {
+        op_rm(b, 1, 0x8d, RAX, RCX, (int32_t)s->hit_latency);   /* rax: t + hit latency */
+        mov_imm(b, R10, s->l1d_ready);
+        op_sib8(b, 0x8b, RDX, R10, R8, 0);                  /* rdx: the line's ready */
+        b1(b, 0xbe); b4(b, s->cause_load);                  /* mov esi, load */
+        b1(b, 0x41); b1(b, 0xb9); b4(b, s->cause_dcache);   /* mov r9d, dcache */
+        op_rr(b, 1, 0x3b, RDX, RAX);
+        op_rr(b, 1, 0x0f47, RAX, RDX);                      /* ready = max */
+        op_rr(b, 0, 0x0f47, RSI, R9);                       /* missed: later than a hit */
+    } else {
+        mov_imm(b, R10, s->l1d_dirty);
+        b1(b, 0x43); b1(b, 0xc6); b1(b, 0x04); b1(b, 0x02); b1(b, 1);   /* mov byte [r10 + r8], 1 */
+        op_rm(b, 1, 0x8d, RAX, RCX, 1);                     /* ready = t + 1 */
+        b1(b, 0xbe); b4(b, s->rcause);
+    }
+    op_rm(b, 1, 0x89, RAX, RDI, s->o_rr + 8 * (int32_t)s->dreg);
+    b1(b, 0x40); b1(b, 0x88); b1(b, 0xb7); b4(b, (uint32_t)(s->o_reg_cause + (int32_t)s->dreg));   /* mov [..], sil */
+    op_rm(b, 1, 0x8b, RDX, RDI, s->o_end);
+    op_rr(b, 1, 0x3b, RDX, RAX);
+    op_rr(b, 1, 0x0f42, RDX, RAX);
+    op_rm(b, 1, 0x8d, R8, RCX, 1);
+    op_rr(b, 1, 0x3b, RDX, R8);
+    op_rr(b, 1, 0x0f42, RDX, R8);                           /* end = max(end, ready, t + 1) */
+    op_rm(b, 1, 0x89, RDX, RDI, s->o_end);
+    uint8_t *done = jcc_fwd(b, -1);
+    patch(b, other, b->p);
+    return done;
+}
+
+static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
+                              uint64_t pc, int pre, int taken)
+{
+    buf_t *b = &c->b;
+    op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));  /* rdi: the model */
+    /* base (r8) = cycle + (slots >= issue width); t (rax) = base; cause (ecx) none */
+    op_rm(b, 0, 0x8b, RDX, RDI, s->o_slots);
+    op_rm(b, 1, 0x8b, R8, RDI, s->o_cycle);
+    op_rm(b, 0, 0x3b, RDX, RDI, s->o_issue_width);         /* cmp edx, issue_width */
+    op_ri(b, 1, 3, R8, -1);                                 /* sbb r8, -1: + 1 unless below */
+    op_rr(b, 1, 0x8b, RAX, R8);
+    b1(b, 0xb9); b4(b, s->no_cause);                        /* mov ecx, no cause */
+    /* fetch (the line is the previous instruction's: no lookup) */
+    op_rm(b, 1, 0x8b, RDX, RDI, s->o_fetch_ready);
+    op_rm(b, 0, 0x0fb6, RSI, RDI, s->o_fetch_cause);
+    inline_constrain(b);
+    /* sources (RAW) */
+    for (unsigned i = 0; i < s->nraw; i++) {
+        op_rm(b, 1, 0x8b, RDX, RDI, s->o_rr + 8 * (int32_t)s->raw[i]);
+        op_rm(b, 0, 0x0fb6, RSI, RDI, s->o_reg_cause + (int32_t)s->raw[i]);
+        inline_constrain(b);
+    }
+    /* WAW: ready[dreg] - lat (0 below) */
+    if (s->waw) {
+        op_rm(b, 1, 0x8b, RDX, RDI, s->o_rr + 8 * (int32_t)s->dreg);
+        op_rr(b, 0, 0x33, RSI, RSI);                        /* xor esi, esi */
+        op_ri(b, 1, 5, RDX, (int32_t)s->lat);               /* sub rdx, lat */
+        op_rr(b, 1, 0x0f42, RDX, RSI);                      /* cmovb rdx, rsi */
+        b1(b, 0xbe); b4(b, s->stall_waw);                   /* mov esi, WAW */
+        inline_constrain(b);
+    }
+    /* the unit's instance (r9: its free cycle's address), free first of two */
+    op_rm(b, 1, 0x8d, R9, RDI, s->o_unit);
+    if (s->unit_pair) {
+        op_rm(b, 1, 0x8b, RDX, R9, 0);
+        op_rm(b, 1, 0x39, RDX, R9, 8);                      /* cmp [r9 + 8], rdx */
+        op_rm(b, 1, 0x8d, R10, R9, 8);
+        op_rr(b, 1, 0x0f42, R9, R10);                       /* cmovb r9, r10 */
+    }
+    op_rm(b, 1, 0x8b, RDX, R9, 0);
+    b1(b, 0xbe); b4(b, s->stall_unit);
+    inline_constrain(b);
+    /* issue at t */
+    op_rm(b, 0, 0x8b, RDX, RDI, s->o_slots);
+    op_ri(b, 0, 0, RDX, 1);                                 /* add edx, 1 */
+    b1(b, 0xbe); b4(b, 1);                                  /* mov esi, 1 */
+    op_rm(b, 1, 0x3b, RAX, RDI, s->o_cycle);                /* cmp rax, cycle */
+    op_rr(b, 0, 0x0f47, RDX, RSI);                          /* cmova edx, esi */
+    op_rm(b, 0, 0x89, RDX, RDI, s->o_slots);
+    op_rm(b, 1, 0x89, RAX, RDI, s->o_cycle);
+    op_rr(b, 1, 0x8b, RSI, RAX);
+    op_rr(b, 1, 0x2b, RSI, R8);                             /* rsi: stall = t - base */
+    op_sib8(b, 0x01, RSI, RDI, RCX, s->o_stall);            /* add [rdi + rcx*8 + stall], rsi */
+    op_rm(b, 1, 0x8d, RDX, RAX, (int32_t)s->occ);
+    op_rm(b, 1, 0x89, RDX, R9, 0);                          /* the unit busy until t + occ */
+    /* results (a load's or store's: rv_timing_block_mem at the end) */
+    if (!s->mem) {
+        op_rm(b, 1, 0x8d, R10, RAX, (int32_t)s->lat);       /* r10: ready */
+        if (s->flops)
+            op_mi(b, 0, RDI, s->o_flops, (int32_t)s->flops);
+        if (!s->branch) {
+            op_rm(b, 1, 0x89, R10, RDI, s->o_rr + 8 * (int32_t)s->dreg);
+            b1(b, 0xc6); b1(b, 0x80 | RDI); b4(b, (uint32_t)(s->o_reg_cause + (int32_t)s->dreg));
+            b1(b, s->rcause);
+        }
+        op_rm(b, 1, 0x8b, RDX, RDI, s->o_end);
+        op_rr(b, 1, 0x3b, RDX, R10);
+        op_rr(b, 1, 0x0f42, RDX, R10);                      /* cmovb rdx, r10 */
+        op_rm(b, 1, 0x8d, R8, RAX, 1);
+        op_rr(b, 1, 0x3b, RDX, R8);
+        op_rr(b, 1, 0x0f42, RDX, R8);                       /* end = max(end, ready, t + 1) */
+        op_rm(b, 1, 0x89, RDX, RDI, s->o_end);
+    }
+    op_mi(b, 0, RDI, s->o_instructions, 1);
+    /* per-pc counters: rdx = charged = t - charge_mark */
+    op_rr(b, 1, 0x8b, RDX, RAX);
+    op_rm(b, 1, 0x2b, RDX, RDI, s->o_charge_mark);
+    op_rm(b, 1, 0x89, RAX, RDI, s->o_charge_mark);
+    mov_imm(b, R11, (uint64_t)(uintptr_t)rec);
+    op_mi(b, 0, R11, 8 * (int32_t)s->pc_count, 1);
+    op_sib8(b, 0x01, RSI, R11, RCX, 0);                     /* rec[cause] += stall */
+    if (s->branch) {
+        /* (it set fetch_pc to its own pc before this point in the step: nothing to charge) */
+        op_rm(b, 1, 0x01, RDX, R11, 8 * (int32_t)s->pc_cycles);
+        op_rm(b, 1, 0x89, R11, RDI, s->o_fetch_rec);        /* fetch_rec = rec */
+        /* rv_timing_block_branch(T, d, pc, taken, t) */
+        op_rr(b, 1, 0x8b, R8, RAX);
+        b1(b, 0xb9); b4(b, taken ? 1 : 0);                  /* mov ecx, taken */
+        mov_imm(b, RDX, pc);
+        mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
+        mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timing_block_branch);
+        b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
+        op_rsp(b, 0x8b, RDI, TS_M);
+        return;
+    }
+    op_ri(b, 0, 7, RCX, (int32_t)s->stall_mispredict);
+    uint8_t *fetch = jcc_fwd(b, CC_E);
+    op_ri(b, 0, 7, RCX, (int32_t)s->stall_taken);
+    uint8_t *plain = jcc_fwd(b, CC_NE);
+    patch(b, fetch, b->p);
+    mov_imm(b, R9, pc);
+    op_rm(b, 1, 0x3b, R9, RDI, s->o_fetch_pc);
+    uint8_t *own = jcc_fwd(b, CC_E);
+    /* charged = rv_timing_block_charge(T, rec, cause, stall, charged) */
+    op_rr(b, 1, 0x8b, R8, RDX);
+    op_rr(b, 0, 0x8b, RDX, RCX);
+    op_rr(b, 1, 0x8b, RCX, RSI);
+    op_rr(b, 1, 0x8b, RSI, R11);
+    mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timing_block_charge);
+    b1(b, 0xff); b1(b, 0xd0);                               /* call rax */
+    op_rr(b, 1, 0x8b, RDX, RAX);
+    mov_imm(b, R11, (uint64_t)(uintptr_t)rec);
+    patch(b, plain, b->p);
+    patch(b, own, b->p);
+    op_rm(b, 1, 0x01, RDX, R11, 8 * (int32_t)s->pc_cycles); /* rec[cycles] += charged */
+    op_rsp(b, 0x8b, RDI, TS_M);
+    if (s->mem) {
+        /* rdx = x[rs1] before d ran, rdi = T, rcx = t */
+        if (pre)
+            op_rsp(b, 0x8b, RDX, TS_RS1);
+        else
+            load_g(b, &c->r, RDX, d->rs1 & 31u);
+        op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));
+        op_rm(b, 1, 0x8b, RCX, RDI, s->o_cycle);
+        uint8_t *done = NULL;
+        if (s->mru)
+            done = timed_mem_mru(c, d, s);
+        /* rv_timing_block_mem(T, d, x[rs1], t) */
+        mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
+        mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timing_block_mem);
+        b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
+        if (done)
+            patch(b, done, b->p);
+        op_rsp(b, 0x8b, RDI, TS_M);
+    }
 }
 
 /* before d runs: keep the values its step is given if d overwrites one of them */
@@ -821,6 +1076,134 @@ static void emit_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uin
         op_rm(b, 1, 0x8b, c->r.loc[d->rd], RDI, XOFF(d->rd));   /* vset*, vmv.x.s ... may have written it */
 }
 
+/* ---------------------------------------------------------------- scalar FP conversions and compares
+ *
+ * Each runs as the interpreter's fast path does (exec_fp.inc) or leaves before the instruction for it:
+ * the compares are integer logic on boxed, non-NaN operands (a NaN or an unboxed operand, which reads
+ * as the canonical NaN, may raise NV: the interpreter's); fcvt.w.s and fcvt.l.s convert on the host in
+ * RTZ (the rm field; scan() lets no other through) values within range, raising only inexact; fcvt.s.w
+ * and fcvt.s.l convert on the host in RNE (the rm field, or frm = RNE at run time), raising inexact as
+ * needed.  Host flags are folded into fflags as the interpreter's are (when the loop returns); a
+ * recording block checks them after the instruction as for fmadd.s.  All of them set FS dirty: they
+ * leave when it is not, as the FP loads do. */
+
+/* leave (before the instruction) unless the 64-bit value in reg is NaN-boxed; clobbers rdx */
+static void boxed_or_leave(comp_t *c, int reg, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    op_rr(b, 1, 0x8b, RDX, reg);                            /* mov rdx, reg */
+    shift_ri(b, 1, 5, RDX, 32);                             /* shr rdx, 32 */
+    op_ri(b, 0, 7, RDX, -1);                                /* cmp edx, 0xffffffff */
+    add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
+}
+
+/* leave unless the single in the low half of reg is not a NaN; clobbers rdx */
+static void not_nan_or_leave(comp_t *c, int reg, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    op_rr(b, 0, 0x8b, RDX, reg);                            /* mov edx, reg32 */
+    op_ri(b, 0, 4, RDX, 0x7fffffff);                        /* and edx, 0x7fffffff */
+    op_ri(b, 0, 7, RDX, 0x7f800000);                        /* cmp edx, 0x7f800000 */
+    add_exit(c, jcc_fwd(b, CC_A), 0, at, k);
+}
+
+/* a recording block: leave (before the instruction, host flags cleared: none was pending before it)
+   when the host instruction just run raised any flag; the interpreter redoes it and logs the change */
+static void rec_no_host_flags_or_leave(comp_t *c, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    b1(b, 0x0f); b1(b, 0xae); b1(b, 0x5c); b1(b, 0x24); b1(b, 0xf8);     /* stmxcsr [rsp-8] */
+    b1(b, 0xf6); b1(b, 0x44); b1(b, 0x24); b1(b, 0xf8); b1(b, 0x3f);     /* test byte [rsp-8], 0x3f */
+    uint8_t *none = jcc_fwd(b, CC_E);
+    rec_clear_host_flags(b);
+    add_exit(c, jcc_fwd(b, -1), 0, at, k);
+    patch(b, none, b->p);
+}
+
+/* feq.s, flt.s, fle.s (fp_eq_s, fp_lt_s, fp_le_s of fp.h): x[rd] */
+static void emit_fcmp(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    const unsigned op = d->exec_op;
+    fs_dirty_or_leave(c, at, k);
+    op_rm(b, 1, 0x8b, RAX, RDI, FOFF(d->rs1));
+    op_rm(b, 1, 0x8b, RCX, RDI, FOFF(d->rs2));
+    boxed_or_leave(c, RAX, at, k);
+    boxed_or_leave(c, RCX, at, k);
+    not_nan_or_leave(c, RAX, at, k);
+    not_nan_or_leave(c, RCX, at, k);
+    /* both zeros (either sign): equal */
+    op_rr(b, 0, 0x8b, RDX, RAX);
+    op_rr(b, 0, 0x0b, RDX, RCX);                            /* or edx, ecx */
+    op_ri(b, 0, 4, RDX, 0x7fffffff);
+    uint8_t *nonzero = jcc_fwd(b, CC_NE);
+    b1(b, 0xb8); b4(b, op == RV_OP_FLT_S ? 0 : 1);          /* mov eax, 0 or 1 */
+    uint8_t *done = jcc_fwd(b, -1);
+    patch(b, nonzero, b->p);
+    int cc = CC_E;
+    if (op != RV_OP_FEQ_S) {
+        /* order keys: a negative value's magnitude bits flipped, compared as signed words */
+        for (int i = 0; i < 2; i++) {
+            int reg = i ? RCX : RAX;
+            op_rr(b, 0, 0x8b, RDX, reg);
+            shift_ri(b, 0, 7, RDX, 31);                     /* sar edx, 31 */
+            shift_ri(b, 0, 5, RDX, 1);                      /* shr edx, 1 */
+            op_rr(b, 0, 0x33, reg, RDX);                    /* xor reg, edx */
+        }
+        cc = op == RV_OP_FLT_S ? CC_L : 0xe;                /* jl / jle */
+    }
+    op_rr(b, 0, 0x3b, RAX, RCX);                            /* cmp eax, ecx */
+    b1(b, 0x0f); b1(b, 0x90 | cc); b1(b, 0xc2);             /* setcc dl */
+    b1(b, 0x0f); b1(b, 0xb6); b1(b, 0xc2);                  /* movzx eax, dl */
+    patch(b, done, b->p);
+    store_g(b, &c->r, d->rd, RAX);
+}
+
+/* fcvt.w.s, fcvt.l.s in RTZ: x[rd] */
+static void emit_ftoi(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k)
+{
+    buf_t *b = &c->b;
+    const int l = d->exec_op == RV_OP_FCVT_L_S;
+    fs_dirty_or_leave(c, at, k);
+    op_rm(b, 1, 0x8b, RAX, RDI, FOFF(d->rs1));
+    boxed_or_leave(c, RAX, at, k);
+    /* |x| < 2^31 (word) or 2^63 (long): the biased exponent below 127 + 31 or 127 + 63 (NaN, inf above) */
+    op_rr(b, 0, 0x8b, RDX, RAX);
+    shift_ri(b, 0, 5, RDX, 23);                             /* shr edx, 23 */
+    op_ri(b, 0, 4, RDX, 0xff);
+    op_ri(b, 0, 7, RDX, l ? 127 + 63 : 127 + 31);
+    add_exit(c, jcc_fwd(b, CC_AE), 0, at, k);
+    b1(b, 0x66); b1(b, 0x0f); b1(b, 0x6e); b1(b, 0xc0);     /* movd xmm0, eax */
+    b1(b, 0xf3); rex(b, l, RAX, 0); b1(b, 0x0f); b1(b, 0x2c); b1(b, 0xc0);   /* cvttss2si rax/eax, xmm0 */
+    if (!l)
+        op_rr(b, 1, 0x63, RAX, RAX);                        /* movsxd rax, eax */
+    if (c->rec)
+        rec_no_host_flags_or_leave(c, at, k);
+    store_g(b, &c->r, d->rd, RAX);
+}
+
+/* fcvt.s.w, fcvt.s.l in RNE: f[rd], boxed */
+static void emit_itof(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc)
+{
+    buf_t *b = &c->b;
+    const int l = d->exec_op == RV_OP_FCVT_S_L;
+    if (d->rm == 7) {
+        op_rm(b, 0, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.frm));
+        op_rr(b, 0, 0x85, RAX, RAX);                        /* test eax, eax */
+        add_exit(c, jcc_fwd(b, CC_NE), 0, at, k);
+    }
+    fs_dirty_or_leave(c, at, k);
+    load_g(b, &c->r, RCX, d->rs1);
+    b1(b, 0x0f); b1(b, 0x57); b1(b, 0xc0);                  /* xorps xmm0, xmm0 (no false dependency) */
+    b1(b, 0xf3); rex(b, l, 0, RCX); b1(b, 0x0f); b1(b, 0x2a); b1(b, 0xc1);   /* cvtsi2ss xmm0, rcx/ecx */
+    b1(b, 0x66); b1(b, 0x0f); b1(b, 0x7e); b1(b, 0xc0);     /* movd eax, xmm0 */
+    mov_imm(b, RDX, FP_BOX32);
+    op_rr(b, 1, 0x0b, RAX, RDX);                            /* or rax, rdx: NaN-boxed */
+    if (c->rec)
+        rec_fmadd(c, d, at, k, pc);     /* (its record: any FP result in rax, f[rd] not written yet) */
+    op_rm(b, 1, 0x89, RAX, RDI, FOFF(d->rd));
+}
+
 static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc, unsigned start)
 {
     buf_t *b = &c->b;
@@ -834,7 +1217,7 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         emit_vec(c, d, at, k, pc);
         return;
     }
-    if (c->rec && kind != K_FLOAD && kind != K_FMADD) {
+    if (c->rec && kind != K_FLOAD && kind != K_FMADD && kind != K_ITOF) {
         /* the undo record, before the instruction changes rd (a store also logs 24 bytes of extras) */
         int st = kind == K_STORE || kind == K_FSTORE;
         rec_write_x(c, k, d->rd, rec_meta(c, pc, st ? 24 : 0, RV_HR_RETIRED, d->rd));
@@ -1098,6 +1481,15 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
             rec_fmadd(c, d, at, k, pc);
         op_rm(b, 1, 0x89, RAX, RDI, FOFF(d->rd));
         break;
+    case RV_OP_FEQ_S: case RV_OP_FLT_S: case RV_OP_FLE_S:
+        emit_fcmp(c, d, at, k);
+        break;
+    case RV_OP_FCVT_W_S: case RV_OP_FCVT_L_S:
+        emit_ftoi(c, d, at, k);
+        break;
+    case RV_OP_FCVT_S_W: case RV_OP_FCVT_S_L:
+        emit_itof(c, d, at, k, pc);
+        break;
 #endif
     default:
         b->overflow = 1;        /* scan() let through an instruction this does not handle */
@@ -1146,9 +1538,9 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     int has_fmadd = 0;
     for (unsigned i = 0; i < n; i++) {
         int k = kind_of(insn[i]->exec_op);
-        c->nent += k == K_STORE || k == K_FSTORE || k == K_FMADD;
+        c->nent += k == K_STORE || k == K_FSTORE || k == K_FMADD || k == K_ITOF;
         c->nvec += k == K_VEC;
-        has_fmadd |= k == K_FMADD;
+        has_fmadd |= fp_flags_matter(k);
     }
     if (timed)
         choose_regs(&c->r, insn, n, alloc_regs_timed, NALLOC_TIMED);
@@ -1200,12 +1592,13 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     const unsigned line_bits = timed ? rv_timing_fetch_line_bits(m->timing) : 0;
     for (unsigned i = 0; i < n; i++) {
         /* (the first instruction of a pass follows whatever retired before it) */
+        c->first = i == 0;
         c->same_line = timed && i > 0 &&
                        ((vaddr + 2ull * slot[i]) >> line_bits) == ((vaddr + 2ull * slot[i - 1]) >> line_bits);
         c->vreserve = 0;
         for (unsigned j = i + 1; j < n; j++) {
             int k = kind_of(insn[j]->exec_op);
-            c->vreserve += 24 * (k == K_STORE || k == K_FSTORE || k == K_FMADD);
+            c->vreserve += 24 * (k == K_STORE || k == K_FSTORE || k == K_FMADD || k == K_ITOF);
         }
         emit_insn(c, insn[i], slot[i], i, vaddr + 2ull * slot[i], idx);
         ends_in_jump = insn[i]->exec_op == RV_OP_JAL;
@@ -1213,6 +1606,7 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     if (!ends_in_jump)
         add_exit(c, jcc_fwd(b, -1), slot[n] == idx, slot[n], n);
 
+    c->first = 0;       /* (a taken branch's step below: its line test is not emitted) */
     /* the exits: back to the top, into the block compiled at the target slot (same page, so the
        same invalidation drops both), or back to the interpreter */
     for (int e = 0; e < c->nex; e++) {

@@ -364,6 +364,135 @@ rv_block_step_fn rv_timing_block_step(rv_timing *T, unsigned op)
 
 uint64_t *rv_timing_block_rec(rv_timing *T, uint64_t pc) { return pc_rec(T, pc); }
 
+int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
+{
+#define RV_COPY_META(name, kind, rs2, waw) {name, kind, rs2, waw},
+    static const struct { const rv_step_fn *from; unsigned kind; int rs2, waw; } copies[] = {
+        RV_BLOCK_STEP_KINDS(RV_COPY_META)
+    };
+#undef RV_COPY_META
+    const unsigned opn = e->exec_op;
+    if (opn >= RV_OP_COUNT)
+        return 0;
+    int found = -1;
+    unsigned units = 0;
+    for (unsigned i = 0; i < sizeof copies / sizeof copies[0] && found < 0; i++)
+        for (unsigned u = 0; u < 3; u++)
+            if (T->step[opn] == copies[i].from[u]) {
+                found = (int)i;
+                units = u;
+                break;
+            }
+    if (found < 0)
+        return 0;
+    const unsigned kind = copies[found].kind;
+    const rv_top *op = &T->op[opn];
+    if ((kind != RV_K_PLAIN && kind != RV_K_MULDIV && kind != RV_K_FP && kind != RV_K_LOAD &&
+         kind != RV_K_STORE && kind != RV_K_BRANCH) || op->special)
+        return 0;
+    /* the instance: step_body's choice for the copy's unit count (UNITS 0: by the op's count) */
+    unsigned count = units == 1 ? 1 : units == 2 ? 2 : op->unit_count;
+    if (count > 2)
+        return 0;
+    memset(o, 0, sizeof *o);
+    o->raw[o->nraw++] = op->src[1] + (e->rs1 & 31u);
+    if (copies[found].rs2 && kind != RV_K_LOAD)
+        o->raw[o->nraw++] = op->src[2] + (e->rs2 & 31u);
+    if (kind == RV_K_FP)
+        o->raw[o->nraw++] = op->src[3] + (e->rs3 & 31u);
+    o->dreg = op->dst + e->rd;
+    o->waw = copies[found].waw && kind != RV_K_BRANCH && (op->waw || kind == RV_K_PLAIN) &&
+             o->dreg != RV_X_SINK;
+    o->lat = op->lat;
+    o->occ = op->occ;
+    o->rcause = op->rcause;
+    o->flops = kind == RV_K_FP ? op->flops : 0;
+    o->unit_pair = count == 2;
+    o->mem = kind == RV_K_LOAD ? 1 : kind == RV_K_STORE ? 2 : 0;
+    o->branch = kind == RV_K_BRANCH;
+    const rv_tcache *l1d = &T->l1d;
+    o->mru = o->mem && l1d->p.size && (kind == RV_K_LOAD || l1d->p.write_back) &&
+             T->p.latency[RV_TC_LOAD] < (1u << 30);
+    o->l1d_line_bits = l1d->line_bits;
+    o->hit_latency = (uint32_t)T->p.latency[RV_TC_LOAD];
+    o->cause_dcache = RV_STALL_DCACHE;
+    o->cause_load = RV_STALL_DEP_LOAD;
+    o->o_mru_line0 = (int32_t)offsetof(rv_timing, l1d.mru_line[0]);
+    o->o_mru_way0 = (int32_t)offsetof(rv_timing, l1d.mru_way[0]);
+    o->o_l1d_access = (int32_t)offsetof(rv_timing, t.l1d_access);
+    o->o_l1d_clock = (int32_t)offsetof(rv_timing, l1d.clock);
+    o->addr_mask = T->addr_mask;
+    o->l1d_stamp = (uint64_t)(uintptr_t)l1d->stamp;
+    o->l1d_ready = (uint64_t)(uintptr_t)l1d->ready;
+    o->l1d_dirty = (uint64_t)(uintptr_t)l1d->dirty;
+    o->o_unit = (int32_t)offsetof(rv_timing, unit_free[op->unit][0]);
+    o->o_cycle = (int32_t)offsetof(rv_timing, cycle);
+    o->o_slots = (int32_t)offsetof(rv_timing, slots);
+    o->o_issue_width = (int32_t)offsetof(rv_timing, p.issue_width);
+    o->o_fetch_ready = (int32_t)offsetof(rv_timing, fetch_ready);
+    o->o_fetch_cause = (int32_t)offsetof(rv_timing, fetch_cause);
+    o->o_fetch_pc = (int32_t)offsetof(rv_timing, fetch_pc);
+    o->o_rr = (int32_t)offsetof(rv_timing, reg_ready);
+    o->o_reg_cause = (int32_t)offsetof(rv_timing, reg_cause);
+    o->o_stall = (int32_t)offsetof(rv_timing, t.stall);
+    o->o_end = (int32_t)offsetof(rv_timing, end);
+    o->o_instructions = (int32_t)offsetof(rv_timing, t.instructions);
+    o->o_charge_mark = (int32_t)offsetof(rv_timing, charge_mark);
+    o->o_flops = (int32_t)offsetof(rv_timing, t.flops);
+    o->o_last_fetch_line = (int32_t)offsetof(rv_timing, last_fetch_line);
+    o->o_fetch_rec = (int32_t)offsetof(rv_timing, fetch_rec);
+    o->no_cause = NO_CAUSE;
+    o->stall_waw = RV_STALL_WAW;
+    o->stall_unit = RV_STALL_UNIT;
+    o->stall_mispredict = RV_STALL_MISPREDICT;
+    o->stall_taken = RV_STALL_TAKEN;
+    o->pc_count = RV_PC_COUNT;
+    o->pc_cycles = RV_PC_CYCLES;
+    return 1;
+}
+
+void rv_timing_block_mem(rv_timing *T, const rv_insn_t *e, uint64_t rs1v, uint64_t t)
+{
+    const rv_top *op = &T->op[e->exec_op];
+    int missed;
+    uint64_t addr = (rs1v + (uint64_t)e->imm) & T->addr_mask, ready;
+    unsigned rcause;
+    if (op->kind == RV_K_LOAD) {
+        ready = tm_data_access_fast(T, addr, 0, t, (uint32_t)T->p.latency[RV_TC_LOAD], &missed);
+        rcause = missed ? RV_STALL_DCACHE : RV_STALL_DEP_LOAD;
+    } else {
+        tm_data_access_fast(T, addr, 1, t, (uint32_t)T->p.latency[RV_TC_LOAD], &missed);
+        ready = t + 1;
+        rcause = op->rcause;
+    }
+    unsigned dreg = op->dst + e->rd;
+    T->reg_ready[dreg] = ready;
+    T->reg_cause[dreg] = (uint8_t)rcause;
+    uint64_t end = MAX64(T->end, ready);
+    T->end = MAX64(end, t + 1);
+}
+
+void rv_timing_block_branch(rv_timing *T, const rv_insn_t *e, uint64_t pc, int taken, uint64_t t)
+{
+    const rv_timing_params *P = &T->p;
+    T->t.branches++;
+    T->t.taken += (unsigned)taken;
+    if (tm_predict_branch(T, pc, e->imm, taken)) {
+        T->t.mispredicts++;
+        T->fetch_ready = t + 1 + P->mispredict_penalty;
+        T->fetch_cause = RV_STALL_MISPREDICT;
+    } else if (taken) {
+        T->fetch_ready = t + 1 + P->taken_penalty;
+        T->fetch_cause = RV_STALL_TAKEN;
+    }
+    T->fetch_pc = pc;
+}
+
+uint64_t rv_timing_block_charge(rv_timing *T, uint64_t *rec, unsigned cause, uint64_t stall, uint64_t charged)
+{
+    return charge_fetch_stall(T, rec, cause, stall, charged);
+}
+
 unsigned rv_timing_fetch_line_bits(rv_timing *T) { return T->l1i.line_bits; }
 
 /* The step of each op (rv_timing.step): the general one for anything with rare work to do, and for

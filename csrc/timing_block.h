@@ -23,4 +23,45 @@ uint64_t *rv_timing_block_rec(struct rv_timing *T, uint64_t pc);
 /* log2 of the L1I line size: instructions whose pcs agree above it share a fetch line */
 unsigned rv_timing_fetch_line_bits(struct rv_timing *T);
 
+/* The step of a plain, multiply/divide, FP, load, store or branch instruction on the fetch line of the instruction retired
+   before it, spelled out for a block to do inline (jit_x86.c timed_step_inline): what the block copy of
+   the step would do, with everything known when the block is compiled resolved (the scoreboard entries
+   it reads and writes, latency, occupancy, unit, and the offsets of the model's fields).  The model's
+   records and the values are constants while the model lives (a reset, flush, re-enable or trace drops
+   every block). */
+typedef struct rv_block_inline {
+    uint32_t nraw, raw[3];          /* scoreboard entries read (RAW), in the step's order */
+    uint32_t waw;                   /* 1: the WAW check on dreg */
+    uint32_t dreg, lat, occ, rcause, flops;
+    uint32_t unit_pair;             /* 1: the first free of two instances, 0: instance 0 */
+    uint32_t mem;                   /* 1: a load, 2: a store: its result (the data access, the result's
+                                       entry and the end of all work) is rv_timing_block_mem's */
+    /* (a load or store) its access when it hits the L1D line found last (tm_data_access_fast's first
+       test), done inline: 1, with the L1D's fields */
+    uint32_t mru, l1d_line_bits, hit_latency, cause_dcache, cause_load;
+    int32_t o_mru_line0, o_mru_way0, o_l1d_access, o_l1d_clock;
+    uint64_t addr_mask, l1d_stamp, l1d_ready, l1d_dirty;  /* (the last three: addresses of arrays) */
+    uint32_t branch;                /* 1: a conditional branch: no result entry, no stall charged to
+                                       the branch or jump before it (the step's test sees this one as
+                                       the one that set fetch), the prediction rv_timing_block_branch's,
+                                       and it is the one later fetch stalls are charged to */
+    int32_t o_unit;                 /* offset of the unit's instance 0 */
+    /* offsets of the model's fields */
+    int32_t o_cycle, o_slots, o_issue_width, o_fetch_ready, o_fetch_cause, o_fetch_pc, o_rr, o_reg_cause,
+            o_stall, o_end, o_instructions, o_charge_mark, o_flops, o_last_fetch_line, o_fetch_rec;
+    /* constants: no cause, the causes of WAW, unit, mispredict and taken stalls, the per-pc words */
+    uint32_t no_cause, stall_waw, stall_unit, stall_mispredict, stall_taken, pc_count, pc_cycles;
+} rv_block_inline;
+/* 1 and *out filled when the step T->step[e->exec_op] can be done so, else 0 */
+int rv_timing_block_inline(struct rv_timing *T, const rv_insn_t *e, rv_block_inline *out);
+/* The end of the step of a load or store done so: the data access at rs1v + imm in cycle t, the
+   result's scoreboard entry and the latest completion (the step's order: none of the rest reads them) */
+void rv_timing_block_mem(struct rv_timing *T, const rv_insn_t *e, uint64_t rs1v, uint64_t t);
+/* The prediction part of the step of a conditional branch done so (taken: 0 or 1) */
+void rv_timing_block_branch(struct rv_timing *T, const rv_insn_t *e, uint64_t pc, int taken, uint64_t t);
+/* The rare part of that step: a stall behind a branch or jump charged to it (the step's
+   charge_fetch_stall); returns the cycles that stay with the instruction. */
+uint64_t rv_timing_block_charge(struct rv_timing *T, uint64_t *rec, unsigned cause, uint64_t stall,
+                                uint64_t charged);
+
 #endif
