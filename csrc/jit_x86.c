@@ -247,7 +247,17 @@ static void alu_g(buf_t *b, const regs_t *r, unsigned op, int w, int hreg, unsig
 enum { K_NONE, K_ALU_I, K_ALU_R, K_SHIFT_I, K_SHIFT_R, K_SET_I, K_SET_R, K_LUI, K_AUIPC, K_LOAD, K_STORE,
        K_BRANCH, K_JAL, K_JALR, K_FLOAD, K_FSTORE, K_FMADD, K_VEC };
 
-/* (a recording block handles the same set, and the vector instructions: K_VEC) */
+/* the vector instructions as history.c's classes file them (RV_HC_V: a vector extension's, not the
+   matrix unit's), known without the class table */
+static int vector_op(unsigned op)
+{
+    const uint64_t vec = RV_EXT_V | RV_EXT_ZVFH | RV_EXT_ZVFHMIN | RV_EXT_ZVFBFMIN | RV_EXT_ZVFBFWMA |
+                         RV_EXT_ZVDOT4A8I;
+    const uint64_t full = RV_EXT_ZVT | RV_EXT_ZICSR | RV_EXT_ZIFENCEI | RV_EXT_PRIV;
+    return op != 0 && op < RV_OP_COUNT && (rv_op_extensions[op] & vec) && !(rv_op_extensions[op] & full);
+}
+
+/* (a recording block handles the same set, and the vector instructions: K_VEC; so does a timed one) */
 static int kind_of(unsigned op)
 {
     switch (op) {
@@ -287,8 +297,8 @@ static int kind_of(unsigned op)
         return fp_host_fma_ok ? K_FMADD : K_NONE;
 #endif
     default:
-        /* (the class table is filled once a machine records) */
-        return rv_hist_class[op] == RV_HC_V ? K_VEC : K_NONE;
+        /* (the class table is filled once a machine records; timed blocks ask vector_op) */
+        return rv_hist_class[op] == RV_HC_V || vector_op(op) ? K_VEC : K_NONE;
     }
 }
 
@@ -350,7 +360,7 @@ static void add_exit(comp_t *c, uint8_t *at, int loop, unsigned to, unsigned k)
 
 /* the instructions of the block entered at idx: how many (0: none) */
 static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void *const *labels,
-                     const rv_insn_t **insn, unsigned *slot, int rec)
+                     const rv_insn_t **insn, unsigned *slot, int rec, int timed)
 {
     const uint64_t target_align = (m->cfg.extensions & RV_EXT_C) ? 1 : 3;
     unsigned n = 0, i = idx;
@@ -364,7 +374,7 @@ static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void
             break;          /* the instruction's bytes must be on this page */
         int k = kind_of(d->exec_op);
         if (k == K_VEC) {
-            if (!rec)
+            if (!rec && !timed)
                 break;      /* functional blocks run no vector instruction */
             insn[n] = d;
             slot[n] = i;
@@ -821,6 +831,27 @@ static void emit_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uin
         op_rm(b, 1, 0x8b, c->r.loc[d->rd], RDI, XOFF(d->rd));   /* vset*, vmv.x.s ... may have written it */
 }
 
+/* a vector instruction of a timed block (instruction k of the pass, at slot at): rv_timed_block_v runs
+   it as the timed loop would and calls its step, or the block leaves before it.  The guest registers
+   the block holds are written back first (it reads x[rs1] and x[rs2] from the machine) and an x[rd] it
+   may write is reloaded; m is reloaded after the call, as after a step. */
+static void timed_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc)
+{
+    buf_t *b = &c->b;
+    store_written(c);
+    mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
+    mov_imm(b, RDX, pc);
+    mov_imm(b, RCX, (uint64_t)(uintptr_t)c->labels[d->exec_op]);
+    mov_imm(b, R8, (uint64_t)(uintptr_t)c->labels[RV_LABEL_JIT]);
+    mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timed_block_v);
+    b1(b, 0xff); b1(b, 0xd0);                               /* call rax */
+    op_rsp(b, 0x8b, RDI, TS_M);
+    op_rr(b, 0, 0x85, RAX, RAX);                            /* test eax, eax */
+    add_exit(c, jcc_fwd(b, CC_E), 0, at, k);
+    if ((d->raw & 0x7f) == 0x57 && d->rd < 32 && c->r.loc[d->rd] >= 0)
+        op_rm(b, 1, 0x8b, c->r.loc[d->rd], RDI, XOFF(d->rd));   /* vset*, vmv.x.s ... may have written it */
+}
+
 static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc, unsigned start)
 {
     buf_t *b = &c->b;
@@ -831,7 +862,10 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     if (pre)
         timed_pre(c, d);
     if (kind == K_VEC) {
-        emit_vec(c, d, at, k, pc);
+        if (c->timed)
+            timed_vec(c, d, at, k, pc);
+        else
+            emit_vec(c, d, at, k, pc);
         return;
     }
     if (c->rec && kind != K_FLOAD && kind != K_FMADD) {
@@ -1118,7 +1152,7 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     const int rec = kind == RV_JIT_RECORDING, timed = kind == RV_JIT_TIMED;
     if (!j || idx >= RV_SLOTS_PER_PAGE || (rec && !m->hist) || (timed && !m->timing))
         return 0;
-    unsigned n = scan(m, page, idx, labels, insn, slot, rec);
+    unsigned n = scan(m, page, idx, labels, insn, slot, rec, timed);
     int loops = 0;
     for (unsigned i = 0; i < n; i++) {
         int k = kind_of(insn[i]->exec_op);

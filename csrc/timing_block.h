@@ -22,5 +22,9 @@ rv_block_step_fn rv_timing_block_step(struct rv_timing *T, unsigned op);
 uint64_t *rv_timing_block_rec(struct rv_timing *T, uint64_t pc);
 /* log2 of the L1I line size: instructions whose pcs agree above it share a fetch line */
 unsigned rv_timing_fetch_line_bits(struct rv_timing *T);
+/* A vector instruction of a timed block (vector_block.c): run as the timed loop runs it, then stepped;
+   general and jit are the loop's labels of its op's general path and of a block's entry.  1 retired,
+   0 nothing changed (the block leaves before it). */
+int rv_timed_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, const void *general, const void *jit);
 
 #endif

@@ -11,6 +11,8 @@
 #include "history_internal.h"
 #include "fp.h"
 #include "vector.h"
+#include "timing_hooks.h"
+#include "timing_block.h"
 
 #define VREGP(T, r) ((T *)(m->vreg + (uint64_t)(r) * h->vlenb))
 #define V_DIRTY() do { if (unlikely(~h->mstatus & MSTATUS_VS_DIRTY)) h->mstatus |= MSTATUS_VS_DIRTY; } while (0)
@@ -70,8 +72,9 @@
         V_FP_DIRTY(); return 1;
 
 /* Run e (see above: specialised, vstart 0, vl elements, a unit-stride access's bytes inside one page
-   that takes it): 1 done, 0 not an op with a fast path here (nothing done). */
-static inline int v_block_fast(rv_machine *m, const rv_insn_t *e)
+   that takes it): 1 done, 0 not an op with a fast path here (nothing done).  hs: the history that
+   logs its memory accesses, or NULL (timed blocks). */
+static inline __attribute__((always_inline)) int v_block_fast(rv_machine *m, const rv_insn_t *e, rv_history *hs)
 {
     rv_hart_state *h = &m->h;
     const unsigned sew = (unsigned)(h->vtype >> 3) & 7u;
@@ -82,7 +85,7 @@ static inline int v_block_fast(rv_machine *m, const rv_insn_t *e)
         uint64_t eewb = e->exec_op == RV_OP_VLE8_V ? 1 : e->exec_op == RV_OP_VLE16_V ? 2
                       : e->exec_op == RV_OP_VLE32_V ? 4 : 8;
         uint64_t a = x[e->rs1], len = n * eewb;
-        if (unlikely(m->hist->nmem_read))
+        if (hs && unlikely(hs->nmem_read))
             rv_hist_read_at(m, a, len, h->pc);
         memcpy(VREGP(uint8_t, e->rd), m->mem + (a - m->cfg.mem_base), len);
         V_DIRTY();
@@ -92,7 +95,8 @@ static inline int v_block_fast(rv_machine *m, const rv_insn_t *e)
         uint64_t eewb = e->exec_op == RV_OP_VSE8_V ? 1 : e->exec_op == RV_OP_VSE16_V ? 2
                       : e->exec_op == RV_OP_VSE32_V ? 4 : 8;
         uint64_t a = x[e->rs1], len = n * eewb;
-        rv_hist_store(m, m->hist, a, len);
+        if (hs)
+            rv_hist_store(m, hs, a, len);
         memcpy(m->mem + (a - m->cfg.mem_base), VREGP(uint8_t, e->rd), len);
         return 1;
     }
@@ -231,7 +235,7 @@ int rv_hist_block_vf(rv_machine *m, const rv_insn_t *e, uint64_t pcmeta, rv_hist
         }
     }
     hs->ehead = head + count * (vb + TRAILER);
-    v_block_fast(m, e);
+    v_block_fast(m, e, hs);
     if (unlikely(rv_hist_host_flags()))
         rv_hist_block_v_fold(m);
     uint64_t fw;
@@ -246,5 +250,93 @@ int rv_hist_block_vf(rv_machine *m, const rv_insn_t *e, uint64_t pcmeta, rv_hist
     }
     r->old = 0;
     r->meta = pcmeta | (hs->ehead - head) << 8;
+    return 1;
+}
+
+/* ---------------------------------------------------------------- timed blocks */
+
+/* A vector instruction of a timed block (jit_x86.c, at pc): it runs where the timed loop would run it,
+   then its retirement goes to the model's step as the loop's (interp.h RV_TIMED_RETIRE: x[rs1] and
+   x[rs2] as they were before it ran, not taken).  general and jit: the loop's labels for the op's
+   general path and for a block's entry.
+   - The interpreter's fast path (v_block_fast) when the slot is specialised under the current vtype
+     (exec_v.inc V_FAST_GUARD, V_FAST_GUARD_FP): its handler neither label, vtype equal to its rm,
+     vstart 0 and, for FP, frm RNE and FS on.
+   - vsetvli and vsetivli: exec_v.inc V_SET_INLINE for the common forms.
+   - Else the general path (rv_vector_exec), only where nothing can trap part-way: vstart 0, a valid
+     vtype (but for vset*), and of the loads and stores only unit-stride ones of at least one element
+     inside one page that takes them (no code, watched or HTIF page) on a machine that does not trap on
+     misaligned accesses.  An illegal encoding changes nothing and is left to the interpreter, as is a
+     slot the interpreter's general path would (re)specialise: it does, and the block's next pass runs
+     the fast path.
+   Returns 1 when the instruction retired, 0 when nothing changed and the block must leave before it. */
+int rv_timed_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, const void *general, const void *jit)
+{
+    rv_hart_state *h = &m->h;
+    uint64_t *x = h->x;
+    const uint64_t rs1v = x[e->rs1 & 31u], rs2v = x[e->rs2 & 31u];
+    const uint32_t raw = (uint32_t)e->raw;
+    const unsigned major = raw & 0x7f;
+    if (unlikely(h->vstart != 0))
+        return 0;
+    int done = 0;
+    if (major == 0x57 && (raw >> 12 & 7u) == 7) {
+        if (e->exec_op == RV_OP_VSETVLI || e->exec_op == RV_OP_VSETIVLI) {
+            /* (exec_v.inc V_SET_INLINE) */
+            const int vli = e->exec_op == RV_OP_VSETVLI;
+            uint64_t vt = (uint64_t)e->imm;
+            unsigned vlmul = vt & 7, vsew = (vt >> 3) & 7;
+            int lmul_log2 = (int)(vlmul ^ 4) - 4;
+            int keeps_vl = vli && e->rs1 == 0 && e->rd == RV_X_SINK;
+            if (vt < 0x100 && vlmul != 4 && vsew <= 3 && (int)vsew <= 3 + lmul_log2 && !keeps_vl &&
+                !(m->cfg.extensions & RV_EXT_ZVE32X)) {
+                int sh = lmul_log2 - (int)vsew;
+                uint64_t vlmax = sh >= 0 ? h->vlenb << sh : h->vlenb >> -sh;
+                uint64_t avl = vli ? (e->rs1 ? x[e->rs1] : ~0ull) : e->rs1;
+                uint64_t vl = avl < vlmax ? avl : vlmax;
+                h->vtype = vt;
+                h->vl = vl;
+                h->vstart = 0;
+                x[e->rd] = vl;
+                h->mtype = 0;
+                V_DIRTY();
+                done = 1;
+            }
+        }
+    } else {
+        if (unlikely(h->vtype >> 63))
+            return 0;
+        if (major == 0x07 || major == 0x27) {
+            unsigned width = raw >> 12 & 7u, eew = width == 0 ? 1 : width >= 5 ? 1u << (width - 4) : 0;
+            if ((raw >> 29) || (raw >> 26 & 3u) || (raw >> 20 & 31u) || !eew ||
+                (m->cfg.flags & RV_CFG_TRAP_MISALIGNED))
+                return 0;               /* segments, strided, indexed, whole-register, mask, ff */
+            uint64_t a = x[e->rs1], len = h->vl * eew, off = a - m->cfg.mem_base, pg = off >> RV_PAGE_BITS;
+            unsigned mask = major == 0x07 ? RV_PERM_R : RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH;
+            unsigned want = major == 0x07 ? RV_PERM_R : RV_PERM_W;
+            if (!len || pg >= m->npages || (m->page_flags[pg] & mask) != want ||
+                (off & (RV_PAGE_SIZE - 1)) + len > RV_PAGE_SIZE)
+                return 0;
+        }
+        const unsigned fk = rv_v_fast_kind[e->exec_op];
+        if (fk && VM_BIT(e)) {
+            if (e->handler != general && e->handler != jit && h->vtype == e->rm &&
+                (fk < 2 || (h->frm == 0 && (h->mstatus & MSTATUS_FS)))) {
+                v_block_fast(m, e, NULL);
+                done = 1;
+            } else if (e->handler != jit && rv_v_block_has_fast(m, e) &&
+                       !((m->cfg.flags & RV_CFG_VECTOR_AGNOSTIC_ONES) && (h->vtype & 0x40))) {
+                return 0;               /* the interpreter's general path runs it and specialises the slot */
+            }
+        }
+    }
+    if (!done) {
+        uint64_t tval = 0;
+        h->pc = pc;
+        if (rv_vector_exec(m, e, &tval) != 0)
+            return 0;                   /* illegal: nothing changed (the page checks above rule out faults) */
+    }
+    rv_timing_hooks *tm = (rv_timing_hooks *)m->timing;
+    tm->step[e->exec_op]((struct rv_timing *)tm, e, pc, rs1v, rs2v, 0);
     return 1;
 }
