@@ -831,20 +831,57 @@ static void emit_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uin
         op_rm(b, 1, 0x8b, c->r.loc[d->rd], RDI, XOFF(d->rd));   /* vset*, vmv.x.s ... may have written it */
 }
 
-/* a vector instruction of a timed block (instruction k of the pass, at slot at): rv_timed_block_v runs
-   it as the timed loop would and calls its step, or the block leaves before it.  The guest registers
-   the block holds are written back first (it reads x[rs1] and x[rs2] from the machine) and an x[rd] it
-   may write is reloaded; m is reloaded after the call, as after a step. */
+/* a vector instruction of a timed block (instruction k of the pass, at slot at): rv_timed_block_vf_*
+   (when the interpreter's fast-path guard holds, checked here as emit_vec checks it) or
+   rv_timed_block_v runs it as the timed loop would and calls its step, or the block leaves before it.
+   The guest registers the block holds are written back first (they read x[rs1] and x[rs2] from the
+   machine) and an x[rd] it may write is reloaded; m is reloaded after the call, as after a step. */
 static void timed_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc)
 {
     buf_t *b = &c->b;
+    const unsigned fk = rv_v_fast_kind[d->exec_op];
+    const int fast = fk && ((d->raw >> 25) & 1);
     store_written(c);
     mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
     mov_imm(b, RDX, pc);
+    uint8_t *general[6], *done = NULL;
+    int ng = 0;
+    if (fast) {
+        op_rm(b, 1, 0x8b, RAX, RSI, (int32_t)offsetof(rv_insn_t, handler));
+        mov_imm(b, R9, (uint64_t)(uintptr_t)c->labels[d->exec_op]);
+        op_rr(b, 1, 0x3b, RAX, R9);
+        general[ng++] = jcc_fwd(b, CC_E);
+        mov_imm(b, R9, (uint64_t)(uintptr_t)c->labels[RV_LABEL_JIT]);
+        op_rr(b, 1, 0x3b, RAX, R9);
+        general[ng++] = jcc_fwd(b, CC_E);
+        op_rm(b, 0, 0x0fb6, RAX, RSI, (int32_t)offsetof(rv_insn_t, rm));     /* movzx eax, byte rm */
+        op_rm(b, 1, 0x3b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vtype));
+        general[ng++] = jcc_fwd(b, CC_NE);
+        op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vstart));
+        op_rr(b, 1, 0x85, RAX, RAX);
+        general[ng++] = jcc_fwd(b, CC_NE);
+        if (fk >= 2) {
+            op_rm(b, 0, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.frm));
+            op_rr(b, 0, 0x85, RAX, RAX);
+            general[ng++] = jcc_fwd(b, CC_NE);
+            op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.mstatus));
+            b1(b, 0xa9); b4(b, (uint32_t)MSTATUS_FS);       /* test eax, FS */
+            general[ng++] = jcc_fwd(b, CC_E);
+        }
+        unsigned major = (unsigned)d->raw & 0x7f;
+        mov_imm(b, RAX, (uint64_t)(uintptr_t)(major == 0x07 || major == 0x27 ? &rv_timed_block_vf_mem
+                                                                            : &rv_timed_block_vf_op));
+        b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
+        done = jcc_fwd(b, -1);
+    }
+    for (int i = 0; i < ng; i++)
+        patch(b, general[i], b->p);
     mov_imm(b, RCX, (uint64_t)(uintptr_t)c->labels[d->exec_op]);
     mov_imm(b, R8, (uint64_t)(uintptr_t)c->labels[RV_LABEL_JIT]);
     mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timed_block_v);
     b1(b, 0xff); b1(b, 0xd0);                               /* call rax */
+    if (done)
+        patch(b, done, b->p);
     op_rsp(b, 0x8b, RDI, TS_M);
     op_rr(b, 0, 0x85, RAX, RAX);                            /* test eax, eax */
     add_exit(c, jcc_fwd(b, CC_E), 0, at, k);
