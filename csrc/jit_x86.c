@@ -832,8 +832,9 @@ static void emit_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uin
 }
 
 /* a vector instruction of a timed block (instruction k of the pass, at slot at): rv_timed_block_vf_*
-   (when the interpreter's fast-path guard holds, checked here as emit_vec checks it) or
-   rv_timed_block_v runs it as the timed loop would and calls its step, or the block leaves before it.
+   (when the interpreter's fast-path guard holds, checked here as emit_vec checks it; then the block
+   calls its step) or rv_timed_block_v (which calls it) runs it as the timed loop would, or the block
+   leaves before it.
    The guest registers the block holds are written back first (they read x[rs1] and x[rs2] from the
    machine) and an x[rd] it may write is reloaded; m is reloaded after the call, as after a step. */
 static void timed_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc)
@@ -872,6 +873,10 @@ static void timed_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         mov_imm(b, RAX, (uint64_t)(uintptr_t)(major == 0x07 || major == 0x27 ? &rv_timed_block_vf_mem
                                                                             : &rv_timed_block_vf_op));
         b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
+        op_rsp(b, 0x8b, RDI, TS_M);
+        op_rr(b, 0, 0x85, RAX, RAX);                        /* test eax, eax */
+        add_exit(c, jcc_fwd(b, CC_E), 0, at, k);
+        timed_step(c, d, pc, 0, 0, c->same_line);          /* (x[rs1], x[rs2] unchanged: no x result) */
         done = jcc_fwd(b, -1);
     }
     for (int i = 0; i < ng; i++)
@@ -880,11 +885,11 @@ static void timed_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     mov_imm(b, R8, (uint64_t)(uintptr_t)c->labels[RV_LABEL_JIT]);
     mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timed_block_v);
     b1(b, 0xff); b1(b, 0xd0);                               /* call rax */
-    if (done)
-        patch(b, done, b->p);
     op_rsp(b, 0x8b, RDI, TS_M);
     op_rr(b, 0, 0x85, RAX, RAX);                            /* test eax, eax */
     add_exit(c, jcc_fwd(b, CC_E), 0, at, k);
+    if (done)
+        patch(b, done, b->p);
     if ((d->raw & 0x7f) == 0x57 && d->rd < 32 && c->r.loc[d->rd] >= 0)
         op_rm(b, 1, 0x8b, c->r.loc[d->rd], RDI, XOFF(d->rd));   /* vset*, vmv.x.s ... may have written it */
 }

@@ -26,9 +26,9 @@ unsigned rv_timing_fetch_line_bits(struct rv_timing *T);
    general and jit are the loop's labels of its op's general path and of a block's entry.  1 retired,
    0 nothing changed (the block leaves before it). */
 int rv_timed_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, const void *general, const void *jit);
-/* Its fast path, once the block checked the interpreter's fast-path guard (a unit-stride load or store,
-   or another op with a fast path) */
-int rv_timed_block_vf_mem(rv_machine *m, const rv_insn_t *e, uint64_t pc);
-int rv_timed_block_vf_op(rv_machine *m, const rv_insn_t *e, uint64_t pc);
+/* Its fast path without the step, once the block checked the interpreter's fast-path guard (a
+   unit-stride load or store, or another op with a fast path): 1 done, 0 nothing changed */
+int rv_timed_block_vf_mem(rv_machine *m, const rv_insn_t *e);
+int rv_timed_block_vf_op(rv_machine *m, const rv_insn_t *e);
 
 #endif

@@ -343,29 +343,24 @@ int rv_timed_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, const void 
 
 /* The fast path of rv_timed_block_v, called by the block once it checked the interpreter's fast-path
    guard itself (as recording blocks do: the slot specialised under this vtype, vstart 0, for FP frm RNE
-   and FS on): a load or store (MEM) still needs its bytes inside one page that takes them.  1 retired,
-   0 nothing changed (the block leaves before it). */
-static inline __attribute__((always_inline)) int timed_block_vf(rv_machine *m, const rv_insn_t *e, uint64_t pc,
-                                                                const int MEM)
+   and FS on): a load or store (MEM) still needs its bytes inside one page that takes them.  Runs the
+   instruction only: the block calls its step (these ops write no x register, so the block's x[rs1] and
+   x[rs2] are the values from before it ran).  1 done, 0 nothing changed (the block leaves before it). */
+static inline __attribute__((always_inline)) int timed_block_vf(rv_machine *m, const rv_insn_t *e, const int MEM)
 {
     rv_hart_state *h = &m->h;
-    const uint64_t rs1v = h->x[e->rs1 & 31u], rs2v = h->x[e->rs2 & 31u];
     if (MEM) {
         const unsigned major = (uint32_t)e->raw & 0x7f, width = (uint32_t)e->raw >> 12 & 7u;
         const uint64_t eew = width == 0 ? 1 : 1u << (width - 4);    /* (the fast ops: vle*.v, vse*.v) */
-        uint64_t len = h->vl * eew, off = rs1v - m->cfg.mem_base, pg = off >> RV_PAGE_BITS;
+        uint64_t len = h->vl * eew, off = h->x[e->rs1] - m->cfg.mem_base, pg = off >> RV_PAGE_BITS;
         unsigned mask = major == 0x07 ? RV_PERM_R : RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH;
         unsigned want = major == 0x07 ? RV_PERM_R : RV_PERM_W;
         if (!len || pg >= m->npages || (m->page_flags[pg] & mask) != want ||
             (off & (RV_PAGE_SIZE - 1)) + len > RV_PAGE_SIZE || (m->cfg.flags & RV_CFG_TRAP_MISALIGNED))
             return 0;
     }
-    if (!v_block_fast(m, e, NULL))
-        return 0;       /* (not reached: a slot is specialised only to an op v_block_fast runs) */
-    rv_timing_hooks *tm = (rv_timing_hooks *)m->timing;
-    tm->step[e->exec_op]((struct rv_timing *)tm, e, pc, rs1v, rs2v, 0);
-    return 1;
+    return v_block_fast(m, e, NULL);    /* (0 not reached: a slot is specialised only to an op it runs) */
 }
 
-int rv_timed_block_vf_mem(rv_machine *m, const rv_insn_t *e, uint64_t pc) { return timed_block_vf(m, e, pc, 1); }
-int rv_timed_block_vf_op(rv_machine *m, const rv_insn_t *e, uint64_t pc) { return timed_block_vf(m, e, pc, 0); }
+int rv_timed_block_vf_mem(rv_machine *m, const rv_insn_t *e) { return timed_block_vf(m, e, 1); }
+int rv_timed_block_vf_op(rv_machine *m, const rv_insn_t *e) { return timed_block_vf(m, e, 0); }
