@@ -239,3 +239,82 @@ def test_a_slot_specialised_under_another_vtype_traps_in_a_block(hot, monkeypatc
     m2, info2 = _retype_run()
     assert (info2.reason, info2.pc, int(m2.instret)) == (info.reason, info.pc, int(m.instret))
     assert m.timing.totals() == m2.timing.totals()
+
+
+# vfmacc.vv and vfmacc.vf at SEW 32 in a timed block (eight elements at a time, and the rest): inf x 0
+# with a quiet NaN addend must raise invalid, which x86's FMA does not, and NaN results become the
+# canonical NaN.  Only those raise invalid here (every inf x 0 has a quiet NaN addend); vl = 13 (one
+# group of eight and five more).
+FMA = """
+        .globl  _start
+_start: li      s1, 12
+        la      t6, zero_f
+        flw     fa1, 0(t6)
+loop:   li      a0, 13
+        vsetvli t0, a0, e32, m2, ta, ma
+        la      a1, A
+        vle32.v v2, (a1)
+        la      a1, B
+        vle32.v v4, (a1)
+        la      a1, D
+        vle32.v v6, (a1)
+        vmv.v.v v8, v6
+        vfmacc.vv v6, v2, v4
+        vfmacc.vf v8, fa1, v2
+        la      a1, OUT
+        vse32.v v6, (a1)
+        la      a1, OUTF
+        vse32.v v8, (a1)
+        frflags s2                      # this pass's flags (the block leaves before the CSR access)
+        fsflags zero
+        addi    s1, s1, -1
+        bnez    s1, loop
+        li      a0, 0
+        li      a7, 93
+        ecall
+        .data
+        .align  6
+zero_f: .word   0
+        .align  6
+A:      .word   0x7f800000, 0, 0x3f800000, 0x40000000, 0x40400000, 0x7f800000, 0x3f800000, 0x40000000
+        .word   0x40400000, 0x7f800000, 0x3f800000, 0x40000000, 0
+B:      .word   0, 0x7f800000, 0x3f800000, 0x3f800000, 0x40000000, 0x3f800000, 0x40000000, 0x3f800000
+        .word   0x3f800000, 0, 0x3f800000, 0x40000000, 0x7f800000
+        .align  6
+D:      .word   0x7fc00001, 0x7fc00002, 0x3f800000, 0x3f800000, 0x7fc00003, 0x7fc00006, 0x3f800000
+        .word   0x3f800000, 0x3f800000, 0x7fc00004, 0x3f800000, 0x3f800000, 0x7fc00005
+        .align  6
+OUT:    .zero   64
+OUTF:   .zero   64
+"""
+
+
+def _fma_run():
+    from rvsim.host import LinuxEnvironment
+    from rvsim.machine import Machine
+    m = Machine("rv64gcv", vlen=_vlen("x60"), env=LinuxEnvironment(stdout=io.BytesIO(), stdin=io.BytesIO()))
+    m.enable_timing("x60")
+    m.load_asm(FMA, name="fma.s")
+    info = m.run()
+    assert info.reason is StopReason.EXIT and info.exit_code == 0
+    sym = m.asm_program.symbol
+    return m, {"totals": m.timing.totals(), "fflags": m.fflags, "s2": int(m.x[18]), "v": bytes(m.v),
+               "out": np.frombuffer(m.read(sym("OUT"), 52), "<u4").tolist(),
+               "outf": np.frombuffer(m.read(sym("OUTF"), 52), "<u4").tolist()}
+
+
+@pytest.mark.parametrize("hot", ["1", "3"])
+def test_vfmacc_in_a_block_raises_invalid_for_inf_times_zero(hot, monkeypatch):
+    _blocks(monkeypatch, hot)
+    m, got = _fma_run()
+    assert lib.rv_jit_code_bytes(m._core) > 0
+    one, two, three, four, five, cnan = 0x3f800000, 0x40000000, 0x40400000, 0x40800000, 0x40a00000, 0x7fc00000
+    # A * B + D per element (vfmacc.vv: vs1 = A, vs2 = B), worked out by hand: inf x 0 (elements 0, 1, 9,
+    # 12) and any NaN addend give the canonical NaN
+    assert got["out"] == [cnan, cnan, two, three, cnan, cnan, three, three, four, cnan, two, five, cnan]
+    # 0 x A + D (vfmacc.vf with f[fa1] = 0): 0 x inf at elements 0, 5 and 9
+    assert got["outf"] == [cnan, cnan, one, one, cnan, cnan, one, one, one, cnan, one, one, cnan]
+    assert got["s2"] == 0x10         # the last pass's flags: NV only
+    _blocks(monkeypatch, None)
+    m2, want = _fma_run()
+    assert got == want
