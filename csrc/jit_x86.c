@@ -249,7 +249,17 @@ static void alu_g(buf_t *b, const regs_t *r, unsigned op, int w, int hreg, unsig
 enum { K_NONE, K_ALU_I, K_ALU_R, K_SHIFT_I, K_SHIFT_R, K_SET_I, K_SET_R, K_LUI, K_AUIPC, K_LOAD, K_STORE,
        K_BRANCH, K_JAL, K_JALR, K_FCMP, K_FTOI, K_FLOAD, K_FSTORE, K_FMADD, K_ITOF, K_VEC };
 
-/* (a recording block handles the same set, and the vector instructions: K_VEC) */
+/* the vector instructions as history.c's classes file them (RV_HC_V: a vector extension's, not the
+   matrix unit's), known without the class table */
+static int vector_op(unsigned op)
+{
+    const uint64_t vec = RV_EXT_V | RV_EXT_ZVFH | RV_EXT_ZVFHMIN | RV_EXT_ZVFBFMIN | RV_EXT_ZVFBFWMA |
+                         RV_EXT_ZVDOT4A8I;
+    const uint64_t full = RV_EXT_ZVT | RV_EXT_ZICSR | RV_EXT_ZIFENCEI | RV_EXT_PRIV;
+    return op != 0 && op < RV_OP_COUNT && (rv_op_extensions[op] & vec) && !(rv_op_extensions[op] & full);
+}
+
+/* (a recording block handles the same set, and the vector instructions: K_VEC; so does a timed one) */
 static int kind_of(unsigned op)
 {
     switch (op) {
@@ -295,8 +305,8 @@ static int kind_of(unsigned op)
         return K_ITOF;
 #endif
     default:
-        /* (the class table is filled once a machine records) */
-        return rv_hist_class[op] == RV_HC_V ? K_VEC : K_NONE;
+        /* (the class table is filled once a machine records; timed blocks ask vector_op) */
+        return rv_hist_class[op] == RV_HC_V || vector_op(op) ? K_VEC : K_NONE;
     }
 }
 
@@ -366,7 +376,7 @@ static int fp_flags_matter(int k) { return k == K_FMADD || k == K_FTOI || k == K
 
 /* the instructions of the block entered at idx: how many (0: none) */
 static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void *const *labels,
-                     const rv_insn_t **insn, unsigned *slot, int rec)
+                     const rv_insn_t **insn, unsigned *slot, int rec, int timed)
 {
     const uint64_t target_align = (m->cfg.extensions & RV_EXT_C) ? 1 : 3;
     unsigned n = 0, i = idx;
@@ -380,7 +390,7 @@ static unsigned scan(rv_machine *m, rv_code_page *page, unsigned idx, const void
             break;          /* the instruction's bytes must be on this page */
         int k = kind_of(d->exec_op);
         if (k == K_VEC) {
-            if (!rec)
+            if (!rec && !timed)
                 break;      /* functional blocks run no vector instruction */
             insn[n] = d;
             slot[n] = i;
@@ -1204,6 +1214,69 @@ static void emit_itof(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     op_rm(b, 1, 0x89, RAX, RDI, FOFF(d->rd));
 }
 
+/* a vector instruction of a timed block (instruction k of the pass, at slot at): rv_timed_block_vf_*
+   (when the interpreter's fast-path guard holds, checked here as emit_vec checks it; then the block
+   calls its step) or rv_timed_block_v (which calls it) runs it as the timed loop would, or the block
+   leaves before it.
+   The guest registers the block holds are written back first (they read x[rs1] and x[rs2] from the
+   machine) and an x[rd] it may write is reloaded; m is reloaded after the call, as after a step. */
+static void timed_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc)
+{
+    buf_t *b = &c->b;
+    const unsigned fk = rv_v_fast_kind[d->exec_op];
+    const int fast = fk && ((d->raw >> 25) & 1);
+    store_written(c);
+    mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
+    mov_imm(b, RDX, pc);
+    uint8_t *general[6], *done = NULL;
+    int ng = 0;
+    if (fast) {
+        op_rm(b, 1, 0x8b, RAX, RSI, (int32_t)offsetof(rv_insn_t, handler));
+        mov_imm(b, R9, (uint64_t)(uintptr_t)c->labels[d->exec_op]);
+        op_rr(b, 1, 0x3b, RAX, R9);
+        general[ng++] = jcc_fwd(b, CC_E);
+        mov_imm(b, R9, (uint64_t)(uintptr_t)c->labels[RV_LABEL_JIT]);
+        op_rr(b, 1, 0x3b, RAX, R9);
+        general[ng++] = jcc_fwd(b, CC_E);
+        op_rm(b, 0, 0x0fb6, RAX, RSI, (int32_t)offsetof(rv_insn_t, rm));     /* movzx eax, byte rm */
+        op_rm(b, 1, 0x3b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vtype));
+        general[ng++] = jcc_fwd(b, CC_NE);
+        op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vstart));
+        op_rr(b, 1, 0x85, RAX, RAX);
+        general[ng++] = jcc_fwd(b, CC_NE);
+        if (fk >= 2) {
+            op_rm(b, 0, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.frm));
+            op_rr(b, 0, 0x85, RAX, RAX);
+            general[ng++] = jcc_fwd(b, CC_NE);
+            op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.mstatus));
+            b1(b, 0xa9); b4(b, (uint32_t)MSTATUS_FS);       /* test eax, FS */
+            general[ng++] = jcc_fwd(b, CC_E);
+        }
+        unsigned major = (unsigned)d->raw & 0x7f;
+        mov_imm(b, RAX, (uint64_t)(uintptr_t)(major == 0x07 || major == 0x27 ? &rv_timed_block_vf_mem
+                                                                            : &rv_timed_block_vf_op));
+        b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
+        op_rsp(b, 0x8b, RDI, TS_M);
+        op_rr(b, 0, 0x85, RAX, RAX);                        /* test eax, eax */
+        add_exit(c, jcc_fwd(b, CC_E), 0, at, k);
+        timed_step(c, d, pc, 0, 0, c->same_line);          /* (x[rs1], x[rs2] unchanged: no x result) */
+        done = jcc_fwd(b, -1);
+    }
+    for (int i = 0; i < ng; i++)
+        patch(b, general[i], b->p);
+    mov_imm(b, RCX, (uint64_t)(uintptr_t)c->labels[d->exec_op]);
+    mov_imm(b, R8, (uint64_t)(uintptr_t)c->labels[RV_LABEL_JIT]);
+    mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timed_block_v);
+    b1(b, 0xff); b1(b, 0xd0);                               /* call rax */
+    op_rsp(b, 0x8b, RDI, TS_M);
+    op_rr(b, 0, 0x85, RAX, RAX);                            /* test eax, eax */
+    add_exit(c, jcc_fwd(b, CC_E), 0, at, k);
+    if (done)
+        patch(b, done, b->p);
+    if ((d->raw & 0x7f) == 0x57 && d->rd < 32 && c->r.loc[d->rd] >= 0)
+        op_rm(b, 1, 0x8b, c->r.loc[d->rd], RDI, XOFF(d->rd));   /* vset*, vmv.x.s ... may have written it */
+}
+
 static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc, unsigned start)
 {
     buf_t *b = &c->b;
@@ -1214,7 +1287,10 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     if (pre)
         timed_pre(c, d);
     if (kind == K_VEC) {
-        emit_vec(c, d, at, k, pc);
+        if (c->timed)
+            timed_vec(c, d, at, k, pc);
+        else
+            emit_vec(c, d, at, k, pc);
         return;
     }
     if (c->rec && kind != K_FLOAD && kind != K_FMADD && kind != K_ITOF) {
@@ -1510,7 +1586,7 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     const int rec = kind == RV_JIT_RECORDING, timed = kind == RV_JIT_TIMED;
     if (!j || idx >= RV_SLOTS_PER_PAGE || (rec && !m->hist) || (timed && !m->timing))
         return 0;
-    unsigned n = scan(m, page, idx, labels, insn, slot, rec);
+    unsigned n = scan(m, page, idx, labels, insn, slot, rec, timed);
     int loops = 0;
     for (unsigned i = 0; i < n; i++) {
         int k = kind_of(insn[i]->exec_op);

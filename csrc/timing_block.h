@@ -22,6 +22,14 @@ rv_block_step_fn rv_timing_block_step(struct rv_timing *T, unsigned op);
 uint64_t *rv_timing_block_rec(struct rv_timing *T, uint64_t pc);
 /* log2 of the L1I line size: instructions whose pcs agree above it share a fetch line */
 unsigned rv_timing_fetch_line_bits(struct rv_timing *T);
+/* A vector instruction of a timed block (vector_block.c): run as the timed loop runs it, then stepped;
+   general and jit are the loop's labels of its op's general path and of a block's entry.  1 retired,
+   0 nothing changed (the block leaves before it). */
+int rv_timed_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, const void *general, const void *jit);
+/* Its fast path without the step, once the block checked the interpreter's fast-path guard (a
+   unit-stride load or store, or another op with a fast path): 1 done, 0 nothing changed */
+int rv_timed_block_vf_mem(rv_machine *m, const rv_insn_t *e);
+int rv_timed_block_vf_op(rv_machine *m, const rv_insn_t *e);
 
 /* The step of a plain, multiply/divide, FP, load, store or branch instruction on the fetch line of the instruction retired
    before it, spelled out for a block to do inline (jit_x86.c timed_step_inline): what the block copy of

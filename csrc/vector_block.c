@@ -12,6 +12,8 @@
 #include "fp.h"
 #include "vector.h"
 #include "vector_fast.h"
+#include "timing_hooks.h"
+#include "timing_block.h"
 
 #define VREGP(T, r) ((T *)(m->vreg + (uint64_t)(r) * h->vlenb))
 #define V_DIRTY() do { if (unlikely(~h->mstatus & MSTATUS_VS_DIRTY)) h->mstatus |= MSTATUS_VS_DIRTY; } while (0)
@@ -36,20 +38,22 @@
         V_FP_DIRTY(); return 1;
 #define LOAD(OP, EEWB) case RV_OP_##OP: { \
         uint64_t a = x[e->rs1], len = n * (EEWB); \
-        if (unlikely(m->hist->nmem_read)) \
+        if (hs && unlikely(hs->nmem_read)) \
             rv_hist_read_at(m, a, len, h->pc); \
         memcpy(VREGP(uint8_t, e->rd), m->mem + (a - m->cfg.mem_base), len); \
         V_DIRTY(); \
         return 1; }
 #define STORE(OP, EEWB) case RV_OP_##OP: { \
         uint64_t a = x[e->rs1], len = n * (EEWB); \
-        rv_hist_store(m, m->hist, a, len); \
+        if (hs) \
+            rv_hist_store(m, hs, a, len); \
         memcpy(m->mem + (a - m->cfg.mem_base), VREGP(uint8_t, e->rd), len); \
         return 1; }
 
 /* Run e (see above: specialised, vstart 0, vl elements, a unit-stride access's bytes inside one page
-   that takes it): 1 done, 0 not an op with a fast path here (nothing done). */
-static inline int v_block_fast(rv_machine *m, const rv_insn_t *e)
+   that takes it): 1 done, 0 not an op with a fast path here (nothing done).  hs: the history that
+   logs its memory accesses, or NULL (timed blocks). */
+static inline __attribute__((always_inline)) int v_block_fast(rv_machine *m, const rv_insn_t *e, rv_history *hs)
 {
     rv_hart_state *h = &m->h;
     const unsigned sew = (unsigned)(h->vtype >> 3) & 7u;
@@ -160,7 +164,7 @@ int rv_hist_block_vf(rv_machine *m, const rv_insn_t *e, uint64_t pcmeta, rv_hist
         }
     }
     hs->ehead = head + count * (vb + TRAILER);
-    v_block_fast(m, e);
+    v_block_fast(m, e, hs);
     if (unlikely(rv_hist_host_flags()))
         rv_hist_block_v_fold(m);
     uint64_t fw;
@@ -177,3 +181,177 @@ int rv_hist_block_vf(rv_machine *m, const rv_insn_t *e, uint64_t pcmeta, rv_hist
     r->meta = pcmeta | (hs->ehead - head) << 8;
     return 1;
 }
+
+/* ---------------------------------------------------------------- timed blocks */
+
+/* A vector instruction of a timed block (jit_x86.c, at pc): it runs where the timed loop would run it,
+   then its retirement goes to the model's step as the loop's (interp.h RV_TIMED_RETIRE: x[rs1] and
+   x[rs2] as they were before it ran, not taken).  general and jit: the loop's labels for the op's
+   general path and for a block's entry.
+   - The interpreter's fast path (v_block_fast) when the slot is specialised under the current vtype
+     (exec_v.inc V_FAST_GUARD, V_FAST_GUARD_FP): its handler neither label, vtype equal to its rm,
+     vstart 0 and, for FP, frm RNE and FS on.
+   - vsetvli and vsetivli: exec_v.inc V_SET_INLINE for the common forms.
+   - Else the general path (rv_vector_exec), only where nothing can trap part-way: vstart 0, a valid
+     vtype (but for vset*), and of the loads and stores only unit-stride ones of at least one element
+     inside one page that takes them (no code, watched or HTIF page) on a machine that does not trap on
+     misaligned accesses.  An illegal encoding changes nothing and is left to the interpreter, as is a
+     slot the interpreter's general path would (re)specialise: it does, and the block's next pass runs
+     the fast path.
+   Returns 1 when the instruction retired, 0 when nothing changed and the block must leave before it. */
+int rv_timed_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, const void *general, const void *jit)
+{
+    rv_hart_state *h = &m->h;
+    uint64_t *x = h->x;
+    const uint64_t rs1v = x[e->rs1 & 31u], rs2v = x[e->rs2 & 31u];
+    const uint32_t raw = (uint32_t)e->raw;
+    const unsigned major = raw & 0x7f;
+    if (unlikely(h->vstart != 0))
+        return 0;
+    int done = 0;
+    if (major == 0x57 && (raw >> 12 & 7u) == 7) {
+        if (e->exec_op == RV_OP_VSETVLI || e->exec_op == RV_OP_VSETIVLI) {
+            /* (exec_v.inc V_SET_INLINE) */
+            const int vli = e->exec_op == RV_OP_VSETVLI;
+            uint64_t vt = (uint64_t)e->imm;
+            unsigned vlmul = vt & 7, vsew = (vt >> 3) & 7;
+            int lmul_log2 = (int)(vlmul ^ 4) - 4;
+            int keeps_vl = vli && e->rs1 == 0 && e->rd == RV_X_SINK;
+            if (vt < 0x100 && vlmul != 4 && vsew <= 3 && (int)vsew <= 3 + lmul_log2 && !keeps_vl &&
+                !(m->cfg.extensions & RV_EXT_ZVE32X)) {
+                int sh = lmul_log2 - (int)vsew;
+                uint64_t vlmax = sh >= 0 ? h->vlenb << sh : h->vlenb >> -sh;
+                uint64_t avl = vli ? (e->rs1 ? x[e->rs1] : ~0ull) : e->rs1;
+                uint64_t vl = avl < vlmax ? avl : vlmax;
+                h->vtype = vt;
+                h->vl = vl;
+                h->vstart = 0;
+                x[e->rd] = vl;
+                h->mtype = 0;
+                V_DIRTY();
+                done = 1;
+            }
+        }
+    } else {
+        if (unlikely(h->vtype >> 63))
+            return 0;
+        if (major == 0x07 || major == 0x27) {
+            unsigned width = raw >> 12 & 7u, eew = width == 0 ? 1 : width >= 5 ? 1u << (width - 4) : 0;
+            if ((raw >> 29) || (raw >> 26 & 3u) || (raw >> 20 & 31u) || !eew ||
+                (m->cfg.flags & RV_CFG_TRAP_MISALIGNED))
+                return 0;               /* segments, strided, indexed, whole-register, mask, ff */
+            uint64_t a = x[e->rs1], len = h->vl * eew, off = a - m->cfg.mem_base, pg = off >> RV_PAGE_BITS;
+            unsigned mask = major == 0x07 ? RV_PERM_R : RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH;
+            unsigned want = major == 0x07 ? RV_PERM_R : RV_PERM_W;
+            if (!len || pg >= m->npages || (m->page_flags[pg] & mask) != want ||
+                (off & (RV_PAGE_SIZE - 1)) + len > RV_PAGE_SIZE)
+                return 0;
+        }
+        const unsigned fk = rv_v_fast_kind[e->exec_op];
+        if (fk && VM_BIT(e)) {
+            if (e->handler != general && e->handler != jit && h->vtype == e->rm &&
+                (fk < 2 || (h->frm == 0 && (h->mstatus & MSTATUS_FS)))) {
+                v_block_fast(m, e, NULL);
+                done = 1;
+            } else if (e->handler != jit && rv_v_block_has_fast(m, e) &&
+                       !((m->cfg.flags & RV_CFG_VECTOR_AGNOSTIC_ONES) && (h->vtype & 0x40))) {
+                return 0;               /* the interpreter's general path runs it and specialises the slot */
+            }
+        }
+    }
+    if (!done) {
+        uint64_t tval = 0;
+        h->pc = pc;
+        if (rv_vector_exec(m, e, &tval) != 0)
+            return 0;                   /* illegal: nothing changed (the page checks above rule out faults) */
+    }
+    rv_timing_hooks *tm = (rv_timing_hooks *)m->timing;
+    tm->step[e->exec_op]((struct rv_timing *)tm, e, pc, rs1v, rs2v, 0);
+    return 1;
+}
+
+#if FP_HOST_ARITH && defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define TIMED_PACKED_FMA 1
+/* vfmacc.vf and vfmacc.vv at SEW 32 (v_block_fast's FMA_W), eight elements at a time with the host's
+   packed FMA (only where the host has FMA3, as every fast vfmacc): the same fused operation per element
+   under the same MXCSR, so the same results and the same accrued flags.  An element whose result is NaN
+   is finished as FMA_W finishes it: the canonical NaN, and invalid for inf x 0 (x86 does not raise it
+   with a quiet NaN addend).  vd overlaps a source only as the same group, element for element. */
+__attribute__((target("avx,fma"))) static void timed_vfmacc_s(rv_machine *m, const rv_insn_t *e, const int SCALAR)
+{
+    rv_hart_state *h = &m->h;
+    uint32_t *d_ = VREGP(uint32_t, e->rd);
+    const uint32_t *a_ = VREGP(const uint32_t, e->rs2), *b_ = VREGP(const uint32_t, e->rs1);
+    const uint32_t sb = (uint32_t)fp_unbox_s(h->f[e->rs1]);
+    const uint64_t n = h->vl;
+    const __m256 bs = _mm256_castsi256_ps(_mm256_set1_epi32((int)sb));
+    uint64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 a = _mm256_loadu_ps((const float *)(a_ + i));
+        __m256 b = SCALAR ? bs : _mm256_loadu_ps((const float *)(b_ + i));
+        __m256 d = _mm256_loadu_ps((const float *)(d_ + i));
+        __m256 r = _mm256_fmadd_ps(b, a, d);
+        unsigned nan = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(r, r, _CMP_UNORD_Q));
+        if (unlikely(nan)) {
+            /* (the sources are read before the store: vd may be one of them) */
+            for (unsigned k = 0; k < 8; k++) {
+                if (!(nan >> k & 1))
+                    continue;
+                uint32_t au = a_[i + k], bu = SCALAR ? sb : b_[i + k];
+                if ((fp_isinf_s(au) && fp_iszero_s(bu)) || (fp_iszero_s(au) && fp_isinf_s(bu)))
+                    h->fflags |= SF_NV;
+            }
+            __m256 cnan = _mm256_castsi256_ps(_mm256_set1_epi32((int)FP_CNAN_S));
+            r = _mm256_blendv_ps(r, cnan, _mm256_cmp_ps(r, r, _CMP_UNORD_Q));
+        }
+        _mm256_storeu_ps((float *)(d_ + i), r);
+    }
+    for (; i < n; i++) {
+        uint32_t bu = SCALAR ? sb : b_[i], au = a_[i];
+        float a, b, d;
+        memcpy(&a, &au, sizeof a); memcpy(&b, &bu, sizeof b); memcpy(&d, &d_[i], sizeof d);
+        float r = fp_host_fma_s(b, a, d);
+        uint32_t u;
+        memcpy(&u, &r, sizeof u);
+        if (unlikely(r != r)) {
+            u = FP_CNAN_S;
+            if ((fp_isinf_s(au) && fp_iszero_s(bu)) || (fp_iszero_s(au) && fp_isinf_s(bu)))
+                h->fflags |= SF_NV;
+        }
+        d_[i] = u;
+    }
+    V_FP_DIRTY();
+}
+#endif
+
+/* The fast path of rv_timed_block_v, called by the block once it checked the interpreter's fast-path
+   guard itself (as recording blocks do: the slot specialised under this vtype, vstart 0, for FP frm RNE
+   and FS on): a load or store (MEM) still needs its bytes inside one page that takes them.  Runs the
+   instruction only: the block calls its step (these ops write no x register, so the block's x[rs1] and
+   x[rs2] are the values from before it ran).  1 done, 0 nothing changed (the block leaves before it). */
+static inline __attribute__((always_inline)) int timed_block_vf(rv_machine *m, const rv_insn_t *e, const int MEM)
+{
+    rv_hart_state *h = &m->h;
+    if (MEM) {
+        const unsigned major = (uint32_t)e->raw & 0x7f, width = (uint32_t)e->raw >> 12 & 7u;
+        const uint64_t eew = width == 0 ? 1 : 1u << (width - 4);    /* (the fast ops: vle*.v, vse*.v) */
+        uint64_t len = h->vl * eew, off = h->x[e->rs1] - m->cfg.mem_base, pg = off >> RV_PAGE_BITS;
+        unsigned mask = major == 0x07 ? RV_PERM_R : RV_PERM_W | RV_PAGE_CODE | RV_PAGE_WATCH;
+        unsigned want = major == 0x07 ? RV_PERM_R : RV_PERM_W;
+        if (!len || pg >= m->npages || (m->page_flags[pg] & mask) != want ||
+            (off & (RV_PAGE_SIZE - 1)) + len > RV_PAGE_SIZE || (m->cfg.flags & RV_CFG_TRAP_MISALIGNED))
+            return 0;
+    }
+#ifdef TIMED_PACKED_FMA
+    if (!MEM && (e->exec_op == RV_OP_VFMACC_VF || e->exec_op == RV_OP_VFMACC_VV) &&
+        ((h->vtype >> 3) & 7u) == 2 && fp_host_fma_ok) {
+        timed_vfmacc_s(m, e, e->exec_op == RV_OP_VFMACC_VF);
+        return 1;
+    }
+#endif
+    return v_block_fast(m, e, NULL);    /* (0 not reached: a slot is specialised only to an op it runs) */
+}
+
+int rv_timed_block_vf_mem(rv_machine *m, const rv_insn_t *e) { return timed_block_vf(m, e, 1); }
+int rv_timed_block_vf_op(rv_machine *m, const rv_insn_t *e) { return timed_block_vf(m, e, 0); }
