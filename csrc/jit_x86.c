@@ -1014,6 +1014,39 @@ static void timed_pre(comp_t *c, const rv_insn_t *d)
     op_rsp(b, 0x89, RAX, TS_RS2);
 }
 
+/* The interpreter's fast-path guard of a vector instruction d (slot in rsi, the machine in rdi), as
+   exec_v.inc's V_FAST_GUARD and V_FAST_GUARD_FP test it: the slot specialised (its handler neither the
+   general path's nor a block's entry) under this vtype, vstart 0; for an FP op (fk >= 2) also frm RNE
+   and FS on.  Emits the tests, each a jump taken when the guard fails, into general[] (at most 6);
+   returns how many.  Clobbers rax and r9. */
+static int vfast_guard(comp_t *c, const rv_insn_t *d, unsigned fk, uint8_t **general)
+{
+    buf_t *b = &c->b;
+    int ng = 0;
+    op_rm(b, 1, 0x8b, RAX, RSI, (int32_t)offsetof(rv_insn_t, handler));
+    mov_imm(b, R9, (uint64_t)(uintptr_t)c->labels[d->exec_op]);
+    op_rr(b, 1, 0x3b, RAX, R9);
+    general[ng++] = jcc_fwd(b, CC_E);
+    mov_imm(b, R9, (uint64_t)(uintptr_t)c->labels[RV_LABEL_JIT]);
+    op_rr(b, 1, 0x3b, RAX, R9);
+    general[ng++] = jcc_fwd(b, CC_E);
+    op_rm(b, 0, 0x0fb6, RAX, RSI, (int32_t)offsetof(rv_insn_t, rm));     /* movzx eax, byte rm */
+    op_rm(b, 1, 0x3b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vtype));
+    general[ng++] = jcc_fwd(b, CC_NE);
+    op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vstart));
+    op_rr(b, 1, 0x85, RAX, RAX);
+    general[ng++] = jcc_fwd(b, CC_NE);
+    if (fk >= 2) {
+        op_rm(b, 0, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.frm));
+        op_rr(b, 0, 0x85, RAX, RAX);
+        general[ng++] = jcc_fwd(b, CC_NE);
+        op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.mstatus));
+        b1(b, 0xa9); b4(b, (uint32_t)MSTATUS_FS);       /* test eax, FS */
+        general[ng++] = jcc_fwd(b, CC_E);
+    }
+    return ng;
+}
+
 /* a vector instruction (instruction k of the pass, at slot at; recording blocks only): rv_hist_block_vf
    (when the interpreter's fast-path guard holds, checked here) or rv_hist_block_v runs it and writes its
    record and entries, or the block leaves before it.  The guest registers the
@@ -1034,29 +1067,7 @@ static void emit_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uin
     uint8_t *general[6];
     int ng = 0, fast = fk && ((d->raw >> 25) & 1);
     if (fast) {
-        /* the interpreter's fast-path guard: the slot specialised (its handler neither the general
-           path's nor a block's entry) under this vtype, vstart 0; FP also frm RNE and FS on */
-        op_rm(b, 1, 0x8b, RAX, RSI, (int32_t)offsetof(rv_insn_t, handler));
-        mov_imm(b, R9, (uint64_t)(uintptr_t)c->labels[d->exec_op]);
-        op_rr(b, 1, 0x3b, RAX, R9);
-        general[ng++] = jcc_fwd(b, CC_E);
-        mov_imm(b, R9, (uint64_t)(uintptr_t)c->labels[RV_LABEL_JIT]);
-        op_rr(b, 1, 0x3b, RAX, R9);
-        general[ng++] = jcc_fwd(b, CC_E);
-        op_rm(b, 0, 0x0fb6, RAX, RSI, (int32_t)offsetof(rv_insn_t, rm));     /* movzx eax, byte rm */
-        op_rm(b, 1, 0x3b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vtype));
-        general[ng++] = jcc_fwd(b, CC_NE);
-        op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vstart));
-        op_rr(b, 1, 0x85, RAX, RAX);
-        general[ng++] = jcc_fwd(b, CC_NE);
-        if (fk >= 2) {
-            op_rm(b, 0, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.frm));
-            op_rr(b, 0, 0x85, RAX, RAX);
-            general[ng++] = jcc_fwd(b, CC_NE);
-            op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.mstatus));
-            b1(b, 0xa9); b4(b, (uint32_t)MSTATUS_FS);       /* test eax, FS */
-            general[ng++] = jcc_fwd(b, CC_E);
-        }
+        ng = vfast_guard(c, d, fk, general);
         mov_imm(b, RDX, rec_meta(c, pc, 0, RV_HR_RETIRED, 63));
         mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_hist_block_vf);
         b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
@@ -1231,27 +1242,7 @@ static void timed_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     uint8_t *general[6], *done = NULL;
     int ng = 0;
     if (fast) {
-        op_rm(b, 1, 0x8b, RAX, RSI, (int32_t)offsetof(rv_insn_t, handler));
-        mov_imm(b, R9, (uint64_t)(uintptr_t)c->labels[d->exec_op]);
-        op_rr(b, 1, 0x3b, RAX, R9);
-        general[ng++] = jcc_fwd(b, CC_E);
-        mov_imm(b, R9, (uint64_t)(uintptr_t)c->labels[RV_LABEL_JIT]);
-        op_rr(b, 1, 0x3b, RAX, R9);
-        general[ng++] = jcc_fwd(b, CC_E);
-        op_rm(b, 0, 0x0fb6, RAX, RSI, (int32_t)offsetof(rv_insn_t, rm));     /* movzx eax, byte rm */
-        op_rm(b, 1, 0x3b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vtype));
-        general[ng++] = jcc_fwd(b, CC_NE);
-        op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vstart));
-        op_rr(b, 1, 0x85, RAX, RAX);
-        general[ng++] = jcc_fwd(b, CC_NE);
-        if (fk >= 2) {
-            op_rm(b, 0, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.frm));
-            op_rr(b, 0, 0x85, RAX, RAX);
-            general[ng++] = jcc_fwd(b, CC_NE);
-            op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.mstatus));
-            b1(b, 0xa9); b4(b, (uint32_t)MSTATUS_FS);       /* test eax, FS */
-            general[ng++] = jcc_fwd(b, CC_E);
-        }
+        ng = vfast_guard(c, d, fk, general);
         unsigned major = (unsigned)d->raw & 0x7f;
         mov_imm(b, RAX, (uint64_t)(uintptr_t)(major == 0x07 || major == 0x27 ? &rv_timed_block_vf_mem
                                                                             : &rv_timed_block_vf_op));

@@ -221,17 +221,7 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
         T->t.flops += op->flops;
         break;
     case RV_K_BRANCH:
-        T->t.branches++;
-        T->t.taken += (unsigned)taken;
-        if (tm_predict_branch(T, pc, e->imm, taken)) {
-            T->t.mispredicts++;
-            T->fetch_ready = t + 1 + P->mispredict_penalty;
-            T->fetch_cause = RV_STALL_MISPREDICT;
-        } else if (taken) {
-            T->fetch_ready = t + 1 + P->taken_penalty;
-            T->fetch_cause = RV_STALL_TAKEN;
-        }
-        T->fetch_pc = pc;
+        tm_branch_retired(T, pc, e->imm, taken, t);
         break;
     case RV_K_JAL:
         T->t.taken++;
@@ -474,18 +464,7 @@ void rv_timing_block_mem(rv_timing *T, const rv_insn_t *e, uint64_t rs1v, uint64
 
 void rv_timing_block_branch(rv_timing *T, const rv_insn_t *e, uint64_t pc, int taken, uint64_t t)
 {
-    const rv_timing_params *P = &T->p;
-    T->t.branches++;
-    T->t.taken += (unsigned)taken;
-    if (tm_predict_branch(T, pc, e->imm, taken)) {
-        T->t.mispredicts++;
-        T->fetch_ready = t + 1 + P->mispredict_penalty;
-        T->fetch_cause = RV_STALL_MISPREDICT;
-    } else if (taken) {
-        T->fetch_ready = t + 1 + P->taken_penalty;
-        T->fetch_cause = RV_STALL_TAKEN;
-    }
-    T->fetch_pc = pc;
+    tm_branch_retired(T, pc, e->imm, taken, t);
 }
 
 uint64_t rv_timing_block_charge(rv_timing *T, uint64_t *rec, unsigned cause, uint64_t stall, uint64_t charged)

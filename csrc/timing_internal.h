@@ -234,6 +234,24 @@ static inline int tm_predict_branch(rv_timing *T, uint64_t pc, int64_t offset, i
     return predicted != taken;
 }
 
+/* A conditional branch retired at cycle t: counted, predicted, and the fetch redirected after a
+   mispredict (or a taken branch's bubble), charged to this branch (the step's, and a timed block's
+   rv_timing_block_branch). */
+static inline void tm_branch_retired(rv_timing *T, uint64_t pc, int64_t offset, int taken, uint64_t t)
+{
+    T->t.branches++;
+    T->t.taken += (unsigned)taken;
+    if (tm_predict_branch(T, pc, offset, taken)) {
+        T->t.mispredicts++;
+        T->fetch_ready = t + 1 + T->p.mispredict_penalty;
+        T->fetch_cause = RV_STALL_MISPREDICT;
+    } else if (taken) {
+        T->fetch_ready = t + 1 + T->p.taken_penalty;
+        T->fetch_cause = RV_STALL_TAKEN;
+    }
+    T->fetch_pc = pc;
+}
+
 /* Return-address stack: a ring of the newest ras_entries return addresses (older ones are overwritten,
    as in hardware), used by calls through jal and jalr alike. */
 static inline void tm_ras_push(rv_timing *T, uint64_t return_address)
