@@ -33,3 +33,36 @@ def tool_missing(message: str):
     if os.environ.get("RVSIM_REQUIRE_TOOLS") == "1":
         pytest.fail(message + "; RVSIM_REQUIRE_TOOLS=1 requires it")
     pytest.skip(message)
+
+
+# The block compiler's switches (csrc/jit_x86.c): blocks on, compiled after HOT taken branches to a slot,
+# or off.  One place for the tests that compare blocks with the interpreter.
+JIT_VARIABLES = ("RVSIM_NO_JIT", "RVSIM_JIT", "RVSIM_JIT_HOT")
+
+
+def set_jit(monkeypatch, on: bool, hot: str = "1") -> None:
+    """Machines made from here on compile blocks after `hot` taken branches to a slot (or never)."""
+    if on:
+        monkeypatch.delenv("RVSIM_NO_JIT", raising=False)
+        monkeypatch.setenv("RVSIM_JIT", "1")
+        monkeypatch.setenv("RVSIM_JIT_HOT", hot)
+    else:
+        monkeypatch.setenv("RVSIM_NO_JIT", "1")
+
+
+def set_jit_now(on: bool, hot: str = "1") -> None:
+    """As set_jit, in os.environ directly, for a hypothesis body that runs many times per test (use the
+    restore_jit_env fixture so that the test's environment is put back)."""
+    for k in JIT_VARIABLES:
+        os.environ.pop(k, None)
+    if on:
+        os.environ.update(RVSIM_JIT="1", RVSIM_JIT_HOT=hot)
+    else:
+        os.environ["RVSIM_NO_JIT"] = "1"
+
+
+@pytest.fixture
+def restore_jit_env(monkeypatch):
+    for k in JIT_VARIABLES:
+        monkeypatch.delenv(k, raising=False)     # (monkeypatch puts back what was there)
+    yield

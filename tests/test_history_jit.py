@@ -29,22 +29,13 @@ from tests.strategies import CODE, DATA, MEM_SIZE, enc
 from tests.test_engine import _li
 from tests.test_jit import EBREAK, _machine
 from tests.test_programs import GOLDEN, PROGRAMS_DIR, _decode, load_program
+from tests.conftest import set_jit, set_jit_now
 
 pytestmark = pytest.mark.skipif(
     not (sys.platform.startswith("linux") and platform.machine() in ("x86_64", "AMD64")),
     reason="the block compiler is x86-64 Linux only")
 
 BENCH = PROGRAMS_DIR.parent.parent / "benchmarks" / "programs"
-
-
-def _jit(monkeypatch, on: bool, hot: str = "1"):
-    """Machines made from now on compile blocks after `hot` taken branches to a slot (or never)."""
-    if on:
-        monkeypatch.delenv("RVSIM_NO_JIT", raising=False)
-        monkeypatch.setenv("RVSIM_JIT", "1")
-        monkeypatch.setenv("RVSIM_JIT_HOT", hot)
-    else:
-        monkeypatch.setenv("RVSIM_NO_JIT", "1")
 
 
 def _bench_machine(name):
@@ -58,7 +49,7 @@ def _bench_machine(name):
 def _check_back(monkeypatch, make, n, backs):
     """Record n steps through blocks, then undo back[0], back[1]... steps in turn: after each, the
     machine equals a fresh uncompiled machine that ran the remaining steps without recording."""
-    _jit(monkeypatch, True)
+    set_jit(monkeypatch, True)
     m = make()
     m.record(max_instructions=1 << 26)
     info = m.run(n)
@@ -69,13 +60,13 @@ def _check_back(monkeypatch, make, n, backs):
         info = m.reverse_step(back)
         assert info.reason is StopReason.LIMIT and info.instructions == back
         left -= back
-        _jit(monkeypatch, False)
+        set_jit(monkeypatch, False)
         ref = make()
         if left:
             assert ref.run(left).reason is StopReason.LIMIT
         assert ref.instret == left == m.instret
         assert not diff(m.snapshot(), ref.snapshot()), (n, left)
-        _jit(monkeypatch, True)
+        set_jit(monkeypatch, True)
     return m
 
 
@@ -89,7 +80,7 @@ def test_benchmarks_recorded_through_blocks_undo_to_uncompiled_unrecorded_states
 
 @pytest.mark.parametrize("name", ["mm_int32", "mm_fp32", "qsort_int"])
 def test_benchmarks_recorded_to_their_end_print_qemus_line(name, monkeypatch):
-    _jit(monkeypatch, True, "64")           # the default threshold
+    set_jit(monkeypatch, True, "64")           # the default threshold
     m, out, spec = _bench_machine(name)
     m.record()
     info = m.run()
@@ -108,7 +99,7 @@ def test_golden_program_recorded_through_blocks_matches_qemu_and_undoes_to_its_s
     output, then undone step by step in large strides to the very first instruction, where it must
     equal the freshly loaded machine; on the way, at a few points, a fresh uncompiled machine that ran
     that far without recording."""
-    _jit(monkeypatch, True)
+    set_jit(monkeypatch, True)
     m, out, err = load_program(name)
     m.record(max_instructions=1 << 26, max_bytes=1 << 30)
     info = m.run(max_instructions=50_000_000)
@@ -123,7 +114,7 @@ def test_golden_program_recorded_through_blocks_matches_qemu_and_undoes_to_its_s
         # traps are steps too: undo until instret is the target
         while m.instret > target:
             assert m.reverse_step(min(m.instret - target, 1 << 20)).reason is StopReason.LIMIT
-        _jit(monkeypatch, False)
+        set_jit(monkeypatch, False)
         ref, _, _ = load_program(name)
         ref.run(target)
         # a trap (ecall) at the stop: the reference stands before it too, or after it
@@ -132,10 +123,10 @@ def test_golden_program_recorded_through_blocks_matches_qemu_and_undoes_to_its_s
             m.reverse_step(1)
             assert m.instret == target
         assert not diff(m.snapshot(), ref.snapshot()), (name, target)
-        _jit(monkeypatch, True)
+        set_jit(monkeypatch, True)
     info = m.reverse_step(total)
     assert info.reason is StopReason.HISTORY_START
-    _jit(monkeypatch, False)
+    set_jit(monkeypatch, False)
     fresh, _, _ = load_program(name)
     assert not diff(m.snapshot(), fresh.snapshot())
 
@@ -156,7 +147,7 @@ def test_blocks_record_what_the_interpreter_records(name, monkeypatch):
     the same memory changes, call stack, and changes of each of the last 3,000 steps as undone."""
     views = []
     for on in (True, False):
-        _jit(monkeypatch, on)
+        set_jit(monkeypatch, on)
         m = _bench_machine(name)[0]
         m.record()
         m.run(200_000)
@@ -183,7 +174,7 @@ def test_a_watchpoint_set_after_recording_through_blocks_is_found_by_reverse_con
     """200 passes recorded by a compiled loop; then a write watchpoint on the 50th doubleword:
     reverse_continue stops before the sd of pass 50 (t0 = 151), old 0, and the state there equals a
     fresh machine's after the steps up to it."""
-    _jit(monkeypatch, True)
+    set_jit(monkeypatch, True)
     words = _store_loop(200)
     sd = _store_loop_at(words)
     m = _machine(words)
@@ -197,7 +188,7 @@ def test_a_watchpoint_set_after_recording_through_blocks_is_found_by_reverse_con
     assert info.reason is StopReason.WATCHPOINT and m.pc == sd and m.x[5] == 151
     assert m.read(DATA + 8 * 49, 8) == bytes(8)
     steps = m.instret
-    _jit(monkeypatch, False)
+    set_jit(monkeypatch, False)
     ref = _machine(words)
     ref.run(steps)
     assert not diff(m.snapshot(), ref.snapshot())
@@ -206,7 +197,7 @@ def test_a_watchpoint_set_after_recording_through_blocks_is_found_by_reverse_con
 def test_a_breakpoint_set_after_recording_through_blocks_is_found_by_reverse_continue(monkeypatch):
     """reverse_continue to a breakpoint on the add of the loop stops at its last pass (t0 = 1), with
     a0 the sum of the 199 earlier passes."""
-    _jit(monkeypatch, True)
+    set_jit(monkeypatch, True)
     words = _store_loop(200)
     m = _machine(words)
     m.record()
@@ -223,7 +214,7 @@ def test_a_breakpoint_set_after_recording_through_blocks_is_found_by_reverse_con
 def test_watchpoints_set_before_recording_keep_the_loop_interpreted_and_stop_at_each_store(monkeypatch):
     """With a watchpoint set, the recording loop enters no block: every pass's sd to the watched
     doubleword stops run() right after it (pc at the following addi), t0 counting down."""
-    _jit(monkeypatch, True)
+    set_jit(monkeypatch, True)
     words = [*_li(6, DATA), enc("addi", rd=5, rs1=0, imm_i=20), enc("addi", rd=10, rs1=0, imm_i=0),
              enc("sd", rs1=6, rs2=5, imm_s=0), enc("add", rd=10, rs1=10, rs2=5),
              enc("addi", rd=5, rs1=5, imm_i=-1), enc("bne", rs1=5, rs2=0, imm_b=-12), EBREAK]
@@ -244,7 +235,7 @@ def test_self_modifying_code_in_a_recorded_block_undoes(monkeypatch):
     """test_jit's patched loop recorded: at t0 == 50 a store rewrites the running block's addi 1 into
     addi 7 (a0 = 400 at the end); undoing to before that store puts the old instruction back, and
     running forward again recomputes 400."""
-    _jit(monkeypatch, True)
+    set_jit(monkeypatch, True)
     new = enc("addi", rd=10, rs1=10, imm_i=7)
     words = [enc("addi", rd=5, rs1=0, imm_i=100), enc("addi", rd=10, rs1=0, imm_i=0),
              enc("addi", rd=7, rs1=0, imm_i=50), *_li(6, CODE + 40), *_li(28, new),
@@ -272,14 +263,14 @@ def test_a_small_history_bound_drops_the_oldest_and_undoes_exactly(monkeypatch):
     """At its bound the history drops the oldest steps (the blocks leave that to the interpreter):
     1,000 steps kept of 50,000 recorded, and undoing all of them gives the uncompiled state."""
     make = lambda: _bench_machine("qsort_int")[0]      # noqa: E731
-    _jit(monkeypatch, True)
+    set_jit(monkeypatch, True)
     m = make()
     m.record(max_instructions=1000)
     m.run(50_000)
     assert m.history_length == 1000
     assert m.reverse_step(1000).instructions == 1000
     assert m.reverse_step(1).reason is StopReason.HISTORY_START
-    _jit(monkeypatch, False)
+    set_jit(monkeypatch, False)
     ref = make()
     ref.run(49_000)
     assert not diff(m.snapshot(), ref.snapshot())
@@ -297,7 +288,7 @@ def test_a_load_fault_in_a_recorded_block_undoes(monkeypatch):
              enc("jal", rd=0, imm_j=-12)]
     got = []
     for on in (True, False):
-        _jit(monkeypatch, on)
+        set_jit(monkeypatch, on)
         m = _machine(words)
         m.write(DATA, bytes(range(256)) * 32)
         m.record()
@@ -365,7 +356,7 @@ def test_fmadd_in_recorded_blocks_records_flags_and_unchanged_results_as_the_int
     recording loop's slow path: a hart entry for f[rd]), exact with f[rd] unchanged (a record of
     x[rd]), overflowing for the first time (left to the interpreter) and exact again on infinities.  The same history views as the interpreter's
     recording, step by step, and every few hundred steps back the uncompiled unrecorded state."""
-    _jit(monkeypatch, False)
+    set_jit(monkeypatch, False)
     ref = _fma_machine()
     info = ref.run(100_000)
     assert info.reason is StopReason.EBREAK
@@ -373,7 +364,7 @@ def test_fmadd_in_recorded_blocks_records_flags_and_unchanged_results_as_the_int
     assert ref.fflags == 1 | 4          # NX and OF
     views = []
     for on in (True, False):
-        _jit(monkeypatch, on)
+        set_jit(monkeypatch, on)
         m = _fma_machine()
         m.record()
         assert m.run(total).reason is StopReason.LIMIT
@@ -395,7 +386,7 @@ def _riscv_tests():
 def test_official_riscv_test_recorded_through_blocks_passes_and_undoes_to_its_start(elf, monkeypatch):
     """Each rv64 riscv-test recorded with blocks compiled at the first taken branch: it passes (its
     own checks are the oracle), and undoing the whole history gives the freshly loaded machine."""
-    _jit(monkeypatch, True)
+    set_jit(monkeypatch, True)
     isa = elf.name[:4] + ("gc_zba_zbb_zbs_zfh" if elf.name[4:6] == "uz" else "gc")
     m = Machine(isa)
     m.load_elf(elf)
@@ -405,24 +396,6 @@ def test_official_riscv_test_recorded_through_blocks_passes_and_undoes_to_its_st
     assert info.reason is StopReason.EXIT and info.exit_code == 0, info
     assert m.reverse_step(m.history_length + 1).reason is StopReason.HISTORY_START
     assert not diff(m.snapshot(), fresh)
-
-
-def _env(on: bool):
-    """RVSIM_* settings for machines made next (hypothesis runs the body many times per fixture)."""
-    import os
-    for k in ("RVSIM_NO_JIT", "RVSIM_JIT", "RVSIM_JIT_HOT"):
-        os.environ.pop(k, None)
-    if on:
-        os.environ.update(RVSIM_JIT="1", RVSIM_JIT_HOT="1")
-    else:
-        os.environ["RVSIM_NO_JIT"] = "1"
-
-
-@pytest.fixture
-def restore_env(monkeypatch):
-    for k in ("RVSIM_NO_JIT", "RVSIM_JIT", "RVSIM_JIT_HOT"):
-        monkeypatch.delenv(k, raising=False)     # (monkeypatch puts back what was there)
-    yield
 
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
@@ -444,20 +417,20 @@ COMPILED = ("addi andi ori xori addiw add sub and or xor addw subw mul mulw slli
 @given(prog=st.one_of(programs(extensions="rv64gc", length=(4, 16), max_trips=4, include=COMPILED),
                       programs(extensions="rv64gc", length=(4, 16), max_trips=4)),
        n_frac=st.floats(0, 1), m_frac=st.floats(0, 1))
-def test_random_programs_recorded_through_blocks_undo_to_uncompiled_states(restore_env, prog, n_frac, m_frac):
+def test_random_programs_recorded_through_blocks_undo_to_uncompiled_states(restore_jit_env, prog, n_frac, m_frac):
     """The project's random programs (loops, forward branches, loads, FP), with blocks compiled at the
     first taken branch: N steps recorded and M undone equal N - M steps of an uncompiled machine that
     never recorded.  (Their scratch buffer shares a page with their code, so their stores are the
     interpreter's: stores in blocks are covered by the benchmarks and the hand-written loops above.)"""
     batch = Batch([prog])
     make = lambda: linux_machine(batch.elf, batch.isa, batch.vlen)   # noqa: E731
-    _env(False)
+    set_jit_now(False)
     ref = make()
     info = ref.run(200_000)
     total = ref.instret
     n = max(1, round(total * n_frac))
     back = round(n * m_frac)
-    _env(True)
+    set_jit_now(True)
     m = make()
     m.record(max_instructions=1 << 30)
     m.run(n)
@@ -465,7 +438,7 @@ def test_random_programs_recorded_through_blocks_undo_to_uncompiled_states(resto
     if got < n:
         return                  # (stopped early: a trap ended the run)
     assert m.reverse_step(back).instructions == back
-    _env(False)
+    set_jit_now(False)
     ref = make()
     if n - back:
         ref.run(n - back)
@@ -547,7 +520,7 @@ def _same_as_interpreter(monkeypatch, make, steps, views_of=1500):
     as undone)."""
     got = []
     for on in (True, False):
-        _jit(monkeypatch, on)
+        set_jit(monkeypatch, on)
         m = make()
         m.record(max_instructions=1 << 26)
         m.run(steps)
@@ -565,7 +538,7 @@ def test_vector_loops_recorded_through_blocks_as_the_interpreter_records_them(lm
     run (up to its ebreak) recorded through blocks gives the interpreter's recording, step by step,
     and undoing to points in it gives the uncompiled machine that ran that far without recording."""
     source = _vector_source(lmul)
-    _jit(monkeypatch, False)
+    set_jit(monkeypatch, False)
     ref = _vector_machine(source, vlen)
     assert ref.run(1_000_000).reason is StopReason.EBREAK
     total = ref.instret
@@ -580,7 +553,7 @@ def test_tail_agnostic_ones_vector_loops_recorded_through_blocks(lmul, monkeypat
     inside blocks) the same."""
     source = _vector_source(lmul)
     make = lambda: _vector_machine(source, 256, "ones")      # noqa: E731
-    _jit(monkeypatch, False)
+    set_jit(monkeypatch, False)
     ref = make()
     assert ref.run(1_000_000).reason is StopReason.EBREAK
     _same_as_interpreter(monkeypatch, make, ref.instret)
@@ -635,7 +608,7 @@ def test_a_vector_load_faulting_part_way_in_a_recorded_block_undoes(monkeypatch)
         return m
     got = []
     for on in (True, False):
-        _jit(monkeypatch, on)
+        set_jit(monkeypatch, on)
         m = make()
         m.record()
         info = m.run(100_000)
@@ -646,7 +619,7 @@ def test_a_vector_load_faulting_part_way_in_a_recorded_block_undoes(monkeypatch)
         got.append((m.snapshot(), _views(m, 40), m.snapshot()))
     assert not diff(got[0][0], got[1][0])
     assert got[0][1] == got[1][1]
-    _jit(monkeypatch, False)
+    set_jit(monkeypatch, False)
     ref = make()
     ref.run(n - 40)
     assert [d.where for d in diff(got[0][2], ref.snapshot())] in ([], ["instret"])

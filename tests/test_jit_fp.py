@@ -27,6 +27,7 @@ from rvsim.host import LinuxEnvironment
 from rvsim.machine import Machine, StopReason
 from rvsim.testing import diff
 from tests.conftest import require_tool
+from tests.conftest import set_jit
 
 pytestmark = pytest.mark.skipif(
     not (sys.platform.startswith("linux") and platform.machine() in ("x86_64", "AMD64")),
@@ -143,15 +144,6 @@ def elf_and_qemu(tmp_path_factory):
     return elf, want
 
 
-def _jit(monkeypatch, on, hot="1"):
-    if on:
-        monkeypatch.delenv("RVSIM_NO_JIT", raising=False)
-        monkeypatch.setenv("RVSIM_JIT", "1")
-        monkeypatch.setenv("RVSIM_JIT_HOT", hot)
-    else:
-        monkeypatch.setenv("RVSIM_NO_JIT", "1")
-
-
 def _machine(elf):
     out = io.BytesIO()
     m = Machine("rv64gc", env=LinuxEnvironment(stdout=out, stdin=io.BytesIO()))
@@ -187,7 +179,7 @@ def _check(m, out, want):
 
 def test_the_programs_words_are_qemus_without_blocks(elf_and_qemu, monkeypatch):
     elf, want = elf_and_qemu
-    _jit(monkeypatch, False)
+    set_jit(monkeypatch, False)
     m, out = _machine(elf)
     _check(m, out, want)
 
@@ -195,7 +187,7 @@ def test_the_programs_words_are_qemus_without_blocks(elf_and_qemu, monkeypatch):
 @pytest.mark.parametrize("hot", ["1", "3"])
 def test_functional_blocks(elf_and_qemu, monkeypatch, hot):
     elf, want = elf_and_qemu
-    _jit(monkeypatch, True, hot)
+    set_jit(monkeypatch, True, hot)
     m, out = _machine(elf)
     _check(m, out, want)
     assert lib.rv_jit_code_bytes(m._core) > 0
@@ -206,7 +198,7 @@ def test_timed_blocks(elf_and_qemu, monkeypatch, hot):
     elf, want = elf_and_qemu
     figures = []
     for on in (True, False):
-        _jit(monkeypatch, on, hot)
+        set_jit(monkeypatch, on, hot)
         m, out = _machine(elf)
         m.enable_timing("x60")
         _check(m, out, want)
@@ -224,7 +216,7 @@ def test_recording_blocks(elf_and_qemu, monkeypatch, hot):
     elf, want = elf_and_qemu
     views = []
     for on in (True, False):
-        _jit(monkeypatch, on, hot)
+        set_jit(monkeypatch, on, hot)
         m, out = _machine(elf)
         fresh = m.snapshot()
         m.record(max_instructions=1 << 24)
@@ -234,12 +226,12 @@ def test_recording_blocks(elf_and_qemu, monkeypatch, hot):
         if on:
             for back in (1, 777, 5003, 12345):
                 assert m.reverse_step(back).instructions == back
-                _jit(monkeypatch, False)
+                set_jit(monkeypatch, False)
                 ref, _ = _machine(elf)
                 ref.run(m.instret)
                 assert ref.instret == m.instret
                 assert not diff(m.snapshot(), ref.snapshot()), m.instret
-            _jit(monkeypatch, True, hot)
+            set_jit(monkeypatch, True, hot)
             m.run(total - m.instret)
             assert m.instret == total
         views.append([m.memory_changes(total)])

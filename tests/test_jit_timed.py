@@ -23,6 +23,7 @@ from rvsim.machine import Machine, StopReason
 from rvsim.testing.harness import Batch
 from rvsim.testing.strategies import programs
 from tests.history_common import linux_machine
+from tests.conftest import set_jit, set_jit_now
 
 pytestmark = pytest.mark.skipif(
     not (sys.platform.startswith("linux") and platform.machine() in ("x86_64", "AMD64")),
@@ -126,15 +127,6 @@ def _figures(m):
                                       for pc, s in m.timing.by_pc().items()))
 
 
-def _env(monkeypatch, on, hot="1"):
-    if on:
-        monkeypatch.delenv("RVSIM_NO_JIT", raising=False)
-        monkeypatch.setenv("RVSIM_JIT", "1")
-        monkeypatch.setenv("RVSIM_JIT_HOT", hot)
-    else:
-        monkeypatch.setenv("RVSIM_NO_JIT", "1")
-
-
 @pytest.mark.parametrize("preset", ["x60", "c908", "teach"])
 @pytest.mark.parametrize("hot", ["1", "3"])
 def test_stalls_in_timed_blocks_as_the_interpreter_counts_them(monkeypatch, preset, hot):
@@ -142,7 +134,7 @@ def test_stalls_in_timed_blocks_as_the_interpreter_counts_them(monkeypatch, pres
     elf = assemble(STALLS, march="rv64gc").to_elf()
     got = []
     for on in (True, False):
-        _env(monkeypatch, on, hot)
+        set_jit(monkeypatch, on, hot)
         m = Machine("rv64gc", vlen=_vlen(preset))
         m.load_elf(elf)
         m.enable_timing(preset)
@@ -154,32 +146,15 @@ def test_stalls_in_timed_blocks_as_the_interpreter_counts_them(monkeypatch, pres
         assert got[1][0]["stalls"]["waw"] > 0      # the loop does stall on WAW
 
 
-def _set(on):
-    import os
-    for k in ("RVSIM_NO_JIT", "RVSIM_JIT", "RVSIM_JIT_HOT"):
-        os.environ.pop(k, None)
-    if on:
-        os.environ.update(RVSIM_JIT="1", RVSIM_JIT_HOT="1")
-    else:
-        os.environ["RVSIM_NO_JIT"] = "1"
-
-
-@pytest.fixture
-def restore_env(monkeypatch):
-    for k in ("RVSIM_NO_JIT", "RVSIM_JIT", "RVSIM_JIT_HOT"):
-        monkeypatch.delenv(k, raising=False)     # (monkeypatch puts back what was there)
-    yield
-
-
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(prog=programs(extensions="rv64gc", length=(4, 16), max_trips=4),
        preset=st.sampled_from(["x60", "c908", "teach"]))
-def test_random_programs_timed_through_blocks_count_as_the_interpreter(restore_env, prog, preset):
+def test_random_programs_timed_through_blocks_count_as_the_interpreter(restore_jit_env, prog, preset):
     batch = Batch([prog])
     got = []
     for on in (True, False):
-        _set(on)
+        set_jit_now(on)
         m = linux_machine(batch.elf, batch.isa, _vlen(preset))
         m.enable_timing(preset)
         m.run(200_000)

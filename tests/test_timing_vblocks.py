@@ -20,6 +20,7 @@ import pytest
 
 from rvsim._core import lib
 from rvsim.machine import StopReason
+from tests.conftest import set_jit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_timing_goldens import STORED  # noqa: E402
@@ -28,17 +29,6 @@ from timing_goldens import _vlen, measure, scenarios  # noqa: E402
 pytestmark = pytest.mark.skipif(
     not (sys.platform.startswith("linux") and platform.machine() in ("x86_64", "AMD64")),
     reason="the block compiler is x86-64 Linux only")
-
-
-def _blocks(monkeypatch, hot):
-    """Machines made from here on compile blocks after `hot` taken branches to a slot (None: no blocks)."""
-    if hot is None:
-        monkeypatch.setenv("RVSIM_NO_JIT", "1")
-        monkeypatch.delenv("RVSIM_JIT", raising=False)
-    else:
-        monkeypatch.delenv("RVSIM_NO_JIT", raising=False)
-        monkeypatch.setenv("RVSIM_JIT", "1")
-        monkeypatch.setenv("RVSIM_JIT_HOT", hot)
 
 
 # the scenarios whose programs run vector instructions, whole or in odd chunks, with a trace, on
@@ -51,7 +41,7 @@ _VECTOR_KEYS = sorted(key for key, *_ in scenarios()
 @pytest.mark.parametrize("hot", ["1", "3"])
 @pytest.mark.parametrize("key", _VECTOR_KEYS)
 def test_vector_kernels_count_what_the_interpreter_counted(key, hot, monkeypatch):
-    _blocks(monkeypatch, hot)
+    set_jit(monkeypatch, True, hot)
     args = next(s[1:] for s in scenarios() if s[0] == key)
     kept = []
     got = measure(*args, keep=kept)
@@ -175,7 +165,7 @@ def _expected_s3(vlmax):
 @pytest.mark.parametrize("chunk", [None, 7, 101])
 @pytest.mark.parametrize("hot", ["1", "3"])
 def test_strip_mined_loop_in_blocks(hot, chunk, variant, monkeypatch):
-    _blocks(monkeypatch, hot)
+    set_jit(monkeypatch, True, hot)
     if variant == "arena":
         monkeypatch.setenv("RVSIM_JIT_ARENA", "7000")
     m, got = _strip_run(chunk, variant)
@@ -188,7 +178,7 @@ def test_strip_mined_loop_in_blocks(hot, chunk, variant, monkeypatch):
     bits = [struct.unpack("<I", struct.pack("<f", float(i)))[0] for i in range(N)]
     assert c == [0] + [2 * (b + 3) for b in bits[1:]]       # element 0 masked off: never stored
     # the model's figures and the whole state: as the interpreter alone counts and leaves them
-    _blocks(monkeypatch, None)
+    set_jit(monkeypatch, False)
     m2, want = _strip_run(chunk, variant)
     assert lib.rv_jit_code_bytes(m2._core) == 0
     for field in want:
@@ -230,12 +220,12 @@ def _retype_run():
 
 @pytest.mark.parametrize("hot", ["1", "3"])
 def test_a_slot_specialised_under_another_vtype_traps_in_a_block(hot, monkeypatch):
-    _blocks(monkeypatch, hot)
+    set_jit(monkeypatch, True, hot)
     m, info = _retype_run()
     assert lib.rv_jit_code_bytes(m._core) > 0
     assert info.reason is StopReason.TRAP and int(info.cause) == 2     # illegal instruction
     assert int(m.x[19]) == 19 and info.pc == m.asm_program.symbol("loop") + 4     # the 20th vadd.vv
-    _blocks(monkeypatch, None)
+    set_jit(monkeypatch, False)
     m2, info2 = _retype_run()
     assert (info2.reason, info2.pc, int(m2.instret)) == (info.reason, info.pc, int(m.instret))
     assert m.timing.totals() == m2.timing.totals()
@@ -305,7 +295,7 @@ def _fma_run():
 
 @pytest.mark.parametrize("hot", ["1", "3"])
 def test_vfmacc_in_a_block_raises_invalid_for_inf_times_zero(hot, monkeypatch):
-    _blocks(monkeypatch, hot)
+    set_jit(monkeypatch, True, hot)
     m, got = _fma_run()
     assert lib.rv_jit_code_bytes(m._core) > 0
     one, two, three, four, five, cnan = 0x3f800000, 0x40000000, 0x40400000, 0x40800000, 0x40a00000, 0x7fc00000
@@ -315,6 +305,6 @@ def test_vfmacc_in_a_block_raises_invalid_for_inf_times_zero(hot, monkeypatch):
     # 0 x A + D (vfmacc.vf with f[fa1] = 0): 0 x inf at elements 0, 5 and 9
     assert got["outf"] == [cnan, cnan, one, one, cnan, cnan, one, one, one, cnan, one, one, cnan]
     assert got["s2"] == 0x10         # the last pass's flags: NV only
-    _blocks(monkeypatch, None)
+    set_jit(monkeypatch, False)
     m2, want = _fma_run()
     assert got == want
