@@ -21,7 +21,8 @@ from rvsim.machine import Machine, StopReason
 from rvsim.testing import diff
 from tests.strategies import DATA, enc
 from tests.test_engine import _li
-from tests.test_history_jit import _bench_machine, _jit
+from tests.conftest import set_jit
+from tests.test_history_jit import _bench_machine
 from tests.test_jit import EBREAK, _machine
 
 PROLOGUE, PASS, STORES = 4, 11, 8
@@ -46,7 +47,7 @@ def _stores_in(first, end):
 
 
 def _recorded(monkeypatch, jit, n, **limits):
-    _jit(monkeypatch, jit)
+    set_jit(monkeypatch, jit)
     m = _machine(_stores(PASSES))
     m.record(**limits)
     assert m.run(n).reason is StopReason.LIMIT
@@ -59,7 +60,7 @@ def _undoes_to_a_fresh_run(monkeypatch, m, make):
     info = m.reverse_step(held)
     assert info.reason is StopReason.LIMIT and info.instructions == held
     assert m.reverse_step(1).reason is StopReason.HISTORY_START
-    _jit(monkeypatch, False)
+    set_jit(monkeypatch, False)
     ref = make()
     if n - held:
         assert ref.run(n - held).reason is StopReason.LIMIT
@@ -117,7 +118,7 @@ def test_a_whole_benchmark_recorded_with_the_default_bounds_through_blocks(monke
     hold what the interpreter holds, and undoing all of it gives a fresh run's state."""
     held = []
     for jit in (True, False):
-        _jit(monkeypatch, jit)
+        set_jit(monkeypatch, jit)
         m = _bench_machine("mm_int32")[0]
         m.record()
         assert m.run().reason is StopReason.EXIT
@@ -163,7 +164,7 @@ def test_the_byte_bound_with_vector_groups_holds_the_interpreters_steps(monkeypa
     for n in (200_000, 200_003):
         views = []
         for jit in (True, False):
-            _jit(monkeypatch, jit)
+            set_jit(monkeypatch, jit)
             m = _vector_machine()
             start = m.instret
             m.record(**BYTE_BOUND)
@@ -186,7 +187,7 @@ def test_the_step_bound_holds_the_limit_at_every_stop_under_a_small_byte_budget(
     of about 12,800 records at a time, and the extras of the records it drops must be counted exactly
     (too few and the ring fills early, too many and the newest entries overwrite held ones or the
     history is lost): the history is the limit at every stop, and its oldest step still undoes."""
-    _jit(monkeypatch, True)
+    set_jit(monkeypatch, True)
     m = _machine(_stores(PASSES))
     m.record(max_instructions=20_000, max_bytes=3 << 20)
     while m.instret < 400_000:
