@@ -2,35 +2,7 @@
 #ifndef RVSIM_ISA_DECODE_H
 #define RVSIM_ISA_DECODE_H
 
-/* Extension bits of rv_config.extensions (bit n = rvsim.isa.EXTENSIONS[n]). */
-#define RV_EXT_I (1ull << 0)
-#define RV_EXT_M (1ull << 1)
-#define RV_EXT_A (1ull << 2)
-#define RV_EXT_F (1ull << 3)
-#define RV_EXT_D (1ull << 4)
-#define RV_EXT_C (1ull << 5)
-#define RV_EXT_ZICSR (1ull << 6)
-#define RV_EXT_ZIFENCEI (1ull << 7)
-#define RV_EXT_PRIV (1ull << 8)
-#define RV_EXT_ZBA (1ull << 9)
-#define RV_EXT_ZBB (1ull << 10)
-#define RV_EXT_ZBS (1ull << 11)
-#define RV_EXT_ZFH (1ull << 12)
-#define RV_EXT_ZFHMIN (1ull << 13)
-#define RV_EXT_ZFBFMIN (1ull << 14)
-#define RV_EXT_V (1ull << 15)
-#define RV_EXT_ZVFH (1ull << 16)
-#define RV_EXT_ZVFHMIN (1ull << 17)
-#define RV_EXT_ZVFBFMIN (1ull << 18)
-#define RV_EXT_ZVFBFWMA (1ull << 19)
-#define RV_EXT_ZVDOT4A8I (1ull << 20)
-#define RV_EXT_ZVT (1ull << 21)
-#define RV_EXT_ZVE32X (1ull << 22)
-#define RV_EXT_ZVE32F (1ull << 23)
-#define RV_EXT_ZVE64X (1ull << 24)
-#define RV_EXT_ZVE64F (1ull << 25)
-#define RV_EXT_ZVE64D (1ull << 26)
-#define RV_EXT_ZBC (1ull << 27)
+#include "isa_extensions.h"
 
 /* Not an extension: rv_decode_word decodes as RV32 when this bit of `ext` is set. */
 #define RV_DECODE_RV32 (1ull << 63)

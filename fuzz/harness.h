@@ -2,9 +2,12 @@
  *
  * An input is a machine configuration followed by bytes the harness uses as it needs them:
  *
- *   [0..2]   optional extensions (bits 1..21 of the mask; I is always on), closed under the ISA's
- *            implications as rvsim.isa.expand_extensions does, so every machine is one Python can build
- *   [3]      bit 7: every extension, bit 6: none of the optional ones; bits 0-2: VLEN = 64 << n (<= 4096);
+ *   [0..2]   optional extensions: bits 0-20 the extensions of OPTIONAL_EXTENSIONS below, bits 21-23 an
+ *            embedded vector subset (ZVE_LEVELS); I and priv are always on.  The set is closed under the
+ *            ISA's implications as rvsim.isa.expand_extensions closes it (rv_close_extensions, generated
+ *            from the same table), so every machine is one Python can build
+ *   [3]      bit 7: every extension (full V, no Zve limits), bit 6: none of the optional ones;
+ *            bits 0-2: VLEN = 64 << n (<= 4096);
  *            bits 3-5: trap-misaligned, stop-on-trap, agnostic-ones
  *   [4]      bit 0 ecall-to-host, bit 1 ebreak-to-host, bit 2 user mode, bits 3-4 memory base, bits 5-6 Zvt TE,
  *            bit 7 set vstart after the vsetvli prologue
@@ -26,9 +29,21 @@
 #include "rvsim.h"
 #include "timing.h"
 
-#define EXT_BIT(n) (1ull << (n))
-enum { E_I, E_M, E_A, E_F, E_D, E_C, E_ZICSR, E_ZIFENCEI, E_PRIV, E_ZBA, E_ZBB, E_ZBS, E_ZFH, E_ZFHMIN,
-       E_ZFBFMIN, E_V, E_ZVFH, E_ZVFHMIN, E_ZVFBFMIN, E_ZVFBFWMA, E_ZVDOT4A8I, E_ZVT, E_COUNT };
+#include "isa_extensions.h"
+
+/* What header bits 0-20 turn on, one extension each */
+static const uint64_t OPTIONAL_EXTENSIONS[21] = {
+    RV_EXT_M, RV_EXT_A, RV_EXT_F, RV_EXT_D, RV_EXT_C, RV_EXT_ZICSR, RV_EXT_ZIFENCEI, RV_EXT_ZBA, RV_EXT_ZBB,
+    RV_EXT_ZBS, RV_EXT_ZBC, RV_EXT_ZFH, RV_EXT_ZFHMIN, RV_EXT_ZFBFMIN, RV_EXT_V, RV_EXT_ZVFH, RV_EXT_ZVFHMIN,
+    RV_EXT_ZVFBFMIN, RV_EXT_ZVFBFWMA, RV_EXT_ZVDOT4A8I, RV_EXT_ZVT,
+};
+/* Header bits 21-23: a Zve subset limits the vector unit (ELEN, FP widths, vmulh at EEW 64) even beside V,
+   as rvsim.isa.ZVE says; values 0-2 leave it unlimited, so that full V stays common */
+static const uint64_t ZVE_LEVELS[8] = {
+    0, 0, 0, RV_EXT_ZVE32X, RV_EXT_ZVE32F, RV_EXT_ZVE64X, RV_EXT_ZVE64F, RV_EXT_ZVE64D,
+};
+#define EVERY_EXTENSION (((1ull << RV_EXT_COUNT) - 1) & ~(RV_EXT_ZVE32X | RV_EXT_ZVE32F | RV_EXT_ZVE64X | \
+                                                          RV_EXT_ZVE64F | RV_EXT_ZVE64D))
 
 #define WINDOW_SIZE (64u * 1024)
 #define CODE_BYTES (16u * 1024)
@@ -42,26 +57,6 @@ static uint64_t splitmix(uint64_t *s)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
-}
-
-/* rvsim.isa.IMPLIES, closed */
-static uint64_t close_extensions(uint64_t e)
-{
-    for (int round = 0; round < 6; round++) {
-        if (e & EXT_BIT(E_F)) e |= EXT_BIT(E_ZICSR);
-        if (e & EXT_BIT(E_D)) e |= EXT_BIT(E_F);
-        if (e & EXT_BIT(E_ZFH)) e |= EXT_BIT(E_ZFHMIN);
-        if (e & EXT_BIT(E_ZFHMIN)) e |= EXT_BIT(E_F);
-        if (e & EXT_BIT(E_ZFBFMIN)) e |= EXT_BIT(E_F);
-        if (e & EXT_BIT(E_V)) e |= EXT_BIT(E_D) | EXT_BIT(E_ZICSR);
-        if (e & EXT_BIT(E_ZVFH)) e |= EXT_BIT(E_ZVFHMIN) | EXT_BIT(E_ZFHMIN);
-        if (e & EXT_BIT(E_ZVFHMIN)) e |= EXT_BIT(E_V);
-        if (e & EXT_BIT(E_ZVFBFMIN)) e |= EXT_BIT(E_V) | EXT_BIT(E_ZFBFMIN);
-        if (e & EXT_BIT(E_ZVFBFWMA)) e |= EXT_BIT(E_ZVFBFMIN);
-        if (e & EXT_BIT(E_ZVDOT4A8I)) e |= EXT_BIT(E_V);
-        if (e & EXT_BIT(E_ZVT)) e |= EXT_BIT(E_V);
-    }
-    return e;
 }
 
 static const uint64_t EDGE[] = {
@@ -109,10 +104,14 @@ static int fuzz_setup(fuzz_machine *f, const uint8_t *data, size_t size)
        (a FUZZ run may set its own RVSIM_JIT_HOT, or RVSIM_NO_JIT=1) */
     setenv("RVSIM_JIT_HOT", "1", 0);
     uint64_t opt = (uint64_t)data[0] | (uint64_t)data[1] << 8 | (uint64_t)data[2] << 16;
-    uint64_t ext = EXT_BIT(E_I) | ((opt << 1) & ((EXT_BIT(E_COUNT) - 1) & ~1ull));
-    if (data[3] & 0x80) ext = EXT_BIT(E_COUNT) - 1;
-    else if (data[3] & 0x40) ext = EXT_BIT(E_I);
-    ext = close_extensions(ext);
+    uint64_t ext = RV_EXT_I;
+    for (unsigned k = 0; k < sizeof OPTIONAL_EXTENSIONS / sizeof OPTIONAL_EXTENSIONS[0]; k++)
+        if (opt & (1u << k))
+            ext |= OPTIONAL_EXTENSIONS[k];
+    ext |= ZVE_LEVELS[opt >> 21];
+    if (data[3] & 0x80) ext = EVERY_EXTENSION;
+    else if (data[3] & 0x40) ext = RV_EXT_I;
+    ext = rv_close_extensions(ext);
 
     rv_config c;
     memset(&c, 0, sizeof c);
@@ -124,7 +123,7 @@ static int fuzz_setup(fuzz_machine *f, const uint8_t *data, size_t size)
     static const uint64_t bases[4] = {0x80000000ull, 0, 0x10000, 0xffffffffffff0000ull - WINDOW_SIZE};
     c.mem_base = bases[(data[4] >> 3) & 3];
     c.mem_size = WINDOW_SIZE;
-    if (ext & EXT_BIT(E_ZVT)) {
+    if (ext & RV_EXT_ZVT) {
         unsigned te_sel = (data[4] >> 5) & 3;
         c.tile_te = te_sel == 0 ? 0 : 4u << (te_sel - 1);
         if (c.tile_te > c.vlen / 4) c.tile_te = 0;
@@ -177,7 +176,7 @@ static int fuzz_setup(fuzz_machine *f, const uint8_t *data, size_t size)
 
     size_t code = f->body_size < CODE_BYTES - 4 ? f->body_size : CODE_BYTES - 4;
     uint64_t pc = f->base;
-    if (ext & EXT_BIT(E_V)) {
+    if (ext & RV_EXT_V) {
         /* prologue: vsetvli x0, x5, vtype with x5 = AVL */
         uint32_t vsetvli = (uint32_t)data[5] << 20 | 5u << 15 | 7u << 12 | 0x57;
         h->x[5] = data[6];

@@ -54,6 +54,19 @@ def test_libfuzzer_smoke(libfuzzer_build, harness, tmp_path):
     assert not list(tmp_path.glob("crash-*")), tail
 
 
+def test_the_harness_can_pick_every_extension():
+    """fuzz/harness.h names each optional extension once (I and priv are always on): an extension appended to
+    rvsim.isa.EXTENSIONS is fuzzed only once the harness's header can turn it on."""
+    import re
+    from rvsim.isa import EXTENSIONS
+    text = (FUZZ / "harness.h").read_text()
+    tables = re.findall(r"(?:OPTIONAL_EXTENSIONS|ZVE_LEVELS)\[\d+\] = \{(.*?)\};", text, re.S)
+    assert len(tables) == 2, "harness.h's extension tables were not found"
+    named = re.findall(r"RV_EXT_(\w+)", "".join(tables))
+    assert len(named) == len(set(named)), "an extension is named twice"
+    assert set(named) == {e.upper() for e in EXTENSIONS} - {"I", "PRIV"}
+
+
 def _seeds(kind: str) -> list[bytes]:
     return [p.read_bytes() for p in sorted((FUZZ / "corpus" / kind).iterdir())]
 

@@ -115,7 +115,7 @@ def _source():
              "  la t0, frms", "  slli t1, s3, 3", "  add t0, t0, t1", "  ld t0, 0(t0)", "  fsrm t0"]
     for name, body in LOOPS.items():
         words = _out_words(body)
-        lines += [f"  la s0, table", f"  li s2, {len(ROWS)}", f"{name}_loop:"]
+        lines += ["  la s0, table", f"  li s2, {len(ROWS)}", f"{name}_loop:"]
         lines += ["  " + i for i in body]
         lines += ["  frflags t2", f"  sd t2, {8 * (words - 1)}(s1)", "  fsflags zero",
                   f"  addi s1, s1, {8 * words}", "  addi s0, s0, 32", "  addi s2, s2, -1",
