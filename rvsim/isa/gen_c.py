@@ -1,8 +1,9 @@
 """Generate csrc/isa_decode.h, the C core's decoder, from the ISA table.
 
 Run ``python -m rvsim.isa.gen_c`` after changing the table; ``--check`` exits non-zero when the checked-in
-file is stale (the test suite runs it).  It also writes csrc/isa_timing.h and rvsim/isa/_records.py (the
-table pre-parsed, see :mod:`rvsim.isa.records`).  The output defines the op enum, the extension bits, mnemonics for
+file is stale (the test suite runs it).  It also writes csrc/isa_timing.h, csrc/isa_extensions.h (the
+extension bits and their closure, which the fuzz harnesses share) and rvsim/isa/_records.py (the table
+pre-parsed, see :mod:`rvsim.isa.records`).  The output defines the op enum, mnemonics for
 messages, the compressed→base mapping and ``rv_decode_word``: a switch on the major opcode (or quadrant
 and funct3) with mask/match tests ordered most-specific first, operand extraction generated from each
 operand kind's bit scatter.
