@@ -275,9 +275,11 @@ int rv_timed_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, const void 
 #define TIMED_PACKED_FMA 1
 /* vfmacc.vf and vfmacc.vv at SEW 32 (v_block_fast's FMA_W), eight elements at a time with the host's
    packed FMA (only where the host has FMA3, as every fast vfmacc): the same fused operation per element
-   under the same MXCSR, so the same results and the same accrued flags.  An element whose result is NaN
-   is finished as FMA_W finishes it: the canonical NaN, and invalid for inf x 0 (x86 does not raise it
-   with a quiet NaN addend).  vd overlaps a source only as the same group, element for element. */
+   under the same MXCSR, so the same results and the same accrued flags.  The last group, when vl is not
+   a multiple of eight, is the same operation on the elements left, the lanes after them loaded as zeros
+   (0 x 0 + 0 raises nothing) and not stored.  An element whose result is NaN is finished as FMA_W
+   finishes it: the canonical NaN, and invalid for inf x 0 (x86 does not raise it with a quiet NaN
+   addend).  vd overlaps a source only as the same group, element for element. */
 __attribute__((target("avx,fma"))) static void timed_vfmacc_s(rv_machine *m, const rv_insn_t *e, const int SCALAR)
 {
     rv_hart_state *h = &m->h;
@@ -286,16 +288,22 @@ __attribute__((target("avx,fma"))) static void timed_vfmacc_s(rv_machine *m, con
     const uint32_t sb = (uint32_t)fp_unbox_s(h->f[e->rs1]);
     const uint64_t n = h->vl;
     const __m256 bs = _mm256_castsi256_ps(_mm256_set1_epi32((int)sb));
-    uint64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 a = _mm256_loadu_ps((const float *)(a_ + i));
-        __m256 b = SCALAR ? bs : _mm256_loadu_ps((const float *)(b_ + i));
-        __m256 d = _mm256_loadu_ps((const float *)(d_ + i));
+    /* (eight lanes from ones_then_zeros + 8 - k: the first k all ones, the rest zeros) */
+    static const int32_t ones_then_zeros[16] = {-1, -1, -1, -1, -1, -1, -1, -1};
+    for (uint64_t i = 0; i < n; i += 8) {
+        /* the lanes of elements i .. min(i + 8, n) - 1 */
+        const unsigned left = n - i < 8 ? (unsigned)(n - i) : 8u;
+        const __m256i lanes = _mm256_loadu_si256((const __m256i *)(ones_then_zeros + 8 - left));
+        __m256 a = _mm256_maskload_ps((const float *)(a_ + i), lanes);
+        __m256 b = SCALAR ? bs : _mm256_maskload_ps((const float *)(b_ + i), lanes);
+        __m256 d = _mm256_maskload_ps((const float *)(d_ + i), lanes);
+        if (left < 8)
+            b = _mm256_and_ps(b, _mm256_castsi256_ps(lanes));     /* (the scalar in the lanes past vl) */
         __m256 r = _mm256_fmadd_ps(b, a, d);
         unsigned nan = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(r, r, _CMP_UNORD_Q));
         if (unlikely(nan)) {
             /* (the sources are read before the store: vd may be one of them) */
-            for (unsigned k = 0; k < 8; k++) {
+            for (unsigned k = 0; k < left; k++) {
                 if (!(nan >> k & 1))
                     continue;
                 uint32_t au = a_[i + k], bu = SCALAR ? sb : b_[i + k];
@@ -305,21 +313,7 @@ __attribute__((target("avx,fma"))) static void timed_vfmacc_s(rv_machine *m, con
             __m256 cnan = _mm256_castsi256_ps(_mm256_set1_epi32((int)FP_CNAN_S));
             r = _mm256_blendv_ps(r, cnan, _mm256_cmp_ps(r, r, _CMP_UNORD_Q));
         }
-        _mm256_storeu_ps((float *)(d_ + i), r);
-    }
-    for (; i < n; i++) {
-        uint32_t bu = SCALAR ? sb : b_[i], au = a_[i];
-        float a, b, d;
-        memcpy(&a, &au, sizeof a); memcpy(&b, &bu, sizeof b); memcpy(&d, &d_[i], sizeof d);
-        float r = fp_host_fma_s(b, a, d);
-        uint32_t u;
-        memcpy(&u, &r, sizeof u);
-        if (unlikely(r != r)) {
-            u = FP_CNAN_S;
-            if ((fp_isinf_s(au) && fp_iszero_s(bu)) || (fp_iszero_s(au) && fp_isinf_s(bu)))
-                h->fflags |= SF_NV;
-        }
-        d_[i] = u;
+        _mm256_maskstore_ps((float *)(d_ + i), lanes, r);
     }
     V_FP_DIRTY();
 }
