@@ -705,11 +705,11 @@ static void fs_dirty_or_leave(comp_t *c, unsigned at, unsigned k)
 #define TS_M 32
 #define TS_SLOTS 5
 
-/* the ops whose block copy of the step reads rs1's value (an address); the others read no register
-   value */
+/* the ops whose block copy of the step reads rs1's value (an address; a vector instruction's, when it
+   is a load or store); the others read no register value */
 static int block_step_reads_rs1(int k)
 {
-    return k == K_LOAD || k == K_STORE || k == K_FLOAD || k == K_FSTORE || k == K_JALR;
+    return k == K_LOAD || k == K_STORE || k == K_FLOAD || k == K_FSTORE || k == K_JALR || k == K_VEC;
 }
 
 /* does the instruction overwrite one of the registers its step is given? */

@@ -116,7 +116,7 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
         unsigned i2 = op_src2 + (e->rs2 & 31u);
         CONSTRAIN(rr[i2], T->reg_cause[i2]);
     }
-    if (GENERAL || KIND == RV_K_FP || KIND == RV_K_VECTOR) {
+    if (GENERAL || KIND == RV_K_FP || (KIND == RV_K_VECTOR && RS2)) {   /* (RS2 = 0: neither) */
         unsigned i3 = op->src[3] + (e->rs3 & 31u);
         CONSTRAIN(rr[i3], T->reg_cause[i3]);
     }
@@ -157,8 +157,7 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
         CONSTRAIN(T->end, RV_STALL_SERIAL);
     /* vector queue space (section 4.1) */
     if ((KIND == RV_K_VECTOR || (GENERAL && unlikely(op->special & RV_SP_VECTOR))) && P->v_enabled) {
-        uint32_t q = P->v_queue_depth ? P->v_queue_depth : 1;
-        if (q > RV_VQUEUE_MAX) q = RV_VQUEUE_MAX;
+        const uint32_t q = P->v_queue_depth;    /* (1..RV_VQUEUE_MAX: rv_timing_enable checks it) */
         uint64_t n = T->t.v_instructions;
         if (n >= q) {
             CONSTRAIN(T->vq[(n - q) % RV_VQUEUE_MAX], RV_STALL_VQUEUE);   /* the q-th older one left */
@@ -311,15 +310,16 @@ RV_STEP_FN(step_general, RV_K_PLAIN, 1, 0, 1, 1)
     RV_STEP_FN(name##_u2, kind, 0, 2, rs2, waw) \
     static const rv_step_fn name[3] = { name##_u0, name##_u1, name##_u2 };
 /* the specialised kinds that timed blocks also get copies of (below): name, kind, reads rs2, checks WAW
-   (plain_imm: no rs2) */
+   (plain_imm: no rs2; vector_rs1: neither rs2 nor rs3, as a unit-stride load or a .vf op).  (A block
+   calls a vector copy only for an op with a fast path, never a strided access, the one vector op
+   whose step reads rs2's value.) */
 #define RV_BLOCK_STEP_KINDS(X) \
     X(step_plain, RV_K_PLAIN, 1, 1) X(step_plain_imm, RV_K_PLAIN, 0, 1) \
     X(step_plain_nowaw, RV_K_PLAIN, 1, 0) X(step_plain_imm_nowaw, RV_K_PLAIN, 0, 0) \
     X(step_load, RV_K_LOAD, 1, 1) X(step_store, RV_K_STORE, 1, 1) X(step_branch, RV_K_BRANCH, 1, 1) \
     X(step_jal, RV_K_JAL, 1, 1) X(step_jalr, RV_K_JALR, 1, 1) X(step_muldiv, RV_K_MULDIV, 1, 1) \
-    X(step_fp, RV_K_FP, 1, 1)
+    X(step_fp, RV_K_FP, 1, 1) X(step_vector, RV_K_VECTOR, 1, 1) X(step_vector_rs1, RV_K_VECTOR, 0, 1)
 RV_BLOCK_STEP_KINDS(RV_STEP_KIND)
-RV_STEP_KIND(step_vector, RV_K_VECTOR, 1, 1)
 #undef RV_STEP_KIND
 #undef RV_STEP_FN
 
@@ -487,10 +487,10 @@ static void build_step_table(rv_timing *T)
         }
         /* the copy for the op's unit count (unlimited units use one spare instance) */
         unsigned u = o->unit_count == 1 ? 1 : o->unit_count == 2 ? 2 : 0;
-        if (o->special == RV_SP_VECTOR && o->kind == RV_K_VECTOR)
-            fn = step_vector[u];
         int has_rs1 = o->src[1] != RV_REG_NONE, has_rs2 = o->src[2] != RV_REG_NONE;
         int has_rs3 = o->src[3] != RV_REG_NONE;
+        if (o->special == RV_SP_VECTOR && o->kind == RV_K_VECTOR)
+            fn = (has_rs2 || has_rs3 ? step_vector : step_vector_rs1)[u];
         int fits = !(o->kind == RV_K_JAL && (has_rs1 || has_rs2)) &&
                    !(o->kind == RV_K_LOAD && has_rs2) &&
                    !(o->kind != RV_K_FP && o->kind != RV_K_VECTOR && has_rs3);

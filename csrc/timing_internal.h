@@ -294,9 +294,10 @@ RV_TM_INTERNAL uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, u
 RV_TM_INTERNAL uint64_t tm_l1d_miss(rv_timing *T, uint64_t addr, int write, uint64_t now,
                                     uint32_t hit_latency, int *missed);
 RV_TM_INTERNAL uint64_t tm_fetch_line(rv_timing *T, uint64_t pc, uint64_t now);
-RV_TM_INTERNAL void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t rs2v,
-                                     uint64_t start, uint32_t latency, uint64_t *data_first,
-                                     uint64_t *data_last);
+/* when the first and the last line of a vector load's data arrive (cycles; 0 for a store) */
+typedef struct rv_vdata { uint64_t first, last; } rv_vdata;
+RV_TM_INTERNAL rv_vdata tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t rs2v,
+                                         uint64_t start, uint32_t latency);
 
 /* tm_data_access for the common case, inline: a hit in a write-back L1D on a line that is not waiting
    for its first use after a prefetch.  The line found last is checked first, then the one before it,

@@ -570,20 +570,20 @@ unit_stride_lines(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t start
 
 /* The lines a vector load or store touches, looked up from cycle `start` (section 4.4): a unit-stride
    access moves its lines through the memory port one after another, a strided one reaches a new line
-   every strided_cycles per element; *data_first / *data_last get when the first and the last line's data
-   arrive (loads; they stay 0 for stores).  Indexed accesses are not modelled here: their element
-   addresses are not known to the model, they cost strided_cycles per element in the occupancy. */
-void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t rs2v, uint64_t start,
-                      uint32_t latency, uint64_t *data_first, uint64_t *data_last)
+   every strided_cycles per element; returns when the first and the last line's data arrive (loads;
+   they stay 0 for stores).  Indexed accesses are not modelled here: their element addresses are not
+   known to the model, they cost strided_cycles per element in the occupancy. */
+rv_vdata tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t rs2v, uint64_t start,
+                          uint32_t latency)
 {
     const rv_timing_params *P = &T->p;
     int write = d->write;
-    uint64_t first = 0, last = 0;
+    rv_vdata data = {0, 0};
     if (d->mem == 1) {
         if (likely(P->v_mem_via_l1))
-            unit_stride_lines(T, d, rs1v, start, latency, 1, &first, &last);
+            unit_stride_lines(T, d, rs1v, start, latency, 1, &data.first, &data.last);
         else
-            unit_stride_lines(T, d, rs1v, start, latency, 0, &first, &last);
+            unit_stride_lines(T, d, rs1v, start, latency, 0, &data.first, &data.last);
     } else if (d->mem == 2) {
         uint64_t prev_line = ~0ull;
         uint64_t step = P->v_strided_cycles ? P->v_strided_cycles : 1;
@@ -595,11 +595,10 @@ void tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t r
             uint64_t when = start + i * step;
             uint64_t r = P->v_mem_via_l1 ? vector_l1d_access(T, a, write, when, latency)
                                          : vector_port_access(T, a, write, when, latency);
-            if (!write) { last = MAX64(last, r); if (!first) first = r; }
+            if (!write) { data.last = MAX64(data.last, r); if (!data.first) data.first = r; }
         }
     }
-    *data_first = first;
-    *data_last = last;
+    return data;
 }
 
 /* ------------------------------------------------------------------ set-up */

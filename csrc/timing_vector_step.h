@@ -95,8 +95,13 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
         d->vtype = h->vtype;
         d->mtype = h->mtype;
     }
-    unsigned cls = d->cls, pk = d->pk;
-    uint64_t o = d->o;
+    /* the memo's facts, read once: the model's stores below could alias the entry (no strict
+       aliasing), which would make the compiler read them again, or keep the entry's address, after
+       every store */
+    const unsigned cls = d->cls, pk = d->pk, npipes = d->npipes, nlist = d->nlist, ndest = d->ndest,
+                   mem = d->mem, scalar_result = d->scalar_result;
+    const uint64_t work = d->o, velements = d->vl, vflops = d->flops, vint_ops = d->int_ops;
+    uint64_t o = work;
 
     /* start: in order (one per cycle), after the queue, on a free pipe, when the sources allow
        (section 4.3) */
@@ -105,7 +110,6 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
     uint64_t after_queue = s;
     /* what set s beyond in_order, if anything did (section 4.7) */
     unsigned why = arrive > in_order ? RV_VWAIT_SCALAR : RV_VWAIT_COUNT;
-    unsigned npipes = d->npipes;
     uint64_t *pipe = T->vpipe_free[pk];
     unsigned best = 0;
     uint64_t pipe_at = pipe[0];
@@ -122,7 +126,7 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
        one instruction wrote whole, the common case, has the same head at both ends) */
     uint64_t finish = 0;
     const uint8_t *head = T->vhead;
-    for (unsigned k = 0; k < d->nlist; k++) {
+    for (unsigned k = 0; k < nlist; k++) {
         unsigned r = d->list[k].reg, n = d->list[k].n, acc = d->list[k].acc;
         unsigned h = head[r];
         vgroup_wait(&T->vstate[h], acc, cls, &s, &why, &finish);
@@ -147,15 +151,14 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
        its producer, runs at the producer's pace: it holds its pipe until one group after the producer's
        last (rather than starting late so as to end then, which would hold up the in-order start of
        everything behind it: a faster unit must never make a program slower). */
-    uint64_t work = o;
     if (finish > s + o)
         o = finish - s;
 
     /* memory (section 4.4): caches are looked up at whole cycles */
     uint64_t lat = (uint64_t)P->latency[cls] * Q;
-    uint64_t data_first = 0, data_last = 0;     /* cycles: the first and the last line's data */
-    if (d->mem)
-        tm_vector_memory(T, d, rs1v & T->addr_mask, rs2v, ceil_div(s, Q), P->latency[cls], &data_first, &data_last);
+    rv_vdata data = {0, 0};     /* cycles: the first and the last line's data */
+    if (mem)
+        data = tm_vector_memory(T, d, rs1v & T->addr_mask, rs2v, ceil_div(s, Q), P->latency[cls]);
     /* occupy the pipe */
     pipe[best] = s + o;
     T->t.v_busy[pk] += work;                /* quarter cycles until rv_timing_get_totals */
@@ -167,23 +170,23 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
        between the two, rather than adding the wait to the latency of every group, keeps a faster port
        from delaying the first group that chained consumers wait for.) */
     uint64_t first_ready = s + lat, occupancy = o;
-    if (data_last * Q > done) {
-        first_ready = MAX64(first_ready, data_first * Q);
-        done = data_last * Q;
+    if (data.last * Q > done) {
+        first_ready = MAX64(first_ready, data.first * Q);
+        done = data.last * Q;
         occupancy = done - first_ready + Q;
         lat = first_ready - s;
     }
     /* destination registers */
-    if (d->ndest)
-        vgroup_write(T, e->rd, d->ndest, cls, s, occupancy, lat);
+    if (ndest)
+        vgroup_write(T, e->rd, ndest, cls, s, occupancy, lat);
     uint64_t done_c = ceil_div(done, Q);
-    if (d->scalar_result)
+    if (scalar_result)
         *scalar_ready = done_c + P->v_to_scalar_latency;
     /* work counters */
     T->t.v_instructions++;
-    T->t.v_elements += d->vl;
-    T->t.flops += d->flops;
-    T->t.int_ops += d->int_ops;
+    T->t.v_elements += velements;
+    T->t.flops += vflops;
+    T->t.int_ops += vint_ops;
     T->last_vstart = ceil_div(s, Q);
     return done_c;
 }

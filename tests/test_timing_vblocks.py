@@ -308,3 +308,65 @@ def test_vfmacc_in_a_block_raises_invalid_for_inf_times_zero(hot, monkeypatch):
     set_jit(monkeypatch, False)
     m2, want = _fma_run()
     assert got == want
+
+
+# vfmacc.vf at SEW 32 with an infinite scalar and vl = 13: inf x (finite, nonzero) + finite is inf
+# exactly, with no flag raised (IEEE 754).  The packed FMA's last group holds three lanes past vl; the
+# scalar must not meet zeros there (inf x 0 would raise invalid).
+FMA_INF = """
+        .globl  _start
+_start: li      s1, 12
+        la      t6, inf_f
+        flw     fa1, 0(t6)
+loop:   li      a0, 13
+        vsetvli t0, a0, e32, m2, ta, ma
+        la      a1, A
+        vle32.v v2, (a1)
+        la      a1, D
+        vle32.v v8, (a1)
+        vfmacc.vf v8, fa1, v2
+        la      a1, OUT
+        vse32.v v8, (a1)
+        frflags s2                      # this pass's flags (the block leaves before the CSR access)
+        fsflags zero
+        addi    s1, s1, -1
+        bnez    s1, loop
+        li      a0, 0
+        li      a7, 93
+        ecall
+        .data
+        .align  6
+inf_f:  .word   0x7f800000
+        .align  6
+A:      .word   0x3f800000, 0x40000000, 0x40400000, 0x40800000, 0x40a00000, 0x3f800000, 0x40000000
+        .word   0x40400000, 0x40800000, 0x40a00000, 0x3f800000, 0x40000000, 0x40400000
+        .align  6
+D:      .word   0x3f800000, 0, 0x40000000, 0x3f800000, 0, 0x40400000, 0x3f800000, 0, 0x40000000
+        .word   0x3f800000, 0, 0x40400000, 0x3f800000
+        .align  6
+OUT:    .zero   64
+"""
+
+
+def _fma_inf_run():
+    from rvsim.host import LinuxEnvironment
+    from rvsim.machine import Machine
+    m = Machine("rv64gcv", vlen=_vlen("x60"), env=LinuxEnvironment(stdout=io.BytesIO(), stdin=io.BytesIO()))
+    m.enable_timing("x60")
+    m.load_asm(FMA_INF, name="fma_inf.s")
+    info = m.run()
+    assert info.reason is StopReason.EXIT and info.exit_code == 0
+    return m, {"totals": m.timing.totals(), "fflags": m.fflags, "s2": int(m.x[18]),
+               "out": np.frombuffer(m.read(m.asm_program.symbol("OUT"), 64), "<u4").tolist()}
+
+
+@pytest.mark.parametrize("hot", ["1", "3"])
+def test_vfmacc_vf_with_an_infinite_scalar_raises_nothing(hot, monkeypatch):
+    set_jit(monkeypatch, True, hot)
+    m, got = _fma_inf_run()
+    assert lib.rv_jit_code_bytes(m._core) > 0
+    assert got["out"] == [0x7f800000] * 13 + [0, 0, 0]     # +inf, and nothing stored past vl
+    assert got["s2"] == 0 and got["fflags"] == 0
+    set_jit(monkeypatch, False)
+    m2, want = _fma_inf_run()
+    assert got == want
