@@ -7,9 +7,10 @@ Two costs are reported apart, since they scale differently:
 
 - "record" is the whole run recording from a fresh Machine.  The undo log grows to the byte budget
   (256 MiB by default) and the host commits and zeroes each page of it as it is first written: the
-  records ring whole (134 MB), the extras ring (old memory bytes) only as far as the steps held need it
-  (it doubles from 1 MiB as they do), about 41,000 page faults for mm_int32 (54,000 when the extras
-  ring was walked whole, before 2026-12-07): a one-time cost of 0.1-0.3 s of system time per
+  records ring whole (101 MB of 12-byte records; 134 MB of 16-byte ones before 2026-12-08), the extras
+  ring (old memory bytes) only as far as the steps held need it (it doubles from 1 MiB as they do),
+  about 33,000 page faults for mm_int32 (41,000 with 16-byte records; 54,000 when the extras ring was
+  walked whole, before 2026-12-07): a one-time cost of 0.1-0.3 s of system time per
   recording on a VM, which dominates runs of a few ten million instructions.  Past the history's bound
   (about 7.9 M steps) compiled blocks keep recording and the oldest steps are dropped in chunks: on a
   2-core VM at load 5-6, 133-178 MIPS for the scalar programs (128-162 for the build that walked the
@@ -18,8 +19,8 @@ Two costs are reported apart, since they scale differently:
   re-executed while recording into buffers already touched (after reverse_step(L)), against the
   same L instructions run functionally ("func tail").  The target of the issue (at most 3x the
   functional speed) is the ratio of these two: 3.65-4.09x for the scalar matrix multiplies on a 2-core
-  VM at load 5-6 (2026-12-07), where recording is bound by the 16 bytes of record a step written at
-  about 10 GB/s (see the reverse-execution section of docs/guide.md).  Both the functional run and the recording use the
+  VM at load 5-6 (2026-12-07), where recording was bound by the 16 bytes of record a step written at
+  about 10 GB/s; with 12-byte records (2026-12-08) see the reverse-execution section of docs/guide.md.  Both the functional run and the recording use the
   block compiler (the default; RV64 on x86-64 Linux): "warm/func" compares them.  "warm/interp"
   compares the same recording against the functional run with the compiler off (RVSIM_NO_JIT=1,
   "interp tail"), the functional speed the issue's 3x was first written against.  CPU time on a

@@ -160,6 +160,78 @@ static void *ring_alloc(uint64_t n)
     return malloc(n);
 }
 
+/* ---------------------------------------------------------------- the dictionary of meta words */
+
+static uint32_t meta_slot(uint64_t meta, uint32_t mask)
+{
+    return (uint32_t)((meta * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
+/* The index at twice its slots (it is kept at most half full). */
+static int grow_meta_index(rv_history *hs)
+{
+    uint32_t nmask = hs->mindex_mask ? 2 * hs->mindex_mask + 1 : 2047;
+    uint32_t *n = calloc((size_t)nmask + 1, sizeof *n);
+    if (!n)
+        return -1;
+    for (uint32_t id = 0; id < hs->nmetas; id++) {
+        uint32_t s = meta_slot(hs->metas[id], nmask);
+        while (n[s])
+            s = (s + 1) & nmask;
+        n[s] = id + 1;
+    }
+    free(hs->mindex);
+    hs->mindex = n;
+    hs->mindex_mask = nmask;
+    return 0;
+}
+
+/* (history_internal.h, rv_hist_meta_id: the word was not in the cache) */
+uint32_t rv_hist_meta_id_slow(rv_history *hs, uint64_t meta)
+{
+    uint32_t s = meta_slot(meta, hs->mindex_mask), id;
+    while (hs->mindex[s] && hs->metas[hs->mindex[s] - 1] != meta)
+        s = (s + 1) & hs->mindex_mask;
+    if (hs->mindex[s]) {
+        id = hs->mindex[s] - 1;
+    } else {
+        if (hs->nmetas == hs->metas_cap) {
+            uint64_t *n = hs->metas_cap < RV_HID_HOST / 2 ? realloc(hs->metas, 2 * sizeof *n * hs->metas_cap)
+                                                          : NULL;     /* (ids stay below the host bit) */
+            if (!n)
+                goto no_memory;
+            hs->metas = n;
+            hs->metas_cap *= 2;
+        }
+        if (2 * (hs->nmetas + 1) > hs->mindex_mask + 1) {
+            if (grow_meta_index(hs))
+                goto no_memory;
+            s = meta_slot(meta, hs->mindex_mask);
+            while (hs->mindex[s])
+                s = (s + 1) & hs->mindex_mask;
+        }
+        id = hs->nmetas++;
+        hs->metas[id] = meta;
+        hs->mindex[s] = id + 1;
+    }
+    rv_hist_mcache *c = &hs->mcache[(meta * 0x9e3779b97f4a7c15ull) >> 55];
+    c->meta = meta;
+    c->id = id;
+    return id;
+no_memory:
+    /* the step cannot be described: it and everything before it are forgotten at the next push or as
+       the loop returns (id 0 stands for it meanwhile) */
+    hs->lost = 1;
+    update_slow(hs);
+    return 0;
+}
+
+static void meta_cache_clear(rv_history *hs)
+{
+    for (unsigned i = 0; i < RV_HIST_MCACHE; i++)
+        hs->mcache[i].meta = RV_HIST_NO_META;
+}
+
 /* The side entry of record idx (the oldest or the newest record with one). */
 static rv_hist_side *side_of(rv_history *hs, uint64_t idx)
 {
@@ -171,14 +243,14 @@ static rv_hist_side *side_of(rv_history *hs, uint64_t idx)
 
 static uint64_t rec_nextra(rv_history *hs, uint64_t idx)
 {
-    uint64_t meta = hs->rec[idx & hs->rmask].meta;
+    uint64_t meta = rv_hist_meta(hs, idx);
     return RV_HREC_NEXTRA(meta) == RV_HREC_SIDE ? side_of(hs, idx)->nextra : RV_HREC_NEXTRA(meta);
 }
 
 static uint64_t rec_pc(rv_machine *m, uint64_t idx)
 {
     rv_history *hs = m->hist;
-    uint64_t meta = hs->rec[idx & hs->rmask].meta;
+    uint64_t meta = rv_hist_meta(hs, idx);
     return RV_HREC_NEXTRA(meta) == RV_HREC_SIDE ? side_of(hs, idx)->pc : m->cfg.mem_base + (meta >> 24 << 1);
 }
 
@@ -201,7 +273,7 @@ static int side_push(rv_history *hs, uint64_t idx, uint64_t nextra, uint64_t pc)
 
 void rv_hist_drop_oldest(rv_history *hs)
 {
-    uint64_t meta = hs->rec[hs->rtail & hs->rmask].meta;
+    uint64_t meta = rv_hist_meta(hs, hs->rtail);
     if (RV_HREC_NEXTRA(meta) == RV_HREC_SIDE) {
         hs->etail += hs->side[hs->stail & (hs->scap - 1)].nextra;
         hs->stail++;
@@ -235,15 +307,16 @@ static uint64_t sum_nextra(const rv_history *hs, uint64_t from, uint64_t to)
         if (n > hs->rcap - at)
             n = hs->rcap - at;
         const rv_hist_rec *r = hs->rec + at;
+        const uint64_t *w = hs->metas;
         uint64_t k = 0, e1 = 0, e2 = 0, e3 = 0;
         for (; k + 4 <= n; k += 4) {        /* (four sums: the loads are the cost) */
-            e += RV_HREC_NEXTRA(r[k].meta);
-            e1 += RV_HREC_NEXTRA(r[k + 1].meta);
-            e2 += RV_HREC_NEXTRA(r[k + 2].meta);
-            e3 += RV_HREC_NEXTRA(r[k + 3].meta);
+            e += RV_HREC_NEXTRA(w[r[k].id & ~RV_HID_HOST]);
+            e1 += RV_HREC_NEXTRA(w[r[k + 1].id & ~RV_HID_HOST]);
+            e2 += RV_HREC_NEXTRA(w[r[k + 2].id & ~RV_HID_HOST]);
+            e3 += RV_HREC_NEXTRA(w[r[k + 3].id & ~RV_HID_HOST]);
         }
         for (; k < n; k++)
-            e += RV_HREC_NEXTRA(r[k].meta);
+            e += RV_HREC_NEXTRA(w[r[k].id & ~RV_HID_HOST]);
         e += e1 + e2 + e3;
         from += n;
     }
@@ -278,7 +351,7 @@ static void apply_bounds(rv_history *hs, uint64_t nrec)
     }
     /* the extras bound (it stops at the step in flight: rv_hist_lost's case is reserve_extras') */
     while (i < head && hs->ehead - e > hs->lbytes && e != hs->ecommit) {
-        uint64_t nx = RV_HREC_NEXTRA(hs->rec[i & hs->rmask].meta);
+        uint64_t nx = RV_HREC_NEXTRA(rv_hist_meta(hs, i));
         e += nx == RV_HREC_SIDE ? hs->side[s++ & (hs->scap - 1)].nextra : nx;
         i++;
     }
@@ -385,14 +458,17 @@ static int set_newest_nextra(rv_machine *m, uint64_t nextra)
     rv_history *hs = m->hist;
     uint64_t idx = hs->rhead - 1;
     rv_hist_rec *r = &hs->rec[idx & hs->rmask];
-    if (RV_HREC_NEXTRA(r->meta) == RV_HREC_SIDE) {
+    uint64_t meta = rv_hist_meta(hs, idx) & ~RV_HREC_HOST;
+    uint32_t host = r->id & RV_HID_HOST;
+    if (RV_HREC_NEXTRA(meta) == RV_HREC_SIDE) {
         hs->side[(hs->shead - 1) & (hs->scap - 1)].nextra = nextra;
     } else if (nextra < RV_HREC_SIDE) {
-        r->meta = (r->meta & ~((uint64_t)RV_HREC_SIDE << 8)) | nextra << 8;
+        r->id = rv_hist_meta_id(hs, (meta & ~((uint64_t)RV_HREC_SIDE << 8)) | nextra << 8) | host;
     } else {
         if (side_push(hs, idx, nextra, rec_pc(m, idx)))
             return -1;
-        r->meta |= (uint64_t)RV_HREC_SIDE << 8;
+        /* (the pc moves to the side entry too: rec_pc reads it there from now on) */
+        r->id = rv_hist_meta_id(hs, (meta & 0xffffffull) | (uint64_t)RV_HREC_SIDE << 8) | host;
     }
     return 0;
 }
@@ -420,7 +496,7 @@ static void push_record(rv_machine *m, uint64_t pc, unsigned reg, uint64_t old, 
     rv_hist_rec *r = &hs->rec[idx & hs->rmask];
     r->old = old;
     if (nx < RV_HREC_SIDE && !(pcoff & 1) && !(pcoff >> (RV_HREC_PCBITS + 1))) {
-        r->meta = RV_HREC_META(pcoff, nx, flags, reg);
+        r->id = rv_hist_meta_id(hs, RV_HREC_META(pcoff, nx, flags, reg));
     } else {
         if (side_push(hs, idx, nx, pc)) {
             hs->lost = 1;
@@ -428,7 +504,7 @@ static void push_record(rv_machine *m, uint64_t pc, unsigned reg, uint64_t old, 
             rv_hist_lost(hs);
             return;
         }
-        r->meta = RV_HREC_META(0, RV_HREC_SIDE, flags, reg);
+        r->id = rv_hist_meta_id(hs, RV_HREC_META(0, RV_HREC_SIDE, flags, reg));
     }
     if (hs->clk)
         hs->clk[idx & hs->rmask] = clock;
@@ -1059,7 +1135,8 @@ int rv_hist_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, rv_hist_rec 
     if (unlikely(v_words_may_have_changed(hs, h)))
         retire_v_words(m, e);
     r->old = 0;
-    r->meta = ((pc - m->cfg.mem_base) >> 1) << 24 | (hs->ehead - head) << 8 | (uint64_t)RV_HR_RETIRED << 6 | 63;
+    r->id = rv_hist_meta_id(hs, ((pc - m->cfg.mem_base) >> 1) << 24 | (hs->ehead - head) << 8 |
+                                (uint64_t)RV_HR_RETIRED << 6 | 63);
     return 1;
 }
 
@@ -1464,9 +1541,9 @@ static void pop(rv_machine *m)
 {
     rv_history *hs = m->hist;
     uint64_t idx = hs->rhead - 1;
-    rv_hist_rec r = hs->rec[idx & hs->rmask];
+    uint64_t old = hs->rec[idx & hs->rmask].old, meta = rv_hist_meta(hs, idx);
     uint64_t nextra = rec_nextra(hs, idx), pc = rec_pc(m, idx);
-    unsigned flags = (unsigned)(r.meta >> 6) & 3u, reg = RV_HREC_REG(r.meta);
+    unsigned flags = (unsigned)(meta >> 6) & 3u, reg = RV_HREC_REG(meta);
     hs->undone_len = 0;
     if (flags & RV_HR_RETIRED)
         m->h.instret--;
@@ -1508,13 +1585,13 @@ static void pop(rv_machine *m)
         end = start;
     }
     if (flags & RV_HR_FREG) {
-        if (m->h.f[reg & 31] != r.old) {
-            undone_append(hs, RV_HE_REG, 32 + (reg & 31), &m->h.f[reg & 31], &r.old, 8);
-            m->h.f[reg & 31] = r.old;
+        if (m->h.f[reg & 31] != old) {
+            undone_append(hs, RV_HE_REG, 32 + (reg & 31), &m->h.f[reg & 31], &old, 8);
+            m->h.f[reg & 31] = old;
         }
-    } else if (reg < 32 && m->h.x[reg] != r.old) {
-        undone_append(hs, RV_HE_REG, reg, &m->h.x[reg], &r.old, 8);
-        m->h.x[reg] = r.old;
+    } else if (reg < 32 && m->h.x[reg] != old) {
+        undone_append(hs, RV_HE_REG, reg, &m->h.x[reg], &old, 8);
+        m->h.x[reg] = old;
     }
     if (hs->clk && m->timing) {
         m->timing->cycle = hs->clk[idx & hs->rmask];
@@ -1522,7 +1599,7 @@ static void pop(rv_machine *m)
             m->timing->t.instructions--;
     }
     m->h.pc = pc;
-    if (RV_HREC_NEXTRA(r.meta) == RV_HREC_SIDE)
+    if (RV_HREC_NEXTRA(meta) == RV_HREC_SIDE)
         hs->shead--;
     hs->ehead = hs->ecommit = start_all;
     hs->rhead--;
@@ -1636,6 +1713,8 @@ static void free_history(rv_history *hs)
 {
     rv_hist_ck_free(hs);
     free(hs->rec);
+    free(hs->metas);
+    free(hs->mindex);
     free(hs->clk);
     free(hs->side);
     free(hs->ext);
@@ -1681,10 +1760,18 @@ static rv_history *ensure(rv_machine *m)
         hs->s_tiles = malloc(tbytes);
         hs->x_tiles = malloc(tbytes);
     }
-    if (!hs->rec || !hs->ext || !hs->s_vreg || !hs->x_vreg || (tbytes && (!hs->s_tiles || !hs->x_tiles))) {
+    hs->metas_cap = 1024;
+    hs->metas = malloc(hs->metas_cap * sizeof *hs->metas);
+    meta_cache_clear(hs);
+    if (!hs->rec || !hs->ext || !hs->s_vreg || !hs->x_vreg || (tbytes && (!hs->s_tiles || !hs->x_tiles)) ||
+        !hs->metas || grow_meta_index(hs)) {
         free_history(hs);
         return NULL;
     }
+    /* id 0: a step of no register at mem_base (what a step the dictionary could not take stands for) */
+    rv_hist_meta_id_slow(hs, RV_HREC_META(0, 0, 0, 63));
+    /* the recording blocks compiled for an earlier history hold ids of its dictionary: drop them */
+    rv_flush_decode_cache(m);
     hs->max_records = 1;
     hs->rlimit = 1;
     hs->max_bytes = used_bytes(hs);
@@ -1812,7 +1899,8 @@ uint64_t rv_history_length(rv_machine *m)
 uint64_t rv_history_bytes(rv_machine *m)
 {
     rv_history *hs = m->hist;
-    return hs ? used_bytes(hs) + sizeof *hs + 2 * 32 * m->h.vlenb : 0;
+    return hs ? used_bytes(hs) + sizeof *hs + 2 * 32 * m->h.vlenb + hs->metas_cap * sizeof *hs->metas +
+                    (hs->mindex_mask + 1ull) * sizeof *hs->mindex : 0;
 }
 
 int64_t rv_history_changes(rv_machine *m, uint8_t *buf, uint64_t cap)
@@ -1832,16 +1920,16 @@ int64_t rv_history_changes(rv_machine *m, uint8_t *buf, uint64_t cap)
     attach_host_changes(m);
     if (hs->rhead == hs->rtail)
         return 8;
-    rv_hist_rec r = hs->rec[(hs->rhead - 1) & hs->rmask];
-    unsigned reg = RV_HREC_REG(r.meta), freg = (unsigned)(r.meta >> 6) & RV_HR_FREG;
+    uint64_t old = hs->rec[(hs->rhead - 1) & hs->rmask].old, meta = rv_hist_meta(hs, hs->rhead - 1);
+    unsigned reg = RV_HREC_REG(meta), freg = (unsigned)(meta >> 6) & RV_HR_FREG;
     uint64_t need = 8, end = hs->ehead, start_all = hs->ehead - rec_nextra(hs, hs->rhead - 1);
     const uint64_t *now = freg ? &m->h.f[reg & 31] : reg < 32 ? &m->h.x[reg] : NULL;
-    if (now && r.old != *now) {
+    if (now && old != *now) {
         if (need + 32 <= cap) {
             uint32_t t = RV_HE_REG, l = 8;
             uint64_t a = freg ? 32 + (reg & 31) : reg;
             memcpy(buf + need, &t, 4); memcpy(buf + need + 4, &l, 4); memcpy(buf + need + 8, &a, 8);
-            memcpy(buf + need + 16, &r.old, 8); memcpy(buf + need + 24, now, 8);
+            memcpy(buf + need + 16, &old, 8); memcpy(buf + need + 24, now, 8);
         }
         need += 32;
     }
@@ -2023,7 +2111,7 @@ int64_t rv_history_calls(rv_machine *m, int rv32, uint64_t *buf, uint64_t cap, i
     const uint64_t sp_off = HART_OFF(x) + 16;
     uint64_t sp = m->h.x[2], pending = 0, found = 0, end = hs->ehead;
     for (uint64_t idx = hs->rhead; idx-- > hs->rtail;) {
-        rv_hist_rec r = hs->rec[idx & hs->rmask];
+        uint64_t old = hs->rec[idx & hs->rmask].old, meta = rv_hist_meta(hs, idx);
         uint64_t nextra = rec_nextra(hs, idx), start_all = end - nextra;
         /* sp before this step: its old value where the step (or the host after it) wrote it */
         for (uint64_t e = end; e > start_all;) {
@@ -2033,10 +2121,10 @@ int64_t rv_history_calls(rv_machine *m, int rv32, uint64_t *buf, uint64_t cap, i
                 ext_read(hs, payload, &sp, 8);
             e = s0;
         }
-        if (RV_HREC_REG(r.meta) == 2 && !((unsigned)(r.meta >> 6) & RV_HR_FREG))
-            sp = r.old;
+        if (RV_HREC_REG(meta) == 2 && !((unsigned)(meta >> 6) & RV_HR_FREG))
+            sp = old;
         end = start_all;
-        if (!((unsigned)(r.meta >> 6) & RV_HR_RETIRED))
+        if (!((unsigned)(meta >> 6) & RV_HR_RETIRED))
             continue;
         unsigned len, act = ras_action(m, rec_pc(m, idx), rv32, &len);
         if (act & RAS_PUSH) {

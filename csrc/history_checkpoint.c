@@ -427,7 +427,7 @@ void rv_hist_ck_before_pop(rv_machine *m)
 {
     rv_history *hs = m->hist;
     uint64_t idx = hs->rhead - 1;
-    uint64_t meta = hs->rec[idx & hs->rmask].meta;
+    uint64_t meta = rv_hist_meta(hs, idx);
     if (!(meta & RV_HREC_HOST))
         return;
     struct rv_hist_ck *k = ck_of(m);
@@ -562,7 +562,7 @@ int rv_history_replay(rv_machine *m)
     redo_apply(m, r);
     rv_hist_attach_host(m);
     k->replaying = 0;
-    hs->rec[idx & hs->rmask].meta |= RV_HREC_HOST;
+    rv_hist_set_host(hs, idx);
     redo_pop(k);
     return 1;
 }
@@ -585,7 +585,7 @@ void rv_hist_mark_host(rv_machine *m)
     rv_history *hs = m->hist;
     if (hs->rhead == hs->rtail)
         return;
-    hs->rec[(hs->rhead - 1) & hs->rmask].meta |= RV_HREC_HOST;
+    rv_hist_set_host(hs, hs->rhead - 1);
     if (hs->ck && !hs->ck->replaying)
         hs->ck->host_dirty = 1;
 }
@@ -616,7 +616,7 @@ static int serviced(rv_machine *m, int r)
 {
     rv_history *hs = m->hist;
     if ((r == RV_STOP_ECALL || r == RV_STOP_HTIF) && hs->user_on && hs->rhead != hs->rtail)
-        hs->rec[(hs->rhead - 1) & hs->rmask].meta |= RV_HREC_HOST;
+        rv_hist_set_host(hs, hs->rhead - 1);
     return r;
 }
 
@@ -740,7 +740,7 @@ int rv_history_settle(rv_machine *m)
                 rv_hist_attach_host(m);
                 k->replaying = 0;
                 /* (marked as the first time, whether or not the values put back show a change) */
-                hs->rec[rd->idx & hs->rmask].meta |= RV_HREC_HOST;
+                rv_hist_set_host(hs, rd->idx);
             }
             redo_pop(k);
         } else if (hs->rhead == before && r != RV_STOP_LIMIT && ++guard > 2) {

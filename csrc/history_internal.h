@@ -30,22 +30,30 @@ extern uint8_t rv_hist_vgroup[RV_OP_COUNT] __attribute__((visibility("hidden")))
 
 enum { RV_HR_RETIRED = 1, RV_HR_FREG = 2 };
 
-/* One undoable step (an instruction that retired, or a trap) in 16 bytes, so that recording moves
-   little memory: the old value of the register it wrote, and a packed word with
+/* One undoable step (an instruction that retired, or a trap) in 12 bytes, so that recording moves
+   little memory: the old value of the register it wrote, and the id of its meta word (below) in the
+   history's dictionary of meta words (rv_history.metas), with RV_HID_HOST for RV_HREC_HOST.  A meta
+   word depends only on the instruction's address and what it logs, so a program has few of them, and a
+   compiled block finds the ids of its own when it is compiled: its records are two constant-free
+   stores.  The meta word:
      bits 0-5   that register (an integer one, >= 32: none; with RV_HR_FREG, f0..f31),
      bit  6     RV_HR_RETIRED,
      bit  7     RV_HR_FREG: the register is a floating-point one,
      bits 8-22  the bytes of its other old values (memory, CSRs, vector registers...) in the extras
                 ring, ending where the next record's begin; RV_HREC_SIDE: see the side ring,
      bit  23    RV_HREC_HOST: the host changed something after the step (set after the push,
-                history_checkpoint.c),
+                history_checkpoint.c; kept in the id as RV_HID_HOST, never in the dictionary),
      bits 24-63 (pc before - mem_base) / 2; RV_HREC_SIDE in bits 8-23 also covers a pc outside this.
-   A step with a larger count or such a pc keeps both in the side ring (in record order). */
-typedef struct rv_hist_rec {
+   A step with a larger count or such a pc keeps both in the side ring (in record order).  The records
+   are packed (12 bytes, old unaligned): the ring is a fourth smaller than with 16-byte records, and
+   the stream a recording writes a fourth lighter. */
+typedef struct __attribute__((packed)) rv_hist_rec {
     uint64_t old;
-    uint64_t meta;
+    uint32_t id;
 } rv_hist_rec;
+_Static_assert(sizeof(rv_hist_rec) == 12, "records are 12 bytes (the block compiler's stride)");
 
+#define RV_HID_HOST 0x80000000u
 #define RV_HREC_REG(meta) ((unsigned)(meta) & 63u)
 #define RV_HREC_NEXTRA(meta) ((unsigned)((meta) >> 8) & 0x7fffu)
 #define RV_HREC_SIDE 0x7fffu
@@ -53,6 +61,15 @@ typedef struct rv_hist_rec {
 #define RV_HREC_PCBITS 40
 #define RV_HREC_META(pcoff, nextra, flags, reg) \
     (((pcoff) >> 1) << 24 | (uint64_t)(nextra) << 8 | (uint64_t)(flags) << 6 | (uint64_t)(reg))
+
+/* the direct-mapped cache in front of the dictionary (the interpreter's recording loop looks up each
+   record's id there) */
+#define RV_HIST_MCACHE 512
+typedef struct rv_hist_mcache {
+    uint64_t meta;              /* (RV_HIST_NO_META: empty; no meta word has RV_HREC_HOST) */
+    uint32_t id;
+} rv_hist_mcache;
+#define RV_HIST_NO_META (~0ull)
 
 typedef struct rv_hist_side {
     uint64_t index;             /* the record's logical index */
@@ -76,6 +93,14 @@ typedef struct rv_history {
     uint64_t max_records, max_bytes;
     /* records: a ring of rcap (a power of two), logical indices [rtail, rhead) */
     rv_hist_rec *rec;
+    /* the dictionary of meta words: id -> word (metas[0..nmetas)), and an open-addressed index of
+       mindex_mask + 1 slots holding id + 1 (0: empty); it only grows while the history exists (the
+       recording blocks hold ids), bounded by the program's instructions times what they log */
+    uint64_t *metas;
+    uint32_t nmetas, metas_cap;
+    uint32_t *mindex;
+    uint32_t mindex_mask;
+    rv_hist_mcache mcache[RV_HIST_MCACHE];
     uint64_t *clk;              /* the cycle model's issue clock before each step (timed records) */
     uint64_t rcap, rmask, rhead, rtail;
     /* side ring: [stail, shead) of scap (a power of two), the records that need it, oldest first */
@@ -145,6 +170,31 @@ typedef struct rv_history {
 static inline void rv_hist_room_update(rv_history *hs)
 {
     hs->room = (hs->slow | hs->wide) ? -1 : (int64_t)(hs->rlimit - (hs->rhead - hs->rtail));
+}
+
+/* The id of a meta word (without RV_HREC_HOST) in the dictionary, adding it as needed.  (Only when the
+   host has no memory left for the dictionary does this return id 0 and mark the step lost.) */
+uint32_t rv_hist_meta_id_slow(rv_history *hs, uint64_t meta);
+static inline uint32_t rv_hist_meta_id(rv_history *hs, uint64_t meta)
+{
+    rv_hist_mcache *c = &hs->mcache[(meta * 0x9e3779b97f4a7c15ull) >> 55];
+    _Static_assert(RV_HIST_MCACHE == 1 << 9, "the cache index is the hash's top 9 bits");
+    if (likely(c->meta == meta))
+        return c->id;
+    return rv_hist_meta_id_slow(hs, meta);
+}
+
+/* The meta word of record idx (RV_HREC_HOST included). */
+static inline uint64_t rv_hist_meta(const rv_history *hs, uint64_t idx)
+{
+    uint32_t id = hs->rec[idx & hs->rmask].id;
+    return hs->metas[id & ~RV_HID_HOST] | (id & RV_HID_HOST ? RV_HREC_HOST : 0);
+}
+
+/* Mark record idx as one the host changed something after. */
+static inline void rv_hist_set_host(rv_history *hs, uint64_t idx)
+{
+    hs->rec[idx & hs->rmask].id |= RV_HID_HOST;
 }
 
 void rv_hist_make_room(rv_history *hs);
@@ -233,7 +283,7 @@ static inline void rv_hist_store(rv_machine *m, rv_history *hs, uint64_t addr, u
 }
 
 /* Retire an instruction of class X: register rd (flags & RV_HR_FREG: f[rd]) held old before it.  The
-   common case is a 16-byte record written inline, checked against one allowance (rv_history.room) and
+   common case is a 12-byte record written inline, checked against one allowance (rv_history.room) and
    the extras count; watchpoints, a lost step, the bound and the rare large counts take
    rv_hist_push_slow.  pchalf: (pc - mem_base) / 2 (below 2^40 unless hs->wide, which makes room -1);
    timed: the loop runs the cycle model (hs->clk is set), a constant of each loop variant.  Returns 1
@@ -245,12 +295,14 @@ static inline int rv_hist_push_x(rv_machine *m, rv_history *hs, uint64_t pchalf,
     int64_t room = hs->room;
     if (unlikely((room <= 0) | (nx >= RV_HREC_SIDE))) {
         /* at the bound with a full ring: drop the oldest step, inline unless it keeps a side entry */
-        uint64_t om = hs->rec[hs->rtail & hs->rmask].meta;
-        if (room < 0 || nx >= RV_HREC_SIDE || !hs->rfull || RV_HREC_NEXTRA(om) == RV_HREC_SIDE) {
+        /* (the oldest record is read only when the ring is full: else its slot may never have been
+           written, and its id is no index into the dictionary) */
+        if (room < 0 || nx >= RV_HREC_SIDE || !hs->rfull ||
+            RV_HREC_NEXTRA(rv_hist_meta(hs, hs->rtail)) == RV_HREC_SIDE) {
             rv_hist_push_slow(m, (pchalf << 1) + m->cfg.mem_base, rd, old, clock, flags);
             return 1;
         }
-        hs->etail += RV_HREC_NEXTRA(om);
+        hs->etail += RV_HREC_NEXTRA(rv_hist_meta(hs, hs->rtail));
         hs->rtail++;
     } else {
         hs->room = room - 1;
@@ -259,7 +311,7 @@ static inline int rv_hist_push_x(rv_machine *m, rv_history *hs, uint64_t pchalf,
         hs->clk[idx & hs->rmask] = clock;
     rv_hist_rec *r = &hs->rec[idx & hs->rmask];
     r->old = old;
-    r->meta = pchalf << 24 | nx << 8 | (uint64_t)flags << 6 | rd;
+    r->id = rv_hist_meta_id(hs, pchalf << 24 | nx << 8 | (uint64_t)flags << 6 | rd);
     hs->rhead = idx + 1;
     hs->ecommit = hs->ehead;
     return 0;

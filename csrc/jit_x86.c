@@ -349,6 +349,7 @@ typedef struct {
     uint64_t mem_base, store_limit;   /* (recording) the last address whose 8 bytes a store logs */
     unsigned nent;              /* (recording) extras entries a pass may log at most (stores, fmadd.s) */
     unsigned nvec;              /* (recording) vector instructions (rv_hist_block_v logs their entries) */
+    rv_history *hs;             /* (recording) the history whose dictionary holds the records' meta ids */
     unsigned vreserve;          /* (recording) bytes of the pass's entries after the vector instruction
                                    being compiled */
     const void *const *labels;  /* the loop's label table */
@@ -495,9 +496,10 @@ static void mem_access(comp_t *c, const rv_insn_t *d, int store, unsigned size, 
 /* ---------------------------------------------------------------- recording blocks
  *
  * A recording block (kind RV_JIT_RECORDING, entered only from the recording loop) writes, for each
- * instruction, the 16-byte undo record the recording loop's inline push would (history_internal.h):
- * the old value of rd, read before the instruction runs, and a meta word whose pc and register are
- * constants; a store also logs its 8 old bytes in the extras ring as rv_hist_store does.  Each pass
+ * instruction, the 12-byte undo record the recording loop's inline push would (history_internal.h):
+ * the old value of rd, read before the instruction runs, and the id of a meta word whose pc and
+ * register are constants (the id is found in the history's dictionary as the block is compiled); a
+ * store also logs its 8 old bytes in the extras ring as rv_hist_store does.  Each pass
  * starts by checking that the records ring has room for the whole pass without reaching the bound
  * (history.room >= n: -1 with watchpoints or a lost step) and without wrapping, and likewise the
  * extras ring for the pass's stores; r14 then points at the pass's first record and [rsp + 8] at its
@@ -512,6 +514,28 @@ static uint64_t rec_meta(const comp_t *c, uint64_t pc, unsigned nx, unsigned fla
     return ((pc - c->mem_base) >> 1) << 24 | (uint64_t)nx << 8 | (uint64_t)flags << 6 | reg;
 }
 
+#define REC_STRIDE ((int32_t)sizeof(rv_hist_rec))
+
+/* record k of the pass: its old value from host register src */
+static void rec_put_old(comp_t *c, unsigned k, int src)
+{
+    op_rm(&c->b, 1, 0x89, src, RP, REC_STRIDE * (int32_t)k);
+}
+
+/* record k of the pass: the id of meta word meta (mov dword [r14 + 12k + 8], id) */
+static void rec_put_meta(comp_t *c, unsigned k, uint64_t meta)
+{
+    buf_t *b = &c->b;
+    uint32_t id = rv_hist_meta_id(c->hs, meta);
+    if (c->hs->metas[id] != meta)
+        b->overflow = 1;        /* the dictionary could not take it (no host memory): not compiled */
+    rex(b, 0, 0, RP);
+    b1(b, 0xc7);
+    b1(b, 0x80 | (RP & 7));
+    b4(b, (uint32_t)(REC_STRIDE * (int32_t)k + 8));
+    b4(b, id);
+}
+
 /* record k of the pass: old = x[g] (as it is now), meta */
 static void rec_write_x_via(comp_t *c, unsigned k, unsigned g, uint64_t meta, int tmp)
 {
@@ -521,9 +545,8 @@ static void rec_write_x_via(comp_t *c, unsigned k, unsigned g, uint64_t meta, in
         op_rm(b, 1, 0x8b, tmp, RDI, XOFF(g));
         src = tmp;
     }
-    op_rm(b, 1, 0x89, src, RP, (int32_t)(16 * k));
-    mov_imm(b, tmp, meta);
-    op_rm(b, 1, 0x89, tmp, RP, (int32_t)(16 * k + 8));
+    rec_put_old(c, k, src);
+    rec_put_meta(c, k, meta);
 }
 
 static void rec_write_x(comp_t *c, unsigned k, unsigned g, uint64_t meta)
@@ -573,7 +596,9 @@ static void rec_pass_top(comp_t *c, unsigned n, unsigned ns, unsigned idx)
     op_rm(b, 1, 0x8d, RCX, RAX, (int32_t)n);                /* lea rcx, [rax + n] */
     op_rm(b, 1, 0x3b, RCX, HS, HOFF(rcap));
     add_exit(c, jcc_fwd(b, CC_A), 0, idx, 0);               /* the pass would wrap the ring */
-    shift_ri(b, 1, 4, RAX, 4);                              /* shl rax, 4 */
+    _Static_assert(sizeof(rv_hist_rec) == 12, "the records' stride below");
+    b1(b, 0x48); b1(b, 0x8d); b1(b, 0x04); b1(b, 0x40);     /* lea rax, [rax + rax*2] */
+    shift_ri(b, 1, 4, RAX, 2);                              /* shl rax, 2 */
     op_rm(b, 1, 0x03, RAX, HS, HOFF(rec));
     op_rr(b, 1, 0x8b, RP, RAX);                             /* r14: the pass's first record */
     if (!ns)
@@ -644,9 +669,8 @@ static void rec_fmadd(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     rec_write_x_via(c, k, d->rd, rec_meta(c, pc, 0, RV_HR_RETIRED, d->rd), RDX);
     uint8_t *done1 = jcc_fwd(b, -1);
     patch(b, diff, b->p);
-    op_rm(b, 1, 0x89, RCX, RP, (int32_t)(16 * k));
-    mov_imm(b, RDX, rec_meta(c, pc, 0, RV_HR_RETIRED | RV_HR_FREG, fr));
-    op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k + 8));
+    rec_put_old(c, k, RCX);
+    rec_put_meta(c, k, rec_meta(c, pc, 0, RV_HR_RETIRED | RV_HR_FREG, fr));
     uint8_t *done2 = jcc_fwd(b, -1);
     patch(b, flags, b->p);
     /* clear them, as the fold does (none was pending before: leaving, the interpreter starts from the
@@ -661,16 +685,14 @@ static void rec_fmadd(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     add_exit(c, jcc_fwd(b, CC_E), 0, at, k);
     patch(b, denormal_only, b->p);
     op_rr(b, 0, 0x33, RDX, RDX);                            /* xor edx, edx */
-    op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k));          /* old: 0 (no register) */
+    rec_put_old(c, k, RDX);                                 /* old: 0 (no register) */
     op_rr(b, 1, 0x3b, RAX, RCX);
     uint8_t *same = jcc_fwd(b, CC_E);
     rec_entry8(c, (uint64_t)offsetof(rv_hart_state, f) + 8u * fr, RV_HE_HART);   /* the old f[rd] */
-    mov_imm(b, RDX, rec_meta(c, pc, 24, RV_HR_RETIRED, 63));
-    op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k + 8));
+    rec_put_meta(c, k, rec_meta(c, pc, 24, RV_HR_RETIRED, 63));
     uint8_t *done3 = jcc_fwd(b, -1);
     patch(b, same, b->p);
-    mov_imm(b, RDX, rec_meta(c, pc, 0, RV_HR_RETIRED, 63));
-    op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k + 8));
+    rec_put_meta(c, k, rec_meta(c, pc, 0, RV_HR_RETIRED, 63));
     patch(b, done1, b->p);
     patch(b, done2, b->p);
     patch(b, done3, b->p);
@@ -1062,7 +1084,7 @@ static void emit_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uin
         push(b, keep[i]);
     mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
     mov_imm(b, RDX, pc);
-    op_rm(b, 1, 0x8d, RCX, RP, (int32_t)(16 * k));         /* lea rcx, [r14 + 16k]: its record */
+    op_rm(b, 1, 0x8d, RCX, RP, REC_STRIDE * (int32_t)k);   /* lea rcx, [r14 + 12k]: its record */
     mov_imm(b, R8, c->vreserve);
     uint8_t *general[6];
     int ng = 0, fast = fk && ((d->raw >> 25) & 1);
@@ -1496,9 +1518,8 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
             rec_write_x(c, k, d->rd, rec_meta(c, pc, 0, RV_HR_RETIRED, d->rd));
             uint8_t *done = jcc_fwd(b, -1);
             patch(b, diff, b->p);
-            op_rm(b, 1, 0x89, RDX, RP, (int32_t)(16 * k));
-            mov_imm(b, RAX, rec_meta(c, pc, 0, RV_HR_RETIRED | RV_HR_FREG, d->rd & 31u));
-            op_rm(b, 1, 0x89, RAX, RP, (int32_t)(16 * k + 8));
+            rec_put_old(c, k, RDX);
+            rec_put_meta(c, k, rec_meta(c, pc, 0, RV_HR_RETIRED | RV_HR_FREG, d->rd & 31u));
             patch(b, done, b->p);
         }
         op_rm(b, 1, 0x89, RCX, RDI, FOFF(d->rd));
@@ -1601,6 +1622,7 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     c->mem_base = m->cfg.mem_base;
     c->store_limit = m->cfg.mem_base + m->cfg.mem_size - 8;
     c->nent = c->nvec = 0;
+    c->hs = m->hist;
     c->labels = labels;
     int has_fmadd = 0;
     for (unsigned i = 0; i < n; i++) {

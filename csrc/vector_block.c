@@ -178,7 +178,7 @@ int rv_hist_block_vf(rv_machine *m, const rv_insn_t *e, uint64_t pcmeta, rv_hist
         rv_hist_block_v_words(m, e);
     }
     r->old = 0;
-    r->meta = pcmeta | (hs->ehead - head) << 8;
+    r->id = rv_hist_meta_id(hs, pcmeta | (hs->ehead - head) << 8);
     return 1;
 }
 
