@@ -345,7 +345,6 @@ typedef struct {
     struct rv_timing *T;        /* (timed) the model */
     int same_line;              /* (timed) the instruction being compiled shares the fetch line of the
                                    one retired just before it (its predecessor in the block) */
-    int first;                  /* (timed) it is the first of a pass (what retired before it: unknown) */
     uint64_t mem_base, store_limit;   /* (recording) the last address whose 8 bytes a store logs */
     unsigned nent;              /* (recording) extras entries a pass may log at most (stores, fmadd.s) */
     unsigned nvec;              /* (recording) vector instructions (rv_hist_block_v logs their entries) */
@@ -726,30 +725,17 @@ static int timed_needs_pre(comp_t *c, const rv_insn_t *d)
    has one (timing_block.h: given the per-address record and whether the fetch line is the previous
    instruction's), else T->step[op] as the loop calls it. */
 static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
-                              uint64_t pc, int pre, int taken);
+                              uint64_t pc, int pre, int taken, int same_line);
 
 static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, int pre, int same_line)
 {
     buf_t *b = &c->b;
     rv_block_step_fn bf = rv_timing_block_step(c->T, d->exec_op);
     rv_block_inline si;
-    uint8_t *inlined = NULL;
-    if (bf && (same_line || c->first) && rv_timing_block_inline(c->T, d, &si) && (!taken || si.branch) &&
+    if (bf && rv_timing_block_inline(c->T, d, &si) && (!taken || si.branch || si.jump) &&
         si.lat < (1u << 30) && si.occ < (1u << 30)) {
-        if (same_line) {
-            timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken);
-            return;
-        }
-        /* the first of a pass: inline too when its fetch line is the one fetched last (the step's
-           test), else the call (after another instruction of the block on another line, the test
-           would always fail: the call alone) */
-        op_rm(b, 1, 0x8b, RDX, RDI, (int32_t)offsetof(rv_machine, timing));
-        mov_imm(b, RAX, pc >> rv_timing_fetch_line_bits(c->T));
-        op_rm(b, 1, 0x3b, RAX, RDX, si.o_last_fetch_line);
-        uint8_t *other = jcc_fwd(b, CC_NE);
-        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken);
-        inlined = jcc_fwd(b, -1);
-        patch(b, other, b->p);
+        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken, same_line);
+        return;
     }
     if (bf) {
         if (!block_step_reads_rs1(kind_of(d->exec_op)))
@@ -767,8 +753,6 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
         mov_imm(b, RAX, (uint64_t)(uintptr_t)bf);
         b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
         op_rsp(b, 0x8b, RDI, TS_M);
-        if (inlined)
-            patch(b, inlined, b->p);
         return;
     }
     if (pre) {
@@ -867,22 +851,48 @@ static uint8_t *timed_mem_mru(comp_t *c, const rv_insn_t *d, const rv_block_inli
     return done;
 }
 
-static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
-                              uint64_t pc, int pre, int taken)
+/* base (r8) = cycle + (slots >= issue width), rdi = T; clobbers rdx */
+static void inline_base(buf_t *b, const rv_block_inline *s)
 {
-    buf_t *b = &c->b;
-    op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));  /* rdi: the model */
-    /* base (r8) = cycle + (slots >= issue width); t (rax) = base; cause (ecx) none */
     op_rm(b, 0, 0x8b, RDX, RDI, s->o_slots);
     op_rm(b, 1, 0x8b, R8, RDI, s->o_cycle);
     op_rm(b, 0, 0x3b, RDX, RDI, s->o_issue_width);         /* cmp edx, issue_width */
     op_ri(b, 1, 3, R8, -1);                                 /* sbb r8, -1: + 1 unless below */
+}
+
+static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
+                              uint64_t pc, int pre, int taken, int same_line)
+{
+    buf_t *b = &c->b;
+    op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));  /* rdi: the model */
+    /* fetch: on the line fetched last (the step's test; known when it shares the line of the
+       instruction before it in the block), base (r8) = cycle + (slots >= issue width), t (rax) = base
+       constrained by the fetch, cause (ecx); on another line, the same by rv_timing_block_fetch, which
+       looks the line up */
+    uint8_t *other = NULL, *fetched = NULL;
+    if (!same_line) {
+        mov_imm(b, RAX, pc >> rv_timing_fetch_line_bits(c->T));
+        op_rm(b, 1, 0x3b, RAX, RDI, s->o_last_fetch_line);
+        other = jcc_fwd(b, CC_NE);
+    }
+    inline_base(b, s);
     op_rr(b, 1, 0x8b, RAX, R8);
     b1(b, 0xb9); b4(b, s->no_cause);                        /* mov ecx, no cause */
-    /* fetch (the line is the previous instruction's: no lookup) */
     op_rm(b, 1, 0x8b, RDX, RDI, s->o_fetch_ready);
     op_rm(b, 0, 0x0fb6, RSI, RDI, s->o_fetch_cause);
     inline_constrain(b);
+    if (other) {
+        fetched = jcc_fwd(b, -1);
+        patch(b, other, b->p);
+        mov_imm(b, RSI, pc);
+        mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timing_block_fetch);
+        b1(b, 0xff); b1(b, 0xd0);                           /* call rax: rax = t, rdx = cause */
+        op_rr(b, 0, 0x8b, RCX, RDX);
+        op_rsp(b, 0x8b, RDI, TS_M);
+        op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));
+        inline_base(b, s);
+        patch(b, fetched, b->p);
+    }
     /* sources (RAW) */
     for (unsigned i = 0; i < s->nraw; i++) {
         op_rm(b, 1, 0x8b, RDX, RDI, s->o_rr + 8 * (int32_t)s->raw[i]);
@@ -948,16 +958,30 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
     mov_imm(b, R11, (uint64_t)(uintptr_t)rec);
     op_mi(b, 0, R11, 8 * (int32_t)s->pc_count, 1);
     op_sib8(b, 0x01, RSI, R11, RCX, 0);                     /* rec[cause] += stall */
-    if (s->branch) {
+    if (s->branch || s->jump) {
         /* (it set fetch_pc to its own pc before this point in the step: nothing to charge) */
         op_rm(b, 1, 0x01, RDX, R11, 8 * (int32_t)s->pc_cycles);
         op_rm(b, 1, 0x89, R11, RDI, s->o_fetch_rec);        /* fetch_rec = rec */
-        /* rv_timing_block_branch(T, d, pc, taken, t) */
         op_rr(b, 1, 0x8b, R8, RAX);
-        b1(b, 0xb9); b4(b, taken ? 1 : 0);                  /* mov ecx, taken */
+        if (s->branch) {
+            /* rv_timing_block_branch(T, d, pc, taken, t) */
+            b1(b, 0xb9); b4(b, taken ? 1 : 0);              /* mov ecx, taken */
+        } else if (s->jump == 1) {
+            ;       /* (jal reads no register) */
+        } else if (pre) {
+            op_rsp(b, 0x8b, RCX, TS_RS1);
+        } else if (c->r.loc[d->rs1 & 31u] >= 0) {
+            load_g(b, &c->r, RCX, d->rs1 & 31u);
+        } else {
+            /* rv_timing_block_jal / _jalr(T, d, pc, x[rs1] before it ran, t) */
+            op_rsp(b, 0x8b, RCX, TS_M);
+            op_rm(b, 1, 0x8b, RCX, RCX, XOFF(d->rs1 & 31u));
+        }
         mov_imm(b, RDX, pc);
         mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
-        mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timing_block_branch);
+        mov_imm(b, RAX, s->branch ? (uint64_t)(uintptr_t)&rv_timing_block_branch
+                        : s->jump == 1 ? (uint64_t)(uintptr_t)&rv_timing_block_jal
+                        : (uint64_t)(uintptr_t)&rv_timing_block_jalr);
         b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
         op_rsp(b, 0x8b, RDI, TS_M);
         return;
@@ -1658,8 +1682,6 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     int ends_in_jump = 0;
     const unsigned line_bits = timed ? rv_timing_fetch_line_bits(m->timing) : 0;
     for (unsigned i = 0; i < n; i++) {
-        /* (the first instruction of a pass follows whatever retired before it) */
-        c->first = i == 0;
         c->same_line = timed && i > 0 &&
                        ((vaddr + 2ull * slot[i]) >> line_bits) == ((vaddr + 2ull * slot[i - 1]) >> line_bits);
         c->vreserve = 0;
@@ -1673,7 +1695,6 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     if (!ends_in_jump)
         add_exit(c, jcc_fwd(b, -1), slot[n] == idx, slot[n], n);
 
-    c->first = 0;       /* (a taken branch's step below: its line test is not emitted) */
     /* the exits: back to the top, into the block compiled at the target slot (same page, so the
        same invalidation drops both), or back to the interpreter */
     for (int e = 0; e < c->nex; e++) {
