@@ -351,6 +351,9 @@ typedef struct {
     unsigned vreserve;          /* (recording) bytes of the pass's entries after the vector instruction
                                    being compiled */
     const void *const *labels;  /* the loop's label table */
+    struct rv_jit *jit;         /* the compiler, the block's page and kind (chain_at_run_time) */
+    rv_code_page *page;
+    unsigned kind;
 } comp_t;
 
 static void store_written(comp_t *c)
@@ -1292,6 +1295,42 @@ static void timed_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         op_rm(b, 1, 0x8b, c->r.loc[d->rd], RDI, XOFF(d->rd));   /* vset*, vmv.x.s ... may have written it */
 }
 
+/* Leaving for slot rax of this page (a jump's or branch's target, or where the block ends) after
+   retiring k more instructions: into the block entered there if the slot has one of this kind by now
+   (compiled after this one, so not chained when this one was written), else on to the code after this
+   (rax kept).  The guest registers are in m (store_written) and a recording block's pass committed, as
+   for a chain made at compile time.  Clobbers rcx, rdx. */
+static void chain_at_run_time(comp_t *c, unsigned k)
+{
+    buf_t *b = &c->b;
+    rex(b, 1, RCX, RAX); b1(b, 0x69); b1(b, 0xc0 | (RCX & 7) << 3 | (RAX & 7));
+    b4(b, (uint32_t)sizeof(rv_insn_t));                     /* imul rcx, rax, sizeof slot */
+    mov_imm(b, RDX, (uint64_t)(uintptr_t)&c->page->slot[0].handler);
+    op_rr(b, 1, 0x03, RCX, RDX);
+    op_rm(b, 1, 0x8b, RDX, RCX, 0);                         /* rdx: the slot's handler */
+    mov_imm(b, RCX, (uint64_t)(uintptr_t)c->labels[RV_LABEL_JIT]);
+    op_rr(b, 1, 0x3b, RDX, RCX);
+    uint8_t *none = jcc_fwd(b, CC_NE);
+    op_rr(b, 1, 0x8b, RCX, RAX);
+    shift_ri(b, 1, 4, RCX, 2);                              /* shl rcx, 2 */
+    mov_imm(b, RDX, (uint64_t)(uintptr_t)&c->page->jit_off[0]);
+    op_rr(b, 1, 0x03, RCX, RDX);
+    op_rm(b, 0, 0x8b, RDX, RCX, 0);                         /* edx: the block's offset */
+    mov_imm(b, RCX, (uint64_t)(uintptr_t)&c->jit->code);
+    op_rm(b, 1, 0x8b, RCX, RCX, 0);
+    op_rr(b, 1, 0x03, RDX, RCX);                            /* rdx: its header */
+    op_mi(b, 7, RDX, 8, (int32_t)c->kind);                  /* cmp qword [rdx + 8], kind */
+    uint8_t *other = jcc_fwd(b, CC_NE);
+    op_rm(b, 0, 0x8b, RCX, RDX, 4);                         /* ecx: its chained entry's offset */
+    op_rr(b, 1, 0x03, RDX, RCX);
+    op_ri(b, 1, 0, RDX, 16);
+    if (k)
+        op_ri(b, 1, 0, R15, (int32_t)k);                    /* add r15, k */
+    b1(b, 0xff); b1(b, 0xe2);                               /* jmp rdx */
+    patch(b, none, b->p);
+    patch(b, other, b->p);
+}
+
 static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc, unsigned start)
 {
     buf_t *b = &c->b;
@@ -1484,6 +1523,7 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         if (c->rec)
             rec_commit(c, k + 1);                           /* (rdx only) */
         shift_ri(b, 1, 5, RAX, 1);                          /* shr rax, 1: the slot */
+        chain_at_run_time(c, k + 1);
         shift_ri(b, 1, 4, RAX, 40);
         op_rm(b, 1, 0x8d, RCX, R15, (int32_t)(k + 1));      /* lea rcx, [r15 + k + 1] */
         op_rr(b, 1, 0x03, RAX, RCX);
@@ -1609,7 +1649,11 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
             loops = 1;
     }
     int jumps = n && (kind_of(insn[n - 1]->exec_op) == K_JAL || kind_of(insn[n - 1]->exec_op) == K_JALR);
-    if (n == 0 || (n < MIN_INSNS && !loops && !jumps))
+    /* a branch that has been taken every time so far (the slot after it was never decoded) ends the
+       run as a jump does: its target gets a block of its own (a block's exit is counted) */
+    int always_taken = n && kind_of(insn[n - 1]->exec_op) == K_BRANCH && slot[n] < RV_SLOTS_PER_PAGE &&
+                       page->slot[slot[n]].handler == labels[RV_LABEL_DECODE];
+    if (n == 0 || (n < MIN_INSNS && !loops && !jumps && !always_taken))
         return 0;       /* entering and leaving would cost more than the block saves */
 
     static __thread uint8_t mem[BUF_SIZE];
@@ -1626,6 +1670,9 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     c->store_limit = m->cfg.mem_base + m->cfg.mem_size - 8;
     c->nent = c->nvec = 0;
     c->labels = labels;
+    c->jit = j;
+    c->page = page;
+    c->kind = kind;
     int has_fmadd = 0;
     for (unsigned i = 0; i < n; i++) {
         int k = kind_of(insn[i]->exec_op);
@@ -1720,6 +1767,11 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
             c->chain_at[c->nchain] = jcc_fwd(b, -1);
             c->chain_to[c->nchain++] = j->code + toff + 16 + hdr[1];
             continue;
+        }
+        if (x->to != idx && x->to < RV_SLOTS_PER_PAGE && (x->to != slot[x->k] || x->k == n)) {
+            /* a jump's or branch's target, or the slot after the block */
+            mov_imm(b, RAX, x->to);
+            chain_at_run_time(c, x->k);
         }
         mov_imm(b, RAX, (uint64_t)x->to << 40 | x->k);
         op_rr(b, 1, 0x03, RAX, R15);                        /* add rax, r15 */
