@@ -997,6 +997,20 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
     mov_imm(b, R9, pc);
     op_rm(b, 1, 0x3b, R9, RDI, s->o_fetch_pc);
     uint8_t *own = jcc_fwd(b, CC_E);
+    /* charge_fetch_stall (timing.c) when the branch or jump left its record in fetch_rec: the stall
+       moves to it, with as many of the issue cycles (charged) as the stall accounts for */
+    op_rm(b, 1, 0x8b, R9, RDI, s->o_fetch_rec);
+    op_rr(b, 1, 0x85, R9, R9);                              /* test r9, r9 */
+    uint8_t *no_rec = jcc_fwd(b, CC_E);
+    op_rr(b, 1, 0x8b, RAX, RDX);
+    op_rr(b, 1, 0x3b, RSI, RAX);
+    op_rr(b, 1, 0x0f42, RAX, RSI);                          /* rax: moved = min(stall, charged) */
+    op_sib8(b, 0x29, RSI, R11, RCX, 0);                     /* rec[cause] -= stall */
+    op_rm(b, 1, 0x01, RAX, R9, 8 * (int32_t)s->pc_cycles);  /* blamed[cycles] += moved */
+    op_sib8(b, 0x01, RSI, R9, RCX, 0);                      /* blamed[cause] += stall */
+    op_rr(b, 1, 0x2b, RDX, RAX);                            /* charged -= moved */
+    uint8_t *charged_inline = jcc_fwd(b, -1);
+    patch(b, no_rec, b->p);
     /* charged = rv_timing_block_charge(T, rec, cause, stall, charged) */
     op_rr(b, 1, 0x8b, R8, RDX);
     op_rr(b, 0, 0x8b, RDX, RCX);
@@ -1008,6 +1022,7 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
     mov_imm(b, R11, (uint64_t)(uintptr_t)rec);
     patch(b, plain, b->p);
     patch(b, own, b->p);
+    patch(b, charged_inline, b->p);
     op_rm(b, 1, 0x01, RDX, R11, 8 * (int32_t)s->pc_cycles); /* rec[cycles] += charged */
     op_rsp(b, 0x8b, RDI, TS_M);
     if (s->mem) {
