@@ -10,8 +10,9 @@
   reference is the interpreter's timed loop with the block compiler off (RVSIM_NO_JIT=1): totals and
   every per-pc record must be the same for calls that the return-address stack predicts and that it
   does not (recursion deeper than it), indirect calls whose target changes (the target table),
-  calls linking t0, plain jumps, callees spanning fetch lines, and the check code of asm/common.inc
-  (FP conversions and compares).
+  calls linking t0, plain jumps, callees spanning fetch lines, jumps and taken branches that are the
+  first instruction of a fetch line, and the check code of asm/common.inc (FP conversions and
+  compares).
 """
 from __future__ import annotations
 
@@ -116,6 +117,8 @@ _start:
     add s1, s1, a0
     jal t0, alt_link        # a call linking t0, returned from by jr t0
     add s1, s1, a0
+    call lines
+    add s1, s1, a0
     j 2f                    # a plain jump
     addi s1, s1, 99
 2:  andi t1, s0, 3
@@ -188,6 +191,21 @@ deep:
 alt_link:
     addi a0, a0, 7
     jr t0
+
+    .option push
+    .option norvc
+    .p2align 6
+    .skip 60
+lines:                      # a jump, a taken branch and a return, each the first instruction of a
+    addi a0, a0, 1          # fetch line after an instruction of the line before
+    j 7f
+    .skip 56
+7:  addi a0, a0, 1
+    bnez a0, 8f
+    .skip 56
+8:  addi a0, a0, 1
+    ret
+    .option pop
 """
 
 
