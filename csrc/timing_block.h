@@ -31,8 +31,9 @@ int rv_timed_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, const void 
 int rv_timed_block_vf_mem(rv_machine *m, const rv_insn_t *e);
 int rv_timed_block_vf_op(rv_machine *m, const rv_insn_t *e);
 
-/* The step of a plain, multiply/divide, FP, load, store or branch instruction on the fetch line of the instruction retired
-   before it, spelled out for a block to do inline (jit_x86.c timed_step_inline): what the block copy of
+/* The step of a plain, multiply/divide, FP, load, store, branch or jump instruction, spelled out for a
+   block to do inline (jit_x86.c timed_step_inline; on another fetch line than the one fetched last,
+   after rv_timing_block_fetch's lookup): what the block copy of
    the step would do, with everything known when the block is compiled resolved (the scoreboard entries
    it reads and writes, latency, occupancy, unit, and the offsets of the model's fields).  The model's
    records and the values are constants while the model lives (a reset, flush, re-enable or trace drops
