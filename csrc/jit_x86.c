@@ -345,7 +345,6 @@ typedef struct {
     struct rv_timing *T;        /* (timed) the model */
     int same_line;              /* (timed) the instruction being compiled shares the fetch line of the
                                    one retired just before it (its predecessor in the block) */
-    int first;                  /* (timed) it is the first of a pass (what retired before it: unknown) */
     uint64_t mem_base, store_limit;   /* (recording) the last address whose 8 bytes a store logs */
     unsigned nent;              /* (recording) extras entries a pass may log at most (stores, fmadd.s) */
     unsigned nvec;              /* (recording) vector instructions (rv_hist_block_v logs their entries) */
@@ -353,6 +352,9 @@ typedef struct {
     unsigned vreserve;          /* (recording) bytes of the pass's entries after the vector instruction
                                    being compiled */
     const void *const *labels;  /* the loop's label table */
+    struct rv_jit *jit;         /* the compiler, the block's page and kind (chain_at_run_time) */
+    rv_code_page *page;
+    unsigned kind;
 } comp_t;
 
 static void store_written(comp_t *c)
@@ -748,30 +750,17 @@ static int timed_needs_pre(comp_t *c, const rv_insn_t *d)
    has one (timing_block.h: given the per-address record and whether the fetch line is the previous
    instruction's), else T->step[op] as the loop calls it. */
 static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
-                              uint64_t pc, int pre, int taken);
+                              uint64_t pc, int pre, int taken, int same_line);
 
 static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, int pre, int same_line)
 {
     buf_t *b = &c->b;
     rv_block_step_fn bf = rv_timing_block_step(c->T, d->exec_op);
     rv_block_inline si;
-    uint8_t *inlined = NULL;
-    if (bf && (same_line || c->first) && rv_timing_block_inline(c->T, d, &si) && (!taken || si.branch) &&
+    if (bf && rv_timing_block_inline(c->T, d, &si) && (!taken || si.branch || si.jump) &&
         si.lat < (1u << 30) && si.occ < (1u << 30)) {
-        if (same_line) {
-            timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken);
-            return;
-        }
-        /* the first of a pass: inline too when its fetch line is the one fetched last (the step's
-           test), else the call (after another instruction of the block on another line, the test
-           would always fail: the call alone) */
-        op_rm(b, 1, 0x8b, RDX, RDI, (int32_t)offsetof(rv_machine, timing));
-        mov_imm(b, RAX, pc >> rv_timing_fetch_line_bits(c->T));
-        op_rm(b, 1, 0x3b, RAX, RDX, si.o_last_fetch_line);
-        uint8_t *other = jcc_fwd(b, CC_NE);
-        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken);
-        inlined = jcc_fwd(b, -1);
-        patch(b, other, b->p);
+        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken, same_line);
+        return;
     }
     if (bf) {
         if (!block_step_reads_rs1(kind_of(d->exec_op)))
@@ -789,8 +778,6 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
         mov_imm(b, RAX, (uint64_t)(uintptr_t)bf);
         b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
         op_rsp(b, 0x8b, RDI, TS_M);
-        if (inlined)
-            patch(b, inlined, b->p);
         return;
     }
     if (pre) {
@@ -889,22 +876,48 @@ static uint8_t *timed_mem_mru(comp_t *c, const rv_insn_t *d, const rv_block_inli
     return done;
 }
 
-static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
-                              uint64_t pc, int pre, int taken)
+/* base (r8) = cycle + (slots >= issue width), rdi = T; clobbers rdx */
+static void inline_base(buf_t *b, const rv_block_inline *s)
 {
-    buf_t *b = &c->b;
-    op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));  /* rdi: the model */
-    /* base (r8) = cycle + (slots >= issue width); t (rax) = base; cause (ecx) none */
     op_rm(b, 0, 0x8b, RDX, RDI, s->o_slots);
     op_rm(b, 1, 0x8b, R8, RDI, s->o_cycle);
     op_rm(b, 0, 0x3b, RDX, RDI, s->o_issue_width);         /* cmp edx, issue_width */
     op_ri(b, 1, 3, R8, -1);                                 /* sbb r8, -1: + 1 unless below */
+}
+
+static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
+                              uint64_t pc, int pre, int taken, int same_line)
+{
+    buf_t *b = &c->b;
+    op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));  /* rdi: the model */
+    /* fetch: on the line fetched last (the step's test; known when it shares the line of the
+       instruction before it in the block), base (r8) = cycle + (slots >= issue width), t (rax) = base
+       constrained by the fetch, cause (ecx); on another line, the same by rv_timing_block_fetch, which
+       looks the line up */
+    uint8_t *other = NULL, *fetched = NULL;
+    if (!same_line) {
+        mov_imm(b, RAX, pc >> rv_timing_fetch_line_bits(c->T));
+        op_rm(b, 1, 0x3b, RAX, RDI, s->o_last_fetch_line);
+        other = jcc_fwd(b, CC_NE);
+    }
+    inline_base(b, s);
     op_rr(b, 1, 0x8b, RAX, R8);
     b1(b, 0xb9); b4(b, s->no_cause);                        /* mov ecx, no cause */
-    /* fetch (the line is the previous instruction's: no lookup) */
     op_rm(b, 1, 0x8b, RDX, RDI, s->o_fetch_ready);
     op_rm(b, 0, 0x0fb6, RSI, RDI, s->o_fetch_cause);
     inline_constrain(b);
+    if (other) {
+        fetched = jcc_fwd(b, -1);
+        patch(b, other, b->p);
+        mov_imm(b, RSI, pc);
+        mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timing_block_fetch);
+        b1(b, 0xff); b1(b, 0xd0);                           /* call rax: rax = t, rdx = cause */
+        op_rr(b, 0, 0x8b, RCX, RDX);
+        op_rsp(b, 0x8b, RDI, TS_M);
+        op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));
+        inline_base(b, s);
+        patch(b, fetched, b->p);
+    }
     /* sources (RAW) */
     for (unsigned i = 0; i < s->nraw; i++) {
         op_rm(b, 1, 0x8b, RDX, RDI, s->o_rr + 8 * (int32_t)s->raw[i]);
@@ -970,16 +983,30 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
     mov_imm(b, R11, (uint64_t)(uintptr_t)rec);
     op_mi(b, 0, R11, 8 * (int32_t)s->pc_count, 1);
     op_sib8(b, 0x01, RSI, R11, RCX, 0);                     /* rec[cause] += stall */
-    if (s->branch) {
+    if (s->branch || s->jump) {
         /* (it set fetch_pc to its own pc before this point in the step: nothing to charge) */
         op_rm(b, 1, 0x01, RDX, R11, 8 * (int32_t)s->pc_cycles);
         op_rm(b, 1, 0x89, R11, RDI, s->o_fetch_rec);        /* fetch_rec = rec */
-        /* rv_timing_block_branch(T, d, pc, taken, t) */
         op_rr(b, 1, 0x8b, R8, RAX);
-        b1(b, 0xb9); b4(b, taken ? 1 : 0);                  /* mov ecx, taken */
+        if (s->branch) {
+            /* rv_timing_block_branch(T, d, pc, taken, t) */
+            b1(b, 0xb9); b4(b, taken ? 1 : 0);              /* mov ecx, taken */
+        } else if (s->jump == 1) {
+            ;       /* (jal reads no register) */
+        } else if (pre) {
+            op_rsp(b, 0x8b, RCX, TS_RS1);
+        } else if (c->r.loc[d->rs1 & 31u] >= 0) {
+            load_g(b, &c->r, RCX, d->rs1 & 31u);
+        } else {
+            /* rv_timing_block_jal / _jalr(T, d, pc, x[rs1] before it ran, t) */
+            op_rsp(b, 0x8b, RCX, TS_M);
+            op_rm(b, 1, 0x8b, RCX, RCX, XOFF(d->rs1 & 31u));
+        }
         mov_imm(b, RDX, pc);
         mov_imm(b, RSI, (uint64_t)(uintptr_t)d);
-        mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timing_block_branch);
+        mov_imm(b, RAX, s->branch ? (uint64_t)(uintptr_t)&rv_timing_block_branch
+                        : s->jump == 1 ? (uint64_t)(uintptr_t)&rv_timing_block_jal
+                        : (uint64_t)(uintptr_t)&rv_timing_block_jalr);
         b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
         op_rsp(b, 0x8b, RDI, TS_M);
         return;
@@ -992,6 +1019,20 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
     mov_imm(b, R9, pc);
     op_rm(b, 1, 0x3b, R9, RDI, s->o_fetch_pc);
     uint8_t *own = jcc_fwd(b, CC_E);
+    /* charge_fetch_stall (timing.c) when the branch or jump left its record in fetch_rec: the stall
+       moves to it, with as many of the issue cycles (charged) as the stall accounts for */
+    op_rm(b, 1, 0x8b, R9, RDI, s->o_fetch_rec);
+    op_rr(b, 1, 0x85, R9, R9);                              /* test r9, r9 */
+    uint8_t *no_rec = jcc_fwd(b, CC_E);
+    op_rr(b, 1, 0x8b, RAX, RDX);
+    op_rr(b, 1, 0x3b, RSI, RAX);
+    op_rr(b, 1, 0x0f42, RAX, RSI);                          /* rax: moved = min(stall, charged) */
+    op_sib8(b, 0x29, RSI, R11, RCX, 0);                     /* rec[cause] -= stall */
+    op_rm(b, 1, 0x01, RAX, R9, 8 * (int32_t)s->pc_cycles);  /* blamed[cycles] += moved */
+    op_sib8(b, 0x01, RSI, R9, RCX, 0);                      /* blamed[cause] += stall */
+    op_rr(b, 1, 0x2b, RDX, RAX);                            /* charged -= moved */
+    uint8_t *charged_inline = jcc_fwd(b, -1);
+    patch(b, no_rec, b->p);
     /* charged = rv_timing_block_charge(T, rec, cause, stall, charged) */
     op_rr(b, 1, 0x8b, R8, RDX);
     op_rr(b, 0, 0x8b, RDX, RCX);
@@ -1003,6 +1044,7 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
     mov_imm(b, R11, (uint64_t)(uintptr_t)rec);
     patch(b, plain, b->p);
     patch(b, own, b->p);
+    patch(b, charged_inline, b->p);
     op_rm(b, 1, 0x01, RDX, R11, 8 * (int32_t)s->pc_cycles); /* rec[cycles] += charged */
     op_rsp(b, 0x8b, RDI, TS_M);
     if (s->mem) {
@@ -1290,6 +1332,42 @@ static void timed_vec(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         op_rm(b, 1, 0x8b, c->r.loc[d->rd], RDI, XOFF(d->rd));   /* vset*, vmv.x.s ... may have written it */
 }
 
+/* Leaving for slot rax of this page (a jump's or branch's target, or where the block ends) after
+   retiring k more instructions: into the block entered there if the slot has one of this kind by now
+   (compiled after this one, so not chained when this one was written), else on to the code after this
+   (rax kept).  The guest registers are in m (store_written) and a recording block's pass committed, as
+   for a chain made at compile time.  Clobbers rcx, rdx. */
+static void chain_at_run_time(comp_t *c, unsigned k)
+{
+    buf_t *b = &c->b;
+    rex(b, 1, RCX, RAX); b1(b, 0x69); b1(b, 0xc0 | (RCX & 7) << 3 | (RAX & 7));
+    b4(b, (uint32_t)sizeof(rv_insn_t));                     /* imul rcx, rax, sizeof slot */
+    mov_imm(b, RDX, (uint64_t)(uintptr_t)&c->page->slot[0].handler);
+    op_rr(b, 1, 0x03, RCX, RDX);
+    op_rm(b, 1, 0x8b, RDX, RCX, 0);                         /* rdx: the slot's handler */
+    mov_imm(b, RCX, (uint64_t)(uintptr_t)c->labels[RV_LABEL_JIT]);
+    op_rr(b, 1, 0x3b, RDX, RCX);
+    uint8_t *none = jcc_fwd(b, CC_NE);
+    op_rr(b, 1, 0x8b, RCX, RAX);
+    shift_ri(b, 1, 4, RCX, 2);                              /* shl rcx, 2 */
+    mov_imm(b, RDX, (uint64_t)(uintptr_t)&c->page->jit_off[0]);
+    op_rr(b, 1, 0x03, RCX, RDX);
+    op_rm(b, 0, 0x8b, RDX, RCX, 0);                         /* edx: the block's offset */
+    mov_imm(b, RCX, (uint64_t)(uintptr_t)&c->jit->code);
+    op_rm(b, 1, 0x8b, RCX, RCX, 0);
+    op_rr(b, 1, 0x03, RDX, RCX);                            /* rdx: its header */
+    op_mi(b, 7, RDX, 8, (int32_t)c->kind);                  /* cmp qword [rdx + 8], kind */
+    uint8_t *other = jcc_fwd(b, CC_NE);
+    op_rm(b, 0, 0x8b, RCX, RDX, 4);                         /* ecx: its chained entry's offset */
+    op_rr(b, 1, 0x03, RDX, RCX);
+    op_ri(b, 1, 0, RDX, 16);
+    if (k)
+        op_ri(b, 1, 0, R15, (int32_t)k);                    /* add r15, k */
+    b1(b, 0xff); b1(b, 0xe2);                               /* jmp rdx */
+    patch(b, none, b->p);
+    patch(b, other, b->p);
+}
+
 static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc, unsigned start)
 {
     buf_t *b = &c->b;
@@ -1482,6 +1560,7 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         if (c->rec)
             rec_commit(c, k + 1);                           /* (rdx only) */
         shift_ri(b, 1, 5, RAX, 1);                          /* shr rax, 1: the slot */
+        chain_at_run_time(c, k + 1);
         shift_ri(b, 1, 4, RAX, 40);
         op_rm(b, 1, 0x8d, RCX, R15, (int32_t)(k + 1));      /* lea rcx, [r15 + k + 1] */
         op_rr(b, 1, 0x03, RAX, RCX);
@@ -1606,7 +1685,11 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
             loops = 1;
     }
     int jumps = n && (kind_of(insn[n - 1]->exec_op) == K_JAL || kind_of(insn[n - 1]->exec_op) == K_JALR);
-    if (n == 0 || (n < MIN_INSNS && !loops && !jumps))
+    /* a branch that has been taken every time so far (the slot after it was never decoded) ends the
+       run as a jump does: its target gets a block of its own (a block's exit is counted) */
+    int always_taken = n && kind_of(insn[n - 1]->exec_op) == K_BRANCH && slot[n] < RV_SLOTS_PER_PAGE &&
+                       page->slot[slot[n]].handler == labels[RV_LABEL_DECODE];
+    if (n == 0 || (n < MIN_INSNS && !loops && !jumps && !always_taken))
         return 0;       /* entering and leaving would cost more than the block saves */
 
     static __thread uint8_t mem[BUF_SIZE];
@@ -1624,6 +1707,9 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     c->nent = c->nvec = 0;
     c->hs = m->hist;
     c->labels = labels;
+    c->jit = j;
+    c->page = page;
+    c->kind = kind;
     int has_fmadd = 0;
     for (unsigned i = 0; i < n; i++) {
         int k = kind_of(insn[i]->exec_op);
@@ -1680,8 +1766,6 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     int ends_in_jump = 0;
     const unsigned line_bits = timed ? rv_timing_fetch_line_bits(m->timing) : 0;
     for (unsigned i = 0; i < n; i++) {
-        /* (the first instruction of a pass follows whatever retired before it) */
-        c->first = i == 0;
         c->same_line = timed && i > 0 &&
                        ((vaddr + 2ull * slot[i]) >> line_bits) == ((vaddr + 2ull * slot[i - 1]) >> line_bits);
         c->vreserve = 0;
@@ -1695,7 +1779,6 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     if (!ends_in_jump)
         add_exit(c, jcc_fwd(b, -1), slot[n] == idx, slot[n], n);
 
-    c->first = 0;       /* (a taken branch's step below: its line test is not emitted) */
     /* the exits: back to the top, into the block compiled at the target slot (same page, so the
        same invalidation drops both), or back to the interpreter */
     for (int e = 0; e < c->nex; e++) {
@@ -1721,6 +1804,11 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
             c->chain_at[c->nchain] = jcc_fwd(b, -1);
             c->chain_to[c->nchain++] = j->code + toff + 16 + hdr[1];
             continue;
+        }
+        if (x->to != idx && x->to < RV_SLOTS_PER_PAGE && (x->to != slot[x->k] || x->k == n)) {
+            /* a jump's or branch's target, or the slot after the block */
+            mov_imm(b, RAX, x->to);
+            chain_at_run_time(c, x->k);
         }
         mov_imm(b, RAX, (uint64_t)x->to << 40 | x->k);
         op_rr(b, 1, 0x03, RAX, R15);                        /* add rax, r15 */

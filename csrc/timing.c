@@ -66,6 +66,46 @@ static __attribute__((noinline)) uint64_t charge_fetch_stall(rv_timing *T, uint6
 #define CONSTRAIN(when, why) do { uint64_t w_ = (when); unsigned y_ = (why); int later_ = w_ > t; \
         cause = later_ ? y_ : cause; t = later_ ? w_ : t; } while (0)
 
+/* Instruction fetch: one L1I lookup per new line, at the cycle *t the instruction could issue by
+   bandwidth and the fetch stall before it; a miss delays fetch, and with it *t (cause: the I-cache). */
+static inline __attribute__((always_inline)) void fetch_line(rv_timing *T, uint64_t pc, uint64_t *tp,
+                                                             unsigned *causep)
+{
+    uint64_t fline = pc >> T->l1i.line_bits;
+    if (unlikely(fline != T->last_fetch_line)) {
+        T->last_fetch_line = fline;
+        uint64_t t = *tp, extra = tm_fetch_line_fast(T, pc, t);
+        if (extra) {
+            T->fetch_ready = t + extra;
+            T->fetch_cause = RV_STALL_ICACHE;
+            *tp = t + extra;
+            *causep = RV_STALL_ICACHE;
+        }
+    }
+}
+
+/* The results of a jump (jal, jalr) retired at t: taken, the fetch it redirects, its prediction. */
+static inline __attribute__((always_inline)) void jump_retired(rv_timing *T, const rv_insn_t *e, uint64_t pc,
+                                                               uint64_t rs1v, uint64_t t, const unsigned KIND)
+{
+    const rv_timing_params *P = &T->p;
+    T->t.taken++;
+    T->fetch_pc = pc;
+    if (KIND == RV_K_JAL) {
+        T->fetch_ready = t + 1 + P->taken_penalty;
+        T->fetch_cause = RV_STALL_TAKEN;
+        if ((e->rd == 1 || e->rd == 5) && P->ras_entries)
+            tm_ras_push(T, pc + e->len);
+    } else if (tm_predict_jalr(T, e, pc, rs1v)) {
+        T->fetch_ready = t + 1 + P->taken_penalty;
+        T->fetch_cause = RV_STALL_TAKEN;
+    } else {
+        T->t.mispredicts++;
+        T->fetch_ready = t + 1 + P->mispredict_penalty;
+        T->fetch_cause = RV_STALL_MISPREDICT;
+    }
+}
+
 /* (BLOCK: the copy a timed block calls (timing_block.h): taken_in holds its flags, brec is the
    instruction's per-address record) */
 static inline __attribute__((always_inline)) void
@@ -90,20 +130,11 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
     unsigned cause = NO_CAUSE;
     unsigned vq_head = 0;           /* the queue slot whose start bounds a vector instruction's issue */
     CONSTRAIN(T->fetch_ready, T->fetch_cause);
-    uint64_t fetch = t;
     /* instruction fetch: one L1I lookup per new line */
     /* (a block knows when the instruction retired just before this one, by its step, set the line) */
-    uint64_t fline = pc >> T->l1i.line_bits;
-    if (!(BLOCK && (taken_in & RV_BSTEP_SAME_LINE)) && unlikely(fline != T->last_fetch_line)) {
-        T->last_fetch_line = fline;
-        uint64_t extra = tm_fetch_line_fast(T, pc, fetch);
-        if (extra) {
-            fetch += extra;
-            T->fetch_ready = fetch;
-            T->fetch_cause = RV_STALL_ICACHE;
-            CONSTRAIN(fetch, RV_STALL_ICACHE);
-        }
-    }
+    if (!(BLOCK && (taken_in & RV_BSTEP_SAME_LINE)))
+        fetch_line(T, pc, &t, &cause);
+    const uint64_t fetch = t;
     /* scalar sources (RAW), in the order rs1, rs2, rs3, rd.  An absent source reads an entry that is
        never written. */
     /* (a kind known at compile time skips the operands none of its instructions has: jal has no
@@ -223,24 +254,10 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
         tm_branch_retired(T, pc, e->imm, taken, t);
         break;
     case RV_K_JAL:
-        T->t.taken++;
-        T->fetch_pc = pc;
-        T->fetch_ready = t + 1 + P->taken_penalty;
-        T->fetch_cause = RV_STALL_TAKEN;
-        if ((e->rd == 1 || e->rd == 5) && P->ras_entries)
-            tm_ras_push(T, pc + e->len);
+        jump_retired(T, e, pc, rs1v, t, RV_K_JAL);
         break;
     case RV_K_JALR:
-        T->t.taken++;
-        T->fetch_pc = pc;
-        if (tm_predict_jalr(T, e, pc, rs1v)) {
-            T->fetch_ready = t + 1 + P->taken_penalty;
-            T->fetch_cause = RV_STALL_TAKEN;
-        } else {
-            T->t.mispredicts++;
-            T->fetch_ready = t + 1 + P->mispredict_penalty;
-            T->fetch_cause = RV_STALL_MISPREDICT;
-        }
+        jump_retired(T, e, pc, rs1v, t, RV_K_JALR);
         break;
     case RV_K_VECTOR: {
         const rv_op_timing_t *ot = &rv_op_timing[e->exec_op];
@@ -378,15 +395,16 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
     const unsigned kind = copies[found].kind;
     const rv_top *op = &T->op[opn];
     if ((kind != RV_K_PLAIN && kind != RV_K_MULDIV && kind != RV_K_FP && kind != RV_K_LOAD &&
-         kind != RV_K_STORE && kind != RV_K_BRANCH) || op->special)
+         kind != RV_K_STORE && kind != RV_K_BRANCH && kind != RV_K_JAL && kind != RV_K_JALR) || op->special)
         return 0;
     /* the instance: step_body's choice for the copy's unit count (UNITS 0: by the op's count) */
     unsigned count = units == 1 ? 1 : units == 2 ? 2 : op->unit_count;
     if (count > 2)
         return 0;
     memset(o, 0, sizeof *o);
-    o->raw[o->nraw++] = op->src[1] + (e->rs1 & 31u);
-    if (copies[found].rs2 && kind != RV_K_LOAD)
+    if (kind != RV_K_JAL)       /* (step_body: jal reads no register) */
+        o->raw[o->nraw++] = op->src[1] + (e->rs1 & 31u);
+    if (copies[found].rs2 && kind != RV_K_LOAD && kind != RV_K_JAL)
         o->raw[o->nraw++] = op->src[2] + (e->rs2 & 31u);
     if (kind == RV_K_FP)
         o->raw[o->nraw++] = op->src[3] + (e->rs3 & 31u);
@@ -400,6 +418,7 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
     o->unit_pair = count == 2;
     o->mem = kind == RV_K_LOAD ? 1 : kind == RV_K_STORE ? 2 : 0;
     o->branch = kind == RV_K_BRANCH;
+    o->jump = kind == RV_K_JAL ? 1 : kind == RV_K_JALR ? 2 : 0;
     const rv_tcache *l1d = &T->l1d;
     o->mru = o->mem && l1d->p.size && (kind == RV_K_LOAD || l1d->p.write_back) &&
              T->p.latency[RV_TC_LOAD] < (1u << 30);
@@ -465,6 +484,26 @@ void rv_timing_block_mem(rv_timing *T, const rv_insn_t *e, uint64_t rs1v, uint64
 void rv_timing_block_branch(rv_timing *T, const rv_insn_t *e, uint64_t pc, int taken, uint64_t t)
 {
     tm_branch_retired(T, pc, e->imm, taken, t);
+}
+
+void rv_timing_block_jal(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t t)
+{
+    jump_retired(T, e, pc, rs1v, t, RV_K_JAL);
+}
+
+void rv_timing_block_jalr(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t t)
+{
+    jump_retired(T, e, pc, rs1v, t, RV_K_JALR);
+}
+
+rv_block_fetch rv_timing_block_fetch(rv_timing *T, uint64_t pc)
+{
+    /* (step_body's first lines) */
+    uint64_t t = T->cycle + (T->slots >= T->p.issue_width);
+    unsigned cause = NO_CAUSE;
+    CONSTRAIN(T->fetch_ready, T->fetch_cause);
+    fetch_line(T, pc, &t, &cause);
+    return (rv_block_fetch){t, cause};
 }
 
 uint64_t rv_timing_block_charge(rv_timing *T, uint64_t *rec, unsigned cause, uint64_t stall, uint64_t charged)

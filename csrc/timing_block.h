@@ -31,8 +31,9 @@ int rv_timed_block_v(rv_machine *m, const rv_insn_t *e, uint64_t pc, const void 
 int rv_timed_block_vf_mem(rv_machine *m, const rv_insn_t *e);
 int rv_timed_block_vf_op(rv_machine *m, const rv_insn_t *e);
 
-/* The step of a plain, multiply/divide, FP, load, store or branch instruction on the fetch line of the instruction retired
-   before it, spelled out for a block to do inline (jit_x86.c timed_step_inline): what the block copy of
+/* The step of a plain, multiply/divide, FP, load, store, branch or jump instruction, spelled out for a
+   block to do inline (jit_x86.c timed_step_inline; on another fetch line than the one fetched last,
+   after rv_timing_block_fetch's lookup): what the block copy of
    the step would do, with everything known when the block is compiled resolved (the scoreboard entries
    it reads and writes, latency, occupancy, unit, and the offsets of the model's fields).  The model's
    records and the values are constants while the model lives (a reset, flush, re-enable or trace drops
@@ -53,6 +54,8 @@ typedef struct rv_block_inline {
                                        the branch or jump before it (the step's test sees this one as
                                        the one that set fetch), the prediction rv_timing_block_branch's,
                                        and it is the one later fetch stalls are charged to */
+    uint32_t jump;                  /* 1: jal, 2: jalr: as a branch, but with its link's result entry
+                                       and the prediction rv_timing_block_jal's or _jalr's */
     int32_t o_unit;                 /* offset of the unit's instance 0 */
     /* offsets of the model's fields */
     int32_t o_cycle, o_slots, o_issue_width, o_fetch_ready, o_fetch_cause, o_fetch_pc, o_rr, o_reg_cause,
@@ -67,6 +70,16 @@ int rv_timing_block_inline(struct rv_timing *T, const rv_insn_t *e, rv_block_inl
 void rv_timing_block_mem(struct rv_timing *T, const rv_insn_t *e, uint64_t rs1v, uint64_t t);
 /* The prediction part of the step of a conditional branch done so (taken: 0 or 1) */
 void rv_timing_block_branch(struct rv_timing *T, const rv_insn_t *e, uint64_t pc, int taken, uint64_t t);
+/* ... of a jal or jalr done so (rs1v: x[rs1] before it ran) */
+void rv_timing_block_jal(struct rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t t);
+void rv_timing_block_jalr(struct rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t t);
+/* The start of the step done so of an instruction whose fetch line may not be the one fetched last:
+   the cycle it could issue by bandwidth and fetch (t) and the cause of its wait, after the line's L1I
+   lookup when the line is another (the step's fetch, which sets the line fetched last) */
+typedef struct rv_block_fetch {
+    uint64_t t, cause;
+} rv_block_fetch;
+rv_block_fetch rv_timing_block_fetch(struct rv_timing *T, uint64_t pc);
 /* The rare part of that step: a stall behind a branch or jump charged to it (the step's
    charge_fetch_stall); returns the cycles that stay with the instruction. */
 uint64_t rv_timing_block_charge(struct rv_timing *T, uint64_t *rec, unsigned cause, uint64_t stall,
