@@ -24,7 +24,7 @@ import pytest
 from rvsim._core import lib
 from rvsim.machine import Machine, StopReason
 from tests.conftest import set_jit
-from tests.test_jit_timed import _figures, _vlen
+from tests.test_jit_timed import _figures, timed_with_and_without_blocks
 
 pytestmark = pytest.mark.skipif(
     not (sys.platform.startswith("linux") and platform.machine() in ("x86_64", "AMD64")),
@@ -212,17 +212,8 @@ lines:                      # a jump, a taken branch and a return, each the firs
 @pytest.mark.parametrize("preset", ["x60", "c908", "teach"])
 @pytest.mark.parametrize("hot", ["1", "3", "64"])
 def test_calls_and_returns_in_timed_blocks_count_as_the_interpreter(monkeypatch, preset, hot):
-    from rvsim.asm import assemble
-    elf = assemble(CALLS, march="rv64gc").to_elf()
-    got = []
-    for on in (True, False):
-        set_jit(monkeypatch, on, hot)
-        m = Machine("rv64gc", vlen=_vlen(preset))
-        m.load_elf(elf)
-        m.enable_timing(preset)
-        assert m.run(1_000_000).reason is StopReason.EBREAK
-        assert (lib.rv_jit_code_bytes(m._core) > 0) == on
-        got.append((m.instret, int(m.x["s1"]), _figures(m)))
+    got = [(m.instret, int(m.x["s1"]), _figures(m))
+           for m in timed_with_and_without_blocks(monkeypatch, CALLS, preset, hot)]
     assert got[0] == got[1]
     totals = got[1][2][0]
     assert totals["mispredicts"] > 300         # the recursion and the alternating indirect call

@@ -127,12 +127,12 @@ def _figures(m):
                                       for pc, s in m.timing.by_pc().items()))
 
 
-@pytest.mark.parametrize("preset", ["x60", "c908", "teach"])
-@pytest.mark.parametrize("hot", ["1", "3"])
-def test_stalls_in_timed_blocks_as_the_interpreter_counts_them(monkeypatch, preset, hot):
+def timed_with_and_without_blocks(monkeypatch, source, preset, hot):
+    """Run the assembly program SOURCE (ending in ebreak) on PRESET twice, through timed blocks compiled
+    at HOT taken branches and with the block compiler off; the two machines, in that order."""
     from rvsim.asm import assemble
-    elf = assemble(STALLS, march="rv64gc").to_elf()
-    got = []
+    elf = assemble(source, march="rv64gc").to_elf()
+    machines = []
     for on in (True, False):
         set_jit(monkeypatch, on, hot)
         m = Machine("rv64gc", vlen=_vlen(preset))
@@ -140,7 +140,14 @@ def test_stalls_in_timed_blocks_as_the_interpreter_counts_them(monkeypatch, pres
         m.enable_timing(preset)
         assert m.run(1_000_000).reason is StopReason.EBREAK
         assert (lib.rv_jit_code_bytes(m._core) > 0) == on
-        got.append(_figures(m))
+        machines.append(m)
+    return machines
+
+
+@pytest.mark.parametrize("preset", ["x60", "c908", "teach"])
+@pytest.mark.parametrize("hot", ["1", "3"])
+def test_stalls_in_timed_blocks_as_the_interpreter_counts_them(monkeypatch, preset, hot):
+    got = [_figures(m) for m in timed_with_and_without_blocks(monkeypatch, STALLS, preset, hot)]
     assert got[0] == got[1]
     if preset == "x60":
         assert got[1][0]["stalls"]["waw"] > 0      # the loop does stall on WAW
