@@ -279,14 +279,20 @@ OUTF:   .zero   64
 """
 
 
-def _fma_run():
+def _x60_run(source, name):
+    """The Linux program SOURCE run to a clean exit on the x60 model; the machine."""
     from rvsim.host import LinuxEnvironment
     from rvsim.machine import Machine
     m = Machine("rv64gcv", vlen=_vlen("x60"), env=LinuxEnvironment(stdout=io.BytesIO(), stdin=io.BytesIO()))
     m.enable_timing("x60")
-    m.load_asm(FMA, name="fma.s")
+    m.load_asm(source, name=name)
     info = m.run()
     assert info.reason is StopReason.EXIT and info.exit_code == 0
+    return m
+
+
+def _fma_run():
+    m = _x60_run(FMA, "fma.s")
     sym = m.asm_program.symbol
     return m, {"totals": m.timing.totals(), "fflags": m.fflags, "s2": int(m.x[18]), "v": bytes(m.v),
                "out": np.frombuffer(m.read(sym("OUT"), 52), "<u4").tolist(),
@@ -349,13 +355,7 @@ OUT:    .zero   64
 
 
 def _fma_inf_run():
-    from rvsim.host import LinuxEnvironment
-    from rvsim.machine import Machine
-    m = Machine("rv64gcv", vlen=_vlen("x60"), env=LinuxEnvironment(stdout=io.BytesIO(), stdin=io.BytesIO()))
-    m.enable_timing("x60")
-    m.load_asm(FMA_INF, name="fma_inf.s")
-    info = m.run()
-    assert info.reason is StopReason.EXIT and info.exit_code == 0
+    m = _x60_run(FMA_INF, "fma_inf.s")
     return m, {"totals": m.timing.totals(), "fflags": m.fflags, "s2": int(m.x[18]),
                "out": np.frombuffer(m.read(m.asm_program.symbol("OUT"), 64), "<u4").tolist()}
 
