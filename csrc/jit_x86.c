@@ -750,7 +750,7 @@ static int timed_needs_pre(comp_t *c, const rv_insn_t *d)
    has one (timing_block.h: given the per-address record and whether the fetch line is the previous
    instruction's), else T->step[op] as the loop calls it. */
 static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
-                              uint64_t pc, int pre, int taken, int same_line);
+                              uint64_t pc, int pre, int taken, int same_line, const uint8_t *vdesc);
 
 static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, int pre, int same_line)
 {
@@ -759,8 +759,44 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
     rv_block_inline si;
     if (bf && rv_timing_block_inline(c->T, d, &si) && (!taken || si.branch || si.jump) &&
         si.lat < (1u << 30) && si.occ < (1u << 30)) {
-        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken, same_line);
+        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken, same_line, NULL);
         return;
+    }
+    uint8_t vdesc[RV_BLOCK_VDESC_BYTES];
+    uint8_t *other = NULL, *done = NULL;
+    if (bf && !taken && kind_of(d->exec_op) == K_VEC && rv_timing_block_vstep(c->T, d, &si, vdesc) &&
+        si.lat < (1u << 30) && si.occ < (1u << 30)) {
+        /* the step done inline while the vector state is the one the block resolved its cost for, else
+           the block copy below; the cost's descriptor kept in the code, jumped over (8-byte aligned, as
+           blocks start 16-byte aligned in the arena) */
+        uint8_t *over = jcc_fwd(b, -1);
+        while ((b->p - b->start) & 7)
+            b1(b, 0xcc);
+        uint8_t *at = b->p;
+        for (unsigned i = 0; i < RV_BLOCK_VDESC_BYTES; i++)
+            b1(b, vdesc[i]);
+        patch(b, over, b->p);
+        uint8_t *fail[3];
+        int nf = 0;
+        op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vtype));
+        mov_imm(b, RDX, si.vtype);
+        op_rr(b, 1, 0x3b, RAX, RDX);
+        fail[nf++] = jcc_fwd(b, CC_NE);
+        if (!(si.vtype >> 63)) {        /* (vill: vl counts as 0, as the resolved vl is) */
+            op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vl));
+            mov_imm(b, RDX, si.vl);
+            op_rr(b, 1, 0x3b, RAX, RDX);
+            fail[nf++] = jcc_fwd(b, CC_NE);
+        }
+        op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.mtype));
+        mov_imm(b, RDX, si.mtype);
+        op_rr(b, 1, 0x3b, RAX, RDX);
+        fail[nf++] = jcc_fwd(b, CC_NE);
+        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken, same_line, at);
+        done = jcc_fwd(b, -1);
+        other = b->p;
+        for (int i = 0; i < nf; i++)
+            patch(b, fail[i], other);
     }
     if (bf) {
         if (!block_step_reads_rs1(kind_of(d->exec_op)))
@@ -778,6 +814,8 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
         mov_imm(b, RAX, (uint64_t)(uintptr_t)bf);
         b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
         op_rsp(b, 0x8b, RDI, TS_M);
+        if (done)
+            patch(b, done, b->p);
         return;
     }
     if (pre) {
@@ -886,7 +924,7 @@ static void inline_base(buf_t *b, const rv_block_inline *s)
 }
 
 static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
-                              uint64_t pc, int pre, int taken, int same_line)
+                              uint64_t pc, int pre, int taken, int same_line, const uint8_t *vdesc)
 {
     buf_t *b = &c->b;
     op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));  /* rdi: the model */
@@ -944,6 +982,21 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
     op_rm(b, 1, 0x8b, RDX, R9, 0);
     b1(b, 0xbe); b4(b, s->stall_unit);
     inline_constrain(b);
+    if (s->vector) {
+        /* the queue (r10: the slot of its head, 0 when not full): once n = v_instructions >= depth,
+           the depth-th older one must have left, at vq[(n - depth) & mask] */
+        op_rr(b, 0, 0x33, R10, R10);                        /* xor r10d, r10d */
+        op_rm(b, 1, 0x8b, RDX, RDI, s->o_v_instructions);
+        op_ri(b, 1, 7, RDX, (int32_t)s->vq_depth);          /* cmp rdx, depth */
+        uint8_t *room = jcc_fwd(b, CC_B);
+        op_ri(b, 1, 5, RDX, (int32_t)s->vq_depth);          /* sub rdx, depth */
+        op_ri(b, 0, 4, RDX, (int32_t)s->vq_mask);           /* and edx, mask */
+        op_rr(b, 1, 0x8b, R10, RDX);
+        op_sib8(b, 0x8b, RDX, RDI, R10, s->o_vq);           /* mov rdx, [rdi + r10*8 + vq] */
+        b1(b, 0xbe); b4(b, s->stall_vqueue);
+        inline_constrain(b);
+        patch(b, room, b->p);
+    }
     /* issue at t */
     op_rm(b, 0, 0x8b, RDX, RDI, s->o_slots);
     op_ri(b, 0, 0, RDX, 1);                                 /* add edx, 1 */
@@ -955,10 +1008,24 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
     op_rr(b, 1, 0x8b, RSI, RAX);
     op_rr(b, 1, 0x2b, RSI, R8);                             /* rsi: stall = t - base */
     op_sib8(b, 0x01, RSI, RDI, RCX, s->o_stall);            /* add [rdi + rcx*8 + stall], rsi */
+    if (s->vector) {
+        /* a full queue: its stall charged to the reason its head started late */
+        op_ri(b, 0, 7, RCX, (int32_t)s->stall_vqueue);
+        uint8_t *not_full = jcc_fwd(b, CC_NE);
+        op_rr(b, 1, 0x8b, RDX, R10);
+        op_rr(b, 1, 0x03, RDX, RDI);
+        op_rm(b, 0, 0x0fb6, RDX, RDX, s->o_vq_cause);       /* movzx edx, byte vq_cause[head] */
+        b1(b, 0x41); b1(b, 0xba); b4(b, s->vwait_pipe);    /* mov r10d, pipe */
+        op_ri(b, 0, 7, RDX, (int32_t)s->vwait_count);
+        op_rr(b, 0, 0x0f43, RDX, R10);                      /* cmovae edx, r10d */
+        op_sib8(b, 0x01, RSI, RDI, RDX, s->o_v_queue_full); /* add [rdi + rdx*8 + full], rsi */
+        patch(b, not_full, b->p);
+    }
     op_rm(b, 1, 0x8d, RDX, RAX, (int32_t)s->occ);
     op_rm(b, 1, 0x89, RDX, R9, 0);                          /* the unit busy until t + occ */
-    /* results (a load's or store's: rv_timing_block_mem at the end) */
-    if (!s->mem) {
+    /* results (a load's or store's: rv_timing_block_mem at the end; a vector instruction's:
+       rv_timing_block_vresult) */
+    if (!s->mem && !s->vector) {
         op_rm(b, 1, 0x8d, R10, RAX, (int32_t)s->lat);       /* r10: ready */
         if (s->flops)
             op_mi(b, 0, RDI, s->o_flops, (int32_t)s->flops);
@@ -1047,6 +1114,19 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
     patch(b, charged_inline, b->p);
     op_rm(b, 1, 0x01, RDX, R11, 8 * (int32_t)s->pc_cycles); /* rec[cycles] += charged */
     op_rsp(b, 0x8b, RDI, TS_M);
+    if (s->vector) {
+        /* rv_timing_block_vresult(T, the descriptor, x[rs1] before d ran) */
+        if (pre)
+            op_rsp(b, 0x8b, RDX, TS_RS1);
+        else
+            load_g(b, &c->r, RDX, d->rs1 & 31u);
+        op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));
+        b1(b, 0x48); b1(b, 0x8d); b1(b, 0x35);              /* lea rsi, [rip + disp32] */
+        b4(b, (uint32_t)(int32_t)(vdesc - (b->p + 4)));
+        mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timing_block_vresult);
+        b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
+        op_rsp(b, 0x8b, RDI, TS_M);
+    }
     if (s->mem) {
         /* rdx = x[rs1] before d ran, rdi = T, rcx = t */
         if (pre)

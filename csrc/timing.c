@@ -106,12 +106,21 @@ static inline __attribute__((always_inline)) void jump_retired(rv_timing *T, con
     }
 }
 
+/* A vector instruction was timed (T->t.v_instructions counts it): its start is when it leaves the queue,
+   with the reason it started late */
+static inline __attribute__((always_inline)) void vector_queue_exit(rv_timing *T)
+{
+    T->vq[(T->t.v_instructions - 1) % RV_VQUEUE_MAX] = T->last_vstart;
+    T->vq_cause[(T->t.v_instructions - 1) % RV_VQUEUE_MAX] = T->v_last_cause;
+}
+
 /* (BLOCK: the copy a timed block calls (timing_block.h): taken_in holds its flags, brec is the
-   instruction's per-address record) */
+   instruction's per-address record; vcost: a vector instruction's decoded cost when the block resolved
+   it, NULL to look it up) */
 static inline __attribute__((always_inline)) void
 step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t rs2v,
           int taken_in, const unsigned KIND, const int GENERAL, const unsigned UNITS, const int RS2,
-          const int WAW, const int BLOCK, uint64_t *brec)
+          const int WAW, const int BLOCK, uint64_t *brec, const rv_vmemo *vcost)
 {
     const int taken = BLOCK ? (taken_in & RV_BSTEP_TAKEN) : taken_in;
     const rv_timing_params *P = &T->p;
@@ -259,18 +268,15 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
     case RV_K_JALR:
         jump_retired(T, e, pc, rs1v, t, RV_K_JALR);
         break;
-    case RV_K_VECTOR: {
-        const rv_op_timing_t *ot = &rv_op_timing[e->exec_op];
-        uint64_t sready = 0;
-        if (P->v_enabled)
-            ready = tm_vector_step(T, e, pc, t, rs1v, rs2v, &sready);
+    case RV_K_VECTOR:
+        /* (a scalar result's readiness; vector registers are tracked by the vector unit) */
+        if (likely(P->v_enabled))
+            ready = tm_vector_step(T, e, vcost ? vcost : tm_vector_memo(T, e, pc), t, rs1v, rs2v);
+        else if (rv_op_timing[e->exec_op].flags & RV_TF_SCALAR_RESULT)
+            ready = 0;
         vstart = T->last_vstart;
-        T->vq[(T->t.v_instructions - 1) % RV_VQUEUE_MAX] = vstart;
-        T->vq_cause[(T->t.v_instructions - 1) % RV_VQUEUE_MAX] = T->v_last_cause;
-        if (ot->flags & RV_TF_SCALAR_RESULT)
-            ready = sready;     /* vector registers are tracked by the vector unit */
+        vector_queue_exit(T);
         break;
-    }
     default:
         break;
     }
@@ -319,7 +325,7 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
 #define RV_STEP_FN(name, kind, general, units, rs2, waw) \
     static void name(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t rs2v, \
                      int taken) \
-    { step_body(T, e, pc, rs1v, rs2v, taken, kind, general, units, rs2, waw, 0, NULL); }
+    { step_body(T, e, pc, rs1v, rs2v, taken, kind, general, units, rs2, waw, 0, NULL, NULL); }
 RV_STEP_FN(step_general, RV_K_PLAIN, 1, 0, 1, 1)
 /* the copies of one kind, by unit count (any, 1, 2) */
 #define RV_STEP_KIND(name, kind, rs2, waw) \
@@ -344,7 +350,7 @@ RV_BLOCK_STEP_KINDS(RV_STEP_KIND)
 #define RV_BSTEP_FN(name, kind, units, rs2, waw) \
     static void name(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t *rec, \
                      int flags) \
-    { step_body(T, e, pc, rs1v, 0, flags, kind, 0, units, rs2, waw, 1, rec); }
+    { step_body(T, e, pc, rs1v, 0, flags, kind, 0, units, rs2, waw, 1, rec, NULL); }
 #define RV_BSTEP_KIND(name, kind, rs2, waw) \
     RV_BSTEP_FN(b##name##_u0, kind, 0, rs2, waw) RV_BSTEP_FN(b##name##_u1, kind, 1, rs2, waw) \
     RV_BSTEP_FN(b##name##_u2, kind, 2, rs2, waw) \
@@ -371,32 +377,33 @@ rv_block_step_fn rv_timing_block_step(rv_timing *T, unsigned op)
 
 uint64_t *rv_timing_block_rec(rv_timing *T, uint64_t pc) { return pc_rec(T, pc); }
 
-int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
+/* The step table's copy for op (a specialised kind: its index in RV_BLOCK_STEP_KINDS and unit count),
+   or -1 (the general step). */
+static int block_copy_of(rv_timing *T, unsigned opn, unsigned *units)
 {
-#define RV_COPY_META(name, kind, rs2, waw) {name, kind, rs2, waw},
-    static const struct { const rv_step_fn *from; unsigned kind; int rs2, waw; } copies[] = {
-        RV_BLOCK_STEP_KINDS(RV_COPY_META)
-    };
-#undef RV_COPY_META
-    const unsigned opn = e->exec_op;
+#define RV_COPY_FROM(name, kind, rs2, waw) name,
+    static const rv_step_fn *const copies[] = { RV_BLOCK_STEP_KINDS(RV_COPY_FROM) };
+#undef RV_COPY_FROM
     if (opn >= RV_OP_COUNT)
-        return 0;
-    int found = -1;
-    unsigned units = 0;
-    for (unsigned i = 0; i < sizeof copies / sizeof copies[0] && found < 0; i++)
+        return -1;
+    for (unsigned i = 0; i < sizeof copies / sizeof copies[0]; i++)
         for (unsigned u = 0; u < 3; u++)
-            if (T->step[opn] == copies[i].from[u]) {
-                found = (int)i;
-                units = u;
-                break;
+            if (T->step[opn] == copies[i][u]) {
+                *units = u;
+                return (int)i;
             }
-    if (found < 0)
-        return 0;
-    const unsigned kind = copies[found].kind;
-    const rv_top *op = &T->op[opn];
-    if ((kind != RV_K_PLAIN && kind != RV_K_MULDIV && kind != RV_K_FP && kind != RV_K_LOAD &&
-         kind != RV_K_STORE && kind != RV_K_BRANCH && kind != RV_K_JAL && kind != RV_K_JALR) || op->special)
-        return 0;
+    return -1;
+}
+
+/* rv_block_inline of e, whose step is the table's copy `copy` (block_copy_of) for units; 0 when the
+   unit has more than two instances */
+static int block_inline_fill(rv_timing *T, const rv_insn_t *e, int copy, unsigned units, rv_block_inline *o)
+{
+#define RV_COPY_META(name, kind, rs2, waw) {kind, rs2, waw},
+    static const struct { unsigned kind; int rs2, waw; } copies[] = { RV_BLOCK_STEP_KINDS(RV_COPY_META) };
+#undef RV_COPY_META
+    const unsigned kind = copies[copy].kind;
+    const rv_top *op = &T->op[e->exec_op];
     /* the instance: step_body's choice for the copy's unit count (UNITS 0: by the op's count) */
     unsigned count = units == 1 ? 1 : units == 2 ? 2 : op->unit_count;
     if (count > 2)
@@ -404,12 +411,12 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
     memset(o, 0, sizeof *o);
     if (kind != RV_K_JAL)       /* (step_body: jal reads no register) */
         o->raw[o->nraw++] = op->src[1] + (e->rs1 & 31u);
-    if (copies[found].rs2 && kind != RV_K_LOAD && kind != RV_K_JAL)
+    if (copies[copy].rs2 && kind != RV_K_LOAD && kind != RV_K_JAL)
         o->raw[o->nraw++] = op->src[2] + (e->rs2 & 31u);
-    if (kind == RV_K_FP)
+    if (kind == RV_K_FP || (kind == RV_K_VECTOR && copies[copy].rs2))
         o->raw[o->nraw++] = op->src[3] + (e->rs3 & 31u);
     o->dreg = op->dst + e->rd;
-    o->waw = copies[found].waw && kind != RV_K_BRANCH && (op->waw || kind == RV_K_PLAIN) &&
+    o->waw = copies[copy].waw && kind != RV_K_BRANCH && (op->waw || kind == RV_K_PLAIN) &&
              o->dreg != RV_X_SINK;
     o->lat = op->lat;
     o->occ = op->occ;
@@ -458,6 +465,76 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
     o->pc_count = RV_PC_COUNT;
     o->pc_cycles = RV_PC_CYCLES;
     return 1;
+}
+
+int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
+{
+    unsigned units = 0;
+    int copy = block_copy_of(T, e->exec_op, &units);
+    if (copy < 0)
+        return 0;
+    const unsigned kind = T->op[e->exec_op].kind;
+    if ((kind != RV_K_PLAIN && kind != RV_K_MULDIV && kind != RV_K_FP && kind != RV_K_LOAD &&
+         kind != RV_K_STORE && kind != RV_K_BRANCH && kind != RV_K_JAL && kind != RV_K_JALR) ||
+        T->op[e->exec_op].special)
+        return 0;
+    return block_inline_fill(T, e, copy, units, o);
+}
+
+/* What rv_timing_block_vresult is given: a vector instruction's decoded cost for the vtype / vl / mtype
+   the block checks, and what the rest of its step needs. */
+typedef struct rv_block_vdesc {
+    rv_vmemo cost;
+    const rv_insn_t *e;
+    uint32_t dreg, rcause;
+} rv_block_vdesc;
+_Static_assert(sizeof(rv_block_vdesc) <= RV_BLOCK_VDESC_BYTES, "raise RV_BLOCK_VDESC_BYTES");
+
+int rv_timing_block_vstep(rv_timing *T, const rv_insn_t *e, rv_block_inline *o, void *desc)
+{
+    unsigned units = 0;
+    int copy = block_copy_of(T, e->exec_op, &units);
+    const rv_top *op = &T->op[e->exec_op];
+    if (copy < 0 || op->kind != RV_K_VECTOR || !T->p.v_enabled || !block_inline_fill(T, e, copy, units, o))
+        return 0;
+    const rv_hart_state *h = &T->m->h;
+    rv_block_vdesc v;
+    memset(&v, 0, sizeof v);
+    tm_vector_decode(T, T->m, e, &rv_op_timing[e->exec_op], &v.cost);
+    v.cost.raw = e->raw;
+    v.cost.vtype = h->vtype;
+    v.cost.mtype = h->mtype;
+    v.e = e;
+    v.dreg = o->dreg;
+    v.rcause = op->rcause;
+    memcpy(desc, &v, sizeof v);
+    o->vector = 1;
+    o->vtype = v.cost.vtype;
+    o->vl = v.cost.vl;
+    o->mtype = v.cost.mtype;
+    o->vq_depth = T->p.v_queue_depth;
+    o->vq_mask = RV_VQUEUE_MAX - 1;
+    o->stall_vqueue = RV_STALL_VQUEUE;
+    o->vwait_count = RV_VWAIT_COUNT;
+    o->vwait_pipe = RV_VWAIT_PIPE;
+    o->o_v_instructions = (int32_t)offsetof(rv_timing, t.v_instructions);
+    o->o_vq = (int32_t)offsetof(rv_timing, vq);
+    o->o_vq_cause = (int32_t)offsetof(rv_timing, vq_cause);
+    o->o_v_queue_full = (int32_t)offsetof(rv_timing, t.v_queue_full);
+    return 1;
+}
+
+void rv_timing_block_vresult(rv_timing *T, const void *desc, uint64_t rs1v)
+{
+    const rv_block_vdesc *v = desc;
+    const uint64_t t = T->cycle;        /* (its issue cycle: the block set it) */
+    uint64_t ready = tm_vector_step(T, v->e, &v->cost, t, rs1v, 0);
+    vector_queue_exit(T);
+    /* (step_body's order from here) */
+    T->reg_ready[v->dreg] = ready;
+    T->reg_cause[v->dreg] = (uint8_t)v->rcause;
+    uint64_t end = MAX64(T->end, ready);
+    T->end = MAX64(end, t + 1);
 }
 
 void rv_timing_block_mem(rv_timing *T, const rv_insn_t *e, uint64_t rs1v, uint64_t t)

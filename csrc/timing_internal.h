@@ -101,10 +101,11 @@ typedef struct rv_vgroup_state {
     uint8_t cls;
 } rv_vgroup_state;
 
-/* The decoded cost of a vector instruction at one address for one vtype / vl / mtype (timing_vector.c). */
+/* The decoded cost of a vector instruction (raw: its encoding; 0, which encodes none, in an empty entry)
+   for one vtype / vl / mtype (timing_vector.c). */
 #define RV_VMEMO_SIZE 256
 typedef struct rv_vmemo {
-    uint64_t pc, vtype, vl, mtype;
+    uint64_t vtype, vl, mtype;
     uint32_t raw;
     uint8_t cls, pk, mem, write;        /* mem: 0 none, 1 unit stride (or whole/mask), 2 strided, 3 indexed */
     uint8_t nlist, ndest, scalar_result, npipes;

@@ -200,7 +200,7 @@ void tm_vector_clear(rv_timing *T)
     memset(T->vq_cause, RV_VWAIT_COUNT, sizeof T->vq_cause);
     T->v_last_cause = RV_VWAIT_COUNT;
     for (unsigned i = 0; i < RV_VMEMO_SIZE; i++)
-        T->vmemo[i].pc = ~0ull;     /* nothing remembered */
+        T->vmemo[i].raw = 0;        /* nothing remembered */
     T->v_last_start = 0;
     T->last_vstart = 0;
 }

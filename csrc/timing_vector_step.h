@@ -73,28 +73,35 @@ vgroup_write(rv_timing *T, unsigned d, unsigned n, unsigned cls, uint64_t s, uin
     }
 }
 
-/* Time one vector instruction that issued (left the scalar pipeline) at cycle t: when it starts, how
-   long it holds its pipe, when its results are ready; returns the completion cycle and, for an
-   instruction with a scalar result, when that result reaches the scalar register file. */
-static inline __attribute__((always_inline)) uint64_t
-tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64_t rs1v, uint64_t rs2v,
-               uint64_t *scalar_ready)
+/* The decoded cost of vector instruction e at pc for the current vtype / vl / mtype: its memo entry,
+   decoded again when the entry holds another instruction or state.  (The cost depends on the encoding
+   and that state only, not on the address: the address just spreads the instructions over the entries.) */
+static inline __attribute__((always_inline)) const rv_vmemo *
+tm_vector_memo(rv_timing *T, const rv_insn_t *e, uint64_t pc)
 {
-    const rv_machine *m = T->m;
-    const rv_timing_params *P = &T->p;
-    const rv_hart_state *h = &m->h;
-    /* the decoded cost, remembered per address with the state it depends on */
+    const rv_hart_state *h = &T->m->h;
     rv_vmemo *d = &T->vmemo[(pc >> 1) & (RV_VMEMO_SIZE - 1)];
     uint64_t vtype = h->vtype, vl_now = (vtype >> 63) ? 0 : h->vl;
-    /* (one test for the five: the entry is nearly always right) */
-    if (unlikely(((d->pc ^ pc) | (d->raw ^ e->raw) | (d->vtype ^ vtype) | (d->vl ^ vl_now) |
-                  (d->mtype ^ h->mtype)) != 0)) {
-        tm_vector_decode(T, m, e, &rv_op_timing[e->exec_op], d);
-        d->pc = pc;
+    /* (one test for the four: the entry is nearly always right) */
+    if (unlikely(((d->raw ^ e->raw) | (d->vtype ^ vtype) | (d->vl ^ vl_now) | (d->mtype ^ h->mtype)) != 0)) {
+        tm_vector_decode(T, T->m, e, &rv_op_timing[e->exec_op], d);
         d->raw = e->raw;
         d->vtype = h->vtype;
         d->mtype = h->mtype;
     }
+    return d;
+}
+
+/* Time one vector instruction that issued (left the scalar pipeline) at cycle t, whose decoded cost is
+   d (tm_vector_memo's, or the one a timed block resolved when it was compiled): when it starts, how
+   long it holds its pipe, when its results are ready; returns when its result is ready for a scalar
+   consumer: for an instruction with a scalar result, when that result reaches the scalar register
+   file, else its completion cycle. */
+static inline __attribute__((always_inline)) uint64_t
+tm_vector_step(rv_timing *T, const rv_insn_t *e, const rv_vmemo *d, uint64_t t, uint64_t rs1v,
+               uint64_t rs2v)
+{
+    const rv_timing_params *P = &T->p;
     /* the memo's facts, read once: the model's stores below could alias the entry (no strict
        aliasing), which would make the compiler read them again, or keep the entry's address, after
        every store */
@@ -180,15 +187,13 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t t, uint64
     if (ndest)
         vgroup_write(T, e->rd, ndest, cls, s, occupancy, lat);
     uint64_t done_c = ceil_div(done, Q);
-    if (scalar_result)
-        *scalar_ready = done_c + P->v_to_scalar_latency;
     /* work counters */
     T->t.v_instructions++;
     T->t.v_elements += velements;
     T->t.flops += vflops;
     T->t.int_ops += vint_ops;
     T->last_vstart = ceil_div(s, Q);
-    return done_c;
+    return scalar_result ? done_c + P->v_to_scalar_latency : done_c;
 }
 
 #endif
