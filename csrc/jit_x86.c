@@ -750,7 +750,8 @@ static int timed_needs_pre(comp_t *c, const rv_insn_t *d)
    has one (timing_block.h: given the per-address record and whether the fetch line is the previous
    instruction's), else T->step[op] as the loop calls it. */
 static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
-                              uint64_t pc, int pre, int taken, int same_line, const uint8_t *vdesc);
+                              uint64_t pc, int pre, int taken, int same_line, const uint8_t *vdesc,
+                              rv_block_vresult_fn vresult);
 
 static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, int pre, int same_line)
 {
@@ -759,13 +760,14 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
     rv_block_inline si;
     if (bf && rv_timing_block_inline(c->T, d, &si) && (!taken || si.branch || si.jump) &&
         si.lat < (1u << 30) && si.occ < (1u << 30)) {
-        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken, same_line, NULL);
+        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken, same_line, NULL, NULL);
         return;
     }
     uint8_t vdesc[RV_BLOCK_VDESC_BYTES];
     uint8_t *other = NULL, *done = NULL;
-    if (bf && !taken && kind_of(d->exec_op) == K_VEC && rv_timing_block_vstep(c->T, d, &si, vdesc) &&
-        si.lat < (1u << 30) && si.occ < (1u << 30)) {
+    rv_block_vresult_fn vresult = bf && !taken && kind_of(d->exec_op) == K_VEC
+                                  ? rv_timing_block_vstep(c->T, d, &si, vdesc) : NULL;
+    if (vresult && si.lat < (1u << 30) && si.occ < (1u << 30)) {
         /* the step done inline while the vector state is the one the block resolved its cost for, else
            the block copy below; the cost's descriptor kept in the code, jumped over (8-byte aligned, as
            blocks start 16-byte aligned in the arena) */
@@ -792,7 +794,7 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
         mov_imm(b, RDX, si.mtype);
         op_rr(b, 1, 0x3b, RAX, RDX);
         fail[nf++] = jcc_fwd(b, CC_NE);
-        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken, same_line, at);
+        timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken, same_line, at, vresult);
         done = jcc_fwd(b, -1);
         other = b->p;
         for (int i = 0; i < nf; i++)
@@ -924,7 +926,8 @@ static void inline_base(buf_t *b, const rv_block_inline *s)
 }
 
 static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inline *s, uint64_t *rec,
-                              uint64_t pc, int pre, int taken, int same_line, const uint8_t *vdesc)
+                              uint64_t pc, int pre, int taken, int same_line, const uint8_t *vdesc,
+                              rv_block_vresult_fn vresult)
 {
     buf_t *b = &c->b;
     op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));  /* rdi: the model */
@@ -1024,7 +1027,7 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
     op_rm(b, 1, 0x8d, RDX, RAX, (int32_t)s->occ);
     op_rm(b, 1, 0x89, RDX, R9, 0);                          /* the unit busy until t + occ */
     /* results (a load's or store's: rv_timing_block_mem at the end; a vector instruction's:
-       rv_timing_block_vresult) */
+       the function rv_timing_block_vstep returned) */
     if (!s->mem && !s->vector) {
         op_rm(b, 1, 0x8d, R10, RAX, (int32_t)s->lat);       /* r10: ready */
         if (s->flops)
@@ -1115,7 +1118,7 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
     op_rm(b, 1, 0x01, RDX, R11, 8 * (int32_t)s->pc_cycles); /* rec[cycles] += charged */
     op_rsp(b, 0x8b, RDI, TS_M);
     if (s->vector) {
-        /* rv_timing_block_vresult(T, the descriptor, x[rs1] before d ran) */
+        /* vresult(T, the descriptor, x[rs1] before d ran) */
         if (pre)
             op_rsp(b, 0x8b, RDX, TS_RS1);
         else
@@ -1123,7 +1126,7 @@ static void timed_step_inline(comp_t *c, const rv_insn_t *d, const rv_block_inli
         op_rm(b, 1, 0x8b, RDI, RDI, (int32_t)offsetof(rv_machine, timing));
         b1(b, 0x48); b1(b, 0x8d); b1(b, 0x35);              /* lea rsi, [rip + disp32] */
         b4(b, (uint32_t)(int32_t)(vdesc - (b->p + 4)));
-        mov_imm(b, RAX, (uint64_t)(uintptr_t)&rv_timing_block_vresult);
+        mov_imm(b, RAX, (uint64_t)(uintptr_t)vresult);
         b1(b, 0xff); b1(b, 0xd0);                           /* call rax */
         op_rsp(b, 0x8b, RDI, TS_M);
     }

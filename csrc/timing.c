@@ -271,7 +271,7 @@ step_body(rv_timing *T, const rv_insn_t *e, uint64_t pc, uint64_t rs1v, uint64_t
     case RV_K_VECTOR:
         /* (a scalar result's readiness; vector registers are tracked by the vector unit) */
         if (likely(P->v_enabled))
-            ready = tm_vector_step(T, e, vcost ? vcost : tm_vector_memo(T, e, pc), t, rs1v, rs2v);
+            ready = tm_vector_step(T, e, vcost ? vcost : tm_vector_memo(T, e, pc), t, rs1v, rs2v, -1, -1);
         else if (rv_op_timing[e->exec_op].flags & RV_TF_SCALAR_RESULT)
             ready = 0;
         vstart = T->last_vstart;
@@ -490,13 +490,39 @@ typedef struct rv_block_vdesc {
 } rv_block_vdesc;
 _Static_assert(sizeof(rv_block_vdesc) <= RV_BLOCK_VDESC_BYTES, "raise RV_BLOCK_VDESC_BYTES");
 
-int rv_timing_block_vstep(rv_timing *T, const rv_insn_t *e, rv_block_inline *o, void *desc)
+static inline __attribute__((always_inline)) void
+vresult_body(rv_timing *T, const void *desc, uint64_t rs1v, const int NLIST, const int MEM)
 {
+    const rv_block_vdesc *v = desc;
+    const uint64_t t = T->cycle;        /* (its issue cycle: the block set it) */
+    uint64_t ready = tm_vector_step(T, v->e, &v->cost, t, rs1v, 0, NLIST, MEM);
+    vector_queue_exit(T);
+    /* (step_body's order from here) */
+    T->reg_ready[v->dreg] = ready;
+    T->reg_cause[v->dreg] = (uint8_t)v->rcause;
+    uint64_t end = MAX64(T->end, ready);
+    T->end = MAX64(end, t + 1);
+}
+/* its copies by the number of source groups (0 to 3, or any) and whether it accesses memory */
+#define RV_VRESULT_FN(nlist, mem) \
+    static void vresult_##nlist##_##mem(rv_timing *T, const void *desc, uint64_t rs1v) \
+    { vresult_body(T, desc, rs1v, nlist, mem); }
+#define RV_VRESULT_MEM(nlist) RV_VRESULT_FN(nlist, 0) RV_VRESULT_FN(nlist, 1)
+RV_VRESULT_MEM(0) RV_VRESULT_MEM(1) RV_VRESULT_MEM(2) RV_VRESULT_MEM(3)
+#undef RV_VRESULT_MEM
+#undef RV_VRESULT_FN
+static void vresult_any(rv_timing *T, const void *desc, uint64_t rs1v) { vresult_body(T, desc, rs1v, -1, -1); }
+
+rv_block_vresult_fn rv_timing_block_vstep(rv_timing *T, const rv_insn_t *e, rv_block_inline *o, void *desc)
+{
+    static const rv_block_vresult_fn copies[4][2] = {
+        {vresult_0_0, vresult_0_1}, {vresult_1_0, vresult_1_1}, {vresult_2_0, vresult_2_1},
+        {vresult_3_0, vresult_3_1}};
     unsigned units = 0;
     int copy = block_copy_of(T, e->exec_op, &units);
     const rv_top *op = &T->op[e->exec_op];
     if (copy < 0 || op->kind != RV_K_VECTOR || !T->p.v_enabled || !block_inline_fill(T, e, copy, units, o))
-        return 0;
+        return NULL;
     const rv_hart_state *h = &T->m->h;
     rv_block_vdesc v;
     memset(&v, 0, sizeof v);
@@ -521,20 +547,7 @@ int rv_timing_block_vstep(rv_timing *T, const rv_insn_t *e, rv_block_inline *o, 
     o->o_vq = (int32_t)offsetof(rv_timing, vq);
     o->o_vq_cause = (int32_t)offsetof(rv_timing, vq_cause);
     o->o_v_queue_full = (int32_t)offsetof(rv_timing, t.v_queue_full);
-    return 1;
-}
-
-void rv_timing_block_vresult(rv_timing *T, const void *desc, uint64_t rs1v)
-{
-    const rv_block_vdesc *v = desc;
-    const uint64_t t = T->cycle;        /* (its issue cycle: the block set it) */
-    uint64_t ready = tm_vector_step(T, v->e, &v->cost, t, rs1v, 0);
-    vector_queue_exit(T);
-    /* (step_body's order from here) */
-    T->reg_ready[v->dreg] = ready;
-    T->reg_cause[v->dreg] = (uint8_t)v->rcause;
-    uint64_t end = MAX64(T->end, ready);
-    T->end = MAX64(end, t + 1);
+    return v.cost.nlist < 4 ? copies[v.cost.nlist][v.cost.mem != 0] : vresult_any;
 }
 
 void rv_timing_block_mem(rv_timing *T, const rv_insn_t *e, uint64_t rs1v, uint64_t t)

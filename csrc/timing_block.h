@@ -62,7 +62,7 @@ typedef struct rv_block_inline {
        step): the vector queue's constraint (depth, ring mask, the causes) after the unit's, a full
        queue's stall charged by the reason of its head (v_queue_full[vq_cause[head]], at most
        vwait_count - 1, else vwait_pipe); no result here: the step's end (the vector unit's part, the
-       result's scoreboard entry and the end of all work) is rv_timing_block_vresult's */
+       result's scoreboard entry and the end of all work) is the function rv_timing_block_vstep returns */
     uint32_t vector;
     uint64_t vtype, vl, mtype;
     uint32_t vq_depth, vq_mask, stall_vqueue, vwait_count, vwait_pipe;
@@ -75,16 +75,18 @@ typedef struct rv_block_inline {
 } rv_block_inline;
 /* 1 and *out filled when the step T->step[e->exec_op] can be done so, else 0 */
 int rv_timing_block_inline(struct rv_timing *T, const rv_insn_t *e, rv_block_inline *out);
-/* A vector instruction's rv_block_inline, 1 when it can be done so (its step one of the step table's
-   vector copies, the vector unit on); its descriptor (what the vector unit's memo holds for it under the
-   state the block checks, and the rest rv_timing_block_vresult needs) written into desc: a block keeps
-   it 8-byte aligned in its code (it holds pointers and no reference to itself, so it may be copied) */
-#define RV_BLOCK_VDESC_BYTES 128
-int rv_timing_block_vstep(struct rv_timing *T, const rv_insn_t *e, rv_block_inline *o, void *desc);
 /* The end of a vector instruction's step done so, once it issued (T's cycle) and its per-address
-   record is counted: the vector unit's part, the result's scoreboard entry and the end of all work
-   (rs1v: x[rs1] before it ran) */
-void rv_timing_block_vresult(struct rv_timing *T, const void *desc, uint64_t rs1v);
+   record is counted: the vector unit's part, the result's scoreboard entry and the end of all work,
+   given its descriptor and x[rs1] before it ran */
+typedef void (*rv_block_vresult_fn)(struct rv_timing *T, const void *desc, uint64_t rs1v);
+/* A vector instruction's rv_block_inline when it can be done so (its step one of the step table's
+   vector copies, the vector unit on), with its descriptor (what the vector unit's memo holds for it
+   under the state the block checks, and the rest the end of its step needs) written into desc: a block
+   keeps it 8-byte aligned in its code (it holds pointers and no reference to itself, so it may be
+   copied); returns the function that ends its step, or NULL */
+#define RV_BLOCK_VDESC_BYTES 128
+rv_block_vresult_fn rv_timing_block_vstep(struct rv_timing *T, const rv_insn_t *e, rv_block_inline *o,
+                                          void *desc);
 /* The end of the step of a load or store done so: the data access at rs1v + imm in cycle t, the
    result's scoreboard entry and the latest completion (the step's order: none of the rest reads them) */
 void rv_timing_block_mem(struct rv_timing *T, const rv_insn_t *e, uint64_t rs1v, uint64_t t);

@@ -96,17 +96,19 @@ tm_vector_memo(rv_timing *T, const rv_insn_t *e, uint64_t pc)
    d (tm_vector_memo's, or the one a timed block resolved when it was compiled): when it starts, how
    long it holds its pipe, when its results are ready; returns when its result is ready for a scalar
    consumer: for an instruction with a scalar result, when that result reaches the scalar register
-   file, else its completion cycle. */
+   file, else its completion cycle.  (NLIST, MEM: d->nlist and whether d->mem is set when the caller
+   knows them at compile time, else -1: a block's copies, unrolled) */
 static inline __attribute__((always_inline)) uint64_t
 tm_vector_step(rv_timing *T, const rv_insn_t *e, const rv_vmemo *d, uint64_t t, uint64_t rs1v,
-               uint64_t rs2v)
+               uint64_t rs2v, const int NLIST, const int MEM)
 {
     const rv_timing_params *P = &T->p;
     /* the memo's facts, read once: the model's stores below could alias the entry (no strict
        aliasing), which would make the compiler read them again, or keep the entry's address, after
        every store */
-    const unsigned cls = d->cls, pk = d->pk, npipes = d->npipes, nlist = d->nlist, ndest = d->ndest,
-                   mem = d->mem, scalar_result = d->scalar_result;
+    const unsigned cls = d->cls, pk = d->pk, npipes = d->npipes, ndest = d->ndest,
+                   nlist = NLIST >= 0 ? (unsigned)NLIST : d->nlist, mem = MEM >= 0 ? (unsigned)MEM : d->mem,
+                   scalar_result = d->scalar_result;
     const uint64_t work = d->o, velements = d->vl, vflops = d->flops, vint_ops = d->int_ops;
     uint64_t o = work;
 
