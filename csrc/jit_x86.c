@@ -778,22 +778,24 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
         for (unsigned i = 0; i < RV_BLOCK_VDESC_BYTES; i++)
             b1(b, vdesc[i]);
         patch(b, over, b->p);
+        /* (vill: vl counts as 0, as the resolved vl is) */
+        const struct { int32_t at; uint64_t want; } guard[3] = {
+            {(int32_t)offsetof(rv_machine, h.vtype), si.vtype},
+            {(si.vtype >> 63) ? -1 : (int32_t)offsetof(rv_machine, h.vl), si.vl},
+            {(int32_t)offsetof(rv_machine, h.mtype), si.mtype}};
         uint8_t *fail[3];
         int nf = 0;
-        op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vtype));
-        mov_imm(b, RDX, si.vtype);
-        op_rr(b, 1, 0x3b, RAX, RDX);
-        fail[nf++] = jcc_fwd(b, CC_NE);
-        if (!(si.vtype >> 63)) {        /* (vill: vl counts as 0, as the resolved vl is) */
-            op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.vl));
-            mov_imm(b, RDX, si.vl);
-            op_rr(b, 1, 0x3b, RAX, RDX);
+        for (int i = 0; i < 3; i++) {
+            if (guard[i].at < 0)
+                continue;
+            if ((int64_t)guard[i].want == (int64_t)(int32_t)guard[i].want) {
+                op_mi(b, 7, RDI, guard[i].at, (int32_t)guard[i].want);     /* cmp qword [rdi + at], imm */
+            } else {
+                mov_imm(b, RDX, guard[i].want);
+                op_rm(b, 1, 0x3b, RDX, RDI, guard[i].at);
+            }
             fail[nf++] = jcc_fwd(b, CC_NE);
         }
-        op_rm(b, 1, 0x8b, RAX, RDI, (int32_t)offsetof(rv_machine, h.mtype));
-        mov_imm(b, RDX, si.mtype);
-        op_rr(b, 1, 0x3b, RAX, RDX);
-        fail[nf++] = jcc_fwd(b, CC_NE);
         timed_step_inline(c, d, &si, rv_timing_block_rec(c->T, pc), pc, pre, taken, same_line, at, vresult);
         done = jcc_fwd(b, -1);
         other = b->p;

@@ -135,6 +135,7 @@ tm_vector_step(rv_timing *T, const rv_insn_t *e, const rv_vmemo *d, uint64_t t, 
        one instruction wrote whole, the common case, has the same head at both ends) */
     uint64_t finish = 0;
     const uint8_t *head = T->vhead;
+    _Pragma("GCC unroll 5")     /* (a block's copies know nlist: no loop) */
     for (unsigned k = 0; k < nlist; k++) {
         unsigned r = d->list[k].reg, n = d->list[k].n, acc = d->list[k].acc;
         unsigned h = head[r];
