@@ -345,6 +345,8 @@ typedef struct {
     struct rv_timing *T;        /* (timed) the model */
     int same_line;              /* (timed) the instruction being compiled shares the fetch line of the
                                    one retired just before it (its predecessor in the block) */
+    int vinline;                /* (timed) vector instructions' steps may be done inline (about 800
+                                   bytes each: a block that does not fit so is compiled again without) */
     uint64_t mem_base, store_limit;   /* (recording) the last address whose 8 bytes a store logs */
     unsigned nent;              /* (recording) extras entries a pass may log at most (stores, fmadd.s) */
     unsigned nvec;              /* (recording) vector instructions (rv_hist_block_v logs their entries) */
@@ -765,7 +767,7 @@ static void timed_step(comp_t *c, const rv_insn_t *d, uint64_t pc, int taken, in
     }
     uint8_t vdesc[RV_BLOCK_VDESC_BYTES];
     uint8_t *other = NULL, *done = NULL;
-    rv_block_vresult_fn vresult = bf && !taken && kind_of(d->exec_op) == K_VEC
+    rv_block_vresult_fn vresult = bf && !taken && c->vinline && kind_of(d->exec_op) == K_VEC
                                   ? rv_timing_block_vstep(c->T, d, &si, vdesc) : NULL;
     if (vresult && si.lat < (1u << 30) && si.occ < (1u << 30)) {
         /* the step done inline while the vector state is the one the block resolved its cost for, else
@@ -1780,7 +1782,10 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     static __thread uint8_t mem[BUF_SIZE];
     static __thread comp_t comp;
     comp_t *c = &comp;
+    int vinline = timed;
+again:
     c->b = (buf_t){mem, mem, mem + BUF_SIZE, 0};
+    c->vinline = vinline;
     c->nex = c->nepi = c->nchain = 0;
     c->target_align = (m->cfg.extensions & RV_EXT_C) ? 1 : 3;
     c->rec = rec;
@@ -1910,6 +1915,10 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     for (int i = 5; i >= 0; i--)
         pop(b, saved[i]);
     b1(b, 0xc3);
+    if (b->overflow && vinline) {
+        vinline = 0;
+        goto again;
+    }
     if (b->overflow)
         return 0;
 
