@@ -145,7 +145,22 @@ _start: la      a1, A
         bnez    s1, 1b
 """ + _EXIT + _DATA
 
-PROGRAMS = {"retype": (RETYPE, 40 * 4), "groups": (GROUPS, 30), "queue": (QUEUE, 25)}
+# A loop of 48 vector instructions: a block too large for the compiler's buffer with every vector step
+# inline is compiled with their block copies called instead (it is compiled all the same: the loop is
+# the only code that runs often enough).
+WIDE = """
+        .globl  _start
+_start: li      s1, 20
+        li      a0, 8
+        fmv.w.x fa0, zero
+        vsetvli t0, a0, e32, m2, ta, mu
+1:
+""" + "\n".join(f"        vfmacc.vf v{8 + (i % 8) * 2}, fa0, v{(i % 4) * 2}" for i in range(48)) + """
+        addi    s1, s1, -1
+        bnez    s1, 1b
+""" + _EXIT
+
+PROGRAMS = {"retype": (RETYPE, 40 * 4), "groups": (GROUPS, 30), "queue": (QUEUE, 25), "wide": (WIDE, 20)}
 
 
 def _run(source, preset, jit, hot, monkeypatch):
@@ -184,5 +199,7 @@ def test_vector_steps_in_blocks_count_what_the_interpreter_counts(name, hot, pre
         # the queue did fill, and its stalls were charged by the head's reason
         assert got["totals"]["stalls"]["vector_queue"] > 0
         assert sum(vec["queue_full"].values()) == got["totals"]["stalls"]["vector_queue"]
+    if name == "wide" and preset == "x60":
+        assert vec["instructions"] == 20 * 48
     if name == "groups" and preset == "x60":
         assert vec["instructions"] == 30 * 10      # the 10 of a pass that reach the unit (not vsetvli)
