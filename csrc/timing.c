@@ -481,14 +481,15 @@ int rv_timing_block_inline(rv_timing *T, const rv_insn_t *e, rv_block_inline *o)
     return block_inline_fill(T, e, copy, units, o);
 }
 
-/* What rv_timing_block_vresult is given: a vector instruction's decoded cost for the vtype / vl / mtype
-   the block checks, and what the rest of its step needs. */
+/* What the end of a vector instruction's step done inline (vresult_*) is given: its decoded cost for
+   the vtype / vl / mtype the block checks, and what the rest of its step needs. */
 typedef struct rv_block_vdesc {
     rv_vmemo cost;
     const rv_insn_t *e;
     uint32_t dreg, rcause;
 } rv_block_vdesc;
 _Static_assert(sizeof(rv_block_vdesc) <= RV_BLOCK_VDESC_BYTES, "raise RV_BLOCK_VDESC_BYTES");
+_Static_assert((RV_VQUEUE_MAX & (RV_VQUEUE_MAX - 1)) == 0, "the block finds the queue's head with a mask");
 
 static inline __attribute__((always_inline)) void
 vresult_body(rv_timing *T, const void *desc, uint64_t rs1v, const int NLIST, const int MEM)
