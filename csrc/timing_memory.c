@@ -80,7 +80,7 @@ static uint64_t dram_transfer(rv_timing *T, uint64_t now, uint32_t bytes)
     return start + xfer + T->p.dram_latency;
 }
 
-/* Look a line up; returns the way index or -1. */
+/* The line found last becomes `line` (in `way`), the one before it the line found last before. */
 static inline void mru_remember(rv_tcache *c, uint64_t line, uint64_t way)
 {
     c->mru_line[1] = c->mru_line[0];
@@ -89,26 +89,8 @@ static inline void mru_remember(rv_tcache *c, uint64_t line, uint64_t way)
     c->mru_way[0] = way;
 }
 
-static inline int64_t cache_find(rv_tcache *c, uint64_t line, uint64_t *set_base)
-{
-    uint64_t base = (line & (c->sets - 1)) * c->p.ways;
-    *set_base = base;
-    if (line == c->mru_line[0])
-        return (int64_t)c->mru_way[0];
-    if (line == c->mru_line[1]) {
-        uint64_t way = c->mru_way[1];
-        mru_remember(c, line, way);
-        return (int64_t)way;
-    }
-    for (uint32_t w = 0; w < c->p.ways; w++)
-        if (c->tag[base + w] == line) {
-            mru_remember(c, line, base + w);
-            return (int64_t)(base + w);
-        }
-    return -1;
-}
-
-/* The way of set `base` holding `line`, or -1; WAYS as in set_search_n. */
+/* The way of set `base` holding `line`, or -1; WAYS: the set's size, a constant where tag_search_sized
+   instantiates it for the usual sizes (the loop then unrolls), else c->p.ways. */
 static inline __attribute__((always_inline)) int64_t
 tag_search_n(const rv_tcache *c, uint64_t base, uint64_t line, const uint32_t WAYS)
 {
@@ -120,7 +102,8 @@ tag_search_n(const rv_tcache *c, uint64_t base, uint64_t line, const uint32_t WA
     return -1;
 }
 
-/* tag_search_n unrolled for the presets' set sizes (every line of a streaming access searches its set). */
+/* tag_search_n unrolled for the presets' set sizes (every line of a streaming access searches its set,
+   every instruction fetch of a new line outside the two L1I lines found last searches one). */
 static inline __attribute__((always_inline)) int64_t tag_search_sized(const rv_tcache *c, uint64_t base,
                                                                       uint64_t line)
 {
@@ -129,6 +112,24 @@ static inline __attribute__((always_inline)) int64_t tag_search_sized(const rv_t
     case 8: return tag_search_n(c, base, line, 8);
     default: return tag_search_n(c, base, line, c->p.ways);
     }
+}
+
+/* Look a line up; returns the way index or -1 (and in *set_base its set's first way). */
+static inline int64_t cache_find(rv_tcache *c, uint64_t line, uint64_t *set_base)
+{
+    uint64_t base = (line & (c->sets - 1)) * c->p.ways;
+    *set_base = base;
+    if (line == c->mru_line[0])
+        return (int64_t)c->mru_way[0];
+    if (line == c->mru_line[1]) {
+        uint64_t way = c->mru_way[1];
+        mru_remember(c, line, way);
+        return (int64_t)way;
+    }
+    int64_t way = tag_search_sized(c, base, line);
+    if (way >= 0)
+        mru_remember(c, line, (uint64_t)way);
+    return way;
 }
 
 /* cache_find without remembering the line as found last.  The lines found last only spare searches of
