@@ -67,6 +67,7 @@ static void cache_clear(rv_tcache *c)
     c->mshr_head = 0;
     c->clock = 0;
     c->mru_line[0] = c->mru_line[1] = ~0ull;
+    memset(c->found_way, 0, sizeof c->found_way);
 }
 
 /* DRAM: fixed latency plus a bandwidth limit; transfers are served in request order. */
@@ -554,6 +555,7 @@ uint64_t tm_fetch_line(rv_timing *T, uint64_t pc, uint64_t now)
     T->t.l1i_access++;
     int64_t way = cache_find(c, line, &base);
     if (way >= 0) {
+        c->found_way[line & (RV_FOUND_WAYS - 1)] = (uint64_t)way;
         c->stamp[way] = ++c->clock;
         return c->ready[way] > now ? c->ready[way] - now : 0;
     }
@@ -561,6 +563,7 @@ uint64_t tm_fetch_line(rv_timing *T, uint64_t pc, uint64_t now)
     uint64_t v = cache_victim(c, base);
     uint64_t r = below_l1(T, pc, now, REQ_FETCH);
     cache_fill(c, v, line);
+    c->found_way[line & (RV_FOUND_WAYS - 1)] = v;
     c->ready[v] = r;
     return r - now;
 }
