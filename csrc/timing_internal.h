@@ -150,6 +150,8 @@ typedef struct rv_timing {
     uint64_t dram_free;
     rv_pf_stream pf[RV_TIMING_MAX_STREAMS];
     uint64_t pf_clock;
+    uint8_t v_stream[2];        /* a vector line read ([0]) or written ([1]) may take the streaming path
+                                   (timing_memory.c vector_l1d_stream; set from the parameters) */
     /* vector unit */
     uint64_t vq[RV_VQUEUE_MAX];  /* start cycle of recent vector instructions (queue exits) */
     uint8_t vq_cause[RV_VQUEUE_MAX];    /* and why each waited (rv_vwait_cause; RV_VWAIT_COUNT: it did not) */

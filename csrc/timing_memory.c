@@ -582,7 +582,8 @@ static uint64_t vector_port_access(rv_timing *T, uint64_t addr, int write, uint6
 
 /* The usual line of a streaming vector access, without calls (which would make the caller keep its
    values in saved registers): an access through a write-back L1D with MSHRs that misses, whose victim
-   is clean, and that hits L2 on a line L2 did not prefetch, with no L1D prefetcher to train.  For such
+   is clean, and that hits L2 on a line L2 did not prefetch, with no L1D prefetcher to train (the
+   conditions on the configuration: T->v_stream).  For such
    a line, what vector_l1d_general does (l1d_miss_into, l2_read), in the same order but for the L2
    search, done first (nothing before it changes L2): *result gets its result.  Any other line: 0,
    before anything changed.  (The sets are searched without looking at the lines found last first:
@@ -591,8 +592,7 @@ static inline __attribute__((always_inline)) int
 vector_l1d_stream(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency, uint64_t *result)
 {
     rv_tcache *c = &T->l1d, *l2 = &T->l2;
-    if (unlikely(!c->p.size || (write && !c->p.write_back) || !c->p.mshrs || !l2->p.size ||
-                 (T->p.prefetch_streams && T->p.prefetch_level == 1)))
+    if (unlikely(!T->v_stream[write != 0]))
         return 0;
     uint64_t line = addr >> c->line_bits;
     uint64_t base = (line & (c->sets - 1)) * c->p.ways, v = base;
@@ -726,6 +726,11 @@ int tm_memory_init(rv_timing *T, char *err, size_t n)
         cache_init(&T->l2, &p->l2, "L2", err, n))
         return -1;
     if (!T->l1i.p.size) T->l1i.line_bits = 6;
+    /* vector_l1d_stream's conditions on the configuration: a write-back L1D (for a write) with MSHRs over
+       an L2, no L1D prefetcher */
+    for (int write = 0; write < 2; write++)
+        T->v_stream[write] = T->l1d.p.size && (!write || T->l1d.p.write_back) && T->l1d.p.mshrs && T->l2.p.size &&
+                             !(p->prefetch_streams && p->prefetch_level == 1);
     return 0;
 }
 
