@@ -25,11 +25,11 @@ L2 = {"size": 65536, "ways": 8, "line": LINE, "latency": 20}
 BUF_BYTES = 16384
 
 
-def x60(mshrs=4, l2=None, prefetch=False):
+def x60(mshrs=4, l2=None, prefetch=False, write_back=True):
     """The x60 preset with a small L1D over an L2 (and no prefetcher, unless asked for)."""
     cfg = load_config("x60")
     cfg["memory"]["l1d"] = {"size": L1D_SETS * L1D_WAYS * LINE, "ways": L1D_WAYS, "line": LINE,
-                            "write_back": True, "mshrs": mshrs}
+                            "write_back": write_back, "mshrs": mshrs}
     cfg["memory"]["l2"] = dict(L2, **(l2 or {}))
     cfg["memory"]["prefetch"] = {"enabled": prefetch}
     return cfg
@@ -51,10 +51,12 @@ def run(body: str, cfg, head: str = ""):
 
 
 class Caches:
-    """L1D (L1D_SETS x L1D_WAYS, LRU, write-back, write-allocate) over an L2 that only ever fills empty
-    ways here (the data and code fit in it), counted as the model counts."""
+    """L1D (L1D_SETS x L1D_WAYS, LRU; write-back and write-allocate, or write-through without
+    allocation) over an L2 that only ever fills empty ways here (the data and code fit in it), counted
+    as the model counts."""
 
-    def __init__(self):
+    def __init__(self, write_back=True):
+        self.write_back = write_back
         self.l1 = [[] for _ in range(L1D_SETS)]     # per set: [line, dirty], least recently used first
         self.l2 = set()
         self.n = dict(l1d_accesses=0, l1d_misses=0, l2_accesses=0, l2_misses=0, writebacks=0)
@@ -71,9 +73,14 @@ class Caches:
         for e in s:
             if e[0] == line:
                 s.remove(e)
-                s.append([line, e[1] or write])
+                s.append([line, e[1] or (write and self.write_back)])
+                if write and not self.write_back:
+                    self.l2_access(line)        # (written through)
                 return
         self.n["l1d_misses"] += 1
+        if write and not self.write_back:
+            self.l2_access(line)                # (written through, not allocated)
+            return
         if len(s) == L1D_WAYS:
             old, dirty = s.pop(0)
             if dirty:
@@ -95,11 +102,11 @@ BUF_LINE0 = 1 << 40     # (the reference model's lines of buf: any numbering apa
 SHAPES = [(8, "e32", "m1", 32), (5, "e8", "m1", 5), (16, "e32", "m2", 64), (32, "e32", "m4", 128)]
 
 
-def program(seed: int, count: int):
+def program(seed: int, count: int, write_back=True):
     """COUNT accesses, vector and scalar, at random places of buf (with offsets that end a vector access
     exactly at a line's end, or one element past it); the assembly and the reference model's counts."""
     rng = random.Random(seed)
-    ref = Caches()
+    ref = Caches(write_back)
     lines = []
     shape = None
     for _ in range(count):
@@ -126,15 +133,15 @@ def program(seed: int, count: int):
     return "".join(lines), ref
 
 
-@pytest.mark.parametrize("mshrs", [4, 0])
+@pytest.mark.parametrize("mshrs,write_back", [(4, True), (0, True), (4, False)])
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_vector_lines_count_as_a_reference_cache_counts(seed, mshrs):
+def test_vector_lines_count_as_a_reference_cache_counts(seed, mshrs, write_back):
     """The counters after a random mix of vector and scalar accesses equal the reference model's; the
     L2 also serves the instruction fetches that missed L1I (their lines apart from the data's).  With
-    MSHRs the vector lines that miss L1D and hit L2 take the model's fast path; with none
-    (unlimited), its general path."""
-    body, ref = program(seed, 400)
-    got = run(body, x60(mshrs=mshrs))["cache"]
+    MSHRs the vector lines that miss L1D and hit L2 take the model's fast path (loads only, when L1D
+    writes through); with none (unlimited), its general path."""
+    body, ref = program(seed, 400, write_back)
+    got = run(body, x60(mshrs=mshrs, write_back=write_back))["cache"]
     fetch_misses = got["l1i_misses"]
     want = dict(ref.n)
     want["l2_accesses"] += fetch_misses
