@@ -13,6 +13,7 @@ int tm_branch_init(rv_timing *T, char *err, size_t n)
         T->bp = malloc(p->predictor_entries);
         T->bp_mask = p->predictor_entries - 1;
     }
+    T->ghist_mask = (1u << p->history_bits) - 1;      /* (history_bits <= RV_TIMING_MAX_HISTORY < 32) */
     if (p->btb_entries)
         T->btb = calloc(p->btb_entries, sizeof *T->btb);
     if ((p->predictor >= 2 && !T->bp) || (p->btb_entries && !T->btb)) {

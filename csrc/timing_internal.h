@@ -25,6 +25,8 @@
 
 _Static_assert(RV_TC_COUNT <= RV_TIMING_CLASSES, "raise RV_TIMING_CLASSES");
 
+#define RV_FOUND_WAYS 16    /* rv_tcache.found_way: a loop's code lines, one entry each */
+
 typedef struct rv_tcache {
     rv_cache_params p;
     uint32_t sets, line_bits;
@@ -38,6 +40,8 @@ typedef struct rv_tcache {
                                                    in increasing order from mshr_head */
     uint32_t mshr_head;
     uint64_t mru_line[2], mru_way[2];   /* the two lines found last (most accesses hit them again) */
+    uint64_t found_way[RV_FOUND_WAYS];  /* L1I: the way a line was last found in or put into, by the
+                                           line's low bits: a hint (tm_fetch_line_fast checks the tag) */
 } rv_tcache;
 
 /* What the step needs to know about one instruction (exec_op), resolved from the ISA table and the
@@ -137,7 +141,7 @@ typedef struct rv_timing {
     uint64_t unit_free[RV_TIMING_UNITS + 1][RV_TIMING_MAX_PIPES];   /* + a row for unlimited units */
     /* branch prediction */
     uint8_t *bp;
-    uint32_t bp_mask, ghist;
+    uint32_t bp_mask, ghist, ghist_mask;    /* ghist_mask: history_bits ones */
     uint64_t *btb;
     uint64_t ras[RV_RAS_MAX];
     uint64_t ras_top, ras_bottom;
@@ -147,6 +151,8 @@ typedef struct rv_timing {
     uint64_t dram_free;
     rv_pf_stream pf[RV_TIMING_MAX_STREAMS];
     uint64_t pf_clock;
+    uint8_t v_stream[2];        /* a vector line read ([0]) or written ([1]) may take the streaming path
+                                   (timing_memory.c vector_l1d_stream; set from the parameters) */
     /* vector unit */
     uint64_t vq[RV_VQUEUE_MAX];  /* start cycle of recent vector instructions (queue exits) */
     uint8_t vq_cause[RV_VQUEUE_MAX];    /* and why each waited (rv_vwait_cause; RV_VWAIT_COUNT: it did not) */
@@ -226,10 +232,10 @@ static inline int tm_predict_branch(rv_timing *T, uint64_t pc, int64_t offset, i
         uint32_t i = tm_bp_index(T, pc);
         uint8_t ctr = T->bp[i];
         predicted = ctr >= 2;
-        if (taken && ctr < 3) T->bp[i] = ctr + 1;
-        if (!taken && ctr > 0) T->bp[i] = ctr - 1;
+        /* (a saturating two-bit counter, written back unchanged when saturated: no branch on it) */
+        T->bp[i] = (uint8_t)(taken ? ctr + (ctr < 3) : ctr - (ctr > 0));
         if (T->p.predictor == 3)
-            T->ghist = ((T->ghist << 1) | (uint32_t)taken) & ((1u << T->p.history_bits) - 1);
+            T->ghist = ((T->ghist << 1) | (uint32_t)taken) & T->ghist_mask;
     }
     }
     return predicted != taken;
@@ -349,9 +355,10 @@ static inline uint64_t tm_data_access_fast(rv_timing *T, uint64_t addr, int writ
     return tm_data_access(T, addr, write, now, hit_latency, missed);
 }
 
-/* tm_fetch_line for the common case, inline: the new line is one of the two L1I lines found last (a
-   loop or a call going back and forth between two lines).  The same updates as cache_find and
-   tm_fetch_line's hit; anything else goes to tm_fetch_line. */
+/* tm_fetch_line for the common case, inline: a hit on one of the two L1I lines found last (a loop or a
+   call going back and forth between two lines), or on the way found_way names for the line (a loop over
+   more lines): a way holds a line when its tag says so, as the set search would find it.  The same
+   updates as cache_find and tm_fetch_line's hit; anything else goes to tm_fetch_line. */
 static inline uint64_t tm_fetch_line_fast(rv_timing *T, uint64_t pc, uint64_t now)
 {
     rv_tcache *c = &T->l1i;
@@ -360,14 +367,18 @@ static inline uint64_t tm_fetch_line_fast(rv_timing *T, uint64_t pc, uint64_t no
         return tm_fetch_line(T, pc, now);
     if (line == c->mru_line[0]) {
         way = c->mru_way[0];
-    } else if (line == c->mru_line[1]) {
-        way = c->mru_way[1];
+    } else {
+        if (line == c->mru_line[1]) {
+            way = c->mru_way[1];
+        } else {
+            way = c->found_way[line & (RV_FOUND_WAYS - 1)];
+            if (c->tag[way] != line)
+                return tm_fetch_line(T, pc, now);
+        }
         c->mru_line[1] = c->mru_line[0];
         c->mru_way[1] = c->mru_way[0];
         c->mru_line[0] = line;
         c->mru_way[0] = way;
-    } else {
-        return tm_fetch_line(T, pc, now);
     }
     T->t.l1i_access++;
     c->stamp[way] = ++c->clock;

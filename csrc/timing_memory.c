@@ -67,6 +67,7 @@ static void cache_clear(rv_tcache *c)
     c->mshr_head = 0;
     c->clock = 0;
     c->mru_line[0] = c->mru_line[1] = ~0ull;
+    memset(c->found_way, 0, sizeof c->found_way);
 }
 
 /* DRAM: fixed latency plus a bandwidth limit; transfers are served in request order. */
@@ -80,7 +81,7 @@ static uint64_t dram_transfer(rv_timing *T, uint64_t now, uint32_t bytes)
     return start + xfer + T->p.dram_latency;
 }
 
-/* Look a line up; returns the way index or -1. */
+/* The line found last becomes `line` (in `way`), the one before it the line found last before. */
 static inline void mru_remember(rv_tcache *c, uint64_t line, uint64_t way)
 {
     c->mru_line[1] = c->mru_line[0];
@@ -89,6 +90,32 @@ static inline void mru_remember(rv_tcache *c, uint64_t line, uint64_t way)
     c->mru_way[0] = way;
 }
 
+/* The way of set `base` holding `line`, or -1; WAYS: the set's size, a constant where tag_search_sized
+   instantiates it for the usual sizes (the loop then unrolls), else c->p.ways. */
+static inline __attribute__((always_inline)) int64_t
+tag_search_n(const rv_tcache *c, uint64_t base, uint64_t line, const uint32_t WAYS)
+{
+    const uint64_t *tag = c->tag + base;
+#pragma GCC unroll 16
+    for (uint32_t w = 0; w < WAYS; w++)
+        if (tag[w] == line)
+            return (int64_t)(base + w);
+    return -1;
+}
+
+/* tag_search_n unrolled for the presets' set sizes (every line of a streaming access searches its set,
+   every instruction fetch of a new line outside the two L1I lines found last searches one). */
+static inline __attribute__((always_inline)) int64_t tag_search_sized(const rv_tcache *c, uint64_t base,
+                                                                      uint64_t line)
+{
+    switch (c->p.ways) {
+    case 4: return tag_search_n(c, base, line, 4);
+    case 8: return tag_search_n(c, base, line, 8);
+    default: return tag_search_n(c, base, line, c->p.ways);
+    }
+}
+
+/* Look a line up; returns the way index or -1 (and in *set_base its set's first way). */
 static inline int64_t cache_find(rv_tcache *c, uint64_t line, uint64_t *set_base)
 {
     uint64_t base = (line & (c->sets - 1)) * c->p.ways;
@@ -100,29 +127,23 @@ static inline int64_t cache_find(rv_tcache *c, uint64_t line, uint64_t *set_base
         mru_remember(c, line, way);
         return (int64_t)way;
     }
-    for (uint32_t w = 0; w < c->p.ways; w++)
-        if (c->tag[base + w] == line) {
-            mru_remember(c, line, base + w);
-            return (int64_t)(base + w);
-        }
-    return -1;
+    int64_t way = tag_search_sized(c, base, line);
+    if (way >= 0)
+        mru_remember(c, line, (uint64_t)way);
+    return way;
 }
 
 /* cache_find without remembering the line as found last.  The lines found last only spare searches of
    the set: any of them, kept in step with the tags (and the first never a prefetched line not used
    yet), gives the same results, so a lookup that will not be repeated soon (a vector line) need not
    replace them. */
-static inline int64_t cache_find_quiet(const rv_tcache *c, uint64_t line)
+static inline __attribute__((always_inline)) int64_t cache_find_quiet(const rv_tcache *c, uint64_t line)
 {
     if (line == c->mru_line[0])
         return (int64_t)c->mru_way[0];
     if (line == c->mru_line[1])
         return (int64_t)c->mru_way[1];
-    uint64_t base = (line & (c->sets - 1)) * c->p.ways;
-    for (uint32_t w = 0; w < c->p.ways; w++)
-        if (c->tag[base + w] == line)
-            return (int64_t)(base + w);
-    return -1;
+    return tag_search_sized(c, (line & (c->sets - 1)) * c->p.ways, line);
 }
 
 /* Put a line into way v (the caller evicted what was there): a remembered line that lived in v is
@@ -139,16 +160,19 @@ static inline void cache_fill(rv_tcache *c, uint64_t v, uint64_t line)
 
 /* One pass over the set at base: the way holding `line` when FIND and one does (else -1), and in
    *victim the way a new line replaces: the least recently used, the first of them on a tie (the
-   replacement rule; cache_victim is this search without a line). */
+   replacement rule; cache_victim is this search without a line).  WAYS is the set's size: a constant
+   where set_search_sized instantiates it for the usual sizes (the loop then unrolls), else c->p.ways. */
 static inline __attribute__((always_inline)) int64_t
-set_search(const rv_tcache *c, uint64_t base, uint64_t line, const int FIND, uint64_t *victim)
+set_search_n(const rv_tcache *c, uint64_t base, uint64_t line, const int FIND, uint64_t *victim,
+             const uint32_t WAYS)
 {
     const uint64_t *tag = c->tag + base, *stamp = c->stamp + base;
-    uint32_t ways = c->p.ways, v = 0;
+    uint32_t v = 0;
     uint64_t oldest = stamp[0];
     if (FIND && tag[0] == line)
         return (int64_t)base;
-    for (uint32_t w = 1; w < ways; w++) {
+#pragma GCC unroll 16
+    for (uint32_t w = 1; w < WAYS; w++) {
         if (FIND && tag[w] == line)
             return (int64_t)(base + w);
         if (stamp[w] < oldest) {
@@ -158,6 +182,24 @@ set_search(const rv_tcache *c, uint64_t base, uint64_t line, const int FIND, uin
     }
     *victim = base + v;
     return -1;
+}
+
+static inline __attribute__((always_inline)) int64_t
+set_search(const rv_tcache *c, uint64_t base, uint64_t line, const int FIND, uint64_t *victim)
+{
+    return set_search_n(c, base, line, FIND, victim, c->p.ways);
+}
+
+/* set_search with the loop unrolled for the presets' set sizes (a streaming access searches a whole
+   set on every line). */
+static inline __attribute__((always_inline)) int64_t
+set_search_sized(const rv_tcache *c, uint64_t base, uint64_t line, const int FIND, uint64_t *victim)
+{
+    switch (c->p.ways) {
+    case 4: return set_search_n(c, base, line, FIND, victim, 4);
+    case 8: return set_search_n(c, base, line, FIND, victim, 8);
+    default: return set_search_n(c, base, line, FIND, victim, c->p.ways);
+    }
 }
 
 static inline uint64_t cache_victim(rv_tcache *c, uint64_t base)
@@ -429,6 +471,15 @@ uint64_t tm_data_access(rv_timing *T, uint64_t addr, int write, uint64_t now, ui
     return tm_l1d_miss(T, addr, write, now, hit_latency, missed);
 }
 
+/* A read hitting L2 on a line it did not prefetch (way), requested at `at`: when its data arrives. */
+static inline __attribute__((always_inline)) uint64_t l2_hit(rv_timing *T, int64_t way, uint64_t at)
+{
+    rv_tcache *c = &T->l2;
+    T->t.l2_access++;
+    c->stamp[way] = ++c->clock;
+    return MAX64(at + c->p.latency, c->ready[way]);
+}
+
 /* below_l1(T, addr, at, REQ_READ) for an L1D miss, with the common case inline: a line that L2 holds
    and did not prefetch (a kernel whose data fits L2).  Anything else (no L2, an L2 miss, a prefetched
    line's first use) goes to below_l1 before anything changed but the lines L2 found last, which
@@ -442,13 +493,23 @@ static inline __attribute__((always_inline)) uint64_t l2_read(rv_timing *T, uint
         uint64_t base;
         int64_t way = REMEMBER ? cache_find(c, addr >> c->line_bits, &base)
                                : cache_find_quiet(c, addr >> c->line_bits);
-        if (likely(way >= 0 && !c->prefetched[way])) {
-            T->t.l2_access++;
-            c->stamp[way] = ++c->clock;
-            return MAX64(at + c->p.latency, c->ready[way]);
-        }
+        if (likely(way >= 0 && !c->prefetched[way]))
+            return l2_hit(T, way, at);
     }
     return below_l1(T, addr, at, REQ_READ);
+}
+
+/* A line L1D missed, into way v (whose line has been written back if need be), its data arriving at r. */
+static inline __attribute__((always_inline)) void l1d_fill(rv_tcache *c, uint64_t v, uint64_t line, int write,
+                                                           uint64_t r, const int REMEMBER)
+{
+    if (REMEMBER)
+        cache_fill(c, v, line);
+    else
+        cache_fill_quiet(c, v, line);   /* (a vector line: the scalar core's lines found last stay) */
+    c->dirty[v] = (uint8_t)(write != 0);
+    c->prefetched[v] = 0;
+    c->ready[v] = r;
 }
 
 /* The rest of tm_data_access for a line that is not in L1D (a write only to a write-back L1D); the
@@ -459,7 +520,6 @@ l1d_miss_into(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit
 {
     rv_tcache *c = &T->l1d;
     uint64_t line = addr >> c->line_bits;
-    int trains = T->p.prefetch_streams && T->p.prefetch_level == 1;
     T->t.l1d_miss++;
     if (c->tag[v] != ~0ull && c->dirty[v]) {
         T->t.writebacks++;
@@ -469,14 +529,8 @@ l1d_miss_into(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit
     uint64_t at = mshr_take(T, c, now + hit_latency, 1, &slot);
     uint64_t r = l2_read(T, addr, at, REMEMBER);
     mshr_hold(c, slot, r);
-    if (REMEMBER)
-        cache_fill(c, v, line);
-    else
-        cache_fill_quiet(c, v, line);   /* (a vector line: the scalar core's lines found last stay) */
-    c->dirty[v] = (uint8_t)(write != 0);
-    c->prefetched[v] = 0;
-    c->ready[v] = r;
-    if (trains)
+    l1d_fill(c, v, line, write, r, REMEMBER);
+    if (T->p.prefetch_streams && T->p.prefetch_level == 1)
         prefetch_train(T, line, now);
     return write ? now + 1 : r;
 }
@@ -501,6 +555,7 @@ uint64_t tm_fetch_line(rv_timing *T, uint64_t pc, uint64_t now)
     T->t.l1i_access++;
     int64_t way = cache_find(c, line, &base);
     if (way >= 0) {
+        c->found_way[line & (RV_FOUND_WAYS - 1)] = (uint64_t)way;
         c->stamp[way] = ++c->clock;
         return c->ready[way] > now ? c->ready[way] - now : 0;
     }
@@ -508,6 +563,7 @@ uint64_t tm_fetch_line(rv_timing *T, uint64_t pc, uint64_t now)
     uint64_t v = cache_victim(c, base);
     uint64_t r = below_l1(T, pc, now, REQ_FETCH);
     cache_fill(c, v, line);
+    c->found_way[line & (RV_FOUND_WAYS - 1)] = v;
     c->ready[v] = r;
     return r - now;
 }
@@ -524,11 +580,44 @@ static uint64_t vector_port_access(rv_timing *T, uint64_t addr, int write, uint6
     return write ? when + 1 : when + lat + T->p.dram_latency;
 }
 
-/* A line of a vector access through L1D: tm_data_access_fast, except that a miss (vector unit-stride
-   accesses stream: their lines mostly miss L1D) goes straight to the miss handling (inline) with
-   the victim found by the same pass over the set that looked for the line. */
-static inline __attribute__((always_inline)) uint64_t
-vector_l1d_access(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency)
+/* The usual line of a streaming vector access, without calls (which would make the caller keep its
+   values in saved registers): an access through a write-back L1D with MSHRs that misses, whose victim
+   is clean, and that hits L2 on a line L2 did not prefetch, with no L1D prefetcher to train (the
+   conditions on the configuration: T->v_stream).  For such
+   a line, what vector_l1d_general does (l1d_miss_into, l2_read), in the same order but for the L2
+   search, done first (nothing before it changes L2): *result gets its result.  Any other line: 0,
+   before anything changed.  (The sets are searched without looking at the lines found last first:
+   those are in their sets, so the search gives the same answer.) */
+static inline __attribute__((always_inline)) int
+vector_l1d_stream(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency, uint64_t *result)
+{
+    rv_tcache *c = &T->l1d, *l2 = &T->l2;
+    if (unlikely(!T->v_stream[write != 0]))
+        return 0;
+    uint64_t line = addr >> c->line_bits;
+    uint64_t base = (line & (c->sets - 1)) * c->p.ways, v = base;
+    if (set_search_sized(c, base, line, 1, &v) >= 0 || (c->tag[v] != ~0ull && c->dirty[v]))
+        return 0;
+    uint64_t line2 = addr >> l2->line_bits;
+    int64_t way2 = tag_search_sized(l2, (line2 & (l2->sets - 1)) * l2->p.ways, line2);
+    if (unlikely(way2 < 0 || l2->prefetched[way2]))
+        return 0;
+    T->t.l1d_access++;
+    T->t.l1d_miss++;
+    int slot;
+    uint64_t at = mshr_take(T, c, now + hit_latency, 1, &slot);
+    uint64_t r = l2_hit(T, way2, at);
+    mshr_hold(c, slot, r);
+    l1d_fill(c, v, line, write, r, 0);
+    *result = write ? now + 1 : r;
+    return 1;
+}
+
+/* A line of a vector access through L1D that vector_l1d_stream does not take: tm_data_access_fast,
+   except that a miss goes straight to the miss handling with the victim found by the same pass over
+   the set that looked for the line. */
+static __attribute__((noinline)) uint64_t vector_l1d_general(rv_timing *T, uint64_t addr, int write, uint64_t now,
+                                                             uint32_t hit_latency)
 {
     rv_tcache *c = &T->l1d;
     int missed;
@@ -542,6 +631,16 @@ vector_l1d_access(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t
         return tm_data_access_fast(T, addr, write, now, hit_latency, &missed);
     T->t.l1d_access++;
     return l1d_miss_into(T, addr, write, now, hit_latency, v, 0);
+}
+
+/* A line of a vector access through L1D at `now`: when its data arrives (or the store is accepted). */
+static inline __attribute__((always_inline)) uint64_t
+vector_l1d_access(rv_timing *T, uint64_t addr, int write, uint64_t now, uint32_t hit_latency)
+{
+    uint64_t r;
+    if (likely(vector_l1d_stream(T, addr, write, now, hit_latency, &r)))
+        return r;
+    return vector_l1d_general(T, addr, write, now, hit_latency);
 }
 
 /* The lines of a unit-stride access (tm_vector_memory), through L1D (VIA_L1) or the vector port. */
@@ -572,18 +671,16 @@ unit_stride_lines(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t start
    access moves its lines through the memory port one after another, a strided one reaches a new line
    every strided_cycles per element; returns when the first and the last line's data arrive (loads;
    they stay 0 for stores).  Indexed accesses are not modelled here: their element addresses are not
-   known to the model, they cost strided_cycles per element in the occupancy. */
-rv_vdata tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t rs2v, uint64_t start,
-                          uint32_t latency)
+   known to the model, they cost strided_cycles per element in the occupancy.  (tm_vector_memory takes
+   unit-stride accesses through L1D itself.) */
+static __attribute__((noinline)) rv_vdata vector_memory_lines(rv_timing *T, const rv_vmemo *d, uint64_t rs1v,
+                                                              uint64_t rs2v, uint64_t start, uint32_t latency)
 {
     const rv_timing_params *P = &T->p;
     int write = d->write;
     rv_vdata data = {0, 0};
     if (d->mem == 1) {
-        if (likely(P->v_mem_via_l1))
-            unit_stride_lines(T, d, rs1v, start, latency, 1, &data.first, &data.last);
-        else
-            unit_stride_lines(T, d, rs1v, start, latency, 0, &data.first, &data.last);
+        unit_stride_lines(T, d, rs1v, start, latency, 0, &data.first, &data.last);  /* (via L1: inline there) */
     } else if (d->mem == 2) {
         uint64_t prev_line = ~0ull;
         uint64_t step = P->v_strided_cycles ? P->v_strided_cycles : 1;
@@ -601,6 +698,25 @@ rv_vdata tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64
     return data;
 }
 
+/* vector_memory_lines, with the usual accesses inline: unit-stride through L1D, and first of all one
+   within a line (an m1 load), which the port reaches at once (unit_stride_lines' single pass). */
+rv_vdata tm_vector_memory(rv_timing *T, const rv_vmemo *d, uint64_t rs1v, uint64_t rs2v, uint64_t start,
+                          uint32_t latency)
+{
+    if (likely(d->mem == 1 && T->p.v_mem_via_l1)) {
+        uint64_t line = T->l1d.p.size ? T->l1d.p.line : 64;
+        uint64_t a = rs1v & ~(line - 1), end = rs1v + d->mem_bytes;
+        if (likely(end > a && end - a <= line && a + line != 0)) {
+            uint64_t r = vector_l1d_access(T, a, d->write, start, latency);
+            return d->write ? (rv_vdata){0, 0} : (rv_vdata){r, r};
+        }
+        rv_vdata data;
+        unit_stride_lines(T, d, rs1v, start, latency, 1, &data.first, &data.last);
+        return data;
+    }
+    return vector_memory_lines(T, d, rs1v, rs2v, start, latency);
+}
+
 /* ------------------------------------------------------------------ set-up */
 
 int tm_memory_init(rv_timing *T, char *err, size_t n)
@@ -610,6 +726,11 @@ int tm_memory_init(rv_timing *T, char *err, size_t n)
         cache_init(&T->l2, &p->l2, "L2", err, n))
         return -1;
     if (!T->l1i.p.size) T->l1i.line_bits = 6;
+    /* vector_l1d_stream's conditions on the configuration: a write-back L1D (for a write) with MSHRs over
+       an L2, no L1D prefetcher */
+    for (int write = 0; write < 2; write++)
+        T->v_stream[write] = T->l1d.p.size && (!write || T->l1d.p.write_back) && T->l1d.p.mshrs && T->l2.p.size &&
+                             !(p->prefetch_streams && p->prefetch_level == 1);
     return 0;
 }
 

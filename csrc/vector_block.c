@@ -320,22 +320,49 @@ vfmacc_s_group(rv_hart_state *h, uint32_t *d_, const uint32_t *a_, const uint32_
    (0 x 0 + 0 raises nothing) and not stored.  An element whose result is NaN is finished as FMA_W
    finishes it: the canonical NaN, and invalid for inf x 0 (x86 does not raise it with a quiet NaN
    addend).  vd overlaps a source only as the same group, element for element. */
-__attribute__((target("avx,fma"))) static void timed_vfmacc_s(rv_machine *m, const rv_insn_t *e, const int SCALAR)
+__attribute__((target("avx,fma"), always_inline)) static inline void timed_vfmacc_s(rv_machine *m,
+                                                                                    const rv_insn_t *e,
+                                                                                    const int SCALAR)
 {
     rv_hart_state *h = &m->h;
     uint32_t *d_ = VREGP(uint32_t, e->rd);
     const uint32_t *a_ = VREGP(const uint32_t, e->rs2), *b_ = VREGP(const uint32_t, e->rs1);
-    const uint32_t sb = (uint32_t)fp_unbox_s(h->f[e->rs1]);
+    const uint32_t sb = SCALAR ? (uint32_t)fp_unbox_s(h->f[e->rs1]) : 0;
     const uint64_t n = h->vl;
     const __m256 bs = _mm256_castsi256_ps(_mm256_set1_epi32((int)sb));
-    uint64_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        vfmacc_s_group(h, d_, a_, b_, sb, bs, i, 8, SCALAR, 0);
-    if (i < n)
-        vfmacc_s_group(h, d_, a_, b_, sb, bs, i, (unsigned)(n - i), SCALAR, 1);
+    if (likely(n == 8)) {       /* (one register at VLEN 256: one group, no loop) */
+        vfmacc_s_group(h, d_, a_, b_, sb, bs, 0, 8, SCALAR, 0);
+    } else {
+        uint64_t i = 0;
+        for (; i + 8 <= n; i += 8)
+            vfmacc_s_group(h, d_, a_, b_, sb, bs, i, 8, SCALAR, 0);
+        if (i < n)
+            vfmacc_s_group(h, d_, a_, b_, sb, bs, i, (unsigned)(n - i), SCALAR, 1);
+    }
     V_FP_DIRTY();
 }
+/* (one copy per form: the scalar operand or a register group, fixed) */
+__attribute__((target("avx,fma"), noinline)) static void timed_vfmacc_vf_s(rv_machine *m, const rv_insn_t *e)
+{
+    timed_vfmacc_s(m, e, 1);
+}
+__attribute__((target("avx,fma"), noinline)) static void timed_vfmacc_vv_s(rv_machine *m, const rv_insn_t *e)
+{
+    timed_vfmacc_s(m, e, 0);
+}
 #endif
+
+/* memcpy with the usual lengths of one access as constants (inline moves, not a call): one register
+   of VLEN 128 or 256 */
+static inline __attribute__((always_inline)) void copy_access(void *to, const void *from, uint64_t len)
+{
+    if (len == 32)
+        memcpy(to, from, 32);
+    else if (len == 16)
+        memcpy(to, from, 16);
+    else
+        memcpy(to, from, len);
+}
 
 /* The fast path of rv_timed_block_v, called by the block once it checked the interpreter's fast-path
    guard itself (as recording blocks do: the slot specialised under this vtype, vstart 0, for FP frm RNE
@@ -354,11 +381,24 @@ static inline __attribute__((always_inline)) int timed_block_vf(rv_machine *m, c
         if (!len || pg >= m->npages || (m->page_flags[pg] & mask) != want ||
             (off & (RV_PAGE_SIZE - 1)) + len > RV_PAGE_SIZE || (m->cfg.flags & RV_CFG_TRAP_MISALIGNED))
             return 0;
+        /* the ops here are v_block_fast's LOAD and STORE (vle*.v, vse*.v: the fast ops of these majors),
+           without history: the same copies */
+        uint8_t *vr = VREGP(uint8_t, e->rd), *mem = m->mem + off;
+        if (major == 0x07) {
+            copy_access(vr, mem, len);
+            V_DIRTY();
+        } else {
+            copy_access(mem, vr, len);
+        }
+        return 1;
     }
 #ifdef TIMED_PACKED_FMA
-    if (!MEM && (e->exec_op == RV_OP_VFMACC_VF || e->exec_op == RV_OP_VFMACC_VV) &&
-        ((h->vtype >> 3) & 7u) == 2 && fp_host_fma_ok) {
-        timed_vfmacc_s(m, e, e->exec_op == RV_OP_VFMACC_VF);
+    if ((e->exec_op == RV_OP_VFMACC_VF || e->exec_op == RV_OP_VFMACC_VV) && ((h->vtype >> 3) & 7u) == 2 &&
+        fp_host_fma_ok) {
+        if (e->exec_op == RV_OP_VFMACC_VF)
+            timed_vfmacc_vf_s(m, e);
+        else
+            timed_vfmacc_vv_s(m, e);
         return 1;
     }
 #endif
