@@ -649,6 +649,78 @@ static void rec_clear_host_flags(buf_t *b)
     b1(b, 0x0f); b1(b, 0xae); b1(b, 0x54); b1(b, 0x24); b1(b, 0xf8);     /* ldmxcsr [rsp-8] */
 }
 
+/* an SSE instruction prefix 0f op between xmm registers dst and src (both below xmm8) */
+static void sse_rr(buf_t *b, unsigned prefix, unsigned op, int dst, int src)
+{
+    if (prefix)
+        b1(b, prefix);
+    b1(b, 0x0f); b1(b, op); b1(b, 0xc0 | dst << 3 | src);
+}
+
+enum { CVTSS2SD = 0x5a, ADDSD = 0x58, MULSD = 0x59, SUBSD = 0x5c, MOVAPD = 0x28, UCOMISD = 0x2e, XORPD = 0x57 };
+
+/* fmadd.s's host flags without reading MXCSR: stmxcsr costs about 7 ns on the AMD hosts measured
+   (2026-12-08), more than the rest of a recorded fmadd.s, and the usual fmadd.s raises no flag at all
+   (it is exact: products of short operands).  With the single result r in xmm2 (not a NaN: checked
+   before), a and b still in xmm0 and xmm1, and c = f[rs3], this decides exactly when the fmadd.s
+   raised no flag, and then jumps (the rel32 returned, to patch) to the record of no flag; else it
+   falls through to the stmxcsr path, with no flag raised that the fmadd.s did not raise itself.
+   - r not infinite: then a, b and c are finite (an infinite operand gives an infinity or a NaN), so
+     no overflow; and no flag but DE, denormal operand, is raised by an exact result.
+   - No operand a denormal (DE, which also the conversions below would raise), and r not one (its
+     conversion below would raise DE, which the fmadd.s does not raise for its result).
+   - a*b + c == r exactly, found in double precision: p = a*b is exact (48 significant bits, far from
+     double's range limits), s = p + c is rounded, and the TwoSum error (p - (s - (s - p))) + (c - (s -
+     p)) is exactly p + c - s (round to nearest, no overflow: MXCSR.RC is nearest, the guest's rounding
+     mode never reaches it); the fmadd.s is exact iff that error is 0 and s == r.  When it is exact,
+     every double operation is exact and raises nothing; when it is not, the fmadd.s raised PE, so PE
+     from the double operations is no new flag (they raise no other: no overflow, no denormal double).
+   Clobbers rdx and xmm3-xmm7 (the block keeps nothing in them). */
+static uint8_t *rec_fmadd_exact(comp_t *c, const rv_insn_t *d)
+{
+    buf_t *b = &c->b;
+    uint8_t *slow[7];
+    int ns = 0;
+    /* a single x is denormal when 2x (the sign dropped) is in [2, 0x00fffffe], so 2x - 1 (32 bits) in
+       [1, 0x00fffffd] (for a zero it wraps to 0xffffffff); infinite (or a NaN) when 2x - 1 >= 0xfeffffff */
+    op_rr(b, 0, 0x8b, RDX, RAX);                            /* mov edx, eax: r's bits */
+    b1(b, 0x8d); b1(b, 0x54); b1(b, 0x12); b1(b, 0xff);     /* lea edx, [rdx + rdx - 1] */
+    op_ri(b, 0, 7, RDX, 0x00fffffd);
+    slow[ns++] = jcc_fwd(b, 0x6);                           /* jbe: r denormal (converting it raises DE) */
+    op_ri(b, 0, 7, RDX, (int32_t)0xfefffffe);
+    slow[ns++] = jcc_fwd(b, CC_A);                          /* r infinite */
+    const unsigned src[3] = {d->rs1, d->rs2, d->rs3};
+    for (int i = 0; i < 3; i++) {
+        op_rm(b, 0, 0x8b, RDX, RDI, FOFF(src[i]));          /* mov edx, f[src] (low word) */
+        b1(b, 0x8d); b1(b, 0x54); b1(b, 0x12); b1(b, 0xff); /* lea edx, [rdx + rdx - 1] */
+        op_ri(b, 0, 7, RDX, 0x00fffffd);
+        slow[ns++] = jcc_fwd(b, 0x6);                       /* jbe: a denormal operand */
+    }
+    sse_rr(b, 0xf3, CVTSS2SD, 3, 0);                        /* xmm3 = a */
+    sse_rr(b, 0xf3, CVTSS2SD, 4, 1);                        /* xmm4 = b */
+    sse_rr(b, 0xf2, MULSD, 3, 4);                           /* xmm3 = p = a*b (exact) */
+    b1(b, 0xf3); op_rm(b, 0, 0x0f00 | CVTSS2SD, 4, RDI, FOFF(d->rs3));   /* xmm4 = c */
+    sse_rr(b, 0x66, MOVAPD, 5, 3);
+    sse_rr(b, 0xf2, ADDSD, 5, 4);                           /* xmm5 = s = p + c */
+    sse_rr(b, 0x66, MOVAPD, 6, 5);
+    sse_rr(b, 0xf2, SUBSD, 6, 3);                           /* xmm6 = s - p */
+    sse_rr(b, 0x66, MOVAPD, 7, 5);
+    sse_rr(b, 0xf2, SUBSD, 7, 6);                           /* xmm7 = s - (s - p) */
+    sse_rr(b, 0xf2, SUBSD, 3, 7);                           /* xmm3 = p - (s - (s - p)) */
+    sse_rr(b, 0xf2, SUBSD, 4, 6);                           /* xmm4 = c - (s - p) */
+    sse_rr(b, 0xf2, ADDSD, 3, 4);                           /* xmm3 = the error */
+    sse_rr(b, 0xf3, CVTSS2SD, 4, 2);                        /* xmm4 = r */
+    sse_rr(b, 0x66, UCOMISD, 5, 4);
+    slow[ns++] = jcc_fwd(b, CC_NE);                         /* s != r (neither is a NaN) */
+    sse_rr(b, 0x66, XORPD, 6, 6);
+    sse_rr(b, 0x66, UCOMISD, 3, 6);
+    slow[ns++] = jcc_fwd(b, CC_NE);                         /* error != 0 */
+    uint8_t *exact = jcc_fwd(b, -1);
+    for (int i = 0; i < ns; i++)
+        patch(b, slow[i], b->p);
+    return exact;
+}
+
 /* fmadd.s (instruction k of the pass, at slot at), its boxed result in rax, f[rd] not written yet:
    the record the recording loop makes.  No flag raised: rv_hist_retire_f's inline push (f[rd] and
    its old value when it changed, else x[rd]).  Only inexact raised with NX already in fflags (the
@@ -657,15 +729,18 @@ static void rec_clear_host_flags(buf_t *b)
    words that changed (only f[rd] can) as hart entries under a record of no register.  Any other flag
    changes fflags: leave before the instruction, the interpreter redoes it (raising the same flags)
    and logs the change. */
-static void rec_fmadd(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc)
+static void rec_fmadd(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc, int is_fmadd)
 {
     buf_t *b = &c->b;
     const unsigned fr = d->rd & 31u;
     op_rm(b, 1, 0x8b, RCX, RDI, FOFF(fr));                  /* rcx: the old f[rd] */
+    uint8_t *exact = is_fmadd ? rec_fmadd_exact(c, d) : NULL;
     b1(b, 0x0f); b1(b, 0xae); b1(b, 0x5c); b1(b, 0x24); b1(b, 0xf8);     /* stmxcsr [rsp-8] */
     b1(b, 0x8b); b1(b, 0x54); b1(b, 0x24); b1(b, 0xf8);     /* mov edx, [rsp-8] */
     b1(b, 0x83); b1(b, 0xe2); b1(b, 0x3f);                  /* and edx, 0x3f */
     uint8_t *flags = jcc_fwd(b, CC_NE);
+    if (exact)
+        patch(b, exact, b->p);
     op_rr(b, 1, 0x3b, RAX, RCX);
     uint8_t *diff = jcc_fwd(b, CC_NE);
     rec_write_x_via(c, k, d->rd, rec_meta(c, pc, 0, RV_HR_RETIRED, d->rd), RDX);
@@ -1285,7 +1360,7 @@ static void emit_itof(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     mov_imm(b, RDX, FP_BOX32);
     op_rr(b, 1, 0x0b, RAX, RDX);                            /* or rax, rdx: NaN-boxed */
     if (c->rec)
-        rec_fmadd(c, d, at, k, pc);     /* (its record: any FP result in rax, f[rd] not written yet) */
+        rec_fmadd(c, d, at, k, pc, 0);  /* (its record: any FP result in rax, f[rd] not written yet) */
     op_rm(b, 1, 0x89, RAX, RDI, FOFF(d->rd));
 }
 
@@ -1645,7 +1720,7 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         b1(b, 0x66); b1(b, 0x0f); b1(b, 0x7e); b1(b, 0xd0); /* movd eax, xmm2 */
         op_rr(b, 1, 0x0b, RAX, RDX);                        /* or rax, rdx: NaN-boxed */
         if (c->rec)
-            rec_fmadd(c, d, at, k, pc);
+            rec_fmadd(c, d, at, k, pc, 1);
         op_rm(b, 1, 0x89, RAX, RDI, FOFF(d->rd));
         break;
     case RV_OP_FEQ_S: case RV_OP_FLT_S: case RV_OP_FLE_S:
