@@ -505,7 +505,9 @@ static void mem_access(comp_t *c, const rv_insn_t *d, int store, unsigned size, 
  * starts by checking that the records ring has room for the whole pass without reaching the bound
  * (history.room >= n: -1 with watchpoints or a lost step) and without wrapping, and likewise the
  * extras ring for the pass's stores; r14 then points at the pass's first record and [rsp + 8] at its
- * first extras entry.  Every exit (and every loop back) advances rhead, room, ehead and ecommit by
+ * first extras entry, and [rsp + 16] and [rsp + 24] hold how far past this pass the checks found room
+ * (records, extras bytes: rec_pass_top), so that a loop back, which only advances what the pass used,
+ * checks only those (rec_loop_top) while nothing but the block's own passes moves the rings.  Every exit (and every loop back) advances rhead, room, ehead and ecommit by
  * what the pass retired, so the history is exactly the interpreter's at every exit; whatever a block
  * cannot record so (the bound, a ring wrapping, a store within 8 bytes of the end of memory) leaves
  * to the interpreter before the instruction. */
@@ -603,6 +605,14 @@ static void rec_pass_top(comp_t *c, unsigned n, unsigned ns, unsigned idx)
     shift_ri(b, 1, 4, RAX, 2);                              /* shl rax, 2 */
     op_rm(b, 1, 0x03, RAX, HS, HOFF(rec));
     op_rr(b, 1, 0x8b, RP, RAX);                             /* r14: the pass's first record */
+    /* [rsp + 16]: the records the passes after this one may take, min(room, rcap - index) - n */
+    op_rm(b, 1, 0x8b, RDX, HS, HOFF(rcap));
+    op_rr(b, 1, 0x2b, RDX, RCX);                            /* sub rdx, rcx (index + n) */
+    op_rm(b, 1, 0x8b, RCX, HS, HOFF(room));
+    op_ri(b, 1, 5, RCX, (int32_t)n);                        /* sub rcx, n */
+    op_rr(b, 1, 0x3b, RCX, RDX);
+    op_rr(b, 1, 0x0f4c, RDX, RCX);                          /* cmovl rdx, rcx */
+    op_rsp(b, 0x89, RDX, 16);
     if (!ns)
         return;
     op_rm(b, 1, 0x8b, RAX, HS, HOFF(ehead));
@@ -611,14 +621,44 @@ static void rec_pass_top(comp_t *c, unsigned n, unsigned ns, unsigned idx)
     op_ri(b, 1, 0, RCX, (int32_t)(24 * ns));
     op_rm(b, 1, 0x3b, RCX, HS, HOFF(ecap));
     add_exit(c, jcc_fwd(b, CC_A), 0, idx, 0);               /* the extras ring is full */
+    op_rr(b, 1, 0x8b, RDX, RCX);                            /* rdx: the length after the pass */
     op_rm(b, 1, 0x8b, RCX, HS, HOFF(ecap));
     op_ri(b, 1, 0, RCX, -1);
     op_rr(b, 1, 0x23, RAX, RCX);                            /* and rax, ecap - 1 */
     op_rm(b, 1, 0x8d, RCX, RAX, (int32_t)(24 * ns));
     op_rm(b, 1, 0x3b, RCX, HS, HOFF(ecap));
     add_exit(c, jcc_fwd(b, CC_A), 0, idx, 0);               /* the pass's entries would wrap */
+    /* [rsp + 24]: the extras bytes the passes after this one may take, ecap - max(both ends) */
+    op_rr(b, 1, 0x3b, RDX, RCX);
+    op_rr(b, 1, 0x0f42, RDX, RCX);                          /* cmovb rdx, rcx */
+    op_rm(b, 1, 0x8b, RCX, HS, HOFF(ecap));
+    op_rr(b, 1, 0x2b, RCX, RDX);
+    op_rsp(b, 0x89, RCX, 24);
     op_rm(b, 1, 0x03, RAX, HS, HOFF(ext));
     op_rsp8(b, 0x89, RAX);                                  /* [rsp + 8]: the next entry */
+}
+
+/* A loop back to the block's top after a pass that retired k of its n instructions (committed): the
+   next pass starts k records further on, [rsp + 8] already points past the entries the pass made (at
+   most 24 ns bytes), and nothing else moved the rings (no vector instruction, whose helpers may: the
+   caller checks), so the next pass fits if k records and 24 ns bytes are still within the room the last
+   full check found ([rsp + 16], [rsp + 24]); else the full top (`top`) checks again, or leaves.  Then
+   r15 and r14 advance and the pass starts at `body`. */
+static void rec_loop_top(comp_t *c, unsigned n, unsigned ns, unsigned k, uint8_t *top, uint8_t *body)
+{
+    buf_t *b = &c->b;
+    op_ri(b, 1, 0, R15, (int32_t)k);                        /* add r15, k */
+    op_rm(b, 1, 0x8d, RAX, R15, (int32_t)n);                /* lea rax, [r15 + n] */
+    b1(b, 0x48); b1(b, 0x3b); b1(b, 0x04); b1(b, 0x24);     /* cmp rax, [rsp] */
+    patch(b, jcc_fwd(b, CC_GE), top);                       /* (the full top leaves) */
+    b1(b, 0x48); b1(b, 0x81); b1(b, 0x6c); b1(b, 0x24); b1(b, 0x10); b4(b, k);   /* sub qword [rsp+16], k */
+    patch(b, jcc_fwd(b, CC_L), top);
+    if (ns) {
+        b1(b, 0x48); b1(b, 0x81); b1(b, 0x6c); b1(b, 0x24); b1(b, 0x18); b4(b, 24 * ns);   /* sub qword [rsp+24], 24 ns */
+        patch(b, jcc_fwd(b, CC_L), top);
+    }
+    op_ri(b, 1, 0, RP, REC_STRIDE * (int32_t)k);            /* add r14, 12k */
+    patch(b, jcc_fwd(b, -1), body);
 }
 
 /* a store (instruction k of the pass, at slot at) of size bytes, whose host address is in rax: log
@@ -1800,12 +1840,14 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     buf_t *b = &c->b;
 
     /* prologue: save the callee-saved registers, keep the budget at [rsp] (and a recording block's
-       first extras entry of the pass at [rsp + 8]) */
+       first extras entry of the pass at [rsp + 8], its room past the pass at [rsp + 16] and [rsp + 24]:
+       every recording block has the same frame, as blocks chained to each other share it) */
     static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
     for (unsigned i = 0; i < 6; i++)
         push(b, saved[i]);
     if (rec)
-        push(b, RSI);
+        for (int i = 0; i < 3; i++)
+            push(b, RSI);
     if (timed) {
         push(b, RDI);                                       /* [rsp + TS_M]: m */
         for (int i = 0; i < TS_SLOTS - 2; i++)
@@ -1836,6 +1878,7 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
     add_exit(c, jcc_fwd(b, CC_GE), 0, idx, 0);
     if (rec)
         rec_pass_top(c, n, c->nent, idx);
+    uint8_t *body = b->p;
 
     const uint64_t vaddr = page->vaddr;
     int ends_in_jump = 0;
@@ -1863,6 +1906,10 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
             timed_step(c, x->taken, x->taken_pc, 1, 0, x->taken_same_line);
         if (rec)
             rec_commit(c, x->k);
+        if (x->loop && rec && !c->nvec) {
+            rec_loop_top(c, n, c->nent, x->k, top, body);
+            continue;
+        }
         if (x->loop) {
             op_ri(b, 1, 0, R15, (int32_t)x->k);             /* add r15, k */
             patch(b, jcc_fwd(b, -1), top);
@@ -1893,7 +1940,8 @@ int rv_jit_compile(rv_machine *m, rv_code_page *page, unsigned idx, const void *
         patch(b, c->epi[e], b->p);
     pop(b, RCX);                                            /* the budget */
     if (rec)
-        pop(b, RCX);
+        for (int i = 0; i < 3; i++)
+            pop(b, RCX);
     if (timed)
         for (int i = 0; i < TS_SLOTS - 1; i++)
             pop(b, RCX);

@@ -474,6 +474,71 @@ def test_fmadd_flag_edges_in_recorded_blocks_record_as_the_interpreter(monkeypat
     _check_back(monkeypatch, _fma_edges_machine, total, [1, 2, 5, 7, 11, 13, 60, total - 99])
 
 
+RING_LOOP = """
+    .data
+    .balign 64
+buf:  .zero 4096
+    .text
+    .globl _start
+_start:
+    li t0, 0
+    li t5, 2500
+    la t3, buf
+1:  andi t1, t0, 255
+    slli t1, t1, 4
+    add t1, t1, t3
+    sd t0, 0(t1)                    # stores: 24 bytes of extras each
+    sd t5, 8(t1)
+    addi t0, t0, 1
+    andi t2, t0, 3
+    beqz t2, 1b                     # every fourth pass loops back after 8 of its 12 instructions
+    addi t5, t5, -1
+    sw t5, 4(t1)
+    sh t0, 12(t1)
+    bnez t5, 1b
+    ebreak
+"""
+
+
+def _ring_loop_machine():
+    from rvsim.asm import assemble
+    m = Machine("rv64gc")
+    m.load_elf(assemble(RING_LOOP, march="rv64gc").to_elf())
+    return m
+
+
+@pytest.mark.parametrize("limit", [1024, 1000, 993])
+def test_recorded_loop_passes_at_the_bound_and_the_rings_ends_undo_exactly(limit, monkeypatch):
+    """A loop recorded through a block (passes of 12 instructions, and of 8 where a branch loops back
+    early; 2 to 4 stores each) under a bound that the passes reach again and again, with the records
+    ring as small as it gets (1024 records) and the extras ring too (64 KiB): both wrap many times.
+    Every 900 steps the history holds no more steps than the bound, and undoing all of it gives the
+    state of an uncompiled machine that never recorded; the steps are then recorded again."""
+    set_jit(monkeypatch, False)
+    ref = _ring_loop_machine()
+    assert ref.run(100_000).reason is StopReason.EBREAK
+    total = ref.instret
+    set_jit(monkeypatch, True)
+    m = _ring_loop_machine()
+    m.record(max_instructions=limit, max_bytes=1 << 16)
+    done = 0
+    while done + 900 < total:
+        assert m.run(900).reason is StopReason.LIMIT
+        done += 900
+        held = m.history_length
+        assert 0 < held <= limit
+        assert m.reverse_step(held).instructions == held
+        set_jit(monkeypatch, False)
+        fresh = _ring_loop_machine()
+        fresh.run(done - held)
+        assert not diff(m.snapshot(), fresh.snapshot()), (limit, done, held)
+        set_jit(monkeypatch, True)
+        assert m.run(held).reason is StopReason.LIMIT
+    assert lib.rv_jit_code_bytes(m._core) > 0
+    assert m.run(total).reason is StopReason.EBREAK
+    assert not diff(m.snapshot(), ref.snapshot())
+
+
 def _riscv_tests():
     from tests.test_riscv_tests import _tests
     return [p for p in _tests() if p.name.startswith("rv64")]
