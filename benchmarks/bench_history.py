@@ -20,7 +20,13 @@ Two costs are reported apart, since they scale differently:
   same L instructions run functionally ("func tail").  The target of the issue (at most 3x the
   functional speed) is the ratio of these two: 3.65-4.09x for the scalar matrix multiplies on a 2-core
   VM at load 5-6 (2026-12-07), where recording was bound by the 16 bytes of record a step written at
-  about 10 GB/s; with 12-byte records (2026-12-08) see the reverse-execution section of docs/guide.md.  Both the functional run and the recording use the
+  about 10 GB/s; with 12-byte records (2026-12-08) see the reverse-execution section of docs/guide.md.
+  Later the same day (recorded fmadd.s without stmxcsr, a lighter loop back) the recording was found
+  bound by host instructions rather than by memory (the same ns a step with 300 K steps held as with
+  7.9 M): min-of-7 warm/func 2.63-2.82x (mm_fp32) and 2.52-2.65x (mm_int32) against 2.99-3.12x and
+  2.68-2.89x for the build before, alternated, at load 3.5-4.5; this benchmark at --repeat 3, four
+  runs alternated with the build before: mm_fp32 2.64-2.96x (before 2.96-3.95x), mm_int32 2.55-3.09x
+  (before 1.94-3.32x).  Both the functional run and the recording use the
   block compiler (the default; RV64 on x86-64 Linux): "warm/func" compares them.  "warm/interp"
   compares the same recording against the functional run with the compiler off (RVSIM_NO_JIT=1,
   "interp tail"), the functional speed the issue's 3x was first written against.  CPU time on a

@@ -507,7 +507,9 @@ static void mem_access(comp_t *c, const rv_insn_t *d, int store, unsigned size, 
  * starts by checking that the records ring has room for the whole pass without reaching the bound
  * (history.room >= n: -1 with watchpoints or a lost step) and without wrapping, and likewise the
  * extras ring for the pass's stores; r14 then points at the pass's first record and [rsp + 8] at its
- * first extras entry.  Every exit (and every loop back) advances rhead, room, ehead and ecommit by
+ * first extras entry, and [rsp + 16] and [rsp + 24] hold how far past this pass the checks found room
+ * (records, extras bytes: rec_pass_top), so that a loop back, which only advances what the pass used,
+ * checks only those (rec_loop_top) while nothing but the block's own passes moves the rings.  Every exit (and every loop back) advances rhead, room, ehead and ecommit by
  * what the pass retired, so the history is exactly the interpreter's at every exit; whatever a block
  * cannot record so (the bound, a ring wrapping, a store within 8 bytes of the end of memory) leaves
  * to the interpreter before the instruction. */
@@ -605,6 +607,14 @@ static void rec_pass_top(comp_t *c, unsigned n, unsigned ns, unsigned idx)
     shift_ri(b, 1, 4, RAX, 2);                              /* shl rax, 2 */
     op_rm(b, 1, 0x03, RAX, HS, HOFF(rec));
     op_rr(b, 1, 0x8b, RP, RAX);                             /* r14: the pass's first record */
+    /* [rsp + 16]: the records the passes after this one may take, min(room, rcap - index) - n */
+    op_rm(b, 1, 0x8b, RDX, HS, HOFF(rcap));
+    op_rr(b, 1, 0x2b, RDX, RCX);                            /* sub rdx, rcx (index + n) */
+    op_rm(b, 1, 0x8b, RCX, HS, HOFF(room));
+    op_ri(b, 1, 5, RCX, (int32_t)n);                        /* sub rcx, n */
+    op_rr(b, 1, 0x3b, RCX, RDX);
+    op_rr(b, 1, 0x0f4c, RDX, RCX);                          /* cmovl rdx, rcx */
+    op_rsp(b, 0x89, RDX, 16);
     if (!ns)
         return;
     op_rm(b, 1, 0x8b, RAX, HS, HOFF(ehead));
@@ -613,14 +623,44 @@ static void rec_pass_top(comp_t *c, unsigned n, unsigned ns, unsigned idx)
     op_ri(b, 1, 0, RCX, (int32_t)(24 * ns));
     op_rm(b, 1, 0x3b, RCX, HS, HOFF(ecap));
     add_exit(c, jcc_fwd(b, CC_A), 0, idx, 0);               /* the extras ring is full */
+    op_rr(b, 1, 0x8b, RDX, RCX);                            /* rdx: the length after the pass */
     op_rm(b, 1, 0x8b, RCX, HS, HOFF(ecap));
     op_ri(b, 1, 0, RCX, -1);
     op_rr(b, 1, 0x23, RAX, RCX);                            /* and rax, ecap - 1 */
     op_rm(b, 1, 0x8d, RCX, RAX, (int32_t)(24 * ns));
     op_rm(b, 1, 0x3b, RCX, HS, HOFF(ecap));
     add_exit(c, jcc_fwd(b, CC_A), 0, idx, 0);               /* the pass's entries would wrap */
+    /* [rsp + 24]: the extras bytes the passes after this one may take, ecap - max(both ends) */
+    op_rr(b, 1, 0x3b, RDX, RCX);
+    op_rr(b, 1, 0x0f42, RDX, RCX);                          /* cmovb rdx, rcx */
+    op_rm(b, 1, 0x8b, RCX, HS, HOFF(ecap));
+    op_rr(b, 1, 0x2b, RCX, RDX);
+    op_rsp(b, 0x89, RCX, 24);
     op_rm(b, 1, 0x03, RAX, HS, HOFF(ext));
     op_rsp8(b, 0x89, RAX);                                  /* [rsp + 8]: the next entry */
+}
+
+/* A loop back to the block's top after a pass that retired k of its n instructions (committed): the
+   next pass starts k records further on, [rsp + 8] already points past the entries the pass made (at
+   most 24 ns bytes), and nothing else moved the rings (no vector instruction, whose helpers may: the
+   caller checks), so the next pass fits if k records and 24 ns bytes are still within the room the last
+   full check found ([rsp + 16], [rsp + 24]); else the full top (`top`) checks again, or leaves.  Then
+   r15 and r14 advance and the pass starts at `body`. */
+static void rec_loop_top(comp_t *c, unsigned n, unsigned ns, unsigned k, uint8_t *top, uint8_t *body)
+{
+    buf_t *b = &c->b;
+    op_ri(b, 1, 0, R15, (int32_t)k);                        /* add r15, k */
+    op_rm(b, 1, 0x8d, RAX, R15, (int32_t)n);                /* lea rax, [r15 + n] */
+    b1(b, 0x48); b1(b, 0x3b); b1(b, 0x04); b1(b, 0x24);     /* cmp rax, [rsp] */
+    patch(b, jcc_fwd(b, CC_GE), top);                       /* (the full top leaves) */
+    b1(b, 0x48); b1(b, 0x81); b1(b, 0x6c); b1(b, 0x24); b1(b, 0x10); b4(b, k);   /* sub qword [rsp+16], k */
+    patch(b, jcc_fwd(b, CC_L), top);
+    if (ns) {
+        b1(b, 0x48); b1(b, 0x81); b1(b, 0x6c); b1(b, 0x24); b1(b, 0x18); b4(b, 24 * ns);   /* sub qword [rsp+24], 24 ns */
+        patch(b, jcc_fwd(b, CC_L), top);
+    }
+    op_ri(b, 1, 0, RP, REC_STRIDE * (int32_t)k);            /* add r14, 12k */
+    patch(b, jcc_fwd(b, -1), body);
 }
 
 /* a store (instruction k of the pass, at slot at) of size bytes, whose host address is in rax: log
@@ -651,6 +691,78 @@ static void rec_clear_host_flags(buf_t *b)
     b1(b, 0x0f); b1(b, 0xae); b1(b, 0x54); b1(b, 0x24); b1(b, 0xf8);     /* ldmxcsr [rsp-8] */
 }
 
+/* an SSE instruction prefix 0f op between xmm registers dst and src (both below xmm8) */
+static void sse_rr(buf_t *b, unsigned prefix, unsigned op, int dst, int src)
+{
+    if (prefix)
+        b1(b, prefix);
+    b1(b, 0x0f); b1(b, op); b1(b, 0xc0 | dst << 3 | src);
+}
+
+enum { CVTSS2SD = 0x5a, ADDSD = 0x58, MULSD = 0x59, SUBSD = 0x5c, MOVAPD = 0x28, UCOMISD = 0x2e, XORPD = 0x57 };
+
+/* fmadd.s's host flags without reading MXCSR: stmxcsr costs about 7 ns on the AMD hosts measured
+   (2026-12-08), more than the rest of a recorded fmadd.s, and the usual fmadd.s raises no flag at all
+   (it is exact: products of short operands).  With the single result r in xmm2 (not a NaN: checked
+   before), a and b still in xmm0 and xmm1, and c = f[rs3], this decides exactly when the fmadd.s
+   raised no flag, and then jumps (the rel32 returned, to patch) to the record of no flag; else it
+   falls through to the stmxcsr path, with no flag raised that the fmadd.s did not raise itself.
+   - r not infinite: then a, b and c are finite (an infinite operand gives an infinity or a NaN), so
+     no overflow; and no flag but DE, denormal operand, is raised by an exact result.
+   - No operand a denormal (DE, which also the conversions below would raise), and r not one (its
+     conversion below would raise DE, which the fmadd.s does not raise for its result).
+   - a*b + c == r exactly, found in double precision: p = a*b is exact (48 significant bits, far from
+     double's range limits), s = p + c is rounded, and the TwoSum error (p - (s - (s - p))) + (c - (s -
+     p)) is exactly p + c - s (round to nearest, no overflow: MXCSR.RC is nearest, the guest's rounding
+     mode never reaches it); the fmadd.s is exact iff that error is 0 and s == r.  When it is exact,
+     every double operation is exact and raises nothing; when it is not, the fmadd.s raised PE, so PE
+     from the double operations is no new flag (they raise no other: no overflow, no denormal double).
+   Clobbers rdx and xmm3-xmm7 (the block keeps nothing in them). */
+static uint8_t *rec_fmadd_exact(comp_t *c, const rv_insn_t *d)
+{
+    buf_t *b = &c->b;
+    uint8_t *slow[7];
+    int ns = 0;
+    /* a single x is denormal when 2x (the sign dropped) is in [2, 0x00fffffe], so 2x - 1 (32 bits) in
+       [1, 0x00fffffd] (for a zero it wraps to 0xffffffff); infinite (or a NaN) when 2x - 1 >= 0xfeffffff */
+    op_rr(b, 0, 0x8b, RDX, RAX);                            /* mov edx, eax: r's bits */
+    b1(b, 0x8d); b1(b, 0x54); b1(b, 0x12); b1(b, 0xff);     /* lea edx, [rdx + rdx - 1] */
+    op_ri(b, 0, 7, RDX, 0x00fffffd);
+    slow[ns++] = jcc_fwd(b, 0x6);                           /* jbe: r denormal (converting it raises DE) */
+    op_ri(b, 0, 7, RDX, (int32_t)0xfefffffe);
+    slow[ns++] = jcc_fwd(b, CC_A);                          /* r infinite */
+    const unsigned src[3] = {d->rs1, d->rs2, d->rs3};
+    for (int i = 0; i < 3; i++) {
+        op_rm(b, 0, 0x8b, RDX, RDI, FOFF(src[i]));          /* mov edx, f[src] (low word) */
+        b1(b, 0x8d); b1(b, 0x54); b1(b, 0x12); b1(b, 0xff); /* lea edx, [rdx + rdx - 1] */
+        op_ri(b, 0, 7, RDX, 0x00fffffd);
+        slow[ns++] = jcc_fwd(b, 0x6);                       /* jbe: a denormal operand */
+    }
+    sse_rr(b, 0xf3, CVTSS2SD, 3, 0);                        /* xmm3 = a */
+    sse_rr(b, 0xf3, CVTSS2SD, 4, 1);                        /* xmm4 = b */
+    sse_rr(b, 0xf2, MULSD, 3, 4);                           /* xmm3 = p = a*b (exact) */
+    b1(b, 0xf3); op_rm(b, 0, 0x0f00 | CVTSS2SD, 4, RDI, FOFF(d->rs3));   /* xmm4 = c */
+    sse_rr(b, 0x66, MOVAPD, 5, 3);
+    sse_rr(b, 0xf2, ADDSD, 5, 4);                           /* xmm5 = s = p + c */
+    sse_rr(b, 0x66, MOVAPD, 6, 5);
+    sse_rr(b, 0xf2, SUBSD, 6, 3);                           /* xmm6 = s - p */
+    sse_rr(b, 0x66, MOVAPD, 7, 5);
+    sse_rr(b, 0xf2, SUBSD, 7, 6);                           /* xmm7 = s - (s - p) */
+    sse_rr(b, 0xf2, SUBSD, 3, 7);                           /* xmm3 = p - (s - (s - p)) */
+    sse_rr(b, 0xf2, SUBSD, 4, 6);                           /* xmm4 = c - (s - p) */
+    sse_rr(b, 0xf2, ADDSD, 3, 4);                           /* xmm3 = the error */
+    sse_rr(b, 0xf3, CVTSS2SD, 4, 2);                        /* xmm4 = r */
+    sse_rr(b, 0x66, UCOMISD, 5, 4);
+    slow[ns++] = jcc_fwd(b, CC_NE);                         /* s != r (neither is a NaN) */
+    sse_rr(b, 0x66, XORPD, 6, 6);
+    sse_rr(b, 0x66, UCOMISD, 3, 6);
+    slow[ns++] = jcc_fwd(b, CC_NE);                         /* error != 0 */
+    uint8_t *exact = jcc_fwd(b, -1);
+    for (int i = 0; i < ns; i++)
+        patch(b, slow[i], b->p);
+    return exact;
+}
+
 /* fmadd.s (instruction k of the pass, at slot at), its boxed result in rax, f[rd] not written yet:
    the record the recording loop makes.  No flag raised: rv_hist_retire_f's inline push (f[rd] and
    its old value when it changed, else x[rd]).  Only inexact raised with NX already in fflags (the
@@ -659,15 +771,18 @@ static void rec_clear_host_flags(buf_t *b)
    words that changed (only f[rd] can) as hart entries under a record of no register.  Any other flag
    changes fflags: leave before the instruction, the interpreter redoes it (raising the same flags)
    and logs the change. */
-static void rec_fmadd(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc)
+static void rec_fmadd(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, uint64_t pc, int is_fmadd)
 {
     buf_t *b = &c->b;
     const unsigned fr = d->rd & 31u;
     op_rm(b, 1, 0x8b, RCX, RDI, FOFF(fr));                  /* rcx: the old f[rd] */
+    uint8_t *exact = is_fmadd ? rec_fmadd_exact(c, d) : NULL;
     b1(b, 0x0f); b1(b, 0xae); b1(b, 0x5c); b1(b, 0x24); b1(b, 0xf8);     /* stmxcsr [rsp-8] */
     b1(b, 0x8b); b1(b, 0x54); b1(b, 0x24); b1(b, 0xf8);     /* mov edx, [rsp-8] */
     b1(b, 0x83); b1(b, 0xe2); b1(b, 0x3f);                  /* and edx, 0x3f */
     uint8_t *flags = jcc_fwd(b, CC_NE);
+    if (exact)
+        patch(b, exact, b->p);
     op_rr(b, 1, 0x3b, RAX, RCX);
     uint8_t *diff = jcc_fwd(b, CC_NE);
     rec_write_x_via(c, k, d->rd, rec_meta(c, pc, 0, RV_HR_RETIRED, d->rd), RDX);
@@ -1372,7 +1487,7 @@ static void emit_itof(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
     mov_imm(b, RDX, FP_BOX32);
     op_rr(b, 1, 0x0b, RAX, RDX);                            /* or rax, rdx: NaN-boxed */
     if (c->rec)
-        rec_fmadd(c, d, at, k, pc);     /* (its record: any FP result in rax, f[rd] not written yet) */
+        rec_fmadd(c, d, at, k, pc, 0);  /* (its record: any FP result in rax, f[rd] not written yet) */
     op_rm(b, 1, 0x89, RAX, RDI, FOFF(d->rd));
 }
 
@@ -1732,7 +1847,7 @@ static void emit_insn(comp_t *c, const rv_insn_t *d, unsigned at, unsigned k, ui
         b1(b, 0x66); b1(b, 0x0f); b1(b, 0x7e); b1(b, 0xd0); /* movd eax, xmm2 */
         op_rr(b, 1, 0x0b, RAX, RDX);                        /* or rax, rdx: NaN-boxed */
         if (c->rec)
-            rec_fmadd(c, d, at, k, pc);
+            rec_fmadd(c, d, at, k, pc, 1);
         op_rm(b, 1, 0x89, RAX, RDI, FOFF(d->rd));
         break;
     case RV_OP_FEQ_S: case RV_OP_FLT_S: case RV_OP_FLE_S:
@@ -1815,12 +1930,14 @@ again:
     buf_t *b = &c->b;
 
     /* prologue: save the callee-saved registers, keep the budget at [rsp] (and a recording block's
-       first extras entry of the pass at [rsp + 8]) */
+       first extras entry of the pass at [rsp + 8], its room past the pass at [rsp + 16] and [rsp + 24]:
+       every recording block has the same frame, as blocks chained to each other share it) */
     static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
     for (unsigned i = 0; i < 6; i++)
         push(b, saved[i]);
     if (rec)
-        push(b, RSI);
+        for (int i = 0; i < 3; i++)
+            push(b, RSI);
     if (timed) {
         push(b, RDI);                                       /* [rsp + TS_M]: m */
         for (int i = 0; i < TS_SLOTS - 2; i++)
@@ -1851,6 +1968,7 @@ again:
     add_exit(c, jcc_fwd(b, CC_GE), 0, idx, 0);
     if (rec)
         rec_pass_top(c, n, c->nent, idx);
+    uint8_t *body = b->p;
 
     const uint64_t vaddr = page->vaddr;
     int ends_in_jump = 0;
@@ -1878,6 +1996,10 @@ again:
             timed_step(c, x->taken, x->taken_pc, 1, 0, x->taken_same_line);
         if (rec)
             rec_commit(c, x->k);
+        if (x->loop && rec && !c->nvec) {
+            rec_loop_top(c, n, c->nent, x->k, top, body);
+            continue;
+        }
         if (x->loop) {
             op_ri(b, 1, 0, R15, (int32_t)x->k);             /* add r15, k */
             patch(b, jcc_fwd(b, -1), top);
@@ -1908,7 +2030,8 @@ again:
         patch(b, c->epi[e], b->p);
     pop(b, RCX);                                            /* the budget */
     if (rec)
-        pop(b, RCX);
+        for (int i = 0; i < 3; i++)
+            pop(b, RCX);
     if (timed)
         for (int i = 0; i < TS_SLOTS - 1; i++)
             pop(b, RCX);

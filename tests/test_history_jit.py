@@ -376,6 +376,169 @@ def test_fmadd_in_recorded_blocks_records_flags_and_unchanged_results_as_the_int
     _check_back(monkeypatch, make, total, [1, 3, 250, 333, 1000, total - 1587])
 
 
+# (a, b, c) of fmadd.s as single bit patterns: which flags each raises, and so which record it gets
+FMA_CASES = [
+    (0x3fc00000, 0x40000000, 0x3e800000),   # 1.5 * 2 + 0.25: exact (no flag)
+    (0x3f800000, 0x40000000, 0xc0000000),   # 1 * 2 - 2 = +0: exact
+    (0x40400000, 0x40a00000, 0x3f800000),   # 3 * 5 + 1: exact
+    (0x00000001, 0x3f800000, 0x00000000),   # a denormal, exact denormal result: DE only
+    (0x40000000, 0x00400000, 0x00000000),   # b denormal, normal result: DE only
+    (0x00000000, 0x3f800000, 0x00000010),   # c denormal (0 * 1 + c): DE only
+    (0x1c800000, 0x1c800000, 0x00000000),   # 2^-70 * 2^-70 = 2^-140: a denormal result, exact: no flag
+    (0x7f800000, 0x3f800000, 0x00000000),   # inf * 1 + 0 = inf: exact, no flag
+    (0xff800000, 0x3f800000, 0x3f800000),   # -inf * 1 + 1 = -inf: no flag
+    (0x3f800001, 0x3f800001, 0x00000000),   # (1 + 2^-23)^2: inexact, exact in double: NX first raised
+    (0x3f800000, 0x40000000, 0x3e800000),   # 1 * 2 + 0.25: exact
+    (0x21800000, 0x21800000, 0x3f800000),   # 2^-60 * 2^-60 + 1 rounds to 1: inexact, also in double
+    (0x3f800001, 0x3f800001, 0x00000000),   # inexact with NX set: no change of fflags
+    (0x3f800003, 0x3f800005, 0xbf800000),   # inexact, exact in double, with a cancelling c
+    (0x00000003, 0x3f000000, 0x00000000),   # a denormal halved: inexact and DE (and UF)
+    (0x3f800000, 0x3f800000, 0x3f800000),   # exact
+    (0x7f000000, 0x7f000000, 0x00000000),   # overflow: OF first raised
+    (0x4b800001, 0x3f800000, 0x3f800000),   # 2^24 + 2 + 1: inexact (ties to even)
+    (0x3f800000, 0x3f800000, 0xbf800000),   # exact zero
+    (0x3f800000, 0x3f800000, 0x3f800001),   # 1 + (1 + 2^-23) rounds to 2 (a tie): inexact
+]
+
+FMA_EDGES = """
+    .data
+tab:  .word """ + ", ".join(f"{w:#x}" for case in FMA_CASES * 3 for w in case) + """
+out:  .zero 2048
+    .text
+    .globl _start
+_start:
+    li t3, 1                        # first round: fflags cleared after each case (inexact results
+    li t4, 12                       # raise NX for the first time), then 11 without (NX set)
+0:  la t1, out
+    la t2, tab
+    li t0, """ + str(3 * len(FMA_CASES)) + """
+1:  flw fa0, 0(t2)
+    flw fa1, 4(t2)
+    flw fa2, 8(t2)
+    fmadd.s fa3, fa0, fa1, fa2
+    fmadd.s fa2, fa0, fa1, fa2      # rd == rs3: c read before the result is written
+    fsw fa3, 0(t1)
+    fsw fa2, 4(t1)
+    addi t1, t1, 8
+    addi t2, t2, 12
+    addi t0, t0, -1
+    beqz t3, 2f
+    fsflags zero
+2:  bnez t0, 1b
+    li t3, 0
+    addi t4, t4, -1
+    bnez t4, 0b
+    ebreak
+"""
+
+
+def _fma_edges_machine():
+    from rvsim.asm import assemble
+    m = Machine("rv64gc")
+    m.load_elf(assemble(FMA_EDGES, march="rv64gc").to_elf())
+    return m
+
+
+# fa3 of some cases, worked out by hand
+FMA_EDGE_RESULTS = {0: 0x40500000, 2: 0x41800000, 6: 0x00000200, 7: 0x7f800000, 8: 0xff800000,
+                    9: 0x3f800002, 11: 0x3f800000, 16: 0x7f800000, 17: 0x4b800002, 18: 0x00000000,
+                    19: 0x40000000}
+
+
+def test_fmadd_flag_edges_in_recorded_blocks_record_as_the_interpreter(monkeypatch):
+    """A recorded block decides without reading MXCSR when an fmadd.s raised no flag (exact, no
+    denormal operand or result, not infinite).  Operands around each of its conditions: exact results,
+    zero sums, denormal operands (DE only) and results, infinities, results exact in double but not in
+    single, sums inexact in double too, overflow.  The same history views as the interpreter's
+    recording, step by step; the results and fflags as worked out by hand; and undone steps equal the
+    uncompiled unrecorded machine."""
+    set_jit(monkeypatch, False)
+    ref = _fma_edges_machine()
+    assert ref.run(100_000).reason is StopReason.EBREAK
+    total = ref.instret
+    assert ref.fflags == 1 | 2 | 4      # NX, UF (the halved denormal) and OF
+    from rvsim.asm import assemble
+    out = assemble(FMA_EDGES, march="rv64gc").symbol("out")
+    for i, want in FMA_EDGE_RESULTS.items():
+        assert int.from_bytes(ref.read(out + 8 * i, 4), "little") == want, i
+    views = []
+    for on in (True, False):
+        set_jit(monkeypatch, on)
+        m = _fma_edges_machine()
+        m.record()
+        assert m.run(total).reason is StopReason.LIMIT
+        assert (lib.rv_jit_code_bytes(m._core) > 0) == on
+        assert not diff(m.snapshot(), ref.snapshot())
+        views.append(_views(m, total))
+    assert views[0] == views[1]
+    _check_back(monkeypatch, _fma_edges_machine, total, [1, 2, 5, 7, 11, 13, 60, total - 99])
+
+
+RING_LOOP = """
+    .data
+    .balign 64
+buf:  .zero 4096
+    .text
+    .globl _start
+_start:
+    li t0, 0
+    li t5, 2500
+    la t3, buf
+1:  andi t1, t0, 255
+    slli t1, t1, 4
+    add t1, t1, t3
+    sd t0, 0(t1)                    # stores: 24 bytes of extras each
+    sd t5, 8(t1)
+    addi t0, t0, 1
+    andi t2, t0, 3
+    beqz t2, 1b                     # every fourth pass loops back after 8 of its 12 instructions
+    addi t5, t5, -1
+    sw t5, 4(t1)
+    sh t0, 12(t1)
+    bnez t5, 1b
+    ebreak
+"""
+
+
+def _ring_loop_machine():
+    from rvsim.asm import assemble
+    m = Machine("rv64gc")
+    m.load_elf(assemble(RING_LOOP, march="rv64gc").to_elf())
+    return m
+
+
+@pytest.mark.parametrize("limit", [1024, 1000, 993])
+def test_recorded_loop_passes_at_the_bound_and_the_rings_ends_undo_exactly(limit, monkeypatch):
+    """A loop recorded through a block (passes of 12 instructions, and of 8 where a branch loops back
+    early; 2 to 4 stores each) under a bound that the passes reach again and again, with the records
+    ring as small as it gets (1024 records) and the extras ring too (64 KiB): both wrap many times.
+    Every 900 steps the history holds no more steps than the bound, and undoing all of it gives the
+    state of an uncompiled machine that never recorded; the steps are then recorded again."""
+    set_jit(monkeypatch, False)
+    ref = _ring_loop_machine()
+    assert ref.run(100_000).reason is StopReason.EBREAK
+    total = ref.instret
+    set_jit(monkeypatch, True)
+    m = _ring_loop_machine()
+    m.record(max_instructions=limit, max_bytes=1 << 16)
+    done = 0
+    while done + 900 < total:
+        assert m.run(900).reason is StopReason.LIMIT
+        done += 900
+        held = m.history_length
+        assert 0 < held <= limit
+        assert m.reverse_step(held).instructions == held
+        set_jit(monkeypatch, False)
+        fresh = _ring_loop_machine()
+        fresh.run(done - held)
+        assert not diff(m.snapshot(), fresh.snapshot()), (limit, done, held)
+        set_jit(monkeypatch, True)
+        assert m.run(held).reason is StopReason.LIMIT
+    assert lib.rv_jit_code_bytes(m._core) > 0
+    assert m.run(total).reason is StopReason.EBREAK
+    assert not diff(m.snapshot(), ref.snapshot())
+
+
 def _riscv_tests():
     from tests.test_riscv_tests import _tests
     return [p for p in _tests() if p.name.startswith("rv64")]
