@@ -699,7 +699,15 @@ static void sse_rr(buf_t *b, unsigned prefix, unsigned op, int dst, int src)
     b1(b, 0x0f); b1(b, op); b1(b, 0xc0 | dst << 3 | src);
 }
 
-enum { CVTSS2SD = 0x5a, ADDSD = 0x58, MULSD = 0x59, SUBSD = 0x5c, MOVAPD = 0x28, UCOMISD = 0x2e, XORPD = 0x57 };
+enum { CVTSS2SD = 0x5a, ADDSD = 0x58, MULSD = 0x59, SUBSD = 0x5c, UCOMISD = 0x2e };
+
+/* the AVX scalar double op (VEX.F2.0F op) dst = src1 op src2 between xmm registers below xmm8 */
+static void vex_sd(buf_t *b, unsigned op, int dst, int src1, int src2)
+{
+    b1(b, 0xc5);                                            /* two-byte VEX: R, vvvv inverted, L0, F2 */
+    b1(b, 0x80 | (~(unsigned)src1 & 15u) << 3 | 3);
+    b1(b, op); b1(b, 0xc0 | dst << 3 | src2);
+}
 
 /* fmadd.s's host flags without reading MXCSR: stmxcsr costs about 7 ns on the AMD hosts measured
    (2026-12-08), more than the rest of a recorded fmadd.s, and the usual fmadd.s raises no flag at all
@@ -712,16 +720,18 @@ enum { CVTSS2SD = 0x5a, ADDSD = 0x58, MULSD = 0x59, SUBSD = 0x5c, MOVAPD = 0x28,
    - No operand a denormal (DE, which also the conversions below would raise), and r not one (its
      conversion below would raise DE, which the fmadd.s does not raise for its result).
    - a*b + c == r exactly, found in double precision: p = a*b is exact (48 significant bits, far from
-     double's range limits), s = p + c is rounded, and the TwoSum error (p - (s - (s - p))) + (c - (s -
-     p)) is exactly p + c - s (round to nearest, no overflow: MXCSR.RC is nearest, the guest's rounding
-     mode never reaches it); the fmadd.s is exact iff that error is 0 and s == r.  When it is exact,
-     every double operation is exact and raises nothing; when it is not, the fmadd.s raised PE, so PE
-     from the double operations is no new flag (they raise no other: no overflow, no denormal double).
+     double's range limits) and s = p + c is rounded (to nearest, no overflow: MXCSR.RC is nearest, the
+     guest's rounding mode never reaches it).  s == p + c iff s - p == c and s - c == p (both computed):
+     an exact s makes both differences exact; and of p and c the one of larger magnitude, say p, makes
+     s - p exact (Dekker's Fast2Sum), the error c - (s - p) then being 0.  The fmadd.s is exact iff s
+     is and s == r.  When it is exact, every double operation is exact and raises nothing; when it is
+     not, the fmadd.s raised PE, so PE from the double operations is no new flag (they raise no other:
+     no overflow, no denormal double).  (Three-operand AVX forms: the host has FMA3, so AVX.)
    Clobbers rdx and xmm3-xmm7 (the block keeps nothing in them). */
 static uint8_t *rec_fmadd_exact(comp_t *c, const rv_insn_t *d)
 {
     buf_t *b = &c->b;
-    uint8_t *slow[7];
+    uint8_t *slow[8];
     int ns = 0;
     /* a single x is denormal when 2x (the sign dropped) is in [2, 0x00fffffe], so 2x - 1 (32 bits) in
        [1, 0x00fffffd] (for a zero it wraps to 0xffffffff); infinite (or a NaN) when 2x - 1 >= 0xfeffffff */
@@ -742,21 +752,16 @@ static uint8_t *rec_fmadd_exact(comp_t *c, const rv_insn_t *d)
     sse_rr(b, 0xf3, CVTSS2SD, 4, 1);                        /* xmm4 = b */
     sse_rr(b, 0xf2, MULSD, 3, 4);                           /* xmm3 = p = a*b (exact) */
     b1(b, 0xf3); op_rm(b, 0, 0x0f00 | CVTSS2SD, 4, RDI, FOFF(d->rs3));   /* xmm4 = c */
-    sse_rr(b, 0x66, MOVAPD, 5, 3);
-    sse_rr(b, 0xf2, ADDSD, 5, 4);                           /* xmm5 = s = p + c */
-    sse_rr(b, 0x66, MOVAPD, 6, 5);
-    sse_rr(b, 0xf2, SUBSD, 6, 3);                           /* xmm6 = s - p */
-    sse_rr(b, 0x66, MOVAPD, 7, 5);
-    sse_rr(b, 0xf2, SUBSD, 7, 6);                           /* xmm7 = s - (s - p) */
-    sse_rr(b, 0xf2, SUBSD, 3, 7);                           /* xmm3 = p - (s - (s - p)) */
-    sse_rr(b, 0xf2, SUBSD, 4, 6);                           /* xmm4 = c - (s - p) */
-    sse_rr(b, 0xf2, ADDSD, 3, 4);                           /* xmm3 = the error */
-    sse_rr(b, 0xf3, CVTSS2SD, 4, 2);                        /* xmm4 = r */
-    sse_rr(b, 0x66, UCOMISD, 5, 4);
+    vex_sd(b, ADDSD, 5, 3, 4);                              /* xmm5 = s = p + c */
+    sse_rr(b, 0xf3, CVTSS2SD, 6, 2);                        /* xmm6 = r */
+    sse_rr(b, 0x66, UCOMISD, 5, 6);
     slow[ns++] = jcc_fwd(b, CC_NE);                         /* s != r (neither is a NaN) */
-    sse_rr(b, 0x66, XORPD, 6, 6);
-    sse_rr(b, 0x66, UCOMISD, 3, 6);
-    slow[ns++] = jcc_fwd(b, CC_NE);                         /* error != 0 */
+    vex_sd(b, SUBSD, 6, 5, 3);                              /* xmm6 = s - p */
+    sse_rr(b, 0x66, UCOMISD, 6, 4);
+    slow[ns++] = jcc_fwd(b, CC_NE);                         /* s - p != c */
+    vex_sd(b, SUBSD, 7, 5, 4);                              /* xmm7 = s - c */
+    sse_rr(b, 0x66, UCOMISD, 7, 3);
+    slow[ns++] = jcc_fwd(b, CC_NE);                         /* s - c != p */
     uint8_t *exact = jcc_fwd(b, -1);
     for (int i = 0; i < ns; i++)
         patch(b, slow[i], b->p);

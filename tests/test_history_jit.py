@@ -398,6 +398,9 @@ FMA_CASES = [
     (0x4b800001, 0x3f800000, 0x3f800000),   # 2^24 + 2 + 1: inexact (ties to even)
     (0x3f800000, 0x3f800000, 0xbf800000),   # exact zero
     (0x3f800000, 0x3f800000, 0x3f800001),   # 1 + (1 + 2^-23) rounds to 2 (a tie): inexact
+    (0x3f800000, 0x3f800000, 0x21800000),   # 1 * 1 + 2^-60 rounds to 1 (case 11 with p the larger):
+    (0x3f800000, 0x3f800000, 0xa1800000),   #   inexact, also in double; then 1 - 2^-60
+    (0x21800000, 0x21800000, 0xbf800000),   # 2^-120 - 1 rounds to -1: inexact, also in double
 ]
 
 FMA_EDGES = """
