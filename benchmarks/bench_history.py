@@ -26,7 +26,11 @@ Two costs are reported apart, since they scale differently:
   7.9 M): min-of-7 warm/func 2.63-2.82x (mm_fp32) and 2.52-2.65x (mm_int32) against 2.99-3.12x and
   2.68-2.89x for the build before, alternated, at load 3.5-4.5; this benchmark at --repeat 3, four
   runs alternated with the build before: mm_fp32 2.64-2.96x (before 2.96-3.95x), mm_int32 2.55-3.09x
-  (before 1.94-3.32x).  Both the functional run and the recording use the
+  (before 1.94-3.32x).  A second pass (an exactness test of the recorded fmadd.s 5 host instructions
+  shorter: callgrind 23.48 -> 22.78 a recorded mm_fp32 step) measured, three runs alternated at load
+  3.1-3.9: mm_fp32 2.28-2.83x (before 2.63-2.83x), mm_int32 2.43-2.63x (2.61-2.89x), RVV VLEN 128
+  2.65-2.84x (2.68-2.69x): within 3x, the margin no clearer than the noise.  Both the functional run
+  and the recording use the
   block compiler (the default; RV64 on x86-64 Linux): "warm/func" compares them.  "warm/interp"
   compares the same recording against the functional run with the compiler off (RVSIM_NO_JIT=1,
   "interp tail"), the functional speed the issue's 3x was first written against.  CPU time on a
