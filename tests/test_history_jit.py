@@ -343,37 +343,45 @@ _start:
 """
 
 
-def _fma_machine():
+def _asm_machine(source):
+    """A machine (rv64gc) with the guest program source assembled and loaded."""
     from rvsim.asm import assemble
     m = Machine("rv64gc")
-    m.load_elf(assemble(FMA, march="rv64gc").to_elf())
+    m.load_elf(assemble(source, march="rv64gc").to_elf())
     return m
 
 
-def test_fmadd_in_recorded_blocks_records_flags_and_unchanged_results_as_the_interpreter(monkeypatch):
-    """fmadd.s in compiled loops: exact (the inline record), raising inexact for the first time (which
-    the block leaves to the interpreter: fflags changes), raising only inexact once NX is set (the
-    recording loop's slow path: a hart entry for f[rd]), exact with f[rd] unchanged (a record of
-    x[rd]), overflowing for the first time (left to the interpreter) and exact again on infinities.  The same history views as the interpreter's
-    recording, step by step, and every few hundred steps back the uncompiled unrecorded state."""
-    set_jit(monkeypatch, False)
-    ref = _fma_machine()
-    info = ref.run(100_000)
-    assert info.reason is StopReason.EBREAK
+def _recorded_as_the_interpreter(monkeypatch, source, ref, backs):
+    """Record source's first ref.instret steps with the block compiler on and off: both end in ref's
+    state (the uncompiled unrecorded run) with the same history views; then _check_back undoes backs[0],
+    backs[1]... steps in turn, each time against a fresh uncompiled unrecorded run."""
     total = ref.instret
-    assert ref.fflags == 1 | 4          # NX and OF
     views = []
     for on in (True, False):
         set_jit(monkeypatch, on)
-        m = _fma_machine()
+        m = _asm_machine(source)
         m.record()
         assert m.run(total).reason is StopReason.LIMIT
         assert (lib.rv_jit_code_bytes(m._core) > 0) == on
         assert not diff(m.snapshot(), ref.snapshot())
         views.append(_views(m, total))
     assert views[0] == views[1]
-    make = _fma_machine
-    _check_back(monkeypatch, make, total, [1, 3, 250, 333, 1000, total - 1587])
+    _check_back(monkeypatch, lambda: _asm_machine(source), total, backs)
+
+
+def test_fmadd_in_recorded_blocks_records_flags_and_unchanged_results_as_the_interpreter(monkeypatch):
+    """fmadd.s in compiled loops: exact (the inline record), raising inexact for the first time (which
+    the block leaves to the interpreter: fflags changes), raising only inexact once NX is set (the
+    recording loop's slow path: a hart entry for f[rd]), exact with f[rd] unchanged (a record of
+    x[rd]), overflowing for the first time (left to the interpreter) and exact again on infinities.  The
+    same history views as the interpreter's recording, step by step, and every few hundred steps back the
+    uncompiled unrecorded state."""
+    set_jit(monkeypatch, False)
+    ref = _asm_machine(FMA)
+    info = ref.run(100_000)
+    assert info.reason is StopReason.EBREAK
+    assert ref.fflags == 1 | 4          # NX and OF
+    _recorded_as_the_interpreter(monkeypatch, FMA, ref, [1, 3, 250, 333, 1000, ref.instret - 1587])
 
 
 # (a, b, c) of fmadd.s as single bit patterns: which flags each raises, and so which record it gets
@@ -435,13 +443,6 @@ _start:
 """
 
 
-def _fma_edges_machine():
-    from rvsim.asm import assemble
-    m = Machine("rv64gc")
-    m.load_elf(assemble(FMA_EDGES, march="rv64gc").to_elf())
-    return m
-
-
 # fa3 of some cases, worked out by hand
 FMA_EDGE_RESULTS = {0: 0x40500000, 2: 0x41800000, 6: 0x00000200, 7: 0x7f800000, 8: 0xff800000,
                     9: 0x3f800002, 11: 0x3f800000, 16: 0x7f800000, 17: 0x4b800002, 18: 0x00000000,
@@ -456,25 +457,14 @@ def test_fmadd_flag_edges_in_recorded_blocks_record_as_the_interpreter(monkeypat
     recording, step by step; the results and fflags as worked out by hand; and undone steps equal the
     uncompiled unrecorded machine."""
     set_jit(monkeypatch, False)
-    ref = _fma_edges_machine()
+    ref = _asm_machine(FMA_EDGES)
     assert ref.run(100_000).reason is StopReason.EBREAK
-    total = ref.instret
     assert ref.fflags == 1 | 2 | 4      # NX, UF (the halved denormal) and OF
     from rvsim.asm import assemble
     out = assemble(FMA_EDGES, march="rv64gc").symbol("out")
     for i, want in FMA_EDGE_RESULTS.items():
         assert int.from_bytes(ref.read(out + 8 * i, 4), "little") == want, i
-    views = []
-    for on in (True, False):
-        set_jit(monkeypatch, on)
-        m = _fma_edges_machine()
-        m.record()
-        assert m.run(total).reason is StopReason.LIMIT
-        assert (lib.rv_jit_code_bytes(m._core) > 0) == on
-        assert not diff(m.snapshot(), ref.snapshot())
-        views.append(_views(m, total))
-    assert views[0] == views[1]
-    _check_back(monkeypatch, _fma_edges_machine, total, [1, 2, 5, 7, 11, 13, 60, total - 99])
+    _recorded_as_the_interpreter(monkeypatch, FMA_EDGES, ref, [1, 2, 5, 7, 11, 13, 60, ref.instret - 99])
 
 
 RING_LOOP = """
@@ -504,10 +494,7 @@ _start:
 
 
 def _ring_loop_machine():
-    from rvsim.asm import assemble
-    m = Machine("rv64gc")
-    m.load_elf(assemble(RING_LOOP, march="rv64gc").to_elf())
-    return m
+    return _asm_machine(RING_LOOP)
 
 
 @pytest.mark.parametrize("limit", [1024, 1000, 993])
